@@ -1,0 +1,62 @@
+# Clusters Cord CMS. Two commands for a newcomer: `make run` and `make test`.
+# Everything installs into .venv from PyPI; nothing but Python 3.11, pip and make is assumed.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages migrate demo run test test-postgres lint format check ci clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Compile locale/*/LC_MESSAGES/django.po into .mo files (Babel: no GNU gettext needed).
+messages: install
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+migrate: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+
+## Sites, groups and the demo content for all seven countries; idempotent.
+demo: migrate messages
+	$(MANAGE) load_demo_content
+	$(MANAGE) demo_admin
+
+## Bring up the demo on http://localhost:$(PORT)/ (SQLite, database search).
+run: demo
+	@echo "Country sites: http://cz.localhost:$(PORT)/ (also it, de, pl, at, sk, si); hub: http://localhost:$(PORT)/"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## The test suite (SQLite unless DATABASE_URL points elsewhere). pytest exits non-zero on zero tests.
+test: messages
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	find locale -name '*.mo' -delete

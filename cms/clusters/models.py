@@ -1,0 +1,145 @@
+"""Cluster organisations: the profiles the network exists to promote.
+
+A profile is a snippet (reusable, linked from news items) that belongs to one
+country; each country site shows its own profiles in a directory page that
+serves every profile at ``<directory>/<slug>/``.
+"""
+
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from cms.core.models import Country, Sector
+from cms.core.pages import BasePage, alternate_links, site_languages
+from cms.core.translation_status import available_languages
+from cms.partners.models import ContactPerson
+
+
+class ClusterProfile(index.Indexed, ClusterableModel):
+    """A cluster organisation: who they are, where, in which sectors."""
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Stable key, also used in URLs.")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("country")
+    )
+    region = models.CharField(_("region"), max_length=150, blank=True)
+    city = models.CharField(_("city"), max_length=150, blank=True)
+    sectors = ParentalManyToManyField(Sector, blank=True, related_name="clusters")
+    description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link"])
+    members = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    contact = models.ForeignKey(
+        ContactPerson,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    logo = models.ForeignKey(
+        "core.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("country"),
+        MultiFieldPanel([FieldPanel("region"), FieldPanel("city")], heading=_("Location")),
+        FieldPanel("sectors"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("members"), FieldPanel("founded"), FieldPanel("logo")],
+            heading=_("Facts"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldPanel("email"),
+                FieldPanel("phone"),
+                FieldPanel("contact"),
+            ],
+            heading=_("Contact"),
+        ),
+    ]
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("description"),
+        index.SearchField("region"),
+        index.SearchField("city"),
+        index.AutocompleteField("name"),
+        index.FilterField("country"),
+    ]
+    translation_required_fields = ("name", "description")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cluster profile")
+        verbose_name_plural = _("cluster profiles")
+
+    def __str__(self):
+        return self.name
+
+
+class ClusterDirectoryPage(RoutablePageMixin, BasePage):
+    """A country's directory of cluster organisations; also serves each profile."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.CountryHomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("cluster directory")
+
+    def clusters(self):
+        queryset = ClusterProfile.objects.prefetch_related("sectors").select_related("country")
+        country = self.get_country()
+        if country is not None and not country.is_hub:
+            queryset = queryset.filter(country=country)
+        return queryset
+
+    @path("")
+    def directory(self, request):
+        clusters = self.clusters()
+        sector = request.GET.get("sector")
+        if sector:
+            if not Sector.objects.filter(slug=sector).exists():
+                raise Http404("Unknown sector")
+            clusters = clusters.filter(sectors__slug=sector)
+        return self.render(
+            request,
+            context_overrides={
+                "clusters": clusters,
+                "sectors": Sector.objects.all(),
+                "active_sector": sector,
+            },
+        )
+
+    @path("<slug:slug>/")
+    def profile(self, request, slug):
+        cluster = get_object_or_404(self.clusters(), slug=slug)
+        languages = available_languages(cluster, site_languages(self.get_country()))
+        return self.render(
+            request,
+            context_overrides={
+                "cluster": cluster,
+                "alternates": alternate_links(request, self, languages, suffix=f"{slug}/"),
+            },
+            template="clusters/cluster_profile.html",
+        )

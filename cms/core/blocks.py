@@ -1,0 +1,56 @@
+"""StreamField blocks shared by every page type that has a rich body."""
+
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "image"
+        description = "An image with an optional caption"
+        preview_value = {"caption": "Info day in Ústí nad Labem"}
+
+    def get_api_representation(self, value, context=None):
+        image = value.get("image")
+        if not image:
+            return None
+        rendition = image.get_rendition("max-1200x1200")
+        return {
+            "url": rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": image.alt_text or image.title,
+            "caption": value.get("caption", ""),
+        }
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "openquote"
+        description = "A pull quote with its source"
+        preview_value = {"text": "Clusters grow stronger together.", "attribution": "RRA ÚK"}
+
+
+class BodyBlock(blocks.StreamBlock):
+    """The body of news items, events and standard pages."""
+
+    heading = blocks.CharBlock(
+        form_classname="title",
+        icon="title",
+        description="A section heading",
+        preview_value="Benchmarking conference",
+    )
+    paragraph = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ol", "ul", "document-link"],
+        icon="pilcrow",
+        description="A paragraph of text",
+        preview_value="<p>Cluster organisations from Central Europe meet in Milan.</p>",
+    )
+    image = ImageBlock()
+    quote = QuoteBlock()

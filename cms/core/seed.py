@@ -1,0 +1,272 @@
+"""Load the demo content in ``sites/seed/*.json``: clusters, news, events, pages.
+
+Idempotent like ``sync_sites``: items are found by their slug and updated in
+place, so the demo can be reloaded at any time. A malformed file stops the
+load before anything is written, naming the file, the item and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.rich_text import RichText
+
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.models import Country, Sector
+
+TRANSLATED = {
+    "clusters": ("name", "region", "city", "description"),
+    "news": ("title", "lead", "funding_note"),
+    "events": ("title", "lead", "place"),
+    "pages": ("title", "lead"),
+}
+EVENT_KINDS = {"info-day", "exchange-forum", "study-trip", "conference"}
+
+
+class SeedError(ValueError):
+    def __init__(self, path: Path, where: str, message: str):
+        super().__init__(f"{path.name}: {where}: {message}")
+
+
+@dataclass
+class SeedReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        parts = [f"created {n} {k}" for k, n in sorted((+self.created).items())]
+        parts += [f"updated {n} {k}" for k, n in sorted((+self.updated).items())]
+        return ", ".join(parts) or "nothing to change"
+
+
+def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
+    """Parse and validate every seed file; raise SeedError on the first fault."""
+    files = sorted(directory.glob("*.json"))
+    if not files:
+        raise SeedError(directory, "(directory)", "holds no seed files")
+    sector_slugs = set(Sector.objects.values_list("slug", flat=True))
+    country_codes = set(Country.objects.values_list("code", flat=True))
+    parsed = []
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SeedError(path, "(file)", str(error)) from error
+        if not isinstance(data, dict):
+            raise SeedError(path, "(file)", "must hold a JSON object")
+        if data.get("country") not in country_codes:
+            raise SeedError(path, "country", f"{data.get('country')!r} is not a synced country")
+        for kind, fields in TRANSLATED.items():
+            items = data.get(kind, [])
+            if not isinstance(items, list):
+                raise SeedError(path, kind, "must be a list")
+            for position, item in enumerate(items):
+                validate_item(path, f"{kind}[{position}]", item, fields, sector_slugs, kind)
+        parsed.append((path, data))
+    return parsed
+
+
+def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
+    if not isinstance(item, dict):
+        raise SeedError(path, where, "must be an object")
+    for name in fields:
+        texts = item.get(name, {})
+        if not isinstance(texts, dict) or any(c not in LANGUAGE_CODES for c in texts):
+            raise SeedError(path, f"{where}.{name}", "must map known language codes to text")
+    title_field = "name" if kind == "clusters" else "title"
+    if COMMON_LANGUAGE not in item.get(title_field, {}):
+        raise SeedError(path, f"{where}.{title_field}", "needs an English (en) version")
+    for slug in item.get("sectors", []):
+        if slug not in sector_slugs:
+            raise SeedError(path, f"{where}.sectors", f"unknown sector {slug!r}")
+    if kind == "events":
+        if item.get("kind") not in EVENT_KINDS:
+            raise SeedError(path, f"{where}.kind", f"must be one of {sorted(EVENT_KINDS)}")
+        for name in ("start", "end"):
+            if name in item:
+                try:
+                    datetime.fromisoformat(item[name])
+                except (TypeError, ValueError) as error:
+                    raise SeedError(path, f"{where}.{name}", "is not an ISO date-time") from error
+    if kind == "news":
+        try:
+            date.fromisoformat(item.get("date", ""))
+        except (TypeError, ValueError) as error:
+            raise SeedError(path, f"{where}.date", "is not an ISO date") from error
+
+
+def localized(name: str, texts: dict) -> dict:
+    return {build_localized_fieldname(name, code): texts.get(code, "") for code in LANGUAGE_CODES}
+
+
+def stream(paragraphs: dict) -> dict:
+    """A StreamField value per language from lists of HTML paragraphs."""
+    return {
+        build_localized_fieldname("body", code): [
+            ("paragraph", RichText(html)) for html in paragraphs.get(code, [])
+        ]
+        for code in LANGUAGE_CODES
+    }
+
+
+def aware(value: str | None):
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+@transaction.atomic
+def load_seed(directory: Path) -> SeedReport:
+    report = SeedReport()
+    with translation.override(COMMON_LANGUAGE):
+        for _path, data in read_seed_files(directory):
+            country = Country.objects.get(code=data["country"])
+            for item in data.get("clusters", []):
+                load_cluster(country, item, report)
+            home = country.home_page
+            for item in data.get("news", []):
+                load_news(home, item, report)
+            for item in data.get("events", []):
+                load_event(home, item, report)
+            for item in data.get("pages", []):
+                load_page(home, item, report)
+    return report
+
+
+def load_cluster(country, item: dict, report: SeedReport) -> None:
+    from cms.clusters.models import ClusterProfile
+
+    values = {
+        **localized("name", item["name"]),
+        **localized("region", item.get("region", {})),
+        **localized("city", item.get("city", {})),
+        **localized("description", item.get("description", {})),
+        "country": country,
+        "members": item.get("members"),
+        "founded": item.get("founded"),
+        "website": item.get("website", ""),
+        "email": item.get("email", ""),
+    }
+    cluster = ClusterProfile.objects.filter(slug=item["slug"]).first()
+    created = cluster is None
+    if created:
+        cluster = ClusterProfile(slug=item["slug"])
+    changed = assign(cluster, values)
+    if created or changed:
+        cluster.save()
+        (report.created if created else report.updated)["clusters"] += 1
+    wanted = set(item.get("sectors", []))
+    if set(cluster.sectors.values_list("slug", flat=True)) != wanted:
+        cluster.sectors.set(Sector.objects.filter(slug__in=wanted))
+        cluster.save()
+
+
+def assign(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        current = getattr(obj, name, None)
+        if hasattr(current, "raw_data"):  # StreamValue: compare rendered blocks
+            same = [(b.block_type, str(b.value)) for b in current] == [
+                (kind, str(v)) for kind, v in value
+            ]
+        else:
+            same = current == value
+        if not same:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def upsert_page(parent, model, item: dict, values: dict, relations: dict, report, kind):
+    """Create or update a child page of ``parent`` found by its English slug."""
+    slugs = item["slug"]
+    slug_en = slugs.get(COMMON_LANGUAGE) or next(iter(slugs.values()))
+    page = model.objects.child_of(parent).filter(slug_en=slug_en).first()
+    created = page is None
+    if created:
+        page = model(slug=slug_en)
+    slug_values = {
+        build_localized_fieldname("slug", code): slugs.get(code, "") for code in LANGUAGE_CODES
+    }
+    slug_values[build_localized_fieldname("slug", COMMON_LANGUAGE)] = slug_en
+    changed = assign(page, {**values, **slug_values})
+    for name, objects in relations.items():
+        current = set(getattr(page, name).all()) if not created else set()
+        if current != set(objects):
+            getattr(page, name).set(objects)
+            changed = True
+    if created:
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        report.created[kind] += 1
+    elif changed:
+        page.save_revision().publish()
+        report.updated[kind] += 1
+    return page
+
+
+def _contact(slug):
+    from cms.partners.models import ContactPerson
+
+    return ContactPerson.objects.filter(slug=slug).first() if slug else None
+
+
+def load_news(home, item: dict, report: SeedReport) -> None:
+    from cms.clusters.models import ClusterProfile
+    from cms.news.models import NewsIndexPage, NewsPage
+
+    index = NewsIndexPage.objects.child_of(home).get()
+    values = {
+        **localized("title", item["title"]),
+        **localized("lead", item.get("lead", {})),
+        **localized("funding_note", item.get("funding_note", {})),
+        **stream(item.get("body", {})),
+        "date": date.fromisoformat(item["date"]),
+        "contact": _contact(item.get("contact")),
+    }
+    relations = {
+        "sectors": list(Sector.objects.filter(slug__in=item.get("sectors", []))),
+        "related_clusters": list(
+            ClusterProfile.objects.filter(slug__in=item.get("related_clusters", []))
+        ),
+    }
+    upsert_page(index, NewsPage, item, values, relations, report, "news items")
+
+
+def load_event(home, item: dict, report: SeedReport) -> None:
+    from cms.events.models import EventIndexPage, EventPage
+
+    index = EventIndexPage.objects.child_of(home).get()
+    values = {
+        **localized("title", item["title"]),
+        **localized("lead", item.get("lead", {})),
+        **localized("place", item.get("place", {})),
+        **stream(item.get("body", {})),
+        "kind": item["kind"],
+        "start": aware(item["start"]),
+        "end": aware(item.get("end")),
+        "registration_url": item.get("registration_url", ""),
+        "contact": _contact(item.get("contact")),
+    }
+    relations = {"sectors": list(Sector.objects.filter(slug__in=item.get("sectors", [])))}
+    upsert_page(index, EventPage, item, values, relations, report, "events")
+
+
+def load_page(home, item: dict, report: SeedReport) -> None:
+    from cms.home.models import StandardPage
+
+    values = {
+        **localized("title", item["title"]),
+        **localized("lead", item.get("lead", {})),
+        **stream(item.get("body", {})),
+    }
+    values["show_in_menus"] = True
+    upsert_page(home, StandardPage, item, values, {}, report, "standard pages")

@@ -1,0 +1,313 @@
+"""Writes that set up the network: countries, sites, groups, permissions.
+
+``sync_network`` turns the validated definitions from ``site_files`` into
+database rows. It is idempotent: each object is looked up by a stable key,
+compared, and saved only when something differs, so a second run changes
+nothing (and creates no page revisions).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+)
+
+from cms.core.languages import COMMON_LANGUAGE
+from cms.core.models import Country, Sector
+from cms.core.site_files import Network, SectionDefinition, SiteDefinition
+
+#: Page permissions per role, on the country's home page and everything below it.
+PAGE_PERMISSIONS = {
+    "editors": ("add_page", "change_page", "lock_page"),
+    "moderators": ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+}
+#: Model permissions on the snippets a country keeps (scoped per country by the admin).
+SNIPPET_PERMISSIONS = (
+    ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
+    ("partners", "partnerorganisation", ("change", "view")),
+    ("partners", "contactperson", ("add", "change", "delete", "view")),
+    ("core", "sector", ("view",)),
+)
+COLLECTION_PERMISSIONS = (
+    # Wagtail checks image permissions on its own Image model, even with a custom one.
+    ("wagtailimages", "image", ("add", "change", "choose")),
+    ("wagtaildocs", "document", ("add", "change", "choose")),
+)
+
+
+@dataclass
+class SyncReport:
+    """What a sync created and updated, per kind of object."""
+
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(+self.created or +self.updated)
+
+    def summary(self) -> str:
+        parts = [f"created {n} {kind}" for kind, n in sorted((+self.created).items())]
+        parts += [f"updated {n} {kind}" for kind, n in sorted((+self.updated).items())]
+        return ", ".join(parts) or "nothing to change"
+
+
+def assign(obj, values: dict) -> bool:
+    """Set ``values`` on ``obj``; return True when any attribute really changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name, None) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def localized(field_name: str, texts: dict[str, str], languages) -> dict:
+    """``{"title_cs": ..., "title_en": ...}`` for each language (blank where missing)."""
+    return {build_localized_fieldname(field_name, code): texts.get(code, "") for code in languages}
+
+
+def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup)
+        assign(obj, values)
+        obj.save()
+        report.created[kind] += 1
+    elif assign(obj, values):
+        obj.save()
+        report.updated[kind] += 1
+    return obj
+
+
+@transaction.atomic
+def sync_network(network: Network) -> SyncReport:
+    """Create or update everything the site files describe, in one transaction."""
+    from cms.core.languages import LANGUAGE_CODES
+
+    report = SyncReport()
+    with translation.override(COMMON_LANGUAGE):
+        for sector_position, sector in enumerate(network.sectors):
+            upsert(
+                Sector,
+                report,
+                "sectors",
+                {"slug": sector.slug},
+                {**localized("name", sector.name, LANGUAGE_CODES), "sort_order": sector_position},
+            )
+        remove_wagtail_welcome_site(report)
+        for definition in network.sites:
+            sync_site(definition, network.sections, report)
+    return report
+
+
+def remove_wagtail_welcome_site(report: SyncReport) -> None:
+    """Drop the "Welcome to Wagtail" page and default site a fresh install creates."""
+    for site in Site.objects.filter(is_default_site=True, root_page__content_type__model="page"):
+        page = site.root_page
+        site.delete()
+        if page.specific_class is Page and not page.get_children().exists():
+            page.delete()
+        report.updated["wagtail defaults removed"] += 1
+
+
+def sync_site(definition: SiteDefinition, sections: dict[str, SectionDefinition], report) -> None:
+    from cms.core.languages import LANGUAGE_CODES
+
+    country = upsert(
+        Country,
+        report,
+        "countries",
+        {"code": definition.code},
+        {
+            **localized("name", definition.name, LANGUAGE_CODES),
+            "default_language": definition.default_language,
+            "languages": list(definition.languages),
+            "is_hub": definition.is_hub,
+            "sort_order": definition.sort_order,
+        },
+    )
+    home = sync_home_page(country, definition, report)
+    for key, section in sections.items():
+        sync_section(home, section, key, definition.languages, report)
+    site = upsert(
+        Site,
+        report,
+        "sites",
+        {"root_page": home},
+        {
+            "hostname": definition.hostname,
+            "port": definition.port,
+            "site_name": definition.name.get(COMMON_LANGUAGE, definition.code),
+            "is_default_site": False,
+        },
+    )
+    if country.site_id != site.pk:
+        country.site = site
+        country.save(update_fields=["site"])
+    collection = sync_collection(country, report)
+    sync_groups(country, home, collection, report)
+    sync_partner(country, definition, report)
+
+
+def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> None:
+    if assign(page, values):
+        page.save_revision().publish()
+        report.updated[kind] += 1
+
+
+def sync_home_page(country: Country, definition: SiteDefinition, report: SyncReport):
+    from cms.core.languages import LANGUAGE_CODES
+    from cms.home.models import CountryHomePage
+
+    values = {
+        **localized("title", definition.home_title, LANGUAGE_CODES),
+        **localized("intro", definition.home_intro, LANGUAGE_CODES),
+    }
+    home = CountryHomePage.objects.filter(country=country).first()
+    if home is not None:
+        publish_changes(home, values, report, "home pages")
+        return home
+    slug = definition.code.lower()
+    home = CountryHomePage(country=country, slug=slug, title=definition.home_title[COMMON_LANGUAGE])
+    assign(home, values)
+    assign(home, localized("slug", dict.fromkeys(LANGUAGE_CODES, slug), LANGUAGE_CODES))
+    Page.get_first_root_node().add_child(instance=home)
+    report.created["home pages"] += 1
+    return home
+
+
+def section_model(key: str):
+    from cms.clusters.models import ClusterDirectoryPage
+    from cms.events.models import EventIndexPage
+    from cms.news.models import NewsIndexPage
+
+    return {"news": NewsIndexPage, "events": EventIndexPage, "clusters": ClusterDirectoryPage}[key]
+
+
+def sync_section(home, section: SectionDefinition, key: str, languages, report: SyncReport):
+    model = section_model(key)
+    # Titles and slugs in the site's languages and the common language; others fall back.
+    shown = (*languages, COMMON_LANGUAGE)
+    values = {
+        **{k: v for k, v in localized("title", section.title, shown).items()},
+    }
+    page = model.objects.child_of(home).first()
+    if page is not None:
+        publish_changes(page, values, report, "section pages")
+        return page
+    page = model(
+        title=section.title[COMMON_LANGUAGE], slug=section.slug[COMMON_LANGUAGE], show_in_menus=True
+    )
+    assign(page, values)
+    assign(page, localized("slug", section.slug, shown))
+    home.add_child(instance=page)
+    report.created["section pages"] += 1
+    return page
+
+
+def sync_collection(country: Country, report: SyncReport) -> Collection:
+    name = f"{country.code} – {country.name_en}"
+    root = Collection.get_first_root_node()
+    collection = None
+    for child in root.get_children():
+        if child.name.split(" – ")[0] == country.code:
+            collection = child
+            break
+    if collection is None:
+        collection = root.add_child(name=name)
+        report.created["collections"] += 1
+    elif collection.name != name:
+        collection.name = name
+        collection.save()
+        report.updated["collections"] += 1
+    return collection
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_groups(country: Country, home, collection: Collection, report: SyncReport) -> None:
+    page_type = ContentType.objects.get_for_model(Page)
+    access_admin = _permission("wagtailadmin", "access_admin")
+    for role, page_codenames in PAGE_PERMISSIONS.items():
+        group, created = Group.objects.get_or_create(name=f"{country.code} {role}")
+        if created:
+            report.created["groups"] += 1
+        wanted = {access_admin}
+        for app_label, model, actions in SNIPPET_PERMISSIONS:
+            wanted |= {_permission(app_label, f"{action}_{model}") for action in actions}
+        missing = wanted - set(group.permissions.all())
+        if missing:
+            group.permissions.add(*missing)
+            report.updated["group permissions"] += len(missing)
+        for codename in page_codenames:
+            permission = Permission.objects.get(content_type=page_type, codename=codename)
+            _, created = GroupPagePermission.objects.get_or_create(
+                group=group, page=home, permission=permission
+            )
+            report.created["page permissions"] += int(created)
+        for app_label, model, actions in COLLECTION_PERMISSIONS:
+            for action in actions:
+                _, created = GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=collection,
+                    permission=_permission(app_label, f"{action}_{model}"),
+                )
+                report.created["collection permissions"] += int(created)
+        field_name = f"{role}_group"
+        if getattr(country, f"{field_name}_id") != group.pk:
+            setattr(country, field_name, group)
+            country.save(update_fields=[field_name])
+
+
+def sync_partner(country: Country, definition: SiteDefinition, report: SyncReport) -> None:
+    from cms.core.languages import LANGUAGE_CODES
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    organisation = None
+    partner = definition.partner
+    if partner is not None:
+        organisation = upsert(
+            PartnerOrganisation,
+            report,
+            "partner organisations",
+            {"slug": partner.slug},
+            {
+                **localized("name", partner.name, LANGUAGE_CODES),
+                **localized("city", partner.city, LANGUAGE_CODES),
+                "short_name": partner.short_name,
+                "website": partner.website,
+                "is_lead_partner": partner.lead,
+                "country": country,
+            },
+        )
+    contact = definition.contact
+    if contact is not None:
+        upsert(
+            ContactPerson,
+            report,
+            "contact people",
+            {"slug": contact.slug},
+            {
+                "name": contact.name,
+                **localized("role", contact.role, LANGUAGE_CODES),
+                "email": contact.email,
+                "phone": contact.phone,
+                "organisation": organisation,
+                "country": country,
+            },
+        )

@@ -1,0 +1,295 @@
+"""Read and validate the declarative site files in ``sites/``.
+
+Everything is parsed and checked before anything is written, so a malformed
+file can never leave a half-created site behind. Errors name the file and
+the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+
+SHARED_FILES = {"sectors.toml", "sections.toml"}
+HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+SLUG = re.compile(r"^[-a-z0-9]+$")
+CODE = re.compile(r"^[A-Z]{2,3}$")
+
+
+class SiteFileError(ValueError):
+    """A site file is malformed; the message names the file and the field."""
+
+    def __init__(self, path: Path, field_name: str, message: str):
+        self.path, self.field_name = path, field_name
+        super().__init__(f"{path.name}: {field_name}: {message}")
+
+
+Translations = dict[str, str]
+
+
+@dataclass(frozen=True)
+class PartnerDefinition:
+    slug: str
+    name: Translations
+    short_name: str = ""
+    website: str = ""
+    city: Translations = field(default_factory=dict)
+    lead: bool = False
+
+
+@dataclass(frozen=True)
+class ContactDefinition:
+    slug: str
+    name: str
+    email: str = ""
+    phone: str = ""
+    role: Translations = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SiteDefinition:
+    path: Path
+    code: str
+    hostname: str
+    port: int
+    languages: tuple[str, ...]
+    default_language: str
+    name: Translations
+    home_title: Translations
+    home_intro: Translations
+    is_hub: bool = False
+    sort_order: int = 0
+    partner: PartnerDefinition | None = None
+    contact: ContactDefinition | None = None
+
+
+@dataclass(frozen=True)
+class SectorDefinition:
+    slug: str
+    name: Translations
+
+
+@dataclass(frozen=True)
+class SectionDefinition:
+    key: str
+    title: Translations
+    slug: Translations
+
+
+@dataclass(frozen=True)
+class Network:
+    sites: list[SiteDefinition]
+    sectors: list[SectorDefinition]
+    sections: dict[str, SectionDefinition]
+
+
+def _require(data: dict, key: str, kind, path: Path, prefix: str = ""):
+    name = f"{prefix}{key}"
+    if key not in data:
+        raise SiteFileError(path, name, "is required")
+    value = data[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SiteFileError(path, name, f"must be {getattr(kind, '__name__', kind)}")
+    return value
+
+
+def _translations(
+    data: dict, key: str, path: Path, *, required: bool, prefix: str = ""
+) -> Translations:
+    name = f"{prefix}{key}"
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise SiteFileError(path, name, "is required")
+        return {}
+    if not isinstance(value, dict):
+        raise SiteFileError(path, name, "must be a table of language code = text")
+    for code, text in value.items():
+        if code not in LANGUAGE_CODES:
+            raise SiteFileError(
+                path, f"{name}.{code}", f"unknown language (known: {', '.join(LANGUAGE_CODES)})"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise SiteFileError(path, f"{name}.{code}", "must be a non-empty string")
+    if required and COMMON_LANGUAGE not in value:
+        raise SiteFileError(path, f"{name}.{COMMON_LANGUAGE}", "the common language is required")
+    return dict(value)
+
+
+def _slug(data: dict, key: str, path: Path, prefix: str) -> str:
+    value = _require(data, key, str, path, prefix)
+    if not SLUG.match(value):
+        raise SiteFileError(path, f"{prefix}{key}", f"{value!r} is not a slug (a-z, 0-9, -)")
+    return value
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise SiteFileError(path, "(syntax)", str(error)) from error
+    except OSError as error:
+        raise SiteFileError(path, "(file)", str(error)) from error
+
+
+def parse_site_file(path: Path) -> SiteDefinition:
+    data = _load_toml(path)
+    code = _require(data, "code", str, path)
+    if not CODE.match(code):
+        raise SiteFileError(path, "code", f"{code!r} must be 2–3 capital letters")
+    hostname = _require(data, "hostname", str, path).lower()
+    if not HOSTNAME.match(hostname):
+        raise SiteFileError(path, "hostname", f"{hostname!r} is not a valid hostname")
+    port = data.get("port", 80)
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        raise SiteFileError(path, "port", "must be an integer between 1 and 65535")
+    languages = _require(data, "languages", list, path)
+    if not languages:
+        raise SiteFileError(path, "languages", "must list at least one language")
+    for code_ in languages:
+        if code_ not in LANGUAGE_CODES:
+            raise SiteFileError(
+                path,
+                "languages",
+                f"unknown language {code_!r} (known: {', '.join(LANGUAGE_CODES)})",
+            )
+    if len(set(languages)) != len(languages):
+        raise SiteFileError(path, "languages", "lists a language twice")
+    default_language = _require(data, "default_language", str, path)
+    if default_language not in languages:
+        raise SiteFileError(path, "default_language", f"{default_language!r} is not in languages")
+    home = data.get("home", {})
+    if not isinstance(home, dict):
+        raise SiteFileError(path, "home", "must be a table")
+    sort_order = data.get("sort_order", 0)
+    if not isinstance(sort_order, int) or isinstance(sort_order, bool):
+        raise SiteFileError(path, "sort_order", "must be an integer")
+    is_hub = data.get("is_hub", False)
+    if not isinstance(is_hub, bool):
+        raise SiteFileError(path, "is_hub", "must be true or false")
+    return SiteDefinition(
+        path=path,
+        code=code,
+        hostname=hostname,
+        port=port,
+        languages=tuple(languages),
+        default_language=default_language,
+        name=_translations(data, "name", path, required=True),
+        home_title=_translations(home, "title", path, required=True, prefix="home."),
+        home_intro=_translations(home, "intro", path, required=False, prefix="home."),
+        is_hub=is_hub,
+        sort_order=sort_order,
+        partner=_parse_partner(data.get("partner"), path),
+        contact=_parse_contact(data.get("contact"), path),
+    )
+
+
+def _parse_partner(data, path: Path) -> PartnerDefinition | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise SiteFileError(path, "partner", "must be a table")
+    lead = data.get("lead", False)
+    if not isinstance(lead, bool):
+        raise SiteFileError(path, "partner.lead", "must be true or false")
+    website = data.get("website", "")
+    if website and not re.match(r"^https?://", website):
+        raise SiteFileError(path, "partner.website", "must start with http:// or https://")
+    return PartnerDefinition(
+        slug=_slug(data, "slug", path, "partner."),
+        name=_translations(data, "name", path, required=True, prefix="partner."),
+        short_name=str(data.get("short_name", "")),
+        website=website,
+        city=_translations(data, "city", path, required=False, prefix="partner."),
+        lead=lead,
+    )
+
+
+def _parse_contact(data, path: Path) -> ContactDefinition | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise SiteFileError(path, "contact", "must be a table")
+    email = str(data.get("email", ""))
+    if email and "@" not in email:
+        raise SiteFileError(path, "contact.email", f"{email!r} is not an email address")
+    return ContactDefinition(
+        slug=_slug(data, "slug", path, "contact."),
+        name=_require(data, "name", str, path, "contact."),
+        email=email,
+        phone=str(data.get("phone", "")),
+        role=_translations(data, "role", path, required=False, prefix="contact."),
+    )
+
+
+def parse_sectors(path: Path) -> list[SectorDefinition]:
+    data = _load_toml(path)
+    entries = _require(data, "sector", list, path)
+    sectors = []
+    for position, entry in enumerate(entries):
+        prefix = f"sector[{position}]."
+        if not isinstance(entry, dict):
+            raise SiteFileError(path, prefix[:-1], "must be a table")
+        sectors.append(
+            SectorDefinition(
+                slug=_slug(entry, "slug", path, prefix),
+                name=_translations(entry, "name", path, required=True, prefix=prefix),
+            )
+        )
+    return sectors
+
+
+def parse_sections(path: Path) -> dict[str, SectionDefinition]:
+    data = _load_toml(path)
+    sections = {}
+    for key in ("news", "events", "clusters"):
+        entry = _require(data, key, dict, path)
+        slugs = _translations(entry, "slug", path, required=True, prefix=f"{key}.")
+        for code, slug in slugs.items():
+            if not SLUG.match(slug):
+                raise SiteFileError(path, f"{key}.slug.{code}", f"{slug!r} is not a slug")
+        sections[key] = SectionDefinition(
+            key=key,
+            title=_translations(entry, "title", path, required=True, prefix=f"{key}."),
+            slug=slugs,
+        )
+    return sections
+
+
+def load_network(directory: Path) -> Network:
+    """Parse and cross-check every file in ``directory``; raise SiteFileError on the first fault."""
+    if not directory.is_dir():
+        raise SiteFileError(directory, "(directory)", "does not exist")
+    sites = [
+        parse_site_file(path)
+        for path in sorted(directory.glob("*.toml"))
+        if path.name not in SHARED_FILES
+    ]
+    if not sites:
+        raise SiteFileError(directory, "(directory)", "holds no site files")
+    seen_codes: dict[str, Path] = {}
+    seen_hosts: dict[tuple[str, int], Path] = {}
+    for site in sites:
+        if site.code in seen_codes:
+            raise SiteFileError(
+                site.path, "code", f"{site.code!r} is also used by {seen_codes[site.code].name}"
+            )
+        seen_codes[site.code] = site.path
+        host = (site.hostname, site.port)
+        if host in seen_hosts:
+            raise SiteFileError(
+                site.path, "hostname", f"{site.hostname!r} is also used by {seen_hosts[host].name}"
+            )
+        seen_hosts[host] = site.path
+    return Network(
+        sites=sites,
+        sectors=parse_sectors(directory / "sectors.toml"),
+        sections=parse_sections(directory / "sections.toml"),
+    )

@@ -1,0 +1,65 @@
+"""Country home pages and free-form standard pages."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from cms.core.blocks import BodyBlock
+from cms.core.models import Country
+from cms.core.pages import BasePage
+
+
+class CountryHomePage(BasePage):
+    """The root page of one partner country's site (or of the international hub)."""
+
+    country = models.OneToOneField(
+        Country, on_delete=models.PROTECT, related_name="home_page", verbose_name=_("country")
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "news.NewsIndexPage",
+        "events.EventIndexPage",
+        "clusters.ClusterDirectoryPage",
+        "home.StandardPage",
+    ]
+
+    class Meta:
+        verbose_name = _("country home page")
+
+    def get_country(self):
+        return self.country
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.events.models import EventPage
+        from cms.news.models import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = NewsPage.objects.live().descendant_of(self).order_by("-date")[:5]
+        context["upcoming_events"] = (
+            EventPage.objects.live().descendant_of(self).order_by("-start")[:5]
+        )
+        return context
+
+
+class StandardPage(BasePage):
+    """An about page, a legal notice, anything without a schema of its own."""
+
+    lead = models.TextField(_("lead"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*BasePage.content_panels, FieldPanel("lead"), FieldPanel("body")]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["home.CountryHomePage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

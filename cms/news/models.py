@@ -1,0 +1,89 @@
+"""News: press releases of the national partners and the lead partner."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from cms.core.blocks import BodyBlock
+from cms.core.pages import BasePage
+
+
+class NewsIndexPage(BasePage):
+    """The list of a country's news items, newest first."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.CountryHomePage"]
+    subpage_types = ["news.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def news_items(self):
+        return (
+            NewsPage.objects.live()
+            .child_of(self)
+            .order_by("-date", "-pk")
+            .prefetch_related("sectors")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news_items"] = self.news_items()
+        return context
+
+
+class NewsPage(BasePage):
+    """A news item or press release: date, lead, body and who to contact."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    lead = models.TextField(_("lead"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    image = models.ForeignKey(
+        "core.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sectors = ParentalManyToManyField("core.Sector", blank=True, related_name="news")
+    related_clusters = ParentalManyToManyField(
+        "clusters.ClusterProfile", blank=True, related_name="news"
+    )
+    contact = models.ForeignKey(
+        "partners.ContactPerson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    funding_note = models.CharField(_("funding note"), max_length=500, blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("date"),
+        FieldPanel("lead"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("sectors"), FieldPanel("related_clusters"), FieldPanel("contact")],
+            heading=_("Links"),
+        ),
+        FieldPanel("funding_note"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+    translation_required_fields = ("title", "lead")
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")

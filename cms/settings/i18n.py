@@ -1,0 +1,26 @@
+"""Languages, translation and locale settings (imported by base.py)."""
+
+from pathlib import Path
+
+from cms.core.languages import COMMON_LANGUAGE, FALLBACK_CHAINS, LANGUAGE_CODES, LANGUAGES
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+LANGUAGE_CODE = COMMON_LANGUAGE
+LANGUAGES = LANGUAGES
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Prague"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Field-level translation: one object holds every language (title_cs, title_de, ...).
+MODELTRANSLATION_DEFAULT_LANGUAGE = COMMON_LANGUAGE
+MODELTRANSLATION_LANGUAGES = LANGUAGE_CODES
+MODELTRANSLATION_FALLBACK_LANGUAGES = FALLBACK_CHAINS
+
+# Wagtail's own page-copy localisation is off: modeltranslation translates fields.
+WAGTAIL_I18N_ENABLED = False
+# The admin follows the editor's own language preference.
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILMODELTRANSLATION_LOCALE_PICKER = True

@@ -1,0 +1,112 @@
+"""The demo content loader: the real press release and a network's worth of content."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import Page, Revision
+
+from cms.clusters.models import ClusterProfile
+from cms.core.models import Country, Sector
+from cms.core.seed import load_seed
+from cms.events.models import EventPage
+from cms.news.models import NewsPage
+from cms.partners.models import ContactPerson, PartnerOrganisation
+
+PRESS_RELEASE_CS = "Klastrové organizace ze střední Evropy a Clusters – Cord"
+
+
+def test_press_release_is_a_czech_news_item_on_the_cz_site_with_english(db):
+    item = NewsPage.objects.get(title_cs=PRESS_RELEASE_CS)
+    assert item.live
+    assert item.get_site().country.code == "CZ"
+    assert str(item.date) == "2011-07-26"
+    assert item.title_en == "Cluster organisations from Central Europe and Clusters Cord"
+    assert "Regionální rozvojová agentura Ústeckého kraje" in item.lead_cs
+    body_cs = " ".join(str(block.value) for block in item.body_cs)
+    assert "Benchmarkingovou konferenci" in body_cs
+    assert "24. října 2011 v Miláně" in body_cs
+    assert item.body_en and len(item.body_en) >= 2
+    assert item.contact.name == "Mgr. Petra Mašková"
+    assert "Central Europe" in item.funding_note_cs
+    assert set(item.sectors.values_list("slug", flat=True)) == set(
+        Sector.objects.values_list("slug", flat=True)
+    )
+
+
+def test_milan_conference_and_usti_info_day_are_events(db):
+    milan = EventPage.objects.get(kind="conference", place_en__icontains="Milan")
+    assert milan.start.date().isoformat() == "2011-10-24"
+    usti = EventPage.objects.get(kind="info-day", place_cs__icontains="Ústí nad Labem")
+    assert usti.get_site().country.code == "CZ"
+
+
+def test_lead_partner_and_contact(db):
+    lead = PartnerOrganisation.objects.get(is_lead_partner=True)
+    assert lead.name_cs == "Regionální rozvojová agentura Ústeckého kraje"
+    assert lead.country.code == "CZ"
+    assert ContactPerson.objects.get(name="Mgr. Petra Mašková").organisation == lead
+
+
+def test_every_partner_country_has_clusters_news_and_events(db):
+    for country in Country.objects.filter(is_hub=False):
+        home = country.home_page
+        assert ClusterProfile.objects.filter(country=country).count() >= 2, country.code
+        assert NewsPage.objects.descendant_of(home).live().exists(), country.code
+        assert EventPage.objects.descendant_of(home).live().exists(), country.code
+
+
+def test_each_country_writes_in_its_own_language_and_english(db):
+    for country in Country.objects.filter(is_hub=False):
+        own = country.default_language
+        for cluster in ClusterProfile.objects.filter(country=country):
+            assert getattr(cluster, f"name_{own}"), (country.code, cluster.slug)
+            assert cluster.name_en, (country.code, cluster.slug)
+
+
+def test_loading_twice_changes_nothing(db, settings):
+    before = (Page.objects.count(), ClusterProfile.objects.count(), Revision.objects.count())
+    report = load_seed(settings.SITES_DIR / "seed")
+    assert report.summary() == "nothing to change"
+    assert (
+        Page.objects.count(),
+        ClusterProfile.objects.count(),
+        Revision.objects.count(),
+    ) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", r"bad\.json: \(file\)"),
+        (json.dumps({"country": "XX"}), r"bad\.json: country"),
+        (
+            json.dumps({"country": "CZ", "clusters": [{"slug": "a", "name": {"cs": "A"}}]}),
+            r"bad\.json: clusters\[0\]\.name: needs an English",
+        ),
+        (
+            json.dumps(
+                {
+                    "country": "CZ",
+                    "clusters": [{"slug": "a", "name": {"en": "A"}, "sectors": ["mining"]}],
+                }
+            ),
+            r"bad\.json: clusters\[0\]\.sectors: unknown sector 'mining'",
+        ),
+        (
+            json.dumps(
+                {
+                    "country": "CZ",
+                    "events": [{"slug": {"en": "e"}, "title": {"en": "E"}, "kind": "party"}],
+                }
+            ),
+            r"bad\.json: events\[0\]\.kind",
+        ),
+    ],
+)
+def test_malformed_seed_files_are_named_and_nothing_is_written(db, tmp_path, content, message):
+    (tmp_path / "bad.json").write_text(content, encoding="utf-8")
+    before = Page.objects.count(), ClusterProfile.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("load_demo_content", dir=tmp_path)
+    assert (Page.objects.count(), ClusterProfile.objects.count()) == before

@@ -1,0 +1,98 @@
+"""Malformed site files are rejected with the file and field named, before any write."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from wagtail.models import Site
+
+from cms.core.models import Country
+from cms.core.site_files import SiteFileError, load_network
+
+
+@pytest.fixture
+def sites_dir(tmp_path) -> Path:
+    """A writable copy of the real site files."""
+    target = tmp_path / "sites"
+    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_files_are_valid():
+    network = load_network(settings.SITES_DIR)
+    assert {site.code for site in network.sites} == {
+        "CZ",
+        "IT",
+        "DE",
+        "PL",
+        "AT",
+        "SK",
+        "SI",
+        "INT",
+    }
+    assert [sector.slug for sector in network.sectors] == [
+        "food",
+        "energy-environment",
+        "tourism",
+        "ict",
+        "manufacturing",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "field"),
+    [
+        ("cz.toml", 'code = "CZ"\n', "", "code"),
+        ("cz.toml", 'languages = ["cs", "en"]', 'languages = ["cs", "xx"]', "languages"),
+        ("cz.toml", 'default_language = "cs"', 'default_language = "de"', "default_language"),
+        ("cz.toml", 'hostname = "cz.localhost"', 'hostname = "not a host"', "hostname"),
+        ("it.toml", 'hostname = "it.localhost"', 'hostname = "cz.localhost"', "hostname"),
+        ("cz.toml", "port = 80", "port = 99999", "port"),
+        ("cz.toml", 'en = "Czech Republic"\n', "", "name.en"),
+        ("cz.toml", 'slug = "rra-usteckeho-kraje"', 'slug = "RRA ÚK"', "partner.slug"),
+        ("cz.toml", 'code = "CZ"', 'code = "CZ', "(syntax)"),
+        ("sectors.toml", 'slug = "food"', 'slug = "Food & drink"', "sector[0].slug"),
+    ],
+)
+def test_errors_name_the_file_and_field(sites_dir, file, old, new, field):
+    edit(sites_dir / file, old, new)
+    with pytest.raises(SiteFileError) as error:
+        load_network(sites_dir)
+    assert error.value.path.name == file
+    assert error.value.field_name == field
+    assert str(error.value).startswith(f"{file}: {field}")
+
+
+def test_command_reports_the_error_and_writes_nothing(db, sites_dir):
+    edit(sites_dir / "si.toml", 'default_language = "sl"', 'default_language = "xx"')
+    before = (Country.objects.count(), Site.objects.count())
+    Country.objects.filter(code="SI").update(default_language="sl")
+    with pytest.raises(CommandError, match=r"si\.toml: default_language"):
+        call_command("sync_sites", dir=sites_dir)
+    assert (Country.objects.count(), Site.objects.count()) == before
+
+
+def test_a_new_country_file_with_a_late_error_creates_nothing(db, sites_dir):
+    (sites_dir / "hr.toml").write_text(
+        'code = "HR"\nhostname = "hr.localhost"\nlanguages = ["en"]\ndefault_language = "en"\n'
+        '[name]\nen = "Croatia"\n[home.title]\nen = "Clusters Cord Croatia"\n'
+        '[contact]\nslug = "kontakt-hr"\nname = "Ivana"\nemail = "not-an-email"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"hr\.toml: contact\.email"):
+        call_command("sync_sites", dir=sites_dir)
+    assert not Country.objects.filter(code="HR").exists()
+    assert not Site.objects.filter(hostname="hr.localhost").exists()
+
+
+def test_check_mode_validates_without_writing(db, sites_dir, capsys):
+    call_command("sync_sites", dir=sites_dir, check=True)
+    assert "8 site files are valid" in capsys.readouterr().out

@@ -1,0 +1,99 @@
+"""The site command builds every country and is idempotent."""
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, Site
+
+from cms.clusters.models import ClusterDirectoryPage
+from cms.core.models import Country, Sector
+from cms.core.services import sync_network
+from cms.core.site_files import load_network
+from cms.events.models import EventIndexPage
+from cms.home.models import CountryHomePage
+from cms.news.models import NewsIndexPage
+from cms.partners.models import ContactPerson, PartnerOrganisation
+
+
+def snapshot():
+    """Everything the command writes, in comparable form."""
+    return {
+        "countries": list(Country.objects.values()),
+        "sites": list(Site.objects.values()),
+        "pages": list(Page.objects.values("pk", "path", "title_en", "title_cs", "live")),
+        "revisions": Revision.objects.count(),
+        "log entries": PageLogEntry.objects.count(),
+        "groups": list(Group.objects.values_list("name", flat=True).order_by("name")),
+        "group permissions": sorted(Group.objects.values_list("name", "permissions__codename")),
+        "page permissions": GroupPagePermission.objects.count(),
+        "sectors": list(Sector.objects.values()),
+        "partners": list(PartnerOrganisation.objects.values()),
+        "contacts": list(ContactPerson.objects.values()),
+    }
+
+
+def test_running_twice_changes_nothing(db, settings):
+    before = snapshot()
+    report = sync_network(load_network(settings.SITES_DIR))
+    assert not report.changed, report.summary()
+    assert snapshot() == before
+
+
+def test_command_says_nothing_changed_on_a_second_run(db, capsys):
+    call_command("sync_sites")
+    assert "nothing to change" in capsys.readouterr().out
+
+
+def test_a_changed_file_updates_in_place(db, settings, tmp_path):
+    import shutil
+
+    target = tmp_path / "sites"
+    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
+    path = target / "cz.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("port = 80", "port = 8080"), encoding="utf-8"
+    )
+    pages_before = Page.objects.count()
+    report = sync_network(load_network(target))
+    assert report.updated["sites"] == 1
+    assert Site.objects.get(country__code="CZ").port == 8080
+    assert Page.objects.count() == pages_before
+
+
+def test_every_country_has_a_site_home_sections_and_groups(db):
+    countries = Country.objects.all()
+    assert sorted(c.code for c in countries) == ["AT", "CZ", "DE", "INT", "IT", "PL", "SI", "SK"]
+    for country in countries:
+        home = CountryHomePage.objects.get(country=country)
+        assert country.site.root_page_id == home.pk
+        assert not country.site.is_default_site
+        for model in (NewsIndexPage, EventIndexPage, ClusterDirectoryPage):
+            assert model.objects.child_of(home).live().count() == 1
+        for group in (country.editors_group, country.moderators_group):
+            assert GroupPagePermission.objects.filter(group=group, page=home).exists()
+            assert group.permissions.filter(codename="access_admin").exists()
+    assert not Site.objects.filter(is_default_site=True).exists()
+
+
+def test_austria_publishes_in_german(db):
+    austria = Country.objects.get(code="AT")
+    assert austria.default_language == "de"
+    assert austria.languages == ["de", "en"]
+
+
+def test_sectors_are_named_in_every_language(db):
+    food = Sector.objects.get(slug="food")
+    assert (food.name_en, food.name_cs, food.name_de) == ("Food", "Potravinářství", "Lebensmittel")
+    for sector in Sector.objects.all():
+        for code in ("en", "cs", "de", "it", "pl", "sk", "sl"):
+            assert getattr(sector, f"name_{code}"), (sector.slug, code)
+
+
+def test_only_moderators_may_publish(db):
+    cz = Country.objects.get(code="CZ")
+    codenames = lambda group: set(  # noqa: E731
+        GroupPagePermission.objects.filter(group=group).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert "publish_page" not in codenames(cz.editors_group)
+    assert "publish_page" in codenames(cz.moderators_group)
