@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.core import views as core_views
+from cms.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,6 +21,7 @@ if settings.DEBUG:
 
 # Visitor pages live under a language prefix: /cs/aktuality/..., /en/news/...
 urlpatterns += i18n_patterns(
+    path("search/", search_views.search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -83,7 +83,7 @@ class ClusterProfile(index.Indexed, ClusterableModel):
         index.AutocompleteField("name"),
         index.FilterField("country"),
     ]
-    translation_required_fields = ("name", "description")
+    translation_required_fields = ("name",)
 
     class Meta:
         ordering = ["name"]

@@ -21,7 +21,8 @@ The pipeline (per token) is:
 3. **Lemmatise** by exact dictionary lookup in simplemma's form->lemma tables
    (``potraviny`` -> ``potravina``, ``Miláně`` -> ``Milán``).  Only the
    dictionary is used: simplemma's guessing strategies produce garbage for
-   unknown or diacritic-less words (``distancnich`` -> ``distancon``).  For the
+   unknown or diacritic-less words (``distancnich`` -> ``distancon``,
+   ``podpalitelnejsi`` -> ``podpalitelbýt``).  For the
    Slavic languages a negated form is *not* mapped to its positive lemma
    (simplemma maps ``nealkoholický`` to ``alkoholický``, which would invert
    the meaning of a query).
@@ -46,8 +47,8 @@ Changing anything here changes the tokens: the search index must be rebuilt
 (documents and queries must always be analysed by the same version).
 
 The module is deterministic, thread-safe, has no Django dependency, and loads
-its heavy data (simplemma dictionaries, ~5-70 MB per language) lazily, once
-per process and language.
+its heavy data (simplemma dictionaries, ~2-55 MB of RAM per language, ~100 MB
+for all seven) lazily, once per process and language.
 """
 
 from __future__ import annotations
@@ -91,31 +92,15 @@ _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 # Letters that NFKD does not decompose into "base letter + mark".
 _FOLD_TABLE = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "ø": "o",
-        "Ø": "O",
-        "ß": "ss",
-        "ẞ": "SS",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "þ": "th",
-        "Þ": "TH",
-        "ð": "d",
-        "Ð": "D",
-        "ħ": "h",
-        "ŧ": "t",
-    }
+    dict(
+        pair.split(":")
+        for pair in "ł:l Ł:L đ:d Đ:D ø:o Ø:O ß:ss ẞ:SS æ:ae Æ:AE œ:oe Œ:OE ı:i þ:th Þ:TH ð:d Ð:D "
+        "ħ:h ŧ:t".split()
+    )
 )
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """Lower-case ``word`` and strip diacritics (``Žilinská`` -> ``zilinska``).
 
@@ -225,139 +210,20 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 # form->lemma tables, lemmatise+fold+stem maps ~93 % (cs) to ~98 % (sk, pl, sl)
 # of pairs to the same token even when one form is typed without diacritics.
 
-_ENDINGS: dict[str, tuple[str, ...]] = {
-    "cs": (
-        "ech",
-        "ich",
-        "eho",
-        "emi",
-        "emu",
-        "iho",
-        "imi",
-        "imu",
-        "ach",
-        "ych",
-        "ama",
-        "ami",
-        "ovi",
-        "ymi",
-        "em",
-        "es",
-        "im",
-        "um",
-        "am",
-        "mi",
-        "ou",
-        "ym",
-        "a",
-        "e",
-        "i",
-        "o",
-        "u",
-        "y",
-    ),
-    "sk": (
-        "iach",
-        "iami",
-        "ieho",
-        "iemu",
-        "ach",
-        "ami",
-        "eho",
-        "emu",
-        "ich",
-        "imi",
-        "ych",
-        "ymi",
-        "och",
-        "ovi",
-        "iam",
-        "iou",
-        "ov",
-        "om",
-        "ej",
-        "ia",
-        "ie",
-        "iu",
-        "ii",
-        "em",
-        "im",
-        "ym",
-        "ou",
-        "am",
-        "mi",
-        "um",
-        "a",
-        "e",
-        "i",
-        "o",
-        "u",
-        "y",
-    ),
-    "pl": (
-        "iach",
-        "iami",
-        "owie",
-        "iego",
-        "iemu",
-        "ach",
-        "ami",
-        "ego",
-        "emu",
-        "ych",
-        "ich",
-        "owi",
-        "iej",
-        "iom",
-        "ymi",
-        "imi",
-        "ow",
-        "om",
-        "em",
-        "ej",
-        "ym",
-        "im",
-        "ie",
-        "ia",
-        "iu",
-        "ii",
-        "a",
-        "e",
-        "i",
-        "o",
-        "u",
-        "y",
-    ),
-    "sl": (
-        "ama",
-        "ema",
-        "ami",
-        "emi",
-        "ega",
-        "emu",
-        "ima",
-        "imi",
-        "ovi",
-        "evi",
-        "oma",
-        "om",
-        "em",
-        "ih",
-        "im",
-        "ov",
-        "ev",
-        "ah",
-        "eh",
-        "mi",
-        "a",
-        "e",
-        "i",
-        "o",
-        "u",
-    ),
+_ENDINGS_TEXT = {
+    "cs": """ech ich eho emi emu iho imi imu ach ych ama ami ovi ymi
+             em es im um am mi ou ym  a e i o u y""",
+    "sk": """iach iami ieho iemu  ach ami eho emu ich imi ych ymi och ovi iam iou
+             ov om ej ia ie iu ii em im ym ou am mi um  a e i o u y""",
+    "pl": """iach iami owie iego iemu  ach ami ego emu ych ich owi iej iom ymi imi
+             ow om em ej ym im ie ia iu ii  a e i o u y""",
+    "sl": """ama ema ami emi ega emu ima imi ovi evi oma
+             om em ih im ov ev ah eh mi  a e i o u""",
 }
 # Longest first, so that e.g. "-ach" wins over "-a".
-_ENDINGS = {lang: tuple(sorted(e, key=len, reverse=True)) for lang, e in _ENDINGS.items()}
+_ENDINGS: dict[str, tuple[str, ...]] = {
+    lang: tuple(sorted(text.split(), key=len, reverse=True)) for lang, text in _ENDINGS_TEXT.items()
+}
 _COMPARATIVE = {"cs": ("ejs",), "sk": ("ejs",), "sl": ("ejs",), "pl": ("iejsz", "ejsz")}
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 _MIN_STEM = 3
@@ -501,7 +367,7 @@ def normalise_language(language: str) -> str:
     return code
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=131_072)
 def _analyse_token(token: str, lang: str) -> str | None:
     """Analyse one surface token; ``None`` means "drop it".
 

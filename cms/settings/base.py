@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from cms.settings.i18n import *  # noqa: F403
+from cms.settings.search import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "cms.home",
     "cms.news",
     "cms.events",
+    "cms.search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -131,7 +133,6 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Clusters Cord"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 #: Declarative per-country site files read by ``manage.py sync_sites``.

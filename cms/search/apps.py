@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "cms.search"
+    label = "sitesearch"
+    verbose_name = "Site search"
+
+    def ready(self):
+        from cms.search import indexing
+
+        indexing.connect_signals()

@@ -1,0 +1,151 @@
+"""Turn published content into search documents, one per language.
+
+For each of the network's languages a document holds what a visitor in that
+language sees: each field in the first language of the fallback chain that
+has it, analysed with *that* language's analyser (so fallback English text is
+stemmed as English).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.html import strip_tags
+from modeltranslation.utils import build_localized_fieldname
+
+from cms.core.languages import LANGUAGE_CODES, fallback_chain
+from cms.core.translation_status import has_language
+from cms.search.analysis import analyse_to_string
+
+#: Text fields of each content type, title first. Values may be plain text,
+#: rich text HTML or StreamField values.
+TITLE_FIELDS = {"news": "title", "event": "title", "page": "title", "cluster": "name"}
+BODY_FIELDS = {
+    "news": ("lead", "body"),
+    "event": ("lead", "place", "body"),
+    "page": ("lead", "body"),
+    "cluster": ("description", "city", "region"),
+}
+DISPLAY_FIELD = {"news": "lead", "event": "lead", "page": "lead", "cluster": "description"}
+DISPLAY_CHARS = 600
+
+
+@dataclass
+class DocumentData:
+    """The field values of one SearchDocument, before it is saved."""
+
+    language: str
+    served_language: str
+    title: str
+    body: str
+    display_title: str
+    display_text: str
+    url: str
+    date: object = None
+    country: str = ""
+    sectors: list = field(default_factory=list)
+
+
+def kind_of(obj) -> str | None:
+    from cms.clusters.models import ClusterProfile
+    from cms.events.models import EventPage
+    from cms.home.models import StandardPage
+    from cms.news.models import NewsPage
+
+    for model, kind in (
+        (NewsPage, "news"),
+        (EventPage, "event"),
+        (StandardPage, "page"),
+        (ClusterProfile, "cluster"),
+    ):
+        if isinstance(obj, model):
+            return kind
+    return None
+
+
+def to_text(value) -> str:
+    """Plain text of a field value: string, rich text HTML or StreamField."""
+    if value is None:
+        return ""
+    if hasattr(value, "raw_data"):  # StreamValue
+        return " ".join(block_text(block.value) for block in value)
+    return strip_tags(str(value)).strip()
+
+
+def block_text(value) -> str:
+    if hasattr(value, "source"):  # RichText
+        return strip_tags(value.source)
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return " ".join(block_text(v) for k, v in value.items() if k != "image")
+    if isinstance(value, str):
+        return value
+    return ""
+
+
+def resolved(obj, field_name: str, language: str) -> tuple[str, str]:
+    """(text, language it is written in) of a field for a visitor in ``language``."""
+    for code in fallback_chain(language):
+        text = to_text(getattr(obj, build_localized_fieldname(field_name, code), None))
+        if text:
+            return text, code
+    return "", language
+
+
+def served_language(obj, language: str) -> str | None:
+    for code in fallback_chain(language):
+        if has_language(obj, code):
+            return code
+    return None
+
+
+def country_code(obj, kind: str) -> str:
+    if kind == "cluster":
+        return obj.country.code
+    site = obj.get_site()
+    return site.country.code if site is not None and hasattr(site, "country") else ""
+
+
+def url_of(obj, kind: str, language: str) -> str:
+    with translation.override(language):
+        if kind == "cluster":
+            from cms.clusters.models import ClusterDirectoryPage
+
+            directory = ClusterDirectoryPage.objects.live().child_of(obj.country.home_page).first()
+            return f"{directory.full_url}{obj.slug}/" if directory else ""
+        return obj.full_url or ""
+
+
+def documents_for(obj) -> list[DocumentData]:
+    """Every language version of a published item (empty when it is not public)."""
+    kind = kind_of(obj)
+    if kind is None:
+        return []
+    if kind != "cluster" and not obj.live:
+        return []
+    country = country_code(obj, kind)
+    sectors = list(obj.sectors.all()) if hasattr(obj, "sectors") else []
+    date = getattr(obj, "date", None) or (obj.start.date() if getattr(obj, "start", None) else None)
+    documents = []
+    for language in LANGUAGE_CODES:
+        served = served_language(obj, language)
+        if served is None:
+            continue
+        title, title_language = resolved(obj, TITLE_FIELDS[kind], served)
+        body_parts = [resolved(obj, name, language) for name in BODY_FIELDS[kind]]
+        display_text, _ = resolved(obj, DISPLAY_FIELD[kind], served)
+        documents.append(
+            DocumentData(
+                language=language,
+                served_language=served,
+                title=analyse_to_string(title, title_language),
+                body=" ".join(analyse_to_string(text, code) for text, code in body_parts if text),
+                display_title=title[:500],
+                display_text=display_text[:DISPLAY_CHARS],
+                url=url_of(obj, kind, served),
+                date=date,
+                country=country,
+                sectors=sectors,
+            )
+        )
+    return documents

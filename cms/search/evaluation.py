@@ -1,0 +1,181 @@
+"""Relevance evaluation: judged queries through the real search service.
+
+The corpus (``docs.jsonl``: id, type, country, sectors, lang, title, body,
+date) is loaded as search documents into a throwaway state — a database
+transaction that is rolled back, and for an engine a separate, temporary
+index — and every query in ``queries.jsonl`` (id, lang, q, relevant) is run
+through ``cms.search.service.search``. Reported: MRR@k and recall@k per
+language and overall.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.search.backends import get_search_backend
+
+from cms.core.models import Sector
+from cms.search.analysis import analyse_to_string
+from cms.search.indexing import is_database_backend
+from cms.search.models import SearchDocument
+from cms.search.service import SearchRequest, search
+
+KINDS = {"cluster": "cluster", "news": "news", "event": "event", "page": "page"}
+
+
+class CorpusError(ValueError):
+    pass
+
+
+@dataclass
+class Evaluation:
+    backend: str
+    k: int
+    per_language: dict[str, dict[str, float]]
+    overall: dict[str, float]
+    misses: list[dict]
+
+
+class Rollback(Exception):
+    pass
+
+
+def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise CorpusError(f"{path}: {error}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"{path}:{number}: not JSON ({error})") from error
+        missing = [name for name in required if name not in row]
+        if missing:
+            raise CorpusError(f"{path}:{number}: missing field(s) {', '.join(missing)}")
+        rows.append(row)
+    if not rows:
+        raise CorpusError(f"{path}: holds no rows")
+    return rows
+
+
+def evaluate(
+    docs_path: Path, queries_path: Path, *, backend_name: str = "default", k: int = 10
+) -> Evaluation:
+    docs = read_jsonl(docs_path, ("id", "type", "lang", "title", "body"))
+    queries = read_jsonl(queries_path, ("id", "lang", "q", "relevant"))
+    result: Evaluation | None = None
+    try:
+        with transaction.atomic():
+            backend = throwaway_backend(backend_name)
+            try:
+                id_by_pk = load_corpus(docs, backend)
+                result = run_queries(queries, backend, backend_name, id_by_pk, k)
+            finally:
+                if not is_database_backend(backend):
+                    drop_index(backend)
+            raise Rollback
+    except Rollback:
+        pass
+    return result
+
+
+def throwaway_backend(name: str):
+    backend = get_search_backend(name)
+    if is_database_backend(backend):
+        return backend  # lives in the transaction that is rolled back
+    prefix = f"eval_{uuid.uuid4().hex[:8]}_"
+    return get_search_backend(name, INDEX_PREFIX=prefix)
+
+
+def drop_index(backend) -> None:
+    index = backend.get_index_for_model(SearchDocument)
+    backend.es.indices.delete(index=f"{index.name}*", ignore_unavailable=True)
+
+
+def load_corpus(docs: list[dict], backend) -> dict[int, str]:
+    SearchDocument.objects.all().delete()
+    sectors = {}
+    for row in docs:
+        for slug in row.get("sectors", []):
+            if slug not in sectors:
+                sectors[slug], _ = Sector.objects.get_or_create(slug=slug, defaults={"name": slug})
+    created = []
+    for number, row in enumerate(docs, start=1):
+        if row["type"] not in KINDS:
+            raise CorpusError(f"document {row['id']}: unknown type {row['type']!r}")
+        language = row["lang"]
+        doc = SearchDocument.objects.create(
+            kind=KINDS[row["type"]],
+            object_id=number,
+            language=language,
+            served_language=language,
+            country=row.get("country", ""),
+            date=date.fromisoformat(row["date"]) if row.get("date") else None,
+            title=analyse_to_string(row["title"], language),
+            body=analyse_to_string(row["body"], language),
+            display_title=row["title"],
+            display_text=row["body"],
+        )
+        doc.sectors.set([sectors[slug] for slug in row.get("sectors", [])])
+        created.append(doc)
+    # The database index is reset inside the transaction that is rolled back afterwards;
+    # an engine gets a fresh index of its own.
+    index = backend.get_index_for_model(SearchDocument)
+    index.reset()
+    index.add_items(SearchDocument, created)
+    if not is_database_backend(backend):
+        index.refresh()
+    return {doc.pk: row["id"] for doc, row in zip(created, docs, strict=True)}
+
+
+def run_queries(queries, backend, backend_name, id_by_pk, k) -> Evaluation:
+    object_to_id = {number: row_id for number, row_id in enumerate(id_by_pk.values(), start=1)}
+    by_language: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    misses = []
+    for query in queries:
+        response = search(
+            SearchRequest(query=query["q"], language=query["lang"], page_size=k), backend=backend
+        )
+        ranked = [object_to_id[hit.object_id] for hit in response.hits]
+        relevant = set(query["relevant"])
+        reciprocal = next(
+            (1 / rank for rank, doc_id in enumerate(ranked, 1) if doc_id in relevant), 0.0
+        )
+        recall = len(relevant & set(ranked)) / len(relevant) if relevant else 0.0
+        by_language[query["lang"]].append((reciprocal, recall))
+        if reciprocal < 1:
+            misses.append(
+                {
+                    "id": query["id"],
+                    "q": query["q"],
+                    "relevant": sorted(relevant),
+                    "got": ranked[:5],
+                }
+            )
+    per_language = {
+        language: {
+            "queries": len(scores),
+            "mrr": sum(s[0] for s in scores) / len(scores),
+            "recall": sum(s[1] for s in scores) / len(scores),
+        }
+        for language, scores in sorted(by_language.items())
+    }
+    all_scores = [score for scores in by_language.values() for score in scores]
+    overall = {
+        "queries": len(all_scores),
+        "mrr": sum(s[0] for s in all_scores) / len(all_scores),
+        "recall": sum(s[1] for s in all_scores) / len(all_scores),
+    }
+    return Evaluation(
+        backend=backend_name, k=k, per_language=per_language, overall=overall, misses=misses
+    )

@@ -1,0 +1,231 @@
+"""Keep search documents and every search backend in step with published content.
+
+Publishing, unpublishing or deleting a page, and saving or deleting a cluster
+profile, rewrites that item's ``SearchDocument`` rows in the same database
+transaction. The database backends are updated right there (they live in the
+same database). External engines (OpenSearch/Elasticsearch) get a
+``PendingIndexUpdate`` per changed document, processed after commit by a task
+and retried by ``manage.py search_index_worker`` until the engine accepts it:
+an editor's save never waits for, or fails because of, the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django_tasks import task
+from wagtail.search.backends import get_search_backends_with_name
+from wagtail.signals import page_published, page_unpublished
+
+from cms.search.documents import documents_for, kind_of
+from cms.search.models import PendingIndexUpdate, SearchDocument
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+BATCH_SIZE = 200
+
+
+def is_database_backend(backend) -> bool:
+    return type(backend).__module__.startswith(
+        ("wagtail.search.backends.database", "modelsearch.backends.database")
+    )
+
+
+def backends() -> list[tuple[str, object, bool]]:
+    """(name, backend, is_database) for every configured backend."""
+    return [
+        (name, backend, is_database_backend(backend))
+        for name, backend in get_search_backends_with_name()
+    ]
+
+
+@transaction.atomic
+def sync_object(obj) -> int:
+    """Rewrite the search documents of ``obj``; return how many rows changed."""
+    kind = kind_of(obj)
+    if kind is None:
+        return 0
+    wanted = {data.language: data for data in documents_for(obj)}
+    existing = {
+        doc.language: doc for doc in SearchDocument.objects.filter(kind=kind, object_id=obj.pk)
+    }
+    changed: list[SearchDocument] = []
+    removed: list[SearchDocument] = []
+    for language, doc in existing.items():
+        if language not in wanted:
+            removed.append(doc)
+    for language, data in wanted.items():
+        doc = existing.get(language) or SearchDocument(
+            kind=kind, object_id=obj.pk, language=language
+        )
+        sector_ids = sorted(sector.pk for sector in data.sectors)
+        values = {
+            "served_language": data.served_language,
+            "title": data.title,
+            "body": data.body,
+            "display_title": data.display_title,
+            "display_text": data.display_text,
+            "url": data.url,
+            "date": data.date,
+            "country": data.country,
+        }
+        dirty = doc.pk is None or any(getattr(doc, k) != v for k, v in values.items())
+        if doc.pk is not None and sorted(doc.sectors.values_list("pk", flat=True)) != sector_ids:
+            dirty = True
+        if not dirty:
+            continue
+        for name, value in values.items():
+            setattr(doc, name, value)
+        doc.save()
+        doc.sectors.set(sector_ids)
+        changed.append(doc)
+    removed_ids = [doc.pk for doc in removed]
+    for doc in removed:
+        doc.delete()
+    publish_to_backends(changed, removed_ids)
+    return len(changed) + len(removed_ids)
+
+
+def remove_object(obj) -> int:
+    kind = kind_of(obj)
+    if kind is None:
+        return 0
+    with transaction.atomic():
+        docs = list(SearchDocument.objects.filter(kind=kind, object_id=obj.pk))
+        ids = [doc.pk for doc in docs]
+        SearchDocument.objects.filter(pk__in=ids).delete()
+        publish_to_backends([], ids)
+    return len(ids)
+
+
+def publish_to_backends(changed: list[SearchDocument], removed_ids: list[int]) -> None:
+    """Update database backends now; queue the rest durably for after commit."""
+    if not changed and not removed_ids:
+        return
+    queued = False
+    for name, backend, is_database in backends():
+        if is_database:
+            for doc in changed:
+                backend.add(doc)
+            for pk in removed_ids:
+                backend.delete(SearchDocument(pk=pk))
+            continue
+        for pk in [doc.pk for doc in changed] + removed_ids:
+            PendingIndexUpdate.objects.update_or_create(
+                backend=name,
+                document_id=pk,
+                defaults={"attempts": 0, "next_attempt_at": timezone.now(), "last_error": ""},
+            )
+            queued = True
+    if queued:
+        transaction.on_commit(lambda: process_pending_updates_task.enqueue())
+
+
+def process_pending_updates(*, limit: int | None = None) -> dict[str, int]:
+    """Send due pending updates to their engines; failures are kept and retried later.
+
+    Returns counts: ``sent`` and ``failed``.
+    """
+    by_name = {name: backend for name, backend, is_database in backends() if not is_database}
+    counts = {"sent": 0, "failed": 0}
+    due = PendingIndexUpdate.objects.filter(next_attempt_at__lte=timezone.now()).order_by("pk")
+    if limit:
+        due = due[:limit]
+    entries = list(due)
+    for name in {entry.backend for entry in entries}:
+        batch = [entry for entry in entries if entry.backend == name]
+        backend = by_name.get(name)
+        if backend is None:  # a backend that was removed from settings
+            PendingIndexUpdate.objects.filter(pk__in=[e.pk for e in batch]).delete()
+            continue
+        for start in range(0, len(batch), BATCH_SIZE):
+            chunk = batch[start : start + BATCH_SIZE]
+            try:
+                send_chunk(backend, chunk)
+            except Exception as error:  # noqa: BLE001 - any engine failure means "retry later"
+                logger.warning("Search engine %r unavailable: %s", name, error)
+                postpone(chunk, error)
+                counts["failed"] += len(chunk)
+                break
+            # Only drop entries nobody re-queued while we were sending.
+            for entry in chunk:
+                PendingIndexUpdate.objects.filter(
+                    pk=entry.pk, next_attempt_at=entry.next_attempt_at, attempts=entry.attempts
+                ).delete()
+            counts["sent"] += len(chunk)
+    return counts
+
+
+def send_chunk(backend, chunk: list[PendingIndexUpdate]) -> None:
+    ids = [entry.document_id for entry in chunk]
+    present = list(SearchDocument.objects.filter(pk__in=ids).prefetch_related("sectors"))
+    if present:
+        backend.add_bulk(SearchDocument, present)
+    present_ids = {doc.pk for doc in present}
+    for pk in ids:
+        if pk not in present_ids:
+            delete_from_engine(backend, pk)
+
+
+def delete_from_engine(backend, pk: int) -> None:
+    try:
+        backend.delete(SearchDocument(pk=pk))
+    except Exception as error:  # noqa: BLE001
+        if "not_found" in str(error) or "NotFoundError" in type(error).__name__:
+            return  # already gone: that is the state we want
+        raise
+
+
+def postpone(chunk: list[PendingIndexUpdate], error: Exception) -> None:
+    now = timezone.now()
+    for entry in chunk:
+        entry.attempts += 1
+        delay = min(timedelta(seconds=2 ** min(entry.attempts, 10)), MAX_BACKOFF)
+        entry.next_attempt_at = now + delay
+        entry.last_error = str(error)[:1000]
+        entry.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+
+
+@task()
+def process_pending_updates_task():
+    return process_pending_updates()
+
+
+# --- signal receivers -------------------------------------------------------------------------
+
+
+def on_page_published(sender, instance, **kwargs):
+    sync_object(instance.specific)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    remove_object(instance.specific)
+
+
+def on_deleted(sender, instance, **kwargs):
+    remove_object(instance)
+
+
+def on_cluster_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sync_object(instance)
+
+
+def connect_signals() -> None:
+    from cms.clusters.models import ClusterProfile
+    from cms.events.models import EventPage
+    from cms.home.models import StandardPage
+    from cms.news.models import NewsPage
+
+    page_published.connect(on_page_published, dispatch_uid="search-published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="search-unpublished")
+    for model in (NewsPage, EventPage, StandardPage, ClusterProfile):
+        post_delete.connect(
+            on_deleted, sender=model, dispatch_uid=f"search-deleted-{model.__name__}"
+        )
+    post_save.connect(on_cluster_saved, sender=ClusterProfile, dispatch_uid="search-cluster-saved")

@@ -1,0 +1,58 @@
+"""Search backends, chosen by the ``SEARCH_URL`` environment variable (imported by base.py).
+
+- unset: Wagtail's database backend only (SQLite or PostgreSQL full-text search);
+- ``opensearch2://host:9200`` (or ``opensearch3``, ``elasticsearch8``, ``elasticsearch9``,
+  ``https`` via e.g. ``opensearch2+https://user:pass@host:443``): that engine is the
+  ``default`` backend, and the database backend is kept up to date beside it as
+  ``database``, so search degrades to it when the engine is unreachable.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+ENGINE_BACKENDS = {
+    "opensearch2": "wagtail.search.backends.opensearch2",
+    "opensearch3": "wagtail.search.backends.opensearch3",
+    "elasticsearch8": "wagtail.search.backends.elasticsearch8",
+    "elasticsearch9": "wagtail.search.backends.elasticsearch9",
+}
+DATABASE_SEARCH_BACKEND = {
+    "BACKEND": "wagtail.search.backends.database",
+    # Documents are pre-analysed by cms.search.analysis; PostgreSQL must not stem them again.
+    "SEARCH_CONFIG": "simple",
+}
+
+
+def search_backends_from_url(url: str) -> dict:
+    if not url:
+        return {"default": DATABASE_SEARCH_BACKEND}
+    parts = urlsplit(url)
+    engine, _, scheme = parts.scheme.partition("+")
+    if engine not in ENGINE_BACKENDS:
+        raise ValueError(
+            f"SEARCH_URL: unknown engine {engine!r}; use one of {sorted(ENGINE_BACKENDS)}"
+        )
+    host = f"{scheme or 'http'}://{parts.hostname}:{parts.port or 9200}"
+    # A slow or dead engine must fail fast: search then degrades to the database.
+    options = {"max_retries": 0, "retry_on_timeout": False}
+    if parts.username:
+        options["http_auth"] = (parts.username, parts.password or "")
+    return {
+        "default": {
+            "BACKEND": ENGINE_BACKENDS[engine],
+            "URLS": [host],
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "cms_"),
+            "TIMEOUT": float(os.environ.get("SEARCH_TIMEOUT", "5")),
+            "OPTIONS": options,
+        },
+        "database": DATABASE_SEARCH_BACKEND,
+    }
+
+
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+WAGTAILSEARCH_BACKENDS = search_backends_from_url(SEARCH_URL)
+
+#: Results per page on the visitor search page and the API default.
+SEARCH_PAGE_SIZE = 10
+SEARCH_MAX_PAGE_SIZE = 50
+SEARCH_MAX_QUERY_CHARS = 300
