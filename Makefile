@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test test-postgres lint format check ci clean
+.PHONY: install messages migrate demo run test lint format check ci eval-search opensearch-start opensearch-stop clean
 
 install: $(STAMP)
 
@@ -41,6 +41,17 @@ run: demo
 ## The test suite (SQLite unless DATABASE_URL points elsewhere). pytest exits non-zero on zero tests.
 test: messages
 	$(BIN)/pytest
+
+## Search relevance (MRR@10, recall@10 per language) on SQLite, PostgreSQL and OpenSearch.
+eval-search: install
+	bash .ci/eval-search
+
+## The embedded OpenSearch node for development: then SEARCH_URL=opensearch2://127.0.0.1:9200.
+opensearch-start:
+	.ci/opensearch/opensearch.sh start
+
+opensearch-stop:
+	.ci/opensearch/opensearch.sh stop
 
 lint: install
 	$(BIN)/ruff format --check .

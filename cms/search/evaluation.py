@@ -132,6 +132,8 @@ def load_corpus(docs: list[dict], backend) -> dict[int, str]:
     # an engine gets a fresh index of its own.
     index = backend.get_index_for_model(SearchDocument)
     index.reset()
+    if not is_database_backend(backend):
+        index.add_model(SearchDocument)  # the mapping: analysers, copy_to, filter fields
     index.add_items(SearchDocument, created)
     if not is_database_backend(backend):
         index.refresh()

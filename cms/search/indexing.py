@@ -161,7 +161,16 @@ def process_pending_updates(*, limit: int | None = None) -> dict[str, int]:
     return counts
 
 
+def ensure_engine_index(backend) -> None:
+    """Create the engine index with its mapping if it is missing (e.g. a fresh engine)."""
+    index = backend.get_index_for_model(SearchDocument)
+    if not index.exists():
+        index.put()
+        index.add_model(SearchDocument)
+
+
 def send_chunk(backend, chunk: list[PendingIndexUpdate]) -> None:
+    ensure_engine_index(backend)
     ids = [entry.document_id for entry in chunk]
     present = list(SearchDocument.objects.filter(pk__in=ids).prefetch_related("sectors"))
     if present:

@@ -50,7 +50,9 @@ class SearchDocument(index.Indexed, models.Model):
 
     search_fields = [
         index.SearchField("title", boost=3),
-        index.SearchField("body"),
+        # An explicit boost: PostgreSQL maps unboosted fields to the lowest weight (D),
+        # which makes body matches all but invisible next to title matches.
+        index.SearchField("body", boost=1),
         index.AutocompleteField("display_title"),
         index.FilterField("kind"),
         index.FilterField("language"),

@@ -148,5 +148,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # The engine clients log every request at INFO.
+        "opensearch": {"level": "ERROR"},
+        "elastic_transport": {"level": "WARNING"},
     },
 }

@@ -5,6 +5,7 @@ from cms.news.models import NewsPage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
 from tests.factories import news_page
+from tests.search.conftest import settle
 
 
 def doc_count(obj, kind):
@@ -12,6 +13,7 @@ def doc_count(obj, kind):
 
 
 def found(query, language="en"):
+    settle()
     return search(SearchRequest(query=query, language=language)).total
 
 

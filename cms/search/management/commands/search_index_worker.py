@@ -1,0 +1,39 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from cms.search.indexing import process_pending_updates
+from cms.search.models import PendingIndexUpdate
+
+
+class Command(BaseCommand):
+    help = (
+        "Send pending search-index updates to the engine, retrying with backoff until it "
+        "accepts them. Run it beside the app servers; --once processes what is due and exits."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Process what is due, then exit")
+        parser.add_argument("--interval", type=float, default=2.0, help="Seconds between rounds")
+        parser.add_argument(
+            "--max-rounds", type=int, default=None, help="Stop after this many rounds (tests, cron)"
+        )
+        parser.add_argument(
+            "--drain", action="store_true", help="Exit as soon as nothing is pending any more"
+        )
+
+    def handle(self, *args, once=False, interval=2.0, max_rounds=None, drain=False, **options):
+        rounds = 0
+        while True:
+            counts = process_pending_updates()
+            rounds += 1
+            if counts["sent"] or counts["failed"] or once:
+                pending = PendingIndexUpdate.objects.count()
+                self.stdout.write(
+                    f"sent {counts['sent']}, failed {counts['failed']}, still pending {pending}"
+                )
+            if once or (max_rounds is not None and rounds >= max_rounds):
+                return
+            if drain and not PendingIndexUpdate.objects.exists():
+                return
+            time.sleep(interval)
