@@ -106,17 +106,32 @@ def country_code(obj, kind: str) -> str:
     return site.country.code if site is not None and hasattr(site, "country") else ""
 
 
-def url_of(obj, kind: str, language: str) -> str:
+def base_page(obj, kind: str, directories: dict | None = None):
+    """The page whose URL (per language) locates the item: itself, or a cluster's directory.
+
+    ``directories`` caches directory pages by country across a batch.
+    """
+    if kind != "cluster":
+        return obj
+    from cms.clusters.models import ClusterDirectoryPage
+
+    cache = directories if directories is not None else {}
+    if obj.country_id not in cache:
+        cache[obj.country_id] = (
+            ClusterDirectoryPage.objects.live().child_of(obj.country.home_page).first()
+        )
+    return cache[obj.country_id]
+
+
+def url_of(page, obj, kind: str, language: str) -> str:
+    if page is None:
+        return ""
     with translation.override(language):
-        if kind == "cluster":
-            from cms.clusters.models import ClusterDirectoryPage
-
-            directory = ClusterDirectoryPage.objects.live().child_of(obj.country.home_page).first()
-            return f"{directory.full_url}{obj.slug}/" if directory else ""
-        return obj.full_url or ""
+        url = page.full_url or ""
+    return f"{url}{obj.slug}/" if kind == "cluster" and url else url
 
 
-def documents_for(obj) -> list[DocumentData]:
+def documents_for(obj, directories: dict | None = None) -> list[DocumentData]:
     """Every language version of a published item (empty when it is not public)."""
     kind = kind_of(obj)
     if kind is None:
@@ -126,6 +141,7 @@ def documents_for(obj) -> list[DocumentData]:
     country = country_code(obj, kind)
     sectors = list(obj.sectors.all()) if hasattr(obj, "sectors") else []
     date = getattr(obj, "date", None) or (obj.start.date() if getattr(obj, "start", None) else None)
+    page = base_page(obj, kind, directories)
     documents = []
     for language in LANGUAGE_CODES:
         served = served_language(obj, language)
@@ -142,7 +158,7 @@ def documents_for(obj) -> list[DocumentData]:
                 body=" ".join(analyse_to_string(text, code) for text, code in body_parts if text),
                 display_title=title[:500],
                 display_text=display_text[:DISPLAY_CHARS],
-                url=url_of(obj, kind, served),
+                url=url_of(page, obj, kind, served),
                 date=date,
                 country=country,
                 sectors=sectors,

@@ -44,49 +44,92 @@ def backends() -> list[tuple[str, object, bool]]:
     ]
 
 
-@transaction.atomic
+DOCUMENT_FIELDS = (
+    "served_language",
+    "title",
+    "body",
+    "display_title",
+    "display_text",
+    "url",
+    "date",
+    "country",
+)
+
+
 def sync_object(obj) -> int:
     """Rewrite the search documents of ``obj``; return how many rows changed."""
-    kind = kind_of(obj)
-    if kind is None:
+    return sync_objects([obj])
+
+
+@transaction.atomic
+def sync_objects(objs) -> int:
+    """Rewrite the search documents of many items at once (bulk writes, one backend call).
+
+    Used by every save (a list of one) and by bulk imports and rebuilds.
+    """
+    keyed = [(kind_of(obj), obj) for obj in objs]
+    keyed = [(kind, obj) for kind, obj in keyed if kind is not None]
+    if not keyed:
         return 0
-    wanted = {data.language: data for data in documents_for(obj)}
-    existing = {
-        doc.language: doc for doc in SearchDocument.objects.filter(kind=kind, object_id=obj.pk)
+    directories: dict = {}
+    wanted = {
+        (kind, obj.pk, data.language): data
+        for kind, obj in keyed
+        for data in documents_for(obj, directories)
     }
-    changed: list[SearchDocument] = []
-    removed: list[SearchDocument] = []
-    for language, doc in existing.items():
-        if language not in wanted:
-            removed.append(doc)
-    for language, data in wanted.items():
-        doc = existing.get(language) or SearchDocument(
-            kind=kind, object_id=obj.pk, language=language
-        )
+    existing = {}
+    for kind in {kind for kind, _ in keyed}:
+        ids = [obj.pk for k, obj in keyed if k == kind]
+        for doc in SearchDocument.objects.filter(kind=kind, object_id__in=ids).prefetch_related(
+            "sectors"
+        ):
+            existing[(doc.kind, doc.object_id, doc.language)] = doc
+    removed_ids = [doc.pk for key, doc in existing.items() if key not in wanted]
+    new_docs, updated_docs, sectors_of = [], [], {}
+    for key, data in wanted.items():
+        doc = existing.get(key)
+        values = {name: getattr(data, name) for name in DOCUMENT_FIELDS}
         sector_ids = sorted(sector.pk for sector in data.sectors)
-        values = {
-            "served_language": data.served_language,
-            "title": data.title,
-            "body": data.body,
-            "display_title": data.display_title,
-            "display_text": data.display_text,
-            "url": data.url,
-            "date": data.date,
-            "country": data.country,
+        if doc is None:
+            doc = SearchDocument(kind=key[0], object_id=key[1], language=key[2], **values)
+            new_docs.append(doc)
+        else:
+            same_values = all(getattr(doc, name) == value for name, value in values.items())
+            if same_values and sorted(s.pk for s in doc.sectors.all()) == sector_ids:
+                continue
+            for name, value in values.items():
+                setattr(doc, name, value)
+            updated_docs.append(doc)
+        sectors_of[key] = sector_ids
+    SearchDocument.objects.bulk_create(new_docs, batch_size=500)
+    if not all(doc.pk for doc in new_docs):  # backends without RETURNING: look the ids up
+        lookup = {
+            (d.kind, d.object_id, d.language): d.pk
+            for d in SearchDocument.objects.filter(pk__isnull=False).filter(
+                object_id__in=[d.object_id for d in new_docs]
+            )
         }
-        dirty = doc.pk is None or any(getattr(doc, k) != v for k, v in values.items())
-        if doc.pk is not None and sorted(doc.sectors.values_list("pk", flat=True)) != sector_ids:
-            dirty = True
-        if not dirty:
-            continue
-        for name, value in values.items():
-            setattr(doc, name, value)
-        doc.save()
-        doc.sectors.set(sector_ids)
-        changed.append(doc)
-    removed_ids = [doc.pk for doc in removed]
-    for doc in removed:
-        doc.delete()
+        for doc in new_docs:
+            doc.pk = lookup[(doc.kind, doc.object_id, doc.language)]
+    SearchDocument.objects.bulk_update(updated_docs, DOCUMENT_FIELDS, batch_size=500)
+    changed = new_docs + updated_docs
+    Through = SearchDocument.sectors.through
+    Through.objects.filter(searchdocument_id__in=[doc.pk for doc in updated_docs]).delete()
+    Through.objects.bulk_create(
+        [
+            Through(searchdocument_id=doc.pk, sector_id=sector_id)
+            for doc in changed
+            for sector_id in sectors_of[(doc.kind, doc.object_id, doc.language)]
+        ],
+        batch_size=1000,
+    )
+    SearchDocument.objects.filter(pk__in=removed_ids).delete()
+    if changed:  # backends read the sectors of every document: fetch them in one query
+        changed = list(
+            SearchDocument.objects.filter(pk__in=[doc.pk for doc in changed]).prefetch_related(
+                "sectors"
+            )
+        )
     publish_to_backends(changed, removed_ids)
     return len(changed) + len(removed_ids)
 
@@ -110,20 +153,36 @@ def publish_to_backends(changed: list[SearchDocument], removed_ids: list[int]) -
     queued = False
     for name, backend, is_database in backends():
         if is_database:
-            for doc in changed:
-                backend.add(doc)
+            for start in range(0, len(changed), BATCH_SIZE):
+                backend.add_bulk(SearchDocument, changed[start : start + BATCH_SIZE])
             for pk in removed_ids:
                 backend.delete(SearchDocument(pk=pk))
             continue
-        for pk in [doc.pk for doc in changed] + removed_ids:
-            PendingIndexUpdate.objects.update_or_create(
-                backend=name,
-                document_id=pk,
-                defaults={"attempts": 0, "next_attempt_at": timezone.now(), "last_error": ""},
-            )
-            queued = True
+        queue_for_engine(name, [doc.pk for doc in changed] + removed_ids)
+        queued = True
     if queued:
         transaction.on_commit(lambda: process_pending_updates_task.enqueue())
+
+
+def queue_for_engine(backend_name: str, document_ids: list[int]) -> None:
+    """Record (or reset) a pending update per document, in bulk."""
+    now = timezone.now()
+    PendingIndexUpdate.objects.filter(backend=backend_name, document_id__in=document_ids).update(
+        attempts=0, next_attempt_at=now, last_error=""
+    )
+    already = set(
+        PendingIndexUpdate.objects.filter(
+            backend=backend_name, document_id__in=document_ids
+        ).values_list("document_id", flat=True)
+    )
+    PendingIndexUpdate.objects.bulk_create(
+        [
+            PendingIndexUpdate(backend=backend_name, document_id=pk, next_attempt_at=now)
+            for pk in dict.fromkeys(document_ids)
+            if pk not in already
+        ],
+        batch_size=1000,
+    )
 
 
 def process_pending_updates(*, limit: int | None = None) -> dict[str, int]:

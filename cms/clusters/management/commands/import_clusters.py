@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cms.clusters.importing import ImportFileError, apply_import, preview_import, read_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Import cluster profiles from a CSV or XLSX file (one row per cluster, translated "
+        "columns like description_cs). Shows a per-row report; writes only with --commit."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--country", action="append", default=None, help="Only allow these country codes"
+        )
+        parser.add_argument("--commit", action="store_true", help="Write the changes")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="With --commit: write the valid rows only"
+        )
+
+    def handle(self, *args, path, country, commit, skip_invalid, **options):
+        try:
+            rows = read_table(path.read_bytes(), path.name)
+        except OSError as error:
+            raise CommandError(f"{path}: {error}") from error
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        allowed = {code.upper() for code in country} if country else None
+        preview = preview_import(rows, allowed_countries=allowed)
+        for row in preview.invalid:
+            for column, message in row.errors:
+                self.stdout.write(f"{path.name}: row {row.number}, column {column}: {message}")
+        counts = preview.counts()
+        self.stdout.write(
+            "Preview: {create} to create, {update} to update, {unchanged} unchanged, "
+            "{error} with errors.".format(**counts)
+        )
+        if not commit:
+            self.stdout.write("Nothing written (use --commit).")
+            return
+        try:
+            result = apply_import(preview, confirm_skipping_invalid=skip_invalid)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Imported: {created} created, {updated} updated, {unchanged} unchanged, "
+                "{skipped} skipped.".format(**result)
+            )
+        )
