@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from django.utils import translation
+from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
@@ -39,7 +39,106 @@ def news_page(country, *, title: dict[str, str], lead: dict[str, str] | None = N
     return page
 
 
+#: The page types national editors write, as named in the permission tests.
+PAGE_KINDS = ("news", "event", "standard")
+
+
+def page_parent(country, kind: str):
+    """Where a page of ``kind`` goes in ``country``'s tree."""
+    from cms.events.models import EventIndexPage
+
+    home = country.home_page
+    if kind == "news":
+        return NewsIndexPage.objects.child_of(home).get()
+    if kind == "event":
+        return EventIndexPage.objects.child_of(home).get()
+    return home
+
+
+def page_model(kind: str):
+    from cms.events.models import EventPage
+    from cms.home.models import StandardPage
+
+    return {"news": NewsPage, "event": EventPage, "standard": StandardPage}[kind]
+
+
+def draft_page(country, kind: str, *, title: str | None = None):
+    """A never-published page of ``kind`` in ``country``'s tree, with one revision."""
+    number = next(_counter)
+    title = title or f"Draft {kind} {country.code} {number}"
+    slug = f"draft-{kind}-{number}"
+    fields = {
+        "news": {**translated("lead", {"en": "Lead"})},
+        "event": {
+            "kind": "conference",
+            "start": timezone.now(),
+            **translated("lead", {"en": "Lead"}),
+            **translated("place", {"en": "Milan"}),
+        },
+        "standard": {},
+    }[kind]
+    page = page_model(kind)(
+        slug=slug,
+        live=False,
+        **translated("title", {"en": title}),
+        **translated("slug", {"en": slug}),
+        **fields,
+    )
+    with translation.override(COMMON_LANGUAGE):
+        page_parent(country, kind).add_child(instance=page)
+    page.save_revision()
+    return page
+
+
+def page_form_data(kind, *, title, slug):
+    """What the admin's page form posts for ``kind`` (empty bodies, no comments)."""
+    data = {
+        "title_en": title,
+        "slug_en": slug,
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
+    data.update({f"body_{code}-count": "0" for code in LANGUAGE_CODES})  # empty StreamFields
+    if kind == "news":
+        data.update({"date": "2024-05-02", "lead_en": "A lead"})
+    if kind == "event":
+        data.update(
+            {"kind": "conference", "start": "2024-05-02 10:00", "place_en": "Milan", "lead_en": "A"}
+        )
+    return data
+
+
 def path_of(page, language: str) -> str:
     """The site-relative URL of ``page`` in ``language`` (e.g. ``/cs/aktuality/x/``)."""
     with translation.override(language):
         return page.get_url_parts()[2]
+
+
+def country_user(code: str, role: str = "editors", *, username: str | None = None):
+    """A user in country ``code``'s editor (or moderator) group, as ``sync_sites`` made it."""
+    from django.contrib.auth import get_user_model
+
+    from cms.core.models import Country
+
+    country = Country.objects.get(code=code)
+    user = get_user_model().objects.create_user(
+        username or f"{code.lower()}-{role}-{next(_counter)}", password="pw"
+    )
+    user.groups.add(getattr(country, f"{role}_group"))
+    return user
+
+
+def network_admin(*, username: str | None = None):
+    """A member of the "Network administrators" group (not a superuser)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from cms.core.permissions import NETWORK_ADMINISTRATORS
+
+    user = get_user_model().objects.create_user(
+        username or f"network-admin-{next(_counter)}", password="pw"
+    )
+    user.groups.add(Group.objects.get(name=NETWORK_ADMINISTRATORS))
+    return user

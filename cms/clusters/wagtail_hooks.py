@@ -1,12 +1,17 @@
-"""Admin registration of cluster profiles."""
+"""Admin registration of cluster profiles: each country edits only its own."""
 
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.clusters.models import ClusterProfile
+from cms.core.permissions import CountryPermissionPolicy
+from cms.core.viewsets import CountrySnippetViewSet
+
+# Before the viewset: Wagtail 8 looks policies up in its registry, not on the viewset.
+register_permission_policy(ClusterProfile, CountryPermissionPolicy(ClusterProfile))
 
 
-class ClusterProfileViewSet(SnippetViewSet):
+class ClusterProfileViewSet(CountrySnippetViewSet):
     model = ClusterProfile
     icon = "site"
     list_display = ["name", "country", "city", "updated_at"]

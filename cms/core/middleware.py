@@ -1,14 +1,19 @@
-"""Keep visitors inside the languages their country's site publishes in."""
+"""Keep visitors inside their site's languages, and editors inside their country's pages."""
 
 from __future__ import annotations
 
 import re
 
+from django.apps import apps
 from django.http import Http404
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from cms.core.languages import LANGUAGE_CODES
+from cms.core.permissions import reachable_pages
 
 #: Paths that are not visitor pages and carry no language prefix.
 UNPREFIXED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/")
@@ -46,3 +51,105 @@ class SiteLanguageMiddleware:
         country = getattr(site, "country", None)
         if country is not None and country.languages and language not in country.languages:
             raise Http404(f"This site does not publish in {language!r}")
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, except that an admin 404 stays a 404.
+
+    With ``i18n_patterns`` and Wagtail's catch-all page route, every unknown
+    path "exists" under ``/en/``, so Django answers a 404 on ``/admin/…`` with
+    a redirect to ``/en/admin/…`` (the visitor 404 page). Admin URLs carry no
+    language, so their 404s (e.g. another country's snippet) are returned as they are.
+    """
+
+    NO_REDIRECT_PREFIXES = ("/admin/", "/api/", "/documents/")
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.path_info.startswith(self.NO_REDIRECT_PREFIXES):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
+
+
+class AdminPageScopeMiddleware:
+    """404 for any admin URL that names a page outside the user's country trees.
+
+    Wagtail already refuses to let a Czech editor edit, publish, move, copy
+    or delete an Italian page (its page permissions are per tree), but it
+    answers with a redirect to the dashboard, and some views show the other
+    country's page titles: bulk actions list the pages "you cannot act on",
+    the page chooser browses any tree, and its "chosen" step echoes any page.
+    This middleware answers all of them alike with a 404, before the view
+    runs, for every page id in the URL, in the ``id``/``childOf`` query of
+    bulk actions and the chooser, and in the destination posted to "copy"
+    and "bulk move" (whose refusal would name the destination). Pages on the
+    way down to the user's own tree (the root) stay reachable so the
+    explorer and chooser can be walked.
+    """
+
+    #: URL keyword arguments that carry a page id in Wagtail's admin URLs.
+    PAGE_ID_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk")
+    #: Admin URL names whose query string carries page ids.
+    PAGE_ID_QUERIES = {"wagtail_bulk_action", "wagtailadmin_choose_page_chosen_multiple"}
+    #: Posted form fields that name a destination page: copy to, bulk move to.
+    PAGE_ID_FIELDS = {
+        "wagtailadmin_pages:copy": "new_parent_page",
+        "wagtail_bulk_action": "chooser",
+    }
+    #: Reports that summarise every country's pages at once (with page titles): superusers only.
+    NETWORK_WIDE_VIEWS = {
+        "wagtailadmin_reports:page_types_usage",
+        "wagtailadmin_reports:page_types_usage_results",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith("/admin/"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_superuser:
+            return None
+        match = request.resolver_match
+        if match.view_name in self.NETWORK_WIDE_VIEWS:
+            raise Http404("A network-wide report")
+        ids = {view_kwargs[name] for name in self.PAGE_ID_KWARGS if name in view_kwargs}
+        if "pk" in view_kwargs and "wagtailadmin_pages" in match.namespaces:
+            ids.add(view_kwargs["pk"])  # the revisions comparison names its page "pk"
+        if self.names_pages_in_query(match, view_kwargs):
+            ids |= {value for value in request.GET.getlist("id") if value != "all"}
+            if request.GET.get("childOf"):
+                ids.add(request.GET["childOf"])
+        field = self.PAGE_ID_FIELDS.get(match.view_name)
+        if field and request.method == "POST" and request.POST.get(field):
+            if match.view_name != "wagtail_bulk_action" or self.is_page_model(view_kwargs):
+                ids.add(request.POST[field])
+        if ids:
+            self.check_reachable(user, ids)
+        return None
+
+    def names_pages_in_query(self, match, view_kwargs) -> bool:
+        if match.url_name not in self.PAGE_ID_QUERIES:
+            return False
+        return match.url_name != "wagtail_bulk_action" or self.is_page_model(view_kwargs)
+
+    def is_page_model(self, view_kwargs) -> bool:
+        """Whether a bulk action URL acts on pages (rather than snippets, images, users)."""
+        try:
+            model = apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
+        except (KeyError, LookupError):
+            return False
+        return issubclass(model, Page)
+
+    def check_reachable(self, user, ids) -> None:
+        try:
+            wanted = {int(value) for value in ids}
+        except (TypeError, ValueError) as error:
+            raise Http404("Not a page id") from error
+        if reachable_pages(user).filter(pk__in=wanted).count() != len(wanted):
+            raise Http404("No such page")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from cms.core.forms import CountryScopedPageForm
 from cms.core.languages import LANGUAGE_CODES, language_name
 from cms.core.translation_status import available_languages
 
@@ -45,6 +46,8 @@ class BasePage(Page):
     """Abstract base of every page type: knows its country and real languages."""
 
     translation_required_fields = ("title",)
+    #: Contacts and related clusters are offered only from the editor's own country.
+    base_form_class = CountryScopedPageForm
 
     class Meta:
         abstract = True

@@ -18,27 +18,42 @@ from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
 )
 
 from cms.core.languages import COMMON_LANGUAGE
 from cms.core.models import Country, Sector
+from cms.core.permissions import NETWORK_ADMINISTRATORS
 from cms.core.site_files import Network, SectionDefinition, SiteDefinition
 
 #: Page permissions per role, on the country's home page and everything below it.
+#: Wagtail lets "change" delete leaf pages: editors only unpublished drafts (they
+#: cannot publish, so cannot unpublish either), moderators published pages too.
 PAGE_PERMISSIONS = {
     "editors": ("add_page", "change_page", "lock_page"),
     "moderators": ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
 }
-#: Model permissions on the snippets a country keeps (scoped per country by the admin).
+#: Model permissions on the snippets a country keeps. ``CountryPermissionPolicy``
+#: limits them to the group's own country; sectors are shared and read-only.
 SNIPPET_PERMISSIONS = (
     ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
-    ("partners", "partnerorganisation", ("change", "view")),
+    ("partners", "partnerorganisation", ("add", "change", "delete", "view")),
     ("partners", "contactperson", ("add", "change", "delete", "view")),
     ("core", "sector", ("view",)),
+)
+#: Network administrators keep every country's snippets and the shared taxonomy.
+NETWORK_SNIPPET_PERMISSIONS = (
+    ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
+    ("partners", "partnerorganisation", ("add", "change", "delete", "view")),
+    ("partners", "contactperson", ("add", "change", "delete", "view")),
+    ("core", "sector", ("add", "change", "delete", "view")),
 )
 COLLECTION_PERMISSIONS = (
     # Wagtail checks image permissions on its own Image model, even with a custom one.
@@ -110,6 +125,7 @@ def sync_network(network: Network) -> SyncReport:
         remove_wagtail_welcome_site(report)
         for definition in network.sites:
             sync_site(definition, network.sections, report)
+        sync_network_administrators(report)
     return report
 
 
@@ -159,6 +175,7 @@ def sync_site(definition: SiteDefinition, sections: dict[str, SectionDefinition]
         country.save(update_fields=["site"])
     collection = sync_collection(country, report)
     sync_groups(country, home, collection, report)
+    sync_workflow(country, home, report)
     sync_partner(country, definition, report)
 
 
@@ -240,38 +257,86 @@ def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def sync_group(name: str, model_permissions, collection: Collection, report: SyncReport) -> Group:
+    """The group ``name`` with admin access, ``model_permissions`` and image/document access."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        report.created["groups"] += 1
+    wanted = {_permission("wagtailadmin", "access_admin")}
+    for app_label, model, actions in model_permissions:
+        wanted |= {_permission(app_label, f"{action}_{model}") for action in actions}
+    missing = wanted - set(group.permissions.all())
+    if missing:
+        group.permissions.add(*missing)
+        report.updated["group permissions"] += len(missing)
+    for app_label, model, actions in COLLECTION_PERMISSIONS:
+        for action in actions:
+            _, created = GroupCollectionPermission.objects.get_or_create(
+                group=group,
+                collection=collection,
+                permission=_permission(app_label, f"{action}_{model}"),
+            )
+            report.created["collection permissions"] += int(created)
+    return group
+
+
+def sync_network_administrators(report: SyncReport) -> None:
+    """Network administrators: every country's snippets, the sectors, all images.
+
+    They get no page permissions here; whoever runs the hub is added to the
+    "INT" groups, and a country's pages stay with that country's groups.
+    """
+    sync_group(
+        NETWORK_ADMINISTRATORS,
+        NETWORK_SNIPPET_PERMISSIONS,
+        Collection.get_first_root_node(),
+        report,
+    )
+
+
 def sync_groups(country: Country, home, collection: Collection, report: SyncReport) -> None:
     page_type = ContentType.objects.get_for_model(Page)
-    access_admin = _permission("wagtailadmin", "access_admin")
     for role, page_codenames in PAGE_PERMISSIONS.items():
-        group, created = Group.objects.get_or_create(name=f"{country.code} {role}")
-        if created:
-            report.created["groups"] += 1
-        wanted = {access_admin}
-        for app_label, model, actions in SNIPPET_PERMISSIONS:
-            wanted |= {_permission(app_label, f"{action}_{model}") for action in actions}
-        missing = wanted - set(group.permissions.all())
-        if missing:
-            group.permissions.add(*missing)
-            report.updated["group permissions"] += len(missing)
+        group = sync_group(f"{country.code} {role}", SNIPPET_PERMISSIONS, collection, report)
         for codename in page_codenames:
             permission = Permission.objects.get(content_type=page_type, codename=codename)
             _, created = GroupPagePermission.objects.get_or_create(
                 group=group, page=home, permission=permission
             )
             report.created["page permissions"] += int(created)
-        for app_label, model, actions in COLLECTION_PERMISSIONS:
-            for action in actions:
-                _, created = GroupCollectionPermission.objects.get_or_create(
-                    group=group,
-                    collection=collection,
-                    permission=_permission(app_label, f"{action}_{model}"),
-                )
-                report.created["collection permissions"] += int(created)
         field_name = f"{role}_group"
         if getattr(country, f"{field_name}_id") != group.pk:
             setattr(country, field_name, group)
             country.save(update_fields=[field_name])
+
+
+def sync_workflow(country: Country, home, report: SyncReport) -> None:
+    """The country's moderation: its editors submit, its moderators approve.
+
+    Wagtail's own machinery: one ``Workflow`` with one ``GroupApprovalTask``
+    for the country's moderators, assigned to the home page and so to the
+    whole country tree (it overrides Wagtail's default workflow on the root).
+    Workflow and task are found by name, so a second run changes nothing.
+    """
+    workflow = upsert(
+        Workflow, report, "workflows", {"name": f"{country.code} moderation"}, {"active": True}
+    )
+    task = GroupApprovalTask.objects.filter(name=f"{country.code} moderators approval").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=f"{country.code} moderators approval")
+        report.created["workflow tasks"] += 1
+    elif not task.active:
+        task.active = True
+        task.save(update_fields=["active"])
+        report.updated["workflow tasks"] += 1
+    if set(task.groups.all()) != {country.moderators_group}:
+        task.groups.set([country.moderators_group])
+        report.updated["workflow task groups"] += 1
+    if list(workflow.workflow_tasks.values_list("task", flat=True)) != [task.pk]:
+        workflow.workflow_tasks.all().delete()
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        report.updated["workflow steps"] += 1
+    upsert(WorkflowPage, report, "workflow pages", {"page": home}, {"workflow": workflow})
 
 
 def sync_partner(country: Country, definition: SiteDefinition, report: SyncReport) -> None:

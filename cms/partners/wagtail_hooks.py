@@ -1,12 +1,18 @@
-"""Admin registration of partner organisations and contact people."""
+"""Admin registration of partner organisations and contact people, per country."""
 
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core.permissions import CountryPermissionPolicy
+from cms.core.viewsets import CountrySnippetViewSet
 from cms.partners.models import ContactPerson, PartnerOrganisation
 
+# Before the viewsets: Wagtail 8 looks policies up in its registry, not on the viewset.
+register_permission_policy(PartnerOrganisation, CountryPermissionPolicy(PartnerOrganisation))
+register_permission_policy(ContactPerson, CountryPermissionPolicy(ContactPerson))
 
-class PartnerOrganisationViewSet(SnippetViewSet):
+
+class PartnerOrganisationViewSet(CountrySnippetViewSet):
     model = PartnerOrganisation
     icon = "group"
     list_display = ["name", "country", "is_lead_partner"]
@@ -14,7 +20,7 @@ class PartnerOrganisationViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class ContactPersonViewSet(SnippetViewSet):
+class ContactPersonViewSet(CountrySnippetViewSet):
     model = ContactPerson
     icon = "user"
     list_display = ["name", "role", "organisation", "country"]

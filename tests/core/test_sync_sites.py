@@ -2,7 +2,18 @@
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from wagtail.models import GroupPagePermission, Page, PageLogEntry, Revision, Site
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PageLogEntry,
+    Revision,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from cms.clusters.models import ClusterDirectoryPage
 from cms.core.models import Country, Sector
@@ -25,6 +36,17 @@ def snapshot():
         "groups": list(Group.objects.values_list("name", flat=True).order_by("name")),
         "group permissions": sorted(Group.objects.values_list("name", "permissions__codename")),
         "page permissions": GroupPagePermission.objects.count(),
+        "collection permissions": sorted(
+            GroupCollectionPermission.objects.values_list(
+                "group__name", "collection__name", "permission__codename"
+            )
+        ),
+        "workflows": list(Workflow.objects.values().order_by("pk")),
+        "workflow steps": list(WorkflowTask.objects.values().order_by("pk")),
+        "workflow pages": list(WorkflowPage.objects.values().order_by("pk")),
+        "approval tasks": sorted(
+            GroupApprovalTask.objects.values_list("name", "active", "groups__name")
+        ),
         "sectors": list(Sector.objects.values()),
         "partners": list(PartnerOrganisation.objects.values()),
         "contacts": list(ContactPerson.objects.values()),
@@ -86,6 +108,21 @@ def test_sectors_are_named_in_every_language(db):
     for sector in Sector.objects.all():
         for code in ("en", "cs", "de", "it", "pl", "sk", "sl"):
             assert getattr(sector, f"name_{code}"), (sector.slug, code)
+
+
+def test_network_administrators_keep_every_snippet_and_the_sectors(db):
+    from cms.core.permissions import NETWORK_ADMINISTRATORS
+    from cms.core.services import NETWORK_SNIPPET_PERMISSIONS
+
+    group = Group.objects.get(name=NETWORK_ADMINISTRATORS)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert "access_admin" in codenames
+    for _app, model, actions in NETWORK_SNIPPET_PERMISSIONS:
+        assert {f"{action}_{model}" for action in actions} <= codenames
+    assert {"add_sector", "change_sector", "delete_sector"} <= codenames
+    assert not GroupPagePermission.objects.filter(group=group).exists()
+    cz = Country.objects.get(code="CZ")
+    assert not cz.editors_group.permissions.filter(codename="change_sector").exists()
 
 
 def test_only_moderators_may_publish(db):

@@ -1,0 +1,169 @@
+"""Who may touch which country's content in the admin.
+
+Every national partner edits only its own country. A user's countries come
+from group membership: ``Country.editors_group`` and
+``Country.moderators_group`` (both written by ``manage.py sync_sites``).
+Superusers and members of the "Network administrators" group work across
+the whole network.
+
+- Snippets that belong to a country (cluster profiles, partner
+  organisations, contact people) use :class:`CountryPermissionPolicy`: the
+  usual model permissions say *what* a user may do, the object's country says
+  *where*. The admin views, choosers, forms and bulk actions all ask this
+  policy, so one rule holds everywhere.
+- Pages are scoped by Wagtail's own ``GroupPagePermission`` on each country's
+  home page; :func:`reachable_pages` is the set the admin may show a user.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import page_permission_policy, policy_registry
+
+from cms.core.models import Country
+
+#: The group whose members edit every country's snippets and the shared taxonomy.
+NETWORK_ADMINISTRATORS = "Network administrators"
+
+#: Having any of these on a model lets a user see (list, choose) that model's objects.
+VISIBLE_ACTIONS = ("add", "change", "delete", "view")
+
+_COUNTRY_IDS_CACHE = "_cms_country_ids"
+_NETWORK_ADMIN_CACHE = "_cms_is_network_admin"
+
+
+def is_network_admin(user) -> bool:
+    """True for active superusers and members of the network administrators group."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, _NETWORK_ADMIN_CACHE):
+        in_group = user.groups.filter(name=NETWORK_ADMINISTRATORS).exists()
+        setattr(user, _NETWORK_ADMIN_CACHE, in_group)
+    return getattr(user, _NETWORK_ADMIN_CACHE)
+
+
+def user_country_ids(user) -> frozenset[int]:
+    """Ids of the countries whose editor or moderator group the user belongs to.
+
+    Cached on the user object, which Django loads afresh for every request.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    if not hasattr(user, _COUNTRY_IDS_CACHE):
+        groups = user.groups.all()
+        ids = Country.objects.filter(
+            Q(editors_group__in=groups) | Q(moderators_group__in=groups)
+        ).values_list("pk", flat=True)
+        setattr(user, _COUNTRY_IDS_CACHE, frozenset(ids))
+    return getattr(user, _COUNTRY_IDS_CACHE)
+
+
+def countries_for_user(user):
+    """Countries a user may file content under: all for network admins, else their own."""
+    if is_network_admin(user):
+        return Country.objects.all()
+    return Country.objects.filter(pk__in=user_country_ids(user))
+
+
+class CountryPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, limited to objects of the user's own countries.
+
+    ``add``/``change``/``delete``/``view`` come from ordinary Django
+    permissions (granted to the country groups by ``sync_sites``), so the
+    admin menus and buttons keep working. On top, every per-object question
+    (may this user edit *this* profile? which profiles may they list or
+    choose?) also requires the object's country to be one of the user's.
+    Network administrators and superusers are not limited.
+    """
+
+    def __init__(self, model, *, country_field: str = "country"):
+        super().__init__(model)
+        self.country_field = country_field
+
+    def restrict(self, queryset, user):
+        """``queryset`` narrowed to the user's countries (unchanged for network admins)."""
+        if is_network_admin(user):
+            return queryset
+        return queryset.filter(**{f"{self.country_field}__in": user_country_ids(user)})
+
+    def instance_in_users_countries(self, user, instance) -> bool:
+        if is_network_admin(user):
+            return True
+        return getattr(instance, f"{self.country_field}_id") in user_country_ids(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and self.instance_in_users_countries(
+            user, instance
+        )
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions) and self.instance_in_users_countries(
+            user, instance
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.restrict(super().instances_user_has_any_permission_for(user, actions), user)
+
+    def visible_instances(self, user):
+        """What a user may list, open and choose: any permission, own countries."""
+        return self.instances_user_has_any_permission_for(user, VISIBLE_ACTIONS)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        country = getattr(instance, self.country_field)
+        groups = [country.editors_group_id, country.moderators_group_id] if country else []
+        return (
+            self.users_with_any_permission(actions)
+            .filter(
+                Q(is_superuser=True)
+                | Q(groups__name=NETWORK_ADMINISTRATORS)
+                | Q(groups__in=[group for group in groups if group])
+            )
+            .distinct()
+        )
+
+
+def country_policy_for(model) -> CountryPermissionPolicy | None:
+    """The model's country policy, or None for models every editor shares (e.g. sectors)."""
+    policy = policy_registry.get_by_type(model, fallback=False)
+    return policy if isinstance(policy, CountryPermissionPolicy) else None
+
+
+def choosable_instances(model, user):
+    """Objects of ``model`` a user may pick in a form, or None if the model is not scoped."""
+    if model is Country:
+        return countries_for_user(user)
+    policy = country_policy_for(model)
+    if policy is None:
+        return None
+    return policy.visible_instances(user)
+
+
+def reachable_pages_filter(user) -> Q | None:
+    """A filter for the pages the admin may show a user, or None when nothing is hidden.
+
+    Those are the trees under the user's ``GroupPagePermission`` pages (each
+    country's home page for its groups) plus the ancestors leading there, so
+    the explorer and the page chooser can still be walked down from the root.
+    A user without any page permission reaches no page. Built from ``path``
+    alone, a filter field of every search backend, so it also narrows searches.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    condition = Q(pk__in=[])
+    for permission in page_permission_policy.get_cached_permissions_for_user(user):
+        path = permission.page.path
+        ancestors = [path[: Page.steplen * depth] for depth in range(1, len(path) // Page.steplen)]
+        condition |= Q(path__startswith=path) | Q(path__in=ancestors)
+    return condition
+
+
+def reachable_pages(user):
+    """The pages the admin may show a user (see ``reachable_pages_filter``)."""
+    condition = reachable_pages_filter(user)
+    return Page.objects.all() if condition is None else Page.objects.filter(condition)

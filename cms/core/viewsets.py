@@ -1,0 +1,166 @@
+"""Snippet admin for objects that belong to one country.
+
+Wagtail's snippet views check *model* permissions ("may this user edit
+cluster profiles at all?") and then look objects up among all rows. For
+country-owned snippets that is not enough: a Czech editor must not list,
+open, choose, copy or bulk-delete an Italian profile. ``CountrySnippetViewSet``
+swaps in views that look objects up only among the user's countries'
+objects (see ``CountryPermissionPolicy``), so another country's object is a
+plain 404 and its data never reaches the response.
+
+Register the model's policy before its viewset, at the top of the app's
+``wagtail_hooks.py``::
+
+    register_permission_policy(ClusterProfile, CountryPermissionPolicy(ClusterProfile))
+"""
+
+from __future__ import annotations
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import classproperty
+from wagtail.admin.panels import ObjectList
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.models import get_snippet_models
+from wagtail.snippets.views import chooser as chooser_views
+from wagtail.snippets.views import snippets as snippet_views
+
+from cms.core.forms import CountryScopedModelForm
+from cms.core.permissions import country_policy_for
+
+
+def visible_to(request, model):
+    """The objects of ``model`` the requesting user may list, open and choose."""
+    return country_policy_for(model).visible_instances(request.user)
+
+
+def all_visible(request, model, pks) -> list:
+    """The visible objects with these primary keys; 404 unless every one of them is visible."""
+    wanted = {str(pk) for pk in pks}
+    try:
+        objects = list(visible_to(request, model).filter(pk__in=wanted))
+    except (ValueError, ValidationError) as error:  # a malformed id
+        raise Http404 from error
+    if not objects or len(objects) != len(wanted):
+        raise Http404
+    return objects
+
+
+# Object views: one lookup each, narrowed to the user's countries.
+
+
+class CountryEditView(snippet_views.EditView):
+    def get_queryset(self):
+        return visible_to(self.request, self.model)
+
+
+class CountryDeleteView(snippet_views.DeleteView):
+    def get_queryset(self):
+        return visible_to(self.request, self.model)
+
+
+class CountryCopyView(snippet_views.CopyView):
+    def get_object(self, queryset=None):
+        pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
+        return get_object_or_404(visible_to(self.request, self.model), pk=pk)
+
+
+class CountryInspectView(snippet_views.InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(visible_to(self.request, self.model), pk=unquote(str(self.pk)))
+
+
+class CountryUsageView(snippet_views.UsageView):
+    def get_base_object_queryset(self):
+        return visible_to(self.request, self.model)
+
+
+class CountryHistoryView(snippet_views.HistoryView):
+    def get_base_object_queryset(self):
+        return visible_to(self.request, self.model)
+
+
+# Chooser: the modal lists, and the "chosen" steps return, only visible objects.
+
+
+class CountryChooseView(chooser_views.ChooseView):
+    def get_object_list(self):
+        return visible_to(self.request, self.model_class)
+
+
+class CountryChooseResultsView(chooser_views.ChooseResultsView):
+    def get_object_list(self):
+        return visible_to(self.request, self.model_class)
+
+
+class CountryChosenView(chooser_views.SnippetChosenView):
+    def get_object(self, pk):
+        return all_visible(self.request, self.model_class, [pk])[0]
+
+
+class CountryChosenMultipleView(chooser_views.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return all_visible(self.request, self.model_class, pks)
+
+
+class CountryChooserCreateView(chooser_views.SnippetCreateView):
+    """The chooser has no "create" tab for these snippets; the URL exists regardless."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CountrySnippetChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = CountryChooseView
+    choose_results_view_class = CountryChooseResultsView
+    chosen_view_class = CountryChosenView
+    chosen_multiple_view_class = CountryChosenMultipleView
+    create_view_class = CountryChooserCreateView
+
+
+class CountrySnippetViewSet(snippet_views.SnippetViewSet):
+    """A snippet viewset whose every view sees only the user's countries' objects.
+
+    The model must have a ``CountryPermissionPolicy`` registered. Forms use
+    ``CountryScopedModelForm``, so the country (and any other country-owned
+    object) can only be chosen among the user's own.
+    """
+
+    edit_view_class = CountryEditView
+    delete_view_class = CountryDeleteView
+    copy_view_class = CountryCopyView
+    inspect_view_class = CountryInspectView
+    usage_view_class = CountryUsageView
+    history_view_class = CountryHistoryView
+    chooser_viewset_class = CountrySnippetChooserViewSet
+
+    def get_queryset(self, request):
+        return visible_to(request, self.model)
+
+    def get_edit_handler(self):
+        # Read the panels lazily: wagtail-modeltranslation replaces them at start-up.
+        panels = ObjectList(self.model.panels, base_form_class=CountryScopedModelForm)
+        return panels.bind_to_model(self.model)
+
+
+class CountryDeleteBulkAction(DeleteBulkAction):
+    """Bulk delete of country-owned snippets, among the user's countries' objects only.
+
+    Wagtail's own action lists the selected objects the user may not delete
+    by name; here an id outside the user's countries is a 404 instead. It is
+    registered after Wagtail's (``order=1``) so it replaces it for these models.
+    """
+
+    @classproperty
+    def models(cls):
+        return [model for model in get_snippet_models() if country_policy_for(model)]
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return visible_to(self.request, self.model).values_list("pk", flat=True)
+
+    def get_queryset(self, model, object_ids):
+        return all_visible(self.request, model, object_ids)
