@@ -11,6 +11,7 @@ from cms.search import views as search_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("cms.api.urls")),
     path("", core_views.root_redirect, name="root"),
 ]
 

@@ -18,8 +18,10 @@ class ImageBlock(blocks.StructBlock):
         if not image:
             return None
         rendition = image.get_rendition("max-1200x1200")
+        request = (context or {}).get("request")
         return {
-            "url": rendition.url,
+            # Absolute, because API consumers show it on their own sites.
+            "url": request.build_absolute_uri(rendition.url) if request else rendition.url,
             "width": rendition.width,
             "height": rendition.height,
             "alt": image.alt_text or image.title,

@@ -42,6 +42,8 @@ class Country(models.Model):
     moderators_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: When ``sync_sites`` last changed the row: the API's Last-Modified and ``updated_since``.
+    updated_at = models.DateTimeField(auto_now=True)
 
     panels = [FieldPanel("name")]
 
@@ -67,6 +69,8 @@ class Sector(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    #: The API's Last-Modified and ``updated_since`` read this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     panels = [FieldPanel("slug"), FieldPanel("name"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]

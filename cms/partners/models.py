@@ -25,6 +25,8 @@ class PartnerOrganisation(index.Indexed, models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_lead_partner = models.BooleanField(_("lead partner"), default=False)
+    #: The API's Last-Modified and ``updated_since`` read this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldPanel("name"),
@@ -72,6 +74,8 @@ class ContactPerson(index.Indexed, models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    #: The API's Last-Modified and ``updated_since`` read this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
         FieldPanel("name"),
@@ -82,7 +86,11 @@ class ContactPerson(index.Indexed, models.Model):
         FieldPanel("email"),
         FieldPanel("phone"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("country"),  # the admin chooser searches within the editor's country
+    ]
     translation_required_fields = ("name",)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 Everything that differs between machines comes from environment variables;
 nothing secret lives here. Each integration keeps its settings in a module of
-its own (``i18n.py``), imported below.
+its own (``i18n.py``, ``api.py``), imported below.
 """
 
 import os
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from cms.settings.api import *  # noqa: F403
 from cms.settings.i18n import *  # noqa: F403
 from cms.settings.search import *  # noqa: F403
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "cms.home",
     "cms.news",
     "cms.events",
+    "cms.api",
     "cms.search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "modelcluster",
+    "ninja",
+    "corsheaders",
     "taggit",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,13 +76,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before LocaleMiddleware, so an unknown language 404s instead of redirecting to /en/xx/.
     "cms.core.middleware.SiteLanguageMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.core.middleware.AdminPageScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

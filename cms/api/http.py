@@ -1,0 +1,109 @@
+"""HTTP around every Delivery API response: validators, caching, language headers.
+
+One wrapper, applied by the API to all its operations (and to the OpenAPI
+document and docs), so no endpoint can forget: a strong ETag over the body
+and the Last-Modified the endpoint found on every successful GET, 304 when
+the consumer's copy is still good, Cache-Control, Content-Language and
+``Vary: Accept-Language``. It also turns unknown query parameters into a 400,
+since a typo in a filter name would otherwise silently return everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from cms.api.errors import error_response
+
+#: A urlconf without language prefixes, set on API requests once they are
+#: answered: otherwise Django's LocaleMiddleware would "fix" every API 404 by
+#: redirecting it to /<language>/api/..., where Wagtail's catch-all page route
+#: would serve an HTML 404 instead.
+API_URLCONF = "cms.api.urls"
+
+#: Headers a 304 must repeat from the 200 it stands for.
+REPEATED_ON_304 = ("Content-Language", "Vary", "Cache-Control", "ETag", "Last-Modified")
+
+
+def etag_for(content: bytes) -> str:
+    return f'"{hashlib.sha256(content).hexdigest()[:40]}"'
+
+
+def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Add validators and caching headers; answer 304 when the consumer is up to date."""
+    request.urlconf = API_URLCONF
+    patch_vary_headers(response, ("Accept-Language",))
+    context = getattr(request, "api_context", None)
+    if context is not None:
+        response["Content-Language"] = context.localizer.content_language
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if getattr(response, "streaming", False):
+        return response
+    etag = etag_for(response.content)
+    response["ETag"] = etag
+    last_modified = None
+    if context is not None and context.last_modified is not None:
+        last_modified = int(context.last_modified.timestamp())
+        response["Last-Modified"] = http_date(last_modified)
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    if conditional is not response:
+        for header in REPEATED_ON_304:
+            if response.has_header(header):
+                conditional[header] = response[header]
+    return conditional
+
+
+def query_parameter_names(operation) -> frozenset[str]:
+    """The query parameters ``operation`` declares (flattened from its schemas)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ != "query":
+            continue
+        flatten_map = getattr(model, "__ninja_flatten_map__", None)
+        if flatten_map:
+            names.update(flatten_map)
+        else:
+            names.update(field.alias or name for name, field in model.model_fields.items())
+    return frozenset(names)
+
+
+def delivery(run):
+    """Wrap an operation's ``run`` (ninja's "view" decorator mode)."""
+    operation = getattr(run, "__self__", None)
+    known = query_parameter_names(operation) if operation is not None else None
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if known is not None:
+            unknown = [name for name in request.GET if name not in known]
+            if unknown:
+                request.urlconf = API_URLCONF
+                return error_response(
+                    status=400,
+                    error=f"{unknown[0]}: unknown query parameter; "
+                    f"this endpoint takes: {', '.join(sorted(known))}",
+                    parameter=unknown[0],
+                )
+        return finish(request, run(request, *args, **kwargs))
+
+    return wrapper
+
+
+def delivery_view(view):
+    """The same for plain Django views (the OpenAPI document and the docs)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        return finish(request, view(request, *args, **kwargs))
+
+    return wrapper

@@ -1,0 +1,166 @@
+"""Which site a request reads and in which language it is answered.
+
+Scope: ``?site=<country code>`` or else the request's host picks the country
+site; the hub (``INT``) reads the whole network. Language: ``?lang=`` first,
+then the first ``Accept-Language`` the site publishes in, then the site's
+default. Untranslated fields then fall back along ``fallback_chain`` from
+``cms.core.languages``, and the representation says where they did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import F, Q
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from cms.api.errors import ParameterError
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
+from cms.core.models import Country
+from cms.core.pages import site_languages
+
+#: ``?lang=all``: every language of every translatable field.
+ALL_LANGUAGES = "all"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The site a request reads: one country's content, or the whole network (hub).
+
+    Holds every country (one query, a handful of rows), so mapping a page to
+    its country and validating ``country`` filters costs nothing more.
+    """
+
+    country: Country
+    countries: dict[str, Country] = field(repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.country.code
+
+    @property
+    def is_network(self) -> bool:
+        return self.country.is_hub
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return site_languages(self.country)
+
+    @property
+    def default_language(self) -> str:
+        return self.country.default_language or COMMON_LANGUAGE
+
+    @property
+    def owners(self) -> list[Country]:
+        """Countries whose content this scope shows (with a site, so with pages)."""
+        if self.is_network:
+            return list(self.countries.values())
+        return [self.country]
+
+    def owner_codes(self, wanted: list[str] | None = None) -> list[str]:
+        codes = [country.code for country in self.owners]
+        if wanted:
+            codes = [code for code in codes if code in wanted]
+        return codes
+
+    def pages_q(self, wanted: list[str] | None = None) -> Q:
+        """Pages on the sites of this scope (narrowed to the ``wanted`` country codes)."""
+        q = Q(pk__in=[])
+        for code in self.owner_codes(wanted):
+            root_path = self.countries[code].root_path
+            if root_path:
+                q |= Q(path__startswith=root_path)
+        return q
+
+    @cached_property
+    def _by_root_path(self) -> dict[str, Country]:
+        return {c.root_path: c for c in self.countries.values() if c.root_path}
+
+    def country_of(self, page) -> Country | None:
+        """The country whose site ``page`` is on (sites' roots are at one depth)."""
+        for root_path, country in self._by_root_path.items():
+            if page.path.startswith(root_path):
+                return country
+        return None
+
+
+def load_countries() -> dict[str, Country]:
+    queryset = Country.objects.select_related("site").annotate(root_path=F("site__root_page__path"))
+    return {country.code: country for country in queryset}
+
+
+def resolve_scope(request: HttpRequest, site: str | None) -> Scope:
+    """The scope named by ``?site=`` or, without it, by the request's host."""
+    countries = load_countries()
+    if site:
+        country = countries.get(site.upper())
+        if country is None:
+            known = ", ".join(sorted(countries))
+            raise ParameterError("site", f"unknown site {site!r}; known: {known}")
+        return Scope(country=country, countries=countries)
+    return Scope(country=_country_for_host(request, countries), countries=countries)
+
+
+def _country_for_host(request: HttpRequest, countries: dict[str, Country]) -> Country:
+    """The country whose site answers on this host, else the default site's, else the hub."""
+    hostname, port = split_domain_port(request.get_host())
+    with_site = [c for c in countries.values() if c.site is not None]
+    matches = [c for c in with_site if c.site.hostname == hostname]
+    if len(matches) > 1:
+        matches = [c for c in matches if str(c.site.port) == (port or "80")] or matches
+    if matches:
+        return matches[0]
+    for country in with_site:
+        if country.site.is_default_site:
+            return country
+    for country in countries.values():
+        if country.is_hub:
+            return country
+    raise ParameterError("site", "no site answers on this host; pass ?site=<country code>")
+
+
+@dataclass(frozen=True)
+class Localizer:
+    """Reads translated fields in the served language, noting every fallback.
+
+    ``language`` is a language code, or ``"all"`` for every language at once.
+    """
+
+    language: str
+
+    @property
+    def is_all(self) -> bool:
+        return self.language == ALL_LANGUAGES
+
+    @cached_property
+    def chain(self) -> tuple[str, ...]:
+        return () if self.is_all else fallback_chain(self.language)
+
+    @property
+    def content_language(self) -> str:
+        """The ``Content-Language`` header: the served language, or all of them."""
+        return ", ".join(LANGUAGE_CODES) if self.is_all else self.language
+
+
+def negotiate_language(request: HttpRequest, lang: str | None, scope: Scope) -> str:
+    """``?lang=`` (already validated), else Accept-Language among the site's, else default."""
+    if lang:
+        return lang
+    languages = scope.languages
+    for accepted, _quality in parse_accept_lang_header(
+        request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    ):
+        code = accepted.split("-")[0].lower()
+        if code in languages:
+            return code
+    return scope.default_language
+
+
+def localizer_for(request: HttpRequest, lang: str | None, scope: Scope) -> Localizer:
+    language = negotiate_language(request, lang, scope)
+    if language != ALL_LANGUAGES and language not in LANGUAGE_CODES:  # pragma: no cover
+        raise ParameterError("lang", f"unknown language {language!r}")
+    return Localizer(language)

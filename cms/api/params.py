@@ -1,0 +1,303 @@
+"""Query parameters: each validated once, here, so errors can name it.
+
+Every endpoint takes one parameter schema. A malformed value fails pydantic
+validation with the parameter in the error's location; a well-formed value
+that names something unknown in the database (a sector slug, a site) is
+checked where it is applied (``selectors.py``) and raises ``ParameterError``.
+Either way the consumer gets a 400 naming the parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, ClassVar, Literal
+
+from django.conf import settings
+from ninja import Field, Path, Schema
+from pydantic import BeforeValidator, StringConstraints, field_validator, model_validator
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+
+from cms.api.errors import ParameterError
+from cms.core.languages import LANGUAGE_CODES
+
+#: Large enough for any real offset, small enough for every database's integers.
+MAX_OFFSET = 2**31 - 1
+MAX_ID = 2**63 - 1
+
+#: A database id in the path: bounded, so no database ever sees an overflowing integer.
+ObjectId = Path[int, {"ge": 1, "le": MAX_ID}]
+SiteCode = Path[str, {"pattern": r"^[A-Za-z]{2,3}$"}]
+
+LanguageParam = Literal[(*LANGUAGE_CODES, "all")]  # type: ignore[valid-type]
+RichTextFormat = Literal["html", "markdown"]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+
+
+def split_commas(value):
+    """``?sector=food,ict`` and ``?sector=food&sector=ict`` mean the same."""
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+
+
+def comma_list(item_type):
+    return Annotated[list[item_type], BeforeValidator(split_commas)]
+
+
+class Pagination(WagtailLimitOffsetPagination.Input):
+    """Wagtail's limit/offset, with the maximum stated (and checked) in the schema."""
+
+    limit: int = Field(
+        20, ge=1, le=settings.WAGTAILAPI_LIMIT_MAX, description="Items per page (at most the max)"
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip")
+
+
+class ReadParams(Schema):
+    """What every read takes: the site, the language, the fields, the rich text format."""
+
+    #: The names ``?fields=`` may use (set per resource).
+    field_names: ClassVar[Callable[[], frozenset[str]]] = staticmethod(frozenset)
+
+    site: CountryCode | None = Field(
+        None, description="Country code of the site to read (default: the request's host)"
+    )
+    lang: LanguageParam | None = Field(
+        None,
+        description="Language to serve, or `all` for every language "
+        "(default: Accept-Language among the site's languages, else the site's default)",
+    )
+    fields: str | None = Field(
+        None,
+        max_length=2000,
+        description="Comma-separated fields to add to the defaults; `-name` removes one, "
+        "`*` selects all, `_` clears the defaults",
+    )
+    rich_text_format: RichTextFormat | None = Field(
+        None, description="How rich text is rendered (default: html)"
+    )
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lower_language(cls, value):
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        known = cls.field_names() | {"id", "meta"}
+        for part in _tokens(value):
+            if part in {"*", "_"}:
+                continue
+            name = part.removeprefix("-")
+            if name not in known:
+                available = ", ".join(sorted(cls.field_names())) or "none here"
+                raise ValueError(f"unknown field {name!r}; available: {available}")
+        return value
+
+    def selected_fields(self, defaults: frozenset[str], available: frozenset[str]) -> frozenset:
+        """The fields to show: ``defaults`` changed as ``?fields=`` says."""
+        selected = set(defaults)
+        for part in _tokens(self.fields or ""):
+            if part == "*":
+                selected = set(available)
+            elif part == "_":
+                selected = set()
+            elif part.startswith("-"):
+                selected.discard(part[1:])
+            else:
+                selected.add(part)
+        return frozenset(selected & available)
+
+
+def _tokens(value: str) -> list[str]:
+    return [token.strip() for token in value.split(",") if token.strip()]
+
+
+class ListParams(ReadParams, Pagination):
+    """A listing: paging, ordering and incremental sync on top of a read."""
+
+    #: ``?order=`` names (each also with ``-`` for descending) and the default.
+    orderings: ClassVar[tuple[str, ...]] = ()
+    default_order: ClassVar[tuple[str, ...]] = ("id",)
+
+    order: str | None = Field(
+        None, max_length=200, description="Comma-separated fields, `-` for descending"
+    )
+    updated_since: datetime | None = Field(
+        None,
+        description="Only items changed at or after this ISO 8601 time (UTC if no zone given); "
+        "the response then also lists what was removed since (`deleted`)",
+    )
+
+    @field_validator("order")
+    @classmethod
+    def _known_order(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        for token in _tokens(value):
+            if token.removeprefix("-") not in cls.orderings:
+                raise ValueError(
+                    f"cannot order by {token!r}; available: {', '.join(cls.orderings)}"
+                )
+        return value
+
+    @field_validator("updated_since")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def ordering(self) -> list[str]:
+        return _tokens(self.order) if self.order else list(self.default_order)
+
+
+class DateRange(Schema):
+    date_from: date | None = Field(None, description="On or after this date (YYYY-MM-DD)")
+    date_to: date | None = Field(None, description="On or before this date (YYYY-MM-DD)")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ParameterError("date_to", "must not be before date_from")
+        return self
+
+
+class CountryFilter(Schema):
+    country: comma_list(CountryCode) = Field(
+        [], description="Only content of these countries (codes; on the hub)"
+    )
+
+
+class SectorFilter(Schema):
+    sector: comma_list(Slug) = Field([], description="Only items in any of these sectors (slugs)")
+
+
+# --- per resource -------------------------------------------------------------
+
+
+def _page_fields(label: str | None = None):
+    def names() -> frozenset[str]:
+        from cms.api.representations import representations
+
+        reps = representations()
+        if label is None:
+            return reps.page_field_names
+        return next(r.field_names for r in reps.pages.values() if r.type_label == label)
+
+    return staticmethod(names)
+
+
+def _fields_of(attribute: str):
+    def names() -> frozenset[str]:
+        from cms.api.representations import representations
+
+        return getattr(representations(), attribute).field_names
+
+    return staticmethod(names)
+
+
+def page_type_labels() -> tuple[str, ...]:
+    from wagtail.models import get_page_models
+
+    from cms.core.pages import BasePage
+
+    return tuple(m._meta.label for m in get_page_models() if issubclass(m, BasePage))
+
+
+PageType = Literal[page_type_labels()]  # type: ignore[valid-type]
+EventKind = Literal["info-day", "exchange-forum", "study-trip", "conference"]
+
+
+class PageParams(ListParams, CountryFilter):
+    field_names = _page_fields()
+    orderings = ("id", "title", "first_published_at", "last_published_at")
+
+    type: comma_list(PageType) = Field([], description="Only pages of these types (model labels)")
+    child_of: int | None = Field(None, ge=1, le=MAX_ID, description="Only children of this page")
+
+
+class PageDetailParams(ReadParams):
+    field_names = _page_fields()
+
+
+class NewsParams(ListParams, CountryFilter, SectorFilter, DateRange):
+    field_names = _page_fields("news.NewsPage")
+    orderings = ("date", "title", "first_published_at", "last_published_at", "id")
+    default_order = ("-date", "-id")
+
+    cluster: comma_list(Slug) = Field(
+        [], description="Only news about any of these cluster organisations (slugs)"
+    )
+
+
+class EventParams(ListParams, CountryFilter, SectorFilter, DateRange):
+    field_names = _page_fields("events.EventPage")
+    orderings = ("start", "end", "title", "first_published_at", "last_published_at", "id")
+    default_order = ("-start", "-id")
+
+    kind: comma_list(EventKind) = Field([], description="Only events of these kinds")
+
+
+class ClusterParams(ListParams, CountryFilter, SectorFilter):
+    field_names = _fields_of("cluster")
+    orderings = ("name", "founded", "members", "updated_at", "id")
+    default_order = ("name", "id")
+
+
+class ClusterDetailParams(ReadParams):
+    field_names = _fields_of("cluster")
+
+
+class PartnerParams(ListParams, CountryFilter):
+    field_names = _fields_of("partner")
+    orderings = ("name", "country", "updated_at", "id")
+    default_order = ("country", "name", "id")
+
+
+class PartnerDetailParams(ReadParams):
+    field_names = _fields_of("partner")
+
+
+class ContactParams(ListParams, CountryFilter):
+    field_names = _fields_of("contact")
+    orderings = ("name", "country", "updated_at", "id")
+    default_order = ("name", "id")
+
+    organisation: comma_list(Slug) = Field(
+        [], description="Only people of these partner organisations (slugs)"
+    )
+
+
+class ContactDetailParams(ReadParams):
+    field_names = _fields_of("contact")
+
+
+class SectorParams(ListParams):
+    field_names = _fields_of("sector")
+    orderings = ("sort_order", "name", "slug", "updated_at", "id")
+    default_order = ("sort_order", "slug")
+
+
+class SectorDetailParams(ReadParams):
+    field_names = _fields_of("sector")
+
+
+class SiteParams(ListParams):
+    field_names = _fields_of("site")
+    orderings = ("sort_order", "code", "name", "updated_at")
+    default_order = ("sort_order", "code")
+
+
+class SiteDetailParams(ReadParams):
+    field_names = _fields_of("site")
+
+
+class IndexParams(ReadParams):
+    """The index: the site and the language only matter for its links."""

@@ -1,0 +1,702 @@
+"""Turn content into the API's JSON: in the served language, saying where it fell back.
+
+Each resource declares its fields once, as a ``Representation``: which are
+translated, which appear in listings by default, and what each needs from the
+database. From that one declaration come the ``?fields=`` vocabulary, the
+``select_related``/``prefetch_related`` calls that keep listings at a fixed
+number of queries, and the JSON itself. The pydantic schemas in
+``schemas.py`` describe the same JSON for OpenAPI and validate it on the way
+out; ``tests/api/test_schemas.py`` keeps the two in step.
+
+Translated fields are read language by language along the fallback chain
+(``cms.core.languages.fallback_chain``), not through modeltranslation's
+descriptor, because the API must know *which* language it found: every field
+served in another language than the one asked for is listed in the object's
+``_fallback`` map (field -> language actually served). With ``?lang=all`` a
+translated field is instead a map of every language to its value (``null``
+where it is not written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property, lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.api.rich_text import APIRichText
+
+from cms.api.negotiation import Localizer, Scope
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.pages import site_languages
+
+#: Query parameters that detail and pagination links carry over.
+SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")
+
+
+@dataclass
+class RenderContext:
+    """One request's view of the content: scope, language, and what it has seen.
+
+    ``last_modified`` grows as objects are represented, so the response's
+    Last-Modified covers every object whose data went into it.
+    """
+
+    request: HttpRequest
+    scope: Scope
+    localizer: Localizer
+    rich_text_format: str | None = None
+    last_modified: datetime | None = None
+    #: Each country's cluster directory URL, looked up once when first needed.
+    cluster_directories: dict[int, str] | None = None
+
+    def seen(self, *stamps: datetime | None) -> None:
+        for stamp in stamps:
+            if stamp is not None and (self.last_modified is None or stamp > self.last_modified):
+                self.last_modified = stamp
+
+    @property
+    def url_language(self) -> str:
+        """The language of links and labels (the common language for ``lang=all``)."""
+        return COMMON_LANGUAGE if self.localizer.is_all else self.localizer.language
+
+    def absolute(self, url: str | None) -> str | None:
+        return self.request.build_absolute_uri(url) if url else url
+
+    @cached_property
+    def api_root(self) -> str:
+        return reverse("delivery_api:api-root")
+
+    @cached_property
+    def _carried_query(self) -> str:
+        carried = {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
+        return f"?{urlencode(carried)}" if carried else ""
+
+    def api_url(self, path: str) -> str:
+        """Absolute URL of an API resource, keeping the scope and language asked for."""
+        return self.request.build_absolute_uri(f"{self.api_root}{path}{self._carried_query}")
+
+    @cached_property
+    def rich_text_output(self) -> str:
+        return APIRichText.resolve_format(self.rich_text_format)
+
+
+# --- reading translated values -------------------------------------------------
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if hasattr(value, "raw_data"):  # a StreamValue
+        return len(value) == 0
+    return isinstance(value, str) and not value.strip()
+
+
+def translated(
+    obj: Model,
+    name: str,
+    ctx: RenderContext,
+    fallback: dict[str, str],
+    render: Callable[[Any, RenderContext], Any] | None = None,
+) -> Any:
+    """The value of translated field ``name`` in the served language (or all of them)."""
+
+    def rendered(raw: Any, language: str) -> Any:
+        if render is None:
+            return raw
+        with translation.override(language):
+            return render(raw, ctx)
+
+    localizer = ctx.localizer
+    if localizer.is_all:
+        values = {}
+        for code in LANGUAGE_CODES:
+            raw = getattr(obj, build_localized_fieldname(name, code), None)
+            values[code] = None if is_blank(raw) else rendered(raw, code)
+        return values
+    for code in localizer.chain:
+        raw = getattr(obj, build_localized_fieldname(name, code), None)
+        if not is_blank(raw):
+            if code != localizer.language:
+                fallback[name] = code
+            # Links inside fallback text still point to pages in the served language.
+            return rendered(raw, localizer.language)
+    # Blank in every language of the chain: the (blank) value in the served language.
+    blank = getattr(obj, build_localized_fieldname(name, localizer.language), None)
+    return rendered(blank, localizer.language)
+
+
+def real_languages(obj: Model) -> list[str]:
+    """Languages ``obj`` is really written in (not just readable through fallback).
+
+    Judged, like the visitor site's language switcher, by the model's
+    ``translation_required_fields``, leaving out any that are not translated
+    (a contact person's name is the same in every language).
+    """
+    translated_fields = translator.get_options_for_model(type(obj)).all_fields
+    required = getattr(obj, "translation_required_fields", ("title",))
+    fields = [name for name in required if name in translated_fields] or list(translated_fields)
+    return [
+        code
+        for code in LANGUAGE_CODES
+        if all(not is_blank(getattr(obj, build_localized_fieldname(f, code), None)) for f in fields)
+    ]
+
+
+def with_fallback(ctx: RenderContext, data: dict, fallback: dict[str, str]) -> dict:
+    if not ctx.localizer.is_all:
+        data["_fallback"] = fallback
+    return data
+
+
+# --- renderers ---------------------------------------------------------------
+
+
+def render_stream(value, ctx: RenderContext) -> list:
+    """StreamField as Wagtail's API represents it, rich text as display HTML."""
+    if value is None:
+        return []
+    return value.stream_block.get_api_representation(value, context={"request": ctx.request})
+
+
+def render_rich_text(value, ctx: RenderContext) -> str:
+    return APIRichText.serialize(value or "", format=ctx.rich_text_output)
+
+
+def render_plain(value, ctx: RenderContext) -> str:
+    return value or ""
+
+
+# --- nested objects ------------------------------------------------------------
+
+
+def image(img, ctx: RenderContext) -> dict | None:
+    """An image as its renditions (``API_IMAGE_RENDITIONS``), never as a bare id."""
+    if img is None:
+        return None
+    fallback: dict[str, str] = {}
+    specs = settings.API_IMAGE_RENDITIONS
+    renditions = img.get_renditions(*specs.values())
+    data = {
+        "id": img.pk,
+        "title": img.title,
+        "alt": translated(img, "alt_text", ctx, fallback),
+        "width": img.width,
+        "height": img.height,
+        "renditions": {
+            name: {
+                "url": ctx.absolute(renditions[spec].url),
+                "width": renditions[spec].width,
+                "height": renditions[spec].height,
+            }
+            for name, spec in specs.items()
+        },
+    }
+    if "alt_text" in fallback:
+        fallback["alt"] = fallback.pop("alt_text")
+    return with_fallback(ctx, data, fallback)
+
+
+def image_prefetch(path: str) -> Prefetch:
+    """Prefetch the API's renditions of the image at ``path`` (one query for all)."""
+    from cms.core.models import CustomRendition
+
+    specs = list(settings.API_IMAGE_RENDITIONS.values())
+    return Prefetch(
+        f"{path}__renditions",
+        queryset=CustomRendition.objects.filter(filter_spec__in=specs),
+        to_attr="prefetched_renditions",
+    )
+
+
+def sector_ref(sector, ctx: RenderContext) -> dict:
+    ctx.seen(sector.updated_at)
+    fallback: dict[str, str] = {}
+    data = {"id": sector.pk, "slug": sector.slug, "name": translated(sector, "name", ctx, fallback)}
+    return with_fallback(ctx, data, fallback)
+
+
+def cluster_ref(cluster, ctx: RenderContext) -> dict:
+    ctx.seen(cluster.updated_at)
+    fallback: dict[str, str] = {}
+    data = {
+        "id": cluster.pk,
+        "slug": cluster.slug,
+        "name": translated(cluster, "name", ctx, fallback),
+        "country": cluster.country.code,
+        "detail_url": ctx.api_url(f"clusters/{cluster.pk}/"),
+    }
+    return with_fallback(ctx, data, fallback)
+
+
+def contact_ref(contact, ctx: RenderContext) -> dict | None:
+    if contact is None:
+        return None
+    ctx.seen(contact.updated_at)
+    fallback: dict[str, str] = {}
+    data = {
+        "id": contact.pk,
+        "name": contact.name,
+        "role": translated(contact, "role", ctx, fallback),
+        "email": contact.email,
+        "phone": contact.phone,
+        "detail_url": ctx.api_url(f"contacts/{contact.pk}/"),
+    }
+    return with_fallback(ctx, data, fallback)
+
+
+def organisation_ref(organisation, ctx: RenderContext) -> dict | None:
+    if organisation is None:
+        return None
+    ctx.seen(organisation.updated_at)
+    fallback: dict[str, str] = {}
+    data = {
+        "id": organisation.pk,
+        "slug": organisation.slug,
+        "name": translated(organisation, "name", ctx, fallback),
+        "detail_url": ctx.api_url(f"partners/{organisation.pk}/"),
+    }
+    return with_fallback(ctx, data, fallback)
+
+
+# --- field declarations -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a representation: how to read it and what it needs loaded."""
+
+    name: str
+    read: Callable[[Any, RenderContext, dict], Any]
+    translated: bool = False
+    #: Shown in listings without ``?fields=`` (details show every field).
+    listing: bool = True
+    select_related: tuple[str, ...] = ()
+    prefetch: tuple[str | Callable[[], Prefetch], ...] = ()
+
+
+def text(name: str, *, render=None, listing: bool = True) -> FieldSpec:
+    """A translated field."""
+    return FieldSpec(
+        name,
+        lambda obj, ctx, fallback: translated(obj, name, ctx, fallback, render),
+        translated=True,
+        listing=listing,
+    )
+
+
+def plain(name: str, *, listing: bool = True) -> FieldSpec:
+    """A field that is the same in every language."""
+    return FieldSpec(name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing)
+
+
+def related(name: str, read, *, listing: bool = True, select_related=(), prefetch=()):
+    """A field computed from related objects (loaded as declared)."""
+    return FieldSpec(
+        name,
+        lambda obj, ctx, fallback: read(obj, ctx),
+        listing=listing,
+        select_related=tuple(select_related),
+        prefetch=tuple(prefetch),
+    )
+
+
+def sectors_field(*, listing: bool = True) -> FieldSpec:
+    return related(
+        "sectors",
+        lambda obj, ctx: [sector_ref(s, ctx) for s in obj.sectors.all()],
+        listing=listing,
+        prefetch=("sectors",),
+    )
+
+
+def contact_field(*, listing: bool = False) -> FieldSpec:
+    return related(
+        "contact",
+        lambda obj, ctx: contact_ref(obj.contact, ctx),
+        listing=listing,
+        select_related=("contact",),
+    )
+
+
+def image_field(name: str, *, listing: bool = True) -> FieldSpec:
+    return related(
+        name,
+        lambda obj, ctx: image(getattr(obj, name), ctx),
+        listing=listing,
+        select_related=(name,),
+        prefetch=(lambda: image_prefetch(name),),
+    )
+
+
+# --- representations -----------------------------------------------------------
+
+
+class Representation:
+    """How one model appears in the API: its fields, its meta, what to load."""
+
+    #: The API path of the resource, for ``meta.detail_url``.
+    route: str = ""
+    #: The field whose value says when the object last changed for the API.
+    modified_attr: str = "updated_at"
+
+    def __init__(self, model: type[Model], fields: Iterable[FieldSpec]):
+        self.model = model
+        self.specs: dict[str, FieldSpec] = {spec.name: spec for spec in fields}
+
+    @property
+    def type_label(self) -> str:
+        return self.model._meta.label
+
+    @property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(self.specs)
+
+    @property
+    def listing_fields(self) -> frozenset[str]:
+        return frozenset(name for name, spec in self.specs.items() if spec.listing)
+
+    @property
+    def translated_fields(self) -> frozenset[str]:
+        return frozenset(name for name, spec in self.specs.items() if spec.translated)
+
+    def optimise(self, queryset: QuerySet, selected: Iterable[str]) -> QuerySet:
+        """Load in bulk what the ``selected`` fields read: a fixed number of queries."""
+        select, prefetch = [], []
+        for name in selected:
+            spec = self.specs.get(name)
+            if spec is None:
+                continue
+            select.extend(spec.select_related)
+            prefetch.extend(p() if callable(p) else p for p in spec.prefetch)
+        if select:
+            queryset = queryset.select_related(*select)
+        if prefetch:
+            queryset = queryset.prefetch_related(*prefetch)
+        return queryset
+
+    def modified(self, obj: Model) -> datetime | None:
+        return getattr(obj, self.modified_attr, None)
+
+    def meta(self, obj: Model, ctx: RenderContext) -> dict:
+        return {
+            "type": self.type_label,
+            "detail_url": ctx.api_url(f"{self.route}/{obj.pk}/"),
+            "language": ctx.localizer.language,
+            "languages": real_languages(obj),
+            "updated_at": self.modified(obj),
+        }
+
+    def represent(self, obj: Model, ctx: RenderContext, selected: Iterable[str]) -> dict:
+        ctx.seen(self.modified(obj))
+        fallback: dict[str, str] = {}
+        data: dict[str, Any] = {"id": obj.pk, "meta": self.meta(obj, ctx)}
+        for name in self.specs:
+            if name in selected:
+                data[name] = self.specs[name].read(obj, ctx, fallback)
+        return with_fallback(ctx, data, fallback)
+
+
+class PageRepresentation(Representation):
+    """Pages: title and slug for all, URLs on the visitor site, publishing dates."""
+
+    route = "pages"
+    modified_attr = "last_published_at"
+
+    def __init__(self, model, fields: Iterable[FieldSpec]):
+        super().__init__(model, [text("title"), text("slug"), *fields])
+
+    def meta(self, obj, ctx: RenderContext) -> dict:
+        country = ctx.scope.country_of(obj)
+        languages = site_languages(country)
+        return {
+            "type": self.type_label,
+            "detail_url": ctx.api_url(f"pages/{obj.pk}/"),
+            "html_url": html_url(obj, ctx, languages, country),
+            "site": country.code if country else None,
+            "language": ctx.localizer.language,
+            "languages": real_languages(obj),
+            "first_published_at": obj.first_published_at,
+            "last_published_at": obj.last_published_at,
+        }
+
+
+def html_url(page, ctx: RenderContext, languages, country) -> str | None:
+    """The page on its visitor site: in the served language if the site has it."""
+    language = ctx.url_language
+    if language not in languages:
+        language = country.default_language if country else COMMON_LANGUAGE
+    with translation.override(language):
+        parts = page.get_url_parts(ctx.request)
+    if parts is None:
+        return None
+    _site_id, root_url, page_path = parts
+    return f"{root_url}{page_path}"
+
+
+# --- pages --------------------------------------------------------------------
+
+
+def _event_kind_label(obj, ctx: RenderContext):
+    from cms.events.models import EventPage
+
+    kind = EventPage.Kind(obj.kind) if obj.kind in EventPage.Kind.values else None
+    if kind is None:
+        return None
+    if ctx.localizer.is_all:
+        labels = {}
+        for code in LANGUAGE_CODES:
+            with translation.override(code):
+                labels[code] = str(kind.label)
+        return labels
+    with translation.override(ctx.localizer.language):
+        return str(kind.label)
+
+
+def _related_clusters(obj, ctx: RenderContext) -> list[dict]:
+    return [cluster_ref(cluster, ctx) for cluster in obj.related_clusters.all()]
+
+
+def _clusters_prefetch() -> Prefetch:
+    from cms.clusters.models import ClusterProfile
+
+    return Prefetch("related_clusters", queryset=ClusterProfile.objects.select_related("country"))
+
+
+def page_representations() -> dict[type[Model], PageRepresentation]:
+    """Every page type the API serves, with its fields."""
+    from cms.clusters.models import ClusterDirectoryPage
+    from cms.events.models import EventIndexPage, EventPage
+    from cms.home.models import CountryHomePage, StandardPage
+    from cms.news.models import NewsIndexPage, NewsPage
+
+    body = text("body", render=render_stream, listing=False)
+    intro = text("intro", listing=False)
+    return {
+        CountryHomePage: PageRepresentation(CountryHomePage, [intro]),
+        StandardPage: PageRepresentation(StandardPage, [text("lead", listing=False), body]),
+        NewsIndexPage: PageRepresentation(NewsIndexPage, [intro]),
+        EventIndexPage: PageRepresentation(EventIndexPage, [intro]),
+        ClusterDirectoryPage: PageRepresentation(ClusterDirectoryPage, [intro]),
+        NewsPage: PageRepresentation(
+            NewsPage,
+            [
+                plain("date"),
+                text("lead"),
+                body,
+                image_field("image"),
+                sectors_field(),
+                related(
+                    "related_clusters",
+                    _related_clusters,
+                    listing=False,
+                    prefetch=(_clusters_prefetch,),
+                ),
+                contact_field(),
+                text("funding_note", listing=False),
+            ],
+        ),
+        EventPage: PageRepresentation(
+            EventPage,
+            [
+                plain("kind"),
+                related("kind_label", _event_kind_label),
+                plain("start"),
+                plain("end"),
+                text("place"),
+                text("lead"),
+                body,
+                plain("registration_url", listing=False),
+                sectors_field(),
+                contact_field(),
+            ],
+        ),
+    }
+
+
+# --- snippets -------------------------------------------------------------------
+
+
+class SnippetRepresentation(Representation):
+    def __init__(self, model, fields: Iterable[FieldSpec], *, route: str):
+        super().__init__(model, fields)
+        self.route = route
+
+
+def _country_code(obj, ctx: RenderContext) -> str:
+    return obj.country.code
+
+
+def _cluster_html_url(obj, ctx: RenderContext) -> str | None:
+    directory = cluster_directories(ctx).get(obj.country_id)
+    return f"{directory}{obj.slug}/" if directory else None
+
+
+def cluster_directories(ctx: RenderContext) -> dict[int, str]:
+    """Each country's cluster directory URL: one query per request, when asked for."""
+    if ctx.cluster_directories is None:
+        from cms.clusters.models import ClusterDirectoryPage
+
+        found: dict[int, str] = {}
+        for page in ClusterDirectoryPage.objects.live().public().order_by("path"):
+            country = ctx.scope.country_of(page)
+            if country is None or country.pk in found:
+                continue
+            url = html_url(page, ctx, site_languages(country), country)
+            if url:
+                found[country.pk] = url
+        ctx.cluster_directories = found
+    return ctx.cluster_directories
+
+
+def cluster_representation():
+    from cms.clusters.models import ClusterProfile
+
+    return SnippetRepresentation(
+        ClusterProfile,
+        [
+            text("name"),
+            plain("slug"),
+            related("country", _country_code, select_related=("country",)),
+            text("region"),
+            text("city"),
+            sectors_field(),
+            text("description", render=render_rich_text, listing=False),
+            plain("members"),
+            plain("founded"),
+            plain("website"),
+            plain("email", listing=False),
+            plain("phone", listing=False),
+            contact_field(),
+            image_field("logo"),
+            related("html_url", _cluster_html_url, select_related=("country",)),
+        ],
+        route="clusters",
+    )
+
+
+def partner_representation():
+    from cms.partners.models import PartnerOrganisation
+
+    return SnippetRepresentation(
+        PartnerOrganisation,
+        [
+            text("name"),
+            plain("short_name"),
+            plain("slug"),
+            related("country", _country_code, select_related=("country",)),
+            text("city"),
+            plain("website"),
+            text("description", listing=False),
+            plain("is_lead_partner"),
+        ],
+        route="partners",
+    )
+
+
+def contact_representation():
+    from cms.partners.models import ContactPerson
+
+    return SnippetRepresentation(
+        ContactPerson,
+        [
+            plain("name"),
+            plain("slug"),
+            text("role"),
+            related(
+                "organisation",
+                lambda obj, ctx: organisation_ref(obj.organisation, ctx),
+                select_related=("organisation",),
+            ),
+            related("country", _country_code, select_related=("country",)),
+            plain("email"),
+            plain("phone"),
+        ],
+        route="contacts",
+    )
+
+
+def sector_representation():
+    from cms.core.models import Sector
+
+    return SnippetRepresentation(
+        Sector,
+        [plain("slug"), text("name"), text("description", listing=False), plain("sort_order")],
+        route="sectors",
+    )
+
+
+class SiteRepresentation(Representation):
+    """A partner country's site (or the hub): where it answers, in which languages."""
+
+    route = "sites"
+
+    def meta(self, obj, ctx: RenderContext) -> dict:
+        return {
+            "type": self.type_label,
+            "detail_url": ctx.api_url(f"sites/{obj.code}/"),
+            "language": ctx.localizer.language,
+            "languages": real_languages(obj),
+            "updated_at": obj.updated_at,
+        }
+
+    def represent(self, obj, ctx: RenderContext, selected: Iterable[str]) -> dict:
+        data = super().represent(obj, ctx, selected)
+        data["id"] = obj.code
+        return data
+
+
+def _site_attr(name: str):
+    return lambda obj, ctx: getattr(obj.site, name) if obj.site else None
+
+
+def site_representation():
+    from cms.core.models import Country
+
+    return SiteRepresentation(
+        Country,
+        [
+            plain("code"),
+            text("name"),
+            related("hostname", _site_attr("hostname"), select_related=("site",)),
+            related("port", _site_attr("port"), select_related=("site",)),
+            related("base_url", _site_attr("root_url"), select_related=("site",)),
+            related("home_page_id", _site_attr("root_page_id"), select_related=("site",)),
+            related("languages", lambda obj, ctx: list(site_languages(obj))),
+            plain("default_language"),
+            plain("is_hub"),
+        ],
+    )
+
+
+@dataclass
+class Representations:
+    """Every representation, built once (after the apps are loaded)."""
+
+    pages: dict = field(default_factory=page_representations)
+    cluster: Representation = field(default_factory=cluster_representation)
+    partner: Representation = field(default_factory=partner_representation)
+    contact: Representation = field(default_factory=contact_representation)
+    sector: Representation = field(default_factory=sector_representation)
+    site: Representation = field(default_factory=site_representation)
+
+    def page(self, model) -> PageRepresentation:
+        return self.pages[model]
+
+    @cached_property
+    def page_field_names(self) -> frozenset[str]:
+        return frozenset().union(*(rep.field_names for rep in self.pages.values()))
+
+
+@lru_cache(maxsize=1)
+def representations() -> Representations:
+    return Representations()

@@ -1,0 +1,44 @@
+"""Cluster organisation profiles."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from cms.api import selectors
+from cms.api.params import ClusterDetailParams, ClusterParams, ObjectId
+from cms.api.representations import representations
+from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.schemas import ClusterListing, ClusterSchema
+from cms.clusters.models import ClusterProfile
+
+router = Router(tags=["clusters"])
+OUTPUT = {"by_alias": True, "exclude_unset": True}
+
+
+@router.get("/clusters/", response=ClusterListing, url_name="clusters_list", **OUTPUT)
+def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
+    """Cluster organisations of the site's country (of every country on the hub)."""
+    context = read_context(request, params)
+    representation = representations().cluster
+    return listing(
+        context,
+        params,
+        selectors.clusters(context.scope, params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=selectors.scoped_snippets(ClusterProfile, context.scope),
+        modified_field="updated_at",
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+    )
+
+
+@router.get("/clusters/{cluster_id}/", response=ClusterSchema, url_name="clusters_detail", **OUTPUT)
+def get_cluster(
+    request: HttpRequest,
+    cluster_id: ObjectId,
+    params: Query[ClusterDetailParams],
+):
+    """One cluster organisation, with every field."""
+    context = read_context(request, params)
+    queryset = selectors.scoped_snippets(ClusterProfile, context.scope)
+    return detail(context, params, queryset, cluster_id, representations().cluster)

@@ -1,0 +1,105 @@
+"""What the whole network shares: its sites (countries) and its sectors."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from cms.api import selectors
+from cms.api.params import (
+    IndexParams,
+    ObjectId,
+    SectorDetailParams,
+    SectorParams,
+    SiteCode,
+    SiteDetailParams,
+    SiteParams,
+)
+from cms.api.representations import representations
+from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.schemas import ApiIndex, SectorListing, SectorSchema, SiteListing, SiteSchema
+from cms.core.models import Country, Sector
+
+router = Router(tags=["network"])
+OUTPUT = {"by_alias": True, "exclude_unset": True}
+
+
+@router.get("/sites/", response=SiteListing, url_name="sites_list", **OUTPUT)
+def list_sites(request: HttpRequest, params: Query[SiteParams]):
+    """Every partner country's site and the hub, with the languages each publishes in."""
+    context = read_context(request, params)
+    representation = representations().site
+    return listing(
+        context,
+        params,
+        selectors.sites(params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=Country.objects.all(),
+        modified_field="updated_at",
+        removals=selectors.removals(None, [representation.type_label]),
+    )
+
+
+@router.get("/sites/{code}/", response=SiteSchema, url_name="sites_detail", **OUTPUT)
+def get_site(
+    request: HttpRequest,
+    code: SiteCode,
+    params: Query[SiteDetailParams],
+):
+    context = read_context(request, params)
+    return detail(
+        context, params, Country.objects.all(), code.upper(), representations().site, lookup="code"
+    )
+
+
+@router.get("/sectors/", response=SectorListing, url_name="sectors_list", **OUTPUT)
+def list_sectors(request: HttpRequest, params: Query[SectorParams]):
+    """The network's industry areas, shared by every country."""
+    context = read_context(request, params)
+    representation = representations().sector
+    return listing(
+        context,
+        params,
+        selectors.sectors(params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=Sector.objects.all(),
+        modified_field="updated_at",
+        removals=selectors.removals(None, [representation.type_label]),
+    )
+
+
+@router.get("/sectors/{sector_id}/", response=SectorSchema, url_name="sectors_detail", **OUTPUT)
+def get_sector(
+    request: HttpRequest,
+    sector_id: ObjectId,
+    params: Query[SectorDetailParams],
+):
+    context = read_context(request, params)
+    return detail(context, params, Sector.objects.all(), sector_id, representations().sector)
+
+
+@router.get("/", response=ApiIndex, url_name="index")
+def index(request: HttpRequest, params: Query[IndexParams]):
+    """Where everything is: the resources, the OpenAPI document, the docs."""
+    context = read_context(request, params)
+    return {
+        "site": context.scope.code,
+        "language": context.localizer.language,
+        "resources": {
+            name: context.api_url(f"{name}/")
+            for name in (
+                "sites",
+                "sectors",
+                "pages",
+                "news",
+                "events",
+                "clusters",
+                "partners",
+                "contacts",
+            )
+        },
+        "openapi": context.request.build_absolute_uri(f"{context.api_root}openapi.json"),
+        "docs": context.request.build_absolute_uri(f"{context.api_root}docs/"),
+    }

@@ -1,0 +1,104 @@
+"""Pages: news, events and every other page type, in the served language."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from cms.api import selectors
+from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
+from cms.api.representations import RenderContext, representations
+from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.schemas import AnyPage, EventListing, NewsListing, PageListing
+from cms.events.models import EventPage
+from cms.news.models import NewsPage
+
+router = Router(tags=["pages"])
+OUTPUT = {"by_alias": True, "exclude_unset": True}
+
+
+@router.get("/pages/", response=PageListing, url_name="pages_list", **OUTPUT)
+def list_pages(request: HttpRequest, params: Query[PageParams]):
+    """Published pages of every type (or of `type`), each in its own typed shape."""
+    context = read_context(request, params)
+    reps = representations()
+    queryset = selectors.pages(context.scope, params, context.localizer)
+    types = params.type or [rep.type_label for rep in reps.pages.values()]
+    base_fields = frozenset({"title", "slug"})
+    return listing(
+        context,
+        params,
+        queryset,
+        present=_present_pages(context),
+        available=reps.page_field_names,
+        defaults=base_fields,
+        collection=selectors.public_pages(selectors.Page, context.scope),
+        modified_field="last_published_at",
+        removals=selectors.removals(context.scope, types, params.country),
+    )
+
+
+def _present_pages(context: RenderContext):
+    """Base pages -> their specific objects (a query per type) -> typed JSON."""
+    reps = representations()
+
+    def present(items, selected):
+        def load(model, queryset):
+            return reps.page(model).optimise(queryset, selected & reps.page(model).field_names)
+
+        pages = selectors.specific_pages(list(items), context.scope, load)
+        return [
+            reps.page(type(page)).represent(
+                page, context, selected & reps.page(type(page)).field_names
+            )
+            for page in pages
+        ]
+
+    return present
+
+
+@router.get("/pages/{page_id}/", response=AnyPage, url_name="pages_detail", **OUTPUT)
+def get_page(
+    request: HttpRequest,
+    page_id: ObjectId,
+    params: Query[PageDetailParams],
+):
+    """One published page, with every field of its type."""
+    context = read_context(request, params)
+    model = selectors.page_type(context.scope, page_id)
+    queryset = selectors.public_pages(model, context.scope)
+    return detail(context, params, queryset, page_id, representations().page(model))
+
+
+@router.get("/news/", response=NewsListing, url_name="news_list", **OUTPUT)
+def list_news(request: HttpRequest, params: Query[NewsParams]):
+    """News items and press releases, newest first."""
+    context = read_context(request, params)
+    representation = representations().page(NewsPage)
+    return listing(
+        context,
+        params,
+        selectors.news(context.scope, params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=selectors.public_pages(NewsPage, context.scope),
+        modified_field="last_published_at",
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+    )
+
+
+@router.get("/events/", response=EventListing, url_name="events_list", **OUTPUT)
+def list_events(request: HttpRequest, params: Query[EventParams]):
+    """Info days, exchange forums, study trips and conferences, latest first."""
+    context = read_context(request, params)
+    representation = representations().page(EventPage)
+    return listing(
+        context,
+        params,
+        selectors.events(context.scope, params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=selectors.public_pages(EventPage, context.scope),
+        modified_field="last_published_at",
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+    )

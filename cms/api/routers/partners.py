@@ -1,0 +1,78 @@
+"""Partner organisations and the people to contact there."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from cms.api import selectors
+from cms.api.params import (
+    ContactDetailParams,
+    ContactParams,
+    ObjectId,
+    PartnerDetailParams,
+    PartnerParams,
+)
+from cms.api.representations import representations
+from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.schemas import ContactListing, ContactSchema, PartnerListing, PartnerSchema
+from cms.partners.models import ContactPerson, PartnerOrganisation
+
+router = Router(tags=["partners"])
+OUTPUT = {"by_alias": True, "exclude_unset": True}
+
+
+@router.get("/partners/", response=PartnerListing, url_name="partners_list", **OUTPUT)
+def list_partners(request: HttpRequest, params: Query[PartnerParams]):
+    """The project partners: one national partner per country, and the lead partner."""
+    context = read_context(request, params)
+    representation = representations().partner
+    return listing(
+        context,
+        params,
+        selectors.partners(context.scope, params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=selectors.scoped_snippets(PartnerOrganisation, context.scope),
+        modified_field="updated_at",
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+    )
+
+
+@router.get("/partners/{partner_id}/", response=PartnerSchema, url_name="partners_detail", **OUTPUT)
+def get_partner(
+    request: HttpRequest,
+    partner_id: ObjectId,
+    params: Query[PartnerDetailParams],
+):
+    context = read_context(request, params)
+    queryset = selectors.scoped_snippets(PartnerOrganisation, context.scope)
+    return detail(context, params, queryset, partner_id, representations().partner)
+
+
+@router.get("/contacts/", response=ContactListing, url_name="contacts_list", **OUTPUT)
+def list_contacts(request: HttpRequest, params: Query[ContactParams]):
+    """Contact people of the partner organisations."""
+    context = read_context(request, params)
+    representation = representations().contact
+    return listing(
+        context,
+        params,
+        selectors.contacts(context.scope, params, context.localizer),
+        present=presenter(context, representation),
+        available=representation.field_names,
+        defaults=representation.listing_fields,
+        collection=selectors.scoped_snippets(ContactPerson, context.scope),
+        modified_field="updated_at",
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+    )
+
+
+@router.get("/contacts/{contact_id}/", response=ContactSchema, url_name="contacts_detail", **OUTPUT)
+def get_contact(
+    request: HttpRequest,
+    contact_id: ObjectId,
+    params: Query[ContactDetailParams],
+):
+    context = read_context(request, params)
+    queryset = selectors.scoped_snippets(ContactPerson, context.scope)
+    return detail(context, params, queryset, contact_id, representations().contact)

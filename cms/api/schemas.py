@@ -1,0 +1,409 @@
+"""The Delivery API's JSON, described for OpenAPI and checked on the way out.
+
+Written out by hand, one schema per page type and per snippet, so the
+contract is readable here and in ``/api/v3/docs``. The JSON itself is built
+by ``representations.py``; ``tests/api/test_schemas.py`` keeps both in step.
+
+Every field but ``id`` and ``meta`` is optional because ``?fields=`` may
+leave it out. A translated field is a string in the served language, or with
+``?lang=all`` an object of every language (``null`` where not written).
+"""
+
+import datetime as dt
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from wagtail.api.v3.schemas.base import build_discriminated_union
+from wagtail.api.v3.schemas.generators.read import read_generator
+
+from cms.clusters.models import ClusterDirectoryPage
+from cms.events.models import EventIndexPage, EventPage
+from cms.home.models import CountryHomePage, StandardPage
+from cms.news.models import NewsIndexPage, NewsPage
+
+ByLanguage = dict[str, str | None]
+#: A translated text: in the served language, or by language with ``lang=all``.
+Text = str | ByLanguage
+OptionalText = str | None | ByLanguage
+
+
+Fallback = dict[str, str] | None
+
+
+def fallback_field():
+    """``_fallback``, last in every object that has translated fields."""
+    return Field(
+        None,
+        alias="_fallback",
+        description="Translated fields served in another language than asked for: "
+        "field -> language actually served. Absent with lang=all.",
+    )
+
+
+# --- nested ---------------------------------------------------------------------
+
+
+class Rendition(Schema):
+    url: str
+    width: int
+    height: int
+
+
+class Image(Schema):
+    id: int
+    title: str
+    alt: OptionalText = Field(description="Alternative text (translated)")
+    width: int
+    height: int
+    renditions: dict[str, Rendition] = Field(
+        description="Named renditions (thumbnail, large): sized copies to use directly"
+    )
+    fallback: Fallback = fallback_field()
+
+
+class SectorRef(Schema):
+    id: int
+    slug: str
+    name: Text
+    fallback: Fallback = fallback_field()
+
+
+class ClusterRef(Schema):
+    id: int
+    slug: str
+    name: Text
+    country: str
+    detail_url: str
+    fallback: Fallback = fallback_field()
+
+
+class ContactRef(Schema):
+    id: int
+    name: str
+    role: OptionalText
+    email: str
+    phone: str
+    detail_url: str
+    fallback: Fallback = fallback_field()
+
+
+class OrganisationRef(Schema):
+    id: int
+    slug: str
+    name: Text
+    detail_url: str
+    fallback: Fallback = fallback_field()
+
+
+# --- StreamField ----------------------------------------------------------------
+
+
+class HeadingBlock(Schema):
+    type: Literal["heading"]
+    value: str
+    id: str | None = None
+
+
+class ParagraphBlock(Schema):
+    type: Literal["paragraph"]
+    value: str = Field(description="Rich text, rendered as `rich_text_format` says")
+    id: str | None = None
+
+
+class ImageBlockValue(Schema):
+    url: str
+    width: int
+    height: int
+    alt: str
+    caption: str
+
+
+class ImageBlock(Schema):
+    type: Literal["image"]
+    value: ImageBlockValue | None
+    id: str | None = None
+
+
+class QuoteBlockValue(Schema):
+    text: str
+    attribution: str | None = None
+
+
+class QuoteBlock(Schema):
+    type: Literal["quote"]
+    value: QuoteBlockValue
+    id: str | None = None
+
+
+Block = Annotated[
+    HeadingBlock | ParagraphBlock | ImageBlock | QuoteBlock, Field(discriminator="type")
+]
+Body = list[Block] | dict[str, list[Block] | None]
+
+
+# --- pages ------------------------------------------------------------------------
+
+
+class PageMeta(Schema):
+    type: str = Field(description="The page type (model label)")
+    detail_url: str
+    html_url: str | None = Field(description="The page on its visitor site")
+    site: str | None = Field(description="Country code of the page's site")
+    language: str = Field(description="The language served (or `all`)")
+    languages: list[str] = Field(description="Languages the page is really written in")
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+
+
+def page_meta(model) -> type[PageMeta]:
+    """``PageMeta`` with ``type`` narrowed to ``model``: what tells the union apart."""
+    return read_generator._narrowed_meta_schema(
+        PageMeta, model, name=f"{model._meta.object_name}Meta"
+    )
+
+
+class PageFields(Schema):
+    """What every page type has; each type narrows ``meta`` and adds its fields."""
+
+    id: int
+    meta: PageMeta
+    title: Text | None = None
+    slug: Text | None = None
+
+
+class CountryHomePageSchema(PageFields):
+    meta: page_meta(CountryHomePage)
+    intro: OptionalText = None
+    fallback: Fallback = fallback_field()
+
+
+class StandardPageSchema(PageFields):
+    meta: page_meta(StandardPage)
+    lead: OptionalText = None
+    body: Body | None = None
+    fallback: Fallback = fallback_field()
+
+
+class NewsIndexPageSchema(PageFields):
+    meta: page_meta(NewsIndexPage)
+    intro: OptionalText = None
+    fallback: Fallback = fallback_field()
+
+
+class EventIndexPageSchema(PageFields):
+    meta: page_meta(EventIndexPage)
+    intro: OptionalText = None
+    fallback: Fallback = fallback_field()
+
+
+class ClusterDirectoryPageSchema(PageFields):
+    meta: page_meta(ClusterDirectoryPage)
+    intro: OptionalText = None
+    fallback: Fallback = fallback_field()
+
+
+class NewsPageSchema(PageFields):
+    """A news item or press release."""
+
+    meta: page_meta(NewsPage)
+    date: dt.date | None = None
+    lead: OptionalText = None
+    body: Body | None = None
+    image: Image | None = None
+    sectors: list[SectorRef] | None = None
+    related_clusters: list[ClusterRef] | None = None
+    contact: ContactRef | None = None
+    funding_note: OptionalText = None
+    fallback: Fallback = fallback_field()
+
+
+class EventPageSchema(PageFields):
+    """An info day, exchange forum, study trip or conference."""
+
+    meta: page_meta(EventPage)
+    kind: Literal["info-day", "exchange-forum", "study-trip", "conference"] | None = None
+    kind_label: OptionalText = None
+    start: datetime | None = None
+    end: datetime | None = None
+    place: OptionalText = None
+    lead: OptionalText = None
+    body: Body | None = None
+    registration_url: str | None = None
+    sectors: list[SectorRef] | None = None
+    contact: ContactRef | None = None
+    fallback: Fallback = fallback_field()
+
+
+PAGE_SCHEMAS = {
+    CountryHomePage: CountryHomePageSchema,
+    StandardPage: StandardPageSchema,
+    NewsIndexPage: NewsIndexPageSchema,
+    EventIndexPage: EventIndexPageSchema,
+    ClusterDirectoryPage: ClusterDirectoryPageSchema,
+    NewsPage: NewsPageSchema,
+    EventPage: EventPageSchema,
+}
+
+#: Any page, told apart by ``meta.type`` (Wagtail v3's discriminated union).
+AnyPage = build_discriminated_union(list(PAGE_SCHEMAS), PAGE_SCHEMAS.get)
+
+
+# --- snippets and sites --------------------------------------------------------------
+
+
+class SnippetMeta(Schema):
+    type: str
+    detail_url: str
+    language: str
+    languages: list[str] = Field(description="Languages the item is really written in")
+    updated_at: datetime | None
+
+
+class ClusterSchema(Schema):
+    """A cluster organisation's profile."""
+
+    id: int
+    meta: SnippetMeta
+    name: Text | None = None
+    slug: str | None = None
+    country: str | None = None
+    region: OptionalText = None
+    city: OptionalText = None
+    sectors: list[SectorRef] | None = None
+    description: OptionalText = None
+    members: int | None = None
+    founded: int | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    contact: ContactRef | None = None
+    logo: Image | None = None
+    html_url: str | None = None
+    fallback: Fallback = fallback_field()
+
+
+class PartnerSchema(Schema):
+    """A project partner organisation."""
+
+    id: int
+    meta: SnippetMeta
+    name: Text | None = None
+    short_name: str | None = None
+    slug: str | None = None
+    country: str | None = None
+    city: OptionalText = None
+    website: str | None = None
+    description: OptionalText = None
+    is_lead_partner: bool | None = None
+    fallback: Fallback = fallback_field()
+
+
+class ContactSchema(Schema):
+    """A person to write to about news and events."""
+
+    id: int
+    meta: SnippetMeta
+    name: str | None = None
+    slug: str | None = None
+    role: OptionalText = None
+    organisation: OrganisationRef | None = None
+    country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    fallback: Fallback = fallback_field()
+
+
+class SectorSchema(Schema):
+    """One of the network's industry areas."""
+
+    id: int
+    meta: SnippetMeta
+    slug: str | None = None
+    name: Text | None = None
+    description: OptionalText = None
+    sort_order: int | None = None
+    fallback: Fallback = fallback_field()
+
+
+class SiteSchema(Schema):
+    """A partner country's site, or the international hub."""
+
+    id: str = Field(description="The country code")
+    meta: SnippetMeta
+    code: str | None = None
+    name: Text | None = None
+    hostname: str | None = None
+    port: int | None = None
+    base_url: str | None = None
+    home_page_id: int | None = None
+    languages: list[str] | None = Field(None, description="Languages the site publishes in")
+    default_language: str | None = None
+    is_hub: bool | None = None
+    fallback: Fallback = fallback_field()
+
+
+# --- listings -------------------------------------------------------------------------
+
+
+class Removed(Schema):
+    """A tombstone: an item that left the API (unpublished or deleted)."""
+
+    id: int
+    type: str
+    reason: Literal["unpublished", "deleted"]
+    removed_at: datetime
+    site: str | None
+
+
+class Listing(Schema):
+    count: int = Field(description="Items matching, on every page together")
+    limit: int
+    offset: int
+    next: str | None = Field(description="The next page, if there is one")
+    previous: str | None = Field(description="The previous page, if there is one")
+    language: str = Field(description="The language served (or `all`)")
+    site: str = Field(description="The site read")
+    deleted: list[Removed] | None = Field(
+        None, description="With updated_since: what was removed since then"
+    )
+
+
+class PageListing(Listing):
+    items: list[AnyPage]
+
+
+class NewsListing(Listing):
+    items: list[NewsPageSchema]
+
+
+class EventListing(Listing):
+    items: list[EventPageSchema]
+
+
+class ClusterListing(Listing):
+    items: list[ClusterSchema]
+
+
+class PartnerListing(Listing):
+    items: list[PartnerSchema]
+
+
+class ContactListing(Listing):
+    items: list[ContactSchema]
+
+
+class SectorListing(Listing):
+    items: list[SectorSchema]
+
+
+class SiteListing(Listing):
+    items: list[SiteSchema]
+
+
+class ApiIndex(Schema):
+    site: str
+    language: str
+    resources: dict[str, str]
+    openapi: str
+    docs: str

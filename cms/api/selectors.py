@@ -1,0 +1,300 @@
+"""Reads for the Delivery API: what a scope may see, filtered and ordered.
+
+Every function returns a lazy queryset (or one object); the representation
+decides what to load with it. Only live, publicly viewable pages on the
+scope's sites are ever returned; filters that name database values (sector
+and cluster slugs, country codes) are checked here and answered with a
+``ParameterError`` naming the parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Length, NullIf, Substr
+from django.http import Http404
+from modeltranslation.utils import build_localized_fieldname
+from wagtail.models import Page, PageViewRestriction
+
+from cms.api.errors import ParameterError
+from cms.api.models import Tombstone
+from cms.api.negotiation import Localizer, Scope
+from cms.core.languages import COMMON_LANGUAGE, fallback_chain
+from cms.core.models import Country, Sector
+
+# --- pages --------------------------------------------------------------------
+
+
+def public_pages(model: type[Page], scope: Scope, countries: list[str] | None = None):
+    """Live pages of ``model`` on the scope's sites that anyone may view.
+
+    Pages under a view restriction (password, login, groups) are left out, as
+    Wagtail's own public API does; the check is a subquery, not a query.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return (
+        model.objects.live()
+        .filter(scope.pages_q(countries))
+        .filter(~Exists(restricted))
+        .select_related("content_type")
+    )
+
+
+def served_page_models() -> list[type[Page]]:
+    from cms.api.representations import representations
+
+    return list(representations().pages)
+
+
+def news(scope: Scope, params, localizer: Localizer) -> QuerySet:
+    from cms.clusters.models import ClusterProfile
+    from cms.news.models import NewsPage
+
+    queryset = public_pages(NewsPage, scope, check_countries(scope, params.country))
+    if params.sector:
+        queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
+    if params.cluster:
+        clusters = check_slugs(ClusterProfile, params.cluster, "cluster")
+        queryset = any_of(queryset, "related_clusters", clusters)
+    if params.date_from:
+        queryset = queryset.filter(date__gte=params.date_from)
+    if params.date_to:
+        queryset = queryset.filter(date__lte=params.date_to)
+    queryset = updated_since(queryset, "last_published_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, translated={"title"})
+
+
+def events(scope: Scope, params, localizer: Localizer) -> QuerySet:
+    from cms.events.models import EventPage
+
+    queryset = public_pages(EventPage, scope, check_countries(scope, params.country))
+    if params.sector:
+        queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
+    if params.kind:
+        queryset = queryset.filter(kind__in=params.kind)
+    # An event is in a date range when it overlaps it: it has not ended
+    # before the range starts and does not start after the range ends.
+    if params.date_from:
+        queryset = queryset.filter(
+            Q(end__date__gte=params.date_from)
+            | Q(end__isnull=True, start__date__gte=params.date_from)
+        )
+    if params.date_to:
+        queryset = queryset.filter(start__date__lte=params.date_to)
+    queryset = updated_since(queryset, "last_published_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, translated={"title"})
+
+
+def pages(scope: Scope, params, localizer: Localizer) -> QuerySet:
+    """Pages of every served type (or of the ``type``s asked for), as base pages."""
+    from django.apps import apps
+
+    models = [apps.get_model(label) for label in params.type] or served_page_models()
+    content_types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+    queryset = public_pages(Page, scope, check_countries(scope, params.country)).filter(
+        content_type__in=[content_types[model].pk for model in models]
+    )
+    if params.child_of is not None:
+        parent = public_pages(Page, scope).filter(pk=params.child_of).first()
+        if parent is None:
+            raise ParameterError("child_of", f"no published page {params.child_of} on this site")
+        queryset = queryset.child_of(parent)
+    queryset = updated_since(queryset, "last_published_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, translated={"title"})
+
+
+def specific_pages(pages: list[Page], scope: Scope, load) -> list[Page]:
+    """The specific page objects for ``pages``, one query per page type present.
+
+    ``load(model, queryset)`` adds what that type's representation needs, so a
+    mixed listing still costs a fixed number of queries per type.
+    """
+    by_model: dict[type[Page], list[int]] = {}
+    for page in pages:
+        model = page.specific_class
+        by_model.setdefault(model, []).append(page.pk)
+    found: dict[int, Page] = {}
+    for model, ids in by_model.items():
+        queryset = load(model, public_pages(model, scope).filter(pk__in=ids))
+        found.update((page.pk, page) for page in queryset)
+    return [found[page.pk] for page in pages if page.pk in found]
+
+
+def page_type(scope: Scope, page_id: int) -> type[Page]:
+    """The type of the published page ``page_id`` on this scope's sites, or 404."""
+    content_type_id = (
+        public_pages(Page, scope).filter(pk=page_id).values_list("content_type_id", flat=True)
+    ).first()
+    model = (
+        ContentType.objects.get_for_id(content_type_id).model_class() if content_type_id else None
+    )
+    if model not in served_page_models():
+        raise Http404(f"No published page {page_id} on this site")
+    return model
+
+
+# --- snippets -----------------------------------------------------------------
+
+
+def clusters(scope: Scope, params, localizer: Localizer) -> QuerySet:
+    from cms.clusters.models import ClusterProfile
+
+    queryset = ClusterProfile.objects.filter(country__code__in=owned(scope, params.country))
+    if params.sector:
+        queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
+    queryset = updated_since(queryset, "updated_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, translated={"name"})
+
+
+def partners(scope: Scope, params, localizer: Localizer) -> QuerySet:
+    from cms.partners.models import PartnerOrganisation
+
+    queryset = PartnerOrganisation.objects.filter(country__code__in=owned(scope, params.country))
+    queryset = updated_since(queryset, "updated_at", params.updated_since)
+    return ordered(
+        queryset, params.ordering(), localizer, translated={"name"}, aliases=COUNTRY_ORDER
+    )
+
+
+def contacts(scope: Scope, params, localizer: Localizer) -> QuerySet:
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    queryset = ContactPerson.objects.filter(country__code__in=owned(scope, params.country))
+    if params.organisation:
+        organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
+        queryset = queryset.filter(organisation__in=organisations)
+    queryset = updated_since(queryset, "updated_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, aliases=COUNTRY_ORDER)
+
+
+def scoped_snippets(model: type[Model], scope: Scope) -> QuerySet:
+    """Clusters, partners or contacts this scope may see (for details)."""
+    return model.objects.filter(country__code__in=scope.owner_codes())
+
+
+def sectors(params, localizer: Localizer) -> QuerySet:
+    queryset = updated_since(Sector.objects.all(), "updated_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, translated={"name"})
+
+
+def sites(params, localizer: Localizer) -> QuerySet:
+    queryset = updated_since(Country.objects.all(), "updated_at", params.updated_since)
+    return ordered(queryset, params.ordering(), localizer, translated={"name"})
+
+
+# --- sync -----------------------------------------------------------------------
+
+
+def removals(scope: Scope | None, types: list[str], countries: list[str] | None = None):
+    """Tombstones of ``types`` that this scope could have seen (``None``: network-wide)."""
+    queryset = Tombstone.objects.filter(object_type__in=types)
+    if scope is not None:
+        codes = scope.owner_codes(countries)
+        if countries or not scope.is_network:
+            queryset = queryset.filter(country__in=codes)
+    return queryset.order_by("removed_at", "pk")
+
+
+def collection_changed_at(
+    scope: Scope, collection: QuerySet, modified_field: str, removals: QuerySet
+) -> datetime | None:
+    """When anything in ``collection`` last changed or left it: one query.
+
+    ``collection`` is everything the scope shows of the resource, before the
+    consumer's filters, so an item that left a filtered listing (by being
+    edited) still moves the listing's Last-Modified.
+    """
+    latest_change = (
+        collection.filter(**{f"{modified_field}__isnull": False})
+        .order_by(f"-{modified_field}")
+        .values(modified_field)[:1]
+    )
+    latest_removal = removals.order_by("-removed_at").values("removed_at")[:1]
+    # Two scalar subqueries in one SELECT; the scope's own country row is just
+    # a row that is sure to exist.
+    row = (
+        Country.objects.filter(pk=scope.country.pk)
+        .annotate(changed=Subquery(latest_change), removed=Subquery(latest_removal))
+        .values_list("changed", "removed")
+        .first()
+    )
+    stamps = [stamp for stamp in (row or ()) if stamp is not None]
+    return max(stamps) if stamps else None
+
+
+# --- helpers --------------------------------------------------------------------
+
+#: Ordering by country means the network's order of countries.
+COUNTRY_ORDER = {"country": "country__sort_order"}
+
+
+def any_of(queryset: QuerySet, relation: str, ids: list[int]) -> QuerySet:
+    """Items related to any of ``ids`` through ``relation``, each item once.
+
+    A subquery rather than a join, so an item in two of the sectors asked for
+    is not listed twice and no DISTINCT over every column is needed.
+    """
+    matching = queryset.model.objects.filter(**{f"{relation}__in": ids}).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+def owned(scope: Scope, countries: list[str]) -> list[str]:
+    return scope.owner_codes(check_countries(scope, countries))
+
+
+def check_countries(scope: Scope, codes: list[str]) -> list[str] | None:
+    unknown = [code for code in codes if code not in scope.countries]
+    if unknown:
+        known = ", ".join(sorted(scope.countries))
+        raise ParameterError("country", f"unknown country {unknown[0]!r}; known: {known}")
+    return codes or None
+
+
+def check_slugs(model: type[Model], slugs: list[str], parameter: str) -> list[int]:
+    """The ids of ``model`` rows with these slugs; every slug must exist."""
+    found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        raise ParameterError(parameter, f"unknown {parameter} {missing[0]!r}")
+    return list(found.values())
+
+
+def updated_since(queryset: QuerySet, field: str, since: datetime | None) -> QuerySet:
+    if since is None:
+        return queryset
+    return queryset.filter(**{f"{field}__gte": since})
+
+
+def ordered(
+    queryset: QuerySet,
+    tokens: list[str],
+    localizer: Localizer,
+    *,
+    translated: set[str] = frozenset(),
+    aliases: dict[str, str] | None = None,
+) -> QuerySet:
+    """Order by validated ``tokens``; translated fields in the served language's chain.
+
+    Ordering news by title in Slovak sorts untranslated titles by their Czech
+    (then English) text, exactly as they are shown.
+    """
+    chain = fallback_chain(COMMON_LANGUAGE if localizer.is_all else localizer.language)
+    expressions = []
+    for token in tokens:
+        descending = token.startswith("-")
+        name = token.removeprefix("-")
+        if name in translated:
+            columns = [
+                NullIf(F(build_localized_fieldname(name, code)), Value("")) for code in chain
+            ]
+            expression = Coalesce(*columns) if len(columns) > 1 else columns[0]
+        else:
+            expression = F((aliases or {}).get(name, name))
+        expressions.append(expression.desc() if descending else expression.asc())
+    # A unique last key keeps paging stable when values tie.
+    expressions.append(F("pk").asc())
+    return queryset.order_by(*expressions)

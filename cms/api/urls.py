@@ -1,0 +1,87 @@
+"""The API's URLs, without language prefixes (see ``http.API_URLCONF``).
+
+``cms/urls.py`` includes these; they also serve, alone, as the urlconf of
+answered API requests so that Django's LocaleMiddleware never redirects an
+API 404 to a language-prefixed visitor page.
+"""
+
+from functools import wraps
+
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, URLPattern, URLResolver, path, re_path, resolve
+
+from cms.api.api import api
+from cms.api.errors import error_response
+from cms.api.http import API_URLCONF, delivery_view
+
+
+def http_methods(view):
+    """HEAD answered like GET (without the body), other methods a JSON 405.
+
+    Ninja routes GET only; caches and link checkers also send HEAD.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "HEAD":
+            response = view(request, *args, **kwargs)
+        else:
+            request.method = "GET"
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
+            if not getattr(response, "streaming", False):
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
+        if response.status_code == 405:
+            request.urlconf = API_URLCONF
+            allowed = response.get("Allow", "GET")
+            response = error_response(status=405, error=f"{request.method} is not allowed here")
+            response["Allow"] = f"{allowed}, HEAD" if "HEAD" not in allowed else allowed
+        return response
+
+    return wrapper
+
+
+def wrapped(patterns):
+    result = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            result.append(pattern)
+        else:
+            result.append(
+                URLPattern(
+                    pattern.pattern,
+                    http_methods(pattern.callback),
+                    pattern.default_args,
+                    pattern.name,
+                )
+            )
+    return result
+
+
+@delivery_view
+def not_found(request, rest=""):
+    """A JSON 404 for any other /api/ path (or the way to the one with a slash)."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(f"{request.path}/", urlconf=API_URLCONF)
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(
+                f"{request.path}/" + (f"?{query}" if query else "")
+            )
+    return error_response(status=404, error=f"No API resource at {request.path}")
+
+
+# Not unpacked into module globals: a module-level ``app_name`` would make
+# ``include("cms.api.urls")`` namespace everything under it.
+_api_urls = api.urls
+
+urlpatterns = [
+    path("api/v3/", (wrapped(_api_urls[0]), _api_urls[1], _api_urls[2])),
+    re_path(r"^api/(?P<rest>.*)$", not_found),
+]

@@ -1,0 +1,171 @@
+"""Search in the Delivery API: ``/api/v3/search/`` and ``/api/v3/search/autocomplete/``.
+
+Thin: parameters are validated in the schemas below, scope and language come
+from the API's negotiation (``?site=``/host, ``?lang=``/Accept-Language), and
+the work is done by ``cms.search.service`` — the same service as the visitor
+search page. An unreachable engine answers from the database with
+``degraded: true``; when nothing can answer the API says 503.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import model_validator
+
+from cms.api.errors import ParameterError
+from cms.api.params import CountryCode, ReadParams, Slug, comma_list
+from cms.api.responses import read_context
+from cms.api.selectors import check_countries
+from cms.search.models import SearchDocument
+from cms.search.service import SearchError, SearchRequest, SearchUnavailable, autocomplete, search
+
+router = Router(tags=["search"])
+
+
+class SearchParams(ReadParams):
+    q: str = Field(
+        ..., min_length=1, max_length=settings.SEARCH_MAX_QUERY_CHARS, description="Query"
+    )
+    country: comma_list(CountryCode) = Field([], description="Country codes (comma-separated)")
+    sector: comma_list(Slug) = Field([], description="Sector slugs (comma-separated)")
+    type: comma_list(str) = Field([], description="news, event, cluster, page (comma-separated)")
+    date_from: date | None = Field(None, description="Items dated on or after (YYYY-MM-DD)")
+    date_to: date | None = Field(None, description="Items dated on or before (YYYY-MM-DD)")
+    limit: int = Field(10, ge=1, le=settings.SEARCH_MAX_PAGE_SIZE, description="Results per page")
+    offset: int = Field(0, ge=0, le=10_000, description="Results to skip (a multiple of limit)")
+
+    @model_validator(mode="after")
+    def _offset_on_a_page(self):
+        if self.offset % self.limit:
+            raise ValueError("offset must be a multiple of limit")
+        return self
+
+
+class AutocompleteParams(ReadParams):
+    q: str = Field(..., min_length=1, max_length=100, description="What has been typed so far")
+    limit: int = Field(8, ge=1, le=20)
+
+
+class Hit(Schema):
+    type: str
+    id: int
+    title: str = Field(description="HTML-escaped, with query words in <mark>")
+    snippet: str = Field(description="HTML-escaped excerpt, with query words in <mark>")
+    url: str
+    country: str
+    date: date | None
+    language: str
+    served_language: str = Field(description="Language the item is really shown in")
+    fallback: bool = Field(description="True when the item is not translated into `language`")
+
+
+class Facets(Schema):
+    country: dict[str, int] = {}
+    type: dict[str, int] = {}
+    sector: dict[str, int] = {}
+
+
+class SearchResults(Schema):
+    query: str
+    language: str
+    count: int
+    limit: int
+    offset: int
+    degraded: bool = Field(description="True when the engine was down and the database answered")
+    facets: Facets
+    items: list[Hit]
+
+
+class Suggestion(Schema):
+    title: str
+    url: str
+    type: str
+
+
+class Suggestions(Schema):
+    language: str
+    items: list[Suggestion]
+
+
+def served_language(request: HttpRequest, params: ReadParams):
+    context = read_context(request, params)
+    if context.localizer.is_all:
+        raise ParameterError("lang", "search needs one language, not 'all'")
+    return context
+
+
+@router.get("/", response=SearchResults, url_name="search")
+def search_content(request: HttpRequest, params: Query[SearchParams]):
+    """Language-aware full-text search with filters, facets and highlights."""
+    context = served_language(request, params)
+    kinds = tuple(params.type)
+    for kind in kinds:
+        if kind not in SearchDocument.Kind.values:
+            raise ParameterError(
+                "type", f"unknown type {kind!r}; use {', '.join(SearchDocument.Kind.values)}"
+            )
+    countries = tuple(check_countries(context.scope, params.country) or ())
+    if not countries and not context.scope.is_network:
+        countries = (context.scope.code,)
+    search_request = SearchRequest(
+        query=params.q,
+        language=context.localizer.language,
+        countries=countries,
+        sectors=tuple(params.sector),
+        kinds=kinds,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        page=params.offset // params.limit + 1,
+        page_size=params.limit,
+    )
+    try:
+        response = search(search_request)
+    except SearchError as error:
+        name = {"date_from": "date_from", "page_size": "limit", "page": "offset"}.get(
+            error.field_name, error.field_name
+        )
+        raise ParameterError(name, error.message) from error
+    except SearchUnavailable as error:
+        raise ParameterError("q", "search is unavailable right now", status=503) from error
+    return {
+        "query": params.q,
+        "language": search_request.language,
+        "count": response.total,
+        "limit": params.limit,
+        "offset": params.offset,
+        "degraded": response.degraded,
+        "facets": response.facets or {},
+        "items": [
+            {
+                "type": hit.kind,
+                "id": hit.object_id,
+                "title": str(hit.title),
+                "snippet": str(hit.snippet),
+                "url": hit.url,
+                "country": hit.country,
+                "date": hit.date,
+                "language": hit.language,
+                "served_language": hit.served_language,
+                "fallback": hit.is_fallback,
+            }
+            for hit in response.hits
+        ],
+    }
+
+
+@router.get("/autocomplete/", response=Suggestions, url_name="search_autocomplete")
+def autocomplete_titles(request: HttpRequest, params: Query[AutocompleteParams]):
+    """Titles that start with what the visitor has typed, for a search box."""
+    context = served_language(request, params)
+    countries = () if context.scope.is_network else (context.scope.code,)
+    try:
+        items = autocomplete(
+            params.q, context.localizer.language, countries=countries, limit=params.limit
+        )
+    except SearchUnavailable as error:
+        raise ParameterError("q", "search is unavailable right now", status=503) from error
+    return {"language": context.localizer.language, "items": items}

@@ -1,0 +1,37 @@
+"""Delivery API settings (imported by base.py): paging, caching, images, CORS.
+
+Everything a deployment may want to tune comes from the environment; the
+defaults suit the demo and the tests.
+"""
+
+import os
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+#: Wagtail's v3 API reads these two: the page size cap (also ours) and how
+#: rich text is rendered. Consumers are websites and apps, so they get display
+#: HTML with resolved links, not Wagtail's internal ``<a linktype="page">``.
+WAGTAILAPI_LIMIT_MAX = int(os.environ.get("API_LIMIT_MAX", "100"))
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+
+#: ``max-age`` of every successful read. Short, because editors expect their
+#: changes to show up soon; ETags make revalidation after expiry cheap.
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+
+#: The renditions every image in the API comes with, by name. ``large`` is the
+#: same filter the body's image block uses, so both share one rendition file.
+API_IMAGE_RENDITIONS = {
+    "thumbnail": "fill-480x320",
+    "large": "max-1200x1200",
+}
+
+# CORS: read-only, for the origins of the partner websites and apps that call
+# the API from a browser. Nothing outside /api/ is ever shared cross-origin.
+CORS_ALLOWED_ORIGINS = _env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language")

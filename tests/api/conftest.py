@@ -1,0 +1,60 @@
+"""Builders and a client for the Delivery API tests."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.rich_text import RichText
+
+from cms.core.models import CustomImage, Sector
+from tests.factories import news_page, translated
+
+_images = itertools.count(1)
+
+
+@pytest.fixture
+def api(client, db):
+    """``api("news/?lang=en", host="cz.localhost", HTTP_ACCEPT_LANGUAGE=...)`` -> response."""
+
+    def get(path: str, *, host: str = "cz.localhost", **headers):
+        return client.get(f"/api/v3/{path}", HTTP_HOST=host, **headers)
+
+    return get
+
+
+def make_image(size=(800, 600), **alt_texts) -> CustomImage:
+    number = next(_images)
+    return CustomImage.objects.create(
+        title=f"Photo {number}",
+        file=get_test_image_file(filename=f"api-{number}.png", size=size),
+        **translated("alt_text", alt_texts),
+    )
+
+
+def published_news(
+    country,
+    *,
+    title: dict[str, str],
+    lead: dict[str, str] | None = None,
+    sectors=(),
+    clusters=(),
+    body: dict[str, list[str]] | None = None,
+    **fields,
+):
+    """A news item published through a revision, as editors do (so it has dates)."""
+    page = news_page(country, title=title, lead=lead, **fields)
+    for code, paragraphs in (body or {}).items():
+        setattr(page, f"body_{code}", [("paragraph", RichText(html)) for html in paragraphs])
+    if body:
+        page.save()
+    page.sectors.set(sectors)
+    page.related_clusters.set(clusters)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def sectors(*slugs: str) -> list[Sector]:
+    return list(Sector.objects.filter(slug__in=slugs))

@@ -1,0 +1,164 @@
+"""Bad input gets a 4xx JSON error naming the parameter; nothing gets a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from cms.news.models import NewsPage
+
+BAD_PARAMETERS = [
+    ("news/?fields=nonsense", "fields"),
+    ("news/?fields=title,-nonsense", "fields"),
+    ("news/?date_from=2011-13-45", "date_from"),
+    ("news/?date_to=yesterday", "date_to"),
+    ("news/?date_from=2012-01-01&date_to=2011-01-01", "date_to"),
+    ("news/?limit=-1", "limit"),
+    ("news/?limit=0", "limit"),
+    ("news/?limit=101", "limit"),
+    ("news/?limit=ten", "limit"),
+    ("news/?offset=-5", "offset"),
+    ("news/?offset=99999999999999999999999", "offset"),
+    ("news/?lang=xx", "lang"),
+    ("news/?lang=", "lang"),
+    ("news/?sector=mining", "sector"),
+    ("news/?sector=no%20such%20slug", "sector"),
+    ("news/?cluster=no-such-cluster", "cluster"),
+    ("news/?country=XX", "country"),
+    ("news/?country=C", "country"),
+    ("news/?site=XX", "site"),
+    ("news/?site=", "site"),
+    ("news/?order=popularity", "order"),
+    ("news/?order=-", "order"),
+    ("news/?updated_since=last-week", "updated_since"),
+    ("news/?rich_text_format=pdf", "rich_text_format"),
+    ("news/?sectr=food", "sectr"),
+    ("events/?kind=party", "kind"),
+    ("pages/?type=news.Nonsense", "type"),
+    ("pages/?child_of=0", "child_of"),
+    ("pages/?child_of=999999", "child_of"),
+    ("pages/1/?fields=kind,nonsense", "fields"),
+    ("pages/abc/", "page_id"),
+    ("pages/99999999999999999999999/", "page_id"),
+    ("clusters/?order=title", "order"),
+    ("contacts/?organisation=nobody", "organisation"),
+    ("sites/?fields=hostname,root", "fields"),
+    ("sectors/?limit=1000", "limit"),
+]
+
+
+@pytest.mark.parametrize(("path", "parameter"), BAD_PARAMETERS)
+def test_bad_parameters_get_a_400_naming_them(api, path, parameter):
+    response = api(path)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["parameter"] == parameter
+    assert body["status"] == 400
+    assert parameter in body["error"]
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "pages/999999/",
+        "clusters/999999/",
+        "partners/999999/",
+        "contacts/999999/",
+        "sectors/999999/",
+        "sites/XY/",
+        "nothing-here/",
+        "v2/pages/",
+    ],
+)
+def test_unknown_resources_are_a_json_404(api, path):
+    response = api(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+def test_api_404_is_not_redirected_to_a_language_prefix(client, db):
+    """Django's LocaleMiddleware would send /api/... 404s to /<lang>/api/... otherwise."""
+    response = client.get("/api/v3/pages/999999/", HTTP_HOST="cz.localhost")
+    assert response.status_code == 404
+    response = client.get("/api/v3/no-such-thing/", HTTP_HOST="cz.localhost")
+    assert response.status_code == 404
+
+
+def test_writes_are_not_allowed(client, db):
+    response = client.post("/api/v3/news/", HTTP_HOST="cz.localhost")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert "HEAD" in response["Allow"]
+
+
+def test_head_is_answered_like_get(client, db):
+    get = client.get("/api/v3/news/", HTTP_HOST="cz.localhost")
+    head = client.head("/api/v3/news/", HTTP_HOST="cz.localhost")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == str(len(get.content))
+
+
+def test_a_missing_slash_is_redirected_with_the_query(client, db):
+    response = client.get("/api/v3/news?lang=en", HTTP_HOST="cz.localhost")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v3/news/?lang=en"
+
+
+def test_unknown_host_reads_the_default_site(api):
+    response = api("sites/", host="unknown.example")
+    assert response.status_code == 200
+
+
+MALFORMED = [
+    "lang=%00",
+    "site=%00",
+    "fields=%00",
+    "fields=" + "a," * 2000,
+    "order=" + "-" * 500,
+    "sector=%00",
+    "sector=" + "x" * 500,
+    "country=%C3%A9%C3%A9",
+    "updated_since=99999999999999999999",
+    "updated_since=-1",
+    "updated_since=2024-02-30T25:61:00",
+    "date_from=0000-00-00",
+    "limit=1e3",
+    "limit=%20",
+    "offset=1.5",
+    "cluster=a&cluster=%00",
+    "type=",
+    "child_of=-1",
+    "rich_text_format=",
+    "lang=CS",
+    "lang=all&fields=*&rich_text_format=markdown",
+]
+
+
+@pytest.mark.parametrize("query", MALFORMED)
+@pytest.mark.parametrize("resource", ["news/", "events/", "pages/", "clusters/", "sites/"])
+def test_no_request_produces_a_500(api, resource, query):
+    response = api(f"{resource}?{query}")
+    assert response.status_code < 500, (resource, query, response.content)
+    assert response["Content-Type"].startswith(("application/json", "application/problem+json"))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_ACCEPT_LANGUAGE": "x" * 5000},
+        {"HTTP_ACCEPT_LANGUAGE": ";;;q=abc,,"},
+        {"HTTP_ACCEPT_LANGUAGE": "*"},
+        {"HTTP_IF_NONE_MATCH": "garbage"},
+        {"HTTP_IF_MODIFIED_SINCE": "not a date"},
+        {"HTTP_IF_MODIFIED_SINCE": "Tue, 31 Dec 9999 23:59:59 GMT"},
+    ],
+)
+def test_malformed_headers_are_ignored(api, header):
+    page = NewsPage.objects.live().first()
+    for path in ["news/", f"pages/{page.pk}/?site=INT"]:
+        response = api(path, **header)
+        assert response.status_code in (200, 304), (path, header, response.content)

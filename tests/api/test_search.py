@@ -1,0 +1,77 @@
+"""/api/v3/search/: the search service in the Delivery API."""
+
+import pytest
+
+
+def test_search_in_czech_finds_inflected_forms_with_highlights(api):
+    response = api("search/?q=regionální+potravina&lang=cs")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["language"] == "cs" and body["count"] >= 1
+    first = body["items"][0]
+    assert first["type"] == "cluster"
+    assert "<mark>potraviny</mark>" in first["snippet"]
+    assert response["Content-Language"] == "cs"
+    assert "ETag" in response
+
+
+def test_country_site_scope_and_hub_scope(api):
+    on_cz = api("search/?q=cluster&lang=en").json()
+    assert {item["country"] for item in on_cz["items"]} <= {"CZ"}
+    on_hub = api("search/?q=cluster&lang=en", host="localhost").json()
+    assert len({item["country"] for item in on_hub["items"]}) > 1
+    narrowed = api("search/?q=cluster&lang=en&country=PL,SK", host="localhost").json()
+    assert {item["country"] for item in narrowed["items"]} <= {"PL", "SK"}
+    assert set(narrowed["facets"]["country"]) <= {"PL", "SK"}
+
+
+def test_fallback_is_reported(api):
+    body = api("search/?q=potraviny&lang=sk&site=CZ").json()
+    assert body["items"]
+    assert all(item["served_language"] == "cs" and item["fallback"] for item in body["items"])
+
+
+def test_accept_language_picks_the_language(api):
+    body = api("search/?q=cluster", HTTP_ACCEPT_LANGUAGE="cs-CZ,cs;q=0.9").json()
+    assert body["language"] == "cs"
+
+
+def test_pagination(api):
+    first = api("search/?q=cluster&lang=en&limit=2", host="localhost").json()
+    second = api("search/?q=cluster&lang=en&limit=2&offset=2", host="localhost").json()
+    assert first["count"] == second["count"] > 2
+    assert {i["id"] for i in first["items"]}.isdisjoint({i["id"] for i in second["items"]})
+
+
+def test_autocomplete(api):
+    body = api("search/autocomplete/?q=Klas&lang=cs").json()
+    assert body["items"] and all("url" in item for item in body["items"])
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("search/", "q"),
+        ("search/?q=", "q"),
+        ("search/?q=" + "x" * 2000, "q"),
+        ("search/?q=klastr&lang=xx", "lang"),
+        ("search/?q=klastr&lang=all", "lang"),
+        ("search/?q=klastr&country=XX", "country"),
+        ("search/?q=klastr&sector=mining", "sector"),
+        ("search/?q=klastr&type=video", "type"),
+        ("search/?q=klastr&date_from=yesterday", "date_from"),
+        ("search/?q=klastr&date_from=2012-01-01&date_to=2011-01-01", "date_from"),
+        ("search/?q=klastr&limit=0", "limit"),
+        ("search/?q=klastr&limit=500", "limit"),
+        ("search/?q=klastr&offset=-1", "offset"),
+        ("search/?q=%22%27%29%28*%3A", "q"),
+        ("search/?q=klastr&colour=red", "colour"),
+        ("search/autocomplete/", "q"),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_them(api, query, parameter):
+    response = api(query)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    named = {body.get("parameter")} | {e.get("parameter") for e in body.get("errors", [])}
+    assert parameter in named, body

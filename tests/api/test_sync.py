@@ -1,0 +1,149 @@
+"""Incremental sync: ``updated_since`` lists what changed and what was removed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.http import parse_http_date, urlencode
+from wagtail.models import Page
+
+from cms.api.models import Tombstone
+from cms.clusters.models import ClusterProfile
+from cms.core.models import Country, Sector
+from cms.partners.models import ContactPerson
+from tests.api.conftest import published_news
+
+
+def since(moment) -> str:
+    return urlencode({"updated_since": moment.isoformat()})
+
+
+def test_updated_since_lists_only_what_changed(api, country):
+    start = timezone.now()
+    page = published_news(country("CZ"), title={"cs": "Nové", "en": "New"})
+    body = api(f"news/?{since(start)}").json()
+    assert [item["id"] for item in body["items"]] == [page.pk]
+    assert body["deleted"] == []
+    assert "deleted" not in api("news/").json()
+
+
+def test_unpublishing_leaves_a_tombstone(api, country):
+    page = published_news(country("CZ"), title={"cs": "Stažené", "en": "Withdrawn"})
+    start = timezone.now()
+    page.unpublish()
+    body = api(f"news/?{since(start)}").json()
+    assert body["items"] == []
+    (removed,) = body["deleted"]
+    assert removed["id"] == page.pk
+    assert removed["type"] == "news.NewsPage"
+    assert removed["reason"] == "unpublished"
+    assert removed["site"] == "CZ"
+    # Other sites do not hear about it; the hub does.
+    assert api(f"news/?{since(start)}", host="sk.localhost").json()["deleted"] == []
+    assert len(api(f"news/?{since(start)}", host="localhost").json()["deleted"]) == 1
+    assert len(api(f"pages/?{since(start)}").json()["deleted"]) == 1
+
+
+def test_deleting_a_page_leaves_a_tombstone(api, country):
+    page = published_news(country("CZ"), title={"cs": "Smazané", "en": "Deleted"})
+    page_id = page.pk
+    start = timezone.now()
+    page.delete()
+    (removed,) = api(f"news/?{since(start)}").json()["deleted"]
+    assert removed == {
+        "id": page_id,
+        "type": "news.NewsPage",
+        "reason": "deleted",
+        "removed_at": removed["removed_at"],
+        "site": "CZ",
+    }
+
+
+def test_deleting_a_section_buries_every_live_page_below_it(api, country):
+    from cms.news.models import NewsIndexPage
+
+    published_news(country("CZ"), title={"cs": "Pod indexem", "en": "Below the index"})
+    index = NewsIndexPage.objects.child_of(country("CZ").home_page).get()
+    children = set(index.get_children().live().values_list("pk", flat=True))
+    start = timezone.now()
+    index.delete()
+    deleted = api(f"pages/?{since(start)}&limit=100").json()["deleted"]
+    assert {item["id"] for item in deleted} == children | {index.pk}
+
+
+def test_publishing_again_removes_the_tombstone(api, country):
+    page = published_news(country("CZ"), title={"cs": "Zpět", "en": "Back"})
+    start = timezone.now()
+    page.unpublish()
+    assert Tombstone.objects.filter(object_id=page.pk).exists()
+    page.save_revision().publish()
+    body = api(f"news/?{since(start)}").json()
+    assert body["deleted"] == []
+    assert [item["id"] for item in body["items"]] == [page.pk]
+
+
+def test_draft_pages_that_are_deleted_leave_no_tombstone(country):
+    page = published_news(country("CZ"), title={"cs": "Koncept", "en": "Draft"})
+    page.unpublish()
+    Tombstone.objects.all().delete()
+    page.delete()
+    assert not Tombstone.objects.exists()
+
+
+def test_deleted_snippets_leave_tombstones(api):
+    start = timezone.now()
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    cluster_id = cluster.pk
+    cluster.delete()
+    (removed,) = api(f"clusters/?{since(start)}").json()["deleted"]
+    assert (removed["id"], removed["type"], removed["site"]) == (
+        cluster_id,
+        "clusters.ClusterProfile",
+        "CZ",
+    )
+    contact = ContactPerson.objects.get(slug="kontakt-sk")
+    ContactPerson.objects.filter(pk=contact.pk).delete()
+    assert api(f"contacts/?{since(start)}").json()["deleted"] == []
+    assert len(api(f"contacts/?{since(start)}", host="sk.localhost").json()["deleted"]) == 1
+
+
+def test_sector_changes_and_removals(api):
+    start = timezone.now()
+    food = Sector.objects.get(slug="food")
+    food.description_en = "Farms, food producers and their suppliers"
+    food.save()
+    tourism = Sector.objects.get(slug="tourism")
+    tourism_id = tourism.pk
+    tourism.delete()
+    body = api(f"sectors/?{since(start)}").json()
+    assert [item["slug"] for item in body["items"]] == ["food"]
+    assert [item["id"] for item in body["deleted"]] == [tourism_id]
+
+
+def test_a_mirror_can_follow_along(api, country):
+    """Full pull, then pulls with updated_since = the previous Last-Modified."""
+    mirror = {item["id"]: item for item in api("news/?limit=100&lang=all").json()["items"]}
+    response = api("news/?limit=100&lang=all")
+    cursor = response["Last-Modified"]
+
+    added = published_news(country("CZ"), title={"cs": "Přidané", "en": "Added"})
+    gone = next(iter(mirror))
+    Page.objects.get(pk=gone).specific.unpublish()
+
+    moment = datetime.fromtimestamp(parse_http_date(cursor), tz=UTC)
+    delta = api(f"news/?limit=100&lang=all&{since(moment)}").json()
+    for item in delta["items"]:
+        mirror[item["id"]] = item
+    for removed in delta["deleted"]:
+        mirror.pop(removed["id"], None)
+
+    current = {item["id"] for item in api("news/?limit=100&lang=all").json()["items"]}
+    assert set(mirror) == current
+    assert added.pk in mirror and gone not in mirror
+
+
+def test_sites_changes(api):
+    start = timezone.now() - timedelta(seconds=1)
+    Country.objects.filter(code="AT").get().save()
+    assert [item["code"] for item in api(f"sites/?{since(start)}").json()["items"]] == ["AT"]
