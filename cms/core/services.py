@@ -123,10 +123,29 @@ def sync_network(network: Network) -> SyncReport:
                 {**localized("name", sector.name, LANGUAGE_CODES), "sort_order": sector_position},
             )
         remove_wagtail_welcome_site(report)
+        disarm_wagtail_default_groups(report)
         for definition in network.sites:
             sync_site(definition, network.sections, report)
         sync_network_administrators(report)
     return report
+
+
+#: Groups a fresh Wagtail install creates with rights over the whole page tree.
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
+
+
+def disarm_wagtail_default_groups(report: SyncReport) -> None:
+    """Take the whole-tree page and collection rights from Wagtail's default groups.
+
+    Otherwise adding a national editor to "Editors" would quietly bypass
+    country isolation. The groups (and their members) stay; rights come from
+    the per-country groups only.
+    """
+    groups = Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS)
+    deleted, _ = GroupPagePermission.objects.filter(group__in=groups).delete()
+    deleted_collections, _ = GroupCollectionPermission.objects.filter(group__in=groups).delete()
+    if deleted or deleted_collections:
+        report.updated["wagtail default groups disarmed"] += 1
 
 
 def remove_wagtail_welcome_site(report: SyncReport) -> None:

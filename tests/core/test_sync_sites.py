@@ -134,3 +134,11 @@ def test_only_moderators_may_publish(db):
     )
     assert "publish_page" not in codenames(cz.editors_group)
     assert "publish_page" in codenames(cz.moderators_group)
+
+
+def test_wagtail_default_groups_have_no_rights_over_the_tree(db):
+    from wagtail.models import GroupCollectionPermission
+
+    for name in ("Editors", "Moderators"):
+        assert not GroupPagePermission.objects.filter(group__name=name).exists()
+        assert not GroupCollectionPermission.objects.filter(group__name=name).exists()
