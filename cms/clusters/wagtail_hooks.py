@@ -1,8 +1,13 @@
 """Admin registration of cluster profiles: each country edits only its own."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from cms.clusters import views
 from cms.clusters.models import ClusterProfile
 from cms.core.permissions import CountryPermissionPolicy
 from cms.core.viewsets import CountrySnippetViewSet
@@ -20,3 +25,28 @@ class ClusterProfileViewSet(CountrySnippetViewSet):
 
 
 register_snippet(ClusterProfileViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("clusters/import/", views.import_view, name="cluster_import"),
+        path("clusters/export/", views.export_view, name="cluster_export"),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("clusters.add_clusterprofile") and request.user.has_perm(
+            "clusters.change_clusterprofile"
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Import clusters"),
+        reverse("cluster_import"),
+        icon_name="upload",
+        order=310,
+    )
