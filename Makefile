@@ -42,6 +42,12 @@ run: demo
 test: messages
 	$(BIN)/pytest
 
+## The editorial flow in real headless Chromium (Debian's chromium, Playwright); its own pytest
+## session. Screenshots: test-artifacts/browser/. Installs chromium with apt when missing.
+.PHONY: test-browser
+test-browser: messages
+	bash .ci/browser $(PYTEST_ARGS)
+
 ## Search relevance (MRR@10, recall@10 per language) on SQLite, PostgreSQL and OpenSearch.
 eval-search: install
 	bash .ci/eval-search
