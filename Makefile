@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test lint format check ci eval-search opensearch-start opensearch-stop clean
+.PHONY: install messages migrate demo run test lint format check ci eval-search bench-search bench-api opensearch-start opensearch-stop clean
 
 install: $(STAMP)
 
@@ -51,6 +51,15 @@ test-browser: messages
 ## Search relevance (MRR@10, recall@10 per language) on SQLite, PostgreSQL and OpenSearch.
 eval-search: install
 	bash .ci/eval-search
+
+## Indexing throughput and query latency (100,000 generated items) on SQLite, PostgreSQL and
+## OpenSearch; not a test, takes about an hour on 2 cores. E.g. BENCH_ARGS="--items 10000".
+bench-search: install
+	bash .ci/bench-search $(BENCH_ARGS)
+
+## Delivery API req/s and p50/p99 (gunicorn + wrk; cold, cached, bare Django) -> docs/api-benchmarks.md.
+bench-api: install
+	bash .ci/bench-api
 
 ## The embedded OpenSearch node for development: then SEARCH_URL=opensearch2://127.0.0.1:9200.
 opensearch-start:

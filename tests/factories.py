@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.translation_status import mark_complete_ready
 from cms.news.models import NewsIndexPage, NewsPage
 
 _counter = itertools.count(1)
@@ -20,7 +21,8 @@ def translated(field: str, texts: dict[str, str]) -> dict:
 def news_page(country, *, title: dict[str, str], lead: dict[str, str] | None = None, **fields):
     """A published news item under ``country``'s news index, in the given languages.
 
-    English, the common language, is required (as in the admin).
+    English, the common language, is required (as in the admin). Every
+    complete language is marked ready unless ``ready_languages`` says otherwise.
     """
     number = next(_counter)
     lead = lead or {code: f"Lead {code} {number}" for code in title}
@@ -32,6 +34,8 @@ def news_page(country, *, title: dict[str, str], lead: dict[str, str] | None = N
         **translated("slug", {code: f"test-news-{number}" for code in title}),
         **fields,
     )
+    if "ready_languages" not in fields:
+        mark_complete_ready(page)
     with translation.override(
         next(iter(title)) if COMMON_LANGUAGE not in title else COMMON_LANGUAGE
     ):

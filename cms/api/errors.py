@@ -125,9 +125,12 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ParameterError)
     def parameter_error(request: HttpRequest, exc: ParameterError):
-        return error_response(
+        response = error_response(
             status=exc.status, error=f"{exc.parameter}: {exc.message}", parameter=exc.parameter
         )
+        if exc.status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="drafts"'
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404):

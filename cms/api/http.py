@@ -5,7 +5,10 @@ document and docs), so no endpoint can forget: a strong ETag over the body
 and the Last-Modified the endpoint found on every successful GET, 304 when
 the consumer's copy is still good, Cache-Control, Content-Language and
 ``Vary: Accept-Language``. It also turns unknown query parameters into a 400,
-since a typo in a filter name would otherwise silently return everything.
+since a typo in a filter name would otherwise silently return everything,
+serves repeated reads from the server-side cache (``cache.py``, marked
+``X-Cache: HIT`` or ``MISS``), and applies the optional rate limit
+(``ratelimit.py``) before any of that.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
+from cms.api import cache as response_cache
+from cms.api import ratelimit
 from cms.api.errors import error_response
 
 #: A urlconf without language prefixes, set on API requests once they are
@@ -34,13 +39,22 @@ def etag_for(content: bytes) -> str:
     return f'"{hashlib.sha256(content).hexdigest()[:40]}"'
 
 
-def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Add validators and caching headers; answer 304 when the consumer is up to date."""
+def finish(
+    request: HttpRequest, response: HttpResponse, *, conditional_get: bool = True
+) -> HttpResponse:
+    """Add validators and caching headers; answer 304 when the consumer is up to date.
+
+    ``conditional_get=False`` returns the full 200 (to be cached for everyone).
+    """
     request.urlconf = API_URLCONF
     patch_vary_headers(response, ("Accept-Language",))
     context = getattr(request, "api_context", None)
     if context is not None:
         response["Content-Language"] = context.localizer.content_language
+    if getattr(request, "api_token", None) is not None:
+        # Drafts: for this token's holder only, never for a shared cache.
+        patch_vary_headers(response, ("Authorization",))
+        response["Cache-Control"] = "private, no-store"
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     if getattr(response, "streaming", False):
@@ -53,14 +67,34 @@ def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response["Last-Modified"] = http_date(last_modified)
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-    conditional = get_conditional_response(
+    if not conditional_get:
+        return response
+    return conditional(request, response, etag=etag, last_modified=last_modified)
+
+
+def conditional(request: HttpRequest, response: HttpResponse, *, etag, last_modified):
+    """The 304 standing for ``response`` if the consumer's copy is current, else ``response``."""
+    answer = get_conditional_response(
         request, etag=etag, last_modified=last_modified, response=response
     )
-    if conditional is not response:
+    if answer is not response:
         for header in REPEATED_ON_304:
             if response.has_header(header):
-                conditional[header] = response[header]
-    return conditional
+                answer[header] = response[header]
+    return answer
+
+
+def revalidate(request: HttpRequest, response: HttpResponse, *, hit: bool) -> HttpResponse:
+    """A finished 200 (cached or about to be), answered with a 304 when that is enough."""
+    request.urlconf = API_URLCONF
+    response["X-Cache"] = "HIT" if hit else "MISS"
+    last_modified = response.get("Last-Modified")
+    return conditional(
+        request,
+        response,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+    )
 
 
 def query_parameter_names(operation) -> frozenset[str]:
@@ -94,7 +128,20 @@ def delivery(run):
                     f"this endpoint takes: {', '.join(sorted(known))}",
                     parameter=unknown[0],
                 )
-        return finish(request, run(request, *args, **kwargs))
+        refused = ratelimit.check(request)
+        if refused is not None:
+            request.urlconf = API_URLCONF
+            return refused
+        key = response_cache.key_for(request)
+        if key is None:
+            return finish(request, run(request, *args, **kwargs))
+        cached = response_cache.load(key)
+        if cached is not None:
+            return revalidate(request, cached, hit=True)
+        # The full 200 is stored, before it may become a 304 for this consumer.
+        full = finish(request, run(request, *args, **kwargs), conditional_get=False)
+        response_cache.store(key, full)
+        return revalidate(request, full, hit=False)
 
     return wrapper
 

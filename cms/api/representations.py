@@ -31,13 +31,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
-from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 
 from cms.api.negotiation import Localizer, Scope
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import site_languages
+from cms.core.translation_status import available_languages, is_ready
 
 #: Query parameters that detail and pagination links carry over.
 SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")
@@ -121,35 +121,27 @@ def translated(
         values = {}
         for code in LANGUAGE_CODES:
             raw = getattr(obj, build_localized_fieldname(name, code), None)
-            values[code] = None if is_blank(raw) else rendered(raw, code)
+            values[code] = (
+                None if is_blank(raw) or not is_ready(obj, code, name) else rendered(raw, code)
+            )
         return values
     for code in localizer.chain:
         raw = getattr(obj, build_localized_fieldname(name, code), None)
-        if not is_blank(raw):
+        if not is_blank(raw) and is_ready(obj, code, name):  # unready counts as missing
             if code != localizer.language:
                 fallback[name] = code
             # Links inside fallback text still point to pages in the served language.
             return rendered(raw, localizer.language)
     # Blank in every language of the chain: the (blank) value in the served language.
     blank = getattr(obj, build_localized_fieldname(name, localizer.language), None)
+    if not is_ready(obj, localizer.language, name):
+        blank = "" if isinstance(blank, str) else None
     return rendered(blank, localizer.language)
 
 
 def real_languages(obj: Model) -> list[str]:
-    """Languages ``obj`` is really written in (not just readable through fallback).
-
-    Judged, like the visitor site's language switcher, by the model's
-    ``translation_required_fields``, leaving out any that are not translated
-    (a contact person's name is the same in every language).
-    """
-    translated_fields = translator.get_options_for_model(type(obj)).all_fields
-    required = getattr(obj, "translation_required_fields", ("title",))
-    fields = [name for name in required if name in translated_fields] or list(translated_fields)
-    return [
-        code
-        for code in LANGUAGE_CODES
-        if all(not is_blank(getattr(obj, build_localized_fieldname(f, code), None)) for f in fields)
-    ]
+    """Languages ``obj`` is really published in: complete and ready (``translation_status``)."""
+    return available_languages(obj)
 
 
 def with_fallback(ctx: RenderContext, data: dict, fallback: dict[str, str]) -> dict:

@@ -1,17 +1,24 @@
-"""Write tombstones when content leaves the API, so mirrors can follow.
+"""Write tombstones when content leaves the API, and tell webhooks about every change.
 
 Pages leave when they are unpublished or deleted (deleting a page deletes its
 subtree, and Django sends ``pre_delete`` for every page in it); snippets when
 they are deleted. Publishing a page again removes its tombstone.
+
+The same signals record webhook deliveries (``cms.api.webhooks``): pages
+published, unpublished or deleted, snippets saved (they have no drafts, so a
+save is a publication) or deleted; and every such change (and a sync of the
+sites) empties the server-side response cache (``cms.api.cache``).
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
+from cms.api import cache as response_cache
+from cms.api import webhooks
 from cms.api.models import Tombstone
 
 
@@ -58,10 +65,30 @@ def bury_page(page: Page, reason: str) -> None:
     )
 
 
+def announce_page(page: Page, event: str) -> None:
+    specific_class = served_page_class(page)
+    if specific_class is not None:
+        webhooks.record_event(
+            event=event,
+            object_type=specific_class._meta.label,
+            object_id=page.pk,
+            country=page_country_code(page),
+        )
+
+
+def snippet_country_code(instance) -> str:
+    from cms.core.models import Country
+
+    country_id = getattr(instance, "country_id", None)
+    if country_id is None:
+        return ""
+    return Country.objects.filter(pk=country_id).values_list("code", flat=True).first() or ""
+
+
 def on_page_unpublished(sender, instance, **kwargs):
     # Wagtail unpublishes every live page it is about to delete; the deletion
     # (recorded from pre_delete, in whichever order the receivers run) is the
-    # truer reason and must not be overwritten.
+    # truer reason and must not be overwritten (nor followed by an "unpublished" event).
     specific_class = served_page_class(instance)
     if specific_class is None:
         return
@@ -72,9 +99,11 @@ def on_page_unpublished(sender, instance, **kwargs):
     )
     if not deleted.exists():
         bury_page(instance, Tombstone.Reason.UNPUBLISHED)
+        announce_page(instance, "unpublished")
 
 
 def on_page_published(sender, instance, **kwargs):
+    announce_page(instance, "published")
     specific_class = served_page_class(instance)
     if specific_class is not None:
         Tombstone.objects.filter(
@@ -89,15 +118,15 @@ def on_pre_delete(sender, instance, **kwargs):
     # if it was ever published).
     if isinstance(instance, Page) and instance.live:
         bury_page(instance, Tombstone.Reason.DELETED)
+        if sender is Page:  # once per page, not once per class in its chain
+            announce_page(instance, "deleted")
 
 
 def on_snippet_deleted(sender, instance, **kwargs):
-    from cms.core.models import Country
-
-    country_id = getattr(instance, "country_id", None)
-    code = ""
-    if country_id is not None:
-        code = Country.objects.filter(pk=country_id).values_list("code", flat=True).first() or ""
+    code = snippet_country_code(instance)
+    webhooks.record_event(
+        event="deleted", object_type=sender._meta.label, object_id=instance.pk, country=code
+    )
     Tombstone.objects.update_or_create(
         object_type=sender._meta.label,
         object_id=instance.pk,
@@ -109,11 +138,39 @@ def on_snippet_deleted(sender, instance, **kwargs):
     )
 
 
+def on_snippet_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # fixtures
+        return
+    webhooks.record_event(
+        event="published",
+        object_type=sender._meta.label,
+        object_id=instance.pk,
+        country=snippet_country_code(instance),
+    )
+
+
+def on_content_changed(sender, **kwargs):
+    """Any publication, unpublication or deletion: cached API responses are stale."""
+    response_cache.invalidate()
+
+
 def connect() -> None:
+    from cms.core.models import Country
+
+    page_published.connect(on_content_changed, dispatch_uid="api_cache_published")
+    page_unpublished.connect(on_content_changed, dispatch_uid="api_cache_unpublished")
+    post_delete.connect(on_content_changed, sender=Page, dispatch_uid="api_cache_page_deleted")
+    post_save.connect(on_content_changed, sender=Country, dispatch_uid="api_cache_country")
+    for model in snippet_models():
+        post_save.connect(on_content_changed, sender=model, dispatch_uid=f"api_cache_{model}")
+        post_delete.connect(on_content_changed, sender=model, dispatch_uid=f"api_cache_del_{model}")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="api_tombstone_unpublished")
     page_published.connect(on_page_published, dispatch_uid="api_tombstone_published")
     pre_delete.connect(on_pre_delete, dispatch_uid="api_tombstone_page_deleted")
     for model in snippet_models():
         post_delete.connect(
             on_snippet_deleted, sender=model, dispatch_uid=f"api_tombstone_{model._meta.label}"
+        )
+        post_save.connect(
+            on_snippet_saved, sender=model, dispatch_uid=f"api_webhook_saved_{model._meta.label}"
         )

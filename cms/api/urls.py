@@ -7,6 +7,7 @@ API 404 to a language-prefixed visitor page.
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, URLPattern, URLResolver, path, re_path, resolve
 
@@ -85,3 +86,8 @@ urlpatterns = [
     path("api/v3/", (wrapped(_api_urls[0]), _api_urls[1], _api_urls[2])),
     re_path(r"^api/(?P<rest>.*)$", not_found),
 ]
+
+if settings.API_BENCH:  # the baseline of `make bench-api`, never in a deployment
+    from cms.api.bench import ping
+
+    urlpatterns.insert(0, path("api/v3/_ping", ping))

@@ -16,13 +16,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from cms.core.models import Country, Sector
+from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, site_languages
-from cms.core.translation_status import available_languages
+from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
 from cms.partners.models import ContactPerson
 
 
-class ClusterProfile(index.Indexed, ClusterableModel):
+class ClusterProfile(TranslationReadiness, index.Indexed, ClusterableModel):
     """A cluster organisation: who they are, where, in which sectors."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -74,6 +74,7 @@ class ClusterProfile(index.Indexed, ClusterableModel):
             ],
             heading=_("Contact"),
         ),
+        FieldPanel("ready_languages"),
     ]
     search_fields = [
         index.SearchField("name", boost=3),
@@ -125,7 +126,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         return self.render(
             request,
             context_overrides={
-                "clusters": clusters,
+                "clusters": hide_unready_in(clusters),
                 "sectors": Sector.objects.all(),
                 "active_sector": sector,
             },
@@ -133,7 +134,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     @path("<slug:slug>/")
     def profile(self, request, slug):
-        cluster = get_object_or_404(self.clusters(), slug=slug)
+        cluster = hide_unready(get_object_or_404(self.clusters(), slug=slug))
         languages = available_languages(cluster, site_languages(self.get_country()))
         return self.render(
             request,

@@ -5,7 +5,9 @@ admin registration lives in ``wagtail_hooks.py`` and translation options in
 ``translation.py``.
 """
 
+from django import forms
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -13,7 +15,67 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Site
 from wagtail.search import index
 
-from cms.core.languages import LANGUAGES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGES, language_name
+from cms.core.translation_status import incomplete_ready_languages
+
+
+class ReadyLanguagesField(models.JSONField):
+    """A list of language codes, edited as one checkbox per language.
+
+    A JSON list on the item's own row: listings, the API and search read it
+    with the row, at no extra query, and a page's revision carries it, so
+    readiness is published together with the text it vouches for.
+    """
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=[(code, name) for code, name in LANGUAGES if code != COMMON_LANGUAGE],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=self.verbose_name,
+            help_text=self.help_text,
+        )
+
+
+class TranslationReadiness(models.Model):
+    """Mixin for translated content: the languages an editor has marked ready.
+
+    Visitors, search and the API see a language version only once it is
+    ready (``cms.core.translation_status.has_language``); until then the
+    fallback chain serves. English, the common language, is always ready.
+    """
+
+    ready_languages = ReadyLanguagesField(
+        _("translations ready to publish"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Tick a language once its translation is finished and checked; until then "
+            "visitors read the fallback language. Only complete translations can be ready."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_unready_hidden", False):  # see translation_status.hide_unready
+            raise RuntimeError("A visitor's copy with unready translations blanked cannot be saved")
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        incomplete = incomplete_ready_languages(self)
+        if incomplete:
+            names = ", ".join(language_name(code) for code in incomplete)
+            raise ValidationError(
+                {
+                    "ready_languages": _(
+                        "Not every required field is translated in: %(languages)s."
+                    )
+                    % {"languages": names}
+                }
+            )
 
 
 class Country(models.Model):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.utils import translation
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
 
 from cms.core.forms import CountryScopedPageForm
 from cms.core.languages import LANGUAGE_CODES, language_name
-from cms.core.translation_status import available_languages
+from cms.core.models import TranslationReadiness
+from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
 
 
 def site_languages(country) -> tuple[str, ...]:
@@ -39,15 +41,24 @@ def navigation(request) -> list[Page]:
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().specific())
+    return hide_unready_in(site.root_page.get_children().live().in_menu().specific())
 
 
-class BasePage(Page):
-    """Abstract base of every page type: knows its country and real languages."""
+class BasePage(TranslationReadiness, Page):
+    """Abstract base of every page type: knows its country and real languages.
+
+    A language that is not marked ready is served like a missing one: the
+    page answers at its URL in that language (menus and labels in the
+    visitor's language), with the text of the fallback chain's first ready
+    language, and the switcher and hreflang do not offer it. That is what
+    visitors already get for an untranslated page, so an unfinished
+    translation looks like no translation rather than a 404.
+    """
 
     translation_required_fields = ("title",)
     #: Contacts and related clusters are offered only from the editor's own country.
     base_form_class = CountryScopedPageForm
+    settings_panels = [*Page.settings_panels, FieldPanel("ready_languages")]
 
     class Meta:
         abstract = True
@@ -60,6 +71,13 @@ class BasePage(Page):
             return site.country
         except site.__class__.country.RelatedObjectDoesNotExist:
             return None
+
+    def serve(self, request, *args, **kwargs):
+        # The visitor's copy of the page: unready languages blanked, so they fall back.
+        # Previews show the editor's unfinished text: that is what they check.
+        if not getattr(request, "is_preview", False):
+            hide_unready(self)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

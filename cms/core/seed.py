@@ -20,6 +20,7 @@ from wagtail.rich_text import RichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
+from cms.core.translation_status import mark_complete_ready
 
 TRANSLATED = {
     "clusters": ("name", "region", "city", "description"),
@@ -159,7 +160,7 @@ def load_cluster(country, item: dict, report: SeedReport) -> None:
     created = cluster is None
     if created:
         cluster = ClusterProfile(slug=item["slug"])
-    changed = assign(cluster, values)
+    changed = assign(cluster, values) | mark_complete_ready(cluster)  # the seed is reviewed text
     if created or changed:
         cluster.save()
         (report.created if created else report.updated)["clusters"] += 1
@@ -197,7 +198,7 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
         build_localized_fieldname("slug", code): slugs.get(code, "") for code in LANGUAGE_CODES
     }
     slug_values[build_localized_fieldname("slug", COMMON_LANGUAGE)] = slug_en
-    changed = assign(page, {**values, **slug_values})
+    changed = assign(page, {**values, **slug_values}) | mark_complete_ready(page)
     for name, objects in relations.items():
         current = set(getattr(page, name).all()) if not created else set()
         if current != set(objects):

@@ -32,6 +32,7 @@ from cms.core.languages import COMMON_LANGUAGE
 from cms.core.models import Country, Sector
 from cms.core.permissions import NETWORK_ADMINISTRATORS
 from cms.core.site_files import Network, SectionDefinition, SiteDefinition
+from cms.core.translation_status import mark_complete_ready
 
 #: Page permissions per role, on the country's home page and everything below it.
 #: Wagtail lets "change" delete leaf pages: editors only unpublished drafts (they
@@ -99,9 +100,10 @@ def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict):
     if obj is None:
         obj = model(**lookup)
         assign(obj, values)
+        mark_complete_ready(obj)
         obj.save()
         report.created[kind] += 1
-    elif assign(obj, values):
+    elif assign(obj, values) | mark_complete_ready(obj):
         obj.save()
         report.updated[kind] += 1
     return obj
@@ -199,7 +201,7 @@ def sync_site(definition: SiteDefinition, sections: dict[str, SectionDefinition]
 
 
 def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> None:
-    if assign(page, values):
+    if assign(page, values) | mark_complete_ready(page):  # the site files are reviewed text
         page.save_revision().publish()
         report.updated[kind] += 1
 
@@ -219,6 +221,7 @@ def sync_home_page(country: Country, definition: SiteDefinition, report: SyncRep
     slug = definition.code.lower()
     home = CountryHomePage(country=country, slug=slug, title=definition.home_title[COMMON_LANGUAGE])
     assign(home, values)
+    mark_complete_ready(home)
     assign(home, localized("slug", dict.fromkeys(LANGUAGE_CODES, slug), LANGUAGE_CODES))
     Page.get_first_root_node().add_child(instance=home)
     report.created["home pages"] += 1
@@ -248,6 +251,7 @@ def sync_section(home, section: SectionDefinition, key: str, languages, report: 
         title=section.title[COMMON_LANGUAGE], slug=section.slug[COMMON_LANGUAGE], show_in_menus=True
     )
     assign(page, values)
+    mark_complete_ready(page)
     assign(page, localized("slug", section.slug, shown))
     home.add_child(instance=page)
     report.created["section pages"] += 1

@@ -1,34 +1,207 @@
 """Which languages an item really has, as opposed to what fallback would show.
 
 modeltranslation makes ``obj.title`` answer in the active language and fall
-back along the chain when it is empty. The language switcher, hreflang links
-and the API need the opposite question: is this item *itself* written in
-language X? Each translated model names the fields that must be filled for a
-language version to count (``translation_required_fields``).
+back along the chain when it is empty. The language switcher, hreflang links,
+search documents and the API need the opposite question: is this item
+*itself* published in language X? Two things must hold:
+
+- **complete**: every field the model names in ``translation_required_fields``
+  is filled in that language (``status`` also tells "partial" from "missing"
+  for the admin's listings and report);
+- **ready**: an editor marked the language ready (``ready_languages``, see
+  ``TranslationReadiness`` in ``cms.core.models``). The common language is
+  always ready; models that do not track readiness (sectors, countries, image
+  alt texts, all maintained centrally) count every language as ready.
+
+Every reader asks this module, so an unfinished translation never leaks: a
+language that is not ready is treated exactly like a missing one, and the
+fallback chain serves instead.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
-from cms.core.languages import LANGUAGE_CODES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+
+Status = Literal["complete", "partial", "missing"]
+COMPLETE: Status = "complete"
+PARTIAL: Status = "partial"
+MISSING: Status = "missing"
+
+#: Translated fields that are addresses or page metadata, not text to translate.
+NOT_CONTENT = frozenset({"slug", "url_path", "seo_title", "search_description"})
+
+
+def _registered(model) -> tuple[str, ...]:
+    try:
+        return tuple(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return ()
+
+
+def translated_fields(model) -> tuple[str, ...]:
+    """The model's translated content fields (empty for a model modeltranslation ignores)."""
+    return tuple(name for name in _registered(model) if name not in NOT_CONTENT)
+
+
+def required_fields(model) -> tuple[str, ...]:
+    """The fields that must be filled for a language version to count.
+
+    ``translation_required_fields`` names them; any that are not translated
+    (a contact person's name is the same in every language) are left out, and
+    if none is left, every translated field is required.
+    """
+    translated = translated_fields(model)
+    required = getattr(model, "translation_required_fields", ("title",))
+    return tuple(name for name in required if name in translated) or translated
+
+
+def is_filled(value) -> bool:
+    if value is None:
+        return False
+    if hasattr(value, "raw_data"):  # a StreamField value
+        return len(value) > 0
+    return bool(str(value).strip())
+
+
+def value_in(obj, field: str, language: str):
+    """The raw value of a translated field in one language, without any fallback."""
+    return getattr(obj, build_localized_fieldname(field, language), None)
+
+
+def status(obj, language: str) -> Status:
+    """``complete`` (all required fields filled), ``partial`` (some text) or ``missing``."""
+    model = type(obj)
+    required = required_fields(model)
+    if required and all(is_filled(value_in(obj, name, language)) for name in required):
+        return COMPLETE
+    fields = set(translated_fields(model)) | set(required)
+    if any(is_filled(value_in(obj, name, language)) for name in fields):
+        return PARTIAL
+    return MISSING
+
+
+def tracks_readiness(obj) -> bool:
+    """True for content editors mark ready per language (pages and country snippets)."""
+    return hasattr(obj, "ready_languages")
+
+
+#: Translated fields that are addresses, shown whether or not their language is ready.
+ADDRESS_FIELDS = frozenset({"slug", "url_path"})
+
+
+def is_ready(obj, language: str, field: str | None = None) -> bool:
+    """May this language's own text (of ``field``) be shown? (Not whether it is complete.)
+
+    The common language is always ready, and so is every language of a model
+    that does not track readiness, and a page's address in every language.
+    """
+    if language == COMMON_LANGUAGE or field in ADDRESS_FIELDS or not tracks_readiness(obj):
+        return True
+    return language in (obj.ready_languages or ())
 
 
 def has_language(obj, language: str) -> bool:
-    """True when every required translated field of ``obj`` is filled in ``language``."""
-    fields = getattr(obj, "translation_required_fields", ("title",))
-    for field in fields:
-        value = getattr(obj, build_localized_fieldname(field, language), None)
-        if value is None:
-            return False
-        if hasattr(value, "raw_data"):  # a StreamField value
-            if not len(value):
-                return False
-        elif not str(value).strip():
-            return False
-    return True
+    """True when ``obj`` is published in ``language``: complete *and* ready."""
+    return is_ready(obj, language) and status(obj, language) == COMPLETE
 
 
 def available_languages(obj, among: tuple[str, ...] | list[str] = LANGUAGE_CODES) -> list[str]:
-    """Languages (in the order given) in which ``obj`` is really written."""
+    """Languages (in the order given) in which ``obj`` is really published."""
     return [code for code in among if has_language(obj, code)]
+
+
+def complete_languages(obj) -> list[str]:
+    """Languages other than the common one whose required fields are all filled."""
+    return [
+        code for code in LANGUAGE_CODES if code != COMMON_LANGUAGE and status(obj, code) == COMPLETE
+    ]
+
+
+def mark_complete_ready(obj) -> bool:
+    """Mark every complete language ready; True when that changed anything.
+
+    For content written from reviewed files (``sync_sites``, the demo seed),
+    where there is no editor to tick the boxes.
+    """
+    if not tracks_readiness(obj):
+        return False
+    ready = complete_languages(obj)
+    if list(obj.ready_languages or []) == ready:
+        return False
+    obj.ready_languages = ready
+    return True
+
+
+def incomplete_ready_languages(obj) -> list[str]:
+    """Languages marked ready that are not complete (the edit form refuses them)."""
+    return [
+        code
+        for code in (obj.ready_languages or [])
+        if code != COMMON_LANGUAGE and status(obj, code) != COMPLETE
+    ]
+
+
+def hide_unready(obj):
+    """Blank, in memory only, every translated field in a language that is not ready.
+
+    modeltranslation then falls back along the chain for those languages, so a
+    visitor page renders the fallback text instead of an unfinished translation.
+    Returns ``obj``; never save an object after this.
+    """
+    if not tracks_readiness(obj):
+        return obj
+    # Page SEO texts too; only addresses (slug, url_path) stay, so routing still works.
+    fields = [name for name in _registered(type(obj)) if name not in ADDRESS_FIELDS]
+    for code in LANGUAGE_CODES:
+        if is_ready(obj, code):
+            continue
+        for name in fields:
+            attname = build_localized_fieldname(name, code)
+            current = getattr(obj, attname, None)
+            if hasattr(current, "raw_data"):
+                setattr(obj, attname, [])
+            elif current is not None:
+                setattr(obj, attname, "")
+    obj._unready_hidden = True
+    return obj
+
+
+def hide_unready_in(items) -> list:
+    """``hide_unready`` for each item of a listing (evaluates a queryset)."""
+    return [hide_unready(item) for item in items]
+
+
+def backfill_ready_languages(*labels: str):
+    """A migration step: mark every complete language of existing content ready.
+
+    Content published before readiness existed was public in those languages;
+    without this, deploying readiness would hide every translation at once.
+    """
+
+    def forwards(apps, schema_editor):
+        from django.apps import apps as current_apps
+
+        for label in labels:
+            model = apps.get_model(label)
+            if not model.objects.exists():  # a fresh database: nothing was ever public
+                continue
+            # Read the text through the current model: page titles are translated
+            # columns that Wagtail's historical Page model does not know about.
+            current = current_apps.get_model(label)
+            required = required_fields(current)
+            columns = [build_localized_fieldname(f, c) for f in required for c in LANGUAGE_CODES]
+            for obj in current.objects.only("pk", *columns):
+                ready = [
+                    code
+                    for code in LANGUAGE_CODES
+                    if code != COMMON_LANGUAGE
+                    and all(is_filled(value_in(obj, name, code)) for name in required)
+                ]
+                model.objects.filter(pk=obj.pk).update(ready_languages=ready)
+
+    return forwards

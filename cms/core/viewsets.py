@@ -29,6 +29,7 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from cms.core.forms import CountryScopedModelForm
 from cms.core.permissions import country_policy_for
+from cms.core.translation_admin import TranslationsColumn, translation_filterset
 
 
 def visible_to(request, model):
@@ -140,6 +141,13 @@ class CountrySnippetViewSet(snippet_views.SnippetViewSet):
 
     def get_queryset(self, request):
         return visible_to(request, self.model)
+
+    def get_index_view_kwargs(self, **kwargs):
+        """Every listing gets the "Translations" column and the "missing in …" filter."""
+        kwargs = super().get_index_view_kwargs(**kwargs)
+        kwargs["list_display"] = [*kwargs["list_display"], TranslationsColumn()]
+        kwargs["filterset_class"] = translation_filterset(self.model, self.list_filter)
+        return kwargs
 
     def get_edit_handler(self):
         # Read the panels lazily: wagtail-modeltranslation replaces them at start-up.

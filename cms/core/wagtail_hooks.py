@@ -1,11 +1,19 @@
 """Admin registration of the shared taxonomy, and the admin-wide country scoping."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.core.models import Sector
-from cms.core.permissions import reachable_pages_filter
+from cms.core.permissions import countries_for_user, reachable_pages_filter
+from cms.core.translation_admin import (
+    add_column_to_explorer,
+    translation_page_listings,
+    translation_report_view,
+)
 from cms.core.viewsets import CountryDeleteBulkAction
 
 
@@ -37,3 +45,29 @@ def hide_network_wide_reports(request, menu_items):
     """Hide the page types report: it names the last edited page of every country."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("register_admin_urls")
+def translation_report_urls():
+    return [path("translation-status/", translation_report_view, name="translation_status")]
+
+
+class TranslationReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return countries_for_user(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def translation_report_menu_item():
+    return TranslationReportMenuItem(
+        _("Translation status"), reverse("translation_status"), icon_name="globe", order=900
+    )
+
+
+@hooks.register("register_admin_viewset")
+def translation_page_listing_viewsets():
+    """Flat listings of news, events and standard pages with the "Translations" column."""
+    return translation_page_listings()
+
+
+add_column_to_explorer()

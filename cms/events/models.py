@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.pages import BasePage
+from cms.core.translation_status import hide_unready_in
 
 
 class EventIndexPage(BasePage):
@@ -30,7 +31,7 @@ class EventIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["events"] = self.events()
+        context["events"] = hide_unready_in(self.events())
         return context
 
 

@@ -9,6 +9,7 @@ from wagtail.search import index
 from cms.core.blocks import BodyBlock
 from cms.core.models import Country
 from cms.core.pages import BasePage
+from cms.core.translation_status import hide_unready_in
 
 
 class CountryHomePage(BasePage):
@@ -40,10 +41,10 @@ class CountryHomePage(BasePage):
         from cms.news.models import NewsPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = NewsPage.objects.live().descendant_of(self).order_by("-date")[:5]
-        context["upcoming_events"] = (
-            EventPage.objects.live().descendant_of(self).order_by("-start")[:5]
-        )
+        news = NewsPage.objects.live().descendant_of(self).order_by("-date")[:5]
+        events = EventPage.objects.live().descendant_of(self).order_by("-start")[:5]
+        context["latest_news"] = hide_unready_in(news)
+        context["upcoming_events"] = hide_unready_in(events)
         return context
 
 

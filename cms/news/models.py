@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.pages import BasePage
+from cms.core.translation_status import hide_unready_in
 
 
 class NewsIndexPage(BasePage):
@@ -35,7 +36,7 @@ class NewsIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_items"] = self.news_items()
+        context["news_items"] = hide_unready_in(self.news_items())
         return context
 
 

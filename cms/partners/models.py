@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from cms.core.models import Country
+from cms.core.models import Country, TranslationReadiness
 
 
-class PartnerOrganisation(index.Indexed, models.Model):
+class PartnerOrganisation(TranslationReadiness, index.Indexed, models.Model):
     """A project partner: the organisation that runs one country's site."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -37,6 +37,7 @@ class PartnerOrganisation(index.Indexed, models.Model):
         FieldPanel("website"),
         FieldPanel("description"),
         FieldPanel("is_lead_partner"),
+        FieldPanel("ready_languages"),
     ]
     search_fields = [
         index.SearchField("name", boost=2),
@@ -55,7 +56,7 @@ class PartnerOrganisation(index.Indexed, models.Model):
         return self.name
 
 
-class ContactPerson(index.Indexed, models.Model):
+class ContactPerson(TranslationReadiness, index.Indexed, models.Model):
     """Someone visitors and journalists can write to about a news item or event."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -85,6 +86,7 @@ class ContactPerson(index.Indexed, models.Model):
         FieldPanel("country"),
         FieldPanel("email"),
         FieldPanel("phone"),
+        FieldPanel("ready_languages"),
     ]
     search_fields = [
         index.SearchField("name"),

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES, fallback_chain
-from cms.core.translation_status import has_language
+from cms.core.translation_status import has_language, is_ready
 from cms.search.analysis import analyse_to_string
 
 #: Text fields of each content type, title first. Values may be plain text,
@@ -84,8 +84,13 @@ def block_text(value) -> str:
 
 
 def resolved(obj, field_name: str, language: str) -> tuple[str, str]:
-    """(text, language it is written in) of a field for a visitor in ``language``."""
+    """(text, language it is written in) of a field for a visitor in ``language``.
+
+    A language not marked ready is skipped like an empty one: never indexed.
+    """
     for code in fallback_chain(language):
+        if not is_ready(obj, code):
+            continue
         text = to_text(getattr(obj, build_localized_fieldname(field_name, code), None))
         if text:
             return text, code

@@ -267,8 +267,10 @@ def autocomplete(
     """Titles starting with what the visitor has typed so far."""
     if language not in LANGUAGE_CODES:
         raise SearchError("lang", f"unknown language {language!r}")
-    prefix = (prefix or "").strip()[: settings.SEARCH_MAX_QUERY_CHARS]
-    if not WORD.search(prefix):
+    # Only the words go to the backend: control characters (a NUL ends the string
+    # in SQLite's full-text syntax) and punctuation are not part of any title prefix.
+    prefix = " ".join(WORD.findall((prefix or "")[: settings.SEARCH_MAX_QUERY_CHARS]))
+    if not prefix:
         return []
     documents = SearchDocument.objects.filter(language=language)
     if countries:

@@ -21,6 +21,18 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 #: changes to show up soon; ETags make revalidation after expiry cheap.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 
+#: Seconds a successful read stays in the server-side cache (``cms.api.cache``);
+#: publishing anything empties it. 0 switches the cache off.
+API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
+
+#: Optional rate limit (``cms.api.ratelimit``): requests per window per API
+#: token or client IP, then 429. 0 (the default) switches it off.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "0"))
+API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+
+#: BENCH=1 mounts a bare JSON view at /api/v3/_ping, the baseline of ``make bench-api``.
+API_BENCH = os.environ.get("BENCH") == "1"
+
 #: The renditions every image in the API comes with, by name. ``large`` is the
 #: same filter the body's image block uses, so both share one rendition file.
 API_IMAGE_RENDITIONS = {
@@ -35,3 +47,10 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language")
+
+#: Webhooks (``cms.api.webhooks``): seconds an endpoint may take to answer
+#: (short: the first attempt runs right after the editor's commit), attempts
+#: before giving up, and the first retry delay (doubled after each failure).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "3"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))

@@ -116,6 +116,23 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+
+
+def cache_from_url(url: str) -> dict:
+    """``CACHE_URL``: unset or ``locmem://`` → per-process memory; ``redis://…``
+    (``rediss://``, ``unix://``) → Django's Redis backend (needs the ``redis`` package), shared by
+    every process, which the API's cache invalidation needs with several workers;
+    ``dummy://`` → no cache."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"CACHE_URL: unsupported scheme in {url!r} (locmem, redis, rediss, dummy)")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 

@@ -80,14 +80,17 @@ def test_slovak_falls_back_to_czech_and_says_so(api, country):
     page = published_news(
         country("SK"),
         title={"en": "Engineering day", "cs": "Strojírenský den"},
-        lead={"en": "Lead in English"},
+        lead={"en": "Lead in English", "cs": "Úvod česky"},
+        funding_note_en="Funded in English",
     )
     item = api(f"pages/{page.pk}/", host="sk.localhost").json()
     assert item["meta"]["language"] == "sk"
     assert item["title"] == "Strojírenský den"
-    assert item["lead"] == "Lead in English"
+    assert item["lead"] == "Úvod česky"
+    assert item["funding_note"] == "Funded in English"
     assert item["_fallback"]["title"] == "cs"
-    assert item["_fallback"]["lead"] == "en"
+    assert item["_fallback"]["lead"] == "cs"
+    assert item["_fallback"]["funding_note"] == "en"
     # Slugs are translated too, and fall back the same way.
     assert item["_fallback"]["slug"] == "cs"
     assert "sk" not in item["meta"]["languages"]

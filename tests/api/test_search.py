@@ -75,3 +75,10 @@ def test_bad_parameters_get_a_400_naming_them(api, query, parameter):
     body = response.json()
     named = {body.get("parameter")} | {e.get("parameter") for e in body.get("errors", [])}
     assert parameter in named, body
+
+
+def test_autocomplete_ignores_control_characters_and_punctuation(api):
+    # Found by schemathesis: a NUL byte made SQLite's full-text query fail (503).
+    response = api("search/autocomplete/?q=I%1Bt%C2%92%00%1C%22&lang=cs")
+    assert response.status_code == 200
+    assert api('search/autocomplete/?q="klastr&lang=cs').status_code == 200

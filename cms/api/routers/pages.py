@@ -1,9 +1,11 @@
 """Pages: news, events and every other page type, in the served language."""
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Query, Router
 
 from cms.api import selectors
+from cms.api.auth import DraftTokenAuth
 from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
 from cms.api.representations import RenderContext, representations
 from cms.api.responses import detail, listing, presenter, read_context
@@ -66,6 +68,27 @@ def get_page(
     model = selectors.page_type(context.scope, page_id)
     queryset = selectors.public_pages(model, context.scope)
     return detail(context, params, queryset, page_id, representations().page(model))
+
+
+@router.get(
+    "/pages/{page_id}/preview/",
+    response=AnyPage,
+    url_name="pages_preview",
+    auth=DraftTokenAuth(),
+    **OUTPUT,
+)
+def preview_page(
+    request: HttpRequest,
+    page_id: ObjectId,
+    params: Query[PageDetailParams],
+):
+    """The latest revision of a page, published or not (needs an API token)."""
+    context = read_context(request, params)
+    page = selectors.latest_draft(context.scope, page_id)
+    representation = representations().page(type(page))
+    fields = representation.field_names
+    with translation.override(context.url_language):
+        return representation.represent(page, context, params.selected_fields(fields, fields))
 
 
 @router.get("/news/", response=NewsListing, url_name="news_list", **OUTPUT)

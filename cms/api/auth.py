@@ -1,0 +1,48 @@
+"""Read-only API tokens that unlock drafts for a headless front end's previews.
+
+The tokens are Wagtail 8's own (``wagtail.models.APIToken``: only an HMAC
+digest is stored, the plaintext is shown once; superusers create and revoke
+them under Settings → API tokens, or with ``manage.py api_tokens``). The
+Delivery API uses them for one thing: ``/pages/{id}/preview/`` returns a
+page's latest revision, published or not. Everything else stays public and
+shows published content only, token or not.
+
+Unlike Wagtail's ``BearerTokenAuth``, which silently falls back to
+anonymous, a missing, malformed, unknown or revoked token is a 401 whose
+``error`` says which of these it is, so a front-end developer can fix it.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.models import APIToken
+
+from cms.api.errors import ParameterError
+
+#: Named as the culprit in 401s.
+HEADER = "Authorization"
+
+
+def unauthorized(message: str) -> ParameterError:
+    return ParameterError(HEADER, message, status=401)
+
+
+class DraftTokenAuth(BearerTokenAuth):
+    """``Authorization: Bearer <token>`` or a 401 naming what is wrong with it."""
+
+    def __call__(self, request: HttpRequest):
+        value = request.headers.get(HEADER, "")
+        if not value:
+            raise unauthorized("drafts need 'Authorization: Bearer <API token>'")
+        scheme, _space, token = value.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthorized("expected 'Bearer <API token>'")
+        token = token.strip()
+        if not APIToken.validate_token_format(token):
+            raise unauthorized("malformed API token (wrong prefix, length or checksum)")
+        api_token = self.authenticate(request, token)
+        if api_token is None:
+            raise unauthorized("unknown or revoked API token, or its user is inactive")
+        request.api_token = api_token
+        return api_token

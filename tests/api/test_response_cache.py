@@ -1,0 +1,102 @@
+"""The server-side response cache: per URL, language and site; emptied by publishing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from cms.clusters.models import ClusterProfile
+from tests.api.conftest import published_news
+
+
+@pytest.fixture(autouse=True)
+def response_cache():
+    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def test_the_second_read_is_served_from_the_cache_without_queries(api, django_assert_num_queries):
+    first = api("news/?limit=20")
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        second = api("news/?limit=20")
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    for header in ("ETag", "Last-Modified", "Content-Language", "Cache-Control", "Vary"):
+        assert second[header] == first[header]
+    assert api("news/?limit=20", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_languages_and_sites_are_cached_apart(api):
+    czech = api("news/", HTTP_ACCEPT_LANGUAGE="cs")
+    english = api("news/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english["X-Cache"] == "MISS"
+    assert (czech["Content-Language"], english["Content-Language"]) == ("cs", "en")
+    assert api("news/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Content-Language"] == "en"
+    assert api("news/", HTTP_ACCEPT_LANGUAGE="cs")["X-Cache"] == "HIT"
+    italian_site = api("news/", host="it.localhost")
+    assert italian_site["X-Cache"] == "MISS"
+    assert italian_site.json()["site"] == "IT"
+    assert api("news/?site=IT")["X-Cache"] == "MISS"
+
+
+def test_publishing_empties_the_cache(api, country, django_capture_on_commit_callbacks):
+    api("news/?lang=en")
+    assert api("news/?lang=en")["X-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = published_news(country("CZ"), title={"en": "Fresh news"})
+    response = api("news/?lang=en")
+    assert response["X-Cache"] == "MISS"
+    assert page.pk in [item["id"] for item in response.json()["items"]]
+
+    api("news/?lang=en")
+    page.unpublish()
+    response = api("news/?lang=en")
+    assert response["X-Cache"] == "MISS"
+    assert page.pk not in [item["id"] for item in response.json()["items"]]
+
+
+def test_saving_or_deleting_a_snippet_empties_the_cache(api):
+    api("clusters/")
+    assert api("clusters/")["X-Cache"] == "HIT"
+    profile = ClusterProfile.objects.filter(country__code="CZ").first()
+    profile.save()
+    assert api("clusters/")["X-Cache"] == "MISS"
+    profile.delete()
+    assert profile.pk not in [item["id"] for item in api("clusters/").json()["items"]]
+
+
+def test_errors_and_previews_are_not_cached(api):
+    assert api("news/?limit=0").status_code == 400
+    assert api("news/?limit=0")["X-Cache"] == "MISS"
+    api("news/", HTTP_AUTHORIZATION="Bearer x")
+    assert api("news/", HTTP_AUTHORIZATION="Bearer x").get("X-Cache") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("rediss://user:pw@cache:6380/0", "django.core.cache.backends.redis.RedisCache"),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
+    ],
+)
+def test_cache_url_picks_the_backend(url, backend):
+    from cms.settings.base import cache_from_url
+
+    config = cache_from_url(url)
+    assert config["BACKEND"] == backend
+    if "redis" in url:
+        assert config["LOCATION"] == url
+
+
+def test_an_unknown_cache_url_is_refused():
+    from cms.settings.base import cache_from_url
+
+    with pytest.raises(ValueError, match="CACHE_URL"):
+        cache_from_url("memcached://127.0.0.1")

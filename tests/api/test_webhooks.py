@@ -1,0 +1,224 @@
+"""Webhooks, end to end against a real HTTP server on 127.0.0.1.
+
+Deliveries are recorded in the editor's transaction and sent after commit;
+``django_capture_on_commit_callbacks(execute=True)`` runs the commit hooks
+the way a real request's commit would (the test transaction never commits).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from cms.api.models import Webhook, WebhookDelivery
+from cms.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from cms.clusters.models import ClusterProfile
+from tests.api.conftest import published_news
+from tests.factories import country_user, network_admin
+
+
+class Receiver:
+    """A tiny webhook endpoint: records every POST, answers ``status``."""
+
+    def __init__(self):
+        self.requests: list[tuple[dict, bytes]] = []
+        self.status = 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+def closed_port_url() -> str:
+    """A URL nobody listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/hook"
+
+
+def hook(country, url, **fields) -> Webhook:
+    return Webhook.objects.create(country=country, name="front end", url=url, **fields)
+
+
+def verify(headers: dict, body: bytes, secret: str) -> bool:
+    """What a receiver does: recompute the signature over timestamp + body."""
+    timestamp = headers[TIMESTAMP_HEADER]
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return hmac.compare_digest(headers[SIGNATURE_HEADER], f"sha256={expected.hexdigest()}")
+
+
+def test_publishing_sends_a_signed_event(country, receiver, django_capture_on_commit_callbacks):
+    webhook = hook(country("CZ"), receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = published_news(country("CZ"), title={"en": "Signed", "cs": "Podepsáno"})
+
+    assert len(receiver.requests) == 1
+    headers, body = receiver.requests[0]
+    assert verify(headers, body, webhook.secret)
+    assert not verify(headers, body, "another secret")
+    event = json.loads(body)
+    assert event["event"] == "published"
+    assert event["object"] == {"type": "news.NewsPage", "id": page.pk, "site": "CZ"}
+    delivery = WebhookDelivery.objects.get(webhook=webhook)
+    assert (delivery.status, delivery.response_code, delivery.attempts) == ("delivered", 200, 1)
+
+
+def test_unpublish_and_delete_are_sent(country, receiver, django_capture_on_commit_callbacks):
+    page = published_news(country("CZ"), title={"en": "Short-lived"})
+    hook(country("CZ"), receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+        page.refresh_from_db()
+        page.delete()
+    events = [json.loads(body)["event"] for _headers, body in receiver.requests]
+    assert events[0] == "unpublished"
+    assert "published" in events and events[-1] == "deleted"
+
+
+def test_only_the_sites_webhooks_and_the_hubs_hear(
+    country, receiver, django_capture_on_commit_callbacks
+):
+    other = Receiver()
+    try:
+        hook(country("IT"), other.url)
+        hook(country("INT"), receiver.url)
+        hook(country("CZ"), receiver.url, events=["deleted"])
+        with django_capture_on_commit_callbacks(execute=True):
+            published_news(country("CZ"), title={"en": "Czech only"})
+        assert other.requests == []
+        assert len(receiver.requests) == 1  # the hub's; CZ's wants deletions only
+    finally:
+        other.close()
+
+
+def test_snippet_save_and_delete_are_sent(country, receiver, django_capture_on_commit_callbacks):
+    hook(country("CZ"), receiver.url)
+    profile = ClusterProfile.objects.filter(country__code="CZ").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.save()
+    event = json.loads(receiver.requests[-1][1])
+    assert event["event"] == "published"
+    assert event["object"] == {"type": "clusters.ClusterProfile", "id": profile.pk, "site": "CZ"}
+
+
+@override_settings(WEBHOOK_MAX_ATTEMPTS=3, WEBHOOK_RETRY_BASE_SECONDS=10)
+def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
+    country, receiver, django_capture_on_commit_callbacks
+):
+    receiver.status = 500
+    webhook = hook(country("CZ"), receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = published_news(country("CZ"), title={"en": "Endpoint down"})
+    assert page.live  # the editor's publish went through
+    delivery = WebhookDelivery.objects.get(webhook=webhook)
+    assert (delivery.status, delivery.response_code, delivery.attempts) == ("pending", 500, 1)
+    assert "500" in delivery.error
+    first_wait = delivery.next_attempt_at - timezone.now()
+    assert timedelta(seconds=8) < first_wait <= timedelta(seconds=10)
+
+    call_command("deliver_webhooks")  # not due yet
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    call_command("deliver_webhooks")
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2
+    assert timedelta(seconds=18) < delivery.next_attempt_at - timezone.now() <= timedelta(20)
+
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    call_command("deliver_webhooks")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    assert len(receiver.requests) == 3
+
+
+def test_connection_refused_is_logged_and_retried_until_the_endpoint_is_back(
+    country, receiver, django_capture_on_commit_callbacks
+):
+    webhook = hook(country("CZ"), closed_port_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        page = published_news(country("CZ"), title={"en": "Nobody listens"})
+    assert page.live
+    delivery = WebhookDelivery.objects.get(webhook=webhook)
+    assert delivery.status == "pending" and delivery.response_code is None
+    assert "refused" in delivery.error.lower()
+
+    webhook.url = receiver.url
+    webhook.save()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    call_command("deliver_webhooks")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.error) == ("delivered", 2, "")
+    assert verify(*receiver.requests[0], webhook.secret)
+
+
+def test_the_editor_publishes_in_the_admin_while_the_endpoint_is_down(
+    client, country, django_capture_on_commit_callbacks
+):
+    hook(country("CZ"), closed_port_url())
+    page = published_news(country("CZ"), title={"en": "Admin"})
+    client.force_login(country_user("CZ", "moderators"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/pages/{page.pk}/unpublish/", HTTP_HOST="localhost")
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live
+    delivery = WebhookDelivery.objects.get(event="unpublished")
+    assert delivery.status == "pending" and "refused" in delivery.error.lower()
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("editor", False), ("network admin", True), ("superuser", True)]
+)
+def test_only_network_administrators_manage_webhooks(client, db, who, allowed):
+    from django.contrib.auth import get_user_model
+
+    user = {
+        "editor": lambda: country_user("CZ"),
+        "network admin": network_admin,
+        "superuser": lambda: get_user_model().objects.create_superuser("root", "r@x.org", "pw"),
+    }[who]()
+    client.force_login(user)
+    for url in (
+        "/admin/snippets/delivery_api/webhook/",
+        "/admin/snippets/delivery_api/webhook/add/",
+    ):
+        response = client.get(url, HTTP_HOST="localhost")
+        assert (response.status_code == 200) is allowed, (url, response.status_code)
