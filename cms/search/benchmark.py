@@ -1,0 +1,762 @@
+"""Search benchmark: indexing throughput and query latency on one backend.
+
+Not a test: ``manage.py bench_search`` (and ``.ci/bench-search`` for every
+backend) generates news items and cluster profiles deterministically from a
+seeded random generator and the project's own multilingual texts, then
+measures, each phase on its own:
+
+1. **analysis** — ``analyse_to_string`` over every title and body part, as
+   ``cms.search.documents`` does;
+2. **row write** — ``SearchDocument`` rows (and their sectors) with
+   ``bulk_create`` in batches, one transaction per batch;
+3. **indexing** — reading each batch back (sectors prefetched) and
+   ``index.add_items`` into the backend (an engine gets a fresh index with the
+   model's mapping first, and a refresh at the end);
+4. **queries** — a mix of requests through the real service
+   (``cms.search.service.search``: validation, page, count, facets) and
+   **autocomplete** (``cms.search.service.autocomplete``);
+
+with same-process baselines measured interleaved with the queries (a
+primary-key ORM lookup, analysing the query), so that ratios survive a noisy
+machine. It runs on a scratch database (it refuses one that already holds
+search documents) and, for an engine, in an index with a unique prefix that
+is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import re
+import time
+import uuid
+from bisect import bisect
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import override_settings
+from django.utils.html import strip_tags
+from wagtail.search.backends import get_search_backend
+
+from cms.core.languages import LANGUAGE_CODES
+from cms.core.models import Country, Sector
+from cms.search.analysis import analyse, analyse_to_string, fold
+from cms.search.indexing import is_database_backend
+from cms.search.models import SearchDocument
+from cms.search.service import SearchRequest, autocomplete, query_tokens, search
+
+DEFAULT_CORPUS = settings.BASE_DIR.parent / "shared" / "search-relevance" / "docs.jsonl"
+SEED_DIR = settings.BASE_DIR / "sites" / "seed"
+
+#: The network's seven partner countries: code, name, languages (own first).
+COUNTRIES = {
+    "CZ": ("Czech Republic", ["cs", "en"]),
+    "DE": ("Germany", ["de", "en"]),
+    "IT": ("Italy", ["it", "en"]),
+    "PL": ("Poland", ["pl", "en"]),
+    "AT": ("Austria", ["de", "en"]),
+    "SK": ("Slovakia", ["sk", "en"]),
+    "SI": ("Slovenia", ["sl", "en"]),
+}
+SECTORS = {
+    "food": "Food",
+    "energy-environment": "Energy & environment",
+    "tourism": "Tourism",
+    "ict": "ICT",
+    "manufacturing": "Manufacturing technologies",
+}
+#: Where an item in a language is published: English anywhere, the others at home.
+COUNTRIES_OF = {
+    language: [code for code, (_, languages) in COUNTRIES.items() if languages[0] == language]
+    or list(COUNTRIES)
+    for language in LANGUAGE_CODES
+}
+
+WORD = re.compile(r"\w+", re.UNICODE)
+SENTENCE_END = re.compile(r"[.!?;:]\s+|\n+")
+#: The mix of query types, cycled through: 20 % one word, 30 % two words,
+#: 30 % with filters, 20 % page 3.
+QUERY_MIX = ("word", "two", "filter", "word", "two", "filter", "page3", "two", "filter", "page3")
+WARMUP_QUERIES = 5
+
+
+class BenchmarkError(RuntimeError):
+    pass
+
+
+# --- vocabulary and text generation ---------------------------------------------------------
+
+
+def seeded(seed: int) -> random.Random:
+    """The benchmark's generator: reproducible data, nothing to do with security."""
+    return random.Random(seed)  # noqa: S311
+
+
+def language_texts(corpus: Path = DEFAULT_CORPUS, seed_dir: Path = SEED_DIR):
+    """Texts per language, and (city, region) pairs per language, from the project's data."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    places: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if corpus.exists():
+        for line in corpus.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                texts[row["lang"]] += [row["title"], row["body"]]
+
+    def walk(value):
+        if isinstance(value, dict):
+            if value and set(value) <= set(LANGUAGE_CODES):
+                for language, text in value.items():
+                    parts = text if isinstance(text, list) else [text]
+                    texts[language] += [strip_tags(p) for p in parts if isinstance(p, str)]
+                return
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(seed_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        walk(data)
+        for cluster in data.get("clusters", []):
+            for language, city in (cluster.get("city") or {}).items():
+                region = (cluster.get("region") or {}).get(language, "")
+                places[language].append((city, region))
+    missing = [code for code in LANGUAGE_CODES if not texts.get(code)]
+    if missing:
+        raise BenchmarkError(f"no source text for language(s) {', '.join(missing)}")
+    for code in LANGUAGE_CODES:
+        places[code] = places.get(code) or places["en"]
+    return texts, places
+
+
+LEXICON_SIZE = 20_000
+LEXICON_SHARE = 0.35
+
+
+def lexicon(language: str, size: int = LEXICON_SIZE, seed: int = 0) -> list[str]:
+    """``size`` real inflected word forms of ``language`` from simplemma's tables, in a
+    seeded random order (the order is the word's frequency rank in generated text).
+
+    The project's own texts hold only a few hundred distinct words per language: text
+    made of them alone would give every word a posting list as long as the corpus.
+    """
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import (
+            _load_dictionary_from_disk,
+        )
+
+        table = _load_dictionary_from_disk(language)
+    except (ImportError, OSError):  # another simplemma version: project texts only
+        return []
+    forms = sorted(
+        form
+        for form in (key.decode("utf-8", "replace") for key in table)
+        if 4 <= len(form) <= 16 and form.isalpha() and form.islower()
+    )
+    del table
+    rng = seeded(seed)
+    chosen = rng.sample(forms, min(size, len(forms)))
+    return chosen
+
+
+class TextModel:
+    """A first-order word chain over one language's real sentences, plus a lexicon.
+
+    Generated text keeps the real inflected forms and most of the phrase
+    structure of the project's texts; one word in four is drawn from their
+    whole vocabulary (frequency-weighted) so the text does not just replay the
+    sources, and about one word in three is a form from the language's lexicon
+    drawn with Zipf's law (rank r has weight 1/r), which gives the index a
+    realistic long tail of rare words.
+    """
+
+    def __init__(self, texts: list[str], lexicon_words: list[str] = ()):
+        self.starts: list[str] = []
+        self.words: list[str] = []
+        self.following: dict[str, list[str]] = defaultdict(list)
+        self.bigrams: list[tuple[str, str]] = []
+        for text in texts:
+            for sentence in SENTENCE_END.split(text):
+                words = WORD.findall(sentence)
+                if not words:
+                    continue
+                self.starts.append(words[0])
+                self.words += words
+                for first, second in zip(words, words[1:], strict=False):
+                    self.following[first].append(second)
+                    if len(first) > 3 and len(second) > 3:
+                        self.bigrams.append((first, second))
+        self.vocabulary = sorted({w for w in self.words if len(w) > 3 and not w.isdigit()})
+        self.lexicon = list(lexicon_words)
+        self.zipf = list(accumulate(1 / rank for rank in range(1, len(self.lexicon) + 1)))
+
+    def lexicon_word(self, rng: random.Random) -> str:
+        return self.lexicon[bisect(self.zipf, rng.random() * self.zipf[-1])]
+
+    def sample_words(self, rng: random.Random, count: int) -> list[str]:
+        word = rng.choice(self.starts)
+        out = [word]
+        while len(out) < count:
+            successors = self.following.get(word)
+            if self.lexicon and rng.random() < LEXICON_SHARE:
+                word = self.lexicon_word(rng)
+            elif not successors or rng.random() < 0.25:
+                word = rng.choice(self.words)
+            else:
+                word = rng.choice(successors)
+            out.append(word)
+        return out
+
+    def title(self, rng: random.Random, low: int, high: int) -> str:
+        words = self.sample_words(rng, rng.randint(low, high))
+        return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+    def paragraph(self, rng: random.Random, low: int, high: int) -> str:
+        target = rng.randint(low, high)
+        sentences, total = [], 0
+        while total < target:
+            length = min(rng.randint(8, 20), target - total)
+            words = self.sample_words(rng, max(length, 1))
+            sentence = " ".join(words)
+            sentences.append(sentence[:1].upper() + sentence[1:] + ".")
+            total += len(words)
+        return " ".join(sentences)
+
+
+@dataclass(slots=True)
+class Item:
+    kind: str
+    object_id: int
+    language: str
+    country: str
+    sectors: list[str]
+    date: date | None
+    title: str
+    texts: list[str]  # body parts: lead + body, or description + city + region
+    display_text: str
+    analysed_title: str = ""
+    analysed_body: str = ""
+
+
+def generate_items(count: int, seed: int, models: dict, places: dict) -> list[Item]:
+    """``count`` items, half news and half cluster profiles, the same for the same seed."""
+    rng = seeded(seed)
+    first_day, days = date(2009, 1, 1), (date(2025, 12, 31) - date(2009, 1, 1)).days
+    slugs = list(SECTORS)
+    items = []
+    for number in range(count):
+        language = rng.choice(LANGUAGE_CODES)
+        model = models[language]
+        country = rng.choice(COUNTRIES_OF[language])
+        if number % 2 == 0:
+            lead = model.paragraph(rng, 20, 40)
+            items.append(
+                Item(
+                    kind=SearchDocument.Kind.NEWS,
+                    object_id=number // 2 + 1,
+                    language=language,
+                    country=country,
+                    sectors=rng.sample(slugs, rng.choice((1, 1, 1, 2, 2, 3, 5))),
+                    date=first_day + timedelta(days=rng.randrange(days)),
+                    title=model.title(rng, 6, 12),
+                    texts=[lead, model.paragraph(rng, 120, 300)],
+                    display_text=lead,
+                )
+            )
+        else:
+            description = model.paragraph(rng, 40, 120)
+            city, region = rng.choice(places[language])
+            items.append(
+                Item(
+                    kind=SearchDocument.Kind.CLUSTER,
+                    object_id=number // 2 + 1,
+                    language=language,
+                    country=country,
+                    sectors=rng.sample(slugs, rng.choice((1, 1, 2))),
+                    date=None,
+                    title=model.title(rng, 3, 6),
+                    texts=[description, city, region],
+                    display_text=description,
+                )
+            )
+    return items
+
+
+@dataclass(frozen=True)
+class Query:
+    category: str
+    request: SearchRequest
+
+
+def generate_queries(count: int, seed: int, models: dict) -> list[Query]:
+    """A deterministic mix of one- and two-word queries, filters and page 3."""
+    rng = seeded(seed)
+    queries = []
+    while len(queries) < count:
+        category = QUERY_MIX[len(queries) % len(QUERY_MIX)]
+        language = rng.choice(LANGUAGE_CODES)
+        model = models[language]
+        if category == "word" or (category != "two" and rng.random() < 0.5):
+            # Single words: a third common terms of the texts (by frequency), a third any of
+            # their words (by type), a third from the lexicon (by the generated frequency).
+            draw = rng.random()
+            if draw < 1 / 3:
+                text = rng.choice(model.words)
+            elif draw < 2 / 3 or not model.lexicon:
+                text = rng.choice(model.vocabulary)
+            else:
+                text = model.lexicon_word(rng)
+        else:
+            first, second = rng.choice(model.bigrams)
+            text = f"{first} {second}"
+        if rng.random() < 0.5:
+            text = text.lower()
+        if rng.random() < 0.3:
+            text = fold(text)  # typed without diacritics
+        if not query_tokens(text, language):
+            continue  # only stopwords: the service would refuse it
+        options: dict = {}
+        if category == "filter" or (category == "page3" and rng.random() < 0.5):
+            which = rng.choice(("country", "sector", "type", "all"))
+            if which in ("country", "all"):
+                options["countries"] = (rng.choice(COUNTRIES_OF[language]),)
+            if which in ("sector", "all"):
+                options["sectors"] = (rng.choice(list(SECTORS)),)
+            if which in ("type", "all"):
+                options["kinds"] = (rng.choice(("news", "cluster")),)
+        page = 3 if category == "page3" else 1
+        queries.append(
+            Query(category, SearchRequest(query=text, language=language, page=page, **options))
+        )
+    return queries
+
+
+def generate_prefixes(count: int, seed: int, items: list[Item]) -> list[tuple[str, str, tuple]]:
+    """(prefix, language, countries) typed into the search box: 2-6 letters of a title word."""
+    rng = seeded(seed)
+    out = []
+    while len(out) < count:
+        item = rng.choice(items)
+        words = [w for w in WORD.findall(item.title) if len(w) >= 3 and w.isalpha()]
+        if not words:
+            continue
+        word = rng.choice(words[:3])
+        prefix = word[: rng.randint(2, min(6, len(word)))]
+        countries = (item.country,) if rng.random() < 0.3 else ()
+        out.append((prefix, item.language, countries))
+    return out
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (``p`` in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def summary(values_ms: list[float]) -> dict[str, float]:
+    """Percentiles of latencies in ms; a timed-out request is ``math.inf`` (slower than all)."""
+    if not values_ms:
+        return {"n": 0}
+    finished = [ms for ms in values_ms if ms != math.inf]
+    return {
+        "n": len(values_ms),
+        "p50": percentile(values_ms, 50),
+        "p95": percentile(values_ms, 95),
+        "p99": percentile(values_ms, 99),
+        "mean_finished": sum(finished) / len(finished) if finished else None,
+        "max_finished": max(finished, default=None),
+    }
+
+
+def chunks(sequence: list, size: int) -> Iterator[list]:
+    for start in range(0, len(sequence), size):
+        yield sequence[start : start + size]
+
+
+def elapsed_ms(start_ns: int) -> float:
+    return (time.perf_counter_ns() - start_ns) / 1e6
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f}/{five:.2f}"
+
+
+@dataclass
+class Benchmark:
+    items: int = 100_000
+    queries: int = 500
+    backend_name: str = "default"
+    seed: int = 1
+    batch_size: int = 1000
+    keep: bool = False
+    query_timeout: float = 30.0
+    budget: float = 600.0
+    log: Callable[[str], None] = print
+    results: dict = field(default_factory=dict)
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def check_scratch_database(self) -> None:
+        name = str(connection.settings_dict.get("NAME") or "")
+        shared = settings.BASE_DIR / "var" / "db.sqlite3"
+        if connection.vendor == "sqlite" and name and Path(name).resolve() == shared.resolve():
+            raise BenchmarkError(f"refusing to run on the shared development database {name}")
+        if SearchDocument.objects.exists():
+            raise BenchmarkError(
+                "the database already holds search documents; run the benchmark on a scratch "
+                "database (.ci/bench-search creates one)"
+            )
+
+    def backends(self):
+        """(query backend, indexing backend, settings override) for the chosen backend."""
+        config = dict(settings.WAGTAILSEARCH_BACKENDS[self.backend_name])
+        if is_database_backend(get_search_backend(self.backend_name)):
+            backend = get_search_backend(self.backend_name)
+            return backend, backend, {"default": config}
+        # An engine: a fresh index of our own, deleted at the end.
+        config["INDEX_PREFIX"] = f"{config.get('INDEX_PREFIX', '')}{uuid.uuid4().hex[:8]}_"
+        query_backend = get_search_backend(self.backend_name, INDEX_PREFIX=config["INDEX_PREFIX"])
+        # Bulk requests of a whole batch may outlast the visitor-facing timeout.
+        index_backend = get_search_backend(
+            self.backend_name, INDEX_PREFIX=config["INDEX_PREFIX"], TIMEOUT=120
+        )
+        return query_backend, index_backend, {"default": config}
+
+    def reference_rows(self) -> dict[str, int]:
+        """The seven countries and five sectors the items refer to; rows that are missing are
+        created with ``bulk_create``, which sends no signals: nothing else gets indexed."""
+        have = set(Country.objects.values_list("code", flat=True))
+        Country.objects.bulk_create(
+            Country(code=code, name=name, languages=languages, default_language=languages[0])
+            for code, (name, languages) in COUNTRIES.items()
+            if code not in have
+        )
+        have = set(Sector.objects.values_list("slug", flat=True))
+        Sector.objects.bulk_create(
+            Sector(slug=slug, name=name) for slug, name in SECTORS.items() if slug not in have
+        )
+        return dict(Sector.objects.filter(slug__in=SECTORS).values_list("slug", "pk"))
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        self.check_scratch_database()
+        backend_config = settings.WAGTAILSEARCH_BACKENDS[self.backend_name]
+        engine = backend_config["BACKEND"].rsplit(".", 1)[-1]
+        label = f"{engine} on {connection.vendor}" if engine == "database" else engine
+        self.results.update(
+            backend=self.backend_name,
+            label=label,
+            database=connection.vendor,
+            items=self.items,
+            queries=self.queries,
+            seed=self.seed,
+            batch_size=self.batch_size,
+            query_timeout=self.query_timeout,
+            budget=self.budget,
+            started=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+            load_start=load(),
+        )
+        sector_ids = self.reference_rows()
+        query_backend, index_backend, override = self.backends()
+        is_database = is_database_backend(query_backend)
+        self.results["index"] = (
+            "database tables"
+            if is_database
+            else query_backend.get_index_for_model(SearchDocument).name
+        )
+        try:
+            start = time.perf_counter()
+            self.log(f"generating {self.items} items (seed {self.seed}) ...")
+            texts, places = language_texts()
+            models = {
+                code: TextModel(texts[code], lexicon(code, seed=self.seed))
+                for code in LANGUAGE_CODES
+            }
+            items = generate_items(self.items, self.seed, models, places)
+            queries = generate_queries(self.queries, self.seed + 1, models)
+            warmup = generate_queries(WARMUP_QUERIES, self.seed + 2, models)
+            prefixes = generate_prefixes(self.queries, self.seed + 3, items)
+            self.results["generate_s"] = time.perf_counter() - start
+            self.results["vocabulary"] = {
+                code: [len(model.vocabulary), len(model.lexicon)] for code, model in models.items()
+            }
+
+            total_start = time.perf_counter()
+            self.measure_analysis(items)
+            pks = self.measure_row_write(items, sector_ids)
+            self.measure_indexing(index_backend, is_database, pks)
+            self.results["total_s"] = time.perf_counter() - total_start
+            self.results["total_items_per_s"] = self.items / self.results["total_s"]
+            del items
+
+            with override_settings(WAGTAILSEARCH_BACKENDS=override), self.request_deadlines():
+                self.measure_queries(query_backend, queries, warmup, pks)
+                self.measure_autocomplete(prefixes)
+        finally:
+            self.results["load_end"] = load()
+            self.clean_up(query_backend, is_database)
+        return self.results
+
+    def measure_analysis(self, items: list[Item]) -> None:
+        # Load every language's dictionaries first: a one-off cost per process, not throughput.
+        for code in LANGUAGE_CODES:
+            analyse("warm up", code)
+        self.log(f"analysis of {len(items)} items ... (load {load()})")
+        tokens = characters = 0
+        start = time.perf_counter()
+        for item in items:
+            item.analysed_title = analyse_to_string(item.title, item.language)
+            item.analysed_body = " ".join(
+                analyse_to_string(text, item.language) for text in item.texts if text
+            )
+            characters += len(item.title) + sum(len(text) for text in item.texts)
+            tokens += item.analysed_title.count(" ") + item.analysed_body.count(" ") + 2
+            item.texts = []  # only the analysed form is stored
+        seconds = time.perf_counter() - start
+        self.results["analysis"] = {
+            "seconds": seconds,
+            "items_per_s": len(items) / seconds,
+            "tokens_per_s": tokens / seconds,
+            "mb_per_s": characters / seconds / 1e6,
+            "tokens_per_item": tokens / len(items),
+        }
+
+    def measure_row_write(self, items: list[Item], sector_ids: dict[str, int]) -> list[int]:
+        self.log(f"writing {len(items)} SearchDocument rows ... (load {load()})")
+        through = SearchDocument.sectors.through
+        pks: list[int] = []
+        start = time.perf_counter()
+        for batch in chunks(items, self.batch_size):
+            with transaction.atomic():
+                docs = SearchDocument.objects.bulk_create(
+                    [
+                        SearchDocument(
+                            kind=item.kind,
+                            object_id=item.object_id,
+                            language=item.language,
+                            served_language=item.language,
+                            country=item.country,
+                            date=item.date,
+                            url=f"/{item.language}/{item.kind}/{item.object_id}/",
+                            title=item.analysed_title,
+                            body=item.analysed_body,
+                            display_title=item.title[:500],
+                            display_text=item.display_text[:600],
+                        )
+                        for item in batch
+                    ]
+                )
+                if docs and docs[0].pk is None:
+                    raise BenchmarkError(f"{connection.vendor}: bulk_create returned no keys")
+                through.objects.bulk_create(
+                    [
+                        through(searchdocument_id=doc.pk, sector_id=sector_ids[slug])
+                        for doc, item in zip(docs, batch, strict=True)
+                        for slug in item.sectors
+                    ]
+                )
+            pks += [doc.pk for doc in docs]
+        seconds = time.perf_counter() - start
+        self.results["row_write"] = {"seconds": seconds, "items_per_s": len(items) / seconds}
+        return pks
+
+    def measure_indexing(self, backend, is_database: bool, pks: list[int]) -> None:
+        self.log(f"indexing {len(pks)} documents in batches of {self.batch_size} ... ({load()})")
+        index = backend.get_index_for_model(SearchDocument)
+        start = time.perf_counter()
+        setup = 0.0
+        if not is_database:
+            index.put()
+            index.add_model(SearchDocument)  # the mapping: analysers, copy_to, filter fields
+            setup = time.perf_counter() - start
+        read = 0.0
+        for number, batch in enumerate(chunks(pks, self.batch_size), start=1):
+            read_start = time.perf_counter()
+            docs = list(
+                SearchDocument.objects.filter(pk__in=batch)
+                .order_by("pk")
+                .prefetch_related("sectors")
+            )
+            read += time.perf_counter() - read_start
+            with transaction.atomic():
+                index.add_items(SearchDocument, docs)
+            if number % 20 == 0:
+                done = number * self.batch_size
+                rate = done / (time.perf_counter() - start)
+                self.log(f"  {done} indexed, {rate:.0f} items/s (load {load()})")
+        refresh = 0.0
+        if not is_database:
+            refresh_start = time.perf_counter()
+            index.refresh()
+            refresh = time.perf_counter() - refresh_start
+        seconds = time.perf_counter() - start
+        self.results["indexing"] = {
+            "seconds": seconds,
+            "items_per_s": len(pks) / seconds,
+            "read_seconds": read,
+            "setup_seconds": setup,
+            "refresh_seconds": refresh,
+        }
+
+    @contextmanager
+    def request_deadlines(self):
+        """Abort database work of a request that runs past ``query_timeout``.
+
+        SQLite: a progress handler checks the current request's deadline (set by
+        :meth:`timed`); PostgreSQL: ``statement_timeout`` per SQL statement. An engine
+        has its own client timeout (``SEARCH_TIMEOUT``). Whatever the mechanism, a
+        request that takes longer than the timeout counts as timed out.
+        """
+        self._deadline = math.inf
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            raw = connection.connection
+            raw.set_progress_handler(lambda: time.perf_counter() > self._deadline, 50_000)
+            try:
+                yield
+            finally:
+                raw.set_progress_handler(None, 0)
+        elif connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {int(self.query_timeout * 1000)}")
+            try:
+                yield
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET statement_timeout = 0")
+        else:
+            yield
+
+    def timed(self, outcome: dict, call, *args, **kwargs) -> tuple[float, object]:
+        """(milliseconds, result) of ``call(*args, **kwargs)``; ``math.inf`` ms when it timed
+        out or failed (counted in ``outcome``)."""
+        self._deadline = time.perf_counter() + self.query_timeout
+        start = time.perf_counter_ns()
+        try:
+            result = call(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - a timeout looks different on every backend
+            ms = elapsed_ms(start)
+            if (
+                ms >= self.query_timeout * 1000
+                or "interrupt" in str(error).lower()
+                or ("statement timeout" in str(error))
+            ):
+                outcome["timeouts"] += 1
+            else:
+                outcome["failures"] += 1
+                outcome.setdefault("first_error", f"{type(error).__name__}: {error}"[:300])
+            return math.inf, None
+        finally:
+            self._deadline = math.inf
+        ms = elapsed_ms(start)
+        if ms >= self.query_timeout * 1000:
+            outcome["timeouts"] += 1
+            return math.inf, result
+        return ms, result
+
+    def measure_queries(self, backend, queries: list[Query], warmup: list[Query], pks) -> None:
+        self.log(
+            f"{len(queries)} queries through the search service (timeout {self.query_timeout} s, "
+            f"budget {self.budget} s) ... (load {load()})"
+        )
+        outcome = {"timeouts": 0, "failures": 0}
+        for query in warmup:
+            ms, _ = self.timed(outcome, search, query.request, backend=backend)
+            if ms == math.inf:
+                break  # no point warming up a backend that cannot answer in time
+        rng = seeded(self.seed + 4)
+        latencies: dict[str, list[float]] = defaultdict(list)
+        orm_ms, analysis_ms, totals = [], [], []
+        outcome = {"timeouts": 0, "failures": 0}
+        zero = 0
+        phase_start = time.perf_counter()
+        for query in queries:
+            if time.perf_counter() - phase_start > self.budget:
+                break
+            # Baselines, interleaved so that they see the same noise as the query itself.
+            start = time.perf_counter_ns()
+            SearchDocument.objects.filter(pk=rng.choice(pks)).first()
+            orm_ms.append(elapsed_ms(start))
+            start = time.perf_counter_ns()
+            query_tokens(query.request.query, query.request.language)
+            analysis_ms.append(elapsed_ms(start))
+
+            ms, response = self.timed(outcome, search, query.request, backend=backend)
+            latencies[query.category].append(ms)
+            if response is not None:
+                totals.append(response.total)
+                zero += response.total == 0
+        every = [ms for values in latencies.values() for ms in values]
+        self.results["search"] = {**summary(every), **outcome, "planned": len(queries)}
+        self.results["search_by_category"] = {k: summary(v) for k, v in sorted(latencies.items())}
+        self.results["search_hits"] = {
+            "zero_hit_queries": zero,
+            "median_total": percentile(totals, 50) if totals else None,
+            "max_total": max(totals, default=None),
+        }
+        self.results["baseline_orm_pk"] = summary(orm_ms)
+        self.results["baseline_query_analysis"] = summary(analysis_ms)
+        # What the service adds per request when it is not handed a backend.
+        construct = []
+        for _ in range(50):
+            start = time.perf_counter_ns()
+            get_search_backend("default")
+            construct.append(elapsed_ms(start))
+        self.results["baseline_backend_construction"] = summary(construct)
+
+    def measure_autocomplete(self, prefixes) -> None:
+        self.log(f"{len(prefixes)} autocomplete requests ... (load {load()})")
+        outcome = {"timeouts": 0, "failures": 0}
+        for prefix, language, countries in prefixes[:WARMUP_QUERIES]:
+            ms, _ = self.timed(outcome, autocomplete, prefix, language, countries=countries)
+            if ms == math.inf:
+                break
+        outcome = {"timeouts": 0, "failures": 0}
+        latencies, empty = [], 0
+        phase_start = time.perf_counter()
+        for prefix, language, countries in prefixes:
+            if time.perf_counter() - phase_start > self.budget:
+                break
+            ms, suggestions = self.timed(
+                outcome, autocomplete, prefix, language, countries=countries
+            )
+            latencies.append(ms)
+            empty += ms != math.inf and not suggestions
+        self.results["autocomplete"] = {
+            **summary(latencies),
+            **outcome,
+            "planned": len(prefixes),
+            "empty": empty,
+        }
+
+    def clean_up(self, backend, is_database: bool) -> None:
+        start = time.perf_counter()
+        if not is_database:
+            index = backend.get_index_for_model(SearchDocument)
+            backend.es.indices.delete(index=f"{index.name}*", ignore_unavailable=True)
+        if not self.keep:
+            from django.contrib.contenttypes.models import ContentType
+            from wagtail.search.models import IndexEntry
+
+            content_type = ContentType.objects.get_for_model(SearchDocument)
+            with transaction.atomic():
+                IndexEntry.objects.filter(content_type=content_type)._raw_delete(connection.alias)
+                SearchDocument.sectors.through.objects.all()._raw_delete(connection.alias)
+                SearchDocument.objects.all()._raw_delete(connection.alias)
+        self.results["cleanup_s"] = time.perf_counter() - start
