@@ -20,6 +20,7 @@ from wagtail.rich_text import RichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
+from cms.core.services import assign, localized
 from cms.core.translation_status import mark_complete_ready
 
 TRANSLATED = {
@@ -103,10 +104,6 @@ def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
             raise SeedError(path, f"{where}.date", "is not an ISO date") from error
 
 
-def localized(name: str, texts: dict) -> dict:
-    return {build_localized_fieldname(name, code): texts.get(code, "") for code in LANGUAGE_CODES}
-
-
 def stream(paragraphs: dict) -> dict:
     """A StreamField value per language from lists of HTML paragraphs."""
     return {
@@ -168,22 +165,6 @@ def load_cluster(country, item: dict, report: SeedReport) -> None:
     if set(cluster.sectors.values_list("slug", flat=True)) != wanted:
         cluster.sectors.set(Sector.objects.filter(slug__in=wanted))
         cluster.save()
-
-
-def assign(obj, values: dict) -> bool:
-    changed = False
-    for name, value in values.items():
-        current = getattr(obj, name, None)
-        if hasattr(current, "raw_data"):  # StreamValue: compare rendered blocks
-            same = [(b.block_type, str(b.value)) for b in current] == [
-                (kind, str(v)) for kind, v in value
-            ]
-        else:
-            same = current == value
-        if not same:
-            setattr(obj, name, value)
-            changed = True
-    return changed
 
 
 def upsert_page(parent, model, item: dict, values: dict, relations: dict, report, kind):

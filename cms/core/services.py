@@ -28,7 +28,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from cms.core.languages import COMMON_LANGUAGE
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
 from cms.core.permissions import NETWORK_ADMINISTRATORS
 from cms.core.site_files import Network, SectionDefinition, SiteDefinition
@@ -80,17 +80,24 @@ class SyncReport:
         return ", ".join(parts) or "nothing to change"
 
 
+def same_value(current, value) -> bool:
+    """Equality that also understands a StreamField value against ``[(type, value), …]``."""
+    if hasattr(current, "raw_data"):  # StreamValue: compare block types and rendered values
+        return [(b.block_type, str(b.value)) for b in current] == [(k, str(v)) for k, v in value]
+    return current == value
+
+
 def assign(obj, values: dict) -> bool:
     """Set ``values`` on ``obj``; return True when any attribute really changed."""
     changed = False
     for name, value in values.items():
-        if getattr(obj, name, None) != value:
+        if not same_value(getattr(obj, name, None), value):
             setattr(obj, name, value)
             changed = True
     return changed
 
 
-def localized(field_name: str, texts: dict[str, str], languages) -> dict:
+def localized(field_name: str, texts: dict[str, str], languages=LANGUAGE_CODES) -> dict:
     """``{"title_cs": ..., "title_en": ...}`` for each language (blank where missing)."""
     return {build_localized_fieldname(field_name, code): texts.get(code, "") for code in languages}
 
