@@ -1,7 +1,8 @@
 """The editorial round trip in a real browser (headless Chromium via Playwright).
 
-A Czech editor logs in and gets the admin in Czech, edits the Czech lead of the
-lead partner's press release and submits it to the CZ moderation workflow; the
+A Czech editor logs in and gets the admin in Czech, opens the lead partner's press
+release, whose form opens in Czech (then English, the other languages collapsed),
+edits its Czech lead and submits it to the CZ moderation workflow; the
 Czech moderator approves it from the dashboard; visitors of the CZ site see the
 new text; the editor still cannot open a Slovak page. Screenshots of every step
 go to ``test-artifacts/browser/``.
@@ -70,11 +71,25 @@ def test_czech_editor_submits_moderator_approves_visitor_sees_it(live_server, ne
     assert editing.get_by_text("Stránky", exact=True).first.is_visible()  # "Pages" in the menu
 
     # 2. ... opens the press release and changes its Czech lead ...
+    page_errors = []
+    editing.on("pageerror", lambda error: page_errors.append(error))
     editing.goto(f"{base}/admin/pages/{item.pk}/edit/")
     assert editing.locator("html").get_attribute("lang") == "cs"
     assert editing.locator("input[name=title_cs]").input_value() == PRESS_RELEASE_CS
-    # wagtail-modeltranslation shows English first; the editor switches on the Czech fields.
-    editing.locator(".locale-picker button.locale-toggle", has_text="cs").click()
+    # The form opens in the editor's languages without a click: Czech first, then English;
+    # the other languages are collapsed behind their picker buttons.
+    toggles = editing.locator(".locale-picker button.locale-toggle")
+    assert [text.lower() for text in toggles.all_inner_texts()[:2]] == ["cs", "en"]
+    assert "showing-locale" in toggles.first.get_attribute("class")
+    assert editing.locator("input[name=title_cs]").is_visible()
+    assert editing.locator("input[name=title_en]").is_visible()
+    assert not editing.locator("input[name=title_sk]").is_visible()
+    above = editing.locator("input[name=title_cs]").bounding_box()["y"]
+    assert above < editing.locator("input[name=title_en]").bounding_box()["y"]
+    # Moving the Czech fields first broke none of the widgets (the StreamField is drawn).
+    assert editing.locator("#body_cs-root").count() == 1
+    assert not page_errors
+    shot(editing, "editor-form-opens-in-czech")
     lead = editing.locator("textarea[name=lead_cs]")
     lead.scroll_into_view_if_needed()
     lead.fill(marker)
