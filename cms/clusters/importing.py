@@ -8,6 +8,13 @@ the column; nothing is written. ``apply_import`` then writes, and only when
 the preview has no errors or the user has confirmed to take the valid rows.
 The ``slug`` column is the stable key: re-importing the same file updates in
 place and, when nothing changed, writes nothing.
+
+Snippets have no drafts, so a partner imports what they mean to publish: the
+optional ``ready_languages`` column (``cs en`` or ``cs,en``) says which
+translations visitors may see, and without it every language that is
+complete after the import is marked ready. Otherwise imported translations
+would stay hidden behind the fallback until someone ticked each profile's
+boxes (see ``cms.core.translation_status``).
 """
 
 from __future__ import annotations
@@ -24,11 +31,13 @@ from django.core.validators import EmailValidator, URLValidator, validate_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.clusters.models import ClusterProfile
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
+from cms.core.translation_status import is_filled, required_fields
 from cms.search.indexing import backends, sync_objects
 
 logger = logging.getLogger(__name__)
@@ -36,11 +45,13 @@ logger = logging.getLogger(__name__)
 TRANSLATED = ("name", "region", "city", "description")
 PLAIN = ("website", "email", "phone")
 NUMBERS = {"members": (0, 10_000_000), "founded": (1800, 2100)}
+READY = "ready_languages"
 COLUMNS = (
     ["slug", "country", "sectors"]
     + [build_localized_fieldname(name, code) for name in TRANSLATED for code in LANGUAGE_CODES]
     + list(NUMBERS)
     + list(PLAIN)
+    + [READY]
 )
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -63,10 +74,16 @@ class RowResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def published_languages(self) -> list[str]:
+        """The languages visitors will read this cluster in after the import."""
+        return [COMMON_LANGUAGE, *self.values.get(READY, [])]
+
 
 @dataclass
 class ImportPreview:
     rows: list[RowResult]
+    ready_column: bool = False  # the file says which languages are ready
 
     @property
     def valid(self) -> list[RowResult]:
@@ -161,9 +178,12 @@ def preview_import(
             slug__in=[row.get("slug", "") for row in rows]
         ).prefetch_related("sectors")
     }
+    # Short CSV lines lack trailing cells, so ask every row whether the header had the column.
+    ready_column = any(READY in row for row in rows)
     results, seen = [], {}
     for number, row in enumerate(rows, start=2):
         result = validate_row(number, row, countries, sector_slugs, allowed_countries)
+        validate_ready(result, row.get(READY, "") if ready_column else None)
         if result.slug in seen:
             result.errors.append(("slug", f"also used in row {seen[result.slug]}"))
         elif result.slug:
@@ -179,7 +199,7 @@ def preview_import(
         else:
             result.action = "update" if differs(current, result) else "unchanged"
         results.append(result)
-    return ImportPreview(rows=results)
+    return ImportPreview(rows=results, ready_column=ready_column)
 
 
 def validate_row(number, row, countries, sector_slugs, allowed_countries) -> RowResult:
@@ -244,9 +264,68 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
     return result
 
 
+def complete_in(result: RowResult, language: str) -> bool:
+    """Is the row's cluster complete in ``language`` once imported (``status == COMPLETE``)?
+
+    The row sets every translated column (a missing column blanks it), so its
+    values alone decide.
+    """
+    return all(
+        is_filled(result.values.get(build_localized_fieldname(name, language)))
+        for name in required_fields(ClusterProfile)
+    )
+
+
+def parse_ready(cell: str) -> list[str]:
+    """``"cs en"``, ``"cs,en"`` or ``"cs; en"`` → ``["cs", "en"]`` (lower-cased, in order)."""
+    return [code for code in cell.lower().replace(",", " ").replace(";", " ").split() if code]
+
+
+def normal_ready(codes) -> list[str]:
+    """Ready languages as stored: no duplicates, no common language, in site order.
+
+    One spelling for one meaning, so an unchanged row compares equal and a
+    re-import writes nothing whatever order the cell or the form used.
+    """
+    wanted = set(codes or ())
+    return [code for code in LANGUAGE_CODES if code in wanted and code != COMMON_LANGUAGE]
+
+
+def validate_ready(result: RowResult, cell: str | None) -> None:
+    """Set the row's ready languages: the cell's, or (``cell`` None: no column) the complete ones.
+
+    English, the common language, is always ready; naming it is allowed and
+    changes nothing. A language named ready must be complete, as in the edit
+    form: visitors would otherwise see a half-translated profile.
+    """
+    if cell is None:
+        result.values[READY] = [
+            code for code in LANGUAGE_CODES if code != COMMON_LANGUAGE and complete_in(result, code)
+        ]
+        return
+    codes = parse_ready(cell)
+    for code in codes:
+        if code not in LANGUAGE_CODES:
+            result.errors.append((READY, _('unknown language "%(code)s"') % {"code": code}))
+        elif code != COMMON_LANGUAGE and not complete_in(result, code):
+            required = ", ".join(
+                build_localized_fieldname(name, code) for name in required_fields(ClusterProfile)
+            )
+            result.errors.append(
+                (
+                    READY,
+                    _("%(code)s is marked ready but %(columns)s is empty")
+                    % {"code": code, "columns": required},
+                )
+            )
+    result.values[READY] = normal_ready(codes)
+
+
 def current_value(cluster: ClusterProfile, name: str):
     """A field as the spreadsheet sees it: descriptions (rich text) as plain text."""
     value = getattr(cluster, name, None)  # None for a new cluster's country
+    if name == READY:
+        return normal_ready(value)
     return _plain(value) if name.startswith("description_") else value
 
 
@@ -359,6 +438,8 @@ def export_rows(queryset) -> list[list]:
                 row.append(";".join(sorted(sector.slug for sector in cluster.sectors.all())))
             elif column.startswith("description_"):
                 row.append(_plain(getattr(cluster, column)))
+            elif column == READY:
+                row.append(" ".join(normal_ready(cluster.ready_languages)))
             else:
                 value = getattr(cluster, column)
                 row.append("" if value is None else value)

@@ -13,8 +13,10 @@ import csv
 from dataclasses import dataclass, field
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Trim
+from django.db.models.lookups import Contains, Exact
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,10 +25,15 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.pages.listing import ExplorableIndexView, IndexView, PageFilterSet
+from wagtail.admin.views.pages.listing import (
+    ExplorableIndexView,
+    GenericPageFilterSet,
+    IndexView,
+    PageFilterSet,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.models import Page
+from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+from wagtail.models import Page, get_page_models
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, LANGUAGES, language_name
 from cms.core.permissions import countries_for_user
@@ -37,6 +44,7 @@ from cms.core.translation_status import (
     is_ready,
     required_fields,
     status,
+    translated_fields,
 )
 
 # --- listings: one column, one filter ----------------------------------------------
@@ -109,46 +117,147 @@ def item_languages(obj, request=None) -> tuple[str, ...]:
     return site_languages(cache["site"].get(site.pk) if site else None)
 
 
+# The filter asks the database, never Python: a listing of thousands of items
+# must not load them all to find the few missing a language. Each condition
+# below mirrors one function of ``cms.core.translation_status`` (the tests
+# check that they agree on the demo content).
+
+#: Matches no row (and, negated, every row); an empty ``Q()`` matches every row either way.
+NOTHING = Q(pk__in=[])
+
+#: The filter's states, as in the listing badges: ``missing`` is what matters
+#: to visitors (they get the fallback), the others say what is left to do.
+FILTER_STATES = ("missing", PARTIAL, COMPLETE, "ready")
+
+
+def filled_q(model, column: str) -> Q:
+    """Rows where ``column`` is filled, as ``translation_status.is_filled`` judges it.
+
+    Text: not NULL and not blank after trimming spaces (SQL ``TRIM`` strips
+    spaces only, so a value of nothing but tabs or line breaks counts as
+    filled here; the edit forms strip those anyway). A StreamField or other
+    JSON column is filled when it holds at least one block, i.e. its JSON
+    text is not ``[]`` (both SQLite and PostgreSQL write an empty list that
+    way); this is ``len(stream) > 0``, the rule ``is_filled`` applies.
+    """
+    field = model._meta.get_field(column)
+    if field.get_internal_type() == "JSONField":
+        empty = Exact(Cast(column, TextField()), "[]")
+    else:
+        empty = Exact(Trim(column), "")
+    return Q(**{f"{column}__isnull": False}) & ~Q(empty)
+
+
 def complete_q(model, language: str) -> Q:
-    """Objects whose required fields are all filled in ``language`` (in the database)."""
+    """Objects whose required fields are all filled in ``language`` (``status == COMPLETE``)."""
+    required = required_fields(model)
+    if not required:  # nothing can be complete (status() agrees)
+        return NOTHING
     condition = Q()
-    for name in required_fields(model):
-        column = build_localized_fieldname(name, language)
-        condition &= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+    for name in required:
+        condition &= filled_q(model, build_localized_fieldname(name, language))
+    return condition
+
+
+def any_filled_q(model, language: str) -> Q:
+    """Objects with any translated text in ``language`` (complete or ``PARTIAL``)."""
+    condition = NOTHING
+    for name in dict.fromkeys((*translated_fields(model), *required_fields(model))):
+        condition |= filled_q(model, build_localized_fieldname(name, language))
+    return condition
+
+
+def ready_q(model, language: str) -> Q | None:
+    """Objects marked ready in ``language``; None when every object is (``is_ready``).
+
+    ``ready_languages`` is a JSON list on the row (``ReadyLanguagesField``).
+    JSON ``contains`` does not work on SQLite, so the list is read as text and
+    searched for the quoted code: portable, and exact since codes are quoted.
+    """
+    if language == COMMON_LANGUAGE or not hasattr(model, "ready_languages"):
+        return None
+    return Q(Contains(Cast("ready_languages", TextField()), f'"{language}"'))
+
+
+def state_q(model, state: str, language: str) -> Q:
+    """The condition for one filter state of ``model`` in ``language``.
+
+    ``missing``: not published in the language (``not has_language``), so
+    visitors read the fallback: untranslated, partly translated, or complete
+    but not marked ready. ``partial``/``complete``/``ready``: the badge states
+    (``complete`` meaning complete but not yet ready).
+    """
+    complete = complete_q(model, language)
+    ready = ready_q(model, language)
+    published = complete if ready is None else complete & ready
+    if state == "missing":
+        return ~published
+    if state == "ready":
+        return published
+    if state == COMPLETE:
+        return NOTHING if ready is None else complete & ~ready
+    if state == PARTIAL:
+        return ~complete & any_filled_q(model, language)
+    raise ValueError(f"unknown translation state {state!r}")
+
+
+def page_state_q(state: str, language: str) -> Q:
+    """``state_q`` for a queryset of plain ``Page`` rows, such as the explorer's.
+
+    Translated fields and ``ready_languages`` live on each page type's own
+    table, so each type is asked separately, in one subquery per type.
+    """
+    condition = NOTHING
+    for model in get_page_models():
+        if model._meta.abstract:
+            continue
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        if model is Page:
+            matching = state_q(model, state, language)
+        else:
+            matching = Q(pk__in=model.objects.filter(state_q(model, state, language)).values("pk"))
+        condition |= Q(content_type=content_type) & matching
     return condition
 
 
 def filter_translation(queryset, value: str):
-    """``missing:sk`` (not complete in Slovak) or ``unready:sk`` (not marked ready)."""
+    """``missing:sk`` (visitors of the Slovak site get the fallback), ``partial:sk``, …"""
     state, _sep, language = value.partition(":")
-    if language not in LANGUAGE_CODES:
+    if language not in LANGUAGE_CODES or state not in FILTER_STATES:
         return queryset
-    if state == "missing":
-        return queryset.exclude(complete_q(queryset.model, language))
-    if state == "unready":
-        if language == COMMON_LANGUAGE:
-            return queryset.none()
-        # A JSON list read as text: portable "contains" on SQLite and PostgreSQL.
-        return queryset.alias(_ready=Cast("ready_languages", TextField())).exclude(
-            _ready__contains=f'"{language}"'
-        )
-    return queryset
+    if queryset.model is Page:
+        # The tree's root is no content, though it is "explorable" by everyone.
+        return queryset.filter(page_state_q(state, language), depth__gt=1)
+    return queryset.filter(state_q(queryset.model, state, language))
 
 
-def translation_choices() -> list[tuple[str, str]]:
-    """The filter's options, in the editor's admin language (so built per request)."""
+def translation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The filter's options, grouped by state, in the editor's admin language (built per request).
+
+    English, the common language, is always ready, so it has no "complete,
+    not ready" option.
+    """
+    groups = [
+        ("missing", _("Missing (visitors get the fallback)"), _("Missing in %(l)s")),
+        (PARTIAL, _("Partly translated"), _("Partly translated in %(l)s")),
+        (COMPLETE, _("Complete, not ready"), _("Complete, not ready in %(l)s")),
+        ("ready", _("Ready"), _("Ready in %(l)s")),
+    ]
     return [
-        *((f"missing:{code}", _("Missing in %(l)s") % {"l": name}) for code, name in LANGUAGES),
-        *(
-            (f"unready:{code}", _("Not ready in %(l)s") % {"l": name})
-            for code, name in LANGUAGES
-            if code != COMMON_LANGUAGE
-        ),
+        (
+            group,
+            [
+                (f"{state}:{code}", label % {"l": name})
+                for code, name in LANGUAGES
+                if not (state == COMPLETE and code == COMMON_LANGUAGE)
+            ],
+        )
+        for state, group, label in groups
     ]
 
 
 class TranslationFilterSet(WagtailFilterSet):
-    """Adds "missing in <language>" / "not ready in <language>" to a listing's filters."""
+    """Adds "missing in <language>" (and the other translation states) to a listing's filters."""
 
     translation = django_filters.ChoiceFilter(
         label=_("Translation"),
@@ -305,6 +414,12 @@ class TranslationPageFilterSet(PageFilterSet):
     translation = TranslationFilterSet.declared_filters["translation"]
 
 
+class TranslationExplorerFilterSet(GenericPageFilterSet):
+    """The explorer's own filters (page type, site, …) plus the translation filter."""
+
+    translation = TranslationFilterSet.declared_filters["translation"]
+
+
 def translation_page_listings() -> ViewSetGroup:
     """A "Page translations" menu of flat page listings, with the column and the filter.
 
@@ -349,3 +464,20 @@ def add_column_to_explorer() -> None:
     """
     if not any(isinstance(col, TranslationsColumn) for col in ExplorableIndexView.base_columns):
         ExplorableIndexView.base_columns.append(TranslationsColumn())
+
+
+class ExplorerPageViewSet(PageViewSet):
+    """Wagtail's default page views, with the translation filter in the explorer.
+
+    Wagtail 8 routes every page view through the ``PageViewSet`` registered
+    for the page's model (the explorer: for the parent page's model). This one
+    is registered for ``Page`` itself, after Wagtail's default, so it serves
+    every page type that has no viewset of its own, and adds the filter to
+    the explorer's own ones (page type, site, …). The hook
+    ``construct_explorer_page_queryset`` could narrow the pages but not show
+    the filter. Filtering lists the matching pages anywhere below the current
+    page, among those the user may explore, as Wagtail's own filters do.
+    """
+
+    model = Page
+    filterset_class = TranslationExplorerFilterSet

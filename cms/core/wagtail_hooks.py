@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.core.models import Sector
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.translation_admin import (
+    ExplorerPageViewSet,
     add_column_to_explorer,
     translation_page_listings,
     translation_report_view,
@@ -68,6 +69,12 @@ def translation_report_menu_item():
 def translation_page_listing_viewsets():
     """Flat listings of news, events and standard pages with the "Translations" column."""
     return translation_page_listings()
+
+
+@hooks.register("register_admin_viewset", order=1)
+def explorer_page_viewset():
+    """After Wagtail's default page viewset (order 0), so this one replaces it for ``Page``."""
+    return ExplorerPageViewSet()
 
 
 add_column_to_explorer()

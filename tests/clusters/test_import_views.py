@@ -26,10 +26,13 @@ def test_editor_previews_then_confirms(client, db):
     preview = upload(client, HEADER + "new-cz,CZ,food,New CZ,Nový CZ,https://example.org\n")
     assert preview.status_code == 200
     assert not ClusterProfile.objects.filter(slug="new-cz").exists()  # preview writes nothing
-    assert "create" in preview.content.decode()
+    html = preview.content.decode()
+    assert "create" in html
+    assert "Ready to publish" in html and "<td>en cs</td>" in html  # no column: complete = ready
     confirmed = client.post("/admin/clusters/import/", {"token": token_of(preview)})
     assert confirmed.status_code == 302
-    assert ClusterProfile.objects.get(slug="new-cz").name_cs == "Nový CZ"
+    created = ClusterProfile.objects.get(slug="new-cz")
+    assert (created.name_cs, created.ready_languages) == ("Nový CZ", ["cs"])
 
 
 def test_preview_names_row_and_column_and_another_country_is_refused(client, db):

@@ -1,6 +1,9 @@
 """Spreadsheet import of cluster directories: preview, per-row errors, idempotent re-import."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from cms.clusters.importing import (
     ImportFileError,
@@ -12,6 +15,7 @@ from cms.clusters.importing import (
     write_xlsx,
 )
 from cms.clusters.models import ClusterProfile
+from cms.core import translation_status as ts
 
 HEADER = (
     "slug,country,sectors,name_en,name_cs,description_en,description_cs,members,founded,website"
@@ -40,6 +44,8 @@ def test_new_rows_are_created_and_reimport_changes_nothing(db):
     brno = ClusterProfile.objects.get(slug="brno-bio")
     assert (brno.name_cs, brno.members, brno.country.code) == ("Brněnský bio klastr", 12, "CZ")
     assert sorted(brno.sectors.values_list("slug", flat=True)) == ["food", "ict"]
+    assert brno.ready_languages == ["cs"]  # no ready_languages column: complete means ready
+    assert ts.has_language(brno, "cs") and not ts.has_language(brno, "de")
     again = preview(content)
     assert again.counts()["unchanged"] == 2
     before = ClusterProfile.objects.count()
@@ -133,3 +139,66 @@ def test_rich_description_survives_an_unchanged_round_trip(db):
 def test_unreadable_files_get_a_clear_error(db, content, name, message):
     with pytest.raises(ImportFileError, match=message):
         read_table(content, name)
+
+
+# --- ready languages ------------------------------------------------------------------
+
+
+def with_ready(*lines: str) -> bytes:
+    return ("\n".join([HEADER + ",ready_languages", *lines]) + "\n").encode("utf-8")
+
+
+def test_the_ready_column_says_which_translations_visitors_see(db):
+    content = with_ready(GOOD[0] + ",", GOOD[1] + ",cs en")
+    result = preview(content)
+    assert result.ready_column and result.counts()["create"] == 2
+    assert [row.published_languages for row in result.rows] == [["en"], ["en", "cs"]]
+    apply_import(result)
+    brno, plzen = (ClusterProfile.objects.get(slug=s) for s in ("brno-bio", "plzen-auto"))
+    assert brno.ready_languages == [] and not ts.has_language(brno, "cs")  # complete, held back
+    assert plzen.ready_languages == ["cs"] and ts.has_language(plzen, "cs")
+    assert preview(content).counts()["unchanged"] == 2
+    # Another spelling of the same languages is no change either.
+    assert preview(with_ready(GOOD[0] + ",", GOOD[1] + ",CS")).counts()["unchanged"] == 2
+
+
+def test_unticking_a_language_in_the_file_hides_it(db):
+    apply_import(preview(csv_file(*GOOD)))
+    result = preview(with_ready(GOOD[0] + ",", GOOD[1] + ",cs"))
+    assert [row.action for row in result.rows] == ["update", "unchanged"]
+    apply_import(result)
+    assert ClusterProfile.objects.get(slug="brno-bio").ready_languages == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [("cs xx", 'unknown language "xx"'), ('"cs,de"', "de is marked ready but name_de is empty")],
+)
+def test_ready_errors_name_the_row_and_column(db, cell, message):
+    result = preview(with_ready(GOOD[0] + ",cs", GOOD[1] + "," + cell))
+    (bad,) = result.invalid
+    assert bad.number == 3 and bad.errors == [("ready_languages", message)]
+
+
+def test_a_translation_imported_without_its_name_is_not_ready(db):
+    line = "half,CZ,food,Half cluster,,Food,Jídlo,,,"  # Czech description, no Czech name
+    apply_import(preview(csv_file(line)))
+    half = ClusterProfile.objects.get(slug="half")
+    assert half.ready_languages == [] and ts.status(half, "cs") == ts.PARTIAL
+
+
+def test_export_writes_the_ready_languages(db):
+    cluster = ClusterProfile.objects.filter(ready_languages__isnull=False).first()
+    cluster.name_cs, cluster.ready_languages = "Klastr", ["cs"]
+    cluster.save()
+    header, *rows = export_rows(ClusterProfile.objects.filter(pk=cluster.pk))
+    assert dict(zip(header, rows[0], strict=True))["ready_languages"] == "cs"
+
+
+def test_the_benchmark_reimport_changes_nothing(db):
+    """``bench_import`` (every language marked ready), small: the re-import writes nothing."""
+    out = io.StringIO()
+    call_command("bench_import", rows=30, stdout=out)
+    assert (
+        "re-import: {'created': 0, 'updated': 0, 'unchanged': 30, 'skipped': 0}" in out.getvalue()
+    )

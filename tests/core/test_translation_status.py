@@ -161,8 +161,10 @@ def test_the_snippet_listing_has_the_column_and_the_filter(client, country):
     assert "Translations" in html
     missing = client.get("/admin/snippets/clusters/clusterprofile/?translation=missing:cs")
     assert "Beta ts" in missing.content.decode() and "Alpha ts" not in missing.content.decode()
-    unready = client.get("/admin/snippets/clusters/clusterprofile/?translation=unready:cs")
-    assert "Beta ts" in unready.content.decode() and "Alpha ts" not in unready.content.decode()
+    cluster(country("CZ"), "ts-unready", {"en": "Gamma ts", "cs": "Gama ts"})
+    unready = client.get("/admin/snippets/clusters/clusterprofile/?translation=complete:cs")
+    html = unready.content.decode()
+    assert "Gamma ts" in html and "Beta ts" not in html and "Alpha ts" not in html
 
 
 # --- the report ---------------------------------------------------------------------

@@ -49,6 +49,7 @@ class Command(BaseCommand):
                 values[f"name_{code}"] = " ".join(rng.sample(words, 3)).capitalize() + f" {number}"
                 values[f"description_{code}"] = " ".join(rng.choices(words, k=40))
                 values[f"city_{code}"] = rng.choice(words).capitalize()
+            values["ready_languages"] = " ".join(LANGUAGE_CODES)  # every language checked
             table.append([values.get(column, "") for column in COLUMNS])
         content = write_xlsx(table)
         self.stdout.write(f"Generated {rows} rows, {len(content) / 1024:.0f} KiB XLSX")
