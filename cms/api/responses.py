@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from cms.api import selectors
 from cms.api.negotiation import localizer_for, resolve_scope
@@ -32,16 +31,15 @@ def read_context(request: HttpRequest, params: ReadParams) -> RenderContext:
     return context
 
 
-class DeliveryPagination(WagtailLimitOffsetPagination):
-    """Wagtail's limit/offset pagination, plus links to the next and previous page."""
-
-    def paginate_queryset(self, queryset, pagination, request, **params) -> dict[str, Any]:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        limit, offset, count = pagination.limit, pagination.offset, page["count"]
-        page["limit"], page["offset"] = limit, offset
-        page["next"] = _page_link(request, offset + limit) if offset + limit < count else None
-        page["previous"] = _page_link(request, max(offset - limit, 0)) if offset > 0 else None
-        return page
+def page_links(request: HttpRequest, params: ListParams, count: int) -> dict[str, Any]:
+    """``limit``, ``offset`` and links to the next and previous page of a listing."""
+    limit, offset = params.limit, params.offset
+    return {
+        "limit": limit,
+        "offset": offset,
+        "next": _page_link(request, offset + limit) if offset + limit < count else None,
+        "previous": _page_link(request, max(offset - limit, 0)) if offset > 0 else None,
+    }
 
 
 def _page_link(request: HttpRequest, offset: int) -> str:
@@ -69,18 +67,16 @@ def listing(
     ``updated_since`` the removals since then are listed as ``deleted``.
     """
     selected = params.selected_fields(defaults, available)
-    page = DeliveryPagination().paginate_queryset(queryset, params, context.request)
-    context.seen(
-        selectors.collection_changed_at(context.scope, collection, modified_field, removals)
+    count, changed_at = selectors.listing_stamps(
+        context.scope, queryset, collection, modified_field, removals
     )
+    context.seen(changed_at)
+    page = queryset[params.offset : params.offset + params.limit]
     with translation.override(context.url_language):
-        items = present(page["items"], selected)
+        items = present(page, selected) if params.offset < count else []
     envelope = {
-        "count": page["count"],
-        "limit": page["limit"],
-        "offset": page["offset"],
-        "next": page["next"],
-        "previous": page["previous"],
+        "count": count,
+        **page_links(context.request, params, count),
         "language": context.localizer.language,
         "site": context.scope.code,
         "items": items,
@@ -103,7 +99,7 @@ def presenter(context: RenderContext, representation: Representation):
     """``present`` for a listing of one model: load in bulk, then represent each."""
 
     def present(items: QuerySet, selected: frozenset) -> list[dict]:
-        loaded = representation.optimise(items, selected)
+        loaded = representation.load(items, selected, context)
         return [representation.represent(obj, context, selected) for obj in loaded]
 
     return present
@@ -123,7 +119,8 @@ def detail(
 
     fields = representation.field_names
     selected = params.selected_fields(fields, fields)
-    obj = representation.optimise(queryset, selected).filter(**{lookup: pk}).first()
+    found = representation.load(queryset.filter(**{lookup: pk})[:1], selected, context)
+    obj = found[0] if found else None
     if obj is None:
         raise Http404(f"No {representation.model._meta.verbose_name} {pk} on this site")
     with translation.override(context.url_language):

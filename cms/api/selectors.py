@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Length, NullIf, Substr
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
@@ -36,12 +36,7 @@ def public_pages(model: type[Page], scope: Scope, countries: list[str] | None = 
     restricted = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
-    return (
-        model.objects.live()
-        .filter(scope.pages_q(countries))
-        .filter(~Exists(restricted))
-        .select_related("content_type")
-    )
+    return model.objects.live().filter(scope.pages_q(countries)).filter(~Exists(restricted))
 
 
 def served_page_models() -> list[type[Page]]:
@@ -211,31 +206,47 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
     return queryset.order_by("removed_at", "pk")
 
 
-def collection_changed_at(
-    scope: Scope, collection: QuerySet, modified_field: str, removals: QuerySet
-) -> datetime | None:
-    """When anything in ``collection`` last changed or left it: one query.
+def listing_stamps(
+    scope: Scope,
+    queryset: QuerySet,
+    collection: QuerySet,
+    modified_field: str,
+    removals: QuerySet,
+) -> tuple[int, datetime | None]:
+    """How many items ``queryset`` has, and when ``collection`` last changed: one query.
 
     ``collection`` is everything the scope shows of the resource, before the
     consumer's filters, so an item that left a filtered listing (by being
-    edited) still moves the listing's Last-Modified.
+    edited) still moves the listing's Last-Modified. Three scalar subqueries in
+    one SELECT on the scope's own country row (a row sure to exist): a
+    listing's count and validators cost one round trip, not three.
     """
+    counted = (
+        queryset.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
     latest_change = (
         collection.filter(**{f"{modified_field}__isnull": False})
         .order_by(f"-{modified_field}")
         .values(modified_field)[:1]
     )
     latest_removal = removals.order_by("-removed_at").values("removed_at")[:1]
-    # Two scalar subqueries in one SELECT; the scope's own country row is just
-    # a row that is sure to exist.
     row = (
         Country.objects.filter(pk=scope.country.pk)
-        .annotate(changed=Subquery(latest_change), removed=Subquery(latest_removal))
-        .values_list("changed", "removed")
+        .annotate(
+            total=Subquery(counted),
+            changed=Subquery(latest_change),
+            removed=Subquery(latest_removal),
+        )
+        .values_list("total", "changed", "removed")
         .first()
     )
-    stamps = [stamp for stamp in (row or ()) if stamp is not None]
-    return max(stamps) if stamps else None
+    total, *stamps = row or (0, None, None)
+    stamps = [stamp for stamp in stamps if stamp is not None]
+    return total or 0, max(stamps) if stamps else None
 
 
 # --- helpers --------------------------------------------------------------------

@@ -44,7 +44,7 @@ def _present_pages(context: RenderContext):
 
     def present(items, selected):
         def load(model, queryset):
-            return reps.page(model).optimise(queryset, selected & reps.page(model).field_names)
+            return reps.page(model).load(queryset, selected & reps.page(model).field_names, context)
 
         pages = selectors.specific_pages(list(items), context.scope, load)
         return [
