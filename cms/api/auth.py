@@ -4,8 +4,9 @@ The tokens are Wagtail 8's own (``wagtail.models.APIToken``: only an HMAC
 digest is stored, the plaintext is shown once; superusers create and revoke
 them under Settings → API tokens, or with ``manage.py api_tokens``). The
 Delivery API uses them for one thing: ``/pages/{id}/preview/`` returns a
-page's latest revision, published or not. Everything else stays public and
-shows published content only, token or not.
+page's latest revision, published or not, if the token's user may edit that
+page in the admin (so a country's token previews only that country's drafts).
+Everything else stays public and shows published content only, token or not.
 
 Unlike Wagtail's ``BearerTokenAuth``, which silently falls back to
 anonymous, a missing, malformed, unknown or revoked token is a 401 whose

@@ -132,14 +132,19 @@ def page_type(scope: Scope, page_id: int) -> type[Page]:
     return model
 
 
-def latest_draft(scope: Scope, page_id: int) -> Page:
+def latest_draft(scope: Scope, page_id: int, user) -> Page:
     """The latest revision of page ``page_id`` on this scope's sites, live or not, or 404.
 
     For previews only (behind an API token): view restrictions do not apply,
-    the front end shows the draft to its own editors.
+    the front end shows the draft to its own editors. A token acts for its
+    user, so it previews only what that user may edit in the admin: a Czech
+    editor's token never shows a Slovak draft. A page the user may not edit
+    is answered exactly like a page that does not exist.
     """
     page = Page.objects.filter(scope.pages_q(), pk=page_id).specific().first()
     if page is None or type(page) not in served_page_models():
+        raise Http404(f"No page {page_id} on this site")
+    if not page.permissions_for_user(user).can_edit():
         raise Http404(f"No page {page_id} on this site")
     return page.get_latest_revision_as_object()
 

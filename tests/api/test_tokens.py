@@ -8,14 +8,19 @@ from django.utils import timezone
 from wagtail.models import APIToken
 
 from tests.api.conftest import published_news
-from tests.factories import draft_page
+from tests.factories import country_user, draft_page
 
 
 @pytest.fixture
 def token(db):
-    user = get_user_model().objects.create_user("frontend", password="pw")
+    """The token of the Czech partner's front end, acting for a Czech editor."""
+    user = country_user("CZ", username="cz-frontend")
     _instance, plaintext = APIToken.create_token(user=user, name="cz front end")
     return plaintext
+
+
+def token_for(user) -> str:
+    return APIToken.create_token(user=user, name=f"{user.username} front end")[1]
 
 
 def bearer(token: str) -> dict:
@@ -88,3 +93,27 @@ def test_the_openapi_document_declares_the_token_and_every_error(api):
     problem = news["responses"]["400"]["content"]["application/problem+json"]["schema"]
     assert problem == {"$ref": "#/components/schemas/APIProblem"}
     assert "parameter" in schema["components"]["schemas"]["APIProblem"]["properties"]
+
+
+def test_a_token_previews_only_what_its_user_may_edit(api, country):
+    """A Czech editor's token previews Czech drafts, not Slovak ones (a 404, no data)."""
+    czech, slovak = draft_page(country("CZ"), "news"), draft_page(country("SK"), "news")
+    cz_token = token_for(country_user("CZ", username="cz-editor-token"))
+    assert api(f"pages/{czech.pk}/preview/", **bearer(cz_token)).status_code == 200
+    refused = api(f"pages/{slovak.pk}/preview/", host="sk.localhost", **bearer(cz_token))
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == f"No page {slovak.pk} on this site"  # as if it did not exist
+
+    sk_token = token_for(country_user("SK", username="sk-editor-token"))
+    assert (
+        api(f"pages/{slovak.pk}/preview/", host="sk.localhost", **bearer(sk_token)).status_code
+        == 200
+    )
+
+    nobody = token_for(get_user_model().objects.create_user("no-rights", password="pw"))
+    assert api(f"pages/{czech.pk}/preview/", **bearer(nobody)).status_code == 404
+
+    superuser = get_user_model().objects.create_superuser("super-token", password="pw")
+    admin_token = token_for(superuser)
+    for page, host in ((czech, "cz.localhost"), (slovak, "sk.localhost")):
+        assert api(f"pages/{page.pk}/preview/", host=host, **bearer(admin_token)).status_code == 200

@@ -84,7 +84,7 @@ def preview_page(
 ):
     """The latest revision of a page, published or not (needs an API token)."""
     context = read_context(request, params)
-    page = selectors.latest_draft(context.scope, page_id)
+    page = selectors.latest_draft(context.scope, page_id, request.api_token.user)
     representation = representations().page(type(page))
     fields = representation.field_names
     with translation.override(context.url_language):
