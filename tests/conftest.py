@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.models import Site
 
 from cms.core.models import Country
@@ -35,3 +36,11 @@ def site_client(client, db):
         return client
 
     return for_country
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_active():
+    """A request through the test client leaves its language active in this thread;
+    reset it, so that no test depends on which test ran before it."""
+    yield
+    translation.deactivate()

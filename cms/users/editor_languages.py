@@ -31,9 +31,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country
 from cms.core.permissions import user_country_ids
+
+#: The locale picker's heading: wagtail-modeltranslation has no catalogue of its
+#: own, so ours (``locale/``) translates it; this keeps it in ``makemessages``.
+PICKER_HEADING = gettext_noop("View / edit fields for")
 
 
 @dataclass(frozen=True)
