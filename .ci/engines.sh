@@ -39,3 +39,18 @@ start_opensearch() {
   .ci/opensearch/opensearch.sh start >&2
   echo "opensearch2://127.0.0.1:${OPENSEARCH_PORT:-9200}"
 }
+
+# start_redis: start Debian's redis-server (no persistence) on REDIS_PORT; print a CACHE_URL.
+start_redis() {
+  local port=${REDIS_PORT:-6390}
+  apt_install redis-server >&2
+  if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >&2
+  fi
+  for _ in $(seq 1 30); do
+    redis-cli -p "$port" ping >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  redis-cli -p "$port" ping >/dev/null
+  echo "redis://127.0.0.1:${port}/0"
+}

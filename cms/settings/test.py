@@ -1,4 +1,5 @@
-"""Tests: fast hashing, local memory cache, SQLite unless DATABASE_URL names PostgreSQL."""
+"""Tests: fast hashing; SQLite unless DATABASE_URL names PostgreSQL; local memory
+cache unless CACHE_URL names Redis (as in .ci/run's shared-cache stage)."""
 
 import os
 
@@ -7,7 +8,6 @@ from cms.settings.base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-insecure-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests change content behind the signals' back (queryset updates); the cache's
 # own tests switch it on (and .ci/bench-api through the environment).
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "0"))

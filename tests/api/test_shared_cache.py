@@ -1,0 +1,86 @@
+"""With ``CACHE_URL=redis://…`` every process shares the response cache and rate limits.
+
+Several gunicorn workers each keep their own local-memory cache, so a publish
+seen by one worker would leave the others serving the old listing. These
+tests run another Python process next to the test's own and check that what
+one process does, the other sees. They need a real Redis server (``.ci/run``
+starts Debian's ``redis-server``) and are skipped without one.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://", "unix://")),
+    reason="needs CACHE_URL=redis://… (a real Redis server; .ci/run starts one)",
+)
+
+
+def in_another_process(code: str) -> str:
+    """Run ``code`` in a fresh Django process with the same settings; its stdout."""
+    script = f"import django; django.setup()\n{code}"
+    result = subprocess.run(  # noqa: S603 (our own code, run with this Python)
+        [sys.executable, "-c", script],
+        env={**os.environ, "API_RESPONSE_CACHE_SECONDS": "300"},  # as the tests below
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_backend_is_redis():
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+@override_settings(API_RESPONSE_CACHE_SECONDS=300)
+def test_an_invalidation_in_another_process_empties_this_ones_cache(api):
+    assert api("news/")["X-Cache"] == "MISS"
+    assert api("news/")["X-Cache"] == "HIT"
+    in_another_process("from cms.api import cache\ncache.invalidate()")
+    assert api("news/")["X-Cache"] == "MISS"
+
+
+@override_settings(API_RESPONSE_CACHE_SECONDS=300)
+def test_a_response_cached_by_one_process_is_served_by_another(api):
+    first = api("news/")
+    assert first["X-Cache"] == "MISS"
+    # The other process finds this process's entry under the same key.
+    found = in_another_process(
+        "from django.test import RequestFactory\n"
+        "from cms.api import cache\n"
+        "request = RequestFactory().get('/api/v3/news/', HTTP_HOST='cz.localhost')\n"
+        "print(cache.load(cache.key_for(request)) is not None)"
+    )
+    assert found == "True"
+
+
+@override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60)
+def test_requests_in_other_processes_count_against_the_same_limit(api):
+    code = (
+        "from django.test import RequestFactory, override_settings\n"
+        "from cms.api import ratelimit\n"
+        "with override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60):\n"
+        "    request = RequestFactory().get('/api/v3/sectors/', REMOTE_ADDR='127.0.0.1')\n"
+        "    print([ratelimit.check(request) is None for _ in range(2)])"
+    )
+    assert in_another_process(code) == "[True, True]"
+    assert api("sectors/").status_code == 200  # the third in this window
+    assert api("sectors/").status_code == 429
