@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.utils.translation.trans_real import parse_accept_lang_header
+from wagtail.models import PageViewRestriction
 
 from cms.api.errors import ParameterError
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
@@ -78,6 +79,11 @@ class Scope:
     @cached_property
     def _by_root_path(self) -> dict[str, Country]:
         return {c.root_path: c for c in self.countries.values() if c.root_path}
+
+    @cached_property
+    def restricted_paths(self) -> tuple[str, ...]:
+        """Tree paths of pages under a view restriction: they and their descendants are private."""
+        return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
 
     def country_of(self, page) -> Country | None:
         """The country whose site ``page`` is on (sites' roots are at one depth)."""

@@ -61,7 +61,7 @@ class RenderContext:
     last_modified: datetime | None = None
     #: Each country's cluster directory URL, looked up once when first needed.
     cluster_directories: dict[int, str] | None = None
-    #: Every sector (a handful of rows), loaded once when first needed.
+    #: The sectors this response names, each built once (see ``attach_sectors``).
     sectors: dict[int, Any] | None = None
     #: Each sector's JSON in this response, built once however many items name it.
     sector_refs: dict[int, dict] = field(default_factory=dict)
@@ -235,41 +235,48 @@ def sector_ref(sector, ctx: RenderContext) -> dict:
     return ctx.sector_refs[sector.pk]
 
 
-def all_sectors(ctx: RenderContext) -> dict[int, Any]:
-    if ctx.sectors is None:
-        from cms.core.models import Sector
+def attach_sectors(objects: list, ctx: RenderContext) -> None:
+    """Every object's sectors from the link table, sectors included: one query for the page.
 
-        ctx.sectors = {sector.pk: sector for sector in Sector.objects.order_by("sort_order", "pk")}
-    return ctx.sectors
-
-
-def attach_sector_ids(objects: list, ctx: RenderContext) -> None:
-    """Every object's sector ids from the link table: one query for the whole page.
-
-    Sectors are five rows shared by every item: loading them once per request
-    (``all_sectors``) instead of once per item and sector (what a prefetch
-    does) saves building a hundred model objects for a 20-item listing.
+    Sectors are five rows shared by every item: a prefetch would build a
+    sector object per item and sector (a hundred for a 20-item listing);
+    here each sector is built once per request (``ctx.sectors``) and every
+    object keeps only the ids (``api_sector_ids``), in the sectors' order.
     """
     if not objects:
         return
     relation = type(objects[0])._meta.get_field("sectors")
     own, other = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-    links = relation.remote_field.through.objects.filter(
+    columns = sector_columns()
+    rows = relation.remote_field.through.objects.filter(
         **{f"{own}__in": [obj.pk for obj in objects]}
-    ).values_list(f"{own}_id", f"{other}_id")
+    ).values_list(f"{own}_id", *(f"{other}__{column}" for column in columns))
+    sectors = ctx.sectors if ctx.sectors is not None else {}
     ids: dict[int, list[int]] = {obj.pk: [] for obj in objects}
-    for obj_id, sector_id in links:
-        ids[obj_id].append(sector_id)
+    for obj_id, *values in rows:
+        sector = sectors.get(values[0])
+        if sector is None:
+            sector = sectors[values[0]] = relation.related_model(
+                **dict(zip(columns, values, strict=True))
+            )
+        ids[obj_id].append(sector.pk)
+    ctx.sectors = sectors
     for obj in objects:
-        obj.api_sector_ids = ids[obj.pk]
+        obj.api_sector_ids = sorted(ids[obj.pk], key=lambda pk: (sectors[pk].sort_order, pk))
+
+
+@lru_cache(maxsize=1)
+def sector_columns() -> tuple[str, ...]:
+    """What ``sector_ref`` reads of a sector: the id first."""
+    names = [build_localized_fieldname("name", code) for code in LANGUAGE_CODES]
+    return ("id", "slug", "sort_order", "updated_at", *names)
 
 
 def _sectors(obj, ctx: RenderContext) -> list[dict]:
     ids = getattr(obj, "api_sector_ids", None)
     if ids is None:  # a draft (its sectors live in the revision) or an unattached object
         return [sector_ref(sector, ctx) for sector in obj.sectors.all()]
-    sectors = all_sectors(ctx)
-    return [sector_ref(sector, ctx) for pk, sector in sectors.items() if pk in ids]
+    return [sector_ref(ctx.sectors[pk], ctx) for pk in ids]
 
 
 def cluster_ref(cluster, ctx: RenderContext) -> dict:
@@ -374,7 +381,7 @@ def sectors_field(*, listing: bool = True) -> FieldSpec:
         "sectors",
         lambda obj, ctx, fallback: _sectors(obj, ctx),
         listing=listing,
-        attach=attach_sector_ids,
+        attach=attach_sectors,
     )
 
 
