@@ -59,6 +59,9 @@ class SearchDocument(index.Indexed, models.Model):
         index.FilterField("country"),
         index.FilterField("date"),
         index.RelatedFields("sectors", [index.FilterField("slug")]),
+        # The database backends filter by sector with a subquery on the id
+        # (``service.filtered_documents``): a join would repeat documents.
+        index.FilterField("id"),
     ]
 
     class Meta:
