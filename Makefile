@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test lint format check ci eval-search bench-search bench-api opensearch-start opensearch-stop clean
+.PHONY: install messages migrate demo run worker test lint format check ci eval-search bench-search bench-api opensearch-start opensearch-stop clean
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ demo: migrate messages
 run: demo
 	@echo "Country sites: http://cz.localhost:$(PORT)/ (also it, de, pl, at, sk, si); hub: http://localhost:$(PORT)/"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+## The background-task worker (django-tasks-db), as in production; the server must enqueue
+## into the database too: TASKS_BACKEND=database make run (README: Running in production).
+worker: migrate
+	TASKS_BACKEND=database $(MANAGE) db_worker
 
 ## The test suite (SQLite unless DATABASE_URL points elsewhere). pytest exits non-zero on zero tests.
 test: messages

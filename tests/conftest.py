@@ -5,13 +5,18 @@ change content freely without seeing each other's changes.
 """
 
 import io
+import logging
+import signal
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
+from django_tasks_db.management.commands import db_worker
 from wagtail.models import Site
 
 from cms.core.models import Country
+from cms.settings.tasks import tasks_from_name
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +49,36 @@ def no_language_left_active():
     reset it, so that no test depends on which test ran before it."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def database_tasks(db, monkeypatch):
+    """The production task backend (django-tasks-db) for one test; returns ``run_worker()``,
+    which runs ``manage.py db_worker --batch`` (every ready task, then exit).
+
+    ``override_settings(TASKS=…)`` makes django-tasks drop its cached backends (its
+    ``setting_changed`` receiver), so tasks enqueued inside the test reach the database
+    backend and tasks enqueued after it the immediate one again. The worker installs
+    its own signal handlers and logger levels; they are put back afterwards. Here the
+    worker shares the test's connection and open transaction (rolled back at the end),
+    so it must not close "old" connections between tasks as the real process does.
+    """
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    handled = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {signum: signal.getsignal(signum) for signum in handled}
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = [logger.level for logger in loggers]
+
+    def run_worker() -> str:
+        out = io.StringIO()
+        call_command(
+            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, stdout=out
+        )
+        return out.getvalue()
+
+    with override_settings(TASKS=tasks_from_name("database")):
+        yield run_worker
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     verbose_name = "Core: languages, countries, taxonomy, images"
+
+    def ready(self):
+        from cms.core import checks  # noqa: F401 (registers the deploy checks)

@@ -161,7 +161,9 @@ def publish_to_backends(changed: list[SearchDocument], removed_ids: list[int]) -
         queue_for_engine(name, [doc.pk for doc in changed] + removed_ids)
         queued = True
     if queued:
-        transaction.on_commit(lambda: process_pending_updates_task.enqueue())
+        # robust: if even enqueueing fails, the editor's save stands; search_index_worker
+        # finds the PendingIndexUpdate rows all the same.
+        transaction.on_commit(lambda: process_pending_updates_task.enqueue(), robust=True)
 
 
 def queue_for_engine(backend_name: str, document_ids: list[int]) -> None:

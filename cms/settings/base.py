@@ -2,7 +2,7 @@
 
 Everything that differs between machines comes from environment variables;
 nothing secret lives here. Each integration keeps its settings in a module of
-its own (``i18n.py``, ``api.py``), imported below.
+its own (``i18n.py``, ``api.py``, ``search.py``, ``tasks.py``), imported below.
 """
 
 import os
@@ -13,6 +13,7 @@ import dj_database_url
 from cms.settings.api import *  # noqa: F403
 from cms.settings.i18n import *  # noqa: F403
 from cms.settings.search import *  # noqa: F403
+from cms.settings.tasks import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "ninja",
     "corsheaders",
+    # Background tasks: the framework and its database backend (cms/settings/tasks.py).
+    "django_tasks",
+    "django_tasks_db",
     "taggit",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -11,6 +11,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 
+# Webhooks and search-engine updates run in `manage.py db_worker`, never in an editor's
+# request (cms/settings/tasks.py); TASKS_BACKEND=immediate only for a single-process trial.
+TASKS = tasks_from_name(os.environ.get("TASKS_BACKEND", "database"))
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

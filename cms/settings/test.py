@@ -15,3 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Tasks run right after commit, whatever TASKS_BACKEND says; tests that need the
+# database backend and its worker switch to it with override_settings.
+TASKS = tasks_from_name("immediate")

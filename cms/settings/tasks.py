@@ -1,0 +1,44 @@
+"""Background tasks (django-tasks, Wagtail 8's task framework), chosen by ``TASKS_BACKEND``.
+
+Webhook deliveries (``cms.api.webhooks``), search-engine updates
+(``cms.search.indexing``) and Wagtail's own chores (reference index, its page and
+image search index, image focal points) are django-tasks tasks. Where they run
+depends on the backend:
+
+- ``database`` (the default of ``production.py``): django-tasks-db stores each
+  task as a row, in the same database as the content, and ``manage.py db_worker``
+  runs it in a process of its own. An editor's save only inserts that row, so a
+  slow or dead webhook endpoint or search engine never makes the editor wait.
+- ``immediate`` (the default elsewhere, so in ``dev.py``; always in ``test.py``): the task runs
+  right after the commit, inside the request that enqueued it. Nothing else to run,
+  so ``make run`` and the tests stay self-contained, but the editor waits for it
+  (bounded by ``WEBHOOK_TIMEOUT`` and ``SEARCH_TIMEOUT``); ``manage.py check
+  --deploy`` warns about it (``cms.core.checks``).
+
+Either way the work itself is durable before the task exists (``WebhookDelivery``
+and ``PendingIndexUpdate`` rows written in the editor's transaction), and
+``deliver_webhooks`` / ``search_index_worker`` retry what failed.
+
+The ``django_tasks_db`` app is installed in every environment (base.py), so its
+table exists everywhere and switching backends needs no migration.
+"""
+
+import os
+
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_from_name(name: str) -> dict:
+    """The ``TASKS`` setting for ``TASKS_BACKEND=name`` (``immediate`` or ``database``)."""
+    key = name.strip().lower()
+    if key not in TASK_BACKENDS:
+        raise ValueError(
+            f"TASKS_BACKEND: unknown backend {name!r}; use one of {sorted(TASK_BACKENDS)}"
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[key]}}
+
+
+TASKS = tasks_from_name(os.environ.get("TASKS_BACKEND", "immediate"))
