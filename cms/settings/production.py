@@ -15,6 +15,11 @@ if not SECRET_KEY:
 # request (cms/settings/tasks.py); TASKS_BACKEND=immediate only for a single-process trial.
 TASKS = tasks_from_name(os.environ.get("TASKS_BACKEND", "database"))
 
+# Persistent database connections (checked before reuse): opening one per request
+# costs more than many a cached API read.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
