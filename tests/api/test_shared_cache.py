@@ -29,7 +29,13 @@ def in_another_process(code: str) -> str:
     script = f"import django; django.setup()\n{code}"
     result = subprocess.run(  # noqa: S603 (our own code, run with this Python)
         [sys.executable, "-c", script],
-        env={**os.environ, "API_RESPONSE_CACHE_SECONDS": "300"},  # as the tests below
+        # The cache settings of this process; no database (the test's own is not
+        # committed, and outside the test run the configured one may not exist).
+        env={
+            **os.environ,
+            "API_RESPONSE_CACHE_SECONDS": "300",
+            "DATABASE_URL": "sqlite://:memory:",
+        },
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
