@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## Compile locale/*/LC_MESSAGES/django.po into .mo files (Babel: no GNU gettext needed).
+## Compile locale/*/LC_MESSAGES/django.po into .mo files (Babel: no GNU gettext needed),
+## then locale/_wagtail/*/ (Wagtail admin strings Wagtail leaves untranslated; see its README).
 messages: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
+	$(BIN)/pybabel compile --domain django --directory locale/_wagtail --statistics
 
 migrate: install
 	mkdir -p var

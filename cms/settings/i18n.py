@@ -11,7 +11,9 @@ LANGUAGES = LANGUAGES
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Prague"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own catalogues first (they win), then the Wagtail admin strings Wagtail itself leaves
+# untranslated in cs and sk (locale/_wagtail/README.md); makemessages writes only the first.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "_wagtail"]
 
 # Field-level translation: one object holds every language (title_cs, title_de, ...).
 MODELTRANSLATION_DEFAULT_LANGUAGE = COMMON_LANGUAGE
