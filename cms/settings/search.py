@@ -23,6 +23,33 @@ DATABASE_SEARCH_BACKEND = {
 }
 
 
+#: Merged by modelsearch into its index settings for an engine. Autocomplete matches the
+#: typed prefix, analysed by the engine's ``standard`` search analyser (lower-cased only),
+#: against the edge n-grams of the titles. modelsearch's ``edgengram_analyzer`` folds those to
+#: ASCII and stops at 15 characters, so a prefix with a diacritic ("Služ" against ``sluz…``)
+#: or a typed word longer than 15 letters matched nothing. Here each word keeps its
+#: lower-cased form beside the folded one, so prefixes match with or without diacritics,
+#: and its n-grams reach the standard tokenizer's longest token (255). Takes effect when the
+#: index is created: rebuild existing ones (``manage.py rebuild_search_documents --engine``).
+ENGINE_INDEX_SETTINGS = {
+    "settings": {
+        "analysis": {
+            "analyzer": {
+                "edgengram_analyzer": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "asciifolding_keep_original", "edgengram"],
+                },
+            },
+            "filter": {
+                "asciifolding_keep_original": {"type": "asciifolding", "preserve_original": True},
+                "edgengram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 255},
+            },
+        },
+    },
+}
+
+
 def search_backends_from_url(url: str) -> dict:
     if not url:
         return {"default": DATABASE_SEARCH_BACKEND}
@@ -44,6 +71,7 @@ def search_backends_from_url(url: str) -> dict:
             "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "cms_"),
             "TIMEOUT": float(os.environ.get("SEARCH_TIMEOUT", "5")),
             "OPTIONS": options,
+            "INDEX_SETTINGS": ENGINE_INDEX_SETTINGS,
         },
         "database": DATABASE_SEARCH_BACKEND,
     }
