@@ -76,6 +76,11 @@ class SearchResults(Schema):
     limit: int
     offset: int
     degraded: bool = Field(description="True when the engine was down and the database answered")
+    did_you_mean: str | None = Field(
+        None,
+        description="A corrected query that finds more, when this one found less than a page "
+        "(a mistyped word replaced by the closest word of the published content); else null",
+    )
     facets: Facets
     items: list[Hit]
 
@@ -138,6 +143,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         "limit": params.limit,
         "offset": params.offset,
         "degraded": response.degraded,
+        "did_you_mean": response.did_you_mean,
         "facets": response.facets or {},
         "items": [
             {

@@ -99,6 +99,7 @@ def sync_objects(objs) -> int:
                 continue
             for name, value in values.items():
                 setattr(doc, name, value)
+            doc.updated_at = timezone.now()  # bulk_update skips auto_now (cms.search.suggest)
             updated_docs.append(doc)
         sectors_of[key] = sector_ids
     SearchDocument.objects.bulk_create(new_docs, batch_size=500)
@@ -111,7 +112,9 @@ def sync_objects(objs) -> int:
         }
         for doc in new_docs:
             doc.pk = lookup[(doc.kind, doc.object_id, doc.language)]
-    SearchDocument.objects.bulk_update(updated_docs, DOCUMENT_FIELDS, batch_size=500)
+    SearchDocument.objects.bulk_update(
+        updated_docs, (*DOCUMENT_FIELDS, "updated_at"), batch_size=500
+    )
     changed = new_docs + updated_docs
     Through = SearchDocument.sectors.through
     Through.objects.filter(searchdocument_id__in=[doc.pk for doc in updated_docs]).delete()

@@ -24,6 +24,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.core.languages import LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country, Sector
+from cms.search import suggest
 from cms.search.analysis import analyse
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
@@ -84,6 +85,8 @@ class SearchResponse:
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     degraded: bool = False
+    #: A corrected query that finds more, offered when this one found little (cms.search.suggest).
+    did_you_mean: str | None = None
 
     @property
     def pages(self) -> int:
@@ -215,7 +218,14 @@ def run(request: SearchRequest, tokens: list[str], backend, *, degraded: bool) -
         )
         for doc in page
     ]
-    return SearchResponse(request=request, hits=hits, total=total, facets=facets, degraded=degraded)
+    return SearchResponse(
+        request=request,
+        hits=hits,
+        total=total,
+        facets=facets,
+        degraded=degraded,
+        did_you_mean=suggest.did_you_mean(request, total, backend),
+    )
 
 
 def compute_facets(request: SearchRequest, query: str, backend) -> dict[str, dict[str, int]]:

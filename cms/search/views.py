@@ -49,6 +49,7 @@ def search_page(request):
     )
     try:
         context["response"] = search(search_request)
+        context["did_you_mean_url"] = did_you_mean_url(request, context["response"])
     except SearchError as error:
         context["error"] = friendly_error(error)
         status = 400
@@ -64,3 +65,13 @@ def friendly_error(error: SearchError) -> str:
     return _("Some of the filters are not valid (%(field)s). Please choose again.") % {
         "field": error.field_name
     }
+
+
+def did_you_mean_url(request, response) -> str | None:
+    """This search with the suggested query instead (same filters, first page)."""
+    if not response.did_you_mean:
+        return None
+    params = request.GET.copy()
+    params["q"] = response.did_you_mean
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
