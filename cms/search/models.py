@@ -18,6 +18,7 @@ from django.db import models
 from wagtail.search import index
 
 from cms.core.languages import LANGUAGES
+from cms.search.analysis import fold
 
 
 class SearchDocument(index.Indexed, models.Model):
@@ -53,7 +54,7 @@ class SearchDocument(index.Indexed, models.Model):
         # An explicit boost: PostgreSQL maps unboosted fields to the lowest weight (D),
         # which makes body matches all but invisible next to title matches.
         index.SearchField("body", boost=1),
-        index.AutocompleteField("display_title"),
+        index.AutocompleteField("autocomplete_title"),
         index.FilterField("kind"),
         index.FilterField("language"),
         index.FilterField("country"),
@@ -74,6 +75,18 @@ class SearchDocument(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id} [{self.language}] {self.display_title}"
+
+    def autocomplete_title(self) -> str:
+        """The title to complete: as written, plus its words without diacritics.
+
+        A visitor types "sluz" for "služba" as often as not. SQLite's FTS5 and
+        the engines' analysers fold diacritics themselves; PostgreSQL's
+        "simple" text search does not, so the folded words are indexed too.
+        """
+        folded = " ".join(fold(word) for word in self.display_title.split())
+        if folded == self.display_title.lower():
+            return self.display_title
+        return f"{self.display_title} {folded}"
 
 
 SearchDocument.search_auto_update = False  # cms.search.indexing keeps every backend in step

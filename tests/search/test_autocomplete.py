@@ -8,13 +8,12 @@ the prefixes OpenSearch left empty (docs/benchmarks.md).
 """
 
 import pytest
-from django.db import connection
 
 from cms.search import indexing
 from cms.search.analysis import analyse_to_string
 from cms.search.models import SearchDocument
 from cms.search.service import autocomplete
-from tests.search.conftest import ENGINE, settle
+from tests.search.conftest import settle
 
 LONG = "Supercalifragilisticexpialidocious"  # 34 letters, plain ASCII
 TITLES = {
@@ -22,13 +21,6 @@ TITLES = {
     992_002: f"{LONG} workshop",
     992_003: "Nejnepravděpodobnějšími zlepšeními",
 }
-
-# The database backends match diacritic-less prefixes only where their full-text engine
-# folds: SQLite's FTS5 tokenizer does, PostgreSQL's "simple" configuration does not.
-FOLDS = ENGINE or connection.vendor == "sqlite"
-needs_folding = pytest.mark.skipif(
-    not FOLDS, reason="PostgreSQL's database backend does not fold diacritics"
-)
 
 
 @pytest.fixture
@@ -69,9 +61,9 @@ def titles(db):
         (LONG.upper(), 992_002),
         ("Nejnepravděpodobnějšími", 992_003),
         # Without the diacritics.
-        pytest.param("stovic", 992_001, marks=needs_folding),
-        pytest.param("Stovickova zdol", 992_001, marks=needs_folding),
-        pytest.param("nejnepravdepodobnejsi", 992_003, marks=needs_folding),
+        pytest.param("stovic", 992_001),
+        pytest.param("Stovickova zdol", 992_001),
+        pytest.param("nejnepravdepodobnejsi", 992_003),
     ],
 )
 def test_autocomplete_finds_the_title(titles, prefix, object_id):
