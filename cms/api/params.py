@@ -179,6 +179,12 @@ class SectorFilter(Schema):
     sector: comma_list(Slug) = Field([], description="Only items in any of these sectors (slugs)")
 
 
+class TagFilter(Schema):
+    tag: comma_list(Slug) = Field(
+        [], description="Only items with any of these tags (keyword slugs, as in `tags`)"
+    )
+
+
 # --- per resource -------------------------------------------------------------
 
 
@@ -227,7 +233,7 @@ class PageDetailParams(ReadParams):
     field_names = _page_fields()
 
 
-class NewsParams(ListParams, CountryFilter, SectorFilter, DateRange):
+class NewsParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
     field_names = _page_fields("news.NewsPage")
     orderings = ("date", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-date", "-id")
@@ -237,7 +243,7 @@ class NewsParams(ListParams, CountryFilter, SectorFilter, DateRange):
     )
 
 
-class EventParams(ListParams, CountryFilter, SectorFilter, DateRange):
+class EventParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
     field_names = _page_fields("events.EventPage")
     orderings = ("start", "end", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-start", "-id")

@@ -272,6 +272,40 @@ def sector_columns() -> tuple[str, ...]:
     return ("id", "slug", "sort_order", "updated_at", *names)
 
 
+def attach_tags(objects: list, ctx: RenderContext) -> None:
+    """Every object's tags (name and slug): one query for the whole page."""
+    if not objects:
+        return
+    through = type(objects[0])._meta.get_field("tags").through
+    rows = through.objects.filter(content_object_id__in=[obj.pk for obj in objects]).values_list(
+        "content_object_id", "tag__name", "tag__slug"
+    )
+    tags: dict[int, list[tuple[str, str]]] = {obj.pk: [] for obj in objects}
+    for obj_id, name, slug in rows:
+        tags[obj_id].append((name, slug))
+    for obj in objects:
+        obj.api_tags = tags[obj.pk]
+
+
+def _tags(obj, ctx: RenderContext) -> list[dict]:
+    """Alphabetically, whatever the case."""
+    pairs = getattr(obj, "api_tags", None)
+    if pairs is None:  # a draft: its tags live in the revision
+        pairs = [(tag.name, tag.slug) for tag in obj.tags.all()]
+    return [{"name": name, "slug": slug} for name, slug in sorted(pairs, key=_tag_order)]
+
+
+def _tag_order(pair: tuple[str, str]) -> tuple[str, str]:
+    return pair[0].casefold(), pair[1]
+
+
+def tags_field(*, listing: bool = False) -> FieldSpec:
+    """Keywords, the same in every language; not in listings unless asked for (a query)."""
+    return FieldSpec(
+        "tags", lambda obj, ctx, fallback: _tags(obj, ctx), listing=listing, attach=attach_tags
+    )
+
+
 def _sectors(obj, ctx: RenderContext) -> list[dict]:
     ids = getattr(obj, "api_sector_ids", None)
     if ids is None:  # a draft (its sectors live in the revision) or an unattached object
@@ -678,6 +712,7 @@ def page_representations() -> dict[type[Model], PageRepresentation]:
                 body,
                 image_field("image"),
                 sectors_field(),
+                tags_field(),
                 related(
                     "related_clusters",
                     _related_clusters,
@@ -700,6 +735,7 @@ def page_representations() -> dict[type[Model], PageRepresentation]:
                 body,
                 plain("registration_url", listing=False),
                 sectors_field(),
+                tags_field(),
                 contact_field(),
             ],
         ),

@@ -81,6 +81,11 @@ class SectorRef(Out):
     fallback: Fallback = fallback_field()
 
 
+class TagRef(Out):
+    name: str = Field(description="The keyword (the same in every language)")
+    slug: str = Field(description="For the `tag` filter")
+
+
 class ClusterRef(Out):
     id: int
     slug: str
@@ -224,6 +229,7 @@ class NewsPageSchema(PageFields):
     body: Body | None = None
     image: Image | None = None
     sectors: list[SectorRef] | None = None
+    tags: list[TagRef] | None = None
     related_clusters: list[ClusterRef] | None = None
     contact: ContactRef | None = None
     funding_note: OptionalText = None
@@ -243,6 +249,7 @@ class EventPageSchema(PageFields):
     body: Body | None = None
     registration_url: str | None = None
     sectors: list[SectorRef] | None = None
+    tags: list[TagRef] | None = None
     contact: ContactRef | None = None
     fallback: Fallback = fallback_field()
 

@@ -60,6 +60,7 @@ def news(scope: Scope, params, localizer: Localizer) -> QuerySet:
     if params.cluster:
         clusters = check_slugs(ClusterProfile, params.cluster, "cluster")
         queryset = any_of(queryset, "related_clusters", clusters)
+    queryset = tagged(queryset, params.tag)
     if params.date_from:
         queryset = queryset.filter(date__gte=params.date_from)
     if params.date_to:
@@ -76,6 +77,7 @@ def events(scope: Scope, params, localizer: Localizer) -> QuerySet:
         queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
     if params.kind:
         queryset = queryset.filter(kind__in=params.kind)
+    queryset = tagged(queryset, params.tag)
     # An event is in a date range when it overlaps it: it has not ended
     # before the range starts and does not start after the range ends.
     if params.date_from:
@@ -273,6 +275,19 @@ def any_of(queryset: QuerySet, relation: str, ids: list[int]) -> QuerySet:
     """
     matching = queryset.model.objects.filter(**{f"{relation}__in": ids}).values("pk")
     return queryset.filter(pk__in=matching)
+
+
+def tagged(queryset: QuerySet, slugs: list[str]) -> QuerySet:
+    """Pages with any of the tags ``slugs`` (each must exist), each page once."""
+    if not slugs:
+        return queryset
+    from taggit.models import Tag
+
+    tags = check_slugs(Tag, slugs, "tag")
+    through = queryset.model._meta.get_field("tags").through
+    return queryset.filter(
+        pk__in=through.objects.filter(tag_id__in=tags).values("content_object_id")
+    )
 
 
 def owned(scope: Scope, countries: list[str]) -> list[str]:

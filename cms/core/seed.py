@@ -88,6 +88,9 @@ def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
     for slug in item.get("sectors", []):
         if slug not in sector_slugs:
             raise SeedError(path, f"{where}.sectors", f"unknown sector {slug!r}")
+    tags = item.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise SeedError(path, f"{where}.tags", "must be a list of keywords")
     if kind == "events":
         if item.get("kind") not in EVENT_KINDS:
             raise SeedError(path, f"{where}.kind", f"must be one of {sorted(EVENT_KINDS)}")
@@ -195,6 +198,13 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
     return page
 
 
+def _tags(names: list[str]):
+    """The taggit tags named (created when new): keywords are the same in every language."""
+    from taggit.models import Tag
+
+    return [Tag.objects.get_or_create(name=name.strip())[0] for name in names]
+
+
 def _contact(slug):
     from cms.partners.models import ContactPerson
 
@@ -216,6 +226,7 @@ def load_news(home, item: dict, report: SeedReport) -> None:
     }
     relations = {
         "sectors": list(Sector.objects.filter(slug__in=item.get("sectors", []))),
+        "tags": _tags(item.get("tags", [])),
         "related_clusters": list(
             ClusterProfile.objects.filter(slug__in=item.get("related_clusters", []))
         ),
@@ -238,7 +249,10 @@ def load_event(home, item: dict, report: SeedReport) -> None:
         "registration_url": item.get("registration_url", ""),
         "contact": _contact(item.get("contact")),
     }
-    relations = {"sectors": list(Sector.objects.filter(slug__in=item.get("sectors", [])))}
+    relations = {
+        "sectors": list(Sector.objects.filter(slug__in=item.get("sectors", []))),
+        "tags": _tags(item.get("tags", [])),
+    }
     upsert_page(index, EventPage, item, values, relations, report, "events")
 
 

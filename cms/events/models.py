@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
@@ -35,6 +37,12 @@ class EventIndexPage(BasePage):
         return context
 
 
+class EventPageTag(TaggedItemBase):
+    """A keyword on a event (taggit's tags are shared by news and events)."""
+
+    content_object = ParentalKey("EventPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
 class EventPage(BasePage):
     """One event, with where and when, and how to register."""
 
@@ -52,6 +60,12 @@ class EventPage(BasePage):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     registration_url = models.URLField(_("registration link"), blank=True)
     sectors = ParentalManyToManyField("core.Sector", blank=True, related_name="events")
+    tags = ClusterTaggableManager(
+        through=EventPageTag,
+        blank=True,
+        verbose_name=_("tags"),
+        help_text=_("Keywords, the same in every language (e.g. benchmarking, study trip)."),
+    )
     contact = models.ForeignKey(
         "partners.ContactPerson",
         null=True,
@@ -72,6 +86,7 @@ class EventPage(BasePage):
         FieldPanel("body"),
         FieldPanel("registration_url"),
         FieldPanel("sectors"),
+        FieldPanel("tags"),
         FieldPanel("contact"),
     ]
     search_fields = [

@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
@@ -40,6 +42,12 @@ class NewsIndexPage(BasePage):
         return context
 
 
+class NewsPageTag(TaggedItemBase):
+    """A keyword on a news item (taggit's tags are shared by news and events)."""
+
+    content_object = ParentalKey("NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
 class NewsPage(BasePage):
     """A news item or press release: date, lead, body and who to contact."""
 
@@ -52,6 +60,12 @@ class NewsPage(BasePage):
     sectors = ParentalManyToManyField("core.Sector", blank=True, related_name="news")
     related_clusters = ParentalManyToManyField(
         "clusters.ClusterProfile", blank=True, related_name="news"
+    )
+    tags = ClusterTaggableManager(
+        through=NewsPageTag,
+        blank=True,
+        verbose_name=_("tags"),
+        help_text=_("Keywords, the same in every language (e.g. benchmarking, study trip)."),
     )
     contact = models.ForeignKey(
         "partners.ContactPerson",
@@ -70,7 +84,12 @@ class NewsPage(BasePage):
         FieldPanel("image"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("sectors"), FieldPanel("related_clusters"), FieldPanel("contact")],
+            [
+                FieldPanel("sectors"),
+                FieldPanel("tags"),
+                FieldPanel("related_clusters"),
+                FieldPanel("contact"),
+            ],
             heading=_("Links"),
         ),
         FieldPanel("funding_note"),
