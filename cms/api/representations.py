@@ -32,7 +32,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
-from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import Filter
@@ -40,7 +39,12 @@ from wagtail.images.models import Filter
 from cms.api.negotiation import Localizer, Scope
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import site_languages
-from cms.core.translation_status import available_languages, is_ready, required_fields
+from cms.core.translation_status import (
+    available_languages,
+    is_ready,
+    registered_fields,
+    required_fields,
+)
 
 #: Query parameters that detail and pagination links carry over.
 SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")
@@ -235,6 +239,21 @@ def sector_ref(sector, ctx: RenderContext) -> dict:
     return ctx.sector_refs[sector.pk]
 
 
+def links_of(objects: list, through, own: str, columns: list[str]) -> dict[int, list[tuple]]:
+    """Rows of the link table ``through`` for a page of objects, by object: one query.
+
+    ``own`` names the link's foreign key to the objects; ``columns`` what to
+    read of each link (across it, as ``sector__slug``).
+    """
+    rows = through.objects.filter(**{f"{own}_id__in": [obj.pk for obj in objects]}).values_list(
+        f"{own}_id", *columns
+    )
+    links: dict[int, list[tuple]] = {obj.pk: [] for obj in objects}
+    for obj_id, *values in rows:
+        links[obj_id].append(tuple(values))
+    return links
+
+
 def attach_sectors(objects: list, ctx: RenderContext) -> None:
     """Every object's sectors from the link table, sectors included: one query for the page.
 
@@ -246,23 +265,22 @@ def attach_sectors(objects: list, ctx: RenderContext) -> None:
     if not objects:
         return
     relation = type(objects[0])._meta.get_field("sectors")
-    own, other = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    other = relation.m2m_reverse_field_name()
     columns = sector_columns()
-    rows = relation.remote_field.through.objects.filter(
-        **{f"{own}__in": [obj.pk for obj in objects]}
-    ).values_list(f"{own}_id", *(f"{other}__{column}" for column in columns))
+    links = links_of(
+        objects,
+        relation.remote_field.through,
+        relation.m2m_field_name(),
+        [f"{other}__{column}" for column in columns],
+    )
     sectors = ctx.sectors if ctx.sectors is not None else {}
-    ids: dict[int, list[int]] = {obj.pk: [] for obj in objects}
-    for obj_id, *values in rows:
-        sector = sectors.get(values[0])
-        if sector is None:
-            sector = sectors[values[0]] = relation.related_model(
-                **dict(zip(columns, values, strict=True))
-            )
-        ids[obj_id].append(sector.pk)
+    for values in (values for rows in links.values() for values in rows):
+        if values[0] not in sectors:
+            sectors[values[0]] = relation.related_model(**dict(zip(columns, values, strict=True)))
     ctx.sectors = sectors
     for obj in objects:
-        obj.api_sector_ids = sorted(ids[obj.pk], key=lambda pk: (sectors[pk].sort_order, pk))
+        ids = [values[0] for values in links[obj.pk]]
+        obj.api_sector_ids = sorted(ids, key=lambda pk: (sectors[pk].sort_order, pk))
 
 
 @lru_cache(maxsize=1)
@@ -277,14 +295,9 @@ def attach_tags(objects: list, ctx: RenderContext) -> None:
     if not objects:
         return
     through = type(objects[0])._meta.get_field("tags").through
-    rows = through.objects.filter(content_object_id__in=[obj.pk for obj in objects]).values_list(
-        "content_object_id", "tag__name", "tag__slug"
-    )
-    tags: dict[int, list[tuple[str, str]]] = {obj.pk: [] for obj in objects}
-    for obj_id, name, slug in rows:
-        tags[obj_id].append((name, slug))
+    links = links_of(objects, through, "content_object", ["tag__name", "tag__slug"])
     for obj in objects:
-        obj.api_tags = tags[obj.pk]
+        obj.api_tags = links[obj.pk]
 
 
 def _tags(obj, ctx: RenderContext) -> list[dict]:
@@ -444,34 +457,29 @@ def image_field(name: str, *, listing: bool = True) -> FieldSpec:
 ALWAYS_LOADED = frozenset({"title", "slug", "url_path"})
 
 
+def _language_columns(name: str) -> list[str]:
+    """A translated field's own column and one per language."""
+    return [name, *(build_localized_fieldname(name, code) for code in LANGUAGE_CODES)]
+
+
 @cache
 def _page_columns(model: type[Model], names: frozenset[str]) -> list[str]:
     """``names`` as columns for ``only()``: a translated field as all its languages."""
-    try:
-        translated = translator.get_options_for_model(model).all_fields
-    except NotRegistered:
-        translated = {}
+    translated = registered_fields(model)
     columns = []
     for name in sorted(names):
-        if name in translated:
-            columns.extend(build_localized_fieldname(name, code) for code in LANGUAGE_CODES)
-        else:
-            columns.append(name)
+        columns.extend(_language_columns(name)[1:] if name in translated else [name])
     return columns
 
 
 @cache
 def _unread_columns(model: type[Model], keep: frozenset[str]) -> list[str]:
-    unread = []
-    try:
-        translated = translator.get_options_for_model(model).all_fields
-    except NotRegistered:
-        return []
-    for name in translated:
-        if name not in keep:
-            unread.append(name)
-            unread.extend(build_localized_fieldname(name, code) for code in LANGUAGE_CODES)
-    return unread
+    return [
+        column
+        for name in registered_fields(model)
+        if name not in keep
+        for column in _language_columns(name)
+    ]
 
 
 class Representation:

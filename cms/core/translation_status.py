@@ -36,7 +36,8 @@ MISSING: Status = "missing"
 NOT_CONTENT = frozenset({"slug", "url_path", "seo_title", "search_description"})
 
 
-def _registered(model) -> tuple[str, ...]:
+def registered_fields(model) -> tuple[str, ...]:
+    """Every field modeltranslation translates on ``model`` (addresses and SEO too)."""
     try:
         return tuple(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
@@ -45,7 +46,7 @@ def _registered(model) -> tuple[str, ...]:
 
 def translated_fields(model) -> tuple[str, ...]:
     """The model's translated content fields (empty for a model modeltranslation ignores)."""
-    return tuple(name for name in _registered(model) if name not in NOT_CONTENT)
+    return tuple(name for name in registered_fields(model) if name not in NOT_CONTENT)
 
 
 def required_fields(model) -> tuple[str, ...]:
@@ -156,7 +157,7 @@ def hide_unready(obj):
     if not tracks_readiness(obj):
         return obj
     # Page SEO texts too; only addresses (slug, url_path) stay, so routing still works.
-    fields = [name for name in _registered(type(obj)) if name not in ADDRESS_FIELDS]
+    fields = [name for name in registered_fields(type(obj)) if name not in ADDRESS_FIELDS]
     for code in LANGUAGE_CODES:
         if is_ready(obj, code):
             continue
