@@ -281,11 +281,11 @@ def count(text: str, request: service.SearchRequest, backend) -> int:
         return 0
     database = is_database_backend(backend)
     documents = service.filtered_documents(request, database=database)
-    if database:
-        return backend.search(
-            " ".join(tokens), documents, operator="or", order_by_relevance=False
-        ).count()
-    return backend.search(" ".join(tokens), documents, operator="or").count()
+    # Unranked on the database backends: ranking a count is wasted work there.
+    results = backend.search(
+        " ".join(tokens), documents, operator="or", order_by_relevance=not database
+    )
+    return results.count()
 
 
 def did_you_mean(request: service.SearchRequest, total: int, backend) -> str | None:
