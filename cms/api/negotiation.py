@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.utils.translation.trans_real import parse_accept_lang_header
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from cms.api.errors import ParameterError
+from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country
 from cms.core.pages import site_languages
@@ -83,7 +84,7 @@ class Scope:
     @cached_property
     def restricted_paths(self) -> tuple[str, ...]:
         """Tree paths of pages under a view restriction: they and their descendants are private."""
-        return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+        return tuple(path for (path,) in RESTRICTED_PATHS.rows())
 
     def country_of(self, page) -> Country | None:
         """The country whose site ``page`` is on (sites' roots are at one depth)."""
@@ -93,9 +94,44 @@ class Scope:
         return None
 
 
+RESTRICTED_PATHS = Prepared(lambda: PageViewRestriction.objects.values_list("page__path"))
+
+
+def _country_columns() -> tuple[list[str], list[str]]:
+    country = [field.attname for field in Country._meta.concrete_fields]
+    site = [field.attname for field in Site._meta.concrete_fields]
+    return country, site
+
+
+def _countries_with_sites():
+    country, site = _country_columns()
+    # rewrite(False): modeltranslation would otherwise reorder the columns.
+    return (
+        Country.objects.rewrite(False)
+        .order_by("sort_order", "code")
+        .values_list(*country, *(f"site__{name}" for name in site), "site__root_page__path")
+    )
+
+
+COUNTRIES = Prepared(_countries_with_sites)
+
+
 def load_countries() -> dict[str, Country]:
-    queryset = Country.objects.select_related("site").annotate(root_path=F("site__root_page__path"))
-    return {country.code: country for country in queryset}
+    """Every country with its site and the site's root path (``root_path``): one prepared query.
+
+    Run on every request, so its SQL is compiled once per process
+    (``cms.api.prepared``); the rows are read afresh each time.
+    """
+    country_columns, site_columns = _country_columns()
+    end = len(country_columns)
+    countries = {}
+    for row in COUNTRIES.rows():
+        country = Country.from_db("default", country_columns, row[:end])
+        site_row = row[end : end + len(site_columns)]
+        country.site = Site.from_db("default", site_columns, site_row) if site_row[0] else None
+        country.root_path = row[-1]
+        countries[country.code] = country
+    return countries
 
 
 def resolve_scope(request: HttpRequest, site: str | None) -> Scope:

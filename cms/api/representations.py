@@ -36,7 +36,9 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import Filter
 
+from cms.api.loading import fast
 from cms.api.negotiation import Localizer, Scope
+from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import site_languages
 from cms.core.translation_status import (
@@ -224,7 +226,7 @@ def image_prefetch(path: str) -> Prefetch:
     specs = list(settings.API_IMAGE_RENDITIONS.values())
     return Prefetch(
         f"{path}__renditions",
-        queryset=CustomRendition.objects.filter(filter_spec__in=specs),
+        queryset=fast(CustomRendition.objects.filter(filter_spec__in=specs)),
         to_attr="prefetched_renditions",
     )
 
@@ -245,13 +247,21 @@ def links_of(objects: list, through, own: str, columns: list[str]) -> dict[int, 
     ``own`` names the link's foreign key to the objects; ``columns`` what to
     read of each link (across it, as ``sector__slug``).
     """
-    rows = through.objects.filter(**{f"{own}_id__in": [obj.pk for obj in objects]}).values_list(
-        f"{own}_id", *columns
-    )
     links: dict[int, list[tuple]] = {obj.pk: [] for obj in objects}
+    if not links:
+        return links
+    rows = LINKS.rows(*links, shape=(through, own, tuple(columns)))
     for obj_id, *values in rows:
         links[obj_id].append(tuple(values))
     return links
+
+
+def _links_query(through, own: str, columns: tuple[str, ...], *ids: int) -> QuerySet:
+    return through.objects.filter(**{f"{own}_id__in": ids}).values_list(f"{own}_id", *columns)
+
+
+#: Compiled once per link table, columns and page size (``cms.api.prepared``).
+LINKS = Prepared(_links_query)
 
 
 def attach_sectors(objects: list, ctx: RenderContext) -> None:
@@ -535,7 +545,7 @@ class Representation:
     def load(self, queryset: QuerySet, selected: Iterable[str], ctx: RenderContext) -> list:
         """The objects of ``queryset`` with everything the ``selected`` fields read."""
         selected = frozenset(selected)
-        objects = list(self.optimise(queryset, selected))
+        objects = list(fast(self.optimise(queryset, selected)))
         for name in selected:
             spec = self.specs.get(name)
             if spec is not None and spec.attach is not None:

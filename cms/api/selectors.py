@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Model, Q, QuerySet, Subquery, Value
+from django.db import connections
+from django.db.models import F, Model, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
@@ -229,36 +230,54 @@ def listing_stamps(
 
     ``collection`` is everything the scope shows of the resource, before the
     consumer's filters, so an item that left a filtered listing (by being
-    edited) still moves the listing's Last-Modified. Three scalar subqueries in
-    one SELECT on the scope's own country row (a row sure to exist): a
-    listing's count and validators cost one round trip, not three.
+    edited) still moves the listing's Last-Modified. The count and the two
+    latest stamps (changes, removals) are three scalar subqueries of one
+    SELECT (see ``scalars``): a listing's count and validators cost one round
+    trip, not three.
     """
-    counted = (
-        queryset.order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    latest_change = (
+    total, changed, removed = scalars(
+        queryset.order_by().values("pk"),
         collection.filter(**{f"{modified_field}__isnull": False})
         .order_by(f"-{modified_field}")
-        .values(modified_field)[:1]
+        .values(modified_field)[:1],
+        removals.order_by("-removed_at").values("removed_at")[:1],
+        count_first=True,
     )
-    latest_removal = removals.order_by("-removed_at").values("removed_at")[:1]
-    row = (
-        Country.objects.filter(pk=scope.country.pk)
-        .annotate(
-            total=Subquery(counted),
-            changed=Subquery(latest_change),
-            removed=Subquery(latest_removal),
-        )
-        .values_list("total", "changed", "removed")
-        .first()
-    )
-    total, *stamps = row or (0, None, None)
-    stamps = [stamp for stamp in stamps if stamp is not None]
+    stamps = [stamp for stamp in (changed, removed) if stamp is not None]
     return total or 0, max(stamps) if stamps else None
+
+
+def scalars(*querysets: QuerySet, count_first: bool = False) -> list:
+    """The value each one-column queryset selects (``None`` if no row), in one SELECT.
+
+    Each queryset is compiled on its own and the SQL joined as scalar
+    subqueries. Django's ``Subquery`` would do the same, but it clones and
+    relabels every inner query to fit it into an outer one, which measured
+    2.5 times the compile time of the three queries alone; they share no
+    aliases here, so there is nothing to relabel. ``count_first``: the first
+    value is the number of rows of the first queryset instead.
+    """
+    parts, params, converters = [], [], []
+    for position, queryset in enumerate(querysets):
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, part_params = compiler.as_sql()
+        if len(compiler.select) != 1:
+            raise ValueError(f"scalars() takes one-column querysets, not {sql!r}")
+        counted = count_first and position == 0
+        # The SQL is Django's compiled output; values stay in ``params``.
+        part = f"(SELECT COUNT(*) FROM ({sql}) counted)" if counted else f"({sql})"  # noqa: S608
+        parts.append(part)
+        params.extend(part_params)
+        converters.append({} if counted else compiler.get_converters([compiler.select[0][0]]))
+    connection = connections[querysets[0].db]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = list(cursor.fetchone())
+    for position, part_converters in enumerate(converters):
+        for functions, expression in part_converters.values():
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+    return row
 
 
 # --- helpers --------------------------------------------------------------------

@@ -1,0 +1,173 @@
+"""Model instances for API responses, built without running ``Model.__init__``.
+
+A listing builds a page object per item, and a Wagtail page's constructor is
+several constructors deep: Django's (a ``setattr`` per field and the
+``pre_init``/``post_init`` signals), modeltranslation's (rewriting keyword
+names), modelcluster's (scanning the model's fields for child relations, on
+every instance) and Wagtail's. For an object loaded from the database none of
+them does anything the API needs: the row's values are the object's state.
+Measured on a 20-item news listing it was half a millisecond per ten objects,
+about a sixth of the request.
+
+``fast(queryset)`` makes a queryset build its objects (and those it
+``select_related``) the way ``pickle`` restores them: a bare instance, its
+``__dict__`` filled from the row, a ``ModelState`` saying it came from the
+database. Columns left out by ``only()``/``defer()`` stay deferred and load on
+access, as with Django's own loading. ``tests/api/test_loading.py`` checks
+that every model the API serves comes out with the same state either way, so
+a future ``post_init`` receiver or constructor side effect fails there, not
+in production.
+
+This is written here, not taken from a library, because Django exposes no
+public switch for it: the hook is the queryset's iterable class, and the
+code below follows ``ModelIterable`` and ``RelatedPopulator`` line for line
+apart from the constructor call.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from django.db.models import QuerySet
+from django.db.models.base import ModelState
+from django.db.models.query import ModelIterable, RelatedPopulator
+
+
+def built(model, db: str, attnames: list[str], values) -> object:
+    """An instance of ``model`` loaded from ``db`` with these column values."""
+    extras = _constructor_extras.get(model, _UNKNOWN)
+    if extras is _UNKNOWN:
+        extras = _constructor_extras[model] = learn_constructor(model, db, attnames, values)
+    if extras is None:  # the constructor does more than set attributes: let it run
+        return model.from_db(db, attnames, values)
+    obj = _bare(model, db, attnames, values)
+    obj.__dict__.update(extras)
+    return obj
+
+
+def _bare(model, db: str, attnames: list[str], values) -> object:
+    obj = model.__new__(model)
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    obj._state = state
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    return obj
+
+
+_UNKNOWN = object()
+#: Per model: the plain attributes its constructor sets beyond the row (Wagtail's
+#: images set ``decorative`` and ``contextual_alt_text``), or ``None`` when it does
+#: something else, in which case its objects are built by ``Model.from_db``.
+_constructor_extras: dict[type, dict | None] = {}
+#: Set by modeltranslation's constructor and removed again by its ``post_init``.
+CONSTRUCTOR_FLAGS = frozenset({"_mt_init"})
+_PLAIN = (type(None), bool, int, float, str)
+
+
+def learn_constructor(model, db: str, attnames: list[str], values) -> dict | None:
+    """What ``Model.from_db`` leaves on an object beyond ``_bare``: compared on a real row."""
+    constructed = vars(model.from_db(db, attnames, list(values)))
+    bare = vars(_bare(model, db, attnames, values))
+    columns = {field.attname for field in model._meta.concrete_fields}
+    extras = {}
+    for name, value in constructed.items():
+        if name == "_state" or name in CONSTRUCTOR_FLAGS:
+            continue
+        if name in bare:
+            if bare[name] != value:
+                return None
+        elif name in columns:
+            continue  # a deferred column the constructor read: loads on access either way
+        elif isinstance(value, _PLAIN):
+            extras[name] = value  # assumed constant; tests/api/test_loading.py checks every row
+        else:
+            return None
+    if any(name not in constructed for name in bare):
+        return None
+    return extras
+
+
+class _FastRelatedPopulator(RelatedPopulator):
+    def __init__(self, klass_info, select, db):
+        super().__init__(klass_info, select, db)
+        self.related_populators = fast_populators(klass_info, select, db)
+
+    def populate(self, row, from_obj):
+        if self.reorder_for_init:
+            obj_data = self.reorder_for_init(row)
+        else:
+            obj_data = row[self.cols_start : self.cols_end]
+        if obj_data[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = built(self.model_cls, self.db, self.init_list, obj_data)
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
+
+
+def fast_populators(klass_info, select, db) -> list[_FastRelatedPopulator]:
+    return [
+        _FastRelatedPopulator(related, select, db)
+        for related in klass_info.get("related_klass_infos", [])
+    ]
+
+
+class FastModelIterable(ModelIterable):
+    """``ModelIterable`` with ``built()`` in place of ``Model.from_db()``."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        db = queryset.db
+        compiler = queryset.query.get_compiler(using=db)
+        results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
+        select, klass_info, annotation_col_map = (
+            compiler.select,
+            compiler.klass_info,
+            compiler.annotation_col_map,
+        )
+        model_cls = klass_info["model"]
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = fast_populators(klass_info, select, db)
+        known_related_objects = [
+            (
+                field,
+                related_objs,
+                operator.attrgetter(
+                    *[
+                        field.attname
+                        if from_field == "self"
+                        else queryset.model._meta.get_field(from_field).attname
+                        for from_field in field.from_fields
+                    ]
+                ),
+            )
+            for field, related_objs in queryset._known_related_objects.items()
+        ]
+        for row in compiler.results_iter(results):
+            obj = built(model_cls, db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for attr_name, position in (annotation_col_map or {}).items():
+                setattr(obj, attr_name, row[position])
+            for field, rel_objs, rel_getter in known_related_objects:
+                if field.is_cached(obj):
+                    continue
+                rel_obj = rel_objs.get(rel_getter(obj))
+                if rel_obj is not None:
+                    setattr(obj, field.name, rel_obj)
+            yield obj
+
+
+def fast(queryset: QuerySet) -> QuerySet:
+    """``queryset`` building its objects with ``built()`` (only if it yields instances)."""
+    if queryset._iterable_class is not ModelIterable:
+        return queryset
+    clone = queryset.all()
+    clone._iterable_class = FastModelIterable
+    return clone

@@ -1,0 +1,100 @@
+"""Prepared queries answer as the ORM does, and refuse what they cannot reuse."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.api.prepared import NotPreparable, Prepared
+from cms.api.selectors import scalars
+from cms.core.models import Country, Sector
+
+
+def sectors_by_id(*ids):
+    return (
+        Sector.objects.rewrite(False)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "slug", "updated_at")
+    )
+
+
+@pytest.mark.django_db
+def test_rows_equal_the_orm_for_new_values_of_the_same_shape():
+    prepared = Prepared(sectors_by_id)
+    ids = list(Sector.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) >= 4
+    for chosen in (ids[:2], ids[2:4], [ids[0], -1]):
+        assert prepared.rows(*chosen) == list(sectors_by_id(*chosen))
+    # Datetimes come back converted (SQLite stores them as text).
+    assert prepared.rows(ids[0])[0][2] == Sector.objects.get(pk=ids[0]).updated_at
+
+
+@pytest.mark.django_db
+def test_compiled_once_per_shape():
+    prepared = Prepared(sectors_by_id)
+    ids = list(Sector.objects.order_by("pk").values_list("pk", flat=True))
+    prepared.rows(ids[0])
+    prepared.rows(ids[1])
+    prepared.rows(ids[0], ids[1])
+    assert len(prepared._compiled) == 2  # one IN list of length 1, one of length 2
+    with CaptureQueriesContext(connection) as queries:
+        rows = prepared.rows(ids[2])
+    assert len(queries) == 1, queries.captured_queries
+    assert rows == list(sectors_by_id(ids[2]))
+
+
+@pytest.mark.django_db
+def test_structure_goes_into_the_shape():
+    prepared = Prepared(
+        lambda ordering, *codes: (
+            Country.objects.rewrite(False)
+            .filter(code__in=codes)
+            .order_by(ordering)
+            .values_list("code")
+        )
+    )
+    assert prepared.rows("CZ", "SK", shape=("code",)) == [("CZ",), ("SK",)]
+    assert prepared.rows("CZ", "SK", shape=("-code",)) == [("SK",), ("CZ",)]
+
+
+@pytest.mark.django_db
+def test_a_query_whose_parameters_the_orm_transforms_is_refused():
+    """``startswith`` turns "C" into the pattern "C%": reusing the SQL with a raw value is wrong."""
+    prepared = Prepared(
+        lambda prefix: Country.objects.filter(code__startswith=prefix).values_list("code")
+    )
+    with pytest.raises(NotPreparable):
+        prepared.rows("C")
+
+
+@pytest.mark.django_db
+def test_a_query_modeltranslation_rewrites_is_refused():
+    """Its columns come back in an order of modeltranslation's choosing."""
+    prepared = Prepared(lambda *ids: Sector.objects.filter(pk__in=ids).values_list("pk", "name"))
+    with pytest.raises(NotPreparable, match="rewrite"):
+        prepared.rows(1)
+
+
+@pytest.mark.django_db
+def test_scalars_in_one_select(country):
+    czechia = country("CZ")
+    with CaptureQueriesContext(connection) as queries:
+        total, latest, nothing = scalars(
+            Country.objects.filter(is_hub=False).values("pk"),
+            Country.objects.order_by("-updated_at").values("updated_at")[:1],
+            Country.objects.filter(code="XX").values("updated_at")[:1],
+            count_first=True,
+        )
+    assert len(queries) == 1
+    assert total == Country.objects.filter(is_hub=False).count()
+    assert latest == Country.objects.order_by("-updated_at").first().updated_at
+    assert nothing is None
+    assert czechia.updated_at <= latest
+
+
+@pytest.mark.django_db
+def test_scalars_take_one_column():
+    with pytest.raises(ValueError, match="one-column"):
+        scalars(Country.objects.values("pk", "code"))
