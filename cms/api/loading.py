@@ -34,7 +34,10 @@ from django.db.models.query import ModelIterable, RelatedPopulator
 
 
 def built(model, db: str, attnames: list[str], values) -> object:
-    """An instance of ``model`` loaded from ``db`` with these column values."""
+    """An instance of ``model`` loaded from ``db`` with these column values.
+
+    ``attnames`` in the model's field order, as ``Model.from_db`` takes them.
+    """
     extras = _constructor_extras.get(model, _UNKNOWN)
     if extras is _UNKNOWN:
         extras = _constructor_extras[model] = learn_constructor(model, db, attnames, values)
@@ -67,6 +70,9 @@ _PLAIN = (type(None), bool, int, float, str)
 
 def learn_constructor(model, db: str, attnames: list[str], values) -> dict | None:
     """What ``Model.from_db`` leaves on an object beyond ``_bare``: compared on a real row."""
+    in_field_order = [f.attname for f in model._meta.concrete_fields if f.attname in attnames]
+    if list(attnames) != in_field_order:
+        raise ValueError(f"columns of {model.__name__} out of field order: {attnames}")
     constructed = vars(model.from_db(db, attnames, list(values)))
     bare = vars(_bare(model, db, attnames, values))
     columns = {field.attname for field in model._meta.concrete_fields}

@@ -36,7 +36,7 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import Filter
 
-from cms.api.loading import fast
+from cms.api.loading import built, fast
 from cms.api.negotiation import Localizer, Scope
 from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
@@ -44,6 +44,7 @@ from cms.core.pages import site_languages
 from cms.core.translation_status import (
     available_languages,
     is_ready,
+    localized,
     registered_fields,
     required_fields,
 )
@@ -135,20 +136,20 @@ def translated(
     if localizer.is_all:
         values = {}
         for code in LANGUAGE_CODES:
-            raw = getattr(obj, build_localized_fieldname(name, code), None)
+            raw = getattr(obj, localized(name, code), None)
             values[code] = (
                 None if is_blank(raw) or not is_ready(obj, code, name) else rendered(raw, code)
             )
         return values
     for code in localizer.chain:
-        raw = getattr(obj, build_localized_fieldname(name, code), None)
+        raw = getattr(obj, localized(name, code), None)
         if not is_blank(raw) and is_ready(obj, code, name):  # unready counts as missing
             if code != localizer.language:
                 fallback[name] = code
             # Links inside fallback text still point to pages in the served language.
             return rendered(raw, localizer.language)
     # Blank in every language of the chain: the (blank) value in the served language.
-    blank = getattr(obj, build_localized_fieldname(name, localizer.language), None)
+    blank = getattr(obj, localized(name, localizer.language), None)
     if not is_ready(obj, localizer.language, name):
         blank = "" if isinstance(blank, str) else None
     return rendered(blank, localizer.language)
@@ -286,7 +287,7 @@ def attach_sectors(objects: list, ctx: RenderContext) -> None:
     sectors = ctx.sectors if ctx.sectors is not None else {}
     for values in (values for rows in links.values() for values in rows):
         if values[0] not in sectors:
-            sectors[values[0]] = relation.related_model(**dict(zip(columns, values, strict=True)))
+            sectors[values[0]] = built(relation.related_model, "default", columns, values)
     ctx.sectors = sectors
     for obj in objects:
         ids = [values[0] for values in links[obj.pk]]
@@ -295,9 +296,12 @@ def attach_sectors(objects: list, ctx: RenderContext) -> None:
 
 @lru_cache(maxsize=1)
 def sector_columns() -> tuple[str, ...]:
-    """What ``sector_ref`` reads of a sector: the id first."""
-    names = [build_localized_fieldname("name", code) for code in LANGUAGE_CODES]
-    return ("id", "slug", "sort_order", "updated_at", *names)
+    """What ``sector_ref`` reads of a sector, in the model's field order (the id first)."""
+    from cms.core.models import Sector
+
+    names = {build_localized_fieldname("name", code) for code in LANGUAGE_CODES}
+    wanted = {"id", "slug", "sort_order", "updated_at", *names}
+    return tuple(f.attname for f in Sector._meta.concrete_fields if f.attname in wanted)
 
 
 def attach_tags(objects: list, ctx: RenderContext) -> None:
@@ -655,8 +659,11 @@ def html_url(page, ctx: RenderContext, languages, country) -> str | None:
     if language not in languages:
         language = country.default_language if country else COMMON_LANGUAGE
     roots, prefix = site_roots(page, ctx, language)
-    with translation.override(language):
+    if language == translation.get_language():  # as in listings: no switch per page
         url_path = page.url_path
+    else:
+        with translation.override(language):
+            url_path = page.url_path
     for root in roots:
         if url_path.startswith(root.root_path):
             path = quote(url_path[len(root.root_path) :], safe=URL_SAFE)

@@ -20,6 +20,7 @@ fallback chain serves instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from modeltranslation.translator import NotRegistered, translator
@@ -46,7 +47,7 @@ def registered_fields(model) -> tuple[str, ...]:
 
 def translated_fields(model) -> tuple[str, ...]:
     """The model's translated content fields (empty for a model modeltranslation ignores)."""
-    return tuple(name for name in registered_fields(model) if name not in NOT_CONTENT)
+    return _fields_of(model)[0]
 
 
 def required_fields(model) -> tuple[str, ...]:
@@ -56,9 +57,26 @@ def required_fields(model) -> tuple[str, ...]:
     (a contact person's name is the same in every language) are left out, and
     if none is left, every translated field is required.
     """
-    translated = translated_fields(model)
-    required = getattr(model, "translation_required_fields", ("title",))
-    return tuple(name for name in required if name in translated) or translated
+    return _fields_of(model)[1]
+
+
+#: Per registered model: (translated content fields, required fields). Asked for
+#: every object and language an API listing or a search document shows, so
+#: kept once known; an unregistered model is not kept (it may register later).
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _fields_of(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    known = _FIELDS.get(model)
+    if known is not None:
+        return known
+    registered = registered_fields(model)
+    translated = tuple(name for name in registered if name not in NOT_CONTENT)
+    wanted = getattr(model, "translation_required_fields", ("title",))
+    required = tuple(name for name in wanted if name in translated) or translated
+    if registered:
+        _FIELDS[model] = (translated, required)
+    return translated, required
 
 
 def is_filled(value) -> bool:
@@ -71,7 +89,13 @@ def is_filled(value) -> bool:
 
 def value_in(obj, field: str, language: str):
     """The raw value of a translated field in one language, without any fallback."""
-    return getattr(obj, build_localized_fieldname(field, language), None)
+    return getattr(obj, localized(field, language), None)
+
+
+@lru_cache(maxsize=1024)
+def localized(field: str, language: str) -> str:
+    """``title``, ``cs`` -> ``title_cs`` (modeltranslation's naming, looked up once)."""
+    return build_localized_fieldname(field, language)
 
 
 def status(obj, language: str) -> Status:
