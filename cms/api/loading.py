@@ -27,8 +27,12 @@ apart from the constructor call.
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, RelatedPopulator
 
@@ -130,44 +134,97 @@ class FastModelIterable(ModelIterable):
         db = queryset.db
         compiler = queryset.query.get_compiler(using=db)
         results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
-        select, klass_info, annotation_col_map = (
-            compiler.select,
-            compiler.klass_info,
-            compiler.annotation_col_map,
+        return instances(compiler, results, db, queryset._known_related_objects)
+
+
+def instances(compiler, results, db: str, known_related_objects=None):
+    """The objects of compiled query ``compiler`` from its ``results`` (chunks of rows).
+
+    ``ModelIterable.__iter__`` after the query has run, with ``built()``.
+    """
+    select, klass_info, annotation_col_map = (
+        compiler.select,
+        compiler.klass_info,
+        compiler.annotation_col_map,
+    )
+    model_cls = klass_info["model"]
+    select_fields = klass_info["select_fields"]
+    start, end = select_fields[0], select_fields[-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    populators = fast_populators(klass_info, select, db)
+    known = [
+        (
+            field,
+            related_objs,
+            operator.attrgetter(
+                *[
+                    field.attname
+                    if from_field == "self"
+                    else model_cls._meta.get_field(from_field).attname
+                    for from_field in field.from_fields
+                ]
+            ),
         )
-        model_cls = klass_info["model"]
-        select_fields = klass_info["select_fields"]
-        start, end = select_fields[0], select_fields[-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = fast_populators(klass_info, select, db)
-        known_related_objects = [
-            (
-                field,
-                related_objs,
-                operator.attrgetter(
-                    *[
-                        field.attname
-                        if from_field == "self"
-                        else queryset.model._meta.get_field(from_field).attname
-                        for from_field in field.from_fields
-                    ]
-                ),
-            )
-            for field, related_objs in queryset._known_related_objects.items()
-        ]
-        for row in compiler.results_iter(results):
-            obj = built(model_cls, db, init_list, row[start:end])
-            for populator in populators:
-                populator.populate(row, obj)
-            for attr_name, position in (annotation_col_map or {}).items():
-                setattr(obj, attr_name, row[position])
-            for field, rel_objs, rel_getter in known_related_objects:
-                if field.is_cached(obj):
-                    continue
-                rel_obj = rel_objs.get(rel_getter(obj))
-                if rel_obj is not None:
-                    setattr(obj, field.name, rel_obj)
-            yield obj
+        for field, related_objs in (known_related_objects or {}).items()
+    ]
+    for row in compiler.results_iter(results):
+        obj = built(model_cls, db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for attr_name, position in (annotation_col_map or {}).items():
+            setattr(obj, attr_name, row[position])
+        for field, rel_objs, rel_getter in known:
+            if field.is_cached(obj):
+                continue
+            rel_obj = rel_objs.get(rel_getter(obj))
+            if rel_obj is not None:
+                setattr(obj, field.name, rel_obj)
+        yield obj
+
+
+@dataclass(frozen=True)
+class ObjectsPlan:
+    """A model queryset compiled: ``run()`` executes its SQL and builds its objects.
+
+    What a queryset does when evaluated, split in two so the first half (building
+    and compiling the query, most of a small query's cost) can be kept and the
+    second run again: see ``cms.api.prepared.PLANS``.
+    """
+
+    db: str
+    #: ``None`` when the query can match nothing (Django's ``EmptyResultSet``).
+    sql: str | None
+    params: tuple
+    compiler: Any
+    prefetch: tuple
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> ObjectsPlan:
+        if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
+            raise ValueError("ObjectsPlan takes a plain queryset of model instances")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            sql, params = None, ()
+        return cls(
+            db=queryset.db,
+            sql=sql,
+            params=tuple(params),
+            compiler=compiler,
+            prefetch=tuple(queryset._prefetch_related_lookups),
+        )
+
+    def run(self) -> list:
+        if self.sql is None:
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            rows = cursor.fetchall()
+        objects = list(instances(self.compiler, [rows], self.db))
+        if self.prefetch and objects:
+            prefetch_related_objects(objects, *self.prefetch)
+        return objects
 
 
 def fast(queryset: QuerySet) -> QuerySet:

@@ -122,6 +122,8 @@ def _tokens(value: str) -> list[str]:
 class ListParams(ReadParams, Pagination):
     """A listing: paging, ordering and incremental sync on top of a read."""
 
+    #: Whether a listing's compiled SQL may be kept (``cms.api.responses.plan_key``).
+    plan_cache: ClassVar[bool] = True
     #: ``?order=`` names (each also with ``-`` for descending) and the default.
     orderings: ClassVar[tuple[str, ...]] = ()
     default_order: ClassVar[tuple[str, ...]] = ("id",)
@@ -223,6 +225,8 @@ EventKind = Literal["info-day", "exchange-forum", "study-trip", "conference"]
 
 class PageParams(ListParams, CountryFilter):
     field_names = _page_fields()
+    #: Pages of every type are selected by content type ids (database rows).
+    plan_cache = False
     orderings = ("id", "title", "first_published_at", "last_published_at")
 
     type: comma_list(PageType) = Field([], description="Only pages of these types (model labels)")

@@ -18,14 +18,23 @@ shapes the SQL goes into ``shape``, which is part of the key.
 Rows come back in the order of the ``values_list()`` columns, which for a
 model with translated fields means building the queryset with
 modeltranslation's ``rewrite(False)`` (its rewriting reorders them).
+
+Listings are kept differently (``Plans``): their querysets have too many
+parameters to check one by one, so a listing's compiled SQL is kept under a
+key naming every input the querysets are built from (``plan_key`` in
+``cms.api.responses``), values included. ``Scalars`` compiles the one-row
+query of a listing's count and Last-Modified.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
@@ -94,3 +103,104 @@ class Prepared:
                 value = function(value, expression, connection)
             row[position] = value
         return tuple(row)
+
+
+@dataclass(frozen=True)
+class Scalars:
+    """One-column querysets compiled into one SELECT of scalar subqueries; ``run()`` answers.
+
+    Each queryset is compiled on its own and the SQL joined. Django's
+    ``Subquery`` would do the same, but it clones and relabels every inner
+    query to fit it into an outer one, which measured 2.5 times the compile
+    time of the queries alone; they share no aliases here, so there is nothing
+    to relabel. ``count_first``: the first value is the number of rows of the
+    first queryset instead of its value.
+    """
+
+    db: str
+    sql: str
+    params: tuple
+    #: Per position: Django's converters for the value (from text on SQLite).
+    converters: tuple[dict, ...]
+
+    @classmethod
+    def of(cls, *querysets: QuerySet, count_first: bool = False) -> Scalars:
+        parts, params, converters = [], [], []
+        for position, queryset in enumerate(querysets):
+            counted = count_first and position == 0
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            try:
+                sql, part_params = compiler.as_sql()
+            except EmptyResultSet:  # matches nothing: no rows, no value
+                parts.append("0" if counted else "NULL")
+                converters.append({})
+                continue
+            if len(compiler.select) != 1:
+                raise ValueError(f"Scalars take one-column querysets, not {sql!r}")
+            # The SQL is Django's compiled output; values stay in ``params``.
+            part = f"(SELECT COUNT(*) FROM ({sql}) counted)" if counted else f"({sql})"  # noqa: S608
+            parts.append(part)
+            params.extend(part_params)
+            converters.append({} if counted else compiler.get_converters([compiler.select[0][0]]))
+        return cls(
+            db=querysets[0].db,
+            sql=f"SELECT {', '.join(parts)}",
+            params=tuple(params),
+            converters=tuple(converters),
+        )
+
+    def run(self) -> list:
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            row = list(cursor.fetchone())
+        for position, part_converters in enumerate(self.converters):
+            for functions, expression in part_converters.values():
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+        return row
+
+
+#: Compiled listings kept per process (least recently used go first).
+MAX_PLANS = 256
+
+T = TypeVar("T")
+
+
+class Plans:
+    """Compiled SQL of listings, by everything their querysets were built from.
+
+    An API consumer asks the same few listings again and again, and building
+    and compiling their querysets is most of what a small listing costs.
+    ``get(key, compile)`` keeps what ``compile()`` returns (an ``ObjectsPlan``
+    or ``Scalars``) under ``key``, which must name every input of the
+    queryset (see ``cms.api.responses.plan_key``); ``None`` compiles afresh.
+    Only SQL is kept: every request runs it against the database again.
+    """
+
+    def __init__(self, size: int = MAX_PLANS):
+        self.size = size
+        self._plans: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()  # threaded servers share a process
+
+    def get(self, key: Hashable | None, compile: Callable[[], T]) -> T:
+        if key is None:
+            return compile()
+        with self._lock:
+            plan = self._plans.get(key)
+            if plan is not None:
+                self._plans.move_to_end(key)
+                return plan
+        plan = compile()
+        with self._lock:
+            self._plans[key] = plan
+            if len(self._plans) > self.size:
+                self._plans.popitem(last=False)
+        return plan
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+
+
+PLANS = Plans()

@@ -549,7 +549,10 @@ class Representation:
     def load(self, queryset: QuerySet, selected: Iterable[str], ctx: RenderContext) -> list:
         """The objects of ``queryset`` with everything the ``selected`` fields read."""
         selected = frozenset(selected)
-        objects = list(fast(self.optimise(queryset, selected)))
+        return self.attach(list(fast(self.optimise(queryset, selected))), selected, ctx)
+
+    def attach(self, objects: list, selected: frozenset[str], ctx: RenderContext) -> list:
+        """Load onto ``objects`` what the ``selected`` fields read from other tables."""
         for name in selected:
             spec = self.specs.get(name)
             if spec is not None and spec.attach is not None:

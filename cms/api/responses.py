@@ -7,7 +7,8 @@ load what the selected fields need, represent, and note Last-Modified.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,8 +16,10 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from cms.api import selectors
+from cms.api.loading import ObjectsPlan
 from cms.api.negotiation import localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
+from cms.api.prepared import PLANS
 from cms.api.representations import RenderContext, Representation
 
 
@@ -51,29 +54,42 @@ def _page_link(request: HttpRequest, offset: int) -> str:
 def listing(
     context: RenderContext,
     params: ListParams,
-    queryset: QuerySet,
+    queryset: Callable[[], QuerySet],
     *,
-    present: Callable[[QuerySet, frozenset], list[dict]],
+    present: Callable[[Callable[[], QuerySet], frozenset, Hashable | None], list[dict]],
     available: frozenset[str],
     defaults: frozenset[str],
-    collection: QuerySet,
+    collection: Callable[[], QuerySet],
     modified_field: str,
-    removals: QuerySet,
+    removals: Callable[[], QuerySet],
 ) -> dict:
     """One page of ``queryset``, represented, in the envelope every listing shares.
 
     ``collection`` (everything the scope shows of the resource) and
     ``removals`` (its tombstones) date the listing for Last-Modified; with
     ``updated_since`` the removals since then are listed as ``deleted``.
+    The three are functions building the querysets: a listing asked for before
+    runs its compiled SQL again without building them (``plan_key``).
     """
     selected = params.selected_fields(defaults, available)
-    count, changed_at = selectors.listing_stamps(
-        context.scope, queryset, collection, modified_field, removals
+    key = plan_key(context, params, selected)
+    items_query = cache(queryset)
+    count, changed_at = selectors.stamps(
+        PLANS.get(
+            key and ("stamps", *key),
+            lambda: selectors.listing_stamps(
+                items_query(), collection(), modified_field, removals()
+            ),
+        )
     )
     context.seen(changed_at)
-    page = queryset[params.offset : params.offset + params.limit]
+    offset, limit = params.offset, params.limit
     with translation.override(context.url_language):
-        items = present(page, selected) if params.offset < count else []
+        items = (
+            present(lambda: items_query()[offset : offset + limit], selected, key)
+            if offset < count
+            else []
+        )
     envelope = {
         "count": count,
         **page_links(context.request, params, count),
@@ -90,16 +106,59 @@ def listing(
                 "removed_at": tombstone.removed_at,
                 "site": tombstone.country or None,
             }
-            for tombstone in removals.filter(removed_at__gte=params.updated_since)
+            for tombstone in removals().filter(removed_at__gte=params.updated_since)
         ]
     return envelope
+
+
+def plan_key(context: RenderContext, params: ListParams, selected: frozenset) -> tuple | None:
+    """Everything a listing's querysets are built from, or ``None`` to build them afresh.
+
+    The validated parameters, the fields, the served language, the scope (every
+    country's code, hub flag and site root) and the view-restricted paths: the
+    querysets are a function of these alone, so their compiled SQL can be kept
+    (``cms.api.prepared.PLANS``). Parameters the selectors resolve through the
+    database (sector, cluster, tag and organisation slugs; a parent page; page
+    types' content types) are not: with them, or where ``params.plan_cache``
+    says so, every request builds its querysets.
+    """
+    if not params.plan_cache or any(getattr(params, name, None) for name in LOOKUP_PARAMETERS):
+        return None
+    scope = context.scope
+    countries = tuple((c.code, c.is_hub, c.root_path) for c in scope.countries.values())
+    return (
+        context.request.path,
+        type(params),
+        hashable(params.model_dump()),
+        selected,
+        context.localizer.language,
+        scope.code,
+        countries,
+        scope.restricted_paths,
+    )
+
+
+#: Parameters the selectors look up in the database (see ``plan_key``).
+LOOKUP_PARAMETERS = ("sector", "cluster", "tag", "organisation", "child_of", "type")
+
+
+def hashable(value: Any) -> Hashable:
+    if isinstance(value, dict):
+        return tuple(sorted((name, hashable(item)) for name, item in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(hashable(item) for item in value)
+    return value
 
 
 def presenter(context: RenderContext, representation: Representation):
     """``present`` for a listing of one model: load in bulk, then represent each."""
 
-    def present(items: QuerySet, selected: frozenset) -> list[dict]:
-        loaded = representation.load(items, selected, context)
+    def present(page: Callable[[], QuerySet], selected: frozenset, key) -> list[dict]:
+        plan = PLANS.get(
+            key and ("items", *key),
+            lambda: ObjectsPlan.of(representation.optimise(page(), selected)),
+        )
+        loaded = representation.attach(plan.run(), selected, context)
         return [representation.represent(obj, context, selected) for obj in loaded]
 
     return present

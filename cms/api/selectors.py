@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections
 from django.db.models import F, Model, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
@@ -22,6 +21,7 @@ from wagtail.models import Page
 from cms.api.errors import ParameterError
 from cms.api.models import Tombstone
 from cms.api.negotiation import Localizer, Scope
+from cms.api.prepared import Scalars
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 
@@ -220,22 +220,20 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
 
 
 def listing_stamps(
-    scope: Scope,
     queryset: QuerySet,
     collection: QuerySet,
     modified_field: str,
     removals: QuerySet,
-) -> tuple[int, datetime | None]:
-    """How many items ``queryset`` has, and when ``collection`` last changed: one query.
+) -> Scalars:
+    """The query of how many items ``queryset`` has and when ``collection`` last changed.
 
     ``collection`` is everything the scope shows of the resource, before the
     consumer's filters, so an item that left a filtered listing (by being
     edited) still moves the listing's Last-Modified. The count and the two
-    latest stamps (changes, removals) are three scalar subqueries of one
-    SELECT (see ``scalars``): a listing's count and validators cost one round
-    trip, not three.
+    latest stamps (changes, removals) are one SELECT: a listing's count and
+    validators cost one round trip, not three. ``stamps()`` reads its answer.
     """
-    total, changed, removed = scalars(
+    return Scalars.of(
         queryset.order_by().values("pk"),
         collection.filter(**{f"{modified_field}__isnull": False})
         .order_by(f"-{modified_field}")
@@ -243,41 +241,13 @@ def listing_stamps(
         removals.order_by("-removed_at").values("removed_at")[:1],
         count_first=True,
     )
-    stamps = [stamp for stamp in (changed, removed) if stamp is not None]
-    return total or 0, max(stamps) if stamps else None
 
 
-def scalars(*querysets: QuerySet, count_first: bool = False) -> list:
-    """The value each one-column queryset selects (``None`` if no row), in one SELECT.
-
-    Each queryset is compiled on its own and the SQL joined as scalar
-    subqueries. Django's ``Subquery`` would do the same, but it clones and
-    relabels every inner query to fit it into an outer one, which measured
-    2.5 times the compile time of the three queries alone; they share no
-    aliases here, so there is nothing to relabel. ``count_first``: the first
-    value is the number of rows of the first queryset instead.
-    """
-    parts, params, converters = [], [], []
-    for position, queryset in enumerate(querysets):
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, part_params = compiler.as_sql()
-        if len(compiler.select) != 1:
-            raise ValueError(f"scalars() takes one-column querysets, not {sql!r}")
-        counted = count_first and position == 0
-        # The SQL is Django's compiled output; values stay in ``params``.
-        part = f"(SELECT COUNT(*) FROM ({sql}) counted)" if counted else f"({sql})"  # noqa: S608
-        parts.append(part)
-        params.extend(part_params)
-        converters.append({} if counted else compiler.get_converters([compiler.select[0][0]]))
-    connection = connections[querysets[0].db]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = list(cursor.fetchone())
-    for position, part_converters in enumerate(converters):
-        for functions, expression in part_converters.values():
-            for function in functions:
-                row[position] = function(row[position], expression, connection)
-    return row
+def stamps(query: Scalars) -> tuple[int, datetime | None]:
+    """The count and the Last-Modified of a listing (``listing_stamps``)."""
+    total, changed, removed = query.run()
+    latest = [stamp for stamp in (changed, removed) if stamp is not None]
+    return total or 0, max(latest) if latest else None
 
 
 # --- helpers --------------------------------------------------------------------

@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.api.prepared import NotPreparable, Prepared
-from cms.api.selectors import scalars
+from cms.api.prepared import NotPreparable, Prepared, Scalars
 from cms.core.models import Country, Sector
 
 
@@ -81,12 +80,12 @@ def test_a_query_modeltranslation_rewrites_is_refused():
 def test_scalars_in_one_select(country):
     czechia = country("CZ")
     with CaptureQueriesContext(connection) as queries:
-        total, latest, nothing = scalars(
+        total, latest, nothing = Scalars.of(
             Country.objects.filter(is_hub=False).values("pk"),
             Country.objects.order_by("-updated_at").values("updated_at")[:1],
             Country.objects.filter(code="XX").values("updated_at")[:1],
             count_first=True,
-        )
+        ).run()
     assert len(queries) == 1
     assert total == Country.objects.filter(is_hub=False).count()
     assert latest == Country.objects.order_by("-updated_at").first().updated_at
@@ -97,4 +96,15 @@ def test_scalars_in_one_select(country):
 @pytest.mark.django_db
 def test_scalars_take_one_column():
     with pytest.raises(ValueError, match="one-column"):
-        scalars(Country.objects.values("pk", "code"))
+        Scalars.of(Country.objects.values("pk", "code"))
+
+
+@pytest.mark.django_db
+def test_scalars_of_a_query_that_matches_nothing():
+    """Django refuses to compile ``pk__in=[]``; its count is 0 and its value none."""
+    total, value = Scalars.of(
+        Country.objects.filter(pk__in=[]).values("pk"),
+        Country.objects.filter(pk__in=[]).values("updated_at")[:1],
+        count_first=True,
+    ).run()
+    assert (total, value) == (0, None)

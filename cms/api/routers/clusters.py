@@ -22,13 +22,15 @@ def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     return listing(
         context,
         params,
-        selectors.clusters(context.scope, params, context.localizer),
+        lambda: selectors.clusters(context.scope, params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=selectors.scoped_snippets(ClusterProfile, context.scope),
+        collection=lambda: selectors.scoped_snippets(ClusterProfile, context.scope),
         modified_field="updated_at",
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+        removals=lambda: selectors.removals(
+            context.scope, [representation.type_label], params.country
+        ),
     )
 
 

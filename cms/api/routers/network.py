@@ -30,13 +30,13 @@ def list_sites(request: HttpRequest, params: Query[SiteParams]):
     return listing(
         context,
         params,
-        selectors.sites(params, context.localizer),
+        lambda: selectors.sites(params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=Country.objects.all(),
+        collection=lambda: Country.objects.all(),
         modified_field="updated_at",
-        removals=selectors.removals(None, [representation.type_label]),
+        removals=lambda: selectors.removals(None, [representation.type_label]),
     )
 
 
@@ -60,13 +60,13 @@ def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     return listing(
         context,
         params,
-        selectors.sectors(params, context.localizer),
+        lambda: selectors.sectors(params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=Sector.objects.all(),
+        collection=lambda: Sector.objects.all(),
         modified_field="updated_at",
-        removals=selectors.removals(None, [representation.type_label]),
+        removals=lambda: selectors.removals(None, [representation.type_label]),
     )
 
 

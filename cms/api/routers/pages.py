@@ -28,13 +28,13 @@ def list_pages(request: HttpRequest, params: Query[PageParams]):
     return listing(
         context,
         params,
-        queryset,
+        lambda: queryset,
         present=_present_pages(context),
         available=reps.page_field_names,
         defaults=base_fields,
-        collection=selectors.public_pages(selectors.Page, context.scope),
+        collection=lambda: selectors.public_pages(selectors.Page, context.scope),
         modified_field="last_published_at",
-        removals=selectors.removals(context.scope, types, params.country),
+        removals=lambda: selectors.removals(context.scope, types, params.country),
     )
 
 
@@ -42,11 +42,11 @@ def _present_pages(context: RenderContext):
     """Base pages -> their specific objects (a query per type) -> typed JSON."""
     reps = representations()
 
-    def present(items, selected):
+    def present(page, selected, key):
         def load(model, queryset):
             return reps.page(model).load(queryset, selected & reps.page(model).field_names, context)
 
-        pages = selectors.specific_pages(list(items), context.scope, load)
+        pages = selectors.specific_pages(list(page()), context.scope, load)
         return [
             reps.page(type(page)).represent(
                 page, context, selected & reps.page(type(page)).field_names
@@ -99,13 +99,15 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
     return listing(
         context,
         params,
-        selectors.news(context.scope, params, context.localizer),
+        lambda: selectors.news(context.scope, params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=selectors.public_pages(NewsPage, context.scope),
+        collection=lambda: selectors.public_pages(NewsPage, context.scope),
         modified_field="last_published_at",
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+        removals=lambda: selectors.removals(
+            context.scope, [representation.type_label], params.country
+        ),
     )
 
 
@@ -117,11 +119,13 @@ def list_events(request: HttpRequest, params: Query[EventParams]):
     return listing(
         context,
         params,
-        selectors.events(context.scope, params, context.localizer),
+        lambda: selectors.events(context.scope, params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=selectors.public_pages(EventPage, context.scope),
+        collection=lambda: selectors.public_pages(EventPage, context.scope),
         modified_field="last_published_at",
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+        removals=lambda: selectors.removals(
+            context.scope, [representation.type_label], params.country
+        ),
     )

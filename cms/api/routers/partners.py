@@ -28,13 +28,15 @@ def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     return listing(
         context,
         params,
-        selectors.partners(context.scope, params, context.localizer),
+        lambda: selectors.partners(context.scope, params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=selectors.scoped_snippets(PartnerOrganisation, context.scope),
+        collection=lambda: selectors.scoped_snippets(PartnerOrganisation, context.scope),
         modified_field="updated_at",
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+        removals=lambda: selectors.removals(
+            context.scope, [representation.type_label], params.country
+        ),
     )
 
 
@@ -57,13 +59,15 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     return listing(
         context,
         params,
-        selectors.contacts(context.scope, params, context.localizer),
+        lambda: selectors.contacts(context.scope, params, context.localizer),
         present=presenter(context, representation),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=selectors.scoped_snippets(ContactPerson, context.scope),
+        collection=lambda: selectors.scoped_snippets(ContactPerson, context.scope),
         modified_field="updated_at",
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
+        removals=lambda: selectors.removals(
+            context.scope, [representation.type_label], params.country
+        ),
     )
 
 
