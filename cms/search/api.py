@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import model_validator
 
 from cms.api.errors import ParameterError
+from cms.api.http import read
 from cms.api.params import CountryCode, ReadParams, Slug, comma_list
 from cms.api.responses import read_context
 from cms.api.selectors import check_countries
@@ -103,7 +104,7 @@ def served_language(request: HttpRequest, params: ReadParams):
     return context
 
 
-@router.get("/", response=SearchResults, url_name="search")
+@read(router, "/", response=SearchResults, url_name="search")
 def search_content(request: HttpRequest, params: Query[SearchParams]):
     """Language-aware full-text search with filters, facets and highlights."""
     context = served_language(request, params)
@@ -163,7 +164,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
     }
 
 
-@router.get("/autocomplete/", response=Suggestions, url_name="search_autocomplete")
+@read(router, "/autocomplete/", response=Suggestions, url_name="search_autocomplete")
 def autocomplete_titles(request: HttpRequest, params: Query[AutocompleteParams]):
     """Titles that start with what the visitor has typed, for a search box."""
     context = served_language(request, params)

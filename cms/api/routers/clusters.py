@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from cms.api import selectors
+from cms.api.http import read
 from cms.api.params import ClusterDetailParams, ClusterParams, ObjectId
 from cms.api.representations import representations
 from cms.api.responses import detail, listing, presenter, read_context
@@ -14,7 +15,7 @@ router = Router(tags=["clusters"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@router.get("/clusters/", response=ClusterListing, url_name="clusters_list", **OUTPUT)
+@read(router, "/clusters/", response=ClusterListing, url_name="clusters_list", **OUTPUT)
 def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     """Cluster organisations of the site's country (of every country on the hub)."""
     context = read_context(request, params)
@@ -34,7 +35,9 @@ def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     )
 
 
-@router.get("/clusters/{cluster_id}/", response=ClusterSchema, url_name="clusters_detail", **OUTPUT)
+@read(
+    router, "/clusters/{cluster_id}/", response=ClusterSchema, url_name="clusters_detail", **OUTPUT
+)
 def get_cluster(
     request: HttpRequest,
     cluster_id: ObjectId,

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from cms.api import selectors
+from cms.api.http import read
 from cms.api.params import (
     IndexParams,
     ObjectId,
@@ -22,7 +23,7 @@ router = Router(tags=["network"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@router.get("/sites/", response=SiteListing, url_name="sites_list", **OUTPUT)
+@read(router, "/sites/", response=SiteListing, url_name="sites_list", **OUTPUT)
 def list_sites(request: HttpRequest, params: Query[SiteParams]):
     """Every partner country's site and the hub, with the languages each publishes in."""
     context = read_context(request, params)
@@ -40,7 +41,7 @@ def list_sites(request: HttpRequest, params: Query[SiteParams]):
     )
 
 
-@router.get("/sites/{code}/", response=SiteSchema, url_name="sites_detail", **OUTPUT)
+@read(router, "/sites/{code}/", response=SiteSchema, url_name="sites_detail", **OUTPUT)
 def get_site(
     request: HttpRequest,
     code: SiteCode,
@@ -52,7 +53,7 @@ def get_site(
     )
 
 
-@router.get("/sectors/", response=SectorListing, url_name="sectors_list", **OUTPUT)
+@read(router, "/sectors/", response=SectorListing, url_name="sectors_list", **OUTPUT)
 def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     """The network's industry areas, shared by every country."""
     context = read_context(request, params)
@@ -70,7 +71,7 @@ def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     )
 
 
-@router.get("/sectors/{sector_id}/", response=SectorSchema, url_name="sectors_detail", **OUTPUT)
+@read(router, "/sectors/{sector_id}/", response=SectorSchema, url_name="sectors_detail", **OUTPUT)
 def get_sector(
     request: HttpRequest,
     sector_id: ObjectId,
@@ -80,7 +81,7 @@ def get_sector(
     return detail(context, params, Sector.objects.all(), sector_id, representations().sector)
 
 
-@router.get("/", response=ApiIndex, url_name="index")
+@read(router, "/", response=ApiIndex, url_name="index")
 def index(request: HttpRequest, params: Query[IndexParams]):
     """Where everything is: the resources, the OpenAPI document, the docs."""
     context = read_context(request, params)

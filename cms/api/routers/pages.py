@@ -6,6 +6,7 @@ from ninja import Query, Router
 
 from cms.api import selectors
 from cms.api.auth import DraftTokenAuth
+from cms.api.http import read
 from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
 from cms.api.representations import RenderContext, representations
 from cms.api.responses import detail, listing, presenter, read_context
@@ -17,7 +18,7 @@ router = Router(tags=["pages"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@router.get("/pages/", response=PageListing, url_name="pages_list", **OUTPUT)
+@read(router, "/pages/", response=PageListing, url_name="pages_list", **OUTPUT)
 def list_pages(request: HttpRequest, params: Query[PageParams]):
     """Published pages of every type (or of `type`), each in its own typed shape."""
     context = read_context(request, params)
@@ -57,7 +58,7 @@ def _present_pages(context: RenderContext):
     return present
 
 
-@router.get("/pages/{page_id}/", response=AnyPage, url_name="pages_detail", **OUTPUT)
+@read(router, "/pages/{page_id}/", response=AnyPage, url_name="pages_detail", **OUTPUT)
 def get_page(
     request: HttpRequest,
     page_id: ObjectId,
@@ -70,7 +71,8 @@ def get_page(
     return detail(context, params, queryset, page_id, representations().page(model))
 
 
-@router.get(
+@read(
+    router,
     "/pages/{page_id}/preview/",
     response=AnyPage,
     url_name="pages_preview",
@@ -91,7 +93,7 @@ def preview_page(
         return representation.represent(page, context, params.selected_fields(fields, fields))
 
 
-@router.get("/news/", response=NewsListing, url_name="news_list", **OUTPUT)
+@read(router, "/news/", response=NewsListing, url_name="news_list", **OUTPUT)
 def list_news(request: HttpRequest, params: Query[NewsParams]):
     """News items and press releases, newest first."""
     context = read_context(request, params)
@@ -111,7 +113,7 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
     )
 
 
-@router.get("/events/", response=EventListing, url_name="events_list", **OUTPUT)
+@read(router, "/events/", response=EventListing, url_name="events_list", **OUTPUT)
 def list_events(request: HttpRequest, params: Query[EventParams]):
     """Info days, exchange forums, study trips and conferences, latest first."""
     context = read_context(request, params)

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from cms.api import selectors
+from cms.api.http import read
 from cms.api.params import (
     ContactDetailParams,
     ContactParams,
@@ -20,7 +21,7 @@ router = Router(tags=["partners"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@router.get("/partners/", response=PartnerListing, url_name="partners_list", **OUTPUT)
+@read(router, "/partners/", response=PartnerListing, url_name="partners_list", **OUTPUT)
 def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     """The project partners: one national partner per country, and the lead partner."""
     context = read_context(request, params)
@@ -40,7 +41,9 @@ def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     )
 
 
-@router.get("/partners/{partner_id}/", response=PartnerSchema, url_name="partners_detail", **OUTPUT)
+@read(
+    router, "/partners/{partner_id}/", response=PartnerSchema, url_name="partners_detail", **OUTPUT
+)
 def get_partner(
     request: HttpRequest,
     partner_id: ObjectId,
@@ -51,7 +54,7 @@ def get_partner(
     return detail(context, params, queryset, partner_id, representations().partner)
 
 
-@router.get("/contacts/", response=ContactListing, url_name="contacts_list", **OUTPUT)
+@read(router, "/contacts/", response=ContactListing, url_name="contacts_list", **OUTPUT)
 def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     """Contact people of the partner organisations."""
     context = read_context(request, params)
@@ -71,7 +74,9 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     )
 
 
-@router.get("/contacts/{contact_id}/", response=ContactSchema, url_name="contacts_detail", **OUTPUT)
+@read(
+    router, "/contacts/{contact_id}/", response=ContactSchema, url_name="contacts_detail", **OUTPUT
+)
 def get_contact(
     request: HttpRequest,
     contact_id: ObjectId,
