@@ -35,3 +35,40 @@ def test_every_page_url_matches_wagtails(api, lang):
         country = next(c for c in countries if page.path.startswith(c.site.root_page.path))
         language = lang if lang in site_languages(country) else country.default_language
         assert item["meta"]["html_url"] == wagtail_url(page, language), (page, lang)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v3/news/",
+        "/media/images/photo.width-800.png",
+        "/media/images/fotka%C5%BE.png",
+        "/media/images/žluťoučký kůň.png",
+        "/a/./b",
+        "/a/../b",
+        "//elsewhere.example/x",
+        "relative/path",
+        "https://cdn.example/x.png",
+        "/q?lang=cs&site=CZ",
+        "",
+        None,
+    ],
+)
+def test_absolute_urls_are_djangos(rf, url):
+    """``RenderContext.absolute`` skips parsing plain paths, answering as Django would."""
+    from cms.api.representations import RenderContext
+
+    request = rf.get("/api/v3/news/", HTTP_HOST="cz.localhost")
+    context = RenderContext(request=request, scope=None, localizer=None)
+    expected = request.build_absolute_uri(url) if url else url
+    assert context.absolute(url) == expected
+
+
+def test_rendition_urls_are_the_storages(api):
+    """Remembered local-storage URLs equal what the file field answers."""
+    from cms.api.representations import file_url
+    from tests.api.conftest import make_image
+
+    image = make_image()
+    rendition = image.get_rendition("width-100")
+    assert file_url(rendition.file) == rendition.file.url == rendition.url
