@@ -19,6 +19,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.models import PageViewRestriction, Site
 
 from cms.api.errors import ParameterError
+from cms.api.loading import built
 from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country
@@ -126,9 +127,9 @@ def load_countries() -> dict[str, Country]:
     end = len(country_columns)
     countries = {}
     for row in COUNTRIES.rows():
-        country = Country.from_db("default", country_columns, row[:end])
+        country = built(Country, "default", country_columns, row[:end])
         site_row = row[end : end + len(site_columns)]
-        country.site = Site.from_db("default", site_columns, site_row) if site_row[0] else None
+        country.site = built(Site, "default", site_columns, site_row) if site_row[0] else None
         country.root_path = row[-1]
         countries[country.code] = country
     return countries

@@ -97,3 +97,22 @@ def test_images_and_renditions_load_the_same(content):
 def test_only_model_querysets_are_changed():
     values = Sector.objects.values_list("slug")
     assert fast(values) is values
+
+
+@pytest.mark.django_db
+def test_countries_of_every_request_are_the_orms():
+    """``load_countries`` (prepared SQL, no constructors) gives what the ORM would."""
+    from cms.api.negotiation import load_countries
+    from cms.core.models import Country
+
+    countries = load_countries()
+    for country in Country.objects.select_related("site", "site__root_page"):
+        loaded = countries[country.code]
+        values = snapshot(loaded, depth=1)[1]
+        values.pop("root_path")
+        assert values == snapshot(country, depth=1)[1]
+        if country.site is None:
+            assert loaded.site is None and loaded.root_path is None
+        else:
+            assert snapshot(loaded.site, depth=1)[1] == snapshot(country.site, depth=1)[1]
+            assert loaded.root_path == country.site.root_page.path
