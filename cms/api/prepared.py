@@ -28,6 +28,8 @@ query of a listing's count and Last-Modified.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -76,7 +78,8 @@ class Prepared:
             rows = cursor.fetchall()
         if not compiled.converters:
             return rows
-        return [self._converted(row, compiled.converters, connection) for row in rows]
+        seen: dict[tuple[int, Any], Any] = {}
+        return [self._converted(row, compiled.converters, connection, seen) for row in rows]
 
     def _compile(self, shape: tuple, values: tuple, using: str) -> _Compiled:
         queryset = self.build(*shape, *values)
@@ -95,14 +98,31 @@ class Prepared:
         return _Compiled(sql=sql, converters=compiler.get_converters(columns))
 
     @staticmethod
-    def _converted(row: tuple, converters: dict, connection) -> tuple:
+    def _converted(row: tuple, converters: dict, connection, seen: dict) -> tuple:
+        """The row with Django's converters applied, each distinct value converted once.
+
+        Joined rows repeat values (a sector's columns on each of its links), and
+        on SQLite each datetime is parsed from text: ``seen`` keeps what this
+        result already converted (converters are functions of the value).
+        """
         row = list(row)
         for position, (functions, expression) in converters.items():
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
+            raw = row[position]
+            key = (position, raw) if isinstance(raw, str | int | float | None) else None
+            if key is None or key not in seen:
+                value = raw
+                for function in functions:
+                    value = function(value, expression, connection)
+                if key is None or not isinstance(value, IMMUTABLE):  # never share a dict
+                    row[position] = value
+                    continue
+                seen[key] = value
+            row[position] = seen[key]
         return tuple(row)
+
+
+#: Converted values safe to share between rows.
+IMMUTABLE = (str, int, float, bool, datetime.date, datetime.time, decimal.Decimal, type(None))
 
 
 @dataclass(frozen=True)
