@@ -247,16 +247,51 @@ def rendition_filters(specs: tuple[str, ...]) -> tuple[Filter, ...]:
     return tuple(Filter(spec=spec) for spec in specs)
 
 
-def image_prefetch(path: str) -> Prefetch:
-    """Prefetch the API's renditions of the image at ``path`` (one query for all)."""
+def attach_renditions(name: str):
+    """``attach`` for image field ``name``: the API's renditions of every image, one query.
+
+    Wagtail reads ``prefetched_renditions`` when an image has it; a
+    ``Prefetch`` would do the same but build and compile its query on every
+    request, where this one is prepared (``cms.api.prepared``).
+    """
+
+    def attach(objects: list, ctx: RenderContext) -> None:
+        images = [image for obj in objects if (image := getattr(obj, name)) is not None]
+        if not images:
+            return
+        specs = tuple(settings.API_IMAGE_RENDITIONS.values())
+        ids = tuple(dict.fromkeys(image.pk for image in images))
+        model, columns = rendition_columns()
+        found: dict[int, list] = {pk: [] for pk in ids}
+        image_column = columns.index("image_id")
+        for row in RENDITIONS.rows(*specs, *ids, shape=(len(specs),)):
+            found[row[image_column]].append(built(model, "default", columns, row))
+        for image in images:
+            image.prefetched_renditions = list(found[image.pk])
+
+    return attach
+
+
+@lru_cache(maxsize=1)
+def rendition_columns() -> tuple[type[Model], list[str]]:
     from cms.core.models import CustomRendition
 
-    specs = list(settings.API_IMAGE_RENDITIONS.values())
-    return Prefetch(
-        f"{path}__renditions",
-        queryset=fast(CustomRendition.objects.filter(filter_spec__in=specs)),
-        to_attr="prefetched_renditions",
+    return CustomRendition, [field.attname for field in CustomRendition._meta.concrete_fields]
+
+
+def _renditions_query(spec_count: int, *values) -> QuerySet:
+    model, columns = rendition_columns()
+    specs, ids = values[:spec_count], values[spec_count:]
+    return (
+        model.objects.filter(filter_spec__in=specs)
+        .filter(image_id__in=ids)
+        .order_by("pk")
+        .values_list(*columns)
     )
+
+
+#: Compiled once per number of specs and of images (``cms.api.prepared``).
+RENDITIONS = Prepared(_renditions_query)
 
 
 def sector_ref(sector, ctx: RenderContext) -> dict:
@@ -483,12 +518,13 @@ def contact_field(*, listing: bool = False) -> FieldSpec:
 
 
 def image_field(name: str, *, listing: bool = True) -> FieldSpec:
-    return related(
+    return FieldSpec(
         name,
-        lambda obj, ctx: image(getattr(obj, name), ctx),
+        lambda obj, ctx, fallback: image(getattr(obj, name), ctx),
         listing=listing,
         select_related=(name,),
-        prefetch=(lambda: image_prefetch(name),),
+        attach=attach_renditions(name),
+        columns=(name,),
     )
 
 
