@@ -164,11 +164,6 @@ def translated(
     return rendered(blank, localizer.language)
 
 
-def real_languages(obj: Model) -> list[str]:
-    """Languages ``obj`` is really published in: complete and ready (``translation_status``)."""
-    return available_languages(obj)
-
-
 def with_fallback(ctx: RenderContext, data: dict, fallback: dict[str, str]) -> dict:
     if not ctx.localizer.is_all:
         data["_fallback"] = fallback
@@ -187,10 +182,6 @@ def render_stream(value, ctx: RenderContext) -> list:
 
 def render_rich_text(value, ctx: RenderContext) -> str:
     return APIRichText.serialize(value or "", format=ctx.rich_text_output)
-
-
-def render_plain(value, ctx: RenderContext) -> str:
-    return value or ""
 
 
 # --- nested objects ------------------------------------------------------------
@@ -644,7 +635,7 @@ class Representation:
             "type": self.type_label,
             "detail_url": ctx.api_url(f"{self.route}/{obj.pk}/"),
             "language": ctx.localizer.language,
-            "languages": real_languages(obj),
+            "languages": available_languages(obj),
             "updated_at": self.modified(obj),
         }
 
@@ -707,7 +698,7 @@ class PageRepresentation(Representation):
             "html_url": html_url(obj, ctx, languages, country),
             "site": country.code if country else None,
             "language": ctx.localizer.language,
-            "languages": real_languages(obj),
+            "languages": available_languages(obj),
             "first_published_at": obj.first_published_at,
             "last_published_at": obj.last_published_at,
         }
@@ -955,7 +946,7 @@ class SiteRepresentation(Representation):
             "type": self.type_label,
             "detail_url": ctx.api_url(f"sites/{obj.code}/"),
             "language": ctx.localizer.language,
-            "languages": real_languages(obj),
+            "languages": available_languages(obj),
             "updated_at": obj.updated_at,
         }
 
