@@ -108,7 +108,7 @@ class Prepared:
         row = list(row)
         for position, (functions, expression) in converters.items():
             raw = row[position]
-            key = (position, raw) if isinstance(raw, str | int | float | None) else None
+            key = (position, raw) if isinstance(raw, HASHABLE_RAW) else None
             if key is None or key not in seen:
                 value = raw
                 for function in functions:
@@ -121,6 +121,8 @@ class Prepared:
         return tuple(row)
 
 
+#: Raw values that can key the memo (sqlite3 hands over datetimes already parsed).
+HASHABLE_RAW = (str, int, float, datetime.date, datetime.time, type(None))
 #: Converted values safe to share between rows.
 IMMUTABLE = (str, int, float, bool, datetime.date, datetime.time, decimal.Decimal, type(None))
 
