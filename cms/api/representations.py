@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -220,16 +220,17 @@ def file_url(file) -> str:
     Django's ``FileSystemStorage.url`` quotes the name and joins it to
     ``MEDIA_URL`` with ``urljoin`` on every call: a quarter of what an
     image costs a listing. Other storages (signed or expiring URLs) are asked
-    every time.
+    every time. (``default_storage`` is a lazy proxy, so it is compared by
+    identity and looked at through ``storages``: each use of the proxy costs.)
     """
-    if isinstance(file.storage, FileSystemStorage):
-        return _storage_url(file.storage, file.name)
+    if file.storage is default_storage and isinstance(storages["default"], FileSystemStorage):
+        return _local_url(file.name)
     return file.url
 
 
 @lru_cache(maxsize=4096)
-def _storage_url(storage, name: str) -> str:
-    return storage.url(name)
+def _local_url(name: str) -> str:
+    return storages["default"].url(name)
 
 
 @lru_cache(maxsize=8)
