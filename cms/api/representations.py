@@ -19,6 +19,7 @@ where it is not written).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,7 +91,8 @@ class RenderContext:
     def absolute(self, url: str | None) -> str | None:
         """``request.build_absolute_uri(url)``, without parsing ``url`` when it is a plain path."""
         if url and url[0] == "/" and url[:2] != "//" and "/./" not in url and "/../" not in url:
-            return iri_to_uri(self._origin + url)  # what Django does with such a path
+            url = self._origin + url  # what Django does with such a path, then iri_to_uri
+            return url if URI_AS_IS.fullmatch(url) else iri_to_uri(url)
         return self.request.build_absolute_uri(url) if url else url
 
     @cached_property
@@ -724,13 +726,21 @@ def html_url(page, ctx: RenderContext, languages, country) -> str | None:
             url_path = page.url_path
     for root in roots:
         if url_path.startswith(root.root_path):
-            path = quote(url_path[len(root.root_path) :], safe=URL_SAFE)
+            path = quoted_path(url_path[len(root.root_path) :])
             return f"{root.root_url}{prefix}{path}"
     return None
 
 
 #: What ``django.urls.reverse`` leaves unquoted in a path.
 URL_SAFE = "/~:@!$&'()*+,;="
+#: A URL ``iri_to_uri`` would return unchanged (its safe characters and the unreserved ones).
+URI_AS_IS = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
+
+
+@lru_cache(maxsize=4096)
+def quoted_path(path: str) -> str:
+    """A page's URL path quoted as ``reverse`` would (pages keep their paths: worth keeping)."""
+    return quote(path, safe=URL_SAFE)
 
 
 def site_roots(page, ctx: RenderContext, language: str) -> tuple[tuple, str]:

@@ -44,7 +44,10 @@ def fallback_field():
 
 
 def _django_json(value: datetime) -> str:
-    return DjangoJSONEncoder().default(value)
+    return _ENCODER.default(value)
+
+
+_ENCODER = DjangoJSONEncoder()
 
 
 #: A date and time written as Django's JSON encoder writes it (milliseconds, ``Z``
