@@ -511,6 +511,22 @@ def contact_field(*, listing: bool = False) -> FieldSpec:
     )
 
 
+#: What ``image`` and Wagtail's ``get_renditions`` read of an image (its file name tells an
+#: SVG, its focal point picks the rendition); a page loads these, not all ~25 columns.
+IMAGE_COLUMNS = (
+    "id",
+    "title",
+    "file",
+    "width",
+    "height",
+    "focal_point_x",
+    "focal_point_y",
+    "focal_point_width",
+    "focal_point_height",
+    *(localized("alt_text", code) for code in LANGUAGE_CODES),
+)
+
+
 def image_field(name: str, *, listing: bool = True) -> FieldSpec:
     return FieldSpec(
         name,
@@ -518,7 +534,7 @@ def image_field(name: str, *, listing: bool = True) -> FieldSpec:
         listing=listing,
         select_related=(name,),
         attach=attach_renditions(name),
-        columns=(name,),
+        columns=(name, *(f"{name}__{column}" for column in IMAGE_COLUMNS)),
     )
 
 
