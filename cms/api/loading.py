@@ -9,7 +9,7 @@ them does anything the API needs: the row's values are the object's state.
 Measured on a 20-item news listing it was half a millisecond per ten objects,
 about a sixth of the request.
 
-``fast(queryset)`` makes a queryset build its objects (and those it
+``ObjectsPlan.of(queryset).run()`` builds a queryset's objects (and those it
 ``select_related``) the way ``pickle`` restores them: a bare instance, its
 ``__dict__`` filled from the row, a ``ModelState`` saying it came from the
 database. Columns left out by ``only()``/``defer()`` stay deferred and load on
@@ -19,14 +19,12 @@ a future ``post_init`` receiver or constructor side effect fails there, not
 in production.
 
 This is written here, not taken from a library, because Django exposes no
-public switch for it: the hook is the queryset's iterable class, and the
-code below follows ``ModelIterable`` and ``RelatedPopulator`` line for line
-apart from the constructor call.
+public switch for it: the code below follows ``ModelIterable`` and
+``RelatedPopulator`` line for line apart from the constructor call.
 """
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,59 +124,24 @@ def fast_populators(klass_info, select, db) -> list[_FastRelatedPopulator]:
     ]
 
 
-class FastModelIterable(ModelIterable):
-    """``ModelIterable`` with ``built()`` in place of ``Model.from_db()``."""
-
-    def __iter__(self):
-        queryset = self.queryset
-        db = queryset.db
-        compiler = queryset.query.get_compiler(using=db)
-        results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
-        return instances(compiler, results, db, queryset._known_related_objects)
-
-
-def instances(compiler, results, db: str, known_related_objects=None):
+def instances(compiler, results, db: str):
     """The objects of compiled query ``compiler`` from its ``results`` (chunks of rows).
 
-    ``ModelIterable.__iter__`` after the query has run, with ``built()``.
+    ``ModelIterable.__iter__`` after the query has run, with ``built()`` (and
+    without "known related objects", which ``ObjectsPlan`` refuses).
     """
-    select, klass_info, annotation_col_map = (
-        compiler.select,
-        compiler.klass_info,
-        compiler.annotation_col_map,
-    )
+    select, klass_info = compiler.select, compiler.klass_info
     model_cls = klass_info["model"]
     select_fields = klass_info["select_fields"]
     start, end = select_fields[0], select_fields[-1] + 1
     init_list = [column[0].target.attname for column in select[start:end]]
     populators = fast_populators(klass_info, select, db)
-    known = [
-        (
-            field,
-            related_objs,
-            operator.attrgetter(
-                *[
-                    field.attname
-                    if from_field == "self"
-                    else model_cls._meta.get_field(from_field).attname
-                    for from_field in field.from_fields
-                ]
-            ),
-        )
-        for field, related_objs in (known_related_objects or {}).items()
-    ]
     for row in compiler.results_iter(results):
         obj = built(model_cls, db, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
-        for attr_name, position in (annotation_col_map or {}).items():
+        for attr_name, position in (compiler.annotation_col_map or {}).items():
             setattr(obj, attr_name, row[position])
-        for field, rel_objs, rel_getter in known:
-            if field.is_cached(obj):
-                continue
-            rel_obj = rel_objs.get(rel_getter(obj))
-            if rel_obj is not None:
-                setattr(obj, field.name, rel_obj)
         yield obj
 
 
@@ -225,12 +188,3 @@ class ObjectsPlan:
         if self.prefetch and objects:
             prefetch_related_objects(objects, *self.prefetch)
         return objects
-
-
-def fast(queryset: QuerySet) -> QuerySet:
-    """``queryset`` building its objects with ``built()`` (only if it yields instances)."""
-    if queryset._iterable_class is not ModelIterable:
-        return queryset
-    clone = queryset.all()
-    clone._iterable_class = FastModelIterable
-    return clone

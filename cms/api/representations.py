@@ -39,7 +39,7 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import Filter
 
-from cms.api.loading import built, fast
+from cms.api.loading import ObjectsPlan, built
 from cms.api.negotiation import Localizer, Scope
 from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
@@ -622,7 +622,8 @@ class Representation:
     def load(self, queryset: QuerySet, selected: Iterable[str], ctx: RenderContext) -> list:
         """The objects of ``queryset`` with everything the ``selected`` fields read."""
         selected = frozenset(selected)
-        return self.attach(list(fast(self.optimise(queryset, selected))), selected, ctx)
+        objects = ObjectsPlan.of(self.optimise(queryset, selected)).run()
+        return self.attach(objects, selected, ctx)
 
     def attach(self, objects: list, selected: frozenset[str], ctx: RenderContext) -> list:
         """Load onto ``objects`` what the ``selected`` fields read from other tables."""
