@@ -79,7 +79,7 @@ class Prepared:
         if not compiled.converters:
             return rows
         seen: dict[tuple[int, Any], Any] = {}
-        return [self._converted(row, compiled.converters, connection, seen) for row in rows]
+        return [converted(row, compiled.converters, connection, seen) for row in rows]
 
     def _compile(self, shape: tuple, values: tuple, using: str) -> _Compiled:
         queryset = self.build(*shape, *values)
@@ -97,28 +97,29 @@ class Prepared:
         columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
         return _Compiled(sql=sql, converters=compiler.get_converters(columns))
 
-    @staticmethod
-    def _converted(row: tuple, converters: dict, connection, seen: dict) -> tuple:
-        """The row with Django's converters applied, each distinct value converted once.
 
-        Joined rows repeat values (a sector's columns on each of its links), and
-        on SQLite each datetime is parsed from text: ``seen`` keeps what this
-        result already converted (converters are functions of the value).
-        """
-        row = list(row)
-        for position, (functions, expression) in converters.items():
-            raw = row[position]
-            key = (position, raw) if isinstance(raw, HASHABLE_RAW) else None
-            if key is None or key not in seen:
-                value = raw
-                for function in functions:
-                    value = function(value, expression, connection)
-                if key is None or not isinstance(value, IMMUTABLE):  # never share a dict
-                    row[position] = value
-                    continue
-                seen[key] = value
-            row[position] = seen[key]
-        return tuple(row)
+def converted(row: tuple, converters: dict, connection, seen: dict) -> tuple:
+    """The row with Django's converters applied, each distinct value converted once.
+
+    ``converters``: position -> (functions, expression), as Django's compiler
+    gives them. Joined rows repeat values (a sector's columns on each of its
+    links), and on SQLite each datetime is parsed from text: ``seen`` keeps what
+    this result already converted (converters are functions of the value).
+    """
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        raw = row[position]
+        key = (position, raw) if isinstance(raw, HASHABLE_RAW) else None
+        if key is None or key not in seen:
+            value = raw
+            for function in functions:
+                value = function(value, expression, connection)
+            if key is None or not isinstance(value, IMMUTABLE):  # never share a dict
+                row[position] = value
+                continue
+            seen[key] = value
+        row[position] = seen[key]
+    return tuple(row)
 
 
 #: Raw values that can key the memo (sqlite3 hands over datetimes already parsed).
@@ -142,12 +143,12 @@ class Scalars:
     db: str
     sql: str
     params: tuple
-    #: Per position: Django's converters for the value (from text on SQLite).
-    converters: tuple[dict, ...]
+    #: Position -> (functions, expression): Django's converters (from text on SQLite).
+    converters: dict[int, tuple[list, Any]]
 
     @classmethod
     def of(cls, *querysets: QuerySet, count_first: bool = False) -> Scalars:
-        parts, params, converters = [], [], []
+        parts, params, converters = [], [], {}
         for position, queryset in enumerate(querysets):
             counted = count_first and position == 0
             compiler = queryset.query.get_compiler(using=queryset.db)
@@ -155,7 +156,6 @@ class Scalars:
                 sql, part_params = compiler.as_sql()
             except EmptyResultSet:  # matches nothing: no rows, no value
                 parts.append("0" if counted else "NULL")
-                converters.append({})
                 continue
             if len(compiler.select) != 1:
                 raise ValueError(f"Scalars take one-column querysets, not {sql!r}")
@@ -163,24 +163,24 @@ class Scalars:
             part = f"(SELECT COUNT(*) FROM ({sql}) counted)" if counted else f"({sql})"  # noqa: S608
             parts.append(part)
             params.extend(part_params)
-            converters.append({} if counted else compiler.get_converters([compiler.select[0][0]]))
+            if not counted:  # the part's one column, at this position of the row
+                converters.update(
+                    (position, found)
+                    for found in compiler.get_converters([compiler.select[0][0]]).values()
+                )
         return cls(
             db=querysets[0].db,
             sql=f"SELECT {', '.join(parts)}",
             params=tuple(params),
-            converters=tuple(converters),
+            converters=converters,
         )
 
     def run(self) -> list:
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params)
-            row = list(cursor.fetchone())
-        for position, part_converters in enumerate(self.converters):
-            for functions, expression in part_converters.values():
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
-        return row
+            row = cursor.fetchone()
+        return list(converted(row, self.converters, connection, {}))
 
 
 #: Compiled listings kept per process (least recently used go first).
