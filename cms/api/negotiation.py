@@ -10,7 +10,7 @@ default. Untranslated fields then fall back along ``fallback_chain`` from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -98,6 +98,7 @@ class Scope:
 RESTRICTED_PATHS = Prepared(lambda: PageViewRestriction.objects.values_list("page__path"))
 
 
+@cache
 def _country_columns() -> tuple[list[str], list[str]]:
     country = [field.attname for field in Country._meta.concrete_fields]
     site = [field.attname for field in Site._meta.concrete_fields]

@@ -225,7 +225,8 @@ EventKind = Literal["info-day", "exchange-forum", "study-trip", "conference"]
 
 class PageParams(ListParams, CountryFilter):
     field_names = _page_fields()
-    #: Pages of every type are selected by content type ids (database rows).
+    #: Page types are selected by content type ids and ``child_of`` by the parent's
+    #: tree path: database rows, so these querysets are built every time.
     plan_cache = False
     orderings = ("id", "title", "first_published_at", "last_published_at")
 

@@ -118,9 +118,9 @@ def plan_key(context: RenderContext, params: ListParams, selected: frozenset) ->
     country's code, hub flag and site root) and the view-restricted paths: the
     querysets are a function of these alone, so their compiled SQL can be kept
     (``cms.api.prepared.PLANS``). Parameters the selectors resolve through the
-    database (sector, cluster, tag and organisation slugs; a parent page; page
-    types' content types) are not: with them, or where ``params.plan_cache``
-    says so, every request builds its querysets.
+    database (sector, cluster, tag and organisation slugs) are not: with them,
+    or where ``params.plan_cache`` says so (``pages/``: a parent page, page types'
+    content types), every request builds its querysets.
     """
     if not params.plan_cache or any(getattr(params, name, None) for name in LOOKUP_PARAMETERS):
         return None
@@ -139,7 +139,7 @@ def plan_key(context: RenderContext, params: ListParams, selected: frozenset) ->
 
 
 #: Parameters the selectors look up in the database (see ``plan_key``).
-LOOKUP_PARAMETERS = ("sector", "cluster", "tag", "organisation", "child_of", "type")
+LOOKUP_PARAMETERS = ("sector", "cluster", "tag", "organisation")
 
 
 def hashable(value: Any) -> Hashable:

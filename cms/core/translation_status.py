@@ -136,18 +136,8 @@ def has_language(obj, language: str) -> bool:
 
 
 def available_languages(obj, among: tuple[str, ...] | list[str] = LANGUAGE_CODES) -> list[str]:
-    """Languages (in the order given) in which ``obj`` is really published.
-
-    ``has_language`` for each, with the readiness read once (an API listing
-    asks this of every item).
-    """
-    ready = set(obj.ready_languages or ()) if tracks_readiness(obj) else None
-    return [
-        code
-        for code in among
-        if (ready is None or code == COMMON_LANGUAGE or code in ready)
-        and status(obj, code) == COMPLETE
-    ]
+    """Languages (in the order given) in which ``obj`` is really published."""
+    return [code for code in among if has_language(obj, code)]
 
 
 def complete_languages(obj) -> list[str]:
