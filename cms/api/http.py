@@ -52,7 +52,9 @@ def finish(
     """
     request.urlconf = API_URLCONF
     patch_vary_headers(response, ("Accept-Language",))
-    context = getattr(request, "api_context", None)
+    # Read once, then let go: Django's auth and messages middleware leave the request in
+    # reference cycles, and what hangs off it waits for the garbage collector.
+    context = request.__dict__.pop("api_context", None)
     if context is not None:
         response["Content-Language"] = context.localizer.content_language
     if getattr(request, "api_token", None) is not None:

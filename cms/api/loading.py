@@ -34,6 +34,8 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, RelatedPopulator
 
+from cms.api.prepared import Scalars
+
 
 def built(model, db: str, attnames: list[str], values) -> object:
     """An instance of ``model`` loaded from ``db`` with these column values.
@@ -152,6 +154,10 @@ class ObjectsPlan:
     What a queryset does when evaluated, split in two so the first half (building
     and compiling the query, most of a small query's cost) can be kept and the
     second run again: see ``cms.api.prepared.PLANS``.
+
+    ``along``: uncorrelated scalar subqueries (``Scalars``) read in the same
+    statement, as extra columns of every row; ``run_along()`` gives their values
+    beside the objects, or ``None`` when no row came back to carry them.
     """
 
     db: str
@@ -160,11 +166,14 @@ class ObjectsPlan:
     params: tuple
     compiler: Any
     prefetch: tuple
+    along: Scalars | None = None
 
     @classmethod
-    def of(cls, queryset: QuerySet) -> ObjectsPlan:
+    def of(cls, queryset: QuerySet, along: Scalars | None = None) -> ObjectsPlan:
         if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
             raise ValueError("ObjectsPlan takes a plain queryset of model instances")
+        if along is not None:
+            queryset = queryset.annotate(**along.annotations(ALONG_PREFIX))
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
@@ -176,15 +185,32 @@ class ObjectsPlan:
             params=tuple(params),
             compiler=compiler,
             prefetch=tuple(queryset._prefetch_related_lookups),
+            along=along,
         )
 
     def run(self) -> list:
+        return self.run_along()[0]
+
+    def run_along(self) -> tuple[list, list | None]:
+        """The objects, and the values of ``along`` (``None`` without a row to read them from)."""
         if self.sql is None:
-            return []
+            return [], None
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, self.params)
             rows = cursor.fetchall()
         objects = list(instances(self.compiler, [rows], self.db))
+        values = None
+        if self.along is not None and objects:
+            names = [f"{ALONG_PREFIX}{position}" for position in range(len(self.along.parts))]
+            row = [getattr(objects[0], name) for name in names]
+            values = self.along.converted(row, connections[self.db])
+            for obj in objects:
+                for name in names:
+                    del obj.__dict__[name]
         if self.prefetch and objects:
             prefetch_related_objects(objects, *self.prefetch)
-        return objects
+        return objects, values
+
+
+#: Names of the ``along`` columns while they pass through the objects.
+ALONG_PREFIX = "_api_along_"

@@ -130,7 +130,10 @@ def load_countries() -> dict[str, Country]:
     for row in COUNTRIES.rows():
         country = built(Country, "default", country_columns, row[:end])
         site_row = row[end : end + len(site_columns)]
-        country.site = built(Site, "default", site_columns, site_row) if site_row[0] else None
+        site = built(Site, "default", site_columns, site_row) if site_row[0] else None
+        # The country's side only: ``country.site = site`` would also point the site back at
+        # the country, a reference cycle left for the garbage collector on every request.
+        Country.site.field.set_cached_value(country, site)
         country.root_path = row[-1]
         countries[country.code] = country
     return countries

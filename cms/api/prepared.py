@@ -38,7 +38,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Field, IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesListIterable
 
 #: Shapes kept per prepared query (an ``IN`` list of each length is a shape).
@@ -129,6 +130,20 @@ IMMUTABLE = (str, int, float, bool, datetime.date, datetime.time, decimal.Decima
 
 
 @dataclass(frozen=True)
+class Scalar:
+    """One compiled part of ``Scalars``: a scalar subquery and what its value is."""
+
+    sql: str
+    params: tuple
+    output_field: Any
+
+    def expression(self, output_field=None) -> RawSQL:
+        # The SQL is Django's own compiled output; values stay in ``params``.
+        output_field = output_field or self.output_field
+        return RawSQL(self.sql, self.params, output_field=output_field)  # noqa: S611
+
+
+@dataclass(frozen=True)
 class Scalars:
     """One-column querysets compiled into one SELECT of scalar subqueries; ``run()`` answers.
 
@@ -138,49 +153,72 @@ class Scalars:
     time of the queries alone; they share no aliases here, so there is nothing
     to relabel. ``count_first``: the first value is the number of rows of the
     first queryset instead of its value.
+
+    The parts are uncorrelated, so they can also ride along another query as
+    extra columns (``annotations()``; the database computes each once for the
+    statement): a listing's count and Last-Modified come back with its items.
     """
 
     db: str
-    sql: str
-    params: tuple
-    #: Position -> (functions, expression): Django's converters (from text on SQLite).
-    converters: dict[int, tuple[list, Any]]
+    parts: tuple[Scalar, ...]
 
     @classmethod
     def of(cls, *querysets: QuerySet, count_first: bool = False) -> Scalars:
-        parts, params, converters = [], [], {}
+        parts = []
         for position, queryset in enumerate(querysets):
             counted = count_first and position == 0
             compiler = queryset.query.get_compiler(using=queryset.db)
+            output_field = IntegerField() if counted else None
             try:
-                sql, part_params = compiler.as_sql()
+                sql, params = compiler.as_sql()
             except EmptyResultSet:  # matches nothing: no rows, no value
-                parts.append("0" if counted else "NULL")
+                if output_field is None:
+                    output_field = queryset.query.output_field
+                parts.append(Scalar("0" if counted else "NULL", (), output_field))
                 continue
             if len(compiler.select) != 1:
                 raise ValueError(f"Scalars take one-column querysets, not {sql!r}")
+            if output_field is None:
+                output_field = compiler.select[0][0].output_field
             # The SQL is Django's compiled output; values stay in ``params``.
             part = f"(SELECT COUNT(*) FROM ({sql}) counted)" if counted else f"({sql})"  # noqa: S608
-            parts.append(part)
-            params.extend(part_params)
-            if not counted:  # the part's one column, at this position of the row
-                converters.update(
-                    (position, found)
-                    for found in compiler.get_converters([compiler.select[0][0]]).values()
-                )
-        return cls(
-            db=querysets[0].db,
-            sql=f"SELECT {', '.join(parts)}",
-            params=tuple(params),
-            converters=converters,
-        )
+            parts.append(Scalar(part, tuple(params), output_field))
+        return cls(db=querysets[0].db, parts=tuple(parts))
 
     def run(self) -> list:
+        """The values, from a query of their own."""
         connection = connections[self.db]
+        sql = f"SELECT {', '.join(part.sql for part in self.parts)}"  # noqa: S608
+        params = [param for part in self.parts for param in part.params]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-        return list(converted(row, self.converters, connection, {}))
+        return self.converted(row, connection)
+
+    def converted(self, row, connection) -> list:
+        """The values of a row the database gave for the parts, as Django's fields read them."""
+        return list(converted(row, self._converters(connection), connection, {}))
+
+    def _converters(self, connection) -> dict[int, tuple[list, Any]]:
+        converters = {}
+        for position, part in enumerate(self.parts):
+            expression = part.expression()
+            functions = connection.ops.get_db_converters(expression)
+            functions += expression.get_db_converters(connection)
+            if functions:
+                converters[position] = (functions, expression)
+        return converters
+
+    def annotations(self, prefix: str) -> dict[str, RawSQL]:
+        """The parts as annotations named ``prefix0``, ``prefix1``…, for another queryset.
+
+        As they come from the database, unconverted (a plain ``Field``): every row
+        carries them, one row is read (``converted``).
+        """
+        return {
+            f"{prefix}{position}": part.expression(Field())
+            for position, part in enumerate(self.parts)
+        }
 
 
 #: Compiled listings kept per process (least recently used go first).

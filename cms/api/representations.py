@@ -204,7 +204,7 @@ def image(img, ctx: RenderContext) -> dict | None:
         "height": img.height,
         "renditions": {
             name: {
-                "url": ctx.absolute(file_url(renditions[spec].file)),
+                "url": ctx.absolute(file_url(renditions[spec])),
                 "width": renditions[spec].width,
                 "height": renditions[spec].height,
             }
@@ -216,18 +216,27 @@ def image(img, ctx: RenderContext) -> dict | None:
     return with_fallback(ctx, data, fallback)
 
 
-def file_url(file) -> str:
-    """``file.url``, remembered for files on the local file system (a pure function of the name).
+def file_url(obj, name: str = "file") -> str:
+    """``obj.file.url``, remembered for files on the local file system (a function of the name).
 
     Django's ``FileSystemStorage.url`` quotes the name and joins it to
     ``MEDIA_URL`` with ``urljoin`` on every call: a quarter of what an
     image costs a listing. Other storages (signed or expiring URLs) are asked
     every time. (``default_storage`` is a lazy proxy, so it is compared by
     identity and looked at through ``storages``: each use of the proxy costs.)
+
+    The file's name is read from the row as loaded, not through ``obj.file``:
+    that makes a ``FieldFile`` pointing back at ``obj``, a reference cycle
+    only the garbage collector frees (with it, a listing left forty renditions
+    for the collector on every request).
     """
-    if file.storage is default_storage and isinstance(storages["default"], FileSystemStorage):
-        return _local_url(file.name)
-    return file.url
+    field = obj._meta.get_field(name)
+    stored = obj.__dict__.get(field.attname)
+    stored = getattr(stored, "name", stored)  # a FieldFile once someone has read obj.file
+    local = field.storage is default_storage and isinstance(storages["default"], FileSystemStorage)
+    if local and isinstance(stored, str) and stored:
+        return _local_url(stored)
+    return getattr(obj, name).url
 
 
 @lru_cache(maxsize=4096)
@@ -322,32 +331,43 @@ LINKS = Prepared(_links_query)
 
 
 def attach_sectors(objects: list, ctx: RenderContext) -> None:
-    """Every object's sectors from the link table, sectors included: one query for the page.
+    """Every object's sectors: two queries for the page, the links and the sectors they name.
 
     Sectors are five rows shared by every item: a prefetch would build a
-    sector object per item and sector (a hundred for a 20-item listing);
-    here each sector is built once per request (``ctx.sectors``) and every
-    object keeps only the ids (``api_sector_ids``), in the sectors' order.
+    sector object per item and sector (a hundred for a 20-item listing), and
+    a join would read each sector's names once per link. Here the links are
+    read as id pairs, each sector once per request (``ctx.sectors``), and
+    every object keeps only the ids (``api_sector_ids``), in the sectors' order.
     """
     if not objects:
         return
     relation = type(objects[0])._meta.get_field("sectors")
-    other = relation.m2m_reverse_field_name()
-    columns = sector_columns()
-    links = links_of(
-        objects,
-        relation.remote_field.through,
-        relation.m2m_field_name(),
-        [f"{other}__{column}" for column in columns],
-    )
+    through = relation.remote_field.through
+    other = through._meta.get_field(relation.m2m_reverse_field_name()).attname
+    links = links_of(objects, through, relation.m2m_field_name(), [other])
     sectors = ctx.sectors if ctx.sectors is not None else {}
-    for values in (values for rows in links.values() for values in rows):
-        if values[0] not in sectors:
-            sectors[values[0]] = built(relation.related_model, "default", columns, values)
+    wanted = sorted({sector_id for rows in links.values() for (sector_id,) in rows} - set(sectors))
+    if wanted:
+        model, columns = relation.related_model, sector_columns()
+        for row in SECTORS.rows(*wanted):
+            sectors[row[0]] = built(model, "default", columns, row)
     ctx.sectors = sectors
     for obj in objects:
-        ids = [values[0] for values in links[obj.pk]]
+        ids = [sector_id for (sector_id,) in links[obj.pk]]
         obj.api_sector_ids = sorted(ids, key=lambda pk: (sectors[pk].sort_order, pk))
+
+
+def _sectors_query(*ids: int) -> QuerySet:
+    from cms.core.models import Sector
+
+    # rewrite(False): modeltranslation would otherwise reorder the columns.
+    return (
+        Sector.objects.rewrite(False).filter(pk__in=ids).order_by().values_list(*sector_columns())
+    )
+
+
+#: Compiled once per number of sectors (``cms.api.prepared``).
+SECTORS = Prepared(_sectors_query)
 
 
 @lru_cache(maxsize=1)

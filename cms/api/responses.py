@@ -19,7 +19,7 @@ from cms.api import selectors
 from cms.api.loading import ObjectsPlan
 from cms.api.negotiation import localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
-from cms.api.prepared import PLANS
+from cms.api.prepared import PLANS, Scalars
 from cms.api.representations import RenderContext, Representation
 
 
@@ -51,12 +51,21 @@ def _page_link(request: HttpRequest, offset: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+#: ``present(page, selected, key, stamps)``: the items of ``page()`` (a function building the
+#: page's queryset) represented with the ``selected`` fields, and the values of ``stamps``
+#: if they came with the items (``None`` if not); ``key`` as ``plan_key`` gives it.
+Present = Callable[
+    [Callable[[], QuerySet], frozenset, Hashable | None, Scalars],
+    tuple[list[dict], list | None],
+]
+
+
 def listing(
     context: RenderContext,
     params: ListParams,
     queryset: Callable[[], QuerySet],
     *,
-    present: Callable[[Callable[[], QuerySet], frozenset, Hashable | None], list[dict]],
+    present: Present,
     available: frozenset[str],
     defaults: frozenset[str],
     collection: Callable[[], QuerySet],
@@ -70,26 +79,25 @@ def listing(
     ``updated_since`` the removals since then are listed as ``deleted``.
     The three are functions building the querysets: a listing asked for before
     runs its compiled SQL again without building them (``plan_key``).
+
+    The count and Last-Modified ride along the items' query where ``present``
+    can carry them (``ObjectsPlan``'s ``along``); a page with no items asks
+    for them in a query of their own.
     """
     selected = params.selected_fields(defaults, available)
     key = plan_key(context, params, selected)
     items_query = cache(queryset)
-    count, changed_at = selectors.stamps(
-        PLANS.get(
-            key and ("stamps", *key),
-            lambda: selectors.listing_stamps(
-                items_query(), collection(), modified_field, removals()
-            ),
-        )
+    stamps = PLANS.get(
+        key and ("stamps", *key),
+        lambda: selectors.listing_stamps(items_query(), collection(), modified_field, removals()),
     )
-    context.seen(changed_at)
     offset, limit = params.offset, params.limit
     with translation.override(context.url_language):
-        items = (
-            present(lambda: items_query()[offset : offset + limit], selected, key)
-            if offset < count
-            else []
+        items, along = present(
+            lambda: items_query()[offset : offset + limit], selected, key, stamps
         )
+    count, changed_at = selectors.stamps(along if along is not None else stamps.run())
+    context.seen(changed_at)
     envelope = {
         "count": count,
         **page_links(context.request, params, count),
@@ -150,16 +158,17 @@ def hashable(value: Any) -> Hashable:
     return value
 
 
-def presenter(context: RenderContext, representation: Representation):
+def presenter(context: RenderContext, representation: Representation) -> Present:
     """``present`` for a listing of one model: load in bulk, then represent each."""
 
-    def present(page: Callable[[], QuerySet], selected: frozenset, key) -> list[dict]:
+    def present(page, selected: frozenset, key, stamps: Scalars):
         plan = PLANS.get(
             key and ("items", *key),
-            lambda: ObjectsPlan.of(representation.optimise(page(), selected)),
+            lambda: ObjectsPlan.of(representation.optimise(page(), selected), along=stamps),
         )
-        loaded = representation.attach(plan.run(), selected, context)
-        return [representation.represent(obj, context, selected) for obj in loaded]
+        objects, along = plan.run_along()
+        loaded = representation.attach(objects, selected, context)
+        return [representation.represent(obj, context, selected) for obj in loaded], along
 
     return present
 

@@ -243,9 +243,9 @@ def listing_stamps(
     )
 
 
-def stamps(query: Scalars) -> tuple[int, datetime | None]:
-    """The count and the Last-Modified of a listing (``listing_stamps``)."""
-    total, changed, removed = query.run()
+def stamps(values: list) -> tuple[int, datetime | None]:
+    """The count and the Last-Modified of a listing from the values of ``listing_stamps``."""
+    total, changed, removed = values
     latest = [stamp for stamp in (changed, removed) if stamp is not None]
     return total or 0, max(latest) if latest else None
 

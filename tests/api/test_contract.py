@@ -338,6 +338,17 @@ def test_pagination_links(api):
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
 
 
+def test_a_page_past_the_end_still_counts_and_dates_the_listing(api):
+    """The count and Last-Modified come with the items; an empty page asks for them alone."""
+    full = api("clusters/?limit=2&site=INT")
+    past = api(f"clusters/?limit=2&offset={full.json()['count'] + 5}&site=INT")
+    assert past.status_code == 200
+    assert past.json()["items"] == []
+    assert past.json()["count"] == full.json()["count"]
+    assert past["Last-Modified"] == full["Last-Modified"]
+    assert past.json()["previous"] is not None and past.json()["next"] is None
+
+
 def test_field_selection(api):
     item = api("news/?fields=body,-lead").json()["items"][0]
     assert "body" in item and "lead" not in item and "title" in item

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cms.api.loading import ALONG_PREFIX, ObjectsPlan
 from cms.api.prepared import NotPreparable, Prepared, Scalars
 from cms.core.models import Country, Sector
 
@@ -108,3 +111,33 @@ def test_scalars_of_a_query_that_matches_nothing():
         count_first=True,
     ).run()
     assert (total, value) == (0, None)
+
+
+@pytest.mark.django_db
+def test_scalars_ride_along_a_query_of_objects(country):
+    """The values read with the objects are the values ``run()`` reads on its own."""
+    country("CZ")
+    stamps = Scalars.of(
+        Country.objects.filter(is_hub=False).values("pk"),
+        Country.objects.order_by("-updated_at").values("updated_at")[:1],
+        Country.objects.filter(pk__in=[]).values("updated_at")[:1],
+        count_first=True,
+    )
+    plan = ObjectsPlan.of(Country.objects.order_by("code")[:2], along=stamps)
+    with CaptureQueriesContext(connection) as queries:
+        objects, values = plan.run_along()
+    assert len(queries) == 1
+    assert values == stamps.run()
+    assert isinstance(values[1], datetime.datetime) and values[1].tzinfo is not None
+    assert [obj.code for obj in objects] == list(
+        Country.objects.order_by("code")[:2].values_list("code", flat=True)
+    )
+    assert not [name for obj in objects for name in vars(obj) if name.startswith(ALONG_PREFIX)]
+
+
+@pytest.mark.django_db
+def test_no_rows_carry_no_values(country):
+    country("CZ")
+    stamps = Scalars.of(Country.objects.values("pk"), count_first=True)
+    assert ObjectsPlan.of(Country.objects.filter(code="XX"), along=stamps).run_along() == ([], None)
+    assert ObjectsPlan.of(Country.objects.filter(pk__in=[]), along=stamps).run_along() == ([], None)

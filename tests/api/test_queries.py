@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.api.conftest import make_image, published_news, sectors
 
 #: The budget for a news listing with translations, sectors and images:
-#: scope, count with Last-Modified, items (+ images), renditions, sector links, sectors.
+#: the scope (countries, view restrictions), the items (+ images, with the count and
+#: Last-Modified), renditions, sector links, sectors.
 MAX_QUERIES = 6
 
 

@@ -43,17 +43,18 @@ def _present_pages(context: RenderContext):
     """Base pages -> their specific objects (a query per type) -> typed JSON."""
     reps = representations()
 
-    def present(page, selected, key):
+    def present(page, selected, key, stamps):
         def load(model, queryset):
             return reps.page(model).load(queryset, selected & reps.page(model).field_names, context)
 
         pages = selectors.specific_pages(list(page()), context.scope, load)
-        return [
+        represented = [
             reps.page(type(page)).represent(
                 page, context, selected & reps.page(type(page)).field_names
             )
             for page in pages
         ]
+        return represented, None  # pages of mixed types: the stamps come on their own
 
     return present
 

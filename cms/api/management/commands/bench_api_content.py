@@ -3,8 +3,10 @@
 The demo content has two Czech news items, so a "20-item listing" on it
 would list two. This adds generated items, through the same loader as the
 demo content (``cms.core.seed.load_news``), made from the real press release:
-Czech and English text, every sector, related clusters, a contact and one
-shared image, so a listing exercises everything a real one loads. Meant for
+Czech and English text, every sector, related clusters, a contact and an
+image of its own (as real news has: one image per item, so a listing loads
+twenty images' renditions, not one image's), so a listing exercises everything
+a real one loads. Meant for
 the scratch database of ``.ci/bench-api``; run twice, it changes nothing.
 """
 
@@ -47,16 +49,19 @@ class Command(BaseCommand):
             raise CommandError(f"--country {country}: no such country site (run sync_sites)")
         seed_file = settings.BASE_DIR / "sites" / "seed" / f"{home_country.code.lower()}.json"
         template = json.loads(seed_file.read_text(encoding="utf-8"))["news"][0]
-        image = bench_image()
         report = SeedReport()
         with translation.override(COMMON_LANGUAGE):
             for number in range(1, count + 1):
                 load_news(home_country.home_page, generated_item(template, number), report)
-        pages = NewsPage.objects.filter(slug_en__startswith=SLUG_PREFIX).exclude(image=image)
-        for page in pages:
-            page.image = image
-            page.save_revision().publish()
-        self.stdout.write(f"{report.summary()}; images set on {len(pages)} items")
+        changed = 0
+        for number in range(1, count + 1):
+            page = NewsPage.objects.get(slug_en=f"{SLUG_PREFIX}{number}")
+            image = bench_image(number)
+            if page.image_id != image.pk:
+                page.image = image
+                page.save_revision().publish()
+                changed += 1
+        self.stdout.write(f"{report.summary()}; images set on {changed} items")
 
 
 def generated_item(template: dict, number: int) -> dict:
@@ -68,12 +73,15 @@ def generated_item(template: dict, number: int) -> dict:
     return item
 
 
-def bench_image() -> CustomImage:
-    image = CustomImage.objects.filter(title=IMAGE_TITLE).first()
+def bench_image(number: int) -> CustomImage:
+    """Item ``number``'s image (a plain 1200×800 PNG of a colour of its own)."""
+    title = f"{IMAGE_TITLE} {number}"
+    image = CustomImage.objects.filter(title=title).first()
     if image is None:
         buffer = io.BytesIO()
-        Image.new("RGB", (1200, 800), (40, 90, 160)).save(buffer, format="PNG")
-        image = CustomImage(title=IMAGE_TITLE, alt_text="Cluster meeting")
-        image.file = ImageFile(buffer, name="bench.png")
+        colour = (40 + number * 5 % 200, 90, 160)
+        Image.new("RGB", (1200, 800), colour).save(buffer, format="PNG")
+        image = CustomImage(title=title, alt_text="Cluster meeting")
+        image.file = ImageFile(buffer, name=f"bench-{number}.png")
         image.save()
     return image
