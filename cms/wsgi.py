@@ -14,6 +14,9 @@ gc.freeze()
 # A request allocates tens of thousands of objects that reference counting frees when it
 # ends. With Python's default threshold (700 allocations) the collector ran about once per
 # API listing and walked the half-built response each time: 10 % of the request's CPU
-# (5.12 -> 4.63 ms on a 20-item listing, the same as with the collector off). At 50,000 it
-# runs about once in 250 requests, and still collects reference cycles.
-gc.set_threshold(50_000, 10, 10)
+# (5.12 -> 4.63 ms on a 20-item listing, the same as with the collector off). At 10,000 it
+# runs once in about 170 listings, for what Django's request cycles leave (about 60 objects
+# a request; the API's own objects leave none, tests/api/test_garbage.py): 0.9 % of the
+# CPU, longest pause 17 ms. At 50,000 it was 1.3 %, but each pause up to 64 ms, which put
+# 50 ms into the p99 of cached responses.
+gc.set_threshold(10_000, 10, 10)

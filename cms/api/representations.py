@@ -195,7 +195,7 @@ def image(img, ctx: RenderContext) -> dict | None:
         return None
     fallback: dict[str, str] = {}
     specs = settings.API_IMAGE_RENDITIONS
-    renditions = img.get_renditions(*rendition_filters(tuple(specs.values())))
+    renditions = renditions_of(img, rendition_filters(tuple(specs.values())))
     data = {
         "id": img.pk,
         "title": img.title,
@@ -214,6 +214,33 @@ def image(img, ctx: RenderContext) -> dict | None:
     if "alt_text" in fallback:
         fallback["alt"] = fallback.pop("alt_text")
     return with_fallback(ctx, data, fallback)
+
+
+def renditions_of(img, filters: tuple[Filter, ...]) -> dict[str, Any]:
+    """``img.get_renditions(*filters)``, read straight from the renditions attached to it.
+
+    For renditions attached in bulk (``attach_renditions``) Wagtail's
+    ``find_existing_renditions`` picks, per filter, the one with its spec and
+    the focal-point key the filter computes for the image; this does that
+    without Wagtail's per-call set-up. An image without attached renditions,
+    one missing (Wagtail makes it), or a ``preserve-svg`` filter (Wagtail
+    rewrites its spec) goes through Wagtail's own.
+    """
+    attached = getattr(img, "prefetched_renditions", None)
+    if attached is not None and not any("preserve-svg" in f.spec for f in filters):
+        found = {}
+        for filter in filters:
+            key = filter.get_cache_key(img)
+            match = next(
+                (r for r in attached if r.filter_spec == filter.spec and r.focal_point_key == key),
+                None,
+            )
+            if match is None:
+                break
+            found[filter.spec] = match
+        else:
+            return found
+    return img.get_renditions(*filters)
 
 
 def file_url(obj, name: str = "file") -> str:

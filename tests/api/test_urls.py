@@ -1,9 +1,14 @@
-"""The API's ``html_url`` is exactly the URL Wagtail gives the page on its visitor site."""
+"""The API's URLs are exactly what Wagtail and the storage give: pages' and renditions'."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
+from django.conf import settings
 from django.utils import translation
+from wagtail.images.rect import Rect
 from wagtail.models import Page
 
 from cms.core.languages import LANGUAGE_CODES
@@ -83,3 +88,38 @@ def test_rendition_urls_are_the_storages(api):
     assert isinstance(vars(loaded)["file"], str)
     assert file_url(loaded) == file_url(rendition) == rendition.file.url == rendition.url
     assert isinstance(vars(loaded)["file"], str)  # and still none: no cycle back at the rendition
+
+
+def test_renditions_read_from_attached_ones_are_wagtails(api):
+    """The API's lookup in attached renditions picks what Wagtail's ``get_renditions`` picks."""
+    from cms.api.representations import (
+        RenderContext,
+        attach_renditions,
+        rendition_filters,
+        renditions_of,
+    )
+    from cms.core.models import CustomImage
+    from tests.api.conftest import make_image
+
+    filters = rendition_filters(tuple(settings.API_IMAGE_RENDITIONS.values()))
+    assert any(spec.startswith("fill-") for spec in settings.API_IMAGE_RENDITIONS.values())
+    image = make_image()
+    image.get_renditions(*filters)
+    image.set_focal_point(Rect(10, 10, 40, 30))  # the fill's rendition is now another one
+    image.save()
+    image.get_renditions(*filters)
+    (attached,) = CustomImage.objects.filter(pk=image.pk)
+    attach_renditions("image")([SimpleNamespace(image=attached)], cast(RenderContext, None))
+    # One per spec, and a second fill for the new focal point (``max`` ignores it).
+    assert len(attached.prefetched_renditions) == 3
+    ours = renditions_of(attached, filters)
+    wagtails = CustomImage.objects.get(pk=image.pk).get_renditions(*filters)
+
+    def described(renditions):  # Wagtail's may come from its cache, without a pk
+        return {spec: (r.focal_point_key, r.file.name) for spec, r in renditions.items()}
+
+    assert described(ours) == described(wagtails)
+
+    # Missing one: Wagtail makes it.
+    more = rendition_filters(("width-30",))
+    assert renditions_of(attached, more)["width-30"].width == 30
