@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run worker test lint format check ci eval-search bench-search bench-api opensearch-start opensearch-stop clean
+.PHONY: install messages migrate demo run worker test lint format check ci eval-search bench-search bench-api bench-api-ab opensearch-start opensearch-stop clean
 
 install: $(STAMP)
 
@@ -67,6 +67,11 @@ bench-search: install
 ## Delivery API req/s and p50/p99 (gunicorn + wrk; cold, cached, bare Django) -> docs/api-benchmarks.md.
 bench-api: install
 	bash .ci/bench-api
+
+## CPU per API request of this checkout against BASE (a revision), in lockstep on one database:
+## for changes smaller than the machine's noise. E.g. make bench-api-ab BASE=main~3 ROUNDS=40.
+bench-api-ab: install
+	bash .ci/bench-api-ab $(BASE) $(or $(ROUNDS),40)
 
 ## The embedded OpenSearch node for development: then SEARCH_URL=opensearch2://127.0.0.1:9200.
 opensearch-start:

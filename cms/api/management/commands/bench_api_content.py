@@ -4,10 +4,10 @@ The demo content has two Czech news items, so a "20-item listing" on it
 would list two. This adds generated items, through the same loader as the
 demo content (``cms.core.seed.load_news``), made from the real press release:
 Czech and English text, every sector, related clusters, a contact and an
-image of its own (as real news has: one image per item, so a listing loads
-twenty images' renditions, not one image's), so a listing exercises everything
-a real one loads. Meant for
-the scratch database of ``.ci/bench-api``; run twice, it changes nothing.
+image of its own (as real news has, so a listing loads twenty images'
+renditions, not one image's): a listing exercises everything a real one
+loads. Meant for the scratch databases of ``.ci/bench-api`` and
+``.ci/bench-api-ab``; run twice, it changes nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from cms.core.languages import COMMON_LANGUAGE
 from cms.core.models import Country, CustomImage
 from cms.core.seed import SeedReport, load_news
 from cms.news.models import NewsPage
+from cms.search.maintenance import optimize_full_text_index
 
 IMAGE_TITLE = "Benchmark image"
 SLUG_PREFIX = "bench-news-"
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 page.image = image
                 page.save_revision().publish()
                 changed += 1
+        optimize_full_text_index()  # as after any bulk load (cms.search.maintenance)
         self.stdout.write(f"{report.summary()}; images set on {changed} items")
 
 

@@ -20,4 +20,5 @@ class Command(BaseCommand):
             report = load_seed(directory)
         except SeedError as error:
             raise CommandError(f"Invalid seed file {error}") from error
+        call_command("optimize_search_index", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {report.summary()}."))

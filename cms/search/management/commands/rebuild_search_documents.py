@@ -51,3 +51,4 @@ class Command(BaseCommand):
         else:
             counts = process_pending_updates()
             self.stdout.write(f"Engine updates: {counts['sent']} sent, {counts['failed']} pending.")
+        call_command("optimize_search_index", stdout=self.stdout)
