@@ -5,8 +5,8 @@ table. Every write adds a segment (publishing a page re-indexes it), FTS5
 merges them only from time to time, and a search reads every segment: once
 for the match and once per hit for its score, which Wagtail's backend
 computes in a correlated subquery. On the benchmark content (40 news items,
-each published twice) the API's search took 54.6 ms of CPU, and 18.9 ms after
-FTS5's ``optimize``. PostgreSQL's full-text indexes need nothing like it.
+each published twice) the API's search took 56–58 ms of CPU, and 18–19 ms
+after FTS5's ``optimize``. PostgreSQL's full-text indexes need nothing like it.
 """
 
 from __future__ import annotations
