@@ -1,11 +1,11 @@
 """A response leaves none of the API's objects for the garbage collector.
 
 Objects in reference cycles are freed only when the cyclic collector runs,
-and a collection walks everything such requests left behind: at one page of
-objects in a cycle per request, a third of a listing's CPU went on garbage
-collection and the bloated heap slowed the rest. Reference counting should
-free every model, context and scope the API builds as soon as the response
-is written.
+and a collection walks everything such requests left behind. With a page of
+renditions, countries and sites in cycles per request, the collector and the
+heap it let grow cost a 20-item listing about a sixth of its CPU
+(docs/api-performance.md, round three). Reference counting should free every
+model, context and scope the API builds as soon as the response is written.
 """
 
 from __future__ import annotations
