@@ -26,6 +26,7 @@ public switch for it: the code below follows ``ModelIterable`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -34,7 +35,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, RelatedPopulator
 
-from cms.api.prepared import Scalars
+from cms.api.prepared import Scalars, fetched
 
 
 def built(model, db: str, attnames: list[str], values) -> object:
@@ -50,6 +51,17 @@ def built(model, db: str, attnames: list[str], values) -> object:
     obj = _bare(model, db, attnames, values)
     obj.__dict__.update(extras)
     return obj
+
+
+@cache
+def columns_of(model, wanted: frozenset[str] | None = None) -> tuple[str, ...]:
+    """The model's columns (attnames), or those of them ``wanted``, in the field order
+    ``built()`` takes them in."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if wanted is None or field.attname in wanted
+    )
 
 
 def _bare(model, db: str, attnames: list[str], values) -> object:
@@ -74,12 +86,11 @@ _PLAIN = (type(None), bool, int, float, str)
 
 def learn_constructor(model, db: str, attnames: list[str], values) -> dict | None:
     """What ``Model.from_db`` leaves on an object beyond ``_bare``: compared on a real row."""
-    in_field_order = [f.attname for f in model._meta.concrete_fields if f.attname in attnames]
-    if list(attnames) != in_field_order:
+    if tuple(attnames) != columns_of(model, frozenset(attnames)):
         raise ValueError(f"columns of {model.__name__} out of field order: {attnames}")
     constructed = vars(model.from_db(db, attnames, list(values)))
     bare = vars(_bare(model, db, attnames, values))
-    columns = {field.attname for field in model._meta.concrete_fields}
+    columns = set(columns_of(model))
     extras = {}
     for name, value in constructed.items():
         if name == "_state" or name in CONSTRUCTOR_FLAGS:
@@ -167,13 +178,16 @@ class ObjectsPlan:
     compiler: Any
     prefetch: tuple
     along: Scalars | None = None
+    #: The annotations ``along`` became (``ALONG_PREFIX`` and its position).
+    along_names: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, queryset: QuerySet, along: Scalars | None = None) -> ObjectsPlan:
         if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
             raise ValueError("ObjectsPlan takes a plain queryset of model instances")
-        if along is not None:
-            queryset = queryset.annotate(**along.annotations(ALONG_PREFIX))
+        annotations = along.annotations(ALONG_PREFIX) if along is not None else {}
+        if annotations:
+            queryset = queryset.annotate(**annotations)
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
@@ -186,6 +200,7 @@ class ObjectsPlan:
             compiler=compiler,
             prefetch=tuple(queryset._prefetch_related_lookups),
             along=along,
+            along_names=tuple(annotations),
         )
 
     def run(self) -> list:
@@ -195,17 +210,15 @@ class ObjectsPlan:
         """The objects, and the values of ``along`` (``None`` without a row to read them from)."""
         if self.sql is None:
             return [], None
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            rows = cursor.fetchall()
+        connection = connections[self.db]
+        rows = fetched(connection, self.sql, self.params)
         objects = list(instances(self.compiler, [rows], self.db))
         values = None
         if self.along is not None and objects:
-            names = [f"{ALONG_PREFIX}{position}" for position in range(len(self.along.parts))]
-            row = [getattr(objects[0], name) for name in names]
-            values = self.along.converted(row, connections[self.db])
+            row = [getattr(objects[0], name) for name in self.along_names]
+            values = self.along.converted(row, connection)
             for obj in objects:
-                for name in names:
+                for name in self.along_names:
                     del obj.__dict__[name]
         if self.prefetch and objects:
             prefetch_related_objects(objects, *self.prefetch)

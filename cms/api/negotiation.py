@@ -10,7 +10,7 @@ default. Untranslated fields then fall back along ``fallback_chain`` from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -19,7 +19,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.models import PageViewRestriction, Site
 
 from cms.api.errors import ParameterError
-from cms.api.loading import built
+from cms.api.loading import built, columns_of
 from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country
@@ -98,15 +98,8 @@ class Scope:
 RESTRICTED_PATHS = Prepared(lambda: PageViewRestriction.objects.values_list("page__path"))
 
 
-@cache
-def _country_columns() -> tuple[list[str], list[str]]:
-    country = [field.attname for field in Country._meta.concrete_fields]
-    site = [field.attname for field in Site._meta.concrete_fields]
-    return country, site
-
-
 def _countries_with_sites():
-    country, site = _country_columns()
+    country, site = columns_of(Country), columns_of(Site)
     # rewrite(False): modeltranslation would otherwise reorder the columns.
     return (
         Country.objects.rewrite(False)
@@ -124,7 +117,7 @@ def load_countries() -> dict[str, Country]:
     Run on every request, so its SQL is compiled once per process
     (``cms.api.prepared``); the rows are read afresh each time.
     """
-    country_columns, site_columns = _country_columns()
+    country_columns, site_columns = columns_of(Country), columns_of(Site)
     end = len(country_columns)
     countries = {}
     for row in COUNTRIES.rows():

@@ -34,6 +34,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -74,9 +75,7 @@ class Prepared:
             if len(self._compiled) >= MAX_SHAPES:
                 self._compiled.clear()
             self._compiled[key] = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, values)
-            rows = cursor.fetchall()
+        rows = fetched(connection, compiled.sql, values)
         if not compiled.converters:
             return rows
         seen: dict[tuple[int, Any], Any] = {}
@@ -97,6 +96,13 @@ class Prepared:
             )
         columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
         return _Compiled(sql=sql, converters=compiler.get_converters(columns))
+
+
+def fetched(connection, sql: str, params) -> list[tuple]:
+    """Every row of ``sql`` run with ``params``."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def converted(row: tuple, converters: dict, connection, seen: dict) -> tuple:
@@ -161,6 +167,8 @@ class Scalars:
 
     db: str
     parts: tuple[Scalar, ...]
+    #: Position -> (functions, expression): Django's converters of each part's value.
+    converters: dict[int, tuple[list, Any]]
 
     @classmethod
     def of(cls, *querysets: QuerySet, count_first: bool = False) -> Scalars:
@@ -183,31 +191,26 @@ class Scalars:
             # The SQL is Django's compiled output; values stay in ``params``.
             part = f"(SELECT COUNT(*) FROM ({sql}) counted)" if counted else f"({sql})"  # noqa: S608
             parts.append(Scalar(part, tuple(params), output_field))
-        return cls(db=querysets[0].db, parts=tuple(parts))
+        converters = compiler.get_converters([part.expression() for part in parts])
+        return cls(db=querysets[0].db, parts=tuple(parts), converters=converters)
+
+    @cached_property
+    def sql(self) -> str:
+        return f"SELECT {', '.join(part.sql for part in self.parts)}"  # noqa: S608
+
+    @cached_property
+    def params(self) -> tuple:
+        return tuple(param for part in self.parts for param in part.params)
 
     def run(self) -> list:
         """The values, from a query of their own."""
         connection = connections[self.db]
-        sql = f"SELECT {', '.join(part.sql for part in self.parts)}"  # noqa: S608
-        params = [param for part in self.parts for param in part.params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        (row,) = fetched(connection, self.sql, self.params)
         return self.converted(row, connection)
 
     def converted(self, row, connection) -> list:
         """The values of a row the database gave for the parts, as Django's fields read them."""
-        return list(converted(row, self._converters(connection), connection, {}))
-
-    def _converters(self, connection) -> dict[int, tuple[list, Any]]:
-        converters = {}
-        for position, part in enumerate(self.parts):
-            expression = part.expression()
-            functions = connection.ops.get_db_converters(expression)
-            functions += expression.get_db_converters(connection)
-            if functions:
-                converters[position] = (functions, expression)
-        return converters
+        return list(converted(row, self.converters, connection, {}))
 
     def annotations(self, prefix: str) -> dict[str, RawSQL]:
         """The parts as annotations named ``prefix0``, ``prefix1``…, for another queryset.

@@ -39,7 +39,7 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import Filter
 
-from cms.api.loading import ObjectsPlan, built
+from cms.api.loading import ObjectsPlan, built, columns_of
 from cms.api.negotiation import Localizer, Scope
 from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
@@ -50,6 +50,7 @@ from cms.core.translation_status import (
     localized,
     registered_fields,
     required_fields,
+    value_in,
 )
 
 #: Query parameters that detail and pagination links carry over.
@@ -147,20 +148,20 @@ def translated(
     if localizer.is_all:
         values = {}
         for code in LANGUAGE_CODES:
-            raw = getattr(obj, localized(name, code), None)
+            raw = value_in(obj, name, code)
             values[code] = (
                 None if is_blank(raw) or not is_ready(obj, code, name) else rendered(raw, code)
             )
         return values
     for code in localizer.chain:
-        raw = getattr(obj, localized(name, code), None)
+        raw = value_in(obj, name, code)
         if not is_blank(raw) and is_ready(obj, code, name):  # unready counts as missing
             if code != localizer.language:
                 fallback[name] = code
             # Links inside fallback text still point to pages in the served language.
             return rendered(raw, localizer.language)
     # Blank in every language of the chain: the (blank) value in the served language.
-    blank = getattr(obj, localized(name, localizer.language), None)
+    blank = value_in(obj, name, localizer.language)
     if not is_ready(obj, localizer.language, name):
         blank = "" if isinstance(blank, str) else None
     return rendered(blank, localizer.language)
@@ -217,29 +218,18 @@ def image(img, ctx: RenderContext) -> dict | None:
 
 
 def renditions_of(img, filters: tuple[Filter, ...]) -> dict[str, Any]:
-    """``img.get_renditions(*filters)``, read straight from the renditions attached to it.
+    """``img.get_renditions(*filters)`` for renditions attached in bulk (``attach_renditions``).
 
-    For renditions attached in bulk (``attach_renditions``) Wagtail's
-    ``find_existing_renditions`` picks, per filter, the one with its spec and
-    the focal-point key the filter computes for the image; this does that
-    without Wagtail's per-call set-up. An image without attached renditions,
-    one missing (Wagtail makes it), or a ``preserve-svg`` filter (Wagtail
-    rewrites its spec) goes through Wagtail's own.
+    Wagtail's ``find_existing_renditions`` picks them from the attached ones;
+    ``get_renditions`` would also clean each filter, build cache keys and a cache
+    update for renditions that came from no cache, on every call. Only when one
+    is missing (Wagtail makes it) or a filter is ``preserve-svg`` (Wagtail
+    rewrites its spec) does this go through ``get_renditions``.
     """
-    attached = getattr(img, "prefetched_renditions", None)
-    if attached is not None and not any("preserve-svg" in f.spec for f in filters):
-        found = {}
-        for filter in filters:
-            key = filter.get_cache_key(img)
-            match = next(
-                (r for r in attached if r.filter_spec == filter.spec and r.focal_point_key == key),
-                None,
-            )
-            if match is None:
-                break
-            found[filter.spec] = match
-        else:
-            return found
+    if not any("preserve-svg" in f.spec for f in filters):
+        found = img.find_existing_renditions(*filters)
+        if len(found) == len(filters):
+            return {f.spec: found[f] for f in filters}
     return img.get_renditions(*filters)
 
 
@@ -302,11 +292,10 @@ def attach_renditions(name: str):
     return attach
 
 
-@lru_cache(maxsize=1)
-def rendition_columns() -> tuple[type[Model], list[str]]:
+def rendition_columns() -> tuple[type[Model], tuple[str, ...]]:
     from cms.core.models import CustomRendition
 
-    return CustomRendition, [field.attname for field in CustomRendition._meta.concrete_fields]
+    return CustomRendition, columns_of(CustomRendition)
 
 
 def _renditions_query(spec_count: int, *values) -> QuerySet:
@@ -403,8 +392,7 @@ def sector_columns() -> tuple[str, ...]:
     from cms.core.models import Sector
 
     names = {build_localized_fieldname("name", code) for code in LANGUAGE_CODES}
-    wanted = {"id", "slug", "sort_order", "updated_at", *names}
-    return tuple(f.attname for f in Sector._meta.concrete_fields if f.attname in wanted)
+    return columns_of(Sector, frozenset({"id", "slug", "sort_order", "updated_at", *names}))
 
 
 def attach_tags(objects: list, ctx: RenderContext) -> None:

@@ -49,10 +49,10 @@ def _present_pages(context: RenderContext):
 
         pages = selectors.specific_pages(list(page()), context.scope, load)
         represented = [
-            reps.page(type(page)).represent(
-                page, context, selected & reps.page(type(page)).field_names
+            reps.page(type(item)).represent(
+                item, context, selected & reps.page(type(item)).field_names
             )
-            for page in pages
+            for item in pages
         ]
         return represented, None  # pages of mixed types: the stamps come on their own
 
