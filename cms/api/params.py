@@ -124,6 +124,9 @@ class ListParams(ReadParams, Pagination):
 
     #: Whether a listing's compiled SQL may be kept (``cms.api.responses.plan_key``).
     plan_cache: ClassVar[bool] = True
+    #: Filters the selectors resolve through database rows (slugs to ids): with any of
+    #: them given, the listing's querysets are built afresh.
+    looked_up: ClassVar[tuple[str, ...]] = ("sector", "cluster", "tag", "organisation")
     #: ``?order=`` names (each also with ``-`` for descending) and the default.
     orderings: ClassVar[tuple[str, ...]] = ()
     default_order: ClassVar[tuple[str, ...]] = ("id",)
@@ -158,6 +161,10 @@ class ListParams(ReadParams, Pagination):
 
     def ordering(self) -> list[str]:
         return _tokens(self.order) if self.order else list(self.default_order)
+
+    def keeps_plan(self) -> bool:
+        """Whether the listing's querysets are a function of these values alone (no lookups)."""
+        return self.plan_cache and not any(getattr(self, name, None) for name in self.looked_up)
 
 
 class DateRange(Schema):

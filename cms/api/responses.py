@@ -126,11 +126,12 @@ def plan_key(context: RenderContext, params: ListParams, selected: frozenset) ->
     country's code, hub flag and site root) and the view-restricted paths: the
     querysets are a function of these alone, so their compiled SQL can be kept
     (``cms.api.prepared.PLANS``). Parameters the selectors resolve through the
-    database (sector, cluster, tag and organisation slugs) are not: with them,
-    or where ``params.plan_cache`` says so (``pages/``: a parent page, page types'
-    content types), every request builds its querysets.
+    database (``params.looked_up``: sector, cluster, tag and organisation slugs) are
+    not: with them, or where ``params.plan_cache`` says so (``pages/``: a parent
+    page, page types' content types), every request builds its querysets
+    (``params.keeps_plan()``).
     """
-    if not params.plan_cache or any(getattr(params, name, None) for name in LOOKUP_PARAMETERS):
+    if not params.keeps_plan():
         return None
     scope = context.scope
     countries = tuple((c.code, c.is_hub, c.root_path) for c in scope.countries.values())
@@ -144,10 +145,6 @@ def plan_key(context: RenderContext, params: ListParams, selected: frozenset) ->
         countries,
         scope.restricted_paths,
     )
-
-
-#: Parameters the selectors look up in the database (see ``plan_key``).
-LOOKUP_PARAMETERS = ("sector", "cluster", "tag", "organisation")
 
 
 def hashable(value: Any) -> Hashable:
