@@ -50,6 +50,8 @@ def _docs(view):
 #: schemathesis) know each status and its ``application/problem+json`` body.
 PROBLEMS = {
     "400": "A query parameter is malformed or unknown (`parameter` names it)",
+    "401": "An `Authorization` header was sent with a malformed, unknown or revoked API token "
+    "(public reads need none)",
     "404": "No such object on this site",
     "429": "Rate limit exceeded (when enabled); see `Retry-After`",
 }

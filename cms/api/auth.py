@@ -11,6 +11,10 @@ Everything else stays public and shows published content only, token or not.
 Unlike Wagtail's ``BearerTokenAuth``, which silently falls back to
 anonymous, a missing, malformed, unknown or revoked token is a 401 whose
 ``error`` says which of these it is, so a front-end developer can fix it.
+That holds on every operation: a public read needs no token, but one that
+sends a bad token gets the 401 (before any content is read), and one that
+sends a good token is rate-limited as that token, not by the raw header
+(``ratelimit.py``).
 """
 
 from __future__ import annotations
@@ -23,27 +27,45 @@ from cms.api.errors import ParameterError
 
 #: Named as the culprit in 401s.
 HEADER = "Authorization"
+#: Where the request keeps the token once checked (None: no header).
+CHECKED = "api_client_token"
 
 
 def unauthorized(message: str) -> ParameterError:
     return ParameterError(HEADER, message, status=401)
 
 
-class DraftTokenAuth(BearerTokenAuth):
-    """``Authorization: Bearer <token>`` or a 401 naming what is wrong with it."""
+def presented_token(request: HttpRequest) -> APIToken | None:
+    """The valid API token the request presents, or None if it sends no ``Authorization``.
 
-    def __call__(self, request: HttpRequest):
-        value = request.headers.get(HEADER, "")
-        if not value:
-            raise unauthorized("drafts need 'Authorization: Bearer <API token>'")
+    Raises the 401 naming what is wrong with a header that is there. A
+    malformed token (wrong prefix, length or checksum) is refused without a
+    query. Checked once per request: the answer is kept on the request.
+    """
+    if hasattr(request, CHECKED):
+        return getattr(request, CHECKED)
+    value = request.headers.get(HEADER, "")
+    api_token = None
+    if value:
         scheme, _space, token = value.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("expected 'Bearer <API token>'")
         token = token.strip()
         if not APIToken.validate_token_format(token):
             raise unauthorized("malformed API token (wrong prefix, length or checksum)")
-        api_token = self.authenticate(request, token)
+        api_token = BearerTokenAuth().authenticate(request, token)
         if api_token is None:
             raise unauthorized("unknown or revoked API token, or its user is inactive")
+    setattr(request, CHECKED, api_token)
+    return api_token
+
+
+class DraftTokenAuth(BearerTokenAuth):
+    """``Authorization: Bearer <token>`` or a 401 naming what is wrong with it."""
+
+    def __call__(self, request: HttpRequest):
+        api_token = presented_token(request)
+        if api_token is None:
+            raise unauthorized("drafts need 'Authorization: Bearer <API token>'")
         request.api_token = api_token
         return api_token

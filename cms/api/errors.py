@@ -79,6 +79,16 @@ def error_response(
     return response
 
 
+def parameter_error_response(exc: ParameterError) -> HttpResponse:
+    """The problem details for ``exc``; a 401 also says how to authenticate."""
+    response = error_response(
+        status=exc.status, error=f"{exc.parameter}: {exc.message}", parameter=exc.parameter
+    )
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="drafts"'
+    return response
+
+
 def _title(status: int) -> str:
     from http import HTTPStatus
 
@@ -125,12 +135,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ParameterError)
     def parameter_error(request: HttpRequest, exc: ParameterError):
-        response = error_response(
-            status=exc.status, error=f"{exc.parameter}: {exc.message}", parameter=exc.parameter
-        )
-        if exc.status == 401:
-            response["WWW-Authenticate"] = 'Bearer realm="drafts"'
-        return response
+        return parameter_error_response(exc)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404):

@@ -7,8 +7,9 @@ the consumer's copy is still good, Cache-Control, Content-Language and
 ``Vary: Accept-Language``. It also turns unknown query parameters into a 400,
 since a typo in a filter name would otherwise silently return everything,
 serves repeated reads from the server-side cache (``cache.py``, marked
-``X-Cache: HIT`` or ``MISS``), and applies the optional rate limit
-(``ratelimit.py``) before any of that.
+``X-Cache: HIT`` or ``MISS``), and before any of that checks a presented
+API token (``auth.py``: a bad one is a 401) and applies the optional rate
+limit (``ratelimit.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pydantic import TypeAdapter
 
 from cms.api import cache as response_cache
 from cms.api import ratelimit
-from cms.api.errors import error_response
+from cms.api.auth import presented_token
+from cms.api.errors import ParameterError, error_response, parameter_error_response
 
 #: A urlconf without language prefixes, set on API requests once they are
 #: answered: otherwise Django's LocaleMiddleware would "fix" every API 404 by
@@ -121,6 +123,8 @@ def delivery(run):
     """Wrap an operation's ``run`` (ninja's "view" decorator mode)."""
     operation = getattr(run, "__self__", None)
     known = query_parameter_names(operation) if operation is not None else None
+    # Operations behind a token (previews) answer for one holder: never cached.
+    cacheable = operation is None or not operation.auth_callbacks
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -134,11 +138,17 @@ def delivery(run):
                     f"this endpoint takes: {', '.join(sorted(known))}",
                     parameter=unknown[0],
                 )
+        try:
+            presented_token(request)
+        except ParameterError as problem:
+            # Counted against the address, then refused before any content is read.
+            request.urlconf = API_URLCONF
+            return ratelimit.check(request) or parameter_error_response(problem)
         refused = ratelimit.check(request)
         if refused is not None:
             request.urlconf = API_URLCONF
             return refused
-        key = response_cache.key_for(request)
+        key = response_cache.key_for(request) if cacheable else None
         if key is None:
             return finish(request, run(request, *args, **kwargs))
         cached = response_cache.load(key)

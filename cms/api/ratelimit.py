@@ -1,32 +1,74 @@
-"""An optional fixed-window rate limit per API token or client IP (off by default).
+"""An optional fixed-window rate limit per API token or client address (off by default).
 
 A public API shared by many partner sites needs a brake against a runaway
 script more than precise fairness, so: one counter per client and window in
 Django's cache (shared by all workers with Redis), reset when the window
 ends. ``API_RATE_LIMIT`` requests per ``API_RATE_LIMIT_WINDOW`` seconds;
-0 switches it off. Behind a proxy, Django's ``REMOTE_ADDR`` must be the
-client's (set by the proxy middleware of the deployment), or everyone
-shares the proxy's counter.
+0 switches it off.
+
+The client is the API token the request presents once ``cms.api.auth`` has
+found it valid (its id, never the raw header: any string would otherwise be
+a fresh counter), else the client's address. Unauthenticated requests and
+requests with an invalid token share their address's counter. Behind a
+proxy the address is taken from ``X-Forwarded-For``, but only from the
+proxies named in ``TRUSTED_PROXIES`` (what anyone else sends is ignored),
+as nginx's ``real_ip_recursive`` does. Written here (a dozen lines on the
+standard library) because django-ipware trusts the header's chain without
+checking who connected.
+
+The limit fails open: if the cache is down there is nothing to count with,
+and refusing every request would turn an optimisation into an outage.
 """
 
 from __future__ import annotations
 
-import hashlib
+import ipaddress
+import logging
 import time
+from functools import cache as memoize
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from cms.api.auth import CHECKED
 from cms.api.errors import error_response
+
+logger = logging.getLogger(__name__)
+
+
+@memoize
+def trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of whoever sent the request, seen through the trusted proxies only."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if not is_trusted(address):
+        return address
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([hop.strip() for hop in forwarded.split(",") if hop.strip()]):
+        address = hop
+        if not is_trusted(hop):
+            break
+    return address
 
 
 def client_identity(request: HttpRequest) -> str:
-    """The token (hashed: the key must not hold it) if one is presented, else the IP."""
-    authorization = request.META.get("HTTP_AUTHORIZATION", "")
-    if authorization:
-        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
-    return "ip:" + request.META.get("REMOTE_ADDR", "")
+    """``token:<id>`` for a request with a valid API token, else ``ip:<address>``."""
+    api_token = getattr(request, CHECKED, None)
+    if api_token is not None:
+        return f"token:{api_token.pk}"
+    return "ip:" + client_address(request)
 
 
 def check(request: HttpRequest) -> HttpResponse | None:
@@ -37,12 +79,14 @@ def check(request: HttpRequest) -> HttpResponse | None:
     now = int(time.time())
     current = now // window
     key = f"api:rate:{client_identity(request)}:{current}"
-    cache.add(key, 0, timeout=window + 1)
     try:
+        cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
     except ValueError:  # evicted between add and incr: count this one only
         cache.set(key, 1, timeout=window + 1)
         count = 1
+    if count is None:  # the cache is down (its backend ignores the error): let it through
+        return None
     if count <= limit:
         return None
     retry_after = (current + 1) * window - now

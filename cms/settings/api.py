@@ -25,10 +25,21 @@ API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 #: publishing anything empties it. 0 switches the cache off.
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
 
+#: Seconds the cache keeps its copy of the response cache's generation (the database
+#: has the real one): the longest a change saved while the cache was down stays unseen
+#: after it returns; meanwhile one small query per this many seconds reads it.
+API_CACHE_GENERATION_SECONDS = int(os.environ.get("API_CACHE_GENERATION_SECONDS", "5"))
+
 #: Optional rate limit (``cms.api.ratelimit``): requests per window per API
 #: token or client IP, then 429. 0 (the default) switches it off.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "0"))
 API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+
+#: The proxies (addresses or networks, e.g. ``10.0.0.0/8,127.0.0.1``) whose
+#: ``X-Forwarded-For`` is believed. A request from one of them is counted for the
+#: address its proxy chain names, right to left, skipping trusted proxies; from
+#: anywhere else, for its own address, whatever it sends. Empty: no proxy trusted.
+TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES")
 
 #: BENCH=1 mounts a bare JSON view at /api/v3/_ping, the baseline of ``make bench-api``.
 API_BENCH = os.environ.get("BENCH") == "1"

@@ -6,10 +6,11 @@ import itertools
 
 import pytest
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import APIToken
 from wagtail.rich_text import RichText
 
 from cms.core.models import CustomImage, Sector
-from tests.factories import news_page, translated
+from tests.factories import country_user, news_page, translated
 
 _images = itertools.count(1)
 
@@ -22,6 +23,14 @@ def api(client, db):
         return client.get(f"/api/v3/{path}", HTTP_HOST=host, **headers)
 
     return get
+
+
+@pytest.fixture
+def api_token(db) -> str:
+    """The plaintext token of the Czech partner's front end, acting for a Czech editor."""
+    user = country_user("CZ", username="cz-frontend")
+    _instance, plaintext = APIToken.create_token(user=user, name="cz front end")
+    return plaintext
 
 
 def make_image(size=(800, 600), **alt_texts) -> CustomImage:

@@ -19,14 +19,74 @@ def test_off_by_default(api):
 
 
 @override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60)
-def test_the_fourth_request_in_a_window_is_refused(api, client):
+def test_the_fourth_request_in_a_window_is_refused(api, client, api_token):
     assert [api("sectors/").status_code for _ in range(3)] == [200, 200, 200]
     refused = api("sectors/")
     assert refused.status_code == 429
     assert refused["Content-Type"] == "application/problem+json"
     assert "rate limit of 3 requests per 60 s" in refused.json()["error"]
     assert 0 < int(refused["Retry-After"]) <= 60
-    # Another client (IP) has its own counter, and so has a token holder.
+    # Another client (IP) has its own counter, and so has a valid token's holder.
     other = client.get("/api/v3/sectors/", HTTP_HOST="cz.localhost", REMOTE_ADDR="10.0.0.2")
     assert other.status_code == 200
-    assert api("sectors/", HTTP_AUTHORIZATION="Bearer some-token").status_code == 200
+    assert api("sectors/", HTTP_AUTHORIZATION=f"Bearer {api_token}").status_code == 200
+
+
+@override_settings(API_RATE_LIMIT=20, API_RATE_LIMIT_WINDOW=60)
+def test_made_up_tokens_share_their_address_counter_and_get_401s(api):
+    """25 requests, each with a new junk token: 20 refused as unauthorised, then 429s."""
+    statuses = [
+        api("news/", HTTP_AUTHORIZATION=f"Bearer junk{number}").status_code
+        for number in range(25)
+    ]
+    assert statuses == [401] * 20 + [429] * 5
+    assert api("news/").status_code == 429  # the same address, token or not
+
+
+@override_settings(API_RATE_LIMIT=2, API_RATE_LIMIT_WINDOW=60)
+def test_a_valid_token_is_counted_as_itself_wherever_it_comes_from(client, api_token):
+    def read(address: str):
+        return client.get(
+            "/api/v3/sectors/",
+            HTTP_HOST="cz.localhost",
+            REMOTE_ADDR=address,
+            HTTP_AUTHORIZATION=f"Bearer {api_token}",
+        ).status_code
+
+    assert [read("10.0.0.1"), read("10.0.0.2"), read("10.0.0.3")] == [200, 200, 429]
+
+
+def forwarded(client, remote: str, chain: str):
+    return client.get(
+        "/api/v3/sectors/", HTTP_HOST="cz.localhost", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=chain
+    ).status_code
+
+
+@override_settings(API_RATE_LIMIT=2, API_RATE_LIMIT_WINDOW=60, TRUSTED_PROXIES=[])
+def test_x_forwarded_for_is_ignored_from_untrusted_peers(client, db):
+    """Without trusted proxies a client cannot buy a fresh counter with a made-up header."""
+    codes = [forwarded(client, "203.0.113.9", f"198.51.100.{n}") for n in range(3)]
+    assert codes == [200, 200, 429]
+
+
+@override_settings(
+    API_RATE_LIMIT=2, API_RATE_LIMIT_WINDOW=60, TRUSTED_PROXIES=["10.0.0.0/8", "127.0.0.1"]
+)
+def test_behind_trusted_proxies_each_client_has_its_own_counter(client, db):
+    # Two clients behind one load balancer (10.0.0.5) are counted apart…
+    assert [forwarded(client, "10.0.0.5", "198.51.100.1") for _ in range(3)] == [200, 200, 429]
+    assert forwarded(client, "10.0.0.5", "198.51.100.2") == 200
+    # …the hop the trusted proxies saw counts, not what the client wrote to the left of it…
+    assert forwarded(client, "10.0.0.5", "6.6.6.6, 198.51.100.1, 10.1.2.3") == 429
+    # …and a chain of trusted proxies only is counted for the leftmost.
+    assert forwarded(client, "127.0.0.1", "10.9.9.9, 10.0.0.5") == 200
+
+
+def test_client_address_is_the_peer_without_proxies(rf, settings):
+    from cms.api.ratelimit import client_address
+
+    settings.TRUSTED_PROXIES = []
+    request = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "192.0.2.7"
+    settings.TRUSTED_PROXIES = ["192.0.2.0/24"]
+    assert client_address(request) == "1.2.3.4"

@@ -69,11 +69,31 @@ def test_saving_or_deleting_a_snippet_empties_the_cache(api):
     assert profile.pk not in [item["id"] for item in api("clusters/").json()["items"]]
 
 
-def test_errors_and_previews_are_not_cached(api):
+def test_errors_are_not_cached(api):
     assert api("news/?limit=0").status_code == 400
     assert api("news/?limit=0")["X-Cache"] == "MISS"
-    api("news/", HTTP_AUTHORIZATION="Bearer x")
-    assert api("news/", HTTP_AUTHORIZATION="Bearer x").get("X-Cache") is None
+
+
+def test_a_bad_token_is_refused_before_the_cache(api):
+    api("news/")
+    refused = api("news/", HTTP_AUTHORIZATION="Bearer x")
+    assert refused.status_code == 401
+    assert refused.get("X-Cache") is None
+
+
+def test_a_valid_token_does_not_bypass_the_cache_of_public_reads(api, api_token):
+    assert api("news/")["X-Cache"] == "MISS"
+    assert api("news/", HTTP_AUTHORIZATION=f"Bearer {api_token}")["X-Cache"] == "HIT"
+
+
+def test_previews_are_never_cached(api, api_token, country):
+    page = published_news(country("CZ"), title={"en": "Previewed"})
+    path = f"pages/{page.pk}/preview/"
+    for _ in range(2):
+        response = api(path, HTTP_AUTHORIZATION=f"Bearer {api_token}")
+        assert response.status_code == 200
+        assert response.get("X-Cache") is None
+        assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,8 @@ from tests.factories import country_user, draft_page
 
 
 @pytest.fixture
-def token(db):
-    """The token of the Czech partner's front end, acting for a Czech editor."""
-    user = country_user("CZ", username="cz-frontend")
-    _instance, plaintext = APIToken.create_token(user=user, name="cz front end")
-    return plaintext
+def token(api_token):
+    return api_token
 
 
 def token_for(user) -> str:
@@ -83,13 +80,34 @@ def test_a_bad_token_is_a_401_naming_the_problem(api, country, token, header, pr
     assert problem in body["error"]
 
 
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwdw==", "Bearer nonsense", "Bearer {unknown}"])
+def test_a_bad_token_on_a_public_read_is_a_401_read_nothing(
+    api, token, header, django_assert_max_num_queries
+):
+    value = header.format(unknown=APIToken.generate_token())
+    with django_assert_max_num_queries(1):  # at most the token lookup, no content
+        response = api("news/", HTTP_AUTHORIZATION=value)
+    assert response.status_code == 401
+    assert response.json()["parameter"] == "Authorization"
+
+
+def test_a_good_token_on_a_public_read_changes_nothing(api, token):
+    anonymous = api("news/?lang=en")
+    with_token = api("news/?lang=en", **bearer(token))
+    assert with_token.status_code == 200
+    assert with_token.content == anonymous.content
+    assert with_token["Cache-Control"] == anonymous["Cache-Control"]
+
+
 def test_the_openapi_document_declares_the_token_and_every_error(api):
     schema = api("openapi.json").json()
     preview = schema["paths"]["/api/v3/pages/{page_id}/preview/"]["get"]
     assert preview["security"] == [{"DraftTokenAuth": []}]
     assert {"200", "304", "400", "401", "404", "429"} <= set(preview["responses"])
     news = schema["paths"]["/api/v3/news/"]["get"]
-    assert "security" not in news and "401" not in news["responses"]
+    assert "security" not in news
+    # Public reads need no token, but one that sends a bad token is refused.
+    assert "public reads need none" in news["responses"]["401"]["description"]
     problem = news["responses"]["400"]["content"]["application/problem+json"]["schema"]
     assert problem == {"$ref": "#/components/schemas/APIProblem"}
     assert "parameter" in schema["components"]["schemas"]["APIProblem"]["properties"]
