@@ -22,6 +22,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.core.models import Sector
 from cms.search.analysis import analyse_to_string
+from cms.search.backends import engine_only
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
@@ -94,7 +95,7 @@ def throwaway_backend(name: str):
     if is_database_backend(backend):
         return backend  # lives in the transaction that is rolled back
     prefix = f"eval_{uuid.uuid4().hex[:8]}_"
-    return get_search_backend(name, INDEX_PREFIX=prefix)
+    return engine_only(name, INDEX_PREFIX=prefix)  # measures the engine, never the fallback
 
 
 def drop_index(backend) -> None:

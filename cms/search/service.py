@@ -26,6 +26,7 @@ from cms.core.languages import LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country, Sector
 from cms.search import suggest
 from cms.search.analysis import analyse
+from cms.search.backends import engine_only
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
 
@@ -165,7 +166,9 @@ def search(request: SearchRequest, *, backend=None) -> SearchResponse:
     if backend is not None:
         return run(request, tokens, backend, degraded=False)
     try:
-        return run(request, tokens, get_search_backend("default"), degraded=False)
+        # The engine alone: at its first failure the whole request moves to the database
+        # path below (one engine timeout per request, not one per count and facet).
+        return run(request, tokens, engine_only("default"), degraded=False)
     except Exception as error:  # noqa: BLE001 - an engine failure of any kind
         fallback = fallback_backend_name()
         if fallback is None:
@@ -356,14 +359,10 @@ def autocomplete(
     documents = SearchDocument.objects.filter(language=language)
     if countries:
         documents = documents.filter(country__in=countries)
-    for name in ("default", fallback_backend_name()):
-        if name is None:
-            continue
-        try:
-            results = get_search_backend(name).autocomplete(prefix, documents)[:limit]
-            return [
-                {"title": doc.display_title, "url": doc.url, "type": doc.kind} for doc in results
-            ]
-        except Exception as error:  # noqa: BLE001
-            logger.warning("Autocomplete on %s failed: %s", name, error)
-    raise SearchUnavailable("autocomplete")
+    try:
+        # An engine's results fall back to the database by themselves (cms.search.backends).
+        results = get_search_backend("default").autocomplete(prefix, documents)[:limit]
+        return [{"title": doc.display_title, "url": doc.url, "type": doc.kind} for doc in results]
+    except Exception as error:  # noqa: BLE001 - whatever failed, the API answers 503
+        logger.exception("Autocomplete failed")
+        raise SearchUnavailable("autocomplete") from error

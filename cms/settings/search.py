@@ -4,17 +4,19 @@
 - ``opensearch2://host:9200`` (or ``opensearch3``, ``elasticsearch8``, ``elasticsearch9``,
   ``https`` via e.g. ``opensearch2+https://user:pass@host:443``): that engine is the
   ``default`` backend, and the database backend is kept up to date beside it as
-  ``database``, so search degrades to it when the engine is unreachable.
+  ``database``, so search degrades to it when the engine is unreachable: the
+  visitor search service by itself, every other search (the admin's) through the
+  engine backends of ``cms.search.backends`` and their ``DATABASE_FALLBACK``.
 """
 
 import os
 from urllib.parse import urlsplit
 
 ENGINE_BACKENDS = {
-    "opensearch2": "wagtail.search.backends.opensearch2",
-    "opensearch3": "wagtail.search.backends.opensearch3",
-    "elasticsearch8": "wagtail.search.backends.elasticsearch8",
-    "elasticsearch9": "wagtail.search.backends.elasticsearch9",
+    "opensearch2": "cms.search.backends.opensearch2",
+    "opensearch3": "cms.search.backends.opensearch3",
+    "elasticsearch8": "cms.search.backends.elasticsearch8",
+    "elasticsearch9": "cms.search.backends.elasticsearch9",
 }
 DATABASE_SEARCH_BACKEND = {
     "BACKEND": "wagtail.search.backends.database",
@@ -72,6 +74,7 @@ def search_backends_from_url(url: str) -> dict:
             "TIMEOUT": float(os.environ.get("SEARCH_TIMEOUT", "5")),
             "OPTIONS": options,
             "INDEX_SETTINGS": ENGINE_INDEX_SETTINGS,
+            "DATABASE_FALLBACK": "database",
         },
         "database": DATABASE_SEARCH_BACKEND,
     }

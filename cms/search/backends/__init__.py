@@ -1,0 +1,102 @@
+"""Engine backends whose searches fall back to the database backend when the engine is down.
+
+Every search in the admin (page search, explorer, choosers, snippet, image and
+document listings, the admin API) goes through Wagtail's ``default`` backend.
+With ``SEARCH_URL`` set that is OpenSearch or Elasticsearch, and a dead engine
+made each of those views a 500. ``cms.settings.search`` configures these
+subclasses instead, with ``DATABASE_FALLBACK`` naming the database backend it
+keeps up to date beside the engine: a search the engine cannot answer is answered
+by that backend, with a warning in the log, and the view never notices.
+
+Wagtail's search results are lazy: ``backend.search()`` only compiles the query,
+and the engine is called when the results are counted, iterated, sliced and
+evaluated, or faceted. So the fallback lives in the results class, around those
+public methods (``results()``, ``count()``, ``facet()``), and once an engine call
+has failed, the same results object keeps answering from the database.
+
+Index writes are unchanged: Wagtail's signal handlers already catch an engine's
+indexing errors (``catch_indexing_errors``) and ``cms.search.indexing`` queues the
+project's documents in ``PendingIndexUpdate`` until the engine takes them.
+
+The visitor search service (``cms.search.service``) does not use this fallback:
+it switches a whole request to the database path at the first failure and says
+so (``degraded``), so it asks for the engine alone with :func:`engine_only`, as
+the relevance evaluation and the benchmark do, which must measure the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from wagtail.search.backends import get_search_backend
+
+logger = logging.getLogger(__name__)
+
+
+def engine_only(name: str = "default", **options):
+    """The backend ``name`` without a database fallback: an engine's failures raise."""
+    return get_search_backend(name, DATABASE_FALLBACK=None, **options)
+
+
+class DatabaseFallbackResults:
+    """Results that come from the database backend when the engine cannot answer.
+
+    Mixed in before an engine's results class; ``engine_errors`` are the engine
+    client's exceptions (connection refused, timeout, or an error status). Every
+    one of them means the engine gave no answer, and the database can give one.
+    """
+
+    engine_errors: tuple[type[Exception], ...] = ()
+    #: Set once the engine has failed for this query: its database equivalent.
+    database_results = None
+
+    def results(self):
+        return self.answer(super().results, lambda database: database.results())
+
+    def count(self):
+        return self.answer(super().count, lambda database: database.count())
+
+    def facet(self, field_name):
+        return self.answer(
+            partial(super().facet, field_name), lambda database: database.facet(field_name)
+        )
+
+    def answer(self, from_engine, from_database):
+        if self.database_results is None:
+            try:
+                return from_engine()
+            except self.engine_errors as error:
+                if not self.backend.database_fallback:
+                    raise
+                logger.warning("Search engine unavailable, answering from the database: %s", error)
+                self.database_results = self.same_query_on(self.backend.database_fallback)
+        return from_database(self.database_results)
+
+    def same_query_on(self, name: str):
+        """This query (search or autocomplete, fields, ordering, slice) on backend ``name``."""
+        backend = get_search_backend(name)
+        compiler = self.query_compiler
+        if isinstance(compiler, self.backend.autocomplete_query_compiler_class):
+            run = backend.autocomplete
+        else:
+            run = backend.search
+        results = run(
+            compiler.query,
+            compiler.queryset,
+            fields=compiler.fields,
+            order_by_relevance=compiler.order_by_relevance,
+        )
+        return results[self.start : self.stop]
+
+
+class DatabaseFallbackBackend:
+    """Mixed in before an engine's backend class; reads the ``DATABASE_FALLBACK`` option.
+
+    ``DATABASE_FALLBACK``: the name of the database backend in ``WAGTAILSEARCH_BACKENDS``
+    that answers when the engine cannot; ``None`` (the default) for none.
+    """
+
+    def __init__(self, params):
+        self.database_fallback = params.pop("DATABASE_FALLBACK", None)
+        super().__init__(params)
