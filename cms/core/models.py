@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Site
+from wagtail.models import Collection, Site
 from wagtail.search import index
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGES, language_name
@@ -103,6 +103,12 @@ class Country(models.Model):
     )
     moderators_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Where the country's images and documents live: an image or document belongs to
+    #: the country whose collection holds it (``sync_sites`` grants the country's groups
+    #: their rights on it through Wagtail's ``GroupCollectionPermission``).
+    collection = models.OneToOneField(
+        Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="country"
     )
     #: When ``sync_sites`` last changed the row: the API's Last-Modified and ``updated_since``.
     updated_at = models.DateTimeField(auto_now=True)

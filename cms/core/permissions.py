@@ -13,11 +13,21 @@ the whole network.
   policy, so one rule holds everywhere.
 - Pages are scoped by Wagtail's own ``GroupPagePermission`` on each country's
   home page; :func:`reachable_pages` is the set the admin may show a user.
+- Images and documents belong to the country whose collection holds them
+  (``Country.collection``); Wagtail's own ``GroupCollectionPermission`` on
+  that collection (and ``choose`` on the network's shared one) decides who
+  sees them. Wagtail's views already ask its collection permission policy;
+  :func:`visible_media` gives the same answer to the routes that do not (the
+  admin API, bulk actions) and :func:`choosable_instances` to page and
+  snippet forms.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import page_permission_policy, policy_registry
@@ -132,14 +142,67 @@ def country_policy_for(model) -> CountryPermissionPolicy | None:
     return policy if isinstance(policy, CountryPermissionPolicy) else None
 
 
+#: Seeing an image or document in the admin: any of these on its collection. ("add"
+#: alone reaches only what the user uploaded: Wagtail's ownership rule, kept.)
+MEDIA_VISIBLE_ACTIONS = ("change", "delete", "choose")
+
+
+def is_media_model(model) -> bool:
+    """True for the image and the document model, which collections scope."""
+    return model in (get_image_model(), get_document_model())
+
+
+def visible_media(model, user):
+    """The images (or documents) a user may list, open or choose: their collections' ones."""
+    policy = policy_registry.get_by_type(model)
+    return policy.instances_user_has_any_permission_for(user, MEDIA_VISIBLE_ACTIONS)
+
+
+def choosable_media(model, user):
+    """The images (or documents) a user may put on a page or snippet: as the chooser offers."""
+    return policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+        user, ["choose"]
+    )
+
+
 def choosable_instances(model, user):
     """Objects of ``model`` a user may pick in a form, or None if the model is not scoped."""
     if model is Country:
         return countries_for_user(user)
+    if is_media_model(model):
+        return choosable_media(model, user)
     policy = country_policy_for(model)
     if policy is None:
         return None
     return policy.visible_instances(user)
+
+
+def unchoosable_references(field, value, user, *, kept=()) -> list[tuple[type, str]]:
+    """The ``(model, pk)`` of objects that ``value`` of a StreamField or rich text ``field``
+    embeds and ``user`` may not choose (images and document links of another country…).
+
+    Read through Wagtail's ``extract_references``, the walk its reference index
+    uses, so every block and rich-text entity is covered. References in ``kept``
+    (what the object held before this edit) stay allowed, as for plain links.
+    """
+    wanted: dict[type, set[str]] = {}
+    for model, pk, _path, _content_path in field.extract_references(value):
+        if (model, str(pk)) not in kept and choosable_instances(model, user) is not None:
+            wanted.setdefault(model, set()).add(str(pk))
+    refused = []
+    for model, pks in wanted.items():
+        try:
+            found = choosable_instances(model, user).filter(pk__in=pks).values_list("pk", flat=True)
+            allowed = {str(pk) for pk in found}
+        except (ValueError, ValidationError):  # a malformed id names nothing one may choose
+            allowed = set()
+        refused += [(model, pk) for pk in sorted(pks - allowed)]
+    return refused
+
+
+def references_in(field, value) -> set[tuple[type, str]]:
+    """Every ``(model, pk)`` that ``value`` of ``field`` embeds."""
+    return {(model, str(pk)) for model, pk, *_ in field.extract_references(value)}
 
 
 def reachable_pages_filter(user) -> Q | None:

@@ -61,6 +61,13 @@ COLLECTION_PERMISSIONS = (
     ("wagtailimages", "image", ("add", "change", "choose")),
     ("wagtaildocs", "document", ("add", "change", "choose")),
 )
+#: What every country's groups may do in the shared collection: pick, not change.
+SHARED_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "image", ("choose",)),
+    ("wagtaildocs", "document", ("choose",)),
+)
+#: The collection of images and documents that belong to no one country.
+SHARED_COLLECTION = "Network – shared"
 
 
 @dataclass
@@ -133,8 +140,9 @@ def sync_network(network: Network) -> SyncReport:
             )
         remove_wagtail_welcome_site(report)
         disarm_wagtail_default_groups(report)
+        shared = sync_shared_collection(report)
         for definition in network.sites:
-            sync_site(definition, network.sections, report)
+            sync_site(definition, network.sections, shared, report)
         sync_network_administrators(report)
     return report
 
@@ -167,7 +175,12 @@ def remove_wagtail_welcome_site(report: SyncReport) -> None:
         report.updated["wagtail defaults removed"] += 1
 
 
-def sync_site(definition: SiteDefinition, sections: dict[str, SectionDefinition], report) -> None:
+def sync_site(
+    definition: SiteDefinition,
+    sections: dict[str, SectionDefinition],
+    shared: Collection,
+    report: SyncReport,
+) -> None:
     from cms.core.languages import LANGUAGE_CODES
 
     country = upsert(
@@ -202,7 +215,7 @@ def sync_site(definition: SiteDefinition, sections: dict[str, SectionDefinition]
         country.site = site
         country.save(update_fields=["site"])
     collection = sync_collection(country, report)
-    sync_groups(country, home, collection, report)
+    sync_groups(country, home, collection, shared, report)
     sync_workflow(country, home, report)
     sync_partner(country, definition, report)
 
@@ -266,20 +279,46 @@ def sync_section(home, section: SectionDefinition, key: str, languages, report: 
 
 
 def sync_collection(country: Country, report: SyncReport) -> Collection:
+    """The country's collection of images and documents, linked from ``Country.collection``.
+
+    A collection made before the link existed is found by its name ("CZ – …")
+    and linked, so a second run creates nothing.
+    """
     name = f"{country.code} – {country.name_en}"
-    root = Collection.get_first_root_node()
-    collection = None
-    for child in root.get_children():
-        if child.name.split(" – ")[0] == country.code:
-            collection = child
-            break
+    collection = country.collection or find_child_collection(f"{country.code} – ")
     if collection is None:
-        collection = root.add_child(name=name)
+        collection = Collection.get_first_root_node().add_child(name=name)
         report.created["collections"] += 1
     elif collection.name != name:
         collection.name = name
         collection.save()
         report.updated["collections"] += 1
+    if country.collection_id != collection.pk:
+        country.collection = collection
+        country.save(update_fields=["collection"])
+    return collection
+
+
+def find_child_collection(prefix: str) -> Collection | None:
+    """The top-level collection whose name starts with ``prefix``, if any."""
+    for child in Collection.get_first_root_node().get_children():
+        if child.name.startswith(prefix):
+            return child
+    return None
+
+
+def sync_shared_collection(report: SyncReport) -> Collection:
+    """The network's shared collection: images and documents every country may choose.
+
+    Network administrators keep it (their rights on the root collection reach
+    it); each country's groups get only ``choose`` on it (``sync_groups``), so
+    the project's and the funding programme's marks can be used on every
+    site but changed by none of them.
+    """
+    collection = find_child_collection(SHARED_COLLECTION)
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=SHARED_COLLECTION)
+        report.created["collections"] += 1
     return collection
 
 
@@ -299,7 +338,13 @@ def sync_group(name: str, model_permissions, collection: Collection, report: Syn
     if missing:
         group.permissions.add(*missing)
         report.updated["group permissions"] += len(missing)
-    for app_label, model, actions in COLLECTION_PERMISSIONS:
+    grant_collection_permissions(group, collection, COLLECTION_PERMISSIONS, report)
+    return group
+
+
+def grant_collection_permissions(group, collection, permissions, report: SyncReport) -> None:
+    """Give ``group`` each of ``permissions`` on ``collection`` (and so its descendants)."""
+    for app_label, model, actions in permissions:
         for action in actions:
             _, created = GroupCollectionPermission.objects.get_or_create(
                 group=group,
@@ -307,7 +352,6 @@ def sync_group(name: str, model_permissions, collection: Collection, report: Syn
                 permission=_permission(app_label, f"{action}_{model}"),
             )
             report.created["collection permissions"] += int(created)
-    return group
 
 
 def sync_network_administrators(report: SyncReport) -> None:
@@ -324,10 +368,13 @@ def sync_network_administrators(report: SyncReport) -> None:
     )
 
 
-def sync_groups(country: Country, home, collection: Collection, report: SyncReport) -> None:
+def sync_groups(
+    country: Country, home, collection: Collection, shared: Collection, report: SyncReport
+) -> None:
     page_type = ContentType.objects.get_for_model(Page)
     for role, page_codenames in PAGE_PERMISSIONS.items():
         group = sync_group(f"{country.code} {role}", SNIPPET_PERMISSIONS, collection, report)
+        grant_collection_permissions(group, shared, SHARED_COLLECTION_PERMISSIONS, report)
         for codename in page_codenames:
             permission = Permission.objects.get(content_type=page_type, codename=codename)
             _, created = GroupPagePermission.objects.get_or_create(

@@ -12,6 +12,12 @@ Register the model's policy before its viewset, at the top of the app's
 ``wagtail_hooks.py``::
 
     register_permission_policy(ClusterProfile, CountryPermissionPolicy(ClusterProfile))
+
+Images and documents keep Wagtail's own views, which already ask its
+collection permission policy. Two routes do not: the admin API's
+``images``/``documents`` endpoints list every collection's objects, and the
+bulk actions look the selected ids up among all rows (and name the ones the
+user may not act on). Their replacements below see only ``visible_media``.
 """
 
 from __future__ import annotations
@@ -22,13 +28,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import classproperty
 from wagtail.admin.panels import ObjectList
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views.bulk_actions import add_tags as document_add_tags
+from wagtail.documents.views.bulk_actions import add_to_collection as document_add_to_collection
+from wagtail.documents.views.bulk_actions import delete as document_delete
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views.bulk_actions import add_tags as image_add_tags
+from wagtail.images.views.bulk_actions import add_to_collection as image_add_to_collection
+from wagtail.images.views.bulk_actions import delete as image_delete
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import get_snippet_models
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
 from cms.core.forms import CountryScopedModelForm
-from cms.core.permissions import country_policy_for
+from cms.core.permissions import country_policy_for, visible_media
 from cms.core.translation_admin import TranslationsColumn, translation_filterset
 
 
@@ -39,9 +53,18 @@ def visible_to(request, model):
 
 def all_visible(request, model, pks) -> list:
     """The visible objects with these primary keys; 404 unless every one of them is visible."""
+    return all_of(visible_to(request, model), pks)
+
+
+def all_of(queryset, pks) -> list:
+    """The objects of ``queryset`` with these primary keys; 404 unless every one is there.
+
+    So an id of another country's object refuses the whole request with a
+    plain 404 that names nothing, instead of acting on the rest.
+    """
     wanted = {str(pk) for pk in pks}
     try:
-        objects = list(visible_to(request, model).filter(pk__in=wanted))
+        objects = list(queryset.filter(pk__in=wanted))
     except (ValueError, ValidationError) as error:  # a malformed id
         raise Http404 from error
     if not objects or len(objects) != len(wanted):
@@ -172,3 +195,75 @@ class CountryDeleteBulkAction(DeleteBulkAction):
 
     def get_queryset(self, model, object_ids):
         return all_visible(self.request, model, object_ids)
+
+
+# Images and documents: the routes Wagtail does not scope by collection.
+
+
+class VisibleMediaBulkAction:
+    """Mixin for Wagtail's image and document bulk actions: the selected ids must all be
+    visible to the user (their countries' collections, see ``visible_media``), or the
+    confirmation page and the action are a 404. Wagtail's own lookup takes every row and
+    lists by title the ones the user may not act on, another country's included.
+    """
+
+    def get_queryset(self, model, object_ids):
+        return all_of(visible_media(model, self.request.user), object_ids)
+
+
+class ImageAddTagsBulkAction(VisibleMediaBulkAction, image_add_tags.AddTagsBulkAction):
+    pass
+
+
+class ImageAddToCollectionBulkAction(
+    VisibleMediaBulkAction, image_add_to_collection.AddToCollectionBulkAction
+):
+    pass
+
+
+class ImageDeleteBulkAction(VisibleMediaBulkAction, image_delete.DeleteBulkAction):
+    pass
+
+
+class DocumentAddTagsBulkAction(VisibleMediaBulkAction, document_add_tags.AddTagsBulkAction):
+    pass
+
+
+class DocumentAddToCollectionBulkAction(
+    VisibleMediaBulkAction, document_add_to_collection.AddToCollectionBulkAction
+):
+    pass
+
+
+class DocumentDeleteBulkAction(VisibleMediaBulkAction, document_delete.DeleteBulkAction):
+    pass
+
+
+MEDIA_BULK_ACTIONS = (
+    ImageAddTagsBulkAction,
+    ImageAddToCollectionBulkAction,
+    ImageDeleteBulkAction,
+    DocumentAddTagsBulkAction,
+    DocumentAddToCollectionBulkAction,
+    DocumentDeleteBulkAction,
+)
+
+
+class VisibleMediaAPIViewSet:
+    """Mixin for the admin API's image and document endpoints (listing, ``?search=``,
+    detail, ``find``): only what the user's collections hold. Wagtail's endpoints hide
+    only collections with a view restriction, so they list every country's files.
+    """
+
+    def get_queryset(self):
+        # ``&`` keeps Wagtail's ordering and restricted-collection filter; the policy's
+        # conditions are on collection and uploader, filter fields of every search backend.
+        return super().get_queryset() & visible_media(self.model, self.request.user)
+
+
+class CountryImagesAdminAPIViewSet(VisibleMediaAPIViewSet, ImagesAdminAPIViewSet):
+    pass
+
+
+class CountryDocumentsAdminAPIViewSet(VisibleMediaAPIViewSet, DocumentsAdminAPIViewSet):
+    pass

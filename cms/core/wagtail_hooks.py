@@ -15,7 +15,12 @@ from cms.core.translation_admin import (
     translation_page_listings,
     translation_report_view,
 )
-from cms.core.viewsets import CountryDeleteBulkAction
+from cms.core.viewsets import (
+    MEDIA_BULK_ACTIONS,
+    CountryDeleteBulkAction,
+    CountryDocumentsAdminAPIViewSet,
+    CountryImagesAdminAPIViewSet,
+)
 
 
 class SectorViewSet(SnippetViewSet):
@@ -30,8 +35,17 @@ class SectorViewSet(SnippetViewSet):
 
 register_snippet(SectorViewSet)
 
-# After Wagtail's own snippet delete action (order 0), so this one replaces it.
+# After Wagtail's own bulk actions (order 0), so these replace them for their models.
 hooks.register("register_bulk_action", CountryDeleteBulkAction, order=1)
+for media_bulk_action in MEDIA_BULK_ACTIONS:
+    hooks.register("register_bulk_action", media_bulk_action, order=1)
+
+
+@hooks.register("construct_admin_api", order=1)
+def media_admin_api_by_collection(router):
+    """After Wagtail's (order 0): the admin API's images and documents, scoped by collection."""
+    router.register_endpoint("images", CountryImagesAdminAPIViewSet)
+    router.register_endpoint("documents", CountryDocumentsAdminAPIViewSet)
 
 
 @hooks.register("construct_page_chooser_queryset")
