@@ -15,6 +15,13 @@ translations visitors may see, and without it every language that is
 complete after the import is marked ready. Otherwise imported translations
 would stay hidden behind the fallback until someone ticked each profile's
 boxes (see ``cms.core.translation_status``).
+
+An upload is read as a stream with limits (``MAX_BYTES``, ``MAX_ROWS``,
+``MAX_CELL_CHARS``; NUL bytes refused), so a huge or hostile file is turned
+away early with a message naming the row and column, never read whole. Exports
+neutralise text that a spreadsheet would run as a formula, and the import
+takes that quote off again (``cms.core.spreadsheets``): export → import
+changes nothing.
 """
 
 from __future__ import annotations
@@ -22,9 +29,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import PurePath
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator, validate_slug
@@ -37,6 +47,7 @@ from modeltranslation.utils import build_localized_fieldname
 from cms.clusters.models import ClusterProfile
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
+from cms.core.spreadsheets import neutralised, restore, xlsx_row
 from cms.core.translation_status import is_filled, required_fields
 from cms.search.indexing import backends, sync_objects
 
@@ -54,11 +65,27 @@ COLUMNS = (
     + [READY]
 )
 MAX_ROWS = 20_000
-MAX_BYTES = 20 * 1024 * 1024
+# 2,000 profiles in all seven languages (``bench_import``) are 5.7 MB of CSV, 1 MB of XLSX.
+MAX_BYTES = 10 * 1024 * 1024
+MAX_CELL_CHARS = 32_767  # what Excel keeps in one cell
+MAX_XLSX_EXPANDED = 10 * MAX_BYTES  # an XLSX is a zip: its parts unpacked
+SNIFF_BYTES = 4096
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, size, header)."""
+    """The file as a whole cannot be read (format, size, header, one bad cell)."""
+
+
+class CellError(ImportFileError):
+    """One cell stops the reading.
+
+    ``row`` is the spreadsheet row (the header is row 1), ``column`` 0-based;
+    ``read_table`` names the column from the header.
+    """
+
+    def __init__(self, row: int, column: int, problem: str):
+        super().__init__(problem)
+        self.row, self.column, self.problem = row, column, problem
 
 
 @dataclass
@@ -100,67 +127,244 @@ class ImportPreview:
         return counts
 
 
-def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header."""
-    if len(content) > MAX_BYTES:
+def read_table(
+    source: bytes | BinaryIO, filename: str, *, size: int | None = None
+) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header.
+
+    ``source`` is the file's bytes or a binary file object (an upload, an open
+    file), read as a stream: a file larger than ``MAX_BYTES`` is refused by its
+    size before any parsing (``size``, else the file's own size when it can
+    tell), and reading stops at the first row past ``MAX_ROWS``, the first cell
+    longer than ``MAX_CELL_CHARS`` or holding a NUL byte, or the first byte past
+    ``MAX_BYTES`` when the size was unknown, so a huge file costs little. Every
+    problem is an ``ImportFileError`` naming the file, and for a cell the row
+    and the column.
+    """
+    if isinstance(source, bytes):
+        source, size = io.BytesIO(source), len(source)
+    if size is None:
+        size = known_size(source)
+    if size is not None and size > MAX_BYTES:
         raise ImportFileError(f"{filename}: larger than {MAX_BYTES // (1024 * 1024)} MB")
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
-        rows = _read_csv(content, filename)
+        rows = csv_rows(source, filename)
     elif suffix == ".xlsx":
-        rows = _read_xlsx(content, filename)
+        rows = xlsx_rows(source, filename)
     else:
         raise ImportFileError(
             f"{filename}: unsupported file type {suffix or '(none)'}; use .csv or .xlsx"
         )
-    if not rows:
+    header: list[str] = []
+    try:
+        return table_of(rows, filename, header)
+    except CellError as error:
+        raise ImportFileError(
+            f"{filename}: row {error.row}, column {column_name(header, error.column)}: "
+            f"{error.problem}"
+        ) from error
+
+
+def table_of(rows: Iterator[Sequence], filename: str, header: list[str]) -> list[dict[str, str]]:
+    """Check the header and every cell while the rows stream in; ``header`` is filled in."""
+    first = next(rows, None)
+    if first is None:
         raise ImportFileError(f"{filename}: no header row")
-    header = [str(cell or "").strip().lower() for cell in rows[0]]
+    check_cells(1, first)
+    header.extend(str(cell or "").strip().lower() for cell in first)
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         raise ImportFileError(f"{filename}: unknown column(s) {', '.join(unknown)}")
     for required in ("slug", "country", build_localized_fieldname("name", COMMON_LANGUAGE)):
         if required not in header:
             raise ImportFileError(f"{filename}: missing column {required}")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(f"{filename}: more than {MAX_ROWS} rows")
-    return [
-        {name: _cell(value) for name, value in zip(header, row, strict=False) if name}
-        for row in rows[1:]
-    ]
+    table = []
+    for number, row in enumerate(rows, start=2):
+        if number - 1 > MAX_ROWS:
+            raise ImportFileError(f"{filename}: more than {MAX_ROWS} rows")
+        check_cells(number, row)
+        table.append(
+            {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
+        )
+    return table
 
 
-def _cell(value) -> str:
+def known_size(stream) -> int | None:
+    """The file's size in bytes without reading it, or None when it cannot tell."""
+    size = getattr(stream, "size", None)  # Django's File and UploadedFile
+    if isinstance(size, int):
+        return size
+    if getattr(stream, "seekable", lambda: False)():
+        position = stream.tell()
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(position)
+        return size
+    return None
+
+
+def check_cells(number: int, row: Sequence) -> None:
+    """Refuse a NUL byte or an oversized text: a database cannot store the one and the
+    other is no cluster data (and would only cost memory)."""
+    for index, value in enumerate(row):
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            raise CellError(number, index, "contains a NUL byte (is the file really text?)")
+        if len(value) > MAX_CELL_CHARS:
+            raise CellError(number, index, f"longer than {MAX_CELL_CHARS} characters")
+
+
+def column_name(header: list[str], index: int) -> str:
+    """The header's name for a column, else its spreadsheet letter (A, B, …, AA)."""
+    from openpyxl.utils import get_column_letter
+
+    if index < len(header) and header[index]:
+        return header[index]
+    return get_column_letter(index + 1)
+
+
+def cell_text(value) -> str:
+    """A cell as the import compares it: text, without the quote an export adds in front
+    of a formula character (``cms.core.spreadsheets.restore``), trimmed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return restore(str(value)).strip()
 
 
-def _read_csv(content: bytes, filename: str) -> list[list]:
+class CountedBytes(io.RawIOBase):
+    """A binary file read through a byte budget: ``head`` (bytes already read) first,
+    then the rest of ``stream``; reading past ``MAX_BYTES`` is an ``ImportFileError``,
+    whatever size the file claimed."""
+
+    def __init__(self, head: bytes, stream, filename: str):
+        self.head, self.stream, self.filename, self.count = head, stream, filename, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        wanted = len(buffer)
+        if self.head:
+            chunk, self.head = self.head[:wanted], self.head[wanted:]
+        else:
+            chunk = self.stream.read(wanted) or b""
+        self.count += len(chunk)
+        if self.count > MAX_BYTES:
+            raise ImportFileError(f"{self.filename}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+class RecordLines:
+    """The lines of a text file for ``csv.reader``, keeping those of the record being
+    read, so that an error can be placed in its column (``field_over_limit``)."""
+
+    def __init__(self, text):
+        self.text, self.current = text, []
+
+    def __iter__(self):
+        for line in self.text:
+            self.current.append(line)
+            yield line
+
+
+def csv_rows(stream, filename: str) -> Iterator[list[str]]:
+    """Rows of a UTF-8 CSV file, decoded and parsed a few kilobytes at a time.
+
+    The delimiter (``,``, ``;`` as Excel writes in much of Europe, or tab) is
+    guessed from the first 4 KB; the quote is always ``"``, as every spreadsheet
+    program writes it (a guessed ``'`` would misread neutralised cells).
+    """
+    head = stream.read(SNIFF_BYTES) or b""
     try:
-        text = content.decode("utf-8-sig")
+        delimiter = (
+            csv.Sniffer()
+            .sniff(head.decode("utf-8-sig", errors="ignore"), delimiters=",;\t")
+            .delimiter
+        )
+    except csv.Error:
+        delimiter = ","
+    text = io.TextIOWrapper(
+        io.BufferedReader(CountedBytes(head, stream, filename)), encoding="utf-8-sig", newline=""
+    )
+    lines = RecordLines(text)
+    number = 0
+    try:
+        for row in csv.reader(lines, delimiter=delimiter):
+            number += 1
+            lines.current.clear()
+            yield row
     except UnicodeDecodeError as error:
         raise ImportFileError(f"{filename}: not UTF-8 text ({error})") from error
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:
+        raw = "".join(lines.current)
+        column = field_over_limit(raw, delimiter, csv.field_size_limit())
+        if column is None:
+            raise ImportFileError(
+                f"{filename}: row {number + 1}: not valid CSV ({error})"
+            ) from error
+        raise CellError(number + 1, column, f"longer than {MAX_CELL_CHARS} characters") from error
 
 
-def _read_xlsx(content: bytes, filename: str) -> list[list]:
+def field_over_limit(raw: str, delimiter: str, limit: int) -> int | None:
+    """The 0-based column of the first field of a raw CSV record longer than ``limit``.
+
+    Python's ``csv`` stops at such a field without saying which one; this
+    walks the record's text (``"`` quotes, doubled inside a quoted field) to
+    name it in the error.
+    """
+    column, length, quoted = 0, 0, False
+    for char in raw:
+        if char == '"':
+            quoted = not quoted  # a doubled quote toggles twice: right for counting
+            continue
+        if char == delimiter and not quoted:
+            column, length = column + 1, 0
+            continue
+        length += 1
+        if length > limit:
+            return column
+    return None
+
+
+def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
+    """Rows of the first sheet of an XLSX file, parsed lazily (openpyxl read-only mode)."""
     from openpyxl import load_workbook
 
+    check_expanded_size(stream, filename)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ImportFileError(f"{filename}: not a readable XLSX file ({error})") from error
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except Exception as error:  # noqa: BLE001 - a broken sheet deep inside the zip
+        raise ImportFileError(f"{filename}: not a readable XLSX file ({error})") from error
     finally:
         workbook.close()
+
+
+def check_expanded_size(stream, filename: str) -> None:
+    """Refuse an XLSX whose parts unpack to more than ``MAX_XLSX_EXPANDED`` bytes.
+
+    An XLSX is a zip archive: a small upload could unpack to gigabytes, and
+    openpyxl reads the shared strings whole. Python's zip reader never
+    unpacks more than a part's declared size, so the directory can be trusted.
+    """
+    try:
+        with zipfile.ZipFile(stream) as archive:  # a passed-in file is left open
+            expanded = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(f"{filename}: not a readable XLSX file ({error})") from error
+    finally:
+        stream.seek(0)
+    if expanded > MAX_XLSX_EXPANDED:
+        raise ImportFileError(
+            f"{filename}: unpacks to more than {MAX_XLSX_EXPANDED // (1024 * 1024)} MB"
+        )
 
 
 def preview_import(
@@ -452,18 +656,20 @@ def _plain(html: str) -> str:
 
 
 def write_csv(rows: list[list]) -> bytes:
+    """The rows as UTF-8 CSV (with a BOM, so Excel reads the accents), no cell a formula."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(neutralised(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(rows: list[list]) -> bytes:
+    """The rows as an XLSX workbook of one sheet, no cell a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("clusters")
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))  # text stays text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

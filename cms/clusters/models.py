@@ -5,6 +5,9 @@ country; each country site shows its own profiles in a directory page that
 serves every profile at ``<directory>/<slug>/``.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -144,3 +147,29 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
             },
             template="clusters/cluster_profile.html",
         )
+
+
+class PendingImport(models.Model):
+    """An uploaded spreadsheet waiting between its preview and the editor's "Import".
+
+    Kept in the database, not in a process-local cache: with several app
+    servers the confirmation may reach another server than the upload did.
+    Only its uploader may confirm it (``cms.clusters.uploads``); it expires
+    after ``LIFETIME``, and expired ones are deleted whenever an upload is kept
+    or confirmed. The file's bytes are kept, not the parsed rows, so that the
+    confirmation validates them again against the data of that moment.
+    """
+
+    LIFETIME = timedelta(hours=1)
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending cluster import")
+
+    def __str__(self):
+        return f"{self.filename} ({self.user}, {self.created_at:%Y-%m-%d %H:%M})"

@@ -2,18 +2,19 @@
 
 Two steps, so nothing is written by surprise: uploading shows a per-row
 preview (create / update / unchanged / the errors, naming row and column);
-the editor then confirms. The upload is kept in the cache between the two
-steps under a random token. Editors can only import and export their own
-countries' clusters; network administrators, every country's.
+the editor then confirms. The upload waits in the database between the two
+steps under a random token (``cms.clusters.uploads``), so the confirmation
+works whichever app server answers it, and only for the uploader. A file that
+cannot be read (too large, too many rows, a cell too long or with a NUL byte)
+is a form error naming the row and column. Editors can only import and export
+their own countries' clusters; network administrators, every country's.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from cms.clusters.importing import (
-    MAX_BYTES,
     ImportFileError,
     apply_import,
     export_rows,
@@ -31,9 +31,8 @@ from cms.clusters.importing import (
     write_xlsx,
 )
 from cms.clusters.models import ClusterProfile
+from cms.clusters.uploads import claim_upload, keep_upload
 from cms.core.permissions import countries_for_user, is_network_admin
-
-UPLOAD_TTL = 30 * 60
 
 
 class UploadForm(forms.Form):
@@ -67,43 +66,40 @@ def import_view(request):
     context = {"form": form, "preview": None, "token": None}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error("file", _("The file is too large."))
+        try:
+            # Refused by its size before any parsing; otherwise read as a stream.
+            preview = preview_import(
+                read_table(upload, upload.name, size=upload.size), allowed_countries=allowed
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
         else:
-            content = upload.read()
-            try:
-                preview = preview_import(
-                    read_table(content, upload.name), allowed_countries=allowed
-                )
-            except ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                token = secrets.token_urlsafe(16)
-                cache.set(
-                    f"cluster-import:{request.user.pk}:{token}", (upload.name, content), UPLOAD_TTL
-                )
-                context.update(
-                    preview=preview, token=token, counts=preview.counts(), filename=upload.name
-                )
+            upload.seek(0)
+            token = keep_upload(user=request.user, filename=upload.name, content=upload.read())
+            context.update(
+                preview=preview, token=token, counts=preview.counts(), filename=upload.name
+            )
     return render(request, "clusters/admin/import.html", context)
 
 
+@transaction.atomic
 def confirm(request, allowed):
-    key = f"cluster-import:{request.user.pk}:{request.POST['token']}"
-    stored = cache.get(key)
-    if stored is None:
+    """Import the previewed upload, validated again against today's data."""
+    pending = claim_upload(user=request.user, token=request.POST["token"])
+    if pending is None:
         messages.error(request, _("The upload has expired; please upload the file again."))
         return redirect("cluster_import")
-    name, content = stored
-    preview = preview_import(read_table(content, name), allowed_countries=allowed)
     try:
+        # bytes(): PostgreSQL hands a BinaryField back as a memoryview.
+        rows = read_table(bytes(pending.content), pending.filename)
         counts = apply_import(
-            preview, confirm_skipping_invalid=request.POST.get("skip_invalid") == "1"
+            preview_import(rows, allowed_countries=allowed),
+            confirm_skipping_invalid=request.POST.get("skip_invalid") == "1",
         )
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("cluster_import")
-    cache.delete(key)
+    pending.delete()
     messages.success(
         request,
         _(

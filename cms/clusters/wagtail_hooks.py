@@ -6,18 +6,33 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView
 
 from cms.clusters import views
 from cms.clusters.models import ClusterProfile
 from cms.core.permissions import CountryPermissionPolicy
+from cms.core.spreadsheets import neutralise
 from cms.core.viewsets import CountrySnippetViewSet
 
 # Before the viewset: Wagtail 8 looks policies up in its registry, not on the viewset.
 register_permission_policy(ClusterProfile, CountryPermissionPolicy(ClusterProfile))
 
 
+class ClusterProfileIndexView(IndexView):
+    """The listing; its CSV/XLSX download (``list_export``) writes no cell a spreadsheet runs.
+
+    Wagtail keeps XLSX text from becoming formulas but writes CSV cells as
+    they are; a cluster named ``=HYPERLINK(...)`` gets the same leading quote
+    as in the import format's export (``cms.core.spreadsheets``).
+    """
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(super().preprocess_field_value(field, value, export_format))
+
+
 class ClusterProfileViewSet(CountrySnippetViewSet):
     model = ClusterProfile
+    index_view_class = ClusterProfileIndexView
     icon = "site"
     list_display = ["name", "country", "city", "updated_at"]
     list_filter = ["country", "sectors"]

@@ -37,6 +37,7 @@ from wagtail.models import Page, get_page_models
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, LANGUAGES, language_name
 from cms.core.permissions import countries_for_user
+from cms.core.spreadsheets import neutralised
 from cms.core.translation_status import (
     COMPLETE,
     MISSING,
@@ -369,8 +370,10 @@ def report_csv(report: CountryReport) -> HttpResponse:
     writer.writerow(["country", "type", "title", "edit_url", *report.languages])
     for item in report.to_translate:
         writer.writerow(
-            [report.country.code, item.kind, item.title, item.edit_url]
-            + [item.states[code] for code in report.languages]
+            neutralised(  # a title like "=HYPERLINK(...)" must not run in a spreadsheet
+                [report.country.code, item.kind, item.title, item.edit_url]
+                + [item.states[code] for code in report.languages]
+            )
         )
     return response
 

@@ -1,11 +1,15 @@
 """The admin import: upload, per-row preview, confirm; own country only."""
 
+import io
+
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
+from openpyxl import load_workbook
 
 from cms.clusters.importing import read_table
-from cms.clusters.models import ClusterProfile
+from cms.clusters.models import ClusterProfile, PendingImport
 from tests.factories import country_user
 
 HEADER = "slug,country,sectors,name_en,name_cs,website\n"
@@ -65,3 +69,82 @@ def test_users_without_cluster_rights_are_refused(client, db):
     client.force_login(user)
     assert client.get("/admin/clusters/import/").status_code in (302, 403)
     assert client.get("/admin/clusters/export/").status_code in (302, 403)
+
+
+# --- limits, and the upload kept for every app server ------------------------------------
+
+
+def form_errors(response) -> str:
+    assert response.status_code == 200
+    return " ".join(response.context["form"].errors.get("file", []))
+
+
+def test_a_huge_cell_is_a_form_error_naming_row_and_column(client, db):
+    client.force_login(country_user("CZ"))
+    text = HEADER + "ok-cz,CZ,food,Ok,,\nhuge,CZ,food,Huge," + "x" * 200_000 + ",\n"
+    errors = form_errors(upload(client, text))
+    assert "list.csv: row 3, column name_cs: longer than 32767 characters" in errors
+    assert not PendingImport.objects.exists()
+
+
+def test_a_nul_byte_is_a_form_error_naming_row_and_column(client, db):
+    client.force_login(country_user("CZ"))
+    errors = form_errors(upload(client, HEADER + "nul,CZ,food,Nul\x00,,\n"))
+    assert "row 2, column name_en: contains a NUL byte" in errors
+
+
+def test_a_file_over_the_byte_limit_is_refused(client, db):
+    client.force_login(country_user("CZ"))
+    text = HEADER + "big,CZ,food,Big,,\n" + " " * (10 * 1024 * 1024)
+    assert "larger than 10 MB" in form_errors(upload(client, text))
+    assert not PendingImport.objects.exists()
+
+
+def test_the_confirmation_works_without_the_cache(client, db):
+    """Another app server has another cache: the upload waits in the database."""
+    client.force_login(country_user("CZ"))
+    token = token_of(upload(client, HEADER + "anywhere,CZ,food,Anywhere,,\n"))
+    cache.clear()
+    assert client.post("/admin/clusters/import/", {"token": token}).status_code == 302
+    assert ClusterProfile.objects.filter(slug="anywhere").exists()
+    assert not PendingImport.objects.filter(token=token).exists()  # imported once
+
+
+def test_only_the_uploader_may_confirm(client, db):
+    owner, other = country_user("CZ"), country_user("CZ")
+    client.force_login(owner)
+    token = token_of(upload(client, HEADER + "mine,CZ,food,Mine,,\n"))
+    client.force_login(other)
+    refused = client.post("/admin/clusters/import/", {"token": token}, follow=True)
+    with translation.override("cs"):  # the editor's admin language
+        expired = gettext("The upload has expired; please upload the file again.")
+    assert [str(message).strip() for message in refused.context["messages"]] == [expired]
+    assert not ClusterProfile.objects.filter(slug="mine").exists()
+    client.force_login(owner)
+    client.post("/admin/clusters/import/", {"token": token})
+    assert ClusterProfile.objects.filter(slug="mine").exists()
+
+
+def test_an_expired_upload_is_refused_and_deleted(client, db):
+    client.force_login(country_user("CZ"))
+    token = token_of(upload(client, HEADER + "late,CZ,food,Late,,\n"))
+    PendingImport.objects.update(created_at=timezone.now() - PendingImport.LIFETIME)
+    client.post("/admin/clusters/import/", {"token": token})
+    assert not ClusterProfile.objects.filter(slug="late").exists()
+    assert not PendingImport.objects.exists()
+
+
+def test_the_xlsx_export_uploads_back_unchanged_with_formula_text(client, db):
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    cluster.name_en = '=HYPERLINK("http://evil.example","x")'
+    cluster.save()
+    client.force_login(country_user("CZ"))
+    exported = client.get("/admin/clusters/export/").content
+    cells = {c.value: c for c in load_workbook(io.BytesIO(exported)).worksheets[0]["D"]}
+    assert cells["'" + cluster.name_en].data_type == "s"
+    preview = client.post(
+        "/admin/clusters/import/", {"file": SimpleUploadedFile("clusters.xlsx", exported)}
+    )
+    counts = preview.context["counts"]
+    assert counts["unchanged"] == ClusterProfile.objects.filter(country__code="CZ").count()
+    assert counts["create"] == counts["update"] == counts["error"] == 0

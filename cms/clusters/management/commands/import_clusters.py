@@ -8,7 +8,9 @@ from cms.clusters.importing import ImportFileError, apply_import, preview_import
 class Command(BaseCommand):
     help = (
         "Import cluster profiles from a CSV or XLSX file (one row per cluster, translated "
-        "columns like description_cs). Shows a per-row report; writes only with --commit."
+        "columns like description_cs). Shows a per-row report; writes only with --commit. "
+        "A file that cannot be read (too large, too many rows, a cell too long or with a NUL "
+        "byte) stops the command with a non-zero exit and a message naming the row and column."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, country, commit, skip_invalid, **options):
         try:
-            rows = read_table(path.read_bytes(), path.name)
+            with path.open("rb") as file:  # read as a stream, refused early when too large
+                rows = read_table(file, path.name)
         except OSError as error:
             raise CommandError(f"{path}: {error}") from error
         except ImportFileError as error:

@@ -1,0 +1,73 @@
+"""Spreadsheet cells that stay text: no exported value is run as a formula.
+
+Anything an editor or an importer typed can end up in a CSV or XLSX export
+(cluster names, page titles, phone numbers). A spreadsheet program runs a cell
+that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and some also after
+a leading tab or carriage return: ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0``
+would run on the computer of whoever opens the export. Following OWASP's
+CSV-injection guidance, every export writes such a text with a single quote
+in front (``'=HYPERLINK(...)``), which the spreadsheet shows as text.
+
+Only text is changed: numbers written as numbers (a cluster's ``members``) are
+not text and keep their sign. The rule is reversible, so an export read back
+by an import gives the original text: ``restore`` takes the quote off again.
+A text that already starts with quotes followed by a formula character gets
+one more quote on export and loses one on import, so *every* text survives
+the round trip (``'=x`` is exported as ``''=x`` and imported as ``'=x``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")  # quotes, then a formula character
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise(value):
+    """The value as an export writes it: text that a spreadsheet would run gets a leading ``'``.
+
+    Non-text values (numbers, dates, None) are returned unchanged.
+    """
+    if isinstance(value, str) and _NEEDS_QUOTE.match(value):
+        return "'" + value
+    return value
+
+
+def restore(text: str) -> str:
+    """The text an export neutralised, as it was: one leading ``'`` taken off again.
+
+    Only a quote that ``neutralise`` could have added is removed (one in front
+    of quotes and a formula character), so ``'tis`` stays as it is.
+    """
+    if _QUOTED.match(text):
+        return text[1:]
+    return text
+
+
+def neutralised(values: Iterable) -> list:
+    """A row of an export, every cell through ``neutralise``."""
+    return [neutralise(value) for value in values]
+
+
+def xlsx_row(sheet, values: Iterable) -> list:
+    """A row for a write-only openpyxl ``sheet``: neutralised, and text typed as text.
+
+    openpyxl makes any ``str`` that starts with ``=`` a formula cell (and
+    ``#N/A`` an error cell); the neutralised text no longer starts with ``=``,
+    and the explicit string type keeps every text a plain string whatever
+    openpyxl would have guessed.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in neutralised(values):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
