@@ -31,6 +31,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import PurePath
@@ -156,9 +157,20 @@ def read_table(
         raise ImportFileError(
             f"{filename}: unsupported file type {suffix or '(none)'}; use .csv or .xlsx"
         )
+    with closing(rows):  # a stop half-way closes the XLSX at once, not when collected
+        return table_of(rows, filename)
+
+
+def table_of(rows: Iterator[Sequence], filename: str) -> list[dict[str, str]]:
+    """Check the header, then every row and cell while the rows stream in."""
     header: list[str] = []
     try:
-        return table_of(rows, filename, header)
+        first = next(rows, None)
+        if first is None:
+            raise ImportFileError(f"{filename}: no header row")
+        check_cells(1, first)
+        header = checked_header(first, filename)
+        return [record(number, row, header, filename) for number, row in enumerate(rows, start=2)]
     except CellError as error:
         raise ImportFileError(
             f"{filename}: row {error.row}, column {column_name(header, error.column)}: "
@@ -166,28 +178,24 @@ def read_table(
         ) from error
 
 
-def table_of(rows: Iterator[Sequence], filename: str, header: list[str]) -> list[dict[str, str]]:
-    """Check the header and every cell while the rows stream in; ``header`` is filled in."""
-    first = next(rows, None)
-    if first is None:
-        raise ImportFileError(f"{filename}: no header row")
-    check_cells(1, first)
-    header.extend(str(cell or "").strip().lower() for cell in first)
+def checked_header(first: Sequence, filename: str) -> list[str]:
+    """The column names (lower-cased; "" for an empty header cell), all known, none missing."""
+    header = [str(cell or "").strip().lower() for cell in first]
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         raise ImportFileError(f"{filename}: unknown column(s) {', '.join(unknown)}")
     for required in ("slug", "country", build_localized_fieldname("name", COMMON_LANGUAGE)):
         if required not in header:
             raise ImportFileError(f"{filename}: missing column {required}")
-    table = []
-    for number, row in enumerate(rows, start=2):
-        if number - 1 > MAX_ROWS:
-            raise ImportFileError(f"{filename}: more than {MAX_ROWS} rows")
-        check_cells(number, row)
-        table.append(
-            {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
-        )
-    return table
+    return header
+
+
+def record(number: int, row: Sequence, header: list[str], filename: str) -> dict[str, str]:
+    """Spreadsheet row ``number`` as a dict by column name; past ``MAX_ROWS`` reading stops."""
+    if number - 1 > MAX_ROWS:
+        raise ImportFileError(f"{filename}: more than {MAX_ROWS} rows")
+    check_cells(number, row)
+    return {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
 
 
 def known_size(stream) -> int | None:
