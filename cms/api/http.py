@@ -45,6 +45,20 @@ def etag_for(content: bytes) -> str:
     return f'"{hashlib.sha256(content).hexdigest()[:40]}"'
 
 
+#: The request attribute that marks an answer as a stopgap (``not_to_be_kept``).
+STOPGAP = "api_stopgap"
+
+
+def not_to_be_kept(request: HttpRequest) -> None:
+    """Serve this request's answer, but let no cache keep it (``no-store``).
+
+    For answers that are right now but not for long: search answered from the
+    database while the engine is down must not outlive the outage in the
+    response cache, a CDN or the consumer's cache.
+    """
+    setattr(request, STOPGAP, True)
+
+
 def finish(
     request: HttpRequest, response: HttpResponse, *, conditional_get: bool = True
 ) -> HttpResponse:
@@ -67,6 +81,8 @@ def finish(
         return response
     if getattr(response, "streaming", False):
         return response
+    if getattr(request, STOPGAP, False):
+        response["Cache-Control"] = "no-store"
     etag = etag_for(response.content)
     response["ETag"] = etag
     last_modified = None

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import model_validator
 
 from cms.api.errors import ParameterError
-from cms.api.http import read
+from cms.api.http import not_to_be_kept, read
 from cms.api.params import CountryCode, ReadParams, Slug, comma_list
 from cms.api.responses import read_context
 from cms.api.selectors import check_countries
@@ -137,6 +137,8 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         raise ParameterError(name, error.message) from error
     except SearchUnavailable as error:
         raise ParameterError("q", "search is unavailable right now", status=503) from error
+    if response.degraded:
+        not_to_be_kept(request)  # the engine's answer is wanted again as soon as it is back
     return {
         "query": params.q,
         "language": search_request.language,

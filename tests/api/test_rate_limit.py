@@ -36,8 +36,7 @@ def test_the_fourth_request_in_a_window_is_refused(api, client, api_token):
 def test_made_up_tokens_share_their_address_counter_and_get_401s(api):
     """25 requests, each with a new junk token: 20 refused as unauthorised, then 429s."""
     statuses = [
-        api("news/", HTTP_AUTHORIZATION=f"Bearer junk{number}").status_code
-        for number in range(25)
+        api("news/", HTTP_AUTHORIZATION=f"Bearer junk{number}").status_code for number in range(25)
     ]
     assert statuses == [401] * 20 + [429] * 5
     assert api("news/").status_code == 429  # the same address, token or not

@@ -1,0 +1,54 @@
+"""Search answered from the database while the engine is down is served, never kept.
+
+A degraded answer cached for the response cache's five minutes (or by a CDN)
+would outlive the outage: after the engine returns, visitors would still get
+the database's stopgap. The engine is OpenSearch at a local port where nothing
+listens (a real refused connection).
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from cms.settings.search import search_backends_from_url
+
+
+def dead_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def api(client, db):
+    return lambda path: client.get(f"/api/v3/{path}", HTTP_HOST="cz.localhost")
+
+
+@pytest.fixture
+def dead_engine(db):
+    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{dead_port()}")
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends, API_RESPONSE_CACHE_SECONDS=300):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def test_a_degraded_search_is_not_cached(api, dead_engine):
+    for _ in range(2):
+        response = api("search/?q=cluster&lang=en")
+        assert response.status_code == 200
+        assert response.json()["degraded"] is True
+        assert response.json()["items"]
+        assert response["Cache-Control"] == "no-store"
+        assert response["X-Cache"] == "MISS"
+
+
+@override_settings(API_RESPONSE_CACHE_SECONDS=300)
+def test_an_engines_answer_is_cached_as_usual(api):
+    cache.clear()
+    api("search/?q=cluster&lang=en")
+    assert api("search/?q=cluster&lang=en")["X-Cache"] == "HIT"
