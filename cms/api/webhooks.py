@@ -6,6 +6,14 @@ a short timeout. The editor's action never fails or waits long because an
 endpoint is down: a failed send is retried with exponential backoff by
 ``manage.py deliver_webhooks`` until ``WEBHOOK_MAX_ATTEMPTS``.
 
+Task workers and the cron command run at the same time, so a sender first
+*claims* a delivery (:func:`claim`) and sends only what it claimed: no delivery
+goes out twice. The claim is a lease on ``next_attempt_at``, not a row lock
+(``select_for_update(skip_locked=True)``), because a lock lives as long as its
+transaction, and that transaction would stay open across the HTTP request (up to
+``WEBHOOK_TIMEOUT`` per socket operation, per delivery); SQLite has no row locks
+at all. One conditional ``UPDATE`` is atomic on every database and says who won.
+
 Each POST carries the JSON body, ``X-Clusters-Cord-Timestamp`` (Unix seconds)
 and ``X-Clusters-Cord-Signature: sha256=<hex>``, the HMAC-SHA256 of
 ``"<timestamp>.<body>"`` keyed with the webhook's secret; a receiver checks the
@@ -22,7 +30,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -79,8 +87,39 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
+def claim_lease() -> timedelta:
+    """How long a claimed delivery is left to its sender: far longer than a send takes.
+
+    A sender that dies mid-send (a killed worker, a lost machine) holds nothing
+    after that: the delivery is due again when the lease runs out.
+    """
+    return timedelta(seconds=max(60, 20 * settings.WEBHOOK_TIMEOUT))
+
+
+def claim(pk: int) -> datetime | None:
+    """Take delivery ``pk`` for this sender; return the lease's end, or None if it is taken.
+
+    Only a pending delivery that is due can be claimed, and claiming moves its
+    ``next_attempt_at`` to the lease's end, so it is not due for anyone else until
+    the outcome is recorded or the lease runs out. On PostgreSQL a concurrent
+    ``UPDATE`` of the same row waits for this one and then re-checks its ``WHERE``
+    against the new row, so exactly one sender updates one row.
+    """
+    now = timezone.now()
+    lease = now + claim_lease()
+    claimed = WebhookDelivery.objects.filter(
+        pk=pk, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=lease)
+    return lease if claimed else None
+
+
 def send(delivery: WebhookDelivery) -> bool:
-    """POST one delivery once; record the outcome. True if the endpoint took it (2xx)."""
+    """POST one claimed delivery once; record the outcome. True if the endpoint took it (2xx).
+
+    ``delivery.next_attempt_at`` is the lease from :func:`claim`; the outcome is
+    written only while this sender still holds it (the lease outlasts any send,
+    but if it did run out, whoever claimed the delivery next records its own).
+    """
     hook = delivery.webhook
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
@@ -96,6 +135,7 @@ def send(delivery: WebhookDelivery) -> bool:
             SIGNATURE_HEADER: sign(hook.secret, timestamp, body),
         },
     )
+    lease = delivery.next_attempt_at
     delivery.attempts += 1
     code, error = None, ""
     try:
@@ -107,31 +147,54 @@ def send(delivery: WebhookDelivery) -> bool:
         error = f"{type(exc).__name__}: {exc}"
     delivery.response_code = code
     ok = code is not None and 200 <= code < 300
+    now = timezone.now()
     if ok:
         delivery.status = WebhookDelivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
+        delivery.delivered_at = now
         delivery.error = ""
+        delivery.next_attempt_at = now
     else:
         delivery.error = error or f"HTTP {code}"
         if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
             delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = now
         else:
-            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-    delivery.save()
+            delivery.next_attempt_at = now + backoff(delivery.attempts)
+    recorded = WebhookDelivery.objects.filter(pk=delivery.pk, next_attempt_at=lease).update(
+        **{field: getattr(delivery, field) for field in OUTCOME_FIELDS}
+    )
+    if not recorded:
+        logger.warning("Webhook delivery %s: lease ran out during the send", delivery.pk)
     return ok
 
 
+#: What a send changes on its delivery.
+OUTCOME_FIELDS = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "response_code",
+    "error",
+    "delivered_at",
+)
+
+
 def deliver(ids: list[int] | None = None, *, limit: int = 100) -> dict[str, int]:
-    """Send pending deliveries that are due (or exactly ``ids``); count the outcomes."""
-    pending = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).select_related(
-        "webhook"
+    """Send the pending deliveries that are due (among ``ids`` if given); count the outcomes.
+
+    Each is claimed first; one that another sender claimed meanwhile is skipped
+    (it is that sender's to send, and to count).
+    """
+    due = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now()
     )
     if ids is not None:
-        pending = pending.filter(pk__in=ids)
-    else:
-        pending = pending.filter(next_attempt_at__lte=timezone.now())
+        due = due.filter(pk__in=ids)
     counts = {"delivered": 0, "failed": 0}
-    for delivery in pending.order_by("next_attempt_at", "pk")[:limit]:
+    for pk in list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]):
+        if claim(pk) is None:
+            continue
+        delivery = WebhookDelivery.objects.select_related("webhook").get(pk=pk)
         counts["delivered" if send(delivery) else "failed"] += 1
     return counts
 

@@ -21,7 +21,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from cms.api.models import Webhook, WebhookDelivery
-from cms.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from cms.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, claim, send
 from cms.clusters.models import ClusterProfile
 from tests.api.conftest import published_news
 from tests.factories import country_user, network_admin
@@ -95,6 +95,38 @@ def test_publishing_sends_a_signed_event(country, receiver, django_capture_on_co
     assert event["object"] == {"type": "news.NewsPage", "id": page.pk, "site": "CZ"}
     delivery = WebhookDelivery.objects.get(webhook=webhook)
     assert (delivery.status, delivery.response_code, delivery.attempts) == ("delivered", 200, 1)
+
+
+def test_a_claimed_delivery_waits_for_its_sender_until_the_lease_runs_out(country, receiver):
+    """Claiming is what keeps a worker and the cron from both sending one delivery."""
+    webhook = hook(country("CZ"), receiver.url)
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
+    assert claim(delivery.pk) is not None  # a worker is sending it
+    assert claim(delivery.pk) is None  # nobody else can take it
+    call_command("deliver_webhooks")
+    assert receiver.requests == []
+
+    # That worker died mid-send: once its lease has run out, the delivery is due again.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("deliver_webhooks")
+    assert len(receiver.requests) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("delivered", 1)
+
+
+def test_a_sender_whose_lease_ran_out_leaves_the_outcome_to_the_new_one(country, receiver):
+    webhook = hook(country("CZ"), receiver.url)
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
+    claim(delivery.pk)
+    late = WebhookDelivery.objects.select_related("webhook").get(pk=delivery.pk)
+    # Meanwhile its lease ran out and another sender claimed the delivery.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    assert claim(delivery.pk) is not None
+    send(late)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 0)  # the new sender's to record
 
 
 def test_unpublish_and_delete_are_sent(country, receiver, django_capture_on_commit_callbacks):

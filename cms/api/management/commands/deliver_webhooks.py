@@ -1,4 +1,8 @@
-"""Retry webhook deliveries that are due (run from cron, e.g. every minute)."""
+"""Retry webhook deliveries that are due (run from cron, e.g. every minute).
+
+Safe beside the task workers and other runs of itself: each delivery is claimed
+before it is sent (``cms.api.webhooks.claim``), so none goes out twice.
+"""
 
 from django.core.management.base import BaseCommand
 
