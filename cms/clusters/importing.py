@@ -48,7 +48,7 @@ from modeltranslation.utils import build_localized_fieldname
 from cms.clusters.models import ClusterProfile
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
-from cms.core.spreadsheets import neutralised, restore, xlsx_row
+from cms.core.spreadsheets import NOT_IN_XLSX, neutralised, restore, xlsx_row
 from cms.core.translation_status import is_filled, required_fields
 from cms.search.indexing import backends, sync_objects
 
@@ -212,13 +212,22 @@ def known_size(stream) -> int | None:
 
 
 def check_cells(number: int, row: Sequence) -> None:
-    """Refuse a NUL byte or an oversized text: a database cannot store the one and the
-    other is no cluster data (and would only cost memory)."""
+    """Refuse control characters and oversized texts.
+
+    A NUL byte cannot be stored (PostgreSQL refuses it) and mostly means the
+    file is not text at all; the other control characters (tab, line feed
+    and carriage return aside) could not be exported to XLSX again; a text
+    longer than Excel holds is no cluster data and would only cost memory.
+    """
     for index, value in enumerate(row):
         if not isinstance(value, str):
             continue
         if "\x00" in value:
             raise CellError(number, index, "contains a NUL byte (is the file really text?)")
+        if control := NOT_IN_XLSX.search(value):
+            raise CellError(
+                number, index, f"contains the control character U+{ord(control[0]):04X}"
+            )
         if len(value) > MAX_CELL_CHARS:
             raise CellError(number, index, f"longer than {MAX_CELL_CHARS} characters")
 

@@ -24,6 +24,9 @@ from collections.abc import Iterable
 #: Characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+#: Control characters that XML 1.0, and so an XLSX file, cannot hold (tab, LF and CR can).
+NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")  # quotes, then a formula character
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
@@ -60,12 +63,16 @@ def xlsx_row(sheet, values: Iterable) -> list:
     openpyxl makes any ``str`` that starts with ``=`` a formula cell (and
     ``#N/A`` an error cell); the neutralised text no longer starts with ``=``,
     and the explicit string type keeps every text a plain string whatever
-    openpyxl would have guessed.
+    openpyxl would have guessed. Control characters an XLSX cannot hold (a
+    stray vertical tab pasted into a name) are left out rather than failing
+    the whole download.
     """
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
     for value in neutralised(values):
+        if isinstance(value, str):
+            value = NOT_IN_XLSX.sub("", value)
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"

@@ -357,3 +357,16 @@ def test_the_command_exits_with_the_row_and_column_of_a_bad_cell(db, tmp_path):
     big.write_bytes(csv_file(*GOOD) + b" " * (10 * 1024 * 1024))
     with pytest.raises(CommandError, match="larger than 10 MB"):
         call_command("import_clusters", str(big), stdout=io.StringIO())
+
+
+def test_a_control_character_an_xlsx_cannot_hold_is_an_error_naming_row_and_column(db):
+    content = csv_file(LINE.format(description="Food").replace("Jídlo", "Jí\x0bdlo"))
+    with pytest.raises(ImportFileError, match="row 2, column description_cs: .*U\\+000B"):
+        read_table(content, "vt.csv")
+
+
+def test_the_xlsx_export_leaves_out_control_characters_instead_of_failing(db):
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    cluster.name_en = "Brno\x0b Bio"  # typed in the admin, which lets it through
+    cluster.save()
+    assert exported_cells(cluster, write_xlsx)["name_en"].value == "Brno Bio"
