@@ -296,6 +296,7 @@ def sync_collection(country: Country, report: SyncReport) -> Collection:
     if country.collection_id != collection.pk:
         country.collection = collection
         country.save(update_fields=["collection"])
+        report.updated["country collections linked"] += 1
     return collection
 
 

@@ -388,3 +388,79 @@ def test_media_a_network_administrator_set_survive_a_national_edit(czech_editor,
     page.save_revision()
     response = edit_news(czech_editor, page, news_form(page, image=media["image"]["SK"].pk))
     assert response.status_code == 302, response.context["form"].errors
+
+
+def test_a_snippet_cannot_be_saved_with_another_countrys_image(czech_editor, media):
+    from cms.clusters.models import ClusterProfile
+
+    czechia = Country.objects.get(code="CZ")
+    cluster = ClusterProfile.objects.create(name_en="Logo cluster", slug="logo", country=czechia)
+    url = f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/"
+    data = {"name_en": "Logo cluster", "slug": "logo", "country": czechia.pk}
+    refused = czech_editor.post(url, {**data, "logo": media["image"]["SK"].pk})
+    assert refused.status_code == 200
+    assert "logo" in refused.context["form"].errors
+    assert_no_leak(refused, "the refused snippet form")
+    accepted = czech_editor.post(url, {**data, "logo": media["image"]["CZ"].pk})
+    assert accepted.status_code == 302, accepted.context["form"].errors
+    cluster.refresh_from_db()
+    assert cluster.logo == media["image"]["CZ"]
+
+
+# The network's shared collection: every country chooses from it, none changes it.
+
+
+def test_every_country_chooses_but_does_not_change_shared_media(czech_editor, db):
+    from cms.core.services import SHARED_COLLECTION
+
+    shared = Collection.objects.get(name=SHARED_COLLECTION)
+    image = get_image_model()(title="Interreg mark", collection=shared)
+    image.file = png("interreg-mark.png")
+    image.save()
+    assert "Interreg mark" in czech_editor.get("/admin/images/chooser/").content.decode()
+    assert czech_editor.get(f"/admin/images/chooser/chosen/{image.pk}/").status_code == 200
+    assert "Interreg mark" not in czech_editor.get("/admin/images/").content.decode()
+    change = czech_editor.post(f"/admin/images/{image.pk}/", {"title": "Mine"})
+    assert change.status_code == 302
+    assert change["Location"] == "/admin/"
+    image.refresh_from_db()
+    assert image.title == "Interreg mark"
+    page = draft_page(Country.objects.get(code="CZ"), "news")
+    response = edit_news(czech_editor, page, news_form(page, image=image.pk))
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_each_country_has_its_own_collection(db):
+    from cms.core.services import SHARED_COLLECTION
+
+    countries = Country.objects.select_related("collection")
+    collections = {country.collection_id for country in countries}
+    assert None not in collections and len(collections) == countries.count()
+    for country in countries:
+        assert country.collection.name.startswith(f"{country.code} – ")
+        assert country.collection.get_parent() == Collection.get_first_root_node()
+    shared = Collection.objects.get(name=SHARED_COLLECTION)
+    country_groups = [c.editors_group for c in countries] + [c.moderators_group for c in countries]
+    actions = set(
+        shared.group_permissions.filter(group__in=country_groups).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert actions == {"choose_image", "choose_document"}
+
+
+def test_sync_sites_links_a_collection_made_before_the_link(db, settings):
+    """Databases synced before ``Country.collection`` existed: found by name, linked, no copy."""
+    from cms.core.services import sync_network
+    from cms.core.site_files import load_network
+
+    czechia = Country.objects.get(code="CZ")
+    collection = czechia.collection
+    Country.objects.filter(pk=czechia.pk).update(collection=None)
+    count = Collection.objects.count()
+    report = sync_network(load_network(settings.SITES_DIR))
+    assert Country.objects.get(code="CZ").collection == collection
+    assert Collection.objects.count() == count
+    assert not report.created["collections"]
+    assert report.updated["country collections linked"] == 1
+    assert sync_network(load_network(settings.SITES_DIR)).summary() == "nothing to change"
