@@ -370,3 +370,11 @@ def test_the_xlsx_export_leaves_out_control_characters_instead_of_failing(db):
     cluster.name_en = "Brno\x0b Bio"  # typed in the admin, which lets it through
     cluster.save()
     assert exported_cells(cluster, write_xlsx)["name_en"].value == "Brno Bio"
+
+
+def test_the_export_command_writes_no_live_formula(db, tmp_path):
+    cluster = cluster_with_formulas()
+    call_command("export_clusters", str(tmp_path / "out.csv"), country=["CZ"], stdout=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text("utf-8-sig"))))
+    (row,) = [row for row in rows if row["slug"] == cluster.slug]
+    assert (row["name_en"], row["phone"]) == ("'" + FORMULA, "'+420 475 123 456")
