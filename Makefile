@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run worker test lint format check ci eval-search bench-search bench-api bench-api-ab opensearch-start opensearch-stop clean
+.PHONY: install messages migrate demo run worker test lint format check ci eval-search bench-search bench-api bench-api-ab opensearch-start opensearch-stop clean package-check
 
 install: $(STAMP)
 
@@ -79,6 +79,31 @@ opensearch-start:
 
 opensearch-stop:
 	.ci/opensearch/opensearch.sh stop
+
+## Build the wheel, install it into a throwaway virtualenv, then with the production settings:
+## check --deploy, migrate + load the demo into a scratch SQLite, collectstatic, and fetch
+## /ready/, /admin/login/ and a Czech visitor page from gunicorn with cms/gunicorn_conf.py.
+PKG_TMP ?= /tmp/cms-package-check
+package-check: messages
+	rm -rf $(PKG_TMP) && mkdir -p $(PKG_TMP)
+	$(BIN)/pip wheel . --no-deps --quiet --wheel-dir $(PKG_TMP)/dist
+	$(PYTHON) -m venv $(PKG_TMP)/venv
+	$(PKG_TMP)/venv/bin/pip install --quiet $(PKG_TMP)/dist/*.whl
+	set -e; cd $(PKG_TMP); export DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=package-check-$$$$-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	  ALLOWED_HOSTS=.localhost,localhost,127.0.0.1 DATABASE_URL=sqlite:///$(PKG_TMP)/db.sqlite3 \
+	  MEDIA_ROOT=$(PKG_TMP)/media STATIC_ROOT=$(PKG_TMP)/static TASKS_BACKEND=database; \
+	  venv/bin/django-admin check --deploy --fail-level WARNING; \
+	  venv/bin/django-admin migrate --noinput >/dev/null; venv/bin/django-admin load_demo_content >/dev/null; \
+	  venv/bin/django-admin collectstatic --noinput >/dev/null; \
+	  SECURE_SSL_REDIRECT=false venv/bin/gunicorn -c python:cms.gunicorn_conf --bind 127.0.0.1:18999 --workers 1 cms.wsgi \
+	    > access.log 2> error.log & echo $$! > gunicorn.pid; \
+	  for i in $$(seq 60); do curl -fs -o /dev/null http://127.0.0.1:18999/health/ && break; sleep 1; done; \
+	  status=0; for url in /ready/ /admin/login/ /cs/ /static/wagtailadmin/css/core.css; do \
+	    code=$$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: cz.localhost' http://127.0.0.1:18999$$url); \
+	    echo "$$url $$code"; [ "$$code" = 200 ] || status=1; done; \
+	  curl -s -H 'Host: cz.localhost' -H 'Accept-Language: cs' http://127.0.0.1:18999/admin/login/ | grep -q 'Přihlásit' || { echo 'no Czech admin: locale missing'; status=1; }; \
+	  grep -q '"request_id"' access.log || { echo 'access log is not JSON with request ids'; status=1; }; \
+	  kill $$(cat gunicorn.pid); exit $$status
 
 lint: install
 	$(BIN)/ruff format --check .

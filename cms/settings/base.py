@@ -2,7 +2,8 @@
 
 Everything that differs between machines comes from environment variables;
 nothing secret lives here. Each integration keeps its settings in a module of
-its own (``i18n.py``, ``api.py``, ``search.py``, ``tasks.py``), imported below.
+its own (``i18n.py``, ``api.py``, ``search.py``, ``tasks.py``, ``observability.py``,
+``security.py``, ``storage.py``), imported below.
 """
 
 import os
@@ -12,10 +13,12 @@ import dj_database_url
 
 from cms.settings.api import *  # noqa: F403
 from cms.settings.i18n import *  # noqa: F403
+from cms.settings.observability import *  # noqa: F403
+from cms.settings.paths import BASE_DIR
 from cms.settings.search import *  # noqa: F403
+from cms.settings.security import *  # noqa: F403
+from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -67,6 +70,9 @@ INSTALLED_APPS = [
     # Background tasks: the framework and its database backend (cms/settings/tasks.py).
     "django_tasks",
     "django_tasks_db",
+    # /ready/ (cms.ops.health) and its HTML page; django-csp's checks.
+    "health_check",
+    "csp",
     "taggit",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -78,8 +84,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects and errors too) carries its X-Request-ID.
+    "cms.ops.request_id.RequestIdMiddleware",
+    # /health/ and /ready/ answer here: before the host check, the HTTPS redirect and
+    # the site lookup (cms/ops/health.py).
+    "cms.ops.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # django-csp, with inline scripts allowed in the Wagtail admin only (cms/ops/csp.py).
+    "cms.ops.csp.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before LocaleMiddleware, so an unknown language 404s instead of redirecting to /en/xx/.
@@ -152,7 +165,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -160,23 +173,19 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Clusters Cord"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
+# Editors' avatars are not fetched from gravatar.com (their e-mail hashes would leave the
+# site, and the admin's Content-Security-Policy allows images from this site only); nor
+# does the dashboard ask wagtail.org for new releases from each editor's browser.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 #: Declarative per-country site files read by ``manage.py sync_sites``.
 SITES_DIR = Path(os.environ.get("SITES_DIR", BASE_DIR / "sites"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Task start/finish lines drown everything else at INFO.
-    "loggers": {
-        "django_tasks": {"level": "WARNING"},
-        "django.tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        # The engine clients log every request at INFO.
-        "opensearch": {"level": "ERROR"},
-        "elastic_transport": {"level": "WARNING"},
-    },
-}
+# Readable lines here; production.py switches to JSON (cms/settings/observability.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), LOG_LEVEL)
+
+# Enforced by production.py; reported only (browser console) in development and tests.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(media_origins(STORAGES["default"]))

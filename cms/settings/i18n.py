@@ -1,10 +1,7 @@
 """Languages, translation and locale settings (imported by base.py)."""
 
-from pathlib import Path
-
 from cms.core.languages import COMMON_LANGUAGE, FALLBACK_CHAINS, LANGUAGE_CODES, LANGUAGES
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from cms.settings.paths import BASE_DIR
 
 LANGUAGE_CODE = COMMON_LANGUAGE
 LANGUAGES = LANGUAGES

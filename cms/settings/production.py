@@ -1,4 +1,8 @@
-"""Production: every secret from the environment; refuses to start without SECRET_KEY."""
+"""Production: every setting and secret from the environment; refuses to start without SECRET_KEY.
+
+The default of ``cms/wsgi.py`` and ``cms/asgi.py`` (``manage.py`` keeps ``dev``). The
+README's "Running in production" lists the variables and the processes to run.
+"""
 
 import os
 
@@ -27,8 +31,14 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
-# Wagtail's live preview shows the page in a same-origin iframe, so SAMEORIGIN
-# (not DENY) is deliberate.
+# Wagtail's live preview shows the page in a same-origin iframe, so X-Frame-Options is
+# SAMEORIGIN (cms/settings/security.py), not DENY: the check that asks for DENY is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Enforced here; development and tests only report (cms/settings/security.py).
+CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY_REPORT_ONLY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# One JSON object per log line, with the request id (cms/settings/observability.py).
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), LOG_LEVEL)
+SENTRY_ENABLED = init_sentry(os.environ.get("SENTRY_DSN", ""))

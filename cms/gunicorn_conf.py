@@ -1,0 +1,75 @@
+"""Gunicorn's configuration for production: ``gunicorn -c python:cms.gunicorn_conf cms.wsgi``.
+
+A module of the package (not a file beside it), so it comes with ``pip install .``.
+Every value can be changed from the environment; the defaults suit app servers with a
+few cores behind a reverse proxy or load balancer.
+"""
+
+import multiprocessing
+import os
+
+from cms.settings.observability import LOG_FORMATS
+
+#: Where to listen (the proxy connects here).
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the network
+#: Sync workers (one request at a time each). Django's requests are mostly CPU here
+#: (rendering, JSON), so about two per core; gunicorn's own WEB_CONCURRENCY also works.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+#: A request taking longer is killed (its worker restarted): above WEBHOOK_TIMEOUT and
+#: SEARCH_TIMEOUT, below the proxy's own timeout.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+#: Behind a load balancer that reuses connections: keep them a little longer than it does.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+#: Workers are replaced after this many requests (with jitter, not all at once), which
+#: bounds any slow growth of a worker's memory.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+#: Load Django, Wagtail and the models once, in the master, before forking: the workers
+#: share those pages (copy-on-write), start faster, and inherit what cms/wsgi.py does
+#: after loading: ``gc.freeze()`` moves everything loaded so far out of the collector's
+#: reach, so the workers' collections neither walk those objects nor write to (and so
+#: copy) their pages; and its collector threshold. Nothing opens a database or cache
+#: connection at import, so the workers share none. The price: code changes need a full
+#: restart (not a HUP). GUNICORN_PRELOAD=false turns it off.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
+#: The proxy terminates TLS and says so in X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER);
+#: trust it from these addresses (gunicorn's default is 127.0.0.1 only).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+#: Access and error logs on stdout/stderr, one JSON object per line by default
+#: (LOG_FORMAT=text for readable lines), with the request id of cms.ops.request_id.
+accesslog = "-"
+errorlog = "-"
+_log_format = os.environ.get("LOG_FORMAT", "json")
+logconfig_dict = {
+    "formatters": {
+        "access": (
+            {"()": "cms.ops.logs.GunicornAccessFormatter", "format": "%(asctime)s %(message)s"}
+            if _log_format == "json"
+            else {"format": "%(asctime)s %(message)s"}
+        ),
+        "error": {key: value for key, value in LOG_FORMATS[_log_format].items()},
+    },
+    "filters": {"request_id": {"()": "cms.ops.logs.RequestIdFilter"}},
+    "handlers": {
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
+            "stream": "ext://sys.stdout",
+        },
+        "error": {
+            "class": "logging.StreamHandler",
+            "formatter": "error",
+            "filters": ["request_id"],
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "root": {"handlers": ["error"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+    },
+}
+#: For LOG_FORMAT=text: the combined format plus the request id and the time taken.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms id=%({x-request-id}o)s'

@@ -1,0 +1,164 @@
+"""Liveness (``/health/``) and readiness (``/ready/``) for load balancers and orchestrators.
+
+- ``/health/``: the process answers. Nothing else is asked (no database), so a
+  database outage never gets healthy app servers restarted.
+- ``/ready/``: may this app server get traffic? django-health-check's view runs the
+  checks below. The database and the media storage are *essential*: without them
+  nothing can be served, so a failure answers 503. The cache, the search engine and the
+  task backlog are *side services*: the site works without them (reads go uncached,
+  search answers from the database, tasks wait in their table), so their failure only
+  marks the answer ``degraded`` and it stays 200. Taking every app server out of the
+  load balancer because Redis or the worker is down would turn a slower site into none.
+
+JSON (``Accept: application/json`` or ``?format=json``)::
+
+    {"status": "ok" | "degraded" | "unavailable",
+     "checks": {"Database(alias='default')": {"status": "ok"},
+                "Cache(alias='default')": {"status": "degraded", "error": "…"}}}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+from typing import ClassVar
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from health_check import Cache, Database, HealthCheck, Storage
+from health_check.exceptions import ServiceUnavailable, ServiceWarning
+from health_check.views import HealthCheckView
+
+
+class ProbeMiddleware:
+    """Answers ``/health/`` and ``/ready/`` before the rest of the middleware.
+
+    Probes address an app server by its IP and speak plain HTTP inside the network, so
+    they come before the host check (``ALLOWED_HOSTS``) and the HTTPS redirect; and
+    before ``SiteLanguageMiddleware``, which looks the site up in the database (a
+    liveness probe must not depend on the database, and the readiness probe reports it
+    rather than failing on it).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.readiness = async_to_sync(ReadinessView.as_view())
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if request.path_info == "/health/":
+            return liveness()
+        if request.path_info == "/ready/":
+            response = self.readiness(request)
+            # The HTML page is a TemplateResponse, which Django renders only for URL views.
+            return response.render() if hasattr(response, "render") else response
+        return self.get_response(request)
+
+
+def liveness() -> JsonResponse:
+    response = JsonResponse({"status": "ok"})
+    add_never_cache_headers(response)
+    return response
+
+
+class SideService:
+    """Mixin for a check of a service the site works without: failing it only degrades."""
+
+    essential: ClassVar[bool] = False
+
+
+@dataclasses.dataclass
+class CacheCheck(SideService, Cache):
+    """The shared cache (``CACHE_URL``) can store and return a value."""
+
+
+@dataclasses.dataclass
+class SearchEngineCheck(SideService, HealthCheck):
+    """The search engine of ``SEARCH_URL`` answers and its cluster is not red.
+
+    With the database backend alone there is nothing to ask beyond the database check.
+    """
+
+    alias: str = "default"
+
+    def run(self) -> None:
+        from wagtail.search.backends import get_search_backend  # noqa: PLC0415 - needs apps
+
+        # Engine backends (Elasticsearch, OpenSearch) hold their client as ``es``.
+        client = getattr(get_search_backend(self.alias), "es", None)
+        if client is None:
+            return
+        try:
+            health = client.cluster.health()
+        except Exception as error:  # noqa: BLE001 - any client or transport failure
+            raise ServiceUnavailable(
+                f"search engine unreachable ({type(error).__name__})"
+            ) from error
+        if health.get("status") == "red":
+            raise ServiceWarning("search engine cluster is red")
+
+
+@dataclasses.dataclass
+class TaskBacklogCheck(SideService, HealthCheck):
+    """No background task has waited for a worker longer than ``max_wait``.
+
+    Only with the database task backend (``TASKS_BACKEND=database``): tasks that pile
+    up mean ``manage.py db_worker`` is down or too slow; webhooks and search-engine
+    updates are late, not lost.
+    """
+
+    max_wait: datetime.timedelta = dataclasses.field(
+        default_factory=lambda: datetime.timedelta(
+            minutes=float(os.environ.get("TASK_BACKLOG_MAX_MINUTES", "10"))
+        )
+    )
+
+    def run(self) -> None:
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            return
+        from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - needs apps
+
+        cutoff = timezone.now() - self.max_wait
+        waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=cutoff).count()
+        if waiting:
+            minutes = self.max_wait.total_seconds() / 60
+            raise ServiceUnavailable(f"{waiting} task(s) waiting for a worker over {minutes:g} min")
+
+
+def is_essential(check: HealthCheck) -> bool:
+    return getattr(check, "essential", True)
+
+
+class ReadinessView(HealthCheckView):
+    """django-health-check's view, with side services reported as degraded, not down."""
+
+    checks = (Database, Storage, CacheCheck, SearchEngineCheck, TaskBacklogCheck)
+
+    def overall(self) -> tuple[str, int]:
+        failed = [result.check for result in self.results if result.error]
+        if any(is_essential(check) for check in failed):
+            return "unavailable", 503
+        return ("degraded" if failed else "ok"), 200
+
+    async def get(self, request, *args, **kwargs):
+        response = await super().get(request, *args, **kwargs)
+        # The library answers 500 on any failed check (its feeds and metrics: always 200).
+        if response.status_code == 500:
+            response.status_code = self.overall()[1]
+        return response
+
+    def render_to_response_json(self, status):
+        status_name, status_code = self.overall()
+        checks = {}
+        for result in self.results:
+            if result.error is None:
+                checks[repr(result.check)] = {"status": "ok"}
+            else:
+                state = "down" if is_essential(result.check) else "degraded"
+                checks[repr(result.check)] = {"status": state, "error": str(result.error)}
+        return JsonResponse({"status": status_name, "checks": checks}, status=status_code)

@@ -1,0 +1,61 @@
+"""Log formatting: the request id on every record, and gunicorn's access log as JSON.
+
+``cms.settings.observability`` wires these into ``LOGGING`` (Django) and
+``cms/gunicorn_conf.py`` into gunicorn's own logging.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pythonjsonlogger.json import JsonFormatter
+
+from cms.ops.request_id import current_request_id
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to each record: the id of the request being served, or "-"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id.get()
+        return True
+
+
+#: JSON field -> gunicorn access-log atom (gunicorn's ``atoms()``; ``{name}o`` = response header).
+ACCESS_FIELDS = {
+    "remote_addr": "h",
+    "method": "m",
+    "path": "U",
+    "query": "q",
+    "status": "s",
+    "bytes": "B",
+    "duration_ms": "M",
+    "referer": "f",
+    "user_agent": "a",
+    "request_id": "{x-request-id}o",
+}
+
+
+class GunicornAccessFormatter(JsonFormatter):
+    """One JSON object per request from gunicorn's access logger.
+
+    Gunicorn logs each request as ``access_log.info(access_log_format, atoms)``: the
+    atoms (a dict) arrive as the record's ``args``. They become fields of their own
+    instead of one formatted line, so a log pipeline can filter by status or
+    request id. The id is the ``X-Request-ID`` response header set by
+    ``cms.ops.request_id``, so the access line and the app's lines share it.
+    """
+
+    def add_fields(self, log_record, record, message_dict):
+        super().add_fields(log_record, record, message_dict)
+        atoms = record.args if isinstance(record.args, dict) else {}
+        for field, atom in ACCESS_FIELDS.items():
+            value = atoms.get(atom)
+            if isinstance(value, str):
+                # gunicorn escapes quotes for its text format; JSON escapes them itself.
+                value = value.replace('\\"', '"')
+            if value not in (None, "-"):
+                log_record[field] = value
+        if atoms:
+            log_record["message"] = f"{atoms.get('m')} {atoms.get('U')} {atoms.get('s')}"

@@ -1,0 +1,78 @@
+"""Logs, request ids and error reporting (imported by base.py; Sentry by production.py).
+
+- ``LOG_FORMAT``: ``text`` (the default outside production: one readable line with time,
+  level, logger and request id) or ``json`` (production's default: one JSON object per
+  line, for a log pipeline). ``LOG_LEVEL`` (INFO).
+- ``REQUEST_ID_TRUSTED_HEADER``: the header a trusted proxy puts its request id in
+  (e.g. ``X-Request-ID``); unset, every request gets a new id (``cms.ops.request_id``).
+- ``SENTRY_DSN``: errors go to Sentry (or a compatible service such as GlitchTip); unset,
+  ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``.
+"""
+
+import os
+
+LOG_FORMATS = {
+    "text": {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+    },
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+
+
+def logging_config(log_format: str, level: str = "INFO") -> dict:
+    """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
+    if log_format not in LOG_FORMATS:
+        raise ValueError(
+            f"LOG_FORMAT: unknown format {log_format!r}; use one of {sorted(LOG_FORMATS)}"
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "cms.ops.logs.RequestIdFilter"}},
+        "formatters": {"default": LOG_FORMATS[log_format]},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "default",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Django's own handlers (mail to admins, its server log) would print each line again.
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
+            # Task start/finish lines drown everything else at INFO.
+            "django_tasks": {"level": "WARNING"},
+            "django.tasks": {"level": "WARNING"},
+            "wagtail": {"level": "WARNING"},
+            # The engine clients log every request at INFO.
+            "opensearch": {"level": "ERROR"},
+            "elastic_transport": {"level": "WARNING"},
+        },
+    }
+
+
+REQUEST_ID_TRUSTED_HEADER = os.environ.get("REQUEST_ID_TRUSTED_HEADER", "")
+
+
+def init_sentry(dsn: str) -> bool:
+    """Start error reporting if a DSN is given; without one ``sentry_sdk`` stays unimported.
+
+    No personal data is sent (``send_default_pii`` off: no user, cookie or IP), and no
+    performance traces unless ``SENTRY_TRACES_SAMPLE_RATE`` asks for them.
+    """
+    if not dsn:
+        return False
+    import sentry_sdk  # noqa: PLC0415 - only with a DSN
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
+    return True

@@ -1,0 +1,117 @@
+"""``/health/`` and ``/ready/``: what a load balancer sees when a service is down."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from cms.api.webhooks import deliver_webhooks_task
+from cms.ops.health import TaskBacklogCheck
+from cms.settings.search import search_backends_from_url
+from cms.settings.tasks import tasks_from_name
+
+#: A Redis URL where nothing listens: connections are refused at once, for real.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+#: A search engine where nothing listens (the database backend stays beside it).
+DEAD_ENGINE = search_backends_from_url("opensearch2://127.0.0.1:1")
+
+
+def ready(client):
+    """``GET /ready/`` as a probe sends it: to the server's IP, which is no allowed host."""
+    with override_settings(ALLOWED_HOSTS=["example.org"]):
+        response = client.get("/ready/", HTTP_ACCEPT="application/json", HTTP_HOST="10.1.2.3")
+    return response, response.json()
+
+
+def statuses(body) -> dict[str, str]:
+    return {name.split("(")[0]: check["status"] for name, check in body["checks"].items()}
+
+
+def test_liveness_answers_without_host_check_or_database(client):
+    """No ``db`` fixture: any database access would fail the test; the host is not allowed."""
+    with override_settings(ALLOWED_HOSTS=["example.org"]):
+        response = client.get("/health/", HTTP_HOST="10.1.2.3:8000")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["X-Request-ID"]
+
+
+def test_ready_when_everything_answers(client, db):
+    response, body = ready(client)
+    assert response.status_code == 200
+    assert body["status"] == "ok"
+    assert statuses(body) == {
+        "Database": "ok",
+        "Storage": "ok",
+        "CacheCheck": "ok",
+        "SearchEngineCheck": "ok",
+        "TaskBacklogCheck": "ok",
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+@override_settings(CACHES=DEAD_REDIS)
+def test_a_dead_cache_is_degraded_not_down(client, db):
+    response, body = ready(client)
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert statuses(body)["CacheCheck"] == "degraded"
+    assert statuses(body)["Database"] == "ok"
+
+
+@override_settings(WAGTAILSEARCH_BACKENDS=DEAD_ENGINE)
+def test_a_dead_search_engine_is_degraded_not_down(client, db):
+    response, body = ready(client)
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    error = body["checks"]["SearchEngineCheck(alias='default')"]["error"]
+    assert "unreachable" in error
+
+
+def test_a_broken_media_storage_makes_the_server_unready(client, db, tmp_path):
+    """Storage is essential: media that cannot be written answers 503."""
+    not_a_directory = tmp_path / "media"
+    not_a_directory.write_text("a file where the media directory should be")
+    storages = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(not_a_directory)},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        response, body = ready(client)
+    assert response.status_code == 503
+    assert body["status"] == "unavailable"
+    assert statuses(body)["Storage"] == "down"
+    assert statuses(body)["Database"] == "ok"
+
+
+def test_the_html_page_follows_the_same_status(client, db):
+    with override_settings(CACHES=DEAD_REDIS):
+        response = client.get("/ready/", HTTP_ACCEPT="text/html", HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert b"Connection Error" in response.content
+
+
+def test_task_backlog_counts_only_tasks_waiting_too_long(db):
+    check = TaskBacklogCheck(max_wait=datetime.timedelta(minutes=10))
+    with override_settings(TASKS=tasks_from_name("database")):
+        result = deliver_webhooks_task.enqueue([])
+        check.run()  # enqueued just now: not late
+        DBTaskResult.objects.filter(id=result.id).update(
+            enqueued_at=timezone.now() - datetime.timedelta(minutes=11)
+        )
+        with pytest.raises(Exception, match="1 task"):
+            check.run()
+    # Without the database backend there is no backlog to watch.
+    check.run()
