@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -19,6 +20,33 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = current_request_id.get()
+        return True
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record of a logger through per ``seconds``, and counts the rest.
+
+    For a side service that is down: django-redis logs every operation it
+    ignores with a traceback, several per request, which would bury every other
+    line (and every error report) while Redis is away. One line in each
+    interval says it is still down, and how many were held back.
+    """
+
+    def __init__(self, seconds: float = 60):
+        super().__init__()
+        self.seconds = seconds
+        self.next_at = 0.0
+        self.held_back = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now < self.next_at:
+            self.held_back += 1
+            return False
+        if self.held_back:
+            record.msg = f"{record.msg} ({self.held_back} more like it held back)"
+            self.held_back = 0
+        self.next_at = now + self.seconds
         return True
 
 

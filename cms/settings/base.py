@@ -137,19 +137,34 @@ DATABASES = {
 
 def cache_from_url(url: str) -> dict:
     """``CACHE_URL``: unset or ``locmem://`` → per-process memory; ``redis://…``
-    (``rediss://``, ``unix://``) → Django's Redis backend (needs the ``redis`` package), shared by
-    every process, which the API's cache invalidation needs with several workers;
-    ``dummy://`` → no cache."""
+    (``rediss://``, ``unix://``) → django-redis, shared by every process, which the API's cache
+    invalidation needs with several workers; ``dummy://`` → no cache.
+
+    The cache is an optimisation: with Redis down, django-redis's ``IGNORE_EXCEPTIONS``
+    turns every operation into a miss (logged) instead of an error, so pages, the API and
+    editors' saves go on uncached; short socket timeouts keep an unreachable server from
+    holding requests (``CACHE_TIMEOUT`` seconds, default 0.5)."""
     if not url or url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        timeout = float(os.environ.get("CACHE_TIMEOUT", "0.5"))
+        return {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": timeout,
+                "SOCKET_TIMEOUT": timeout,
+            },
+        }
     raise ValueError(f"CACHE_URL: unsupported scheme in {url!r} (locmem, redis, rediss, dummy)")
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+#: django-redis logs what IGNORE_EXCEPTIONS swallows (logger ``django_redis.cache``).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 

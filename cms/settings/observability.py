@@ -32,7 +32,10 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "cms.ops.logs.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "cms.ops.logs.RequestIdFilter"},
+            "once_a_minute": {"()": "cms.ops.logs.OncePerInterval", "seconds": 60},
+        },
         "formatters": {"default": LOG_FORMATS[log_format]},
         "handlers": {
             "console": {
@@ -52,6 +55,8 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
             # The engine clients log every request at INFO.
             "opensearch": {"level": "ERROR"},
             "elastic_transport": {"level": "WARNING"},
+            # A dead Redis: one line a minute, not a traceback per cache operation.
+            "django_redis.cache": {"filters": ["once_a_minute"]},
         },
     }
 

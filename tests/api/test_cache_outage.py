@@ -1,0 +1,119 @@
+"""A dead cache server is a slower site, never a broken one (issue 10, "Holes and faults").
+
+These tests point the cache at a real Redis address where nothing listens
+(connections are refused, as with a stopped Redis), configured exactly as
+``CACHE_URL=redis://…`` configures it. Every read is then served uncached, an
+editor's save succeeds, and the response cache catches up by itself: its
+generation lives in the database, the cache only keeps a short-lived copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from cms.api import cache as response_cache
+from cms.api.models import ResponseCacheGeneration
+from cms.ops.logs import OncePerInterval
+from cms.settings.base import cache_from_url
+from tests.api.conftest import published_news
+
+
+def closed_port() -> int:
+    """A local port nobody listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def dead_redis():
+    """The default cache is a Redis server that refuses every connection."""
+    caches = {"default": cache_from_url(f"redis://127.0.0.1:{closed_port()}/0")}
+    with override_settings(CACHES=caches, API_RESPONSE_CACHE_SECONDS=300, API_RATE_LIMIT=5):
+        yield
+
+
+@pytest.fixture
+def editor_client(client, db):
+    from tests.factories import country_user
+
+    client.force_login(country_user("CZ", username="cz-outage-editor"))
+    return client
+
+
+def test_api_reads_are_served_uncached(api, dead_redis):
+    for _ in range(2):
+        response = api("news/?lang=en")
+        assert response.status_code == 200
+        assert response["X-Cache"] == "MISS"
+        assert response.json()["items"]
+
+
+def test_the_rate_limit_lets_requests_through_when_it_cannot_count(api, dead_redis):
+    assert {api("sectors/").status_code for _ in range(8)} == {200}  # limit 5, fails open
+
+
+def test_visitor_pages_are_served(site_client, dead_redis):
+    assert site_client("CZ").get("/cs/").status_code == 200
+    assert site_client("CZ").get("/cs/search/?q=klastr").status_code == 200
+
+
+def test_an_editors_save_and_publish_succeed(editor_client, api, country, dead_redis):
+    page = published_news(country("CZ"), title={"en": "Before the outage"})
+    edit_url = f"/admin/pages/{page.pk}/edit/"
+    assert editor_client.get(edit_url, HTTP_HOST="localhost").status_code == 200
+    page.title_en = "Saved while Redis was down"
+    revision = page.save_revision()
+    revision.publish()
+    assert api(f"pages/{page.pk}/?lang=en").json()["title"] == "Saved while Redis was down"
+    assert ResponseCacheGeneration.objects.get().value >= 1
+
+
+def test_the_cache_catches_up_after_an_outage_without_a_restart(api, country):
+    """The cache keeps its entries through an outage (a network blip, say) in which a
+    change is saved: the change is served once the cache's copy of the generation
+    expires (``API_CACHE_GENERATION_SECONDS``), without anyone emptying the cache."""
+    page = published_news(country("CZ"), title={"en": "Old title"})
+    with override_settings(API_RESPONSE_CACHE_SECONDS=300, API_CACHE_GENERATION_SECONDS=1):
+        cache.clear()
+        url = f"pages/{page.pk}/?lang=en"
+        assert api(url)["X-Cache"] == "MISS"
+        assert api(url)["X-Cache"] == "HIT"
+
+        caches = {"default": cache_from_url(f"redis://127.0.0.1:{closed_port()}/0")}
+        with override_settings(CACHES=caches):
+            page.title_en = "New title"
+            page.save_revision().publish()  # the cache cannot hear of it
+
+        # Back on the cache that still holds the old entry and the old generation.
+        assert api(url).json()["title"] == "Old title"  # stale, but for at most 1 s
+        time.sleep(1.1)
+        fresh = api(url)
+        assert fresh["X-Cache"] == "MISS"
+        assert fresh.json()["title"] == "New title"
+
+
+def test_a_bump_forgets_the_copy_at_once_while_the_cache_is_up(api, country):
+    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
+        cache.clear()
+        before = response_cache.generation()
+        response_cache.invalidate()
+        assert response_cache.generation() == before + 1
+
+
+def test_a_dead_cache_is_logged_once_a_minute_not_per_operation(api, dead_redis, caplog):
+    """django-redis logs each ignored error with a traceback; LOGGING lets one through."""
+    logger = logging.getLogger("django_redis.cache")
+    throttles = [f for f in logger.filters if isinstance(f, OncePerInterval)]
+    assert throttles, "settings.LOGGING puts OncePerInterval on django_redis.cache"
+    for throttle in throttles:  # as if no earlier test had met a dead cache this minute
+        throttle.next_at, throttle.held_back = 0, 0
+    for _ in range(3):
+        assert api("news/?lang=en").status_code == 200
+    assert len([r for r in caplog.records if r.name == "django_redis.cache"]) == 1
