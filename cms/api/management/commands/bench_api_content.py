@@ -83,7 +83,12 @@ def bench_image(number: int) -> CustomImage:
         buffer = io.BytesIO()
         colour = (40 + number * 5 % 200, 90, 160)
         Image.new("RGB", (1200, 800), colour).save(buffer, format="PNG")
+        # In the Czech collection, as a Czech editor's upload would be (the root
+        # collection is network administrators' only).
         image = CustomImage(title=title, alt_text="Cluster meeting")
+        czech = Country.objects.get(code="CZ").collection
+        if czech is not None:
+            image.collection = czech
         image.file = ImageFile(buffer, name=f"bench-{number}.png")
         image.save()
     return image
