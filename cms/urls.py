@@ -5,7 +5,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.core import sitemaps
 from cms.core import views as core_views
+from cms.events import calendars
+from cms.news import feeds as news_feeds
 from cms.search import views as search_views
 
 urlpatterns = [
@@ -13,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.api.urls")),
     path("", core_views.root_redirect, name="root"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:
@@ -23,6 +28,11 @@ if settings.DEBUG:
 # Visitor pages live under a language prefix: /cs/aktuality/..., /en/news/...
 urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
+    # News feeds and event calendars of the site, in the prefix's language (cms.core.feeds).
+    path("feeds/news.rss", news_feeds.NewsRssFeed(), name="news_feed_rss"),
+    path("feeds/news.atom", news_feeds.NewsAtomFeed(), name="news_feed_atom"),
+    path("feeds/events.ics", calendars.events_calendar, name="events_calendar"),
+    path("feeds/events/<int:pk>.ics", calendars.event_calendar, name="event_calendar"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,0 +1,26 @@
+"""Template tags for discovery: the ``<head>`` metadata and an event's calendar link.
+
+``templates/includes/head_meta.html`` calls ``{% head_meta as meta %}``; event
+templates can offer "Add to calendar" with ``{% calendar_url page %}``.
+"""
+
+from django import template
+
+from cms.core import seo
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def head_meta(context) -> dict:
+    """Canonical, description, OpenGraph, feeds and JSON-LD for the page being rendered."""
+    return seo.head_meta(context)
+
+
+@register.simple_tag(takes_context=True)
+def calendar_url(context, event_page) -> str:
+    """Absolute URL of ``event_page``'s ``.ics`` file, in the language the visitor reads it in."""
+    request = context.get("request")
+    if request is None or event_page is None:
+        return ""
+    return seo.calendar_url(request, event_page)
