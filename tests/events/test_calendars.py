@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 from icalendar import Calendar
 
@@ -157,3 +158,15 @@ def test_an_empty_calendar_is_still_valid(client, db):
     cal = read_calendar(client, "cz.localhost", "/en/feeds/events.ics")
     assert cal.walk("VEVENT") == []
     assert cal.walk("VTIMEZONE") == []
+
+
+def test_calendar_url_tag_names_the_language_the_visitor_reads(client, rf, country):
+    """``{% calendar_url page %}`` for the design's "Add to calendar" link."""
+    page = event_page(country("CZ"), title={"cs": "Nehotová akce", "en": "Ready"}, ready=[])
+    template = Template("{% load seo %}{% calendar_url page %}")
+    request = rf.get(path_of(page, "cs"), HTTP_HOST="cz.localhost")
+    with translation.override("cs"):
+        url = template.render(Context({"request": request, "page": page}))
+    # Czech is not ready: the visitor reads English, and the Czech file would be a 404.
+    assert url == f"http://cz.localhost/en/feeds/events/{page.pk}.ics"
+    assert client.get(url, HTTP_HOST="cz.localhost").status_code == 200
