@@ -1,14 +1,24 @@
 """Every page type renders in every language its site publishes in."""
 
+import re
+from datetime import date, datetime, timedelta
+
 import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from wagtail.models import Site
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core.models import Country
+from cms.core.translation_status import mark_complete_ready
+from cms.core.views import server_error
 from cms.events.models import EventIndexPage, EventPage
 from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
-from tests.factories import path_of
+from tests.factories import news_page, path_of, translated
 
 COUNTRY_CODES = ["CZ", "IT", "DE", "PL", "AT", "SK", "SI", "INT"]
 
@@ -109,3 +119,223 @@ def test_cluster_directory_shows_only_own_country(site_client):
 def test_other_countrys_cluster_is_not_served(site_client):
     slovak = ClusterProfile.objects.filter(country__code="SK").first()
     assert site_client("CZ").get(f"/cs/klastry/{slovak.slug}/").status_code == 404
+
+
+# The site chrome: search box, navigation, breadcrumbs, footer (templates/base.html).
+
+SEARCH_BOX = re.compile(
+    r'<form class="search-box" role="search" action="([^"]+)"[^>]*>.*?'
+    r'<input id="site-search" name="q" type="search" maxlength="(\d+)"',
+    re.S,
+)
+
+
+def site_search_box(html: str) -> tuple[str, int]:
+    """(action, maxlength) of the header's search box; fails when there is none."""
+    match = SEARCH_BOX.search(html)
+    assert match, "no search box in the header"
+    return match.group(1), int(match.group(2))
+
+
+@pytest.mark.parametrize("code", ["CZ", "INT"])
+def test_every_page_type_has_the_search_box_with_the_servers_limit(client, db, code):
+    country = Country.objects.get(code=code)
+    language = country.default_language
+    urls = {**urls_of(country, language), "search": f"/{language}/search/?q=cluster"}
+    urls["404"] = f"/{language}/no-such-page/"
+    for kind, url in urls.items():
+        response = client.get(url, HTTP_HOST=country.site.hostname)
+        assert response.status_code in (200, 404), (kind, url)
+        action, maxlength = site_search_box(response.content.decode())
+        assert action == f"/{language}/search/", kind
+        assert maxlength == settings.SEARCH_MAX_QUERY_CHARS, kind
+
+
+def current_links(html: str) -> dict[str, str]:
+    """``{href: aria-current}`` of the main navigation's links."""
+    nav = re.search(r'<ul class="site-nav__links">(.*?)</ul>', html, re.S).group(1)
+    return dict(re.findall(r'<a href="([^"]+)"(?: aria-current="(\w+)")?>', nav))
+
+
+def test_navigation_marks_the_current_section(site_client):
+    client = site_client("CZ")
+    assert current_links(client.get("/cs/").content.decode())["/cs/aktuality/"] == ""
+    assert current_links(client.get("/cs/aktuality/").content.decode()) == {
+        "/cs/aktuality/": "page",
+        "/cs/akce/": "",
+        "/cs/klastry/": "",
+        "/cs/o-projektu/": "",
+    }
+    item = NewsPage.objects.descendant_of(Country.objects.get(code="CZ").home_page).first()
+    links = current_links(client.get(path_of(item, "cs")).content.decode())
+    assert links["/cs/aktuality/"] == "true"
+
+
+def breadcrumbs(html: str) -> list[tuple[str, str]]:
+    """(href or "", text) of each crumb; the current one has no link."""
+    match = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S)
+    assert match, "no breadcrumbs"
+    crumbs = []
+    for item in re.findall(r"<li>(.*?)</li>", match.group(1), re.S):
+        link = re.search(r'<a href="([^"]+)">(.*?)</a>', item)
+        if link:
+            crumbs.append((link.group(1), link.group(2)))
+        else:
+            current = re.search(r'<span aria-current="page">(.*?)</span>', item)
+            crumbs.append(("", current.group(1)))
+    return crumbs
+
+
+def test_breadcrumbs_lead_home_on_every_page_but_the_home_page(site_client):
+    country = Country.objects.get(code="CZ")
+    client = site_client("CZ")
+    for kind, url in urls_of(country, "cs").items():
+        html = client.get(url).content.decode()
+        if kind == "home":
+            assert 'class="breadcrumbs"' not in html
+            continue
+        crumbs = breadcrumbs(html)
+        assert crumbs[0] == ("/cs/", "Úvod"), kind
+        assert crumbs[-1][0] == "", kind  # the page itself is not a link
+    item = NewsPage.objects.descendant_of(country.home_page).live().first()
+    assert breadcrumbs(client.get(path_of(item, "cs")).content.decode()) == [
+        ("/cs/", "Úvod"),
+        ("/cs/aktuality/", "Aktuality"),
+        ("", item.title_cs),
+    ]
+    cluster = ClusterProfile.objects.filter(country=country).first()
+    crumbs = breadcrumbs(client.get(f"/cs/klastry/{cluster.slug}/").content.decode())
+    assert crumbs[1:] == [("/cs/klastry/", "Klastry"), ("", cluster.name_cs)]
+
+
+def test_footer_names_the_partner_contact_and_legal_pages(site_client):
+    html = site_client("CZ").get("/cs/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert "Regionální rozvojová agentura Ústeckého kraje" in footer
+    assert "Mgr. Petra Mašková" in footer
+    assert 'href="mailto:info@rrauk.cz"' in footer
+    for title in ("Tiráž", "Ochrana osobních údajů", "Prohlášení o přístupnosti"):
+        assert f">{title}</a>" in footer
+    imprint = site_client("CZ").get("/cs/tiraz/")
+    assert imprint.status_code == 200
+    assert "Vydavatel: Regionální rozvojová agentura Ústeckého kraje" in imprint.content.decode()
+
+
+def test_hub_footer_names_the_lead_partner(site_client):
+    footer = (
+        site_client("INT").get("/de/").content.decode().split('<footer class="site-footer">')[1]
+    )
+    assert "Regional Development Agency of the Ústí Region" in footer
+    assert ">Impressum</a>" in footer
+
+
+# Listings: pagination, upcoming events first.
+
+
+def more_news(country, count: int) -> list[NewsPage]:
+    return [
+        news_page(country, title={"en": f"Extra {n}", "cs": f"Další {n}"}, date=date(2020, 1, 1))
+        for n in range(count)
+    ]
+
+
+def test_news_index_is_paginated(site_client):
+    country = Country.objects.get(code="CZ")
+    more_news(country, NewsIndexPage.per_page)
+    client = site_client("CZ")
+    first = client.get("/cs/aktuality/").content.decode()
+    assert first.count('<article class="card">') == NewsIndexPage.per_page
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get("/cs/aktuality/", {"page": 2})
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert '<span aria-current="page">2</span>' in html
+    assert 'href="?page=1" rel="prev"' in html
+    total = NewsPage.objects.live().descendant_of(country.home_page).count()
+    assert html.count('<article class="card">') == total - NewsIndexPage.per_page
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99", "1.5", "2%00"])
+def test_a_bad_page_number_is_a_404_not_a_500(site_client, page):
+    response = site_client("CZ").get("/cs/aktuality/", {"page": page})
+    assert response.status_code == 404
+    assert "Stránka nenalezena" in response.content.decode()
+
+
+def event(country, title: str, start: datetime, end: datetime | None = None) -> EventPage:
+    index = EventIndexPage.objects.child_of(country.home_page).get()
+    slug = slugify(title)
+    page = EventPage(
+        kind="info-day",
+        start=start,
+        end=end,
+        **translated("title", {"en": title, "cs": title}),
+        **translated("lead", {"en": "Lead", "cs": "Úvod"}),
+        **translated("place", {"en": "Ústí", "cs": "Ústí"}),
+        **translated("slug", {"en": slug, "cs": slug}),
+        slug=slug,
+    )
+    mark_complete_ready(page)
+    index.add_child(instance=page)
+    return page
+
+
+def test_events_index_lists_upcoming_soonest_first_then_the_archive(site_client):
+    country = Country.objects.get(code="CZ")
+    now = timezone.now()
+    event(country, "Later forum", now + timedelta(days=30))
+    event(country, "Sooner info day", now + timedelta(days=3))
+    event(country, "Running study trip", now - timedelta(days=1), now + timedelta(days=1))
+    event(country, "Ended yesterday", now - timedelta(days=3), now - timedelta(days=1))
+    html = site_client("CZ").get("/cs/akce/").content.decode()
+    upcoming, archive = html.split('id="past"')
+    assert upcoming.index("Running study trip") < upcoming.index("Sooner info day")
+    assert upcoming.index("Sooner info day") < upcoming.index("Later forum")
+    assert "Ended yesterday" in archive
+    assert "Místní info den v Ústí nad Labem" in archive  # the demo's 2011 info day
+    assert archive.index("Ended yesterday") < archive.index("Místní info den v Ústí nad Labem")
+
+
+def test_home_page_shows_upcoming_events_only(site_client):
+    country = Country.objects.get(code="CZ")
+    event(country, "Next conference", timezone.now() + timedelta(days=10))
+    html = site_client("CZ").get("/cs/").content.decode()
+    events = html[html.index('id="home-events"') :]
+    assert "Next conference" in events
+    assert "Místní info den v Ústí nad Labem" not in events
+
+
+# Error pages.
+
+
+def test_404_page_is_in_the_site_chrome_and_the_visitor_language(client, db):
+    response = client.get("/cs/neexistuje/", HTTP_HOST="cz.localhost")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Stránka nenalezena</h1>" in html
+    assert site_search_box(html) == ("/cs/search/", settings.SEARCH_MAX_QUERY_CHARS)
+    assert '<a class="brand" href="/cs/">' in html
+    assert '<footer class="site-footer">' in html
+
+
+def test_404_home_link_goes_to_a_language_the_site_serves(client, db):
+    html = client.get("/de/nichts/", HTTP_HOST="cz.localhost").content.decode()
+    assert '<a class="brand" href="/cs/">' in html
+    assert site_search_box(html)[0] == "/cs/search/"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Sorry, something went wrong"), ("cs", "Omlouváme se, něco se pokazilo")],
+)
+def test_500_page_renders_without_context_or_queries(
+    db, django_assert_num_queries, language, heading
+):
+    with translation.override(language), django_assert_num_queries(0):
+        html = render_to_string("500.html")
+        response = server_error(RequestFactory().get(f"/{language}/x/", HTTP_HOST="cz.localhost"))
+    assert response.status_code == 500
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<html lang="{language}">' in html
+    assert f'maxlength="{settings.SEARCH_MAX_QUERY_CHARS}"' in html
+    assert '<a class="brand" href="/">' in html

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from html import escape
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -27,11 +28,17 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.rich_text import RichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
 from cms.core.permissions import NETWORK_ADMINISTRATORS
-from cms.core.site_files import Network, SectionDefinition, SiteDefinition
+from cms.core.site_files import (
+    LegalPageDefinition,
+    Network,
+    SectionDefinition,
+    SiteDefinition,
+)
 from cms.core.translation_status import mark_complete_ready
 
 #: Page permissions per role, on the country's home page and everything below it.
@@ -142,7 +149,10 @@ def sync_network(network: Network) -> SyncReport:
         disarm_wagtail_default_groups(report)
         shared = sync_shared_collection(report)
         for definition in network.sites:
-            sync_site(definition, network.sections, shared, report)
+            home = sync_site(definition, network.sections, shared, report)
+            publisher = publisher_of(definition, network)
+            for legal_page in network.legal_pages:
+                sync_legal_page(home, legal_page, definition.languages, publisher, report)
         sync_network_administrators(report)
     return report
 
@@ -218,6 +228,7 @@ def sync_site(
     sync_groups(country, home, collection, shared, report)
     sync_workflow(country, home, report)
     sync_partner(country, definition, report)
+    return home
 
 
 def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> None:
@@ -276,6 +287,73 @@ def sync_section(home, section: SectionDefinition, key: str, languages, report: 
     home.add_child(instance=page)
     report.created["section pages"] += 1
     return page
+
+
+def publisher_of(definition: SiteDefinition, network: Network) -> SiteDefinition:
+    """The site whose partner and contact a site's legal pages name: its own; the hub's
+    (which has no partner of its own) name the lead partner's."""
+    if definition.partner is not None:
+        return definition
+    lead = (site for site in network.sites if site.partner is not None and site.partner.lead)
+    return next(lead, definition)
+
+
+def legal_placeholders(publisher: SiteDefinition, language: str) -> dict[str, str]:
+    """``{partner}``, ``{city}``, ``{contact}``, ``{email}``, ``{website}`` in ``language``."""
+    partner, contact = publisher.partner, publisher.contact
+
+    def pick(texts: dict[str, str]) -> str:
+        return texts.get(language) or texts.get(COMMON_LANGUAGE, "")
+
+    return {
+        "partner": pick(partner.name) if partner else "",
+        "city": pick(partner.city) if partner else "",
+        "website": partner.website if partner else "",
+        "contact": contact.name if contact else "",
+        "email": contact.email if contact else "",
+    }
+
+
+def sync_legal_page(
+    home,
+    page: LegalPageDefinition,
+    languages,
+    publisher: SiteDefinition,
+    report: SyncReport,
+):
+    """The site's imprint, privacy or accessibility page (``sites/legal.toml``).
+
+    A standard page below the home page, left out of the menu (the footer
+    links it), found again by its English slug. Texts name the publisher's
+    partner and contact, so a change in a site file reaches the page on the
+    next sync; an unchanged page is not published again.
+    """
+    from cms.home.models import StandardPage
+
+    shown = tuple(dict.fromkeys((*languages, COMMON_LANGUAGE)))
+    values = {**localized("title", page.title, shown)}
+    for code in shown:
+        placeholders = legal_placeholders(publisher, code)
+        lead = page.lead.get(code, "")
+        values[build_localized_fieldname("lead", code)] = lead.format_map(placeholders)
+        values[build_localized_fieldname("body", code)] = [
+            ("paragraph", RichText(f"<p>{escape(text.format_map(placeholders))}</p>"))
+            for text in page.body.get(code, ())
+        ]
+    existing = StandardPage.objects.child_of(home).filter(slug_en=page.slug[COMMON_LANGUAGE])
+    legal = existing.first()
+    if legal is not None:
+        publish_changes(legal, values, report, "legal pages")
+        return legal
+    legal = StandardPage(
+        title=page.title[COMMON_LANGUAGE], slug=page.slug[COMMON_LANGUAGE], show_in_menus=False
+    )
+    assign(legal, values)
+    mark_complete_ready(legal)
+    assign(legal, localized("slug", page.slug, shown))
+    home.add_child(instance=legal)
+    report.created["legal pages"] += 1
+    return legal
 
 
 def sync_collection(country: Country, report: SyncReport) -> Collection:

@@ -8,13 +8,16 @@ the field.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 
-SHARED_FILES = {"sectors.toml", "sections.toml"}
+SHARED_FILES = {"sectors.toml", "sections.toml", "legal.toml"}
+#: What the legal pages' texts may name: the site's partner organisation and contact.
+LEGAL_PLACEHOLDERS = frozenset({"partner", "city", "contact", "email", "website"})
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
@@ -83,10 +86,26 @@ class SectionDefinition:
 
 
 @dataclass(frozen=True)
+class LegalPageDefinition:
+    """Imprint, privacy or accessibility statement: a standard page on every site.
+
+    ``body`` holds plain-text paragraphs per language, with ``{partner}`` and
+    the other ``LEGAL_PLACEHOLDERS`` filled in per site when it is synced.
+    """
+
+    key: str
+    title: Translations
+    slug: Translations
+    lead: Translations = field(default_factory=dict)
+    body: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Network:
     sites: list[SiteDefinition]
     sectors: list[SectorDefinition]
     sections: dict[str, SectionDefinition]
+    legal_pages: list[LegalPageDefinition] = field(default_factory=list)
 
 
 def _require(data: dict, key: str, kind, path: Path, prefix: str = ""):
@@ -263,6 +282,73 @@ def parse_sections(path: Path) -> dict[str, SectionDefinition]:
     return sections
 
 
+def _check_placeholders(text: str, path: Path, name: str) -> None:
+    try:
+        fields = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError as error:
+        raise SiteFileError(path, name, f"has a stray brace: {error}") from error
+    unknown = fields - LEGAL_PLACEHOLDERS
+    if unknown:
+        known = ", ".join(f"{{{p}}}" for p in sorted(LEGAL_PLACEHOLDERS))
+        raise SiteFileError(
+            path, name, f"unknown placeholder {{{sorted(unknown)[0]}}} (known: {known})"
+        )
+
+
+def _paragraphs(data: dict, path: Path, prefix: str) -> dict[str, tuple[str, ...]]:
+    value = data.get("body", {})
+    if not isinstance(value, dict):
+        raise SiteFileError(
+            path, f"{prefix}body", "must be a table of language code = [paragraphs]"
+        )
+    body = {}
+    for code, paragraphs in value.items():
+        name = f"{prefix}body.{code}"
+        if code not in LANGUAGE_CODES:
+            raise SiteFileError(
+                path, name, f"unknown language (known: {', '.join(LANGUAGE_CODES)})"
+            )
+        if not isinstance(paragraphs, list) or not all(
+            isinstance(p, str) and p.strip() for p in paragraphs
+        ):
+            raise SiteFileError(path, name, "must be a list of non-empty strings")
+        for position, paragraph in enumerate(paragraphs):
+            _check_placeholders(paragraph, path, f"{name}[{position}]")
+        body[code] = tuple(paragraphs)
+    return body
+
+
+def parse_legal_pages(path: Path) -> list[LegalPageDefinition]:
+    """The pages of ``legal.toml``, in file order; a missing file means none."""
+    if not path.exists():
+        return []
+    data = _load_toml(path)
+    pages = []
+    for key, entry in data.items():
+        if not isinstance(entry, dict):
+            raise SiteFileError(path, key, "must be a table")
+        if not SLUG.match(key):
+            raise SiteFileError(path, key, f"{key!r} is not a slug (a-z, 0-9, -)")
+        prefix = f"{key}."
+        slugs = _translations(entry, "slug", path, required=True, prefix=prefix)
+        for code, slug in slugs.items():
+            if not SLUG.match(slug):
+                raise SiteFileError(path, f"{prefix}slug.{code}", f"{slug!r} is not a slug")
+        lead = _translations(entry, "lead", path, required=False, prefix=prefix)
+        for code, text in lead.items():
+            _check_placeholders(text, path, f"{prefix}lead.{code}")
+        pages.append(
+            LegalPageDefinition(
+                key=key,
+                title=_translations(entry, "title", path, required=True, prefix=prefix),
+                slug=slugs,
+                lead=lead,
+                body=_paragraphs(entry, path, prefix),
+            )
+        )
+    return pages
+
+
 def load_network(directory: Path) -> Network:
     """Parse and cross-check every file in ``directory``; raise SiteFileError on the first fault."""
     if not directory.is_dir():
@@ -292,4 +378,5 @@ def load_network(directory: Path) -> Network:
         sites=sites,
         sectors=parse_sectors(directory / "sectors.toml"),
         sections=parse_sections(directory / "sections.toml"),
+        legal_pages=parse_legal_pages(directory / "legal.toml"),
     )

@@ -1,7 +1,11 @@
 """Events: info days, exchange forums, study trips and conferences."""
 
+from datetime import datetime, time
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -11,12 +15,45 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.listing import paginate
 from cms.core.pages import BasePage
 from cms.core.translation_status import hide_unready_in
 
 
+def start_of_today() -> datetime:
+    """Midnight at the start of today, in the site's time zone."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def upcoming(events, since: datetime | None = None):
+    """Events that have not ended before today (running ones included), soonest first.
+
+    An event without an end is over when its start day is; one that ends
+    today is still upcoming, whatever the hour.
+    """
+    since = since or start_of_today()
+    return (
+        events.annotate(finishes=Coalesce("end", "start"))
+        .filter(finishes__gte=since)
+        .order_by("start", "pk")
+    )
+
+
+def past(events, since: datetime | None = None):
+    """Events that ended before today, most recent first: the archive."""
+    since = since or start_of_today()
+    return (
+        events.annotate(finishes=Coalesce("end", "start"))
+        .filter(finishes__lt=since)
+        .order_by("-start", "-pk")
+    )
+
+
 class EventIndexPage(BasePage):
-    """A country's calendar of events, most recent first."""
+    """A country's calendar: upcoming events soonest first, then the archive of past ones."""
+
+    #: Past events per page of the archive (``?page=2``); upcoming ones are all shown.
+    per_page = 12
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -33,7 +70,13 @@ class EventIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["events"] = hide_unready_in(self.events())
+        archive = paginate(request, past(self.events()), self.per_page)
+        archive["page_obj"].object_list = hide_unready_in(archive["page_obj"].object_list)
+        context.update(
+            archive,
+            upcoming_events=hide_unready_in(upcoming(self.events())),
+            past_events=archive["page_obj"].object_list,
+        )
         return context
 
 

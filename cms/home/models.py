@@ -37,14 +37,27 @@ class CountryHomePage(BasePage):
         return self.country
 
     def get_context(self, request, *args, **kwargs):
-        from cms.events.models import EventPage
-        from cms.news.models import NewsPage
+        from cms.clusters.models import ClusterDirectoryPage
+        from cms.events.models import EventIndexPage, EventPage, upcoming
+        from cms.news.models import NewsIndexPage, NewsPage
 
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.live().descendant_of(self).order_by("-date")[:5]
-        events = EventPage.objects.live().descendant_of(self).order_by("-start")[:5]
-        context["latest_news"] = hide_unready_in(news)
-        context["upcoming_events"] = hide_unready_in(events)
+        news = (
+            NewsPage.objects.live()
+            .descendant_of(self)
+            .order_by("-date", "-pk")
+            .select_related("image")[:3]
+        )
+        events = upcoming(EventPage.objects.live().descendant_of(self))[:4]
+        directory = ClusterDirectoryPage.objects.live().child_of(self).first()
+        context.update(
+            latest_news=hide_unready_in(news),
+            upcoming_events=hide_unready_in(events),
+            news_index=NewsIndexPage.objects.live().child_of(self).first(),
+            event_index=EventIndexPage.objects.live().child_of(self).first(),
+            cluster_directory=directory,
+            clusters=hide_unready_in(directory.clusters()[:3]) if directory else [],
+        )
         return context
 
 

@@ -11,12 +11,16 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.listing import paginate
 from cms.core.pages import BasePage
 from cms.core.translation_status import hide_unready_in
 
 
 class NewsIndexPage(BasePage):
-    """The list of a country's news items, newest first."""
+    """The list of a country's news items, newest first, a page of them per URL."""
+
+    #: News items per page of the listing (``?page=2``); a bad page number is a 404.
+    per_page = 12
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -33,12 +37,15 @@ class NewsIndexPage(BasePage):
             NewsPage.objects.live()
             .child_of(self)
             .order_by("-date", "-pk")
+            .select_related("image")
             .prefetch_related("sectors")
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_items"] = hide_unready_in(self.news_items())
+        listing = paginate(request, self.news_items(), self.per_page)
+        listing["page_obj"].object_list = hide_unready_in(listing["page_obj"].object_list)
+        context.update(listing, news_items=listing["page_obj"].object_list)
         return context
 
 
@@ -107,3 +114,31 @@ class NewsPage(BasePage):
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_clusters"] = self.related_cluster_links(request)
+        return context
+
+    def related_cluster_links(self, request) -> list[dict]:
+        """Related clusters, each linked to its profile when this site's directory shows it."""
+        from cms.clusters.models import ClusterDirectoryPage
+
+        clusters = hide_unready_in(self.related_clusters.all())
+        if not clusters:
+            return []
+        site = self.get_site()
+        directory = (
+            ClusterDirectoryPage.objects.live().child_of(site.root_page).first() if site else None
+        )
+        base = directory.get_url(request=request) if directory else None
+        shown = set()
+        if base:
+            shown = set(
+                directory.clusters()
+                .filter(pk__in=[c.pk for c in clusters])
+                .values_list("pk", flat=True)
+            )
+        return [
+            {"name": c.name, "url": f"{base}{c.slug}/" if c.pk in shown else ""} for c in clusters
+        ]

@@ -1,33 +1,71 @@
-"""The visitor search page: query box, filters, facets and highlighted results."""
+"""The visitor search page: query box, filters, facets and highlighted results.
 
+Everything a visitor reads is in their language: types, countries and sectors
+by name (never ``cluster · CZ``), errors naming the field as the form labels
+it. Result pages are ``noindex``: search engines should index the items, not
+our answers about them.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from cms.core.languages import language_name
 from cms.core.models import Country, Sector
-from cms.core.pages import navigation
+from cms.core.pages import navigation, site_languages
 from cms.search.forms import SearchForm
 from cms.search.service import SearchError, SearchRequest, SearchUnavailable, search
+
+#: What each type of result is called, one of them (a hit) and as a filter.
+KIND_LABELS = {
+    "news": gettext_lazy("News item"),
+    "event": gettext_lazy("Event"),
+    "cluster": gettext_lazy("Cluster organisation"),
+    "page": gettext_lazy("Page"),
+}
+KIND_FILTER_LABELS = {
+    "news": gettext_lazy("News"),
+    "event": gettext_lazy("Events"),
+    "cluster": gettext_lazy("Cluster organisations"),
+    "page": gettext_lazy("Pages"),
+}
+#: The search form's fields as a visitor knows them, for error messages.
+FIELD_LABELS = {
+    "q": gettext_lazy("Search for"),
+    "type": gettext_lazy("Type"),
+    "sector": gettext_lazy("Sector"),
+    "country": gettext_lazy("Country"),
+    "date_from": gettext_lazy("From"),
+    "date_to": gettext_lazy("To"),
+    "page": gettext_lazy("Page number"),
+    "lang": gettext_lazy("Language"),
+    "page_size": gettext_lazy("Results per page"),
+}
 
 
 def search_page(request):
     language = get_language()
     site = Site.find_for_request(request)
-    country = getattr(site, "country", None) if site else None
+    country = Country.objects.filter(site=site).first() if site else None
     form = SearchForm(request.GET)
     context = {
         "form": form,
         "country": country,
         "navigation": navigation(request),
+        "alternates": search_alternates(request, country),
         "sectors": Sector.objects.all(),
-        "countries": Country.objects.all(),
+        "kind_filters": KIND_FILTER_LABELS,
         "response": None,
         "error": None,
+        "search_max_chars": settings.SEARCH_MAX_QUERY_CHARS,
     }
-    status = 200
     if not form.is_valid():
-        context["error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        context["error"] = form_error_message(form)
         return render(request, "search/search.html", context, status=400)
     data = form.cleaned_data
     if not data["q"]:
@@ -46,24 +84,109 @@ def search_page(request):
         date_from=data["date_from"],
         date_to=data["date_to"],
         page=data["page"] or 1,
+        page_size=settings.SEARCH_PAGE_SIZE,
     )
+    status = 200
     try:
-        context["response"] = search(search_request)
-        context["did_you_mean_url"] = did_you_mean_url(request, context["response"])
+        response = search(search_request)
     except SearchError as error:
         context["error"] = friendly_error(error)
         status = 400
     except SearchUnavailable:
         context["error"] = _("Search is not available right now. Please try again in a minute.")
         status = 503
+    else:
+        context.update(results_context(request, response, country))
     return render(request, "search/search.html", context, status=status)
+
+
+def search_alternates(request, country) -> list[dict]:
+    """The language switcher: this search (same query and filters) in each site language."""
+    query = request.GET.urlencode()
+    links = []
+    for code in site_languages(country):
+        with translation.override(code):
+            url = reverse("search")
+        links.append(
+            {"code": code, "name": language_name(code), "url": f"{url}?{query}" if query else url}
+        )
+    return links
+
+
+def results_context(request, response, country) -> dict:
+    """Hits with readable labels, facets as filter links, and the pages of results."""
+    names = country_names()
+    sector_names = {sector.slug: sector.name for sector in Sector.objects.all()}
+    for hit in response.hits:
+        hit.kind_label = KIND_LABELS.get(hit.kind, hit.kind)
+        hit.country_name = names.get(hit.country, hit.country)
+    show_countries = country is None or country.is_hub
+    facets = response.facets or {}
+    groups = [
+        facet_group(request, "type", _("Type"), facets.get("type", {}), KIND_FILTER_LABELS),
+        facet_group(request, "sector", _("Sector"), facets.get("sector", {}), sector_names),
+    ]
+    if show_countries:
+        groups.append(
+            facet_group(request, "country", _("Country"), facets.get("country", {}), names)
+        )
+    paginator = Paginator(range(response.total), response.request.page_size)
+    number = min(response.request.page, paginator.num_pages)
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    return {
+        "response": response,
+        "facet_groups": [group for group in groups if group["values"]],
+        "did_you_mean_url": did_you_mean_url(request, response),
+        "page_obj": paginator.page(number),
+        "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
+        "page_query": f"{query}&" if query else "",
+    }
+
+
+def country_names() -> dict[str, str]:
+    return {country.code: country.name for country in Country.objects.all()}
+
+
+def facet_group(request, param: str, title: str, counts: dict, labels) -> dict:
+    """One facet as links that set (or, when chosen, clear) the filter ``param``."""
+    chosen = request.GET.get(param, "")
+    values = []
+    for value, count in counts.items():
+        params = request.GET.copy()
+        params.pop("page", None)
+        if value == chosen:
+            params.pop(param, None)
+        else:
+            params[param] = value
+        values.append(
+            {
+                "label": labels.get(value, value),
+                "count": count,
+                "url": f"?{params.urlencode()}",
+                "active": value == chosen,
+            }
+        )
+    return {"param": param, "title": title, "values": values, "chosen": chosen}
+
+
+def form_error_message(form) -> str:
+    """Each invalid field named as the visitor sees it: "From: Enter a valid date."."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = FIELD_LABELS.get(name, name)
+        parts.append(f"{label}: {' '.join(str(e) for e in errors)}")
+    return " ".join(parts)
 
 
 def friendly_error(error: SearchError) -> str:
     if error.field_name == "q":
         return _("Please type some words to search for.")
-    return _("Some of the filters are not valid (%(field)s). Please choose again.") % {
-        "field": error.field_name
+    if error.field_name == "date_from":
+        return _("The “From” date must not be after the “To” date.")
+    return _("This filter is not valid: %(field)s. Please choose again.") % {
+        "field": FIELD_LABELS.get(error.field_name, error.field_name)
     }
 
 

@@ -1,6 +1,9 @@
 """The visitor search page: friendly in every language, never a 500."""
 
+import re
+
 import pytest
+from django.conf import settings
 
 from cms.core.languages import LANGUAGE_CODES
 
@@ -52,3 +55,71 @@ def test_empty_query_shows_the_form(site_client):
     response = site_client("CZ").get("/cs/search/", {"q": ""})
     assert response.status_code == 200
     assert 'role="search"' in response.content.decode()
+
+
+def test_results_name_types_and_countries_in_the_visitor_language(site_client):
+    html = site_client("CZ").get("/cs/search/", {"q": "klastr"}).content.decode()
+    assert "Klastrová organizace · Česká republika" in html
+    assert "cluster · CZ" not in html
+
+
+def test_facets_are_filter_links_with_counts(site_client):
+    client = site_client("CZ")
+    html = client.get("/cs/search/", {"q": "klastr"}).content.decode()
+    facets = html[html.index('class="facets"') :]
+    link = re.search(
+        r'<a href="\?q=klastr&amp;type=cluster"><span>Klastrové organizace</span> '
+        r'<span class="count">(\d+)</span></a>',
+        facets,
+    )
+    assert link, facets
+    chosen = client.get("/cs/search/", {"q": "klastr", "type": "cluster"}).content.decode()
+    assert chosen.count('<p class="meta" lang="cs">Klastrová organizace') == int(link.group(1))
+    # The chosen value is marked, and its link takes the filter off again.
+    assert '<a href="?q=klastr" aria-current="true"><span>Klastrové organizace' in chosen
+    assert "Potravinářství" in facets  # sectors by name, not slug
+
+
+def test_result_pages_are_noindex_and_name_the_query(site_client):
+    client = site_client("CZ")
+    results = client.get("/cs/search/", {"q": "klastr"}).content.decode()
+    assert '<meta name="robots" content="noindex">' in results
+    assert "<title>Hledání: klastr · " in results
+    form = client.get("/cs/search/").content.decode()
+    assert 'content="noindex"' not in form
+
+
+def test_search_page_has_the_language_switcher_and_the_servers_limit(site_client):
+    html = site_client("CZ").get("/cs/search/", {"q": "klastr"}).content.decode()
+    assert '<a href="/en/search/?q=klastr" hreflang="en" lang="en">English</a>' in html
+    limit = settings.SEARCH_MAX_QUERY_CHARS
+    assert html.count(f'maxlength="{limit}"') == 2  # the header's box and the page's own
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "klastr", "date_from": "yesterday"}, "Od: Zadejte platné datum."),
+        ({"q": "klastr", "type": "video"}, "Typ: "),
+        ({"q": "klastr", "sector": "mining"}, "Tento filtr není platný: Odvětví."),
+        ({"q": "klastr", "date_from": "2011-12-01", "date_to": "2011-01-01"}, "Datum „Od“"),
+    ],
+)
+def test_errors_name_the_field_in_the_visitor_language(site_client, params, message):
+    response = site_client("CZ").get("/cs/search/", params)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "date_from" not in html.split('role="alert"')[1].split("</div>")[0]
+
+
+def test_results_are_paginated(site_client, settings):
+    settings.SEARCH_PAGE_SIZE = 2
+    client = site_client("CZ")
+    first = client.get("/cs/search/", {"q": "klastr"}).content.decode()
+    assert first.count("<li lang=") == 2
+    assert 'href="?q=klastr&amp;page=2" rel="next"' in first
+    second = client.get("/cs/search/", {"q": "klastr", "page": "2"}).content.decode()
+    assert '<span aria-current="page">2</span>' in second
+    assert second.count("<li lang=") == 2
+    assert "(strana 2)" in second.split("</title>")[0]

@@ -1,0 +1,30 @@
+"""Pagination of visitor listings (news, past events, search results).
+
+One page of a listing per URL: ``?page=2``. A page number that is not a
+number, or past the last page, is a 404, not the first page: the address
+does not exist, and search engines should not keep it as a duplicate.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+
+PARAM = "page"
+
+
+def paginate(request, items, per_page: int) -> dict:
+    """``page_obj``, ``page_range`` (elided) and ``page_query`` (the other parameters)."""
+    paginator = Paginator(items, per_page)
+    try:
+        page = paginator.page(request.GET.get(PARAM) or 1)
+    except InvalidPage as error:
+        raise Http404(f"No such page: {error}") from error
+    others = request.GET.copy()
+    others.pop(PARAM, None)
+    query = others.urlencode()
+    return {
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_query": f"{query}&" if query else "",
+    }
