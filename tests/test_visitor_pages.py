@@ -9,10 +9,11 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
-from cms.core.models import Country
+from cms.core.models import Country, CustomImage
 from cms.core.translation_status import mark_complete_ready
 from cms.core.views import server_error
 from cms.events.models import EventIndexPage, EventPage
@@ -339,3 +340,29 @@ def test_500_page_renders_without_context_or_queries(
     assert f'<html lang="{language}">' in html
     assert f'maxlength="{settings.SEARCH_MAX_QUERY_CHARS}"' in html
     assert '<a class="brand" href="/">' in html
+
+
+def test_news_cards_and_items_show_responsive_webp_renditions(site_client):
+    image = CustomImage.objects.create(
+        title="Photo",
+        file=get_test_image_file(filename="card.png", size=(1600, 900)),
+        **translated("alt_text", {"en": "Partners at the info day", "cs": "Partneři na info dni"}),
+    )
+    page = news_page(
+        Country.objects.get(code="CZ"),
+        title={"cs": "Zpráva s fotkou", "en": "News with a photo"},
+        date=date(2031, 1, 1),
+        image=image,
+    )
+    client = site_client("CZ")
+    listing = client.get("/cs/aktuality/").content.decode()
+    card = re.search(r"<picture>.*?</picture>", listing, re.S).group(0)
+    assert re.search(r'<source [^>]*type="image/webp"', card)
+    assert re.search(r'srcset="[^"]+ 400w, [^"]+ 800w"', card)
+    assert 'sizes="(min-width: 72em) 22rem' in card
+    assert re.search(r'<img [^>]*loading="lazy"', card)
+    assert re.search(r'<img [^>]*height="267"[^>]*width="400"', card)  # no layout shift
+    assert 'alt=""' in card  # the card's title says it all
+    item = client.get(path_of(page, "cs")).content.decode()
+    assert 'alt="Partneři na info dni"' in item
+    assert re.search(r'srcset="[^"]+ 480w, [^"]+ 800w, [^"]+ 1200w"', item)

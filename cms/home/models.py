@@ -7,7 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
-from cms.core.models import Country
+from cms.core.models import Country, Sector
 from cms.core.pages import BasePage
 from cms.core.translation_status import hide_unready_in
 
@@ -57,6 +57,7 @@ class CountryHomePage(BasePage):
             event_index=EventIndexPage.objects.live().child_of(self).first(),
             cluster_directory=directory,
             clusters=hide_unready_in(directory.clusters()[:3]) if directory else [],
+            sectors=Sector.objects.all() if directory else [],
         )
         return context
 

@@ -10,6 +10,16 @@
   "use strict";
 
   var MIN_CHARS = 2;
+
+  /* The API answers with the site's canonical address; on this very host keep the
+     visitor where they are (port, scheme) and follow the path only. */
+  function local(url) {
+    var target = new URL(url, window.location.href);
+    if (target.hostname === window.location.hostname) {
+      return target.pathname + target.search + target.hash;
+    }
+    return target.href;
+  }
   var DELAY_MS = 150;
   var counter = 0;
 
@@ -75,9 +85,9 @@
         li.appendChild(type);
         li.addEventListener("mousedown", function (event) {
           event.preventDefault();
-          window.location.assign(suggestion.url);
+          window.location.assign(local(suggestion.url));
         });
-        li.dataset.url = suggestion.url;
+        li.dataset.url = local(suggestion.url);
         list.appendChild(li);
         items.push(li);
       });
