@@ -366,3 +366,10 @@ def test_news_cards_and_items_show_responsive_webp_renditions(site_client):
     item = client.get(path_of(page, "cs")).content.decode()
     assert 'alt="Partneři na info dni"' in item
     assert re.search(r'srcset="[^"]+ 480w, [^"]+ 800w, [^"]+ 1200w"', item)
+
+
+def test_titles_name_the_site_once(site_client):
+    client = site_client("CZ")
+    assert "<title>Clusters Cord Česká republika</title>" in client.get("/cs/").content.decode()
+    news = client.get("/cs/aktuality/").content.decode()
+    assert "<title>Aktuality · Clusters Cord Česká republika</title>" in news

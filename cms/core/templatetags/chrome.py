@@ -124,7 +124,9 @@ def site_chrome(context) -> dict:
     with translation.override(language):
         search_url = reverse("search")
     partner = footer_partner(country)
+    page = context.get("page")
     return {
+        "is_home": site is not None and getattr(page, "pk", None) == site.root_page_id,
         "site_name": country.name if country is not None else "Clusters Cord",
         "is_hub": country is None or country.is_hub,
         "country": country,
