@@ -16,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.api.urls")),
     path("", core_views.root_redirect, name="root"),
+    # The language switcher's links: remember the choice in a cookie, then go to the page.
+    path("language/", core_views.choose_language, name="choose_language"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]

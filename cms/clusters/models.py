@@ -20,7 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from cms.core.models import Country, Sector, TranslationReadiness
-from cms.core.pages import BasePage, alternate_links, site_languages
+from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
 from cms.partners.models import ContactPerson
 
@@ -137,8 +137,18 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     @path("<slug:slug>/")
     def profile(self, request, slug):
-        cluster = hide_unready(get_object_or_404(self.clusters(), slug=slug))
+        cluster = get_object_or_404(self.clusters(), slug=slug)
         languages = available_languages(cluster, site_languages(self.get_country()))
+        # One URL per real language version of the profile (cms.core.pages).
+        redirect = language_redirect(
+            request,
+            languages,
+            self.default_language(),
+            lambda code: self.url_in(request, code, tail=f"{slug}/"),
+        )
+        if redirect is not None:
+            return redirect
+        hide_unready(cluster)
         return self.render(
             request,
             context_overrides={

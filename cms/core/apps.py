@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core: languages, countries, taxonomy, images"
 
     def ready(self):
-        from cms.core import checks  # noqa: F401 (registers the deploy checks)
+        from cms.core import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            frontend_cache,
+        )
+
+        frontend_cache.connect()  # purges the CDN on publish, when one is configured

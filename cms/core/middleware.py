@@ -6,12 +6,14 @@ import re
 
 from django.apps import apps
 from django.http import Http404
+from django.middleware.http import ConditionalGetMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 from wagtail.models import Page, Site
 
+from cms.core.caching import apply_cache_policy
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.permissions import reachable_pages
 
@@ -20,20 +22,39 @@ UNPREFIXED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/")
 LANGUAGE_SEGMENT = re.compile(r"^/([a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})?)(?:/|$)")
 
 
-class SiteLanguageMiddleware:
-    """404 for an unknown host or language, or a language this site does not publish in.
+def is_visitor_path(path: str) -> bool:
+    """Visitor pages, search, feeds, sitemaps: not the admin, the API or files."""
+    return not path.startswith(UNPREFIXED_PREFIXES)
 
-    Runs after Django's LocaleMiddleware. Without it ``/xx/`` would be
-    redirected to ``/en/xx/`` and ``/de/`` on the Czech site would serve a
-    German shell around Czech fallback text.
+
+class SiteLanguageMiddleware:
+    """The gate of the visitor sites, on the way in and out.
+
+    In: 404 for an unknown host or language, or a language this site does not
+    publish in. It runs before Django's LocaleMiddleware; without it ``/xx/``
+    would be redirected to ``/en/xx/`` and ``/de/`` on the Czech site would
+    serve a German shell around Czech fallback text.
+
+    Out: HTTP caching of visitor responses (``cms.core.caching``): their
+    ``Cache-Control``, then Django's ``ConditionalGetMiddleware`` for an ETag
+    and the 304 on ``If-None-Match`` / ``If-Modified-Since`` (pages set
+    ``Last-Modified`` as they are served). It sits inside the session
+    middleware and outside CSRF and authentication, so it sees every cookie
+    the response sets. The API keeps its own validators (``cms.api``).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Used for its process_response only: ETag and 304, Django's own rules.
+        self.conditional_get = ConditionalGetMiddleware(get_response)
 
     def __call__(self, request):
         self.check_language(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if is_visitor_path(request.path_info):
+            apply_cache_policy(request, response)
+            response = self.conditional_get.process_response(request, response)
+        return response
 
     def check_language(self, request) -> None:
         path = request.path_info

@@ -1,13 +1,27 @@
-"""What every visitor-facing page type shares: its country and its languages."""
+"""What every visitor-facing page type shares: its country and its languages.
+
+One URL per real language version: a page (or a cluster profile) asked for in
+a language it is not published in (not complete, or not marked ready) is not
+served with another language's text under that URL; ``language_redirect``
+sends the visitor (302) to the best language of the fallback chain the item
+really has. Languages the site does not publish in at all are a 404 before
+any page is routed (``cms.core.middleware.SiteLanguageMiddleware``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from django.http import HttpResponseRedirect
 from django.utils import translation
+from django.utils.http import http_date
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
 
+from cms.core.caching import last_modified
 from cms.core.forms import CountryScopedPageForm
-from cms.core.languages import LANGUAGE_CODES, language_name
+from cms.core.languages import LANGUAGE_CODES, fallback_chain, language_name
 from cms.core.models import TranslationReadiness
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
 
@@ -36,6 +50,42 @@ def alternate_links(request, page: Page, languages, suffix: str = "") -> list[di
     return links
 
 
+def best_language(requested: str, available: Sequence[str], default: str) -> str | None:
+    """The language to send a visitor who asked for ``requested`` to.
+
+    The first of ``requested``'s fallback chain the item has (Slovak readers
+    get Czech before English), else the site's default language, else the
+    first language the item has; None when it has none.
+    """
+    for code in fallback_chain(requested):
+        if code in available:
+            return code
+    if default in available:
+        return default
+    return available[0] if available else None
+
+
+def language_redirect(
+    request, available: Sequence[str], default: str, url_in: Callable[[str], str | None]
+) -> HttpResponseRedirect | None:
+    """A 302 to the item in its best real language, or None to serve it as asked.
+
+    ``available``: the languages the item is really published in, among the
+    site's; ``url_in(code)``: the item's address in a language. The query
+    string goes along (a search filter, a page number). An item with no
+    language at all is served as it is (fallback text), never a loop.
+    """
+    requested = translation.get_language()
+    if requested in available or requested not in LANGUAGE_CODES:
+        return None
+    target = best_language(requested, available, default)
+    url = url_in(target) if target else None
+    if url is None:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
 def navigation(request) -> list[Page]:
     """The live sections of the current site, for the header menu."""
     site = Site.find_for_request(request)
@@ -47,12 +97,10 @@ def navigation(request) -> list[Page]:
 class BasePage(TranslationReadiness, Page):
     """Abstract base of every page type: knows its country and real languages.
 
-    A language that is not marked ready is served like a missing one: the
-    page answers at its URL in that language (menus and labels in the
-    visitor's language), with the text of the fallback chain's first ready
-    language, and the switcher and hreflang do not offer it. That is what
-    visitors already get for an untranslated page, so an unfinished
-    translation looks like no translation rather than a 404.
+    A language that is not marked ready is treated like a missing one: its
+    URL redirects to the best language of the fallback chain the page has
+    (``serve_in_real_languages``), and the switcher and hreflang do not offer
+    it. Previews still show the editor's unfinished text.
     """
 
     translation_required_fields = ("title",)
@@ -72,6 +120,35 @@ class BasePage(TranslationReadiness, Page):
         except site.__class__.country.RelatedObjectDoesNotExist:
             return None
 
+    def real_languages(self) -> list[str]:
+        """The site's languages this page is really published in (complete and ready)."""
+        return available_languages(self, site_languages(self.get_country()))
+
+    def default_language(self) -> str:
+        country = self.get_country()
+        return country.default_language if country else LANGUAGE_CODES[0]
+
+    def url_in(self, request, language: str, tail: str = "") -> str | None:
+        """This page's address in ``language`` (its slugs are translated), plus a sub-route."""
+        with translation.override(language):
+            url = self.get_url(request=request)
+        return url + tail if url is not None else None
+
+    def language_redirect(self, request) -> HttpResponseRedirect | None:
+        """Where to send a visitor asking for this page in a language it lacks.
+
+        A sub-route of a routable page (a cluster profile under the directory)
+        keeps its tail: ``/sk/klastry/x/`` -> ``/cs/klastry/x/``.
+        """
+        here = self.url_in(request, translation.get_language()) or ""
+        tail = request.path[len(here) :] if here and request.path.startswith(here) else ""
+        return language_redirect(
+            request,
+            self.real_languages(),
+            self.default_language(),
+            lambda code: self.url_in(request, code, tail=tail),
+        )
+
     def serve(self, request, *args, **kwargs):
         # The visitor's copy of the page: unready languages blanked, so they fall back.
         # Previews show the editor's unfinished text: that is what they check.
@@ -90,3 +167,28 @@ class BasePage(TranslationReadiness, Page):
             alternates=alternate_links(request, self, languages),
         )
         return context
+
+
+@hooks.register("on_serve_page")
+def serve_in_real_languages(serve_page):
+    """Every visitor page, routable ones too (whose ``serve`` skips ``BasePage.serve``):
+
+    - a language the page lacks redirects to its best real language;
+    - the response says when it last changed (``Last-Modified``), so browsers
+      and CDNs can revalidate (``cms.core.middleware`` adds ETag and 304s).
+
+    Wagtail calls ``on_serve_page`` for public page views only; previews go
+    through ``serve_preview`` and are not touched.
+    """
+
+    def serve(page, request, args, kwargs):
+        if isinstance(page, BasePage):
+            redirect = page.language_redirect(request)
+            if redirect is not None:
+                return redirect
+        response = serve_page(page, request, args, kwargs)
+        if response.status_code == 200 and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(last_modified(page).timestamp())
+        return response
+
+    return serve

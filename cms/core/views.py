@@ -1,8 +1,19 @@
-"""Visitor views that are not pages: the language-choosing root and error pages."""
+"""Visitor views that are not pages: the language-choosing root, the switcher's
+remembered choice, and error pages."""
 
-from django.http import Http404, HttpResponseRedirect
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.models import Site
 
@@ -12,7 +23,7 @@ from cms.core.pages import site_languages
 
 def preferred_language(request, languages: tuple[str, ...], default: str) -> str:
     """The visitor's language among ``languages``: cookie, then Accept-Language, then default."""
-    cookie = request.COOKIES.get("django_language")
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in languages:
         return cookie
     for accepted, _quality in parse_accept_lang_header(
@@ -24,28 +35,89 @@ def preferred_language(request, languages: tuple[str, ...], default: str) -> str
     return default
 
 
-def root_redirect(request):
-    """Send ``/`` to the site's home page in the visitor's (or the site's) language."""
+def languages_of(request) -> tuple[tuple[str, ...], str]:
+    """The languages of the request's site and its default (every language on an unknown host)."""
     site = Site.find_for_request(request)
-    if site is None:
-        raise Http404("Unknown host")
-    country = getattr(site, "country", None)
+    country = getattr(site, "country", None) if site else None
     languages = site_languages(country)
-    default = country.default_language if country else languages[0]
-    language = preferred_language(request, languages, default)
-    response = HttpResponseRedirect(f"/{language}/")
-    response["Vary"] = "Accept-Language, Cookie"
+    default = country.default_language if country else COMMON_LANGUAGE
+    return languages, default if default in languages else languages[0]
+
+
+def root_redirect(request):
+    """Send ``/`` to the site's home page in the visitor's (or the site's) language.
+
+    The answer depends on the visitor's cookie and browser, so it is theirs
+    alone: ``Vary`` names both and shared caches are told not to keep it.
+    """
+    if Site.find_for_request(request) is None:
+        raise Http404("Unknown host")
+    languages, default = languages_of(request)
+    response = HttpResponseRedirect(f"/{preferred_language(request, languages, default)}/")
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    patch_cache_control(response, private=True, max_age=0)
     return response
 
 
-def page_not_found(request, exception=None):
-    """A friendly 404 in the visitor's language (from the URL, else their browser)."""
+def choose_language(request):
+    """The language switcher's links: remember the choice, then go to the page.
+
+    ``/language/?next=/de/news/x/`` sets the language cookie to ``de`` and
+    redirects (302) to ``next``. A plain link, so it works without
+    JavaScript; only this never-cached redirect sets the cookie, so pages
+    themselves stay cacheable by a CDN. ``next`` must be a path on this site
+    that starts with a language the site publishes in.
+    """
+    target = request.GET.get("next", "")
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    language = translation.get_language_from_path(target) if safe else None
+    languages, default = languages_of(request)
+    if language not in languages:
+        with translation.override(preferred_language(request, languages, default)):
+            message = _("The address to go to (next) is not a page of this site.")
+        response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        add_never_cache_headers(response)
+        return response
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def error_language(request) -> str:
+    """The language of an error page: the URL's, if this site publishes in it, else the
+    visitor's among the site's (so its links never lead to a language the site lacks)."""
+    languages, default = languages_of(request)
     language = translation.get_language_from_path(request.path_info)
-    if language is None:
-        language = preferred_language(request, LANGUAGE_CODES, COMMON_LANGUAGE)
-    with translation.override(language):
+    if language in languages:
+        return language
+    return preferred_language(request, languages, default)
+
+
+def page_not_found(request, exception=None):
+    """A friendly 404 in the visitor's language, for any bad address."""
+    with translation.override(error_language(request)):
         return render(request, "404.html", status=404)
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 page in the URL's language, else English.
+
+    Rendered like Django's own: without the request's context processors (the
+    user, the session), since the database may be what failed; the language
+    comes from the address alone.
+    """
+    language = translation.get_language_from_path(request.path_info)
+    with translation.override(language if language in LANGUAGE_CODES else COMMON_LANGUAGE):
+        return HttpResponseServerError(loader.get_template("500.html").render())

@@ -19,6 +19,7 @@ from cms.settings.search import *  # noqa: F403
 from cms.settings.security import *  # noqa: F403
 from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403
+from cms.settings.visitors import *  # noqa: F403
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -23,3 +23,14 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILMODELTRANSLATION_LOCALE_PICKER = True
+
+# The language a visitor picks in the switcher (cms.core.views.choose_language), remembered
+# for a year and read by "/" before Accept-Language. Sent on that one redirect only, so
+# pages stay cacheable.
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Dates, times and numbers in each language's own way (Django's formats, cms/formats/ first):
+# English as in Britain and the EU ("20 May 2011", 24-hour times), not "05/20/2011".
+FORMAT_MODULE_PATH = ["cms.formats"]

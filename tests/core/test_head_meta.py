@@ -141,8 +141,12 @@ def test_a_script_end_tag_in_a_title_stays_data(client, country):
 
 
 def test_an_unready_language_url_names_the_language_really_shown(client, country):
+    # The unready URL is not served at all: it redirects to the language really shown
+    # (tests/core/test_language_urls.py), whose head names itself.
     page = news_page(country("CZ"), title={"cs": "Nehotové", "en": "Ready"}, ready_languages=[])
-    head = head_of(client.get(path_of(page, "cs"), HTTP_HOST="cz.localhost"))
+    response = client.get(path_of(page, "cs"), HTTP_HOST="cz.localhost")
+    assert response.status_code == 302
+    head = head_of(client.get(response["Location"], HTTP_HOST="cz.localhost"))
     assert canonical(head) == f"http://cz.localhost{path_of(page, 'en')}"
     assert meta(head, "og:locale") == "en_GB"
     assert not head.xpath('link[@hreflang="x-default"]')

@@ -107,10 +107,13 @@ def unready_czech(country):
     )
 
 
-def test_the_visitor_page_serves_the_fallback_and_links_only_ready_languages(
+def test_the_visitor_page_sends_an_unready_language_to_the_fallback_and_links_only_ready_ones(
     site_client, unready_czech
 ):
-    html = site_client("CZ").get(path_of(unready_czech, "cs")).content.decode()
+    # One URL per real language version (tests/core/test_language_urls.py).
+    response = site_client("CZ").get(path_of(unready_czech, "cs"))
+    assert response.status_code == 302 and response["Location"] == path_of(unready_czech, "en")
+    html = site_client("CZ").get(response["Location"]).content.decode()
     assert "NEHOTOVO" not in html
     assert "Open day" in html and "Come in" in html
     assert set(HREFLANG.findall(html)) == {"en"}
@@ -146,9 +149,11 @@ def test_marking_ready_publishes_the_translation(site_client, client, unready_cz
     assert set(HREFLANG.findall(html)) == {"cs", "en"}
 
 
-def test_an_unready_cluster_profile_serves_the_fallback(site_client, country):
+def test_an_unready_cluster_profile_redirects_to_the_fallback(site_client, country):
     cluster(country("CZ"), "unready-profile", {"en": "Wood cluster", "cs": "Dřevo NEHOTOVO"})
-    html = site_client("CZ").get("/cs/klastry/unready-profile/").content.decode()
+    response = site_client("CZ").get("/cs/klastry/unready-profile/")
+    assert response.status_code == 302
+    html = site_client("CZ").get(response["Location"]).content.decode()
     assert "NEHOTOVO" not in html and "Wood cluster" in html
 
 

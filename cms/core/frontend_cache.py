@@ -1,0 +1,101 @@
+"""Purge a CDN or caching proxy when a page is published or unpublished.
+
+Wagtail's ``wagtail.contrib.frontend_cache`` purges a page's URL in the
+language active at publish time only, and its per-language option swaps the
+``/xx/`` prefix, which gives wrong addresses here: slugs are translated
+(``/cs/aktuality/x/`` is ``/en/news/x/``). So this module lists the URLs
+itself, every language the site publishes in, for the page and the pages that
+list it (its ancestors up to the home page: indexes and the home page show the
+newest items), and hands them to Wagtail's ``purge_urls_from_cache`` (its
+backends, as a background task).
+
+Off unless ``WAGTAILFRONTENDCACHE`` names a backend (``cms/settings/visitors.py``).
+A purge never fails or rolls back a publish: it is sent after the commit, and
+every error (a dead port, a timeout, a refused purge) is logged, not raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import Request, urlopen
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from wagtail.contrib.frontend_cache.backends import BaseBackend
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.signals import page_published, page_unpublished
+
+from cms.core.pages import BasePage, site_languages
+
+logger = logging.getLogger(__name__)
+
+
+class HTTPPurgeBackend(BaseBackend):
+    """``PURGE <path>`` with the site's ``Host`` to a caching proxy (Varnish, nginx).
+
+    Like Wagtail's ``HTTPBackend``, but with a timeout (``TIMEOUT`` seconds):
+    a proxy that accepts the connection and never answers would otherwise
+    hold the task (or, with immediate tasks, the editor's request) forever.
+    """
+
+    def __init__(self, params):
+        super().__init__(params)
+        location = urlsplit(params["LOCATION"])
+        self.scheme, self.netloc = location.scheme, location.netloc
+        self.timeout = float(params.get("TIMEOUT", 5))
+
+    def purge(self, url) -> None:
+        parts = urlsplit(url)
+        target = urlunsplit((self.scheme, self.netloc, parts.path, parts.query, ""))
+        request = Request(target, method="PURGE", headers={"Host": parts.netloc})  # noqa: S310
+        try:
+            # The scheme and host are the configured FRONTEND_CACHE_URL's.
+            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                response.read()
+        except OSError as error:  # URLError, HTTPError, refused, timed out
+            logger.warning("frontend cache: could not purge %s: %s", url, error)
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def page_urls(page) -> set[str]:
+    """Absolute URLs of ``page`` and the pages listing it, in every language of its site."""
+    specific = page.specific
+    if not isinstance(specific, BasePage):
+        return set()
+    languages = site_languages(specific.get_country())
+    pages = [specific, *page.get_ancestors().filter(depth__gt=1).specific()]
+    urls = set()
+    for code in languages:
+        with translation.override(code):
+            for each in pages:
+                url = each.get_full_url()
+                if url is not None:
+                    urls.add(url)
+    return urls
+
+
+def purge_page(page) -> None:
+    """Purge ``page``'s URLs; logs instead of raising, whatever goes wrong."""
+    try:
+        urls = page_urls(page)
+        if urls:
+            purge_urls_from_cache(sorted(urls))
+    except Exception:  # a purge is an optimisation: the publish has happened
+        logger.warning("frontend cache: could not purge page %s", page.pk, exc_info=True)
+
+
+def on_page_changed(sender, instance, **kwargs) -> None:
+    if enabled():
+        # After the commit: the CDN must not fetch the old version again before it exists.
+        transaction.on_commit(lambda: purge_page(instance), robust=True)
+
+
+def connect() -> None:
+    """Called from ``CoreConfig.ready``."""
+    page_published.connect(on_page_changed, dispatch_uid="frontend_cache_published")
+    page_unpublished.connect(on_page_changed, dispatch_uid="frontend_cache_unpublished")

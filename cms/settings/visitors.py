@@ -1,0 +1,71 @@
+"""Visitor sites: HTTP caching, the CDN purge on publish, the site-root icon (imported by base.py).
+
+``VISITOR_CACHE_MAX_AGE`` (browsers) and ``VISITOR_CACHE_S_MAXAGE`` (shared
+caches, a CDN) are the seconds an anonymous visitor's page may be kept before
+it is revalidated (ETag / Last-Modified, a 304 when unchanged); 0 and 0 send
+no ``Cache-Control`` at all. Signed-in editors, previews and responses that
+set a cookie are never kept (``cms.core.caching``).
+
+The CDN purge on publish (``cms.core.frontend_cache``, Wagtail's
+``wagtail.contrib.frontend_cache`` backends) is off unless one of these is set:
+
+- ``FRONTEND_CACHE_URL``: an HTTP cache that takes ``PURGE`` requests
+  (Varnish, nginx), e.g. ``http://127.0.0.1:6081``; each request waits at
+  most ``FRONTEND_CACHE_TIMEOUT`` seconds (default 5);
+- ``FRONTEND_CACHE_CLOUDFLARE_ZONE_ID`` with ``FRONTEND_CACHE_CLOUDFLARE_TOKEN``
+  (an API token allowed to purge the zone);
+- ``FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID`` (boto3 and AWS credentials from
+  the environment).
+
+A purge runs as a background task after the editor's commit; a dead or slow
+cache never fails or rolls back a publish (it is logged).
+"""
+
+import os
+from pathlib import Path
+
+
+def env_seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = int(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: expected a number of seconds, got {value!r}") from error
+    if seconds < 0:
+        raise ValueError(f"{name}: expected a number of seconds >= 0, got {seconds}")
+    return seconds
+
+
+def frontend_cache_backends(environ) -> dict:
+    """``WAGTAILFRONTENDCACHE`` from the environment: ``{}`` (no purging) by default."""
+    backends = {}
+    if environ.get("FRONTEND_CACHE_URL"):
+        backends["http"] = {
+            "BACKEND": "cms.core.frontend_cache.HTTPPurgeBackend",
+            "LOCATION": environ["FRONTEND_CACHE_URL"],
+            "TIMEOUT": float(environ.get("FRONTEND_CACHE_TIMEOUT", "5")),
+        }
+    if environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
+        backends["cloudflare"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": environ["FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"],
+            "BEARER_TOKEN": environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", ""),
+        }
+    if environ.get("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID"):
+        backends["cloudfront"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": environ["FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID"],
+        }
+    return backends
+
+
+VISITOR_CACHE_MAX_AGE = env_seconds("VISITOR_CACHE_MAX_AGE", 60)
+VISITOR_CACHE_S_MAXAGE = env_seconds("VISITOR_CACHE_S_MAXAGE", 300)
+WAGTAILFRONTENDCACHE = frontend_cache_backends(os.environ)
+
+#: Files served at the site root by WhiteNoise: ``/favicon.ico`` (browsers and
+#: crawlers ask for it whatever the page's ``<link rel="icon">`` says).
+#: Package data (beside ``cms/core/static``), so a wheel carries them too.
+WHITENOISE_ROOT = Path(__file__).resolve().parents[1] / "core" / "static" / "cms" / "site-root"
