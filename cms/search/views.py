@@ -6,8 +6,11 @@ it. Result pages are ``noindex``: search engines should index the items, not
 our answers about them.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +22,13 @@ from cms.core.languages import language_name
 from cms.core.models import Country, Sector
 from cms.core.pages import navigation, site_languages
 from cms.search.forms import SearchForm
-from cms.search.service import SearchError, SearchRequest, SearchUnavailable, search
+from cms.search.service import (
+    SearchError,
+    SearchHit,
+    SearchRequest,
+    SearchUnavailable,
+    search,
+)
 
 #: What each type of result is called, one of them (a hit) and as a filter.
 KIND_LABELS = {
@@ -113,13 +122,35 @@ def search_alternates(request, country) -> list[dict]:
     return links
 
 
+@dataclass(frozen=True)
+class ShownHit:
+    """A hit as the page shows it: its type and country named in the visitor's language."""
+
+    hit: SearchHit
+    kind_label: str
+    country_name: str
+
+
 def results_context(request, response, country) -> dict:
-    """Hits with readable labels, facets as filter links, and the pages of results."""
+    """Hits with readable labels, facets as filter links, and the pages of results.
+
+    A page number past the last page of results is a 404, as on the listings.
+    """
+    paginator = Paginator(range(response.total), response.request.page_size)
+    try:
+        page = paginator.page(response.request.page)
+    except InvalidPage as error:
+        raise Http404(f"No such page of results: {error}") from error
     names = country_names()
     sector_names = {sector.slug: sector.name for sector in Sector.objects.all()}
-    for hit in response.hits:
-        hit.kind_label = KIND_LABELS.get(hit.kind, hit.kind)
-        hit.country_name = names.get(hit.country, hit.country)
+    hits = [
+        ShownHit(
+            hit=hit,
+            kind_label=str(KIND_LABELS.get(hit.kind, hit.kind)),
+            country_name=names.get(hit.country, hit.country),
+        )
+        for hit in response.hits
+    ]
     show_countries = country is None or country.is_hub
     facets = response.facets or {}
     groups = [
@@ -130,17 +161,16 @@ def results_context(request, response, country) -> dict:
         groups.append(
             facet_group(request, "country", _("Country"), facets.get("country", {}), names)
         )
-    paginator = Paginator(range(response.total), response.request.page_size)
-    number = min(response.request.page, paginator.num_pages)
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()
     return {
         "response": response,
+        "hits": hits,
         "facet_groups": [group for group in groups if group["values"]],
         "did_you_mean_url": did_you_mean_url(request, response),
-        "page_obj": paginator.page(number),
-        "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "page_query": f"{query}&" if query else "",
     }
 

@@ -123,3 +123,15 @@ def test_results_are_paginated(site_client, settings):
     assert '<span aria-current="page">2</span>' in second
     assert second.count("<li lang=") == 2
     assert "(strana 2)" in second.split("</title>")[0]
+
+
+def test_a_page_past_the_last_is_a_404(site_client):
+    response = site_client("CZ").get("/cs/search/", {"q": "klastr", "page": "99"})
+    assert response.status_code == 404
+    assert "Stránka nenalezena" in response.content.decode()
+
+
+def test_nothing_found_is_a_page_not_a_404(site_client):
+    response = site_client("CZ").get("/cs/search/", {"q": "xyzzyqwerty"})
+    assert response.status_code == 200
+    assert "0 výsledků" in response.content.decode()
