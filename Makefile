@@ -49,11 +49,20 @@ worker: migrate
 test: messages
 	$(BIN)/pytest
 
-## The editorial flow in real headless Chromium (Debian's chromium, Playwright); its own pytest
-## session. Screenshots: test-artifacts/browser/. Installs chromium with apt when missing.
+## The editorial flow and the visitor sites (axe-core from npm) in real headless Chromium (Debian's
+## chromium, Playwright); its own pytest session. Screenshots: test-artifacts/browser/ and
+## test-artifacts/visitor/. Installs chromium (and npm) with apt when missing.
 .PHONY: test-browser
 test-browser: messages
 	bash .ci/browser $(PYTEST_ARGS)
+
+## Lighthouse 12 (npm, .ci/visitor) with Debian's Chromium, mobile profile, on a country home,
+## a news item, a listing and the search page, served by gunicorn with the production settings
+## (scratch SQLite + demo). Prints the scores; fails below 95 (accessibility, best practices,
+## SEO) or 90 (performance). Reports: test-artifacts/lighthouse/.
+.PHONY: lighthouse
+lighthouse: messages
+	bash .ci/lighthouse
 
 ## Search relevance (MRR@10, recall@10 per language) on SQLite, PostgreSQL and OpenSearch.
 eval-search: install

@@ -7,6 +7,7 @@ run in their own pytest invocation: ``make test-browser`` (``.ci/browser``).
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -19,6 +20,12 @@ ENABLED = os.environ.get("CMS_BROWSER_TESTS") == "1"
 ARTIFACTS = Path(
     os.environ.get("BROWSER_ARTIFACTS", HERE.parent.parent / "test-artifacts" / "browser")
 )
+#: Screenshots of the visitor sites (``test_visitor_sites.py``), also a CI artefact.
+VISITOR_ARTIFACTS = Path(
+    os.environ.get("VISITOR_ARTIFACTS", HERE.parent.parent / "test-artifacts" / "visitor")
+)
+#: axe-core from npm, pinned in .ci/visitor/package-lock.json; ``.ci/browser`` runs ``npm ci``.
+AXE_SCRIPT = HERE.parent.parent / ".ci" / "visitor" / "node_modules" / "axe-core" / "axe.min.js"
 #: Flags that keep Chromium quiet on a closed network and working as root in a container.
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -115,3 +122,38 @@ def new_page(browser):
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """The path of axe.min.js, for ``page.add_script_tag(path=...)``; fails when not installed."""
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(
+            f"No axe-core at {AXE_SCRIPT}: run `npm ci --prefix .ci/visitor` (.ci/browser does)"
+        )
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="module")
+def demo_server(django_db_setup, django_db_blocker):
+    """A live server over the demo network, shared by a module of tests that only read.
+
+    pytest-django's ``live_server`` makes each test transactional, flushing the database
+    after it; visitors change nothing, so one server and one demo network serve the whole
+    module instead of loading the network again for each test. The demo is loaded here when
+    a transactional test before this module (the editorial flow) flushed it. Django's live
+    server thread serves ``/static/`` (the finders) and ``/media/`` itself.
+    """
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    from cms.core.models import Country
+
+    with django_db_blocker.unblock():
+        if not Country.objects.exists():
+            call_command("load_demo_content", stdout=io.StringIO())
+        server = LiveServer("127.0.0.1")
+        try:
+            yield server
+        finally:
+            server.stop()
