@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import http_date
+from modeltranslation.utils import get_language
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
@@ -24,6 +25,7 @@ from cms.core.forms import CountryScopedPageForm
 from cms.core.languages import LANGUAGE_CODES, fallback_chain, language_name
 from cms.core.models import TranslationReadiness
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
 def site_languages(country) -> tuple[str, ...]:
@@ -94,7 +96,7 @@ def navigation(request) -> list[Page]:
     return hide_unready_in(site.root_page.get_children().live().in_menu().specific())
 
 
-class BasePage(TranslationReadiness, Page):
+class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
     """Abstract base of every page type: knows its country and real languages.
 
     A language that is not marked ready is treated like a missing one: its
@@ -107,9 +109,29 @@ class BasePage(TranslationReadiness, Page):
     #: Contacts and related clusters are offered only from the editor's own country.
     base_form_class = CountryScopedPageForm
     settings_panels = [*Page.settings_panels, FieldPanel("ready_languages")]
+    #: Titles (and every translated text) in every language, for the admin's search.
+    search_fields = [*Page.search_fields, *ALL_LANGUAGES_FIELDS]
 
     class Meta:
         abstract = True
+
+    def get_admin_display_title(self):
+        """The title in the editor's admin language, along its fallback chain.
+
+        Wagtail shows ``draft_title``: one string, copied from ``title`` in whatever
+        language was active at the last save. Seeded pages showed their English titles
+        to Czech editors, new items their Czech ones to everybody. Wagtail's admin views
+        run in the editor's language (``require_admin_access``), and modeltranslation's
+        ``title`` answers in the active language with the fallback chain, so the row's
+        title is right, except for a live page's unpublished draft: that one is in its
+        latest revision (one query, only for such pages).
+        """
+        if self.live and self.has_unpublished_changes and self.latest_revision_id:
+            draft = self.latest_revision.content
+            for code in fallback_chain(get_language()):
+                if draft.get(f"title_{code}"):
+                    return draft[f"title_{code}"]
+        return self.title or self.draft_title
 
     def get_country(self):
         site = self.get_site()
