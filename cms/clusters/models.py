@@ -37,7 +37,9 @@ class ClusterProfile(TranslationReadiness, index.Indexed, ClusterableModel):
     )
     region = models.CharField(_("region"), max_length=150, blank=True)
     city = models.CharField(_("city"), max_length=150, blank=True)
-    sectors = ParentalManyToManyField(Sector, blank=True, related_name="clusters")
+    sectors = ParentalManyToManyField(
+        Sector, blank=True, related_name="clusters", verbose_name=_("sectors")
+    )
     description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link"])
     members = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
     founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
@@ -53,9 +55,14 @@ class ClusterProfile(TranslationReadiness, index.Indexed, ClusterableModel):
         verbose_name=_("contact person"),
     )
     logo = models.ForeignKey(
-        "core.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.CustomImage",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [
         FieldPanel("name"),
@@ -110,6 +117,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("cluster directory")
+        verbose_name_plural = _("cluster directories")
 
     def clusters(self):
         queryset = ClusterProfile.objects.prefetch_related("sectors").select_related("country")
@@ -172,14 +180,20 @@ class PendingImport(models.Model):
 
     LIFETIME = timedelta(hours=1)
 
-    token = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("pending cluster import")
+        verbose_name_plural = _("pending cluster imports")
 
     def __str__(self):
         return f"{self.filename} ({self.user}, {self.created_at:%Y-%m-%d %H:%M})"

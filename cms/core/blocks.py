@@ -1,16 +1,18 @@
 """StreamField blocks shared by every page type that has a rich body."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
-    caption = blocks.CharBlock(required=False)
+    image = ImageChooserBlock(label=_("Image"))
+    caption = blocks.CharBlock(required=False, label=_("Caption"))
 
     class Meta:
         icon = "image"
-        description = "An image with an optional caption"
+        label = _("Image")
+        description = _("An image with an optional caption")
         preview_value = {"caption": "Info day in Ústí nad Labem"}
 
     def get_api_representation(self, value, context=None):
@@ -30,12 +32,13 @@ class ImageBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    text = blocks.TextBlock()
-    attribution = blocks.CharBlock(required=False)
+    text = blocks.TextBlock(label=_("Text"))
+    attribution = blocks.CharBlock(required=False, label=_("Attribution"))
 
     class Meta:
         icon = "openquote"
-        description = "A pull quote with its source"
+        label = _("Quote")
+        description = _("A pull quote with its source")
         preview_value = {"text": "Clusters grow stronger together.", "attribution": "RRA ÚK"}
 
 
@@ -45,13 +48,15 @@ class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         form_classname="title",
         icon="title",
-        description="A section heading",
+        label=_("Heading"),
+        description=_("A section heading"),
         preview_value="Benchmarking conference",
     )
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "link", "ol", "ul", "document-link"],
         icon="pilcrow",
-        description="A paragraph of text",
+        label=_("Paragraph"),
+        description=_("A paragraph of text"),
         preview_value="<p>Cluster organisations from Central Europe meet in Milan.</p>",
     )
     image = ImageBlock()

@@ -87,31 +87,53 @@ class Country(models.Model):
     country, and editor groups are per country.
     """
 
-    code = models.CharField(_("code"), max_length=3, unique=True, help_text="ISO code, e.g. CZ")
+    code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("ISO code, e.g. CZ"))
     name = models.CharField(_("name"), max_length=100)
     default_language = models.CharField(_("default language"), max_length=5, choices=LANGUAGES)
     languages = models.JSONField(
-        _("languages"), default=list, help_text="Language codes the site publishes in, own first."
+        _("languages"),
+        default=list,
+        help_text=_("Language codes the site publishes in, own first."),
     )
     is_hub = models.BooleanField(_("international hub"), default=False)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     site = models.OneToOneField(
-        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="country"
+        Site,
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="country",
     )
     editors_group = models.OneToOneField(
-        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Group,
+        verbose_name=_("editors group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     moderators_group = models.OneToOneField(
-        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Group,
+        verbose_name=_("moderators group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     #: Where the country's images and documents live: an image or document belongs to
     #: the country whose collection holds it (``sync_sites`` grants the country's groups
     #: their rights on it through Wagtail's ``GroupCollectionPermission``).
     collection = models.OneToOneField(
-        Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="country"
+        Collection,
+        verbose_name=_("collection"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="country",
     )
     #: When ``sync_sites`` last changed the row: the API's Last-Modified and ``updated_since``.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [FieldPanel("name")]
 
@@ -138,7 +160,7 @@ class Sector(index.Indexed, models.Model):
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     #: The API's Last-Modified and ``updated_since`` read this.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [FieldPanel("slug"), FieldPanel("name"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -161,9 +183,20 @@ class CustomImage(AbstractImage):
 
     admin_form_fields = (*Image.admin_form_fields, "alt_text")
 
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
 
 class CustomRendition(AbstractRendition):
-    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+    image = models.ForeignKey(
+        CustomImage,
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="renditions",
+    )
 
     class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
         unique_together = (("image", "filter_spec", "focal_point_key"),)

@@ -64,6 +64,7 @@ class EventIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("event index")
+        verbose_name_plural = _("event indexes")
 
     def events(self):
         return EventPage.objects.live().child_of(self).order_by("-start", "-pk")
@@ -83,7 +84,16 @@ class EventIndexPage(BasePage):
 class EventPageTag(TaggedItemBase):
     """A keyword on a event (taggit's tags are shared by news and events)."""
 
-    content_object = ParentalKey("EventPage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "EventPage",
+        related_name="tagged_items",
+        on_delete=models.CASCADE,
+        verbose_name=_("event"),
+    )
+
+    class Meta:
+        verbose_name = _("event tag")
+        verbose_name_plural = _("event tags")
 
 
 class EventPage(BasePage):
@@ -102,7 +112,9 @@ class EventPage(BasePage):
     lead = models.TextField(_("lead"))
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     registration_url = models.URLField(_("registration link"), blank=True)
-    sectors = ParentalManyToManyField("core.Sector", blank=True, related_name="events")
+    sectors = ParentalManyToManyField(
+        "core.Sector", blank=True, related_name="events", verbose_name=_("sectors")
+    )
     tags = ClusterTaggableManager(
         through=EventPageTag,
         blank=True,

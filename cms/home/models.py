@@ -32,6 +32,7 @@ class CountryHomePage(BasePage):
 
     class Meta:
         verbose_name = _("country home page")
+        verbose_name_plural = _("country home pages")
 
     def get_country(self):
         return self.country
@@ -78,3 +79,4 @@ class StandardPage(BasePage):
 
     class Meta:
         verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")

@@ -31,6 +31,7 @@ class NewsIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("news index")
+        verbose_name_plural = _("news indexes")
 
     def news_items(self):
         return (
@@ -52,7 +53,16 @@ class NewsIndexPage(BasePage):
 class NewsPageTag(TaggedItemBase):
     """A keyword on a news item (taggit's tags are shared by news and events)."""
 
-    content_object = ParentalKey("NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "NewsPage",
+        related_name="tagged_items",
+        on_delete=models.CASCADE,
+        verbose_name=_("news item"),
+    )
+
+    class Meta:
+        verbose_name = _("news item tag")
+        verbose_name_plural = _("news item tags")
 
 
 class NewsPage(BasePage):
@@ -62,11 +72,21 @@ class NewsPage(BasePage):
     lead = models.TextField(_("lead"))
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     image = models.ForeignKey(
-        "core.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.CustomImage",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    sectors = ParentalManyToManyField("core.Sector", blank=True, related_name="news")
+    sectors = ParentalManyToManyField(
+        "core.Sector", blank=True, related_name="news", verbose_name=_("sectors")
+    )
     related_clusters = ParentalManyToManyField(
-        "clusters.ClusterProfile", blank=True, related_name="news"
+        "clusters.ClusterProfile",
+        blank=True,
+        related_name="news",
+        verbose_name=_("related clusters"),
     )
     tags = ClusterTaggableManager(
         through=NewsPageTag,

@@ -26,7 +26,7 @@ class PartnerOrganisation(TranslationReadiness, index.Indexed, models.Model):
     description = models.TextField(_("description"), blank=True)
     is_lead_partner = models.BooleanField(_("lead partner"), default=False)
     #: The API's Last-Modified and ``updated_since`` read this.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [
         FieldPanel("name"),
@@ -76,7 +76,7 @@ class ContactPerson(TranslationReadiness, index.Indexed, models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     #: The API's Last-Modified and ``updated_since`` read this.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [
         FieldPanel("name"),
