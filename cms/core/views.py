@@ -10,6 +10,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -106,7 +107,14 @@ def error_language(request) -> str:
 
 
 def page_not_found(request, exception=None):
-    """A friendly 404 in the visitor's language, for any bad address."""
+    """A friendly 404 in the visitor's language, for any bad address.
+
+    Inside the admin (a refused or missing object) it is Wagtail's own admin 404,
+    in the editor's language: the visitor chrome would show the hub's navigation
+    to an editor, and nothing of a site belongs on a refusal.
+    """
+    if request.path_info.startswith(reverse("wagtailadmin_home")):
+        return render(request, "wagtailadmin/404.html", status=404)
     with translation.override(error_language(request)):
         return render(request, "404.html", status=404)
 
