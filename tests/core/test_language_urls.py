@@ -137,6 +137,22 @@ def test_the_switcher_remembers_the_choice_and_root_uses_it(client, db):
     assert "public" not in root["Cache-Control"]
 
 
+def test_the_switchers_links_go_through_the_remembering_address(client, db):
+    """Each language link of a page's switcher sets the cookie on its way to the page."""
+    import re
+    from html import unescape
+
+    page = client.get("/cs/", HTTP_HOST="cz.localhost").content.decode()
+    switcher = page[page.index('class="languages"') :]
+    switcher = switcher[: switcher.index("</ul>")]
+    links = dict(re.findall(r'href="([^"]+)" hreflang="([a-z]+)"', switcher))
+    english = next(href for href, code in links.items() if code == "en")
+    assert unescape(english).startswith("/language/?next=")
+    response = client.get(unescape(english), HTTP_HOST="cz.localhost")
+    assert response.status_code == 302 and response["Location"] == "/en/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
 def test_root_without_a_choice_follows_the_browser_then_the_site(client, db):
     assert (
         client.get("/", HTTP_HOST="cz.localhost", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/"
