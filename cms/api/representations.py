@@ -200,7 +200,7 @@ def image(img, ctx: RenderContext) -> dict | None:
     data = {
         "id": img.pk,
         "title": img.title,
-        "alt": translated(img, "alt_text", ctx, fallback),
+        "alt": image_alt(img, ctx, fallback),
         "width": img.width,
         "height": img.height,
         "renditions": {
@@ -215,6 +215,23 @@ def image(img, ctx: RenderContext) -> dict | None:
     if "alt_text" in fallback:
         fallback["alt"] = fallback.pop("alt_text")
     return with_fallback(ctx, data, fallback)
+
+
+def image_alt(img, ctx: RenderContext, fallback: dict[str, str]) -> Any:
+    """The alternative text along the served language's chain, else in any language it has.
+
+    An image is not published per language: a description in Czech serves an
+    English reader better than none (``_fallback`` names the language).
+    """
+    alt = translated(img, "alt_text", ctx, fallback)
+    if ctx.localizer.is_all or not is_blank(alt):
+        return alt
+    for code in LANGUAGE_CODES:
+        other = value_in(img, "alt_text", code)
+        if not is_blank(other):
+            fallback["alt_text"] = code
+            return other
+    return alt
 
 
 def renditions_of(img, filters: tuple[Filter, ...]) -> dict[str, Any]:

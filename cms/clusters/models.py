@@ -23,9 +23,10 @@ from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
 from cms.partners.models import ContactPerson
+from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
-class ClusterProfile(TranslationReadiness, index.Indexed, ClusterableModel):
+class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, ClusterableModel):
     """A cluster organisation: who they are, where, in which sectors."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -93,6 +94,7 @@ class ClusterProfile(TranslationReadiness, index.Indexed, ClusterableModel):
         index.SearchField("city"),
         index.AutocompleteField("name"),
         index.FilterField("country"),
+        *ALL_LANGUAGES_FIELDS,
     ]
     translation_required_fields = ("name",)
 

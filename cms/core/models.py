@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGES, language_name
 from cms.core.translation_status import incomplete_ready_languages
+from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
 class ReadyLanguagesField(models.JSONField):
@@ -148,7 +149,7 @@ class Country(models.Model):
     translation_required_fields = ("name",)
 
 
-class Sector(index.Indexed, models.Model):
+class Sector(AllLanguagesSearch, index.Indexed, models.Model):
     """One of the network's five industry areas, shared by every country.
 
     Editable only by network administrators: a shared taxonomy that national
@@ -163,7 +164,11 @@ class Sector(index.Indexed, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [FieldPanel("slug"), FieldPanel("name"), FieldPanel("description")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        *ALL_LANGUAGES_FIELDS,
+    ]
 
     translation_required_fields = ("name",)
 
@@ -177,11 +182,19 @@ class Sector(index.Indexed, models.Model):
 
 
 class CustomImage(AbstractImage):
-    """The project's image model, with a translated alternative text."""
+    """The project's image model, with a translated alternative text.
+
+    The form shows the alternative text in every language (``alt_text_cs``, …):
+    with one ``alt_text`` field it was saved in the editor's language only, and
+    visitors and API consumers in the others got none.
+    """
 
     alt_text = models.CharField(_("alternative text"), max_length=255, blank=True)
 
-    admin_form_fields = (*Image.admin_form_fields, "alt_text")
+    admin_form_fields = (
+        *Image.admin_form_fields,
+        *(f"alt_text_{code}" for code, _name in LANGUAGES),
+    )
 
     class Meta:
         verbose_name = _("image")

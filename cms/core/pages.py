@@ -25,6 +25,7 @@ from cms.core.forms import CountryScopedPageForm
 from cms.core.languages import LANGUAGE_CODES, fallback_chain, language_name
 from cms.core.models import TranslationReadiness
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
 def site_languages(country) -> tuple[str, ...]:
@@ -95,7 +96,7 @@ def navigation(request) -> list[Page]:
     return hide_unready_in(site.root_page.get_children().live().in_menu().specific())
 
 
-class BasePage(TranslationReadiness, Page):
+class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
     """Abstract base of every page type: knows its country and real languages.
 
     A language that is not marked ready is treated like a missing one: its
@@ -108,6 +109,8 @@ class BasePage(TranslationReadiness, Page):
     #: Contacts and related clusters are offered only from the editor's own country.
     base_form_class = CountryScopedPageForm
     settings_panels = [*Page.settings_panels, FieldPanel("ready_languages")]
+    #: Titles (and every translated text) in every language, for the admin's search.
+    search_fields = [*Page.search_fields, *ALL_LANGUAGES_FIELDS]
 
     class Meta:
         abstract = True

@@ -10,9 +10,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 from cms.core.models import Country, TranslationReadiness
+from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
-class PartnerOrganisation(TranslationReadiness, index.Indexed, models.Model):
+class PartnerOrganisation(AllLanguagesSearch, TranslationReadiness, index.Indexed, models.Model):
     """A project partner: the organisation that runs one country's site."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -44,6 +45,7 @@ class PartnerOrganisation(TranslationReadiness, index.Indexed, models.Model):
         index.SearchField("description"),
         index.AutocompleteField("name"),
         index.FilterField("country"),
+        *ALL_LANGUAGES_FIELDS,
     ]
     translation_required_fields = ("name",)
 
@@ -56,7 +58,7 @@ class PartnerOrganisation(TranslationReadiness, index.Indexed, models.Model):
         return self.name
 
 
-class ContactPerson(TranslationReadiness, index.Indexed, models.Model):
+class ContactPerson(AllLanguagesSearch, TranslationReadiness, index.Indexed, models.Model):
     """Someone visitors and journalists can write to about a news item or event."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -92,6 +94,7 @@ class ContactPerson(TranslationReadiness, index.Indexed, models.Model):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.FilterField("country"),  # the admin chooser searches within the editor's country
+        *ALL_LANGUAGES_FIELDS,
     ]
     translation_required_fields = ("name",)
 

@@ -66,6 +66,7 @@ __all__ = [
     "analyse_to_string",
     "fold",
     "normalise_language",
+    "words",
 ]
 
 #: Language codes accepted by :func:`analyse` (ISO 639-1).
@@ -396,6 +397,17 @@ def _analyse_token(token: str, lang: str) -> str | None:
     else:
         stem = _snowball_stem(folded, lang)
     return stem or folded
+
+
+def words(text: str, *, max_chars: int = MAX_INPUT_CHARS) -> list[str]:
+    """The words of ``text`` as typed (NFC), split as :func:`analyse` splits them.
+
+    For callers that keep each surface word beside its analysed form (the admin's
+    search, which must also match a word's prefix while it is being typed).
+    """
+    if not text:
+        return []
+    return _TOKEN_RE.findall(unicodedata.normalize("NFC", _truncate(text, max_chars)))
 
 
 def _truncate(text: str, max_chars: int) -> str:

@@ -32,7 +32,11 @@ BATCH_SIZE = 200
 
 def is_database_backend(backend) -> bool:
     return type(backend).__module__.startswith(
-        ("wagtail.search.backends.database", "modelsearch.backends.database")
+        (
+            "wagtail.search.backends.database",
+            "modelsearch.backends.database",
+            "cms.search.backends.database",
+        )
     )
 
 

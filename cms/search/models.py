@@ -49,6 +49,9 @@ class SearchDocument(index.Indexed, models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    #: Queries come analysed (``cms.search.service``); the admin's analysis leaves them be.
+    search_query_analysed = True
+
     search_fields = [
         index.SearchField("title", boost=3),
         # An explicit boost: PostgreSQL maps unboosted fields to the lowest weight (D),

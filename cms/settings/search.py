@@ -19,7 +19,8 @@ ENGINE_BACKENDS = {
     "elasticsearch9": "cms.search.backends.elasticsearch9",
 }
 DATABASE_SEARCH_BACKEND = {
-    "BACKEND": "wagtail.search.backends.database",
+    # Wagtail's database backend; the admin's queries analysed (cms.search.admin_search).
+    "BACKEND": "cms.search.backends.database",
     # Documents are pre-analysed by cms.search.analysis; PostgreSQL must not stem them again.
     "SEARCH_CONFIG": "simple",
 }

@@ -1,0 +1,64 @@
+"""Wagtail's database backend (SQLite FTS5, PostgreSQL), with the admin's queries analysed.
+
+``cms.settings.search`` names this module as the database backend. Every search
+of a page, snippet, image or document (the admin's page search, explorer,
+choosers and listings) goes through it with the words an editor typed; here
+they become :func:`cms.search.admin_search.admin_query`: each word matches as
+typed, without diacritics, or analysed like the visitor search, against what
+``AllLanguagesSearch.admin_search_text`` indexes in every language.
+
+The visitor search's ``SearchDocument`` holds tokens analysed already and is
+searched with analysed queries: its model says so (``search_query_analysed``),
+and its queries pass through untouched.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db.models import QuerySet
+from wagtail.search.backends import database
+from wagtail.search.query import PlainText
+
+from cms.search.admin_search import admin_query
+
+
+def model_of(model_or_queryset):
+    if isinstance(model_or_queryset, QuerySet):
+        return model_or_queryset.model
+    return model_or_queryset
+
+
+def analysed(query, model_or_queryset):
+    """``query`` as :func:`admin_query` builds it, for a query in an editor's words."""
+    if getattr(model_of(model_or_queryset), "search_query_analysed", False):
+        return query
+    if isinstance(query, PlainText):  # the engine's query, answered here in its outage
+        query = query.query_string
+    if not isinstance(query, str):
+        return query
+    return admin_query(query) or query
+
+
+class AdminQueries:
+    """Mixed in before the database backend class chosen for the database's vendor."""
+
+    def search(self, query, model_or_queryset, *args, **kwargs):
+        return super().search(
+            analysed(query, model_or_queryset), model_or_queryset, *args, **kwargs
+        )
+
+    def autocomplete(self, query, model_or_queryset, *args, **kwargs):
+        query = analysed(query, model_or_queryset)
+        return super().autocomplete(query, model_or_queryset, *args, **kwargs)
+
+
+@cache
+def with_admin_queries(backend_class: type) -> type:
+    return type(backend_class.__name__, (AdminQueries, backend_class), {"__module__": __name__})
+
+
+def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this name)
+    """The backend ``wagtail.search.backends.database`` picks, analysing queries."""
+    vendor_class = type(database.SearchBackend(dict(params)))
+    return with_admin_queries(vendor_class)(params)

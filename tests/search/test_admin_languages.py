@@ -1,0 +1,113 @@
+"""The admin finds an item by its words in any of its languages, with or without diacritics.
+
+Wagtail indexed each item in the language active when it was saved: the seeded Czech
+news item was found only by its English title, a cluster only by its name (never its
+city), and a Czech word typed without its accents found nothing. A Czech editor now
+searches every admin route (page search, explorer, page chooser, snippet listing and
+chooser) through ``cms.search.admin_search``. Runs on the configured database
+(SQLite, and PostgreSQL with ``DATABASE_URL``).
+"""
+
+import pytest
+from django.utils import translation
+
+from cms.clusters.importing import apply_import, preview_import, read_table
+from cms.clusters.models import ClusterProfile
+from cms.news.models import NewsIndexPage, NewsPage
+from cms.search.admin_search import admin_query
+from tests.factories import country_user, news_page
+
+
+@pytest.fixture
+def editor_client(client, db):
+    client.force_login(country_user("CZ", "editors"))
+    return client
+
+
+def study_trip():
+    return NewsPage.objects.get(slug_en="study-trip-to-austria-how-tourism-clusters-work")
+
+
+def page_routes(query: str) -> dict[str, str]:
+    news = NewsIndexPage.objects.get(pk=study_trip().get_parent().pk)
+    return {
+        "page search": f"/admin/pages/search/?q={query}",
+        "explorer": f"/admin/pages/{news.pk}/?q={query}",
+        "page chooser": f"/admin/choose-page/search/?q={query}",
+    }
+
+
+def snippet_routes(query: str) -> dict[str, str]:
+    return {
+        "snippet listing": f"/admin/snippets/clusters/clusterprofile/?q={query}",
+        "snippet chooser": f"/admin/snippets/choose/clusters/clusterprofile/results/?q={query}",
+    }
+
+
+def missed(client, routes: dict[str, str], marker: str) -> list[str]:
+    """The routes whose answer does not show ``marker`` (the found object's edit URL or id)."""
+    return [name for name, url in routes.items() if marker not in client.get(url).content.decode()]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Studijní cesta", "studijni cesta", "STUDIJNÍ", "cesty do Rakouska", "Study trip", "Austria"],
+)
+def test_a_seeded_news_item_is_found_by_its_words_in_every_language(editor_client, query):
+    page = study_trip()
+    assert missed(editor_client, page_routes(query), f"/admin/pages/{page.pk}/") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("potravinářů", "klastr-potravinaru-usteckeho-kraje"),
+        ("potravinaru", "klastr-potravinaru-usteckeho-kraje"),
+        ("potravinář", "klastr-potravinaru-usteckeho-kraje"),  # another form of the word
+        ("Food Producers", "klastr-potravinaru-usteckeho-kraje"),
+        ("Moravskoslezský", "moravskoslezsky-energeticky-klastr"),
+        ("moravskoslezsky", "moravskoslezsky-energeticky-klastr"),
+        ("Ostrava", "moravskoslezsky-energeticky-klastr"),  # the city
+    ],
+)
+def test_a_seeded_cluster_is_found_by_its_words_in_every_language(editor_client, query, slug):
+    cluster = ClusterProfile.objects.get(slug=slug)
+    assert missed(editor_client, snippet_routes(query), f"/{cluster.pk}/") == []
+
+
+def test_an_imported_cluster_is_found_by_its_city(editor_client):
+    header = "slug,country,sectors,name_en,name_cs,city_en,city_cs"
+    row = "vysocina-wood,CZ,manufacturing,Wood Cluster,Dřevařský klastr,Jihlava,Jihlava"
+    content = f"{header}\n{row}\n".encode()
+    apply_import(preview_import(read_table(content, "clusters.csv")))
+    cluster = ClusterProfile.objects.get(slug="vysocina-wood")
+    for query in ("Jihlava", "jihlava", "Dřevařský", "drevarsky", "Wood"):
+        assert missed(editor_client, snippet_routes(query), f"/{cluster.pk}/") == [], query
+
+
+def test_an_item_saved_in_czech_is_found_by_its_english_title(editor_client, country):
+    with translation.override("cs"):  # as a Czech editor's save runs
+        page = news_page(
+            country("CZ"),
+            title={
+                "cs": "Výměnné fórum klastrů v Žilině",
+                "en": "Cluster exchange forum in Zilina",
+            },
+        )
+    for query in ("exchange forum", "Výměnné fórum", "vymenne forum", "Žilině", "zilina"):
+        assert missed(editor_client, page_routes(query), f"/admin/pages/{page.pk}/") == [], query
+
+
+def test_an_unknown_word_still_finds_nothing(editor_client):
+    response = editor_client.get("/admin/pages/search/?q=Zzyzxquux")
+    assert study_trip().title_en not in response.content.decode()
+    assert f"/admin/pages/{study_trip().pk}/" not in response.content.decode()
+
+
+def test_every_word_of_the_query_must_match():
+    """Each word is one alternative of its forms; the words are all required."""
+    query = admin_query("Studijní cesta")
+    assert type(query).__name__ == "And"
+    first = {alternative.query_string for alternative in query.subqueries[0].subqueries}
+    assert {"studijní", "studijni"} <= first
+    assert admin_query("  ,; ") is None
