@@ -22,10 +22,21 @@ away early with a message naming the row and column, never read whole. Exports
 neutralise text that a spreadsheet would run as a formula, and the import
 takes that quote off again (``cms.core.spreadsheets``): export → import
 changes nothing.
+
+A CSV is read as spreadsheet programs write it: the separator (comma,
+semicolon as Excel writes in much of Europe, or tab) is told by the header,
+whose names are known; the encoding is UTF-8, with or without a BOM, else
+Windows-1250, which older Czech, Polish and Slovak Excel versions write.
+
+Every message is in the editor's language and names the valid values (the
+sectors, the countries the editor may import), and a sector may be named in
+any of the network's languages ("Potravinářství" is ``food``): that is what a
+partner types.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -42,6 +53,7 @@ from django.core.validators import EmailValidator, URLValidator, validate_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -71,6 +83,16 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_CELL_CHARS = 32_767  # what Excel keeps in one cell
 MAX_XLSX_EXPANDED = 10 * MAX_BYTES  # an XLSX is a zip: its parts unpacked
 SNIFF_BYTES = 4096
+SEPARATORS = (",", ";", "\t")
+LEGACY_ENCODING = "cp1250"  # Windows-1250: older Excel in Czech, Polish, Slovak, Slovene
+
+#: What each action means to the editor (the keys stay English: tests, counts, CSS).
+ACTION_LABELS = {
+    "create": pgettext_lazy("import action", "create"),
+    "update": pgettext_lazy("import action", "update"),
+    "unchanged": pgettext_lazy("import action", "unchanged"),
+    "error": pgettext_lazy("import action", "error"),
+}
 
 
 class ImportFileError(ValueError):
@@ -97,10 +119,26 @@ class RowResult:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
     values: dict = field(default_factory=dict)
     sectors: list[str] = field(default_factory=list)
+    #: For an update: (column, old, new) of each changed column, as the spreadsheet shows it.
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    current_name: str = ""  # the existing cluster's name, for an update
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def name(self) -> str:
+        """The row's name in the active language, else English, else the existing cluster's."""
+        language = get_language() or COMMON_LANGUAGE
+        for code in (language.split("-")[0], COMMON_LANGUAGE):
+            if code in LANGUAGE_CODES and self.values.get(build_localized_fieldname("name", code)):
+                return self.values[build_localized_fieldname("name", code)]
+        return self.current_name
 
     @property
     def published_languages(self) -> list[str]:
@@ -147,7 +185,7 @@ def read_table(
     if size is None:
         size = known_size(source)
     if size is not None and size > MAX_BYTES:
-        raise ImportFileError(f"{filename}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise too_large(filename)
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
         rows = csv_rows(source, filename)
@@ -155,10 +193,18 @@ def read_table(
         rows = xlsx_rows(source, filename)
     else:
         raise ImportFileError(
-            f"{filename}: unsupported file type {suffix or '(none)'}; use .csv or .xlsx"
+            _("%(file)s: unsupported file type %(suffix)s; use .csv or .xlsx")
+            % {"file": filename, "suffix": suffix or _("(none)")}
         )
     with closing(rows):  # a stop half-way closes the XLSX at once, not when collected
         return table_of(rows, filename)
+
+
+def too_large(filename: str) -> ImportFileError:
+    return ImportFileError(
+        _("%(file)s: larger than %(megabytes)s MB")
+        % {"file": filename, "megabytes": MAX_BYTES // (1024 * 1024)}
+    )
 
 
 def table_of(rows: Iterator[Sequence], filename: str) -> list[dict[str, str]]:
@@ -167,14 +213,19 @@ def table_of(rows: Iterator[Sequence], filename: str) -> list[dict[str, str]]:
     try:
         first = next(rows, None)
         if first is None:
-            raise ImportFileError(f"{filename}: no header row")
+            raise ImportFileError(_("%(file)s: no header row") % {"file": filename})
         check_cells(1, first)
         header = checked_header(first, filename)
         return [record(number, row, header, filename) for number, row in enumerate(rows, start=2)]
     except CellError as error:
         raise ImportFileError(
-            f"{filename}: row {error.row}, column {column_name(header, error.column)}: "
-            f"{error.problem}"
+            _("%(file)s: row %(row)s, column %(column)s: %(problem)s")
+            % {
+                "file": filename,
+                "row": error.row,
+                "column": column_name(header, error.column),
+                "problem": error.problem,
+            }
         ) from error
 
 
@@ -183,17 +234,46 @@ def checked_header(first: Sequence, filename: str) -> list[str]:
     header = [str(cell or "").strip().lower() for cell in first]
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
-        raise ImportFileError(f"{filename}: unknown column(s) {', '.join(unknown)}")
+        message = ngettext(
+            "%(file)s: unknown column %(columns)s",
+            "%(file)s: unknown columns %(columns)s",
+            len(unknown),
+        ) % {"file": filename, "columns": ", ".join(unknown)}
+        raise ImportFileError(message + separator_hint(unknown))
     for required in ("slug", "country", build_localized_fieldname("name", COMMON_LANGUAGE)):
         if required not in header:
-            raise ImportFileError(f"{filename}: missing column {required}")
+            raise ImportFileError(
+                _("%(file)s: missing column %(column)s") % {"file": filename, "column": required}
+            )
     return header
+
+
+def separator_hint(unknown: list[str]) -> str:
+    """A hint when an unknown column is really several known ones run together.
+
+    A CSV split at the wrong separator, or pasted into one spreadsheet column,
+    arrives as one column named ``slug;country;…``: the editor needs to know
+    it is the separator, not the names.
+    """
+    for name in unknown:
+        for separator in SEPARATORS:
+            parts = [part.strip() for part in name.split(separator)]
+            if len(parts) > 1 and sum(part in COLUMNS for part in parts) >= 2:
+                shown = _("tab") if separator == "\t" else separator
+                return " " + _(
+                    "(the columns look separated by “%(separator)s” inside one column: "
+                    "upload the CSV file itself, or split the column into columns, "
+                    "in Excel with Data → Text to Columns)"
+                ) % {"separator": shown}
+    return ""
 
 
 def record(number: int, row: Sequence, header: list[str], filename: str) -> dict[str, str]:
     """Spreadsheet row ``number`` as a dict by column name; past ``MAX_ROWS`` reading stops."""
     if number - 1 > MAX_ROWS:
-        raise ImportFileError(f"{filename}: more than {MAX_ROWS} rows")
+        raise ImportFileError(
+            _("%(file)s: more than %(rows)s rows") % {"file": filename, "rows": MAX_ROWS}
+        )
     check_cells(number, row)
     return {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
 
@@ -223,13 +303,19 @@ def check_cells(number: int, row: Sequence) -> None:
         if not isinstance(value, str):
             continue
         if "\x00" in value:
-            raise CellError(number, index, "contains a NUL byte (is the file really text?)")
+            raise CellError(number, index, _("contains a NUL byte (is the file really text?)"))
         if control := NOT_IN_XLSX.search(value):
             raise CellError(
-                number, index, f"contains the control character U+{ord(control[0]):04X}"
+                number,
+                index,
+                _("contains the control character %(code)s") % {"code": f"U+{ord(control[0]):04X}"},
             )
         if len(value) > MAX_CELL_CHARS:
-            raise CellError(number, index, f"longer than {MAX_CELL_CHARS} characters")
+            raise CellError(number, index, longer_than(MAX_CELL_CHARS))
+
+
+def longer_than(limit: int) -> str:
+    return _("longer than %(limit)s characters") % {"limit": limit}
 
 
 def column_name(header: list[str], index: int) -> str:
@@ -270,7 +356,7 @@ class CountedBytes(io.RawIOBase):
             chunk = self.stream.read(wanted) or b""
         self.count += len(chunk)
         if self.count > MAX_BYTES:
-            raise ImportFileError(f"{self.filename}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise too_large(self.filename)
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -289,23 +375,18 @@ class RecordLines:
 
 
 def csv_rows(stream, filename: str) -> Iterator[list[str]]:
-    """Rows of a UTF-8 CSV file, decoded and parsed a few kilobytes at a time.
+    """Rows of a CSV file, decoded and parsed a few kilobytes at a time.
 
-    The delimiter (``,``, ``;`` as Excel writes in much of Europe, or tab) is
-    guessed from the first 4 KB; the quote is always ``"``, as every spreadsheet
-    program writes it (a guessed ``'`` would misread neutralised cells).
+    The encoding and the separator are told from the first 4 KB
+    (``detect_encoding``, ``detect_separator``); the quote is always ``"``, as
+    every spreadsheet program writes it (a guessed ``'`` would misread
+    neutralised cells).
     """
     head = stream.read(SNIFF_BYTES) or b""
-    try:
-        delimiter = (
-            csv.Sniffer()
-            .sniff(head.decode("utf-8-sig", errors="ignore"), delimiters=",;\t")
-            .delimiter
-        )
-    except csv.Error:
-        delimiter = ","
+    encoding = detect_encoding(head)
+    delimiter = detect_separator(head.decode(encoding, errors="ignore"))
     text = io.TextIOWrapper(
-        io.BufferedReader(CountedBytes(head, stream, filename)), encoding="utf-8-sig", newline=""
+        io.BufferedReader(CountedBytes(head, stream, filename)), encoding=encoding, newline=""
     )
     lines = RecordLines(text)
     number = 0
@@ -315,15 +396,63 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
             lines.current.clear()
             yield row
     except UnicodeDecodeError as error:
-        raise ImportFileError(f"{filename}: not UTF-8 text ({error})") from error
+        raise ImportFileError(
+            _(
+                "%(file)s: row %(row)s: the text is in none of the known encodings "
+                "(UTF-8, Windows-1250); save the file as “CSV UTF-8” or as XLSX"
+            )
+            % {"file": filename, "row": number + 1}
+        ) from error
     except csv.Error as error:
         raw = "".join(lines.current)
         column = field_over_limit(raw, delimiter, csv.field_size_limit())
         if column is None:
             raise ImportFileError(
-                f"{filename}: row {number + 1}: not valid CSV ({error})"
+                _("%(file)s: row %(row)s: not valid CSV (%(error)s)")
+                % {"file": filename, "row": number + 1, "error": error}
             ) from error
-        raise CellError(number + 1, column, f"longer than {MAX_CELL_CHARS} characters") from error
+        raise CellError(number + 1, column, longer_than(MAX_CELL_CHARS)) from error
+
+
+def detect_encoding(head: bytes) -> str:
+    """``utf-8-sig`` (UTF-8, a BOM or not) when the start of the file is UTF-8, else Windows-1250.
+
+    Windows-1250 text with accents is almost never valid UTF-8, so the first
+    4 KB decide; a file whose first 4 KB are plain ASCII is read as UTF-8 (an
+    accent further down in Windows-1250 then stops the import with a message
+    naming the row). A multi-byte character cut at the end of ``head`` is fine.
+    A NUL byte means UTF-16 or no text at all, never Windows-1250.
+    """
+    if b"\x00" in head:
+        return "utf-8-sig"  # the decoding or the NUL check then says what is wrong
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return LEGACY_ENCODING
+    return "utf-8-sig"
+
+
+def detect_separator(text: str) -> str:
+    """The separator that splits the header row into the most known column names.
+
+    The header's names are known (``COLUMNS``), so they tell the separator
+    better than a guess from the data, whose descriptions are full of commas.
+    Without any known name, Python's sniffer guesses from the whole text.
+    """
+    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    known = {
+        separator: sum(
+            part.strip().strip('"').lower() in COLUMNS for part in first_line.split(separator)
+        )
+        for separator in SEPARATORS
+    }
+    best = max(SEPARATORS, key=lambda separator: known[separator])  # first wins a tie
+    if known[best]:
+        return best
+    try:
+        return csv.Sniffer().sniff(text, delimiters="".join(SEPARATORS)).delimiter
+    except csv.Error:
+        return ","
 
 
 def field_over_limit(raw: str, delimiter: str, limit: int) -> int | None:
@@ -355,11 +484,11 @@ def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ImportFileError(f"{filename}: not a readable XLSX file ({error})") from error
+        raise unreadable_xlsx(filename, error) from error
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     except Exception as error:  # noqa: BLE001 - a broken sheet deep inside the zip
-        raise ImportFileError(f"{filename}: not a readable XLSX file ({error})") from error
+        raise unreadable_xlsx(filename, error) from error
     finally:
         workbook.close()
 
@@ -375,13 +504,20 @@ def check_expanded_size(stream, filename: str) -> None:
         with zipfile.ZipFile(stream) as archive:  # a passed-in file is left open
             expanded = sum(part.file_size for part in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise ImportFileError(f"{filename}: not a readable XLSX file ({error})") from error
+        raise unreadable_xlsx(filename, error) from error
     finally:
         stream.seek(0)
     if expanded > MAX_XLSX_EXPANDED:
         raise ImportFileError(
-            f"{filename}: unpacks to more than {MAX_XLSX_EXPANDED // (1024 * 1024)} MB"
+            _("%(file)s: unpacks to more than %(megabytes)s MB")
+            % {"file": filename, "megabytes": MAX_XLSX_EXPANDED // (1024 * 1024)}
         )
+
+
+def unreadable_xlsx(filename: str, error: Exception) -> ImportFileError:
+    return ImportFileError(
+        _("%(file)s: not a readable XLSX file (%(error)s)") % {"file": filename, "error": error}
+    )
 
 
 def preview_import(
@@ -392,7 +528,7 @@ def preview_import(
     ``allowed_countries``: country codes the importing editor may write (None: all).
     """
     countries = {country.code: country for country in Country.objects.all()}
-    sector_slugs = set(Sector.objects.values_list("slug", flat=True))
+    sector_slugs = sector_aliases()
     existing = {
         cluster.slug: cluster
         for cluster in ClusterProfile.objects.filter(
@@ -406,40 +542,90 @@ def preview_import(
         result = validate_row(number, row, countries, sector_slugs, allowed_countries)
         validate_ready(result, row.get(READY, "") if ready_column else None)
         if result.slug in seen:
-            result.errors.append(("slug", f"also used in row {seen[result.slug]}"))
+            result.errors.append(
+                ("slug", _("also used in row %(row)s") % {"row": seen[result.slug]})
+            )
         elif result.slug:
             seen[result.slug] = number
         current = existing.get(result.slug)
         if result.ok and current is not None and allowed_countries is not None:
             if current.country.code not in allowed_countries:
-                result.errors.append(("slug", "belongs to a cluster of another country"))
+                result.errors.append(("slug", _("belongs to a cluster of another country")))
         if not result.ok:
             result.action = "error"
         elif current is None:
             result.action = "create"
         else:
-            result.action = "update" if differs(current, result) else "unchanged"
+            result.changes = changes(current, result)
+            result.current_name = str(current)
+            result.action = "update" if result.changes else "unchanged"
         results.append(result)
     return ImportPreview(rows=results, ready_column=ready_column)
 
 
+def sector_aliases() -> dict[str, str]:
+    """Every way a cell may name a sector, case-folded, → its slug.
+
+    The slug, and the sector's name in each of the network's languages: a
+    partner types "Potravinářství" or "Lebensmittel" as readily as ``food``.
+    """
+    aliases = {}
+    for sector in Sector.objects.all():
+        names = [build_localized_fieldname("name", code) for code in LANGUAGE_CODES]
+        for name in filter(None, (getattr(sector, column, "") for column in names)):
+            aliases.setdefault(name.strip().casefold(), sector.slug)
+        aliases[sector.slug.casefold()] = sector.slug  # a slug always wins over a name
+    return aliases
+
+
+def one_of(values) -> str:
+    return ", ".join(values)
+
+
 def validate_row(number, row, countries, sector_slugs, allowed_countries) -> RowResult:
+    """Check one row: each error names its column, and the valid values where there is a list.
+
+    ``sector_slugs`` maps each accepted spelling of a sector to its slug (``sector_aliases``).
+    """
     result = RowResult(number=number, slug=row.get("slug", ""))
     errors = result.errors
     try:
         validate_slug(result.slug)
     except ValidationError:
-        errors.append(("slug", f"{result.slug!r} is not a valid key (letters, digits, - and _)"))
+        errors.append(
+            (
+                "slug",
+                _("“%(value)s” is not a valid key (letters, digits, - and _)")
+                % {"value": result.slug},
+            )
+        )
     code = row.get("country", "").upper()
+    importable = sorted(
+        country_code
+        for country_code, country in countries.items()
+        if not country.is_hub and (allowed_countries is None or country_code in allowed_countries)
+    )
     if code not in countries or countries[code].is_hub:
-        errors.append(("country", f"unknown country {row.get('country', '')!r}"))
+        errors.append(
+            (
+                "country",
+                _("unknown country “%(value)s”; use one of: %(valid)s")
+                % {"value": row.get("country", ""), "valid": one_of(importable)},
+            )
+        )
     elif allowed_countries is not None and code not in allowed_countries:
-        errors.append(("country", f"you may not import clusters of {code}"))
+        errors.append(
+            (
+                "country",
+                _("you may not import clusters of %(code)s; use one of: %(valid)s")
+                % {"code": code, "valid": one_of(importable)},
+            )
+        )
     else:
         result.values["country"] = countries[code]
     name_en = build_localized_fieldname("name", COMMON_LANGUAGE)
     if not row.get(name_en):
-        errors.append((name_en, "the English name is required"))
+        errors.append((name_en, _("the English name is required")))
     for name in TRANSLATED:
         for language in LANGUAGE_CODES:
             column = build_localized_fieldname(name, language)
@@ -448,15 +634,25 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
                 0 if name == "description" else ClusterProfile._meta.get_field(column).max_length
             )
             if limit and len(value) > limit:
-                errors.append((column, f"longer than {limit} characters"))
-            result.values[column] = value  # descriptions: plain text, see differs()/apply
-    sectors = [
-        slug.strip() for slug in row.get("sectors", "").replace(",", ";").split(";") if slug.strip()
-    ]
-    for slug in sectors:
-        if slug not in sector_slugs:
-            errors.append(("sectors", f"unknown sector {slug!r}"))
-    result.sectors = sorted(set(sectors))
+                errors.append((column, longer_than(limit)))
+            result.values[column] = value  # descriptions: plain text, see changes()/apply
+    sectors = set()
+    for name in row.get("sectors", "").replace(",", ";").split(";"):
+        if not name.strip():
+            continue
+        slug = sector_slugs.get(name.strip().casefold())
+        if slug is None:
+            valid = one_of(sorted(set(sector_slugs.values())))
+            errors.append(
+                (
+                    "sectors",
+                    _("unknown sector “%(value)s”; use one of: %(valid)s")
+                    % {"value": name.strip(), "valid": valid},
+                )
+            )
+        else:
+            sectors.add(slug)
+    result.sectors = sorted(sectors)
     for column, (low, high) in NUMBERS.items():
         value = row.get(column, "")
         if not value:
@@ -465,21 +661,27 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
         try:
             number_value = int(value)
         except ValueError:
-            errors.append((column, f"{value!r} is not a whole number"))
+            errors.append((column, _("“%(value)s” is not a whole number") % {"value": value}))
             continue
         if not low <= number_value <= high:
-            errors.append((column, f"must be between {low} and {high}"))
+            errors.append(
+                (column, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+            )
         result.values[column] = number_value
-    for column, validator in (
-        ("website", URLValidator(schemes=["http", "https"])),
-        ("email", EmailValidator()),
+    for column, validator, problem in (
+        (
+            "website",
+            URLValidator(schemes=["http", "https"]),
+            _("“%(value)s” is not a valid web address (https://…)"),
+        ),
+        ("email", EmailValidator(), _("“%(value)s” is not a valid email address")),
     ):
         value = row.get(column, "")
         if value:
             try:
                 validator(value)
             except ValidationError:
-                errors.append((column, f"{value!r} is not a valid {column}"))
+                errors.append((column, problem % {"value": value}))
         result.values[column] = value
     result.values["phone"] = row.get("phone", "")[:50]
     return result
@@ -527,7 +729,13 @@ def validate_ready(result: RowResult, cell: str | None) -> None:
     codes = parse_ready(cell)
     for code in codes:
         if code not in LANGUAGE_CODES:
-            result.errors.append((READY, _('unknown language "%(code)s"') % {"code": code}))
+            result.errors.append(
+                (
+                    READY,
+                    _('unknown language "%(code)s"; use one of: %(valid)s')
+                    % {"code": code, "valid": one_of(LANGUAGE_CODES)},
+                )
+            )
         elif code != COMMON_LANGUAGE and not complete_in(result, code):
             required = ", ".join(
                 build_localized_fieldname(name, code) for name in required_fields(ClusterProfile)
@@ -550,11 +758,31 @@ def current_value(cluster: ClusterProfile, name: str):
     return _plain(value) if name.startswith("description_") else value
 
 
-def differs(cluster: ClusterProfile, row: RowResult) -> bool:
+def changes(cluster: ClusterProfile, row: RowResult) -> list[tuple[str, str, str]]:
+    """(column, old, new) for each column the row would change, as the spreadsheet shows them.
+
+    Empty when re-importing would write nothing (the row is "unchanged").
+    """
+    found = []
     for name, value in row.values.items():
-        if current_value(cluster, name) != value:
-            return True
-    return sorted(sector.slug for sector in cluster.sectors.all()) != row.sectors
+        old = current_value(cluster, name)
+        if old != value:
+            found.append((name, shown(old), shown(value)))
+    old_sectors = sorted(sector.slug for sector in cluster.sectors.all())
+    if old_sectors != row.sectors:
+        found.append(("sectors", ", ".join(old_sectors), ", ".join(row.sectors)))
+    return found
+
+
+def shown(value) -> str:
+    """A value as a spreadsheet cell shows it: a country by its code, a list joined."""
+    if value is None:
+        return ""
+    if isinstance(value, Country):
+        return value.code
+    if isinstance(value, list | tuple):
+        return " ".join(str(item) for item in value)
+    return str(value)
 
 
 def assign_row(cluster: ClusterProfile, row: RowResult) -> None:
@@ -579,10 +807,7 @@ def apply_import(
     so nothing is indexed one row at a time.
     """
     if preview.invalid and not confirm_skipping_invalid:
-        raise ImportFileError(
-            f"{len(preview.invalid)} row(s) have errors; nothing was written. "
-            "Fix them, or confirm to import only the valid rows."
-        )
+        raise ImportFileError(unconfirmed_errors(len(preview.invalid)))
     sectors = {sector.slug: sector.pk for sector in Sector.objects.all()}
     rows = [row for row in preview.valid if row.action != "unchanged"]
     existing = {c.slug: c for c in ClusterProfile.objects.filter(slug__in=[r.slug for r in rows])}
@@ -626,6 +851,16 @@ def apply_import(
         "unchanged": len(preview.valid) - len(rows),
         "skipped": len(preview.invalid),
     }
+
+
+def unconfirmed_errors(count: int) -> str:
+    return ngettext(
+        "%(count)s row has errors; nothing was written. "
+        "Fix it, or confirm to import only the valid rows.",
+        "%(count)s rows have errors; nothing was written. "
+        "Fix them, or confirm to import only the valid rows.",
+        count,
+    ) % {"count": count}
 
 
 def reindex(clusters: list[ClusterProfile]) -> None:

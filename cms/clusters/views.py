@@ -8,6 +8,10 @@ works whichever app server answers it, and only for the uploader. A file that
 cannot be read (too large, too many rows, a cell too long or with a NUL byte)
 is a form error naming the row and column. Editors can only import and export
 their own countries' clusters; network administrators, every country's.
+
+A confirmation that cannot go ahead (rows with errors, and the editor did not
+tick "skip them") keeps the upload and shows the preview again with the
+message, so the editor can tick the box instead of uploading again.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from wagtail.admin import messages
 
 from cms.clusters.importing import (
     ImportFileError,
+    ImportPreview,
     apply_import,
     export_rows,
     preview_import,
     read_table,
+    unconfirmed_errors,
     write_csv,
     write_xlsx,
 )
@@ -76,10 +82,12 @@ def import_view(request):
         else:
             upload.seek(0)
             token = keep_upload(user=request.user, filename=upload.name, content=upload.read())
-            context.update(
-                preview=preview, token=token, counts=preview.counts(), filename=upload.name
-            )
+            context.update(preview_context(preview, token=token, filename=upload.name))
     return render(request, "clusters/admin/import.html", context)
+
+
+def preview_context(preview: ImportPreview, *, token: str, filename: str) -> dict:
+    return {"preview": preview, "token": token, "counts": preview.counts(), "filename": filename}
 
 
 @transaction.atomic
@@ -89,13 +97,17 @@ def confirm(request, allowed):
     if pending is None:
         messages.error(request, _("The upload has expired; please upload the file again."))
         return redirect("cluster_import")
+    skip_invalid = request.POST.get("skip_invalid") == "1"
     try:
         # bytes(): PostgreSQL hands a BinaryField back as a memoryview.
         rows = read_table(bytes(pending.content), pending.filename)
-        counts = apply_import(
-            preview_import(rows, allowed_countries=allowed),
-            confirm_skipping_invalid=request.POST.get("skip_invalid") == "1",
-        )
+        preview = preview_import(rows, allowed_countries=allowed)
+        if preview.invalid and not skip_invalid:
+            # Nothing written; the upload stays for the next try (see the module's docstring).
+            messages.error(request, unconfirmed_errors(len(preview.invalid)))
+            context = preview_context(preview, token=pending.token, filename=pending.filename)
+            return render(request, "clusters/admin/import.html", context)
+        counts = apply_import(preview, confirm_skipping_invalid=skip_invalid)
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("cluster_import")

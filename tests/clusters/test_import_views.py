@@ -22,6 +22,12 @@ def upload(client, text: str, name="list.csv"):
     )
 
 
+def czech(message: str, **values) -> str:
+    """A message as the Czech editor reads it (their admin language)."""
+    with translation.override("cs"):
+        return gettext(message) % values
+
+
 def token_of(response) -> str:
     html = response.content.decode()
     return html.split('name="token" value="')[1].split('"')[0]
@@ -47,10 +53,13 @@ def test_preview_names_row_and_column_and_another_country_is_refused(client, db)
     client.force_login(country_user("CZ"))
     text = HEADER + "ok-cz,CZ,food,Ok,,\nsk-row,SK,food,Slovak,,\nbad-url,CZ,food,Bad,,nope\n"
     html = upload(client, text).content.decode()
-    assert "<strong>country</strong>: you may not import clusters of SK" in html
+    refused = czech(
+        "you may not import clusters of %(code)s; use one of: %(valid)s", code="SK", valid="CZ"
+    )
+    assert f"<strong>country</strong>: {refused}" in html
     assert "<strong>website</strong>" in html
     response = client.post("/admin/clusters/import/", {"token": token_of(upload(client, text))})
-    assert response.status_code == 302
+    assert response.status_code == 200  # the preview again, with the message (no "skip" tick)
     assert not ClusterProfile.objects.filter(slug__in=["ok-cz", "sk-row", "bad-url"]).exists()
 
 
@@ -83,20 +92,25 @@ def test_a_huge_cell_is_a_form_error_naming_row_and_column(client, db):
     client.force_login(country_user("CZ"))
     text = HEADER + "ok-cz,CZ,food,Ok,,\nhuge,CZ,food,Huge," + "x" * 200_000 + ",\n"
     errors = form_errors(upload(client, text))
-    assert "list.csv: row 3, column name_cs: longer than 32767 characters" in errors
+    problem = czech("longer than %(limit)s characters", limit=32767)
+    where = "%(file)s: row %(row)s, column %(column)s: %(problem)s"
+    assert czech(where, file="list.csv", row=3, column="name_cs", problem=problem) in errors
     assert not PendingImport.objects.exists()
 
 
 def test_a_nul_byte_is_a_form_error_naming_row_and_column(client, db):
     client.force_login(country_user("CZ"))
     errors = form_errors(upload(client, HEADER + "nul,CZ,food,Nul\x00,,\n"))
-    assert "row 2, column name_en: contains a NUL byte" in errors
+    problem = czech("contains a NUL byte (is the file really text?)")
+    where = "%(file)s: row %(row)s, column %(column)s: %(problem)s"
+    assert czech(where, file="list.csv", row=2, column="name_en", problem=problem) in errors
 
 
 def test_a_file_over_the_byte_limit_is_refused(client, db):
     client.force_login(country_user("CZ"))
     text = HEADER + "big,CZ,food,Big,,\n" + " " * (10 * 1024 * 1024)
-    assert "larger than 10 MB" in form_errors(upload(client, text))
+    too_large = czech("%(file)s: larger than %(megabytes)s MB", file="list.csv", megabytes=10)
+    assert too_large in form_errors(upload(client, text))
     assert not PendingImport.objects.exists()
 
 

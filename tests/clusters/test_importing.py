@@ -133,7 +133,7 @@ def test_rich_description_survives_an_unchanged_round_trip(db):
         (b"slug,country\n", "x.txt", "unsupported file type"),
         (b"slug,country,colour\n", "x.csv", "unknown column"),
         (b"slug,name_en\n", "x.csv", "missing column country"),
-        (b"\xff\xfe\x00bad", "x.csv", "not UTF-8"),
+        (b"\xff\xfe\x00bad", "x.csv", "none of the known encodings"),
         (b"not a zip", "x.xlsx", "not a readable XLSX"),
         (b"", "x.csv", "no header"),
     ],
@@ -174,7 +174,10 @@ def test_unticking_a_language_in_the_file_hides_it(db):
 
 @pytest.mark.parametrize(
     ("cell", "message"),
-    [("cs xx", 'unknown language "xx"'), ('"cs,de"', "de is marked ready but name_de is empty")],
+    [
+        ("cs xx", 'unknown language "xx"; use one of: en, cs, de, it, pl, sk, sl'),
+        ('"cs,de"', "de is marked ready but name_de is empty"),
+    ],
 )
 def test_ready_errors_name_the_row_and_column(db, cell, message):
     result = preview(with_ready(GOOD[0] + ",cs", GOOD[1] + "," + cell))

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cms.clusters.importing import ImportFileError, apply_import, preview_import, read_table
 
@@ -35,14 +36,20 @@ class Command(BaseCommand):
         preview = preview_import(rows, allowed_countries=allowed)
         for row in preview.invalid:
             for column, message in row.errors:
-                self.stdout.write(f"{path.name}: row {row.number}, column {column}: {message}")
-        counts = preview.counts()
+                self.stdout.write(
+                    _("%(file)s: row %(row)s, column %(column)s: %(problem)s")
+                    % {"file": path.name, "row": row.number, "column": column, "problem": message}
+                )
+        # The admin's wording and catalogue (the command speaks settings.LANGUAGE_CODE).
         self.stdout.write(
-            "Preview: {create} to create, {update} to update, {unchanged} unchanged, "
-            "{error} with errors.".format(**counts)
+            _(
+                "%(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
+                "%(error)s with errors."
+            )
+            % preview.counts()
         )
         if not commit:
-            self.stdout.write("Nothing written (use --commit).")
+            self.stdout.write(_("Nothing written (use --commit)."))
             return
         try:
             result = apply_import(preview, confirm_skipping_invalid=skip_invalid)
@@ -50,7 +57,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                "Imported: {created} created, {updated} updated, {unchanged} unchanged, "
-                "{skipped} skipped.".format(**result)
+                _(
+                    "Imported: %(created)s created, %(updated)s updated, "
+                    "%(unchanged)s unchanged, %(skipped)s skipped."
+                )
+                % result
             )
         )
