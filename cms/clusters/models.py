@@ -7,6 +7,7 @@ serves every profile at ``<directory>/<slug>/``.
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.http import Http404
@@ -70,7 +71,7 @@ class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, Cl
         FieldPanel("slug"),
         FieldPanel("country"),
         MultiFieldPanel([FieldPanel("region"), FieldPanel("city")], heading=_("Location")),
-        FieldPanel("sectors"),
+        FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
         FieldPanel("description"),
         MultiFieldPanel(
             [FieldPanel("members"), FieldPanel("founded"), FieldPanel("logo")],

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -140,7 +141,7 @@ class EventPage(BasePage):
         FieldPanel("lead"),
         FieldPanel("body"),
         FieldPanel("registration_url"),
-        FieldPanel("sectors"),
+        FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
         FieldPanel("contact"),
     ]

@@ -1,5 +1,6 @@
 """News: press releases of the national partners and the lead partner."""
 
+from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,9 +113,9 @@ class NewsPage(BasePage):
         FieldPanel("body"),
         MultiFieldPanel(
             [
-                FieldPanel("sectors"),
+                FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
-                FieldPanel("related_clusters"),
+                FieldPanel("related_clusters", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("contact"),
             ],
             heading=_("Links"),
