@@ -95,10 +95,14 @@ def draft_page(country, kind: str, *, title: str | None = None):
 
 
 def page_form_data(kind, *, title, slug):
-    """What the admin's page form posts for ``kind`` (empty bodies, no comments)."""
+    """What the admin's page form posts for ``kind`` (empty bodies, no comments).
+
+    The same text in every language: each site requires its own language
+    (``cms.core.translation_status.LanguageRule``), whichever country posts.
+    """
     data = {
-        "title_en": title,
-        "slug_en": slug,
+        **translated("title", dict.fromkeys(LANGUAGE_CODES, title)),
+        **translated("slug", dict.fromkeys(LANGUAGE_CODES, slug)),
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "comments-MIN_NUM_FORMS": "0",
@@ -106,10 +110,17 @@ def page_form_data(kind, *, title, slug):
     }
     data.update({f"body_{code}-count": "0" for code in LANGUAGE_CODES})  # empty StreamFields
     if kind == "news":
-        data.update({"date": "2024-05-02", "lead_en": "A lead"})
+        data.update(
+            {"date": "2024-05-02", **translated("lead", dict.fromkeys(LANGUAGE_CODES, "A lead"))}
+        )
     if kind == "event":
         data.update(
-            {"kind": "conference", "start": "2024-05-02 10:00", "place_en": "Milan", "lead_en": "A"}
+            {
+                "kind": "conference",
+                "start": "2024-05-02 10:00",
+                **translated("place", dict.fromkeys(LANGUAGE_CODES, "Milan")),
+                **translated("lead", dict.fromkeys(LANGUAGE_CODES, "A")),
+            }
         )
     return data
 

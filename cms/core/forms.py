@@ -13,13 +13,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
+from cms.core.languages import LANGUAGES
 from cms.core.models import Country
-from cms.core.permissions import choosable_instances, references_in, unchoosable_references
+from cms.core.permissions import (
+    choosable_instances,
+    references_in,
+    unchoosable_references,
+)
+from cms.core.publication import language_label
+from cms.core.translation_status import (
+    COMPLETE,
+    LanguageRule,
+    is_filled,
+    localized,
+    missing_fields,
+    required_originals,
+    status,
+)
 
 
 def _pks(value) -> list:
@@ -114,9 +130,164 @@ def embedding_error(refused) -> ValidationError:
     )
 
 
+#: The submit button of Wagtail's "Publish" action (the edit and create views read it too).
+PUBLISH_ACTION = "action-publish"
+
+
+class OwnLanguageFirstFormMixin:
+    """The site's own language first: what is required, and which translations to publish.
+
+    modeltranslation makes every required field required in English, so a
+    Czech partner could not save a Czech-only draft. Here the site decides
+    (``LanguageRule``): its default language is required, the others are not;
+    Wagtail's deferred validation (``defer_required_fields``, used when saving
+    a draft or autosaving) still lets a draft go without its lead or slug, and
+    the languages the network requires at publication are asked for only when
+    the editor publishes.
+
+    The ready choice ("Publish these translations") lists only the site's
+    languages and ticks each by default: a tick means "publish once complete",
+    so completing a language publishes it unless the editor unticked it. A
+    stored hold is a complete language left out of ``ready_languages``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language_rule = LanguageRule.for_country(self.form_country())
+        self.require_site_language()
+        self.offer_site_languages_ready()
+
+    def form_country(self):
+        """The country whose site the object belongs to (None: the network's rule)."""
+        return None
+
+    def require_site_language(self) -> None:
+        default = self.language_rule.default
+        language = language_label(default)
+        model = self._meta.model
+        for name in required_originals(model):
+            for code, _name in LANGUAGES:
+                field = self.fields.get(localized(name, code))
+                if field is None:
+                    continue
+                field.required = code == default
+                if field.required:
+                    field.error_messages["required"] = capfirst(
+                        _("Required: %(language)s is this site's main language.")
+                        % {"language": language}
+                    )
+
+    def offer_site_languages_ready(self) -> None:
+        field = self.fields.get("ready_languages")
+        if field is None:
+            return
+        offered = self.language_rule.ready_choices
+        field.choices = [(code, name) for code, name in LANGUAGES if code in offered]
+        field.label = _("Publish these translations")
+        field.help_text = _(
+            "A ticked language is published as soon as its required fields are filled. "
+            "Languages left unticked are shown to visitors in the fallback language."
+        )
+        self.initial["ready_languages"] = self.ticked_by_default(offered)
+
+    def ticked_by_default(self, offered) -> list[str]:
+        """Every offered language, except a complete one the editor held back (not ready)."""
+        if self.instance.pk is None:
+            return list(offered)
+        ready = set(self.instance.ready_languages or ())
+        return [
+            code for code in offered if code in ready or status(self.instance, code) != COMPLETE
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.is_deferred_validation:
+            self.require_at_publication(cleaned_data)
+            self.require_slugs_of_served_languages(cleaned_data)
+        if "ready_languages" in cleaned_data:
+            cleaned_data["ready_languages"] = self.ready_after_save(cleaned_data)
+        return cleaned_data
+
+    def value_after_save(self, cleaned_data, name: str):
+        """A localized field's value once saved: submitted, else the object's."""
+        if name in self.fields:
+            return cleaned_data.get(name)
+        return getattr(self.instance, name, None)
+
+    def ready_after_save(self, cleaned_data) -> list[str]:
+        """The ticked languages that are complete, plus languages the site does not offer
+        that were ready before (never dropped by a form that does not show them)."""
+        offered = self.language_rule.ready_choices
+        kept = [code for code in (self.instance.ready_languages or ()) if code not in offered]
+        ticked = [*kept, *cleaned_data["ready_languages"]]
+        model = self._meta.model
+
+        def complete(code: str) -> bool:
+            value_of = lambda name: self.value_after_save(cleaned_data, name)  # noqa: E731
+            return not missing_fields(model, code, value_of)
+
+        return [code for code, _name in LANGUAGES if code in ticked and complete(code)]
+
+    def is_publishing(self) -> bool:
+        return hasattr(self.data, "get") and bool(self.data.get(PUBLISH_ACTION))
+
+    def require_at_publication(self, cleaned_data) -> None:
+        """The languages the network requires of a published item, when publishing only."""
+        if not self.is_publishing():
+            return
+        for code in self.language_rule.required_at_publication:
+            for name in required_originals(self._meta.model):
+                field_name = localized(name, code)
+                if field_name in self.fields and not is_filled(cleaned_data.get(field_name)):
+                    self.add_error(
+                        field_name,
+                        _(
+                            "Required to publish: the network asks for every item in this "
+                            "language too (%(language)s). A draft or a submission for "
+                            "moderation can do without it."
+                        )
+                        % {"language": language_label(code)},
+                    )
+
+    def require_slugs_of_served_languages(self, cleaned_data) -> None:
+        """A page needs an address in each of the site's languages it has a title in."""
+        for code in self.language_rule.languages:
+            slug, title = localized("slug", code), localized("title", code)
+            if slug not in self.fields or title not in self.fields:
+                continue
+            if is_filled(cleaned_data.get(title)) and not is_filled(cleaned_data.get(slug)):
+                if not self.has_error(slug):
+                    self.add_error(
+                        slug,
+                        _(
+                            "The page has a title in this language (%(language)s), so it "
+                            "needs a slug in it too."
+                        )
+                        % {"language": language_label(code)},
+                    )
+
+
 class CountryScopedModelForm(CountryScopedFormMixin, WagtailAdminModelForm):
-    """Base form of the country-owned snippets (see ``CountrySnippetViewSet``)."""
+    """Base form of the country-owned snippets (see ``CountrySnippetViewSet``).
+
+    Snippets keep modeltranslation's rule (English required) for now: their
+    imports and the cluster directory rely on the English name.
+    """
 
 
-class CountryScopedPageForm(CountryScopedFormMixin, WagtailAdminPageForm):
+class CountryScopedPageForm(
+    OwnLanguageFirstFormMixin, CountryScopedFormMixin, WagtailAdminPageForm
+):
     """Base form of every page type (``BasePage.base_form_class``)."""
+
+    def form_country(self):
+        """The page's country; for a new page, its parent's (the site it is added to)."""
+        page = self.instance if self.instance.pk else getattr(self, "parent_page", None)
+        page = getattr(page, "specific", page)
+        get_country = getattr(page, "get_country", None)
+        if get_country is None:
+            return None
+        try:
+            return get_country()
+        except ObjectDoesNotExist:  # a new home page before its country is chosen
+            return None

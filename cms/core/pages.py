@@ -24,7 +24,16 @@ from cms.core.caching import last_modified
 from cms.core.forms import CountryScopedPageForm
 from cms.core.languages import LANGUAGE_CODES, fallback_chain, language_name
 from cms.core.models import TranslationReadiness
-from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.core.publication import NotPublishedPanel
+from cms.core.translation_status import (
+    LanguageRule,
+    available_languages,
+    hide_unready,
+    hide_unready_in,
+    is_filled,
+    localized,
+    required_originals,
+)
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
@@ -108,7 +117,13 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
     translation_required_fields = ("title",)
     #: Contacts and related clusters are offered only from the editor's own country.
     base_form_class = CountryScopedPageForm
-    settings_panels = [*Page.settings_panels, FieldPanel("ready_languages")]
+    #: The ready choice sits with the content it is about, right under the title, with a
+    #: warning naming the site languages that will not be published (for the moderator too).
+    content_panels = [
+        *Page.content_panels,
+        NotPublishedPanel(),
+        FieldPanel("ready_languages"),
+    ]
     #: Titles (and every translated text) in every language, for the admin's search.
     search_fields = [*Page.search_fields, *ALL_LANGUAGES_FIELDS]
 
@@ -145,6 +160,33 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
     def real_languages(self) -> list[str]:
         """The site's languages this page is really published in (complete and ready)."""
         return available_languages(self, site_languages(self.get_country()))
+
+    def full_clean(self, *args, exclude=None, **kwargs):
+        """Validate as the site's rule says, not as modeltranslation does.
+
+        wagtail-modeltranslation makes required fields required in English on
+        the model, and Wagtail cleans the model on every revision (drafts and
+        autosaves too), so a Czech-only draft failed on ``title_en``. The
+        admin form already asks for what the site needs (``LanguageRule``);
+        here an empty required field in another language is left alone.
+        """
+        default = LanguageRule.for_country(self.get_country()).default
+        optional = [
+            name
+            for original in required_originals(type(self))
+            for code in LANGUAGE_CODES
+            if code != default
+            and not is_filled(getattr(self, name := localized(original, code), None))
+        ]
+        super().full_clean(*args, exclude=[*(exclude or ()), *optional], **kwargs)
+
+    def site_language_codes(self) -> tuple[str, ...]:
+        """The languages this page's site publishes in."""
+        return site_languages(self.get_country())
+
+    def visitor_language(self, requested: str) -> str | None:
+        """The language a visitor asking for ``requested`` is served (see ``language_redirect``)."""
+        return best_language(requested, self.real_languages(), self.default_language())
 
     def default_language(self) -> str:
         country = self.get_country()

@@ -20,9 +20,12 @@ fallback chain serves instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -79,6 +82,58 @@ def _fields_of(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return translated, required
 
 
+def required_originals(model) -> tuple[str, ...]:
+    """Translated fields whose untranslated original may not be blank (title, slug, lead…).
+
+    modeltranslation would make them required in English only; ``LanguageRule``
+    decides per site instead.
+    """
+    names = []
+    for name in registered_fields(model):
+        try:
+            field = model._meta.get_field(name)  # Django's public Meta API
+        except FieldDoesNotExist:
+            continue
+        if not field.blank:
+            names.append(name)
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class LanguageRule:
+    """What a site asks to be filled, and when.
+
+    - a **draft** (saved, autosaved, previewed, submitted for moderation) needs
+      the site's default language only: a Czech partner writes Czech first;
+    - **publication** also needs the languages the network requires of every
+      item the site publishes in (``TRANSLATIONS_REQUIRED_AT_PUBLICATION``,
+      none by default: visitors of other languages follow the fallback chain);
+    - the **ready choice** offers the site's languages other than the common
+      one, which is always ready.
+    """
+
+    default: str
+    languages: tuple[str, ...]
+    required_at_publication: tuple[str, ...]
+
+    @classmethod
+    def for_country(cls, country) -> LanguageRule:
+        """The rule of a country's site; with no country (the tree's root), the network's."""
+        if country is None:
+            default, languages = COMMON_LANGUAGE, LANGUAGE_CODES
+        else:
+            default = country.default_language
+            own = [code for code in (country.languages or ()) if code in LANGUAGE_CODES]
+            languages = tuple(own) or LANGUAGE_CODES
+        network = getattr(settings, "TRANSLATIONS_REQUIRED_AT_PUBLICATION", ())
+        extra = tuple(code for code in network if code in languages and code != default)
+        return cls(default=default, languages=languages, required_at_publication=extra)
+
+    @property
+    def ready_choices(self) -> tuple[str, ...]:
+        return tuple(code for code in self.languages if code != COMMON_LANGUAGE)
+
+
 def is_filled(value) -> bool:
     if value is None:
         return False
@@ -108,6 +163,16 @@ def status(obj, language: str) -> Status:
     if any(is_filled(value_in(obj, name, language)) for name in fields):
         return PARTIAL
     return MISSING
+
+
+def missing_fields(model, language: str, value_of) -> list[str]:
+    """Required fields of ``model`` empty in ``language``; ``value_of(name)`` reads a
+    localized field (from a form's cleaned data, or an object)."""
+    return [
+        name
+        for name in required_fields(model)
+        if not is_filled(value_of(localized(name, language)))
+    ]
 
 
 def tracks_readiness(obj) -> bool:

@@ -3,12 +3,14 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.core.models import Sector
 from cms.core.permissions import countries_for_user, reachable_pages_filter
+from cms.core.publication import not_published_messages
 from cms.core.translation_admin import (
     ExplorerPageViewSet,
     add_column_to_explorer,
@@ -20,6 +22,7 @@ from cms.core.viewsets import (
     CountryDeleteBulkAction,
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
+    CountrySnippetIndexView,
 )
 
 
@@ -62,6 +65,12 @@ def hide_network_wide_reports(request, menu_items):
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
 
 
+@hooks.register("register_admin_urls", order=-1)
+def snippet_index_counting_what_the_user_sees():
+    """Before Wagtail's snippet URLs (order 0), so this view answers the index's address."""
+    return [path("snippets/", CountrySnippetIndexView.as_view(), name="snippet_index")]
+
+
 @hooks.register("register_admin_urls")
 def translation_report_urls():
     return [path("translation-status/", translation_report_view, name="translation_status")]
@@ -92,3 +101,21 @@ def explorer_page_viewset():
 
 
 add_column_to_explorer()
+
+
+#: The buttons of the edit and create views that send a page towards visitors.
+TOWARDS_VISITORS = ("action-submit", "action-publish", "action-workflow-action")
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_of_languages_not_published(request, page):
+    """After submitting, publishing or approving: name the site languages that will not go
+    out, and what their visitors get instead (a forgotten tick must not publish English
+    silently on a national site). Saving a draft says nothing: it publishes nothing."""
+    if request.method != "POST" or not any(request.POST.get(name) for name in TOWARDS_VISITORS):
+        return
+    if not hasattr(page, "real_languages"):
+        return
+    for text in not_published_messages(page):
+        messages.warning(request, text)

@@ -1,0 +1,200 @@
+"""A partner works in its own language first, and nothing half-done reaches visitors silently.
+
+Driven through the real admin views (create, edit, autosave, submit, approve)
+and the real visitor site: a Czech-only draft saves, a Slovak submission does
+without English, completing Slovak publishes it unless the editor held it
+back, and a held-back language is named to the editor and to the moderator.
+"""
+
+import re
+
+import pytest
+from django.test import Client, override_settings
+
+from cms.core.languages import LANGUAGE_CODES
+from cms.core.models import Country
+from cms.news.models import NewsPage
+from tests.factories import country_user, draft_page, page_parent, path_of
+
+EMPTY_FORMSETS = {
+    "comments-TOTAL_FORMS": "0",
+    "comments-INITIAL_FORMS": "0",
+    "comments-MIN_NUM_FORMS": "0",
+    "comments-MAX_NUM_FORMS": "1000",
+    **{f"body_{code}-count": "0" for code in LANGUAGE_CODES},
+}
+
+
+def news_in(language: str, *, title: str, slug: str, lead: str = "", ready=()) -> dict:
+    """What the admin posts for a news item written in one language only."""
+    return {
+        **EMPTY_FORMSETS,
+        "date": "2026-11-30",
+        f"title_{language}": title,
+        f"slug_{language}": slug,
+        f"lead_{language}": lead,
+        "ready_languages": list(ready),
+    }
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def add_url(country) -> str:
+    return f"/admin/pages/add/news/newspage/{page_parent(country, 'news').pk}/"
+
+
+def edit_url(page) -> str:
+    return f"/admin/pages/{page.pk}/edit/"
+
+
+def ready_choices(html: str) -> dict[str, bool]:
+    """The ready checkboxes of an edit form: language code -> ticked."""
+    inputs = re.findall(r'<input[^>]*name="ready_languages"[^>]*>', html)
+    return {re.search(r'value="(\w+)"', tag).group(1): "checked" in tag for tag in inputs}
+
+
+def warnings_of(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages if m.level_tag == "warning"]
+
+
+@pytest.fixture
+def cz(db):
+    return Country.objects.get(code="CZ")
+
+
+@pytest.fixture
+def sk(db):
+    return Country.objects.get(code="SK")
+
+
+def test_a_czech_editor_saves_a_czech_only_draft(cz):
+    client = logged_in(country_user("CZ"))
+    data = news_in("cs", title="Studijní cesta do Milána", slug="studijni-cesta", lead="Perex")
+    response = client.post(add_url(cz), data)
+    assert response.status_code == 302, response.context["form"].errors
+    page = NewsPage.objects.get(title_cs="Studijní cesta do Milána")
+    assert not page.live and page.title_en in ("", None)
+
+
+def test_a_czech_draft_needs_its_czech_title_and_says_so(cz):
+    client = logged_in(country_user("CZ"))
+    response = client.post(add_url(cz), news_in("en", title="English only", slug="english-only"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "title_en" not in errors
+    # In the editor's language (a Czech editor's admin is in Czech).
+    assert errors["title_cs"] == ["Povinné: čeština je hlavní jazyk tohoto webu."]
+
+
+def test_autosave_of_a_czech_only_draft_is_accepted(cz):
+    page = draft_page(cz, "news")
+    client = logged_in(country_user("CZ"))
+    data = news_in("cs", title="Rozepsaná novinka", slug=page.slug, lead="")
+    data.update({"title_en": "", "slug_en": page.slug, "lead_en": ""})
+    response = client.post(edit_url(page), data, headers={"accept": "application/json"})
+    assert response.status_code == 200, response.content
+    assert response.json()["success"] is True
+    latest = NewsPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert latest.title_cs == "Rozepsaná novinka"
+
+
+def test_a_slovak_submission_is_not_blocked_by_an_empty_english_lead(sk):
+    client = logged_in(country_user("SK"))
+    data = news_in("sk", title="Nová správa", slug="nova-sprava", lead="Slovenský perex")
+    response = client.post(add_url(sk), {**data, "action-submit": "1"})
+    assert response.status_code == 302, response.context["form"].errors
+    page = NewsPage.objects.get(title_sk="Nová správa")
+    assert page.current_workflow_state is not None  # in moderation
+
+
+@override_settings(TRANSLATIONS_REQUIRED_AT_PUBLICATION=("en",))
+def test_english_required_by_the_network_is_asked_for_when_publishing_only(sk):
+    data = news_in("sk", title="Správa", slug="sprava-siete", lead="Perex", ready=["sk"])
+    editor = logged_in(country_user("SK"))
+    assert editor.post(add_url(sk), {**data, "action-submit": "1"}).status_code == 302
+    page = NewsPage.objects.get(title_sk="Správa")
+
+    moderator = logged_in(country_user("SK", "moderators"))
+    response = moderator.post(edit_url(page), {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    page.refresh_from_db()
+    assert not page.live
+    errors = response.context["form"].errors
+    assert errors["title_en"][0].startswith(
+        "Povinné na zverejnenie: sieť vyžaduje každú položku aj v tomto jazyku (angličtina)."
+    )
+    assert "lead_en" in errors
+
+
+def test_completing_slovak_ticks_it_and_publishing_shows_slovak(sk, site_client):
+    page = draft_page(sk, "news", title="Cluster day")
+    editor = logged_in(country_user("SK"))
+    # Slovak is not written yet, and is ticked already: "publish once complete".
+    assert ready_choices(editor.get(edit_url(page)).content.decode()) == {"sk": True}
+
+    data = {
+        **news_in("sk", title="Deň klastrov", slug="den-klastrov", lead="Slovenský perex"),
+        "title_en": "Cluster day",
+        "slug_en": page.slug,
+        "lead_en": "Lead",
+        "ready_languages": ["sk"],  # as the browser posts the ticked box
+        "action-submit": "1",
+    }
+    response = editor.post(edit_url(page), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert warnings_of(response) == []
+
+    page.refresh_from_db()
+    task_state = page.current_workflow_state.current_task_state
+    moderator = logged_in(country_user("SK", "moderators"))
+    url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+    assert moderator.post(url).status_code == 302
+    page = NewsPage.objects.get(pk=page.pk)
+    assert page.live and page.ready_languages == ["sk"]
+    html = site_client("SK").get(path_of(page, "sk")).content.decode()
+    assert "Deň klastrov" in html and "Slovenský perex" in html
+
+
+def test_a_held_back_language_is_named_on_submit_and_to_the_moderator(sk):
+    page = draft_page(sk, "news", title="Held back")
+    editor = logged_in(country_user("SK"))
+    data = {
+        **news_in("sk", title="Zadržané", slug="zadrzane", lead="Perex"),
+        "title_en": "Held back",
+        "slug_en": page.slug,
+        "lead_en": "Lead",
+        "ready_languages": [],  # the editor unticked Slovak
+        "action-submit": "1",
+    }
+    response = editor.post(edit_url(page), data)
+    assert response.status_code == 302, response.context["form"].errors
+    # In the Slovak editor's language: "Slovak is not ready (held back): visitors of
+    # sk.localhost will see the English version instead."
+    expected = (
+        "Slovenčina nie je pripravená (zadržaná): návštevníci sk.localhost uvidia "
+        "namiesto nej verziu v jazyku angličtina."
+    )
+    assert [text.strip() for text in warnings_of(response)] == [expected]
+
+    # The moderator opens the item: the warning sits beside the content, and the
+    # held-back language is shown unticked (a hold is remembered).
+    moderator = logged_in(country_user("SK", "moderators"))
+    html = moderator.get(edit_url(page)).content.decode()
+    assert "data-not-published" in html and expected in html
+    assert ready_choices(html) == {"sk": False}
+
+
+def test_the_ready_choice_lists_only_the_sites_languages_beside_the_title(cz):
+    page = draft_page(cz, "news")
+    html = logged_in(country_user("CZ")).get(edit_url(page)).content.decode()
+    assert set(ready_choices(html)) == {"cs"}
+    assert "Zveřejnit tyto překlady" in html  # "Publish these translations"
+    # On the content tab (the title's), right after the title fields.
+    tab = re.search(r'id="panel-child-(\w+)-title_en-section"', html).group(1)
+    assert f'id="panel-child-{tab}-ready_languages-section"' in html
+    assert html.index('name="title_sl"') < html.index('name="ready_languages"')
+    assert html.index('name="ready_languages"') < html.index('name="lead_en"')
