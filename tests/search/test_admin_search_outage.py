@@ -88,13 +88,15 @@ def found(dead_engine, country):
 
 
 def routes(found) -> dict[str, tuple[str, str]]:
-    """Route → (URL, the text that shows the object was found)."""
+    """Route → (URL, the text that shows the object was found).
+
+    The editor is Czech, so the admin names the page by its Czech title."""
     q = f"q={WORD}"
     return {
-        "page search": (f"/admin/pages/search/?{q}", f"{WORD} news"),
-        "explorer": (f"/admin/pages/{found['index'].pk}/?{q}", f"{WORD} news"),
-        "page translations": (f"/admin/translations-newspage/?{q}", f"{WORD} news"),
-        "page chooser": (f"/admin/choose-page/search/?{q}", f"{WORD} news"),
+        "page search": (f"/admin/pages/search/?{q}", f"{WORD} aktuality"),
+        "explorer": (f"/admin/pages/{found['index'].pk}/?{q}", f"{WORD} aktuality"),
+        "page translations": (f"/admin/translations-newspage/?{q}", f"{WORD} aktuality"),
+        "page chooser": (f"/admin/choose-page/search/?{q}", f"{WORD} aktuality"),
         "snippet listing": (f"/admin/snippets/clusters/clusterprofile/?{q}", f"{WORD} cluster"),
         "snippet chooser": (
             f"/admin/snippets/choose/clusters/clusterprofile/results/?{q}",
@@ -104,7 +106,7 @@ def routes(found) -> dict[str, tuple[str, str]]:
         "image chooser": (f"/admin/images/chooser/results/?{q}", f"{WORD} photo"),
         "documents": (f"/admin/documents/?{q}", f"{WORD} minutes"),
         "document chooser": (f"/admin/documents/chooser/results/?{q}", f"{WORD} minutes"),
-        "admin API pages": (f"/admin/api/main/pages/?search={WORD}", f"{WORD} news"),
+        "admin API pages": (f"/admin/api/main/pages/?search={WORD}", f"{WORD} aktuality"),
         "admin API images": (f"/admin/api/main/images/?search={WORD}", f"{WORD} photo"),
         "admin API documents": (f"/admin/api/main/documents/?search={WORD}", f"{WORD} minutes"),
     }
