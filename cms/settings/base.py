@@ -194,6 +194,9 @@ WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 # does the dashboard ask wagtail.org for new releases from each editor's browser.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Slugs in ASCII: the admin's slug field transliterates ("cluster-day-in-usti", not "ústí"),
+# and Wagtail's own slugs from titles do the same.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 #: Declarative per-country site files read by ``manage.py sync_sites``.
