@@ -5,6 +5,12 @@ and what is translated but not yet marked ready. Every status shown here
 comes from ``cms.core.translation_status``, the same functions that decide
 what visitors, search and the API see, so the admin never disagrees with
 the site.
+
+The filter is two small choices, a language (only the languages of the
+editor's sites) and a state. Its states are the report's columns (ready;
+complete, not ready; partial; missing), so a count in the report is the
+number of items the filter lists, plus "not published", what the report
+lists to translate: everything visitors read in a fallback language.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Trim
 from django.db.models.lookups import Contains, Exact
+from django.forms import CheckboxSelectMultiple
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,13 +37,14 @@ from wagtail.admin.views.pages.listing import (
     GenericPageFilterSet,
     IndexView,
     PageFilterSet,
+    SiteFilter,
 )
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, Site, get_page_models
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, LANGUAGES, language_name
-from cms.core.permissions import countries_for_user
+from cms.core.permissions import countries_for_user, is_network_admin
 from cms.core.spreadsheets import neutralised
 from cms.core.translation_status import (
     COMPLETE,
@@ -126,9 +134,11 @@ def item_languages(obj, request=None) -> tuple[str, ...]:
 #: Matches no row (and, negated, every row); an empty ``Q()`` matches every row either way.
 NOTHING = Q(pk__in=[])
 
-#: The filter's states, as in the listing badges: ``missing`` is what matters
-#: to visitors (they get the fallback), the others say what is left to do.
-FILTER_STATES = ("missing", PARTIAL, COMPLETE, "ready")
+#: Not published in the language: visitors read the fallback (the report's "to translate").
+UNPUBLISHED = "unpublished"
+
+#: The filter's states: ``unpublished``, then the badge and report states, one each per item.
+FILTER_STATES = (UNPUBLISHED, MISSING, PARTIAL, COMPLETE, "ready")
 
 
 def filled_q(model, column: str) -> Q:
@@ -183,15 +193,16 @@ def ready_q(model, language: str) -> Q | None:
 def state_q(model, state: str, language: str) -> Q:
     """The condition for one filter state of ``model`` in ``language``.
 
-    ``missing``: not published in the language (``not has_language``), so
+    ``unpublished``: not published in the language (``not has_language``), so
     visitors read the fallback: untranslated, partly translated, or complete
-    but not marked ready. ``partial``/``complete``/``ready``: the badge states
-    (``complete`` meaning complete but not yet ready).
+    but not marked ready. The others are ``language_state``, the badge and the
+    report's column: ``ready``, ``complete`` (complete but not yet ready),
+    ``partial`` (some text, not complete), ``missing`` (no text at all).
     """
     complete = complete_q(model, language)
     ready = ready_q(model, language)
     published = complete if ready is None else complete & ready
-    if state == "missing":
+    if state == UNPUBLISHED:
         return ~published
     if state == "ready":
         return published
@@ -199,6 +210,8 @@ def state_q(model, state: str, language: str) -> Q:
         return NOTHING if ready is None else complete & ~ready
     if state == PARTIAL:
         return ~complete & any_filled_q(model, language)
+    if state == MISSING:
+        return ~complete & ~any_filled_q(model, language)
     raise ValueError(f"unknown translation state {state!r}")
 
 
@@ -221,50 +234,109 @@ def page_state_q(state: str, language: str) -> Q:
     return condition
 
 
-def filter_translation(queryset, value: str):
-    """``missing:sk`` (visitors of the Slovak site get the fallback), ``partial:sk``, …"""
-    state, _sep, language = value.partition(":")
+def filter_translation(queryset, state: str, language: str):
+    """The items of ``queryset`` in ``state`` in ``language`` (unknown values: unfiltered)."""
     if language not in LANGUAGE_CODES or state not in FILTER_STATES:
         return queryset
-    if queryset.model is Page:
+    return queryset.filter(state_condition(queryset.model, state, language))
+
+
+def state_condition(model, state: str, language: str) -> Q:
+    """``state_q``, or for plain ``Page`` rows (the explorer) ``page_state_q``."""
+    if model is Page:
         # The tree's root is no content, though it is "explorable" by everyone.
-        return queryset.filter(page_state_q(state, language), depth__gt=1)
-    return queryset.filter(state_q(queryset.model, state, language))
+        return page_state_q(state, language) & Q(depth__gt=1)
+    return state_q(model, state, language)
 
 
-def translation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The filter's options, grouped by state, in the editor's admin language (built per request).
+def editor_languages(user) -> tuple[str, ...]:
+    """The languages of the user's countries' sites, own first (all for network admins).
 
-    English, the common language, is always ready, so it has no "complete,
-    not ready" option.
+    A Czech editor is offered Czech and English: "missing in Slovak" would
+    list every Czech item, and is no work of theirs.
     """
-    groups = [
-        ("missing", _("Missing (visitors get the fallback)"), _("Missing in %(l)s")),
-        (PARTIAL, _("Partly translated"), _("Partly translated in %(l)s")),
-        (COMPLETE, _("Complete, not ready"), _("Complete, not ready in %(l)s")),
-        ("ready", _("Ready"), _("Ready in %(l)s")),
-    ]
+    if user is None or is_network_admin(user):
+        return LANGUAGE_CODES
+    from cms.core.pages import site_languages
+
+    countries = countries_for_user(user)
+    return tuple(dict.fromkeys(code for c in countries for code in site_languages(c)))
+
+
+def editor_sites(request):
+    """The sites of the user's countries: the page listings' site filter offers only these."""
+    user = getattr(request, "user", None)
+    if user is None or is_network_admin(user):
+        return Site.objects.all()
+    return Site.objects.filter(country__in=countries_for_user(user))
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """The filter's states, in the editor's admin language (built per request)."""
     return [
-        (
-            group,
-            [
-                (f"{state}:{code}", label % {"l": name})
-                for code, name in LANGUAGES
-                if not (state == COMPLETE and code == COMMON_LANGUAGE)
-            ],
-        )
-        for state, group, label in groups
+        (UNPUBLISHED, _("Not published (visitors get the fallback)")),
+        (MISSING, _("Missing")),
+        (PARTIAL, _("Partly translated")),
+        (COMPLETE, _("Complete, not ready")),
+        ("ready", _("Ready")),
     ]
+
+
+#: ``?translation=missing:sk``, the filter's address before it had two choices; the old
+#: "missing" meant "not published". Links and bookmarks keep working.
+LEGACY_STATES = {"missing": UNPUBLISHED}
 
 
 class TranslationFilterSet(WagtailFilterSet):
-    """Adds "missing in <language>" (and the other translation states) to a listing's filters."""
+    """Adds the translation filter to a listing: a language and a state.
 
-    translation = django_filters.ChoiceFilter(
-        label=_("Translation"),
-        choices=translation_choices,
-        method=lambda queryset, name, value: filter_translation(queryset, value),
+    Only the languages of the user's sites are offered. A language alone
+    lists what is not published in it; a state alone, what is in that state
+    in any of the offered languages.
+    """
+
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=LANGUAGES, method="filter_nothing"
     )
+    translation = django_filters.ChoiceFilter(
+        label=_("Translation"), choices=state_choices, method="filter_nothing"
+    )
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(legacy_translation(data), *args, request=request, **kwargs)
+        offered = editor_languages(getattr(request, "user", None))
+        self.offered_languages = offered
+        self.filters["language"].extra["choices"] = [
+            (code, language_name(code)) for code in offered
+        ]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # both choices are applied together, in ``filter_queryset``
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        language = self.form.cleaned_data.get("language")
+        state = self.form.cleaned_data.get("translation")
+        if language:
+            return filter_translation(queryset, state or UNPUBLISHED, language)
+        if state:
+            condition = NOTHING
+            for code in self.offered_languages:
+                condition |= state_condition(queryset.model, state, code)
+            return queryset.filter(condition)
+        return queryset
+
+
+def legacy_translation(data):
+    """``translation=missing:sk`` → ``language=sk&translation=unpublished``; other data as is."""
+    value = data.get("translation", "") if data is not None else ""
+    if ":" not in value:
+        return data
+    state, _sep, language = value.partition(":")
+    data = data.copy()
+    data["translation"] = LEGACY_STATES.get(state, state)
+    data.setdefault("language", language)
+    return data
 
 
 def translation_filterset(model, fields):
@@ -397,8 +469,30 @@ def translation_report_view(request):
     return render(
         request,
         "core/admin/translation_report.html",
-        {"report": report, "countries": countries, "country": country},
+        {"report": report, "countries": countries, "country": country, "listings": listings()},
     )
+
+
+def listings() -> list[tuple[str, str]]:
+    """(name, address) of each listing with the translation filter, for the report's links.
+
+    Each language's row of the report links to them with that language and
+    "not published" chosen: the items the row counts as left to do.
+    """
+    from cms.clusters.models import ClusterProfile
+    from cms.events.models import EventPage
+    from cms.home.models import StandardPage
+    from cms.news.models import NewsPage
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    found = [
+        (model._meta.verbose_name_plural, reverse(f"translations-{model._meta.model_name}:index"))
+        for model in (NewsPage, EventPage, StandardPage)
+    ]
+    for model in (ClusterProfile, PartnerOrganisation, ContactPerson):
+        name = f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:list"
+        found.append((model._meta.verbose_name_plural, reverse(name)))
+    return found
 
 
 def badge_html(state: str, code: str):
@@ -413,14 +507,19 @@ def badge_html(state: str, code: str):
 # --- pages ------------------------------------------------------------------------
 
 
-class TranslationPageFilterSet(PageFilterSet):
-    translation = TranslationFilterSet.declared_filters["translation"]
+def own_sites_filter() -> SiteFilter:
+    """Wagtail's site filter, offering only the user's sites (a Slovak editor: not all 8)."""
+    return SiteFilter(label=_("Site"), queryset=editor_sites, widget=CheckboxSelectMultiple)
 
 
-class TranslationExplorerFilterSet(GenericPageFilterSet):
+class TranslationPageFilterSet(TranslationFilterSet, PageFilterSet):
+    site = own_sites_filter()
+
+
+class TranslationExplorerFilterSet(TranslationFilterSet, GenericPageFilterSet):
     """The explorer's own filters (page type, site, …) plus the translation filter."""
 
-    translation = TranslationFilterSet.declared_filters["translation"]
+    site = own_sites_filter()
 
 
 def translation_page_listings() -> ViewSetGroup:

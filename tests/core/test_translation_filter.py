@@ -10,12 +10,12 @@ from wagtail.models import Page
 
 from cms.clusters.models import ClusterProfile
 from cms.core import translation_status as ts
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.languages import LANGUAGE_CODES
 from cms.core.translation_admin import (
     FILTER_STATES,
+    UNPUBLISHED,
     filled_q,
     filter_translation,
-    translation_choices,
 )
 from cms.events.models import EventPage
 from cms.home.models import StandardPage
@@ -30,10 +30,11 @@ def expected(obj, state: str, language: str) -> bool:
     """What the filter should say, from the functions visitors' pages use."""
     published = ts.has_language(obj, language)
     return {
-        "missing": not published,
+        UNPUBLISHED: not published,
         "ready": published,
         ts.COMPLETE: ts.status(obj, language) == ts.COMPLETE and not ts.is_ready(obj, language),
         ts.PARTIAL: ts.status(obj, language) == ts.PARTIAL,
+        ts.MISSING: ts.status(obj, language) == ts.MISSING,
     }[state]
 
 
@@ -71,7 +72,7 @@ def test_the_filter_agrees_with_translation_status(model, every_state):
     for language in LANGUAGE_CODES:
         for state in FILTER_STATES:
             found = set(
-                filter_translation(model.objects.all(), f"{state}:{language}").values_list(
+                filter_translation(model.objects.all(), state, language).values_list(
                     "pk", flat=True
                 )
             )
@@ -84,7 +85,7 @@ def test_the_explorer_filter_asks_each_page_type(every_state):
     assert {type(page) for page in pages} >= {NewsPage, EventPage, StandardPage}
     for language in LANGUAGE_CODES:
         for state in FILTER_STATES:
-            query = filter_translation(Page.objects.filter(depth__gt=1), f"{state}:{language}")
+            query = filter_translation(Page.objects.filter(depth__gt=1), state, language)
             wanted = {page.pk for page in pages if expected(page, state, language)}
             assert set(query.values_list("pk", flat=True)) == wanted, (state, language)
 
@@ -92,7 +93,7 @@ def test_the_explorer_filter_asks_each_page_type(every_state):
 def test_the_demo_content_has_something_to_find(every_state):
     """Guards the tests above against vacuously agreeing on empty results."""
     for state in FILTER_STATES:
-        found = filter_translation(ClusterProfile.objects.all(), f"{state}:cs")
+        found = filter_translation(ClusterProfile.objects.all(), state, "cs")
         assert found.exists(), state
 
 
@@ -109,12 +110,6 @@ def test_an_empty_stream_is_not_filled(country):
     assert filled == {p.pk for p in pages if ts.is_filled(p.body_cs)}
 
 
-def test_english_has_no_complete_but_unready_option():
-    values = [value for _group, options in translation_choices() for value, _label in options]
-    assert f"missing:{COMMON_LANGUAGE}" in values and f"complete:{COMMON_LANGUAGE}" not in values
-    assert "missing:sk" in values and "complete:sk" in values
-
-
 # --- the listings, as an editor of one country sees them -----------------------------
 
 
@@ -128,11 +123,12 @@ SNIPPET_LISTINGS = {
 @pytest.mark.parametrize("model", list(SNIPPET_LISTINGS), ids=lambda model: model.__name__)
 def test_a_country_editor_filters_only_their_own_snippets(client, country, model, every_state):
     client.force_login(country_user("CZ"))
-    response = client.get(SNIPPET_LISTINGS[model], {"translation": "missing:sk"})
+    query = {"language": "cs", "translation": UNPUBLISHED}
+    response = client.get(SNIPPET_LISTINGS[model], query)
     assert response.status_code == 200
     listed = {obj.pk for obj in response.context["object_list"]}
     wanted = {
-        obj.pk for obj in model.objects.filter(country__code="CZ") if not ts.has_language(obj, "sk")
+        obj.pk for obj in model.objects.filter(country__code="CZ") if not ts.has_language(obj, "cs")
     }
     assert listed == wanted
     assert model.objects.exclude(country__code="CZ").exists()  # others exist, and stay hidden
@@ -146,18 +142,18 @@ def test_the_explorer_has_the_filter_and_keeps_the_editor_in_their_country(clien
     client.force_login(country_user("CZ"))
     home = cz.home_page
     plain = client.get(f"/admin/pages/{home.pk}/").content.decode()
-    assert 'name="translation"' in plain and 'value="missing:cs"' in plain
-    response = client.get(f"/admin/pages/{home.pk}/", {"translation": "missing:cs"})
+    assert 'name="translation"' in plain and f'value="{UNPUBLISHED}"' in plain
+    assert 'name="language"' in plain and 'value="cs"' in plain
+    missing_cs = {"language": "cs", "translation": UNPUBLISHED}
+    response = client.get(f"/admin/pages/{home.pk}/", missing_cs)
     listed = {page.pk for page in response.context["pages"]}
     assert todo.pk in listed and done.pk not in listed  # whole subtree, not just children
     below = set(Page.objects.descendant_of(home, inclusive=True).values_list("pk", flat=True))
     assert listed <= below
-    results = client.get(f"/admin/pages/{home.pk}/results/", {"translation": "missing:cs"})
+    results = client.get(f"/admin/pages/{home.pk}/results/", missing_cs)
     assert {page.pk for page in results.context["pages"]} == listed  # the drawer's refresh
     # "Search the whole tree" with the filter on: still only the editor's country.
-    response = client.get(
-        f"/admin/pages/{home.pk}/", {"translation": "missing:cs", "search_all": "1"}
-    )
+    response = client.get(f"/admin/pages/{home.pk}/", {**missing_cs, "search_all": "1"})
     listed = {page.pk for page in response.context["pages"]}
     assert todo.pk in listed and listed <= below
     assert it.home_page.pk not in listed
@@ -170,5 +166,6 @@ def test_the_flat_page_listing_uses_the_same_states(client, country):
     )
     listing = client.get("/admin/translations-newspage/", {"translation": "complete:cs"})
     assert [page.pk for page in listing.context["object_list"]] == [unready.pk]
+    # The filter's address before it had two choices still works ("missing" = not published).
     missing = client.get("/admin/translations-newspage/", {"translation": "missing:cs"})
     assert unready.pk in {page.pk for page in missing.context["object_list"]}
