@@ -12,8 +12,8 @@ Django test client.
 """
 
 import pytest
-from django.utils import translation
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from cms.clusters.models import ClusterProfile
 from cms.core.languages import LANGUAGE_CODES
