@@ -1,5 +1,7 @@
 """Languages, translation and locale settings (imported by base.py)."""
 
+import os
+
 from cms.core.languages import COMMON_LANGUAGE, FALLBACK_CHAINS, LANGUAGE_CODES, LANGUAGES
 from cms.settings.paths import BASE_DIR
 
@@ -34,3 +36,13 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Dates, times and numbers in each language's own way (Django's formats, cms/formats/ first):
 # English as in Britain and the EU ("20 May 2011", 24-hour times), not "05/20/2011".
 FORMAT_MODULE_PATH = ["cms.formats"]
+
+#: Languages every page must have before it is published, whatever its site (the network's
+#: rule: e.g. TRANSLATIONS_REQUIRED_AT_PUBLICATION=en). Drafts, autosaves and submissions
+#: never need them; the site's default language is always required
+#: (cms.core.translation_status). Empty by default: a national site publishes in its own.
+TRANSLATIONS_REQUIRED_AT_PUBLICATION = tuple(
+    code.strip()
+    for code in os.environ.get("TRANSLATIONS_REQUIRED_AT_PUBLICATION", "").split(",")
+    if code.strip()
+)
