@@ -271,22 +271,34 @@ def sync_section(home, section: SectionDefinition, key: str, languages, report: 
     model = section_model(key)
     # Titles and slugs in the site's languages and the common language; others fall back.
     shown = (*languages, COMMON_LANGUAGE)
-    values = {
-        **{k: v for k, v in localized("title", section.title, shown).items()},
-    }
-    page = model.objects.child_of(home).first()
-    if page is not None:
-        publish_changes(page, values, report, "section pages")
-        return page
-    page = model(
-        title=section.title[COMMON_LANGUAGE], slug=section.slug[COMMON_LANGUAGE], show_in_menus=True
+    values = localized("title", section.title, shown)
+    return place_child_page(
+        home,
+        model.objects.child_of(home).first(),
+        model(
+            title=section.title[COMMON_LANGUAGE],
+            slug=section.slug[COMMON_LANGUAGE],
+            show_in_menus=True,
+        ),
+        values=values,
+        slugs=localized("slug", section.slug, shown),
+        report=report,
+        kind="section pages",
     )
-    assign(page, values)
-    mark_complete_ready(page)
-    assign(page, localized("slug", section.slug, shown))
-    home.add_child(instance=page)
-    report.created["section pages"] += 1
-    return page
+
+
+def place_child_page(home, existing, new, *, values: dict, slugs: dict, report, kind: str):
+    """``existing`` brought up to ``values`` (published only if they changed), or else
+    ``new`` filled with them, its languages marked ready, added below ``home``."""
+    if existing is not None:
+        publish_changes(existing, values, report, kind)
+        return existing
+    assign(new, values)
+    mark_complete_ready(new)
+    assign(new, slugs)
+    home.add_child(instance=new)
+    report.created[kind] += 1
+    return new
 
 
 def publisher_of(definition: SiteDefinition, network: Network) -> SiteDefinition:
@@ -341,19 +353,17 @@ def sync_legal_page(
             for text in page.body.get(code, ())
         ]
     existing = StandardPage.objects.child_of(home).filter(slug_en=page.slug[COMMON_LANGUAGE])
-    legal = existing.first()
-    if legal is not None:
-        publish_changes(legal, values, report, "legal pages")
-        return legal
-    legal = StandardPage(
-        title=page.title[COMMON_LANGUAGE], slug=page.slug[COMMON_LANGUAGE], show_in_menus=False
+    return place_child_page(
+        home,
+        existing.first(),
+        StandardPage(
+            title=page.title[COMMON_LANGUAGE], slug=page.slug[COMMON_LANGUAGE], show_in_menus=False
+        ),
+        values=values,
+        slugs=localized("slug", page.slug, shown),
+        report=report,
+        kind="legal pages",
     )
-    assign(legal, values)
-    mark_complete_ready(legal)
-    assign(legal, localized("slug", page.slug, shown))
-    home.add_child(instance=legal)
-    report.created["legal pages"] += 1
-    return legal
 
 
 def sync_collection(country: Country, report: SyncReport) -> Collection:
