@@ -26,6 +26,7 @@ from cms.search.models import PendingIndexUpdate
 from cms.settings.base import cache_from_url
 from tests.api.conftest import published_news
 from tests.factories import page_form_data
+from tests.ports import unused_port
 from tests.search.conftest import ENGINE, refresh_engine, settle
 from tests.search.test_engine_outage import CONTROL
 from tests.search.test_engine_outage import engine as engine_control
@@ -38,9 +39,7 @@ class RedisServer:
     server with persistence does: the cache comes back with its old entries."""
 
     def __init__(self, directory: Path):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = unused_port()
         self.directory = directory
         self.process: subprocess.Popen | None = None
 

@@ -10,7 +10,6 @@ generation lives in the database, the cache only keeps a short-lived copy.
 from __future__ import annotations
 
 import logging
-import socket
 import time
 
 import pytest
@@ -22,19 +21,13 @@ from cms.api.models import ResponseCacheGeneration
 from cms.ops.logs import OncePerInterval
 from cms.settings.base import cache_from_url
 from tests.api.conftest import published_news
-
-
-def closed_port() -> int:
-    """A local port nobody listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.ports import unused_port
 
 
 @pytest.fixture
 def dead_redis():
     """The default cache is a Redis server that refuses every connection."""
-    caches = {"default": cache_from_url(f"redis://127.0.0.1:{closed_port()}/0")}
+    caches = {"default": cache_from_url(f"redis://127.0.0.1:{unused_port()}/0")}
     with override_settings(CACHES=caches, API_RESPONSE_CACHE_SECONDS=300, API_RATE_LIMIT=5):
         yield
 
@@ -86,7 +79,7 @@ def test_the_cache_catches_up_after_an_outage_without_a_restart(api, country):
         assert api(url)["X-Cache"] == "MISS"
         assert api(url)["X-Cache"] == "HIT"
 
-        caches = {"default": cache_from_url(f"redis://127.0.0.1:{closed_port()}/0")}
+        caches = {"default": cache_from_url(f"redis://127.0.0.1:{unused_port()}/0")}
         with override_settings(CACHES=caches):
             page.title_en = "New title"
             page.save_revision().publish()  # the cache cannot hear of it

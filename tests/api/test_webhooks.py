@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +24,7 @@ from cms.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, claim, send
 from cms.clusters.models import ClusterProfile
 from tests.api.conftest import published_news
 from tests.factories import country_user, network_admin
+from tests.ports import unused_port
 
 
 class Receiver:
@@ -64,10 +64,7 @@ def receiver():
 
 def closed_port_url() -> str:
     """A URL nobody listens on (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/hook"
+    return f"http://127.0.0.1:{unused_port()}/hook"
 
 
 def hook(country, url, **fields) -> Webhook:

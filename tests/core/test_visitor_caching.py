@@ -13,6 +13,7 @@ from wagtail.models import PageLogEntry
 
 from cms.settings.visitors import frontend_cache_backends
 from tests.factories import news_page, path_of
+from tests.ports import unused_port
 
 
 def directives(response) -> set[str]:
@@ -190,18 +191,12 @@ def test_nothing_is_purged_when_no_cache_is_configured(
     assert PurgeRecorder.received == []
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_dead_purge_target_does_not_fail_the_publish(
     country, django_capture_on_commit_callbacks, caplog
 ):
     page = news_page(country("CZ"), title={"en": "English"})
     with (
-        purging_to(f"http://127.0.0.1:{free_port()}"),
+        purging_to(f"http://127.0.0.1:{unused_port()}"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         publish_new_revision(page, "Published anyway")

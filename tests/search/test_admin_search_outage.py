@@ -12,12 +12,10 @@ still reports its own fallback (``degraded``). Runs in the SQLite suite.
 
 import io
 import logging
-import socket
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.test import override_settings
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
@@ -30,17 +28,9 @@ from cms.news.models import NewsIndexPage
 from cms.search.backends import engine_only
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, autocomplete, search
-from cms.settings.search import search_backends_from_url
 from tests.factories import country_user, news_page
 
 WORD = "Quokkafest"
-
-
-def dead_port() -> int:
-    """A local port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def czech_collection() -> Collection:
@@ -61,14 +51,6 @@ def make_document(title: str, file_name: str):
     document.file = ContentFile(b"minutes of the meeting", name=file_name)
     document.save()
     return document
-
-
-@pytest.fixture
-def dead_engine(db):
-    """The settings of ``SEARCH_URL=opensearch2://127.0.0.1:<dead port>``."""
-    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{dead_port()}")
-    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
-        yield
 
 
 @pytest.fixture
