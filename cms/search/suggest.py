@@ -76,10 +76,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Max
 
-from cms.search import service
 from cms.search.analysis import fold
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
+from cms.search.query import WORD, SearchRequest, filtered_documents, query_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def cased(spelling: str, typed: str) -> str:
 
 def is_known(word: str, language: str, indexed: frozenset[str]) -> bool:
     """True when the word can match (or is a stopword, which is never corrected)."""
-    tokens = service.query_tokens(word, language)
+    tokens = query_tokens(word, language)
     return not tokens or any(token in indexed for token in tokens)
 
 
@@ -274,13 +274,13 @@ def correct(query: str, language: str) -> tuple[str, list[str]] | None:
     return corrected, corrected_words
 
 
-def count(text: str, request: service.SearchRequest, backend) -> int:
+def count(text: str, request: SearchRequest, backend) -> int:
     """How many documents ``text`` finds with the request's language and filters."""
-    tokens = service.query_tokens(text, request.language)
+    tokens = query_tokens(text, request.language)
     if not tokens:
         return 0
     database = is_database_backend(backend)
-    documents = service.filtered_documents(request, database=database)
+    documents = filtered_documents(request, database=database)
     # Unranked on the database backends: ranking a count is wasted work there.
     results = backend.search(
         " ".join(tokens), documents, operator="or", order_by_relevance=not database
@@ -288,12 +288,12 @@ def count(text: str, request: service.SearchRequest, backend) -> int:
     return results.count()
 
 
-def did_you_mean(request: service.SearchRequest, total: int, backend) -> str | None:
+def did_you_mean(request: SearchRequest, total: int, backend) -> str | None:
     """The corrected query to offer for a search that found ``total``, or None.
 
     Never raises: a failure here must not cost the visitor their results.
     """
-    if total >= FEW_RESULTS or (total and len(service.WORD.findall(request.query)) < 2):
+    if total >= FEW_RESULTS or (total and len(WORD.findall(request.query)) < 2):
         return None  # enough results, or the one word found something: nothing to correct
     try:
         corrected = correct(request.query, request.language)

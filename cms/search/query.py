@@ -1,0 +1,157 @@
+"""What is searched for: the request, its validation, and the analysed query.
+
+Shared by the search service, the two ways of answering a search
+(``cms.search.database_search`` on SQLite and PostgreSQL,
+``cms.search.engine_search`` on OpenSearch/Elasticsearch), did-you-mean
+(``cms.search.suggest``) and the relevance evaluation, so that none of them
+imports another to learn what a request is.
+
+A ``Query`` is the request's words analysed for its language and the
+languages of its fallback chain (``cms.search.analysis``), as weighted
+``Term``s: what the visitor typed has weight 1 and ranks first; terms added
+for them (a synonym, a compound's parts, a spelling one or two edits away)
+weigh less, so what they find ranks below exact matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+
+from cms.core.languages import LANGUAGE_CODES, fallback_chain
+from cms.core.models import Country, Sector
+from cms.search.analysis import analyse
+from cms.search.models import SearchDocument
+
+KINDS = tuple(SearchDocument.Kind.values)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SearchError(ValueError):
+    """The request cannot be searched; ``field`` names the culprit."""
+
+    def __init__(self, field_name: str, message: str):
+        self.field_name = field_name
+        self.message = message
+        super().__init__(f"{field_name}: {message}")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    language: str
+    countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+    page_size: int = 10
+
+
+@dataclass(frozen=True)
+class Term:
+    """One analysed token the search matches, and how much a match on it counts."""
+
+    token: str
+    #: 1.0 for the visitor's own words; less for tokens added on their behalf.
+    weight: float = 1.0
+    #: Why the term is there: "exact", "synonym", "compound" or "typo".
+    origin: str = "exact"
+
+    @property
+    def exact(self) -> bool:
+        return self.origin == "exact"
+
+
+@dataclass(frozen=True)
+class Query:
+    """The analysed query: its terms, the visitor's own first."""
+
+    text: str
+    language: str
+    terms: tuple[Term, ...]
+
+    @property
+    def tokens(self) -> list[str]:
+        """Every token to match, in order (exact and added)."""
+        return [term.token for term in self.terms]
+
+    @property
+    def exact_tokens(self) -> list[str]:
+        return [term.token for term in self.terms if term.exact]
+
+
+def build_query(text: str, language: str) -> Query:
+    """The analysed query for ``text`` in ``language``: the visitor's own words' tokens."""
+    terms = tuple(Term(token) for token in query_tokens(text, language))
+    return Query(text=text, language=language, terms=terms)
+
+
+def validate(request: SearchRequest) -> list[str]:
+    """Check every parameter; return the query's tokens. Raises SearchError naming the field."""
+    if request.language not in LANGUAGE_CODES:
+        raise SearchError("lang", f"unknown language {request.language!r}")
+    text = (request.query or "").strip()
+    if not text:
+        raise SearchError("q", "is empty")
+    if len(text) > settings.SEARCH_MAX_QUERY_CHARS:
+        raise SearchError("q", f"is longer than {settings.SEARCH_MAX_QUERY_CHARS} characters")
+    known_countries = set(Country.objects.values_list("code", flat=True))
+    for code in request.countries:
+        if code not in known_countries:
+            raise SearchError("country", f"unknown country {code!r}")
+    known_sectors = set(Sector.objects.values_list("slug", flat=True))
+    for slug in request.sectors:
+        if slug not in known_sectors:
+            raise SearchError("sector", f"unknown sector {slug!r}")
+    for kind in request.kinds:
+        if kind not in KINDS:
+            raise SearchError("type", f"unknown type {kind!r}; use one of {', '.join(KINDS)}")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise SearchError("date_from", "is after date_to")
+    if request.page < 1:
+        raise SearchError("page", "must be 1 or more")
+    if not 1 <= request.page_size <= settings.SEARCH_MAX_PAGE_SIZE:
+        raise SearchError("page_size", f"must be between 1 and {settings.SEARCH_MAX_PAGE_SIZE}")
+    tokens = query_tokens(text, request.language)
+    if not tokens:
+        raise SearchError("q", "has no searchable words")
+    return tokens
+
+
+def query_tokens(text: str, language: str) -> list[str]:
+    """Tokens of the query in its language and the languages it falls back to, in order."""
+    tokens: list[str] = []
+    for code in fallback_chain(language):
+        for token in analyse(text, code):
+            if token not in tokens:
+                tokens.append(token)
+    return tokens
+
+
+def filtered_documents(request: SearchRequest, *, database: bool = False):
+    """The documents a search may find: the request's language and filters.
+
+    On a database backend (``database=True``) the sector filter is a subquery:
+    a join would list a document once per requested sector it has. An engine
+    gets the plain ``sectors__slug__in`` filter, which it answers per document.
+    """
+    documents = SearchDocument.objects.filter(language=request.language)
+    if request.countries:
+        documents = documents.filter(country__in=request.countries)
+    if request.kinds:
+        documents = documents.filter(kind__in=request.kinds)
+    if request.date_from:
+        documents = documents.filter(date__gte=request.date_from)
+    if request.date_to:
+        documents = documents.filter(date__lte=request.date_to)
+    if request.sectors and database:
+        in_sectors = SearchDocument.objects.filter(sectors__slug__in=request.sectors)
+        documents = documents.filter(pk__in=in_sectors.values("pk"))
+    elif request.sectors:
+        documents = documents.filter(sectors__slug__in=request.sectors)
+    return documents
