@@ -82,6 +82,20 @@ bench-api: install
 bench-api-ab: install
 	bash .ci/bench-api-ab $(BASE) $(or $(ROUNDS),40)
 
+## A production-like stack on this machine (issue 13): PostgreSQL, Redis, a three-node
+## OpenSearch cluster, two gunicorn app servers behind a load balancer on 127.0.0.1, the
+## task worker. `make stop-prod` ends it; `make chaos` runs load and faults against it
+## (CHAOS_ARGS="--short" for the CI form).
+.PHONY: serve-prod stop-prod chaos
+serve-prod: messages
+	bash .ci/prod/serve
+
+stop-prod:
+	bash .ci/prod/stop
+
+chaos: install
+	bash .ci/prod/chaos $(CHAOS_ARGS)
+
 ## The embedded OpenSearch node for development: then SEARCH_URL=opensearch2://127.0.0.1:9200.
 opensearch-start:
 	.ci/opensearch/opensearch.sh start
