@@ -86,9 +86,23 @@ class Query:
 
 
 def build_query(text: str, language: str) -> Query:
-    """The analysed query for ``text`` in ``language``: the visitor's own words' tokens."""
-    terms = tuple(Term(token) for token in query_tokens(text, language))
-    return Query(text=text, language=language, terms=terms)
+    """The analysed query for ``text`` in ``language``: the visitor's own words' tokens,
+    then the tokens of their synonyms, compound parts and near spellings (each once)."""
+    from cms.search import expansion, synonyms  # they build on Term: imported late
+
+    exact = [Term(token) for token in query_tokens(text, language)]
+    terms = list(exact)
+    seen = {term.token for term in exact}
+    for added in (
+        synonyms.synonym_terms(text, language, exact),
+        expansion.compound_terms(text, language, exact),
+        expansion.typo_terms(text, language, exact),
+    ):
+        for term in added:
+            if term.token not in seen:
+                seen.add(term.token)
+                terms.append(term)
+    return Query(text=text, language=language, terms=tuple(terms))
 
 
 def validate(request: SearchRequest) -> list[str]:
