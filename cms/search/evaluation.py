@@ -3,9 +3,11 @@
 The corpus (``docs.jsonl``: id, type, country, sectors, lang, title, body,
 date) is loaded as search documents into a throwaway state — a database
 transaction that is rolled back, and for an engine a separate, temporary
-index — and every query in ``queries.jsonl`` (id, lang, q, relevant) is run
-through ``cms.search.service.search``. Reported: MRR@k and recall@k per
-language and overall.
+index — and every query in ``queries.jsonl`` (id, lang, q, relevant, and
+optionally kind) is run through ``cms.search.service.search``. Reported: MRR@k
+and recall@k per language, per query kind (when the queries say one: e.g.
+``inflection``, ``no-diacritics``, ``typo``, ``compound``, ``synonym``,
+``multiword``, ``name``) and overall.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Evaluation:
     backend: str
     k: int
     per_language: dict[str, dict[str, float]]
+    per_kind: dict[str, dict[str, float]]
     overall: dict[str, float]
     misses: list[dict]
 
@@ -47,7 +50,9 @@ class Rollback(Exception):
     pass
 
 
-def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
+def read_jsonl(path: Path, required: tuple[str, ...], check=None) -> list[dict]:
+    """The rows of a JSON-lines file; an error names the file, the line and the field.
+    ``check(row)`` may return a further problem with a row, as text."""
     rows = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -63,6 +68,9 @@ def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
         missing = [name for name in required if name not in row]
         if missing:
             raise CorpusError(f"{path}:{number}: missing field(s) {', '.join(missing)}")
+        problem = check(row) if check else None
+        if problem:
+            raise CorpusError(f"{path}:{number}: {problem}")
         rows.append(row)
     if not rows:
         raise CorpusError(f"{path}: holds no rows")
@@ -73,7 +81,19 @@ def evaluate(
     docs_path: Path, queries_path: Path, *, backend_name: str = "default", k: int = 10
 ) -> Evaluation:
     docs = read_jsonl(docs_path, ("id", "type", "lang", "title", "body"))
-    queries = read_jsonl(queries_path, ("id", "lang", "q", "relevant"))
+    doc_ids = {row["id"] for row in docs}
+
+    def check(query: dict) -> str | None:
+        if not isinstance(query.get("kind", ""), str):
+            return f"kind must be a text, not {query['kind']!r}"
+        if not isinstance(query["relevant"], list):
+            return "relevant must be a list of document ids"
+        unknown = [doc_id for doc_id in query["relevant"] if doc_id not in doc_ids]
+        if unknown:
+            return f"relevant: {', '.join(map(str, unknown))} not in {docs_path.name}"
+        return None
+
+    queries = read_jsonl(queries_path, ("id", "lang", "q", "relevant"), check)
     result: Evaluation | None = None
     try:
         with transaction.atomic():
@@ -144,6 +164,7 @@ def load_corpus(docs: list[dict], backend) -> dict[int, str]:
 def run_queries(queries, backend, backend_name, id_by_pk, k) -> Evaluation:
     object_to_id = {number: row_id for number, row_id in enumerate(id_by_pk.values(), start=1)}
     by_language: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     misses = []
     for query in queries:
         response = search(
@@ -156,29 +177,33 @@ def run_queries(queries, backend, backend_name, id_by_pk, k) -> Evaluation:
         )
         recall = len(relevant & set(ranked)) / len(relevant) if relevant else 0.0
         by_language[query["lang"]].append((reciprocal, recall))
+        if query.get("kind"):
+            by_kind[query["kind"]].append((reciprocal, recall))
         if reciprocal < 1:
             misses.append(
                 {
                     "id": query["id"],
+                    "kind": query.get("kind", ""),
                     "q": query["q"],
                     "relevant": sorted(relevant),
                     "got": ranked[:5],
                 }
             )
-    per_language = {
-        language: {
-            "queries": len(scores),
-            "mrr": sum(s[0] for s in scores) / len(scores),
-            "recall": sum(s[1] for s in scores) / len(scores),
-        }
-        for language, scores in sorted(by_language.items())
-    }
     all_scores = [score for scores in by_language.values() for score in scores]
-    overall = {
-        "queries": len(all_scores),
-        "mrr": sum(s[0] for s in all_scores) / len(all_scores),
-        "recall": sum(s[1] for s in all_scores) / len(all_scores),
-    }
     return Evaluation(
-        backend=backend_name, k=k, per_language=per_language, overall=overall, misses=misses
+        backend=backend_name,
+        k=k,
+        per_language={language: scored(s) for language, s in sorted(by_language.items())},
+        per_kind={kind: scored(s) for kind, s in sorted(by_kind.items())},
+        overall=scored(all_scores),
+        misses=misses,
     )
+
+
+def scored(scores: list[tuple[float, float]]) -> dict[str, float]:
+    """Number of queries, mean reciprocal rank and mean recall of (reciprocal, recall) pairs."""
+    return {
+        "queries": len(scores),
+        "mrr": sum(s[0] for s in scores) / len(scores),
+        "recall": sum(s[1] for s in scores) / len(scores),
+    }
