@@ -1,12 +1,50 @@
-"""Answering a search on an external engine (OpenSearch, Elasticsearch)."""
+"""Answering a search on an external engine (OpenSearch, Elasticsearch) in one request.
+
+Wagtail's search results ask the engine once per use: the page, the count, each
+facet and, for sectors (a nested field its ``facet()`` cannot count), one count
+per sector: nine round trips for a search on the demo content, more with every
+sector. Here the page, the exact total and every facet are one ``_search``
+request: the request's filters, the ranked page (``from``/``size``), the total
+(``track_total_hits``) and three aggregations (country, kind, and sectors through
+their nested documents). The documents of the page are then read from the
+database in one statement, in the engine's order.
+
+The request goes through the client Wagtail's backend already holds
+(``backend.es``: its hosts, credentials and timeout), to the index
+``backend.get_index_for_model`` names, with field names from the backend's
+mapping class (``get_field_column_name``), so it reads what Wagtail indexed.
+Both clients (opensearch-py, elasticsearch-py 8/9) take ``search(index=, body=)``.
+
+Ranking: the query's terms (``cms.search.query.Term``) are matched in the title
+(boost 3) and the body, as ``SearchDocument.search_fields`` say. The visitor's own
+words are one ``multi_match``, the same query Wagtail built for them before; terms
+added on their behalf (synonyms, compound parts, near spellings) are ``multi_match``
+es of their own, boosted by their weight. Any document that matches one of the
+visitor's own words also gets :data:`EXACT_TIER` on top, so everything found only
+through added terms ranks below everything found through the visitor's words, and
+among each group the engine's BM25 score decides.
+
+An engine error (refused connection, timeout, error status) propagates: the search
+service then answers the whole request from the database and says so (``degraded``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wagtail.search.index import FilterField, RelatedFields
+
 from cms.core.models import Sector
 from cms.search.models import SearchDocument
-from cms.search.query import Query, SearchRequest, filtered_documents
+from cms.search.query import Query, SearchRequest
+
+#: Added to the score of every document matching one of the visitor's own words. BM25 gives
+#: one term at most idf * (k1 + 1) = ln(1 + 2N) * 2.2, about 27 at a million documents, times
+#: the title's boost of 3: added terms cannot sum to this, and at this size the engine's
+#: float scores still tell apart scores a thousandth apart.
+EXACT_TIER = 10_000.0
+#: Buckets per facet: more than there will ever be countries, types or sectors.
+FACET_SIZE = 1000
 
 
 @dataclass
@@ -18,33 +56,152 @@ class Found:
     facets: dict[str, dict[str, int]]
 
 
-def search_page(request: SearchRequest, query: Query, backend) -> Found:
-    text = " ".join(query.tokens)
-    results = backend.search(text, filtered_documents(request), operator="or")
-    start = (request.page - 1) * request.page_size
-    page = list(results[start : start + request.page_size])
-    total = results.count()
-    facets = compute_facets(request, text, backend) if total else {}
-    return Found(documents=page, total=total, facets=facets)
+@dataclass(frozen=True)
+class Columns:
+    """The engine's names for the fields a search matches, filters and counts."""
+
+    text: list[str]  # searchable fields with their boosts: ["title^3.0", "body"]
+    language: str
+    country: str
+    kind: str
+    date: str
+    sectors: str  # the nested path of the sectors
+    sector_slug: str  # the slug inside it, with the path: "sectors.slug_filter"
 
 
-def compute_facets(request: SearchRequest, query: str, backend) -> dict[str, dict[str, int]]:
-    """Counts per country, type and sector of everything that matched (with the other filters).
+def columns(backend) -> Columns:
+    """The index's field names for ``SearchDocument``, as the backend's mapping names them."""
+    mapping = backend.mapping_class(SearchDocument)
+    fields = SearchDocument.get_search_fields()
+    filters = {f.field_name: f for f in fields if isinstance(f, FilterField)}
+    sectors = next(f for f in fields if isinstance(f, RelatedFields) and f.field_name == "sectors")
+    slug = next(f for f in sectors.fields if f.field_name == "slug")
+    sectors_column = mapping.get_field_column_name(sectors)
+    slug_column = backend.mapping_class(Sector).get_field_column_name(slug)
+    text = []
+    for field in SearchDocument.get_searchable_search_fields():
+        name = mapping.get_field_column_name(field)
+        boost = float(field.boost or 1)
+        text.append(name if boost == 1 else f"{name}^{boost}")
+    return Columns(
+        text=text,
+        language=mapping.get_field_column_name(filters["language"]),
+        country=mapping.get_field_column_name(filters["country"]),
+        kind=mapping.get_field_column_name(filters["kind"]),
+        date=mapping.get_field_column_name(filters["date"]),
+        sectors=sectors_column,
+        sector_slug=f"{sectors_column}.{slug_column}",
+    )
 
-    The engine path: each count is one engine request, answered from the engine's own
-    index. The database backends use :func:`database_facets` instead, because there every
-    one of these requests is a full-text statement over the whole language.
-    """
-    results = backend.search(query, filtered_documents(request), operator="or")
-    facets = {
-        "country": {str(k): v for k, v in results.facet("country").items()},
-        "type": {str(k): v for k, v in results.facet("kind").items()},
+
+def matching(query: Query, names: Columns) -> dict:
+    """The scoring query: the visitor's words first, added terms below them (see above)."""
+
+    def match(tokens: list[str], boost: float = 1.0) -> dict:
+        clause = {"query": " ".join(tokens), "fields": names.text}
+        if boost != 1.0:
+            clause["boost"] = boost
+        return {"multi_match": clause}
+
+    exact = query.exact_tokens
+    added: dict[float, list[str]] = {}
+    for term in query.terms:
+        if not term.exact:
+            added.setdefault(float(term.weight), []).append(term.token)
+    if not added:
+        return match(exact)  # the query Wagtail's backend sent for a plain search
+    should = [match(tokens, weight) for weight, tokens in added.items()]
+    if exact:
+        should[:0] = [
+            match(exact),
+            {"constant_score": {"filter": match(exact), "boost": EXACT_TIER}},
+        ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def filters(request: SearchRequest, names: Columns) -> list[dict]:
+    """The request's language and filters (``query.filtered_documents`` for the engine)."""
+    out: list[dict] = [{"term": {names.language: request.language}}]
+    if request.countries:
+        out.append({"terms": {names.country: list(request.countries)}})
+    if request.kinds:
+        out.append({"terms": {names.kind: list(request.kinds)}})
+    if request.date_from or request.date_to:
+        bounds = {}
+        if request.date_from:
+            bounds["gte"] = request.date_from.isoformat()
+        if request.date_to:
+            bounds["lte"] = request.date_to.isoformat()
+        out.append({"range": {names.date: bounds}})
+    if request.sectors:
+        # Nested: a document in several of the requested sectors matches once.
+        sectors = {"terms": {names.sector_slug: list(request.sectors)}}
+        out.append({"nested": {"path": names.sectors, "query": sectors}})
+    return out
+
+
+def search_body(request: SearchRequest, query: Query, names: Columns) -> dict:
+    """The one request: ranked page, exact total and every facet."""
+    return {
+        "query": {"bool": {"must": matching(query, names), "filter": filters(request, names)}},
+        "from": (request.page - 1) * request.page_size,
+        "size": request.page_size,
+        "track_total_hits": True,
+        "_source": False,  # the page's rows come from the database
+        "aggs": {
+            "country": {"terms": {"field": names.country, "size": FACET_SIZE}},
+            "kind": {"terms": {"field": names.kind, "size": FACET_SIZE}},
+            "sectors": {
+                "nested": {"path": names.sectors},
+                "aggs": {
+                    "slug": {
+                        "terms": {"field": names.sector_slug, "size": FACET_SIZE},
+                        # Documents, not sector entries (the same while a document lists a
+                        # sector once, which the many-to-many relation guarantees).
+                        "aggs": {"documents": {"reverse_nested": {}}},
+                    }
+                },
+            },
+        },
     }
-    sector_counts = {}
-    for slug in Sector.objects.values_list("slug", flat=True):
-        narrowed = filtered_documents(request).filter(sectors__slug=slug)
-        count = backend.search(query, narrowed, operator="or").count()
-        if count:
-            sector_counts[slug] = count
-    facets["sector"] = sector_counts
-    return facets
+
+
+def search_page(request: SearchRequest, query: Query, backend) -> Found:
+    """The page of ``request``, the total and the facets: one engine request, two statements."""
+    if not query.terms:
+        return Found(documents=[], total=0, facets={})
+    index = backend.get_index_for_model(SearchDocument).name
+    response = backend.es.search(index=index, body=search_body(request, query, columns(backend)))
+    hits = response["hits"]
+    total = hits["total"]["value"]
+    if not total:
+        return Found(documents=[], total=0, facets={})
+    # Document ids are the rows' primary keys (the mapping's ``get_document_id``).
+    ids = [int(hit["_id"]) for hit in hits["hits"]]
+    rows = SearchDocument.objects.in_bulk(ids)
+    documents = [rows[pk] for pk in ids if pk in rows]  # a row deleted since: left out
+    return Found(documents=documents, total=total, facets=facets(response["aggregations"]))
+
+
+def facets(aggregations: dict) -> dict[str, dict[str, int]]:
+    """The aggregations as the search service's facets, in the database path's order."""
+
+    def counts(buckets) -> dict[str, int]:
+        return {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
+
+    sector_counts = {
+        str(bucket["key"]): bucket["documents"]["doc_count"]
+        for bucket in aggregations["sectors"]["slug"]["buckets"]
+    }
+    # Sectors in their editorial order (sort_order, then slug), of the sectors that exist.
+    ordered = Sector.objects.filter(slug__in=list(sector_counts)).values_list("slug", flat=True)
+    return {
+        "country": by_count(counts(aggregations["country"]["buckets"])),
+        "type": by_count(counts(aggregations["kind"]["buckets"])),
+        "sector": {slug: sector_counts[slug] for slug in ordered if sector_counts[slug]},
+    }
+
+
+def by_count(counts: dict[str, int]) -> dict[str, int]:
+    """Largest first, ties by key (as ``database_search.by_count`` orders them)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -1,0 +1,193 @@
+"""The engine path (``cms.search.engine_search``): one request per search, same answers.
+
+Runs against a real engine only (``SEARCH_URL``; ``.ci/run``'s search stage). Engine
+requests are counted where the client sends them, at its transport: the node answers
+every one of them.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from wagtail.search.backends import get_search_backend
+
+from cms.core.models import Country, Sector
+from cms.search import engine_search, indexing
+from cms.search.analysis import analyse_to_string
+from cms.search.backends import engine_only
+from cms.search.models import SearchDocument
+from cms.search.query import Query, Term, query_tokens
+from cms.search.service import SearchRequest, autocomplete, search
+from tests.factories import news_page
+from tests.search.conftest import ENGINE, refresh_engine, settle
+
+pytestmark = pytest.mark.skipif(not ENGINE, reason="needs a real engine (SEARCH_URL)")
+
+WORD = "vexillarium"
+KINDS = list(SearchDocument.Kind.values)
+
+
+def add_documents(count, *, first_id, countries, sectors, texts=None):
+    """``count`` English documents with WORD, spread over countries, kinds, sectors and dates."""
+    docs = []
+    for number in range(count):
+        title, body = texts[number] if texts else (f"{WORD} {number}", f"{WORD} document")
+        doc = SearchDocument.objects.create(
+            kind=KINDS[number % len(KINDS)],
+            object_id=first_id + number,
+            language="en",
+            served_language="en",
+            country=countries[number % len(countries)],
+            date=date(2024, 1, 1) + timedelta(days=10 * number),
+            title=analyse_to_string(title, "en"),
+            body=analyse_to_string(body, "en"),
+            display_title=title,
+            display_text=body,
+        )
+        doc.sectors.set(sectors[: 1 + number % len(sectors)] if sectors else [])
+        docs.append(doc)
+    indexing.publish_to_backends(docs, [])
+    settle()
+    return docs
+
+
+@pytest.fixture
+def engine_requests(monkeypatch):
+    """Every request the engine client sends, as (method, path), counted at its transport."""
+    sent = []
+    transport_class = type(engine_only().es.transport)
+    send = transport_class.perform_request
+
+    def counting(self, method, url, *args, **kwargs):
+        sent.append((method, url))
+        return send(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(transport_class, "perform_request", counting)
+    return sent
+
+
+def answer(request, backend=None):
+    response = search(request, backend=backend)
+    return {
+        "total": response.total,
+        "hits": {(hit.kind, hit.object_id) for hit in response.hits},
+        "facets": {name: list(counts.items()) for name, counts in response.facets.items()},
+    }
+
+
+def test_one_engine_request_per_search_whatever_the_hits_and_facet_values(db, engine_requests):
+    codes = list(Country.objects.order_by("code").values_list("code", flat=True))
+    first_sector = Sector.objects.order_by("sort_order", "slug").first()
+    add_documents(1, first_id=980_000, countries=codes[:1], sectors=[first_sector])
+    request = SearchRequest(query=WORD, language="en")
+
+    engine_requests.clear()
+    small = search(request)
+    assert small.total == 1 and not small.degraded
+    assert engine_requests == [("POST", engine_requests[0][1])]
+    assert engine_requests[0][1].endswith("/_search")
+
+    extra = [Sector.objects.create(slug=f"engine-{n}", name=f"Engine {n}") for n in range(12)]
+    sectors = [
+        first_sector,
+        *Sector.objects.exclude(pk=first_sector.pk).exclude(pk__in=[s.pk for s in extra]),
+        *extra,
+    ]
+    add_documents(60, first_id=981_000, countries=codes, sectors=sectors)
+    for page in (1, 3):
+        engine_requests.clear()
+        large = search(SearchRequest(query=WORD, language="en", page=page, page_size=20))
+        assert large.total == 61 and len(large.hits) == 20 and not large.degraded
+        assert len(large.facets["country"]) == len(codes)  # more than 10 buckets if there are
+        assert len(large.facets["sector"]) == len(sectors)
+        assert len(engine_requests) == 1, engine_requests
+
+    engine_requests.clear()
+    filtered = search(
+        SearchRequest(
+            query=WORD,
+            language="en",
+            countries=tuple(codes[:2]),
+            sectors=(first_sector.slug, extra[0].slug),
+            kinds=("news", "event"),
+            date_from=date(2024, 3, 1),
+        )
+    )
+    assert filtered.total > 0
+    assert len(engine_requests) == 1
+
+
+def test_autocomplete_is_one_engine_request(db, engine_requests):
+    engine_requests.clear()
+    titles = autocomplete("clust", "en")
+    assert titles
+    assert len(engine_requests) == 1
+
+
+REQUESTS = [
+    {},
+    {"countries": ("CZ", "PL")},
+    {"kinds": ("news",)},
+    {"sectors": ("food",)},
+    {"sectors": ("food", "ict")},
+    {"date_from": date(2024, 6, 1), "date_to": date(2025, 6, 1)},
+    {"countries": ("CZ",), "kinds": ("cluster", "news"), "sectors": ("energy-environment",)},
+]
+
+
+@pytest.mark.parametrize("filters", REQUESTS)
+def test_the_engine_finds_and_counts_what_the_database_does(db, filters):
+    codes = ["AT", "CZ", "DE", "IT", "PL", "SI", "SK"]
+    sectors = list(Sector.objects.order_by("sort_order", "slug"))
+    add_documents(30, first_id=982_000, countries=codes, sectors=sectors)
+    database = get_search_backend("database")
+    for query, language in ((WORD, "en"), ("klastr", "cs"), ("cluster food", "en")):
+        request = SearchRequest(query=query, language=language, page_size=50, **filters)
+        on_engine = answer(request)
+        on_database = answer(request, backend=database)
+        assert on_engine == on_database, (query, filters)
+    assert answer(SearchRequest(query=WORD, language="en", **filters))["total"] > 0
+
+
+def test_the_visitors_words_rank_above_terms_added_for_them(db):
+    backend = engine_only()
+    sectors = list(Sector.objects.all()[:1])
+    filler = " ".join(f"filler{n}" for n in range(60))
+    exact_only, added_only, both = add_documents(
+        3,
+        first_id=983_000,
+        countries=["CZ"],
+        sectors=sectors,
+        texts=[
+            # One mention of the visitor's word, deep in a long body.
+            ("Annual report", f"{filler} zorblaxite {filler}"),
+            # The added term in the title, again and again: BM25 alone would put it first.
+            ("Quibbleton quibbleton quibbleton", "quibbleton quibbleton"),
+            ("Summary", f"zorblaxite quibbleton {filler}"),
+        ],
+    )
+    # The visitor typed "zorblaxite"; a synonym helper added "quibbleton" at half weight.
+    (exact,) = query_tokens("zorblaxite", "en")
+    (synonym,) = query_tokens("quibbleton", "en")
+    query = Query(
+        text="zorblaxite",
+        language="en",
+        terms=(Term(exact), Term(synonym, weight=0.5, origin="synonym")),
+    )
+    found = engine_search.search_page(
+        SearchRequest(query="zorblaxite", language="en"), query, backend
+    )
+    assert found.total == 3
+    assert [doc.pk for doc in found.documents] == [both.pk, exact_only.pk, added_only.pk]
+    assert found.facets["country"] == {"CZ": 3}
+
+
+def test_a_publish_is_found_after_the_workers_next_pass(db, country):
+    page = news_page(country("CZ"), title={"en": "Ornithopter makers meet"})
+    page.save_revision().publish()
+    refresh_engine()
+    assert search(SearchRequest(query="ornithopter", language="en")).total == 0  # queued only
+    settle()  # the worker's pass: process_pending_updates, then the engine's refresh
+    response = search(SearchRequest(query="ornithopter", language="en"))
+    assert response.total == 1 and not response.degraded
+    assert response.hits[0].object_id == page.pk
+    assert response.facets["country"] == {"CZ": 1}
