@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Site search"
 
     def ready(self):
-        from cms.search import indexing
+        from cms.search import indexing, signals
 
         indexing.connect_signals()
+        signals.connect_signals()

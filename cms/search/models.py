@@ -14,11 +14,17 @@ unpublish and delete, and ``manage.py rebuild_search_documents`` recreates
 them all. Drafts never get a row.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from cms.core.languages import LANGUAGES
-from cms.search.analysis import fold
+from cms.search.analysis import analyse, fold
+
+WORDS = re.compile(r"\w+", re.UNICODE)
 
 
 class SearchDocument(index.Indexed, models.Model):
@@ -119,3 +125,174 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"{self.backend}: document {self.document_id} ({self.attempts} attempts)"
+
+
+def promotion_key(text: str, language: str) -> str:
+    """What a promotion's query and a visitor's query are compared by: the analysed words
+    in ``language`` (inflection, case and diacritics aside), each once, in any order; the
+    folded words when analysis keeps none (an English "IT" is a stopword)."""
+    tokens = analyse(text, language) or [fold(word) for word in WORDS.findall(text)]
+    return " ".join(sorted(set(tokens)))[:255]
+
+
+class SynonymGroup(models.Model):
+    """Words, phrases and abbreviations that mean the same to a visitor in one language.
+
+    For whom: a visitor who types "ICT" where the news say "informační
+    technologie", or "OZE" for "obnovitelné zdroje energie". A query that
+    contains one member of a group also searches for the others
+    (``cms.search.synonyms``), ranked below the words the visitor typed. Kept
+    by each language's moderators in the admin (``cms.search.permissions``).
+    """
+
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGES, db_index=True)
+    terms = models.TextField(
+        _("words and phrases"),
+        help_text=_(
+            "Words, phrases or abbreviations that mean the same, separated by commas or "
+            "on separate lines, e.g. “IT, ICT, informační technologie”."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "pk"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return ", ".join(self.phrases)
+
+    @property
+    def phrases(self) -> list[str]:
+        """The group's members, trimmed, each once (as written)."""
+        return split_phrases(self.terms)
+
+    def clean(self):
+        phrases = self.phrases
+        if len(phrases) < 2:
+            raise ValidationError(
+                {"terms": _("Give at least two words or phrases that mean the same.")}
+            )
+        if len(phrases) > MAX_SYNONYM_PHRASES:
+            raise ValidationError(
+                {
+                    "terms": _("Give at most %(count)d words or phrases in one group.")
+                    % {"count": MAX_SYNONYM_PHRASES}
+                }
+            )
+        for phrase in phrases:
+            if len(phrase) > MAX_SYNONYM_CHARS:
+                raise ValidationError(
+                    {
+                        "terms": _("“%(phrase)s” is longer than %(count)d characters.")
+                        % {"phrase": phrase[:40], "count": MAX_SYNONYM_CHARS}
+                    }
+                )
+            if not WORDS.findall(phrase):
+                raise ValidationError(
+                    {"terms": _("“%(phrase)s” has no letters or digits.") % {"phrase": phrase}}
+                )
+
+
+#: Limits of one synonym group, so that a query's expansion stays small.
+MAX_SYNONYM_PHRASES = 12
+MAX_SYNONYM_CHARS = 80
+SEPARATORS = re.compile(r"[,;\n]")
+
+
+def split_phrases(text: str) -> list[str]:
+    phrases: list[str] = []
+    for part in SEPARATORS.split(text or ""):
+        phrase = " ".join(part.split())
+        if phrase and phrase.casefold() not in {seen.casefold() for seen in phrases}:
+            phrases.append(phrase)
+    return phrases
+
+
+class Promotion(models.Model):
+    """An editor's best bet: for a query in one language, this item above the results.
+
+    For whom: a visitor who searches "info day" and should see the coming
+    information day first, whatever the ranking thinks. The target is a page
+    (news item, event, standard page) or a cluster profile; it is shown only
+    while it is published and really translated into the language (its search
+    document is served in it), never as a draft (``cms.search.promotions``).
+    The visitor's query matches when it has the same words, analysed
+    (``promotion_key``): case, diacritics, inflection and word order aside.
+    """
+
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGES)
+    query = models.CharField(
+        _("search query"),
+        max_length=200,
+        help_text=_("The words visitors search for, e.g. “info day”."),
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("A news item, event or standard page."),
+    )
+    cluster = models.ForeignKey(
+        "clusters.ClusterProfile",
+        verbose_name=_("cluster organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Or a cluster profile instead of a page."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Shown under the title instead of the item's own summary (optional)."),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first.")
+    )
+    #: ``promotion_key(query, language)``, what searches look promotions up by.
+    query_key = models.CharField(max_length=255, editable=False)
+    #: The search document the target is: its kind and id (set on save).
+    target_kind = models.CharField(max_length=10, editable=False)
+    target_id = models.PositiveBigIntegerField(editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "query_key", "sort_order", "pk"]
+        indexes = [models.Index(fields=["language", "query_key"])]
+        verbose_name = _("promoted result")
+        verbose_name_plural = _("promoted results")
+
+    def __str__(self):
+        return f"{self.query} → {self.target}"
+
+    def save(self, *args, **kwargs):
+        from cms.search.documents import kind_of
+
+        self.query_key = promotion_key(self.query, self.language)
+        if self.cluster_id:
+            self.target_kind, self.target_id = SearchDocument.Kind.CLUSTER, self.cluster_id
+        else:
+            self.target_kind = kind_of(self.page.specific) or ""
+            self.target_id = self.page_id
+        super().save(*args, **kwargs)
+
+    @property
+    def target(self):
+        return self.cluster if self.cluster_id else self.page
+
+    def clean(self):
+        from cms.search.documents import kind_of
+
+        if bool(self.page_id) == bool(self.cluster_id):
+            raise ValidationError(_("Choose either a page or a cluster organisation."))
+        if self.page_id and kind_of(self.page.specific) is None:
+            raise ValidationError(
+                {"page": _("Only news items, events and standard pages can be promoted.")}
+            )
+        if not promotion_key(self.query, self.language):
+            raise ValidationError({"query": _("The query has no words to search for.")})

@@ -1,10 +1,160 @@
-"""Synonyms and abbreviations per language, which editors extend in the admin."""
+"""Synonyms and abbreviations per language, which editors extend in the admin.
+
+For whom: a visitor who types "ICT" where the news say "informační
+technologie", "OZE" for "obnovitelné zdroje energie" or "F&E" for "Forschung
+und Entwicklung". Each language's moderators keep groups of words, phrases
+and abbreviations that mean the same (``SynonymGroup``; a first list per
+language comes with migration ``0003``).
+
+How a query is expanded
+-----------------------
+The query is analysed in its language (``cms.search.analysis``: lemmas,
+stems, no stopwords, no diacritics, lower case), and so is every member of the
+language's groups. A member *occurs* in the query when its tokens occur there
+one after another ("informačních technologií" contains "informační
+technologie": both are ``informacn technologi``). Then the tokens of the
+group's other members are added to the query as ``Term``s of origin
+``"synonym"`` and weight :data:`WEIGHT`, analysed over the language's fallback
+chain like the visitor's own words (``query.query_tokens``). Because the
+expansion is a list of tokens in the ``Query``, it applies on every backend
+(SQLite, PostgreSQL, OpenSearch), which rank terms weighing less than 1 below
+the visitor's own.
+
+A member that analysis leaves nothing of ("IT" in English is a stopword,
+"R&D" is two one-letter words) occurs when its words are typed as written,
+capitals included: "IT" and "R&D" are recognised, the English pronoun "it" is
+not.
+
+Cache
+-----
+The groups are read once per process and language and kept with a fingerprint
+of the language's rows (count, last id, last change), read with one small
+aggregate query per search: an edit, addition or deletion in any app server
+is seen by every other at their next search, whatever the shared cache does
+(Django's cache may be down: it is not used). ``suggest.py`` keeps its
+vocabulary the same way.
+"""
 
 from __future__ import annotations
 
-from cms.search.query import Term
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from cms.search.analysis import analyse, fold
+from cms.search.models import WORDS, SynonymGroup, split_phrases
+from cms.search.query import Term, query_tokens
+
+#: How much a match on a synonym counts against a match on the visitor's own word (1.0).
+WEIGHT = 0.8
+#: At most this many terms are added to one query, however many groups it touches.
+MAX_TERMS = 24
+#: A cached list is read again after this many seconds even if its fingerprint is unchanged.
+MAX_AGE_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class Member:
+    """One word, phrase or abbreviation of a group, as the query is compared with it."""
+
+    text: str
+    #: Its analysed tokens in the group's language (what must occur in the query).
+    tokens: tuple[str, ...]
+    #: Its words as written, compared when analysis leaves no token ("IT", "R&D").
+    words: tuple[str, ...]
+    #: Its tokens over the language's fallback chain: what the query gets.
+    expansion: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    members: tuple[Member, ...]
+
+
+def read_groups(language: str) -> tuple[Group, ...]:
+    """The language's groups, each member analysed once."""
+    groups = []
+    for terms in SynonymGroup.objects.filter(language=language).values_list("terms", flat=True):
+        members = tuple(
+            Member(
+                text=phrase,
+                tokens=tuple(analyse(phrase, language)),
+                words=tuple(WORDS.findall(phrase)),
+                expansion=tuple(query_tokens(phrase, language)),
+            )
+            for phrase in split_phrases(terms)
+        )
+        if len(members) > 1:
+            groups.append(Group(members))
+    return tuple(groups)
+
+
+_cache: dict[str, tuple[tuple, float, tuple[Group, ...]]] = {}
+_lock = threading.Lock()
+
+
+def fingerprint(language: str) -> tuple:
+    """Changes whenever a group of ``language`` is added, changed or removed."""
+    values = SynonymGroup.objects.filter(language=language).aggregate(
+        count=Count("pk"), last=Max("pk"), changed=Max("updated_at")
+    )
+    return (values["count"], values["last"], values["changed"])
+
+
+def groups_for(language: str) -> tuple[Group, ...]:
+    """The language's groups, read again when they have changed."""
+    current = fingerprint(language)
+    cached = _cache.get(language)
+    if cached and cached[0] == current and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+        return cached[2]
+    with _lock:
+        groups = read_groups(language)
+        _cache[language] = (current, time.monotonic(), groups)
+        return groups
+
+
+def contains(sequence: list[str] | tuple[str, ...], part: tuple[str, ...], same=None) -> bool:
+    """True when ``part`` occurs in ``sequence`` as consecutive items."""
+    same = same or (lambda a, b: a == b)
+    size = len(part)
+    return any(
+        all(same(sequence[start + i], part[i]) for i in range(size))
+        for start in range(len(sequence) - size + 1)
+    )
+
+
+def same_word(typed: str, written: str) -> bool:
+    """A word as typed against a member's word: diacritics aside, and in capitals when the
+    member is ("IT" is the abbreviation, "it" the pronoun)."""
+    return fold(typed) == fold(written) and (not written.isupper() or typed.isupper())
+
+
+def occurs(member: Member, tokens: list[str], words: list[str]) -> bool:
+    if member.tokens:
+        return contains(tokens, member.tokens)
+    return bool(member.words) and contains(words, member.words, same_word)
 
 
 def synonym_terms(text: str, language: str, exact: list[Term]) -> list[Term]:
-    """Terms for the synonyms of the query's words (none yet)."""
-    return []
+    """Terms for the synonyms of the words and phrases of ``text`` (weight :data:`WEIGHT`)."""
+    groups = groups_for(language)
+    if not groups:
+        return []
+    tokens = analyse(text, language)
+    words = WORDS.findall(text)
+    seen = {term.token for term in exact}
+    added: list[Term] = []
+    for group in groups:
+        if not any(occurs(member, tokens, words) for member in group.members):
+            continue
+        for member in group.members:
+            for token in member.expansion:
+                if token in seen:
+                    continue
+                seen.add(token)
+                added.append(Term(token, weight=WEIGHT, origin="synonym"))
+                if len(added) >= MAX_TERMS:
+                    return added
+    return added
