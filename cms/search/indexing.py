@@ -293,7 +293,16 @@ def on_cluster_saved(sender, instance, raw=False, **kwargs):
         sync_object(instance)
 
 
+def on_migrated(sender, using="default", **kwargs):
+    from cms.search import fulltext
+
+    fulltext.ensure(using)
+
+
 def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
     from cms.clusters.models import ClusterProfile
     from cms.events.models import EventPage
     from cms.home.models import StandardPage
@@ -306,3 +315,7 @@ def connect_signals() -> None:
             on_deleted, sender=model, dispatch_uid=f"search-deleted-{model.__name__}"
         )
     post_save.connect(on_cluster_saved, sender=ClusterProfile, dispatch_uid="search-cluster-saved")
+    # The full-text index's triggers go when SQLite rebuilds the document table to alter it.
+    post_migrate.connect(
+        on_migrated, sender=apps.get_app_config("sitesearch"), dispatch_uid="search-fulltext"
+    )

@@ -1,4 +1,9 @@
-"""Upkeep of the database search index: SQLite's full-text index merged into one segment.
+"""Upkeep of the database search indexes: SQLite's full-text indexes merged into one segment.
+
+Two kinds of FTS5 table live in a SQLite database: the visitor search's own
+(``cms.search.fulltext``: the search documents' tokens and titles) and Wagtail's
+(the admin's searches of pages, snippets, images and documents). Both get
+FTS5's ``optimize`` from the daily ``optimize_search_index``.
 
 On SQLite, Wagtail's database backend keeps its full-text index in an FTS5
 table. Every write adds a segment (publishing a page re-indexes it), FTS5
@@ -28,10 +33,13 @@ def full_text_table(using: str = "default") -> str | None:
 
 
 def optimize_full_text_index(using: str = "default") -> bool:
-    """Merge the SQLite full-text index into one segment; ``False`` if there is none to merge."""
+    """Merge the SQLite full-text indexes into one segment each; ``False`` if there is none."""
+    from cms.search import fulltext
+
+    merged = bool(fulltext.optimize(using))
     table = full_text_table(using)
     if table is None:
-        return False
+        return merged
     connection = connections[using]
     name = connection.ops.quote_name(table)
     with connection.cursor() as cursor:

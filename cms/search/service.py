@@ -187,20 +187,28 @@ def excerpt(text: str, language: str, tokens: set[str], words: int = 40) -> str:
 def autocomplete(
     prefix: str, language: str, *, countries: tuple[str, ...] = (), limit: int = 8
 ) -> list[dict]:
-    """Titles starting with what the visitor has typed so far."""
+    """Titles starting with what the visitor has typed so far.
+
+    On a database backend every typed word is a prefix of a title word, through the
+    database's own index of titles (``database_search.autocomplete``: one statement);
+    on an engine, the engine's autocomplete (which falls back to the database by itself).
+    """
     if language not in LANGUAGE_CODES:
         raise SearchError("lang", f"unknown language {language!r}")
     # Only the words go to the backend: control characters (a NUL ends the string
     # in SQLite's full-text syntax) and punctuation are not part of any title prefix.
-    prefix = " ".join(WORD.findall((prefix or "")[: settings.SEARCH_MAX_QUERY_CHARS]))
-    if not prefix:
+    words = WORD.findall((prefix or "")[: settings.SEARCH_MAX_QUERY_CHARS])
+    if not words:
         return []
-    documents = SearchDocument.objects.filter(language=language)
-    if countries:
-        documents = documents.filter(country__in=countries)
     try:
+        backend = get_search_backend("default")
+        if is_database_backend(backend) and database_search.available():
+            return database_search.autocomplete(words, language, countries, limit)
+        documents = SearchDocument.objects.filter(language=language)
+        if countries:
+            documents = documents.filter(country__in=countries)
         # An engine's results fall back to the database by themselves (cms.search.backends).
-        results = get_search_backend("default").autocomplete(prefix, documents)[:limit]
+        results = backend.autocomplete(" ".join(words), documents)[:limit]
         return [{"title": doc.display_title, "url": doc.url, "type": doc.kind} for doc in results]
     except Exception as error:  # noqa: BLE001 - whatever failed, the API answers 503
         logger.exception("Autocomplete failed")
