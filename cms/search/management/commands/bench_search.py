@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.search.benchmark import Benchmark, BenchmarkError
+from cms.bench.search import Benchmark, BenchmarkError
 
 
 def redacted(url: str) -> str:
@@ -165,6 +165,30 @@ class Command(BaseCommand):
             f"{fmt_latency(ac)}; timeouts {ac['timeouts']}, failures {ac['failures']}, "
             f"{ac['empty']} without suggestions"
         )
+        for name, row in (("search", r["search_requests"]), ("autocomplete", ac)):
+            sql, engine = row["sql_statements"], row["engine_requests"]
+            if sql.get("n"):
+                line = (
+                    f"per {name} request: SQL statements {sql['min']}-{sql['max']} "
+                    f"(median {sql['median']})"
+                )
+                if engine["max"]:
+                    line += (
+                        f", engine requests {engine['min']}-{engine['max']} "
+                        f"(median {engine['median']})"
+                    )
+                write(line)
+        if r["search_requests"].get("engine_endpoints"):
+            write(
+                "engine requests during the searches: "
+                + ", ".join(
+                    f"{k} x{v}" for k, v in r["search_requests"]["engine_endpoints"].items()
+                )
+            )
+        write(
+            f"rebuild of {r['items']} search documents (analysis + row write + indexing): "
+            f"{r['total_s']:.1f} s"
+        )
         for row in (s, ac):
             if row.get("first_error"):
                 write(f"  first failure: {row['first_error']}")
@@ -182,8 +206,9 @@ class Command(BaseCommand):
             f"analysis items/s / indexing items/s = {a['items_per_s'] / i['items_per_s']:.1f}"
         ]
         for name, row in (("search", s), ("autocomplete", ac)):
-            if row.get("n") and row["p50"] != math.inf:
-                ratios.append(f"{name} p50 = {row['p50'] / orm['p50']:.0f}x ORM pk lookup")
+            for key in ("p50", "p95"):
+                if row.get("n") and row[key] != math.inf:
+                    ratios.append(f"{name} {key} = {row[key] / orm['p50']:.0f}x ORM pk lookup p50")
         write("ratios: " + "; ".join(ratios))
         write(
             "| backend | items | analysis items/s | row write items/s | index items/s | total s "

@@ -1,9 +1,10 @@
 """Search benchmark: indexing throughput and query latency on one backend.
 
-Not a test: ``manage.py bench_search`` (and ``.ci/bench-search`` for every
-backend) generates news items and cluster profiles deterministically from a
-seeded random generator and the project's own multilingual texts, then
-measures, each phase on its own:
+Not a test: ``manage.py bench_search`` (and ``.ci/bench-search`` / ``make
+bench-search`` for all three backends in one run, with ``cms.bench.report``
+putting them side by side against the targets) generates news items and
+cluster profiles deterministically from a seeded random generator and the
+project's own multilingual texts, then measures, each phase on its own:
 
 1. **analysis** — ``analyse_to_string`` over every title and body part, as
    ``cms.search.documents`` does;
@@ -18,9 +19,12 @@ measures, each phase on its own:
 
 with same-process baselines measured interleaved with the queries (a
 primary-key ORM lookup, analysing the query), so that ratios survive a noisy
-machine. It runs on a scratch database (it refuses one that already holds
-search documents) and, for an engine, in an index with a unique prefix that
-is deleted at the end.
+machine. Every search and autocomplete request is also counted: SQL statements
+on the default connection (``connection.execute_wrapper``) and requests the
+engine client sends (at its transport, so every endpoint counts, whichever API
+the service uses). It runs on a scratch database (it refuses one that already
+holds search documents) and, for an engine, in an index with a unique prefix
+that is deleted at the end.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import re
 import time
 import uuid
 from bisect import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -361,6 +365,71 @@ def generate_prefixes(count: int, seed: int, items: list[Item]) -> list[tuple[st
 # --- measuring ------------------------------------------------------------------------------
 
 
+class RequestCounter:
+    """SQL statements and engine requests made while :meth:`counting` is active.
+
+    SQL: ``connection.execute_wrapper`` on the default connection. Engine: every
+    ``perform_request`` of the engine client's transport class (OpenSearch and
+    Elasticsearch clients both send every API call through it), patched on the class for
+    the duration so that clients the service makes itself (autocomplete) count too.
+    """
+
+    def __init__(self, engine_client=None):
+        self.transport_class = type(engine_client.transport) if engine_client else None
+        self.sql = 0
+        self.engine = 0
+        self.endpoints: Counter = Counter()
+        self.active = False
+
+    def execute(self, execute, sql, params, many, context):
+        if self.active:
+            self.sql += 1
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def installed(self):
+        original = self.transport_class.perform_request if self.transport_class else None
+        counter = self
+
+        def perform_request(transport, method, url, *args, **kwargs):
+            if counter.active:
+                counter.engine += 1
+                counter.endpoints[f"{method} {url.split('?')[0].rstrip('/').rsplit('/')[-1]}"] += 1
+            return original(transport, method, url, *args, **kwargs)
+
+        if original is not None:
+            self.transport_class.perform_request = perform_request
+        try:
+            with connection.execute_wrapper(self.execute):
+                yield self
+        finally:
+            if original is not None:
+                self.transport_class.perform_request = original
+
+    @contextmanager
+    def counting(self):
+        """Count what happens inside; (sql, engine) of that block are in :attr:`last`."""
+        sql, engine = self.sql, self.engine
+        self.active = True
+        try:
+            yield
+        finally:
+            self.active = False
+            self.last = (self.sql - sql, self.engine - engine)
+
+
+def count_summary(values: list[int]) -> dict:
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "min": min(values),
+        "median": percentile(values, 50),
+        "max": max(values),
+        "mean": sum(values) / len(values),
+    }
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (``p`` in 0..100) of a non-empty list."""
     ordered = sorted(values)
@@ -504,11 +573,18 @@ class Benchmark:
             self.measure_analysis(items)
             pks = self.measure_row_write(items, sector_ids)
             self.measure_indexing(index_backend, is_database, pks)
+            # What rebuilding N search documents costs: analysis, rows, index (not the reading
+            # of pages and snippets, which the generated items do not have).
             self.results["total_s"] = time.perf_counter() - total_start
             self.results["total_items_per_s"] = self.items / self.results["total_s"]
             del items
 
-            with override_settings(WAGTAILSEARCH_BACKENDS=override), self.request_deadlines():
+            self.counter = RequestCounter(None if is_database else query_backend.es)
+            with (
+                override_settings(WAGTAILSEARCH_BACKENDS=override),
+                self.request_deadlines(),
+                self.counter.installed(),
+            ):
                 self.measure_queries(query_backend, queries, warmup, pks)
                 self.measure_autocomplete(prefixes)
         finally:
@@ -686,6 +762,9 @@ class Benchmark:
         rng = seeded(self.seed + 4)
         latencies: dict[str, list[float]] = defaultdict(list)
         orm_ms, analysis_ms, totals = [], [], []
+        sql_counts: list[int] = []
+        engine_counts: list[int] = []
+        self.counter.endpoints.clear()
         outcome = {"timeouts": 0, "failures": 0}
         zero = 0
         phase_start = time.perf_counter()
@@ -700,7 +779,10 @@ class Benchmark:
             query_tokens(query.request.query, query.request.language)
             analysis_ms.append(elapsed_ms(start))
 
-            ms, response = self.timed(outcome, search, query.request, backend=backend)
+            with self.counter.counting():
+                ms, response = self.timed(outcome, search, query.request, backend=backend)
+            sql_counts.append(self.counter.last[0])
+            engine_counts.append(self.counter.last[1])
             latencies[query.category].append(ms)
             if response is not None:
                 totals.append(response.total)
@@ -708,6 +790,11 @@ class Benchmark:
         every = [ms for values in latencies.values() for ms in values]
         self.results["search"] = {**summary(every), **outcome, "planned": len(queries)}
         self.results["search_by_category"] = {k: summary(v) for k, v in sorted(latencies.items())}
+        self.results["search_requests"] = {
+            "sql_statements": count_summary(sql_counts),
+            "engine_requests": count_summary(engine_counts),
+            "engine_endpoints": dict(self.counter.endpoints.most_common()),
+        }
         self.results["search_hits"] = {
             "zero_hit_queries": zero,
             "median_total": percentile(totals, 50) if totals else None,
@@ -732,13 +819,18 @@ class Benchmark:
                 break
         outcome = {"timeouts": 0, "failures": 0}
         latencies, empty = [], 0
+        sql_counts: list[int] = []
+        engine_counts: list[int] = []
         phase_start = time.perf_counter()
         for prefix, language, countries in prefixes:
             if time.perf_counter() - phase_start > self.budget:
                 break
-            ms, suggestions = self.timed(
-                outcome, autocomplete, prefix, language, countries=countries
-            )
+            with self.counter.counting():
+                ms, suggestions = self.timed(
+                    outcome, autocomplete, prefix, language, countries=countries
+                )
+            sql_counts.append(self.counter.last[0])
+            engine_counts.append(self.counter.last[1])
             latencies.append(ms)
             empty += ms != math.inf and not suggestions
         self.results["autocomplete"] = {
@@ -746,6 +838,8 @@ class Benchmark:
             **outcome,
             "planned": len(prefixes),
             "empty": empty,
+            "sql_statements": count_summary(sql_counts),
+            "engine_requests": count_summary(engine_counts),
         }
 
     def clean_up(self, backend, is_database: bool) -> None:
