@@ -26,6 +26,7 @@ from typing import ClassVar
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.db import connections
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -124,7 +125,15 @@ class TaskBacklogCheck(SideService, HealthCheck):
         from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - needs apps
 
         cutoff = timezone.now() - self.max_wait
-        waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=cutoff).count()
+        try:
+            waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=cutoff).count()
+        finally:
+            # django-health-check runs this in an executor thread of its own for each probe:
+            # a connection left open there is never reused nor closed, and a balancer probing
+            # every second used up PostgreSQL's connections in minutes (`make chaos`).
+            connection = connections[DBTaskResult.objects.db]
+            if not connection.in_atomic_block:
+                connection.close()
         if waiting:
             minutes = self.max_wait.total_seconds() / 60
             raise ServiceUnavailable(f"{waiting} task(s) waiting for a worker over {minutes:g} min")
