@@ -60,8 +60,9 @@ from modeltranslation.utils import build_localized_fieldname
 from cms.clusters.models import ClusterProfile
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
+from cms.core.publication import language_label
 from cms.core.spreadsheets import NOT_IN_XLSX, neutralised, restore, xlsx_row
-from cms.core.translation_status import is_filled, required_fields
+from cms.core.translation_status import LanguageRule, is_filled, required_fields
 from cms.search.indexing import backends, sync_objects
 
 logger = logging.getLogger(__name__)
@@ -623,9 +624,7 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
         )
     else:
         result.values["country"] = countries[code]
-    name_en = build_localized_fieldname("name", COMMON_LANGUAGE)
-    if not row.get(name_en):
-        errors.append((name_en, _("the English name is required")))
+    errors.extend(name_errors(row, result.values.get("country")))
     for name in TRANSLATED:
         for language in LANGUAGE_CODES:
             column = build_localized_fieldname(name, language)
@@ -685,6 +684,39 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
         result.values[column] = value
     result.values["phone"] = row.get("phone", "")[:50]
     return result
+
+
+def name_errors(row, country) -> list[tuple[str, str]]:
+    """The row's name, as the edit form asks for it (``LanguageRule``): in the main language
+    of the country's site, or (files written before that rule) in English; and in every
+    language the network requires at publication, since an import publishes.
+    """
+    rule = LanguageRule.for_country(country)
+    main = build_localized_fieldname("name", rule.default)
+    english = build_localized_fieldname("name", COMMON_LANGUAGE)
+    errors = []
+    if not row.get(main) and not row.get(english):
+        errors.append(
+            (
+                main,
+                _("the name is required in this site's main language (%(language)s) or in English")
+                % {"language": language_label(rule.default)},
+            )
+        )
+    for code in rule.required_at_publication:
+        column = build_localized_fieldname("name", code)
+        if not row.get(column):
+            errors.append(
+                (
+                    column,
+                    _(
+                        "Required: the network asks for every item in this language too "
+                        "(%(language)s)."
+                    )
+                    % {"language": language_label(code)},
+                )
+            )
+    return errors
 
 
 def complete_in(result: RowResult, language: str) -> bool:

@@ -22,7 +22,12 @@ from wagtail.search import index
 
 from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
-from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.core.translation_status import (
+    available_languages,
+    hide_unready,
+    hide_unready_in,
+    text_in_any_language,
+)
 from cms.partners.models import ContactPerson
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
@@ -105,7 +110,7 @@ class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, Cl
         verbose_name_plural = _("cluster profiles")
 
     def __str__(self):
-        return self.name
+        return text_in_any_language(self, "name")
 
 
 class ClusterDirectoryPage(RoutablePageMixin, BasePage):

@@ -18,6 +18,7 @@ from django.db.models import Model, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.models import DraftStateMixin
 
 from cms.core.languages import LANGUAGES
 from cms.core.models import Country
@@ -239,15 +240,15 @@ class OwnLanguageFirstFormMixin:
             for name in required_originals(self._meta.model):
                 field_name = localized(name, code)
                 if field_name in self.fields and not is_filled(cleaned_data.get(field_name)):
-                    self.add_error(
-                        field_name,
-                        _(
-                            "Required to publish: the network asks for every item in this "
-                            "language too (%(language)s). A draft or a submission for "
-                            "moderation can do without it."
-                        )
-                        % {"language": language_label(code)},
-                    )
+                    if not self.has_error(field_name):
+                        self.add_error(field_name, self.publication_error(language_label(code)))
+
+    def publication_error(self, language: str) -> str:
+        return _(
+            "Required to publish: the network asks for every item in this "
+            "language too (%(language)s). A draft or a submission for "
+            "moderation can do without it."
+        ) % {"language": language}
 
     def require_slugs_of_served_languages(self, cleaned_data) -> None:
         """A page needs an address in each of the site's languages it has a title in."""
@@ -267,12 +268,45 @@ class OwnLanguageFirstFormMixin:
                     )
 
 
-class CountryScopedModelForm(CountryScopedFormMixin, WagtailAdminModelForm):
+class CountryScopedModelForm(
+    OwnLanguageFirstFormMixin, CountryScopedFormMixin, WagtailAdminModelForm
+):
     """Base form of the country-owned snippets (see ``CountrySnippetViewSet``).
 
-    Snippets keep modeltranslation's rule (English required) for now: their
-    imports and the cluster directory rely on the English name.
+    The same rule as pages (``OwnLanguageFirstFormMixin``): a Czech partner
+    saves a cluster profile with only its Czech name. A snippet without drafts
+    is published by every save, so the languages the network requires at
+    publication are asked for on every save; one with drafts, when published.
     """
+
+    def form_country(self):
+        """The country chosen in the form (submitted, saved, or the user's only one)."""
+        field = self.fields.get("country")
+        if field is None:
+            return getattr(self.instance, "country", None)
+        if self.is_bound:
+            submitted = self.data.get(self.add_prefix("country"))
+            if submitted:
+                try:
+                    return field.queryset.get(pk=submitted)
+                except (ValueError, ValidationError, ObjectDoesNotExist):
+                    pass  # the country field reports it; the network's rule meanwhile
+        if self.instance.country_id is not None:
+            return self.instance.country
+        choices = list(field.queryset[:2])
+        return choices[0] if len(choices) == 1 else None
+
+    def is_publishing(self) -> bool:
+        if isinstance(self.instance, DraftStateMixin):
+            return super().is_publishing()
+        return True
+
+    def publication_error(self, language: str) -> str:
+        if isinstance(self.instance, DraftStateMixin):
+            return super().publication_error(language)
+        return _(
+            "Required: the network asks for every item in this language too (%(language)s)."
+        ) % {"language": language}
 
 
 class CountryScopedPageForm(

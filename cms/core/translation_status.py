@@ -153,6 +153,23 @@ def localized(field: str, language: str) -> str:
     return build_localized_fieldname(field, language)
 
 
+def text_in_any_language(obj, field: str) -> str:
+    """``field`` in the active language (along its fallback chain), else in the first language
+    that has it: how the admin names an object written in one language only.
+
+    A Czech partner may save a cluster profile with only its Czech name; an
+    English-speaking administrator's listing must still show a name, not "".
+    """
+    value = getattr(obj, field, None)
+    if is_filled(value):
+        return str(value)
+    for code in LANGUAGE_CODES:
+        value = value_in(obj, field, code)
+        if is_filled(value):
+            return str(value)
+    return ""
+
+
 def status(obj, language: str) -> Status:
     """``complete`` (all required fields filled), ``partial`` (some text) or ``missing``."""
     model = type(obj)

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 from cms.core.models import Country, TranslationReadiness
+from cms.core.translation_status import text_in_any_language
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
@@ -55,7 +56,7 @@ class PartnerOrganisation(AllLanguagesSearch, TranslationReadiness, index.Indexe
         verbose_name_plural = _("partner organisations")
 
     def __str__(self):
-        return self.name
+        return text_in_any_language(self, "name")
 
 
 class ContactPerson(AllLanguagesSearch, TranslationReadiness, index.Indexed, models.Model):

@@ -133,7 +133,9 @@ def test_messages_are_in_czech_for_a_czech_editor(db):
             header = str(error)
     errors = dict(row.errors)
     assert errors["sectors"].startswith("neznámé odvětví „mining“; použijte jedno z: ")
-    assert errors["name_en"] == "anglický název je povinný"
+    assert errors["name_cs"] == (
+        "název je povinný v hlavním jazyce tohoto webu (čeština) nebo v angličtině"
+    )
     assert errors["members"] == "„moc“ není celé číslo"
     assert label == "chyba"
     assert header == "x.csv: neznámý sloupec colour"

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from cms.clusters.importing import (
     ImportFileError,
@@ -69,7 +70,7 @@ def test_a_changed_cell_updates_in_place(db):
     [
         ("x1,CZ,mining,Name,,,,,,", "sectors"),
         ("x2,CZ,food,Name,,,,,,not a url", "website"),
-        ("x3,CZ,food,,Jméno,,,,,", "name_en"),
+        ("x3,CZ,food,,,,,,,", "name_cs"),  # no name in Czech (the site's main language) or English
         ("x4,XX,food,Name,,,,,,", "country"),
         ("x5,CZ,food,Name,,,,many,,", "members"),
         ("x6,CZ,food,Name,,,,,1066,", "founded"),
@@ -85,6 +86,26 @@ def test_errors_name_the_row_and_column_and_nothing_is_written(db, line, column)
     with pytest.raises(ImportFileError, match="nothing was written"):
         apply_import(result)
     assert ClusterProfile.objects.count() == before
+
+
+def test_a_row_named_only_in_its_sites_main_language_imports(db):
+    """As in the edit form: a Czech row needs its Czech name, not an English one."""
+    result = preview(csv_file("cz-only,CZ,food,,Klastr sklářů,,,,,"))
+    assert result.rows[0].ok, result.rows[0].errors
+    apply_import(result)
+    cluster = ClusterProfile.objects.get(slug="cz-only")
+    assert (cluster.name_cs, cluster.name_en, cluster.ready_languages) == (
+        "Klastr sklářů",
+        "",
+        ["cs"],
+    )
+
+
+@override_settings(TRANSLATIONS_REQUIRED_AT_PUBLICATION=("en",))
+def test_the_networks_languages_are_required_when_it_asks_for_them(db):
+    """An import publishes: the languages required at publication are required in every row."""
+    (row,) = preview(csv_file("cz-only,CZ,food,,Klastr sklářů,,,,,")).rows
+    assert [column for column, _message in row.errors] == ["name_en"]
 
 
 def test_confirmed_import_writes_only_the_valid_rows(db):
