@@ -22,6 +22,7 @@ from cms.api.params import CountryCode, ReadParams, Slug, comma_list
 from cms.api.responses import read_context
 from cms.api.selectors import check_countries
 from cms.search.models import SearchDocument
+from cms.search.promotions import promoted
 from cms.search.service import SearchError, SearchRequest, SearchUnavailable, autocomplete, search
 
 router = Router(tags=["search"])
@@ -64,6 +65,19 @@ class Hit(Schema):
     fallback: bool = Field(description="True when the item is not translated into `language`")
 
 
+class Promoted(Schema):
+    type: str
+    id: int
+    title: str = Field(description="HTML-escaped")
+    description: str = Field(
+        description="HTML-escaped: the editor's description, else the item's summary"
+    )
+    url: str
+    country: str
+    date: date | None
+    language: str
+
+
 class Facets(Schema):
     country: dict[str, int] = {}
     type: dict[str, int] = {}
@@ -83,6 +97,10 @@ class SearchResults(Schema):
         "(a mistyped word replaced by the closest word of the published content); else null",
     )
     facets: Facets
+    promoted: list[Promoted] = Field(
+        description="Items editors recommend for this query, to show above `items` (first page "
+        "only; published and translated into `language`, within the filters)"
+    )
     items: list[Hit]
 
 
@@ -148,6 +166,19 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         "degraded": response.degraded,
         "did_you_mean": response.did_you_mean,
         "facets": response.facets or {},
+        "promoted": [
+            {
+                "type": item.kind,
+                "id": item.object_id,
+                "title": str(item.title),
+                "description": str(item.description),
+                "url": item.url,
+                "country": item.country,
+                "date": item.date,
+                "language": item.language,
+            }
+            for item in promoted(search_request)
+        ],
         "items": [
             {
                 "type": hit.kind,

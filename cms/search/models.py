@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from cms.core.languages import LANGUAGES
+from cms.core.languages import LANGUAGE_CODES, LANGUAGES
 from cms.search.analysis import analyse, fold
 
 WORDS = re.compile(r"\w+", re.UNICODE)
@@ -294,5 +294,5 @@ class Promotion(models.Model):
             raise ValidationError(
                 {"page": _("Only news items, events and standard pages can be promoted.")}
             )
-        if not promotion_key(self.query, self.language):
+        if self.language in LANGUAGE_CODES and not promotion_key(self.query, self.language):
             raise ValidationError({"query": _("The query has no words to search for.")})

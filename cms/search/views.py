@@ -1,4 +1,5 @@
-"""The visitor search page: query box, filters, facets and highlighted results.
+"""The visitor search page: query box, filters, facets and highlighted results,
+and above them the items editors promote for the query (``cms.search.promotions``).
 
 Everything a visitor reads is in their language: types, countries and sectors
 by name (never ``cluster · CZ``), errors naming the field as the form labels
@@ -22,6 +23,7 @@ from cms.core.languages import language_name
 from cms.core.models import Country, Sector
 from cms.core.pages import navigation, site_languages
 from cms.search.forms import SearchForm
+from cms.search.promotions import PromotedItem, promoted
 from cms.search.service import (
     SearchError,
     SearchHit,
@@ -106,6 +108,7 @@ def search_page(request):
         status = 503
     else:
         context.update(results_context(request, response, country))
+        context["promoted"] = shown_promotions(promoted(search_request))
     return render(request, "search/search.html", context, status=status)
 
 
@@ -129,6 +132,29 @@ class ShownHit:
     hit: SearchHit
     kind_label: str
     country_name: str
+
+
+@dataclass(frozen=True)
+class ShownPromotion:
+    """An editor's promoted item, with its type and country named in the visitor's language."""
+
+    item: PromotedItem
+    kind_label: str
+    country_name: str
+
+
+def shown_promotions(items: list[PromotedItem]) -> list[ShownPromotion]:
+    if not items:
+        return []
+    names = country_names()
+    return [
+        ShownPromotion(
+            item=item,
+            kind_label=str(KIND_LABELS.get(item.kind, item.kind)),
+            country_name=names.get(item.country, item.country),
+        )
+        for item in items
+    ]
 
 
 def results_context(request, response, country) -> dict:
