@@ -239,15 +239,23 @@ stop_app() {
   rm -f "$pidfile"
 }
 
-# The task worker of `make worker` (db_worker) and, with an engine, the search retries.
+# The task worker of `make worker` (db_worker) and, with an engine, the search retries;
+# each under a loop that starts it again when it exits, as systemd's Restart=always would
+# (db_worker exits when its database connection fails). The loop's pid is $name.pid (its
+# process group holds both), the Python process's $name.child.
 WORKERS=(db_worker search_index_worker)
 
 start_workers() {
   local name
   for name in "${WORKERS[@]}"; do
     alive "$PROD_DIR/$name.pid" && continue
-    (cd "$REPO" && load_env && exec setsid .venv/bin/python manage.py "$name" \
-      >>"$PROD_DIR/$name.log" 2>&1 </dev/null) &
+    (cd "$REPO" && load_env && exec setsid bash -c '
+      while :; do
+        .venv/bin/python manage.py "$1" & echo $! >"$2.child"
+        wait $!
+        echo "prod: $1 exited ($?), starting it again in 1 s"
+        sleep 1
+      done' _ "$name" "$PROD_DIR/$name" >>"$PROD_DIR/$name.log" 2>&1 </dev/null) &
     echo $! >"$PROD_DIR/$name.pid"
   done
 }
@@ -257,10 +265,10 @@ stop_workers() {
   for name in "${WORKERS[@]}"; do
     alive "$PROD_DIR/$name.pid" || continue
     pid=$(cat "$PROD_DIR/$name.pid")
-    kill -TERM "$pid"
+    kill -TERM -- "-$pid"
     for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$PROD_DIR/$name.pid"
+    kill -9 -- "-$pid" 2>/dev/null || true
+    rm -f "$PROD_DIR/$name.pid" "$PROD_DIR/$name.child"
   done
 }
 
@@ -279,6 +287,8 @@ defaults
     timeout client 60s
     timeout server 35s  # above gunicorn's 30 s
     timeout http-keep-alive 10s
+    timeout queue 30s
+    timeout check 10s  # a probe waits behind busy sync workers
     option http-keep-alive
     # A request that could not reach a server, or got nothing back, goes to the other one;
     # only idempotent requests (below) are sent again after they reached a server.
@@ -298,7 +308,11 @@ backend apps
     option httpchk
     http-check send meth GET uri /ready/ ver HTTP/1.1 hdr Host localhost
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2 maxconn 4
+    # As many requests at once as a server has workers (sync: one each); the rest wait
+    # here, where a dead server's queue can go to the other one.
+    # A refused connection takes a server out at once; a slow probe (behind busy workers
+    # on a loaded machine) only after 3 in a row.
+    default-server check inter 2s fall 3 rise 2 maxconn $APP_WORKERS observe layer4 error-limit 1 on-error mark-down
 EOF
     for n in 1 2; do echo "    server app-$n 127.0.0.1:${APP_PORTS[$((n - 1))]}"; done
     cat <<EOF
