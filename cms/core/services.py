@@ -40,6 +40,7 @@ from cms.core.site_files import (
     SiteDefinition,
 )
 from cms.core.translation_status import mark_complete_ready
+from cms.core.workflows import legacy_moderation_names, moderation_names
 
 #: Page permissions per role, on the country's home page and everything below it.
 #: Wagtail lets "change" delete leaf pages: editors only unpublished drafts (they
@@ -482,18 +483,36 @@ def sync_workflow(country: Country, home, report: SyncReport) -> None:
     Wagtail's own machinery: one ``Workflow`` with one ``GroupApprovalTask``
     for the country's moderators, assigned to the home page and so to the
     whole country tree (it overrides Wagtail's default workflow on the root).
-    Workflow and task are found by name, so a second run changes nothing.
+    Both are named in the country's language (``cms.core.workflows``): Wagtail
+    shows the names in its buttons. The workflow is the one assigned to the
+    home page (else found by its name, or the English name it had before), its
+    task the workflow's own, so a second run, or a renamed row, changes nothing.
     """
-    workflow = upsert(
-        Workflow, report, "workflows", {"name": f"{country.code} moderation"}, {"active": True}
+    workflow_name, task_name = moderation_names(country)
+    old_workflow_name, old_task_name = legacy_moderation_names(country)
+    assigned = WorkflowPage.objects.filter(page=home).select_related("workflow").first()
+    workflow = (
+        assigned.workflow
+        if assigned is not None
+        else Workflow.objects.filter(name__in=[workflow_name, old_workflow_name]).first()
     )
-    task = GroupApprovalTask.objects.filter(name=f"{country.code} moderators approval").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=workflow_name, active=True)
+        report.created["workflows"] += 1
+    elif (workflow.name, workflow.active) != (workflow_name, True):
+        workflow.name, workflow.active = workflow_name, True
+        workflow.save(update_fields=["name", "active"])
+        report.updated["workflows"] += 1
+    task = (
+        GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
+        or GroupApprovalTask.objects.filter(name__in=[task_name, old_task_name]).first()
+    )
     if task is None:
-        task = GroupApprovalTask.objects.create(name=f"{country.code} moderators approval")
+        task = GroupApprovalTask.objects.create(name=task_name)
         report.created["workflow tasks"] += 1
-    elif not task.active:
-        task.active = True
-        task.save(update_fields=["active"])
+    elif (task.name, task.active) != (task_name, True):
+        task.name, task.active = task_name, True
+        task.save(update_fields=["name", "active"])
         report.updated["workflow tasks"] += 1
     if set(task.groups.all()) != {country.moderators_group}:
         task.groups.set([country.moderators_group])

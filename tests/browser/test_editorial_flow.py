@@ -2,7 +2,7 @@
 
 A Czech editor logs in and gets the admin in Czech, opens the lead partner's press
 release, whose form opens in Czech (then English, the other languages collapsed),
-edits its Czech lead and submits it to the CZ moderation workflow; the
+edits its Czech lead and submits it to the Czech moderation workflow; the
 Czech moderator approves it from the dashboard; visitors of the CZ site see the
 new text; the editor still cannot open a Slovak page. Screenshots of every step
 go to ``test-artifacts/browser/``.
@@ -95,14 +95,14 @@ def test_czech_editor_submits_moderator_approves_visitor_sees_it(live_server, ne
     lead.fill(marker)
     shot(editing, "editor-edits-czech-lead")
 
-    # 3. ... and submits it to the CZ moderation workflow from the footer's action menu.
+    # 3. ... and submits it to the Czech moderation workflow from the footer's action menu.
     footer = editing.locator("footer.footer")
     save_draft = footer.locator("button.action-save")
     assert save_draft.is_visible() and "Uložit" in save_draft.inner_text()  # "Save draft"
     footer.locator("[data-w-dropdown-target=toggle]").first.click()
     submit = footer.locator("button[name=action-submit]")
     submit.wait_for(state="visible")
-    assert "CZ moderation" in submit.inner_text()
+    assert "Odeslat ke schválení: Moderace – Česká republika" in submit.inner_text()
     shot(editing, "editor-action-menu")
     with editing.expect_navigation():
         submit.click()
@@ -110,7 +110,7 @@ def test_czech_editor_submits_moderator_approves_visitor_sees_it(live_server, ne
     shot(editing, "editor-submitted")
     item.refresh_from_db()
     state = item.current_workflow_state
-    assert state is not None and state.workflow.name == "CZ moderation"
+    assert state is not None and state.workflow.name == "Moderace – Česká republika"
     assert item.live and item.lead_cs != marker  # still the old text for visitors
 
     # ... and logs out from the sidebar's account menu ("Odhlásit" = "Log out").
