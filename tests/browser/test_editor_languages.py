@@ -1,0 +1,323 @@
+"""Editors work in their own language first, in a real browser (headless Chromium).
+
+Issue 15's round trip, with the admin in Czech and in Slovak:
+
+1. a Czech editor writes a news item in Czech only (no English at all) and saves
+   the draft: it saves;
+2. the explorer and the admin search show her Czech titles (the seeded items' too),
+   and the new item is found by a Czech word typed without its diacritics and, once
+   she has added an English title, by that English title;
+3. she holds Czech back (unticks it under "Publish these translations") and submits:
+   the Czech moderator opening the item is warned beside the content that visitors of
+   cz.localhost would get the English version instead;
+4. a Slovak editor fills in the Slovak text of an English draft and submits it without
+   touching the ticks; the Slovak moderator approves it, and visitors of sk.localhost get
+   the Slovak version (no silent English fallback).
+
+Screenshots of every step go to ``test-artifacts/browser/`` (``languages-*.png``).
+
+The module shares the ``demo_server`` (one live server over the demo network) instead of
+pytest-django's transactional ``live_server``, whose flush afterwards would make the next
+transactional browser test reload the whole demo network. So the test's own database work
+runs outside the test's transaction (the module fixture ``scene``, and ``outside_the_test``
+for a look during the test), and what it created is deleted at the end.
+
+Run on its own: ``make test-browser`` (see ``tests/browser/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connections
+from wagtail.models import Page, Site
+
+from cms.core.models import Country
+from cms.news.models import NewsIndexPage, NewsPage
+from tests.factories import country_user, draft_page, path_of
+
+# The marker makes pytest-django create the test database when this module runs alone; the
+# test itself reads and writes only through ``outside_the_test`` and the ``scene`` fixture.
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "browser-languages-pw"  # noqa: S105
+#: A seeded Czech news item (demo content) whose English title differs from its Czech one.
+SEEDED_CS = "Klastrové organizace ze střední Evropy a Clusters – Cord"
+#: Wagtail's form watches for edits (and autosaves them) from 2 s after it is drawn, comparing
+#: with the form as it was then: an edit typed before that is taken for the initial state.
+WATCH_EDITS = (
+    'document.addEventListener("w-unsaved:watch-edits", () => { window.watchingEdits = true; });'
+)
+WATCHING_EDITS = "() => window.watchingEdits === true"
+
+
+class Steps:
+    """Numbered full-page screenshots: ``languages-01-<name>.png``, …"""
+
+    def __init__(self, artifacts):
+        self.artifacts = artifacts
+        self.paths = []
+
+    def shot(self, page, name: str):
+        path = self.artifacts / f"languages-{len(self.paths) + 1:02d}-{name}.png"
+        page.screenshot(path=path, full_page=True)
+        self.paths.append(path)
+
+
+def person(code: str, role: str, tag: str):
+    user = country_user(code, role, username=f"{code.lower()}-{role}-languages-{tag}")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def log_in(page, base: str, user):
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").click()
+    assert urlsplit(page.url).path == "/admin/", page.url
+
+
+def footer_action(page, selector: str):
+    """A button of the edit form's footer action menu (opened first)."""
+    footer = page.locator("footer.footer")
+    footer.locator("[data-w-dropdown-target=toggle]").first.click()
+    button = footer.locator(selector)
+    button.wait_for(state="visible")
+    return button
+
+
+def search(page, base: str, words: str):
+    """Search the pages from the admin's search box, as an editor types it."""
+    page.goto(f"{base}/admin/pages/search/")
+    box = page.locator("main input[name=q]").first
+    box.fill(words)
+    with page.expect_navigation():
+        box.press("Enter")
+    assert urlsplit(page.url).query == urlencode({"q": words}), page.url
+
+
+def messages(page) -> list[str]:
+    return [text.strip() for text in page.locator(".messages li").all_inner_texts()]
+
+
+def result_titles(page) -> list[str]:
+    """The page titles of an admin listing (explorer or search results)."""
+    return [t.strip() for t in page.locator("table.listing .title-wrapper a").all_inner_texts()]
+
+
+def outside_the_test(function):
+    """Run ``function`` on a database connection of its own, in autocommit.
+
+    The test's own connection is inside the test's transaction: whatever it read would
+    hold SQLite's lock against the live server's writes, and the live server would not see
+    what it wrote. A worker thread gets a connection of its own (Django's are per thread).
+    """
+
+    def run():
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+@dataclass
+class Scene:
+    tag: str
+    cz_editor: object
+    cz_moderator: object
+    sk_editor: object
+    sk_moderator: object
+    cz_news_pk: int
+    cz_news_title_cs: str  # the Czech site's news listing, "Aktuality"
+    seeded_title_en: str  # the English title of the seeded SEEDED_CS item
+    sk_host: str
+    cz_host: str
+    sk_news_path: str  # the Slovak site's news listing, in Slovak
+    english_draft_pk: int  # a Slovak site's news item written in English so far
+
+
+@pytest.fixture(scope="module")
+def scene(demo_server, django_db_blocker):
+    """Four people and an English draft on the Slovak site, made and removed outside the
+    test's transaction (see the module's docstring)."""
+    tag = uuid.uuid4().hex[:6]
+    with django_db_blocker.unblock():
+        cz, sk = Country.objects.get(code="CZ"), Country.objects.get(code="SK")
+        cz_news = NewsIndexPage.objects.child_of(cz.home_page).get()
+        seeded = NewsPage.objects.child_of(cz_news).get(title_cs=SEEDED_CS)
+        assert seeded.title_en and seeded.title_en != SEEDED_CS
+        sk_news = NewsIndexPage.objects.child_of(sk.home_page).get()
+        draft = draft_page(sk, "news", title=f"Cluster day in Bratislava {tag}")
+        yield Scene(
+            tag=tag,
+            cz_editor=person("CZ", "editors", tag),
+            cz_moderator=person("CZ", "moderators", tag),
+            sk_editor=person("SK", "editors", tag),
+            sk_moderator=person("SK", "moderators", tag),
+            cz_news_pk=cz_news.pk,
+            cz_news_title_cs=cz_news.title_cs,
+            seeded_title_en=seeded.title_en,
+            sk_host=Site.objects.get(country=sk).hostname,
+            cz_host=Site.objects.get(country=cz).hostname,
+            sk_news_path=path_of(sk_news, "sk"),
+            english_draft_pk=draft.pk,
+        )
+        Page.objects.filter(pk=draft.pk).delete()
+        for page in NewsPage.objects.filter(title_cs__endswith=tag):
+            page.delete()
+        get_user_model().objects.filter(username__endswith=f"-languages-{tag}").delete()
+
+
+def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifacts):
+    steps = Steps(artifacts)
+    base = demo_server.url
+    port = urlsplit(base).port
+    tag = scene.tag
+    title_cs = f"Studijní cesta potravinářů do Milána {tag}"
+    title_en = f"Food producers study trip to Milan {tag}"
+
+    # 1. The Czech editor writes a news item in Czech only and saves the draft.
+    editing = new_page()
+    page_errors = []
+    failed = []  # any answer of the admin >= 400 (an autosave refused, a form's 4xx)
+    editing.add_init_script(WATCH_EDITS)
+    editing.on("pageerror", lambda error: page_errors.append(error))
+    editing.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    log_in(editing, base, scene.cz_editor)
+    assert editing.locator("html").get_attribute("lang") == "cs"
+    editing.goto(f"{base}/admin/pages/add/news/newspage/{scene.cz_news_pk}/")
+    editing.locator("input[name=title_cs]").fill(title_cs)
+    editing.locator("textarea[name=lead_cs]").fill("Exkurze do potravinářských podniků.")
+    assert editing.locator("input[name=title_en]").input_value() == ""
+    steps.shot(editing, "cz-editor-writes-czech-only")
+    with editing.expect_navigation():
+        editing.locator("footer.footer button.action-save").click()
+    steps.shot(editing, "cz-editor-saved-draft")
+    edit_url = editing.url
+    assert re.search(r"/admin/pages/\d+/edit/$", edit_url), edit_url
+    assert messages(editing) == [f"Stránka '{title_cs}' byla vytvořena."]  # "... was created"
+    item = outside_the_test(lambda: NewsPage.objects.get(title_cs=title_cs))
+    assert not item.live and not item.title_en
+    assert not page_errors
+
+    # 2. The explorer names the news listing and its items in Czech, the seeded ones too.
+    editing.goto(f"{base}/admin/pages/{scene.cz_news_pk}/")
+    titles = result_titles(editing)
+    assert title_cs in titles and SEEDED_CS in titles, titles
+    assert scene.seeded_title_en not in titles
+    assert scene.cz_news_title_cs in editing.locator("h1, .w-breadcrumbs").first.inner_text()
+    steps.shot(editing, "cz-explorer-in-czech")
+
+    # 3. The admin search finds the draft by a Czech word typed without its diacritics.
+    search(editing, base, "potravinaru")
+    titles = result_titles(editing)
+    assert title_cs in titles, titles
+    steps.shot(editing, "cz-search-without-diacritics")
+
+    # 4. Back in the Czech-only draft, her typing is autosaved (English still empty) ...
+    editing.goto(edit_url)
+    assert editing.locator("input[name=title_en]").input_value() == ""
+    editing.wait_for_function(WATCHING_EDITS)
+    autosaved = lambda response: (  # noqa: E731
+        response.request.method == "POST" and urlsplit(response.url).path == urlsplit(edit_url).path
+    )
+    with editing.expect_response(autosaved) as autosave:
+        # Typed key by key, as an editor types.
+        editing.locator("textarea[name=lead_cs]").press_sequentially(" v Miláně")
+    assert autosave.value.status == 200 and autosave.value.json()["success"] is True
+    steps.shot(editing, "cz-editor-autosaved")
+
+    # ... then she adds the English version, holds Czech back and submits for moderation.
+    editing.locator("input[name=title_en]").fill(title_en)
+    editing.locator("textarea[name=lead_en]").fill("A visit to food producers.")
+    ready_cs = editing.locator("input[name=ready_languages][value=cs]")
+    assert ready_cs.is_checked()  # ticked by default: "publish once complete"
+    ready_cs.uncheck()
+    steps.shot(editing, "cz-editor-holds-czech-back")
+    submit = footer_action(editing, "button[name=action-submit]")
+    with editing.expect_navigation():
+        submit.click()
+    steps.shot(editing, "cz-editor-submitted")
+    held_back = (
+        f"Čeština není připravena (zadržena): návštěvníci {scene.cz_host} uvidí "
+        "místo ní verzi v jazyce angličtina."
+    )
+    assert held_back in messages(editing)
+
+    # 5. The English title finds it too, shown by its Czech title.
+    search(editing, base, title_en)
+    titles = result_titles(editing)
+    assert title_cs in titles and title_en not in titles, titles
+    steps.shot(editing, "cz-search-by-english-title")
+
+    # 6. The Czech moderator opens it from the dashboard: the warning sits beside the content.
+    moderating = new_page()
+    log_in(moderating, base, scene.cz_moderator)
+    moderating.get_by_role("link", name=title_cs).first.click()
+    moderating.wait_for_url(re.compile(rf"/admin/pages/{item.pk}/edit/"))
+    panel = moderating.locator("[data-not-published]")
+    assert panel.is_visible()
+    assert held_back in panel.inner_text()
+    assert not moderating.locator("input[name=ready_languages][value=cs]").is_checked()
+    panel.scroll_into_view_if_needed()
+    steps.shot(moderating, "cz-moderator-warned")
+
+    # 7. A Slovak editor writes the Slovak text of an English draft and submits it without
+    # touching the ticks.
+    slovak = new_page()
+    slovak.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    log_in(slovak, base, scene.sk_editor)
+    assert slovak.locator("html").get_attribute("lang") == "sk"
+    slovak.goto(f"{base}/admin/pages/{scene.english_draft_pk}/edit/")
+    title_sk = f"Deň klastrov v Bratislave {tag}"
+    lead_sk = "Stretnutie slovenských klastrov."
+    slovak.locator("input[name=title_sk]").fill(title_sk)
+    slovak.locator("textarea[name=lead_sk]").fill(lead_sk)
+    assert slovak.locator("input[name=ready_languages][value=sk]").is_checked()
+    steps.shot(slovak, "sk-editor-writes-slovak")
+    submit = footer_action(slovak, "button[name=action-submit]")
+    with slovak.expect_navigation():
+        submit.click()
+    steps.shot(slovak, "sk-editor-submitted")
+    # Only "... was submitted for moderation": no language will be left out.
+    assert len(messages(slovak)) == 1 and "moderáciu" in messages(slovak)[0], messages(slovak)
+
+    # 8. The Slovak moderator approves it, with no warning to read.
+    approving = new_page()
+    log_in(approving, base, scene.sk_moderator)
+    approving.get_by_role("link", name=title_sk).first.click()
+    approving.wait_for_url(re.compile(rf"/admin/pages/{scene.english_draft_pk}/edit/"))
+    assert approving.locator("[data-not-published]").count() == 0
+    approve = footer_action(
+        approving,
+        "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])",
+    )
+    with approving.expect_navigation():
+        approve.click()
+    steps.shot(approving, "sk-moderator-approved")
+
+    # 9. Visitors of the Slovak site find it in Slovak in the news listing.
+    visiting = new_page()
+    response = visiting.goto(f"http://{scene.sk_host}:{port}{scene.sk_news_path}")
+    assert response.status == 200
+    with visiting.expect_navigation():
+        visiting.locator("main a", has_text=title_sk).first.click()
+    assert visiting.locator("html").get_attribute("lang") == "sk"
+    assert visiting.locator("h1").first.inner_text().strip() == title_sk
+    assert visiting.get_by_text(lead_sk).count() >= 1
+    steps.shot(visiting, "sk-visitor-reads-slovak")
+
+    assert not page_errors and not failed, (page_errors, failed)
+    assert all(path.stat().st_size > 0 for path in steps.paths)
