@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 messages: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 	$(BIN)/pybabel compile --domain django --directory locale/_wagtail --statistics
+	$(BIN)/pybabel compile --domain djangojs --directory locale/_wagtail --statistics
 
 migrate: install
 	mkdir -p var
