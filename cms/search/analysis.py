@@ -43,6 +43,47 @@ light stemmer strips case endings from both, so ``kyberneticka`` and
 Stemming the lemma rather than the surface form keeps the lemmatiser's gains
 (irregular forms such as ``Praze`` -> ``Praha``, ``žien`` -> ``žena``).
 
+German compounds
+----------------
+German writes compounds as one word (``Kunststofftechnikcluster``), so a visitor
+looking for ``Kunststoff`` or ``Technik`` would not find it.  The *index* side
+(:func:`analyse_to_string`, what ``cms.search.documents`` stores) therefore
+follows each German compound's token with the tokens of its parts, analysed
+like words of their own (``kunststofftechnikclust kunststofftechnik kunststoff
+kunst stoff technik clust``); the *query* side (:func:`analyse`) does not, and
+``cms.search.expansion`` adds a typed compound's parts (:func:`compound_tokens`)
+as weaker terms, so a document that has the compound itself ranks first.
+
+The splitter (:func:`compound_parts`) is dictionary-driven, over the German
+form table of simplemma, which the lemmatiser has already loaded: no new
+dependency, no extra memory, and the same words the lemmatiser knows.  A word
+is split into the fewest dictionary words (then the fewest linking letters
+``s``/``es``/``n``/``en``/``er``/``e``/``ens``, then the most balanced parts),
+and parts of seven letters or more are split again.  The dictionary also
+holds names and rare forms (``Chen``, ``Nisse``, ``Ismus``, ``Off``), so the
+rules are strict: every part has 4+ letters, the head (last part) is a noun (a
+capitalised dictionary entry), a modifier a noun or another word of 5+ letters
+(``Solar``); a word the dictionary itself knows (``Technischen``,
+``Ergebnisse``) is split only into nouns of 5+ letters each (``Kunststoff`` ->
+``Kunst`` + ``Stoff``, ``Wirtschaftsförderung`` -> ``Wirtschafts`` +
+``Förderung``; ``Netzwerk`` stays whole); words the dictionary knows only in
+lower case (adjectives, verbs), feminine forms (``Mitarbeiterinnen``) and
+function words are never split nor parts.  Documents have their capitalised
+words split only (German capitalises nouns; lower-case adjectives and
+participles give false parts: ``kulturellen`` -> ``Kultur`` + ``Ellen``); a
+query's words are split whatever their case, since visitors type lower case.
+Each distinct word is split once per process (cached); a cold split costs
+about as much as analysing a few dozen words (simplemma's compressed table is
+slow to probe: ~30 µs a lookup).
+The libraries considered do not fit: ``compound-split``
+(CharSplit's n-gram model) is GPL-3.0, unmaintained since 2020 and a 39 MB
+Python module to import; ``charsplit-fst`` (the same model in Rust) needs
+Python 3.12; ``german-nouns`` is a 20 MB Wiktionary CSV under CC BY-SA,
+unmaintained since 2022, that pulls in a Wiktionary parser.  The other
+languages searched here (cs, sk, pl, sl, it, en) write compounds as separate
+words or hyphenate them (split by the tokeniser already), so only German is
+split (:data:`COMPOUND_LANGUAGES`).
+
 Changing anything here changes the tokens: the search index must be rebuilt
 (documents and queries must always be analysed by the same version).
 
@@ -59,11 +100,14 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "COMPOUND_LANGUAGES",
     "SUPPORTED_LANGUAGES",
     "MAX_INPUT_CHARS",
     "MAX_TOKEN_CHARS",
     "analyse",
     "analyse_to_string",
+    "compound_parts",
+    "compound_tokens",
     "fold",
     "normalise_language",
     "words",
@@ -71,6 +115,9 @@ __all__ = [
 
 #: Language codes accepted by :func:`analyse` (ISO 639-1).
 SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"en", "cs", "de", "it", "pl", "sk", "sl"})
+
+#: Languages whose compound words are split into their parts (see "German compounds").
+COMPOUND_LANGUAGES: frozenset[str] = frozenset({"de"})
 
 #: Input longer than this is truncated (at a whitespace boundary when one is
 #: near).  It bounds the time and memory spent on a single field; ~500k
@@ -345,6 +392,118 @@ def _snowball_stem(word: str, lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Compound splitting (German)
+# ---------------------------------------------------------------------------
+
+#: Linking letters ("Fugenelemente") allowed between two parts: Wirtschaft-s-förderung.
+_LINKS = ("", "s", "es", "n", "en", "er", "e", "ens")
+#: Shorter words are never split; longer parts are split again.
+_MIN_COMPOUND = 7
+#: Longer words are not split (the search is quadratic in the length).
+_MAX_COMPOUND = 48
+#: At most this many parts per word (over every level).
+_MAX_PARTS = 8
+
+
+@lru_cache(maxsize=262_144)
+def _member(word: str, lang: str) -> bool:
+    """True when ``word`` is literally a key of simplemma's ``lang`` table (case matters)."""
+    return _lemma_lookup(lang).is_dictionary_member(word, lang)
+
+
+def _noun(part: str, lang: str) -> bool:
+    return _member(part.capitalize(), lang)
+
+
+def _acceptable(part: str, lang: str, *, strict: bool, head: bool) -> bool:
+    if fold(part) in _STOPWORDS[lang]:
+        return False
+    if strict:
+        return len(part) >= 5 and _noun(part, lang)
+    if len(part) < 4:  # three-letter entries are mostly noise: Off, Ale, Ern, Sam
+        return False
+    return _noun(part, lang) or (not head and len(part) >= 5 and _member(part, lang))
+
+
+@lru_cache(maxsize=65_536)
+def _split(word: str, lang: str, strict: bool) -> tuple[str, ...] | None:
+    """The best split of lower-case ``word`` into two or more acceptable parts, or None.
+
+    Dynamic programming from the end: ``best[i]`` is the best split of ``word[i:]``,
+    ranked by (number of parts, linking letters, -product of the part lengths).
+    """
+    n = len(word)
+    best: dict[int, tuple[tuple[int, int, int], tuple[str, ...]]] = {n: ((0, 0, -1), ())}
+    for i in range(n - 3, -1, -1):
+        choice = None
+        for j in range(i + 3, n + 1):
+            part = word[i:j]
+            for link in _LINKS:
+                k = j + len(link)
+                if k > n or (link and (k == n or word[j:k] != link)) or k not in best:
+                    continue
+                head = k == n
+                if i == 0 and head:
+                    continue  # the word itself is not a split
+                if not _acceptable(part, lang, strict=strict, head=head):
+                    continue
+                (count, links, product), rest = best[k]
+                key = (count + 1, links + len(link), product * len(part))
+                if choice is None or key < choice[0]:
+                    choice = (key, (part, *rest))
+        if choice is not None:
+            best[i] = choice
+    return best[0][1] if 0 in best else None
+
+
+def _compound_parts(word: str, lang: str, depth: int = 0) -> list[str]:
+    if not (_MIN_COMPOUND <= len(word) <= _MAX_COMPOUND) or depth > 3:
+        return []
+    known = _member(word, lang) or _noun(word, lang)
+    if not _noun(word, lang) and _member(word, lang):
+        return []  # known only in lower case: an adjective, a verb, an adverb
+    for suffix in ("innen", "in"):  # Mitarbeiterinnen: a derivation, not a compound
+        if word.endswith(suffix) and _noun(word[: -len(suffix)], lang):
+            return []
+    out: list[str] = []
+    for part in _split(word, lang, known) or ():
+        for found in (part, *_compound_parts(part, lang, depth + 1)):
+            if found not in out:
+                out.append(found)
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def compound_parts(word: str, language: str) -> tuple[str, ...]:
+    """The parts of a compound word, lower-case as written, or ``()``.
+
+    ``Kunststofftechnikcluster`` -> ``("kunststofftechnik", "kunststoff", "kunst",
+    "stoff", "technik", "cluster")``: every level of the split, outer parts first.
+    Only for :data:`COMPOUND_LANGUAGES`; words of other languages give ``()``.
+    """
+    lang = normalise_language(language)
+    word = unicodedata.normalize("NFC", word).lower()
+    if lang not in COMPOUND_LANGUAGES or not word.isalpha():
+        return ()
+    return tuple(_compound_parts(word, lang)[:_MAX_PARTS])
+
+
+@lru_cache(maxsize=65_536)
+def compound_tokens(word: str, language: str) -> tuple[str, ...]:
+    """The search tokens of a compound word's parts (each analysed as a word of its own),
+    without the word's own token: ``Kunststofftechnikcluster`` -> ``("kunststofftechnik",
+    "kunststoff", "kunst", "stoff", "technik", "clust")``."""
+    lang = normalise_language(language)
+    own = _analyse_token(unicodedata.normalize("NFC", word), lang)
+    tokens: list[str] = []
+    for part in compound_parts(word, lang):
+        token = _analyse_token(part, lang)
+        if token and token != own and token not in tokens:
+            tokens.append(token)
+    return tuple(tokens)
+
+
+# ---------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------
 
@@ -420,7 +579,9 @@ def _truncate(text: str, max_chars: int) -> str:
     return cut[:space] if space > 0 else cut
 
 
-def analyse(text: str, language: str, *, max_chars: int = MAX_INPUT_CHARS) -> list[str]:
+def analyse(
+    text: str, language: str, *, max_chars: int = MAX_INPUT_CHARS, compounds: bool = False
+) -> list[str]:
     """Turn ``text`` in ``language`` into a list of search tokens.
 
     The same function must be used for indexing and for queries.  Tokens are
@@ -429,6 +590,11 @@ def analyse(text: str, language: str, *, max_chars: int = MAX_INPUT_CHARS) -> li
     frequency matters for ranking).  ``None``/empty text gives ``[]``; text
     longer than ``max_chars`` is truncated.  Raises :class:`ValueError` for an
     unsupported language.
+
+    ``compounds=True`` (the index side, :func:`analyse_to_string`) follows each
+    capitalised compound's token with its parts' tokens (:func:`compound_tokens`):
+    German capitalises nouns, and splitting lower-case words (adjectives, verbs,
+    participles) mostly finds false parts (``kulturellen`` -> ``Kultur`` + ``Ellen``).
     """
     lang = normalise_language(language)
     if not text:
@@ -436,15 +602,22 @@ def analyse(text: str, language: str, *, max_chars: int = MAX_INPUT_CHARS) -> li
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     text = unicodedata.normalize("NFC", _truncate(text, max_chars))
+    split = compounds and lang in COMPOUND_LANGUAGES
     out = []
     for token in _TOKEN_RE.findall(text):
         analysed = _analyse_token(token, lang)
         if analysed:
             out.append(analysed)
+            # Only nouns are compounds worth splitting, and German writes nouns capitalised.
+            if split and len(token) >= _MIN_COMPOUND and token[0].isupper():
+                out.extend(compound_tokens(token, lang))
     return out
 
 
-def analyse_to_string(text: str, language: str, *, max_chars: int = MAX_INPUT_CHARS) -> str:
-    """:func:`analyse`, joined with single spaces: the string to store in the
-    search index (or to pass to the backend as the query)."""
-    return " ".join(analyse(text, language, max_chars=max_chars))
+def analyse_to_string(
+    text: str, language: str, *, max_chars: int = MAX_INPUT_CHARS, compounds: bool = True
+) -> str:
+    """:func:`analyse` with compounds' parts, joined with single spaces: the string to
+    store in the search index.  (A query is :func:`analyse`'d without the parts, which
+    ``cms.search.expansion`` adds as weaker terms.)"""
+    return " ".join(analyse(text, language, max_chars=max_chars, compounds=compounds))

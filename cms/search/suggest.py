@@ -8,12 +8,15 @@ site spells it (``regionálni potravyny`` -> ``regionální potraviny``).
 When
 ----
 Only when a search has fewer than :data:`FEW_RESULTS` results, i.e. less than
-one page of the visitor search, and not when a one-word query found something
-(its word is known): a query that fills a page needs no help, and its cost
-stays at zero. Queries are OR-ed, so a typo next to a correct word
-still finds what the correct word finds; "fewer than a page" rather than
-"zero" is what lets ``regionálni potravyny`` (5 hits, all for the first word)
-be corrected. Then:
+one page of the visitor search, or when it has more but none of its words is
+known and one of five letters or more could be a typo: matching is
+typo-tolerant (``cms.search.expansion``), so ``Clustr`` finds what ``cluster``
+finds, below exact matches, and is still offered the right spelling. A query
+that fills a page with its own words needs no help, and its cost stays at zero
+(the knownness is read from the vocabulary that building the query has just
+checked). Queries are OR-ed, so a typo next to a correct word still finds what
+the correct word finds; "fewer than a page" rather than "zero" is what lets
+``regionálni potravyny`` (5 hits, all for the first word) be corrected. Then:
 
 1. A query word is *unknown* when none of its analysed tokens (the same
    analysis as the search, over the language's fallback chain) occurs in the
@@ -71,16 +74,17 @@ import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Max
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from cms.search.analysis import fold
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
-from cms.search.query import WORD, SearchRequest, filtered_documents, query_tokens
+from cms.search.query import SearchRequest, filtered_documents, query_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +113,10 @@ class Vocabulary:
     words: dict[str, Word]  # folded word -> its spelling
     spellings: frozenset[str]  # every form the texts use, lower-cased ("byt" and "být")
     by_length: dict[int, tuple[tuple[str, frozenset[str]], ...]]  # length -> (folded, letters)
+    #: (first letter, length) -> indexed tokens, the most frequent first (typo-tolerant matching)
+    by_start: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
+    #: indexed token -> the number of documents that have it
+    frequency: dict[str, int] = field(default_factory=dict)
 
     def closest(self, folded: str) -> Word | None:
         """The vocabulary word nearest to ``folded`` within the distance allowed, or None."""
@@ -131,6 +139,23 @@ class Vocabulary:
                     best_key, best = key, word
         return best
 
+    def near(self, token: str, limit: int) -> list[tuple[int, int, str]]:
+        """Indexed tokens within ``limit`` edits of ``token`` (an analysed token that is not
+        indexed) that start with its letter, as (edits, -documents, token), nearest first,
+        then the most frequent. For typo-tolerant matching (``cms.search.expansion``)."""
+        found = []
+        for length in range(len(token) - limit, len(token) + limit + 1):
+            bucket = self.by_start.get((token[:1], length))
+            if not bucket:
+                continue
+            for candidate, edits, _ in process.extract(
+                token, bucket, scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                if edits:
+                    found.append((edits, -self.frequency[candidate], candidate))
+        found.sort()
+        return found
+
 
 def distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (a transposition is one edit); ``limit + 1`` if above.
@@ -143,15 +168,20 @@ def distance(a: str, b: str, limit: int) -> int:
 
 def build_vocabulary(language: str) -> Vocabulary:
     """Read the language's search documents into a :class:`Vocabulary`."""
-    indexed: set[str] = set()
-    forms: dict[str, Counter] = defaultdict(Counter)
-    native: set[str] = set()
     rows = SearchDocument.objects.filter(language=language).values_list(
         "title", "body", "display_title", "display_text", "served_language"
     )
-    for title, body, display_title, display_text, served in rows.iterator(chunk_size=500):
-        indexed.update(title.split())
-        indexed.update(body.split())
+    return vocabulary_from_rows(rows.iterator(chunk_size=500), language)
+
+
+def vocabulary_from_rows(rows, language: str) -> Vocabulary:
+    """A :class:`Vocabulary` from (title, body, display_title, display_text,
+    served_language) rows of the language's search documents."""
+    frequency: Counter = Counter()
+    forms: dict[str, Counter] = defaultdict(Counter)
+    native: set[str] = set()
+    for title, body, display_title, display_text, served in rows:
+        frequency.update({*title.split(), *body.split()})
         text = unicodedata.normalize("NFC", f"{display_title} {display_text}")
         for form in LETTERS.findall(text):
             if len(form) < MIN_WORD_CHARS:
@@ -170,11 +200,16 @@ def build_vocabulary(language: str) -> Vocabulary:
     by_length: dict[int, list[tuple[str, frozenset[str]]]] = defaultdict(list)
     for folded in words:
         by_length[len(folded)].append((folded, frozenset(folded)))
+    by_start: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for token, _ in frequency.most_common():
+        by_start[token[:1], len(token)].append(token)
     return Vocabulary(
-        indexed=frozenset(indexed),
+        indexed=frozenset(frequency),
+        frequency=dict(frequency),
         words=words,
         spellings=frozenset(form.lower() for counts in forms.values() for form in counts),
         by_length={length: tuple(group) for length, group in by_length.items()},
+        by_start={key: tuple(group) for key, group in by_start.items()},
     )
 
 
@@ -271,13 +306,38 @@ def count(text: str, request: SearchRequest, backend) -> int:
     return results.count()
 
 
+def found_by_tolerance(request: SearchRequest) -> bool:
+    """True when no word of the query is known and one is long enough for typo-tolerant
+    matching: what the search found is then the near spellings' results, not the words'.
+
+    Reads the vocabulary that building the query has just checked (no statement); without
+    one (no word long enough, or nothing cached), False.
+    """
+    from cms.search.expansion import MIN_TYPO_CHARS
+
+    cached = _cache.get(request.language)
+    if cached is None:
+        return False
+    indexed = cached[2].indexed
+    words = [
+        word
+        for word in LETTERS.findall(unicodedata.normalize("NFC", request.query))
+        if query_tokens(word, request.language)  # not a stopword
+    ]
+    return any(len(word) >= MIN_TYPO_CHARS for word in words) and not any(
+        is_known(word, request.language, indexed) for word in words
+    )
+
+
 def did_you_mean(request: SearchRequest, total: int, backend) -> str | None:
     """The corrected query to offer for a search that found ``total``, or None.
 
     Never raises: a failure here must not cost the visitor their results.
     """
-    if total >= FEW_RESULTS or (total and len(WORD.findall(request.query)) < 2):
-        return None  # enough results, or the one word found something: nothing to correct
+    if total >= FEW_RESULTS and not found_by_tolerance(request):
+        return None  # enough results for the visitor's own words: nothing to correct
+    # A query that found something may still hold a typo: typo-tolerant matching
+    # (cms.search.expansion) finds near spellings of an unknown word. correct() tells.
     try:
         corrected = correct(request.query, request.language)
         if corrected is None:

@@ -127,7 +127,8 @@ def test_the_search_page_shows_no_link_for_a_good_query(site_client):
 def test_the_api_returns_the_suggestion(client, db):
     url = "/api/v3/search/"
     typo = client.get(url, {"q": "potravyny", "lang": "cs"}, HTTP_HOST="cz.localhost").json()
-    assert typo["count"] == 0 and typo["did_you_mean"] == "potraviny"
+    # found through typo-tolerant matching (cms.search.expansion), and still corrected
+    assert typo["count"] >= 1 and typo["did_you_mean"] == "potraviny"
     good = client.get(url, {"q": "potraviny", "lang": "cs"}, HTTP_HOST="cz.localhost").json()
     assert good["count"] >= 1 and good["did_you_mean"] is None
 
