@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core.dashboard import country_named
 from cms.core.models import Sector
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.publication import not_published_messages
@@ -31,7 +32,6 @@ class SectorViewSet(SnippetViewSet):
 
     model = Sector
     icon = "tag"
-    menu_label = "Sectors"
     list_display = ["name", "slug"]
     ordering = ["sort_order"]
 
@@ -63,6 +63,13 @@ def hide_network_wide_reports(request, menu_items):
     """Hide the page types report: it names the last edited page of every country."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("construct_homepage_summary_items", order=1)
+def summary_items_named_by_country(request, summary_items):
+    """After Wagtail's own (order 0): "11 pages created in Česká republika", not the
+    site's English ``site_name``."""
+    summary_items[:] = [country_named(item) for item in summary_items]
 
 
 @hooks.register("register_admin_urls", order=-1)
