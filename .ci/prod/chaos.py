@@ -716,6 +716,7 @@ def main():
         baseline[query] = ids
     probe_conn.close()
 
+    load_before = os.getloadavg()
     say(
         f"chaos: {len(PHASES)} phases of {seconds:g} s, {args.connections} connections to "
         f"127.0.0.1:{LB[1]}, {len(editors)} editors publishing every {interval:g} s; "
@@ -790,6 +791,11 @@ def main():
         f"attempted, {summary['pages_checked']} pages checked; the worker caught up "
         f"{summary['worker_catch_up_seconds']} s after the run; {total} requests"
     )
+    load_after = os.getloadavg()
+    say(
+        "load average (1, 5, 15 min) on this machine: before "
+        f"{' '.join(f'{x:.2f}' for x in load_before)}, after {' '.join(f'{x:.2f}' for x in load_after)}"
+    )
     say("memory (RSS, MB): " + ", ".join(f"{k} {v}" for k, v in memory.items()))
 
     failed_in = sum(r["failed_in_fault_window"] for r in rows)
@@ -829,6 +835,7 @@ def main():
                     "rows": rows,
                     "summary": summary,
                     "memory_mb": memory,
+                    "load_average": {"before": load_before, "after": load_after},
                     "problems": problems,
                     "targets_missed": missed,
                     "edits": [e.__dict__ for e in all_edits if e.posts],
