@@ -792,10 +792,8 @@ def main():
         f"{summary['worker_catch_up_seconds']} s after the run; {total} requests"
     )
     load_after = os.getloadavg()
-    say(
-        "load average (1, 5, 15 min) on this machine: before "
-        f"{' '.join(f'{x:.2f}' for x in load_before)}, after {' '.join(f'{x:.2f}' for x in load_after)}"
-    )
+    loads = [" ".join(f"{x:.2f}" for x in load) for load in (load_before, load_after)]
+    say(f"load average (1, 5, 15 min) on this machine: before {loads[0]}, after {loads[1]}")
     say("memory (RSS, MB): " + ", ".join(f"{k} {v}" for k, v in memory.items()))
 
     failed_in = sum(r["failed_in_fault_window"] for r in rows)
