@@ -516,6 +516,16 @@ def process_memory(prod_dir: Path) -> dict:
     return memory
 
 
+def worker_exits(prod_dir: Path) -> dict:
+    """How often each worker has exited (and been started again by its loop, lib.sh)."""
+    counts = {}
+    for name in ("db_worker", "search_index_worker"):
+        log = prod_dir / f"{name}.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        counts[name] = text.count(f"prod: {name} exited")
+    return counts
+
+
 def wait_until(check, seconds: float, interval: float = 1.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -717,6 +727,7 @@ def main():
     probe_conn.close()
 
     load_before = os.getloadavg()
+    exits_before = worker_exits(prod_dir)
     say(
         f"chaos: {len(PHASES)} phases of {seconds:g} s, {args.connections} connections to "
         f"127.0.0.1:{LB[1]}, {len(editors)} editors publishing every {interval:g} s; "
@@ -794,6 +805,11 @@ def main():
     load_after = os.getloadavg()
     loads = [" ".join(f"{x:.2f}" for x in load) for load in (load_before, load_after)]
     say(f"load average (1, 5, 15 min) on this machine: before {loads[0]}, after {loads[1]}")
+    exits = {k: v - exits_before[k] for k, v in worker_exits(prod_dir).items()}
+    say(
+        "worker exits during the run (each started again after 1 s by its loop): "
+        + ", ".join(f"{k} {v}" for k, v in exits.items())
+    )
     say("memory (RSS, MB): " + ", ".join(f"{k} {v}" for k, v in memory.items()))
 
     failed_in = sum(r["failed_in_fault_window"] for r in rows)
@@ -834,6 +850,7 @@ def main():
                     "summary": summary,
                     "memory_mb": memory,
                     "load_average": {"before": load_before, "after": load_after},
+                    "worker_exits": exits,
                     "problems": problems,
                     "targets_missed": missed,
                     "edits": [e.__dict__ for e in all_edits if e.posts],
