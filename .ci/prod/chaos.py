@@ -498,6 +498,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """The process's share of its pages: what it adds to the machine (the app servers'
+    workers share what the master loaded before forking)."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def process_memory(prod_dir: Path) -> dict:
     memory = {}
     for name in ("db_worker", "search_index_worker"):
@@ -513,6 +522,7 @@ def process_memory(prod_dir: Path) -> dict:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
         for i, child in enumerate(children, 1):
             memory[f"app-{n} worker {i}"] = round(rss_mb(int(child)), 1)
+            memory[f"app-{n} worker {i} PSS"] = round(pss_mb(int(child)), 1)
     return memory
 
 
