@@ -72,7 +72,7 @@ def times(value: float | None) -> str:
         return "-"
     if value == math.inf:
         return "∞"
-    return f"{value:,.1f}×" if value < 10 else f"{value:,.0f}×"
+    return f"{value:,.1f}×" if value < 100 else f"{value:,.0f}×"
 
 
 def counts(row: dict) -> str:
@@ -113,6 +113,8 @@ def checks(name: str, r: dict) -> list[tuple[str, bool]]:
 
 
 def git_state(root: Path) -> str:
+    """The commit checked out, and whether tracked files differ from it."""
+
     def git(*args: str) -> str:
         try:
             # git from PATH with fixed arguments: a developer's tool, as `make` runs it.
@@ -133,16 +135,27 @@ def git_state(root: Path) -> str:
     return commit
 
 
-def section(results: dict[str, dict], command: str, load_before: str, load_after: str) -> str:
-    """The Markdown section for one run: results of each backend that ran, by name."""
+def section(
+    results: dict[str, dict],
+    command: str,
+    load_before: str,
+    load_after: str,
+    commit: str | None = None,
+) -> str:
+    """The Markdown section for one run: results of each backend that ran, by name.
+    ``commit``: the code the run started with (default: the checkout's now)."""
     any_result = next(iter(results.values()))
+    started = min(r.get("started", "") for r in results.values()) or time.strftime(
+        "%Y-%m-%d %H:%M:%S UTC", time.gmtime()
+    )
     items = any_result["items"]
     lines = [
         f"<!-- bench-search {items} items: begin (written by cms/bench/report.py) -->",
         f"## `make bench-search` at {items:,} documents",
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit "
-        f"{git_state(Path(__file__).resolve().parents[2])}; {any_result['queries']} queries "
+        f"Run started {started}, commit "
+        f"{commit or git_state(Path(__file__).resolve().parents[2])}; "
+        f"{any_result['queries']} queries "
         f"and prefixes per backend (seed {any_result['seed']}); load average (1/5/15 min) "
         f"{load_before} before the run, {load_after} after it:",
         "",
@@ -188,6 +201,12 @@ def section(results: dict[str, dict], command: str, load_before: str, load_after
                 f"- {BACKENDS.get(name, name)} engine requests during the searches: "
                 + ", ".join(f"`{k}` × {v}" for k, v in endpoints.items())
             )
+        for example in requests.get("several_engine_requests", []):
+            verdicts.append(
+                f"- {BACKENDS.get(name, name)}: {example['query']!r} [{example['language']}] "
+                f"({example['category']}, {example['total']} hits) sent "
+                + ", ".join(f"`{k}` × {v}" for k, v in example["requests"].items())
+            )
         for text, met in checks(name, r):
             verdicts.append(f"- {BACKENDS.get(name, name)}: {text}: {'met' if met else 'MISSED'}")
     lines += ["", "Targets (issue 12):", "", *verdicts, ""]
@@ -223,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-before", default="?")
     parser.add_argument("--load-after", default="?")
     parser.add_argument("--docs", type=Path, default=None, help="update this Markdown file")
+    parser.add_argument("--commit", default=None, help="the code the run started with")
     args = parser.parse_args(argv)
     results = {}
     for name in BACKENDS:
@@ -235,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     if len({r["items"] for r in results.values()}) > 1:
         sys.stderr.write("the backends ran with different --items; not comparable\n")
         return 1
-    text = section(results, args.command, args.load_before, args.load_after)
+    text = section(results, args.command, args.load_before, args.load_after, args.commit)
     sys.stdout.write(text)
     if args.docs:
         update_docs(args.docs, text, next(iter(results.values()))["items"])

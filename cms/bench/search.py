@@ -409,13 +409,14 @@ class RequestCounter:
     @contextmanager
     def counting(self):
         """Count what happens inside; (sql, engine) of that block are in :attr:`last`."""
-        sql, engine = self.sql, self.engine
+        sql, engine, endpoints = self.sql, self.engine, Counter(self.endpoints)
         self.active = True
         try:
             yield
         finally:
             self.active = False
             self.last = (self.sql - sql, self.engine - engine)
+            self.last_endpoints = dict(self.endpoints - endpoints)
 
 
 def count_summary(values: list[int]) -> dict:
@@ -764,6 +765,7 @@ class Benchmark:
         orm_ms, analysis_ms, totals = [], [], []
         sql_counts: list[int] = []
         engine_counts: list[int] = []
+        several: list[dict] = []  # the first searches with more than one engine request
         self.counter.endpoints.clear()
         outcome = {"timeouts": 0, "failures": 0}
         zero = 0
@@ -783,6 +785,16 @@ class Benchmark:
                 ms, response = self.timed(outcome, search, query.request, backend=backend)
             sql_counts.append(self.counter.last[0])
             engine_counts.append(self.counter.last[1])
+            if self.counter.last[1] > 1 and len(several) < 5:
+                several.append(
+                    {
+                        "query": query.request.query,
+                        "language": query.request.language,
+                        "category": query.category,
+                        "total": getattr(response, "total", None),
+                        "requests": self.counter.last_endpoints,
+                    }
+                )
             latencies[query.category].append(ms)
             if response is not None:
                 totals.append(response.total)
@@ -794,6 +806,7 @@ class Benchmark:
             "sql_statements": count_summary(sql_counts),
             "engine_requests": count_summary(engine_counts),
             "engine_endpoints": dict(self.counter.endpoints.most_common()),
+            "several_engine_requests": several,
         }
         self.results["search_hits"] = {
             "zero_hit_queries": zero,

@@ -33,14 +33,14 @@ def result(items=10_000, search=(10.0, 50.0, 90.0), autocomplete=(1.0, 5.0), orm
 def test_each_target_is_a_multiple_of_the_orm_lookup_of_the_same_run():
     assert report.checks("postgres", result(search=(29, 100, 200), autocomplete=(5, 20))) == [
         ("search p95 100× ≤ 100×", True),
-        ("search p50 29× ≤ 30×", True),
-        ("autocomplete p95 20× ≤ 20×", True),
+        ("search p50 29.0× ≤ 30×", True),
+        ("autocomplete p95 20.0× ≤ 20×", True),
     ]
     slow = report.checks("sqlite", result(search=(62, 202, 400), autocomplete=(5, 42), orm=2))
     assert [met for _, met in slow] == [False, False, False]
     engine = report.checks("opensearch", result(search=(10, 26, 30), engine=2))
     assert engine == [
-        ("search p95 26× ≤ 25×", False),
+        ("search p95 26.0× ≤ 25×", False),
         ("autocomplete p95 5.0× ≤ 20×", True),
         ("engine requests per search 2 ≤ 1", False),
     ]
@@ -75,7 +75,7 @@ def test_the_command_line_reads_the_run_folder(tmp_path, capsys):
     (tmp_path / "opensearch.json").write_text(json.dumps(result(engine=1)))
     assert report.main([str(tmp_path), "--command", "make bench-search"]) == 0
     out = capsys.readouterr().out
-    assert "| OpenSearch | 10.0 / 50.0 / 90.0 | 10× / 50× |" in out
+    assert "| OpenSearch | 10.0 / 50.0 / 90.0 | 10.0× / 50.0× |" in out
     assert "- OpenSearch: engine requests per search 1 ≤ 1: met" in out
     assert "`POST _search` × 100" in out
     (tmp_path / "sqlite.json").write_text(json.dumps(result(items=5)))
