@@ -7,10 +7,12 @@ database path is still what answers during an outage, and is called directly her
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -297,3 +299,16 @@ def test_optimize_merges_and_keeps_the_answers(db):
     merged = fulltext.optimize()
     assert merged == ([fulltext.FULLTEXT, fulltext.TITLES] if connection.vendor == "sqlite" else [])
     assert ids(page_of(SearchRequest(query=WORD, language="en"))) == before
+
+
+def test_the_rebuild_recreates_every_document_and_its_index(db):
+    keys = ("kind", "object_id", "language")
+    before = set(SearchDocument.objects.values_list(*keys))
+    some = list(SearchDocument.objects.filter(language="cs").values_list("pk", flat=True)[:5])
+    SearchDocument.objects.filter(pk__in=some).delete()
+    make(887_001, f"{WORD} stale")  # no item behind it
+    call_command("rebuild_search_documents", stdout=io.StringIO())
+    assert before <= set(SearchDocument.objects.values_list(*keys))
+    assert page_of(SearchRequest(query=WORD, language="en")).total == 0
+    assert page_of(SearchRequest(query="klastr", language="cs")).total > 0
+    fulltext.check_integrity()

@@ -7,8 +7,23 @@ from cms.events.models import EventPage
 from cms.home.models import StandardPage
 from cms.news.models import NewsPage
 from cms.search.documents import kind_of
-from cms.search.indexing import process_pending_updates, publish_to_backends, sync_object
+from cms.search.indexing import process_pending_updates, publish_to_backends, sync_objects
 from cms.search.models import SearchDocument
+
+#: Items per bulk write (sync_objects): one transaction, a few statements per batch.
+BATCH = 200
+
+
+def chunks(iterator, size: int):
+    """Lists of up to ``size`` items from ``iterator``."""
+    batch = []
+    for item in iterator:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class Command(BaseCommand):
@@ -27,21 +42,31 @@ class Command(BaseCommand):
     def handle(self, *args, engine=False, **options):
         seen: set[tuple[str, int]] = set()
         changed = 0
-        for model in (NewsPage, EventPage, StandardPage):
-            for page in model.objects.live().specific():
-                changed += sync_object(page)
-                seen.add((kind_of(page), page.pk))
-        for cluster in ClusterProfile.objects.prefetch_related("sectors").select_related("country"):
-            changed += sync_object(cluster)
-            seen.add(("cluster", cluster.pk))
-        stale = [
-            doc.pk
-            for doc in SearchDocument.objects.only("kind", "object_id")
-            if (doc.kind, doc.object_id) not in seen
+        sources = [
+            model.objects.live().order_by("pk") for model in (NewsPage, EventPage, StandardPage)
         ]
-        with transaction.atomic():
-            SearchDocument.objects.filter(pk__in=stale).delete()
-            publish_to_backends([], stale)
+        sources.append(
+            ClusterProfile.objects.prefetch_related("sectors")
+            .select_related("country")
+            .order_by("pk")
+        )
+        for items in sources:
+            # Bulk writes, a transaction per batch: the documents of BATCH items at a time
+            # (the full-text index follows in the same statements, cms.search.fulltext).
+            for batch in chunks(items.iterator(chunk_size=BATCH), BATCH):
+                changed += sync_objects(batch)
+                seen.update((kind_of(item), item.pk) for item in batch)
+        stale = [
+            pk
+            for pk, kind, object_id in SearchDocument.objects.values_list(
+                "pk", "kind", "object_id"
+            ).iterator(chunk_size=5000)
+            if (kind, object_id) not in seen
+        ]
+        for batch in chunks(iter(stale), 1000):
+            with transaction.atomic():
+                SearchDocument.objects.filter(pk__in=batch).delete()
+                publish_to_backends([], batch)
         self.stdout.write(
             f"Search documents: {SearchDocument.objects.count()} "
             f"({changed} changed, {len(stale)} stale removed)."
