@@ -20,6 +20,9 @@ SEED = {
         "SME, small and medium-sized enterprises",
         "ERDF, European Regional Development Fund",
         "e-mobility, electromobility, electric mobility",
+        "photovoltaics, PV, solar power, solar energy",
+        "agritourism, agrotourism, farm tourism, rural tourism",
+        "start-up, startup",
     ],
     "cs": [
         "IT, ICT, IKT, informační technologie, informační a komunikační technologie",
@@ -29,6 +32,9 @@ SEED = {
         "MSP, malé a střední podniky, SME",
         "EFRR, ERDF, Evropský fond pro regionální rozvoj",
         "cestovní ruch, turismus",
+        "fotovoltaika, FVE, solární energie, sluneční energie",
+        "agroturistika, agroturismus, venkovská turistika",
+        "startup, start-up, začínající podnik",
         "elektromobilita, e-mobilita",
     ],
     "de": [
@@ -40,6 +46,9 @@ SEED = {
         "KMU, kleine und mittlere Unternehmen, SME",
         "EFRE, ERDF, Europäischer Fonds für regionale Entwicklung",
         "Tourismus, Fremdenverkehr",
+        "Photovoltaik, PV, Solartechnik, Solarenergie, Solarstrom",
+        "Agrotourismus, Urlaub auf dem Bauernhof, Landtourismus",
+        "Start-up, Startup, Jungunternehmen",
         "Elektromobilität, E-Mobilität",
     ],
     "it": [
@@ -50,6 +59,9 @@ SEED = {
         "UE, Unione europea, EU",
         "PMI, piccole e medie imprese, SME",
         "FESR, ERDF, Fondo europeo di sviluppo regionale",
+        "fotovoltaico, FV, energia solare",
+        "agriturismo, turismo rurale",
+        "startup, start-up",
         "mobilità elettrica, elettromobilità, e-mobility",
     ],
     "pl": [
@@ -61,6 +73,9 @@ SEED = {
         "MŚP, małe i średnie przedsiębiorstwa, SME",
         "EFRR, ERDF, Europejski Fundusz Rozwoju Regionalnego",
         "turystyka, ruch turystyczny",
+        "fotowoltaika, PV, energia słoneczna",
+        "agroturystyka, turystyka wiejska",
+        "startup, start-up",
         "elektromobilność, e-mobilność",
     ],
     "sk": [
@@ -71,6 +86,9 @@ SEED = {
         "MSP, malé a stredné podniky, SME",
         "EFRR, ERDF, Európsky fond regionálneho rozvoja",
         "cestovný ruch, turizmus",
+        "fotovoltika, FVE, solárna energia, slnečná energia",
+        "agroturistika, vidiecky cestovný ruch",
+        "startup, start-up, začínajúca firma",
         "elektromobilita, e-mobilita",
     ],
     "sl": [
@@ -80,6 +98,9 @@ SEED = {
         "EU, Evropska unija",
         "MSP, mala in srednja podjetja, SME",
         "ESRR, ERDF, Evropski sklad za regionalni razvoj",
+        "fotovoltaika, sončna energija, sončne elektrarne",
+        "agroturizem, turistične kmetije, turizem na kmetiji, kmečki turizem",
+        "startup, zagonsko podjetje",
         "elektromobilnost, e-mobilnost",
     ],
 }
