@@ -6,8 +6,11 @@ serves. That is right for an unfinished translation, and wrong when a
 Slovak partner simply forgot a tick: ``sk.localhost`` then shows English.
 So the editor who submits, and the moderator who reviews, are told in plain
 words which site languages are not going out and what visitors get instead:
-a message after submitting or publishing (``cms.core.wagtail_hooks``), and a
-warning panel beside the content in the edit view the moderator opens.
+a message after submitting or publishing (``cms.core.wagtail_hooks``), a
+warning panel beside the content in the edit view the moderator opens, and
+the same warning when approving from the dashboard (Wagtail's workflow action
+view: its "Approve with comment" modal, and a message after approving;
+``cms.core.workflow_views``).
 """
 
 from __future__ import annotations

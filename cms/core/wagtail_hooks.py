@@ -25,6 +25,7 @@ from cms.core.viewsets import (
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
 )
+from cms.core.workflow_views import WarningWorkflowActionView
 
 
 class SectorViewSet(SnippetViewSet):
@@ -104,7 +105,14 @@ def translation_page_listing_viewsets():
 @hooks.register("register_admin_viewset", order=1)
 def explorer_page_viewset():
     """After Wagtail's default page viewset (order 0), so this one replaces it for ``Page``."""
-    return ExplorerPageViewSet()
+    return ModeratedExplorerPageViewSet()
+
+
+class ModeratedExplorerPageViewSet(ExplorerPageViewSet):
+    """The explorer's page views, whose workflow action (the dashboard's "Approve") warns
+    of site languages that will not be published, as the edit view does."""
+
+    workflow_action_view_class = WarningWorkflowActionView
 
 
 add_column_to_explorer()

@@ -1,0 +1,82 @@
+"""Approving from the dashboard (Wagtail's workflow action URL) names the site languages that
+will not be published, as the edit view does: in the "Approve with comment" modal, and as a
+message after approving."""
+
+import json
+
+from django.test import Client
+
+from cms.core.models import Country
+from cms.news.models import NewsPage
+from tests.core.test_own_language_first import edit_url, news_in, warnings_of
+from tests.factories import country_user, draft_page
+
+#: "Slovak is not ready (held back): visitors of sk.localhost will see the English version
+#: instead.", in the Slovak moderator's language.
+HELD_BACK = (
+    "Slovenčina nie je pripravená (zadržaná): návštevníci sk.localhost uvidia "
+    "namiesto nej verziu v jazyku angličtina."
+)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def submitted(ready: list[str]):
+    """A Slovak news item submitted for moderation, Slovak complete and ticked or held back."""
+    sk = Country.objects.get(code="SK")
+    page = draft_page(sk, "news", title="Held back")
+    data = {
+        **news_in("sk", title="Zadržané", slug=f"zadrzane-{page.pk}", lead="Perex"),
+        "title_en": "Held back",
+        "slug_en": page.slug,
+        "lead_en": "Lead",
+        "ready_languages": ready,
+        "action-submit": "1",
+    }
+    response = logged_in(country_user("SK")).post(edit_url(page), data)
+    assert response.status_code == 302, response.context["form"].errors
+    page.refresh_from_db()
+    return page, page.current_workflow_state.current_task_state
+
+
+def approve_url(page, task_state) -> str:
+    return f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+
+
+def test_the_approve_modal_names_a_held_back_language(db):
+    page, task_state = submitted(ready=[])
+    moderator = logged_in(country_user("SK", "moderators"))
+    response = moderator.get(approve_url(page, task_state))
+    assert response.status_code == 200
+    html = json.loads(response.content)["html"]
+    assert "data-not-published" in html and HELD_BACK in html
+    assert 'name="comment"' in html  # Wagtail's own form is still there
+
+
+def test_approving_names_a_held_back_language(db):
+    page, task_state = submitted(ready=[])
+    moderator = logged_in(country_user("SK", "moderators"))
+    response = moderator.post(approve_url(page, task_state), {"next": "/admin/"})
+    assert response.status_code == 302
+    assert NewsPage.objects.get(pk=page.pk).live
+    assert [text.strip() for text in warnings_of(response)] == [HELD_BACK]
+
+
+def test_approving_a_complete_item_says_nothing_more(db):
+    page, task_state = submitted(ready=["sk"])
+    moderator = logged_in(country_user("SK", "moderators"))
+    response = moderator.post(approve_url(page, task_state))
+    assert response.status_code == 302
+    assert warnings_of(response) == []
+    html = json.loads(moderator.get(approve_url(*submitted(ready=["sk"]))).content)["html"]
+    assert "data-not-published" not in html
+
+
+def test_another_countrys_moderator_still_gets_a_404(db):
+    page, task_state = submitted(ready=[])
+    response = logged_in(country_user("CZ", "moderators")).get(approve_url(page, task_state))
+    assert response.status_code == 404
