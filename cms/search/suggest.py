@@ -81,6 +81,7 @@ from django.db.models import Count, Max
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from cms.search import database_search
 from cms.search.analysis import fold
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
@@ -298,6 +299,8 @@ def count(text: str, request: SearchRequest, backend) -> int:
     if not tokens:
         return 0
     database = is_database_backend(backend)
+    if database and database_search.available():  # the database's own full-text index
+        return database_search.count_matches(tokens, request)
     documents = filtered_documents(request, database=database)
     # Unranked on the database backends: ranking a count is wasted work there.
     results = backend.search(
