@@ -122,6 +122,8 @@ class Phase:
     edits_confirmed: int = 0
     edit_posts: int = 0
     notes: list[str] = field(default_factory=list)
+    cpu_start: dict = field(default_factory=dict)
+    cpu_end: dict = field(default_factory=dict)
 
 
 PHASES = [
@@ -406,7 +408,9 @@ LEGEND = """
 fail@fault: 5xx or no answer / requests, while a part was broken or mended and 5 s after;
 fail else: the same at any other moment; degr/srch: search API answers from the database /
 all; probes ok: fixed searches with the same results as before the run, not degraded;
-edits ok: confirmed / attempted (an edit whose post failed is posted again, up to 30 s)."""
+edits ok: confirmed / attempted (an edit whose post failed is posted again, up to 30 s);
+cpu ms/req: CPU of both app servers (masters and workers) / requests of the phase, where
+neither was restarted (editors' posts included; the machine's other load is not)."""
 
 
 def engine_refresh():
@@ -445,6 +449,12 @@ def phase_row(run: Run, phase: Phase) -> dict:
                 five_out += 1
     in_window = sum(1 for moment, *_ in phase.results if run.in_window(moment))
     latencies = [s for _, _, status, s in phase.results if status and status < 500]
+    cpu = cpu_used(phase)
+    app_cpu = [cpu[name] for name in ("app-1", "app-2") if name in cpu]
+    # CPU per request only where both app servers ran the whole phase (no kill)
+    cpu_ms = (
+        1000 * sum(app_cpu) / len(phase.results) if len(app_cpu) == 2 and phase.results else None
+    )
     return {
         "phase": phase.name,
         "what": phase.what,
@@ -466,6 +476,8 @@ def phase_row(run: Run, phase: Phase) -> dict:
         "probes_complete": f"{sum(phase.probes)}/{len(phase.probes)}",
         "edits": f"{phase.edits_confirmed}/{phase.edits_attempted}",
         "edit_posts": phase.edit_posts,
+        "app_cpu_ms_per_request": round(cpu_ms, 1) if cpu_ms is not None else None,
+        "cpu_seconds": {name: round(value, 1) for name, value in cpu.items()},
         "by_kind": dict(
             Counter(f"{kind} {status}" for _, kind, status, _ in phase.results if status != 200)
         ),
@@ -476,7 +488,7 @@ def phase_row(run: Run, phase: Phase) -> dict:
 HEADER = (
     f"{'phase':<20} {'s':>5} {'req':>6} {'req/s':>6} {'2xx':>6} {'3xx':>4} {'4xx':>4} {'5xx':>4} "
     f"{'none':>4} {'fail@fault':>10} {'fail else':>9} {'p50ms':>6} {'p99ms':>6} "
-    f"{'degr/srch':>9} {'probes ok':>9} {'edits ok':>8}"
+    f"{'degr/srch':>9} {'probes ok':>9} {'edits ok':>8} {'cpu ms/req':>10}"
 )
 
 
@@ -487,7 +499,8 @@ def format_row(row: dict) -> str:
         f"{row['2xx']:>6} {row['3xx']:>4} {row['4xx']:>4} {row['5xx']:>4} {row['no_answer']:>4} "
         f"{fault:>10} {row['failed_outside_window']:>9} {row['p50_ms']:>6} {row['p99_ms']:>6} "
         f"{str(row['search_degraded']) + '/' + str(row['search_answers']):>9} "
-        f"{row['probes_complete']:>9} {row['edits']:>8}"
+        f"{row['probes_complete']:>9} {row['edits']:>8} "
+        f"{'' if row['app_cpu_ms_per_request'] is None else row['app_cpu_ms_per_request']:>10}"
     )
 
 
@@ -496,6 +509,45 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """User + system CPU of a process (and of its children it has waited for)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    used = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        used += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return used / TICKS
+
+
+def cpu_snapshot(prod_dir: Path) -> dict:
+    """CPU seconds so far of each app server (master, its reaped and its live workers) and
+    of the workers, keyed by name and pid (a restarted process does not compare)."""
+    snapshot = {}
+    try:
+        for n in (1, 2):
+            master = int((prod_dir / f"app-{n}.pid").read_text())
+            children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+            snapshot[f"app-{n}", master] = cpu_seconds(master, children=True) + sum(
+                cpu_seconds(int(child)) for child in children
+            )
+        for name in ("db_worker", "search_index_worker"):
+            pid = int((prod_dir / f"{name}.child").read_text())
+            snapshot[name, pid] = cpu_seconds(pid)
+    except (OSError, ValueError):
+        pass  # a part that is down at this moment
+    return snapshot
+
+
+def cpu_used(phase: Phase) -> dict:
+    return {
+        name: phase.cpu_end[name, pid] - used
+        for (name, pid), used in phase.cpu_start.items()
+        if (name, pid) in phase.cpu_end
+    }
 
 
 def pss_mb(pid: int) -> float:
@@ -766,6 +818,7 @@ def main():
             if index:
                 run.phase = phase
                 phase.start = time.monotonic()
+        phase.cpu_start = cpu_snapshot(prod_dir)
         for action in phase.breaks:
             run.ctl(action)
         if phase.name == "search-node-killed":
@@ -783,6 +836,7 @@ def main():
                 say("  cluster not green after 120 s")
         with run.lock:
             phase.end = time.monotonic()
+        phase.cpu_end = cpu_snapshot(prod_dir)
         rows.append(phase_row(run, phase))
         say(format_row(rows[-1]))
     run.stop.set()
