@@ -26,7 +26,8 @@ changes nothing.
 A CSV is read as spreadsheet programs write it: the separator (comma,
 semicolon as Excel writes in much of Europe, or tab) is told by the header,
 whose names are known; the encoding is UTF-8, with or without a BOM, else
-Windows-1250, which older Czech, Polish and Slovak Excel versions write.
+Windows-1250, which older Czech, Polish and Slovak Excel versions write, or
+Windows-1252, which older German and Italian ones write (``legacy_encoding``).
 
 Every message is in the editor's language and names the valid values (the
 sectors, the countries the editor may import), and a sector may be named in
@@ -86,6 +87,7 @@ MAX_XLSX_EXPANDED = 10 * MAX_BYTES  # an XLSX is a zip: its parts unpacked
 SNIFF_BYTES = 4096
 SEPARATORS = (",", ";", "\t")
 LEGACY_ENCODING = "cp1250"  # Windows-1250: older Excel in Czech, Polish, Slovak, Slovene
+WESTERN_ENCODING = "cp1252"  # Windows-1252: older Excel in German and Italian
 
 #: What each action means to the editor (the keys stay English: tests, counts, CSS).
 ACTION_LABELS = {
@@ -241,8 +243,14 @@ def checked_header(first: Sequence, filename: str) -> list[str]:
             len(unknown),
         ) % {"file": filename, "columns": ", ".join(unknown)}
         raise ImportFileError(message + separator_hint(unknown))
-    for required in ("slug", "country", build_localized_fieldname("name", COMMON_LANGUAGE)):
-        if required not in header:
+    names = [build_localized_fieldname("name", code) for code in LANGUAGE_CODES]
+    # A name in any language will do as a column: each row needs its site's (name_errors).
+    for required, present in (
+        ("slug", "slug" in header),
+        ("country", "country" in header),
+        (" / ".join(names), any(name in header for name in names)),
+    ):
+        if not present:
             raise ImportFileError(
                 _("%(file)s: missing column %(column)s") % {"file": filename, "column": required}
             )
@@ -400,7 +408,7 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
         raise ImportFileError(
             _(
                 "%(file)s: row %(row)s: the text is in none of the known encodings "
-                "(UTF-8, Windows-1250); save the file as “CSV UTF-8” or as XLSX"
+                "(UTF-8, Windows-1250, Windows-1252); save the file as “CSV UTF-8” or as XLSX"
             )
             % {"file": filename, "row": number + 1}
         ) from error
@@ -416,21 +424,69 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
 
 
 def detect_encoding(head: bytes) -> str:
-    """``utf-8-sig`` (UTF-8, a BOM or not) when the start of the file is UTF-8, else Windows-1250.
+    """``utf-8-sig`` (UTF-8, a BOM or not) when the start of the file is UTF-8, else
+    Windows-1250 or Windows-1252 (``legacy_encoding``).
 
-    Windows-1250 text with accents is almost never valid UTF-8, so the first
-    4 KB decide; a file whose first 4 KB are plain ASCII is read as UTF-8 (an
-    accent further down in Windows-1250 then stops the import with a message
-    naming the row). A multi-byte character cut at the end of ``head`` is fine.
-    A NUL byte means UTF-16 or no text at all, never Windows-1250.
+    Text with accents in a legacy encoding is almost never valid UTF-8, so the
+    first 4 KB decide; a file whose first 4 KB are plain ASCII is read as UTF-8
+    (an accent further down in a legacy encoding then stops the import with a
+    message naming the row). A multi-byte character cut at the end of ``head``
+    is fine. A NUL byte means UTF-16 or no text at all, never a legacy encoding.
     """
     if b"\x00" in head:
         return "utf-8-sig"  # the decoding or the NUL check then says what is wrong
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return LEGACY_ENCODING
+        return legacy_encoding(head)
     return "utf-8-sig"
+
+
+#: Bytes that are a letter of Czech, Polish, Slovak or Slovene in Windows-1250 and no
+#: letter of German or Italian in Windows-1252 (ł, ś, ż, ą, ę, ř, ľ, ď... there; ³, œ, ¿,
+#: ¹, ê, ø, ¾, ï... here), or that Windows-1252 leaves undefined (ť, Ť, Ź).
+SLAVIC_BYTES = frozenset(
+    b"\x8c\x8d\x8f\x9c\x9d\x9f\xa3\xa5\xaf\xb3\xb9\xbc\xbe\xbf\xc5\xc6\xca\xcf\xd1\xd8"
+    b"\xe5\xe6\xea\xef\xf1\xf8"
+)
+#: Bytes Windows-1250 leaves undefined (ƒ, ˆ, ˜ in Windows-1252).
+WESTERN_BYTES = frozenset(b"\x83\x88\x98")
+#: Bytes that are a letter in both: à/ŕ, è/č, ì/ě, ò/ň, ù/ů and their capitals.
+AMBIGUOUS_BYTES = frozenset(b"\xc0\xc8\xcc\xd2\xd9\xe0\xe8\xec\xf2\xf9")
+#: À/Ŕ, à/ŕ: Slovak ŕ is rare, Italian à (città, attività) is everywhere.
+ITALIAN_A = frozenset(b"\xc0\xe0")
+#: È/Č, è/č: a word of its own or at a word's end is Italian ("è", "caffè").
+ITALIAN_AT_END = frozenset(b"\xc8\xe8")
+
+
+def legacy_encoding(head: bytes) -> str:
+    """Windows-1250 (Czech, Polish, Slovak, Slovene Excel) or Windows-1252 (German, Italian).
+
+    German text is the same in both (ä, ö, ü, ß, é sit at the same bytes, and
+    so do š and ž), so only the bytes where they differ vote: a letter only
+    the Slavic languages have (ł, ř, ľ, ď, ś...) for Windows-1250; for the
+    five letters both have (à/ŕ, è/č, ì/ě, ò/ň, ù/ů), the place in the word:
+    Czech č, ě, ň, ů stand inside words (město, Plzeňský), Italian à and è at
+    their end (città, è). A tie (no such letter) is Windows-1250, as before.
+    """
+    slavic = western = 0
+    for index, byte in enumerate(head):
+        if byte < 0x80:
+            continue
+        if byte in SLAVIC_BYTES:
+            slavic += 2
+        elif byte in WESTERN_BYTES:
+            western += 2
+        elif byte in AMBIGUOUS_BYTES:
+            following = head[index + 1 : index + 2]
+            inside_word = bool(following) and (following.isalpha() or following[0] >= 0x80)
+            if byte in ITALIAN_A:
+                western += 1
+            elif inside_word:
+                slavic += 1
+            elif byte in ITALIAN_AT_END:
+                western += 1
+    return WESTERN_ENCODING if western > slavic else LEGACY_ENCODING
 
 
 def detect_separator(text: str) -> str:

@@ -9,7 +9,13 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
-from cms.clusters.importing import ImportFileError, apply_import, preview_import, read_table
+from cms.clusters.importing import (
+    ImportFileError,
+    apply_import,
+    detect_encoding,
+    preview_import,
+    read_table,
+)
 from cms.clusters.models import ClusterProfile, PendingImport
 from tests.factories import country_user
 
@@ -66,6 +72,61 @@ def test_a_windows_1250_file_as_older_excel_writes_it_imports(db):
     assert not is_utf8(content)
     assert imported(content).name_cs == "Zlínský klastr"
     assert "Čistá energie" in ClusterProfile.objects.get(slug="ostrava-eko").description_cs
+
+
+#: An Italian and an Austrian partner's lists, as their older Excel saves them (Windows-1252).
+WESTERN_ROWS = [
+    ["slug", "country", "sectors", "name_en", "name_it", "description_it"],
+    ["torino-caffe", "IT", "food", "Turin Coffee", "Caffè Torino", "La città del caffè è qui."],
+    ["milano-ict", "IT", "ict", "Milan ICT", "Attività digitali", "Più qualità per le imprese."],
+]
+GERMAN_ROWS = [
+    ["slug", "country", "sectors", "name_en", "name_de", "description_de"],
+    ["graz-food", "AT", "food", "Graz Food", "Süßwaren Österreich", "Lebensmittel für Straßen"],
+]
+
+
+def legacy_csv(rows, encoding: str) -> bytes:
+    return ("\r\n".join(";".join(row) for row in rows) + "\r\n").encode(encoding)
+
+
+def imports_as_written(content: bytes) -> None:
+    preview = preview_import(read_table(content, "list.csv"))
+    assert all(row.ok for row in preview.rows), [row.errors for row in preview.rows]
+    apply_import(preview)
+
+
+def test_a_windows_1252_file_as_italian_excel_writes_it_imports(db):
+    """à, è, ù are Czech ŕ, č, ů in Windows-1250: read as 1250 the city would be "cittŕ"."""
+    content = legacy_csv(WESTERN_ROWS, "cp1252")
+    assert not is_utf8(content)
+    imports_as_written(content)
+    torino = ClusterProfile.objects.get(slug="torino-caffe")
+    assert torino.name_it == "Caffè Torino"
+    assert torino.description_it == "<p>La città del caffè è qui.</p>"  # rich text
+    milano = ClusterProfile.objects.get(slug="milano-ict")
+    assert milano.description_it == "<p>Più qualità per le imprese.</p>"
+
+
+def test_a_windows_1252_file_as_german_excel_writes_it_imports(db):
+    imports_as_written(legacy_csv(GERMAN_ROWS, "cp1252"))
+    graz = ClusterProfile.objects.get(slug="graz-food")
+    assert graz.name_de == "Süßwaren Österreich"
+    assert graz.description_de == "<p>Lebensmittel für Straßen</p>"
+
+
+def test_czech_polish_and_slovak_words_tell_windows_1250_from_1252(db):
+    """The letters both encodings have (č/è, ě/ì, ň/ò, ů/ù) decide by their place in a word."""
+    for rows in (
+        [["slug", "country", "name_cs"], ["plzen", "CZ", "Město Plzeň, Děčín"]],
+        [["slug", "country", "name_pl"], ["slask", "PL", "Śląski klaster żywności"]],
+        [["slug", "country", "name_sk"], ["kosice", "SK", "Klaster ľahkého priemyslu"]],
+    ):
+        content = legacy_csv(rows, "cp1250")
+        assert detect_encoding(content) == "cp1250"
+        assert read_table(content, "list.csv")[0] == dict(zip(rows[0], rows[1], strict=True))
+    italian = legacy_csv([["slug", "country", "name_it"], ["x", "IT", "Università"]], "cp1252")
+    assert detect_encoding(italian) == "cp1252"
 
 
 def is_utf8(content: bytes) -> bool:

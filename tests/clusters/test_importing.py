@@ -154,6 +154,7 @@ def test_rich_description_survives_an_unchanged_round_trip(db):
         (b"slug,country\n", "x.txt", "unsupported file type"),
         (b"slug,country,colour\n", "x.csv", "unknown column"),
         (b"slug,name_en\n", "x.csv", "missing column country"),
+        (b"slug,country,city_cs\n", "x.csv", "missing column name_en / name_cs / name_de"),
         (b"\xff\xfe\x00bad", "x.csv", "none of the known encodings"),
         (b"not a zip", "x.xlsx", "not a readable XLSX"),
         (b"", "x.csv", "no header"),
