@@ -396,7 +396,12 @@ def test_a_snippet_cannot_be_saved_with_another_countrys_image(czech_editor, med
     czechia = Country.objects.get(code="CZ")
     cluster = ClusterProfile.objects.create(name_en="Logo cluster", slug="logo", country=czechia)
     url = f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/"
-    data = {"name_en": "Logo cluster", "slug": "logo", "country": czechia.pk}
+    data = {
+        "name_en": "Logo cluster",
+        "name_cs": "Logo klastr",
+        "slug": "logo",
+        "country": czechia.pk,
+    }
     refused = czech_editor.post(url, {**data, "logo": media["image"]["SK"].pk})
     assert refused.status_code == 200
     assert "logo" in refused.context["form"].errors

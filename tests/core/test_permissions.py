@@ -328,7 +328,13 @@ def snippet_url(kind, view, obj=None):
 
 
 def snippet_form_data(kind, *, name, slug, country):
-    return {SNIPPETS[kind][1]: name, "slug": slug, "country": country.pk}
+    """The name in every language, as each country's site requires its own (and the
+    country field is what is tested here)."""
+    field = SNIPPETS[kind][1]
+    if field == "name":  # a person's name is not translated
+        return {field: name, "slug": slug, "country": country.pk}
+    names = {f"name_{code}": name for code in LANGUAGE_CODES}
+    return {**names, "slug": slug, "country": country.pk}
 
 
 def snippets_of(kind):
