@@ -49,12 +49,27 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "browser-languages-pw"  # noqa: S105
 #: A seeded Czech news item (demo content) whose English title differs from its Czech one.
 SEEDED_CS = "Klastrové organizace ze střední Evropy a Clusters – Cord"
-#: Wagtail's form watches for edits (and autosaves them) from 2 s after it is drawn, comparing
-#: with the form as it was then: an edit typed before that is taken for the initial state.
-WATCH_EDITS = (
-    'document.addEventListener("w-unsaved:watch-edits", () => { window.watchingEdits = true; });'
-)
-WATCHING_EDITS = "() => window.watchingEdits === true"
+#: What the edit form's autosave is doing, from Wagtail's own events. The form watches for
+#: edits from 2 s after its controller connects, comparing with the form as it was then (an
+#: edit typed earlier is taken for the initial state); the controller connects twice (Stimulus
+#: reconnects it when ``w-init`` leaves the form's ``data-controller``), so it watches once
+#: each connection has taken its snapshot.
+AUTOSAVE_EVENTS = """(() => {
+  window.editForm = {ready: 0, watching: 0, saves: 0, answers: 0};
+  const count = (name, key) => document.addEventListener(name, () => { editForm[key] += 1; });
+  count("w-unsaved:ready", "ready");
+  count("w-unsaved:watch-edits", "watching");
+  count("w-autosave:save", "saves");
+  count("w-autosave:success", "answers");
+  count("w-autosave:error", "answers");
+})();"""
+WATCHING_EDITS = "() => editForm.ready > 0 && editForm.watching >= editForm.ready"
+#: The edits made since ``saves`` autosaves were started are autosaved: Wagtail's form
+#: shows no unsaved edit and no autosave is waiting for its answer. (A form submitted while an
+#: autosave is on its way gets that autosave refused, 400 "Saving will overwrite a newer
+#: version", as it reaches the server after the submission.)
+AUTOSAVED = """saves => editForm.saves > saves && editForm.answers === editForm.saves
+    && document.querySelector("[data-edit-form]").dataset.wUnsavedHasEditsValue === 'false'"""
 
 
 class Steps:
@@ -112,6 +127,28 @@ def messages(page) -> list[str]:
 def result_titles(page) -> list[str]:
     """The page titles of an admin listing (explorer or search results)."""
     return [t.strip() for t in page.locator("table.listing .title-wrapper a").all_inner_texts()]
+
+
+def edit_and_autosave(page, edits):
+    """Make ``edits`` (a function) once the edit form watches, and wait for their autosave.
+
+    So that no autosave is still on its way when the editor then submits: it would reach
+    the server after the submission and be refused as out of date (400, rightly).
+    """
+    page.wait_for_function(WATCHING_EDITS)
+    saves = page.evaluate("() => editForm.saves")
+    edits()
+    page.wait_for_function(AUTOSAVED, arg=saves)
+
+
+def watch(response, failed: list, autosaves: list):
+    """Note any answer >= 400, and the status of each autosave (a POST asking for JSON)."""
+    request = response.request
+    if response.status >= 400:
+        failed.append(f"{response.status} {request.method} {response.url}")
+    if request.method == "POST" and "json" in (request.headers.get("accept") or ""):
+        if "/admin/pages/" in response.url:
+            autosaves.append(response.status)
 
 
 def outside_the_test(function):
@@ -188,18 +225,21 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     title_cs = f"Studijní cesta potravinářů do Milána {tag}"
     title_en = f"Food producers study trip to Milan {tag}"
 
-    # 1. The Czech editor writes a news item in Czech only and saves the draft.
+    # 1. The Czech editor writes a news item in Czech only: autosaved, then saved as a draft.
     editing = new_page()
-    page_errors = []
-    failed = []  # any answer of the admin >= 400 (an autosave refused, a form's 4xx)
-    editing.add_init_script(WATCH_EDITS)
+    page_errors, failed, autosaves = [], [], []
+    editing.add_init_script(AUTOSAVE_EVENTS)
     editing.on("pageerror", lambda error: page_errors.append(error))
-    editing.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    editing.on("response", lambda r: watch(r, failed, autosaves))
     log_in(editing, base, scene.cz_editor)
     assert editing.locator("html").get_attribute("lang") == "cs"
     editing.goto(f"{base}/admin/pages/add/news/newspage/{scene.cz_news_pk}/")
-    editing.locator("input[name=title_cs]").fill(title_cs)
-    editing.locator("textarea[name=lead_cs]").fill("Exkurze do potravinářských podniků.")
+
+    def write_czech():
+        editing.locator("input[name=title_cs]").fill(title_cs)
+        editing.locator("textarea[name=lead_cs]").fill("Exkurze do potravinářských podniků.")
+
+    edit_and_autosave(editing, write_czech)  # the autosave creates the draft
     assert editing.locator("input[name=title_en]").input_value() == ""
     steps.shot(editing, "cz-editor-writes-czech-only")
     with editing.expect_navigation():
@@ -207,10 +247,11 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     steps.shot(editing, "cz-editor-saved-draft")
     edit_url = editing.url
     assert re.search(r"/admin/pages/\d+/edit/$", edit_url), edit_url
-    assert messages(editing) == [f"Stránka '{title_cs}' byla vytvořena."]  # "... was created"
+    assert [m for m in messages(editing) if title_cs in m], messages(editing)
+    assert not editing.locator(".messages .error").count(), messages(editing)
     item = outside_the_test(lambda: NewsPage.objects.get(title_cs=title_cs))
     assert not item.live and not item.title_en
-    assert not page_errors
+    assert autosaves == [200], autosaves
 
     # 2. The explorer names the news listing and its items in Czech, the seeded ones too.
     editing.goto(f"{base}/admin/pages/{scene.cz_news_pk}/")
@@ -229,22 +270,21 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     # 4. Back in the Czech-only draft, her typing is autosaved (English still empty) ...
     editing.goto(edit_url)
     assert editing.locator("input[name=title_en]").input_value() == ""
-    editing.wait_for_function(WATCHING_EDITS)
-    autosaved = lambda response: (  # noqa: E731
-        response.request.method == "POST" and urlsplit(response.url).path == urlsplit(edit_url).path
-    )
-    with editing.expect_response(autosaved) as autosave:
-        # Typed key by key, as an editor types.
-        editing.locator("textarea[name=lead_cs]").press_sequentially(" v Miláně")
-    assert autosave.value.status == 200 and autosave.value.json()["success"] is True
+    lead = editing.locator("textarea[name=lead_cs]")
+    edit_and_autosave(editing, lambda: lead.press_sequentially(" v Miláně"))
+    assert autosaves == [200, 200], autosaves
     steps.shot(editing, "cz-editor-autosaved")
 
     # ... then she adds the English version, holds Czech back and submits for moderation.
-    editing.locator("input[name=title_en]").fill(title_en)
-    editing.locator("textarea[name=lead_en]").fill("A visit to food producers.")
     ready_cs = editing.locator("input[name=ready_languages][value=cs]")
     assert ready_cs.is_checked()  # ticked by default: "publish once complete"
-    ready_cs.uncheck()
+
+    def write_english_hold_czech():
+        editing.locator("input[name=title_en]").fill(title_en)
+        editing.locator("textarea[name=lead_en]").fill("A visit to food producers.")
+        ready_cs.uncheck()
+
+    edit_and_autosave(editing, write_english_hold_czech)
     steps.shot(editing, "cz-editor-holds-czech-back")
     submit = footer_action(editing, "button[name=action-submit]")
     with editing.expect_navigation():
@@ -277,14 +317,20 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     # 7. A Slovak editor writes the Slovak text of an English draft and submits it without
     # touching the ticks.
     slovak = new_page()
-    slovak.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    slovak.add_init_script(AUTOSAVE_EVENTS)
+    slovak.on("response", lambda r: watch(r, failed, autosaves))
     log_in(slovak, base, scene.sk_editor)
     assert slovak.locator("html").get_attribute("lang") == "sk"
     slovak.goto(f"{base}/admin/pages/{scene.english_draft_pk}/edit/")
     title_sk = f"Deň klastrov v Bratislave {tag}"
     lead_sk = "Stretnutie slovenských klastrov."
-    slovak.locator("input[name=title_sk]").fill(title_sk)
-    slovak.locator("textarea[name=lead_sk]").fill(lead_sk)
+    assert slovak.locator("input[name=ready_languages][value=sk]").is_checked()
+
+    def write_slovak():
+        slovak.locator("input[name=title_sk]").fill(title_sk)
+        slovak.locator("textarea[name=lead_sk]").fill(lead_sk)
+
+    edit_and_autosave(slovak, write_slovak)
     assert slovak.locator("input[name=ready_languages][value=sk]").is_checked()
     steps.shot(slovak, "sk-editor-writes-slovak")
     submit = footer_action(slovak, "button[name=action-submit]")
@@ -320,4 +366,5 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     steps.shot(visiting, "sk-visitor-reads-slovak")
 
     assert not page_errors and not failed, (page_errors, failed)
+    assert set(autosaves) == {200}, autosaves
     assert all(path.stat().st_size > 0 for path in steps.paths)
