@@ -2,8 +2,8 @@
 
 Issue 15's round trip, with the admin in Czech and in Slovak:
 
-1. a Czech editor writes a news item in Czech only (no English at all) and saves
-   the draft: it saves;
+1. a Czech editor writes a news item in Czech only (no English at all): its autosave
+   (which creates the draft), a later autosave and "Save draft" are all accepted;
 2. the explorer and the admin search show her Czech titles (the seeded items' too),
    and the new item is found by a Czech word typed without its diacritics and, once
    she has added an English title, by that English title;
@@ -17,8 +17,9 @@ Issue 15's round trip, with the admin in Czech and in Slovak:
 Screenshots of every step go to ``test-artifacts/browser/`` (``languages-*.png``).
 
 The module shares the ``demo_server`` (one live server over the demo network) instead of
-pytest-django's transactional ``live_server``, whose flush afterwards would make the next
-transactional browser test reload the whole demo network. So the test's own database work
+pytest-django's transactional ``live_server``, whose flush afterwards would leave the other
+transactional browser test (the editorial flow, which pytest-django runs after this one) an
+empty network. So the test's own database work
 runs outside the test's transaction (the module fixture ``scene``, and ``outside_the_test``
 for a look during the test), and what it created is deleted at the end.
 
@@ -176,7 +177,9 @@ class Scene:
     cz_moderator: object
     sk_editor: object
     sk_moderator: object
+    cz_home_pk: int
     cz_news_pk: int
+    cz_news_title_en: str  # "News"
     cz_news_title_cs: str  # the Czech site's news listing, "Aktuality"
     seeded_title_en: str  # the English title of the seeded SEEDED_CS item
     sk_host: str
@@ -193,6 +196,7 @@ def scene(demo_server, django_db_blocker):
     with django_db_blocker.unblock():
         cz, sk = Country.objects.get(code="CZ"), Country.objects.get(code="SK")
         cz_news = NewsIndexPage.objects.child_of(cz.home_page).get()
+        assert cz_news.title_en != cz_news.title_cs
         seeded = NewsPage.objects.child_of(cz_news).get(title_cs=SEEDED_CS)
         assert seeded.title_en and seeded.title_en != SEEDED_CS
         sk_news = NewsIndexPage.objects.child_of(sk.home_page).get()
@@ -203,7 +207,9 @@ def scene(demo_server, django_db_blocker):
             cz_moderator=person("CZ", "moderators", tag),
             sk_editor=person("SK", "editors", tag),
             sk_moderator=person("SK", "moderators", tag),
+            cz_home_pk=cz.home_page.pk,
             cz_news_pk=cz_news.pk,
+            cz_news_title_en=cz_news.title_en,
             cz_news_title_cs=cz_news.title_cs,
             seeded_title_en=seeded.title_en,
             sk_host=Site.objects.get(country=sk).hostname,
@@ -253,7 +259,10 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     assert not item.live and not item.title_en
     assert autosaves == [200], autosaves
 
-    # 2. The explorer names the news listing and its items in Czech, the seeded ones too.
+    # 2. The explorer names the sections and the news items in Czech, the seeded ones too.
+    editing.goto(f"{base}/admin/pages/{scene.cz_home_pk}/")
+    titles = result_titles(editing)
+    assert scene.cz_news_title_cs in titles and scene.cz_news_title_en not in titles, titles
     editing.goto(f"{base}/admin/pages/{scene.cz_news_pk}/")
     titles = result_titles(editing)
     assert title_cs in titles and SEEDED_CS in titles, titles
@@ -353,6 +362,8 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     with approving.expect_navigation():
         approve.click()
     steps.shot(approving, "sk-moderator-approved")
+    published = outside_the_test(lambda: NewsPage.objects.get(pk=scene.english_draft_pk))
+    assert published.live and "sk" in published.ready_languages
 
     # 9. Visitors of the Slovak site find it in Slovak in the news listing.
     visiting = new_page()
