@@ -25,8 +25,10 @@ A query's terms are the visitor's own tokens (``Term.exact``, weight 1) and
 tokens added for them (synonyms, compound parts, near spellings; weight < 1).
 Hits are ordered
 
-1. by whether one of the visitor's own tokens matched (so whatever an added
-   term finds alone ranks below every document the visitor's words find),
+1. by whether a first-tier token matched (``Term.first_tier``: the visitor's own
+   words and editors' synonyms, which are deliberate equivalents), so whatever a
+   compound part or a near spelling finds alone ranks below every document those
+   find,
 2. then by the weighted score: per group of terms of equal weight, the
    database's relevance (``bm25()`` with title and body weighted 3:1 on SQLite;
    ``ts_rank_cd`` with title (A) and body (D) weighted 3:1 on PostgreSQL) times
@@ -81,7 +83,7 @@ def term_groups(query: Query) -> list[Group]:
     """The query's terms grouped by (exact, weight), the visitor's own first."""
     grouped: dict[tuple[bool, float], list[str]] = {}
     for term in query.terms:
-        tokens = grouped.setdefault((term.exact, float(term.weight)), [])
+        tokens = grouped.setdefault((term.first_tier, float(term.weight)), [])
         if term.token not in tokens:
             tokens.append(term.token)
     return [

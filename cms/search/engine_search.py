@@ -19,10 +19,11 @@ Ranking: the query's terms (``cms.search.query.Term``) are matched in the title
 (boost 3) and the body, as ``SearchDocument.search_fields`` say. The visitor's own
 words are one ``multi_match``, the same query Wagtail built for them before; terms
 added on their behalf (synonyms, compound parts, near spellings) are ``multi_match``
-es of their own, boosted by their weight. Any document that matches one of the
-visitor's own words also gets :data:`EXACT_TIER` on top, so everything found only
-through added terms ranks below everything found through the visitor's words, and
-among each group the engine's BM25 score decides.
+es of their own, boosted by their weight. Any document that matches a first-tier
+term (``Term.first_tier``: the visitor's own words and editors' synonyms) also gets
+:data:`EXACT_TIER` on top, so everything found only through compound parts and near
+spellings ranks below everything found through those, and among each group the
+engine's BM25 score decides.
 
 An engine error (refused connection, timeout, error status) propagates: the search
 service then answers the whole request from the database and says so (``degraded``).
@@ -38,7 +39,7 @@ from cms.core.models import Sector
 from cms.search.models import SearchDocument
 from cms.search.query import Query, SearchRequest
 
-#: Added to the score of every document matching one of the visitor's own words. BM25 gives
+#: Added to the score of every document matching a first-tier term. BM25 gives
 #: one term at most idf * (k1 + 1) = ln(1 + 2N) * 2.2, about 27 at a million documents, times
 #: the title's boost of 3: added terms cannot sum to this, and at this size the engine's
 #: float scores still tell apart scores a thousandth apart.
@@ -104,6 +105,7 @@ def matching(query: Query, names: Columns) -> dict:
         return {"multi_match": clause}
 
     exact = query.exact_tokens
+    first_tier = query.first_tier_tokens
     added: dict[float, list[str]] = {}
     for term in query.terms:
         if not term.exact:
@@ -112,10 +114,9 @@ def matching(query: Query, names: Columns) -> dict:
         return match(exact)  # the query Wagtail's backend sent for a plain search
     should = [match(tokens, weight) for weight, tokens in added.items()]
     if exact:
-        should[:0] = [
-            match(exact),
-            {"constant_score": {"filter": match(exact), "boost": EXACT_TIER}},
-        ]
+        should.insert(0, match(exact))
+    if first_tier:
+        should.append({"constant_score": {"filter": match(first_tier), "boost": EXACT_TIER}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 

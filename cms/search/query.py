@@ -66,6 +66,15 @@ class Term:
     def exact(self) -> bool:
         return self.origin == "exact"
 
+    @property
+    def first_tier(self) -> bool:
+        """What this term finds ranks with what the visitor's own words find.
+
+        The visitor's words and editors' synonyms (deliberate equivalents: "ICT" for
+        "IT") are; compound parts and near spellings (guesses) rank below them.
+        """
+        return self.origin in ("exact", "synonym")
+
 
 @dataclass(frozen=True)
 class Query:
@@ -83,6 +92,10 @@ class Query:
     @property
     def exact_tokens(self) -> list[str]:
         return [term.token for term in self.terms if term.exact]
+
+    @property
+    def first_tier_tokens(self) -> list[str]:
+        return [term.token for term in self.terms if term.first_tier]
 
 
 def build_query(text: str, language: str) -> Query:

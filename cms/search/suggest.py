@@ -77,6 +77,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Max
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -214,8 +215,17 @@ def vocabulary_from_rows(rows, language: str) -> Vocabulary:
     )
 
 
-_cache: dict[str, tuple[tuple, float, Vocabulary]] = {}
+@dataclass
+class Cached:
+    fingerprint: tuple
+    built_at: float
+    checked_at: float
+    vocabulary: Vocabulary
+
+
+_cache: dict[str, Cached] = {}
 _lock = threading.Lock()
+_refreshing: set[str] = set()
 
 
 def fingerprint(language: str) -> tuple:
@@ -227,18 +237,59 @@ def fingerprint(language: str) -> tuple:
 
 
 def vocabulary(language: str) -> Vocabulary:
-    """The language's vocabulary, rebuilt when its documents have changed."""
-    current = fingerprint(language)
+    """The language's vocabulary, rebuilt when its documents have changed.
+
+    Reading every document of a language takes seconds at tens of thousands of
+    documents, and each publish changes the fingerprint; so a process that has a
+    vocabulary keeps serving it while a background thread builds the new one
+    (``SEARCH_VOCABULARY_BACKGROUND``), and checks the fingerprint (an aggregate
+    over the language's documents) at most every ``SEARCH_VOCABULARY_CHECK_SECONDS``.
+    A word published a moment ago may so be missing from typo matching and
+    did-you-mean for that long; the search itself never depends on the vocabulary.
+    Only a process's first search in a language waits for a build.
+    """
+    now = time.monotonic()
     cached = _cache.get(language)
-    if cached and cached[0] == current and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
-        return cached[2]
+    fresh_enough = cached and now - cached.built_at < MAX_AGE_SECONDS
+    if fresh_enough and now - cached.checked_at < settings.SEARCH_VOCABULARY_CHECK_SECONDS:
+        return cached.vocabulary
+    current = fingerprint(language)
+    if fresh_enough and cached.fingerprint == current:
+        cached.checked_at = now
+        return cached.vocabulary
+    if cached and settings.SEARCH_VOCABULARY_BACKGROUND:
+        refresh_in_background(language)
+        return cached.vocabulary
     with _lock:
-        cached = _cache.get(language)
-        if cached and cached[0] == current and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
-            return cached[2]
-        built = build_vocabulary(language)
-        _cache[language] = (current, time.monotonic(), built)
-        return built
+        return rebuild(language)
+
+
+def rebuild(language: str) -> Vocabulary:
+    current = fingerprint(language)  # before reading: a change meanwhile triggers the next build
+    built = build_vocabulary(language)
+    now = time.monotonic()
+    _cache[language] = Cached(current, now, now, built)
+    return built
+
+
+def refresh_in_background(language: str) -> None:
+    """Rebuild ``language``'s vocabulary in a thread of its own, one at a time per language."""
+    with _lock:
+        if language in _refreshing:
+            return
+        _refreshing.add(language)
+
+    def run():
+        try:
+            rebuild(language)
+        except Exception:  # noqa: BLE001 - the stale vocabulary stays; the next check retries
+            logger.exception("Could not rebuild the %s search vocabulary", language)
+        finally:
+            with _lock:
+                _refreshing.discard(language)
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=run, name=f"vocabulary-{language}", daemon=True).start()
 
 
 def cased(spelling: str, typed: str) -> str:
@@ -321,7 +372,7 @@ def found_by_tolerance(request: SearchRequest) -> bool:
     cached = _cache.get(request.language)
     if cached is None:
         return False
-    indexed = cached[2].indexed
+    indexed = cached.vocabulary.indexed
     words = [
         word
         for word in LETTERS.findall(unicodedata.normalize("NFC", request.query))

@@ -88,3 +88,9 @@ WAGTAILSEARCH_BACKENDS = search_backends_from_url(SEARCH_URL)
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_PAGE_SIZE = 50
 SEARCH_MAX_QUERY_CHARS = 300
+
+#: Typo matching and did-you-mean read a per-process vocabulary of the indexed words
+#: (cms.search.suggest): how often its fingerprint is checked, and whether a stale one is
+#: rebuilt in a background thread while it keeps serving (tests: at once, inline).
+SEARCH_VOCABULARY_CHECK_SECONDS = float(os.environ.get("SEARCH_VOCABULARY_CHECK_SECONDS", "5"))
+SEARCH_VOCABULARY_BACKGROUND = True

@@ -18,3 +18,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Tasks run right after commit, whatever TASKS_BACKEND says; tests that need the
 # database backend and its worker switch to it with override_settings.
 TASKS = tasks_from_name("immediate")
+# Tests change documents and search at once: the vocabulary follows every change, inline.
+SEARCH_VOCABULARY_CHECK_SECONDS = 0
+SEARCH_VOCABULARY_BACKGROUND = False

@@ -1,5 +1,7 @@
 """“Did you mean …?” on the demo content: typos corrected, correct queries left alone."""
 
+import threading
+
 import pytest
 
 from cms.search import suggest
@@ -102,6 +104,32 @@ def test_the_vocabulary_follows_published_changes(db, country):
     page.unpublish()
     settle()
     assert "quokka" not in suggest.vocabulary("en").words
+
+
+def test_a_stale_vocabulary_keeps_serving_while_a_thread_rebuilds_it(
+    db, country, settings, django_assert_num_queries
+):
+    settings.SEARCH_VOCABULARY_BACKGROUND = True
+    settings.SEARCH_VOCABULARY_CHECK_SECONDS = 0
+    before = suggest.vocabulary("en")
+    page = news_page(country("CZ"), title={"en": "Quokka sanctuary"})
+    page.save_revision().publish()
+    settle()
+    with django_assert_num_queries(1):  # the fingerprint; the build is not the visitor's
+        assert suggest.vocabulary("en") is before
+    rebuilding = [t for t in threading.enumerate() if t.name == "vocabulary-en"]
+    assert rebuilding  # (it reads committed documents: this test's are not, so no more here)
+    for thread in rebuilding:
+        thread.join(timeout=30)
+
+
+def test_the_fingerprint_is_checked_at_most_every_check_interval(
+    db, settings, django_assert_num_queries
+):
+    settings.SEARCH_VOCABULARY_CHECK_SECONDS = 60
+    suggest.vocabulary("en")
+    with django_assert_num_queries(0):
+        suggest.vocabulary("en")
 
 
 def test_edit_distance():
