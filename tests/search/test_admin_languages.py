@@ -121,3 +121,18 @@ def test_every_word_of_the_query_must_match():
     first = {alternative.query_string for alternative in query.subqueries[0].subqueries}
     assert {"studijní", "studijni"} <= first
     assert admin_query("  ,; ") is None
+
+
+@pytest.mark.parametrize(
+    "language, counted",
+    [("en", "1-1 of 1 pages"), ("cs", "z 1 (stránek)"), ("sk", "z 1 (stránok)")],
+)
+def test_the_page_search_header_names_what_it_counts(client, db, language, counted):
+    """Wagtail's page search passes its header no model name: "1-1 of 1 None" before."""
+    editor = country_user("CZ", "editors")
+    editor.wagtail_userprofile.preferred_language = language
+    editor.wagtail_userprofile.save()
+    client.force_login(editor)
+    text = " ".join(client.get("/admin/pages/search/?q=study+trip").content.decode().split())
+    assert "(None)" not in text and "of 1 None" not in text
+    assert counted in text
