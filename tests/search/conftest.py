@@ -37,12 +37,6 @@ def settle() -> None:
     refresh_engine()
 
 
-def touched(document_ids) -> None:
-    """Documents a test changed behind ``settle()``'s back (a command that sends them to the
-    engine itself): put back to their committed state in the engine when the test ends."""
-    _touched.update(document_ids)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def engine_index(django_db_setup, django_db_blocker):
     """The engine's indexes hold exactly the committed demo content at the start.

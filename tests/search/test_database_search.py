@@ -19,10 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from cms.core.models import Country, Sector
 from cms.search import database_search, fulltext
 from cms.search.analysis import analyse_to_string
-from cms.search.models import PendingIndexUpdate, SearchDocument
+from cms.search.models import SearchDocument
 from cms.search.query import Query, SearchRequest, Term, build_query
 from tests.factories import news_page
-from tests.search.conftest import touched
+from tests.search.conftest import ENGINE
 
 pytestmark = pytest.mark.django_db
 
@@ -303,16 +303,16 @@ def test_optimize_merges_and_keeps_the_answers(db):
 
 
 def test_the_rebuild_recreates_every_document_and_its_index(db):
+    if ENGINE:
+        # The rebuild sends every document to the engine outside the test's transaction;
+        # what this checks is the database's own index (the engine's: test_engine_search).
+        pytest.skip("the database path's rebuild; on an engine it would outlive the test")
     keys = ("kind", "object_id", "language")
     before = set(SearchDocument.objects.values_list(*keys))
     some = list(SearchDocument.objects.filter(language="cs").values_list("pk", flat=True)[:5])
     SearchDocument.objects.filter(pk__in=some).delete()
     make(887_001, f"{WORD} stale")  # no item behind it
     call_command("rebuild_search_documents", stdout=io.StringIO())
-    # The rebuild sends its documents to an engine at once: undo them there after the test.
-    touched(SearchDocument.objects.values_list("pk", flat=True))
-    touched(PendingIndexUpdate.objects.values_list("document_id", flat=True))
-    touched(some)
     assert before <= set(SearchDocument.objects.values_list(*keys))
     assert page_of(SearchRequest(query=WORD, language="en")).total == 0
     assert page_of(SearchRequest(query="klastr", language="cs")).total > 0

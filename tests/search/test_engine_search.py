@@ -165,13 +165,13 @@ def test_the_visitors_words_rank_above_terms_added_for_them(db):
             ("Summary", f"zorblaxite quibbleton {filler}"),
         ],
     )
-    # The visitor typed "zorblaxite"; a synonym helper added "quibbleton" at half weight.
+    # The visitor typed "zorblaxite"; typo matching added "quibbleton" at half weight.
     (exact,) = query_tokens("zorblaxite", "en")
     (synonym,) = query_tokens("quibbleton", "en")
     query = Query(
         text="zorblaxite",
         language="en",
-        terms=(Term(exact), Term(synonym, weight=0.5, origin="synonym")),
+        terms=(Term(exact), Term(synonym, weight=0.5, origin="typo")),
     )
     found = engine_search.search_page(
         SearchRequest(query="zorblaxite", language="en"), query, backend
