@@ -345,12 +345,17 @@ def correct(query: str, language: str) -> tuple[str, list[str]] | None:
 
 
 def count(text: str, request: SearchRequest, backend) -> int:
-    """How many documents ``text`` finds with the request's language and filters."""
+    """How many documents ``text`` finds with the request's language and filters.
+
+    Counted in the database's own full-text index whatever the backend: the documents
+    are the same published set there (an engine has them a worker's pass later), and a
+    search on an engine stays one engine request, its correction included.
+    """
     tokens = query_tokens(text, request.language)
     if not tokens:
         return 0
     database = is_database_backend(backend)
-    if database and database_search.available():  # the database's own full-text index
+    if database_search.available():
         return database_search.count_matches(tokens, request)
     documents = filtered_documents(request, database=database)
     # Unranked on the database backends: ranking a count is wasted work there.

@@ -115,6 +115,13 @@ def test_one_engine_request_per_search_whatever_the_hits_and_facet_values(db, en
     assert filtered.total > 0
     assert len(engine_requests) == 1
 
+    # A search that finds nothing and gets a correction: still one engine request (the
+    # correction is verified in the database's own index, not with an engine count).
+    engine_requests.clear()
+    mistyped = search(SearchRequest(query="potravyny kvxzq", language="cs"))
+    assert mistyped.did_you_mean
+    assert len(engine_requests) == 1, engine_requests
+
 
 def test_autocomplete_is_one_engine_request(db, engine_requests):
     engine_requests.clear()
