@@ -8,9 +8,9 @@ imports another to learn what a request is.
 
 A ``Query`` is the request's words analysed for its language and the
 languages of its fallback chain (``cms.search.analysis``), as weighted
-``Term``s: what the visitor typed has weight 1 and ranks first; terms added
-for them (a synonym, a compound's parts, a spelling one or two edits away)
-weigh less, so what they find ranks below exact matches.
+``Term``s: what the visitor typed and editors' synonyms of it rank first
+(``Term.first_tier``); terms added as guesses (a compound's parts, a spelling
+one or two edits away) weigh less, and what only they find ranks below.
 """
 
 from __future__ import annotations
