@@ -112,7 +112,9 @@ def test_a_czech_only_profile_is_named_in_any_admin_language(cz):
     for language in ("en", "cs", "sk", "de"):
         with translation.override(language):
             assert str(cluster) == "Klastr sklářů"
-    html = logged_in(network_admin()).get("/admin/snippets/clusters/clusterprofile/?q=sklářů").content
+    html = (
+        logged_in(network_admin()).get("/admin/snippets/clusters/clusterprofile/?q=sklářů").content
+    )
     assert "Klastr sklářů" in html.decode()
 
 
