@@ -72,7 +72,10 @@ class Command(BaseCommand):
             f"({changed} changed, {len(stale)} stale removed)."
         )
         if engine:
-            call_command("update_index", stdout=self.stdout)
+            # The engine's indexes only ("default"): the database backend kept beside it is
+            # written as content changes, and modelsearch's PostgreSQL rebuild cannot handle
+            # SearchDocument (its own annotation "object_id" clashes with the model's field).
+            call_command("update_index", backend_name="default", stdout=self.stdout)
         else:
             counts = process_pending_updates()
             self.stdout.write(f"Engine updates: {counts['sent']} sent, {counts['failed']} pending.")
