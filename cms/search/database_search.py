@@ -52,22 +52,13 @@ from django.db.models import Count, FilteredRelation
 from cms.core.models import Sector
 from cms.search import fulltext
 from cms.search.models import SearchDocument
-from cms.search.query import Query, SearchRequest, filtered_documents
+from cms.search.query import Found, Query, SearchRequest, filtered_documents
 
 #: ``ts_rank_cd`` normalisation 32: rank / (rank + 1). The same order as no normalisation
 #: within a group of terms (what the judged queries rank best with: 1.000 on PostgreSQL,
 #: where dividing by the document's length gives 0.967-0.983), and each group's share of a
 #: score stays below its weight, so added terms never outweigh the visitor's own.
 PG_NORMALIZATION = 32
-
-
-@dataclass
-class Found:
-    """One page of ranked documents, the number of matches and the facet counts."""
-
-    documents: list[SearchDocument]
-    total: int
-    facets: dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True)

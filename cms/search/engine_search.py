@@ -37,7 +37,7 @@ from wagtail.search.index import FilterField, RelatedFields
 
 from cms.core.models import Sector
 from cms.search.models import SearchDocument
-from cms.search.query import Query, SearchRequest
+from cms.search.query import Found, Query, SearchRequest
 
 #: Added to the score of every document matching a first-tier term. BM25 gives
 #: one term at most idf * (k1 + 1) = ln(1 + 2N) * 2.2, about 27 at a million documents, times
@@ -46,15 +46,6 @@ from cms.search.query import Query, SearchRequest
 EXACT_TIER = 10_000.0
 #: Buckets per facet: more than there will ever be countries, types or sectors.
 FACET_SIZE = 1000
-
-
-@dataclass
-class Found:
-    """One page of ranked documents, the number of matches and the facet counts."""
-
-    documents: list[SearchDocument]
-    total: int
-    facets: dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True)

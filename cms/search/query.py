@@ -98,6 +98,16 @@ class Query:
         return [term.token for term in self.terms if term.first_tier]
 
 
+@dataclass
+class Found:
+    """One page of ranked documents, the number of matches and the facet counts: what
+    either way of answering (``database_search``, ``engine_search``) returns."""
+
+    documents: list[SearchDocument]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
 def build_query(text: str, language: str) -> Query:
     """The analysed query for ``text`` in ``language``: the visitor's own words' tokens,
     then the tokens of their synonyms, compound parts and near spellings (each once)."""
