@@ -78,12 +78,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Max
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from cms.search import database_search
 from cms.search.analysis import fold
+from cms.search.fingerprints import fingerprint as rows_fingerprint
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
 from cms.search.query import SearchRequest, filtered_documents, query_tokens
@@ -230,10 +230,7 @@ _refreshing: set[str] = set()
 
 def fingerprint(language: str) -> tuple:
     """Changes whenever a search document of ``language`` is added, changed or removed."""
-    values = SearchDocument.objects.filter(language=language).aggregate(
-        count=Count("pk"), last=Max("pk"), changed=Max("updated_at")
-    )
-    return (values["count"], values["last"], values["changed"])
+    return rows_fingerprint(SearchDocument.objects.filter(language=language))
 
 
 def vocabulary(language: str) -> Vocabulary:

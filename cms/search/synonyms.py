@@ -45,9 +45,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
-
 from cms.search.analysis import analyse, fold
+from cms.search.fingerprints import fingerprint as rows_fingerprint
 from cms.search.models import WORDS, SynonymGroup, split_phrases
 from cms.search.query import Term, query_tokens
 
@@ -101,10 +100,7 @@ _lock = threading.Lock()
 
 def fingerprint(language: str) -> tuple:
     """Changes whenever a group of ``language`` is added, changed or removed."""
-    values = SynonymGroup.objects.filter(language=language).aggregate(
-        count=Count("pk"), last=Max("pk"), changed=Max("updated_at")
-    )
-    return (values["count"], values["last"], values["changed"])
+    return rows_fingerprint(SynonymGroup.objects.filter(language=language))
 
 
 def groups_for(language: str) -> tuple[Group, ...]:
