@@ -8,30 +8,25 @@ which Wagtail shows inside its buttons ("Potvrdit CZ moderation"); see
 from django.db import migrations
 
 
-def rename(apps, schema_editor):
+def rename_all(apps, *, to_new: bool):
     from cms.core.workflows import legacy_moderation_names, moderation_names
 
     Country = apps.get_model("core", "Country")
     Workflow = apps.get_model("wagtailcore", "Workflow")
     Task = apps.get_model("wagtailcore", "Task")
     for country in Country.objects.all():
-        workflow_name, task_name = moderation_names(country)
-        old_workflow_name, old_task_name = legacy_moderation_names(country)
-        Workflow.objects.filter(name=old_workflow_name).update(name=workflow_name)
-        Task.objects.filter(name=old_task_name).update(name=task_name)
+        names = (legacy_moderation_names(country), moderation_names(country))
+        (old_workflow, old_task), (new_workflow, new_task) = names if to_new else names[::-1]
+        Workflow.objects.filter(name=old_workflow).update(name=new_workflow)
+        Task.objects.filter(name=old_task).update(name=new_task)
+
+
+def rename(apps, schema_editor):
+    rename_all(apps, to_new=True)
 
 
 def rename_back(apps, schema_editor):
-    from cms.core.workflows import legacy_moderation_names, moderation_names
-
-    Country = apps.get_model("core", "Country")
-    Workflow = apps.get_model("wagtailcore", "Workflow")
-    Task = apps.get_model("wagtailcore", "Task")
-    for country in Country.objects.all():
-        workflow_name, task_name = moderation_names(country)
-        old_workflow_name, old_task_name = legacy_moderation_names(country)
-        Workflow.objects.filter(name=workflow_name).update(name=old_workflow_name)
-        Task.objects.filter(name=task_name).update(name=old_task_name)
+    rename_all(apps, to_new=False)
 
 
 class Migration(migrations.Migration):
