@@ -52,7 +52,7 @@ from django.db.models import Count, FilteredRelation
 from cms.core.models import Sector
 from cms.search import fulltext
 from cms.search.models import SearchDocument
-from cms.search.query import Found, Query, SearchRequest, filtered_documents
+from cms.search.query import Found, Query, SearchRequest, by_count, filtered_documents
 
 #: ``ts_rank_cd`` normalisation 32: rank / (rank + 1). The same order as no normalisation
 #: within a group of terms (what the judged queries rank best with: 1.000 on PostgreSQL,
@@ -397,8 +397,3 @@ def database_facets(matched) -> tuple[int, dict[str, dict[str, int]]]:
         "sector": {slug: count for slug, count in sector_rows if count},
     }
     return total, facets
-
-
-def by_count(counts: dict[str, int]) -> dict[str, int]:
-    """Largest first, as the backends' ``facet()`` returned them (ties by key, stable)."""
-    return {str(k): v for k, v in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}

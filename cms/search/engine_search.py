@@ -37,7 +37,7 @@ from wagtail.search.index import FilterField, RelatedFields
 
 from cms.core.models import Sector
 from cms.search.models import SearchDocument
-from cms.search.query import Found, Query, SearchRequest
+from cms.search.query import Found, Query, SearchRequest, by_count
 
 #: Added to the score of every document matching a first-tier term. BM25 gives
 #: one term at most idf * (k1 + 1) = ln(1 + 2N) * 2.2, about 27 at a million documents, times
@@ -192,8 +192,3 @@ def facets(aggregations: dict) -> dict[str, dict[str, int]]:
         "type": by_count(counts(aggregations["kind"]["buckets"])),
         "sector": {slug: sector_counts[slug] for slug in ordered if sector_counts[slug]},
     }
-
-
-def by_count(counts: dict[str, int]) -> dict[str, int]:
-    """Largest first, ties by key (as ``database_search.by_count`` orders them)."""
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -108,6 +108,11 @@ class Found:
     facets: dict[str, dict[str, int]]
 
 
+def by_count(counts: dict[str, int]) -> dict[str, int]:
+    """A facet's counts, largest first, ties by key: the order on every backend."""
+    return {str(k): v for k, v in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
+
+
 def build_query(text: str, language: str) -> Query:
     """The analysed query for ``text`` in ``language``: the visitor's own words' tokens,
     then the tokens of their synonyms, compound parts and near spellings (each once)."""
