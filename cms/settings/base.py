@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every response (redirects and errors too) carries its X-Request-ID.
     "cms.ops.request_id.RequestIdMiddleware",
+    # 503 + Retry-After instead of 500 while the database is unreachable (cms/ops/outage.py).
+    "cms.ops.outage.DatabaseOutageMiddleware",
     # /health/ and /ready/ answer here: before the host check, the HTTPS redirect and
     # the site lookup (cms/ops/health.py).
     "cms.ops.health.ProbeMiddleware",
