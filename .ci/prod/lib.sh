@@ -13,6 +13,9 @@
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PROD_DIR=${PROD_DIR:-/tmp/cms-prod}
+# What the app servers and workers run: a `git archive` of HEAD (make_release), not the
+# checkout, whose files others may be editing while a recycled worker imports them.
+RELEASE=$PROD_DIR/release
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)/bin}
 PG_PORT=5442
 REDIS_PORT_PROD=6391
@@ -74,7 +77,29 @@ load_env() {
   source "$PROD_DIR/env"
 }
 
-manage() { (cd "$REPO" && load_env && .venv/bin/python manage.py "$@"); }
+manage() { (cd "$RELEASE" && load_env && .venv/bin/python manage.py "$@"); }
+
+# The release: HEAD's files (committed changes only), the checkout's virtualenv, the
+# compiled catalogues. Replaced only while no app server or worker runs from it.
+make_release() {
+  local running="" name
+  for name in app-1 app-2 "${WORKERS[@]}"; do alive "$PROD_DIR/$name.pid" && running+=" $name"; done
+  if [ -n "$running" ] && [ -f "$RELEASE/REVISION" ]; then
+    say "release $(cat "$RELEASE/REVISION") kept:$running still run from it"
+    return 0
+  fi
+  rm -rf "$RELEASE.new"
+  mkdir -p "$RELEASE.new"
+  git -C "$REPO" archive HEAD | tar -x -C "$RELEASE.new"
+  ln -s "$REPO/.venv" "$RELEASE.new/.venv"
+  (cd "$RELEASE.new" && ./.venv/bin/pybabel compile --domain django --directory locale &&
+    ./.venv/bin/pybabel compile --domain django --directory locale/_wagtail &&
+    ./.venv/bin/pybabel compile --domain djangojs --directory locale/_wagtail) >/dev/null 2>&1  # make messages
+  git -C "$REPO" rev-parse --short HEAD >"$RELEASE.new/REVISION"
+  rm -rf "$RELEASE"
+  mv "$RELEASE.new" "$RELEASE"
+  say "release $(cat "$RELEASE/REVISION") in $RELEASE (git archive HEAD)"
+}
 
 # --- PostgreSQL: its own cluster, owned by the postgres user ----------------------------
 
@@ -221,7 +246,7 @@ start_app() {
   alive "$PROD_DIR/app-$n.pid" && return 0
   # setsid: a process group of its own (master and workers), so a crash can be played
   # by killing the group, and ^C in the caller's terminal leaves it alone.
-  (cd "$REPO" && load_env && GUNICORN_BIND=127.0.0.1:$port WEB_CONCURRENCY=$APP_WORKERS \
+  (cd "$RELEASE" && load_env && GUNICORN_BIND=127.0.0.1:$port WEB_CONCURRENCY=$APP_WORKERS \
     exec setsid .venv/bin/gunicorn -c python:cms.gunicorn_conf --pid "$PROD_DIR/app-$n.pid" \
     cms.wsgi >>"$PROD_DIR/app-$n.log" 2>&1 </dev/null) &
   wait_for 60 "app server $n" app_up "$n"
@@ -254,7 +279,7 @@ start_workers() {
   local name
   for name in "${WORKERS[@]}"; do
     alive "$PROD_DIR/$name.pid" && continue
-    (cd "$REPO" && load_env && exec setsid bash -c '
+    (cd "$RELEASE" && load_env && exec setsid bash -c '
       while :; do
         .venv/bin/python manage.py "$1" & echo $! >"$2.child"
         wait $!
