@@ -60,6 +60,10 @@ class SiteLanguageMiddleware:
         path = request.path_info
         if path.startswith(UNPREFIXED_PREFIXES):
             return
+        # Django's host check first: a host outside ALLOWED_HOSTS is its 400 (DisallowedHost).
+        # Wagtail's site lookup reads the raw host, and the 404 page it would lead to fails
+        # on that host while building its absolute links: a 500 for any scanner.
+        request.get_host()
         site = Site.find_for_request(request)
         if site is None:
             raise Http404("Unknown host")
