@@ -8,6 +8,8 @@ every one of them.
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.search.backends import get_search_backend
 
 from cms.core.models import Country, Sector
@@ -15,7 +17,7 @@ from cms.search import engine_search, indexing
 from cms.search.analysis import analyse_to_string
 from cms.search.backends import engine_only
 from cms.search.models import SearchDocument
-from cms.search.query import Query, Term, query_tokens
+from cms.search.query import Query, Term, build_query, query_tokens
 from cms.search.service import SearchRequest, autocomplete, search
 from tests.factories import news_page
 from tests.search.conftest import ENGINE, refresh_engine, settle
@@ -121,6 +123,66 @@ def test_one_engine_request_per_search_whatever_the_hits_and_facet_values(db, en
     mistyped = search(SearchRequest(query="potravyny kvxzq", language="cs"))
     assert mistyped.did_you_mean
     assert len(engine_requests) == 1, engine_requests
+
+
+def page_statements(request) -> tuple[int, int, object]:
+    """(SQL statements, engine requests, found) of the engine path's page, total and facets."""
+    backend = engine_only()
+    query = build_query(request.query, request.language)  # synonyms may read the database
+    sent = []
+    transport_class = type(backend.es.transport)
+    send = transport_class.perform_request
+
+    def counting(self, method, url, *args, **kwargs):
+        sent.append((method, url))
+        return send(self, method, url, *args, **kwargs)
+
+    transport_class.perform_request = counting
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            found = engine_search.search_page(request, query, backend)
+    finally:
+        transport_class.perform_request = send
+    return len(queries), len(sent), found
+
+
+def test_two_statements_and_one_request_per_page_whatever_the_hits_and_facet_values(db):
+    """The page's rows (one statement) and the sectors' order (one): never one per hit,
+    sector or facet value."""
+    codes = list(Country.objects.order_by("code").values_list("code", flat=True))
+    first_sector = Sector.objects.order_by("sort_order", "slug").first()
+    add_documents(1, first_id=984_000, countries=codes[:1], sectors=[first_sector])
+    sql, requests, found = page_statements(SearchRequest(query=WORD, language="en"))
+    assert found.total == 1 and len(found.facets["sector"]) == 1
+    assert (sql, requests) == (2, 1)
+
+    extra = [Sector.objects.create(slug=f"count-{n}", name=f"Count {n}") for n in range(12)]
+    add_documents(60, first_id=985_000, countries=codes, sectors=[first_sector, *extra])
+    for page in (1, 3):
+        request = SearchRequest(query=WORD, language="en", page=page, page_size=20)
+        sql, requests, found = page_statements(request)
+        assert found.total == 61 and len(found.documents) == 20
+        assert len(found.facets["sector"]) == 13 and len(found.facets["country"]) == len(codes)
+        assert (sql, requests) == (2, 1)
+
+
+def test_sector_counts_are_documents(db):
+    """A document in three sectors counts once in each, and the sector filter finds it once."""
+    sectors = list(Sector.objects.order_by("sort_order", "slug")[:3])
+    add_documents(4, first_id=986_000, countries=["CZ"], sectors=sectors)  # 1, 2, 3, 1 sectors
+    found = engine_search.search_page(
+        SearchRequest(query=WORD, language="en"),
+        build_query(WORD, "en"),
+        engine_only(),
+    )
+    assert found.total == 4
+    assert found.facets["sector"] == {
+        sectors[0].slug: 4,
+        sectors[1].slug: 2,
+        sectors[2].slug: 1,
+    }
+    in_two = SearchRequest(query=WORD, language="en", sectors=(sectors[0].slug, sectors[1].slug))
+    assert search(in_two).total == 4
 
 
 def test_autocomplete_is_one_engine_request(db, engine_requests):
