@@ -5,13 +5,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.core import sitemaps
+from cms.core import admin_reports, sitemaps
 from cms.core import views as core_views
 from cms.events import calendars
 from cms.news import feeds as news_feeds
 from cms.search import views as search_views
 
 urlpatterns = [
+    # Wagtail's reports with neutralised downloads, before the admin's own (cms.core.admin_reports).
+    path("admin/reports/", include(admin_reports)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.api.urls")),
