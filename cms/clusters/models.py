@@ -20,6 +20,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from cms.core.listing import paginate
 from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
 from cms.core.translation_status import (
@@ -118,6 +119,9 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     intro = models.TextField(_("introduction"), blank=True)
 
+    #: Cards per page of the directory (a multiple of the two and three columns).
+    per_page = 24
+
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.CountryHomePage"]
     subpage_types = []
@@ -142,10 +146,12 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
             if not Sector.objects.filter(slug=sector).exists():
                 raise Http404("Unknown sector")
             clusters = clusters.filter(sectors__slug=sector)
+        listing = paginate(request, clusters, self.per_page)
         return self.render(
             request,
             context_overrides={
-                "clusters": hide_unready_in(clusters),
+                **listing,
+                "clusters": hide_unready_in(listing["page_obj"].object_list),
                 "sectors": Sector.objects.all(),
                 "active_sector": sector,
             },

@@ -1,0 +1,51 @@
+"""The cluster directory is a listing like news and past events: one page of cards per URL.
+
+A country (or the hub, which lists every country's) may hold hundreds of
+cluster organisations; the directory shows ``per_page`` of them per address
+(``?page=2``), with the same pagination links, and a bad page number is a 404.
+"""
+
+import pytest
+
+from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+from tests.factories import translated
+
+CARD = '<article class="card">'
+
+
+@pytest.fixture
+def many_clusters(country):
+    cz = country("CZ")
+    for number in range(ClusterDirectoryPage.per_page + 1):
+        ClusterProfile.objects.create(
+            slug=f"paged-cluster-{number}",
+            country=cz,
+            ready_languages=["cs"],
+            **translated("name", {"en": f"Paged cluster {number}", "cs": f"Klastr {number}"}),
+        )
+    return ClusterProfile.objects.filter(country=cz).count()
+
+
+def test_the_directory_is_paginated(site_client, many_clusters):
+    client = site_client("CZ")
+    first = client.get("/cs/klastry/").content.decode()
+    assert first.count(CARD) == ClusterDirectoryPage.per_page
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get("/cs/klastry/", {"page": 2})
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert '<span aria-current="page">2</span>' in html
+    assert html.count(CARD) == many_clusters - ClusterDirectoryPage.per_page
+
+
+def test_a_sector_filter_keeps_its_pages(site_client, many_clusters):
+    ict = ClusterProfile.objects.filter(country__code="CZ", sectors__slug="ict").count()
+    html = site_client("CZ").get("/cs/klastry/", {"sector": "ict"}).content.decode()
+    assert html.count(CARD) == min(ict, ClusterDirectoryPage.per_page)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99", "1.5"])
+def test_a_bad_page_number_is_a_404(site_client, many_clusters, page):
+    response = site_client("CZ").get("/cs/klastry/", {"page": page})
+    assert response.status_code == 404
+    assert "Stránka nenalezena" in response.content.decode()
