@@ -113,13 +113,15 @@ def placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def filter_sql(request: SearchRequest, connection, alias: str = "d") -> tuple[str, list]:
-    """``WHERE`` conditions (on the document table as ``alias``) for the request's filters.
+def filter_sql(
+    request: SearchRequest, connection, alias: str = "d", *, sectors: bool = True
+) -> tuple[str, list]:
+    """``WHERE`` conditions (on the document table as ``alias``) for the request's filters
+    (without the sectors' when ``sectors`` is False).
 
     Language first: it, country and type are answered by the ``(language, kind, country)``
     index, dates by ``(language, date)``, sectors by the sector table's own index.
     """
-    n = names(connection)
     conditions = [f"{alias}.language = %s"]
     params: list = [request.language]
     if request.countries:
@@ -134,55 +136,96 @@ def filter_sql(request: SearchRequest, connection, alias: str = "d") -> tuple[st
     if request.date_to:
         conditions.append(f"{alias}.date <= %s")
         params.append(connection.ops.adapt_datefield_value(request.date_to))
-    if request.sectors:
-        # A subquery, not a join: a join would list a document once per requested sector.
-        conditions.append(
-            f"{alias}.id IN (SELECT t.{n['through_doc']} FROM {n['through']} t "
-            f"JOIN {n['sectors']} s ON s.id = t.{n['through_sector']} "
-            f"WHERE s.slug IN ({placeholders(request.sectors)}))"
-        )
+    if request.sectors and sectors:
+        conditions.append(sector_sql(request, connection, alias))
         params += list(request.sectors)
     return " AND ".join(conditions), params
 
 
-def sqlite_hits(groups: list[Group], request: SearchRequest, connection) -> tuple[str, list]:
-    """The hits CTE on SQLite: id, country, kind, score (higher is better), exact (0/1)."""
+def sector_sql(request: SearchRequest, connection, alias: str = "d") -> str:
+    """The condition that the document ``alias`` is in one of the request's sectors."""
+    n = names(connection)
+    # A subquery, not a join: a join would list a document once per requested sector.
+    return (
+        f"{alias}.id IN (SELECT t.{n['through_doc']} FROM {n['through']} t "
+        f"JOIN {n['sectors']} s ON s.id = t.{n['through_sector']} "
+        f"WHERE s.slug IN ({placeholders(request.sectors)}))"
+    )
+
+
+def sqlite_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
+    """The filtered matches on SQLite: (id, country, kind), unranked.
+
+    The match is restricted to the request's language inside the full-text index
+    (``fulltext.fts_in_language``); each match is then looked up by id in the narrow
+    ``FACETS_INDEX`` (not in the table's wide rows) for the other filters and the facets.
+    CROSS JOIN: SQLite keeps the full-text match as the outer loop (with a plain join it
+    may walk the language's documents and run the match once per document).
+    """
     n = names(connection)
     fts = fulltext.FULLTEXT
-    bm25 = f"bm25({fts}, {fulltext.TITLE_WEIGHT!r}, {fulltext.BODY_WEIGHT!r})"
-    params: list = []
-    if len(groups) == 1:
-        group = groups[0]
-        matched = (
-            f"SELECT rowid AS id, -{bm25} * {group.weight!r} AS score, {int(group.exact)} AS exact "
-            f"FROM {fts} WHERE {fts} MATCH %s"
-        )
-        params.append(fulltext.fts_any(list(group.tokens)))
-    else:
-        parts = []
-        for group in groups:
-            parts.append(
-                f"SELECT rowid AS id, -{bm25} * {group.weight!r} AS score, "
-                f"{int(group.exact)} AS exact FROM {fts} WHERE {fts} MATCH %s"
-            )
-            params.append(fulltext.fts_any(list(group.tokens)))
-        matched = (
-            "SELECT id, SUM(score) AS score, MAX(exact) AS exact "
-            f"FROM ({' UNION ALL '.join(parts)}) GROUP BY id"
-        )
     where, filter_params = filter_sql(request, connection)
-    # CROSS JOIN: SQLite keeps the full-text match as the outer loop. With a plain join it may
-    # walk the language's documents and run the match once per document (seconds at 100,000).
     sql = (
-        "SELECT d.id AS id, d.country AS country, d.kind AS kind, m.score AS score, "
-        f"m.exact AS exact FROM ({matched}) m CROSS JOIN {n['docs']} d ON d.id = m.id "
-        f"WHERE {where}"
+        "SELECT d.id AS id, d.country AS country, d.kind AS kind "
+        f"FROM {fts} CROSS JOIN {n['docs']} d INDEXED BY {fulltext.FACETS_INDEX} "
+        f"ON d.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
     )
-    return sql, params + filter_params
+    return sql, [fulltext.fts_in_language(tokens, request.language), *filter_params]
 
 
-def postgres_hits(groups: list[Group], request: SearchRequest, connection) -> tuple[str, list]:
-    """The hits CTE on PostgreSQL: the GIN index finds, ``ts_rank_cd`` scores."""
+def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tuple[str, list]:
+    """The candidates' scores on SQLite: (id, score, exact) for the hits with id >= the
+    candidates' bound, ``bm25()`` per group of terms times the group's weight, summed."""
+    fts = fulltext.FULLTEXT
+    bm25 = f"bm25({fts}, {fulltext.TITLE_WEIGHT!r}, {fulltext.BODY_WEIGHT!r}, 0.0)"
+    # With only the language as filter (in the match itself) every match is a hit; other
+    # filters are checked per match ("+rowid": not handed to FTS5, which would run the
+    # whole match again for each id of the list).
+    filtered = any(
+        (request.countries, request.kinds, request.sectors, request.date_from, request.date_to)
+    )
+    in_hits = " AND +rowid IN (SELECT id FROM hits)" if filtered else ""
+    parts, params = [], []
+    for group in groups:
+        parts.append(
+            f"SELECT rowid AS id, -{bm25} * {group.weight!r} AS score, "
+            f"{int(group.exact)} AS exact FROM {fts} WHERE {fts} MATCH %s "
+            f"AND rowid >= (SELECT id FROM bound){in_hits}"
+        )
+        params.append(fulltext.fts_in_language(list(group.tokens), request.language))
+    if len(parts) == 1:
+        return parts[0], params
+    sql = (
+        "SELECT id, SUM(score) AS score, MAX(exact) AS exact "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY id"
+    )
+    return sql, params
+
+
+def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
+    """The filtered matches on PostgreSQL: (id, country, kind), unranked, through the GIN
+    index (no ``tsvector`` is read: a plain ``|`` query needs no recheck)."""
+    n = names(connection)
+    where, filter_params = filter_sql(request, connection, sectors=False)
+    sql = (
+        f"SELECT d.id AS id, d.country AS country, d.kind AS kind FROM {n['docs']} d "
+        f"WHERE d.{fulltext.SEARCH_VECTOR} @@ to_tsquery('simple', %s) AND {where}"
+    )
+    params = [fulltext.tsquery_any(tokens), *filter_params]
+    if request.sectors:
+        # The sectors checked on the matches (OFFSET 0: a fence the planner keeps). Else it
+        # may walk a sector's documents of every language and read each one's tsvector.
+        sql = (
+            f"SELECT m.id, m.country, m.kind FROM ({sql} OFFSET 0) m "
+            f"WHERE {sector_sql(request, connection, 'm')}"
+        )
+        params += list(request.sectors)
+    return sql, params
+
+
+def postgres_scores(groups: list[Group], request: SearchRequest, connection) -> tuple[str, list]:
+    """The candidates' scores on PostgreSQL: ``ts_rank_cd`` per group times its weight,
+    summed, read for the candidates only (each reads the document's ``tsvector``)."""
     n = names(connection)
     vector = f"d.{fulltext.SEARCH_VECTOR}"
     params: list = []
@@ -201,28 +244,44 @@ def postgres_hits(groups: list[Group], request: SearchRequest, connection) -> tu
         params.append(fulltext.tsquery_any(exact_tokens))
     else:
         exact = "0"
-    all_tokens = [token for group in groups for token in group.tokens]
-    where, filter_params = filter_sql(request, connection)
     sql = (
-        "SELECT d.id AS id, d.country AS country, d.kind AS kind, "
-        f"({' + '.join(scores)}) AS score, {exact} AS exact FROM {n['docs']} d "
-        f"WHERE {vector} @@ to_tsquery('simple', %s) AND {where}"
+        f"SELECT d.id AS id, ({' + '.join(scores)}) AS score, {exact} AS exact "
+        f"FROM {n['docs']} d WHERE d.id IN "
+        "(SELECT id FROM hits WHERE id >= (SELECT id FROM bound))"
     )
-    return sql, [*params, fulltext.tsquery_any(all_tokens), *filter_params]
+    return sql, params
 
 
 #: Tags of the one result set's rows.
 PAGE, COUNTRY_KIND, SECTOR = 0, 1, 2
 
+#: At most this many matches are ranked: the newest, when a query finds more (see
+#: :func:`statement`).
+RANK_CANDIDATES = 2000
+
 
 def statement(request: SearchRequest, query: Query, connection) -> tuple[str, list]:
     """The one statement: the page's (id, score, exact), then (country, kind, n), then
-    (sector slug, n, sort order), as rows of one result set told apart by their tag."""
+    (sector slug, n, sort order), as rows of one result set told apart by their tag.
+
+    ``hits``: every match with the request's filters, unranked (id, country, kind): the
+    total and the facets are counted from it, exactly, whatever its size.
+
+    Ranking reads each ranked document's term positions (``bm25()``, ``ts_rank_cd``), the
+    one cost that grows with the hits. So the :data:`RANK_CANDIDATES` newest hits (by id:
+    the documents written last) are ranked, and all of them when there are fewer: a query
+    whose words are in more documents than that has no rare word to tell them apart, and
+    the newest of them are what a visitor of a news site wants first. The older hits follow
+    the ranked ones, newest first, so that every hit is on some page, exactly once.
+    """
     groups = term_groups(query)
+    tokens = list(dict.fromkeys(token for group in groups for token in group.tokens))
     if connection.vendor == "sqlite":
-        hits, params = sqlite_hits(groups, request, connection)
+        hits, hit_params = sqlite_matches(tokens, request, connection)
+        scores, score_params = sqlite_scores(groups, request, connection)
     else:
-        hits, params = postgres_hits(groups, request, connection)
+        hits, hit_params = postgres_matches(tokens, request, connection)
+        scores, score_params = postgres_scores(groups, request, connection)
     n = names(connection)
     start = (request.page - 1) * request.page_size
     null = {
@@ -231,22 +290,39 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
         "int": "CAST(NULL AS integer)",
         "text": "CAST(NULL AS text)",
     }
+    # SQLite: CROSS JOIN keeps the hits the outer loop (else it may walk the sector table).
+    outer_first = "JOIN"
     if connection.vendor == "sqlite":
         null = dict.fromkeys(null, "NULL")
+        outer_first = "CROSS JOIN"
+    if start + request.page_size <= RANK_CANDIDATES:
+        # The page is among the ranked hits (or there are fewer hits than candidates).
+        page = (
+            "SELECT id, score, exact FROM ranked "
+            "ORDER BY exact DESC, score DESC, id DESC LIMIT %s OFFSET %s"
+        )
+    else:
+        page = (
+            "SELECT h.id AS id, r.score AS score, r.exact AS exact FROM hits h "
+            "LEFT JOIN ranked r ON r.id = h.id ORDER BY CASE WHEN r.id IS NULL THEN 0 "
+            "ELSE 1 END DESC, r.exact DESC, r.score DESC, h.id DESC LIMIT %s OFFSET %s"
+        )
     sql = (
-        f"WITH hits AS MATERIALIZED ({hits}) "
+        f"WITH hits AS MATERIALIZED ({hits}), "
+        "bound AS (SELECT COALESCE(MIN(id), 0) AS id FROM "
+        "(SELECT id FROM hits ORDER BY id DESC LIMIT %s) newest), "
+        f"ranked AS MATERIALIZED ({scores}) "
         f"SELECT {PAGE}, id, score, exact, {null['text']}, {null['text']}, {null['id']}, "
-        f"{null['int']} FROM (SELECT id, score, exact FROM hits "
-        "ORDER BY exact DESC, score DESC, id DESC LIMIT %s OFFSET %s) page "
+        f"{null['int']} FROM ({page}) page "
         f"UNION ALL SELECT {COUNTRY_KIND}, {null['id']}, {null['score']}, {null['int']}, "
         f"country, kind, COUNT(*), {null['int']} FROM hits GROUP BY country, kind "
         f"UNION ALL SELECT {SECTOR}, {null['id']}, {null['score']}, {null['int']}, "
-        f"s.slug, {null['text']}, COUNT(*), s.sort_order FROM hits h "
-        f"JOIN {n['through']} t ON t.{n['through_doc']} = h.id "
-        f"JOIN {n['sectors']} s ON s.id = t.{n['through_sector']} "
-        "GROUP BY s.id, s.slug, s.sort_order"
+        f"s.slug, {null['text']}, c.n, s.sort_order FROM (SELECT t.{n['through_sector']} "
+        f"AS sector, COUNT(*) AS n FROM hits h {outer_first} {n['through']} t "
+        f"ON t.{n['through_doc']} = h.id GROUP BY t.{n['through_sector']}) c "
+        f"JOIN {n['sectors']} s ON s.id = c.sector"
     )
-    return sql, [*params, request.page_size, start]
+    return sql, [*hit_params, RANK_CANDIDATES, *score_params, request.page_size, start]
 
 
 def search_page(request: SearchRequest, query: Query, backend=None) -> Found:
@@ -272,7 +348,7 @@ def search_page(request: SearchRequest, query: Query, backend=None) -> Found:
     if not total:
         return Found(documents=[], total=0, facets={})
     # UNION ALL keeps no order: the page's order again, as the statement sorted it.
-    page_rows.sort(key=lambda row: (-row[0], -row[1], -row[2]))
+    page_rows.sort(key=ranking_key)
     ids = [pk for _, _, pk in page_rows]
     by_id = SearchDocument.objects.in_bulk(ids) if ids else {}
     facets = {
@@ -281,6 +357,15 @@ def search_page(request: SearchRequest, query: Query, backend=None) -> Found:
         "sector": {slug: count for _, slug, count in sorted(sector_rows) if count},
     }
     return Found(documents=[by_id[pk] for pk in ids if pk in by_id], total=total, facets=facets)
+
+
+def ranking_key(row: tuple) -> tuple:
+    """(exact, score, id) of a page row in the statement's order; unranked rows (older than
+    the ranked candidates: no score) after the ranked ones, newest first."""
+    exact, score, pk = row
+    if score is None:
+        return (1, 0, 0.0, -pk)
+    return (0, -exact, -score, -pk)
 
 
 def count_matches(tokens: list[str], request: SearchRequest) -> int:
@@ -294,10 +379,11 @@ def count_matches(tokens: list[str], request: SearchRequest) -> int:
     if connection.vendor == "sqlite":
         fts = fulltext.FULLTEXT
         sql = (
-            f"SELECT COUNT(*) FROM {fts} f CROSS JOIN {n['docs']} d ON d.id = f.rowid "
+            f"SELECT COUNT(*) FROM {fts} CROSS JOIN {n['docs']} d "
+            f"INDEXED BY {fulltext.FACETS_INDEX} ON d.id = {fts}.rowid "
             f"WHERE {fts} MATCH %s AND {where}"
         )
-        params = [fulltext.fts_any(tokens), *params]
+        params = [fulltext.fts_in_language(tokens, request.language), *params]
     else:
         sql = (
             f"SELECT COUNT(*) FROM {n['docs']} d "

@@ -10,7 +10,11 @@ SQLite
     Two FTS5 tables with *external content* (they store only the index; the
     text stays in ``sitesearch_searchdocument``, ``rowid`` = the document's id):
 
-    - ``sitesearch_fulltext(title, body)``: the visitor search, ranked with ``bm25()``;
+    - ``sitesearch_fulltext(title, body, language)``: the visitor search, ranked with
+      ``bm25()`` (the language column weighs 0); the language code is a token of its own
+      column, so a search matches ``(its tokens) AND language : "cs"`` inside the index
+      and never walks the other languages' matches (a word such as "cluster" is in every
+      language's documents);
     - ``sitesearch_titles(display_title, language, country)``: autocomplete,
       with diacritics removed by the tokenizer and prefix indexes of 2 and 3
       characters; language and country are tokens of their own columns, so a
@@ -43,7 +47,7 @@ import unicodedata
 from django.db import connections
 
 DOCUMENTS = "sitesearch_searchdocument"
-FULLTEXT = "sitesearch_fulltext"  # SQLite: title, body
+FULLTEXT = "sitesearch_fulltext"  # SQLite: title, body, language
 TITLES = "sitesearch_titles"  # SQLite: display_title, language, country
 SEARCH_VECTOR = "search_vector"  # PostgreSQL: title (A), body (D)
 TITLE_VECTOR = "title_vector"  # PostgreSQL: display title without diacritics
@@ -92,8 +96,16 @@ def folded_sql(expression: str) -> str:
 # --- schema -----------------------------------------------------------------------------------
 
 
+#: SQLite: the columns of :data:`FULLTEXT` (all of them the document table's).
+FULLTEXT_COLUMNS = ("title", "body", "language")
+#: SQLite: a narrow index of the document table for the full-text hits' filters and facets
+#: (``INDEXED BY`` in ``cms.search.database_search``): looking up thousands of matches by id
+#: in it reads a few pages, in the table itself a page per row. Migration ``0004``.
+FACETS_INDEX = f"{DOCUMENTS}_facets"
+
+
 def sqlite_triggers() -> list[str]:
-    fts_columns = "title, body"
+    fts_columns = ", ".join(FULLTEXT_COLUMNS)
     title_columns = "display_title, language, country"
 
     def values(prefix: str, columns: str) -> str:
@@ -113,7 +125,8 @@ def sqlite_triggers() -> list[str]:
                 VALUES ('delete', old.id, {values("old", title_columns)});
         END""",
         f"""CREATE TRIGGER IF NOT EXISTS {FULLTEXT}_update AFTER UPDATE OF {fts_columns}
-            ON {DOCUMENTS} WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
+            ON {DOCUMENTS} WHEN old.title IS NOT new.title OR old.body IS NOT new.body
+                OR old.language IS NOT new.language BEGIN
             INSERT INTO {FULLTEXT}({FULLTEXT}, rowid, {fts_columns})
                 VALUES ('delete', old.id, {values("old", fts_columns)});
             INSERT INTO {FULLTEXT}(rowid, {fts_columns})
@@ -141,7 +154,7 @@ SQLITE_TRIGGER_NAMES = (
 def sqlite_install(cursor) -> None:
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FULLTEXT} USING fts5("
-        f"title, body, content='{DOCUMENTS}', content_rowid='id')"
+        f"{', '.join(FULLTEXT_COLUMNS)}, content='{DOCUMENTS}', content_rowid='id')"
     )
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TITLES} USING fts5("
@@ -219,7 +232,11 @@ def is_installed(connection) -> bool:
                 [FULLTEXT, TITLES, DOCUMENTS],
             )
             names = {row[0] for row in cursor.fetchall()}
-            return {FULLTEXT, TITLES, *SQLITE_TRIGGER_NAMES} <= names
+            if not {FULLTEXT, TITLES, *SQLITE_TRIGGER_NAMES} <= names:
+                return False
+            # Before migration 0004 the table had no language column.
+            cursor.execute(f"SELECT name FROM pragma_table_info('{FULLTEXT}')")
+            return {row[0] for row in cursor.fetchall()} == set(FULLTEXT_COLUMNS)
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT count(*) FROM information_schema.columns "
@@ -229,6 +246,16 @@ def is_installed(connection) -> bool:
             )
             return cursor.fetchone()[0] == 2
     return False
+
+
+def reinstall_if_incomplete(connection) -> bool:
+    """Drop and create the index again when it is incomplete or of an older shape (the
+    SQLite table before ``0004`` had no language column); True if it did."""
+    if not supported(connection) or is_installed(connection):
+        return False
+    uninstall(connection)
+    install(connection)
+    return True
 
 
 def supported(connection) -> bool:
@@ -249,10 +276,9 @@ def ensure(using: str = "default") -> bool:
     if not supported(connection) or DOCUMENTS not in connection.introspection.table_names():
         return False
     applied = MigrationRecorder(connection).applied_migrations()
-    if MIGRATION not in applied or is_installed(connection):
-        return False  # not wanted yet (or migrated back before it), or complete
-    install(connection)
-    return True
+    if MIGRATION not in applied:
+        return False  # not wanted yet (or migrated back before it)
+    return reinstall_if_incomplete(connection)
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -264,8 +290,13 @@ def fts_string(token: str) -> str:
 
 
 def fts_any(tokens: list[str]) -> str:
-    """FTS5 query: any of ``tokens`` (in either column)."""
+    """FTS5 query: any of ``tokens`` (in any column)."""
     return " OR ".join(fts_string(token) for token in tokens)
+
+
+def fts_in_language(tokens: list[str], language: str) -> str:
+    """FTS5 query: any of ``tokens`` in title or body, in a document of ``language``."""
+    return f"{{title body}} : ({fts_any(tokens)}) AND language : {fts_string(language)}"
 
 
 def tsquery_string(token: str) -> str:

@@ -15,7 +15,9 @@ one or two edits away) weigh less, and what only they find ranks below.
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -133,6 +135,38 @@ def build_query(text: str, language: str) -> Query:
     return Query(text=text, language=language, terms=tuple(terms))
 
 
+class KnownValues:
+    """The country codes or sector slugs a request may filter by, kept in the process.
+
+    Validation runs on every filtered search; the values change once in a year. A value
+    not seen yet is looked up again (one small statement), so a country or sector added a
+    moment ago is accepted at once and a search without filters, or with known ones, costs
+    no statement. A value removed since stays accepted until :data:`MAX_AGE_SECONDS`:
+    its filter then finds nothing, which is what it would find anyway.
+    """
+
+    MAX_AGE_SECONDS = 15 * 60
+
+    def __init__(self, read):
+        self.read = read
+        self.values: frozenset[str] = frozenset()
+        self.read_at = -math.inf
+
+    def unknown(self, values) -> list[str]:
+        """The ones of ``values`` that do not exist, in their order."""
+        if not values:
+            return []
+        stale = time.monotonic() - self.read_at >= self.MAX_AGE_SECONDS
+        if stale or not set(values) <= self.values:
+            self.values = frozenset(self.read())
+            self.read_at = time.monotonic()
+        return [value for value in values if value not in self.values]
+
+
+COUNTRY_CODES = KnownValues(lambda: Country.objects.values_list("code", flat=True))
+SECTOR_SLUGS = KnownValues(lambda: Sector.objects.values_list("slug", flat=True))
+
+
 def validate(request: SearchRequest) -> list[str]:
     """Check every parameter; return the query's tokens. Raises SearchError naming the field."""
     if request.language not in LANGUAGE_CODES:
@@ -142,14 +176,10 @@ def validate(request: SearchRequest) -> list[str]:
         raise SearchError("q", "is empty")
     if len(text) > settings.SEARCH_MAX_QUERY_CHARS:
         raise SearchError("q", f"is longer than {settings.SEARCH_MAX_QUERY_CHARS} characters")
-    known_countries = set(Country.objects.values_list("code", flat=True))
-    for code in request.countries:
-        if code not in known_countries:
-            raise SearchError("country", f"unknown country {code!r}")
-    known_sectors = set(Sector.objects.values_list("slug", flat=True))
-    for slug in request.sectors:
-        if slug not in known_sectors:
-            raise SearchError("sector", f"unknown sector {slug!r}")
+    for code in COUNTRY_CODES.unknown(request.countries):
+        raise SearchError("country", f"unknown country {code!r}")
+    for slug in SECTOR_SLUGS.unknown(request.sectors):
+        raise SearchError("sector", f"unknown sector {slug!r}")
     for kind in request.kinds:
         if kind not in KINDS:
             raise SearchError("type", f"unknown type {kind!r}; use one of {', '.join(KINDS)}")

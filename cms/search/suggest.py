@@ -70,14 +70,11 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -86,6 +83,7 @@ from cms.search.analysis import fold
 from cms.search.fingerprints import fingerprint as rows_fingerprint
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
+from cms.search.process_cache import CheckedCache
 from cms.search.query import SearchRequest, filtered_documents, query_tokens
 
 logger = logging.getLogger(__name__)
@@ -215,78 +213,28 @@ def vocabulary_from_rows(rows, language: str) -> Vocabulary:
     )
 
 
-@dataclass
-class Cached:
-    fingerprint: tuple
-    built_at: float
-    checked_at: float
-    vocabulary: Vocabulary
-
-
-_cache: dict[str, Cached] = {}
-_lock = threading.Lock()
-_refreshing: set[str] = set()
-
-
 def fingerprint(language: str) -> tuple:
-    """Changes whenever a search document of ``language`` is added, changed or removed."""
+    """Changes whenever a search document of ``language`` is added, changed or removed
+    (an index-only scan of ``(language, updated_at)``, migration ``sitesearch.0004``)."""
     return rows_fingerprint(SearchDocument.objects.filter(language=language))
 
 
+#: Per language. Reading every document of a language takes seconds at tens of thousands
+#: of documents, and each publish changes the fingerprint; so a process that has a
+#: vocabulary keeps serving it while a background thread builds the new one
+#: (``SEARCH_VOCABULARY_BACKGROUND``), and checks the fingerprint at most every
+#: ``SEARCH_VOCABULARY_CHECK_SECONDS`` (``cms.search.process_cache``). A word published a
+#: moment ago may so be missing from typo matching and did-you-mean for that long; the
+#: search itself never depends on the vocabulary. Only a process's first search in a
+#: language waits for a build.
+vocabularies: CheckedCache[Vocabulary] = CheckedCache(
+    "vocabulary", build_vocabulary, fingerprint, max_age=MAX_AGE_SECONDS, background=True
+)
+
+
 def vocabulary(language: str) -> Vocabulary:
-    """The language's vocabulary, rebuilt when its documents have changed.
-
-    Reading every document of a language takes seconds at tens of thousands of
-    documents, and each publish changes the fingerprint; so a process that has a
-    vocabulary keeps serving it while a background thread builds the new one
-    (``SEARCH_VOCABULARY_BACKGROUND``), and checks the fingerprint (an aggregate
-    over the language's documents) at most every ``SEARCH_VOCABULARY_CHECK_SECONDS``.
-    A word published a moment ago may so be missing from typo matching and
-    did-you-mean for that long; the search itself never depends on the vocabulary.
-    Only a process's first search in a language waits for a build.
-    """
-    now = time.monotonic()
-    cached = _cache.get(language)
-    fresh_enough = cached and now - cached.built_at < MAX_AGE_SECONDS
-    if fresh_enough and now - cached.checked_at < settings.SEARCH_VOCABULARY_CHECK_SECONDS:
-        return cached.vocabulary
-    current = fingerprint(language)
-    if fresh_enough and cached.fingerprint == current:
-        cached.checked_at = now
-        return cached.vocabulary
-    if cached and settings.SEARCH_VOCABULARY_BACKGROUND:
-        refresh_in_background(language)
-        return cached.vocabulary
-    with _lock:
-        return rebuild(language)
-
-
-def rebuild(language: str) -> Vocabulary:
-    current = fingerprint(language)  # before reading: a change meanwhile triggers the next build
-    built = build_vocabulary(language)
-    now = time.monotonic()
-    _cache[language] = Cached(current, now, now, built)
-    return built
-
-
-def refresh_in_background(language: str) -> None:
-    """Rebuild ``language``'s vocabulary in a thread of its own, one at a time per language."""
-    with _lock:
-        if language in _refreshing:
-            return
-        _refreshing.add(language)
-
-    def run():
-        try:
-            rebuild(language)
-        except Exception:  # noqa: BLE001 - the stale vocabulary stays; the next check retries
-            logger.exception("Could not rebuild the %s search vocabulary", language)
-        finally:
-            with _lock:
-                _refreshing.discard(language)
-            connections.close_all()  # this thread's own connections
-
-    threading.Thread(target=run, name=f"vocabulary-{language}", daemon=True).start()
+    """The language's vocabulary, rebuilt when its documents have changed."""
+    return vocabularies.get(language)
 
 
 def cased(spelling: str, typed: str) -> str:
@@ -371,10 +319,10 @@ def found_by_tolerance(request: SearchRequest) -> bool:
     """
     from cms.search.expansion import MIN_TYPO_CHARS
 
-    cached = _cache.get(request.language)
+    cached = vocabularies.peek(request.language)
     if cached is None:
         return False
-    indexed = cached.vocabulary.indexed
+    indexed = cached.indexed
     words = [
         word
         for word in LETTERS.findall(unicodedata.normalize("NFC", request.query))

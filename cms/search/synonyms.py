@@ -32,22 +32,22 @@ not.
 Cache
 -----
 The groups are read once per process and language and kept with a fingerprint
-of the language's rows (count, last id, last change), read with one small
-aggregate query per search: an edit, addition or deletion in any app server
-is seen by every other at their next search, whatever the shared cache does
-(Django's cache may be down: it is not used). ``suggest.py`` keeps its
-vocabulary the same way.
+of the language's rows (count, last id, last change; ``cms.search.process_cache``),
+read with one small aggregate query at most every ``SEARCH_VOCABULARY_CHECK_SECONDS``
+(5 s in production, 0 in tests), not on every search: an editor's edit, addition or
+deletion in any app server is seen by every other within that many seconds, whatever
+the shared cache does (Django's cache may be down: it is not used). ``suggest.py``
+keeps its vocabulary the same way.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from cms.search.analysis import analyse, fold
 from cms.search.fingerprints import fingerprint as rows_fingerprint
 from cms.search.models import WORDS, SynonymGroup, split_phrases
+from cms.search.process_cache import CheckedCache
 from cms.search.query import Term, query_tokens
 
 #: How much a match on a synonym counts against a match on the visitor's own word (1.0).
@@ -94,25 +94,20 @@ def read_groups(language: str) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-_cache: dict[str, tuple[tuple, float, tuple[Group, ...]]] = {}
-_lock = threading.Lock()
-
-
 def fingerprint(language: str) -> tuple:
     """Changes whenever a group of ``language`` is added, changed or removed."""
     return rows_fingerprint(SynonymGroup.objects.filter(language=language))
 
 
+#: Per language, checked at most every ``SEARCH_VOCABULARY_CHECK_SECONDS``.
+groups_cache: CheckedCache[tuple[Group, ...]] = CheckedCache(
+    "synonyms", read_groups, fingerprint, max_age=MAX_AGE_SECONDS
+)
+
+
 def groups_for(language: str) -> tuple[Group, ...]:
     """The language's groups, read again when they have changed."""
-    current = fingerprint(language)
-    cached = _cache.get(language)
-    if cached and cached[0] == current and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
-        return cached[2]
-    with _lock:
-        groups = read_groups(language)
-        _cache[language] = (current, time.monotonic(), groups)
-        return groups
+    return groups_cache.get(language)
 
 
 def contains(sequence: list[str] | tuple[str, ...], part: tuple[str, ...], same=None) -> bool:

@@ -131,6 +131,37 @@ def test_added_terms_alone_still_find_something(db):
     assert ids(page_of(SearchRequest(query="zephirine", language="en"), query)) == [881_031]
 
 
+@pytest.mark.parametrize("countries", [(), ("CZ",)])
+def test_only_the_newest_hits_are_ranked_and_every_hit_is_on_one_page(db, monkeypatch, countries):
+    # Three old documents match far better (title and body) than nine newer ones (body).
+    strong = [make(881_101 + n, f"{WORD} {WORD} title", f"{WORD} {WORD}") for n in range(3)]
+    weak = [
+        make(881_111 + n, f"Report {n}", f"a long text that says {WORD} once") for n in range(9)
+    ]
+    newest_first = sorted(strong + weak, key=lambda doc: -doc.pk)
+
+    def pages(size: int) -> list[list[int]]:
+        return [[doc.pk for doc in page_of(request(page, size)).documents] for page in range(1, 5)]
+
+    def request(page: int, size: int) -> SearchRequest:
+        return SearchRequest(
+            query=WORD, language="en", page=page, page_size=size, countries=countries
+        )
+
+    # Everything ranked: the strong ones first.
+    assert set(pages(4)[0][:3]) == {doc.pk for doc in strong}
+    monkeypatch.setattr(database_search, "RANK_CANDIDATES", 4)
+    found = page_of(request(1, 4))
+    assert found.total == 12 and sum(found.facets["type"].values()) == 12
+    # Only the four newest are ranked (all weak, so by id), then the older ones, newest first,
+    # the strong ones among them: every hit on exactly one page, in the same order as the
+    # pages cut at other sizes.
+    assert [doc.pk for doc in found.documents] == [doc.pk for doc in newest_first[:4]]
+    by_four = [pk for page in pages(4) for pk in page]
+    by_five = [pk for page in pages(5) for pk in page]
+    assert by_four == by_five == [doc.pk for doc in newest_first]
+
+
 def expected(docs, request: SearchRequest) -> list[SearchDocument]:
     """The request's filters in plain Python."""
     out = []
