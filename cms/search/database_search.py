@@ -8,16 +8,20 @@ matching row, is not on this path (it still serves the admin's searches).
 
 One search is:
 
-1. **One statement** for everything that depends on the match set: the match
-   (``MATCH`` / ``@@``, through the full-text index), the request's filters
-   (language, country, type, date range, sector), the score, then from that one
-   materialised set of hits the ranked page's ids, ``GROUP BY country, kind``
-   (the total, and the country and type facets as its marginal sums: every
-   document has one country and one kind) and ``GROUP BY`` sector.
+1. **One statement** for everything that depends on the match set: the hits
+   (``MATCH`` / ``@@`` through the full-text index, the request's language inside
+   the match on SQLite, then the other filters: country, type, date range, sector),
+   materialised once, unranked; from them ``GROUP BY country, kind`` (the total,
+   and the country and type facets as its marginal sums: every document has one
+   country and one kind), ``GROUP BY`` sector, and the ranked page (see
+   :func:`statement`: at most :data:`RANK_CANDIDATES` hits are ranked, the newest).
 2. **One statement** for the page's rows by primary key (none when the page is
    empty).
 
-However many documents match and however many facet values there are.
+However many documents match and however many facet values there are. Nothing
+else runs per search on this path: validation's country codes and sector slugs
+(``cms.search.query.KnownValues``), the synonym lists and the typo vocabulary
+(``cms.search.process_cache``) are kept in the process.
 
 Ranking: exact matches first
 ----------------------------

@@ -54,13 +54,14 @@ Why computed lazily and cached in the process rather than a table
 decremented and incremented for every edit, concurrently, and recounted on a
 rebuild, all in the editor's publish transaction; and the edit distance cannot
 be computed in portable SQL anyway, so every suggestion would load the
-candidate words from the table again. Here a publish costs nothing; a
-suggestion costs one aggregate query (the language's document count, last id
-and last ``updated_at``: any insert, update or delete of a search document
-changes it, including a rolled-back one, since it is read in the same
-transaction; ``indexing.sync_objects`` sets ``updated_at`` on the rows it
-updates, which ``bulk_update`` alone would not), and the vocabulary is
-rebuilt from the documents only when that fingerprint has changed (a few
+candidate words from the table again. Here a publish costs nothing; the
+vocabulary (``cms.search.process_cache``) costs one aggregate query at most every
+``SEARCH_VOCABULARY_CHECK_SECONDS`` (the language's document count, last id
+and last ``updated_at``, an index-only scan since migration ``0004``: any insert,
+update or delete of a search document changes it, including a rolled-back one,
+since it is read in the same transaction; ``indexing.sync_objects`` sets
+``updated_at`` on the rows it updates, which ``bulk_update`` alone would not), and
+the vocabulary is rebuilt from the documents only when that fingerprint has changed (a few
 milliseconds on the demo content, well under a second for thousands of
 documents). A maximum age guards against clocks of
 different app servers disagreeing about ``updated_at``.
