@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.search.backends import get_search_backend
 
@@ -147,8 +148,8 @@ def page_statements(request) -> tuple[int, int, object]:
 
 
 def test_two_statements_and_one_request_per_page_whatever_the_hits_and_facet_values(db):
-    """The page's rows (one statement) and the sectors' order (one): never one per hit,
-    sector or facet value."""
+    """The page's rows (one statement) and the sectors' order (one; the tests' settings read
+    it on every search): never one per hit, sector or facet value."""
     codes = list(Country.objects.order_by("code").values_list("code", flat=True))
     first_sector = Sector.objects.order_by("sort_order", "slug").first()
     add_documents(1, first_id=984_000, countries=codes[:1], sectors=[first_sector])
@@ -164,6 +165,34 @@ def test_two_statements_and_one_request_per_page_whatever_the_hits_and_facet_val
         assert found.total == 61 and len(found.documents) == 20
         assert len(found.facets["sector"]) == 13 and len(found.facets["country"]) == len(codes)
         assert (sql, requests) == (2, 1)
+
+
+def test_the_sectors_order_is_kept_in_the_process_between_checks(db):
+    """Within ``SEARCH_VOCABULARY_CHECK_SECONDS`` a page is one statement (its rows); a sector
+    added meanwhile is ordered at once, a new order is seen after the interval."""
+    sectors = list(Sector.objects.order_by("sort_order", "slug")[:2])
+    add_documents(2, first_id=987_000, countries=["CZ"], sectors=sectors)
+    request = SearchRequest(query=WORD, language="en")
+    with override_settings(SEARCH_VOCABULARY_CHECK_SECONDS=3600):
+        page_statements(request)  # reads the order (if this process had none)
+        sql, requests, found = page_statements(request)
+        assert (sql, requests) == (1, 1)
+        assert list(found.facets["sector"]) == [s.slug for s in sectors]
+
+        added = Sector.objects.create(slug="aaa-first", name="First", sort_order=0)
+        for rank, sector in enumerate(sectors, start=5):
+            Sector.objects.filter(pk=sector.pk).update(sort_order=rank)
+        add_documents(1, first_id=987_100, countries=["CZ"], sectors=[added])
+        sql, _, found = page_statements(request)
+        assert sql == 2  # an unknown slug: the order is read again, the new one with it
+        assert list(found.facets["sector"]) == [added.slug, *(s.slug for s in sectors)]
+
+        Sector.objects.filter(pk=sectors[1].pk).update(sort_order=1)
+        sql, _, found = page_statements(request)
+        assert sql == 1  # within the interval: the kept order
+    with override_settings(SEARCH_VOCABULARY_CHECK_SECONDS=0):
+        _, _, found = page_statements(request)
+        assert list(found.facets["sector"]) == [added.slug, sectors[1].slug, sectors[0].slug]
 
 
 def test_sector_counts_are_documents(db):
