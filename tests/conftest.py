@@ -51,6 +51,16 @@ def no_language_left_active():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def no_site_root_paths_left_cached():
+    """Wagtail caches the sites' root paths in Django's cache and forgets them when a site is
+    saved; a test's changes to a site are rolled back, the cached paths are not. Anything a
+    test renders after changing a site (a projection, a visitor page) would leave the next
+    tests its ports and hostnames, so each test starts from the database."""
+    yield
+    Site.clear_site_root_paths_cache()
+
+
 @pytest.fixture
 def database_tasks(db, monkeypatch):
     """The production task backend (django-tasks-db) for one test; returns ``run_worker()``,

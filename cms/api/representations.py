@@ -38,6 +38,7 @@ from django.utils.http import urlencode
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import Filter
+from wagtail.models import Site
 
 from cms.api.loading import ObjectsPlan, built, columns_of
 from cms.api.negotiation import Localizer, Scope
@@ -111,7 +112,11 @@ class RenderContext:
 
     def api_url(self, path: str) -> str:
         """Absolute URL of an API resource, keeping the scope and language asked for."""
-        return self.absolute(f"{self.api_root}{path}{self._carried_query}")
+        return self.absolute(self.carried(f"{self.api_root}{path}"))
+
+    def carried(self, url: str) -> str:
+        """``url`` with the request's scope and language parameters (``SCOPE_PARAMETERS``)."""
+        return f"{url}{self._carried_query}"
 
     @cached_property
     def rich_text_output(self) -> str:
@@ -816,7 +821,7 @@ def site_roots(page, ctx: RenderContext, language: str) -> tuple[tuple, str]:
     """The sites' root paths in ``language`` and its URL prefix (``/cs/``), once per request."""
     if language not in ctx.site_roots:
         with translation.override(language):
-            roots = tuple(page._get_site_root_paths(ctx.request))
+            roots = tuple(Site.get_site_root_paths())
             prefix = reverse("wagtail_serve", args=("",))
         ctx.site_roots[language] = (roots, prefix)
     return ctx.site_roots[language]

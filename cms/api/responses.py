@@ -21,6 +21,7 @@ from cms.api.negotiation import localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
 from cms.api.prepared import PLANS, Scalars
 from cms.api.representations import RenderContext, Representation
+from cms.projections import reading as projections
 
 
 def read_context(request: HttpRequest, params: ReadParams) -> RenderContext:
@@ -179,11 +180,20 @@ def detail(
     *,
     lookup: str = "pk",
 ) -> dict:
-    """One object of ``queryset`` (404 if not there) with every field unless told otherwise."""
+    """One object of ``queryset`` (404 if not there) with every field unless told otherwise.
+
+    A published item is read from its stored projection (one row); an item
+    without one (rich text asked for in another format than html) is
+    rendered here.
+    """
     from django.http import Http404
 
     fields = representation.field_names
     selected = params.selected_fields(fields, fields)
+    if lookup == "pk":
+        projected = projections.stored(context, representation.model, pk, selected)
+        if projected is not None:
+            return projected
     found = representation.load(queryset.filter(**{lookup: pk})[:1], selected, context)
     obj = found[0] if found else None
     if obj is None:

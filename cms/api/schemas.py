@@ -15,9 +15,8 @@ from typing import Annotated, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Field
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, create_model
 from wagtail.api.v3.schemas.base import build_discriminated_union
-from wagtail.api.v3.schemas.generators.read import read_generator
 
 from cms.clusters.models import ClusterDirectoryPage
 from cms.events.models import EventIndexPage, EventPage
@@ -193,8 +192,11 @@ class PageMeta(Out):
 
 def page_meta(model) -> type[PageMeta]:
     """``PageMeta`` with ``type`` narrowed to ``model``: what tells the union apart."""
-    return read_generator._narrowed_meta_schema(
-        PageMeta, model, name=f"{model._meta.object_name}Meta"
+    label = model._meta.label
+    return create_model(
+        f"{model._meta.object_name}Meta",
+        __base__=PageMeta,
+        type=(Literal[label], ...),
     )
 
 

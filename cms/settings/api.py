@@ -65,3 +65,7 @@ CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language")
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "3"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+
+#: Items re-rendered in the editor's transaction when something they embed changes;
+#: more than this many are marked stale and rendered by the task worker (cms.projections).
+PROJECTION_INLINE_LIMIT = int(os.environ.get("PROJECTION_INLINE_LIMIT", "50"))

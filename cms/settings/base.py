@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cms.events",
     "cms.api",
     "cms.search",
+    "cms.projections",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

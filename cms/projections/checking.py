@@ -1,0 +1,52 @@
+"""Compare stored projections with a fresh rendering of every public item.
+
+``differences()`` renders every public item of every served type in every
+variant (in batches, in the database's current state) and yields each row
+that is missing, different (by digest), or stored for an item that is no
+longer public. ``manage.py check_projections`` reports them; ``--write``
+stores the fresh renderings, which is also how the table is first filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cms.projections.models import Projection
+from cms.projections.registry import served_types
+from cms.projections.rendering import Renderer
+
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    object_id: int
+    language: str
+    problem: str  # "missing", "different" or "not public"
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.object_id} [{self.language}]: {self.problem}"
+
+
+def differences() -> Iterator[Difference]:
+    renderer = Renderer()
+    for served in served_types().values():
+        stored = {
+            (pk, language): digest
+            for pk, language, digest in Projection.objects.filter(
+                object_type=served.label
+            ).values_list("object_id", "language", "digest")
+        }
+        ids = list(served.public().order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            for obj in renderer.load(served, ids[start : start + BATCH]):
+                for variant, rendered in renderer.render(served, obj).items():
+                    digest = stored.pop((obj.pk, variant), None)
+                    if digest is None:
+                        yield Difference(served.label, obj.pk, variant, "missing")
+                    elif digest != rendered.digest:
+                        yield Difference(served.label, obj.pk, variant, "different")
+        for pk, language in sorted(stored):
+            yield Difference(served.label, pk, language, "not public")

@@ -1,0 +1,66 @@
+"""What a reader in one language gets of one published item, rendered when it changes.
+
+One row per served item and language variant (each of the network's
+languages, and ``all`` for ``?lang=all``): the Delivery API's JSON of the
+item with every field, in the html rich text format, its URLs relative to
+the host (made absolute when a response is written). ``digest`` fingerprints
+what a reader sees, so ``updated_at`` moves only when that changes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Projection(models.Model):
+    object_type = models.CharField(max_length=100, help_text="Model label, e.g. news.NewsPage")
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(max_length=8, help_text="A language code, or 'all'")
+    country = models.CharField(
+        max_length=3, blank=True, help_text="Code of the country the item belongs to"
+    )
+    data = models.JSONField()
+    digest = models.CharField(max_length=64)
+    #: The newest change of anything the item's JSON was built from (Last-Modified).
+    last_modified = models.DateTimeField(null=True)
+    #: When what a reader in this language sees of the item last changed.
+    updated_at = models.DateTimeField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "language"], name="projection_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["object_type", "language", "country", "updated_at"],
+                name="projection_listing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id} [{self.language}]"
+
+
+class StaleProjection(models.Model):
+    """An item whose projections must be rendered again, written in the editor's transaction.
+
+    Saving something many items embed (a sector, a site's hostname) marks them
+    here rather than re-rendering them all while the editor waits; the task
+    worker (and ``manage.py project_pending``) renders them and deletes the
+    marks, so a dead worker delays the change but never loses it.
+    """
+
+    object_type = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id"], name="stale_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id} (stale)"

@@ -1,0 +1,72 @@
+"""Serve stored projections: pick the fields asked for, make URLs absolute for this request.
+
+A projection's URLs are host-relative (``cms.projections.rendering``); here
+each ``url`` and ``detail_url`` that begins with ``/`` gets the request's
+scheme and host, and API links the request's ``?site=``/``?lang=``/
+``?rich_text_format=``, exactly as rendering for the request would give them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cms.api.representations import RenderContext
+from cms.projections.models import Projection
+from cms.projections.registry import ALL, served_type
+
+
+def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict | None:
+    """The projection of ``model`` ``pk`` in the request's language, or None if there is none.
+
+    Only an item the request's scope may see: pages and snippets of its
+    countries (every country on the hub), sectors everywhere.
+    """
+    served = served_type(model)
+    if served is None or ctx.rich_text_output != "html":
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    language = ALL if ctx.localizer.is_all else ctx.localizer.language
+    rows = Projection.objects.filter(object_type=served.label, object_id=pk, language=language)
+    if served.is_page or hasattr(model, "country"):
+        rows = rows.filter(country__in=ctx.scope.owner_codes())
+    found = rows.values_list("data", "last_modified").first()
+    if found is None:
+        return None
+    data, last_modified = found
+    ctx.seen(last_modified)
+    return absolutised(selected_fields(data, selected), ctx)
+
+
+def selected_fields(data: dict, selected: frozenset[str]) -> dict:
+    """``data`` with only the ``selected`` fields (``id`` and ``meta`` always)."""
+    picked = {
+        name: value
+        for name, value in data.items()
+        if name in ("id", "meta") or name in selected or name == "_fallback"
+    }
+    if "_fallback" in picked:
+        picked["_fallback"] = {
+            name: code for name, code in picked["_fallback"].items() if name in selected
+        }
+    return picked
+
+
+LINK_KEYS = frozenset({"url", "detail_url"})
+
+
+def absolutised(value: Any, ctx: RenderContext) -> Any:
+    if isinstance(value, list):
+        return [absolutised(item, ctx) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for name, item in value.items():
+        if name in LINK_KEYS and isinstance(item, str) and item.startswith("/"):
+            item = ctx.absolute(ctx.carried(item) if name == "detail_url" else item)
+        elif isinstance(item, dict | list):
+            item = absolutised(item, ctx)
+        result[name] = item
+    return result

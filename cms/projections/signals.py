@@ -1,0 +1,303 @@
+"""Keep projections current whatever made the change: admin, import, command or shell.
+
+Each receiver renders in the editor's own transaction, inside a savepoint:
+if rendering fails, the item is marked stale for the worker and the save
+stands (nothing a receiver does may fail a save). An item's own change is
+rendered at once; its dependents too when there are few
+(``PROJECTION_INLINE_LIMIT``), else they are marked stale and rendered by the
+task worker after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django_tasks import task
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from cms.projections import dependents, writing
+from cms.projections.registry import ALL, served_type, served_types
+
+logger = logging.getLogger(__name__)
+
+#: Bookkeeping a page row gets when a draft is saved: no live content in it.
+DRAFT_ONLY_FIELDS = frozenset(
+    {"latest_revision", "has_unpublished_changes", "draft_title", "latest_revision_created_at"}
+)
+
+
+@task()
+def project_pending_task():
+    return writing.project_pending()
+
+
+def safely(action):
+    """Run ``action`` in a savepoint; on failure log it and mark the items for the worker."""
+
+    def receiver(sender, instance, **kwargs):
+        if kwargs.get("raw"):  # fixtures
+            return
+        try:
+            with transaction.atomic():
+                action(sender, instance, **kwargs)
+        except Exception:  # noqa: BLE001 - a projection must never fail a save
+            logger.exception("Projection of %s %s failed; left to the worker", sender, instance.pk)
+            try:
+                with transaction.atomic():
+                    mark_for_worker({label_of(instance): {instance.pk}})
+            except Exception:  # noqa: BLE001
+                logger.exception("Could not mark %s %s stale", sender, instance.pk)
+
+    return receiver
+
+
+def label_of(instance) -> str:
+    if isinstance(instance, Page):
+        return (
+            instance.specific_class._meta.label if instance.specific_class else "wagtailcore.Page"
+        )
+    return instance._meta.label
+
+
+def refresh(found: dict[str, set[int]]) -> None:
+    """Render the items ``found`` now if they are few, else have the worker do it."""
+    total = sum(len(ids) for ids in found.values())
+    if not total:
+        return
+    if total <= settings.PROJECTION_INLINE_LIMIT:
+        for label, ids in found.items():
+            writing.project_ids(label, ids)
+        return
+    mark_for_worker(found)
+
+
+def mark_for_worker(found: dict[str, set[int]]) -> None:
+    for label, ids in found.items():
+        writing.mark_stale(label, ids)
+    transaction.on_commit(lambda: project_pending_task.enqueue(), robust=True)
+
+
+def merged(*parts: dict[str, set[int]]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for part in parts:
+        for label, ids in part.items():
+            found.setdefault(label, set()).update(ids)
+    return found
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def page_saved(sender, instance, **kwargs):
+    """A live page saved (as publishing does, or from a shell): render it as saved.
+
+    Rendered from the instance, whose in-memory relations (sectors, related
+    clusters) are what is being saved; a draft's content never is, since
+    saving a draft writes only bookkeeping (``DRAFT_ONLY_FIELDS``). Wagtail
+    rewrites the URLs of the pages below after this signal, so those are
+    left to the worker (``page_published`` renders them at once).
+    """
+    update_fields = kwargs.get("update_fields")
+    if not instance.live or (update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS):
+        return
+    if served_type(instance) is None:
+        return
+    writing.project([instance])
+    instance.projected_on_save = True
+    moved = below_if_moved(instance)
+    if moved:
+        mark_for_worker(merged(moved, dependents.referring(instance)))
+
+
+def page_published_receiver(sender, instance, **kwargs):
+    """Published: the page (unless its save just rendered it), and what shows or is below it."""
+    page = instance.specific
+    if served_type(page) is None:
+        return
+    if not getattr(page, "projected_on_save", False):
+        writing.project_ids(label_of(page), [page.pk])
+    refresh(merged(dependents.referring(page), below_if_moved(page)))
+
+
+def below_if_moved(page) -> dict[str, set[int]]:
+    """The items whose URLs begin with ``page``'s, if theirs no longer do; else nothing.
+
+    One item below stands for all (they move together): a child page, and for
+    a cluster directory one of its country's clusters.
+    """
+    from cms.clusters.models import ClusterProfile
+
+    prefixes = stored_urls(label_of(page), page.pk)
+    if not prefixes:
+        return {}
+    found: dict[str, set[int]] = {}
+    child = Page.objects.child_of(page).live().order_by("path").first()
+    if child is not None and not begins_with(stored_urls(label_of(child), child.pk), prefixes):
+        found = merged(found, dependents.descendants_of(page))
+    clusters = cluster_dependents(page)
+    for pk in sorted(clusters.get(ClusterProfile._meta.label, ()))[:1]:
+        if not begins_with(stored_urls(ClusterProfile._meta.label, pk, "html_url"), prefixes):
+            found = merged(found, clusters)
+    return found
+
+
+def stored_urls(label: str, pk: int, key: str = "meta__html_url") -> dict[str, str]:
+    """Each language variant's stored visitor URL of an item."""
+    from cms.projections.models import Projection
+
+    rows = Projection.objects.filter(object_type=label, object_id=pk).exclude(language=ALL)
+    return {language: url for language, url in rows.values_list("language", f"data__{key}") if url}
+
+
+def begins_with(urls: dict[str, str], prefixes: dict[str, str]) -> bool:
+    return all(url.startswith(prefixes[code]) for code, url in urls.items() if code in prefixes)
+
+
+def cluster_dependents(page) -> dict[str, set[int]]:
+    """A cluster directory's clusters (their URLs are below the directory's)."""
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+    from cms.projections.rendering import network_scope
+
+    if not isinstance(page, ClusterDirectoryPage):
+        return {}
+    country = network_scope().country_of(page)
+    if country is None:
+        return {}
+    ids = set(ClusterProfile.objects.filter(country=country).values_list("pk", flat=True))
+    return {ClusterProfile._meta.label: ids}
+
+
+def page_gone(sender, instance, **kwargs):
+    """Unpublished or deleted: its rows go, and items linking to it are rendered again."""
+    writing.forget(label_of(instance), [instance.pk])
+    refresh(dependents.referring(instance))
+
+
+def page_moved_receiver(sender, instance, **kwargs):
+    page = instance.specific
+    found = merged({label_of(page): {page.pk}}, dependents.descendants_of(page))
+    refresh(merged(found, cluster_dependents(page), dependents.referring(page)))
+
+
+def restriction_changed(sender, instance, **kwargs):
+    """A view restriction added or removed: the page and its subtree appear or disappear."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        refresh(merged({label_of(page): {page.pk}}, dependents.descendants_of(page)))
+
+
+# --- snippets, images, sites ------------------------------------------------------------------
+
+
+def snippet_saved(sender, instance, **kwargs):
+    writing.project([instance])
+    refresh(dependents.dependents_of(instance))
+
+
+def note_dependents(sender, instance, **kwargs):
+    """Before a deletion: who shows ``instance`` (after it, their links are already cleared)."""
+    instance.projection_dependents = dependents.dependents_of(instance)
+
+
+def snippet_deleted(sender, instance, **kwargs):
+    writing.forget(sender._meta.label, [instance.pk])
+    refresh(getattr(instance, "projection_dependents", {}))
+
+
+def embedded_changed(sender, instance, **kwargs):
+    """An image (or anything else items embed) changed: render what shows it."""
+    refresh(dependents.dependents_of(instance))
+
+
+def embedded_deleted(sender, instance, **kwargs):
+    refresh(getattr(instance, "projection_dependents", {}))
+
+
+def site_changed(sender, instance, **kwargs):
+    """A site's hostname, port or root: every URL of every item on it changes."""
+    from cms.core.models import Country
+
+    country = (
+        instance if isinstance(instance, Country) else Country.objects.filter(site=instance).first()
+    )
+    found: dict[str, set[int]] = {}
+    root_page_id = instance.root_page_id if isinstance(instance, Site) else None
+    if country is not None and country.site_id:
+        root_page_id = country.site.root_page_id
+        for model in served_types():
+            if not issubclass(model, Page) and has_field(model, "country"):
+                ids = set(model.objects.filter(country=country).values_list("pk", flat=True))
+                found = merged(found, {model._meta.label: ids})
+    root = Page.objects.filter(pk=root_page_id).first() if root_page_id else None
+    if root is not None:
+        found = merged(found, dependents.on_site(root.path))
+    refresh(found)
+
+
+def has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def connect() -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from cms.core.models import Country
+
+    page_published.connect(
+        safely(page_published_receiver), weak=False, dispatch_uid="projection-published"
+    )
+    page_unpublished.connect(safely(page_gone), weak=False, dispatch_uid="projection-unpublished")
+    post_page_move.connect(safely(page_moved_receiver), weak=False, dispatch_uid="projection-moved")
+    for model in served_types():
+        label = model._meta.label
+        if issubclass(model, Page):
+            post_save.connect(
+                safely(page_saved), sender=model, weak=False, dispatch_uid=f"projection-{label}"
+            )
+            post_delete.connect(
+                safely(page_gone), sender=model, weak=False, dispatch_uid=f"projection-del-{label}"
+            )
+        else:
+            post_save.connect(
+                safely(snippet_saved), sender=model, weak=False, dispatch_uid=f"projection-{label}"
+            )
+            pre_delete.connect(
+                safely(note_dependents),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"projection-pre-{label}",
+            )
+            post_delete.connect(
+                safely(snippet_deleted),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"projection-del-{label}",
+            )
+    for model in (get_image_model(), get_document_model()):
+        for signal, receiver, name in (
+            (post_save, embedded_changed, "saved"),
+            (pre_delete, note_dependents, "pre-delete"),
+            (post_delete, embedded_deleted, "deleted"),
+        ):
+            signal.connect(
+                safely(receiver),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"projection-{name}-{model._meta.label}",
+            )
+    for model in (Country, Site):
+        post_save.connect(
+            safely(site_changed), sender=model, weak=False, dispatch_uid=f"projection-{model}"
+        )
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            safely(restriction_changed),
+            sender=PageViewRestriction,
+            weak=False,
+            dispatch_uid=f"projection-restriction-{name}",
+        )

@@ -1,0 +1,155 @@
+"""Store projections: render what changed, keep ``updated_at`` for what did not.
+
+``project(objects)`` renders every variant of each public object and writes
+the rows whose digest changed (``updated_at`` moves) or whose stored JSON
+differs only in what a reader cannot see (rewritten, ``updated_at`` kept);
+an object that is not public (a draft, an unpublished or restricted page)
+loses its rows. ``forget`` drops the rows of deleted objects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from cms.projections.models import Projection, StaleProjection
+from cms.projections.registry import ServedType, by_label, served_type
+from cms.projections.rendering import Renderer
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+@transaction.atomic
+def project(objects: Iterable[Model], *, renderer: Renderer | None = None) -> int:
+    """Render and store the projections of ``objects`` as they are in memory; rows changed."""
+    renderer = renderer or Renderer()
+    by_type: dict[ServedType, list[Model]] = defaultdict(list)
+    for obj in objects:
+        served = served_type(obj)
+        if served is not None:
+            by_type[served].append(obj)
+    changed = 0
+    for served, items in by_type.items():
+        public = set(
+            served.public().filter(pk__in=[o.pk for o in items]).values_list("pk", flat=True)
+        )
+        shown = [obj for obj in items if obj.pk in public]
+        changed += forget(served.label, [obj.pk for obj in items if obj.pk not in public])
+        changed += store(served, shown, renderer)
+    return changed
+
+
+@transaction.atomic
+def project_ids(label: str, ids: Iterable[int], *, renderer: Renderer | None = None) -> int:
+    """Render ``ids`` of the type named ``label`` afresh from the database; rows changed."""
+    served = by_label(label)
+    if served is None:
+        return 0
+    renderer = renderer or Renderer()
+    ids = sorted(set(ids))
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        objects = renderer.load(served, chunk)
+        found = {obj.pk for obj in objects}
+        changed += forget(label, [pk for pk in chunk if pk not in found])
+        changed += store(served, objects, renderer)
+    return changed
+
+
+def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
+    if not objects:
+        return 0
+    now = timezone.now()
+    existing = {
+        (row.object_id, row.language): row
+        for row in Projection.objects.filter(
+            object_type=served.label, object_id__in=[obj.pk for obj in objects]
+        )
+    }
+    new, updated = [], []
+    for obj in objects:
+        country = country_of(served, obj, renderer)
+        for variant, rendered in renderer.render(served, obj).items():
+            row = existing.get((obj.pk, variant))
+            if row is None:
+                new.append(
+                    Projection(
+                        object_type=served.label,
+                        object_id=obj.pk,
+                        language=variant,
+                        country=country,
+                        data=rendered.data,
+                        digest=rendered.digest,
+                        last_modified=rendered.last_modified,
+                        updated_at=now,
+                        rendered_at=now,
+                    )
+                )
+                continue
+            if row.digest != rendered.digest:
+                row.updated_at = now
+            elif row.data == rendered.data and row.country == country:
+                if row.last_modified == rendered.last_modified:
+                    continue
+            row.data, row.digest, row.country = rendered.data, rendered.digest, country
+            row.last_modified, row.rendered_at = rendered.last_modified, now
+            updated.append(row)
+    Projection.objects.bulk_create(new, batch_size=BATCH)
+    Projection.objects.bulk_update(
+        updated,
+        ["data", "digest", "country", "last_modified", "updated_at", "rendered_at"],
+        batch_size=BATCH,
+    )
+    StaleProjection.objects.filter(
+        object_type=served.label, object_id__in=[obj.pk for obj in objects]
+    ).delete()
+    return len(new) + len(updated)
+
+
+def forget(label: str, ids: list[int]) -> int:
+    if not ids:
+        return 0
+    StaleProjection.objects.filter(object_type=label, object_id__in=ids).delete()
+    deleted, _ = Projection.objects.filter(object_type=label, object_id__in=ids).delete()
+    return deleted
+
+
+def country_of(served: ServedType, obj: Model, renderer: Renderer) -> str:
+    """The code of the country an item belongs to ("" for network-wide items, e.g. sectors)."""
+    if served.is_page:
+        country = renderer.scope.country_of(obj)
+        return country.code if country else ""
+    country_id = getattr(obj, "country_id", None)
+    if country_id is None:
+        return ""
+    for country in renderer.scope.countries.values():
+        if country.pk == country_id:
+            return country.code
+    return ""
+
+
+def mark_stale(label: str, ids: Iterable[int]) -> int:
+    """Note that these items must be rendered again (by the worker): one row each."""
+    rows = [StaleProjection(object_type=label, object_id=pk) for pk in set(ids)]
+    StaleProjection.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def project_pending(limit: int | None = None) -> int:
+    """Render the items marked stale (oldest first); rows changed."""
+    marks = StaleProjection.objects.order_by("marked_at", "pk")
+    if limit:
+        marks = marks[:limit]
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for label, pk in marks.values_list("object_type", "object_id"):
+        by_label[label].append(pk)
+    renderer = Renderer()
+    return sum(project_ids(label, ids, renderer=renderer) for label, ids in by_label.items())

@@ -1,0 +1,167 @@
+"""Projections: written whatever made the change, only what a reader sees, never a draft."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from cms.core.models import Sector
+from cms.news.models import NewsPage
+from cms.partners.models import ContactPerson
+from cms.projections import rendering, writing
+from cms.projections.models import Projection, StaleProjection
+from cms.projections.registry import VARIANTS
+from tests.api.conftest import make_image, published_news, sectors
+
+pytestmark = pytest.mark.django_db
+
+LABEL = NewsPage._meta.label
+
+
+@pytest.fixture
+def api(client):
+    return lambda path: client.get(f"/api/v3/{path}", HTTP_HOST="cz.localhost")
+
+
+def rows(obj) -> dict[str, Projection]:
+    label = obj.specific_class._meta.label if isinstance(obj, Page) else obj._meta.label
+    return {p.language: p for p in Projection.objects.filter(object_type=label, object_id=obj.pk)}
+
+
+def test_the_demo_content_matches_a_fresh_rendering():
+    call_command("check_projections")  # raises CommandError on any difference
+
+
+def test_a_published_item_has_every_language_variant(country):
+    page = published_news(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
+    found = rows(page)
+    assert set(found) == set(VARIANTS)
+    assert found["cs"].data["title"] == "Informační den"
+    assert found["sk"].data["title"] == "Informační den"  # sk -> cs -> en
+    assert found["sk"].data["_fallback"]["title"] == "cs"
+    assert found["all"].data["title"]["de"] is None
+    assert found["en"].country == "CZ"
+    assert found["en"].data["meta"]["detail_url"] == f"/api/v3/pages/{page.pk}/"
+
+
+def test_the_api_detail_is_the_stored_row_with_absolute_urls(api, country):
+    page = published_news(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
+    Projection.objects.filter(object_type=LABEL, object_id=page.pk, language="cs").update(
+        data={**rows(page)["cs"].data, "title": "Read from the projection"}
+    )
+    body = api(f"pages/{page.pk}/?lang=cs&site=CZ").json()
+    assert body["title"] == "Read from the projection"
+    assert body["meta"]["detail_url"] == (
+        f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ&lang=cs"
+    )
+
+
+def test_a_detail_costs_a_fixed_number_of_queries(api, country):
+    page = published_news(country("CZ"), title={"en": "Info day"}, sectors=sectors("food", "ict"))
+    api(f"pages/{page.pk}/")  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        assert api(f"pages/{page.pk}/").status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "projections_projection" in q["sql"]]
+    assert len(reads) == 1
+    assert not any("news_newspage" in q["sql"] for q in queries.captured_queries)
+
+
+def test_editing_an_embedded_contact_renders_the_item_again(country):
+    contact = ContactPerson.objects.filter(country__code="CZ").first()
+    page = published_news(country("CZ"), title={"en": "Info day"}, contact=contact)
+    before = rows(page)["en"]
+    contact.role_en = "Head of the cluster programme"
+    contact.save()
+    after = rows(page)["en"]
+    assert after.data["contact"]["role"] == "Head of the cluster programme"
+    assert after.updated_at > before.updated_at
+
+
+def test_saving_without_a_change_keeps_updated_at(country):
+    contact = ContactPerson.objects.filter(country__code="CZ").first()
+    before = {code: row.updated_at for code, row in rows(contact).items()}
+    contact.save()
+    assert {code: row.updated_at for code, row in rows(contact).items()} == before
+
+
+def test_a_draft_never_reaches_the_projection(country):
+    page = published_news(country("CZ"), title={"en": "Published title"})
+    page.title_en = "Draft title"
+    page.save_revision()
+    page.refresh_from_db()
+    page.save()  # even a plain save of the live row renders from the database, not the draft
+    assert rows(page)["en"].data["title"] == "Published title"
+
+
+def test_unpublishing_and_deleting_remove_the_rows(country):
+    page = published_news(country("CZ"), title={"en": "Info day"})
+    page.unpublish()
+    assert rows(page) == {}
+    page.save_revision().publish()
+    assert set(rows(page)) == set(VARIANTS)
+    page.delete()
+    assert not Projection.objects.filter(object_type=LABEL, object_id=page.pk).exists()
+
+
+def test_a_new_url_reaches_the_pages_below(country):
+    page = published_news(country("CZ"), title={"en": "Info day"})
+    index = page.get_parent().specific
+    index.slug_en = "press-releases"
+    index.slug = "press-releases"
+    index.save_revision().publish()
+    assert "/press-releases/" in rows(page)["en"].data["meta"]["html_url"]
+
+
+def test_replacing_an_image_renders_the_items_that_show_it(country):
+    image = make_image(en="A cluster meeting")
+    page = published_news(country("CZ"), title={"en": "Info day"}, image=image)
+    image.alt_text_en = "The cluster meeting in Ústí"
+    image.save()
+    assert rows(page)["en"].data["image"]["alt"] == "The cluster meeting in Ústí"
+
+
+def test_many_dependents_go_to_the_worker(country, settings):
+    settings.PROJECTION_INLINE_LIMIT = 0
+    page = published_news(country("CZ"), title={"en": "Info day"}, sectors=sectors("food"))
+    food = Sector.objects.get(slug="food")
+    food.name_en = "Food and drink"
+    food.save()
+    assert StaleProjection.objects.filter(object_type=LABEL, object_id=page.pk).exists()
+    assert rows(page)["en"].data["sectors"][0]["name"] != "Food and drink"
+    call_command("project_pending")
+    assert rows(page)["en"].data["sectors"][0]["name"] == "Food and drink"
+    assert not StaleProjection.objects.exists()
+
+
+def test_a_failing_rendering_never_fails_the_save(country, monkeypatch):
+    contact = ContactPerson.objects.filter(country__code="CZ").first()
+
+    def broken(self, served, obj):
+        raise RuntimeError("renderer down")
+
+    monkeypatch.setattr(rendering.Renderer, "render", broken)
+    contact.role_en = "Saved all the same"
+    contact.save()
+    contact.refresh_from_db()
+    assert contact.role_en == "Saved all the same"
+    assert StaleProjection.objects.filter(
+        object_type=ContactPerson._meta.label, object_id=contact.pk
+    ).exists()
+    monkeypatch.undo()
+    writing.project_pending()
+    assert rows(contact)["en"].data["role"] == "Saved all the same"
+
+
+def test_check_projections_reports_and_repairs_a_difference(country):
+    page = published_news(country("CZ"), title={"en": "Info day"})
+    Projection.objects.filter(object_type=LABEL, object_id=page.pk, language="de").update(
+        digest="tampered"
+    )
+    Projection.objects.filter(object_type=LABEL, object_id=page.pk, language="pl").delete()
+    with pytest.raises(CommandError, match="2 projection rows differ"):
+        call_command("check_projections")
+    call_command("check_projections", write=True)
+    call_command("check_projections")
