@@ -105,6 +105,29 @@ def test_bad_requests_name_the_parameter(db, request_kwargs, field):
     assert error.value.field_name == field
 
 
+def test_filters_are_validated_without_a_statement_and_new_values_at_once(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.core.models import Country, Sector
+    from cms.search.query import validate
+
+    known = SearchRequest(query="klastr", language="cs", countries=("CZ",), sectors=("food",))
+    validate(known)
+    with CaptureQueriesContext(connection) as queries:
+        validate(known)
+    assert len(queries) == 0
+    # Added a moment ago: accepted at once (an unseen value is looked up again).
+    Country.objects.create(code="ZQ", name="Zequia", languages=["cs"], default_language="cs")
+    Sector.objects.create(slug="zq-mining", name="Mining")
+    validate(
+        SearchRequest(query="klastr", language="cs", countries=("ZQ",), sectors=("zq-mining",))
+    )
+    with pytest.raises(SearchError) as error:
+        validate(SearchRequest(query="klastr", language="cs", countries=("ZY",)))
+    assert error.value.field_name == "country"
+
+
 @pytest.mark.parametrize(
     "query", ['"unbalanced', "klastr AND (", "klastr' OR 1=1 --", "title:klastr^3~"]
 )
