@@ -354,7 +354,9 @@ def search_page(request: SearchRequest, query: Query, backend=None) -> Found:
     # UNION ALL keeps no order: the page's order again, as the statement sorted it.
     page_rows.sort(key=ranking_key)
     ids = [pk for _, _, pk in page_rows]
-    by_id = SearchDocument.objects.in_bulk(ids) if ids else {}
+    # Not the analysed tokens (title, body): nothing shows them, and they are the row's
+    # longest columns (PostgreSQL reads them out of line).
+    by_id = SearchDocument.objects.defer("title", "body").in_bulk(ids) if ids else {}
     facets = {
         "country": by_count(by_country),
         "type": by_count(by_kind),
