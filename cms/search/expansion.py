@@ -30,7 +30,8 @@ and ignores inflection (``potravyny`` -> ``potravin``). The tokens come from
 did-you-mean's vocabulary (``cms.search.suggest.vocabulary``: read from the
 search documents, cached per process until they change; one aggregate
 statement at most every ``SEARCH_VOCABULARY_CHECK_SECONDS`` to know they have
-not), so every backend expands the same way. A query without a word of five letters or more costs nothing.
+not), so every backend expands the same way. A query without a word of five letters or
+more costs nothing.
 """
 
 from __future__ import annotations
