@@ -80,11 +80,13 @@ def pages_by_type(ids: set[int]) -> dict[str, set[int]]:
 
 def descendants_of(page: Page) -> dict[str, set[int]]:
     """Served pages below ``page`` (their URLs begin with its URL)."""
-    ids = set(Page.objects.descendant_of(page).values_list("pk", flat=True))
-    return pages_by_type(ids)
+    found = on_site(page.path)
+    for ids in found.values():
+        ids.discard(page.pk)
+    return {label: ids for label, ids in found.items() if ids}
 
 
 def on_site(root_path: str) -> dict[str, set[int]]:
-    """Every served page under a site's root page."""
+    """Every served page at or under the tree path ``root_path`` (a site's root, a page)."""
     ids = set(Page.objects.filter(path__startswith=root_path).values_list("pk", flat=True))
     return pages_by_type(ids)
