@@ -89,7 +89,8 @@ Changing anything here changes the tokens: the search index must be rebuilt
 
 The module is deterministic, thread-safe, has no Django dependency, and loads
 its heavy data (simplemma dictionaries, ~2-55 MB of RAM per language, ~100 MB
-for all seven) lazily, once per process and language.
+for all seven) lazily, once per process and language (:func:`release_tables`
+gives them back).
 """
 
 from __future__ import annotations
@@ -365,6 +366,28 @@ def _lemma_lookup(lang: str):
             _LEMMA_LOOKUP.get_lemma("a", lang)  # forces the table to load
             _LOADED_LANGS.add(lang)
     return _LEMMA_LOOKUP
+
+
+def loaded_languages() -> frozenset[str]:
+    """The languages whose simplemma table this process holds."""
+    return frozenset(_LOADED_LANGS)
+
+
+def release_tables() -> frozenset[str]:
+    """Drop the simplemma tables and the caches of looked-up words; return the languages.
+
+    For a process that analyses now and then (the task worker, ``cms.ops.task_memory``):
+    the ~90 MB of tables go back to the allocator, and the next analysis loads what it
+    needs again. Call it while nothing in the process is analysing.
+    """
+    global _LEMMA_LOOKUP
+    with _LOCK:
+        released = frozenset(_LOADED_LANGS)
+        _LEMMA_LOOKUP = None
+        _LOADED_LANGS.clear()
+    for cached in (_member, _split, compound_parts, compound_tokens, _analyse_token):
+        cached.cache_clear()
+    return released
 
 
 def _snowball_stem(word: str, lang: str) -> str:
