@@ -43,7 +43,7 @@ class SearchParams(ReadParams):
     @model_validator(mode="after")
     def _offset_on_a_page(self):
         if self.offset % self.limit:
-            raise ValueError("offset must be a multiple of limit")
+            raise ParameterError("offset", "must be a multiple of limit")
         return self
 
 
