@@ -29,8 +29,9 @@ from importlib.util import find_spec
 from django.conf import settings
 from ninja import NinjaAPI
 
-from cms.api.errors import APIProblem, error_response, register_error_handlers
+from cms.api.errors import error_response, problem_schemas, register_error_handlers
 from cms.api.http import delivery, delivery_view
+from cms.api.querystring import SingleValueParser
 from cms.api.routers import clusters, network, pages, partners
 
 
@@ -49,7 +50,8 @@ def _docs(view):
 #: and the handlers in ``errors.py`` do; documented so that clients (and
 #: schemathesis) know each status and its ``application/problem+json`` body.
 PROBLEMS = {
-    "400": "A query parameter is malformed or unknown (`parameter` names it)",
+    "400": "A query parameter is malformed, unknown or repeated (`errors[]` names each; "
+    "`type` says which: see /api/v3/docs/errors/)",
     "401": "An `Authorization` header was sent with a malformed, unknown or revoked API token "
     "(public reads need none)",
     "404": "No such object on this site",
@@ -66,8 +68,7 @@ class DeliveryAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
-        problem = APIProblem.model_json_schema(ref_template="#/components/schemas/{model}")
-        schema.setdefault("components", {}).setdefault("schemas", {})["APIProblem"] = problem
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
         ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/APIProblem"}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
@@ -95,6 +96,7 @@ api = DeliveryAPI(
     docs_decorator=_docs,
     openapi_url="/openapi.json",
     docs_url="/docs/",
+    parser=SingleValueParser(),
 )
 register_error_handlers(api)
 api.add_decorator(delivery, mode="view")

@@ -1,25 +1,41 @@
-"""Errors as JSON that names the culprit, on top of Wagtail v3's problem details.
+"""Errors as problem details that name the culprit: one ``type`` URI per kind of error.
 
-Wagtail's v3 API answers errors with RFC 7807 ``application/problem+json``.
-The Delivery API keeps that shape and adds two members a client can act on:
-``error`` (what is wrong, in one sentence) and ``parameter`` (which query
-parameter caused it). Malformed input is a 400, never a 422 or a 500: a
-consumer's URL is wrong, not its body.
+Wagtail's v3 API answers errors with RFC 9457 (formerly 7807)
+``application/problem+json``. The Delivery API keeps that shape and makes it
+something a client can switch on:
+
+- ``type``: a URI reference per kind of error (``PROBLEM_TYPES``), the same
+  string on every host, e.g. ``/api/v3/docs/errors/#invalid-parameter``.
+  Resolved against the API's host it is the page that documents every kind
+  (``error_types_page``).
+- ``title``: the kind's title, the same for every occurrence; ``detail``:
+  what is wrong this time, in one sentence.
+- ``errors``: always there; for a request the consumer can fix, one entry per
+  culprit, ``{"parameter": "lang", "error": "..."}``; empty otherwise.
+- ``parameter``: the first culprit (``errors[0].parameter``), for logs.
+- ``error``: deprecated, the same text as ``detail`` (docs/api-changelog.md).
+
+Malformed input is a 400, never a 422 or a 500: a consumer's URL is wrong,
+not its body.
 """
 
 from __future__ import annotations
 
+import html
 import logging
+import re
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
-from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail, register_exception_handlers
+from wagtail.api.v3.errors import PROBLEM_JSON, register_exception_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -31,26 +47,183 @@ PARAMETER_SOURCES = {"query", "path", "header"}
 PARAMS_ARGUMENT = "params"
 
 
+#: The page documenting every problem type; each kind is an anchor on it.
+ERROR_TYPES_PATH = "/api/v3/docs/errors/"
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One kind of error: its ``type`` URI, status, title and what it means."""
+
+    kind: str
+    status: int
+    title: str
+    meaning: str
+
+    @property
+    def uri(self) -> str:
+        return f"{ERROR_TYPES_PATH}#{self.kind}"
+
+
+INVALID_PARAMETER = ProblemType(
+    "invalid-parameter",
+    400,
+    "Invalid parameter",
+    "A query or path parameter is malformed (`limit=ten`, `lang=xx`, `date_from=2011-13-45`) "
+    "or names something this site does not have (an unknown `site`, `sector`, `tag`, "
+    "`country`, `cluster`, `organisation`, page type or field). `errors[]` names each "
+    "parameter and says what is wrong with it.",
+)
+UNKNOWN_PARAMETER = ProblemType(
+    "unknown-parameter",
+    400,
+    "Unknown parameter",
+    "The endpoint does not take this query parameter (a misspelt filter would otherwise "
+    "silently return everything). `errors[]` names each unknown parameter; `detail` lists "
+    "the ones the endpoint takes.",
+)
+REPEATED_PARAMETER = ProblemType(
+    "repeated-parameter",
+    400,
+    "Repeated parameter",
+    "A parameter that takes one value was given more than once (`lang=cs&lang=en`). "
+    "Parameters that take a list (`sector`, `country`, `tag`, ...) may be repeated or "
+    "comma-separated.",
+)
+UNAUTHORIZED = ProblemType(
+    "unauthorized",
+    401,
+    "Invalid API token",
+    "The `Authorization` header is malformed, or names an unknown or revoked API token "
+    "(public reads need no token, but one that is sent must be valid), or a draft preview "
+    "was asked for without a token. `errors[]` names `Authorization`.",
+)
+NOT_FOUND = ProblemType(
+    "not-found",
+    404,
+    "Not found",
+    "No such object on this site (unpublished, private, on another country's site, or "
+    "never there), or no API resource at this path.",
+)
+METHOD_NOT_ALLOWED = ProblemType(
+    "method-not-allowed",
+    405,
+    "Method not allowed",
+    "The API is read-only: GET and HEAD only (`Allow` lists them).",
+)
+RATE_LIMITED = ProblemType(
+    "rate-limited",
+    429,
+    "Rate limit exceeded",
+    "Too many requests from this API token or address in the current window; "
+    "`Retry-After` says how many seconds to wait.",
+)
+INTERNAL_ERROR = ProblemType(
+    "internal-error",
+    500,
+    "Internal error",
+    "A bug on our side, logged with its traceback; the request may be retried later.",
+)
+UNAVAILABLE = ProblemType(
+    "unavailable",
+    503,
+    # The HTTP phrase: monitoring and the outage page already match on it.
+    "Service Unavailable",
+    "The database or the search engine is unreachable for a moment; `Retry-After` (when "
+    "present) says when to try again. Nothing is wrong with the request.",
+)
+
+#: Every kind the API answers with, in the order the docs list them.
+PROBLEM_TYPES: tuple[ProblemType, ...] = (
+    INVALID_PARAMETER,
+    UNKNOWN_PARAMETER,
+    REPEATED_PARAMETER,
+    UNAUTHORIZED,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    RATE_LIMITED,
+    INTERNAL_ERROR,
+    UNAVAILABLE,
+)
+#: The kind an error of a status is when its raiser does not say.
+KIND_OF_STATUS = {
+    400: INVALID_PARAMETER,
+    401: UNAUTHORIZED,
+    404: NOT_FOUND,
+    405: METHOD_NOT_ALLOWED,
+    429: RATE_LIMITED,
+    500: INTERNAL_ERROR,
+    503: UNAVAILABLE,
+}
+
+
 class ParameterError(Exception):
     """A query parameter the API cannot honour; answered with ``status`` naming it.
 
     Deliberately not a ``ValueError``: raised inside a pydantic validator it
     must reach the API's handler unchanged, parameter name included, instead
-    of being folded into a generic validation error.
+    of being folded into a generic validation error. ``kind``: the problem
+    type (by default the status's, ``KIND_OF_STATUS``).
     """
 
-    def __init__(self, parameter: str, message: str, *, status: int = 400):
+    def __init__(
+        self,
+        parameter: str,
+        message: str,
+        *,
+        status: int = 400,
+        kind: ProblemType | None = None,
+    ):
         self.parameter = parameter
         self.message = message
         self.status = status
+        self.kind = kind
         super().__init__(f"{parameter}: {message}")
 
 
-class APIProblem(ProblemDetail):
-    """Wagtail's problem details plus the error sentence and the parameter."""
+class ParameterProblem(Schema):
+    """What is wrong with one parameter."""
 
-    error: str
-    parameter: str | None = None
+    parameter: str | None = Field(
+        None, description="The query or path parameter (or header) at fault"
+    )
+    error: str = Field(description="What is wrong with it")
+
+
+PROBLEM_TYPE_DESCRIPTION = (
+    "The kind of error, a URI reference the same on every host; resolved against the "
+    "API's host it is the page documenting it. One of: "
+    + ", ".join(f"`{kind.uri}` ({kind.status})" for kind in PROBLEM_TYPES)
+    + "; `about:blank` for any other status."
+)
+
+
+class APIProblem(Schema):
+    """RFC 9457 problem details, with the parameters at fault."""
+
+    type: str = Field(description=PROBLEM_TYPE_DESCRIPTION)
+    title: str = Field(description="The kind's title, the same for every occurrence")
+    status: int = Field(description="The HTTP status code")
+    detail: str = Field(description="What is wrong this time, in one sentence")
+    errors: list[ParameterProblem] = Field(
+        default_factory=list,
+        description="One entry per parameter at fault (every 4xx a request can fix); "
+        "empty when no parameter is",
+    )
+    parameter: str | None = Field(
+        None, description="The first parameter at fault (`errors[0].parameter`)"
+    )
+    error: str = Field(
+        description="Deprecated: the same as `detail`; will be removed in API version 4",
+        json_schema_extra={"deprecated": True},
+    )
+
+
+def problem_schemas() -> dict[str, dict]:
+    """``APIProblem`` and the schemas it uses, for the OpenAPI document's components."""
+    schema = APIProblem.model_json_schema(ref_template="#/components/schemas/{model}")
+    definitions = schema.pop("$defs", {})
+    return {"APIProblem": schema, **definitions}
 
 
 def error_response(
@@ -59,15 +232,24 @@ def error_response(
     error: str,
     parameter: str | None = None,
     errors: list[dict[str, Any]] | None = None,
+    kind: ProblemType | None = None,
 ) -> HttpResponse:
+    """The problem details of an error: ``kind`` (else the status's), ``error`` as ``detail``.
+
+    ``errors`` defaults to the one ``parameter`` named, with ``error`` as its
+    message, for statuses a consumer can fix (4xx).
+    """
+    kind = kind or KIND_OF_STATUS.get(status)
+    if errors is None:
+        errors = [{"parameter": parameter, "error": error}] if parameter and status < 500 else []
     problem = APIProblem(
-        type="about:blank",
-        title=_title(status),
+        type=kind.uri if kind else "about:blank",
+        title=kind.title if kind else _title(status),
         status=status,
         detail=error,
-        error=error,
-        parameter=parameter,
         errors=errors,
+        parameter=parameter,
+        error=error,
     )
     response = HttpResponse(
         problem.model_dump_json(exclude_none=True, fallback=str),
@@ -82,7 +264,11 @@ def error_response(
 def parameter_error_response(exc: ParameterError) -> HttpResponse:
     """The problem details for ``exc``; a 401 also says how to authenticate."""
     response = error_response(
-        status=exc.status, error=f"{exc.parameter}: {exc.message}", parameter=exc.parameter
+        status=exc.status,
+        error=f"{exc.parameter}: {exc.message}",
+        parameter=exc.parameter,
+        errors=[{"parameter": exc.parameter, "error": exc.message}] if exc.status < 500 else [],
+        kind=exc.kind,
     )
     if exc.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="drafts"'
@@ -90,8 +276,6 @@ def parameter_error_response(exc: ParameterError) -> HttpResponse:
 
 
 def _title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -105,7 +289,8 @@ def parameter_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         loc = [str(part) for part in item.get("loc", ())]
         if loc and loc[0] in PARAMETER_SOURCES:
             loc = loc[1:]
-        if len(loc) > 1 and loc[0] == PARAMS_ARGUMENT:
+        if loc and loc[0] == PARAMS_ARGUMENT:
+            # The schema itself (a check across fields) names no parameter.
             loc = loc[1:]
         parameter = loc[0] if loc else None
         message = str(item.get("msg", "is invalid"))
@@ -113,6 +298,46 @@ def parameter_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             message = message.removeprefix("Value error, ")
         result.append({"parameter": parameter, "error": message})
     return result
+
+
+# --- the page the type URIs point at ---------------------------------------------
+
+CODE = re.compile(r"`([^`]+)`")
+
+
+def error_types_page(request: HttpRequest) -> HttpResponse:
+    """``/api/v3/docs/errors/``: every problem type, an anchor each (``#invalid-parameter``)."""
+
+    def text(value: str) -> str:
+        return CODE.sub(r"<code>\1</code>", html.escape(value, quote=False))
+
+    rows = "\n".join(
+        f'<tr id="{kind.kind}"><td><code>{html.escape(kind.uri)}</code></td>'
+        f"<td>{kind.status}</td><td>{html.escape(kind.title)}</td><td>{text(kind.meaning)}</td>"
+        "</tr>"
+        for kind in PROBLEM_TYPES
+    )
+    body = f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Delivery API errors</title></head>
+<body>
+<h1>Delivery API errors</h1>
+<p>Every error is <code>application/problem+json</code> (RFC 9457):
+<code>type</code> (one of the URIs below, the same on every host), <code>title</code>,
+<code>status</code>, <code>detail</code>, <code>errors</code> (one
+<code>{{"parameter", "error"}}</code> per parameter at fault, always present) and
+<code>parameter</code> (the first of them). <code>error</code> is deprecated: the same as
+<code>detail</code>. Any other status has the type <code>about:blank</code>.</p>
+<table>
+<thead><tr><th>type</th><th>status</th><th>title</th><th>meaning</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</body>
+</html>
+"""
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
 
 
 def register_error_handlers(api: NinjaAPI) -> None:
@@ -131,7 +356,11 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request: HttpRequest, exc: DjangoValidationError):
-        return error_response(status=400, error="; ".join(exc.messages))
+        return error_response(
+            status=400,
+            error="; ".join(exc.messages),
+            errors=[{"error": message} for message in exc.messages],
+        )
 
     @api.exception_handler(ParameterError)
     def parameter_error(request: HttpRequest, exc: ParameterError):

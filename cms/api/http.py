@@ -29,7 +29,12 @@ from pydantic import TypeAdapter
 from cms.api import cache as response_cache
 from cms.api import ratelimit
 from cms.api.auth import presented_token
-from cms.api.errors import ParameterError, error_response, parameter_error_response
+from cms.api.errors import (
+    UNKNOWN_PARAMETER,
+    ParameterError,
+    error_response,
+    parameter_error_response,
+)
 
 #: A urlconf without language prefixes, set on API requests once they are
 #: answered: otherwise Django's LocaleMiddleware would "fix" every API 404 by
@@ -72,7 +77,12 @@ def finish(
     # reference cycles, and what hangs off it waits for the garbage collector.
     context = request.__dict__.pop("api_context", None)
     if context is not None:
-        response["Content-Language"] = context.localizer.content_language
+        localizer = context.localizer
+        response["Content-Language"] = (
+            localizer.content_language
+            if getattr(response, "streaming", False)
+            else localizer.content_language_of(response.content)
+        )
     if getattr(request, "api_token", None) is not None:
         # Drafts: for this token's holder only, never for a shared cache.
         patch_vary_headers(response, ("Authorization",))
@@ -153,6 +163,10 @@ def delivery(run):
                     error=f"{unknown[0]}: unknown query parameter; "
                     f"this endpoint takes: {', '.join(sorted(known))}",
                     parameter=unknown[0],
+                    errors=[
+                        {"parameter": name, "error": "unknown query parameter"} for name in unknown
+                    ],
+                    kind=UNKNOWN_PARAMETER,
                 )
         try:
             presented_token(request)

@@ -12,7 +12,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, URLPattern, URLResolver, path, re_path, resolve
 
 from cms.api.api import api
-from cms.api.errors import error_response
+from cms.api.errors import ERROR_TYPES_PATH, error_response, error_types_page
 from cms.api.http import API_URLCONF, delivery_view
 
 
@@ -83,6 +83,12 @@ def not_found(request, rest=""):
 _api_urls = api.urls
 
 urlpatterns = [
+    # What the errors' ``type`` URIs point at (``errors.PROBLEM_TYPES``).
+    path(
+        ERROR_TYPES_PATH.lstrip("/"),
+        http_methods(delivery_view(error_types_page)),
+        name="api-error-types",
+    ),
     path("api/v3/", (wrapped(_api_urls[0]), _api_urls[1], _api_urls[2])),
     re_path(r"^api/(?P<rest>.*)$", not_found),
 ]

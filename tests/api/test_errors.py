@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from cms.news.models import NewsPage
 
@@ -20,12 +21,15 @@ BAD_PARAMETERS = [
     ("news/?offset=99999999999999999999999", "offset"),
     ("news/?lang=xx", "lang"),
     ("news/?lang=", "lang"),
+    ("news/?lang=cs-XX-", "lang"),
     ("news/?sector=mining", "sector"),
+    ("news/?tag=no-such-tag", "tag"),
     ("news/?sector=no%20such%20slug", "sector"),
     ("news/?cluster=no-such-cluster", "cluster"),
     ("news/?country=XX", "country"),
     ("news/?country=C", "country"),
     ("news/?site=XX", "site"),
+    ("news/?site=xyz", "site"),
     ("news/?site=", "site"),
     ("news/?order=popularity", "order"),
     ("news/?order=-", "order"),
@@ -52,9 +56,15 @@ def test_bad_parameters_get_a_400_naming_them(api, path, parameter):
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
+    assert body["type"] in {
+        "/api/v3/docs/errors/#invalid-parameter",
+        "/api/v3/docs/errors/#unknown-parameter",
+    }
     assert body["parameter"] == parameter
+    assert parameter in [problem["parameter"] for problem in body["errors"]]
     assert body["status"] == 400
-    assert parameter in body["error"]
+    assert parameter in body["detail"]
+    assert body["error"] == body["detail"]  # deprecated, kept for API version 3
     assert response["Cache-Control"] == "no-store"
 
 
@@ -75,7 +85,11 @@ def test_unknown_resources_are_a_json_404(api, path):
     response = api(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["status"] == 404
+    body = response.json()
+    assert body["status"] == 404
+    assert body["type"] == "/api/v3/docs/errors/#not-found"
+    assert body["title"] == "Not found"
+    assert body["errors"] == []
 
 
 def test_api_404_is_not_redirected_to_a_language_prefix(client, db):
@@ -90,6 +104,7 @@ def test_writes_are_not_allowed(client, db):
     response = client.post("/api/v3/news/", HTTP_HOST="cz.localhost")
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "/api/v3/docs/errors/#method-not-allowed"
     assert "HEAD" in response["Allow"]
 
 
@@ -162,3 +177,75 @@ def test_malformed_headers_are_ignored(api, header):
     for path in ["news/", f"pages/{page.pk}/?site=INT"]:
         response = api(path, **header)
         assert response.status_code in (200, 304), (path, header, response.content)
+
+
+# --- problem types ------------------------------------------------------------------
+
+
+def test_unknown_parameters_are_each_named(api):
+    body = api("news/?sectr=food&colour=red&lang=en").json()
+    assert body["type"] == "/api/v3/docs/errors/#unknown-parameter"
+    assert body["title"] == "Unknown parameter"
+    assert body["errors"] == [
+        {"parameter": "sectr", "error": "unknown query parameter"},
+        {"parameter": "colour", "error": "unknown query parameter"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "error"),
+    [
+        ("news/?site=XX", "site", "unknown site 'XX'"),
+        ("news/?tag=no-such-tag", "tag", "unknown tag 'no-such-tag'"),
+        ("news/?lang=xx", "lang", "Input should be"),
+    ],
+)
+def test_unknown_values_name_their_parameter_in_errors(api, path, parameter, error):
+    body = api(path).json()
+    assert body["type"] == "/api/v3/docs/errors/#invalid-parameter"
+    assert body["title"] == "Invalid parameter"
+    ((problem),) = body["errors"]
+    assert problem["parameter"] == parameter
+    assert problem["error"].startswith(error), problem
+
+
+def test_search_offset_off_a_page_names_offset(api):
+    body = api("search/?q=klastr&limit=10&offset=5").json()
+    assert body["status"] == 400
+    assert body["errors"] == [{"parameter": "offset", "error": "must be a multiple of limit"}]
+
+
+def test_a_bad_token_is_an_unauthorized_problem_naming_the_header(api):
+    response = api("news/", HTTP_AUTHORIZATION="Basic abc")
+    body = response.json()
+    assert response.status_code == 401
+    assert body["type"] == "/api/v3/docs/errors/#unauthorized"
+    assert body["errors"][0]["parameter"] == "Authorization"
+
+
+def test_every_problem_type_is_documented_where_its_uri_points(client, db):
+    from cms.api.errors import PROBLEM_TYPES
+
+    response = client.get("/api/v3/docs/errors/", HTTP_HOST="cz.localhost")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    for kind in PROBLEM_TYPES:
+        path, anchor = kind.uri.split("#")
+        assert path == "/api/v3/docs/errors/"
+        assert f'id="{anchor}"' in page
+        assert f"`{kind.uri}`" in readme, kind.uri
+    assert client.head("/api/v3/docs/errors/", HTTP_HOST="cz.localhost").status_code == 200
+
+
+def test_the_openapi_document_describes_the_problem(api):
+    document = api("openapi.json").json()
+    schemas = document["components"]["schemas"]
+    problem = schemas["APIProblem"]
+    assert problem["properties"]["errors"]["items"] == {
+        "$ref": "#/components/schemas/ParameterProblem"
+    }
+    assert set(schemas["ParameterProblem"]["properties"]) == {"parameter", "error"}
+    assert problem["properties"]["error"]["deprecated"] is True
+    assert "/api/v3/docs/errors/#invalid-parameter" in problem["properties"]["type"]["description"]
