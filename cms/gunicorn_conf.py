@@ -29,7 +29,7 @@ max_requests_jitter = max_requests // 10
 #: share those pages (copy-on-write), start faster, and inherit what cms/wsgi.py does
 #: after loading: ``gc.freeze()`` moves everything loaded so far out of the collector's
 #: reach, so the workers' collections neither walk those objects nor write to (and so
-#: copy) their pages; and its collector threshold. Nothing opens a database or cache
+#: copy) their pages. Nothing opens a database or cache
 #: connection at import, so the workers share none. The price: code changes need a full
 #: restart (not a HUP). GUNICORN_PRELOAD=false turns it off.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"

@@ -9,6 +9,8 @@ import logging
 import signal
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
@@ -59,6 +61,14 @@ def no_site_root_paths_left_cached():
     tests its ports and hostnames, so each test starts from the database."""
     yield
     Site.clear_site_root_paths_cache()
+
+
+@pytest.fixture(autouse=True)
+def no_renditions_left_cached():
+    """Wagtail caches renditions by image id; a rolled-back test's image id is the next
+    test's, so a rendition cached by one test would be served to the next as its own."""
+    yield
+    caches["renditions" if "renditions" in settings.CACHES else "default"].clear()
 
 
 @pytest.fixture

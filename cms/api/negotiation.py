@@ -1,36 +1,24 @@
 """Which site a request reads and in which language it is answered.
 
 Scope: ``?site=<country code>`` or else the request's host picks the country
-site; the hub (``INT``) reads the whole network.
-
-Language, one rule for ``?lang=`` and ``Accept-Language`` (``negotiate_language``):
-a language tag names a network language by its primary subtag, in any case
-(``cs-CZ``, ``CS`` and ``cs`` are ``cs``; ``language_of``). ``?lang=`` wins;
-else the first tag of ``Accept-Language`` (by quality, then order) that names
-a network language; else the site's default. A language so chosen is served
-on every site, whether or not the site publishes in it, exactly as ``?lang=``
-would: untranslated fields then fall back along ``fallback_chain`` from
-``cms.core.languages`` (``sk → cs → en``), and the representation says where
-they did (``_fallback``). The header's later tags do not reorder that chain.
-``?lang=`` given twice is a 400 (``cms.api.querystring``).
+site; the hub (``INT``) reads the whole network. Language: ``?lang=`` first,
+then the first ``Accept-Language`` the site publishes in, then the site's
+default. Untranslated fields then fall back along ``fallback_chain`` from
+``cms.core.languages``, and the representation says where they did.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.utils.translation.trans_real import parse_accept_lang_header
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import PageViewRestriction
 
 from cms.api.errors import ParameterError
-from cms.api.loading import built, columns_of
-from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country
 from cms.core.pages import site_languages
@@ -95,7 +83,7 @@ class Scope:
     @cached_property
     def restricted_paths(self) -> tuple[str, ...]:
         """Tree paths of pages under a view restriction: they and their descendants are private."""
-        return tuple(path for (path,) in RESTRICTED_PATHS.rows())
+        return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
 
     def country_of(self, page) -> Country | None:
         """The country whose site ``page`` is on (sites' roots are at one depth)."""
@@ -105,41 +93,14 @@ class Scope:
         return None
 
 
-RESTRICTED_PATHS = Prepared(lambda: PageViewRestriction.objects.values_list("page__path"))
-
-
-def _countries_with_sites():
-    country, site = columns_of(Country), columns_of(Site)
-    # rewrite(False): modeltranslation would otherwise reorder the columns.
-    return (
-        Country.objects.rewrite(False)
-        .order_by("sort_order", "code")
-        .values_list(*country, *(f"site__{name}" for name in site), "site__root_page__path")
-    )
-
-
-COUNTRIES = Prepared(_countries_with_sites)
-
-
 def load_countries() -> dict[str, Country]:
-    """Every country with its site and the site's root path (``root_path``): one prepared query.
-
-    Run on every request, so its SQL is compiled once per process
-    (``cms.api.prepared``); the rows are read afresh each time.
-    """
-    country_columns, site_columns = columns_of(Country), columns_of(Site)
-    end = len(country_columns)
-    countries = {}
-    for row in COUNTRIES.rows():
-        country = built(Country, "default", country_columns, row[:end])
-        site_row = row[end : end + len(site_columns)]
-        site = built(Site, "default", site_columns, site_row) if site_row[0] else None
-        # The country's side only: ``country.site = site`` would also point the site back at
-        # the country, a reference cycle left for the garbage collector on every request.
-        Country.site.field.set_cached_value(country, site)
-        country.root_path = row[-1]
-        countries[country.code] = country
-    return countries
+    """Every country with its site and the site's root path (``root_path``): one query."""
+    rows = (
+        Country.objects.select_related("site")
+        .annotate(root_path=F("site__root_page__path"))
+        .order_by("sort_order", "code")
+    )
+    return {country.code: country for country in rows}
 
 
 def resolve_scope(request: HttpRequest, site: str | None) -> Scope:
@@ -172,28 +133,6 @@ def _country_for_host(request: HttpRequest, countries: dict[str, Country]) -> Co
     raise ParameterError("site", "no site answers on this host; pass ?site=<country code>")
 
 
-#: A language tag: a primary subtag, then any subtags (``cs-CZ``, ``sr-Latn-RS``, ``en_GB``).
-LANGUAGE_TAG = re.compile(r"([A-Za-z]{1,8})(?:[-_][A-Za-z0-9]{1,8})*")
-
-
-def language_of(tag: str) -> str | None:
-    """The network language ``tag`` names (``cs-CZ`` and ``CS`` are ``cs``), else None."""
-    match = LANGUAGE_TAG.fullmatch(tag.strip())
-    if match is None:
-        return None
-    code = match.group(1).lower()
-    return code if code in LANGUAGE_CODES else None
-
-
-def lang_parameter(value):
-    """``?lang=`` as the API serves it: a network language's code or ``all``; else as given."""
-    if not isinstance(value, str):
-        return value
-    if value.strip().lower() == ALL_LANGUAGES:
-        return ALL_LANGUAGES
-    return language_of(value) or value
-
-
 @dataclass(frozen=True)
 class Localizer:
     """Reads translated fields in the served language, noting every fallback.
@@ -213,63 +152,20 @@ class Localizer:
 
     @property
     def content_language(self) -> str:
-        """The ``Content-Language`` of one language: the one served (RFC 9110: the audience's).
-
-        Fields that fell back to another language are named per object in
-        ``_fallback``; the response is still meant for readers of this one.
-        """
-        return COMMON_LANGUAGE if self.is_all else self.language
-
-    def content_language_of(self, content: bytes) -> str:
-        """``Content-Language`` for a response with this body.
-
-        ``lang=all``: the languages its items (a listing's ``items``, else the
-        object itself) have text in, in the network's order, not all seven. An
-        item's own translated fields are maps of all seven languages, ``null``
-        where it has no (ready) text; the objects it embeds (sectors, a contact)
-        do not count, they are other items. A body with no such text (an empty
-        listing, an error) is the common language, the language of its links.
-        """
-        if not self.is_all:
-            return self.language
-        try:
-            body = json.loads(content)
-        except ValueError:
-            return COMMON_LANGUAGE
-        items = body.get("items") if isinstance(body, dict) else None
-        found: set[str] = set()
-        for item in items if isinstance(items, list) else [body]:
-            if isinstance(item, dict):
-                found.update(_languages_of(item))
-        return ", ".join(code for code in LANGUAGE_CODES if code in found) or COMMON_LANGUAGE
-
-
-_ALL_CODES = frozenset(LANGUAGE_CODES)
-
-
-def _languages_of(item: dict) -> set[str]:
-    """The languages ``item``'s own translated fields (language maps) have a value in."""
-    found: set[str] = set()
-    for value in item.values():
-        if isinstance(value, dict) and value.keys() == _ALL_CODES:
-            found.update(code for code, text in value.items() if text not in (None, "", []))
-    return found
+        """The ``Content-Language`` header: the served language, or all of them."""
+        return ", ".join(LANGUAGE_CODES) if self.is_all else self.language
 
 
 def negotiate_language(request: HttpRequest, lang: str | None, scope: Scope) -> str:
-    """``?lang=`` (already validated), else Accept-Language, else the site's default.
-
-    From ``Accept-Language``, the first tag (by quality) naming a network
-    language, whether or not the site publishes in it: the same language
-    ``?lang=`` with that tag would serve, falling back along the same chain.
-    """
+    """``?lang=`` (already validated), else Accept-Language among the site's, else default."""
     if lang:
         return lang
+    languages = scope.languages
     for accepted, _quality in parse_accept_lang_header(
         request.META.get("HTTP_ACCEPT_LANGUAGE", "")
     ):
-        code = language_of(accepted)
-        if code is not None:
+        code = accepted.split("-")[0].lower()
+        if code in languages:
             return code
     return scope.default_language
 

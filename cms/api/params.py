@@ -19,7 +19,6 @@ from pydantic import BeforeValidator, StringConstraints, field_validator, model_
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from cms.api.errors import ParameterError
-from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
 
 #: Large enough for any real offset, small enough for every database's integers.
@@ -68,10 +67,8 @@ class ReadParams(Schema):
     )
     lang: LanguageParam | None = Field(
         None,
-        description="Language to serve, or `all` for every language; any case, region "
-        "subtags ignored (`cs-CZ` is `cs`). Fields it lacks fall back along its chain "
-        "(`_fallback` names them). Default: the first `Accept-Language` tag naming one of "
-        "these languages (the same rule), else the site's default language",
+        description="Language to serve, or `all` for every language "
+        "(default: Accept-Language among the site's languages, else the site's default)",
     )
     fields: str | None = Field(
         None,
@@ -85,8 +82,8 @@ class ReadParams(Schema):
 
     @field_validator("lang", mode="before")
     @classmethod
-    def _network_language(cls, value):
-        return lang_parameter(value)
+    def _lower_language(cls, value):
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("fields")
     @classmethod
@@ -125,11 +122,6 @@ def _tokens(value: str) -> list[str]:
 class ListParams(ReadParams, Pagination):
     """A listing: paging, ordering and incremental sync on top of a read."""
 
-    #: Whether a listing's compiled SQL may be kept (``cms.api.responses.plan_key``).
-    plan_cache: ClassVar[bool] = True
-    #: Filters the selectors resolve through database rows (slugs to ids): with any of
-    #: them given, the listing's querysets are built afresh.
-    looked_up: ClassVar[tuple[str, ...]] = ("sector", "cluster", "tag", "organisation")
     #: ``?order=`` names (each also with ``-`` for descending) and the default.
     orderings: ClassVar[tuple[str, ...]] = ()
     default_order: ClassVar[tuple[str, ...]] = ("id",)
@@ -164,10 +156,6 @@ class ListParams(ReadParams, Pagination):
 
     def ordering(self) -> list[str]:
         return _tokens(self.order) if self.order else list(self.default_order)
-
-    def keeps_plan(self) -> bool:
-        """Whether the listing's querysets are a function of these values alone (no lookups)."""
-        return self.plan_cache and not any(getattr(self, name, None) for name in self.looked_up)
 
 
 class DateRange(Schema):
@@ -235,9 +223,6 @@ EventKind = Literal["info-day", "exchange-forum", "study-trip", "conference"]
 
 class PageParams(ListParams, CountryFilter):
     field_names = _page_fields()
-    #: Page types are selected by content type ids and ``child_of`` by the parent's
-    #: tree path: database rows, so these querysets are built every time.
-    plan_cache = False
     orderings = ("id", "title", "first_published_at", "last_published_at")
 
     type: comma_list(PageType) = Field([], description="Only pages of these types (model labels)")

@@ -23,39 +23,32 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
-from modeltranslation.utils import build_localized_fieldname
 from wagtail.api.rich_text import APIRichText
-from wagtail.images.models import Filter
-from wagtail.models import Site
 
-from cms.api.loading import ObjectsPlan, built, columns_of
 from cms.api.negotiation import Localizer, Scope
-from cms.api.prepared import Prepared
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import site_languages
 from cms.core.translation_status import (
     available_languages,
     is_ready,
-    localized,
-    registered_fields,
-    required_fields,
     value_in,
 )
 
 #: Query parameters that detail and pagination links carry over.
 SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")
+
+#: A URL ``iri_to_uri`` would return unchanged (its safe characters and the unreserved ones).
+URI_AS_IS = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
 
 
 @dataclass
@@ -73,12 +66,8 @@ class RenderContext:
     last_modified: datetime | None = None
     #: Each country's cluster directory URL, looked up once when first needed.
     cluster_directories: dict[int, str] | None = None
-    #: The sectors this response names, each built once (see ``attach_sectors``).
-    sectors: dict[int, Any] | None = None
     #: Each sector's JSON in this response, built once however many items name it.
     sector_refs: dict[int, dict] = field(default_factory=dict)
-    #: Per language: the sites' root paths and the URL prefix (see ``html_url``).
-    site_roots: dict[str, tuple] = field(default_factory=dict)
 
     def seen(self, *stamps: datetime | None) -> None:
         for stamp in stamps:
@@ -196,12 +185,16 @@ def render_rich_text(value, ctx: RenderContext) -> str:
 
 
 def image(img, ctx: RenderContext) -> dict | None:
-    """An image as its renditions (``API_IMAGE_RENDITIONS``), never as a bare id."""
+    """An image as its renditions (``API_IMAGE_RENDITIONS``), never as a bare id.
+
+    Wagtail picks the renditions from those prefetched with the image
+    (``image_field``) and makes any that is missing.
+    """
     if img is None:
         return None
     fallback: dict[str, str] = {}
     specs = settings.API_IMAGE_RENDITIONS
-    renditions = renditions_of(img, rendition_filters(tuple(specs.values())))
+    renditions = img.get_renditions(*specs.values())
     data = {
         "id": img.pk,
         "title": img.title,
@@ -210,7 +203,7 @@ def image(img, ctx: RenderContext) -> dict | None:
         "height": img.height,
         "renditions": {
             name: {
-                "url": ctx.absolute(file_url(renditions[spec])),
+                "url": ctx.absolute(renditions[spec].url),
                 "width": renditions[spec].width,
                 "height": renditions[spec].height,
             }
@@ -239,103 +232,8 @@ def image_alt(img, ctx: RenderContext, fallback: dict[str, str]) -> Any:
     return alt
 
 
-def renditions_of(img, filters: tuple[Filter, ...]) -> dict[str, Any]:
-    """``img.get_renditions(*filters)`` for renditions attached in bulk (``attach_renditions``).
-
-    Wagtail's ``find_existing_renditions`` picks them from the attached ones;
-    ``get_renditions`` would also clean each filter, build cache keys and a cache
-    update for renditions that came from no cache, on every call. Only when one
-    is missing (Wagtail makes it) or a filter is ``preserve-svg`` (Wagtail
-    rewrites its spec) does this go through ``get_renditions``.
-    """
-    if not any("preserve-svg" in f.spec for f in filters):
-        found = img.find_existing_renditions(*filters)
-        if len(found) == len(filters):
-            return {f.spec: found[f] for f in filters}
-    return img.get_renditions(*filters)
-
-
-def file_url(obj, name: str = "file") -> str:
-    """``obj.file.url``, remembered for files on the local file system (a function of the name).
-
-    Django's ``FileSystemStorage.url`` quotes the name and joins it to
-    ``MEDIA_URL`` with ``urljoin`` on every call: a quarter of what an
-    image costs a listing. Other storages (signed or expiring URLs) are asked
-    every time. (``default_storage`` is a lazy proxy, so it is compared by
-    identity and looked at through ``storages``: each use of the proxy costs.)
-
-    The file's name is read from the row as loaded, not through ``obj.file``:
-    that makes a ``FieldFile`` pointing back at ``obj``, a reference cycle
-    only the garbage collector frees (with it, a listing left forty renditions
-    for the collector on every request).
-    """
-    field = obj._meta.get_field(name)
-    stored = obj.__dict__.get(field.attname)
-    stored = getattr(stored, "name", stored)  # a FieldFile once someone has read obj.file
-    local = field.storage is default_storage and isinstance(storages["default"], FileSystemStorage)
-    if local and isinstance(stored, str) and stored:
-        return _local_url(stored)
-    return getattr(obj, name).url
-
-
-@lru_cache(maxsize=4096)
-def _local_url(name: str) -> str:
-    return storages["default"].url(name)
-
-
-@lru_cache(maxsize=8)
-def rendition_filters(specs: tuple[str, ...]) -> tuple[Filter, ...]:
-    """The API's rendition filters, parsed once: Wagtail parses a spec string on every call."""
-    return tuple(Filter(spec=spec) for spec in specs)
-
-
-def attach_renditions(name: str):
-    """``attach`` for image field ``name``: the API's renditions of every image, one query.
-
-    Wagtail reads ``prefetched_renditions`` when an image has it; a
-    ``Prefetch`` would do the same but build and compile its query on every
-    request, where this one is prepared (``cms.api.prepared``).
-    """
-
-    def attach(objects: list, ctx: RenderContext) -> None:
-        images = [image for obj in objects if (image := getattr(obj, name)) is not None]
-        if not images:
-            return
-        specs = tuple(settings.API_IMAGE_RENDITIONS.values())
-        ids = tuple(dict.fromkeys(image.pk for image in images))
-        model, columns = rendition_columns()
-        found: dict[int, list] = {pk: [] for pk in ids}
-        image_column = columns.index("image_id")
-        for row in RENDITIONS.rows(*specs, *ids, shape=(len(specs),)):
-            found[row[image_column]].append(built(model, "default", columns, row))
-        for image in images:
-            image.prefetched_renditions = list(found[image.pk])
-
-    return attach
-
-
-def rendition_columns() -> tuple[type[Model], tuple[str, ...]]:
-    from cms.core.models import CustomRendition
-
-    return CustomRendition, columns_of(CustomRendition)
-
-
-def _renditions_query(spec_count: int, *values) -> QuerySet:
-    model, columns = rendition_columns()
-    specs, ids = values[:spec_count], values[spec_count:]
-    return (
-        model.objects.filter(filter_spec__in=specs)
-        .filter(image_id__in=ids)
-        .order_by("pk")
-        .values_list(*columns)
-    )
-
-
-#: Compiled once per number of specs and of images (``cms.api.prepared``).
-RENDITIONS = Prepared(_renditions_query)
-
-
 def sector_ref(sector, ctx: RenderContext) -> dict:
+    """A sector as items name it, built once per response however many items name it."""
     if sector.pk in ctx.sector_refs:
         return ctx.sector_refs[sector.pk]
     ctx.seen(sector.updated_at)
@@ -345,94 +243,10 @@ def sector_ref(sector, ctx: RenderContext) -> dict:
     return ctx.sector_refs[sector.pk]
 
 
-def links_of(objects: list, through, own: str, columns: list[str]) -> dict[int, list[tuple]]:
-    """Rows of the link table ``through`` for a page of objects, by object: one query.
-
-    ``own`` names the link's foreign key to the objects; ``columns`` what to
-    read of each link (across it, as ``sector__slug``).
-    """
-    links: dict[int, list[tuple]] = {obj.pk: [] for obj in objects}
-    if not links:
-        return links
-    rows = LINKS.rows(*links, shape=(through, own, tuple(columns)))
-    for obj_id, *values in rows:
-        links[obj_id].append(tuple(values))
-    return links
-
-
-def _links_query(through, own: str, columns: tuple[str, ...], *ids: int) -> QuerySet:
-    return through.objects.filter(**{f"{own}_id__in": ids}).values_list(f"{own}_id", *columns)
-
-
-#: Compiled once per link table, columns and page size (``cms.api.prepared``).
-LINKS = Prepared(_links_query)
-
-
-def attach_sectors(objects: list, ctx: RenderContext) -> None:
-    """Every object's sectors: two queries for the page, the links and the sectors they name.
-
-    Sectors are five rows shared by every item: a prefetch would build a
-    sector object per item and sector (a hundred for a 20-item listing), and
-    a join would read each sector's names once per link. Here the links are
-    read as id pairs, each sector once per request (``ctx.sectors``), and
-    every object keeps only the ids (``api_sector_ids``), in the sectors' order.
-    """
-    if not objects:
-        return
-    relation = type(objects[0])._meta.get_field("sectors")
-    through = relation.remote_field.through
-    other = through._meta.get_field(relation.m2m_reverse_field_name()).attname
-    links = links_of(objects, through, relation.m2m_field_name(), [other])
-    sectors = ctx.sectors if ctx.sectors is not None else {}
-    wanted = sorted({sector_id for rows in links.values() for (sector_id,) in rows} - set(sectors))
-    if wanted:
-        model, columns = relation.related_model, sector_columns()
-        for row in SECTORS.rows(*wanted):
-            sectors[row[0]] = built(model, "default", columns, row)
-    ctx.sectors = sectors
-    for obj in objects:
-        ids = [sector_id for (sector_id,) in links[obj.pk]]
-        obj.api_sector_ids = sorted(ids, key=lambda pk: (sectors[pk].sort_order, pk))
-
-
-def _sectors_query(*ids: int) -> QuerySet:
-    from cms.core.models import Sector
-
-    # rewrite(False): modeltranslation would otherwise reorder the columns.
-    return (
-        Sector.objects.rewrite(False).filter(pk__in=ids).order_by().values_list(*sector_columns())
-    )
-
-
-#: Compiled once per number of sectors (``cms.api.prepared``).
-SECTORS = Prepared(_sectors_query)
-
-
-@lru_cache(maxsize=1)
-def sector_columns() -> tuple[str, ...]:
-    """What ``sector_ref`` reads of a sector, in the model's field order (the id first)."""
-    from cms.core.models import Sector
-
-    names = {build_localized_fieldname("name", code) for code in LANGUAGE_CODES}
-    return columns_of(Sector, frozenset({"id", "slug", "sort_order", "updated_at", *names}))
-
-
-def attach_tags(objects: list, ctx: RenderContext) -> None:
-    """Every object's tags (name and slug): one query for the whole page."""
-    if not objects:
-        return
-    through = type(objects[0])._meta.get_field("tags").through
-    links = links_of(objects, through, "content_object", ["tag__name", "tag__slug"])
-    for obj in objects:
-        obj.api_tags = links[obj.pk]
-
-
 def _tags(obj, ctx: RenderContext) -> list[dict]:
     """Alphabetically, whatever the case."""
-    pairs = getattr(obj, "api_tags", None)
-    if pairs is None:  # a draft: its tags live in the revision
-        pairs = [(tag.name, tag.slug) for tag in obj.tags.all()]
-    return [{"name": name, "slug": slug} for name, slug in sorted(pairs, key=_tag_order)]
+    pairs = sorted(((tag.name, tag.slug) for tag in obj.tags.all()), key=_tag_order)
+    return [{"name": name, "slug": slug} for name, slug in pairs]
 
 
 def _tag_order(pair: tuple[str, str]) -> tuple[str, str]:
@@ -440,17 +254,16 @@ def _tag_order(pair: tuple[str, str]) -> tuple[str, str]:
 
 
 def tags_field(*, listing: bool = False) -> FieldSpec:
-    """Keywords, the same in every language; not in listings unless asked for (a query)."""
+    """Keywords, the same in every language; not in listings unless asked for."""
     return FieldSpec(
-        "tags", lambda obj, ctx, fallback: _tags(obj, ctx), listing=listing, attach=attach_tags
+        "tags", lambda obj, ctx, fallback: _tags(obj, ctx), listing=listing, prefetch=("tags",)
     )
 
 
 def _sectors(obj, ctx: RenderContext) -> list[dict]:
-    ids = getattr(obj, "api_sector_ids", None)
-    if ids is None:  # a draft (its sectors live in the revision) or an unattached object
-        return [sector_ref(sector, ctx) for sector in obj.sectors.all()]
-    return [sector_ref(ctx.sectors[pk], ctx) for pk in ids]
+    """In the network's order of sectors."""
+    sectors = sorted(obj.sectors.all(), key=lambda sector: (sector.sort_order, sector.pk))
+    return [sector_ref(sector, ctx) for sector in sectors]
 
 
 def cluster_ref(cluster, ctx: RenderContext) -> dict:
@@ -510,10 +323,6 @@ class FieldSpec:
     listing: bool = True
     select_related: tuple[str, ...] = ()
     prefetch: tuple[str | Callable[[], Prefetch], ...] = ()
-    #: Loads what ``read`` needs onto a whole page of objects at once (after the query).
-    attach: Callable[[list, RenderContext], None] | None = None
-    #: The model's own fields ``read`` uses (translated ones stand for every language).
-    columns: tuple[str, ...] = ()
 
 
 def text(name: str, *, render=None, listing: bool = True) -> FieldSpec:
@@ -523,30 +332,22 @@ def text(name: str, *, render=None, listing: bool = True) -> FieldSpec:
         lambda obj, ctx, fallback: translated(obj, name, ctx, fallback, render),
         translated=True,
         listing=listing,
-        columns=(name,),
     )
 
 
 def plain(name: str, *, listing: bool = True) -> FieldSpec:
     """A field that is the same in every language."""
-    return FieldSpec(
-        name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing, columns=(name,)
-    )
+    return FieldSpec(name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing)
 
 
-def related(name: str, read, *, listing: bool = True, select_related=(), prefetch=(), columns=None):
-    """A field computed from related objects (loaded as declared).
-
-    ``columns``: the object's own fields ``read`` uses; by default the foreign
-    keys it follows (``select_related``).
-    """
+def related(name: str, read, *, listing: bool = True, select_related=(), prefetch=()):
+    """A field computed from related objects (loaded as declared)."""
     return FieldSpec(
         name,
         lambda obj, ctx, fallback: read(obj, ctx),
         listing=listing,
         select_related=tuple(select_related),
         prefetch=tuple(prefetch),
-        columns=tuple(select_related if columns is None else columns),
     )
 
 
@@ -555,7 +356,7 @@ def sectors_field(*, listing: bool = True) -> FieldSpec:
         "sectors",
         lambda obj, ctx, fallback: _sectors(obj, ctx),
         listing=listing,
-        attach=attach_sectors,
+        prefetch=("sectors",),
     )
 
 
@@ -568,62 +369,18 @@ def contact_field(*, listing: bool = False) -> FieldSpec:
     )
 
 
-#: What ``image`` and Wagtail's ``get_renditions`` read of an image (its file name tells an
-#: SVG, its focal point picks the rendition); a page loads these, not all ~25 columns.
-IMAGE_COLUMNS = (
-    "id",
-    "title",
-    "file",
-    "width",
-    "height",
-    "focal_point_x",
-    "focal_point_y",
-    "focal_point_width",
-    "focal_point_height",
-    *(localized("alt_text", code) for code in LANGUAGE_CODES),
-)
-
-
 def image_field(name: str, *, listing: bool = True) -> FieldSpec:
+    """An image and its renditions (Wagtail reads prefetched renditions before the database)."""
     return FieldSpec(
         name,
         lambda obj, ctx, fallback: image(getattr(obj, name), ctx),
         listing=listing,
         select_related=(name,),
-        attach=attach_renditions(name),
-        columns=(name, *(f"{name}__{column}" for column in IMAGE_COLUMNS)),
+        prefetch=(f"{name}__renditions",),
     )
 
 
 # --- representations -----------------------------------------------------------
-
-#: Translated fields Wagtail itself reads (URLs, admin strings): always loaded.
-ALWAYS_LOADED = frozenset({"title", "slug", "url_path"})
-
-
-def _language_columns(name: str) -> list[str]:
-    """A translated field's own column and one per language."""
-    return [name, *(build_localized_fieldname(name, code) for code in LANGUAGE_CODES)]
-
-
-@cache
-def _page_columns(model: type[Model], names: frozenset[str]) -> list[str]:
-    """``names`` as columns for ``only()``: a translated field as all its languages."""
-    translated = registered_fields(model)
-    columns = []
-    for name in sorted(names):
-        columns.extend(_language_columns(name)[1:] if name in translated else [name])
-    return columns
-
-
-@cache
-def _unread_columns(model: type[Model], keep: frozenset[str]) -> list[str]:
-    return [
-        column
-        for name in registered_fields(model)
-        if name not in keep
-        for column in _language_columns(name)
-    ]
 
 
 class Representation:
@@ -655,54 +412,19 @@ class Representation:
         return frozenset(name for name, spec in self.specs.items() if spec.translated)
 
     def optimise(self, queryset: QuerySet, selected: Iterable[str]) -> QuerySet:
-        """Load in bulk what the ``selected`` fields read: a fixed number of queries.
-
-        Translated text nobody asked for is not loaded at all (see ``unread_columns``).
-        """
-        selected = frozenset(selected)
+        """Load in bulk what the ``selected`` fields read: a fixed number of queries."""
         select, prefetch = [], []
-        for name in selected:
+        for name in frozenset(selected):
             spec = self.specs.get(name)
             if spec is None:
                 continue
             select.extend(spec.select_related)
             prefetch.extend(p() if callable(p) else p for p in spec.prefetch)
-        if select:
-            queryset = queryset.select_related(*select)
-        if prefetch:
-            queryset = queryset.prefetch_related(*prefetch)
-        return self.restrict_columns(queryset, selected)
-
-    def restrict_columns(self, queryset: QuerySet, selected: frozenset[str]) -> QuerySet:
-        return queryset.defer(*self.unread_columns(selected))
+        return queryset.select_related(*select).prefetch_related(*prefetch)
 
     def load(self, queryset: QuerySet, selected: Iterable[str], ctx: RenderContext) -> list:
         """The objects of ``queryset`` with everything the ``selected`` fields read."""
-        selected = frozenset(selected)
-        objects = ObjectsPlan.of(self.optimise(queryset, selected)).run()
-        return self.attach(objects, selected, ctx)
-
-    def attach(self, objects: list, selected: frozenset[str], ctx: RenderContext) -> list:
-        """Load onto ``objects`` what the ``selected`` fields read from other tables."""
-        for name in selected:
-            spec = self.specs.get(name)
-            if spec is not None and spec.attach is not None:
-                spec.attach(objects, ctx)
-        return objects
-
-    def unread_columns(self, selected: frozenset[str]) -> list[str]:
-        """Every language column of the translated fields this response does not read.
-
-        Each translated field is eight columns (its own and one per language),
-        and most of a page's are text no listing shows (bodies, SEO fields); not
-        selecting them is most of what a listing's main query costs. Kept: the
-        selected fields, the fields that decide which languages an item has
-        (``meta.languages``), and ``title``/``slug``/``url_path``, which Wagtail
-        reads for URLs.
-        """
-        keep = {name for name in selected if self.specs[name].translated}
-        keep |= set(required_fields(self.model)) | ALWAYS_LOADED
-        return _unread_columns(self.model, frozenset(keep))
+        return list(self.optimise(queryset, selected))
 
     def modified(self, obj: Model) -> datetime | None:
         return getattr(obj, self.modified_attr, None)
@@ -732,39 +454,8 @@ class PageRepresentation(Representation):
     route = "pages"
     modified_attr = "last_published_at"
 
-    #: What Wagtail and ``meta`` read of every page: tree position, URL path
-    #: (translated), publishing dates and the languages marked ready.
-    STRUCTURE = (
-        "path",
-        "depth",
-        "url_path",
-        "content_type",
-        "locale",
-        "live",
-        "first_published_at",
-        "last_published_at",
-        "ready_languages",
-    )
-
     def __init__(self, model, fields: Iterable[FieldSpec]):
         super().__init__(model, [text("title"), text("slug"), *fields])
-
-    def restrict_columns(self, queryset: QuerySet, selected: frozenset[str]) -> QuerySet:
-        """Load only the columns the selected fields and the page's meta read.
-
-        A page row is a hundred-odd columns (every translated field eight
-        times, Wagtail's bookkeeping), and building the page from all of them
-        is most of what a listing costs. ``columns`` in each ``FieldSpec`` say
-        what its ``read`` uses; ``tests/api`` asserts that no field reads a
-        column left out (which would cost a query per item).
-        """
-        return queryset.only(*self.loaded_columns(selected))
-
-    def loaded_columns(self, selected: frozenset[str]) -> list[str]:
-        names = set(self.STRUCTURE) | set(required_fields(self.model))
-        for name in selected:
-            names.update(self.specs[name].columns)
-        return _page_columns(self.model, frozenset(names))
 
     def meta(self, obj, ctx: RenderContext) -> dict:
         country = ctx.scope.country_of(obj)
@@ -782,49 +473,13 @@ class PageRepresentation(Representation):
 
 
 def html_url(page, ctx: RenderContext, languages, country) -> str | None:
-    """The page on its visitor site: in the served language if the site has it.
-
-    What ``Page.get_url_parts`` answers, without its per-page costs: the
-    sites' root paths and the language's URL prefix are looked up once per
-    request and language (``site_roots``), and the page's localized URL path
-    is read once, not once per site (``tests/api`` compares both on every page).
-    """
+    """The page on its visitor site (Wagtail's URL): in the served language if the site has it."""
     language = ctx.url_language
     if language not in languages:
         language = country.default_language if country else COMMON_LANGUAGE
-    roots, prefix = site_roots(page, ctx, language)
-    if language == translation.get_language():  # as in listings: no switch per page
-        url_path = page.url_path
-    else:
-        with translation.override(language):
-            url_path = page.url_path
-    for root in roots:
-        if url_path.startswith(root.root_path):
-            path = quoted_path(url_path[len(root.root_path) :])
-            return f"{root.root_url}{prefix}{path}"
-    return None
-
-
-#: What ``django.urls.reverse`` leaves unquoted in a path.
-URL_SAFE = "/~:@!$&'()*+,;="
-#: A URL ``iri_to_uri`` would return unchanged (its safe characters and the unreserved ones).
-URI_AS_IS = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
-
-
-@lru_cache(maxsize=4096)
-def quoted_path(path: str) -> str:
-    """A page's URL path quoted as ``reverse`` would (pages keep their paths: worth keeping)."""
-    return quote(path, safe=URL_SAFE)
-
-
-def site_roots(page, ctx: RenderContext, language: str) -> tuple[tuple, str]:
-    """The sites' root paths in ``language`` and its URL prefix (``/cs/``), once per request."""
-    if language not in ctx.site_roots:
-        with translation.override(language):
-            roots = tuple(Site.get_site_root_paths())
-            prefix = reverse("wagtail_serve", args=("",))
-        ctx.site_roots[language] = (roots, prefix)
-    return ctx.site_roots[language]
+    with translation.override(language):
+        parts = page.get_url_parts()
+    return None if parts is None else f"{parts[1]}{parts[2]}"
 
 
 # --- pages --------------------------------------------------------------------
@@ -847,7 +502,15 @@ def _event_kind_label(obj, ctx: RenderContext):
 
 
 def _related_clusters(obj, ctx: RenderContext) -> list[dict]:
-    return [cluster_ref(cluster, ctx) for cluster in obj.related_clusters.all()]
+    """By the name shown (the common language's for ``lang=all``), whatever loaded them."""
+    refs = [cluster_ref(cluster, ctx) for cluster in obj.related_clusters.all()]
+    return sorted(refs, key=lambda ref: (_shown(ref["name"]).casefold(), ref["id"]))
+
+
+def _shown(name: str | dict | None) -> str:
+    if isinstance(name, dict):
+        name = name.get(COMMON_LANGUAGE)
+    return name or ""
 
 
 def _clusters_prefetch() -> Prefetch:
@@ -894,7 +557,7 @@ def page_representations() -> dict[type[Model], PageRepresentation]:
             EventPage,
             [
                 plain("kind"),
-                related("kind_label", _event_kind_label, columns=("kind",)),
+                related("kind_label", _event_kind_label),
                 plain("start"),
                 plain("end"),
                 text("place"),

@@ -1,25 +1,21 @@
 """From a validated request to the JSON of a listing or a detail.
 
 Endpoints stay thin: they pick a selector and a representation and call
-``listing()`` or ``detail()``, which negotiate scope and language, page,
-load what the selected fields need, represent, and note Last-Modified.
+``listing()`` or ``detail()``, which page, read the stored projections
+(``cms.projections``) of what was found, and note Last-Modified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from functools import cache
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import translation
 
-from cms.api import selectors
-from cms.api.loading import ObjectsPlan
 from cms.api.negotiation import localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
-from cms.api.prepared import PLANS, Scalars
 from cms.api.representations import RenderContext, Representation
 from cms.projections import reading as projections
 
@@ -52,59 +48,48 @@ def _page_link(request: HttpRequest, offset: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-#: ``present(page, selected, key, stamps)``: the items of ``page()`` (a function building the
-#: page's queryset) represented with the ``selected`` fields, and the values of ``stamps``
-#: if they came with the items (``None`` if not); ``key`` as ``plan_key`` gives it.
-Present = Callable[
-    [Callable[[], QuerySet], frozenset, Hashable | None, Scalars],
-    tuple[list[dict], list | None],
-]
+#: ``live(ids, selected)``: the items ``ids`` rendered for this request, by id.
+Live = Callable[[list, frozenset], dict[Any, dict]]
 
 
 def listing(
     context: RenderContext,
     params: ListParams,
-    queryset: Callable[[], QuerySet],
+    queryset: QuerySet,
     *,
-    present: Present,
+    types: list[str],
+    live: Live,
     available: frozenset[str],
     defaults: frozenset[str],
-    collection: Callable[[], QuerySet],
+    collection: QuerySet,
     modified_field: str,
-    removals: Callable[[], QuerySet],
+    removals: QuerySet,
 ) -> dict:
-    """One page of ``queryset``, represented, in the envelope every listing shares.
+    """One page of ``queryset``, in the envelope every listing shares.
 
+    The page's ids come from ``queryset`` (the consumer's filters and order);
+    the items are their stored projections (``types``: the labels they are
+    stored under), and only an item without one is rendered here (``live``).
     ``collection`` (everything the scope shows of the resource) and
     ``removals`` (its tombstones) date the listing for Last-Modified; with
     ``updated_since`` the removals since then are listed as ``deleted``.
-    The three are functions building the querysets: a listing asked for before
-    runs its compiled SQL again without building them (``plan_key``).
-
-    The count and Last-Modified ride along the items' query where ``present``
-    can carry them (``ObjectsPlan``'s ``along``); a page with no items asks
-    for them in a query of their own.
     """
     selected = params.selected_fields(defaults, available)
-    key = plan_key(context, params, selected)
-    items_query = cache(queryset)
-    stamps = PLANS.get(
-        key and ("stamps", *key),
-        lambda: selectors.listing_stamps(items_query(), collection(), modified_field, removals()),
-    )
     offset, limit = params.offset, params.limit
-    with translation.override(context.url_language):
-        items, along = present(
-            lambda: items_query()[offset : offset + limit], selected, key, stamps
-        )
-    count, changed_at = selectors.stamps(along if along is not None else stamps.run())
-    context.seen(changed_at)
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    count = queryset.count() if ids or offset else 0
+    items = projections.listed(context, types, ids, selected)
+    missing = [pk for pk in ids if pk not in items]
+    if missing:
+        with translation.override(context.url_language):
+            items.update(live(missing, selected))
+    context.seen(*last_changes(collection, modified_field, removals))
     envelope = {
         "count": count,
         **page_links(context.request, params, count),
         "language": context.localizer.language,
         "site": context.scope.code,
-        "items": items,
+        "items": [items[pk] for pk in ids if pk in items],
     }
     if params.updated_since is not None:
         envelope["deleted"] = [
@@ -115,60 +100,31 @@ def listing(
                 "removed_at": tombstone.removed_at,
                 "site": tombstone.country or None,
             }
-            for tombstone in removals().filter(removed_at__gte=params.updated_since)
+            for tombstone in removals.filter(removed_at__gte=params.updated_since)
         ]
     return envelope
 
 
-def plan_key(context: RenderContext, params: ListParams, selected: frozenset) -> tuple | None:
-    """Everything a listing's querysets are built from, or ``None`` to build them afresh.
+def last_changes(collection: QuerySet, modified_field: str, removals: QuerySet) -> tuple:
+    """When ``collection`` last changed and when something last left it: one query.
 
-    The validated parameters, the fields, the served language, the scope (every
-    country's code, hub flag and site root) and the view-restricted paths: the
-    querysets are a function of these alone, so their compiled SQL can be kept
-    (``cms.api.prepared.PLANS``). Parameters the selectors resolve through the
-    database (``params.looked_up``: sector, cluster, tag and organisation slugs) are
-    not: with them, or where ``params.plan_cache`` says so (``pages/``: a parent
-    page, page types' content types), every request builds its querysets
-    (``params.keeps_plan()``).
+    (The removals ride along as a subquery; a collection with no rows left asks again.)
     """
-    if not params.keeps_plan():
-        return None
-    scope = context.scope
-    countries = tuple((c.code, c.is_hub, c.root_path) for c in scope.countries.values())
-    return (
-        context.request.path,
-        type(params),
-        hashable(params.model_dump()),
-        selected,
-        context.localizer.language,
-        scope.code,
-        countries,
-        scope.restricted_paths,
-    )
+    latest_removal = removals.order_by("-removed_at").values("removed_at")[:1]
+    found = collection.aggregate(changed=Max(modified_field), removed=Max(Subquery(latest_removal)))
+    if found["changed"] is None:
+        found["removed"] = removals.aggregate(latest=Max("removed_at"))["latest"]
+    return found["changed"], found["removed"]
 
 
-def hashable(value: Any) -> Hashable:
-    if isinstance(value, dict):
-        return tuple(sorted((name, hashable(item)) for name, item in value.items()))
-    if isinstance(value, list | tuple | set | frozenset):
-        return tuple(hashable(item) for item in value)
-    return value
+def rendered(context: RenderContext, representation: Representation, queryset: QuerySet) -> Live:
+    """``live`` for a listing of one model: the items of ``queryset`` among the ids, rendered."""
 
+    def live(ids: list, selected: frozenset) -> dict[Any, dict]:
+        objects = representation.load(queryset.filter(pk__in=ids), selected, context)
+        return {obj.pk: representation.represent(obj, context, selected) for obj in objects}
 
-def presenter(context: RenderContext, representation: Representation) -> Present:
-    """``present`` for a listing of one model: load in bulk, then represent each."""
-
-    def present(page, selected: frozenset, key, stamps: Scalars):
-        plan = PLANS.get(
-            key and ("items", *key),
-            lambda: ObjectsPlan.of(representation.optimise(page(), selected), along=stamps),
-        )
-        objects, along = plan.run_along()
-        loaded = representation.attach(objects, selected, context)
-        return [representation.represent(obj, context, selected) for obj in loaded], along
-
-    return present
+    return live
 
 
 def detail(

@@ -21,7 +21,6 @@ from wagtail.models import Page
 from cms.api.errors import ParameterError
 from cms.api.models import Tombstone
 from cms.api.negotiation import Localizer, Scope
-from cms.api.prepared import Scalars
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 
@@ -217,37 +216,6 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
         if countries or not scope.is_network:
             queryset = queryset.filter(country__in=codes)
     return queryset.order_by("removed_at", "pk")
-
-
-def listing_stamps(
-    queryset: QuerySet,
-    collection: QuerySet,
-    modified_field: str,
-    removals: QuerySet,
-) -> Scalars:
-    """The query of how many items ``queryset`` has and when ``collection`` last changed.
-
-    ``collection`` is everything the scope shows of the resource, before the
-    consumer's filters, so an item that left a filtered listing (by being
-    edited) still moves the listing's Last-Modified. The count and the two
-    latest stamps (changes, removals) are one SELECT: a listing's count and
-    validators cost one round trip, not three. ``stamps()`` reads its answer.
-    """
-    return Scalars.of(
-        queryset.order_by().values("pk"),
-        collection.filter(**{f"{modified_field}__isnull": False})
-        .order_by(f"-{modified_field}")
-        .values(modified_field)[:1],
-        removals.order_by("-removed_at").values("removed_at")[:1],
-        count_first=True,
-    )
-
-
-def stamps(values: list) -> tuple[int, datetime | None]:
-    """The count and the Last-Modified of a listing from the values of ``listing_stamps``."""
-    total, changed, removed = values
-    latest = [stamp for stamp in (changed, removed) if stamp is not None]
-    return total or 0, max(latest) if latest else None
 
 
 # --- helpers --------------------------------------------------------------------

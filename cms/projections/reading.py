@@ -40,6 +40,26 @@ def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict
     return absolutised(selected_fields(data, selected), ctx)
 
 
+def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[str]) -> dict:
+    """The stored projections of ``ids`` (of the ``types`` labels) in the request's language.
+
+    ``ids`` come from a query of the request's scope; an id without a
+    projection (none stored yet, or rich text asked for in another format than
+    html) is left out, for the caller to render.
+    """
+    if not ids or not types or ctx.rich_text_output != "html":
+        return {}
+    language = ALL if ctx.localizer.is_all else ctx.localizer.language
+    rows = Projection.objects.filter(
+        object_type__in=types, language=language, object_id__in=ids
+    ).values_list("object_id", "data", "last_modified")
+    items = {}
+    for object_id, data, last_modified in rows:
+        ctx.seen(last_modified)
+        items[object_id] = absolutised(selected_fields(data, selected), ctx)
+    return items
+
+
 def selected_fields(data: dict, selected: frozenset[str]) -> dict:
     """``data`` with only the ``selected`` fields (``id`` and ``meta`` always)."""
     picked = {

@@ -44,15 +44,12 @@ class Rendered:
 
 @dataclass
 class Renderer:
-    """Renders items of any served type; shares what every item reads (countries, sectors)."""
+    """Renders items of any served type; shares what every item reads (the countries)."""
 
     scope: Scope = field(default_factory=lambda: network_scope())
-    sectors: dict = field(default_factory=dict)
 
     def context(self, variant: str) -> StoredContext:
-        ctx = StoredContext(request=None, scope=self.scope, localizer=Localizer(variant))
-        ctx.sectors = self.sectors
-        return ctx
+        return StoredContext(request=None, scope=self.scope, localizer=Localizer(variant))
 
     def render(self, served: ServedType, obj: Model) -> dict[str, Rendered]:
         """Every variant of ``obj`` (loaded as is: in-memory relations count)."""

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cms.api",
     "cms.search",
     "cms.projections",
+    "cms.ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -21,6 +21,11 @@ and ``PendingIndexUpdate`` rows written in the editor's transaction), and
 
 The ``django_tasks_db`` app is installed in every environment (base.py), so its
 table exists everywhere and switching backends needs no migration.
+
+``TASK_WORKER_RELEASE_AFTER_IDLE`` (seconds, env of the same name; default 60): a
+``db_worker`` that has run no task for that long gives back the search analysis
+tables its indexing tasks loaded (~90 MB, ``cms.ops.task_memory``); 0 releases them
+after every task, a negative value never.
 """
 
 import os
@@ -42,3 +47,5 @@ def tasks_from_name(name: str) -> dict:
 
 
 TASKS = tasks_from_name(os.environ.get("TASKS_BACKEND", "immediate"))
+
+TASK_WORKER_RELEASE_AFTER_IDLE = float(os.environ.get("TASK_WORKER_RELEASE_AFTER_IDLE", "60"))

@@ -59,6 +59,51 @@ def test_the_api_detail_is_the_stored_row_with_absolute_urls(api, country):
     )
 
 
+def test_a_listing_reads_the_stored_rows(api, country):
+    page = published_news(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
+    Projection.objects.filter(object_type=LABEL, object_id=page.pk, language="cs").update(
+        data={**rows(page)["cs"].data, "title": "Read from the projection"}
+    )
+    items = api("news/?lang=cs&site=CZ&limit=100").json()["items"]
+    (item,) = [item for item in items if item["id"] == page.pk]
+    assert item["title"] == "Read from the projection"
+    assert item["meta"]["detail_url"] == (
+        f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ&lang=cs"
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "news/?lang=sk&fields=*",
+        "news/?lang=all",
+        "pages/?fields=*&order=-id",
+        "clusters/?lang=de&fields=*",
+        "partners/?fields=*",
+        "contacts/?lang=it",
+        "sectors/?lang=pl&fields=*",
+    ],
+)
+def test_a_listing_without_stored_rows_renders_the_same_json(api, country, path):
+    """Rows not written yet (or lost) are rendered for the request, identically."""
+    czechia = country("CZ")
+    image = make_image(en="Photo", cs="Fotka")
+    for number in range(3):
+        published_news(
+            czechia,
+            title={"en": f"News {number}", "cs": f"Zpráva {number}"},
+            sectors=sectors("food", "ict"),
+            image=image,
+        )
+    stored = api(path)
+    assert stored.status_code == 200, stored.content
+    assert stored.json()["items"]
+    Projection.objects.all().delete()
+    live = api(path)
+    assert live.json() == stored.json()
+    assert live["Last-Modified"] == stored["Last-Modified"]
+
+
 def test_a_detail_costs_a_fixed_number_of_queries(api, country):
     page = published_news(country("CZ"), title={"en": "Info day"}, sectors=sectors("food", "ict"))
     api(f"pages/{page.pk}/")  # warm the per-process caches

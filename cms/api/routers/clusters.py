@@ -7,7 +7,7 @@ from cms.api import selectors
 from cms.api.http import read
 from cms.api.params import ClusterDetailParams, ClusterParams, ObjectId
 from cms.api.representations import representations
-from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import ClusterListing, ClusterSchema
 from cms.clusters.models import ClusterProfile
 
@@ -20,18 +20,18 @@ def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     """Cluster organisations of the site's country (of every country on the hub)."""
     context = read_context(request, params)
     representation = representations().cluster
+    scoped = selectors.scoped_snippets(ClusterProfile, context.scope)
     return listing(
         context,
         params,
-        lambda: selectors.clusters(context.scope, params, context.localizer),
-        present=presenter(context, representation),
+        selectors.clusters(context.scope, params, context.localizer),
+        types=[representation.type_label],
+        live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: selectors.scoped_snippets(ClusterProfile, context.scope),
+        collection=scoped,
         modified_field="updated_at",
-        removals=lambda: selectors.removals(
-            context.scope, [representation.type_label], params.country
-        ),
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 

@@ -15,7 +15,7 @@ from cms.api.params import (
     SiteParams,
 )
 from cms.api.representations import representations
-from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import ApiIndex, SectorListing, SectorSchema, SiteListing, SiteSchema
 from cms.core.models import Country, Sector
 
@@ -31,13 +31,14 @@ def list_sites(request: HttpRequest, params: Query[SiteParams]):
     return listing(
         context,
         params,
-        lambda: selectors.sites(params, context.localizer),
-        present=presenter(context, representation),
+        selectors.sites(params, context.localizer),
+        types=[],
+        live=rendered(context, representation, Country.objects.all()),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: Country.objects.all(),
+        collection=Country.objects.all(),
         modified_field="updated_at",
-        removals=lambda: selectors.removals(None, [representation.type_label]),
+        removals=selectors.removals(None, [representation.type_label]),
     )
 
 
@@ -61,13 +62,14 @@ def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     return listing(
         context,
         params,
-        lambda: selectors.sectors(params, context.localizer),
-        present=presenter(context, representation),
+        selectors.sectors(params, context.localizer),
+        types=[representation.type_label],
+        live=rendered(context, representation, Sector.objects.all()),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: Sector.objects.all(),
+        collection=Sector.objects.all(),
         modified_field="updated_at",
-        removals=lambda: selectors.removals(None, [representation.type_label]),
+        removals=selectors.removals(None, [representation.type_label]),
     )
 
 

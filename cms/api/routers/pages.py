@@ -9,7 +9,7 @@ from cms.api.auth import DraftTokenAuth
 from cms.api.http import read
 from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
 from cms.api.representations import RenderContext, representations
-from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import AnyPage, EventListing, NewsListing, PageListing
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
@@ -23,40 +23,42 @@ def list_pages(request: HttpRequest, params: Query[PageParams]):
     """Published pages of every type (or of `type`), each in its own typed shape."""
     context = read_context(request, params)
     reps = representations()
-    queryset = selectors.pages(context.scope, params, context.localizer)
     types = params.type or [rep.type_label for rep in reps.pages.values()]
-    base_fields = frozenset({"title", "slug"})
     return listing(
         context,
         params,
-        lambda: queryset,
-        present=_present_pages(context),
+        selectors.pages(context.scope, params, context.localizer),
+        types=types,
+        live=_live_pages(context),
         available=reps.page_field_names,
-        defaults=base_fields,
-        collection=lambda: selectors.public_pages(selectors.Page, context.scope),
+        defaults=frozenset({"title", "slug"}),
+        collection=selectors.public_pages(selectors.Page, context.scope),
         modified_field="last_published_at",
-        removals=lambda: selectors.removals(context.scope, types, params.country),
+        removals=selectors.removals(context.scope, types, params.country),
     )
 
 
-def _present_pages(context: RenderContext):
-    """Base pages -> their specific objects (a query per type) -> typed JSON."""
+def _live_pages(context: RenderContext):
+    """Pages of mixed types rendered for this request: a query per type present."""
     reps = representations()
 
-    def present(page, selected, key, stamps):
+    def live(ids: list, selected: frozenset) -> dict:
         def load(model, queryset):
             return reps.page(model).load(queryset, selected & reps.page(model).field_names, context)
 
-        pages = selectors.specific_pages(list(page()), context.scope, load)
-        represented = [
-            reps.page(type(item)).represent(
-                item, context, selected & reps.page(type(item)).field_names
+        pages = selectors.specific_pages(
+            selectors.public_pages(selectors.Page, context.scope).filter(pk__in=ids),
+            context.scope,
+            load,
+        )
+        return {
+            page.pk: reps.page(type(page)).represent(
+                page, context, selected & reps.page(type(page)).field_names
             )
-            for item in pages
-        ]
-        return represented, None  # pages of mixed types: the stamps come on their own
+            for page in pages
+        }
 
-    return present
+    return live
 
 
 @read(router, "/pages/{page_id}/", response=AnyPage, url_name="pages_detail", **OUTPUT)
@@ -99,18 +101,18 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
     """News items and press releases, newest first."""
     context = read_context(request, params)
     representation = representations().page(NewsPage)
+    public = selectors.public_pages(NewsPage, context.scope)
     return listing(
         context,
         params,
-        lambda: selectors.news(context.scope, params, context.localizer),
-        present=presenter(context, representation),
+        selectors.news(context.scope, params, context.localizer),
+        types=[representation.type_label],
+        live=rendered(context, representation, public),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: selectors.public_pages(NewsPage, context.scope),
+        collection=public,
         modified_field="last_published_at",
-        removals=lambda: selectors.removals(
-            context.scope, [representation.type_label], params.country
-        ),
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 
@@ -119,16 +121,16 @@ def list_events(request: HttpRequest, params: Query[EventParams]):
     """Info days, exchange forums, study trips and conferences, latest first."""
     context = read_context(request, params)
     representation = representations().page(EventPage)
+    public = selectors.public_pages(EventPage, context.scope)
     return listing(
         context,
         params,
-        lambda: selectors.events(context.scope, params, context.localizer),
-        present=presenter(context, representation),
+        selectors.events(context.scope, params, context.localizer),
+        types=[representation.type_label],
+        live=rendered(context, representation, public),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: selectors.public_pages(EventPage, context.scope),
+        collection=public,
         modified_field="last_published_at",
-        removals=lambda: selectors.removals(
-            context.scope, [representation.type_label], params.country
-        ),
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )

@@ -13,7 +13,7 @@ from cms.api.params import (
     PartnerParams,
 )
 from cms.api.representations import representations
-from cms.api.responses import detail, listing, presenter, read_context
+from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import ContactListing, ContactSchema, PartnerListing, PartnerSchema
 from cms.partners.models import ContactPerson, PartnerOrganisation
 
@@ -26,18 +26,18 @@ def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     """The project partners: one national partner per country, and the lead partner."""
     context = read_context(request, params)
     representation = representations().partner
+    scoped = selectors.scoped_snippets(PartnerOrganisation, context.scope)
     return listing(
         context,
         params,
-        lambda: selectors.partners(context.scope, params, context.localizer),
-        present=presenter(context, representation),
+        selectors.partners(context.scope, params, context.localizer),
+        types=[representation.type_label],
+        live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: selectors.scoped_snippets(PartnerOrganisation, context.scope),
+        collection=scoped,
         modified_field="updated_at",
-        removals=lambda: selectors.removals(
-            context.scope, [representation.type_label], params.country
-        ),
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 
@@ -59,18 +59,18 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     """Contact people of the partner organisations."""
     context = read_context(request, params)
     representation = representations().contact
+    scoped = selectors.scoped_snippets(ContactPerson, context.scope)
     return listing(
         context,
         params,
-        lambda: selectors.contacts(context.scope, params, context.localizer),
-        present=presenter(context, representation),
+        selectors.contacts(context.scope, params, context.localizer),
+        types=[representation.type_label],
+        live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=lambda: selectors.scoped_snippets(ContactPerson, context.scope),
+        collection=scoped,
         modified_field="updated_at",
-        removals=lambda: selectors.removals(
-            context.scope, [representation.type_label], params.country
-        ),
+        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 
