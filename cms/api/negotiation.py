@@ -1,14 +1,24 @@
 """Which site a request reads and in which language it is answered.
 
 Scope: ``?site=<country code>`` or else the request's host picks the country
-site; the hub (``INT``) reads the whole network. Language: ``?lang=`` first,
-then the first ``Accept-Language`` the site publishes in, then the site's
-default. Untranslated fields then fall back along ``fallback_chain`` from
-``cms.core.languages``, and the representation says where they did.
+site; the hub (``INT``) reads the whole network.
+
+Language, one rule for ``?lang=`` and ``Accept-Language`` (``negotiate_language``):
+a language tag names a network language by its primary subtag, in any case
+(``cs-CZ``, ``CS`` and ``cs`` are ``cs``; ``language_of``). ``?lang=`` wins;
+else the first tag of ``Accept-Language`` (by quality, then order) that names
+a network language; else the site's default. A language so chosen is served
+on every site, whether or not the site publishes in it, exactly as ``?lang=``
+would: untranslated fields then fall back along ``fallback_chain`` from
+``cms.core.languages`` (``sk → cs → en``), and the representation says where
+they did (``_fallback``). The header's later tags do not reorder that chain.
+``?lang=`` given twice is a 400 (``cms.api.querystring``).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -133,6 +143,28 @@ def _country_for_host(request: HttpRequest, countries: dict[str, Country]) -> Co
     raise ParameterError("site", "no site answers on this host; pass ?site=<country code>")
 
 
+#: A language tag: a primary subtag, then any subtags (``cs-CZ``, ``sr-Latn-RS``, ``en_GB``).
+LANGUAGE_TAG = re.compile(r"([A-Za-z]{1,8})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def language_of(tag: str) -> str | None:
+    """The network language ``tag`` names (``cs-CZ`` and ``CS`` are ``cs``), else None."""
+    match = LANGUAGE_TAG.fullmatch(tag.strip())
+    if match is None:
+        return None
+    code = match.group(1).lower()
+    return code if code in LANGUAGE_CODES else None
+
+
+def lang_parameter(value):
+    """``?lang=`` as the API serves it: a network language's code or ``all``; else as given."""
+    if not isinstance(value, str):
+        return value
+    if value.strip().lower() == ALL_LANGUAGES:
+        return ALL_LANGUAGES
+    return language_of(value) or value
+
+
 @dataclass(frozen=True)
 class Localizer:
     """Reads translated fields in the served language, noting every fallback.
@@ -152,20 +184,63 @@ class Localizer:
 
     @property
     def content_language(self) -> str:
-        """The ``Content-Language`` header: the served language, or all of them."""
-        return ", ".join(LANGUAGE_CODES) if self.is_all else self.language
+        """The ``Content-Language`` of one language: the one served (RFC 9110: the audience's).
+
+        Fields that fell back to another language are named per object in
+        ``_fallback``; the response is still meant for readers of this one.
+        """
+        return COMMON_LANGUAGE if self.is_all else self.language
+
+    def content_language_of(self, content: bytes) -> str:
+        """``Content-Language`` for a response with this body.
+
+        ``lang=all``: the languages its items (a listing's ``items``, else the
+        object itself) have text in, in the network's order, not all seven. An
+        item's own translated fields are maps of all seven languages, ``null``
+        where it has no (ready) text; the objects it embeds (sectors, a contact)
+        do not count, they are other items. A body with no such text (an empty
+        listing, an error) is the common language, the language of its links.
+        """
+        if not self.is_all:
+            return self.language
+        try:
+            body = json.loads(content)
+        except ValueError:
+            return COMMON_LANGUAGE
+        items = body.get("items") if isinstance(body, dict) else None
+        found: set[str] = set()
+        for item in items if isinstance(items, list) else [body]:
+            if isinstance(item, dict):
+                found.update(_languages_of(item))
+        return ", ".join(code for code in LANGUAGE_CODES if code in found) or COMMON_LANGUAGE
+
+
+_ALL_CODES = frozenset(LANGUAGE_CODES)
+
+
+def _languages_of(item: dict) -> set[str]:
+    """The languages ``item``'s own translated fields (language maps) have a value in."""
+    found: set[str] = set()
+    for value in item.values():
+        if isinstance(value, dict) and value.keys() == _ALL_CODES:
+            found.update(code for code, text in value.items() if text not in (None, "", []))
+    return found
 
 
 def negotiate_language(request: HttpRequest, lang: str | None, scope: Scope) -> str:
-    """``?lang=`` (already validated), else Accept-Language among the site's, else default."""
+    """``?lang=`` (already validated), else Accept-Language, else the site's default.
+
+    From ``Accept-Language``, the first tag (by quality) naming a network
+    language, whether or not the site publishes in it: the same language
+    ``?lang=`` with that tag would serve, falling back along the same chain.
+    """
     if lang:
         return lang
-    languages = scope.languages
     for accepted, _quality in parse_accept_lang_header(
         request.META.get("HTTP_ACCEPT_LANGUAGE", "")
     ):
-        code = accepted.split("-")[0].lower()
-        if code in languages:
+        code = language_of(accepted)
+        if code is not None:
             return code
     return scope.default_language
 

@@ -19,6 +19,7 @@ from pydantic import BeforeValidator, StringConstraints, field_validator, model_
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from cms.api.errors import ParameterError
+from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
 
 #: Large enough for any real offset, small enough for every database's integers.
@@ -67,8 +68,10 @@ class ReadParams(Schema):
     )
     lang: LanguageParam | None = Field(
         None,
-        description="Language to serve, or `all` for every language "
-        "(default: Accept-Language among the site's languages, else the site's default)",
+        description="Language to serve, or `all` for every language; any case, region "
+        "subtags ignored (`cs-CZ` is `cs`). Fields it lacks fall back along its chain "
+        "(`_fallback` names them). Default: the first `Accept-Language` tag naming one of "
+        "these languages (the same rule), else the site's default language",
     )
     fields: str | None = Field(
         None,
@@ -82,8 +85,8 @@ class ReadParams(Schema):
 
     @field_validator("lang", mode="before")
     @classmethod
-    def _lower_language(cls, value):
-        return value.lower() if isinstance(value, str) else value
+    def _network_language(cls, value):
+        return lang_parameter(value)
 
     @field_validator("fields")
     @classmethod
