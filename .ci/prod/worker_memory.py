@@ -4,7 +4,8 @@
 
 RSS of this process after each step a ``db_worker`` takes: Django set up (every app's
 models), the URL modules, then analysing a little text in each language (which loads
-simplemma's tables, ``cms/search/analysis.py``). Then, each in a fresh process, simplemma
+simplemma's tables, ``cms/search/analysis.py``), releasing them as an idle worker does
+and loading them again. Then, each in a fresh process, simplemma
 alone with ``StreamDictionaryFactory(cache_max_size=N)`` for N = 7, 3, 1: what capping the
 resident tables would save, and how long each table takes to load.
 """
@@ -48,6 +49,15 @@ def steps() -> None:
     for language in LANGUAGES:
         analyse_to_string("klastr cluster", language)
         say(f"analysis tables up to {language}: {rss_mb()} MB")
+    from cms.ops.task_memory import release_tables
+
+    release_tables()
+    say(f"tables released (what an idle db_worker does, cms/ops/task_memory.py): {rss_mb()} MB")
+    for language in LANGUAGES:
+        analyse_to_string("klastr cluster", language)
+    say(f"loaded again: {rss_mb()} MB")
+    release_tables()
+    say(f"released again: {rss_mb()} MB")
 
 
 def tables(cache_size: int) -> None:
