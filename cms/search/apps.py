@@ -7,7 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = "Site search"
 
     def ready(self):
-        from cms.search import indexing, signals
+        from django.db.backends.signals import connection_created
+
+        from cms.search import fulltext, indexing, signals
 
         indexing.connect_signals()
         signals.connect_signals()
+        connection_created.connect(fulltext.configure_sqlite, dispatch_uid="sitesearch-sqlite")

@@ -27,7 +27,7 @@ nearest first, then the most frequent (in documents); at most
 analysed tokens rather than words lets a typo find what only a compound's part
 spells (``Kunstoff`` -> ``kunststoff``, a part of ``Kunststofftechnikcluster``)
 and ignores inflection (``potravyny`` -> ``potravin``). The tokens come from
-did-you-mean's vocabulary (``cms.search.suggest.vocabulary``: read from the
+language's vocabulary (``cms.search.vocabulary``, did-you-mean's too: read from the
 search documents, cached per process until they change; one aggregate
 statement at most every ``SEARCH_VOCABULARY_CHECK_SECONDS`` to know they have
 not), so every backend expands the same way. A query without a word of five letters or
@@ -37,8 +37,10 @@ more costs nothing.
 from __future__ import annotations
 
 from cms.core.languages import fallback_chain
+from cms.search import synonyms
 from cms.search.analysis import COMPOUND_LANGUAGES, compound_tokens, fold, words
-from cms.search.query import Term, query_tokens
+from cms.search.query import Query, Term, query_tokens
+from cms.search.vocabulary import vocabulary as language_vocabulary
 
 #: Weight of a compound's part typed as the compound (the visitor's own words weigh 1).
 COMPOUND_WEIGHT = 0.5
@@ -70,12 +72,10 @@ def compound_terms(text: str, language: str, exact: list[Term]) -> list[Term]:
 def typo_terms(text: str, language: str, exact: list[Term]) -> list[Term]:
     """Terms one or two edits away from the query's unknown words, weighted
     :data:`TYPO_WEIGHT` (``Kunstoff`` -> ``kunststoff``)."""
-    from cms.search import suggest  # it reads the search documents: imported when needed
-
     typed = [word for word in words(text) if word.isalpha() and len(word) >= MIN_TYPO_CHARS]
     if not typed:
         return []
-    vocabulary = suggest.vocabulary(language)
+    vocabulary = language_vocabulary(language)
     own = {term.token for term in exact}
     terms: list[Term] = []
     for word in typed:
@@ -89,3 +89,21 @@ def typo_terms(text: str, language: str, exact: list[Term]) -> list[Term]:
         own.update(variants)
         terms.extend(Term(token, TYPO_WEIGHT, "typo") for token in variants)
     return terms
+
+
+def build_query(text: str, language: str) -> Query:
+    """The analysed query for ``text`` in ``language``: the visitor's own words' tokens,
+    then the tokens of their synonyms, compound parts and near spellings (each once)."""
+    exact = [Term(token) for token in query_tokens(text, language)]
+    terms = list(exact)
+    seen = {term.token for term in exact}
+    for added in (
+        synonyms.synonym_terms(text, language, exact),
+        compound_terms(text, language, exact),
+        typo_terms(text, language, exact),
+    ):
+        for term in added:
+            if term.token not in seen:
+                seen.add(term.token)
+                terms.append(term)
+    return Query(text=text, language=language, terms=tuple(terms))

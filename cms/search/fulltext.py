@@ -104,6 +104,29 @@ FULLTEXT_COLUMNS = ("title", "body", "language")
 FACETS_INDEX = f"{DOCUMENTS}_facets"
 
 
+#: SQLite: how much of the database file each connection reads through memory mapping
+#: (``PRAGMA mmap_size``; setting ``SEARCH_SQLITE_MMAP_BYTES``, 0 turns it off). Without it
+#: every page a statement reads is copied through SQLite's own page cache, 2 MB per
+#: connection by default, which a search at 100,000 documents (full-text doclists, the
+#: facets index, the sectors' index: tens of megabytes) overflows on every statement: its
+#: SQL took twice as long. Mapped pages are the operating system's page cache, shared by
+#: every process of the server, not memory of each one. ``docs/benchmarks.md`` has the
+#: figures.
+SQLITE_MMAP_BYTES = 1 << 30
+
+
+def configure_sqlite(sender=None, connection=None, **kwargs) -> None:
+    """``connection_created``: memory-map a new SQLite connection's database file."""
+    if connection is None or connection.vendor != "sqlite":
+        return
+    from django.conf import settings
+
+    size = int(getattr(settings, "SEARCH_SQLITE_MMAP_BYTES", SQLITE_MMAP_BYTES))
+    if size > 0:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size = {size}")
+
+
 def sqlite_triggers() -> list[str]:
     fts_columns = ", ".join(FULLTEXT_COLUMNS)
     title_columns = "display_title, language, country"

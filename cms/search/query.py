@@ -11,6 +11,8 @@ languages of its fallback chain (``cms.search.analysis``), as weighted
 ``Term``s: what the visitor typed and editors' synonyms of it rank first
 (``Term.first_tier``); terms added as guesses (a compound's parts, a spelling
 one or two edits away) weigh less, and what only they find ranks below.
+``cms.search.expansion.build_query`` builds it (synonyms, compounds and typos
+build on ``Term``; this module imports none of them).
 """
 
 from __future__ import annotations
@@ -113,26 +115,6 @@ class Found:
 def by_count(counts: dict[str, int]) -> dict[str, int]:
     """A facet's counts, largest first, ties by key: the order on every backend."""
     return {str(k): v for k, v in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
-
-
-def build_query(text: str, language: str) -> Query:
-    """The analysed query for ``text`` in ``language``: the visitor's own words' tokens,
-    then the tokens of their synonyms, compound parts and near spellings (each once)."""
-    from cms.search import expansion, synonyms  # they build on Term: imported late
-
-    exact = [Term(token) for token in query_tokens(text, language)]
-    terms = list(exact)
-    seen = {term.token for term in exact}
-    for added in (
-        synonyms.synonym_terms(text, language, exact),
-        expansion.compound_terms(text, language, exact),
-        expansion.typo_terms(text, language, exact),
-    ):
-        for term in added:
-            if term.token not in seen:
-                seen.add(term.token)
-                terms.append(term)
-    return Query(text=text, language=language, terms=tuple(terms))
 
 
 class KnownValues:

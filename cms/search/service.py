@@ -10,13 +10,13 @@ raises ``SearchUnavailable``.
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 
@@ -24,6 +24,7 @@ from cms.core.languages import LANGUAGE_CODES
 from cms.search import database_search, engine_search, suggest
 from cms.search.analysis import analyse
 from cms.search.backends import engine_only
+from cms.search.expansion import build_query
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
 from cms.search.query import (  # noqa: F401 - the service's public names, re-exported
@@ -32,7 +33,6 @@ from cms.search.query import (  # noqa: F401 - the service's public names, re-ex
     Query,
     SearchError,
     SearchRequest,
-    build_query,
     filtered_documents,
     query_tokens,
     validate,
@@ -113,16 +113,14 @@ def run(request: SearchRequest, query: Query, backend, *, degraded: bool) -> Sea
         found = database_search.search_page(request, query, backend)
     else:
         found = engine_search.search_page(request, query, backend)
-    token_set = set(query.tokens)
+    marker = Highlighter(query.tokens)
     hits = [
         SearchHit(
             kind=doc.kind,
             object_id=doc.object_id,
-            title=highlight(doc.display_title, doc.served_language, token_set),
-            snippet=highlight(
-                excerpt(doc.display_text, doc.served_language, token_set),
-                doc.served_language,
-                token_set,
+            title=marker.highlight(doc.display_title, doc.served_language),
+            snippet=marker.highlight(
+                marker.excerpt(doc.display_text, doc.served_language), doc.served_language
             ),
             url=doc.url,
             country=doc.country,
@@ -142,46 +140,77 @@ def run(request: SearchRequest, query: Query, backend, *, degraded: bool) -> Sea
     )
 
 
-@lru_cache(maxsize=20_000)
-def word_tokens(word: str, language: str) -> frozenset[str]:
-    return frozenset(analyse(word, language))
+@lru_cache(maxsize=65_536)
+def word_tokens(word: str, language: str) -> tuple[str, ...]:
+    """The search tokens of one (lower-case) word, kept per process: a page of results shows
+    about a thousand words, and the words of a language's texts recur from search to search."""
+    return tuple(analyse(word, language))
+
+
+class Highlighter:
+    """Finds the words of a page's texts that match the query's tokens, each distinct word
+    analysed once per page (titles and excerpts share most of their words)."""
+
+    def __init__(self, tokens):
+        self.tokens = frozenset(tokens)
+        self.seen: dict[tuple[str, str], bool] = {}
+
+    def matches(self, word: str, language: str) -> bool:
+        if not self.tokens:
+            return False
+        key = (word, language)
+        found = self.seen.get(key)
+        if found is None:
+            found = not self.tokens.isdisjoint(word_tokens(word.lower(), language))
+            self.seen[key] = found
+        return found
+
+    def highlight(self, text: str, language: str) -> SafeString:
+        """Escape ``text`` and wrap the words that matched the query in ``<mark>``."""
+        out = []
+        position = 0
+        for match in WORD.finditer(text):
+            word = match.group(0)
+            if self.matches(word, language):
+                # Only the text around a match is cut out and escaped: most words are not.
+                out.append(html.escape(text[position : match.start()]))
+                out.append(f"<mark>{html.escape(word)}</mark>")
+                position = match.end()
+        out.append(html.escape(text[position:]))
+        return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+    def excerpt(self, text: str, language: str, words: int = 40) -> str:
+        """About ``words`` words of ``text`` around its first match."""
+        all_words = text.split()
+        if len(all_words) <= words:
+            return text
+        first = 0
+        if self.tokens:
+            first = next(
+                (
+                    i
+                    for i, word in enumerate(all_words)
+                    if any(self.matches(w, language) for w in WORD.findall(word))
+                ),
+                0,
+            )
+        start = max(0, first - words // 4)
+        chunk = " ".join(all_words[start : start + words])
+        return ("… " if start else "") + chunk + (" …" if start + words < len(all_words) else "")
 
 
 def matches(word: str, language: str, tokens: set[str]) -> bool:
-    return bool(word_tokens(word.lower(), language) & tokens)
+    return Highlighter(tokens).matches(word, language)
 
 
 def highlight(text: str, language: str, tokens: set[str]) -> SafeString:
     """Escape ``text`` and wrap the words that matched the query in ``<mark>``."""
-    out = []
-    position = 0
-    for match in WORD.finditer(text):
-        out.append(escape(text[position : match.start()]))
-        word = match.group(0)
-        out.append(
-            f"<mark>{escape(word)}</mark>" if matches(word, language, tokens) else escape(word)
-        )
-        position = match.end()
-    out.append(escape(text[position:]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+    return Highlighter(tokens).highlight(text, language)
 
 
 def excerpt(text: str, language: str, tokens: set[str], words: int = 40) -> str:
     """About ``words`` words of ``text`` around its first match."""
-    all_words = text.split()
-    if len(all_words) <= words:
-        return text
-    first = next(
-        (
-            i
-            for i, word in enumerate(all_words)
-            if any(matches(w, language, tokens) for w in WORD.findall(word))
-        ),
-        0,
-    )
-    start = max(0, first - words // 4)
-    chunk = " ".join(all_words[start : start + words])
-    return ("… " if start else "") + chunk + (" …" if start + words < len(all_words) else "")
+    return Highlighter(tokens).excerpt(text, language, words)
 
 
 def autocomplete(

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from cms.core.models import Country, Sector
 from cms.search import database_search, fulltext
 from cms.search.analysis import analyse_to_string
+from cms.search.expansion import build_query
 from cms.search.models import SearchDocument
-from cms.search.query import Query, SearchRequest, Term, build_query
+from cms.search.query import Query, SearchRequest, Term
 from tests.factories import news_page
 from tests.search.conftest import ENGINE
 

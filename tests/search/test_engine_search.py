@@ -17,8 +17,9 @@ from cms.core.models import Country, Sector
 from cms.search import engine_search, indexing
 from cms.search.analysis import analyse_to_string
 from cms.search.backends import engine_only
+from cms.search.expansion import build_query
 from cms.search.models import SearchDocument
-from cms.search.query import Query, Term, build_query, query_tokens
+from cms.search.query import Query, Term, query_tokens
 from cms.search.service import SearchRequest, autocomplete, search
 from tests.factories import news_page
 from tests.search.conftest import ENGINE, refresh_engine, settle

@@ -3,9 +3,10 @@
 import pytest
 from django.utils.html import strip_tags
 
-from cms.search import expansion, suggest
+from cms.search import expansion, vocabulary
 from cms.search.analysis import analyse, analyse_to_string, compound_parts
-from cms.search.query import Term, build_query, query_tokens
+from cms.search.expansion import build_query
+from cms.search.query import Term, query_tokens
 from cms.search.service import SearchRequest, search
 from tests.factories import news_page
 from tests.search.conftest import settle
@@ -64,19 +65,19 @@ def test_a_typed_compound_adds_its_parts_as_weaker_terms():
 # --- typos ------------------------------------------------------------------------------------
 
 
-def vocabulary_of(tokens: dict[str, int]) -> suggest.Vocabulary:
+def vocabulary_of(tokens: dict[str, int]) -> vocabulary.Vocabulary:
     """A vocabulary whose documents hold ``tokens`` (token -> in how many documents)."""
     rows = []
     for token, documents in tokens.items():
         rows += [(token, "", token, "", "en")] * documents
-    return suggest.vocabulary_from_rows(rows, "en")
+    return vocabulary.vocabulary_from_rows(rows, "en")
 
 
 @pytest.fixture
-def vocabulary(monkeypatch):
+def language_vocabulary(monkeypatch):
     def use(tokens):
         built = vocabulary_of(tokens)
-        monkeypatch.setattr(suggest, "vocabulary", lambda language: built)
+        monkeypatch.setattr(expansion, "language_vocabulary", lambda language: built)
         return built
 
     return use
@@ -89,8 +90,8 @@ def typos(text, language="en"):
     return [term.token for term in terms]
 
 
-def test_one_edit_from_five_letters(vocabulary):
-    vocabulary({"cluster": 3, "plastic": 2, "tomato": 1})
+def test_one_edit_from_five_letters(language_vocabulary):
+    language_vocabulary({"cluster": 3, "plastic": 2, "tomato": 1})
     assert analyse("clustr", "en") == ["clustr"]
     assert typos("clustr") == ["cluster"]  # one letter missing
     assert typos("plastci") == ["plastic"]  # a transposition is one edit
@@ -98,32 +99,34 @@ def test_one_edit_from_five_letters(vocabulary):
     assert typos("tomt") == []  # four letters: no variants
 
 
-def test_two_edits_from_nine_letters(vocabulary):
-    vocabulary({"benchmark": 1, "cluster": 1})
+def test_two_edits_from_nine_letters(language_vocabulary):
+    language_vocabulary({"benchmark": 1, "cluster": 1})
     assert typos("bnchmarkk") == ["benchmark"]  # nine letters, two edits
     assert typos("clustrrr") == []  # eight letters, two edits: too far
 
 
-def test_the_first_letter_is_never_changed(vocabulary):
-    vocabulary({"cluster": 1})
+def test_the_first_letter_is_never_changed(language_vocabulary):
+    language_vocabulary({"cluster": 1})
     assert typos("kluster") == []
     assert typos("lcuster") == []  # not even by a transposition
 
 
-def test_a_known_word_gets_no_variants(vocabulary):
-    vocabulary({"cluster": 1, "clusters": 1, "clustery": 1})
+def test_a_known_word_gets_no_variants(language_vocabulary):
+    language_vocabulary({"cluster": 1, "clusters": 1, "clustery": 1})
     assert typos("cluster") == []
     assert typos("clusters") == []  # analysed to the known "cluster"
 
 
-def test_variants_are_few_nearest_and_most_frequent_first(vocabulary):
-    vocabulary({"markez": 1, "market": 5, "marked": 2, "marker": 4, "markey": 3, "maxkey": 9})
+def test_variants_are_few_nearest_and_most_frequent_first(language_vocabulary):
+    language_vocabulary(
+        {"markez": 1, "market": 5, "marked": 2, "marker": 4, "markey": 3, "maxkey": 9}
+    )
     assert typos("markex") == ["market", "marker", "markey"]
     assert len(typos("markex")) == expansion.MAX_TYPO_VARIANTS
 
 
 def test_a_query_of_short_words_reads_no_vocabulary(monkeypatch):
-    monkeypatch.setattr(suggest, "vocabulary", lambda language: pytest.fail("vocabulary read"))
+    monkeypatch.setattr(expansion, "language_vocabulary", lambda _: pytest.fail("vocabulary read"))
     assert expansion.typo_terms("IT and ICT", "en", []) == []
 
 

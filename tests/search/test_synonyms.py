@@ -10,8 +10,8 @@ from django.utils.html import strip_tags
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.search import synonyms
+from cms.search.expansion import build_query
 from cms.search.models import SynonymGroup
-from cms.search.query import build_query
 from cms.search.service import SearchRequest, search
 from tests.factories import country_user, network_admin
 from tests.search.conftest import settle
