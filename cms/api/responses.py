@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Max, QuerySet, Subquery
+from django.db.models import Count, Max, QuerySet, Subquery, Window
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -76,8 +76,7 @@ def listing(
     """
     selected = params.selected_fields(defaults, available)
     offset, limit = params.offset, params.limit
-    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-    count = queryset.count() if ids or offset else 0
+    ids, count = page_of(queryset, offset, limit)
     items = projections.listed(context, types, ids, selected)
     missing = [pk for pk in ids if pk not in items]
     if missing:
@@ -103,6 +102,22 @@ def listing(
             for tombstone in removals.filter(removed_at__gte=params.updated_since)
         ]
     return envelope
+
+
+def page_of(queryset: QuerySet, offset: int, limit: int) -> tuple[list, int]:
+    """The ids of one page of ``queryset`` and how many it has in all: one query.
+
+    The total rides on every row (``COUNT(*) OVER ()``); a page past the end
+    has no rows to carry it and asks for it on its own.
+    """
+    rows = list(
+        queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            offset : offset + limit
+        ]
+    )
+    if rows:
+        return [pk for pk, _total in rows], rows[0][1]
+    return [], queryset.count() if offset else 0
 
 
 def last_changes(collection: QuerySet, modified_field: str, removals: QuerySet) -> tuple:

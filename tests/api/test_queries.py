@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from tests.api.conftest import make_image, published_news, sectors
 
 #: The budget for a news listing with translations, sectors and images: the scope
-#: (countries, view restrictions), the page's ids, the count, their stored projections
+#: (countries, view restrictions), the page's ids with the count, their stored projections
 #: and Last-Modified.
-MAX_QUERIES = 6
+MAX_QUERIES = 5
 
 
 @pytest.fixture
