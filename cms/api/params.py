@@ -193,7 +193,7 @@ class TagFilter(Schema):
 
 def _page_fields(label: str | None = None):
     def names() -> frozenset[str]:
-        from cms.api.representations import representations
+        from cms.projections.representations import representations
 
         reps = representations()
         if label is None:
@@ -205,7 +205,7 @@ def _page_fields(label: str | None = None):
 
 def _fields_of(attribute: str):
     def names() -> frozenset[str]:
-        from cms.api.representations import representations
+        from cms.projections.representations import representations
 
         return getattr(representations(), attribute).field_names
 

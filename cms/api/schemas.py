@@ -2,7 +2,7 @@
 
 Written out by hand, one schema per page type and per snippet, so the
 contract is readable here and in ``/api/v3/docs``. The JSON itself is built
-by ``representations.py``; ``tests/api/test_schemas.py`` keeps both in step.
+by ``cms/projections/representations.py``; ``tests/api/test_schemas.py`` keeps both in step.
 
 Every field but ``id`` and ``meta`` is optional because ``?fields=`` may
 leave it out. A translated field is a string in the served language, or with

@@ -45,7 +45,7 @@ def public_pages(model: type[Page], scope: Scope, countries: list[str] | None = 
 
 
 def served_page_models() -> list[type[Page]]:
-    from cms.api.representations import representations
+    from cms.projections.representations import representations
 
     return list(representations().pages)
 

@@ -94,6 +94,6 @@ urlpatterns = [
 ]
 
 if settings.API_BENCH:  # the baseline of `make bench-api`, never in a deployment
-    from cms.api.bench import ping
+    from cms.bench.api import ping
 
     urlpatterns.insert(0, path("api/v3/_ping", ping))

@@ -3,7 +3,7 @@
 A projection exists for every object a consumer may read without a token:
 live pages on a country's site outside every view restriction, and every
 cluster profile, partner organisation, contact person and sector. What each
-looks like in the API is its ``Representation`` (``cms.api.representations``).
+looks like in the API is its ``Representation`` (``cms.projections.representations``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from wagtail.models import Page, PageViewRestriction
 
-from cms.api.representations import Representation, representations
 from cms.core.languages import LANGUAGE_CODES
+from cms.projections.representations import Representation, representations
 
 #: The variants rendered of every item: each language, and every language at once.
 ALL = "all"

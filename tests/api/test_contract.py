@@ -458,7 +458,7 @@ def test_translated_fields_of_every_model_are_exposed(api):
     """Each translatable field of each served model appears in its representation."""
     from modeltranslation.translator import translator
 
-    from cms.api.representations import representations
+    from cms.projections.representations import representations
 
     reps = representations()
     hidden = {"url_path", "seo_title", "search_description"}  # Wagtail's, not content

@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 
 from cms.api import schemas
-from cms.api.representations import representations
 from cms.core.blocks import BodyBlock
+from cms.projections.representations import representations
 
 ALWAYS = {"id", "meta", "fallback"}
 

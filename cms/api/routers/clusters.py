@@ -6,10 +6,10 @@ from ninja import Query, Router
 from cms.api import selectors
 from cms.api.http import read
 from cms.api.params import ClusterDetailParams, ClusterParams, ObjectId
-from cms.api.representations import representations
 from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import ClusterListing, ClusterSchema
 from cms.clusters.models import ClusterProfile
+from cms.projections.representations import representations
 
 router = Router(tags=["clusters"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}

@@ -14,10 +14,10 @@ from cms.api.params import (
     SiteDetailParams,
     SiteParams,
 )
-from cms.api.representations import representations
 from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import ApiIndex, SectorListing, SectorSchema, SiteListing, SiteSchema
 from cms.core.models import Country, Sector
+from cms.projections.representations import representations
 
 router = Router(tags=["network"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}

@@ -8,11 +8,11 @@ from cms.api import selectors
 from cms.api.auth import DraftTokenAuth
 from cms.api.http import read
 from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
-from cms.api.representations import RenderContext, representations
 from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import AnyPage, EventListing, NewsListing, PageListing
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
+from cms.projections.representations import RenderContext, representations
 
 router = Router(tags=["pages"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}

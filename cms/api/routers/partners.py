@@ -12,10 +12,10 @@ from cms.api.params import (
     PartnerDetailParams,
     PartnerParams,
 )
-from cms.api.representations import representations
 from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import ContactListing, ContactSchema, PartnerListing, PartnerSchema
 from cms.partners.models import ContactPerson, PartnerOrganisation
+from cms.projections.representations import representations
 
 router = Router(tags=["partners"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
