@@ -20,6 +20,8 @@ class Projection(models.Model):
         max_length=3, blank=True, help_text="Code of the country the item belongs to"
     )
     data = models.JSONField()
+    #: ``data`` with only the fields a listing shows by default: what most listings read.
+    listing = models.JSONField(null=True)
     digest = models.CharField(max_length=64)
     #: The newest change of anything the item's JSON was built from (Last-Modified).
     last_modified = models.DateTimeField(null=True)

@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from cms.projections.models import Projection, StaleProjection
+from cms.projections.reading import selected_fields
 from cms.projections.registry import ServedType, by_label, served_type
 from cms.projections.rendering import Renderer
 
@@ -87,6 +88,7 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
                         language=variant,
                         country=country,
                         data=rendered.data,
+                        listing=listing_of(served, rendered.data),
                         digest=rendered.digest,
                         last_modified=rendered.last_modified,
                         updated_at=now,
@@ -96,10 +98,11 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
                 continue
             if row.digest != rendered.digest:
                 row.updated_at = now
-            elif row.data == rendered.data and row.country == country:
+            elif row.data == rendered.data and row.country == country and row.listing:
                 if row.last_modified == rendered.last_modified:
                     continue
             row.data, row.digest, row.country = rendered.data, rendered.digest, country
+            row.listing = listing_of(served, rendered.data)
             row.last_modified, row.rendered_at = rendered.last_modified, now
             updated.append(row)
     # Changed rows are replaced (a delete and an insert per batch): an UPDATE of many rows
@@ -112,6 +115,11 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
         object_type=served.label, object_id__in=[obj.pk for obj in objects]
     ).delete()
     return len(new) + len(updated)
+
+
+def listing_of(served: ServedType, data: dict) -> dict:
+    """What a listing of ``served`` shows of ``data`` without ``?fields=``."""
+    return selected_fields(data, served.representation.listing_fields)
 
 
 def forget(label: str, ids: list[int]) -> int:

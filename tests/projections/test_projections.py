@@ -60,16 +60,35 @@ def test_the_api_detail_is_the_stored_row_with_absolute_urls(api, country):
 
 
 def test_a_listing_reads_the_stored_rows(api, country):
+    """The listing subset for the default fields, the whole row for fields only details show."""
     page = published_news(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
-    Projection.objects.filter(object_type=LABEL, object_id=page.pk, language="cs").update(
-        data={**rows(page)["cs"].data, "title": "Read from the projection"}
+    row = rows(page)["cs"]
+    assert "body" in row.data and "body" not in row.listing
+    Projection.objects.filter(pk=row.pk).update(
+        data={**row.data, "title": "From the whole row"},
+        listing={**row.listing, "title": "From the listing subset"},
     )
-    items = api("news/?lang=cs&site=CZ&limit=100").json()["items"]
-    (item,) = [item for item in items if item["id"] == page.pk]
-    assert item["title"] == "Read from the projection"
-    assert item["meta"]["detail_url"] == (
+
+    def item(path):
+        items = api(f"news/?lang=cs&site=CZ&limit=100{path}").json()["items"]
+        return next(item for item in items if item["id"] == page.pk)
+
+    assert item("")["title"] == "From the listing subset"
+    assert item("")["meta"]["detail_url"] == (
         f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ&lang=cs"
     )
+    assert item("&fields=body")["title"] == "From the whole row"
+
+
+def test_a_row_without_its_listing_subset_is_rendered_and_reported(api, country):
+    page = published_news(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
+    Projection.objects.filter(object_type=LABEL, object_id=page.pk).update(listing=None)
+    items = api("news/?lang=cs&site=CZ&limit=100").json()["items"]
+    assert next(item for item in items if item["id"] == page.pk)["title"] == "Informační den"
+    with pytest.raises(CommandError):
+        call_command("check_projections")
+    call_command("check_projections", "--write")
+    assert all(row.listing for row in rows(page).values())
 
 
 @pytest.mark.parametrize(
