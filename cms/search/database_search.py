@@ -207,12 +207,16 @@ def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tu
 
 
 def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
-    """The filtered matches on PostgreSQL: (id, country, kind), unranked, through the GIN
-    index (no ``tsvector`` is read: a plain ``|`` query needs no recheck)."""
+    """The filtered matches on PostgreSQL: (id, tid, country, kind), unranked, through the
+    GIN index (no ``tsvector`` is read: a plain ``|`` query needs no recheck).
+
+    ``tid`` is the row's ``ctid``, where this statement's snapshot has it: the ranked
+    candidates are read again by it (:func:`postgres_scores`)."""
     n = names(connection)
     where, filter_params = filter_sql(request, connection, sectors=False)
     sql = (
-        f"SELECT d.id AS id, d.country AS country, d.kind AS kind FROM {n['docs']} d "
+        f"SELECT d.id AS id, d.ctid AS tid, d.country AS country, d.kind AS kind "
+        f"FROM {n['docs']} d "
         f"WHERE d.{fulltext.SEARCH_VECTOR} @@ to_tsquery('simple', %s) AND {where}"
     )
     params = [fulltext.tsquery_any(tokens), *filter_params]
@@ -220,7 +224,7 @@ def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> t
         # The sectors checked on the matches (OFFSET 0: a fence the planner keeps). Else it
         # may walk a sector's documents of every language and read each one's tsvector.
         sql = (
-            f"SELECT m.id, m.country, m.kind FROM ({sql} OFFSET 0) m "
+            f"SELECT m.id, m.tid, m.country, m.kind FROM ({sql} OFFSET 0) m "
             f"WHERE {sector_sql(request, connection, 'm')}"
         )
         params += list(request.sectors)
@@ -229,7 +233,11 @@ def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> t
 
 def postgres_scores(groups: list[Group], request: SearchRequest, connection) -> tuple[str, list]:
     """The candidates' scores on PostgreSQL: ``ts_rank_cd`` per group times its weight,
-    summed, read for the candidates only (each reads the document's ``tsvector``)."""
+    summed, read for the candidates only (each reads the document's ``tsvector``).
+
+    The candidates' rows are fetched by the ``ctid`` the hits found them at (a TID scan),
+    not looked up again by id in the primary key's index: 2,000 index descents were a
+    quarter of a search's statement at 100,000 documents (``docs/benchmarks.md``)."""
     n = names(connection)
     vector = f"d.{fulltext.SEARCH_VECTOR}"
     params: list = []
@@ -250,8 +258,8 @@ def postgres_scores(groups: list[Group], request: SearchRequest, connection) -> 
         exact = "0"
     sql = (
         f"SELECT d.id AS id, ({' + '.join(scores)}) AS score, {exact} AS exact "
-        f"FROM {n['docs']} d WHERE d.id IN "
-        "(SELECT id FROM hits WHERE id >= (SELECT id FROM bound))"
+        f"FROM {n['docs']} d WHERE d.ctid = ANY(ARRAY("
+        "SELECT tid FROM hits WHERE id >= (SELECT id FROM bound)))"
     )
     return sql, params
 
