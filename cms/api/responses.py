@@ -61,18 +61,21 @@ def listing(
     live: Live,
     available: frozenset[str],
     defaults: frozenset[str],
-    collection: QuerySet,
-    modified_field: str,
     removals: QuerySet,
+    collection: QuerySet | None = None,
+    modified_field: str = "updated_at",
 ) -> dict:
     """One page of ``queryset``, in the envelope every listing shares.
 
     The page's ids come from ``queryset`` (the consumer's filters and order);
     the items are their stored projections (``types``: the labels they are
     stored under), and only an item without one is rendered here (``live``).
-    ``collection`` (everything the scope shows of the resource) and
-    ``removals`` (its tombstones) date the listing for Last-Modified; with
-    ``updated_since`` the removals since then are listed as ``deleted``.
+    The listing's Last-Modified is the newest change of anything its items
+    show (their rows' ``last_modified``, every item the scope shows of the
+    resource) or of its ``removals`` (tombstones); a resource without
+    projections (``sites/``) is dated by its ``collection``'s
+    ``modified_field``. With ``updated_since`` the removals since then are
+    listed as ``deleted``.
     """
     selected = params.selected_fields(defaults, available)
     offset, limit = params.offset, params.limit
@@ -82,6 +85,9 @@ def listing(
     if missing:
         with translation.override(context.url_language):
             items.update(live(missing, selected))
+    if types:
+        collection = projections.shown(context, types)
+        modified_field = "last_modified"
     context.seen(*last_changes(collection, modified_field, removals))
     envelope = {
         "count": count,

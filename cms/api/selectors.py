@@ -65,7 +65,7 @@ def news(scope: Scope, params, localizer: Localizer) -> QuerySet:
         queryset = queryset.filter(date__gte=params.date_from)
     if params.date_to:
         queryset = queryset.filter(date__lte=params.date_to)
-    queryset = updated_since(queryset, "last_published_at", params.updated_since)
+    queryset = changed_since(queryset, params.updated_since, localizer)
     return ordered(queryset, params.ordering(), localizer, translated={"title"})
 
 
@@ -87,7 +87,7 @@ def events(scope: Scope, params, localizer: Localizer) -> QuerySet:
         )
     if params.date_to:
         queryset = queryset.filter(start__date__lte=params.date_to)
-    queryset = updated_since(queryset, "last_published_at", params.updated_since)
+    queryset = changed_since(queryset, params.updated_since, localizer)
     return ordered(queryset, params.ordering(), localizer, translated={"title"})
 
 
@@ -105,7 +105,7 @@ def pages(scope: Scope, params, localizer: Localizer) -> QuerySet:
         if parent is None:
             raise ParameterError("child_of", f"no published page {params.child_of} on this site")
         queryset = queryset.child_of(parent)
-    queryset = updated_since(queryset, "last_published_at", params.updated_since)
+    queryset = changed_since(queryset, params.updated_since, localizer, models)
     return ordered(queryset, params.ordering(), localizer, translated={"title"})
 
 
@@ -165,7 +165,7 @@ def clusters(scope: Scope, params, localizer: Localizer) -> QuerySet:
     queryset = ClusterProfile.objects.filter(country__code__in=owned(scope, params.country))
     if params.sector:
         queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
-    queryset = updated_since(queryset, "updated_at", params.updated_since)
+    queryset = changed_since(queryset, params.updated_since, localizer)
     return ordered(queryset, params.ordering(), localizer, translated={"name"})
 
 
@@ -173,7 +173,7 @@ def partners(scope: Scope, params, localizer: Localizer) -> QuerySet:
     from cms.partners.models import PartnerOrganisation
 
     queryset = PartnerOrganisation.objects.filter(country__code__in=owned(scope, params.country))
-    queryset = updated_since(queryset, "updated_at", params.updated_since)
+    queryset = changed_since(queryset, params.updated_since, localizer)
     return ordered(
         queryset, params.ordering(), localizer, translated={"name"}, aliases=COUNTRY_ORDER
     )
@@ -186,7 +186,7 @@ def contacts(scope: Scope, params, localizer: Localizer) -> QuerySet:
     if params.organisation:
         organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
         queryset = queryset.filter(organisation__in=organisations)
-    queryset = updated_since(queryset, "updated_at", params.updated_since)
+    queryset = changed_since(queryset, params.updated_since, localizer)
     return ordered(queryset, params.ordering(), localizer, aliases=COUNTRY_ORDER)
 
 
@@ -196,7 +196,7 @@ def scoped_snippets(model: type[Model], scope: Scope) -> QuerySet:
 
 
 def sectors(params, localizer: Localizer) -> QuerySet:
-    queryset = updated_since(Sector.objects.all(), "updated_at", params.updated_since)
+    queryset = changed_since(Sector.objects.all(), params.updated_since, localizer)
     return ordered(queryset, params.ordering(), localizer, translated={"name"})
 
 
@@ -266,6 +266,30 @@ def check_slugs(model: type[Model], slugs: list[str], parameter: str) -> list[in
     if missing:
         raise ParameterError(parameter, f"unknown {parameter} {missing[0]!r}")
     return list(found.values())
+
+
+def changed_since(
+    queryset: QuerySet, since: datetime | None, localizer: Localizer, models=None
+) -> QuerySet:
+    """Items whose projection in the served language changed at or after ``since``.
+
+    What a reader sees of an item changes with the item and with anything it
+    shows (a contact's role, a sector's name, an image): its stored projection
+    (``cms.projections``) moves its ``updated_at`` exactly then, and not when
+    a save changed nothing a reader sees.
+    """
+    if since is None:
+        return queryset
+    from cms.projections.models import Projection
+    from cms.projections.registry import ALL
+
+    labels = [model._meta.label for model in (models or [queryset.model])]
+    changed = Projection.objects.filter(
+        object_type__in=labels,
+        language=ALL if localizer.is_all else localizer.language,
+        updated_at__gte=since,
+    ).values("object_id")
+    return queryset.filter(pk__in=changed)
 
 
 def updated_since(queryset: QuerySet, field: str, since: datetime | None) -> QuerySet:

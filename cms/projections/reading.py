@@ -64,6 +64,21 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
     return items
 
 
+def shown(ctx: RenderContext, types: list[str]):
+    """The rows of ``types`` in the request's language that its scope shows."""
+    language = ALL if ctx.localizer.is_all else ctx.localizer.language
+    rows = Projection.objects.filter(object_type__in=types, language=language)
+    if any(has_country(label) for label in types):
+        rows = rows.filter(country__in=ctx.scope.owner_codes())
+    return rows
+
+
+def has_country(label: str) -> bool:
+    """Whether items of ``label`` belong to a country (pages, clusters...; sectors do not)."""
+    served = by_label(label)
+    return served is not None and (served.is_page or hasattr(served.model, "country"))
+
+
 def listing_fields(label: str) -> frozenset[str]:
     served = by_label(label)
     return served.representation.listing_fields if served is not None else frozenset()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.http import parse_http_date, urlencode
 from wagtail.models import Page
@@ -11,7 +12,10 @@ from wagtail.models import Page
 from cms.api.models import Tombstone
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, Sector
+from cms.events.models import EventPage
+from cms.news.models import NewsPage
 from cms.partners.models import ContactPerson
+from cms.projections.models import Projection
 from tests.api.conftest import published_news
 
 
@@ -147,3 +151,44 @@ def test_sites_changes(api):
     start = timezone.now() - timedelta(seconds=1)
     Country.objects.filter(code="AT").get().save()
     assert [item["code"] for item in api(f"sites/?{since(start)}").json()["items"]] == ["AT"]
+
+
+def test_an_item_whose_embedded_contact_changed_is_listed_as_changed(api, country):
+    """The contact's role shows inside the item: the item changed for its readers."""
+    contact = ContactPerson.objects.filter(country__code="CZ").first()
+    page = published_news(country("CZ"), title={"cs": "Den", "en": "Day"}, contact=contact)
+    # Everything published an hour ago (Last-Modified counts whole seconds).
+    an_hour = timedelta(hours=1)
+    Page.objects.update(last_published_at=F("last_published_at") - an_hour)
+    Projection.objects.update(last_modified=F("last_modified") - an_hour)
+    before = api("news/")
+    start = timezone.now()
+    assert api(f"news/?{since(start)}").json()["items"] == []
+    contact.role_en = "Head of the cluster programme"
+    contact.save()
+    czech_site = Country.objects.get(code="CZ").site.root_page
+    on_the_site = NewsPage.objects.live().descendant_of(czech_site)
+    showing = {item.pk for item in on_the_site.filter(contact=contact)}
+    assert page.pk in showing
+    body = api(f"news/?{since(start)}&lang=en&fields=contact&limit=100").json()
+    assert {item["id"] for item in body["items"]} == showing  # and nothing else
+    assert {item["contact"]["role"] for item in body["items"]} == {"Head of the cluster programme"}
+    events = EventPage.objects.live().descendant_of(czech_site).filter(contact=contact)
+    listed = api(f"pages/?{since(start)}&lang=en&limit=100").json()["items"]
+    assert {item["id"] for item in listed} == showing | {event.pk for event in events}
+    # The listing's Last-Modified moved with it: a consumer revalidating gets the change.
+    after = api("news/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert parse_http_date(after["Last-Modified"]) >= parse_http_date(before["Last-Modified"])
+
+
+def test_saving_without_a_visible_change_is_no_change(api, country):
+    """Re-saving rewrites rich text's block keys and the save stamps: nothing a reader sees."""
+    page = published_news(country("CZ"), title={"cs": "Den", "en": "Day"})
+    start = timezone.now()
+    page.save_revision().publish()
+    assert api(f"news/?{since(start)}").json()["items"] == []
+    page.title_en = "Another day"
+    page.save_revision().publish()
+    body = api(f"news/?{since(start)}&lang=en").json()
+    assert [(item["id"], item["title"]) for item in body["items"]] == [(page.pk, "Another day")]

@@ -29,8 +29,6 @@ def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
         live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=scoped,
-        modified_field="updated_at",
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 

@@ -67,8 +67,6 @@ def list_sectors(request: HttpRequest, params: Query[SectorParams]):
         live=rendered(context, representation, Sector.objects.all()),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=Sector.objects.all(),
-        modified_field="updated_at",
         removals=selectors.removals(None, [representation.type_label]),
     )
 

@@ -32,8 +32,6 @@ def list_pages(request: HttpRequest, params: Query[PageParams]):
         live=_live_pages(context),
         available=reps.page_field_names,
         defaults=frozenset({"title", "slug"}),
-        collection=selectors.public_pages(selectors.Page, context.scope),
-        modified_field="last_published_at",
         removals=selectors.removals(context.scope, types, params.country),
     )
 
@@ -110,8 +108,6 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
         live=rendered(context, representation, public),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=public,
-        modified_field="last_published_at",
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
@@ -130,7 +126,5 @@ def list_events(request: HttpRequest, params: Query[EventParams]):
         live=rendered(context, representation, public),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=public,
-        modified_field="last_published_at",
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )

@@ -35,8 +35,6 @@ def list_partners(request: HttpRequest, params: Query[PartnerParams]):
         live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=scoped,
-        modified_field="updated_at",
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
@@ -68,8 +66,6 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]):
         live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        collection=scoped,
-        modified_field="updated_at",
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
