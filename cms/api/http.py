@@ -24,7 +24,7 @@ from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from ninja import Router
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from cms.api import cache as response_cache
 from cms.api import ratelimit
@@ -219,9 +219,12 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
             result = view(request, *args, **kwargs)
             if isinstance(result, HttpResponseBase):
                 return result
-            body = adapter.dump_json(
-                adapter.validate_python(result), by_alias=by_alias, exclude_unset=exclude_unset
-            )
+            try:
+                checked = adapter.validate_python(result)
+            except ValidationError as problem:
+                # Our JSON broke our own contract: a server error, never the caller's 400.
+                raise ResponseContractError(str(problem)) from problem
+            body = adapter.dump_json(checked, by_alias=by_alias, exclude_unset=exclude_unset)
             return HttpResponse(body, content_type=JSON)
 
         # Annotations resolved where the view was written (ninja reads them from here).
@@ -234,3 +237,7 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
 
 
 JSON = "application/json; charset=utf-8"
+
+
+class ResponseContractError(RuntimeError):
+    """A response body that does not match the operation's declared schema."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 
 class Tombstone(models.Model):
-    """A page that was unpublished or deleted, or a snippet that was deleted.
+    """A page that was unpublished or deleted, a snippet that was deleted, or an item that moved.
 
     API consumers mirror the content incrementally with ``updated_since``:
     changed items tell them what to update, tombstones what to remove. A page
@@ -19,6 +19,8 @@ class Tombstone(models.Model):
     class Reason(models.TextChoices):
         UNPUBLISHED = "unpublished", "unpublished"
         DELETED = "deleted", "deleted"
+        #: Moved to another country: gone from the old country's site only.
+        MOVED = "moved", "moved to another country"
 
     object_type = models.CharField(max_length=100, help_text="Model label, e.g. news.NewsPage")
     object_id = models.PositiveBigIntegerField()

@@ -386,11 +386,11 @@ class SiteSchema(Out):
 
 
 class Removed(Out):
-    """A tombstone: an item that left the API (unpublished or deleted)."""
+    """A tombstone: an item that left the API (unpublished or deleted) or this site (moved)."""
 
     id: int
     type: str
-    reason: Literal["unpublished", "deleted"]
+    reason: Literal["unpublished", "deleted", "moved"]
     removed_at: Timestamp
     site: str | None
 

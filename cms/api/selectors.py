@@ -215,6 +215,8 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
         codes = scope.owner_codes(countries)
         if countries or not scope.is_network:
             queryset = queryset.filter(country__in=codes)
+        else:  # the whole network still shows what moved from one country to another
+            queryset = queryset.exclude(reason=Tombstone.Reason.MOVED)
     return queryset.order_by("removed_at", "pk")
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cms.projections.models import Projection, StaleProjection
 from cms.projections.reading import selected_fields
-from cms.projections.registry import ServedType, by_label, served_type
+from cms.projections.registry import ALL, ServedType, by_label, served_type
 from cms.projections.rendering import Renderer
 
 logger = logging.getLogger(__name__)
@@ -76,8 +76,12 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
         )
     }
     new, updated = [], []
+    moves: dict[int, tuple[str, str]] = {}
     for obj in objects:
         country = country_of(served, obj, renderer)
+        before = existing.get((obj.pk, ALL))
+        if before is not None and before.country != country:
+            moves[obj.pk] = (before.country, country)
         for variant, rendered in renderer.render(served, obj).items():
             row = existing.get((obj.pk, variant))
             if row is None:
@@ -111,10 +115,34 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
     for row in updated:
         row.pk = None
     Projection.objects.bulk_create(new + updated, batch_size=BATCH)
+    record_moves(served, moves)
     StaleProjection.objects.filter(
         object_type=served.label, object_id__in=[obj.pk for obj in objects]
     ).delete()
     return len(new) + len(updated)
+
+
+def record_moves(served: ServedType, moves: dict[int, tuple[str, str]]) -> None:
+    """An item that moved to another country leaves a tombstone in the one it left.
+
+    A consumer of the old country's site is told to remove it (``reason``
+    ``moved``); the new country's sees it as changed; the hub, which shows
+    both, is told nothing but the change (``cms.api.selectors.removals``).
+    Moving back removes the tombstone.
+    """
+    from cms.api.models import Tombstone
+
+    now = timezone.now()
+    for pk, (old, new) in moves.items():
+        Tombstone.objects.filter(
+            object_type=served.label, object_id=pk, reason=Tombstone.Reason.MOVED, country=new
+        ).delete()
+        if old:
+            Tombstone.objects.update_or_create(
+                object_type=served.label,
+                object_id=pk,
+                defaults={"reason": Tombstone.Reason.MOVED, "country": old, "removed_at": now},
+            )
 
 
 def listing_of(served: ServedType, data: dict) -> dict:

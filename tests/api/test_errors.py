@@ -249,3 +249,19 @@ def test_the_openapi_document_describes_the_problem(api):
     assert set(schemas["ParameterProblem"]["properties"]) == {"parameter", "error"}
     assert problem["properties"]["error"]["deprecated"] is True
     assert "/api/v3/docs/errors/#invalid-parameter" in problem["properties"]["type"]["description"]
+
+
+def test_a_body_that_breaks_the_contract_is_a_server_error_not_the_callers(client, db):
+    """Our own JSON failing our schema is a 500 (logged), never a 400 blaming a parameter."""
+    from django.utils import timezone
+
+    from cms.api.models import Tombstone
+
+    Tombstone.objects.create(
+        object_type="clusters.ClusterProfile", object_id=999_999, country="CZ", reason="bogus"
+    )
+    client.raise_request_exception = False
+    since = (timezone.now() - timezone.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    response = client.get(f"/api/v3/clusters/?updated_since={since}", HTTP_HOST="cz.localhost")
+    assert response.status_code == 500
+    assert response.json()["errors"] == []

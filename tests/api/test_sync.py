@@ -192,3 +192,31 @@ def test_saving_without_a_visible_change_is_no_change(api, country):
     page.save_revision().publish()
     body = api(f"news/?{since(start)}&lang=en").json()
     assert [(item["id"], item["title"]) for item in body["items"]] == [(page.pk, "Another day")]
+
+
+def test_an_item_that_moves_country_leaves_the_old_sites_listing(api):
+    """The old site is told to remove it, the new one and the hub see it changed."""
+    start = timezone.now()
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    cz_before = api("clusters/")
+    cluster.country = Country.objects.get(code="SK")
+    cluster.save()
+
+    czech = api(f"clusters/?{since(start)}").json()
+    assert czech["items"] == []
+    (removed,) = czech["deleted"]
+    assert (removed["id"], removed["reason"], removed["site"]) == (cluster.pk, "moved", "CZ")
+    assert api("clusters/").json()["count"] == cz_before.json()["count"] - 1
+    slovak = api(f"clusters/?{since(start)}", host="sk.localhost").json()
+    assert [item["id"] for item in slovak["items"]] == [cluster.pk]
+    assert slovak["deleted"] == []
+    hub = api(f"clusters/?{since(start)}", host="localhost").json()
+    assert [item["id"] for item in hub["items"]] == [cluster.pk]
+    assert hub["deleted"] == []
+    assert len(api(f"clusters/?{since(start)}&country=CZ", host="localhost").json()["deleted"]) == 1
+
+    cluster.country = Country.objects.get(code="CZ")  # and back: no tombstone left
+    cluster.save()
+    czech = api(f"clusters/?{since(start)}").json()
+    assert [item["id"] for item in czech["items"]] == [cluster.pk]
+    assert czech["deleted"] == []
