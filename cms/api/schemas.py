@@ -188,6 +188,10 @@ class PageMeta(Out):
     languages: list[str] = Field(description="Languages the page is really written in")
     first_published_at: Timestamp | None
     last_published_at: Timestamp | None
+    updated_at: Timestamp | None = Field(
+        description="When what a reader in this language sees of the page last changed "
+        "(what `updated_since` compares with): its own edits and those of anything it shows"
+    )
 
 
 def page_meta(model) -> type[PageMeta]:
@@ -296,7 +300,10 @@ class SnippetMeta(Out):
     detail_url: str
     language: str
     languages: list[str] = Field(description="Languages the item is really written in")
-    updated_at: Timestamp | None
+    updated_at: Timestamp | None = Field(
+        description="When what a reader in this language sees of the item last changed "
+        "(what `updated_since` compares with)"
+    )
 
 
 class ClusterSchema(Out):

@@ -32,12 +32,12 @@ def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict
     rows = Projection.objects.filter(object_type=served.label, object_id=pk, language=language)
     if served.is_page or hasattr(model, "country"):
         rows = rows.filter(country__in=ctx.scope.owner_codes())
-    found = rows.values_list("data", "last_modified").first()
+    found = rows.values_list("data", "last_modified", "updated_at").first()
     if found is None:
         return None
-    data, last_modified = found
+    data, last_modified, updated_at = found
     ctx.seen(last_modified)
-    return absolutised(selected_fields(data, selected), ctx)
+    return dated(absolutised(selected_fields(data, selected), ctx), updated_at)
 
 
 def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[str]) -> dict:
@@ -54,14 +54,24 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
     column = "listing" if all(selected <= listing_fields(label) for label in types) else "data"
     rows = Projection.objects.filter(
         object_type__in=types, language=language, object_id__in=ids
-    ).values_list("object_id", column, "last_modified")
+    ).values_list("object_id", column, "last_modified", "updated_at")
     items = {}
-    for object_id, data, last_modified in rows:
+    for object_id, data, last_modified, updated_at in rows:
         if data is None:  # a row stored before it had a listing subset: rendered instead
             continue
         ctx.seen(last_modified)
-        items[object_id] = absolutised(selected_fields(data, selected), ctx)
+        items[object_id] = dated(absolutised(selected_fields(data, selected), ctx), updated_at)
     return items
+
+
+def dated(item: dict, updated_at) -> dict:
+    """``meta.updated_at``: when what a reader in this language sees of the item last changed.
+
+    The row's own stamp, which ``updated_since`` compares with; an item
+    rendered for a request (no row) carries its own last save instead.
+    """
+    item["meta"] = {**item["meta"], "updated_at": updated_at}
+    return item
 
 
 def shown(ctx: RenderContext, types: list[str]):

@@ -469,6 +469,7 @@ class PageRepresentation(Representation):
             "languages": available_languages(obj),
             "first_published_at": obj.first_published_at,
             "last_published_at": obj.last_published_at,
+            "updated_at": obj.last_published_at,
         }
 
 

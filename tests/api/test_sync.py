@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from django.db.models import F
 from django.utils import timezone
@@ -220,3 +221,26 @@ def test_an_item_that_moves_country_leaves_the_old_sites_listing(api):
     czech = api(f"clusters/?{since(start)}").json()
     assert [item["id"] for item in czech["items"]] == [cluster.pk]
     assert czech["deleted"] == []
+
+
+def test_meta_updated_at_is_what_updated_since_compares(api, country):
+    """Every item says when it last changed for its readers in this language."""
+    page = published_news(country("CZ"), title={"cs": "Den", "en": "Day"})
+
+    def updated_at(path):
+        body = api(path).json()
+        items = body["items"] if "items" in body else [body]
+        return next(item for item in items if item["id"] == page.pk)["meta"]["updated_at"]
+
+    stamp = updated_at(f"pages/{page.pk}/?lang=en")
+    assert updated_at("news/?lang=en&limit=100") == stamp
+    page.save_revision().publish()  # nothing a reader sees changed
+    assert updated_at(f"pages/{page.pk}/?lang=en") == stamp
+    assert api(f"news/?updated_since={quote(stamp)}&lang=en").json()["items"][0]["id"] == page.pk
+    czech = updated_at(f"pages/{page.pk}/?lang=cs")
+    page.title_en = "Another day"
+    page.save_revision().publish()
+    assert updated_at(f"pages/{page.pk}/?lang=en") > stamp
+    assert updated_at(f"pages/{page.pk}/?lang=cs") == czech  # nothing changed in Czech
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    assert api(f"clusters/{cluster.pk}/").json()["meta"]["updated_at"]

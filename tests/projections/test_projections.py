@@ -26,6 +26,12 @@ def api(client):
     return lambda path: client.get(f"/api/v3/{path}", HTTP_HOST="cz.localhost")
 
 
+def undated(body: dict) -> dict:
+    for item in body["items"]:
+        item["meta"].pop("updated_at", None)
+    return body
+
+
 def rows(obj) -> dict[str, Projection]:
     label = obj.specific_class._meta.label if isinstance(obj, Page) else obj._meta.label
     return {p.language: p for p in Projection.objects.filter(object_type=label, object_id=obj.pk)}
@@ -119,7 +125,8 @@ def test_a_listing_without_stored_rows_renders_the_same_json(api, country, path)
     assert stored.json()["items"]
     Projection.objects.all().delete()
     live = api(path)
-    assert live.json() == stored.json()
+    # Alike but for meta.updated_at: a row's own stamp, an item without one its last save.
+    assert undated(live.json()) == undated(stored.json())
     assert live["Last-Modified"] == stored["Last-Modified"]
 
 
