@@ -10,20 +10,25 @@ site's default language, else English, else the item's first language).
 A language counts only when the item really has it on this site
 (``available_languages`` among the site's languages): drafts, unready and
 incomplete translations, and languages the site does not publish in never
-appear.
+appear. The items, their URLs and languages are read from their stored
+projections: one query per section, whatever the size of the site.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.core.pages import site_languages
 from cms.core.seo import country_of, x_default_language
-from cms.core.translation_status import available_languages
 
 
 class SiteSitemap(Sitemap):
@@ -40,9 +45,6 @@ class SiteSitemap(Sitemap):
         self.site = site
         self.country = country_of(site)
         self.languages = list(site_languages(self.country))
-
-    def get_languages_for_item(self, item):
-        return available_languages(item, self.languages)
 
     def get_urls(self, page=1, site=None, protocol=None):
         """Django's URLs, plus an ``x-default`` alternate chosen by this project's rule.
@@ -61,43 +63,86 @@ class SiteSitemap(Sitemap):
         return urls
 
 
-class PageSitemap(SiteSitemap):
+@dataclass(frozen=True)
+class Entry:
+    """One item of a sitemap: its URL path in each language it has here, and its last change."""
+
+    urls: dict[str, str]
+    lastmod: datetime | None
+
+
+class ProjectedSitemap(SiteSitemap):
+    """Items read from their stored projections (``cms.projections``): one query for the site.
+
+    Each language's row of an item holds its visitor URL in that language
+    (``meta.html_url``, or the cluster's ``html_url``) and the languages the
+    item is really written in; a row exists only for a live, public item.
+    """
+
+    def rows(self):
+        raise NotImplementedError
+
+    def url_of(self, data: dict) -> str | None:
+        raise NotImplementedError
+
+    def items(self):
+        found: dict[int, dict] = {}
+        for object_id, language, data, last_modified in self.rows().values_list(
+            "object_id", "language", "listing", "last_modified"
+        ):
+            entry = found.setdefault(object_id, {"urls": {}, "lastmod": last_modified})
+            url = self.url_of(data or {})
+            if url and language in data["meta"]["languages"]:
+                entry["urls"][language] = urlsplit(url).path
+        entries = [Entry(**entry) for entry in found.values() if entry["urls"]]
+        return sorted(entries, key=lambda entry: min(entry.urls.values()))
+
+    def get_languages_for_item(self, item):
+        return [code for code in self.languages if code in item.urls]
+
+    def location(self, item):
+        return item.urls[get_language()]
+
+    def lastmod(self, item):
+        return item.lastmod
+
+
+class PageSitemap(ProjectedSitemap):
     """Every live, public page of the site's tree."""
 
-    def items(self):
-        root = self.site.root_page
-        pages = Page.objects.descendant_of(root, inclusive=True).live().public().order_by("path")
-        return [page for page in pages.specific() if hasattr(page, "ready_languages")]
+    def rows(self):
+        return projections_of(page_labels(), self.country, self.languages)
 
-    def location(self, page):
-        # The active language (set by the framework) picks the translated url_path.
-        return page.get_url_parts()[2]
-
-    def lastmod(self, page):
-        return page.last_published_at
+    def url_of(self, data: dict) -> str | None:
+        return data.get("meta", {}).get("html_url")
 
 
-class ClusterSitemap(SiteSitemap):
+class ClusterSitemap(ProjectedSitemap):
     """The cluster profiles the site's live directory page serves at ``<directory>/<slug>/``."""
 
-    def __init__(self, site: Site):
-        super().__init__(site)
-        from cms.clusters.models import ClusterDirectoryPage
+    def rows(self):
+        from cms.clusters.models import ClusterProfile
 
-        self.directory = (
-            ClusterDirectoryPage.objects.descendant_of(site.root_page).live().public().first()
-        )
+        return projections_of([ClusterProfile._meta.label], self.country, self.languages)
 
-    def items(self):
-        if self.directory is None:
-            return []
-        return list(self.directory.clusters().order_by("slug"))
+    def url_of(self, data: dict) -> str | None:
+        return data.get("html_url")
 
-    def location(self, cluster):
-        return self.directory.get_url_parts()[2] + f"{cluster.slug}/"
 
-    def lastmod(self, cluster):
-        return cluster.updated_at
+def page_labels() -> list[str]:
+    from cms.projections.registry import served_types
+
+    return [served.label for served in served_types().values() if served.is_page]
+
+
+def projections_of(labels: list[str], country, languages: list[str]):
+    from cms.projections.models import Projection
+
+    return Projection.objects.filter(
+        object_type__in=labels,
+        country=country.code if country else "",
+        language__in=languages,
+    )
 
 
 def site_for(request) -> Site:

@@ -138,3 +138,23 @@ def test_robots_txt_names_the_site_sitemap(client, db, code):
 )
 def test_bad_hosts_and_pages_are_404(client, db, host, path):
     assert client.get(path, HTTP_HOST=host).status_code == 404
+
+
+def test_a_sitemap_costs_the_same_queries_however_many_pages(client, country):
+    """Read from the stored projections: a fixed number of queries per section."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    czechia = country("CZ")
+
+    def queries() -> int:
+        client.get("/sitemap.xml", HTTP_HOST="cz.localhost")  # warm Wagtail's site cache
+        with CaptureQueriesContext(connection) as captured:
+            fetch_sitemap(client, "cz.localhost")
+        return len(captured)
+
+    before = queries()
+    for number in range(5):
+        news_page(czechia, title={"en": f"More {number}", "cs": f"Další {number}"})
+    assert queries() == before
+    assert sum("/cs/" in loc for loc in entries(fetch_sitemap(client, "cz.localhost"))) > 5
