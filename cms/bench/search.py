@@ -645,6 +645,11 @@ class Benchmark:
                             body=item.analysed_body,
                             display_title=item.title[:500],
                             display_text=item.display_text[:600],
+                            # as the indexing writes it with the sectors (bulk_create of
+                            # the through rows below sends no m2m_changed)
+                            sector_ids=SearchDocument.sector_key(
+                                sector_ids[slug] for slug in item.sectors
+                            ),
                         )
                         for item in batch
                     ]

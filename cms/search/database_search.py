@@ -11,10 +11,12 @@ One search is:
 1. **One statement** for everything that depends on the match set: the hits
    (``MATCH`` / ``@@`` through the full-text index, the request's language inside
    the match on SQLite, then the other filters: country, type, date range, sector),
-   materialised once, unranked; from them ``GROUP BY country, kind`` (the total,
-   and the country and type facets as its marginal sums: every document has one
-   country and one kind), ``GROUP BY`` sector, and the ranked page (see
-   :func:`statement`: at most :data:`RANK_CANDIDATES` hits are ranked, the newest).
+   materialised once, unranked; from them ``GROUP BY country, kind, sector_ids``
+   (a few groups: the total, and the country and type facets are its marginal sums,
+   every document having one country and one kind; a sector's count is the sum of the
+   groups whose ``sector_ids``, the row's own copy of its sectors, hold it), and the
+   ranked page (see :func:`statement`: at most :data:`RANK_CANDIDATES` hits are ranked,
+   the newest).
 2. **One statement** for the page's rows by primary key (none when the page is
    empty).
 
@@ -158,7 +160,7 @@ def sector_sql(request: SearchRequest, connection, alias: str = "d") -> str:
 
 
 def sqlite_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
-    """The filtered matches on SQLite: (id, country, kind), unranked.
+    """The filtered matches on SQLite: (id, country, kind, sector_ids), unranked.
 
     The match is restricted to the request's language inside the full-text index
     (``fulltext.fts_in_language``); each match is then looked up by id in the narrow
@@ -170,7 +172,7 @@ def sqlite_matches(tokens: list[str], request: SearchRequest, connection) -> tup
     fts = fulltext.FULLTEXT
     where, filter_params = filter_sql(request, connection)
     sql = (
-        "SELECT d.id AS id, d.country AS country, d.kind AS kind "
+        "SELECT d.id AS id, d.country AS country, d.kind AS kind, d.sector_ids AS sector_ids "
         f"FROM {fts} CROSS JOIN {n['docs']} d INDEXED BY {fulltext.FACETS_INDEX} "
         f"ON d.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
     )
@@ -207,7 +209,8 @@ def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tu
 
 
 def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
-    """The filtered matches on PostgreSQL: (id, tid, country, kind), unranked, through the
+    """The filtered matches on PostgreSQL: (id, tid, country, kind, sector_ids), unranked,
+    through the
     GIN index (no ``tsvector`` is read: a plain ``|`` query needs no recheck).
 
     ``tid`` is the row's ``ctid``, where this statement's snapshot has it: the ranked
@@ -215,7 +218,8 @@ def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> t
     n = names(connection)
     where, filter_params = filter_sql(request, connection, sectors=False)
     sql = (
-        f"SELECT d.id AS id, d.ctid AS tid, d.country AS country, d.kind AS kind "
+        "SELECT d.id AS id, d.ctid AS tid, d.country AS country, d.kind AS kind, "
+        "d.sector_ids AS sector_ids "
         f"FROM {n['docs']} d "
         f"WHERE d.{fulltext.SEARCH_VECTOR} @@ to_tsquery('simple', %s) AND {where}"
     )
@@ -224,7 +228,7 @@ def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> t
         # The sectors checked on the matches (OFFSET 0: a fence the planner keeps). Else it
         # may walk a sector's documents of every language and read each one's tsvector.
         sql = (
-            f"SELECT m.id, m.tid, m.country, m.kind FROM ({sql} OFFSET 0) m "
+            f"SELECT m.id, m.tid, m.country, m.kind, m.sector_ids FROM ({sql} OFFSET 0) m "
             f"WHERE {sector_sql(request, connection, 'm')}"
         )
         params += list(request.sectors)
@@ -276,7 +280,7 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
     """The one statement: the page's (id, score, exact), then (country, kind, n), then
     (sector slug, n, sort order), as rows of one result set told apart by their tag.
 
-    ``hits``: every match with the request's filters, unranked (id, country, kind): the
+    ``hits``: every match with the request's filters, unranked (id, country, kind, sector ids): the
     total and the facets are counted from it, exactly, whatever its size.
 
     Ranking reads each ranked document's term positions (``bm25()``, ``ts_rank_cd``), the
@@ -302,11 +306,10 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
         "int": "CAST(NULL AS integer)",
         "text": "CAST(NULL AS text)",
     }
-    # SQLite: CROSS JOIN keeps the hits the outer loop (else it may walk the sector table).
-    outer_first = "JOIN"
+    position = "strpos"
     if connection.vendor == "sqlite":
         null = dict.fromkeys(null, "NULL")
-        outer_first = "CROSS JOIN"
+        position = "instr"
     if start + request.page_size <= RANK_CANDIDATES:
         # The page is among the ranked hits (or there are fewer hits than candidates).
         page = (
@@ -319,20 +322,25 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
             "LEFT JOIN ranked r ON r.id = h.id ORDER BY CASE WHEN r.id IS NULL THEN 0 "
             "ELSE 1 END DESC, r.exact DESC, r.score DESC, h.id DESC LIMIT %s OFFSET %s"
         )
+    # The facets from the hits' own rows: one GROUP BY (country, kind, sector ids) gives
+    # a few groups, which the total, the country and type counts sum up, and which each
+    # sector's count sums where its " <id> " is in the group's sector ids.
     sql = (
         f"WITH hits AS MATERIALIZED ({hits}), "
         "bound AS (SELECT COALESCE(MIN(id), 0) AS id FROM "
         "(SELECT id FROM hits ORDER BY id DESC LIMIT %s) newest), "
-        f"ranked AS MATERIALIZED ({scores}) "
+        f"ranked AS MATERIALIZED ({scores}), "
+        "facet_groups AS MATERIALIZED (SELECT country, kind, sector_ids, COUNT(*) AS n FROM hits "
+        "GROUP BY country, kind, sector_ids) "
         f"SELECT {PAGE}, id, score, exact, {null['text']}, {null['text']}, {null['id']}, "
         f"{null['int']} FROM ({page}) page "
         f"UNION ALL SELECT {COUNTRY_KIND}, {null['id']}, {null['score']}, {null['int']}, "
-        f"country, kind, COUNT(*), {null['int']} FROM hits GROUP BY country, kind "
+        f"country, kind, CAST(SUM(n) AS bigint), {null['int']} FROM facet_groups "
+        "GROUP BY country, kind "
         f"UNION ALL SELECT {SECTOR}, {null['id']}, {null['score']}, {null['int']}, "
-        f"s.slug, {null['text']}, c.n, s.sort_order FROM (SELECT t.{n['through_sector']} "
-        f"AS sector, COUNT(*) AS n FROM hits h {outer_first} {n['through']} t "
-        f"ON t.{n['through_doc']} = h.id GROUP BY t.{n['through_sector']}) c "
-        f"JOIN {n['sectors']} s ON s.id = c.sector"
+        f"s.slug, {null['text']}, CAST(SUM(g.n) AS bigint), s.sort_order FROM facet_groups g "
+        f"JOIN {n['sectors']} s ON {position}(g.sector_ids, ' ' || s.id || ' ') > 0 "
+        "GROUP BY s.id, s.slug, s.sort_order"
     )
     return sql, [*hit_params, RANK_CANDIDATES, *score_params, request.page_size, start]
 

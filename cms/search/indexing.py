@@ -94,6 +94,7 @@ def sync_objects(objs) -> int:
         doc = existing.get(key)
         values = {name: getattr(data, name) for name in DOCUMENT_FIELDS}
         sector_ids = sorted(sector.pk for sector in data.sectors)
+        values["sector_ids"] = SearchDocument.sector_key(sector_ids)
         if doc is None:
             doc = SearchDocument(kind=key[0], object_id=key[1], language=key[2], **values)
             new_docs.append(doc)
@@ -117,7 +118,7 @@ def sync_objects(objs) -> int:
         for doc in new_docs:
             doc.pk = lookup[(doc.kind, doc.object_id, doc.language)]
     SearchDocument.objects.bulk_update(
-        updated_docs, (*DOCUMENT_FIELDS, "updated_at"), batch_size=500
+        updated_docs, (*DOCUMENT_FIELDS, "sector_ids", "updated_at"), batch_size=500
     )
     changed = new_docs + updated_docs
     Through = SearchDocument.sectors.through

@@ -112,3 +112,36 @@ def test_a_document_in_several_requested_sectors_is_found_once(db):
     assert len(response.hits) == 1
     assert response.facets["country"] == {"CZ": 1}
     assert sum(response.facets["type"].values()) == 1
+
+
+def sector_ids_of(doc) -> str:
+    return SearchDocument.objects.get(pk=doc.pk).sector_ids
+
+
+def test_a_document_row_keeps_its_sector_ids(db):
+    """The database search counts the sector facet from ``sector_ids`` in the hits' rows:
+    it follows ``sectors.set/add/remove/clear``, and the indexing writes it."""
+    one, two, three = Sector.objects.order_by("pk")[:3]
+    (doc,) = add_documents(1, first_id=993_000, countries=["CZ"], sectors=[two])
+    assert sector_ids_of(doc) == f" {two.pk} "
+    doc.sectors.set([two, one])
+    assert sector_ids_of(doc) == f" {min(one.pk, two.pk)} {max(one.pk, two.pk)} "
+    doc.sectors.add(three)
+    doc.sectors.remove(one)
+    assert sector_ids_of(doc) == SearchDocument.sector_key([two.pk, three.pk])
+    doc.sectors.clear()
+    assert sector_ids_of(doc) == ""
+
+
+def test_the_indexing_writes_sector_ids_with_the_sectors(db):
+    from cms.clusters.models import ClusterProfile
+
+    profile = ClusterProfile.objects.filter(sectors__isnull=False).first()
+    sectors = list(Sector.objects.order_by("pk")[:2])
+    profile.sectors.set(sectors)
+    indexing.sync_objects([profile])
+    docs = SearchDocument.objects.filter(object_id=profile.pk, kind="cluster")
+    assert docs.exists()
+    for doc in docs:
+        assert doc.sector_ids == SearchDocument.sector_key(s.pk for s in sectors)
+        assert sorted(doc.sectors.values_list("pk", flat=True)) == [s.pk for s in sectors]
