@@ -17,7 +17,8 @@ from django.utils import translation
 from cms.api.negotiation import localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
 from cms.projections import reading as projections
-from cms.projections.representations import RenderContext, Representation
+from cms.projections.fields import RenderContext
+from cms.projections.representations import Representation
 
 
 def read_context(request: HttpRequest, params: ReadParams) -> RenderContext:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cms.projections.fields import RenderContext
 from cms.projections.models import Projection
 from cms.projections.registry import ALL, by_label, served_type
-from cms.projections.representations import RenderContext
 
 
 def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict | None:

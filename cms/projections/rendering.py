@@ -20,8 +20,8 @@ from django.db.models import Model
 from django.utils import translation
 
 from cms.api.negotiation import Localizer, Scope, load_countries
+from cms.projections.fields import RenderContext
 from cms.projections.registry import VARIANTS, ServedType
-from cms.projections.representations import RenderContext
 
 
 @dataclass

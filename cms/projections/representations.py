@@ -1,384 +1,48 @@
-"""Turn content into the API's JSON: in the served language, saying where it fell back.
+"""What a reader sees of each served type: its fields, declared once, and its meta.
 
 Each resource declares its fields once, as a ``Representation``: which are
 translated, which appear in listings by default, and what each needs from the
 database. From that one declaration come the ``?fields=`` vocabulary, the
-``select_related``/``prefetch_related`` calls that keep listings at a fixed
-number of queries, and the JSON itself. The pydantic schemas in
-``schemas.py`` describe the same JSON for OpenAPI and validate it on the way
-out; ``tests/api/test_schemas.py`` keeps the two in step.
-
-Translated fields are read language by language along the fallback chain
-(``cms.core.languages.fallback_chain``), not through modeltranslation's
-descriptor, because the API must know *which* language it found: every field
-served in another language than the one asked for is listed in the object's
-``_fallback`` map (field -> language actually served). With ``?lang=all`` a
-translated field is instead a map of every language to its value (``null``
-where it is not written).
+``select_related``/``prefetch_related`` calls that load a batch of items in a
+fixed number of queries, the stored projections (``cms.projections``) and the
+API's JSON. The pydantic schemas in ``cms/api/schemas.py`` describe the same
+JSON for OpenAPI and validate it on the way out; ``tests/api/test_schemas.py``
+keeps the two in step. The pieces (context, translated values, field makers)
+are in ``cms.projections.fields``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Model, Prefetch, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import iri_to_uri
-from django.utils.http import urlencode
-from wagtail.api.rich_text import APIRichText
 
-from cms.api.negotiation import Localizer, Scope
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import site_languages
 from cms.core.translation_status import (
     available_languages,
-    is_ready,
-    value_in,
 )
-
-#: Query parameters that detail and pagination links carry over.
-SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")
-
-#: A URL ``iri_to_uri`` would return unchanged (its safe characters and the unreserved ones).
-URI_AS_IS = re.compile(r"[A-Za-z0-9\-._~/#%\[\]=:;$&()+,!?*@']*")
-
-
-@dataclass
-class RenderContext:
-    """One request's view of the content: scope, language, and what it has seen.
-
-    ``last_modified`` grows as objects are represented, so the response's
-    Last-Modified covers every object whose data went into it.
-    """
-
-    request: HttpRequest
-    scope: Scope
-    localizer: Localizer
-    rich_text_format: str | None = None
-    last_modified: datetime | None = None
-    #: Each country's cluster directory URL, looked up once when first needed.
-    cluster_directories: dict[int, str] | None = None
-    #: Each sector's JSON in this response, built once however many items name it.
-    sector_refs: dict[int, dict] = field(default_factory=dict)
-
-    def seen(self, *stamps: datetime | None) -> None:
-        for stamp in stamps:
-            if stamp is not None and (self.last_modified is None or stamp > self.last_modified):
-                self.last_modified = stamp
-
-    @property
-    def url_language(self) -> str:
-        """The language of links and labels (the common language for ``lang=all``)."""
-        return COMMON_LANGUAGE if self.localizer.is_all else self.localizer.language
-
-    def absolute(self, url: str | None) -> str | None:
-        """``request.build_absolute_uri(url)``, without parsing ``url`` when it is a plain path."""
-        if url and url[0] == "/" and url[:2] != "//" and "/./" not in url and "/../" not in url:
-            url = self._origin + url  # what Django does with such a path, then iri_to_uri
-            return url if URI_AS_IS.fullmatch(url) else iri_to_uri(url)
-        return self.request.build_absolute_uri(url) if url else url
-
-    @cached_property
-    def _origin(self) -> str:
-        return f"{self.request.scheme}://{self.request.get_host()}"
-
-    @cached_property
-    def api_root(self) -> str:
-        return reverse("delivery_api:api-root")
-
-    @cached_property
-    def _carried_query(self) -> str:
-        carried = {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
-        return f"?{urlencode(carried)}" if carried else ""
-
-    def api_url(self, path: str) -> str:
-        """Absolute URL of an API resource, keeping the scope and language asked for."""
-        return self.absolute(self.carried(f"{self.api_root}{path}"))
-
-    def carried(self, url: str) -> str:
-        """``url`` with the request's scope and language parameters (``SCOPE_PARAMETERS``)."""
-        return f"{url}{self._carried_query}"
-
-    @cached_property
-    def rich_text_output(self) -> str:
-        return APIRichText.resolve_format(self.rich_text_format)
-
-
-# --- reading translated values -------------------------------------------------
-
-
-def is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if hasattr(value, "raw_data"):  # a StreamValue
-        return len(value) == 0
-    return isinstance(value, str) and not value.strip()
-
-
-def translated(
-    obj: Model,
-    name: str,
-    ctx: RenderContext,
-    fallback: dict[str, str],
-    render: Callable[[Any, RenderContext], Any] | None = None,
-) -> Any:
-    """The value of translated field ``name`` in the served language (or all of them)."""
-
-    def rendered(raw: Any, language: str) -> Any:
-        if render is None:
-            return raw
-        with translation.override(language):
-            return render(raw, ctx)
-
-    localizer = ctx.localizer
-    if localizer.is_all:
-        values = {}
-        for code in LANGUAGE_CODES:
-            raw = value_in(obj, name, code)
-            values[code] = (
-                None if is_blank(raw) or not is_ready(obj, code, name) else rendered(raw, code)
-            )
-        return values
-    for code in localizer.chain:
-        raw = value_in(obj, name, code)
-        if not is_blank(raw) and is_ready(obj, code, name):  # unready counts as missing
-            if code != localizer.language:
-                fallback[name] = code
-            # Links inside fallback text still point to pages in the served language.
-            return rendered(raw, localizer.language)
-    # Blank in every language of the chain: the (blank) value in the served language.
-    blank = value_in(obj, name, localizer.language)
-    if not is_ready(obj, localizer.language, name):
-        blank = "" if isinstance(blank, str) else None
-    return rendered(blank, localizer.language)
-
-
-def with_fallback(ctx: RenderContext, data: dict, fallback: dict[str, str]) -> dict:
-    if not ctx.localizer.is_all:
-        data["_fallback"] = fallback
-    return data
-
-
-# --- renderers ---------------------------------------------------------------
-
-
-def render_stream(value, ctx: RenderContext) -> list:
-    """StreamField as Wagtail's API represents it, rich text as display HTML."""
-    if value is None:
-        return []
-    return value.stream_block.get_api_representation(value, context={"request": ctx.request})
-
-
-def render_rich_text(value, ctx: RenderContext) -> str:
-    return APIRichText.serialize(value or "", format=ctx.rich_text_output)
-
-
-# --- nested objects ------------------------------------------------------------
-
-
-def image(img, ctx: RenderContext) -> dict | None:
-    """An image as its renditions (``API_IMAGE_RENDITIONS``), never as a bare id.
-
-    Wagtail picks the renditions from those prefetched with the image
-    (``image_field``) and makes any that is missing.
-    """
-    if img is None:
-        return None
-    fallback: dict[str, str] = {}
-    specs = settings.API_IMAGE_RENDITIONS
-    renditions = img.get_renditions(*specs.values())
-    data = {
-        "id": img.pk,
-        "title": img.title,
-        "alt": image_alt(img, ctx, fallback),
-        "width": img.width,
-        "height": img.height,
-        "renditions": {
-            name: {
-                "url": ctx.absolute(renditions[spec].url),
-                "width": renditions[spec].width,
-                "height": renditions[spec].height,
-            }
-            for name, spec in specs.items()
-        },
-    }
-    if "alt_text" in fallback:
-        fallback["alt"] = fallback.pop("alt_text")
-    return with_fallback(ctx, data, fallback)
-
-
-def image_alt(img, ctx: RenderContext, fallback: dict[str, str]) -> Any:
-    """The alternative text along the served language's chain, else in any language it has.
-
-    An image is not published per language: a description in Czech serves an
-    English reader better than none (``_fallback`` names the language).
-    """
-    alt = translated(img, "alt_text", ctx, fallback)
-    if ctx.localizer.is_all or not is_blank(alt):
-        return alt
-    for code in LANGUAGE_CODES:
-        other = value_in(img, "alt_text", code)
-        if not is_blank(other):
-            fallback["alt_text"] = code
-            return other
-    return alt
-
-
-def sector_ref(sector, ctx: RenderContext) -> dict:
-    """A sector as items name it, built once per response however many items name it."""
-    if sector.pk in ctx.sector_refs:
-        return ctx.sector_refs[sector.pk]
-    ctx.seen(sector.updated_at)
-    fallback: dict[str, str] = {}
-    data = {"id": sector.pk, "slug": sector.slug, "name": translated(sector, "name", ctx, fallback)}
-    ctx.sector_refs[sector.pk] = with_fallback(ctx, data, fallback)
-    return ctx.sector_refs[sector.pk]
-
-
-def _tags(obj, ctx: RenderContext) -> list[dict]:
-    """Alphabetically, whatever the case."""
-    pairs = sorted(((tag.name, tag.slug) for tag in obj.tags.all()), key=_tag_order)
-    return [{"name": name, "slug": slug} for name, slug in pairs]
-
-
-def _tag_order(pair: tuple[str, str]) -> tuple[str, str]:
-    return pair[0].casefold(), pair[1]
-
-
-def tags_field(*, listing: bool = False) -> FieldSpec:
-    """Keywords, the same in every language; not in listings unless asked for."""
-    return FieldSpec(
-        "tags", lambda obj, ctx, fallback: _tags(obj, ctx), listing=listing, prefetch=("tags",)
-    )
-
-
-def _sectors(obj, ctx: RenderContext) -> list[dict]:
-    """In the network's order of sectors."""
-    sectors = sorted(obj.sectors.all(), key=lambda sector: (sector.sort_order, sector.pk))
-    return [sector_ref(sector, ctx) for sector in sectors]
-
-
-def cluster_ref(cluster, ctx: RenderContext) -> dict:
-    ctx.seen(cluster.updated_at)
-    fallback: dict[str, str] = {}
-    data = {
-        "id": cluster.pk,
-        "slug": cluster.slug,
-        "name": translated(cluster, "name", ctx, fallback),
-        "country": cluster.country.code,
-        "detail_url": ctx.api_url(f"clusters/{cluster.pk}/"),
-    }
-    return with_fallback(ctx, data, fallback)
-
-
-def contact_ref(contact, ctx: RenderContext) -> dict | None:
-    if contact is None:
-        return None
-    ctx.seen(contact.updated_at)
-    fallback: dict[str, str] = {}
-    data = {
-        "id": contact.pk,
-        "name": contact.name,
-        "role": translated(contact, "role", ctx, fallback),
-        "email": contact.email,
-        "phone": contact.phone,
-        "detail_url": ctx.api_url(f"contacts/{contact.pk}/"),
-    }
-    return with_fallback(ctx, data, fallback)
-
-
-def organisation_ref(organisation, ctx: RenderContext) -> dict | None:
-    if organisation is None:
-        return None
-    ctx.seen(organisation.updated_at)
-    fallback: dict[str, str] = {}
-    data = {
-        "id": organisation.pk,
-        "slug": organisation.slug,
-        "name": translated(organisation, "name", ctx, fallback),
-        "detail_url": ctx.api_url(f"partners/{organisation.pk}/"),
-    }
-    return with_fallback(ctx, data, fallback)
-
-
-# --- field declarations -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of a representation: how to read it and what it needs loaded."""
-
-    name: str
-    read: Callable[[Any, RenderContext, dict], Any]
-    translated: bool = False
-    #: Shown in listings without ``?fields=`` (details show every field).
-    listing: bool = True
-    select_related: tuple[str, ...] = ()
-    prefetch: tuple[str | Callable[[], Prefetch], ...] = ()
-
-
-def text(name: str, *, render=None, listing: bool = True) -> FieldSpec:
-    """A translated field."""
-    return FieldSpec(
-        name,
-        lambda obj, ctx, fallback: translated(obj, name, ctx, fallback, render),
-        translated=True,
-        listing=listing,
-    )
-
-
-def plain(name: str, *, listing: bool = True) -> FieldSpec:
-    """A field that is the same in every language."""
-    return FieldSpec(name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing)
-
-
-def related(name: str, read, *, listing: bool = True, select_related=(), prefetch=()):
-    """A field computed from related objects (loaded as declared)."""
-    return FieldSpec(
-        name,
-        lambda obj, ctx, fallback: read(obj, ctx),
-        listing=listing,
-        select_related=tuple(select_related),
-        prefetch=tuple(prefetch),
-    )
-
-
-def sectors_field(*, listing: bool = True) -> FieldSpec:
-    return FieldSpec(
-        "sectors",
-        lambda obj, ctx, fallback: _sectors(obj, ctx),
-        listing=listing,
-        prefetch=("sectors",),
-    )
-
-
-def contact_field(*, listing: bool = False) -> FieldSpec:
-    return related(
-        "contact",
-        lambda obj, ctx: contact_ref(obj.contact, ctx),
-        listing=listing,
-        select_related=("contact",),
-    )
-
-
-def image_field(name: str, *, listing: bool = True) -> FieldSpec:
-    """An image and its renditions (Wagtail reads prefetched renditions before the database)."""
-    return FieldSpec(
-        name,
-        lambda obj, ctx, fallback: image(getattr(obj, name), ctx),
-        listing=listing,
-        select_related=(name,),
-        prefetch=(f"{name}__renditions",),
-    )
-
+from cms.projections.fields import (
+    FieldSpec,
+    RenderContext,
+    cluster_ref,
+    contact_field,
+    image_field,
+    organisation_ref,
+    plain,
+    related,
+    render_rich_text,
+    render_stream,
+    sectors_field,
+    tags_field,
+    text,
+    with_fallback,
+)
 
 # --- representations -----------------------------------------------------------
 

@@ -61,7 +61,7 @@ def test_every_page_url_matches_wagtails(api, lang):
 )
 def test_absolute_urls_are_djangos(rf, url):
     """``RenderContext.absolute`` skips parsing plain paths, answering as Django would."""
-    from cms.projections.representations import RenderContext
+    from cms.projections.fields import RenderContext
 
     request = rf.get("/api/v3/news/", HTTP_HOST="cz.localhost")
     context = RenderContext(request=request, scope=None, localizer=None)

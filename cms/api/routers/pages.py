@@ -12,7 +12,8 @@ from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import AnyPage, EventListing, NewsListing, PageListing
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
-from cms.projections.representations import RenderContext, representations
+from cms.projections.fields import RenderContext
+from cms.projections.representations import representations
 
 router = Router(tags=["pages"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
