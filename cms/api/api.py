@@ -32,7 +32,7 @@ from ninja import NinjaAPI
 from cms.api.errors import error_response, problem_schemas, register_error_handlers
 from cms.api.http import delivery, delivery_view
 from cms.api.querystring import SingleValueParser
-from cms.api.routers import clusters, network, pages, partners
+from cms.api.routers import clusters, network, pages, partners, sync
 
 
 def _docs(view):
@@ -105,6 +105,7 @@ api.add_router("/", network.router)
 api.add_router("/", pages.router)
 api.add_router("/", clusters.router)
 api.add_router("/", partners.router)
+api.add_router("/", sync.router)
 
 # The slot for search (see the module docstring).
 if find_spec("cms.search.api") is not None:

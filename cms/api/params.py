@@ -310,3 +310,45 @@ class SiteDetailParams(ReadParams):
 
 class IndexParams(ReadParams):
     """The index: the site and the language only matter for its links."""
+
+
+# --- sync -----------------------------------------------------------------------------
+
+#: The item types a sync can follow: every page type and the snippets the API serves.
+ITEM_TYPES = (
+    *page_type_labels(),
+    "clusters.ClusterProfile",
+    "partners.PartnerOrganisation",
+    "partners.ContactPerson",
+    "core.Sector",
+)
+ItemType = Literal[ITEM_TYPES]  # type: ignore[valid-type]
+
+
+def _item_fields() -> frozenset[str]:
+    from cms.projections.representations import representations
+
+    reps = representations()
+    snippets = (reps.cluster, reps.partner, reps.contact, reps.sector)
+    return reps.page_field_names.union(*(rep.field_names for rep in snippets))
+
+
+class SyncParams(ReadParams):
+    """A sync: the scope (site, language, types), where the consumer got to, a page size."""
+
+    field_names = staticmethod(_item_fields)
+
+    type: comma_list(ItemType) = Field(
+        [], description="Only these item types (model labels; default: every type)"
+    )
+    cursor: str | None = Field(
+        None,
+        max_length=1000,
+        description="The `cursor` of the previous response; none for a first, full sync",
+    )
+    limit: int = Field(
+        100,
+        ge=1,
+        le=settings.WAGTAILAPI_LIMIT_MAX,
+        description="Changes and removals per page (each at most the max)",
+    )

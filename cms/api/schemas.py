@@ -18,10 +18,12 @@ from ninja import Field
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, create_model
 from wagtail.api.v3.schemas.base import build_discriminated_union
 
-from cms.clusters.models import ClusterDirectoryPage
+from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+from cms.core.models import Sector
 from cms.events.models import EventIndexPage, EventPage
 from cms.home.models import CountryHomePage, StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
+from cms.partners.models import ContactPerson, PartnerOrganisation
 
 ByLanguage = dict[str, str | None]
 #: A translated text: in the served language, or by language with ``lang=all``.
@@ -445,6 +447,34 @@ class SectorListing(Listing):
 
 class SiteListing(Listing):
     items: list[SiteSchema]
+
+
+#: Any item a sync can carry, told apart by ``meta.type``.
+ITEM_SCHEMAS = {
+    **PAGE_SCHEMAS,
+    ClusterProfile: ClusterSchema,
+    PartnerOrganisation: PartnerSchema,
+    ContactPerson: ContactSchema,
+    Sector: SectorSchema,
+}
+AnyItem = build_discriminated_union(list(ITEM_SCHEMAS), ITEM_SCHEMAS.get)
+
+
+class SyncPage(Out):
+    """One page of a sync: what changed and what was removed since the cursor, in order."""
+
+    site: str = Field(description="The site followed")
+    language: str = Field(description="The language followed (or `all`)")
+    items: list[AnyItem] = Field(
+        description="Items whose projection in this language changed, oldest change first, "
+        "each with every field"
+    )
+    deleted: list[Removed] = Field(description="What left this site since the cursor")
+    cursor: str = Field(description="Pass as `cursor` to continue where this page ends")
+    more: bool = Field(
+        description="Whether more changes are waiting now; when false, keep the cursor and "
+        "ask again later for what changes next"
+    )
 
 
 class ApiIndex(Out):

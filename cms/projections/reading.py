@@ -8,7 +8,10 @@ scheme and host, and API links the request's ``?site=``/``?lang=``/
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from django.db.models import Q
 
 from cms.projections.fields import RenderContext
 from cms.projections.models import Projection
@@ -78,9 +81,47 @@ def shown(ctx: RenderContext, types: list[str]):
     """The rows of ``types`` in the request's language that its scope shows."""
     language = ALL if ctx.localizer.is_all else ctx.localizer.language
     rows = Projection.objects.filter(object_type__in=types, language=language)
-    if any(has_country(label) for label in types):
-        rows = rows.filter(country__in=ctx.scope.owner_codes())
+    network_wide = [label for label in types if not has_country(label)]
+    if not network_wide:
+        return rows.filter(country__in=ctx.scope.owner_codes())
+    if len(network_wide) < len(types):  # sectors beside a country's items
+        rows = rows.filter(Q(country__in=ctx.scope.owner_codes()) | Q(object_type__in=network_wide))
     return rows
+
+
+#: A position in the stream of changes: (updated_at, object type, object id).
+Position = tuple[datetime, str, int]
+
+
+def changes(
+    ctx: RenderContext, types: list[str], after: Position | None, limit: int
+) -> tuple[list[dict], Position | None, bool]:
+    """Up to ``limit`` items whose row changed after ``after``, oldest change first.
+
+    Returns the items (every field), the position of the last one (``after``
+    if none) and whether more follow. Ordered by ``(updated_at, type, id)``,
+    so a consumer that resumes from a position misses no row and sees none
+    twice unless it changed again.
+    """
+    rows = shown(ctx, types)
+    if after is not None:
+        moment, label, pk = after
+        rows = rows.filter(
+            Q(updated_at__gt=moment)
+            | Q(updated_at=moment, object_type__gt=label)
+            | Q(updated_at=moment, object_type=label, object_id__gt=pk)
+        )
+    found = list(
+        rows.order_by("updated_at", "object_type", "object_id").values_list(
+            "object_type", "object_id", "data", "last_modified", "updated_at"
+        )[: limit + 1]
+    )
+    items, position = [], after
+    for label, object_id, data, last_modified, updated_at in found[:limit]:
+        ctx.seen(last_modified)
+        items.append(dated(absolutised(data, ctx), updated_at))
+        position = (updated_at, label, object_id)
+    return items, position, len(found) > limit
 
 
 def has_country(label: str) -> bool:

@@ -99,6 +99,7 @@ def index(request: HttpRequest, params: Query[IndexParams]):
                 "clusters",
                 "partners",
                 "contacts",
+                "sync",
             )
         },
         "openapi": context.request.build_absolute_uri(f"{context.api_root}openapi.json"),

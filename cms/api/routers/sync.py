@@ -1,0 +1,121 @@
+"""Sync with a cursor: everything once, then only what changed and what left, in order.
+
+The first call (no ``cursor``) pages through every item the site shows in the
+language; each response's ``cursor`` resumes exactly after its last change
+and removal, and once ``more`` is false the same cursor, kept, asks later for
+what changed since. Changes are the stored projections' rows in the order
+their ``updated_at`` moved (``cms.projections.reading.changes``), so an item
+that changes again while a consumer pages comes once more, later, in its new
+state; removals are tombstones in the order they were written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+
+from cms.api import selectors
+from cms.api.errors import ParameterError
+from cms.api.http import read
+from cms.api.params import ITEM_TYPES, SyncParams
+from cms.api.responses import read_context
+from cms.api.schemas import SyncPage
+from cms.projections import reading as projections
+from cms.projections.registry import by_label
+
+router = Router(tags=["sync"])
+CURSOR_VERSION = 1
+
+
+@read(router, "/sync/", response=SyncPage, url_name="sync", by_alias=True, exclude_unset=True)
+def sync(request: HttpRequest, params: Query[SyncParams]):
+    """Follow a site in one language: a full sync, then its changes and removals, with a cursor."""
+    context = read_context(request, params)
+    if context.rich_text_output != "html":
+        raise ParameterError("rich_text_format", "a sync carries rich text as html only")
+    types = sorted(label for label in (params.type or ITEM_TYPES) if by_label(label))
+    bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
+    after, removed_after = read_cursor(params.cursor, bound)
+    items, after, more_items = projections.changes(context, types, after, params.limit)
+    selected = params.selected_fields(params.field_names(), params.field_names())
+    items = [projections.selected_fields(item, selected) for item in items]
+    deleted, removed_after, more_removed = removals(context, types, removed_after, params.limit)
+    return {
+        "site": context.scope.code,
+        "language": context.localizer.language,
+        "items": items,
+        "deleted": deleted,
+        "cursor": write_cursor(bound, after, removed_after),
+        "more": more_items or more_removed,
+    }
+
+
+def removals(context, types: list[str], after: tuple[datetime, int], limit: int):
+    """Tombstones this site could have seen, written after ``after`` (time, id)."""
+    moment, pk = after
+    found = list(
+        selectors.removals(context.scope, types)
+        .filter(removed_at__gte=moment)
+        .exclude(removed_at=moment, pk__lte=pk)
+        .order_by("removed_at", "pk")[: limit + 1]
+    )
+    page = found[:limit]
+    context.seen(*(tombstone.removed_at for tombstone in page))
+    deleted = [
+        {
+            "id": tombstone.object_id,
+            "type": tombstone.object_type,
+            "reason": tombstone.reason,
+            "removed_at": tombstone.removed_at,
+            "site": tombstone.country or None,
+        }
+        for tombstone in page
+    ]
+    if page:
+        after = (page[-1].removed_at, page[-1].pk)
+    return deleted, after, len(found) > limit
+
+
+def write_cursor(bound: dict, after, removed_after) -> str:
+    changed = None if after is None else [after[0].isoformat(), after[1], after[2]]
+    payload = {
+        "v": CURSOR_VERSION,
+        **bound,
+        "changed": changed,
+        "removed": [removed_after[0].isoformat(), removed_after[1]],
+    }
+    text = json.dumps(payload, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def read_cursor(cursor: str | None, bound: dict):
+    """The positions a cursor holds; a first sync starts at the beginning of changes and at
+    the present for removals (what was removed before it never reached this consumer)."""
+    if not cursor:
+        return None, (timezone.now(), 0)
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if payload["v"] != CURSOR_VERSION:
+            raise ValueError("version")
+        changed = payload["changed"]
+        after = None
+        if changed is not None:
+            after = (datetime.fromisoformat(changed[0]), str(changed[1]), int(changed[2]))
+        removed = (datetime.fromisoformat(payload["removed"][0]), int(payload["removed"][1]))
+        scope = {key: payload[key] for key in bound}
+    except (ValueError, KeyError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
+        raise ParameterError(
+            "cursor", "not a cursor this API gave out; start again without one"
+        ) from None
+    if scope != bound:
+        raise ParameterError(
+            "cursor", "this cursor follows another site, language or set of types"
+        ) from None
+    return after, removed
