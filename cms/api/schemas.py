@@ -308,11 +308,20 @@ class SnippetMeta(Out):
     )
 
 
+def snippet_meta(model) -> type[SnippetMeta]:
+    """``SnippetMeta`` with ``type`` narrowed to ``model`` (tells a sync's items apart)."""
+    return create_model(
+        f"{model._meta.object_name}Meta",
+        __base__=SnippetMeta,
+        type=(Literal[model._meta.label], ...),
+    )
+
+
 class ClusterSchema(Out):
     """A cluster organisation's profile."""
 
     id: int
-    meta: SnippetMeta
+    meta: snippet_meta(ClusterProfile)
     name: Text | None = None
     slug: str | None = None
     country: str | None = None
@@ -335,7 +344,7 @@ class PartnerSchema(Out):
     """A project partner organisation."""
 
     id: int
-    meta: SnippetMeta
+    meta: snippet_meta(PartnerOrganisation)
     name: Text | None = None
     short_name: str | None = None
     slug: str | None = None
@@ -351,7 +360,7 @@ class ContactSchema(Out):
     """A person to write to about news and events."""
 
     id: int
-    meta: SnippetMeta
+    meta: snippet_meta(ContactPerson)
     name: str | None = None
     slug: str | None = None
     role: OptionalText = None
@@ -366,7 +375,7 @@ class SectorSchema(Out):
     """One of the network's industry areas."""
 
     id: int
-    meta: SnippetMeta
+    meta: snippet_meta(Sector)
     slug: str | None = None
     name: Text | None = None
     description: OptionalText = None
