@@ -99,16 +99,21 @@ def listing(
     }
     if params.updated_since is not None:
         envelope["deleted"] = [
-            {
-                "id": tombstone.object_id,
-                "type": tombstone.object_type,
-                "reason": tombstone.reason,
-                "removed_at": tombstone.removed_at,
-                "site": tombstone.country or None,
-            }
+            removed(tombstone)
             for tombstone in removals.filter(removed_at__gte=params.updated_since)
         ]
     return envelope
+
+
+def removed(tombstone) -> dict:
+    """A tombstone as listings and syncs show it (``schemas.Removed``)."""
+    return {
+        "id": tombstone.object_id,
+        "type": tombstone.object_type,
+        "reason": tombstone.reason,
+        "removed_at": tombstone.removed_at,
+        "site": tombstone.country or None,
+    }
 
 
 def page_of(queryset: QuerySet, offset: int, limit: int) -> tuple[list, int]:

@@ -283,13 +283,10 @@ def changed_since(
     if since is None:
         return queryset
     from cms.projections.models import Projection
-    from cms.projections.registry import ALL
 
     labels = [model._meta.label for model in (models or [queryset.model])]
     changed = Projection.objects.filter(
-        object_type__in=labels,
-        language=ALL if localizer.is_all else localizer.language,
-        updated_at__gte=since,
+        object_type__in=labels, language=localizer.language, updated_at__gte=since
     ).values("object_id")
     return queryset.filter(pk__in=changed)
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from cms.projections.fields import RenderContext
 from cms.projections.models import Projection
-from cms.projections.registry import ALL, by_label, served_type
+from cms.projections.registry import by_label, served_type
 
 
 def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict | None:
@@ -31,9 +31,10 @@ def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    language = ALL if ctx.localizer.is_all else ctx.localizer.language
-    rows = Projection.objects.filter(object_type=served.label, object_id=pk, language=language)
-    if served.is_page or hasattr(model, "country"):
+    rows = Projection.objects.filter(
+        object_type=served.label, object_id=pk, language=ctx.localizer.language
+    )
+    if served.has_country:
         rows = rows.filter(country__in=ctx.scope.owner_codes())
     found = rows.values_list("data", "last_modified", "updated_at").first()
     if found is None:
@@ -52,7 +53,7 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
     """
     if not ids or not types or ctx.rich_text_output != "html":
         return {}
-    language = ALL if ctx.localizer.is_all else ctx.localizer.language
+    language = ctx.localizer.language  # the variant: a language, or "all"
     # The listing subset where it holds every field asked for: most listings decode far less.
     column = "listing" if all(selected <= listing_fields(label) for label in types) else "data"
     rows = Projection.objects.filter(
@@ -79,7 +80,7 @@ def dated(item: dict, updated_at) -> dict:
 
 def shown(ctx: RenderContext, types: list[str]):
     """The rows of ``types`` in the request's language that its scope shows."""
-    language = ALL if ctx.localizer.is_all else ctx.localizer.language
+    language = ctx.localizer.language  # the variant: a language, or "all"
     rows = Projection.objects.filter(object_type__in=types, language=language)
     network_wide = [label for label in types if not has_country(label)]
     if not network_wide:
@@ -127,7 +128,7 @@ def changes(
 def has_country(label: str) -> bool:
     """Whether items of ``label`` belong to a country (pages, clusters...; sectors do not)."""
     served = by_label(label)
-    return served is not None and (served.is_page or hasattr(served.model, "country"))
+    return served is not None and served.has_country
 
 
 def listing_fields(label: str) -> frozenset[str]:

@@ -15,11 +15,13 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from wagtail.models import Page, PageViewRestriction
 
+from cms.api.negotiation import ALL_LANGUAGES
 from cms.core.languages import LANGUAGE_CODES
 from cms.projections.representations import Representation, representations
 
-#: The variants rendered of every item: each language, and every language at once.
-ALL = "all"
+#: The variants rendered of every item: each language, and every language at once
+#: (``?lang=all``): a request's ``Localizer.language`` is the variant it reads.
+ALL = ALL_LANGUAGES
 VARIANTS = (*LANGUAGE_CODES, ALL)
 
 
@@ -35,6 +37,11 @@ class ServedType:
     @property
     def is_page(self) -> bool:
         return issubclass(self.model, Page)
+
+    @property
+    def has_country(self) -> bool:
+        """Whether its items belong to a country (pages, clusters...; sectors do not)."""
+        return self.is_page or hasattr(self.model, "country")
 
     def public(self) -> QuerySet:
         """Every object of this type that has projections."""

@@ -24,7 +24,7 @@ from cms.api import selectors
 from cms.api.errors import ParameterError
 from cms.api.http import read
 from cms.api.params import ITEM_TYPES, SyncParams
-from cms.api.responses import read_context
+from cms.api.responses import read_context, removed
 from cms.api.schemas import SyncPage
 from cms.projections import reading as projections
 from cms.projections.registry import by_label
@@ -67,16 +67,7 @@ def removals(context, types: list[str], after: tuple[datetime, int], limit: int)
     )
     page = found[:limit]
     context.seen(*(tombstone.removed_at for tombstone in page))
-    deleted = [
-        {
-            "id": tombstone.object_id,
-            "type": tombstone.object_type,
-            "reason": tombstone.reason,
-            "removed_at": tombstone.removed_at,
-            "site": tombstone.country or None,
-        }
-        for tombstone in page
-    ]
+    deleted = [removed(tombstone) for tombstone in page]
     if page:
         after = (page[-1].removed_at, page[-1].pk)
     return deleted, after, len(found) > limit
