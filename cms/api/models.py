@@ -46,6 +46,7 @@ WEBHOOK_EVENTS = (
     ("published", "published (page published, snippet saved)"),
     ("unpublished", "unpublished (page)"),
     ("deleted", "deleted (page or snippet)"),
+    ("moved", "moved to another country (gone from the site it left)"),
 )
 
 
