@@ -11,12 +11,11 @@ leave it out. A translated field is a string in the served language, or with
 
 import datetime as dt
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
 from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Field
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, create_model
-from wagtail.api.v3.schemas.base import build_discriminated_union
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core.models import Sector
@@ -210,18 +209,21 @@ class PageFields(Out):
     """What every page type has; each type narrows ``meta`` and adds its fields."""
 
     id: int
+    type: str = Field(description="The page type (model label): the same as `meta.type`")
     meta: PageMeta
     title: Text | None = None
     slug: Text | None = None
 
 
 class CountryHomePageSchema(PageFields):
+    type: Literal[CountryHomePage._meta.label]
     meta: page_meta(CountryHomePage)
     intro: OptionalText = None
     fallback: Fallback = fallback_field()
 
 
 class StandardPageSchema(PageFields):
+    type: Literal[StandardPage._meta.label]
     meta: page_meta(StandardPage)
     lead: OptionalText = None
     body: Body | None = None
@@ -229,18 +231,21 @@ class StandardPageSchema(PageFields):
 
 
 class NewsIndexPageSchema(PageFields):
+    type: Literal[NewsIndexPage._meta.label]
     meta: page_meta(NewsIndexPage)
     intro: OptionalText = None
     fallback: Fallback = fallback_field()
 
 
 class EventIndexPageSchema(PageFields):
+    type: Literal[EventIndexPage._meta.label]
     meta: page_meta(EventIndexPage)
     intro: OptionalText = None
     fallback: Fallback = fallback_field()
 
 
 class ClusterDirectoryPageSchema(PageFields):
+    type: Literal[ClusterDirectoryPage._meta.label]
     meta: page_meta(ClusterDirectoryPage)
     intro: OptionalText = None
     fallback: Fallback = fallback_field()
@@ -249,6 +254,7 @@ class ClusterDirectoryPageSchema(PageFields):
 class NewsPageSchema(PageFields):
     """A news item or press release."""
 
+    type: Literal[NewsPage._meta.label]
     meta: page_meta(NewsPage)
     date: dt.date | None = None
     lead: OptionalText = None
@@ -265,6 +271,7 @@ class NewsPageSchema(PageFields):
 class EventPageSchema(PageFields):
     """An info day, exchange forum, study trip or conference."""
 
+    type: Literal[EventPage._meta.label]
     meta: page_meta(EventPage)
     kind: Literal["info-day", "exchange-forum", "study-trip", "conference"] | None = None
     kind_label: OptionalText = None
@@ -290,8 +297,14 @@ PAGE_SCHEMAS = {
     EventPage: EventPageSchema,
 }
 
-#: Any page, told apart by ``meta.type`` (Wagtail v3's discriminated union).
-AnyPage = build_discriminated_union(list(PAGE_SCHEMAS), PAGE_SCHEMAS.get)
+
+def discriminated(schemas) -> object:
+    """Any of ``schemas``, told apart by their top-level ``type`` (an OpenAPI discriminator)."""
+    return Annotated[Union[tuple(schemas)], Field(discriminator="type")]  # noqa: UP007
+
+
+#: Any page, told apart by ``type``.
+AnyPage = discriminated(PAGE_SCHEMAS.values())
 
 
 # --- snippets and sites --------------------------------------------------------------
@@ -321,6 +334,7 @@ class ClusterSchema(Out):
     """A cluster organisation's profile."""
 
     id: int
+    type: Literal[ClusterProfile._meta.label]
     meta: snippet_meta(ClusterProfile)
     name: Text | None = None
     slug: str | None = None
@@ -344,6 +358,7 @@ class PartnerSchema(Out):
     """A project partner organisation."""
 
     id: int
+    type: Literal[PartnerOrganisation._meta.label]
     meta: snippet_meta(PartnerOrganisation)
     name: Text | None = None
     short_name: str | None = None
@@ -360,6 +375,7 @@ class ContactSchema(Out):
     """A person to write to about news and events."""
 
     id: int
+    type: Literal[ContactPerson._meta.label]
     meta: snippet_meta(ContactPerson)
     name: str | None = None
     slug: str | None = None
@@ -375,6 +391,7 @@ class SectorSchema(Out):
     """One of the network's industry areas."""
 
     id: int
+    type: Literal[Sector._meta.label]
     meta: snippet_meta(Sector)
     slug: str | None = None
     name: Text | None = None
@@ -387,6 +404,7 @@ class SiteSchema(Out):
     """A partner country's site, or the international hub."""
 
     id: str = Field(description="The country code")
+    type: Literal["core.Country"]
     meta: SnippetMeta
     code: str | None = None
     name: Text | None = None
@@ -458,7 +476,7 @@ class SiteListing(Listing):
     items: list[SiteSchema]
 
 
-#: Any item a sync can carry, told apart by ``meta.type``.
+#: Any item a sync can carry, told apart by ``type``.
 ITEM_SCHEMAS = {
     **PAGE_SCHEMAS,
     ClusterProfile: ClusterSchema,
@@ -466,7 +484,7 @@ ITEM_SCHEMAS = {
     ContactPerson: ContactSchema,
     Sector: SectorSchema,
 }
-AnyItem = build_discriminated_union(list(ITEM_SCHEMAS), ITEM_SCHEMAS.get)
+AnyItem = discriminated(ITEM_SCHEMAS.values())
 
 
 class SyncPage(Out):

@@ -141,7 +141,7 @@ def selected_fields(data: dict, selected: frozenset[str]) -> dict:
     picked = {
         name: value
         for name, value in data.items()
-        if name in ("id", "meta") or name in selected or name == "_fallback"
+        if name in ("id", "type", "meta") or name in selected or name == "_fallback"
     }
     if "_fallback" in picked:
         picked["_fallback"] = {

@@ -110,9 +110,14 @@ VOLATILE = re.compile(r' data-block-key="[^"]*"')
 SAVE_STAMPS = ("updated_at", "last_published_at")
 
 
+#: Top-level copies of ``meta`` (``type``, for clients that switch on it): nothing new to a reader.
+RESTATED = ("type",)
+
+
 def digest_of(data: dict) -> str:
     """A fingerprint of what a reader sees: the same text gives the same digest."""
     meta = {k: v for k, v in data.get("meta", {}).items() if k not in SAVE_STAMPS}
-    text = json.dumps({**data, "meta": meta}, sort_keys=True, ensure_ascii=False)
+    seen = {k: v for k, v in data.items() if k not in RESTATED}
+    text = json.dumps({**seen, "meta": meta}, sort_keys=True, ensure_ascii=False)
     text = VOLATILE.sub("", text)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -105,7 +105,7 @@ class Representation:
     def represent(self, obj: Model, ctx: RenderContext, selected: Iterable[str]) -> dict:
         ctx.seen(self.modified(obj))
         fallback: dict[str, str] = {}
-        data: dict[str, Any] = {"id": obj.pk, "meta": self.meta(obj, ctx)}
+        data: dict[str, Any] = {"id": obj.pk, "type": self.type_label, "meta": self.meta(obj, ctx)}
         for name in self.specs:
             if name in selected:
                 data[name] = self.specs[name].read(obj, ctx, fallback)

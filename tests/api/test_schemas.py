@@ -9,7 +9,7 @@ from cms.api import schemas
 from cms.core.blocks import BodyBlock
 from cms.projections.representations import representations
 
-ALWAYS = {"id", "meta", "fallback"}
+ALWAYS = {"id", "type", "meta", "fallback"}
 
 
 def schema_fields(schema) -> set[str]:
