@@ -10,22 +10,28 @@ search page. An unreachable engine answers from the database with
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import model_validator
 
 from cms.api.errors import ParameterError
 from cms.api.http import not_to_be_kept, read
 from cms.api.params import CountryCode, ReadParams, Slug, comma_list
-from cms.api.responses import read_context
+from cms.api.responses import page_links, read_context
 from cms.api.selectors import check_countries
-from cms.search.models import SearchDocument
+from cms.projections.fields import RenderContext
+from cms.search.documents import KIND_OF_TYPE, TYPE_OF_KIND
 from cms.search.promotions import promoted
 from cms.search.service import SearchError, SearchRequest, SearchUnavailable, autocomplete, search
 
 router = Router(tags=["search"])
+
+
+#: What the API calls each searchable type: the model label, as ``type`` and
+#: ``meta.type`` everywhere else in the API (the search kinds still filter as aliases).
+SearchType = Literal[tuple(KIND_OF_TYPE)]
 
 
 class SearchParams(ReadParams):
@@ -34,17 +40,15 @@ class SearchParams(ReadParams):
     )
     country: comma_list(CountryCode) = Field([], description="Country codes (comma-separated)")
     sector: comma_list(Slug) = Field([], description="Sector slugs (comma-separated)")
-    type: comma_list(str) = Field([], description="news, event, cluster, page (comma-separated)")
+    type: comma_list(str) = Field(
+        [],
+        description=f"Types to search, comma-separated: {', '.join(KIND_OF_TYPE)} (the "
+        f"older names {', '.join(TYPE_OF_KIND)} still work)",
+    )
     date_from: date | None = Field(None, description="Items dated on or after (YYYY-MM-DD)")
     date_to: date | None = Field(None, description="Items dated on or before (YYYY-MM-DD)")
     limit: int = Field(10, ge=1, le=settings.SEARCH_MAX_PAGE_SIZE, description="Results per page")
-    offset: int = Field(0, ge=0, le=10_000, description="Results to skip (a multiple of limit)")
-
-    @model_validator(mode="after")
-    def _offset_on_a_page(self):
-        if self.offset % self.limit:
-            raise ParameterError("offset", "must be a multiple of limit")
-        return self
+    offset: int = Field(0, ge=0, le=10_000, description="Results to skip")
 
 
 class AutocompleteParams(ReadParams):
@@ -52,22 +56,39 @@ class AutocompleteParams(ReadParams):
     limit: int = Field(8, ge=1, le=20)
 
 
+class HitMeta(Schema):
+    type: SearchType
+    detail_url: str = Field(description="The item in the Delivery API")
+    language: str = Field(description="The language asked for")
+
+
 class Hit(Schema):
-    type: str
+    type: SearchType
     id: int
+    meta: HitMeta
     title: str = Field(description="HTML-escaped, with query words in <mark>")
     snippet: str = Field(description="HTML-escaped excerpt, with query words in <mark>")
-    url: str
+    url: str = Field(description="The item on the visitor site")
     country: str
     date: date | None
     language: str
     served_language: str = Field(description="Language the item is really shown in")
-    fallback: bool = Field(description="True when the item is not translated into `language`")
+    fallback: bool = Field(
+        description="Deprecated, read `_fallback`: true when the item is not translated "
+        "into `language`",
+        json_schema_extra={"deprecated": True},
+    )
+    fallback_: dict[str, str] = Field(
+        alias="_fallback",
+        description="Fields shown in another language than asked for: field -> language "
+        "(`title` and `snippet` when the item is not translated into `language`)",
+    )
 
 
 class Promoted(Schema):
-    type: str
+    type: SearchType
     id: int
+    meta: HitMeta
     title: str = Field(description="HTML-escaped")
     description: str = Field(
         description="HTML-escaped: the editor's description, else the item's summary"
@@ -80,7 +101,7 @@ class Promoted(Schema):
 
 class Facets(Schema):
     country: dict[str, int] = {}
-    type: dict[str, int] = {}
+    type: dict[str, int] = Field({}, description="Hits per type (the `type` filter's values)")
     sector: dict[str, int] = {}
 
 
@@ -90,6 +111,8 @@ class SearchResults(Schema):
     count: int
     limit: int
     offset: int
+    next: str | None = Field(description="The next page, if there is one")
+    previous: str | None = Field(description="The previous page, if there is one")
     degraded: bool = Field(description="True when the engine was down and the database answered")
     did_you_mean: str | None = Field(
         None,
@@ -105,9 +128,11 @@ class SearchResults(Schema):
 
 
 class Suggestion(Schema):
+    type: SearchType
+    id: int
+    meta: HitMeta
     title: str
     url: str
-    type: str
 
 
 class Suggestions(Schema):
@@ -122,16 +147,10 @@ def served_language(request: HttpRequest, params: ReadParams):
     return context
 
 
-@read(router, "/", response=SearchResults, url_name="search")
+@read(router, "/", response=SearchResults, url_name="search", by_alias=True)
 def search_content(request: HttpRequest, params: Query[SearchParams]):
     """Language-aware full-text search with filters, facets and highlights."""
     context = served_language(request, params)
-    kinds = tuple(params.type)
-    for kind in kinds:
-        if kind not in SearchDocument.Kind.values:
-            raise ParameterError(
-                "type", f"unknown type {kind!r}; use {', '.join(SearchDocument.Kind.values)}"
-            )
     countries = tuple(check_countries(context.scope, params.country) or ())
     if not countries and not context.scope.is_network:
         countries = (context.scope.code,)
@@ -140,16 +159,16 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         language=context.localizer.language,
         countries=countries,
         sectors=tuple(params.sector),
-        kinds=kinds,
+        kinds=search_kinds(params.type),
         date_from=params.date_from,
         date_to=params.date_to,
-        page=params.offset // params.limit + 1,
         page_size=params.limit,
+        offset=params.offset,
     )
     try:
         response = search(search_request)
     except SearchError as error:
-        name = {"date_from": "date_from", "page_size": "limit", "page": "offset"}.get(
+        name = {"date_from": "date_from", "page_size": "limit"}.get(
             error.field_name, error.field_name
         )
         raise ParameterError(name, error.message) from error
@@ -157,19 +176,20 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         raise ParameterError("q", "search is unavailable right now", status=503) from error
     if response.degraded:
         not_to_be_kept(request)  # the engine's answer is wanted again as soon as it is back
+    facets = dict(response.facets or {})
+    if "type" in facets:
+        facets["type"] = {TYPE_OF_KIND[kind]: n for kind, n in facets["type"].items()}
     return {
         "query": params.q,
         "language": search_request.language,
         "count": response.total,
-        "limit": params.limit,
-        "offset": params.offset,
+        **page_links(request, params, response.total),
         "degraded": response.degraded,
         "did_you_mean": response.did_you_mean,
-        "facets": response.facets or {},
+        "facets": facets,
         "promoted": [
             {
-                "type": item.kind,
-                "id": item.object_id,
+                **identity(context, item.kind, item.object_id),
                 "title": str(item.title),
                 "description": str(item.description),
                 "url": item.url,
@@ -181,8 +201,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         ],
         "items": [
             {
-                "type": hit.kind,
-                "id": hit.object_id,
+                **identity(context, hit.kind, hit.object_id),
                 "title": str(hit.title),
                 "snippet": str(hit.snippet),
                 "url": hit.url,
@@ -191,9 +210,40 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
                 "language": hit.language,
                 "served_language": hit.served_language,
                 "fallback": hit.is_fallback,
+                "_fallback": (
+                    dict.fromkeys(("title", "snippet"), hit.served_language)
+                    if hit.is_fallback
+                    else {}
+                ),
             }
             for hit in response.hits
         ],
+    }
+
+
+def search_kinds(types: list[str]) -> tuple[str, ...]:
+    """The search kinds of the ``type`` filter's values: model labels, or the older kind names."""
+    kinds = []
+    for value in types:
+        kind = KIND_OF_TYPE.get(value, value if value in TYPE_OF_KIND else None)
+        if kind is None:
+            raise ParameterError("type", f"unknown type {value!r}; use {', '.join(KIND_OF_TYPE)}")
+        kinds.append(kind)
+    return tuple(kinds)
+
+
+def identity(context: RenderContext, kind: str, object_id: int) -> dict:
+    """``type``, ``id`` and ``meta`` of a search result, as every other item of the API has them."""
+    label = TYPE_OF_KIND[kind]
+    route = "clusters" if kind == "cluster" else "pages"
+    return {
+        "type": label,
+        "id": object_id,
+        "meta": {
+            "type": label,
+            "detail_url": context.api_url(f"{route}/{object_id}/"),
+            "language": context.localizer.language,
+        },
     }
 
 
@@ -208,4 +258,14 @@ def autocomplete_titles(request: HttpRequest, params: Query[AutocompleteParams])
         )
     except SearchUnavailable as error:
         raise ParameterError("q", "search is unavailable right now", status=503) from error
-    return {"language": context.localizer.language, "items": items}
+    return {
+        "language": context.localizer.language,
+        "items": [
+            {
+                **identity(context, item["type"], item["id"]),
+                "title": item["title"],
+                "url": item["url"],
+            }
+            for item in items
+        ],
+    }

@@ -299,7 +299,7 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
         hits, hit_params = postgres_matches(tokens, request, connection)
         scores, score_params = postgres_scores(groups, request, connection)
     n = names(connection)
-    start = (request.page - 1) * request.page_size
+    start = request.start
     null = {
         "id": "CAST(NULL AS bigint)",
         "score": "CAST(NULL AS double precision)",
@@ -438,7 +438,7 @@ def autocomplete(
                 + ")"
             )
         sql = (
-            "SELECT d.display_title, d.url, d.kind FROM ("
+            "SELECT d.display_title, d.url, d.kind, d.object_id FROM ("
             f"SELECT rowid AS id, bm25({titles}, 1.0, 0.0, 0.0) AS rank FROM {titles} "
             f"WHERE {titles} MATCH %s ORDER BY rank, rowid DESC LIMIT %s) t "
             f"JOIN {n['docs']} d ON d.id = t.id ORDER BY t.rank, t.id DESC"
@@ -452,7 +452,7 @@ def autocomplete(
         if countries:
             country_sql = f" AND country IN ({placeholders(countries)})"
         sql = (
-            f"SELECT display_title, url, kind FROM {n['docs']}, "
+            f"SELECT display_title, url, kind, object_id FROM {n['docs']}, "
             "to_tsquery('simple', translate(%s, %s, %s)) q "
             f"WHERE {vector} @@ q AND language = %s{country_sql} "
             f"ORDER BY ts_rank({vector}, q) DESC, id DESC LIMIT %s"
@@ -460,7 +460,10 @@ def autocomplete(
         params = [tsquery, source, target, language, *countries, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [{"title": title, "url": url, "type": kind} for title, url, kind in cursor]
+        return [
+            {"title": title, "url": url, "type": kind, "id": object_id}
+            for title, url, kind, object_id in cursor
+        ]
 
 
 # --- other databases (MySQL): Wagtail's backend --------------------------------------------------
@@ -471,7 +474,7 @@ def wagtail_search_page(request: SearchRequest, query: Query, backend) -> Found:
     text = " ".join(query.tokens)
     documents = filtered_documents(request, database=True)
     results = backend.search(text, documents, operator="or")
-    start = (request.page - 1) * request.page_size
+    start = request.start
     page = list(results[start : start + request.page_size])
     matched = backend.search(text, documents, operator="or", order_by_relevance=False)
     total, facets = database_facets(matched)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.utils import translation
 from django.utils.html import strip_tags
 from modeltranslation.utils import build_localized_fieldname
@@ -47,19 +48,20 @@ class DocumentData:
     sectors: list = field(default_factory=list)
 
 
-def kind_of(obj) -> str | None:
-    from cms.clusters.models import ClusterProfile
-    from cms.events.models import EventPage
-    from cms.home.models import StandardPage
-    from cms.news.models import NewsPage
+#: Each indexed type's model label and its search kind: the visitor site names
+#: its facets by kind, the Delivery API by the label (its items' ``type``).
+KIND_OF_TYPE = {
+    "news.NewsPage": "news",
+    "events.EventPage": "event",
+    "home.StandardPage": "page",
+    "clusters.ClusterProfile": "cluster",
+}
+TYPE_OF_KIND = {kind: label for label, kind in KIND_OF_TYPE.items()}
 
-    for model, kind in (
-        (NewsPage, "news"),
-        (EventPage, "event"),
-        (StandardPage, "page"),
-        (ClusterProfile, "cluster"),
-    ):
-        if isinstance(obj, model):
+
+def kind_of(obj) -> str | None:
+    for label, kind in KIND_OF_TYPE.items():
+        if isinstance(obj, apps.get_model(label)):
             return kind
     return None
 

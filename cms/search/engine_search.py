@@ -139,7 +139,7 @@ def search_body(request: SearchRequest, query: Query, names: Columns) -> dict:
     """The one request: ranked page, exact total and every facet."""
     return {
         "query": {"bool": {"must": matching(query, names), "filter": filters(request, names)}},
-        "from": (request.page - 1) * request.page_size,
+        "from": request.start,
         "size": request.page_size,
         "track_total_hits": True,
         "_source": False,  # the page's rows come from the database

@@ -52,7 +52,7 @@ class PromotedItem:
 
 def promoted(request: SearchRequest) -> list[PromotedItem]:
     """The promoted items for a (valid) request; none past its first page."""
-    if request.page != 1:
+    if request.start != 0:
         return []
     key = promotion_key(request.query, request.language)
     if not key:

@@ -54,6 +54,16 @@ class SearchRequest:
     date_to: date | None = None
     page: int = 1
     page_size: int = 10
+    #: Results to skip, when not a whole number of pages (the API's ``offset``); else
+    #: ``page`` says where the page starts.
+    offset: int | None = None
+
+    @property
+    def start(self) -> int:
+        """How many ranked results come before this page."""
+        if self.offset is not None:
+            return self.offset
+        return (self.page - 1) * self.page_size
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,8 @@ def validate(request: SearchRequest) -> list[str]:
         raise SearchError("date_from", "is after date_to")
     if request.page < 1:
         raise SearchError("page", "must be 1 or more")
+    if request.offset is not None and request.offset < 0:
+        raise SearchError("offset", "must be 0 or more")
     if not 1 <= request.page_size <= settings.SEARCH_MAX_PAGE_SIZE:
         raise SearchError("page_size", f"must be between 1 and {settings.SEARCH_MAX_PAGE_SIZE}")
     tokens = query_tokens(text, request.language)

@@ -238,7 +238,10 @@ def autocomplete(
             documents = documents.filter(country__in=countries)
         # An engine's results fall back to the database by themselves (cms.search.backends).
         results = backend.autocomplete(" ".join(words), documents)[:limit]
-        return [{"title": doc.display_title, "url": doc.url, "type": doc.kind} for doc in results]
+        return [
+            {"title": doc.display_title, "url": doc.url, "type": doc.kind, "id": doc.object_id}
+            for doc in results
+        ]
     except Exception as error:  # noqa: BLE001 - whatever failed, the API answers 503
         logger.exception("Autocomplete failed")
         raise SearchUnavailable("autocomplete") from error

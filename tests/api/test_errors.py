@@ -209,12 +209,6 @@ def test_unknown_values_name_their_parameter_in_errors(api, path, parameter, err
     assert problem["error"].startswith(error), problem
 
 
-def test_search_offset_off_a_page_names_offset(api):
-    body = api("search/?q=klastr&limit=10&offset=5").json()
-    assert body["status"] == 400
-    assert body["errors"] == [{"parameter": "offset", "error": "must be a multiple of limit"}]
-
-
 def test_a_bad_token_is_an_unauthorized_problem_naming_the_header(api):
     response = api("news/", HTTP_AUTHORIZATION="Basic abc")
     body = response.json()

@@ -1,5 +1,7 @@
 """/api/v3/search/: the search service in the Delivery API."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 
@@ -9,7 +11,9 @@ def test_search_in_czech_finds_inflected_forms_with_highlights(api):
     body = response.json()
     assert body["language"] == "cs" and body["count"] >= 1
     first = body["items"][0]
-    assert first["type"] == "cluster"
+    assert first["type"] == first["meta"]["type"] == "clusters.ClusterProfile"
+    assert first["meta"]["detail_url"].endswith(f"/api/v3/clusters/{first['id']}/?lang=cs")
+    assert first["_fallback"] == {}
     assert "<mark>potraviny</mark>" in first["snippet"]
     assert response["Content-Language"] == "cs"
     assert "ETag" in response
@@ -29,6 +33,7 @@ def test_fallback_is_reported(api):
     body = api("search/?q=potraviny&lang=sk&site=CZ").json()
     assert body["items"]
     assert all(item["served_language"] == "cs" and item["fallback"] for item in body["items"])
+    assert all(item["_fallback"] == {"title": "cs", "snippet": "cs"} for item in body["items"])
 
 
 def test_accept_language_picks_the_language(api):
@@ -41,11 +46,46 @@ def test_pagination(api):
     second = api("search/?q=cluster&lang=en&limit=2&offset=2", host="localhost").json()
     assert first["count"] == second["count"] > 2
     assert {i["id"] for i in first["items"]}.isdisjoint({i["id"] for i in second["items"]})
+    assert first["previous"] is None
+    assert first["next"].endswith("search/?q=cluster&lang=en&limit=2&offset=2")
+    assert second["previous"].endswith("search/?q=cluster&lang=en&limit=2&offset=0")
+
+
+def test_any_offset_continues_the_same_ranking(api):
+    """An offset need not be a whole number of pages, as on every other listing."""
+    three = api("search/?q=cluster&lang=en&limit=3", host="localhost").json()["items"]
+    shifted = api("search/?q=cluster&lang=en&limit=2&offset=1", host="localhost").json()
+    assert [(i["type"], i["id"]) for i in shifted["items"]] == [
+        (i["type"], i["id"]) for i in three[1:3]
+    ]
+    assert shifted["offset"] == 1
+
+
+def test_types_are_the_model_labels_and_the_old_names_still_filter(api):
+    body = api("search/?q=cluster&lang=en", host="localhost").json()
+    assert set(body["facets"]["type"]) <= {
+        "news.NewsPage",
+        "events.EventPage",
+        "home.StandardPage",
+        "clusters.ClusterProfile",
+    }
+    by_label = api("search/?q=cluster&lang=en&type=clusters.ClusterProfile", host="localhost")
+    by_kind = api("search/?q=cluster&lang=en&type=cluster", host="localhost")
+    assert by_label.json()["items"] == by_kind.json()["items"]
+    assert {item["type"] for item in by_label.json()["items"]} == {"clusters.ClusterProfile"}
+    unknown = api("search/?q=cluster&type=news.Video").json()
+    assert unknown["errors"][0]["parameter"] == "type"
+    assert "news.NewsPage" in unknown["errors"][0]["error"]
 
 
 def test_autocomplete(api):
     body = api("search/autocomplete/?q=Klas&lang=cs").json()
     assert body["items"] and all("url" in item for item in body["items"])
+    for item in body["items"]:
+        route = "clusters" if item["type"] == "clusters.ClusterProfile" else "pages"
+        assert item["meta"]["detail_url"].endswith(f"/api/v3/{route}/{item['id']}/?lang=cs")
+        detail = urlsplit(item["meta"]["detail_url"])
+        assert api(f"{detail.path.removeprefix('/api/v3/')}?{detail.query}").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ For each site, at 1366×900 and at 390×844 (a phone: mobile viewport, touch), a
 with a fresh browser in the site's language
 
 1. opens ``/`` and lands on the home page in the site's default language;
-2. types a cluster's name into the search box of that page and submits it, and lands on
-   the search results, which link to that cluster;
+2. types a cluster's name into the search box of that page, sees it suggested with its
+   type, submits it, and lands on the search results, which link to that cluster;
 3. opens the news listing and a news item from it, the events listing and an event
    from it, the cluster directory and a profile from it;
 4. switches language with the switcher on the home page, and gets ``/`` in that
@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core.models import Country
@@ -182,6 +183,7 @@ def search(journey: Journey, site: Site):
         return
     box.first.click()
     box.first.press_sequentially(site.cluster_name)
+    suggest(journey, site)
     if not journey.follow(lambda: box.first.press("Enter"), "search-results"):
         return
     if not re.search(r"/search/\?(.*&)?q=", journey.page.url):
@@ -191,6 +193,18 @@ def search(journey: Journey, site: Site):
         journey.problem("search", f"no result links to {site.cluster_name!r}")
     if journey.html_lang() != site.language:
         journey.problem("search", f"results in lang={journey.html_lang()!r}, not {site.language}")
+
+
+def suggest(journey: Journey, site: Site):
+    """While the name is typed, the box suggests the cluster, labelled with its type."""
+    option = journey.page.get_by_role("option").filter(has_text=site.cluster_name).first
+    try:
+        option.wait_for(timeout=5_000)
+    except PlaywrightTimeoutError:
+        journey.problem("suggest", f"no suggestion for {site.cluster_name!r} while typing it")
+        return
+    if not option.locator(".autocomplete__type").inner_text().strip():
+        journey.problem("suggest", f"the suggestion {site.cluster_name!r} names no type")
 
 
 def open_item(journey: Journey, site: Site, kind: str, listing: str):

@@ -146,7 +146,7 @@ def test_the_api_lists_promotions_before_the_items(client, czech_news):
     ).json()
     assert [item["title"] for item in body["promoted"]] == ["Setkání výrobců potravin"]
     item = body["promoted"][0]
-    assert item["type"] == "news" and item["id"] == czech_news.pk
+    assert item["type"] == "news.NewsPage" and item["id"] == czech_news.pk
     assert item["url"].startswith("http://cz.localhost/cs/")
     assert item["description"] == "Přijďte ochutnat."
     later = client.get(

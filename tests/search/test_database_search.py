@@ -307,6 +307,7 @@ def test_autocomplete_in_one_statement_with_filters(db):
         "title": "Žluťoučký kůň klastr",
         "url": "/cs/news/884001/",
         "type": "news",
+        "id": 884_001,
     }
     assert database_search.autocomplete(["zlut"], "en") == []
 
