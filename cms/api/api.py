@@ -31,6 +31,7 @@ from ninja import NinjaAPI
 
 from cms.api.errors import error_response, problem_schemas, register_error_handlers
 from cms.api.http import delivery, delivery_view
+from cms.api.openapi import complete, operation_id
 from cms.api.querystring import SingleValueParser
 from cms.api.routers import clusters, network, pages, partners, sync
 
@@ -64,7 +65,11 @@ AUTH_PROBLEMS = {"401": "Missing, malformed, unknown or revoked API token"}
 
 
 class DeliveryAPI(NinjaAPI):
-    """Ninja's API, with the error answers and 304s in the OpenAPI document."""
+    """Ninja's API, with the error answers, 304s, response headers, servers, operation ids
+    a developer would write and the webhooks in the OpenAPI document (``openapi.py``)."""
+
+    def get_openapi_operation_id(self, operation):
+        return operation_id(operation)
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -80,7 +85,7 @@ class DeliveryAPI(NinjaAPI):
                 for status, description in problems.items():
                     responses.setdefault(status, {"description": description, "content": ref})
                 responses.setdefault("414", TOO_LONG)
-        return schema
+        return complete(schema)
 
 
 api = DeliveryAPI(

@@ -1,0 +1,233 @@
+"""What the OpenAPI document says beyond ninja's: operation ids, servers, headers, webhooks.
+
+A consumer generates a client from ``/api/v3/openapi.json`` (openapi-typescript,
+openapi-python-client; ``.ci/clients`` does both and type-checks a consumer of
+each), so the document must name things as a developer would and declare
+everything the wire carries:
+
+- ``operationId``: the view function's name in camelCase (``list_news`` ->
+  ``listNews``), or ``OPERATION_IDS``; the generated clients' method names.
+- ``servers``: ``/``, relative: resolved against wherever the document was
+  fetched from (OpenAPI 3.1, "Server Object"). Every country's site and the hub
+  serve the same API, the host picking the site, so the document is the same
+  on every host (and cached as one); the paths start with ``/api/v3/``.
+- Response headers: every header the API sends, declared once in
+  ``components.headers`` and referenced by each operation's responses for the
+  statuses that carry it (``RESPONSE_HEADERS``). ``tests/api/test_openapi_document.py``
+  requests every operation and status and checks each header sent is declared.
+  Not declared: ``Content-Type`` (OpenAPI: ignored as a response header; the
+  media types say it), and what the HTTP server frames the message with
+  (``Content-Length``, ``Date``, ``Server``, ``Connection``, ``Transfer-Encoding``).
+- ``webhooks``: from ``cms.api.webhook_schema`` when that module is there.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from ninja.operation import Operation
+
+#: Operation ids that are not the camelCase of their view function's name.
+OPERATION_IDS = {"index": "getIndex"}
+
+SERVERS = [
+    {
+        "url": "/",
+        "description": "The host this document was fetched from. Every country's site "
+        "(e.g. cz.example.org) and the hub serve the API; the host picks the site unless "
+        "`?site=` names another.",
+    }
+]
+
+#: Headers the HTTP server adds to the message, and ``Content-Type`` (which OpenAPI ignores
+#: as a declared response header): left out of the document on purpose.
+UNDECLARED = frozenset(
+    {"content-type", "content-length", "date", "server", "connection", "transfer-encoding"}
+)
+
+
+def _header(
+    description: str, *, required: bool = False, example: str | None = None, **schema: Any
+) -> dict:
+    """A header object; ``required``: sent on every response that declares it."""
+    header: dict[str, Any] = {"description": description, "schema": {"type": "string", **schema}}
+    if required:
+        header["required"] = True
+    if example is not None:
+        header["example"] = example
+    return header
+
+
+#: ``components.headers``: every response header the API sends, and what it means.
+HEADERS: dict[str, dict] = {
+    "ETag": _header(
+        "Strong validator of this representation (a hash of the body); send it back in "
+        "`If-None-Match` for a 304 while it is current.",
+        example='"3f2a9c0d1e4b5a6978877665544332211f0e0d0c"',
+        required=True,
+    ),
+    "Last-Modified": _header(
+        "When anything the response shows last changed (for listings: the newest change of "
+        "its items, or removal); send it back in `If-Modified-Since`.",
+        example="Thu, 03 Dec 2026 10:15:00 GMT",
+    ),
+    "Cache-Control": _header(
+        "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), `private, no-store` on "
+        "previews and on any request with an API token, `no-store` on errors and on answers "
+        "that must not outlive a search engine outage.",
+        example="public, max-age=60",
+        required=True,
+    ),
+    "Vary": _header(
+        "The request headers the representation depends on: `Accept-Language` always, "
+        "`Authorization` with an API token, `Origin` where CORS applies.",
+        example="Accept-Language, origin",
+    ),
+    "Content-Language": _header(
+        "The served language (`cs`); for `lang=all` the languages the items have text in "
+        "(`en, cs`). Fields that fell back to another language are named in `_fallback`.",
+        example="cs",
+    ),
+    "X-Cache": _header(
+        "`HIT` when served from the API's response cache, `MISS` when computed for this "
+        "request (sent only while the response cache is on).",
+        enum=["HIT", "MISS"],
+    ),
+    "Retry-After": _header(
+        "Seconds until the rate limit's window ends and requests are taken again.",
+        example="42",
+        required=True,
+        pattern="^[0-9]+$",
+    ),
+    "WWW-Authenticate": _header(
+        "How to authenticate: a bearer API token (admin -> Settings -> API tokens).",
+        example='Bearer realm="drafts"',
+        required=True,
+    ),
+    "X-Request-ID": _header(
+        "This request's id in the server's logs: quote it when reporting a problem.",
+        example="6f1c0b3e9d2a4c7b8e5f0a1b2c3d4e5f",
+        required=True,
+    ),
+    "Access-Control-Allow-Origin": _header(
+        "CORS: the calling page's origin, when it is one of `CORS_ALLOWED_ORIGINS`.",
+        example="https://partner.example.org",
+    ),
+    "Access-Control-Expose-Headers": _header(
+        "CORS: the response headers a browser script may read besides the safe ones.",
+        example="ETag, Last-Modified, Content-Language",
+    ),
+    "Content-Security-Policy": _header(
+        "Sent on every response of the site (django-csp); irrelevant to JSON consumers."
+    ),
+    "Content-Security-Policy-Report-Only": _header(
+        "Instead of `Content-Security-Policy` when the policy is only reported."
+    ),
+    "X-Content-Type-Options": _header("Sent on every response of the site.", enum=["nosniff"]),
+    "X-Frame-Options": _header("Sent on every response of the site.", example="SAMEORIGIN"),
+    "Referrer-Policy": _header(
+        "Sent on every response of the site.", example="strict-origin-when-cross-origin"
+    ),
+    "Cross-Origin-Opener-Policy": _header(
+        "Sent on every response of the site.", example="same-origin"
+    ),
+    "Strict-Transport-Security": _header(
+        "Sent on every HTTPS response in production.",
+        example="max-age=31536000; includeSubDomains; preload",
+    ),
+}
+
+#: Sent with every response of the site by its middleware (request ids, security, CORS).
+EVERY_RESPONSE = (
+    "Vary",
+    "X-Request-ID",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Expose-Headers",
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",
+)
+#: What ``cms.api.http`` adds: on a 200, and repeated on the 304 standing for it.
+REPRESENTATION = ("ETag", "Last-Modified", "Cache-Control", "Content-Language")
+#: Errors: never kept by a cache; the language when it was negotiated before the error.
+ERROR = ("Cache-Control", "Content-Language")
+
+#: The headers each status of an operation may carry (``X-Cache`` added where cacheable).
+RESPONSE_HEADERS: dict[str, tuple[str, ...]] = {
+    "200": (*REPRESENTATION, *EVERY_RESPONSE),
+    "304": (*REPRESENTATION, *EVERY_RESPONSE),
+    "400": (*ERROR, *EVERY_RESPONSE),
+    "401": (*ERROR, "WWW-Authenticate", *EVERY_RESPONSE),
+    "404": (*ERROR, *EVERY_RESPONSE),
+    "429": (*ERROR, "Retry-After", *EVERY_RESPONSE),
+}
+#: Statuses whose answer passes the response cache (``cms.api.http.delivery``) and so
+#: carries ``X-Cache``: what the operation computed (a 200, or an error it raised).
+CACHE_MARKED = ("200", "400", "404")
+
+
+def camel_case(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def operation_id(operation: Operation) -> str:
+    """``listNews`` for ``list_news``: what generated clients name their methods."""
+    name = operation.view_func.__name__
+    return OPERATION_IDS.get(name) or camel_case(name)
+
+
+def declare_headers(schema: dict) -> None:
+    """Reference every response header from the responses that carry it."""
+    schema.setdefault("components", {})["headers"] = HEADERS
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            cached = not operation.get("security")  # previews are never cached
+            for status, response in operation.get("responses", {}).items():
+                names = list(RESPONSE_HEADERS.get(str(status), ()))
+                if not names:
+                    continue
+                if cached and str(status) in CACHE_MARKED:
+                    names.insert(len(REPRESENTATION), "X-Cache")
+                response["headers"] = {
+                    name: {"$ref": f"#/components/headers/{name}"} for name in names
+                }
+
+
+def check_operation_ids(schema: dict) -> None:
+    """Ninja only warns about a repeated operation id; a generated client would break."""
+    seen: dict[str, str] = {}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            identifier = operation["operationId"]
+            if identifier in seen:
+                raise ValueError(
+                    f"operationId {identifier!r} of {method.upper()} {path} is already "
+                    f"{seen[identifier]}'s: add the view to cms.api.openapi.OPERATION_IDS"
+                )
+            seen[identifier] = f"{method.upper()} {path}"
+
+
+def webhooks() -> dict | None:
+    """The ``webhooks`` object of ``cms.api.webhook_schema``, if that module is there."""
+    if find_spec("cms.api.webhook_schema") is None:
+        return None
+    provider = getattr(import_module("cms.api.webhook_schema"), "webhooks_openapi", None)
+    return provider() if provider is not None else None
+
+
+def complete(schema: dict) -> dict:
+    """Servers, response headers and webhooks, added to ninja's document."""
+    schema["servers"] = SERVERS
+    check_operation_ids(schema)
+    declare_headers(schema)
+    hooks = webhooks()
+    if hooks:
+        schema["webhooks"] = hooks
+    return schema
