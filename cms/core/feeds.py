@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
@@ -21,6 +21,7 @@ from wagtail.models import Page, Site
 from cms.core.models import Country, Sector
 from cms.core.pages import site_languages
 from cms.core.translation_status import has_language, hide_unready
+from cms.core.views import bad_request_page
 
 #: Longest value accepted for a query parameter (a sector slug is at most 50 characters).
 MAX_PARAMETER_LENGTH = 50
@@ -29,8 +30,9 @@ MAX_PARAMETER_LENGTH = 50
 class BadParameter(ValueError):
     """A query parameter a feed cannot use; its message names the parameter."""
 
-    def response(self):
-        return HttpResponseBadRequest(str(self), content_type="text/plain; charset=utf-8")
+    def response(self, request):
+        """The visitors' 400 page naming the parameter (a feed reader gets the status)."""
+        return bad_request_page(request, str(self))
 
 
 @dataclass(frozen=True)

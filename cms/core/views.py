@@ -4,7 +4,6 @@ remembered choice, and error pages."""
 from django.conf import settings
 from django.http import (
     Http404,
-    HttpResponseBadRequest,
     HttpResponseRedirect,
     HttpResponseServerError,
 )
@@ -78,7 +77,7 @@ def choose_language(request):
     if language not in languages:
         with translation.override(preferred_language(request, languages, default)):
             message = _("The address to go to (next) is not a page of this site.")
-        response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        response = bad_request_page(request, message)
         add_never_cache_headers(response)
         return response
     response = HttpResponseRedirect(target)
@@ -117,6 +116,12 @@ def page_not_found(request, exception=None):
         return render(request, "wagtailadmin/404.html", status=404)
     with translation.override(error_language(request)):
         return render(request, "404.html", status=404)
+
+
+def bad_request_page(request, message: str):
+    """A friendly 400 in the visitor's language (as the 404), saying what is wrong."""
+    with translation.override(error_language(request)):
+        return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request):

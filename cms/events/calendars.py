@@ -103,7 +103,7 @@ def events_calendar(request):
     try:
         scope = feed_scope(request)
     except BadParameter as error:
-        return error.response()
+        return error.response(request)
     name = f"{scope.site_name} – {_('Events')}"
     if scope.sector is not None:
         name = f"{name} ({scope.sector.name})"
@@ -116,7 +116,7 @@ def event_calendar(request, pk: int):
     try:
         scope = feed_scope(request)
     except BadParameter as error:
-        return error.response()
+        return error.response(request)
     own = EventPage.objects.descendant_of(scope.site.root_page).live().public()
     found = scope.ready(own.filter(pk=pk))
     if not found:

@@ -96,7 +96,7 @@ class NewsRssFeed(Feed):
         try:
             return super().__call__(request, *args, **kwargs)
         except BadParameter as error:
-            return error.response()
+            return error.response(request)
 
     def get_object(self, request, *args, **kwargs):
         return channel_for(request)

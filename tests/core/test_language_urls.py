@@ -173,6 +173,7 @@ def test_the_switcher_refuses_addresses_off_the_site_or_its_languages(client, db
     response = client.get("/language/", {"next": target}, HTTP_HOST="cz.localhost")
     assert response.status_code == 400
     assert "(next)" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")  # the visitors' 400 page
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 

@@ -149,8 +149,10 @@ def test_the_hub_calendar_is_network_wide(client, country):
 def test_bad_calendar_requests_are_4xx(client, db, path, status):
     response = client.get(path, HTTP_HOST="cz.localhost")
     assert response.status_code == status
-    if status == 400:
-        assert "sector" in response.content.decode()
+    if status == 400:  # the visitors' error page, in the address's language, naming it
+        assert response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert '<html lang="cs"' in page and "Chyba 400" in page and "sector" in page
 
 
 def test_an_empty_calendar_is_still_valid(client, db):
