@@ -14,6 +14,7 @@ import os
 import runpy
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -163,7 +164,9 @@ def test_json_log_lines_carry_time_level_and_the_request_id():
     assert line["message"] == "saved page"
     assert line["level"] == "INFO"
     assert line["logger"] == "cms.test"
-    assert line["time"]
+    stamp = datetime.fromisoformat(line["time"])  # ISO 8601, placed in time by its offset
+    assert stamp.utcoffset() == timedelta(0) and line["time"].endswith("+00:00")
+    assert abs(datetime.now(UTC) - stamp) < timedelta(minutes=1)
     assert line["request_id"] == response["X-Request-ID"]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -65,7 +66,20 @@ ACCESS_FIELDS = {
 }
 
 
-class GunicornAccessFormatter(JsonFormatter):
+class JsonLogFormatter(JsonFormatter):
+    """JSON lines whose ``time`` is ISO 8601 in UTC with its offset and milliseconds.
+
+    ``logging``'s default ``asctime`` is the server's local time without a zone
+    ("2026-12-03 11:00:00,123"), which a log pipeline joining several machines
+    cannot place.
+    """
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        moment = datetime.fromtimestamp(record.created, UTC)
+        return moment.isoformat(timespec="milliseconds")
+
+
+class GunicornAccessFormatter(JsonLogFormatter):
     """One JSON object per request from gunicorn's access logger.
 
     Gunicorn logs each request as ``access_log.info(access_log_format, atoms)``: the

@@ -16,7 +16,7 @@ LOG_FORMATS = {
         "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
     },
     "json": {
-        "()": "pythonjsonlogger.json.JsonFormatter",
+        "()": "cms.ops.logs.JsonLogFormatter",
         "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
         "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
     },
