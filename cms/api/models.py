@@ -109,8 +109,11 @@ class WebhookDelivery(models.Model):
     """One event for one webhook: the exact body sent, and how sending went.
 
     Written in the editor's transaction (so an event is never lost, nor sent
-    for a change that was rolled back) and sent after commit; failures are
-    retried with exponential backoff by ``manage.py deliver_webhooks``.
+    for a change that was rolled back) and sent after commit; a failed attempt
+    is retried with exponential backoff by the task worker (a task scheduled at
+    ``next_attempt_at``), and by ``manage.py deliver_webhooks`` as a safety net.
+    Deliveries about one item (``object_type``, ``object_id``) reach a webhook in
+    the order they were recorded: one waits while an earlier one is pending.
     """
 
     class Status(models.TextChoices):
@@ -121,6 +124,11 @@ class WebhookDelivery(models.Model):
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=20)
     payload = models.JSONField()
+    #: The item the event is about (blank/null in deliveries recorded before they named it).
+    object_type = models.CharField(max_length=100, blank=True, default="")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    #: The event's position among the events of its item (``payload["sequence"]``).
+    sequence = models.PositiveBigIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -134,6 +142,12 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(
+                fields=["webhook", "object_type", "object_id", "status"],
+                name="webhook_delivery_item",
+            )
+        ]
 
     def __str__(self):
         return f"{self.event} to {self.webhook} ({self.status})"

@@ -4,14 +4,28 @@ Pages leave when they are unpublished or deleted (deleting a page deletes its
 subtree, and Django sends ``pre_delete`` for every page in it); snippets when
 they are deleted. Publishing a page again removes its tombstone.
 
-The same signals record webhook deliveries (``cms.api.webhooks``): pages
-published, unpublished or deleted, snippets saved (they have no drafts, so a
-save is a publication) or deleted; and every such change (and a sync of the
-sites) empties the server-side response cache (``cms.api.cache``).
+Webhook deliveries (``cms.api.webhooks``) come from two places:
+
+- ``published`` and ``moved`` from the projections (``cms.projections.writing.projected``):
+  an item is announced when what it shows changed in some language, whatever made the
+  change: publishing it, saving a snippet, or a dependent re-render (a renamed sector,
+  a replaced image, a contact's new role, a moved parent page), by the editor's request
+  or later by the task worker. Saving without a visible change announces nothing. An
+  item that moved to another country is ``moved`` for the site it left and
+  ``published`` (every language) for the one it entered.
+- ``unpublished`` and ``deleted`` from the page and snippet signals, with the languages
+  the item was served in (its projection rows, read before they are dropped: this app's
+  receivers are connected before ``cms.projections``').
+
+Every change (and a sync of the sites) empties the response cache (``cms.api.cache``).
+Nothing here may fail a save: the webhook receivers log and give up in a savepoint.
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from wagtail.models import Page
@@ -20,6 +34,8 @@ from wagtail.signals import page_published, page_unpublished
 from cms.api import cache as response_cache
 from cms.api import webhooks
 from cms.api.models import Tombstone
+
+logger = logging.getLogger(__name__)
 
 
 def snippet_models():
@@ -68,12 +84,80 @@ def bury_page(page: Page, reason: str) -> None:
 def announce_page(page: Page, event: str) -> None:
     specific_class = served_page_class(page)
     if specific_class is not None:
-        webhooks.record_event(
-            event=event,
-            object_type=specific_class._meta.label,
-            object_id=page.pk,
-            country=page_country_code(page),
+        announce_removal(event, specific_class._meta.label, page.pk, page_country_code(page))
+
+
+def announce_removal(event: str, label: str, pk: int, country: str) -> None:
+    """Record an ``unpublished``/``deleted`` event; a failure is logged, never raised."""
+    try:
+        with transaction.atomic():
+            webhooks.record_event(
+                event=event,
+                object_type=label,
+                object_id=pk,
+                country=country,
+                languages=served_languages(label, pk),
+            )
+    except Exception:  # noqa: BLE001 - a webhook must never fail a save
+        logger.exception("Webhook event %s of %s %s not recorded", event, label, pk)
+
+
+def served_languages(label: str, pk: int) -> list[str]:
+    """The languages an item is served in now (its projection rows)."""
+    from cms.projections.models import Projection
+    from cms.projections.registry import ALL
+
+    rows = Projection.objects.filter(object_type=label, object_id=pk).exclude(language=ALL)
+    return list(rows.values_list("language", flat=True))
+
+
+def on_projected(sender, label, changed, moves, **kwargs):
+    """Items whose projection changed in some language (or that moved): tell the webhooks."""
+    try:
+        with transaction.atomic():
+            webhooks.record_events(projection_events(label, changed, moves))
+    except Exception:  # noqa: BLE001 - a webhook must never fail a save or a projection
+        logger.exception("Webhook events of %s %s not recorded", label, sorted(changed))
+
+
+def projection_events(label, changed, moves) -> list[webhooks.Event]:
+    from cms.projections.registry import ALL
+
+    urls = visitor_urls(label, list(changed))
+    events = []
+    for pk, (country, changed_variants, variants) in sorted(changed.items()):
+        every = [code for code in variants if code != ALL]
+        if pk in moves:
+            old, new = moves[pk]
+            if old:
+                events.append(
+                    webhooks.Event("moved", label, pk, old, languages=every, moved_to=new or None)
+                )
+            languages, country = every, new
+        else:
+            languages = [code for code in changed_variants if code != ALL] or every
+        html = {code: urls[pk, code] for code in languages if urls.get((pk, code))}
+        events.append(
+            webhooks.Event("published", label, pk, country, languages=languages, html_url=html)
         )
+    return events
+
+
+def visitor_urls(label: str, ids: list[int]) -> dict[tuple[int, str], str]:
+    """Each item's visitor URL per language, from its stored rows (pages and clusters)."""
+    from cms.projections.models import Projection
+    from cms.projections.registry import ALL
+
+    rows = (
+        Projection.objects.filter(object_type=label, object_id__in=ids)
+        .exclude(language=ALL)
+        .values_list("object_id", "language", "data__meta__html_url", "data__html_url")
+    )
+    return {
+        (pk, language): page_url or other_url
+        for pk, language, page_url, other_url in rows
+        if isinstance(page_url or other_url, str)
+    }
 
 
 def snippet_country_code(instance) -> str:
@@ -103,7 +187,7 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 
 def on_page_published(sender, instance, **kwargs):
-    announce_page(instance, "published")
+    # Announced by the projection (``on_projected``) when what it shows changed.
     specific_class = served_page_class(instance)
     if specific_class is not None:
         Tombstone.objects.filter(
@@ -124,9 +208,7 @@ def on_pre_delete(sender, instance, **kwargs):
 
 def on_snippet_deleted(sender, instance, **kwargs):
     code = snippet_country_code(instance)
-    webhooks.record_event(
-        event="deleted", object_type=sender._meta.label, object_id=instance.pk, country=code
-    )
+    announce_removal("deleted", sender._meta.label, instance.pk, code)
     Tombstone.objects.update_or_create(
         object_type=sender._meta.label,
         object_id=instance.pk,
@@ -135,17 +217,6 @@ def on_snippet_deleted(sender, instance, **kwargs):
             "country": code,
             "removed_at": timezone.now(),
         },
-    )
-
-
-def on_snippet_saved(sender, instance, raw=False, **kwargs):
-    if raw:  # fixtures
-        return
-    webhooks.record_event(
-        event="published",
-        object_type=sender._meta.label,
-        object_id=instance.pk,
-        country=snippet_country_code(instance),
     )
 
 
@@ -171,6 +242,6 @@ def connect() -> None:
         post_delete.connect(
             on_snippet_deleted, sender=model, dispatch_uid=f"api_tombstone_{model._meta.label}"
         )
-        post_save.connect(
-            on_snippet_saved, sender=model, dispatch_uid=f"api_webhook_saved_{model._meta.label}"
-        )
+    from cms.projections.writing import projected
+
+    projected.connect(on_projected, dispatch_uid="api_webhook_projected")

@@ -30,15 +30,18 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from cms.api.models import Webhook, WebhookDelivery
+from cms.core.languages import LANGUAGE_CODES
 
 logger = logging.getLogger(__name__)
 
@@ -53,33 +56,160 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def record_event(*, event: str, object_type: str, object_id: int, country: str) -> list[int]:
-    """Record a delivery for every active webhook that wants ``event`` for ``country``.
+@dataclass
+class Event:
+    """One change of one item, to be told to the webhooks of its site (and the hub's)."""
 
-    ``country`` is the item's country code ("" for network-wide items, which
-    only hub webhooks hear about). Sending is scheduled after commit.
+    event: str
+    object_type: str
+    object_id: int
+    #: Code of the country whose site the event concerns ("" for network-wide items).
+    country: str
+    languages: list[str] = field(default_factory=list)
+    #: Visitor URL per language, for published items that have a page of their own.
+    html_url: dict[str, str] | None = None
+    #: ``moved`` only: the country it moved to.
+    moved_to: str | None = None
+
+
+def record_event(
+    *,
+    event: str,
+    object_type: str,
+    object_id: int,
+    country: str,
+    languages: list[str] | None = None,
+    html_url: dict[str, str] | None = None,
+    moved_to: str | None = None,
+) -> list[int]:
+    """Record one event (see :func:`record_events`)."""
+    return record_events(
+        [
+            Event(
+                event=event,
+                object_type=object_type,
+                object_id=object_id,
+                country=country,
+                languages=list(languages or []),
+                html_url=html_url,
+                moved_to=moved_to,
+            )
+        ]
+    )
+
+
+def record_events(events: list[Event]) -> list[int]:
+    """Record a delivery of each event for every active webhook that wants it; send after commit.
+
+    An event reaches the active webhooks of its ``country`` and the hub's
+    (network-wide items, ``country`` "", only the hub's) that subscribed to its
+    kind. Each event gets the next ``sequence`` of its item: one query for the
+    items' current sequences, one for the webhooks, one insert, whatever the number
+    of events (a renamed sector re-renders hundreds of items).
     """
-    audience = Q(country__is_hub=True)
-    if country:
-        audience |= Q(country__code=country)
-    hooks = Webhook.objects.filter(audience, active=True)
-    payload = {
-        "id": str(uuid.uuid4()),
-        "event": event,
-        "occurred_at": timezone.now().isoformat(),
-        "object": {"type": object_type, "id": object_id, "site": country or None},
-    }
-    deliveries = [
-        WebhookDelivery(webhook=hook, event=event, payload=payload)
-        for hook in hooks
-        if event in (hook.events or [])
-    ]
+    if not events:
+        return []
+    hooks = list(Webhook.objects.filter(active=True).select_related("country"))
+    if not hooks:
+        return []
+    sequences = current_sequences({(e.object_type, e.object_id) for e in events})
+    roots = site_roots()
+    now = timezone.now()
+    deliveries = []
+    for item in events:
+        key = (item.object_type, item.object_id)
+        sequences[key] = sequences.get(key, 0) + 1
+        payload = event_payload(item, sequence=sequences[key], occurred_at=now, roots=roots)
+        for hook in hooks:
+            if item.event not in (hook.events or []):
+                continue
+            if not (hook.country.is_hub or (item.country and hook.country.code == item.country)):
+                continue
+            deliveries.append(
+                WebhookDelivery(
+                    webhook=hook,
+                    event=item.event,
+                    payload=payload,
+                    object_type=item.object_type,
+                    object_id=item.object_id,
+                    sequence=sequences[key],
+                )
+            )
     if not deliveries:
         return []
     created = WebhookDelivery.objects.bulk_create(deliveries)
     ids = [delivery.pk for delivery in created]
     transaction.on_commit(lambda: deliver_webhooks_task.enqueue(ids), robust=True)
     return ids
+
+
+def current_sequences(keys: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """The highest ``sequence`` recorded so far of each item (absent: none yet)."""
+    found: dict[tuple[str, int], int] = {}
+    by_type: dict[str, set[int]] = {}
+    for object_type, object_id in keys:
+        by_type.setdefault(object_type, set()).add(object_id)
+    for object_type, ids in by_type.items():
+        rows = (
+            WebhookDelivery.objects.filter(object_type=object_type, object_id__in=ids)
+            .values("object_id")
+            .annotate(top=Max("sequence"))
+            .values_list("object_id", "top")
+        )
+        found.update({(object_type, pk): top or 0 for pk, top in rows})
+    return found
+
+
+def event_payload(
+    item: Event, *, sequence: int, occurred_at: datetime, roots: dict[str, str] | None = None
+) -> dict:
+    """The JSON body of an event (``cms.api.webhook_schema.payload_schema``)."""
+    obj = {
+        "type": item.object_type,
+        "id": item.object_id,
+        "site": item.country or None,
+        "languages": sorted(item.languages, key=language_order),
+        "api_url": api_url(
+            item.object_type, item.object_id, item.country, site_roots() if roots is None else roots
+        ),
+        "html_url": item.html_url or None,
+    }
+    if item.event == "moved":
+        obj["moved_to"] = item.moved_to or None
+    return {
+        "id": str(uuid.uuid4()),
+        "event": item.event,
+        "occurred_at": occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "sequence": sequence,
+        "object": obj,
+    }
+
+
+def language_order(code: str) -> int:
+    return LANGUAGE_CODES.index(code) if code in LANGUAGE_CODES else len(LANGUAGE_CODES)
+
+
+def site_roots() -> dict[str, str]:
+    """Each country's site root URL (``https://cz.example.org``), by country code."""
+    from cms.core.models import Country
+
+    return {
+        country.code: country.site.root_url
+        for country in Country.objects.filter(site__isnull=False).select_related("site")
+    }
+
+
+def api_url(object_type: str, object_id: int, country: str, roots: dict[str, str]) -> str | None:
+    """The item's detail in the Delivery API, on its site's host (else the admin's)."""
+    from cms.projections.registry import by_label
+
+    served = by_label(object_type)
+    if served is None:
+        return None
+    root = roots.get(country) or settings.WAGTAILADMIN_BASE_URL
+    path = f"{reverse('delivery_api:api-root')}{served.representation.route}/{object_id}/"
+    query = f"?site={country}" if country else ""
+    return f"{root.rstrip('/')}{path}{query}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,10 +237,48 @@ def claim(pk: int) -> datetime | None:
     """
     now = timezone.now()
     lease = now + claim_lease()
-    claimed = WebhookDelivery.objects.filter(
-        pk=pk, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=lease)
+    claimed = (
+        WebhookDelivery.objects.filter(
+            pk=pk, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        )
+        .exclude(Exists(earlier_pending()))
+        .update(next_attempt_at=lease)
+    )
     return lease if claimed else None
+
+
+def earlier_pending():
+    """The pending deliveries to the same webhook about the same item, recorded earlier.
+
+    For ``Exists`` in a filter of deliveries: while one exists, a delivery waits
+    (``sequence`` order per item and webhook). A delivery recorded before
+    deliveries named their item (``object_id`` null) waits for nothing.
+    """
+    return WebhookDelivery.objects.filter(
+        webhook=OuterRef("webhook"),
+        object_type=OuterRef("object_type"),
+        object_id=OuterRef("object_id"),
+        status=WebhookDelivery.Status.PENDING,
+        pk__lt=OuterRef("pk"),
+    )
+
+
+def next_in_line(delivery: WebhookDelivery) -> int | None:
+    """The delivery that waited for ``delivery`` (same webhook and item, recorded next)."""
+    if delivery.object_id is None:
+        return None
+    return (
+        WebhookDelivery.objects.filter(
+            webhook_id=delivery.webhook_id,
+            object_type=delivery.object_type,
+            object_id=delivery.object_id,
+            status=WebhookDelivery.Status.PENDING,
+            pk__gt=delivery.pk,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def send(delivery: WebhookDelivery) -> bool:
@@ -179,29 +347,61 @@ OUTCOME_FIELDS = (
 )
 
 
-def deliver(ids: list[int] | None = None, *, limit: int = 100) -> dict[str, int]:
+def deliver(ids: list[int] | None = None, *, limit: int | None = 100) -> dict[str, int]:
     """Send the pending deliveries that are due (among ``ids`` if given); count the outcomes.
 
-    Each is claimed first; one that another sender claimed meanwhile is skipped
-    (it is that sender's to send, and to count).
+    Each is claimed first; one that another sender claimed meanwhile, or that
+    waits for an earlier delivery about the same item (:func:`earlier_pending`),
+    is skipped. When a delivery is settled (delivered, or given up) the one that
+    waited for it is sent next, in the same run. A failed attempt that will be
+    tried again is scheduled as a task of its own at its backoff time
+    (:func:`schedule_retry`).
     """
     due = WebhookDelivery.objects.filter(
         status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now()
-    )
+    ).exclude(Exists(earlier_pending()))
     if ids is not None:
         due = due.filter(pk__in=ids)
+        limit = None
+    queue = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     counts = {"delivered": 0, "failed": 0}
-    for pk in list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]):
+    sent = 0
+    while queue and (limit is None or sent < limit):
+        pk = queue.pop(0)
         if claim(pk) is None:
             continue
         delivery = WebhookDelivery.objects.select_related("webhook").get(pk=pk)
-        counts["delivered" if send(delivery) else "failed"] += 1
+        ok = send(delivery)
+        sent += 1
+        counts["delivered" if ok else "failed"] += 1
+        if delivery.status == WebhookDelivery.Status.PENDING:
+            schedule_retry(delivery)
+            continue
+        following = next_in_line(delivery)
+        if following is not None and following not in queue:
+            queue.insert(0, following)
     return counts
+
+
+def schedule_retry(delivery: WebhookDelivery) -> None:
+    """Have the task worker try ``delivery`` again at its ``next_attempt_at``.
+
+    Only with a backend that runs tasks later (``supports_defer``: django-tasks-db,
+    production's); with ``immediate`` (development, tests) the retry is left to
+    ``manage.py deliver_webhooks``, which stays the safety net either way (a lost
+    task, a worker that was down).
+    """
+    try:
+        if not deliver_webhooks_task.get_backend().supports_defer:
+            return
+        deliver_webhooks_task.using(run_after=delivery.next_attempt_at).enqueue([delivery.pk])
+    except Exception:
+        logger.exception("Webhook delivery %s: retry not scheduled (cron will)", delivery.pk)
 
 
 @task()
 def deliver_webhooks_task(ids: list[int]) -> dict[str, int]:
-    """Sent after the editor's commit; never raises (what fails is retried later)."""
+    """Sent after the editor's commit, and at each retry's time; never raises."""
     try:
         return deliver(ids)
     except Exception:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Model
+from django.dispatch import Signal
 from django.utils import timezone
 
 from cms.projections.models import Projection, StaleProjection
@@ -25,6 +26,12 @@ from cms.projections.rendering import Renderer
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+
+#: Sent by ``store`` after it wrote, in its transaction (``cms.api.signals`` tells webhooks):
+#: ``label``; ``changed``, ``{pk: (country, variants whose content changed or is new, every
+#: variant rendered)}`` for each item with such a variant or a move; ``moves`` as
+#: ``record_moves``. Receivers must not raise (``send_robust``) nor break the transaction.
+projected = Signal()
 
 
 @transaction.atomic
@@ -77,13 +84,18 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
     }
     new, updated = [], []
     moves: dict[int, tuple[str, str]] = {}
+    changed: dict[int, tuple[str, set[str], set[str]]] = {}
     for obj in objects:
         country = country_of(served, obj, renderer)
         before = existing.get((obj.pk, ALL))
         if before is not None and before.country != country:
             moves[obj.pk] = (before.country, country)
-        for variant, rendered in renderer.render(served, obj).items():
+        variants = renderer.render(served, obj)
+        changed[obj.pk] = (country, set(), set(variants))
+        for variant, rendered in variants.items():
             row = existing.get((obj.pk, variant))
+            if row is None or row.digest != rendered.digest:
+                changed[obj.pk][1].add(variant)
             if row is None:
                 new.append(
                     Projection(
@@ -116,6 +128,12 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
         row.pk = None
     Projection.objects.bulk_create(new + updated, batch_size=BATCH)
     record_moves(served, moves)
+    projected.send_robust(
+        sender=served.model,
+        label=served.label,
+        changed={pk: item for pk, item in changed.items() if item[1] or pk in moves},
+        moves=moves,
+    )
     StaleProjection.objects.filter(
         object_type=served.label, object_id__in=[obj.pk for obj in objects]
     ).delete()

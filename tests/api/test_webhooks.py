@@ -28,18 +28,24 @@ from tests.ports import unused_port
 
 
 class Receiver:
-    """A tiny webhook endpoint: records every POST, answers ``status``."""
+    """A tiny webhook endpoint: records every POST, answers ``status``.
+
+    ``script`` lists the answers to the next requests (``[500]``: the next one
+    fails, then ``status`` again).
+    """
 
     def __init__(self):
         self.requests: list[tuple[dict, bytes]] = []
         self.status = 200
+        self.script: list[int] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((dict(self.headers), body))
-                self.send_response(receiver.status)
+                status = receiver.script.pop(0) if receiver.script else receiver.status
+                self.send_response(status)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -71,6 +77,18 @@ def hook(country, url, **fields) -> Webhook:
     return Webhook.objects.create(country=country, name="front end", url=url, **fields)
 
 
+def edit(page, title: str):
+    """An editor changes the English title and publishes: one change of what the page shows."""
+    page.title_en = title
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def events(receiver) -> list[dict]:
+    return [json.loads(body) for _headers, body in receiver.requests]
+
+
 def verify(headers: dict, body: bytes, secret: str) -> bool:
     """What a receiver does: recompute the signature over timestamp + body."""
     timestamp = headers[TIMESTAMP_HEADER]
@@ -79,9 +97,10 @@ def verify(headers: dict, body: bytes, secret: str) -> bool:
 
 
 def test_publishing_sends_a_signed_event(country, receiver, django_capture_on_commit_callbacks):
+    page = published_news(country("CZ"), title={"en": "Signed", "cs": "Podepsáno"})
     webhook = hook(country("CZ"), receiver.url)
     with django_capture_on_commit_callbacks(execute=True):
-        page = published_news(country("CZ"), title={"en": "Signed", "cs": "Podepsáno"})
+        edit(page, "Signed again")
 
     assert len(receiver.requests) == 1
     headers, body = receiver.requests[0]
@@ -89,9 +108,43 @@ def test_publishing_sends_a_signed_event(country, receiver, django_capture_on_co
     assert not verify(headers, body, "another secret")
     event = json.loads(body)
     assert event["event"] == "published"
-    assert event["object"] == {"type": "news.NewsPage", "id": page.pk, "site": "CZ"}
+    # English changed, and so did the languages that fall back to it (not Czech, nor
+    # Slovak, which falls back to Czech): what a sync in each language would return.
+    assert event["object"] == {
+        "type": "news.NewsPage",
+        "id": page.pk,
+        "site": "CZ",
+        "languages": ["en", "de", "it", "pl", "sl"],
+        "api_url": f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ",
+        # A language the site does not publish in links to the Czech page.
+        "html_url": {
+            code: f"http://cz.localhost/en/news/{page.slug_en}/"
+            if code == "en"
+            else f"http://cz.localhost/cs/aktuality/{page.slug_cs}/"
+            for code in ("en", "de", "it", "pl", "sl")
+        },
+    }
+    assert event["sequence"] == 1  # the item's first event any webhook heard
+    assert event["occurred_at"].endswith("Z")
     delivery = WebhookDelivery.objects.get(webhook=webhook)
     assert (delivery.status, delivery.response_code, delivery.attempts) == ("delivered", 200, 1)
+    assert (delivery.object_type, delivery.object_id, delivery.sequence) == (
+        "news.NewsPage",
+        page.pk,
+        1,
+    )
+
+
+def test_a_save_that_changes_nothing_a_reader_sees_sends_nothing(
+    country, receiver, django_capture_on_commit_callbacks
+):
+    page = published_news(country("CZ"), title={"en": "Unchanged"})
+    profile = ClusterProfile.objects.filter(country__code="CZ").first()
+    hook(country("CZ"), receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+        profile.save()
+    assert receiver.requests == []
 
 
 def test_a_claimed_delivery_waits_for_its_sender_until_the_lease_runs_out(country, receiver):
@@ -135,9 +188,14 @@ def test_unpublish_and_delete_are_sent(country, receiver, django_capture_on_comm
         page.save_revision().publish()
         page.refresh_from_db()
         page.delete()
-    events = [json.loads(body)["event"] for _headers, body in receiver.requests]
-    assert events[0] == "unpublished"
-    assert "published" in events and events[-1] == "deleted"
+    sent = events(receiver)
+    assert [event["event"] for event in sent] == ["unpublished", "published", "deleted"]
+    assert [event["sequence"] for event in sent] == [1, 2, 3]
+    # Removals name the languages the item was served in, and where it was.
+    assert sent[0]["object"]["languages"] == ["en", "cs", "de", "it", "pl", "sk", "sl"]
+    assert sent[2]["object"]["languages"] == sent[0]["object"]["languages"]
+    assert sent[2]["object"]["html_url"] is None
+    assert sent[2]["object"]["api_url"] == f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ"
 
 
 def test_only_the_sites_webhooks_and_the_hubs_hear(
@@ -145,13 +203,15 @@ def test_only_the_sites_webhooks_and_the_hubs_hear(
 ):
     other = Receiver()
     try:
+        page = published_news(country("CZ"), title={"en": "Czech only"})
         hook(country("IT"), other.url)
-        hook(country("INT"), receiver.url)
+        hub = hook(country("INT"), receiver.url)
         hook(country("CZ"), receiver.url, events=["deleted"])
         with django_capture_on_commit_callbacks(execute=True):
-            published_news(country("CZ"), title={"en": "Czech only"})
+            edit(page, "Czech only, edited")
         assert other.requests == []
         assert len(receiver.requests) == 1  # the hub's; CZ's wants deletions only
+        assert WebhookDelivery.objects.get().webhook == hub
     finally:
         other.close()
 
@@ -160,10 +220,27 @@ def test_snippet_save_and_delete_are_sent(country, receiver, django_capture_on_c
     hook(country("CZ"), receiver.url)
     profile = ClusterProfile.objects.filter(country__code="CZ").first()
     with django_capture_on_commit_callbacks(execute=True):
+        profile.city = "Ostrava-Poruba"
         profile.save()
     event = json.loads(receiver.requests[-1][1])
     assert event["event"] == "published"
-    assert event["object"] == {"type": "clusters.ClusterProfile", "id": profile.pk, "site": "CZ"}
+    assert event["object"]["type"] == "clusters.ClusterProfile"
+    assert (event["object"]["id"], event["object"]["site"]) == (profile.pk, "CZ")
+    assert (
+        event["object"]["api_url"] == f"http://cz.localhost/api/v3/clusters/{profile.pk}/?site=CZ"
+    )
+    assert set(event["object"]["html_url"]) == set(event["object"]["languages"])
+
+    pk = profile.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.delete()
+    about = [e for e in events(receiver) if e["object"]["type"] == "clusters.ClusterProfile"]
+    assert [(e["event"], e["object"]["id"], e["sequence"]) for e in about] == [
+        ("published", pk, 1),
+        ("deleted", pk, 2),
+    ]
+    # The items that showed it were rendered again: each is announced too.
+    assert {e["event"] for e in events(receiver)} - {"deleted"} == {"published"}
 
 
 @override_settings(WEBHOOK_MAX_ATTEMPTS=3, WEBHOOK_RETRY_BASE_SECONDS=10)
@@ -171,9 +248,10 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
     country, receiver, django_capture_on_commit_callbacks
 ):
     receiver.status = 500
+    page = published_news(country("CZ"), title={"en": "Endpoint down"})
     webhook = hook(country("CZ"), receiver.url)
     with django_capture_on_commit_callbacks(execute=True):
-        page = published_news(country("CZ"), title={"en": "Endpoint down"})
+        edit(page, "Endpoint still down")
     assert page.live  # the editor's publish went through
     delivery = WebhookDelivery.objects.get(webhook=webhook)
     assert (delivery.status, delivery.response_code, delivery.attempts) == ("pending", 500, 1)
@@ -201,9 +279,10 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
 def test_connection_refused_is_logged_and_retried_until_the_endpoint_is_back(
     country, receiver, django_capture_on_commit_callbacks
 ):
+    page = published_news(country("CZ"), title={"en": "Nobody listens"})
     webhook = hook(country("CZ"), closed_port_url())
     with django_capture_on_commit_callbacks(execute=True):
-        page = published_news(country("CZ"), title={"en": "Nobody listens"})
+        edit(page, "Nobody listens yet")
     assert page.live
     delivery = WebhookDelivery.objects.get(webhook=webhook)
     assert delivery.status == "pending" and delivery.response_code is None
@@ -221,8 +300,8 @@ def test_connection_refused_is_logged_and_retried_until_the_endpoint_is_back(
 def test_the_editor_publishes_in_the_admin_while_the_endpoint_is_down(
     client, country, django_capture_on_commit_callbacks
 ):
-    hook(country("CZ"), closed_port_url())
     page = published_news(country("CZ"), title={"en": "Admin"})
+    hook(country("CZ"), closed_port_url())
     client.force_login(country_user("CZ", "moderators"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/pages/{page.pk}/unpublish/", HTTP_HOST="localhost")
