@@ -186,9 +186,26 @@ def sqlite_install(cursor) -> None:
     )
     for statement in sqlite_triggers():
         cursor.execute(statement)
+    sqlite_facets_index(cursor)
     # Index the rows that are already there (external content: FTS5 reads them itself).
     cursor.execute(f"INSERT INTO {FULLTEXT}({FULLTEXT}) VALUES ('rebuild')")  # noqa: S608
     cursor.execute(f"INSERT INTO {TITLES}({TITLES}) VALUES ('rebuild')")  # noqa: S608
+
+
+def sqlite_facets_index(cursor) -> None:
+    """Create :data:`FACETS_INDEX` (migrations ``0004``/``0005`` made it) if it is missing.
+
+    Django does not know this index (it is SQLite's only), so a later migration that
+    makes SQLite copy the document table drops it with the triggers, and every search
+    naming it in ``INDEXED BY`` would fail: ``ensure()`` puts it back with them.
+    """
+    cursor.execute(f"SELECT name FROM pragma_table_info('{DOCUMENTS}')")
+    columns = ["id", "language", "country", "kind", "date"]
+    if "sector_ids" in {row[0] for row in cursor.fetchall()}:
+        columns.append("sector_ids")  # migration 0005
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {FACETS_INDEX} ON {DOCUMENTS} ({', '.join(columns)})"
+    )
 
 
 def sqlite_uninstall(cursor) -> None:
@@ -246,16 +263,17 @@ def uninstall(connection) -> None:
 
 
 def is_installed(connection) -> bool:
-    """True when this database has the full-text index, complete (tables, triggers, columns)."""
+    """True when this database has the full-text index, complete (tables, triggers, columns,
+    and on SQLite the facets index its queries name)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE (type = 'table' AND name IN (%s, %s)) "
-                "OR (type = 'trigger' AND tbl_name = %s)",
+                "OR (type IN ('trigger', 'index') AND tbl_name = %s)",
                 [FULLTEXT, TITLES, DOCUMENTS],
             )
             names = {row[0] for row in cursor.fetchall()}
-            if not {FULLTEXT, TITLES, *SQLITE_TRIGGER_NAMES} <= names:
+            if not {FULLTEXT, TITLES, FACETS_INDEX, *SQLITE_TRIGGER_NAMES} <= names:
                 return False
             # Before migration 0004 the table had no language column.
             cursor.execute(f"SELECT name FROM pragma_table_info('{FULLTEXT}')")

@@ -326,6 +326,19 @@ def test_the_index_is_put_back_when_a_table_rebuild_dropped_it(db):
     assert not fulltext.ensure()  # complete: nothing to do
 
 
+def test_the_facets_index_is_put_back_when_a_table_rebuild_dropped_it(db):
+    """Searches name it in ``INDEXED BY``: without it every search on SQLite would fail."""
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite rebuilds a table to alter it")
+    make(885_002, f"{WORD} in a table without its facets index")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {fulltext.FACETS_INDEX}")
+    assert not fulltext.is_installed(connection)
+    assert fulltext.ensure()
+    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [885_002]
+    assert not fulltext.ensure()
+
+
 def test_optimize_merges_and_keeps_the_answers(db):
     for number in range(5):
         make(886_000 + number, f"{WORD} {number}")
