@@ -246,12 +246,20 @@ class NewsParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
     )
 
 
+class NewsDetailParams(ReadParams):
+    field_names = _page_fields("news.NewsPage")
+
+
 class EventParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
     field_names = _page_fields("events.EventPage")
     orderings = ("start", "end", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-start", "-id")
 
     kind: comma_list(EventKind) = Field([], description="Only events of these kinds")
+
+
+class EventDetailParams(ReadParams):
+    field_names = _page_fields("events.EventPage")
 
 
 class ClusterParams(ListParams, CountryFilter, SectorFilter):

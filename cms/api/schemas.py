@@ -1,134 +1,78 @@
 """The Delivery API's JSON, described for OpenAPI and checked on the way out.
 
-Written out by hand, one schema per page type and per snippet, so the
-contract is readable here and in ``/api/v3/docs``. The JSON itself is built
-by ``cms/projections/representations.py``; ``tests/api/test_schemas.py`` keeps both in step.
+Each item type's schema is made from its declaration
+(``cms/projections/representations.py``: every field, translated or not, and
+its type; a field of the model gives its own), twice: for one language,
+where a translated field is a string and ``_fallback`` names the fields
+served in another language, and for ``lang=all`` (``…AllLanguages``), where a
+translated field is a map of every language. Both carry ``language`` at the
+top (``"all"`` or the language served), so a client tells them apart, and
+``type`` (the model label), on which the unions of several types are
+discriminated. What is written here is what no declaration says: the
+envelope of listings and syncs, items' ``meta``, StreamField blocks.
 
-Every field but ``id`` and ``meta`` is optional because ``?fields=`` may
-leave it out. A translated field is a string in the served language, or with
-``?lang=all`` an object of every language (``null`` where not written).
+Every field but ``id``, ``type``, ``language``, ``meta`` and ``_fallback`` is
+optional because ``?fields=`` may leave it out.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-from datetime import datetime
-from typing import Annotated, Literal, Union
+import inspect
+import types
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from ninja import Field
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    PlainSerializer,
+    Tag,
+    WithJsonSchema,
+    create_model,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Page
 
-from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
-from cms.core.models import Sector
-from cms.events.models import EventIndexPage, EventPage
-from cms.home.models import CountryHomePage, StandardPage
-from cms.news.models import NewsIndexPage, NewsPage
-from cms.partners.models import ContactPerson, PartnerOrganisation
+from cms.api.negotiation import ALL_LANGUAGES
+from cms.core.languages import LANGUAGE_CODES
+from cms.events.models import EventPage
+from cms.news.models import NewsPage
+from cms.projections.fields import Shape, Translated
+from cms.projections.registry import served_types
+from cms.projections.representations import Representation, representations
 
-ByLanguage = dict[str, str | None]
-#: A translated text: in the served language, or by language with ``lang=all``.
-Text = str | ByLanguage
-OptionalText = str | None | ByLanguage
+#: A language served: one of the network's, or ``all``.
+Language = Literal[tuple(LANGUAGE_CODES)]  # type: ignore[valid-type]
+AllLanguages = Literal[ALL_LANGUAGES]  # type: ignore[valid-type]
 
-
-Fallback = dict[str, str] | None
-
-
-def fallback_field():
-    """``_fallback``, last in every object that has translated fields."""
-    return Field(
-        None,
-        alias="_fallback",
-        description="Translated fields served in another language than asked for: "
-        "field -> language actually served. Absent with lang=all.",
-    )
-
-
-def _django_json(value: datetime) -> str:
-    return _ENCODER.default(value)
-
-
-_ENCODER = DjangoJSONEncoder()
-
-
-#: A date and time written as Django's JSON encoder writes it (milliseconds, ``Z``
-#: for UTC), as the API always has, now that pydantic writes the JSON itself
-#: (``cms.api.http.read``); documented as the date-time string it is.
+#: A date and time written as Django's JSON encoder writes it (milliseconds, ``Z`` for
+#: UTC), as the API always has; documented as the date-time string it is.
 Timestamp = Annotated[
-    datetime,
-    PlainSerializer(_django_json, when_used="json"),
+    dt.datetime,
+    PlainSerializer(DjangoJSONEncoder().default, when_used="json"),
     WithJsonSchema({"format": "date-time", "type": "string"}, mode="serialization"),
 ]
 
 
 class Out(BaseModel):
-    """Base of every response schema: plain pydantic, validated in C.
-
-    Not ``ninja.Schema``: that one reads its input through a Python-level
-    getter (so it can take ORM objects), which made checking a listing's JSON
-    on the way out cost a tenth of the request. Our endpoints return dicts.
-    """
+    """Base of every response schema: plain pydantic, validated in C (not ``ninja.Schema``,
+    which reads its input through a Python-level getter to take ORM objects)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
 
-# --- nested ---------------------------------------------------------------------
-
-
-class Rendition(Out):
-    url: str
-    width: int
-    height: int
-
-
-class Image(Out):
-    id: int
-    title: str
-    alt: OptionalText = Field(description="Alternative text (translated)")
-    width: int
-    height: int
-    renditions: dict[str, Rendition] = Field(
-        description="Named renditions (thumbnail, large): sized copies to use directly"
+def fallback_field(required: bool):
+    return Field(
+        ... if required else None,
+        alias="_fallback",
+        description="Translated fields served in another language than asked for: "
+        "field -> language actually served",
     )
-    fallback: Fallback = fallback_field()
-
-
-class SectorRef(Out):
-    id: int
-    slug: str
-    name: Text
-    fallback: Fallback = fallback_field()
-
-
-class TagRef(Out):
-    name: str = Field(description="The keyword (the same in every language)")
-    slug: str = Field(description="For the `tag` filter")
-
-
-class ClusterRef(Out):
-    id: int
-    slug: str
-    name: Text
-    country: str
-    detail_url: str
-    fallback: Fallback = fallback_field()
-
-
-class ContactRef(Out):
-    id: int
-    name: str
-    role: OptionalText
-    email: str
-    phone: str
-    detail_url: str
-    fallback: Fallback = fallback_field()
-
-
-class OrganisationRef(Out):
-    id: int
-    slug: str
-    name: Text
-    detail_url: str
-    fallback: Fallback = fallback_field()
 
 
 # --- StreamField ----------------------------------------------------------------
@@ -174,251 +118,177 @@ class QuoteBlock(Out):
 Block = Annotated[
     HeadingBlock | ParagraphBlock | ImageBlock | QuoteBlock, Field(discriminator="type")
 ]
-Body = list[Block] | dict[str, list[Block] | None]
 
 
-# --- pages ------------------------------------------------------------------------
+# --- meta -------------------------------------------------------------------------
 
 
-class PageMeta(Out):
-    type: str = Field(description="The page type (model label)")
+class SnippetMeta(Out):
+    type: str = Field(description="The item's type (model label), as `type`")
     detail_url: str
-    html_url: str | None = Field(description="The page on its visitor site")
-    site: str | None = Field(description="Country code of the page's site")
-    language: str = Field(description="The language served (or `all`)")
-    languages: list[str] = Field(description="Languages the page is really written in")
-    first_published_at: Timestamp | None
-    last_published_at: Timestamp | None
+    language: str = Field(description="The language served (or `all`), as `language`")
+    languages: list[str] = Field(description="Languages the item is really written in")
     updated_at: Timestamp | None = Field(
-        description="When what a reader in this language sees of the page last changed "
+        description="When what a reader in this language sees of the item last changed "
         "(what `updated_since` compares with): its own edits and those of anything it shows"
     )
 
 
-def page_meta(model) -> type[PageMeta]:
-    """``PageMeta`` with ``type`` narrowed to ``model``: what tells the union apart."""
-    label = model._meta.label
-    return create_model(
-        f"{model._meta.object_name}Meta",
-        __base__=PageMeta,
-        type=(Literal[label], ...),
-    )
+class PageMeta(SnippetMeta):
+    html_url: str | None = Field(description="The page on its visitor site")
+    site: str | None = Field(description="Country code of the page's site")
+    first_published_at: Timestamp | None
+    last_published_at: Timestamp | None
 
 
-class PageFields(Out):
-    """What every page type has; each type narrows ``meta`` and adds its fields."""
+# --- from the declarations ---------------------------------------------------------
 
-    id: int
-    type: str = Field(description="The page type (model label): the same as `meta.type`")
-    meta: PageMeta
-    title: Text | None = None
-    slug: Text | None = None
-
-
-class CountryHomePageSchema(PageFields):
-    type: Literal[CountryHomePage._meta.label]
-    meta: page_meta(CountryHomePage)
-    intro: OptionalText = None
-    fallback: Fallback = fallback_field()
-
-
-class StandardPageSchema(PageFields):
-    type: Literal[StandardPage._meta.label]
-    meta: page_meta(StandardPage)
-    lead: OptionalText = None
-    body: Body | None = None
-    fallback: Fallback = fallback_field()
-
-
-class NewsIndexPageSchema(PageFields):
-    type: Literal[NewsIndexPage._meta.label]
-    meta: page_meta(NewsIndexPage)
-    intro: OptionalText = None
-    fallback: Fallback = fallback_field()
-
-
-class EventIndexPageSchema(PageFields):
-    type: Literal[EventIndexPage._meta.label]
-    meta: page_meta(EventIndexPage)
-    intro: OptionalText = None
-    fallback: Fallback = fallback_field()
-
-
-class ClusterDirectoryPageSchema(PageFields):
-    type: Literal[ClusterDirectoryPage._meta.label]
-    meta: page_meta(ClusterDirectoryPage)
-    intro: OptionalText = None
-    fallback: Fallback = fallback_field()
-
-
-class NewsPageSchema(PageFields):
-    """A news item or press release."""
-
-    type: Literal[NewsPage._meta.label]
-    meta: page_meta(NewsPage)
-    date: dt.date | None = None
-    lead: OptionalText = None
-    body: Body | None = None
-    image: Image | None = None
-    sectors: list[SectorRef] | None = None
-    tags: list[TagRef] | None = None
-    related_clusters: list[ClusterRef] | None = None
-    contact: ContactRef | None = None
-    funding_note: OptionalText = None
-    fallback: Fallback = fallback_field()
-
-
-class EventPageSchema(PageFields):
-    """An info day, exchange forum, study trip or conference."""
-
-    type: Literal[EventPage._meta.label]
-    meta: page_meta(EventPage)
-    kind: Literal["info-day", "exchange-forum", "study-trip", "conference"] | None = None
-    kind_label: OptionalText = None
-    start: Timestamp | None = None
-    end: Timestamp | None = None
-    place: OptionalText = None
-    lead: OptionalText = None
-    body: Body | None = None
-    registration_url: str | None = None
-    sectors: list[SectorRef] | None = None
-    tags: list[TagRef] | None = None
-    contact: ContactRef | None = None
-    fallback: Fallback = fallback_field()
-
-
-PAGE_SCHEMAS = {
-    CountryHomePage: CountryHomePageSchema,
-    StandardPage: StandardPageSchema,
-    NewsIndexPage: NewsIndexPageSchema,
-    EventIndexPage: EventIndexPageSchema,
-    ClusterDirectoryPage: ClusterDirectoryPageSchema,
-    NewsPage: NewsPageSchema,
-    EventPage: EventPageSchema,
+#: Python types of model fields, by ``get_internal_type()`` (anything else is a string).
+MODEL_FIELD_TYPES = {
+    "BooleanField": bool,
+    "DateField": dt.date,
+    "DateTimeField": Timestamp,
+    "IntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "SmallIntegerField": int,
+    "BigIntegerField": int,
 }
 
 
-def discriminated(schemas) -> object:
+def model_field_type(model: type[Model], name: str) -> Any:
+    """The type of model field ``name`` in the API (StreamFields as their blocks)."""
+    field = model._meta.get_field(name)
+    if isinstance(field, StreamField):
+        return list[Block]
+    if field.choices:
+        return Literal[tuple(value for value, _label in field.choices)]
+    return MODEL_FIELD_TYPES.get(field.get_internal_type(), str)
+
+
+def resolve(declared: Any, every_language: bool) -> Any:
+    """A declared type as pydantic takes it, in one language or in all of them."""
+    if isinstance(declared, Translated):
+        inner = resolve(declared.type, every_language)
+        return dict[str, inner | None] if every_language else inner
+    if isinstance(declared, Shape):
+        return shape_schema(declared, every_language)
+    origin, args = get_origin(declared), get_args(declared)
+    if origin in (list, dict):
+        return origin[tuple(resolve(arg, every_language) for arg in args)]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(resolve(arg, every_language) for arg in args)]  # noqa: UP007
+    return declared
+
+
+def described(value: Any) -> tuple[Any, str | None]:
+    return value if isinstance(value, tuple) else (value, None)
+
+
+def suffix(every_language: bool) -> str:
+    return "AllLanguages" if every_language else ""
+
+
+SHAPES: dict[tuple[Shape, bool], type[Out]] = {}
+
+
+def shape_schema(shape: Shape, every_language: bool) -> type[Out]:
+    """A nested object's schema (made once per shape and variant)."""
+    every_language = every_language and varies(shape)
+    key = (shape, every_language)
+    if key not in SHAPES:
+        fields, translated = {}, False
+        for name, value in shape.fields.items():
+            declared, doc = described(value)
+            translated |= isinstance(declared, Translated)
+            fields[name] = (resolve(declared, every_language), Field(..., description=doc))
+        if translated and not every_language:
+            fields["fallback"] = (dict[str, str], fallback_field(required=True))
+        SHAPES[key] = create_model(
+            shape.name + suffix(every_language), __base__=Out, __doc__=shape.doc, **fields
+        )
+    return SHAPES[key]
+
+
+def varies(declared: Any) -> bool:
+    """Whether a declared type differs with ``lang=all`` (it has a translated part)."""
+    if isinstance(declared, Translated):
+        return True
+    if isinstance(declared, Shape):
+        return any(varies(described(value)[0]) for value in declared.fields.values())
+    return any(varies(arg) for arg in get_args(declared))
+
+
+def schema_name(model: type[Model]) -> str:
+    return "Site" if model._meta.label == "core.Country" else model._meta.object_name
+
+
+ITEMS: dict[tuple[type[Model], bool], type[Out]] = {}
+
+
+def item_schema(representation: Representation, every_language: bool) -> type[Out]:
+    """One item type's schema, from its representation (made once per type and variant)."""
+    key = (representation.model, every_language)
+    if key not in ITEMS:
+        ITEMS[key] = make_item_schema(representation, every_language)
+    return ITEMS[key]
+
+
+def make_item_schema(representation: Representation, every_language: bool) -> type[Out]:
+    model = representation.model
+    name = schema_name(model)
+    language = AllLanguages if every_language else Language
+    meta = create_model(
+        f"{name}Meta{suffix(every_language)}",
+        __base__=PageMeta if issubclass(model, Page) else SnippetMeta,
+        type=(Literal[representation.type_label], ...),
+        language=(language, ...),
+    )
+    fields: dict[str, Any] = {
+        "id": (representation.id_schema, ...),
+        "type": (Literal[representation.type_label], Field(description="The model label")),
+        "language": (language, Field(description="The language served, or `all`")),
+        "meta": (meta, ...),
+    }
+    for spec in representation.specs.values():
+        declared = spec.schema or model_field_type(model, spec.name)
+        if spec.translated:
+            declared = Translated(declared)
+        value = resolve(declared, every_language)
+        fields[spec.name] = (value | None, Field(None, description=spec.doc or None))
+    if not every_language:
+        fields["fallback"] = (dict[str, str], fallback_field(required=True))
+    return create_model(
+        name + suffix(every_language), __base__=Out, __doc__=first_paragraph(model), **fields
+    )
+
+
+def first_paragraph(model: type[Model]) -> str | None:
+    doc = inspect.getdoc(model) if "__doc__" in vars(model) else None
+    return doc.split("\n\n")[0].replace("\n", " ") if doc else None
+
+
+def discriminated(schemas: list) -> Any:
     """Any of ``schemas``, told apart by their top-level ``type`` (an OpenAPI discriminator)."""
+    if len(schemas) == 1:
+        return schemas[0]
     return Annotated[Union[tuple(schemas)], Field(discriminator="type")]  # noqa: UP007
 
 
-#: Any page, told apart by ``type``.
-AnyPage = discriminated(PAGE_SCHEMAS.values())
+def by_language(one: Any, every: Any) -> Any:
+    """``one`` (a language) or ``every`` (``lang=all``), told apart by ``language``."""
+    return Annotated[
+        Union[Annotated[one, Tag("one")], Annotated[every, Tag("all")]],  # noqa: UP007
+        Discriminator(language_of),
+    ]
 
 
-# --- snippets and sites --------------------------------------------------------------
+def language_of(value: Any) -> str:
+    language = value.get("language") if isinstance(value, dict) else value.language
+    return "all" if language == ALL_LANGUAGES else "one"
 
 
-class SnippetMeta(Out):
-    type: str
-    detail_url: str
-    language: str
-    languages: list[str] = Field(description="Languages the item is really written in")
-    updated_at: Timestamp | None = Field(
-        description="When what a reader in this language sees of the item last changed "
-        "(what `updated_since` compares with)"
-    )
-
-
-def snippet_meta(model) -> type[SnippetMeta]:
-    """``SnippetMeta`` with ``type`` narrowed to ``model`` (tells a sync's items apart)."""
-    return create_model(
-        f"{model._meta.object_name}Meta",
-        __base__=SnippetMeta,
-        type=(Literal[model._meta.label], ...),
-    )
-
-
-class ClusterSchema(Out):
-    """A cluster organisation's profile."""
-
-    id: int
-    type: Literal[ClusterProfile._meta.label]
-    meta: snippet_meta(ClusterProfile)
-    name: Text | None = None
-    slug: str | None = None
-    country: str | None = None
-    region: OptionalText = None
-    city: OptionalText = None
-    sectors: list[SectorRef] | None = None
-    description: OptionalText = None
-    members: int | None = None
-    founded: int | None = None
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    contact: ContactRef | None = None
-    logo: Image | None = None
-    html_url: str | None = None
-    fallback: Fallback = fallback_field()
-
-
-class PartnerSchema(Out):
-    """A project partner organisation."""
-
-    id: int
-    type: Literal[PartnerOrganisation._meta.label]
-    meta: snippet_meta(PartnerOrganisation)
-    name: Text | None = None
-    short_name: str | None = None
-    slug: str | None = None
-    country: str | None = None
-    city: OptionalText = None
-    website: str | None = None
-    description: OptionalText = None
-    is_lead_partner: bool | None = None
-    fallback: Fallback = fallback_field()
-
-
-class ContactSchema(Out):
-    """A person to write to about news and events."""
-
-    id: int
-    type: Literal[ContactPerson._meta.label]
-    meta: snippet_meta(ContactPerson)
-    name: str | None = None
-    slug: str | None = None
-    role: OptionalText = None
-    organisation: OrganisationRef | None = None
-    country: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    fallback: Fallback = fallback_field()
-
-
-class SectorSchema(Out):
-    """One of the network's industry areas."""
-
-    id: int
-    type: Literal[Sector._meta.label]
-    meta: snippet_meta(Sector)
-    slug: str | None = None
-    name: Text | None = None
-    description: OptionalText = None
-    sort_order: int | None = None
-    fallback: Fallback = fallback_field()
-
-
-class SiteSchema(Out):
-    """A partner country's site, or the international hub."""
-
-    id: str = Field(description="The country code")
-    type: Literal["core.Country"]
-    meta: SnippetMeta
-    code: str | None = None
-    name: Text | None = None
-    hostname: str | None = None
-    port: int | None = None
-    base_url: str | None = None
-    home_page_id: int | None = None
-    languages: list[str] | None = Field(None, description="Languages the site publishes in")
-    default_language: str | None = None
-    is_hub: bool | None = None
-    fallback: Fallback = fallback_field()
-
-
-# --- listings -------------------------------------------------------------------------
+# --- listings and syncs -----------------------------------------------------------------
 
 
 class Removed(Out):
@@ -432,6 +302,8 @@ class Removed(Out):
 
 
 class Listing(Out):
+    """One page of a listing: its items in one language or in all (``language`` says which)."""
+
     count: int = Field(description="Items matching, on every page together")
     limit: int
     offset: int
@@ -442,57 +314,15 @@ class Listing(Out):
     deleted: list[Removed] | None = Field(
         None, description="With updated_since: what was removed since then"
     )
+    items: list = Field(description="The items of this page")
 
 
-class PageListing(Listing):
-    items: list[AnyPage]
-
-
-class NewsListing(Listing):
-    items: list[NewsPageSchema]
-
-
-class EventListing(Listing):
-    items: list[EventPageSchema]
-
-
-class ClusterListing(Listing):
-    items: list[ClusterSchema]
-
-
-class PartnerListing(Listing):
-    items: list[PartnerSchema]
-
-
-class ContactListing(Listing):
-    items: list[ContactSchema]
-
-
-class SectorListing(Listing):
-    items: list[SectorSchema]
-
-
-class SiteListing(Listing):
-    items: list[SiteSchema]
-
-
-#: Any item a sync can carry, told apart by ``type``.
-ITEM_SCHEMAS = {
-    **PAGE_SCHEMAS,
-    ClusterProfile: ClusterSchema,
-    PartnerOrganisation: PartnerSchema,
-    ContactPerson: ContactSchema,
-    Sector: SectorSchema,
-}
-AnyItem = discriminated(ITEM_SCHEMAS.values())
-
-
-class SyncPage(Out):
+class Sync(Out):
     """One page of a sync: what changed and what was removed since the cursor, in order."""
 
     site: str = Field(description="The site followed")
     language: str = Field(description="The language followed (or `all`)")
-    items: list[AnyItem] = Field(
+    items: list = Field(
         description="Items whose projection in this language changed, oldest change first, "
         "each with every field"
     )
@@ -502,6 +332,58 @@ class SyncPage(Out):
         description="Whether more changes are waiting now; when false, keep the cursor and "
         "ask again later for what changes next"
     )
+
+
+def envelope(base: type[Out], name: str, items: Any, every_language: bool):
+    """A listing or a sync of ``items`` in one language or in all (``language`` says which)."""
+    return create_model(
+        name + suffix(every_language),
+        __base__=base,
+        __doc__=base.__doc__,
+        language=(
+            AllLanguages if every_language else Language,
+            Field(description="The language served (or `all`)"),
+        ),
+        items=(list[items], Field(description=base.model_fields["items"].description)),
+    )
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The response schemas of one resource: its listing and its detail, by language."""
+
+    listing: Any
+    detail: Any
+
+
+def resource(name: str, reps: list[Representation]) -> Resource:
+    listings, details = [], []
+    for every in (False, True):
+        item = discriminated([item_schema(rep, every) for rep in reps])
+        details.append(item)
+        listings.append(envelope(Listing, f"{name}Listing", item, every))
+    return Resource(listing=by_language(*listings), detail=by_language(*details))
+
+
+REPS = representations()
+PAGES = list(REPS.pages.values())
+news = resource("News", [REPS.page(NewsPage)])
+events = resource("Event", [REPS.page(EventPage)])
+pages = resource("Page", PAGES)
+clusters = resource("Cluster", [REPS.cluster])
+partners = resource("Partner", [REPS.partner])
+contacts = resource("Contact", [REPS.contact])
+sectors = resource("Sector", [REPS.sector])
+sites = resource("Site", [REPS.site])
+
+#: Every type with projections (``cms.projections.registry``): what a sync carries.
+SYNCED = [served.representation for served in served_types().values()]
+SyncPage = by_language(
+    *(
+        envelope(Sync, "SyncPage", discriminated([item_schema(r, e) for r in SYNCED]), e)
+        for e in (False, True)
+    )
+)
 
 
 class ApiIndex(Out):

@@ -36,7 +36,7 @@ def differences() -> Iterator[Difference]:
     renderer = Renderer()
     for served in served_types().values():
         stored = {
-            # A row without its listing subset or top-level type (stored before they
+            # A row without its listing subset or top-level type and language (stored before they
             # existed) is incomplete.
             (pk, language): digest if complete else "incomplete"
             for pk, language, digest, complete in Projection.objects.filter(
@@ -45,7 +45,7 @@ def differences() -> Iterator[Difference]:
                 "object_id",
                 "language",
                 "digest",
-                Q(listing__isnull=False) & Q(data__has_key="type"),
+                Q(listing__isnull=False) & Q(data__has_keys=["type", "language"]),
             )
         }
         ids = list(served.public().order_by("pk").values_list("pk", flat=True))

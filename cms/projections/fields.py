@@ -9,8 +9,11 @@ translated field is instead a map of every language to its value (``null``
 where it is not written).
 
 ``FieldSpec`` and its makers (``text``, ``plain``, ``related`` ...) declare one
-field: how to read it and what it loads; ``cms.projections.representations``
-lists each type's fields.
+field: how to read it, what it loads and what it is (its ``schema``: a
+field of the model says its own; ``cms/api/schemas.py`` makes the OpenAPI
+schemas of every type from these declarations); ``cms.projections.representations``
+lists each type's fields. The nested objects items show (a sector, a contact,
+an image) are declared here as ``Shape``s, beside the functions that build them.
 """
 
 from __future__ import annotations
@@ -175,6 +178,72 @@ def render_rich_text(value, ctx: RenderContext) -> str:
     return APIRichText.serialize(value or "", format=ctx.rich_text_output)
 
 
+# --- what values are, for the schemas -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A value written per language: ``type`` in one language, with ``lang=all`` a map of
+    every language to it (``null`` where not written)."""
+
+    type: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Shape:
+    """The JSON of a nested object: each key's type (``(type, description)`` to describe it).
+
+    A shape with a ``Translated`` key also carries ``_fallback`` in one language.
+    """
+
+    name: str
+    fields: dict[str, Any]
+    doc: str = ""
+
+
+RENDITION = Shape("Rendition", {"url": str, "width": int, "height": int})
+IMAGE = Shape(
+    "Image",
+    {
+        "id": int,
+        "title": str,
+        "alt": (Translated(str | None), "Alternative text"),
+        "width": int,
+        "height": int,
+        "renditions": (
+            dict[str, RENDITION],
+            "Named renditions (thumbnail, large): sized copies to use directly",
+        ),
+    },
+)
+SECTOR_REF = Shape("SectorRef", {"id": int, "slug": str, "name": Translated(str)})
+TAG_REF = Shape(
+    "TagRef",
+    {
+        "name": (str, "The keyword (the same in every language)"),
+        "slug": (str, "For the `tag` filter"),
+    },
+)
+CLUSTER_REF = Shape(
+    "ClusterRef",
+    {"id": int, "slug": str, "name": Translated(str), "country": str, "detail_url": str},
+)
+CONTACT_REF = Shape(
+    "ContactRef",
+    {
+        "id": int,
+        "name": str,
+        "role": Translated(str | None),
+        "email": str,
+        "phone": str,
+        "detail_url": str,
+    },
+)
+ORGANISATION_REF = Shape(
+    "OrganisationRef", {"id": int, "slug": str, "name": Translated(str), "detail_url": str}
+)
+
+
 # --- nested objects ------------------------------------------------------------
 
 
@@ -250,7 +319,11 @@ def _tag_order(pair: tuple[str, str]) -> tuple[str, str]:
 def tags_field(*, listing: bool = False) -> FieldSpec:
     """Keywords, the same in every language; not in listings unless asked for."""
     return FieldSpec(
-        "tags", lambda obj, ctx, fallback: _tags(obj, ctx), listing=listing, prefetch=("tags",)
+        "tags",
+        lambda obj, ctx, fallback: _tags(obj, ctx),
+        listing=listing,
+        prefetch=("tags",),
+        schema=list[TAG_REF],
     )
 
 
@@ -308,40 +381,59 @@ def organisation_ref(organisation, ctx: RenderContext) -> dict | None:
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of a representation: how to read it and what it needs loaded."""
+    """One field of a representation: how to read it, what it needs loaded, what it is."""
 
     name: str
     read: Callable[[Any, RenderContext, dict], Any]
+    #: Written per language: a map of every language with ``lang=all``.
     translated: bool = False
     #: Shown in listings without ``?fields=`` (details show every field).
     listing: bool = True
     select_related: tuple[str, ...] = ()
     prefetch: tuple[str | Callable[[], Prefetch], ...] = ()
+    #: The value's type in one language (a ``Shape`` for a nested object); ``None``: the
+    #: model field's own (``cms/api/schemas.py``).
+    schema: Any = None
+    doc: str = ""
 
 
-def text(name: str, *, render=None, listing: bool = True) -> FieldSpec:
+def text(name: str, *, render=None, listing: bool = True, doc: str = "") -> FieldSpec:
     """A translated field."""
     return FieldSpec(
         name,
         lambda obj, ctx, fallback: translated(obj, name, ctx, fallback, render),
         translated=True,
         listing=listing,
+        doc=doc,
     )
 
 
-def plain(name: str, *, listing: bool = True) -> FieldSpec:
+def plain(name: str, *, listing: bool = True, doc: str = "") -> FieldSpec:
     """A field that is the same in every language."""
-    return FieldSpec(name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing)
+    return FieldSpec(name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing, doc=doc)
 
 
-def related(name: str, read, *, listing: bool = True, select_related=(), prefetch=()):
-    """A field computed from related objects (loaded as declared)."""
+def related(
+    name: str,
+    read,
+    *,
+    schema,
+    translated: bool = False,
+    listing: bool = True,
+    select_related=(),
+    prefetch=(),
+    doc: str = "",
+):
+    """A field computed from related objects (loaded as declared), of type ``schema``."""
     return FieldSpec(
         name,
         lambda obj, ctx, fallback: read(obj, ctx),
+        translated=translated,
         listing=listing,
         select_related=tuple(select_related),
         prefetch=tuple(prefetch),
+        schema=schema,
+        doc=doc,
     )
 
 
@@ -351,6 +443,7 @@ def sectors_field(*, listing: bool = True) -> FieldSpec:
         lambda obj, ctx, fallback: _sectors(obj, ctx),
         listing=listing,
         prefetch=("sectors",),
+        schema=list[SECTOR_REF],
     )
 
 
@@ -358,6 +451,7 @@ def contact_field(*, listing: bool = False) -> FieldSpec:
     return related(
         "contact",
         lambda obj, ctx: contact_ref(obj.contact, ctx),
+        schema=CONTACT_REF,
         listing=listing,
         select_related=("contact",),
     )
@@ -371,4 +465,5 @@ def image_field(name: str, *, listing: bool = True) -> FieldSpec:
         listing=listing,
         select_related=(name,),
         prefetch=(f"{name}__renditions",),
+        schema=IMAGE,
     )

@@ -136,13 +136,13 @@ def listing_fields(label: str) -> frozenset[str]:
     return served.representation.listing_fields if served is not None else frozenset()
 
 
+#: What every item carries whatever ``?fields=`` says.
+ALWAYS = frozenset({"id", "type", "language", "meta", "_fallback"})
+
+
 def selected_fields(data: dict, selected: frozenset[str]) -> dict:
-    """``data`` with only the ``selected`` fields (``id`` and ``meta`` always)."""
-    picked = {
-        name: value
-        for name, value in data.items()
-        if name in ("id", "type", "meta") or name in selected or name == "_fallback"
-    }
+    """``data`` with only the ``selected`` fields (``ALWAYS`` always)."""
+    picked = {name: value for name, value in data.items() if name in ALWAYS or name in selected}
     if "_fallback" in picked:
         picked["_fallback"] = {
             name: code for name, code in picked["_fallback"].items() if name in selected

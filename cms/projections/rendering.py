@@ -110,8 +110,8 @@ VOLATILE = re.compile(r' data-block-key="[^"]*"')
 SAVE_STAMPS = ("updated_at", "last_published_at")
 
 
-#: Top-level copies of ``meta`` (``type``, for clients that switch on it): nothing new to a reader.
-RESTATED = ("type",)
+#: Top-level copies of ``meta`` (for clients that switch on them): nothing new to a reader.
+RESTATED = ("type", "language")
 
 
 def digest_of(data: dict) -> str:

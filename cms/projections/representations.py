@@ -5,10 +5,9 @@ translated, which appear in listings by default, and what each needs from the
 database. From that one declaration come the ``?fields=`` vocabulary, the
 ``select_related``/``prefetch_related`` calls that load a batch of items in a
 fixed number of queries, the stored projections (``cms.projections``) and the
-API's JSON. The pydantic schemas in ``cms/api/schemas.py`` describe the same
-JSON for OpenAPI and validate it on the way out; ``tests/api/test_schemas.py``
-keeps the two in step. The pieces (context, translated values, field makers)
-are in ``cms.projections.fields``.
+API's JSON, and its OpenAPI schemas (``cms/api/schemas.py`` makes them from
+these declarations: the types of the fields, translated or not). The pieces
+(context, translated values, field makers) are in ``cms.projections.fields``.
 """
 
 from __future__ import annotations
@@ -28,6 +27,8 @@ from cms.core.translation_status import (
     available_languages,
 )
 from cms.projections.fields import (
+    CLUSTER_REF,
+    ORGANISATION_REF,
     FieldSpec,
     RenderContext,
     cluster_ref,
@@ -54,6 +55,8 @@ class Representation:
     route: str = ""
     #: The field whose value says when the object last changed for the API.
     modified_attr: str = "updated_at"
+    #: The type of ``id`` (a site's is its country code).
+    id_schema: type = int
 
     def __init__(self, model: type[Model], fields: Iterable[FieldSpec]):
         self.model = model
@@ -105,7 +108,12 @@ class Representation:
     def represent(self, obj: Model, ctx: RenderContext, selected: Iterable[str]) -> dict:
         ctx.seen(self.modified(obj))
         fallback: dict[str, str] = {}
-        data: dict[str, Any] = {"id": obj.pk, "type": self.type_label, "meta": self.meta(obj, ctx)}
+        data: dict[str, Any] = {
+            "id": obj.pk,
+            "type": self.type_label,
+            "language": ctx.localizer.language,
+            "meta": self.meta(obj, ctx),
+        }
         for name in self.specs:
             if name in selected:
                 data[name] = self.specs[name].read(obj, ctx, fallback)
@@ -211,6 +219,7 @@ def page_representations() -> dict[type[Model], PageRepresentation]:
                 related(
                     "related_clusters",
                     _related_clusters,
+                    schema=list[CLUSTER_REF],
                     listing=False,
                     prefetch=(_clusters_prefetch,),
                 ),
@@ -222,7 +231,7 @@ def page_representations() -> dict[type[Model], PageRepresentation]:
             EventPage,
             [
                 plain("kind"),
-                related("kind_label", _event_kind_label),
+                related("kind_label", _event_kind_label, schema=str, translated=True),
                 plain("start"),
                 plain("end"),
                 text("place"),
@@ -248,6 +257,16 @@ class SnippetRepresentation(Representation):
 
 def _country_code(obj, ctx: RenderContext) -> str:
     return obj.country.code
+
+
+def country_field():
+    return related(
+        "country",
+        _country_code,
+        schema=str,
+        select_related=("country",),
+        doc="Code of the country it belongs to",
+    )
 
 
 def _cluster_html_url(obj, ctx: RenderContext) -> str | None:
@@ -280,7 +299,7 @@ def cluster_representation():
         [
             text("name"),
             plain("slug"),
-            related("country", _country_code, select_related=("country",)),
+            country_field(),
             text("region"),
             text("city"),
             sectors_field(),
@@ -292,7 +311,13 @@ def cluster_representation():
             plain("phone", listing=False),
             contact_field(),
             image_field("logo"),
-            related("html_url", _cluster_html_url, select_related=("country",)),
+            related(
+                "html_url",
+                _cluster_html_url,
+                schema=str,
+                select_related=("country",),
+                doc="The profile on its country's visitor site",
+            ),
         ],
         route="clusters",
     )
@@ -307,7 +332,7 @@ def partner_representation():
             text("name"),
             plain("short_name"),
             plain("slug"),
-            related("country", _country_code, select_related=("country",)),
+            country_field(),
             text("city"),
             plain("website"),
             text("description", listing=False),
@@ -329,9 +354,10 @@ def contact_representation():
             related(
                 "organisation",
                 lambda obj, ctx: organisation_ref(obj.organisation, ctx),
+                schema=ORGANISATION_REF,
                 select_related=("organisation",),
             ),
-            related("country", _country_code, select_related=("country",)),
+            country_field(),
             plain("email"),
             plain("phone"),
         ],
@@ -353,6 +379,7 @@ class SiteRepresentation(Representation):
     """A partner country's site (or the hub): where it answers, in which languages."""
 
     route = "sites"
+    id_schema = str
 
     def meta(self, obj, ctx: RenderContext) -> dict:
         return {
@@ -381,11 +408,18 @@ def site_representation():
         [
             plain("code"),
             text("name"),
-            related("hostname", _site_attr("hostname"), select_related=("site",)),
-            related("port", _site_attr("port"), select_related=("site",)),
-            related("base_url", _site_attr("root_url"), select_related=("site",)),
-            related("home_page_id", _site_attr("root_page_id"), select_related=("site",)),
-            related("languages", lambda obj, ctx: list(site_languages(obj))),
+            related("hostname", _site_attr("hostname"), schema=str, select_related=("site",)),
+            related("port", _site_attr("port"), schema=int, select_related=("site",)),
+            related("base_url", _site_attr("root_url"), schema=str, select_related=("site",)),
+            related(
+                "home_page_id", _site_attr("root_page_id"), schema=int, select_related=("site",)
+            ),
+            related(
+                "languages",
+                lambda obj, ctx: list(site_languages(obj)),
+                schema=list[str],
+                doc="Languages the site publishes in",
+            ),
             plain("default_language"),
             plain("is_hub"),
         ],

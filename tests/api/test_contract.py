@@ -358,11 +358,11 @@ def test_field_selection(api):
     item = api("news/?fields=body,-lead").json()["items"][0]
     assert "body" in item and "lead" not in item and "title" in item
     only = api("news/?fields=_,date").json()["items"][0]
-    assert set(only) == {"id", "type", "meta", "date", "_fallback"}
+    assert set(only) == {"id", "type", "language", "meta", "date", "_fallback"}
     everything = api("news/?fields=*").json()["items"][0]
     assert {"body", "contact", "related_clusters", "funding_note"} <= set(everything)
     detail = api(f"pages/{only['id']}/?fields=_,title").json()
-    assert set(detail) == {"id", "type", "meta", "title", "_fallback"}
+    assert set(detail) == {"id", "type", "language", "meta", "title", "_fallback"}
 
 
 def test_events_filter_by_kind_and_overlapping_dates(api):

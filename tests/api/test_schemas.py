@@ -1,4 +1,4 @@
-"""The OpenAPI contract matches what the representations produce."""
+"""The OpenAPI contract is made from the representations, and matches what they produce."""
 
 from __future__ import annotations
 
@@ -7,34 +7,57 @@ from django.test import override_settings
 
 from cms.api import schemas
 from cms.core.blocks import BodyBlock
+from cms.projections.models import Projection
+from cms.projections.registry import served_types
 from cms.projections.representations import representations
 
-ALWAYS = {"id", "type", "meta", "fallback"}
+ALWAYS = {"id", "type", "language", "meta"}
 
 
-def schema_fields(schema) -> set[str]:
-    return set(schema.model_fields) - ALWAYS
-
-
-def test_every_page_type_has_a_schema_with_exactly_its_fields(db):
+def all_representations():
     reps = representations()
-    assert set(schemas.PAGE_SCHEMAS) == set(reps.pages)
-    for model, schema in schemas.PAGE_SCHEMAS.items():
-        assert schema_fields(schema) == set(reps.page(model).field_names), model
+    return [*reps.pages.values(), reps.cluster, reps.partner, reps.contact, reps.sector, reps.site]
 
 
-@pytest.mark.parametrize(
-    ("attribute", "schema"),
-    [
-        ("cluster", schemas.ClusterSchema),
-        ("partner", schemas.PartnerSchema),
-        ("contact", schemas.ContactSchema),
-        ("sector", schemas.SectorSchema),
-        ("site", schemas.SiteSchema),
-    ],
-)
-def test_every_snippet_schema_has_exactly_its_fields(db, attribute, schema):
-    assert schema_fields(schema) == set(getattr(representations(), attribute).field_names)
+@pytest.mark.parametrize("every_language", [False, True])
+def test_every_type_has_a_schema_with_exactly_its_fields(db, every_language):
+    for rep in all_representations():
+        schema = schemas.item_schema(rep, every_language)
+        fields = {field.alias or name for name, field in schema.model_fields.items()}
+        fallback = set() if every_language else {"_fallback"}
+        assert fields == ALWAYS | set(rep.field_names) | fallback, rep.model
+
+
+def keys(value):
+    """The structure of a JSON value: its objects' keys, all the way down."""
+    if isinstance(value, dict):
+        return {name: keys(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [keys(item) for item in value]
+    return None
+
+
+def test_every_stored_row_is_exactly_what_its_schema_writes(db):
+    """No key the schema does not know (pydantic would drop it) and none it invents."""
+    for served in served_types().values():
+        for language in ("en", "sk", "all"):
+            rows = Projection.objects.filter(object_type=served.label, language=language)
+            for data in rows.values_list("data", flat=True)[:20]:
+                schema = schemas.item_schema(served.representation, language == "all")
+                written = schema.model_validate(data).model_dump(
+                    mode="json", by_alias=True, exclude_unset=True
+                )
+                assert keys(written) == keys(data), (served.label, language)
+
+
+def test_single_language_text_is_a_string_and_lang_all_a_map(db):
+    one = schemas.item_schema(representations().cluster, False).model_json_schema()
+    every = schemas.item_schema(representations().cluster, True).model_json_schema()
+    assert one["properties"]["name"]["anyOf"][0] == {"type": "string"}
+    assert every["properties"]["name"]["anyOf"][0]["type"] == "object"
+    assert one["properties"]["language"]["enum"] == ["en", "cs", "de", "it", "pl", "sk", "sl"]
+    assert every["properties"]["language"]["const"] == "all"
+    assert "_fallback" in one["required"] and "_fallback" not in every["properties"]
 
 
 def test_every_body_block_has_a_schema():
@@ -60,7 +83,9 @@ def test_openapi_document_describes_every_endpoint(api):
         "/api/v3/pages/",
         "/api/v3/pages/{page_id}/",
         "/api/v3/news/",
+        "/api/v3/news/{page_id}/",
         "/api/v3/events/",
+        "/api/v3/events/{page_id}/",
         "/api/v3/clusters/",
         "/api/v3/clusters/{cluster_id}/",
         "/api/v3/partners/",
@@ -78,8 +103,21 @@ def test_openapi_document_describes_every_endpoint(api):
     assert {"lang", "site", "fields", "limit", "offset", "order", "updated_since"} <= parameters
     assert {"sector", "country", "cluster", "date_from", "date_to"} <= parameters
     components = document["components"]["schemas"]
-    assert "_fallback" in components["NewsPageSchema"]["properties"]
+    assert "_fallback" in components["NewsPage"]["properties"]
+    assert "_fallback" not in components["NewsPageAllLanguages"]["properties"]
     assert components["NewsPageMeta"]["properties"]["type"]["const"] == "news.NewsPage"
+
+
+def test_schema_names_read_as_the_types_they_describe(api):
+    """What a generated client shows a developer: no module paths, no ``Schema`` suffixes."""
+    components = api("openapi.json").json()["components"]["schemas"]
+    for name in ["NewsPage", "EventPage", "ClusterProfile", "PartnerOrganisation"]:
+        assert name in components and f"{name}AllLanguages" in components
+    for name in ["ContactPerson", "Sector", "Site", "SectorRef", "Image", "NewsListing"]:
+        assert name in components
+    for name in components:
+        assert name.isidentifier() and "__" not in name and not name.endswith("Schema"), name
+    assert "RenditionAllLanguages" not in components  # nothing in it is translated
 
 
 def test_interactive_docs(api):

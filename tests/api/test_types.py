@@ -77,3 +77,76 @@ def test_stored_rows_without_type_get_it_from_the_migration(country):
     migration.add_type(apps, None)
     for data, listing in rows.values_list("data", "listing"):
         assert data["type"] == listing["type"] == label
+
+
+@pytest.mark.parametrize("path", [*LISTINGS, "sites/", "sync/"])
+def test_lang_all_and_one_language_validate_against_their_own_schemas(api, path):
+    """``language`` at the top tells them apart; translated fields are strings or maps."""
+    from cms.api import schemas
+
+    one = api(f"{path}?site=CZ&lang=sk&fields=*").json()
+    every = api(f"{path}?site=CZ&lang=all&fields=*").json()
+    assert one["language"] == "sk" and every["language"] == "all"
+    for item in items_of(one):
+        assert item["language"] == item["meta"]["language"] == "sk"
+        assert isinstance(item["_fallback"], dict)
+    for item in items_of(every):
+        assert item["language"] == item["meta"]["language"] == "all"
+        assert "_fallback" not in item
+    resource = next(
+        (value for name, value in vars(schemas).items() if f"{name}/" == path),
+        None,
+    )
+    if resource is None:  # sync/
+        union = schemas.SyncPage
+    else:
+        union = resource.listing
+    from pydantic import TypeAdapter
+
+    adapter = TypeAdapter(union)
+    assert type(adapter.validate_python(one)).__name__.endswith("AllLanguages") is False
+    assert type(adapter.validate_python(every)).__name__.endswith("AllLanguages")
+    # A single-language body is no lang=all body and the other way round.
+    other = {**one, "language": "all"}
+    with pytest.raises(ValueError):
+        adapter.validate_python(other)
+
+
+def test_a_translated_field_is_a_string_in_one_language_and_a_map_in_all(api):
+    one = api("news/?site=CZ&lang=cs").json()["items"][0]
+    every = api(f"news/{one['id']}/?site=CZ&lang=all").json()
+    assert isinstance(one["title"], str)
+    assert isinstance(every["title"], dict) and every["title"]["cs"]
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "other"),
+    [("news", "news.NewsPage", "events/"), ("events", "events.EventPage", "news/")],
+)
+def test_news_and_events_have_detail_routes(api, path, label, other):
+    item = api(f"{path}/?site=CZ&lang=en").json()["items"][0]
+    response = api(f"{path}/{item['id']}/?site=CZ&lang=en")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["type"] == label
+    assert body == api(f"pages/{item['id']}/?site=CZ&lang=en").json()
+    assert api(f"{path}/{item['id']}/?site=CZ&lang=all").json()["title"]["en"]
+    # Another type's id, and an id on no site: 404 problem+json.
+    other_id = api(f"{other}?site=CZ").json()["items"][0]["id"]
+    for missing in (other_id, 999999):
+        response = api(f"{path}/{missing}/?site=CZ")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert response.json()["type"].endswith("#not-found")
+
+
+def test_stored_rows_without_language_get_it_from_the_migration(country):
+    rows = Projection.objects.filter(object_type="core.Sector")
+    for row in rows:
+        row.data.pop("language")
+        row.listing.pop("language")
+        row.save(update_fields=["data", "listing"])
+    migration = importlib.import_module("cms.projections.migrations.0004_top_level_language")
+    migration.add_language(apps, None)
+    for language, data, listing in rows.values_list("language", "data", "listing"):
+        assert data["language"] == listing["language"] == language

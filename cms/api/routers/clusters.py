@@ -7,7 +7,7 @@ from cms.api import selectors
 from cms.api.http import read
 from cms.api.params import ClusterDetailParams, ClusterParams, ObjectId
 from cms.api.responses import detail, listing, read_context, rendered
-from cms.api.schemas import ClusterListing, ClusterSchema
+from cms.api.schemas import clusters
 from cms.clusters.models import ClusterProfile
 from cms.projections.representations import representations
 
@@ -15,7 +15,7 @@ router = Router(tags=["clusters"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@read(router, "/clusters/", response=ClusterListing, url_name="clusters_list", **OUTPUT)
+@read(router, "/clusters/", response=clusters.listing, url_name="clusters_list", **OUTPUT)
 def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     """Cluster organisations of the site's country (of every country on the hub)."""
     context = read_context(request, params)
@@ -34,7 +34,11 @@ def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
 
 
 @read(
-    router, "/clusters/{cluster_id}/", response=ClusterSchema, url_name="clusters_detail", **OUTPUT
+    router,
+    "/clusters/{cluster_id}/",
+    response=clusters.detail,
+    url_name="clusters_detail",
+    **OUTPUT,
 )
 def get_cluster(
     request: HttpRequest,

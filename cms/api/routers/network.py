@@ -15,7 +15,7 @@ from cms.api.params import (
     SiteParams,
 )
 from cms.api.responses import detail, listing, read_context, rendered
-from cms.api.schemas import ApiIndex, SectorListing, SectorSchema, SiteListing, SiteSchema
+from cms.api.schemas import ApiIndex, sectors, sites
 from cms.core.models import Country, Sector
 from cms.projections.representations import representations
 
@@ -23,7 +23,7 @@ router = Router(tags=["network"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@read(router, "/sites/", response=SiteListing, url_name="sites_list", **OUTPUT)
+@read(router, "/sites/", response=sites.listing, url_name="sites_list", **OUTPUT)
 def list_sites(request: HttpRequest, params: Query[SiteParams]):
     """Every partner country's site and the hub, with the languages each publishes in."""
     context = read_context(request, params)
@@ -42,7 +42,7 @@ def list_sites(request: HttpRequest, params: Query[SiteParams]):
     )
 
 
-@read(router, "/sites/{code}/", response=SiteSchema, url_name="sites_detail", **OUTPUT)
+@read(router, "/sites/{code}/", response=sites.detail, url_name="sites_detail", **OUTPUT)
 def get_site(
     request: HttpRequest,
     code: SiteCode,
@@ -54,7 +54,7 @@ def get_site(
     )
 
 
-@read(router, "/sectors/", response=SectorListing, url_name="sectors_list", **OUTPUT)
+@read(router, "/sectors/", response=sectors.listing, url_name="sectors_list", **OUTPUT)
 def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     """The network's industry areas, shared by every country."""
     context = read_context(request, params)
@@ -71,7 +71,7 @@ def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     )
 
 
-@read(router, "/sectors/{sector_id}/", response=SectorSchema, url_name="sectors_detail", **OUTPUT)
+@read(router, "/sectors/{sector_id}/", response=sectors.detail, url_name="sectors_detail", **OUTPUT)
 def get_sector(
     request: HttpRequest,
     sector_id: ObjectId,

@@ -7,9 +7,17 @@ from ninja import Query, Router
 from cms.api import selectors
 from cms.api.auth import DraftTokenAuth
 from cms.api.http import read
-from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
+from cms.api.params import (
+    EventDetailParams,
+    EventParams,
+    NewsDetailParams,
+    NewsParams,
+    ObjectId,
+    PageDetailParams,
+    PageParams,
+)
 from cms.api.responses import detail, listing, read_context, rendered
-from cms.api.schemas import AnyPage, EventListing, NewsListing, PageListing
+from cms.api.schemas import events, news, pages
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
 from cms.projections.fields import RenderContext
@@ -19,7 +27,7 @@ router = Router(tags=["pages"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@read(router, "/pages/", response=PageListing, url_name="pages_list", **OUTPUT)
+@read(router, "/pages/", response=pages.listing, url_name="pages_list", **OUTPUT)
 def list_pages(request: HttpRequest, params: Query[PageParams]):
     """Published pages of every type (or of `type`), each in its own typed shape."""
     context = read_context(request, params)
@@ -60,7 +68,7 @@ def _live_pages(context: RenderContext):
     return live
 
 
-@read(router, "/pages/{page_id}/", response=AnyPage, url_name="pages_detail", **OUTPUT)
+@read(router, "/pages/{page_id}/", response=pages.detail, url_name="pages_detail", **OUTPUT)
 def get_page(
     request: HttpRequest,
     page_id: ObjectId,
@@ -76,7 +84,7 @@ def get_page(
 @read(
     router,
     "/pages/{page_id}/preview/",
-    response=AnyPage,
+    response=pages.detail,
     url_name="pages_preview",
     auth=DraftTokenAuth(),
     **OUTPUT,
@@ -95,7 +103,7 @@ def preview_page(
         return representation.represent(page, context, params.selected_fields(fields, fields))
 
 
-@read(router, "/news/", response=NewsListing, url_name="news_list", **OUTPUT)
+@read(router, "/news/", response=news.listing, url_name="news_list", **OUTPUT)
 def list_news(request: HttpRequest, params: Query[NewsParams]):
     """News items and press releases, newest first."""
     context = read_context(request, params)
@@ -113,7 +121,7 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
     )
 
 
-@read(router, "/events/", response=EventListing, url_name="events_list", **OUTPUT)
+@read(router, "/events/", response=events.listing, url_name="events_list", **OUTPUT)
 def list_events(request: HttpRequest, params: Query[EventParams]):
     """Info days, exchange forums, study trips and conferences, latest first."""
     context = read_context(request, params)
@@ -129,3 +137,19 @@ def list_events(request: HttpRequest, params: Query[EventParams]):
         defaults=representation.listing_fields,
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
+
+
+@read(router, "/news/{page_id}/", response=news.detail, url_name="news_detail", **OUTPUT)
+def get_news(request: HttpRequest, page_id: ObjectId, params: Query[NewsDetailParams]):
+    """One news item or press release, with every field (404 for any other page)."""
+    context = read_context(request, params)
+    queryset = selectors.public_pages(NewsPage, context.scope)
+    return detail(context, params, queryset, page_id, representations().page(NewsPage))
+
+
+@read(router, "/events/{page_id}/", response=events.detail, url_name="events_detail", **OUTPUT)
+def get_event(request: HttpRequest, page_id: ObjectId, params: Query[EventDetailParams]):
+    """One event, with every field (404 for any other page)."""
+    context = read_context(request, params)
+    queryset = selectors.public_pages(EventPage, context.scope)
+    return detail(context, params, queryset, page_id, representations().page(EventPage))

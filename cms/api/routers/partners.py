@@ -13,7 +13,7 @@ from cms.api.params import (
     PartnerParams,
 )
 from cms.api.responses import detail, listing, read_context, rendered
-from cms.api.schemas import ContactListing, ContactSchema, PartnerListing, PartnerSchema
+from cms.api.schemas import contacts, partners
 from cms.partners.models import ContactPerson, PartnerOrganisation
 from cms.projections.representations import representations
 
@@ -21,7 +21,7 @@ router = Router(tags=["partners"])
 OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
-@read(router, "/partners/", response=PartnerListing, url_name="partners_list", **OUTPUT)
+@read(router, "/partners/", response=partners.listing, url_name="partners_list", **OUTPUT)
 def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     """The project partners: one national partner per country, and the lead partner."""
     context = read_context(request, params)
@@ -40,7 +40,11 @@ def list_partners(request: HttpRequest, params: Query[PartnerParams]):
 
 
 @read(
-    router, "/partners/{partner_id}/", response=PartnerSchema, url_name="partners_detail", **OUTPUT
+    router,
+    "/partners/{partner_id}/",
+    response=partners.detail,
+    url_name="partners_detail",
+    **OUTPUT,
 )
 def get_partner(
     request: HttpRequest,
@@ -52,7 +56,7 @@ def get_partner(
     return detail(context, params, queryset, partner_id, representations().partner)
 
 
-@read(router, "/contacts/", response=ContactListing, url_name="contacts_list", **OUTPUT)
+@read(router, "/contacts/", response=contacts.listing, url_name="contacts_list", **OUTPUT)
 def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     """Contact people of the partner organisations."""
     context = read_context(request, params)
@@ -71,7 +75,11 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]):
 
 
 @read(
-    router, "/contacts/{contact_id}/", response=ContactSchema, url_name="contacts_detail", **OUTPUT
+    router,
+    "/contacts/{contact_id}/",
+    response=contacts.detail,
+    url_name="contacts_detail",
+    **OUTPUT,
 )
 def get_contact(
     request: HttpRequest,
