@@ -97,6 +97,13 @@ stop-prod:
 chaos: install
 	bash .ci/prod/chaos $(CHAOS_ARGS)
 
+## Clients generated from the Delivery API's OpenAPI document (openapi-typescript,
+## openapi-python-client; pinned in clients/), each with a consumer type-checked by
+## tsc --strict and mypy --strict. LIVE=1: then run both against gunicorn with the demo.
+.PHONY: clients-check
+clients-check: install
+	bash .ci/clients $(if $(LIVE),--live)
+
 ## The embedded OpenSearch node for development: then SEARCH_URL=opensearch2://127.0.0.1:9200.
 opensearch-start:
 	.ci/opensearch/opensearch.sh start

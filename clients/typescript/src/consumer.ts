@@ -1,0 +1,98 @@
+/**
+ * A partner's front end keeping a copy of one site in step, written as a developer would
+ * against the client generated from /api/v3/openapi.json (openapi-typescript types,
+ * openapi-fetch). CI (.ci/clients) regenerates generated/api.d.ts from the document and
+ * type-checks this file with `tsc --strict`: a change to the document that breaks it
+ * breaks consumers too.
+ *
+ *   API_URL=http://cz.localhost:8000 node --experimental-strip-types src/consumer.ts
+ */
+import createClient from "openapi-fetch";
+import type { paths } from "../generated/api.js";
+
+/** What an operation answers with a 200, as the document declares it. */
+type Ok<Path extends keyof paths> = paths[Path]["get"] extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
+type SyncItem = Ok<"/api/v3/sync/">["items"][number];
+type Removed = Ok<"/api/v3/sync/">["deleted"][number];
+type NewsItem = Ok<"/api/v3/news/">["items"][number];
+
+const client = createClient<paths>({ baseUrl: process.env.API_URL ?? "http://localhost:8000" });
+
+/** One line per item: the type switch a generated client must make possible. */
+export function describe(item: SyncItem): string {
+  switch (item.type) {
+    case "news.NewsPage":
+      return `news ${item.id} of ${item.date ?? "no date"}, ${item.sectors?.length ?? 0} sectors`;
+    case "events.EventPage":
+      return `event ${item.id} from ${item.start ?? "?"} (${item.kind ?? "no kind"})`;
+    case "home.StandardPage":
+      return `page ${item.id}, ${item.body?.length ?? 0} blocks`;
+    case "home.CountryHomePage":
+    case "news.NewsIndexPage":
+    case "events.EventIndexPage":
+    case "clusters.ClusterDirectoryPage":
+      return `${item.type} ${item.id} at ${item.meta.html_url ?? "no URL"}`;
+    case "clusters.ClusterProfile":
+      return `cluster ${item.id} in ${item.country ?? "?"}, ${item.members ?? 0} members`;
+    case "partners.PartnerOrganisation":
+      return `partner ${item.id}${item.is_lead_partner ? " (lead)" : ""}`;
+    case "partners.ContactPerson":
+      return `contact ${item.id} <${item.email ?? ""}>`;
+    case "core.Sector":
+      return `sector ${item.id} #${item.sort_order ?? 0}`;
+    default: {
+      // Every type is handled: adding one to the API makes this a compile error.
+      const unknown: never = item;
+      return String(unknown);
+    }
+  }
+}
+
+/** What the copy does with a tombstone. */
+function forget(removed: Removed): string {
+  return `${removed.reason} ${removed.type} ${removed.id} at ${removed.removed_at}`;
+}
+
+/** The first full pull, page by page, then returns the cursor to keep. */
+export async function fullSync(site: string, lang: "en" | "cs"): Promise<string> {
+  let cursor: string | undefined;
+  for (;;) {
+    const { data, error, response } = await client.GET("/api/v3/sync/", {
+      params: { query: { site, lang, limit: 50, ...(cursor ? { cursor } : {}) } },
+    });
+    if (data === undefined) {
+      // Problem details (`errors[]` names each parameter at fault), or no body at all.
+      const culprits = error?.errors?.map((problem) => problem.parameter ?? "?").join(", ");
+      throw new Error(`${response.status} ${error?.type}: ${error?.detail} (${culprits ?? ""})`);
+    }
+    for (const item of data.items) console.log(describe(item));
+    for (const removed of data.deleted) console.log(forget(removed));
+    cursor = data.cursor;
+    if (!data.more) return cursor;
+  }
+}
+
+/** A news listing, revalidated with its ETag as a browser cache would. */
+export async function latestNews(): Promise<NewsItem[]> {
+  const first = await client.GET("/api/v3/news/", {
+    params: { query: { lang: "en", limit: 5, order: "-date" } },
+  });
+  if (!first.data) throw new Error(`news: ${first.response.status}`);
+  const etag = first.response.headers.get("ETag") ?? "";
+  const again = await client.GET("/api/v3/news/", {
+    params: { query: { lang: "en", limit: 5, order: "-date" } },
+    headers: { "If-None-Match": etag },
+  });
+  console.log(`revalidated: ${again.response.status}`);
+  return first.data.items.filter((item) => item.type === "news.NewsPage");
+}
+
+if (process.env.API_URL) {
+  const cursor = await fullSync(process.env.API_SITE ?? "CZ", "en");
+  console.log(`up to date at ${cursor.slice(0, 12)}…`);
+  for (const item of await latestNews()) console.log(item.id, item.date);
+}
