@@ -282,8 +282,14 @@ def _title(status: int) -> str:
         return "Error"
 
 
-def parameter_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``[{"parameter": "limit", "error": "..."}]`` from ninja/pydantic error dicts."""
+#: A time whose zone offset's ``+`` arrived as a space (``…T10:00:00 01:00``): the
+#: consumer wrote ``+01:00`` into the URL without encoding it.
+UNENCODED_OFFSET = re.compile(r"\d \d{2}(:?\d{2})?$")
+
+
+def parameter_errors(errors: list[dict[str, Any]], query=None) -> list[dict[str, Any]]:
+    """``[{"parameter": "limit", "error": "..."}]`` from ninja/pydantic error dicts
+    (``query``: the request's ``GET``, for the values ninja leaves out of them)."""
     result = []
     for item in errors:
         loc = [str(part) for part in item.get("loc", ())]
@@ -296,6 +302,12 @@ def parameter_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         message = str(item.get("msg", "is invalid"))
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
+        given = query.get(parameter) if query is not None and parameter else item.get("input")
+        if isinstance(given, str) and UNENCODED_OFFSET.search(given):
+            message += (
+                "; a '+' in a query string means a space: write the offset's '+' as %2B "
+                "(2026-12-01T10:00:00%2B01:00), or give the time in UTC with Z"
+            )
         result.append({"parameter": parameter, "error": message})
     return result
 
@@ -348,7 +360,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PydanticValidationError)
     def validation_error(request: HttpRequest, exc):
         raw = exc.errors if isinstance(exc, NinjaValidationError) else exc.errors()
-        errors = parameter_errors(list(raw))
+        errors = parameter_errors(list(raw), request.GET)
         first = errors[0] if errors else {"parameter": None, "error": "Invalid request"}
         parameter = first["parameter"]
         message = f"{parameter}: {first['error']}" if parameter else first["error"]

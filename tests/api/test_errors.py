@@ -209,6 +209,18 @@ def test_unknown_values_name_their_parameter_in_errors(api, path, parameter, err
     assert problem["error"].startswith(error), problem
 
 
+def test_an_unencoded_plus_in_a_time_says_to_encode_it(api):
+    """``+01:00`` written into a URL arrives as `` 01:00``: say so, not only "invalid"."""
+    body = api("news/?updated_since=2026-12-01T10:00:00+01:00").json()
+    assert body["status"] == 400
+    ((problem),) = body["errors"]
+    assert problem["parameter"] == "updated_since"
+    assert "%2B" in problem["error"] and "%2B" in body["detail"]
+    encoded = api("news/?updated_since=2026-12-01T10:00:00%2B01:00")
+    assert encoded.status_code == 200
+    assert "%2B" not in api("news/?updated_since=yesterday").json()["detail"]
+
+
 def test_a_bad_token_is_an_unauthorized_problem_naming_the_header(api):
     response = api("news/", HTTP_AUTHORIZATION="Basic abc")
     body = response.json()
