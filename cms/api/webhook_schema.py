@@ -11,11 +11,8 @@ section stands on its own.
 from __future__ import annotations
 
 from cms.api.models import all_webhook_events
+from cms.api.webhooks import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from cms.core.languages import LANGUAGE_CODES
-
-SIGNATURE_HEADER = "X-Clusters-Cord-Signature"
-TIMESTAMP_HEADER = "X-Clusters-Cord-Timestamp"
-EVENT_HEADER = "X-Clusters-Cord-Event"
 
 EVENT_DESCRIPTION = (
     "What happened to the item on its site: `published` (published for the first time, or "

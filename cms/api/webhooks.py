@@ -1,10 +1,18 @@
-"""Webhooks: tell registered front ends when content is published, unpublished or deleted.
+"""Webhooks: tell registered front ends when content is published, unpublished, deleted or moved.
 
-An event is recorded as one ``WebhookDelivery`` per interested webhook in the
-editor's own transaction, then sent after commit by a django-tasks task with
-a short timeout. The editor's action never fails or waits long because an
-endpoint is down: a failed send is retried with exponential backoff by
-``manage.py deliver_webhooks`` until ``WEBHOOK_MAX_ATTEMPTS``.
+An event (``cms.api.signals`` decides which) is recorded as one ``WebhookDelivery``
+per interested webhook in the writer's own transaction, then sent after commit by a
+django-tasks task with a short timeout. The editor's action never fails or waits
+long because an endpoint is down: a failed attempt is retried with exponential
+backoff until ``WEBHOOK_MAX_ATTEMPTS``, by a task the worker runs at the retry's
+time (:func:`schedule_retry`), and by ``manage.py deliver_webhooks`` (cron) as a
+safety net and with the ``immediate`` backend.
+
+Per item and webhook, deliveries go out in the order they were recorded: one is
+not claimed while an earlier one about the same item is pending
+(:func:`earlier_pending`); when that one is settled, the sender sends the next
+(:func:`next_in_line`). The body (``event_payload``; documented in
+``cms.api.webhook_schema``) carries the item's ``sequence`` for the receiver.
 
 Task workers and the cron command run at the same time, so a sender first
 *claims* a delivery (:func:`claim`) and sends only what it claimed: no delivery
