@@ -210,11 +210,17 @@ def sites(params, localizer: Localizer) -> QuerySet:
 
 def removals(scope: Scope | None, types: list[str], countries: list[str] | None = None):
     """Tombstones of ``types`` that this scope could have seen (``None``: network-wide)."""
+    from cms.projections.reading import has_country
+
     queryset = Tombstone.objects.filter(object_type__in=types)
     if scope is not None:
         codes = scope.owner_codes(countries)
         if countries or not scope.is_network:
-            queryset = queryset.filter(country__in=codes)
+            # Every site shows the network-wide items (sectors): their removals too.
+            network_wide = [label for label in types if not has_country(label)]
+            queryset = queryset.filter(
+                Q(country__in=codes) | Q(country="", object_type__in=network_wide)
+            )
         else:  # the whole network still shows what moved from one country to another
             queryset = queryset.exclude(reason=Tombstone.Reason.MOVED)
     return queryset.order_by("removed_at", "pk")

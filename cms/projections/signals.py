@@ -217,6 +217,23 @@ def embedded_deleted(sender, instance, **kwargs):
     refresh(getattr(instance, "projection_dependents", {}))
 
 
+def rendition_deleted(sender, instance, **kwargs):
+    """An image's rendition deleted: the URLs items show of that image are gone.
+
+    Replacing an image's file in the admin saves the image (its dependents are
+    rendered then, with the old renditions still there) and only then deletes
+    the old file and every rendition. So what shows the image is rendered again
+    after the commit (the worker; one mark per item, however many renditions go),
+    when the new renditions are made.
+    """
+    from wagtail.images import get_image_model
+
+    image = get_image_model()(pk=instance.image_id)
+    found = dependents.dependents_of(image)
+    if found:
+        mark_for_worker(found)
+
+
 def site_changed(sender, instance, **kwargs):
     """A site's hostname, port or root: every URL of every item on it changes."""
     from cms.core.models import Country
@@ -290,6 +307,13 @@ def connect() -> None:
                 weak=False,
                 dispatch_uid=f"projection-{name}-{model._meta.label}",
             )
+    rendition_model = get_image_model().get_rendition_model()
+    post_delete.connect(
+        safely(rendition_deleted),
+        sender=rendition_model,
+        weak=False,
+        dispatch_uid=f"projection-rendition-deleted-{rendition_model._meta.label}",
+    )
     for model in (Country, Site):
         post_save.connect(
             safely(site_changed), sender=model, weak=False, dispatch_uid=f"projection-{model}"

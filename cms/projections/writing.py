@@ -1,10 +1,12 @@
 """Store projections: render what changed, keep ``updated_at`` for what did not.
 
 ``project(objects)`` renders every variant of each public object and writes
-the rows whose digest changed (``updated_at`` moves) or whose stored JSON
-differs only in what a reader cannot see (rewritten, ``updated_at`` kept);
-an object that is not public (a draft, an unpublished or restricted page)
-loses its rows. ``forget`` drops the rows of deleted objects.
+the rows whose digest changed (``updated_at`` moves); a row whose digest did
+not change keeps its JSON (save stamps and rich text block keys included) and
+only its bookkeeping (``last_modified``) moves, so what a consumer already
+holds stays exactly what a full read serves. An object that is not public (a
+draft, an unpublished or restricted page) loses its rows. ``forget`` drops the
+rows of deleted objects.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db.models import Model
 from django.dispatch import Signal
 from django.utils import timezone
 
+from cms.api import cache as response_cache
 from cms.projections.models import Projection, StaleProjection
 from cms.projections.reading import selected_fields
 from cms.projections.registry import ALL, ServedType, by_label, served_type
@@ -112,11 +115,18 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
                     )
                 )
                 continue
-            if row.digest != rendered.digest:
-                row.updated_at = now
-            elif row.data == rendered.data and row.country == country and row.listing:
-                if row.last_modified == rendered.last_modified:
-                    continue
+            if row.digest == rendered.digest:
+                # Nothing a reader sees changed: the row keeps the JSON consumers already
+                # hold (its save stamps, its rich text's block keys), so that a full sync
+                # and a sync with a cursor, which does not list the item, agree.
+                if row.country == country and row.listing is not None:
+                    if row.last_modified == rendered.last_modified:
+                        continue
+                row.country, row.listing = country, listing_of(served, row.data)
+                row.last_modified, row.rendered_at = rendered.last_modified, now
+                updated.append(row)
+                continue
+            row.updated_at = now
             row.data, row.digest, row.country = rendered.data, rendered.digest, country
             row.listing = listing_of(served, rendered.data)
             row.last_modified, row.rendered_at = rendered.last_modified, now
@@ -128,6 +138,8 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
         row.pk = None
     Projection.objects.bulk_create(new + updated, batch_size=BATCH)
     record_moves(served, moves)
+    if new or updated:
+        served_content_changed()
     projected.send_robust(
         sender=served.model,
         label=served.label,
@@ -173,7 +185,18 @@ def forget(label: str, ids: list[int]) -> int:
         return 0
     StaleProjection.objects.filter(object_type=label, object_id__in=ids).delete()
     deleted, _ = Projection.objects.filter(object_type=label, object_id__in=ids).delete()
+    if deleted:
+        served_content_changed()
     return deleted
+
+
+def served_content_changed() -> None:
+    """What the API serves changed: its cached responses are stale, whatever made the change.
+
+    (The admin's publish and snippet saves also invalidate; a live page saved from a
+    shell, an image replaced or the worker's renderings reach the API only here.)
+    """
+    response_cache.invalidate()
 
 
 def country_of(served: ServedType, obj: Model, renderer: Renderer) -> str:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from wagtail.images import get_image_model
+from wagtail.images.forms import get_image_form
+from wagtail.images.tests.utils import get_test_image_file
 
 from cms.clusters.models import ClusterProfile
+from cms.core.models import Sector
+from cms.news.models import NewsPage
 from cms.partners.models import ContactPerson
 from cms.projections.models import Projection
-from tests.api.conftest import published_news
+from tests.api.conftest import make_image, published_news
 
 
 def pull(api, cursor: str | None = None, **query) -> tuple[list[dict], list[dict], str]:
@@ -88,3 +96,69 @@ def test_a_cursor_the_api_did_not_give_is_a_400_naming_it(api, cursor):
     response = api(f"sync/?cursor={cursor}")
     assert response.status_code == 400
     assert response.json()["errors"][0]["parameter"] == "cursor"
+
+
+def test_a_deleted_sector_reaches_every_sites_sync(api):
+    """Sectors belong to no country and every site shows them: so do their tombstones."""
+    _items, _deleted, cursor = pull(api, lang="en", type="core.Sector")
+    tourism = Sector.objects.get(slug="tourism")
+    tourism_id = tourism.pk
+    tourism.delete()
+    _changed, deleted, _cursor = pull(api, cursor, lang="en", type="core.Sector")
+    assert [(d["type"], d["id"], d["reason"]) for d in deleted] == [
+        ("core.Sector", tourism_id, "deleted")
+    ]
+
+
+def test_publishing_again_without_a_visible_change_keeps_the_served_json(api, country):
+    """Not listed as changed, so not changed either: a full sync serves what the copy has."""
+    page = published_news(
+        country("CZ"), title={"cs": "Den", "en": "Day"}, body={"en": ["<p>Text</p>"]}
+    )
+    detail = api(f"pages/{page.pk}/?lang=en").json()
+    _items, _deleted, cursor = pull(api, lang="en", type="news.NewsPage")
+    page.save_revision().publish()  # new block keys in the body, a new last_published_at
+    assert pull(api, cursor, lang="en", type="news.NewsPage")[:2] == ([], [])
+    assert api(f"pages/{page.pk}/?lang=en").json() == detail
+
+
+@override_settings(API_RESPONSE_CACHE_SECONDS=300)
+def test_a_live_page_saved_from_a_shell_is_not_served_from_the_response_cache(api, country):
+    cache.clear()
+    page = published_news(country("CZ"), title={"cs": "Den", "en": "Day"})
+    assert api(f"pages/{page.pk}/?lang=en").json()["title"] == "Day"
+    assert api(f"pages/{page.pk}/?lang=en")["X-Cache"] == "HIT"
+    page = NewsPage.objects.get(pk=page.pk)
+    page.title_en = "Saved in a shell"
+    page.save()  # no revision, no publish signal: only the model's post_save
+    assert api(f"pages/{page.pk}/?lang=en").json()["title"] == "Saved in a shell"
+    cache.clear()
+
+
+def test_an_image_whose_file_is_replaced_is_shown_with_its_new_renditions(
+    api, country, admin_user, django_capture_on_commit_callbacks
+):
+    """The admin deletes the old renditions after saving the image: items are rendered again."""
+    photo = make_image(en="A photo")
+    page = published_news(country("CZ"), title={"cs": "Foto", "en": "Photo"}, image=photo)
+    before = api(f"pages/{page.pk}/?lang=en").json()["image"]["renditions"]["thumbnail"]["url"]
+    with django_capture_on_commit_callbacks(execute=True):
+        replace_file(photo, admin_user, "replaced.png")
+    after = api(f"pages/{page.pk}/?lang=en").json()["image"]["renditions"]["thumbnail"]["url"]
+    assert after != before and "replaced" in after
+
+
+def replace_file(image, user, filename: str) -> None:
+    """What the admin's image edit form does when an editor uploads a new file."""
+    form_class = get_image_form(get_image_model())
+    data = {
+        name: getattr(value, "pk", value)
+        for name, value in form_class(instance=image, user=user).initial.items()
+        if value is not None and name != "file"
+    }
+    data["tags"] = ""
+    upload = get_test_image_file(filename=filename, size=(640, 480))
+    upload = SimpleUploadedFile(filename, upload.file.getvalue(), "image/png")
+    form = form_class(data, {"file": upload}, instance=image, user=user)
+    assert form.is_valid(), form.errors
+    form.save()
