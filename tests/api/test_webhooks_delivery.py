@@ -167,9 +167,13 @@ def test_a_country_move_is_moved_for_the_old_site_and_published_for_the_new(
             receiver.close()
 
 
+@pytest.mark.parametrize("inline_limit", [50, 0], ids=["in the save", "by the worker"])
 def test_a_renamed_sector_announces_the_items_that_show_it(
-    country, endpoint, django_capture_on_commit_callbacks
+    country, endpoint, django_capture_on_commit_callbacks, settings, inline_limit
 ):
+    """Few dependents are rendered in the editor's transaction, many by the task worker
+    (``PROJECTION_INLINE_LIMIT``): either way each is announced once it is rendered."""
+    settings.PROJECTION_INLINE_LIMIT = inline_limit
     sector = Sector.objects.create(slug="webhook-sector", name_en="Optics", name_cs="Optika")
     page = published_news(country("CZ"), title={"en": "Shows a sector"}, sectors=[sector])
     hook(country("INT"), endpoint.url)
