@@ -25,7 +25,7 @@ from wagtail.models import Page
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, Sector
 from cms.events.models import EventPage
-from cms.news.models import NewsPage
+from cms.news.models import NewsIndexPage, NewsPage
 from cms.partners.models import ContactPerson
 from cms.projections.checking import differences
 from tests.api.conftest import make_image
@@ -234,6 +234,15 @@ def test_the_consumers_day(server, committed, admin_user):
         page.save_revision().publish()
     seen = follow("Slovak unticked")
     assert ("news.NewsPage", page.pk) in seen[hub][0]
+
+    # 7b. A news item moved (Wagtail's page move) from the Czech site to the Slovak one.
+    slovak_news = NewsIndexPage.objects.child_of(slovak.home_page).get()
+    with committed():
+        Page.objects.get(pk=page.pk).move(slovak_news, pos="last-child")
+    seen = follow("page moved to another site")
+    assert seen[cz_en][1] == {("news.NewsPage", page.pk)}
+    assert ("news.NewsPage", page.pk) in seen[sk][0]
+    assert ("news.NewsPage", page.pk) in seen[hub][0] and not seen[hub][1]
 
     # 8. Unpublished.
     with committed():
