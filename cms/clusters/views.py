@@ -25,18 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
-from cms.clusters.importing import (
-    ImportFileError,
-    ImportPreview,
-    apply_import,
-    export_rows,
-    preview_import,
-    read_table,
-    unconfirmed_errors,
-    write_csv,
-    write_xlsx,
-)
+from cms.clusters.exporting import export_rows, write_csv, write_xlsx
+from cms.clusters.importing import ImportPreview, apply_import, preview_import, unconfirmed_errors
 from cms.clusters.models import ClusterProfile
+from cms.clusters.spreadsheet import ImportFileError, read_table
 from cms.clusters.uploads import claim_upload, keep_upload
 from cms.core.permissions import countries_for_user, is_network_admin
 

@@ -9,14 +9,9 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
-from cms.clusters.importing import (
-    ImportFileError,
-    apply_import,
-    detect_encoding,
-    preview_import,
-    read_table,
-)
+from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile, PendingImport
+from cms.clusters.spreadsheet import ImportFileError, detect_encoding, read_table
 from tests.factories import country_user
 
 #: Profiles as partners write them: long descriptions, full of commas, so that the first 4 KB

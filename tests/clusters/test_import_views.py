@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from cms.clusters.importing import read_table
 from cms.clusters.models import ClusterProfile, PendingImport
+from cms.clusters.spreadsheet import read_table
 from tests.factories import country_user
 
 HEADER = "slug,country,sectors,name_en,name_cs,website\n"

@@ -8,16 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from cms.clusters.importing import (
-    ImportFileError,
-    apply_import,
-    export_rows,
-    preview_import,
-    read_table,
-    write_csv,
-    write_xlsx,
-)
+from cms.clusters.exporting import export_rows, write_csv, write_xlsx
+from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
+from cms.clusters.spreadsheet import ImportFileError, read_table
 from cms.core import translation_status as ts
 
 HEADER = (
@@ -328,7 +322,7 @@ class CountingStream:
 
 
 def test_reading_stops_at_the_first_row_past_the_limit(db):
-    from cms.clusters.importing import MAX_ROWS
+    from cms.clusters.spreadsheet import MAX_ROWS
 
     stream = CountingStream(rows=MAX_ROWS * 10)
     with pytest.raises(ImportFileError, match=f"more than {MAX_ROWS} rows"):
@@ -338,7 +332,7 @@ def test_reading_stops_at_the_first_row_past_the_limit(db):
 
 
 def test_a_stream_without_a_size_stops_at_the_byte_limit(db):
-    from cms.clusters.importing import MAX_BYTES
+    from cms.clusters.spreadsheet import MAX_BYTES
 
     row = "c{},CZ,food,Cluster {},,," + "d" * 1000 + ",,,\n"  # 1 KB rows: bytes run out first
     stream = CountingStream(rows=MAX_BYTES // 500, row=row)
@@ -363,10 +357,10 @@ def test_a_file_over_the_byte_limit_is_refused_by_its_size_unread(db, name):
 
 
 def test_an_xlsx_that_unpacks_too_large_is_refused(db, monkeypatch):
-    from cms.clusters import importing
+    from cms.clusters import spreadsheet
 
     content = write_xlsx(export_rows(ClusterProfile.objects.all()))
-    monkeypatch.setattr(importing, "MAX_XLSX_EXPANDED", len(content))  # a zip packs it smaller
+    monkeypatch.setattr(spreadsheet, "MAX_XLSX_EXPANDED", len(content))  # a zip packs it smaller
     with pytest.raises(ImportFileError, match="unpacks to more than"):
         read_table(content, "bomb.xlsx")
 

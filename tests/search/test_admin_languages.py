@@ -11,8 +11,9 @@ chooser) through ``cms.search.admin_search``. Runs on the configured database
 import pytest
 from django.utils import translation
 
-from cms.clusters.importing import apply_import, preview_import, read_table
+from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
+from cms.clusters.spreadsheet import read_table
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.search.admin_search import admin_query
 from tests.factories import country_user, news_page

@@ -4,8 +4,10 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cms.clusters.importing import COLUMNS, apply_import, preview_import, read_table, write_xlsx
+from cms.clusters.exporting import write_xlsx
+from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
+from cms.clusters.spreadsheet import COLUMNS, read_table
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country, Sector
 

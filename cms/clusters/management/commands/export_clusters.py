@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.clusters.importing import export_rows, write_csv, write_xlsx
+from cms.clusters.exporting import export_rows, write_csv, write_xlsx
 from cms.clusters.models import ClusterProfile
 
 

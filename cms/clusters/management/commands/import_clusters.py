@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cms.clusters.importing import ImportFileError, apply_import, preview_import, read_table
+from cms.clusters.importing import apply_import, preview_import
+from cms.clusters.spreadsheet import ImportFileError, read_table
 
 
 class Command(BaseCommand):

@@ -1,0 +1,54 @@
+"""Export of cluster directories as CSV or XLSX, in the format the import reads.
+
+Exports neutralise text that a spreadsheet would run as a formula, and the import
+takes that quote off again (``cms.core.spreadsheets``): export → import changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cms.clusters.spreadsheet import COLUMNS, READY, normal_ready, plain_text
+from cms.core.spreadsheets import neutralised, xlsx_row
+
+
+def export_rows(queryset) -> list[list]:
+    """The header and one row per cluster, in the import format."""
+    rows = [list(COLUMNS)]
+    for cluster in queryset.select_related("country").prefetch_related("sectors").order_by("slug"):
+        row = []
+        for column in COLUMNS:
+            if column == "country":
+                row.append(cluster.country.code)
+            elif column == "sectors":
+                row.append(";".join(sorted(sector.slug for sector in cluster.sectors.all())))
+            elif column.startswith("description_"):
+                row.append(plain_text(getattr(cluster, column)))
+            elif column == READY:
+                row.append(" ".join(normal_ready(cluster.ready_languages)))
+            else:
+                value = getattr(cluster, column)
+                row.append("" if value is None else value)
+        rows.append(row)
+    return rows
+
+
+def write_csv(rows: list[list]) -> bytes:
+    """The rows as UTF-8 CSV (with a BOM, so Excel reads the accents), no cell a formula."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(neutralised(row) for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(rows: list[list]) -> bytes:
+    """The rows as an XLSX workbook of one sheet, no cell a formula."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("clusters")
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))  # text stays text, never a formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
