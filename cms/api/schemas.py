@@ -21,6 +21,7 @@ import datetime as dt
 import inspect
 import types
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -35,6 +36,7 @@ from pydantic import (
     WithJsonSchema,
     create_model,
 )
+from typing_extensions import TypeAliasType
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
@@ -47,8 +49,13 @@ from cms.projections.registry import served_types
 from cms.projections.representations import Representation, representations
 
 #: A language served: one of the network's, or ``all``.
-Language = Literal[tuple(LANGUAGE_CODES)]  # type: ignore[valid-type]
+#: Named (``TypeAliasType``), so that generated clients have one type for each, not one per use.
+Language = TypeAliasType("Language", Literal[tuple(LANGUAGE_CODES)])  # type: ignore[valid-type]
 AllLanguages = Literal[ALL_LANGUAGES]  # type: ignore[valid-type]
+#: Translated fields served in another language than asked for: field -> language served.
+Fallback = TypeAliasType("Fallback", dict[str, str])
+#: With ``lang=all``: every language's text, ``null`` where not written.
+TextByLanguage = TypeAliasType("TextByLanguage", dict[str, str | None])
 
 #: A date and time written as Django's JSON encoder writes it (milliseconds, ``Z`` for
 #: UTC), as the API always has; documented as the date-time string it is.
@@ -162,17 +169,34 @@ def model_field_type(model: type[Model], name: str) -> Any:
     if isinstance(field, StreamField):
         return list[Block]
     if field.choices:
-        return Literal[tuple(value for value, _label in field.choices)]
+        return choices(model, field)
     return MODEL_FIELD_TYPES.get(field.get_internal_type(), str)
+
+
+@cache
+def choices(model: type[Model], field) -> Any:
+    """A field's choices as a named enum (the same ``Language`` for any field of languages)."""
+    values = tuple(value for value, _label in field.choices)
+    if set(values) == set(LANGUAGE_CODES):
+        return Language
+    name = "".join(part.title() for part in field.name.split("_"))
+    return TypeAliasType(f"{model._meta.object_name}{name}", Literal[values])
+
+
+BodyByLanguage = TypeAliasType("BodyByLanguage", dict[str, list[Block] | None])
 
 
 def resolve(declared: Any, every_language: bool) -> Any:
     """A declared type as pydantic takes it, in one language or in all of them."""
     if isinstance(declared, Translated):
         inner = resolve(declared.type, every_language)
-        return dict[str, inner | None] if every_language else inner
+        if not every_language:
+            return inner
+        if inner in (str, str | None):
+            return TextByLanguage
+        return BodyByLanguage if inner == list[Block] else dict[str, inner | None]
     if isinstance(declared, Shape):
-        return shape_schema(declared, every_language)
+        return shape_schema(declared, every_language and varies(declared))
     origin, args = get_origin(declared), get_args(declared)
     if origin in (list, dict):
         return origin[tuple(resolve(arg, every_language) for arg in args)]
@@ -189,25 +213,19 @@ def suffix(every_language: bool) -> str:
     return "AllLanguages" if every_language else ""
 
 
-SHAPES: dict[tuple[Shape, bool], type[Out]] = {}
-
-
+@cache
 def shape_schema(shape: Shape, every_language: bool) -> type[Out]:
     """A nested object's schema (made once per shape and variant)."""
-    every_language = every_language and varies(shape)
-    key = (shape, every_language)
-    if key not in SHAPES:
-        fields, translated = {}, False
-        for name, value in shape.fields.items():
-            declared, doc = described(value)
-            translated |= isinstance(declared, Translated)
-            fields[name] = (resolve(declared, every_language), Field(..., description=doc))
-        if translated and not every_language:
-            fields["fallback"] = (dict[str, str], fallback_field(required=True))
-        SHAPES[key] = create_model(
-            shape.name + suffix(every_language), __base__=Out, __doc__=shape.doc, **fields
-        )
-    return SHAPES[key]
+    fields, translated = {}, False
+    for name, value in shape.fields.items():
+        declared, doc = described(value)
+        translated |= isinstance(declared, Translated)
+        fields[name] = (resolve(declared, every_language), Field(..., description=doc))
+    if translated and not every_language:
+        fields["fallback"] = (Fallback, fallback_field(required=True))
+    return create_model(
+        shape.name + suffix(every_language), __base__=Out, __doc__=shape.doc, **fields
+    )
 
 
 def varies(declared: Any) -> bool:
@@ -223,18 +241,9 @@ def schema_name(model: type[Model]) -> str:
     return "Site" if model._meta.label == "core.Country" else model._meta.object_name
 
 
-ITEMS: dict[tuple[type[Model], bool], type[Out]] = {}
-
-
+@cache
 def item_schema(representation: Representation, every_language: bool) -> type[Out]:
     """One item type's schema, from its representation (made once per type and variant)."""
-    key = (representation.model, every_language)
-    if key not in ITEMS:
-        ITEMS[key] = make_item_schema(representation, every_language)
-    return ITEMS[key]
-
-
-def make_item_schema(representation: Representation, every_language: bool) -> type[Out]:
     model = representation.model
     name = schema_name(model)
     language = AllLanguages if every_language else Language
@@ -257,7 +266,7 @@ def make_item_schema(representation: Representation, every_language: bool) -> ty
         value = resolve(declared, every_language)
         fields[spec.name] = (value | None, Field(None, description=spec.doc or None))
     if not every_language:
-        fields["fallback"] = (dict[str, str], fallback_field(required=True))
+        fields["fallback"] = (Fallback, fallback_field(required=True))
     return create_model(
         name + suffix(every_language), __base__=Out, __doc__=first_paragraph(model), **fields
     )

@@ -54,8 +54,10 @@ def test_single_language_text_is_a_string_and_lang_all_a_map(db):
     one = schemas.item_schema(representations().cluster, False).model_json_schema()
     every = schemas.item_schema(representations().cluster, True).model_json_schema()
     assert one["properties"]["name"]["anyOf"][0] == {"type": "string"}
-    assert every["properties"]["name"]["anyOf"][0]["type"] == "object"
-    assert one["properties"]["language"]["enum"] == ["en", "cs", "de", "it", "pl", "sk", "sl"]
+    assert every["properties"]["name"]["anyOf"][0] == {"$ref": "#/$defs/TextByLanguage"}
+    assert every["$defs"]["TextByLanguage"]["type"] == "object"
+    assert one["properties"]["language"]["$ref"] == "#/$defs/Language"
+    assert one["$defs"]["Language"]["enum"] == ["en", "cs", "de", "it", "pl", "sk", "sl"]
     assert every["properties"]["language"]["const"] == "all"
     assert "_fallback" in one["required"] and "_fallback" not in every["properties"]
 
