@@ -30,7 +30,7 @@ from typing import Any
 from ninja.operation import Operation
 
 #: Operation ids that are not the camelCase of their view function's name.
-OPERATION_IDS = {"index": "getIndex"}
+OPERATION_IDS = {"index": "getIndex", "get_news": "getNewsItem"}
 
 SERVERS = [
     {

@@ -62,6 +62,8 @@ def test_operation_ids_are_what_a_developer_would_write(document):
     assert ids["/api/v3/"] == "getIndex"
     assert ids["/api/v3/search/"] == "searchContent"
     assert ids["/api/v3/search/autocomplete/"] == "autocompleteTitles"
+    if "/api/v3/news/{page_id}/" in ids:  # "getNews" would read as the whole listing
+        assert ids["/api/v3/news/{page_id}/"] == "getNewsItem"
     for operation_id in ids.values():
         assert operation_id.isidentifier() and "_" not in operation_id, operation_id
         assert operation_id[0].islower(), operation_id
