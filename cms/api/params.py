@@ -16,6 +16,7 @@ from typing import Annotated, ClassVar, Literal
 from django.conf import settings
 from ninja import Field, Path, Schema
 from pydantic import BeforeValidator, StringConstraints, field_validator, model_validator
+from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from cms.api.errors import ParameterError
@@ -30,8 +31,9 @@ MAX_ID = 2**63 - 1
 ObjectId = Path[int, {"ge": 1, "le": MAX_ID}]
 SiteCode = Path[str, {"pattern": r"^[A-Za-z]{2,3}$"}]
 
-LanguageParam = Literal[(*LANGUAGE_CODES, "all")]  # type: ignore[valid-type]
-RichTextFormat = Literal["html", "markdown"]
+#: Named, so that generated clients have one type for each, not one per operation.
+LanguageParam = TypeAliasType("LanguageParameter", Literal[(*LANGUAGE_CODES, "all")])  # type: ignore[valid-type]
+RichTextFormat = TypeAliasType("RichTextFormat", Literal["html", "markdown"])
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
 
