@@ -19,34 +19,39 @@ from clusters_cord_delivery_api_client.api.pages import list_news
 from clusters_cord_delivery_api_client.api.sync import sync
 from clusters_cord_delivery_api_client.models import (
     APIProblem,
-    ClusterDirectoryPageSchema,
-    ClusterSchema,
-    ContactSchema,
-    CountryHomePageSchema,
-    EventIndexPageSchema,
-    EventPageSchema,
-    NewsIndexPageSchema,
-    NewsPageSchema,
-    PartnerSchema,
-    SectorSchema,
-    StandardPageSchema,
+    ClusterDirectoryPage,
+    ClusterProfile,
+    ContactPerson,
+    CountryHomePage,
+    EventIndexPage,
+    EventPage,
+    ListNewsLangType0,
+    NewsIndexPage,
+    NewsListing,
+    NewsListingAllLanguages,
+    NewsPage,
+    NewsPageAllLanguages,
+    PartnerOrganisation,
+    Sector,
+    StandardPage,
     SyncLangType0,
     SyncPage,
 )
 from clusters_cord_delivery_api_client.types import UNSET, Unset
 
+#: An item of a sync in one language (``SyncPage.items``).
 Item = (
-    ClusterDirectoryPageSchema
-    | ClusterSchema
-    | ContactSchema
-    | CountryHomePageSchema
-    | EventIndexPageSchema
-    | EventPageSchema
-    | NewsIndexPageSchema
-    | NewsPageSchema
-    | PartnerSchema
-    | SectorSchema
-    | StandardPageSchema
+    ClusterDirectoryPage
+    | ClusterProfile
+    | ContactPerson
+    | CountryHomePage
+    | EventIndexPage
+    | EventPage
+    | NewsIndexPage
+    | NewsPage
+    | PartnerOrganisation
+    | Sector
+    | StandardPage
 )
 
 
@@ -54,15 +59,16 @@ def describe(item: Item) -> str:
     """One line per item: the type switch a generated client must make possible.
 
     openapi-python-client names the ``type`` field ``type_`` (``type`` is a builtin);
-    each schema declares it as a ``Literal``, so matching on it narrows ``item``.
+    each schema declares it as a ``Literal``, so matching on it narrows ``item``. In one
+    language a translated field is a plain string (``lang=all`` has its own schemas).
     """
     match item.type_:
         case "news.NewsPage":
             date = item.date.isoformat() if item.date else "no date"
-            return f"news {item.id} of {date}"
+            return f"news {item.id} of {date}: {(item.title or '').upper()}"
         case "events.EventPage":
             start = item.start.isoformat() if item.start else "?"
-            return f"event {item.id} from {start} ({item.kind})"
+            return f"event {item.id} from {start} ({item.kind}) at {item.place or '?'}"
         case "home.StandardPage":
             blocks = item.body if isinstance(item.body, list) else []
             return f"page {item.id}, {len(blocks)} blocks"
@@ -92,7 +98,8 @@ def say(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
-def problem(answer: APIProblem | SyncPage | None, status: int) -> str:
+def problem(answer: object, status: int) -> str:
+    """What went wrong: problem details name each parameter at fault in ``errors``."""
     if isinstance(answer, APIProblem):
         culprits = ", ".join(str(p.parameter) for p in answer.errors or [])
         return f"{status} {answer.type_}: {answer.detail} ({culprits})"
@@ -100,29 +107,45 @@ def problem(answer: APIProblem | SyncPage | None, status: int) -> str:
 
 
 def full_sync(client: Client, site: str) -> str:
-    """The first full pull, page by page; returns the cursor to keep."""
+    """The first full pull in English, page by page; returns the cursor to keep."""
     cursor: str | Unset = UNSET
     while True:
         response = sync.sync_detailed(
             client=client, site=site, lang=SyncLangType0.EN, limit=50, cursor=cursor
         )
-        page = response.parsed
-        if not isinstance(page, SyncPage):
-            raise RuntimeError(problem(page, response.status_code))
-        for item in page.items:
-            say(describe(item))
-        for removed in page.deleted:
-            say(f"{removed.reason} {removed.type_} {removed.id} at {removed.removed_at}")
-        cursor = page.cursor
-        if not page.more:
-            return cursor
+        match response.parsed:
+            case SyncPage() as page:
+                for item in page.items:
+                    say(describe(item))
+                for removed in page.deleted:
+                    say(f"{removed.reason} {removed.type_} {removed.id} at {removed.removed_at}")
+                cursor = page.cursor
+                if not page.more:
+                    return cursor
+            case answer:  # a problem (APIProblem), or lang=all's page (not asked for)
+                raise RuntimeError(problem(answer, response.status_code))
 
 
-def latest_news(client: Client) -> list[NewsPageSchema]:
-    listing = list_news.sync(client=client, limit=5, order="-date")
-    if listing is None or isinstance(listing, APIProblem):
-        raise RuntimeError(f"news: {listing}")
-    return [item for item in listing.items if item.type_ == "news.NewsPage"]
+def latest_news(client: Client) -> list[NewsPage]:
+    match list_news.sync(client=client, limit=5, order="-date"):
+        case NewsListing() as listing:
+            return listing.items
+        case answer:
+            raise RuntimeError(f"news: {answer}")
+
+
+def titles_in_every_language(client: Client) -> list[str]:
+    """``lang=all`` has schemas of its own: a translated field maps languages to texts."""
+
+    def titles(item: NewsPageAllLanguages) -> str:
+        texts = item.title.to_dict() if item.title else {}
+        return ", ".join(f"{code}: {text}" for code, text in texts.items() if text)
+
+    match list_news.sync(client=client, limit=3, lang=ListNewsLangType0.ALL):
+        case NewsListingAllLanguages() as listing:
+            return [titles(item) for item in listing.items]
+        case answer:
+            raise RuntimeError(f"news in every language: {answer}")
 
 
 def main() -> int:
@@ -134,6 +157,8 @@ def main() -> int:
     say(f"up to date at {cursor[:12]}…")
     for news in latest_news(client):
         say(f"{news.id} {news.date}")
+    for titles in titles_in_every_language(client):
+        say(titles)
     return 0
 
 

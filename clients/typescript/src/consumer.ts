@@ -8,7 +8,7 @@
  *   API_URL=http://cz.localhost:8000 node --experimental-strip-types src/consumer.ts
  */
 import createClient from "openapi-fetch";
-import type { paths } from "../generated/api.js";
+import type { components, paths } from "../generated/api.js";
 
 /** What an operation answers with a 200, as the document declares it. */
 type Ok<Path extends keyof paths> = paths[Path]["get"] extends {
@@ -16,9 +16,11 @@ type Ok<Path extends keyof paths> = paths[Path]["get"] extends {
 }
   ? Body
   : never;
-type SyncItem = Ok<"/api/v3/sync/">["items"][number];
-type Removed = Ok<"/api/v3/sync/">["deleted"][number];
-type NewsItem = Ok<"/api/v3/news/">["items"][number];
+/** A sync in one language (`lang=all` has its own schemas: `SyncPageAllLanguages`). */
+type SyncItem = components["schemas"]["SyncPage"]["items"][number];
+type Removed = components["schemas"]["Removed"];
+type NewsItem = components["schemas"]["NewsPage"];
+type NewsItemAllLanguages = components["schemas"]["NewsPageAllLanguages"];
 
 const client = createClient<paths>({ baseUrl: process.env.API_URL ?? "http://localhost:8000" });
 
@@ -26,7 +28,8 @@ const client = createClient<paths>({ baseUrl: process.env.API_URL ?? "http://loc
 export function describe(item: SyncItem): string {
   switch (item.type) {
     case "news.NewsPage":
-      return `news ${item.id} of ${item.date ?? "no date"}, ${item.sectors?.length ?? 0} sectors`;
+      // In one language a translated field is a plain string.
+      return `news ${item.id} of ${item.date ?? "no date"}: ${(item.title ?? "").toUpperCase()}`;
     case "events.EventPage":
       return `event ${item.id} from ${item.start ?? "?"} (${item.kind ?? "no kind"})`;
     case "home.StandardPage":
@@ -69,6 +72,7 @@ export async function fullSync(site: string, lang: "en" | "cs"): Promise<string>
       const culprits = error?.errors?.map((problem) => problem.parameter ?? "?").join(", ");
       throw new Error(`${response.status} ${error?.type}: ${error?.detail} (${culprits ?? ""})`);
     }
+    if (data.language === "all") throw new Error("asked for English, got every language");
     for (const item of data.items) console.log(describe(item));
     for (const removed of data.deleted) console.log(forget(removed));
     cursor = data.cursor;
@@ -88,11 +92,25 @@ export async function latestNews(): Promise<NewsItem[]> {
     headers: { "If-None-Match": etag },
   });
   console.log(`revalidated: ${again.response.status}`);
-  return first.data.items.filter((item) => item.type === "news.NewsPage");
+  if (first.data.language === "all") throw new Error("asked for English, got every language");
+  return first.data.items;
+}
+
+/** `lang=all`: each translated field maps every language to its text (or null). */
+export async function titlesInEveryLanguage(): Promise<string[]> {
+  const { data } = await client.GET("/api/v3/news/", { params: { query: { lang: "all", limit: 3 } } });
+  if (!data || data.language !== "all") throw new Error("news in every language");
+  return data.items.map((item: NewsItemAllLanguages) =>
+    Object.entries(item.title ?? {})
+      .filter(([, text]) => text)
+      .map(([code, text]) => `${code}: ${text}`)
+      .join(", "),
+  );
 }
 
 if (process.env.API_URL) {
   const cursor = await fullSync(process.env.API_SITE ?? "CZ", "en");
   console.log(`up to date at ${cursor.slice(0, 12)}…`);
   for (const item of await latestNews()) console.log(item.id, item.date);
+  for (const titles of await titlesInEveryLanguage()) console.log(titles);
 }
