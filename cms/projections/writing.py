@@ -52,7 +52,7 @@ def project(objects: Iterable[Model], *, renderer: Renderer | None = None) -> in
             served.public().filter(pk__in=[o.pk for o in items]).values_list("pk", flat=True)
         )
         shown = [obj for obj in items if obj.pk in public]
-        changed += forget(served.label, [obj.pk for obj in items if obj.pk not in public])
+        changed += hide(served.label, [obj.pk for obj in items if obj.pk not in public])
         changed += store(served, shown, renderer)
     return changed
 
@@ -70,7 +70,7 @@ def project_ids(label: str, ids: Iterable[int], *, renderer: Renderer | None = N
         chunk = ids[start : start + BATCH]
         objects = renderer.load(served, chunk)
         found = {obj.pk for obj in objects}
-        changed += forget(label, [pk for pk in chunk if pk not in found])
+        changed += hide(label, [pk for pk in chunk if pk not in found])
         changed += store(served, objects, renderer)
     return changed
 
@@ -138,6 +138,13 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
         row.pk = None
     Projection.objects.bulk_create(new + updated, batch_size=BATCH)
     record_moves(served, moves)
+    back = {row.object_id for row in new} - {pk for pk, _variant in existing}
+    if back:  # public again (a view restriction lifted): no longer removed
+        from cms.api.models import Tombstone
+
+        Tombstone.objects.filter(
+            object_type=served.label, object_id__in=back, reason=Tombstone.Reason.UNPUBLISHED
+        ).delete()
     if new or updated:
         served_content_changed()
     projected.send_robust(
@@ -178,6 +185,40 @@ def record_moves(served: ServedType, moves: dict[int, tuple[str, str]]) -> None:
 def listing_of(served: ServedType, data: dict) -> dict:
     """What a listing of ``served`` shows of ``data`` without ``?fields=``."""
     return selected_fields(data, served.representation.listing_fields)
+
+
+def hide(label: str, ids: list[int]) -> int:
+    """Objects that are no longer public lose their rows, and consumers are told.
+
+    Unpublishing and deleting write their own tombstones (``cms.api.signals``); an
+    item that leaves the API otherwise (a view restriction, a page moved off every
+    site) gets an ``unpublished`` one in the country it was served in, so a sync
+    removes it too. A tombstone that says more (deleted) is kept.
+    """
+    from cms.api.models import Tombstone
+
+    if not ids:
+        return 0
+    served = dict(
+        Projection.objects.filter(object_type=label, object_id__in=ids, language=ALL).values_list(
+            "object_id", "country"
+        )
+    )
+    buried = Tombstone.objects.filter(object_type=label, object_id__in=list(served))
+    kept = set(buried.exclude(reason=Tombstone.Reason.MOVED).values_list("object_id", flat=True))
+    now = timezone.now()
+    for pk, country in served.items():
+        if pk not in kept:
+            Tombstone.objects.update_or_create(
+                object_type=label,
+                object_id=pk,
+                defaults={
+                    "reason": Tombstone.Reason.UNPUBLISHED,
+                    "country": country,
+                    "removed_at": now,
+                },
+            )
+    return forget(label, ids)
 
 
 def forget(label: str, ids: list[int]) -> int:

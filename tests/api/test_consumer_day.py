@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, Sector
@@ -243,6 +243,19 @@ def test_the_consumers_day(server, committed, admin_user):
     assert seen[cz_en][1] == {("news.NewsPage", page.pk)}
     assert ("news.NewsPage", page.pk) in seen[sk][0]
     assert ("news.NewsPage", page.pk) in seen[hub][0] and not seen[hub][1]
+
+    # 7c. An event made private (a view restriction) and public again.
+    private = event
+    with committed():
+        restriction = PageViewRestriction.objects.create(
+            page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+    seen = follow("made private")
+    assert seen[cz_en][1] == {("events.EventPage", private.pk)}
+    with committed():
+        restriction.delete()
+    seen = follow("public again")
+    assert ("events.EventPage", private.pk) in seen[cz_cs][0]
 
     # 8. Unpublished.
     with committed():

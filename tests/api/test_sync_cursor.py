@@ -9,6 +9,7 @@ from django.test import override_settings
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import PageViewRestriction
 
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Sector
@@ -162,3 +163,25 @@ def replace_file(image, user, filename: str) -> None:
     form = form_class(data, {"file": upload}, instance=image, user=user)
     assert form.is_valid(), form.errors
     form.save()
+
+
+def test_a_page_put_behind_a_view_restriction_leaves_a_tombstone(api, country):
+    """Private: gone from the site as if unpublished; public again: back, and no tombstone."""
+    page = published_news(country("CZ"), title={"cs": "Soukromé", "en": "Private"})
+    _items, _deleted, cursor = pull(api, lang="en", type="news.NewsPage")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    changed, deleted, cursor = pull(api, cursor, lang="en", type="news.NewsPage")
+    assert changed == []
+    assert [(d["id"], d["reason"]) for d in deleted] == [(page.pk, "unpublished")]
+    restriction.delete()
+    changed, deleted, cursor = pull(api, cursor, lang="en", type="news.NewsPage")
+    assert (keys(changed), deleted) == ([("news.NewsPage", page.pk)], [])
+    # Restricted and public again between two syncs: the consumer keeps it.
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    restriction.delete()
+    changed, deleted, cursor = pull(api, cursor, lang="en", type="news.NewsPage")
+    assert deleted == []
