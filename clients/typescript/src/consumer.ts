@@ -1,21 +1,14 @@
 /**
  * A partner's front end keeping a copy of one site in step, written as a developer would
  * against the client generated from /api/v3/openapi.json (openapi-typescript types,
- * openapi-fetch). CI (.ci/clients) regenerates generated/api.d.ts from the document and
+ * openapi-fetch). CI (.ci/clients) regenerates generated/api.ts from the document and
  * type-checks this file with `tsc --strict`: a change to the document that breaks it
- * breaks consumers too.
- *
- *   API_URL=http://cz.localhost:8000 node --experimental-strip-types src/consumer.ts
+ * breaks consumers too. `bash .ci/clients --live` also runs it (compiled to build/)
+ * against gunicorn with the demo content (API_URL, API_SITE).
  */
 import createClient from "openapi-fetch";
 import type { components, paths } from "../generated/api.js";
 
-/** What an operation answers with a 200, as the document declares it. */
-type Ok<Path extends keyof paths> = paths[Path]["get"] extends {
-  responses: { 200: { content: { "application/json": infer Body } } };
-}
-  ? Body
-  : never;
 /** A sync in one language (`lang=all` has its own schemas: `SyncPageAllLanguages`). */
 type SyncItem = components["schemas"]["SyncPage"]["items"][number];
 type Removed = components["schemas"]["Removed"];
