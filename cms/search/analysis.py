@@ -45,60 +45,36 @@ Stemming the lemma rather than the surface form keeps the lemmatiser's gains
 
 German compounds
 ----------------
-German writes compounds as one word (``Kunststofftechnikcluster``), so a visitor
-looking for ``Kunststoff`` or ``Technik`` would not find it.  The *index* side
-(:func:`analyse_to_string`, what ``cms.search.documents`` stores) therefore
-follows each German compound's token with the tokens of its parts, analysed
-like words of their own (``kunststofftechnikclust kunststofftechnik kunststoff
-kunst stoff technik clust``); the *query* side (:func:`analyse`) does not, and
-``cms.search.expansion`` adds a typed compound's parts (:func:`compound_tokens`)
-as weaker terms, so a document that has the compound itself ranks first.
-
-The splitter (:func:`compound_parts`) is dictionary-driven, over the German
-form table of simplemma, which the lemmatiser has already loaded: no new
-dependency, no extra memory, and the same words the lemmatiser knows.  A word
-is split into the fewest dictionary words (then the fewest linking letters
-``s``/``es``/``n``/``en``/``er``/``e``/``ens``, then the most balanced parts),
-and parts of seven letters or more are split again.  The dictionary also
-holds names and rare forms (``Chen``, ``Nisse``, ``Ismus``, ``Off``), so the
-rules are strict: every part has 4+ letters, the head (last part) is a noun (a
-capitalised dictionary entry), a modifier a noun or another word of 5+ letters
-(``Solar``); a word the dictionary itself knows (``Technischen``,
-``Ergebnisse``) is split only into nouns of 5+ letters each (``Kunststoff`` ->
-``Kunst`` + ``Stoff``, ``Wirtschaftsförderung`` -> ``Wirtschafts`` +
-``Förderung``; ``Netzwerk`` stays whole); words the dictionary knows only in
-lower case (adjectives, verbs), feminine forms (``Mitarbeiterinnen``) and
-function words are never split nor parts.  Documents have their capitalised
-words split only (German capitalises nouns; lower-case adjectives and
-participles give false parts: ``kulturellen`` -> ``Kultur`` + ``Ellen``); a
-query's words are split whatever their case, since visitors type lower case.
-Each distinct word is split once per process (cached); a cold split costs
-about as much as analysing a few dozen words (simplemma's compressed table is
-slow to probe: ~30 µs a lookup).
-The libraries considered do not fit: ``compound-split``
-(CharSplit's n-gram model) is GPL-3.0, unmaintained since 2020 and a 39 MB
-Python module to import; ``charsplit-fst`` (the same model in Rust) needs
-Python 3.12; ``german-nouns`` is a 20 MB Wiktionary CSV under CC BY-SA,
-unmaintained since 2022, that pulls in a Wiktionary parser.  The other
-languages searched here (cs, sk, pl, sl, it, en) write compounds as separate
-words or hyphenate them (split by the tokeniser already), so only German is
-split (:data:`COMPOUND_LANGUAGES`).
+German writes compounds as one word (``Kunststofftechnikcluster``); the index side
+follows each German compound's token with the tokens of its parts (``cms.search.compounds``
+splits them, :func:`compound_tokens` analyses the parts).
 
 Changing anything here changes the tokens: the search index must be rebuilt
 (documents and queries must always be analysed by the same version).
 
 The module is deterministic, thread-safe, has no Django dependency, and loads
 its heavy data (simplemma dictionaries, ~2-55 MB of RAM per language, ~100 MB
-for all seven) lazily, once per process and language (:func:`release_tables`
-gives them back).
+for all seven; ``cms.search.lexicon``) lazily, once per process and language
+(:func:`release_tables` gives them back).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from functools import lru_cache
+
+from cms.search.compounds import COMPOUND_LANGUAGES, MIN_COMPOUND, clear_caches, compound_parts
+from cms.search.lexicon import (
+    STOPWORDS,
+    SUPPORTED_LANGUAGES,
+    drop_tables,
+    fold,
+    lemma_lookup,
+    loaded_languages,
+    normalise_language,
+    snowball_stem,
+)
 
 __all__ = [
     "COMPOUND_LANGUAGES",
@@ -110,15 +86,11 @@ __all__ = [
     "compound_parts",
     "compound_tokens",
     "fold",
+    "loaded_languages",
     "normalise_language",
+    "release_tables",
     "words",
 ]
-
-#: Language codes accepted by :func:`analyse` (ISO 639-1).
-SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"en", "cs", "de", "it", "pl", "sk", "sl"})
-
-#: Languages whose compound words are split into their parts (see "German compounds").
-COMPOUND_LANGUAGES: frozenset[str] = frozenset({"de"})
 
 #: Input longer than this is truncated (at a whitespace boundary when one is
 #: near).  It bounds the time and memory spent on a single field; ~500k
@@ -138,112 +110,6 @@ _SLAVIC = frozenset({"cs", "sk", "pl", "sl"})
 # A word is a run of Unicode letters/digits (no underscore) plus any combining
 # marks that NFC could not compose.
 _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
-
-# Letters that NFKD does not decompose into "base letter + mark".
-_FOLD_TABLE = str.maketrans(
-    dict(
-        pair.split(":")
-        for pair in "ł:l Ł:L đ:d Đ:D ø:o Ø:O ß:ss ẞ:SS æ:ae Æ:AE œ:oe Œ:OE ı:i þ:th Þ:TH ð:d Ð:D "
-        "ħ:h ŧ:t".split()
-    )
-)
-
-
-@lru_cache(maxsize=65_536)
-def fold(word: str) -> str:
-    """Lower-case ``word`` and strip diacritics (``Žilinská`` -> ``zilinska``).
-
-    Folding is applied to documents and queries alike, which is what makes
-    search insensitive to missing or wrong diacritics.  Uses NFKD so
-    compatibility characters (ligatures, full-width letters) fold as well.
-    """
-    word = word.translate(_FOLD_TABLE)
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-# ---------------------------------------------------------------------------
-# Stopwords (folded forms).  Deliberately short: only function words that
-# carry no meaning on their own.  Content words are never listed.
-# ---------------------------------------------------------------------------
-
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        """a about above after again against all also am an and any are as at be
-        because been before being below between both but by can could did do does
-        doing down during each few for from further had has have having he her here
-        hers herself him himself his how i if in into is it its itself just me more
-        most my myself no nor not now of off on once only or other our ours
-        ourselves out over own same she should so some such than that the their
-        theirs them themselves then there these they this those through to too
-        under until up very was we were what when where which while who whom why
-        will with would you your yours yourself yourselves s t d ll m re ve""".split()
-    ),
-    "de": frozenset(
-        """aber alle allem allen aller alles als also am an ander andere anderem
-        anderen anderer anderes auch auf aus bei bin bis bist da damit dann das
-        dass dasselbe dazu dein deine deinem deinen deiner dem den denn der des
-        desselben dessen dich die dies diese dieselbe dieselben diesem diesen
-        dieser dieses dir doch dort du durch ein eine einem einen einer eines
-        einig einige einigem einigen einiger einiges er es etwas euch euer eure
-        eurem euren eurer fur gegen gewesen hab habe haben hat hatte hatten hier
-        hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres im in indem
-        ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes jetzt
-        kann kein keine keinem keinen keiner keines konnen konnte machen man
-        manche manchem manchen mancher manches mein meine meinem meinen meiner
-        meines mich mir mit muss musste nach nicht nichts noch nun nur ob oder
-        ohne sehr sein seine seinem seinen seiner seines selbst sich sie sind so
-        solche solchem solchen solcher solches soll sollte sondern sonst uber um
-        und uns unsere unserem unseren unserer unter viel vom von vor wahrend war
-        waren warst was weg weil weiter welche welchem welchen welcher welches
-        wenn werde werden wie wieder will wir wird wirst wo wollen wollte wurde
-        wurden zu zum zur zwar zwischen""".split()
-    ),
-    "it": frozenset(
-        """a ad agli ai al all alla alle allo anche avere c che chi ci co coi col
-        come con contro cui d da dagli dai dal dall dalla dalle dallo de degli dei
-        del dell della delle dello di dove e ed essere gli ha hanno ho i il in io l
-        la le lei li lo loro lui ma mi mia mie miei mio ne negli nei nel nell nella
-        nelle nello noi non nostra nostre nostri nostro o per perche piu quale
-        quanta quante quanti quanto quella quelle quelli quello questa queste
-        questi questo se sei si sia siamo sono su sua sue sugli sui sul sull sulla
-        sulle sullo suo suoi ti tra tu tua tue tuo tuoi un una uno vi voi vostra
-        vostre vostri vostro""".split()
-    ),
-    "cs": frozenset(
-        """a aby aj ale ani aniz ano asi az bez by byl byla byli bylo byt ci co
-        coz do ho i jak jake jako je jeho jej jeji jejich jemu jen jenz jeste ji
-        jich jim jimz jsem jsi jsme jsou jste k kam kde kdo kdy kdyz ke ktera
-        ktere kteri kterou ktery kterym kterych mezi mi mne mnou muj na nad nam
-        nas nasi ne nebo nebot nez ni nich nim nimi o od ode on ona oni ono pak po
-        pod podle pokud pouze pri pro proc proto protoze pred s se si sice smi so
-        sve svuj svym svych ta tak take takze tam te tedy tem ten tento teto tim
-        timto to tohle toho tohoto tom tomto tomu tu tuto ty tyto u uz v ve vsak
-        z za ze zde""".split()
-    ),
-    "sk": frozenset(
-        """a aby aj ak ako ale alebo ani az bez bol bola boli bolo by byt ci co do
-        ho i ich im ja je jeho jej jemu k kam kde kedy kto ktora ktore ktori
-        ktorou ktory ktorych ktorym ku lebo len ma mi mna na nad nam nas nie no o
-        od odo on ona oni ono po pod podla pokial potom pre pred pri s sa si so
-        su sme ste ta tak take takze tam te ten tento tie tiez tiez to toho tom
-        tomu tu tym tymto u uz v vo z za ze zo""".split()
-    ),
-    "pl": frozenset(
-        """a aby ale ani az bardziej bez bo by byc byl byla byli bylo co czy dla
-        do gdy gdzie go i ich im iz ja jak jako jakie je jednak jego jej jest
-        jestem jeszcze jezeli juz ktora ktore ktorego ktorej ktory ktorych ktorym
-        ktorzy lub ma mi mnie na nad nam nas nie nim niz o od oraz po pod przed
-        przez przy sa sie sobie tak takze tam te tego tej ten tez to tu tych tylko
-        tym u w we wiec z za ze zas""".split()
-    ),
-    "sl": frozenset(
-        """a ali bi bil bila bile bili bilo biti da do ga h in iz ja je jih jim
-        jo k kaj kako kar ki ko kot ker le mi na nad naj ne nas ni niti o od on ona
-        oni ono pa po pod pri s sa se sem si smo so ste ta tako tam te tega tem ter
-        ti tista tisti tisto to tu tudi v vendar z za ze""".split()
-    ),
-}
 
 # ---------------------------------------------------------------------------
 # Light stemmer for folded Czech, Slovak, Polish and Slovenian
@@ -329,186 +195,8 @@ def _slavic_stem(word: str, lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Lazily created heavy objects
+# Public API
 # ---------------------------------------------------------------------------
-
-_LOCK = threading.Lock()
-_LEMMA_LOOKUP = None  # simplemma DictionaryLookupStrategy, created on first use
-_LOADED_LANGS: set[str] = set()
-_SNOWBALL: dict[str, tuple[object, threading.Lock]] = {}
-_SNOWBALL_CLASSES = {
-    "en": ("english_stemmer", "EnglishStemmer"),
-    "de": ("german_stemmer", "GermanStemmer"),
-    "it": ("italian_stemmer", "ItalianStemmer"),
-}
-
-
-def _lemma_lookup(lang: str):
-    """Return simplemma's exact dictionary lookup, loading ``lang`` once.
-
-    The stream-backed dictionary factory keeps the compressed tables in
-    memory (~100 MB for all seven languages, against ~700 MB for simplemma's
-    default dict-backed factory) at the cost of slower cold lookups, which the
-    per-token LRU cache below hides.  Loading is serialised so concurrent first
-    requests do not load the same table twice.
-    """
-    global _LEMMA_LOOKUP
-    if _LEMMA_LOOKUP is not None and lang in _LOADED_LANGS:
-        return _LEMMA_LOOKUP
-    with _LOCK:
-        if _LEMMA_LOOKUP is None:
-            from simplemma.strategies import DictionaryLookupStrategy, StreamDictionaryFactory
-
-            _LEMMA_LOOKUP = DictionaryLookupStrategy(
-                StreamDictionaryFactory(cache_max_size=len(SUPPORTED_LANGUAGES))
-            )
-        if lang not in _LOADED_LANGS:
-            _LEMMA_LOOKUP.get_lemma("a", lang)  # forces the table to load
-            _LOADED_LANGS.add(lang)
-    return _LEMMA_LOOKUP
-
-
-def loaded_languages() -> frozenset[str]:
-    """The languages whose simplemma table this process holds."""
-    return frozenset(_LOADED_LANGS)
-
-
-def release_tables() -> frozenset[str]:
-    """Drop the simplemma tables and the caches of looked-up words; return the languages.
-
-    For a process that analyses now and then (the task worker, ``cms.ops.task_memory``):
-    the ~90 MB of tables go back to the allocator, and the next analysis loads what it
-    needs again. Call it while nothing in the process is analysing.
-    """
-    global _LEMMA_LOOKUP
-    with _LOCK:
-        released = frozenset(_LOADED_LANGS)
-        _LEMMA_LOOKUP = None
-        _LOADED_LANGS.clear()
-    for cached in (_member, _split, compound_parts, compound_tokens, _analyse_token):
-        cached.cache_clear()
-    return released
-
-
-def _snowball_stem(word: str, lang: str) -> str:
-    """Stem with the pure-Python Snowball implementation.
-
-    The pure-Python classes are imported explicitly (``snowballstemmer.stemmer``
-    silently switches to PyStemmer when that is installed) so that the tokens
-    do not depend on which optional package a machine happens to have.
-    Snowball stemmer objects keep per-call state, hence the lock.
-    """
-    entry = _SNOWBALL.get(lang)
-    if entry is None:
-        with _LOCK:
-            entry = _SNOWBALL.get(lang)
-            if entry is None:
-                import importlib
-
-                module_name, class_name = _SNOWBALL_CLASSES[lang]
-                module = importlib.import_module(f"snowballstemmer.{module_name}")
-                entry = (getattr(module, class_name)(), threading.Lock())
-                _SNOWBALL[lang] = entry
-    stemmer, lock = entry
-    with lock:
-        return stemmer.stemWord(word)
-
-
-# ---------------------------------------------------------------------------
-# Compound splitting (German)
-# ---------------------------------------------------------------------------
-
-#: Linking letters ("Fugenelemente") allowed between two parts: Wirtschaft-s-förderung.
-_LINKS = ("", "s", "es", "n", "en", "er", "e", "ens")
-#: Shorter words are never split; longer parts are split again.
-_MIN_COMPOUND = 7
-#: Longer words are not split (the search is quadratic in the length).
-_MAX_COMPOUND = 48
-#: At most this many parts per word (over every level).
-_MAX_PARTS = 8
-
-
-@lru_cache(maxsize=262_144)
-def _member(word: str, lang: str) -> bool:
-    """True when ``word`` is literally a key of simplemma's ``lang`` table (case matters)."""
-    return _lemma_lookup(lang).is_dictionary_member(word, lang)
-
-
-def _noun(part: str, lang: str) -> bool:
-    return _member(part.capitalize(), lang)
-
-
-def _acceptable(part: str, lang: str, *, strict: bool, head: bool) -> bool:
-    if fold(part) in _STOPWORDS[lang]:
-        return False
-    if strict:
-        return len(part) >= 5 and _noun(part, lang)
-    if len(part) < 4:  # three-letter entries are mostly noise: Off, Ale, Ern, Sam
-        return False
-    return _noun(part, lang) or (not head and len(part) >= 5 and _member(part, lang))
-
-
-@lru_cache(maxsize=65_536)
-def _split(word: str, lang: str, strict: bool) -> tuple[str, ...] | None:
-    """The best split of lower-case ``word`` into two or more acceptable parts, or None.
-
-    Dynamic programming from the end: ``best[i]`` is the best split of ``word[i:]``,
-    ranked by (number of parts, linking letters, -product of the part lengths).
-    """
-    n = len(word)
-    best: dict[int, tuple[tuple[int, int, int], tuple[str, ...]]] = {n: ((0, 0, -1), ())}
-    for i in range(n - 3, -1, -1):
-        choice = None
-        for j in range(i + 3, n + 1):
-            part = word[i:j]
-            for link in _LINKS:
-                k = j + len(link)
-                if k > n or (link and (k == n or word[j:k] != link)) or k not in best:
-                    continue
-                head = k == n
-                if i == 0 and head:
-                    continue  # the word itself is not a split
-                if not _acceptable(part, lang, strict=strict, head=head):
-                    continue
-                (count, links, product), rest = best[k]
-                key = (count + 1, links + len(link), product * len(part))
-                if choice is None or key < choice[0]:
-                    choice = (key, (part, *rest))
-        if choice is not None:
-            best[i] = choice
-    return best[0][1] if 0 in best else None
-
-
-def _compound_parts(word: str, lang: str, depth: int = 0) -> list[str]:
-    if not (_MIN_COMPOUND <= len(word) <= _MAX_COMPOUND) or depth > 3:
-        return []
-    known = _member(word, lang) or _noun(word, lang)
-    if not _noun(word, lang) and _member(word, lang):
-        return []  # known only in lower case: an adjective, a verb, an adverb
-    for suffix in ("innen", "in"):  # Mitarbeiterinnen: a derivation, not a compound
-        if word.endswith(suffix) and _noun(word[: -len(suffix)], lang):
-            return []
-    out: list[str] = []
-    for part in _split(word, lang, known) or ():
-        for found in (part, *_compound_parts(part, lang, depth + 1)):
-            if found not in out:
-                out.append(found)
-    return out
-
-
-@lru_cache(maxsize=65_536)
-def compound_parts(word: str, language: str) -> tuple[str, ...]:
-    """The parts of a compound word, lower-case as written, or ``()``.
-
-    ``Kunststofftechnikcluster`` -> ``("kunststofftechnik", "kunststoff", "kunst",
-    "stoff", "technik", "cluster")``: every level of the split, outer parts first.
-    Only for :data:`COMPOUND_LANGUAGES`; words of other languages give ``()``.
-    """
-    lang = normalise_language(language)
-    word = unicodedata.normalize("NFC", word).lower()
-    if lang not in COMPOUND_LANGUAGES or not word.isalpha():
-        return ()
-    return tuple(_compound_parts(word, lang)[:_MAX_PARTS])
 
 
 @lru_cache(maxsize=65_536)
@@ -526,28 +214,18 @@ def compound_tokens(word: str, language: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-# ---------------------------------------------------------------------------
-# Public API
-# ---------------------------------------------------------------------------
+def release_tables() -> frozenset[str]:
+    """Drop the simplemma tables and the caches of looked-up words; return the languages.
 
-
-def normalise_language(language: str) -> str:
-    """Map a language code or tag (``"cs"``, ``"CS"``, ``"cs-CZ"``, ``"de_AT"``)
-    to a supported ISO 639-1 code, or raise :class:`ValueError` naming it.
-
-    Accepting region tags lets callers pass a Wagtail/Django locale directly;
-    failing loudly on anything else avoids silently indexing text with the
-    wrong analyser.
+    For a process that analyses now and then (the task worker, ``cms.ops.task_memory``):
+    the ~90 MB of tables go back to the allocator, and the next analysis loads what it
+    needs again. Call it while nothing in the process is analysing.
     """
-    if not isinstance(language, str):
-        raise ValueError(f"Unsupported language for search analysis: {language!r}")
-    code = language.strip().replace("_", "-").split("-", 1)[0].lower()
-    if code not in SUPPORTED_LANGUAGES:
-        raise ValueError(
-            f"Unsupported language for search analysis: {language!r} "
-            f"(supported: {', '.join(sorted(SUPPORTED_LANGUAGES))})"
-        )
-    return code
+    released = drop_tables()
+    clear_caches()
+    for cached in (compound_tokens, _analyse_token):
+        cached.cache_clear()
+    return released
 
 
 @lru_cache(maxsize=131_072)
@@ -561,11 +239,11 @@ def _analyse_token(token: str, lang: str) -> str | None:
     if len(token) > MAX_TOKEN_CHARS:
         return None
     folded = fold(token)
-    if (len(folded) < 2 and folded.isalpha()) or folded in _STOPWORDS[lang]:
+    if (len(folded) < 2 and folded.isalpha()) or folded in STOPWORDS[lang]:
         return None
     if not token.isalpha():  # numbers, "covid19", "2011": keep as they are
         return folded
-    lemma = _lemma_lookup(lang).get_lemma(token, lang)
+    lemma = lemma_lookup(lang).get_lemma(token, lang)
     if lemma and lemma != token:
         neg = _NEGATION_PREFIX.get(lang)
         if not lemma.isalpha() or (
@@ -577,7 +255,7 @@ def _analyse_token(token: str, lang: str) -> str | None:
     if lang in _SLAVIC:
         stem = _slavic_stem(folded, lang)
     else:
-        stem = _snowball_stem(folded, lang)
+        stem = snowball_stem(folded, lang)
     return stem or folded
 
 
@@ -632,7 +310,7 @@ def analyse(
         if analysed:
             out.append(analysed)
             # Only nouns are compounds worth splitting, and German writes nouns capitalised.
-            if split and len(token) >= _MIN_COMPOUND and token[0].isupper():
+            if split and len(token) >= MIN_COMPOUND and token[0].isupper():
                 out.extend(compound_tokens(token, lang))
     return out
 
