@@ -36,17 +36,11 @@ def differences() -> Iterator[Difference]:
     renderer = Renderer()
     for served in served_types().values():
         stored = {
-            # A row without its listing subset or top-level type and language (stored before they
-            # existed) is incomplete.
-            (pk, language): digest if complete else "incomplete"
-            for pk, language, digest, complete in Projection.objects.filter(
+            # A row without its listing subset (stored before it existed) is incomplete.
+            (pk, language): digest if has_listing else "incomplete"
+            for pk, language, digest, has_listing in Projection.objects.filter(
                 object_type=served.label
-            ).values_list(
-                "object_id",
-                "language",
-                "digest",
-                Q(listing__isnull=False) & Q(data__has_keys=["type", "language"]),
-            )
+            ).values_list("object_id", "language", "digest", Q(listing__isnull=False))
         }
         ids = list(served.public().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):

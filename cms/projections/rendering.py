@@ -110,14 +110,9 @@ VOLATILE = re.compile(r' data-block-key="[^"]*"')
 SAVE_STAMPS = ("updated_at", "last_published_at")
 
 
-#: Top-level copies of ``meta`` (for clients that switch on them): nothing new to a reader.
-RESTATED = ("type", "language")
-
-
 def digest_of(data: dict) -> str:
     """A fingerprint of what a reader sees: the same text gives the same digest."""
     meta = {k: v for k, v in data.get("meta", {}).items() if k not in SAVE_STAMPS}
-    seen = {k: v for k, v in data.items() if k not in RESTATED}
-    text = json.dumps({**seen, "meta": meta}, sort_keys=True, ensure_ascii=False)
+    text = json.dumps({**data, "meta": meta}, sort_keys=True, ensure_ascii=False)
     text = VOLATILE.sub("", text)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -236,3 +236,18 @@ def test_check_projections_reports_and_repairs_a_difference(country):
         call_command("check_projections")
     call_command("check_projections", write=True)
     call_command("check_projections")
+
+
+def test_a_row_without_the_top_level_type_is_reported_and_rewritten(country):
+    """A row rendered before ``type`` and ``language`` existed (by the previous deploy)."""
+    page = published_news(country("CZ"), title={"en": "Info day"})
+    row = rows(page)["en"]
+    assert row.data["type"] == row.data["meta"]["type"] == LABEL
+    assert row.data["language"] == row.data["meta"]["language"] == "en"
+    old = {k: v for k, v in row.data.items() if k not in ("type", "language")}
+    Projection.objects.filter(pk=row.pk).update(data=old, digest=rendering.digest_of(old))
+    with pytest.raises(CommandError, match="1 projection rows differ"):
+        call_command("check_projections")
+    call_command("check_projections", write=True)
+    fresh = rows(page)["en"]
+    assert fresh.data["type"] == LABEL and fresh.data["language"] == "en"
