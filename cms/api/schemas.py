@@ -48,7 +48,6 @@ from cms.projections.fields import Shape, Translated
 from cms.projections.registry import served_types
 from cms.projections.representations import Representation, representations
 
-#: A language served: one of the network's, or ``all``.
 #: Named (``TypeAliasType``), so that generated clients have one type for each, not one per use.
 Language = TypeAliasType("Language", Literal[tuple(LANGUAGE_CODES)])  # type: ignore[valid-type]
 AllLanguages = Literal[ALL_LANGUAGES]  # type: ignore[valid-type]
@@ -73,9 +72,9 @@ class Out(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
-def fallback_field(required: bool):
+def fallback_field():
+    """``_fallback``: in every object with translated fields, in one language."""
     return Field(
-        ... if required else None,
         alias="_fallback",
         description="Translated fields served in another language than asked for: "
         "field -> language actually served",
@@ -222,7 +221,7 @@ def shape_schema(shape: Shape, every_language: bool) -> type[Out]:
         translated |= isinstance(declared, Translated)
         fields[name] = (resolve(declared, every_language), Field(..., description=doc))
     if translated and not every_language:
-        fields["fallback"] = (Fallback, fallback_field(required=True))
+        fields["fallback"] = (Fallback, fallback_field())
     return create_model(
         shape.name + suffix(every_language), __base__=Out, __doc__=shape.doc, **fields
     )
@@ -266,7 +265,7 @@ def item_schema(representation: Representation, every_language: bool) -> type[Ou
         value = resolve(declared, every_language)
         fields[spec.name] = (value | None, Field(None, description=spec.doc or None))
     if not every_language:
-        fields["fallback"] = (Fallback, fallback_field(required=True))
+        fields["fallback"] = (Fallback, fallback_field())
     return create_model(
         name + suffix(every_language), __base__=Out, __doc__=first_paragraph(model), **fields
     )
