@@ -25,7 +25,7 @@ from clusters_cord_delivery_api_client.models import (
     CountryHomePage,
     EventIndexPage,
     EventPage,
-    ListNewsLangType0,
+    LanguageParameter,
     NewsIndexPage,
     NewsListing,
     NewsListingAllLanguages,
@@ -34,7 +34,6 @@ from clusters_cord_delivery_api_client.models import (
     PartnerOrganisation,
     Sector,
     StandardPage,
-    SyncLangType0,
     SyncPage,
 )
 from clusters_cord_delivery_api_client.types import UNSET, Unset
@@ -111,7 +110,7 @@ def full_sync(client: Client, site: str) -> str:
     cursor: str | Unset = UNSET
     while True:
         response = sync.sync_detailed(
-            client=client, site=site, lang=SyncLangType0.EN, limit=50, cursor=cursor
+            client=client, site=site, lang=LanguageParameter.EN, limit=50, cursor=cursor
         )
         match response.parsed:
             case SyncPage() as page:
@@ -141,7 +140,7 @@ def titles_in_every_language(client: Client) -> list[str]:
         texts = item.title.to_dict() if item.title else {}
         return ", ".join(f"{code}: {text}" for code, text in texts.items() if text)
 
-    match list_news.sync(client=client, limit=3, lang=ListNewsLangType0.ALL):
+    match list_news.sync(client=client, limit=3, lang=LanguageParameter.ALL):
         case NewsListingAllLanguages() as listing:
             return [titles(item) for item in listing.items]
         case answer:
