@@ -56,11 +56,20 @@ Fallback = TypeAliasType("Fallback", dict[str, str])
 #: With ``lang=all``: every language's text, ``null`` where not written.
 TextByLanguage = TypeAliasType("TextByLanguage", dict[str, str | None])
 
-#: A date and time written as Django's JSON encoder writes it (milliseconds, ``Z`` for
-#: UTC), as the API always has; documented as the date-time string it is.
+
+def utc_json(value: dt.datetime) -> str:
+    """In UTC, as Django's JSON encoder writes it (milliseconds, ``Z``): a draft's times
+    come back from its revision in the server's zone (``+01:00``), a stored row's in UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return DjangoJSONEncoder().default(value)
+
+
+#: A date and time in UTC written as Django's JSON encoder writes it (milliseconds, ``Z``),
+#: as the API always has; documented as the date-time string it is.
 Timestamp = Annotated[
     dt.datetime,
-    PlainSerializer(DjangoJSONEncoder().default, when_used="json"),
+    PlainSerializer(utc_json, when_used="json"),
     WithJsonSchema({"format": "date-time", "type": "string"}, mode="serialization"),
 ]
 

@@ -46,6 +46,29 @@ def test_the_preview_is_the_latest_revision_of_a_published_page(api, country, to
     assert preview.json()["title"] == "Edited, not published"
 
 
+def timestamps(value) -> list[str]:
+    """Every date-time string in a JSON value."""
+    if isinstance(value, dict):
+        return [stamp for item in value.values() for stamp in timestamps(item)]
+    if isinstance(value, list):
+        return [stamp for item in value for stamp in timestamps(item)]
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T":
+        return [value]
+    return []
+
+
+def test_the_preview_writes_times_in_utc_as_the_public_read_does(api, country, token):
+    page = published_news(country("CZ"), title={"en": "Published title"})
+    page.title_en = "Edited, not published"
+    page.save_revision()
+    public = api(f"pages/{page.pk}/?lang=en").json()
+    preview = api(f"pages/{page.pk}/preview/?lang=en", **bearer(token)).json()
+    assert timestamps(public) and timestamps(preview)
+    assert all(stamp.endswith("Z") for stamp in timestamps(public) + timestamps(preview)), (
+        timestamps(preview)
+    )
+
+
 def test_pages_of_another_site_are_not_previewed(api, country, token):
     page = draft_page(country("IT"), "news")
     assert api(f"pages/{page.pk}/preview/", **bearer(token)).status_code == 404
