@@ -7,7 +7,7 @@ What comes from Wagtail's v3 API: the NinjaAPI setup (docs gated by
 ``errors.py`` to name the parameter), its limit/offset pagination (extended
 with next/previous links and a schema-checked maximum), its rich text
 rendering (``WAGTAILAPI_RICH_TEXT_FORMAT``, ``?rich_text_format=``), its
-discriminated union of page schemas keyed on ``meta.type``, and its
+discriminated union of page schemas (keyed here on the items' top-level ``type``), and its
 StreamField API representations. What is ours: scope and language
 negotiation with per-field fallback reporting, the resources and filters,
 HTTP caching, and incremental sync with tombstones.
