@@ -317,6 +317,9 @@ def test_404_page_is_in_the_site_chrome_and_the_visitor_language(client, db):
     assert site_search_box(html) == ("/cs/search/", settings.SEARCH_MAX_QUERY_CHARS)
     assert '<a class="brand" href="/cs/">' in html
     assert '<footer class="site-footer">' in html
+    # The switcher offers the site's home page in each of its languages.
+    assert 'href="/language/?next=/cs/" hreflang="cs"' in html.replace("%2F", "/")
+    assert 'href="/language/?next=/en/" hreflang="en"' in html.replace("%2F", "/")
 
 
 def test_404_home_link_goes_to_a_language_the_site_serves(client, db):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.models import Site
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, language_name
 from cms.core.pages import site_languages
 
 
@@ -115,13 +115,25 @@ def page_not_found(request, exception=None):
     if request.path_info.startswith(reverse("wagtailadmin_home")):
         return render(request, "wagtailadmin/404.html", status=404)
     with translation.override(error_language(request)):
-        return render(request, "404.html", status=404)
+        return render(request, "404.html", {"alternates": home_alternates(request)}, status=404)
 
 
 def bad_request_page(request, message: str):
-    """A friendly 400 in the visitor's language (as the 404), saying what is wrong."""
+    """A friendly 400 in the visitor's language (as the 404), saying what is wrong.
+
+    Not named ``400.html``: Django's own ``handler400`` would render that without a
+    request context for a bad ``Host`` (which no site chrome can be built for).
+    """
+    context = {"message": message, "alternates": home_alternates(request)}
     with translation.override(error_language(request)):
-        return render(request, "400.html", {"message": message}, status=400)
+        return render(request, "bad_request.html", context, status=400)
+
+
+def home_alternates(request) -> list[dict]:
+    """The language switcher of an error page: the site's home page in each of its languages
+    (the address that failed has no versions to offer)."""
+    languages, _default = languages_of(request)
+    return [{"code": code, "name": language_name(code), "url": f"/{code}/"} for code in languages]
 
 
 def server_error(request):
