@@ -95,16 +95,25 @@ Position = tuple[datetime, str, int]
 
 
 def changes(
-    ctx: RenderContext, types: list[str], after: Position | None, limit: int
+    ctx: RenderContext,
+    types: list[str],
+    after: Position | None,
+    limit: int,
+    *,
+    settled: datetime | None = None,
 ) -> tuple[list[dict], Position | None, bool]:
     """Up to ``limit`` items whose row changed after ``after``, oldest change first.
 
     Returns the items (every field), the position of the last one (``after``
     if none) and whether more follow. Ordered by ``(updated_at, type, id)``,
     so a consumer that resumes from a position misses no row and sees none
-    twice unless it changed again.
+    twice unless it changed again. Only rows stamped at or before ``settled``
+    count: later ones may have companions still to commit with earlier stamps
+    (``SYNC_SETTLE_SECONDS``).
     """
     rows = shown(ctx, types)
+    if settled is not None:
+        rows = rows.filter(updated_at__lte=settled)
     if after is not None:
         moment, label, pk = after
         rows = rows.filter(

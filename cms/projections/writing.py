@@ -57,9 +57,15 @@ def project(objects: Iterable[Model], *, renderer: Renderer | None = None) -> in
     return changed
 
 
-@transaction.atomic
 def project_ids(label: str, ids: Iterable[int], *, renderer: Renderer | None = None) -> int:
-    """Render ``ids`` of the type named ``label`` afresh from the database; rows changed."""
+    """Render ``ids`` of the type named ``label`` afresh from the database; rows changed.
+
+    One transaction per ``BATCH`` items (savepoints inside an editor's transaction): a
+    row's ``updated_at`` is stamped when it is rendered, and the sync holds back only
+    ``SYNC_SETTLE_SECONDS`` for stamps still to commit, so no transaction may run long.
+    Each batch also deletes its items' stale marks: a worker stopped half-way leaves the
+    rest marked.
+    """
     served = by_label(label)
     if served is None:
         return 0
@@ -68,10 +74,11 @@ def project_ids(label: str, ids: Iterable[int], *, renderer: Renderer | None = N
     changed = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        objects = renderer.load(served, chunk)
-        found = {obj.pk for obj in objects}
-        changed += hide(label, [pk for pk in chunk if pk not in found])
-        changed += store(served, objects, renderer)
+        with transaction.atomic():
+            objects = renderer.load(served, chunk)
+            found = {obj.pk for obj in objects}
+            changed += hide(label, [pk for pk in chunk if pk not in found])
+            changed += store(served, objects, renderer)
     return changed
 
 

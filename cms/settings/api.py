@@ -30,6 +30,14 @@ API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "3
 #: after it returns; meanwhile one small query per this many seconds reads it.
 API_CACHE_GENERATION_SECONDS = int(os.environ.get("API_CACHE_GENERATION_SECONDS", "5"))
 
+#: Seconds a change waits before ``/api/v3/sync/`` hands it out: a change is stamped when
+#: it is rendered, inside its transaction, so a long transaction (the task worker
+#: rendering a batch of dependents, at most ``cms.projections.writing.BATCH`` items) can
+#: commit after a shorter, later one whose stamp a cursor has already passed. Holding
+#: back the last few seconds keeps every cursor behind what may still commit. It must
+#: exceed the longest such transaction (a few seconds); 0 serves changes at once.
+SYNC_SETTLE_SECONDS = int(os.environ.get("SYNC_SETTLE_SECONDS", "30"))
+
 #: Optional rate limit (``cms.api.ratelimit``): requests per window per API
 #: token or client IP, then 429. 0 (the default) switches it off.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "0"))

@@ -11,6 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests change content behind the signals' back (queryset updates); the cache's
 # own tests switch it on (and .ci/bench-api through the environment).
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "0"))
+# Sync tests make a change and sync at once; tests/api/test_sync_cursor.py sets a window.
+SYNC_SETTLE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 ALLOWED_HOSTS = ["*"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.images.tests.utils import get_test_image_file
@@ -185,3 +188,42 @@ def test_a_page_put_behind_a_view_restriction_leaves_a_tombstone(api, country):
     restriction.delete()
     changed, deleted, cursor = pull(api, cursor, lang="en", type="news.NewsPage")
     assert deleted == []
+
+
+@override_settings(SYNC_SETTLE_SECONDS=30)
+def test_a_change_stamped_before_a_cursor_but_committed_after_it_still_comes(api, country):
+    """Rows are stamped when rendered, inside their transaction: a long transaction can
+    commit after a shorter, later one that a consumer already synced. The sync holds back
+    the last ``SYNC_SETTLE_SECONDS``, so its cursor never passes a stamp still to commit."""
+    _items, _deleted, cursor = pull(api, lang="en")
+    now = timezone.now()
+    early = published_news(country("CZ"), title={"en": "Rendered first, committed last"})
+    later = published_news(country("CZ"), title={"en": "Rendered and committed later"})
+    rows = Projection.objects.filter(object_type="news.NewsPage", language="en")
+    rows.filter(object_id=later.pk).update(updated_at=now - timedelta(seconds=10))
+    # ``early`` (stamped 35 s ago) has not committed yet: this sync cannot see it.
+    held = list(rows.filter(object_id=early.pk).values())
+    rows.filter(object_id=early.pk).delete()
+    assert pull(api, cursor, lang="en")[0] == []  # ``later`` waits: the cursor stays put
+
+    Projection.objects.bulk_create(
+        [Projection(**{**held[0], "updated_at": now - timedelta(seconds=35)})]
+    )
+    items, _deleted, cursor = pull(api, cursor, lang="en")
+    assert keys(items) == [("news.NewsPage", early.pk)]  # not skipped
+    rows.filter(object_id=later.pk).update(updated_at=now - timedelta(seconds=31))
+    items, _deleted, cursor = pull(api, cursor, lang="en")
+    assert keys(items) == [("news.NewsPage", later.pk)]
+
+
+@override_settings(SYNC_SETTLE_SECONDS=30)
+def test_changes_of_the_last_seconds_wait_for_the_next_sync(api, country):
+    _items, _deleted, cursor = pull(api, lang="en")
+    page = published_news(country("CZ"), title={"en": "Just published"})
+    assert pull(api, cursor, lang="en")[0] == []  # within the window: not yet
+    Projection.objects.filter(object_type="news.NewsPage", object_id=page.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=31)
+    )
+    items, _deleted, cursor = pull(api, cursor, lang="en")
+    assert keys(items) == [("news.NewsPage", page.pk)]
+    assert pull(api, cursor, lang="en")[:2] == ([], [])

@@ -14,8 +14,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -41,11 +42,16 @@ def sync(request: HttpRequest, params: Query[SyncParams]):
         raise ParameterError("rich_text_format", "a sync carries rich text as html only")
     types = sorted(label for label in (params.type or ITEM_TYPES) if by_label(label))
     bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
-    after, removed_after = read_cursor(params.cursor, bound)
-    items, after, more_items = projections.changes(context, types, after, params.limit)
+    settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
+    after, removed_after = read_cursor(params.cursor, bound, settled)
+    items, after, more_items = projections.changes(
+        context, types, after, params.limit, settled=settled
+    )
     selected = params.selected_fields(params.field_names(), params.field_names())
     items = [projections.selected_fields(item, selected) for item in items]
-    deleted, removed_after, more_removed = removals(context, types, removed_after, params.limit)
+    deleted, removed_after, more_removed = removals(
+        context, types, removed_after, params.limit, settled
+    )
     return {
         "site": context.scope.code,
         "language": context.localizer.language,
@@ -56,12 +62,12 @@ def sync(request: HttpRequest, params: Query[SyncParams]):
     }
 
 
-def removals(context, types: list[str], after: tuple[datetime, int], limit: int):
-    """Tombstones this site could have seen, written after ``after`` (time, id)."""
+def removals(context, types: list[str], after: tuple[datetime, int], limit: int, settled: datetime):
+    """Tombstones this site could have seen, written after ``after`` (time, id) and settled."""
     moment, pk = after
     found = list(
         selectors.removals(context.scope, types)
-        .filter(removed_at__gte=moment)
+        .filter(removed_at__gte=moment, removed_at__lte=settled)
         .exclude(removed_at=moment, pk__lte=pk)
         .order_by("removed_at", "pk")[: limit + 1]
     )
@@ -85,11 +91,12 @@ def write_cursor(bound: dict, after, removed_after) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def read_cursor(cursor: str | None, bound: dict):
-    """The positions a cursor holds; a first sync starts at the beginning of changes and at
-    the present for removals (what was removed before it never reached this consumer)."""
+def read_cursor(cursor: str | None, bound: dict, settled: datetime):
+    """The positions a cursor holds; a first sync starts at the beginning of changes and,
+    for removals, where the changes it sends end (``settled``): what was removed before
+    never reached this consumer, what was removed after may have."""
     if not cursor:
-        return None, (timezone.now(), 0)
+        return None, (settled, 0)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
