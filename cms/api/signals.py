@@ -15,7 +15,9 @@ Webhook deliveries (``cms.api.webhooks``) come from two places:
   ``published`` (every language) for the one it entered.
 - ``unpublished`` and ``deleted`` from the page and snippet signals, with the languages
   the item was served in (its projection rows, read before they are dropped: this app's
-  receivers are connected before ``cms.projections``').
+  receivers are connected before ``cms.projections``'); ``unpublished`` also for an item
+  that left the API otherwise (made private, moved off every site:
+  ``cms.projections.writing.withdrawn``).
 
 Every change (and a sync of the sites) empties the response cache (``cms.api.cache``).
 Nothing here may fail a save: the webhook receivers log and give up in a savepoint.
@@ -118,6 +120,13 @@ def on_projected(sender, label, changed, moves, **kwargs):
             webhooks.record_events(projection_events(label, changed, moves))
     except Exception:  # noqa: BLE001 - a webhook must never fail a save or a projection
         logger.exception("Webhook events of %s %s not recorded", label, sorted(changed))
+
+
+def on_withdrawn(sender, label, removed, **kwargs):
+    """Items that left the API without being unpublished or deleted (made private, moved
+    off every site): ``unpublished`` for the site each was served on, as their tombstone."""
+    for pk, country in removed.items():
+        announce_removal("unpublished", label, pk, country)
 
 
 def projection_events(label, changed, moves) -> list[webhooks.Event]:
@@ -242,6 +251,7 @@ def connect() -> None:
         post_delete.connect(
             on_snippet_deleted, sender=model, dispatch_uid=f"api_tombstone_{model._meta.label}"
         )
-    from cms.projections.writing import projected
+    from cms.projections.writing import projected, withdrawn
 
     projected.connect(on_projected, dispatch_uid="api_webhook_projected")
+    withdrawn.connect(on_withdrawn, dispatch_uid="api_webhook_withdrawn")

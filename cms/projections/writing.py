@@ -35,6 +35,10 @@ BATCH = 200
 #: variant rendered)}`` for each item with such a variant or a move; ``moves`` as
 #: ``record_moves``. Receivers must not raise (``send_robust``) nor break the transaction.
 projected = Signal()
+#: Sent by ``hide`` for items that left the API without being unpublished or deleted (a
+#: view restriction, a page moved off every site), before their rows go: ``label``;
+#: ``removed``, ``{pk: country}`` (``cms.api.signals`` tells webhooks: ``unpublished``).
+withdrawn = Signal()
 
 
 @transaction.atomic
@@ -214,17 +218,19 @@ def hide(label: str, ids: list[int]) -> int:
     buried = Tombstone.objects.filter(object_type=label, object_id__in=list(served))
     kept = set(buried.exclude(reason=Tombstone.Reason.MOVED).values_list("object_id", flat=True))
     now = timezone.now()
-    for pk, country in served.items():
-        if pk not in kept:
-            Tombstone.objects.update_or_create(
-                object_type=label,
-                object_id=pk,
-                defaults={
-                    "reason": Tombstone.Reason.UNPUBLISHED,
-                    "country": country,
-                    "removed_at": now,
-                },
-            )
+    silently = {pk: country for pk, country in served.items() if pk not in kept}
+    for pk, country in silently.items():
+        Tombstone.objects.update_or_create(
+            object_type=label,
+            object_id=pk,
+            defaults={
+                "reason": Tombstone.Reason.UNPUBLISHED,
+                "country": country,
+                "removed_at": now,
+            },
+        )
+    if silently:
+        withdrawn.send_robust(sender=None, label=label, removed=silently)
     return forget(label, ids)
 
 

@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from cms.api.models import Webhook, WebhookDelivery
 from cms.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, claim, send
@@ -196,6 +197,26 @@ def test_unpublish_and_delete_are_sent(country, receiver, django_capture_on_comm
     assert sent[2]["object"]["languages"] == sent[0]["object"]["languages"]
     assert sent[2]["object"]["html_url"] is None
     assert sent[2]["object"]["api_url"] == f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ"
+
+
+def test_a_page_made_private_is_sent_as_unpublished_once(
+    country, receiver, django_capture_on_commit_callbacks
+):
+    """It leaves the API as if unpublished (its sync tombstone says so): the webhook too."""
+    page = published_news(country("CZ"), title={"en": "Soon private"})
+    hook(country("CZ"), receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()  # an ordinary unpublish: one event, not two
+    sent = events(receiver)
+    assert [event["event"] for event in sent] == ["unpublished", "published", "unpublished"]
+    assert sent[0]["object"]["id"] == page.pk and sent[0]["object"]["site"] == "CZ"
+    assert "en" in sent[0]["object"]["languages"]
 
 
 def test_only_the_sites_webhooks_and_the_hubs_hear(
