@@ -59,6 +59,15 @@ KIND_OF_TYPE = {
 TYPE_OF_KIND = {kind: label for label, kind in KIND_OF_TYPE.items()}
 
 
+def searched_models() -> list:
+    """The models that have search documents (:data:`KIND_OF_TYPE`'s), pages first."""
+    return [apps.get_model(label) for label in KIND_OF_TYPE]
+
+
+def searched_page_labels() -> list[str]:
+    return [label for label, kind in KIND_OF_TYPE.items() if kind != "cluster"]
+
+
 def kind_of(obj) -> str | None:
     for label, kind in KIND_OF_TYPE.items():
         if isinstance(obj, apps.get_model(label)):

@@ -305,13 +305,11 @@ def connect_signals() -> None:
     from django.db.models.signals import post_migrate
 
     from cms.clusters.models import ClusterProfile
-    from cms.events.models import EventPage
-    from cms.home.models import StandardPage
-    from cms.news.models import NewsPage
+    from cms.search.documents import searched_models
 
     page_published.connect(on_page_published, dispatch_uid="search-published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search-unpublished")
-    for model in (NewsPage, EventPage, StandardPage, ClusterProfile):
+    for model in searched_models():
         post_delete.connect(
             on_deleted, sender=model, dispatch_uid=f"search-deleted-{model.__name__}"
         )

@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from cms.search.documents import searched_page_labels
 from cms.search.editing import LanguageListForm, LanguageListViewSet, PromotionForm
 from cms.search.models import Promotion, SynonymGroup
 from cms.search.permissions import LanguagePermissionPolicy
@@ -20,7 +21,7 @@ register_permission_policy(SynonymGroup, LanguagePermissionPolicy(SynonymGroup))
 register_permission_policy(Promotion, LanguagePermissionPolicy(Promotion))
 
 #: The page types that have search documents, so can be promoted.
-PROMOTABLE_PAGE_TYPES = ["news.NewsPage", "events.EventPage", "home.StandardPage"]
+PROMOTABLE_PAGE_TYPES = searched_page_labels()
 
 
 class SynonymGroupViewSet(LanguageListViewSet):

@@ -1,12 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Page
 
-from cms.clusters.models import ClusterProfile
-from cms.events.models import EventPage
-from cms.home.models import StandardPage
-from cms.news.models import NewsPage
-from cms.search.documents import kind_of
+from cms.search.documents import kind_of, searched_models
 from cms.search.indexing import process_pending_updates, publish_to_backends, sync_objects
 from cms.search.models import SearchDocument
 
@@ -43,13 +40,11 @@ class Command(BaseCommand):
         seen: set[tuple[str, int]] = set()
         changed = 0
         sources = [
-            model.objects.live().order_by("pk") for model in (NewsPage, EventPage, StandardPage)
+            model.objects.live().order_by("pk")
+            if issubclass(model, Page)
+            else model.objects.prefetch_related("sectors").select_related("country").order_by("pk")
+            for model in searched_models()
         ]
-        sources.append(
-            ClusterProfile.objects.prefetch_related("sectors")
-            .select_related("country")
-            .order_by("pk")
-        )
         for items in sources:
             # Bulk writes, a transaction per batch: the documents of BATCH items at a time
             # (the full-text index follows in the same statements, cms.search.fulltext).
