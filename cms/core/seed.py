@@ -20,8 +20,8 @@ from wagtail.rich_text import RichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
-from cms.core.services import assign, localized
 from cms.core.translation_status import mark_complete_ready
+from cms.core.upserts import assign, localized
 
 TRANSLATED = {
     "clusters": ("name", "region", "city", "description"),

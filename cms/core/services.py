@@ -8,31 +8,28 @@ nothing (and creates no page revisions).
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from html import escape
 
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
-    GroupCollectionPermission,
-    GroupPagePermission,
     Page,
     Site,
-    Workflow,
-    WorkflowPage,
-    WorkflowTask,
 )
 from wagtail.rich_text import RichText
 
+from cms.core.groups import (
+    disarm_wagtail_default_groups,
+    sync_collection,
+    sync_groups,
+    sync_network_administrators,
+    sync_shared_collection,
+    sync_workflow,
+)
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Country, Sector
-from cms.core.permissions import NETWORK_ADMINISTRATORS
 from cms.core.site_files import (
     LegalPageDefinition,
     Network,
@@ -40,101 +37,12 @@ from cms.core.site_files import (
     SiteDefinition,
 )
 from cms.core.translation_status import mark_complete_ready
-from cms.core.workflows import legacy_moderation_names, moderation_names
-
-#: Page permissions per role, on the country's home page and everything below it.
-#: Wagtail lets "change" delete leaf pages: editors only unpublished drafts (they
-#: cannot publish, so cannot unpublish either), moderators published pages too.
-PAGE_PERMISSIONS = {
-    "editors": ("add_page", "change_page", "lock_page"),
-    "moderators": ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
-}
-#: Model permissions on the snippets a country keeps. ``CountryPermissionPolicy``
-#: limits them to the group's own country; sectors are shared and read-only.
-SNIPPET_PERMISSIONS = (
-    ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
-    ("partners", "partnerorganisation", ("add", "change", "delete", "view")),
-    ("partners", "contactperson", ("add", "change", "delete", "view")),
-    ("core", "sector", ("view",)),
-)
-#: Network administrators keep every country's snippets and the shared taxonomy.
-NETWORK_SNIPPET_PERMISSIONS = (
-    ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
-    ("partners", "partnerorganisation", ("add", "change", "delete", "view")),
-    ("partners", "contactperson", ("add", "change", "delete", "view")),
-    ("core", "sector", ("add", "change", "delete", "view")),
-)
-COLLECTION_PERMISSIONS = (
-    # Wagtail checks image permissions on its own Image model, even with a custom one.
-    ("wagtailimages", "image", ("add", "change", "choose")),
-    ("wagtaildocs", "document", ("add", "change", "choose")),
-)
-#: What every country's groups may do in the shared collection: pick, not change.
-SHARED_COLLECTION_PERMISSIONS = (
-    ("wagtailimages", "image", ("choose",)),
-    ("wagtaildocs", "document", ("choose",)),
-)
-#: The collection of images and documents that belong to no one country.
-SHARED_COLLECTION = "Network – shared"
-
-
-@dataclass
-class SyncReport:
-    """What a sync created and updated, per kind of object."""
-
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-
-    @property
-    def changed(self) -> bool:
-        return bool(+self.created or +self.updated)
-
-    def summary(self) -> str:
-        parts = [f"created {n} {kind}" for kind, n in sorted((+self.created).items())]
-        parts += [f"updated {n} {kind}" for kind, n in sorted((+self.updated).items())]
-        return ", ".join(parts) or "nothing to change"
-
-
-def same_value(current, value) -> bool:
-    """Equality that also understands a StreamField value against ``[(type, value), …]``."""
-    if hasattr(current, "raw_data"):  # StreamValue: compare block types and rendered values
-        return [(b.block_type, str(b.value)) for b in current] == [(k, str(v)) for k, v in value]
-    return current == value
-
-
-def assign(obj, values: dict) -> bool:
-    """Set ``values`` on ``obj``; return True when any attribute really changed."""
-    changed = False
-    for name, value in values.items():
-        if not same_value(getattr(obj, name, None), value):
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
-def localized(field_name: str, texts: dict[str, str], languages=LANGUAGE_CODES) -> dict:
-    """``{"title_cs": ..., "title_en": ...}`` for each language (blank where missing)."""
-    return {build_localized_fieldname(field_name, code): texts.get(code, "") for code in languages}
-
-
-def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup)
-        assign(obj, values)
-        mark_complete_ready(obj)
-        obj.save()
-        report.created[kind] += 1
-    elif assign(obj, values) | mark_complete_ready(obj):
-        obj.save()
-        report.updated[kind] += 1
-    return obj
+from cms.core.upserts import SyncReport, assign, localized, upsert
 
 
 @transaction.atomic
 def sync_network(network: Network) -> SyncReport:
     """Create or update everything the site files describe, in one transaction."""
-    from cms.core.languages import LANGUAGE_CODES
 
     report = SyncReport()
     with translation.override(COMMON_LANGUAGE):
@@ -158,24 +66,6 @@ def sync_network(network: Network) -> SyncReport:
     return report
 
 
-#: Groups a fresh Wagtail install creates with rights over the whole page tree.
-WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
-
-
-def disarm_wagtail_default_groups(report: SyncReport) -> None:
-    """Take the whole-tree page and collection rights from Wagtail's default groups.
-
-    Otherwise adding a national editor to "Editors" would quietly bypass
-    country isolation. The groups (and their members) stay; rights come from
-    the per-country groups only.
-    """
-    groups = Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS)
-    deleted, _ = GroupPagePermission.objects.filter(group__in=groups).delete()
-    deleted_collections, _ = GroupCollectionPermission.objects.filter(group__in=groups).delete()
-    if deleted or deleted_collections:
-        report.updated["wagtail default groups disarmed"] += 1
-
-
 def remove_wagtail_welcome_site(report: SyncReport) -> None:
     """Drop the "Welcome to Wagtail" page and default site a fresh install creates."""
     for site in Site.objects.filter(is_default_site=True, root_page__content_type__model="page"):
@@ -192,7 +82,6 @@ def sync_site(
     shared: Collection,
     report: SyncReport,
 ) -> None:
-    from cms.core.languages import LANGUAGE_CODES
 
     country = upsert(
         Country,
@@ -239,7 +128,6 @@ def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> 
 
 
 def sync_home_page(country: Country, definition: SiteDefinition, report: SyncReport):
-    from cms.core.languages import LANGUAGE_CODES
     from cms.home.models import CountryHomePage
 
     values = {
@@ -367,165 +255,7 @@ def sync_legal_page(
     )
 
 
-def sync_collection(country: Country, report: SyncReport) -> Collection:
-    """The country's collection of images and documents, linked from ``Country.collection``.
-
-    A collection made before the link existed is found by its name ("CZ – …")
-    and linked, so a second run creates nothing.
-    """
-    name = f"{country.code} – {country.name_en}"
-    collection = country.collection or find_child_collection(f"{country.code} – ")
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=name)
-        report.created["collections"] += 1
-    elif collection.name != name:
-        collection.name = name
-        collection.save()
-        report.updated["collections"] += 1
-    if country.collection_id != collection.pk:
-        country.collection = collection
-        country.save(update_fields=["collection"])
-        report.updated["country collections linked"] += 1
-    return collection
-
-
-def find_child_collection(prefix: str) -> Collection | None:
-    """The top-level collection whose name starts with ``prefix``, if any."""
-    for child in Collection.get_first_root_node().get_children():
-        if child.name.startswith(prefix):
-            return child
-    return None
-
-
-def sync_shared_collection(report: SyncReport) -> Collection:
-    """The network's shared collection: images and documents every country may choose.
-
-    Network administrators keep it (their rights on the root collection reach
-    it); each country's groups get only ``choose`` on it (``sync_groups``), so
-    the project's and the funding programme's marks can be used on every
-    site but changed by none of them.
-    """
-    collection = find_child_collection(SHARED_COLLECTION)
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=SHARED_COLLECTION)
-        report.created["collections"] += 1
-    return collection
-
-
-def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-def sync_group(name: str, model_permissions, collection: Collection, report: SyncReport) -> Group:
-    """The group ``name`` with admin access, ``model_permissions`` and image/document access."""
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        report.created["groups"] += 1
-    wanted = {_permission("wagtailadmin", "access_admin")}
-    for app_label, model, actions in model_permissions:
-        wanted |= {_permission(app_label, f"{action}_{model}") for action in actions}
-    missing = wanted - set(group.permissions.all())
-    if missing:
-        group.permissions.add(*missing)
-        report.updated["group permissions"] += len(missing)
-    grant_collection_permissions(group, collection, COLLECTION_PERMISSIONS, report)
-    return group
-
-
-def grant_collection_permissions(group, collection, permissions, report: SyncReport) -> None:
-    """Give ``group`` each of ``permissions`` on ``collection`` (and so its descendants)."""
-    for app_label, model, actions in permissions:
-        for action in actions:
-            _, created = GroupCollectionPermission.objects.get_or_create(
-                group=group,
-                collection=collection,
-                permission=_permission(app_label, f"{action}_{model}"),
-            )
-            report.created["collection permissions"] += int(created)
-
-
-def sync_network_administrators(report: SyncReport) -> None:
-    """Network administrators: every country's snippets, the sectors, all images.
-
-    They get no page permissions here; whoever runs the hub is added to the
-    "INT" groups, and a country's pages stay with that country's groups.
-    """
-    sync_group(
-        NETWORK_ADMINISTRATORS,
-        NETWORK_SNIPPET_PERMISSIONS,
-        Collection.get_first_root_node(),
-        report,
-    )
-
-
-def sync_groups(
-    country: Country, home, collection: Collection, shared: Collection, report: SyncReport
-) -> None:
-    page_type = ContentType.objects.get_for_model(Page)
-    for role, page_codenames in PAGE_PERMISSIONS.items():
-        group = sync_group(f"{country.code} {role}", SNIPPET_PERMISSIONS, collection, report)
-        grant_collection_permissions(group, shared, SHARED_COLLECTION_PERMISSIONS, report)
-        for codename in page_codenames:
-            permission = Permission.objects.get(content_type=page_type, codename=codename)
-            _, created = GroupPagePermission.objects.get_or_create(
-                group=group, page=home, permission=permission
-            )
-            report.created["page permissions"] += int(created)
-        field_name = f"{role}_group"
-        if getattr(country, f"{field_name}_id") != group.pk:
-            setattr(country, field_name, group)
-            country.save(update_fields=[field_name])
-
-
-def sync_workflow(country: Country, home, report: SyncReport) -> None:
-    """The country's moderation: its editors submit, its moderators approve.
-
-    Wagtail's own machinery: one ``Workflow`` with one ``GroupApprovalTask``
-    for the country's moderators, assigned to the home page and so to the
-    whole country tree (it overrides Wagtail's default workflow on the root).
-    Both are named in the country's language (``cms.core.workflows``): Wagtail
-    shows the names in its buttons. The workflow is the one assigned to the
-    home page (else found by its name, or the English name it had before), its
-    task the workflow's own, so a second run, or a renamed row, changes nothing.
-    """
-    workflow_name, task_name = moderation_names(country)
-    old_workflow_name, old_task_name = legacy_moderation_names(country)
-    assigned = WorkflowPage.objects.filter(page=home).select_related("workflow").first()
-    workflow = (
-        assigned.workflow
-        if assigned is not None
-        else Workflow.objects.filter(name__in=[workflow_name, old_workflow_name]).first()
-    )
-    if workflow is None:
-        workflow = Workflow.objects.create(name=workflow_name, active=True)
-        report.created["workflows"] += 1
-    elif (workflow.name, workflow.active) != (workflow_name, True):
-        workflow.name, workflow.active = workflow_name, True
-        workflow.save(update_fields=["name", "active"])
-        report.updated["workflows"] += 1
-    task = (
-        GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
-        or GroupApprovalTask.objects.filter(name__in=[task_name, old_task_name]).first()
-    )
-    if task is None:
-        task = GroupApprovalTask.objects.create(name=task_name)
-        report.created["workflow tasks"] += 1
-    elif (task.name, task.active) != (task_name, True):
-        task.name, task.active = task_name, True
-        task.save(update_fields=["name", "active"])
-        report.updated["workflow tasks"] += 1
-    if set(task.groups.all()) != {country.moderators_group}:
-        task.groups.set([country.moderators_group])
-        report.updated["workflow task groups"] += 1
-    if list(workflow.workflow_tasks.values_list("task", flat=True)) != [task.pk]:
-        workflow.workflow_tasks.all().delete()
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-        report.updated["workflow steps"] += 1
-    upsert(WorkflowPage, report, "workflow pages", {"page": home}, {"workflow": workflow})
-
-
 def sync_partner(country: Country, definition: SiteDefinition, report: SyncReport) -> None:
-    from cms.core.languages import LANGUAGE_CODES
     from cms.partners.models import ContactPerson, PartnerOrganisation
 
     organisation = None

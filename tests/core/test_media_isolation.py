@@ -416,7 +416,7 @@ def test_a_snippet_cannot_be_saved_with_another_countrys_image(czech_editor, med
 
 
 def test_every_country_chooses_but_does_not_change_shared_media(czech_editor, db):
-    from cms.core.services import SHARED_COLLECTION
+    from cms.core.groups import SHARED_COLLECTION
 
     shared = Collection.objects.get(name=SHARED_COLLECTION)
     image = get_image_model()(title="Interreg mark", collection=shared)
@@ -436,7 +436,7 @@ def test_every_country_chooses_but_does_not_change_shared_media(czech_editor, db
 
 
 def test_each_country_has_its_own_collection(db):
-    from cms.core.services import SHARED_COLLECTION
+    from cms.core.groups import SHARED_COLLECTION
 
     countries = Country.objects.select_related("collection")
     collections = {country.collection_id for country in countries}

@@ -111,8 +111,8 @@ def test_sectors_are_named_in_every_language(db):
 
 
 def test_network_administrators_keep_every_snippet_and_the_sectors(db):
+    from cms.core.groups import NETWORK_SNIPPET_PERMISSIONS
     from cms.core.permissions import NETWORK_ADMINISTRATORS
-    from cms.core.services import NETWORK_SNIPPET_PERMISSIONS
 
     group = Group.objects.get(name=NETWORK_ADMINISTRATORS)
     codenames = set(group.permissions.values_list("codename", flat=True))
