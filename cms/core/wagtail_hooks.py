@@ -16,8 +16,8 @@ from cms.core.translation_admin import (
     ExplorerPageViewSet,
     add_column_to_explorer,
     translation_page_listings,
-    translation_report_view,
 )
+from cms.core.translation_report import translation_report_view
 from cms.core.viewsets import (
     MEDIA_BULK_ACTIONS,
     CountryDeleteBulkAction,

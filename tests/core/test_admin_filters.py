@@ -5,7 +5,8 @@ from django.utils import translation
 from wagtail.models import Page
 
 from cms.clusters.models import ClusterProfile
-from cms.core.translation_admin import UNPUBLISHED, build_report, country_items, filter_translation
+from cms.core.translation_admin import UNPUBLISHED, filter_translation
+from cms.core.translation_report import build_report, country_items
 from cms.core.translation_status import COMPLETE, MISSING, PARTIAL
 from cms.news.models import NewsPage
 from tests.factories import country_user, network_admin, news_page

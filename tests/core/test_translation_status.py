@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from cms.clusters.models import ClusterProfile
 from cms.core import translation_status as ts
-from cms.core.translation_admin import build_report
+from cms.core.translation_report import build_report
 from cms.search.documents import documents_for
 from tests.factories import country_user, network_admin, news_page, path_of, translated
 

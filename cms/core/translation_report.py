@@ -1,0 +1,173 @@
+"""The translation report: per country and language, what is ready, complete, partial
+or missing, and what visitors read in a fallback language (``translation-status/`` in
+the admin, also as CSV). Its counts are what the listings' translation filter
+(``cms.core.translation_admin``) lists for each state.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from wagtail.models import Page
+
+from cms.core.languages import language_name
+from cms.core.permissions import countries_for_user
+from cms.core.spreadsheets import neutralised
+from cms.core.translation_admin import badge_html, language_state
+from cms.core.translation_status import (
+    COMPLETE,
+    MISSING,
+    PARTIAL,
+)
+
+
+@dataclass
+class ItemRow:
+    """One page or snippet of the report, with its state per language."""
+
+    kind: str
+    title: str
+    edit_url: str
+    states: dict[str, str]
+
+    @property
+    def badges(self):
+        return format_html_join(" ", "{}", ((badge_html(s, c),) for c, s in self.states.items()))
+
+    @property
+    def to_do(self) -> list[str]:
+        return [code for code, state in self.states.items() if state != "ready"]
+
+
+@dataclass
+class CountryReport:
+    country: object
+    languages: tuple[str, ...]
+    items: list[ItemRow] = field(default_factory=list)
+
+    def counts(self) -> list[dict]:
+        """Per language: how many items are ready, complete (not ready), partial, missing."""
+        rows = []
+        for code in self.languages:
+            states = [item.states[code] for item in self.items]
+            rows.append(
+                {
+                    "code": code,
+                    "name": language_name(code),
+                    **{state: states.count(state) for state in ("ready", COMPLETE, PARTIAL)},
+                    MISSING: states.count(MISSING),
+                }
+            )
+        return rows
+
+    @property
+    def to_translate(self) -> list[ItemRow]:
+        return [item for item in self.items if item.to_do]
+
+
+def report_languages(country) -> tuple[str, ...]:
+    from cms.core.pages import site_languages
+
+    return site_languages(country)
+
+
+def country_items(country):
+    """The pages under the country's site and its cluster profiles, partners and contacts."""
+    from cms.clusters.models import ClusterProfile
+    from cms.home.models import CountryHomePage
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    home = CountryHomePage.objects.filter(country=country).first()
+    if home is not None:
+        for page in Page.objects.descendant_of(home, inclusive=True).specific():
+            if hasattr(page, "ready_languages"):
+                yield page, reverse("wagtailadmin_pages:edit", args=[page.pk])
+    for model in (ClusterProfile, PartnerOrganisation, ContactPerson):
+        for obj in model.objects.filter(country=country):
+            yield (
+                obj,
+                reverse(
+                    f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:edit",
+                    args=[obj.pk],
+                ),
+            )
+
+
+def build_report(country) -> CountryReport:
+    report = CountryReport(country=country, languages=report_languages(country))
+    for obj, edit_url in country_items(country):
+        report.items.append(
+            ItemRow(
+                kind=str(obj._meta.verbose_name),
+                title=str(obj),
+                edit_url=edit_url,
+                states={code: language_state(obj, code) for code in report.languages},
+            )
+        )
+    return report
+
+
+def report_csv(report: CountryReport) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"translation-status-{report.country.code.lower()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["country", "type", "title", "edit_url", *report.languages])
+    for item in report.to_translate:
+        writer.writerow(
+            neutralised(  # a title like "=HYPERLINK(...)" must not run in a spreadsheet
+                [report.country.code, item.kind, item.title, item.edit_url]
+                + [item.states[code] for code in report.languages]
+            )
+        )
+    return response
+
+
+def translation_report_view(request):
+    """Translation status per country: counts per language and the items to translate.
+
+    Editors see their own countries only; ``?country=XX`` picks one, and
+    ``?format=csv`` downloads the list of items to translate.
+    """
+    countries = list(countries_for_user(request.user))
+    if not countries:
+        raise Http404
+    code = (request.GET.get("country") or countries[0].code).upper()
+    country = next((c for c in countries if c.code == code), None)
+    if country is None:
+        raise Http404
+    report = build_report(country)
+    if request.GET.get("format") == "csv":
+        return report_csv(report)
+    return render(
+        request,
+        "core/admin/translation_report.html",
+        {"report": report, "countries": countries, "country": country, "listings": listings()},
+    )
+
+
+def listings() -> list[tuple[str, str]]:
+    """(name, address) of each listing with the translation filter, for the report's links.
+
+    Each language's row of the report links to them with that language and
+    "not published" chosen: the items the row counts as left to do.
+    """
+    from cms.clusters.models import ClusterProfile
+    from cms.events.models import EventPage
+    from cms.home.models import StandardPage
+    from cms.news.models import NewsPage
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    found = [
+        (model._meta.verbose_name_plural, reverse(f"translations-{model._meta.model_name}:index"))
+        for model in (NewsPage, EventPage, StandardPage)
+    ]
+    for model in (ClusterProfile, PartnerOrganisation, ContactPerson):
+        name = f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:list"
+        found.append((model._meta.verbose_name_plural, reverse(name)))
+    return found
