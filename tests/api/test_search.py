@@ -122,3 +122,15 @@ def test_autocomplete_ignores_control_characters_and_punctuation(api):
     response = api("search/autocomplete/?q=I%1Bt%C2%92%00%1C%22&lang=cs")
     assert response.status_code == 200
     assert api('search/autocomplete/?q="klastr&lang=cs').status_code == 200
+
+
+def test_every_hit_links_to_its_item_in_the_api_on_the_hub_too(api):
+    body = api("search/?q=cluster&lang=en&limit=20", host="localhost").json()
+    assert body["items"]
+    for item in body["items"]:
+        detail = urlsplit(item["meta"]["detail_url"])
+        path = f"{detail.path.removeprefix('/api/v3/')}?{detail.query}"
+        answer = api(path, host=detail.hostname)
+        assert answer.status_code == 200, (item["meta"]["detail_url"], answer.content[:200])
+        assert answer.json()["id"] == item["id"]
+        assert answer.json()["type"] == item["type"]
