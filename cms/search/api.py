@@ -168,9 +168,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
     try:
         response = search(search_request)
     except SearchError as error:
-        name = {"date_from": "date_from", "page_size": "limit"}.get(
-            error.field_name, error.field_name
-        )
+        name = {"page_size": "limit"}.get(error.field_name, error.field_name)
         raise ParameterError(name, error.message) from error
     except SearchUnavailable as error:
         raise ParameterError("q", "search is unavailable right now", status=503) from error
