@@ -1,5 +1,6 @@
 # Clusters Cord CMS. Two commands for a newcomer: `make run` and `make test`.
-# Everything installs into .venv from PyPI; nothing but Python 3.11, pip and make is assumed.
+# Everything installs into .venv from PyPI; nothing but Python 3.11, pip and make is assumed
+# (`make test` adds curl and jq from Debian when missing, for the API guide's examples).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -47,8 +48,14 @@ worker: migrate
 	TASKS_BACKEND=database $(MANAGE) db_worker
 
 ## The test suite (SQLite unless DATABASE_URL points elsewhere). pytest exits non-zero on zero tests.
-test: messages
+test: messages test-tools
 	$(BIN)/pytest
+
+## curl and jq, which the API guide's examples use (tests/api/test_guide.py runs them):
+## installed from Debian when missing.
+.PHONY: test-tools
+test-tools:
+	@command -v curl >/dev/null && command -v jq >/dev/null || bash -c 'source .ci/engines.sh && apt_install curl jq'
 
 ## The editorial flow and the visitor sites (axe-core from npm) in real headless Chromium (Debian's
 ## chromium, Playwright); its own pytest session. Screenshots: test-artifacts/browser/ and
