@@ -62,7 +62,10 @@ def utc_json(value: dt.datetime) -> str:
     come back from its revision in the server's zone (``+01:00``), a stored row's in UTC."""
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC)
-    return DjangoJSONEncoder().default(value)
+    return ENCODER.default(value)
+
+
+ENCODER = DjangoJSONEncoder()
 
 
 #: A date and time in UTC written as Django's JSON encoder writes it (milliseconds, ``Z``),

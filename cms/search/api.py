@@ -22,6 +22,7 @@ from cms.api.params import CountryCode, ReadParams, Slug, comma_list
 from cms.api.responses import page_links, read_context
 from cms.api.selectors import check_countries
 from cms.projections.fields import RenderContext
+from cms.projections.registry import by_label
 from cms.search.documents import KIND_OF_TYPE, TYPE_OF_KIND
 from cms.search.promotions import promoted
 from cms.search.service import SearchError, SearchRequest, SearchUnavailable, autocomplete, search
@@ -233,7 +234,7 @@ def search_kinds(types: list[str]) -> tuple[str, ...]:
 def identity(context: RenderContext, kind: str, object_id: int) -> dict:
     """``type``, ``id`` and ``meta`` of a search result, as every other item of the API has them."""
     label = TYPE_OF_KIND[kind]
-    route = "clusters" if kind == "cluster" else "pages"
+    route = by_label(label).representation.route
     return {
         "type": label,
         "id": object_id,
