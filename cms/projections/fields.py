@@ -10,7 +10,7 @@ where it is not written).
 
 ``FieldSpec`` and its makers (``text``, ``plain``, ``related`` ...) declare one
 field: how to read it, what it loads and what it is (its ``schema``: a
-field of the model says its own; ``cms/api/schemas.py`` makes the OpenAPI
+field of the model says its own; ``cms/projections/schemas.py`` makes the OpenAPI
 schemas of every type from these declarations); ``cms.projections.representations``
 lists each type's fields. The nested objects items show (a sector, a contact,
 an image) are declared here as ``Shape``s, beside the functions that build them.
@@ -392,7 +392,7 @@ class FieldSpec:
     select_related: tuple[str, ...] = ()
     prefetch: tuple[str | Callable[[], Prefetch], ...] = ()
     #: The value's type in one language (a ``Shape`` for a nested object); ``None``: the
-    #: model field's own (``cms/api/schemas.py``).
+    #: model field's own (``cms/projections/schemas.py``).
     schema: Any = None
     doc: str = ""
 

@@ -5,7 +5,7 @@ translated, which appear in listings by default, and what each needs from the
 database. From that one declaration come the ``?fields=`` vocabulary, the
 ``select_related``/``prefetch_related`` calls that load a batch of items in a
 fixed number of queries, the stored projections (``cms.projections``) and the
-API's JSON, and its OpenAPI schemas (``cms/api/schemas.py`` makes them from
+API's JSON, and its OpenAPI schemas (``cms/projections/schemas.py`` makes them from
 these declarations: the types of the fields, translated or not). The pieces
 (context, translated values, field makers) are in ``cms.projections.fields``.
 """
