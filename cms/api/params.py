@@ -22,6 +22,10 @@ from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from cms.api.errors import ParameterError
 from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
+from cms.events.models import EventPage
+from cms.news.models import NewsPage
+from cms.projections.registry import served_types
+from cms.projections.representations import Representations, representations
 
 #: Large enough for any real offset, small enough for every database's integers.
 MAX_OFFSET = 2**31 - 1
@@ -193,25 +197,9 @@ class TagFilter(Schema):
 # --- per resource -------------------------------------------------------------
 
 
-def _page_fields(label: str | None = None):
-    def names() -> frozenset[str]:
-        from cms.projections.representations import representations
-
-        reps = representations()
-        if label is None:
-            return reps.page_field_names
-        return next(r.field_names for r in reps.pages.values() if r.type_label == label)
-
-    return staticmethod(names)
-
-
-def _fields_of(attribute: str):
-    def names() -> frozenset[str]:
-        from cms.projections.representations import representations
-
-        return getattr(representations(), attribute).field_names
-
-    return staticmethod(names)
+def read_fields(pick: Callable[[Representations], frozenset[str]]):
+    """A resource's ``field_names``: what ``pick`` finds in the representations."""
+    return staticmethod(lambda: pick(representations()))
 
 
 def page_type_labels() -> tuple[str, ...]:
@@ -223,23 +211,30 @@ def page_type_labels() -> tuple[str, ...]:
 
 
 PageType = Literal[page_type_labels()]  # type: ignore[valid-type]
-EventKind = Literal["info-day", "exchange-forum", "study-trip", "conference"]
+EventKind = Literal[tuple(EventPage.Kind.values)]  # type: ignore[valid-type]
 
 
-class PageParams(ListParams, CountryFilter):
-    field_names = _page_fields()
+class ResourceParams(ListParams):
+    """A resource's listing; ``detail()`` makes its detail's parameters."""
+
+    @classmethod
+    def detail(cls) -> type[ReadParams]:
+        """A read that knows the same fields (``NewsParams`` -> ``NewsDetailParams``)."""
+        name = cls.__name__.removesuffix("Params") + "DetailParams"
+        namespace = {"field_names": staticmethod(cls.field_names), "__module__": __name__}
+        return type(name, (ReadParams,), namespace)
+
+
+class PageParams(ResourceParams, CountryFilter):
+    field_names = read_fields(lambda reps: reps.page_field_names)
     orderings = ("id", "title", "first_published_at", "last_published_at")
 
     type: comma_list(PageType) = Field([], description="Only pages of these types (model labels)")
     child_of: int | None = Field(None, ge=1, le=MAX_ID, description="Only children of this page")
 
 
-class PageDetailParams(ReadParams):
-    field_names = _page_fields()
-
-
-class NewsParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
-    field_names = _page_fields("news.NewsPage")
+class NewsParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRange):
+    field_names = read_fields(lambda reps: reps.page(NewsPage).field_names)
     orderings = ("date", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-date", "-id")
 
@@ -248,44 +243,28 @@ class NewsParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
     )
 
 
-class NewsDetailParams(ReadParams):
-    field_names = _page_fields("news.NewsPage")
-
-
-class EventParams(ListParams, CountryFilter, SectorFilter, TagFilter, DateRange):
-    field_names = _page_fields("events.EventPage")
+class EventParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRange):
+    field_names = read_fields(lambda reps: reps.page(EventPage).field_names)
     orderings = ("start", "end", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-start", "-id")
 
     kind: comma_list(EventKind) = Field([], description="Only events of these kinds")
 
 
-class EventDetailParams(ReadParams):
-    field_names = _page_fields("events.EventPage")
-
-
-class ClusterParams(ListParams, CountryFilter, SectorFilter):
-    field_names = _fields_of("cluster")
+class ClusterParams(ResourceParams, CountryFilter, SectorFilter):
+    field_names = read_fields(lambda reps: reps.cluster.field_names)
     orderings = ("name", "founded", "members", "updated_at", "id")
     default_order = ("name", "id")
 
 
-class ClusterDetailParams(ReadParams):
-    field_names = _fields_of("cluster")
-
-
-class PartnerParams(ListParams, CountryFilter):
-    field_names = _fields_of("partner")
+class PartnerParams(ResourceParams, CountryFilter):
+    field_names = read_fields(lambda reps: reps.partner.field_names)
     orderings = ("name", "country", "updated_at", "id")
     default_order = ("country", "name", "id")
 
 
-class PartnerDetailParams(ReadParams):
-    field_names = _fields_of("partner")
-
-
-class ContactParams(ListParams, CountryFilter):
-    field_names = _fields_of("contact")
+class ContactParams(ResourceParams, CountryFilter):
+    field_names = read_fields(lambda reps: reps.contact.field_names)
     orderings = ("name", "country", "updated_at", "id")
     default_order = ("name", "id")
 
@@ -294,28 +273,26 @@ class ContactParams(ListParams, CountryFilter):
     )
 
 
-class ContactDetailParams(ReadParams):
-    field_names = _fields_of("contact")
-
-
-class SectorParams(ListParams):
-    field_names = _fields_of("sector")
+class SectorParams(ResourceParams):
+    field_names = read_fields(lambda reps: reps.sector.field_names)
     orderings = ("sort_order", "name", "slug", "updated_at", "id")
     default_order = ("sort_order", "slug")
 
 
-class SectorDetailParams(ReadParams):
-    field_names = _fields_of("sector")
-
-
-class SiteParams(ListParams):
-    field_names = _fields_of("site")
+class SiteParams(ResourceParams):
+    field_names = read_fields(lambda reps: reps.site.field_names)
     orderings = ("sort_order", "code", "name", "updated_at")
     default_order = ("sort_order", "code")
 
 
-class SiteDetailParams(ReadParams):
-    field_names = _fields_of("site")
+PageDetailParams = PageParams.detail()
+NewsDetailParams = NewsParams.detail()
+EventDetailParams = EventParams.detail()
+ClusterDetailParams = ClusterParams.detail()
+PartnerDetailParams = PartnerParams.detail()
+ContactDetailParams = ContactParams.detail()
+SectorDetailParams = SectorParams.detail()
+SiteDetailParams = SiteParams.detail()
 
 
 class IndexParams(ReadParams):
@@ -327,26 +304,20 @@ class IndexParams(ReadParams):
 #: The item types a sync can follow: every page type and the snippets the API serves.
 ITEM_TYPES = (
     *page_type_labels(),
-    "clusters.ClusterProfile",
-    "partners.PartnerOrganisation",
-    "partners.ContactPerson",
-    "core.Sector",
+    *(served.label for served in served_types().values() if not served.is_page),
 )
 ItemType = Literal[ITEM_TYPES]  # type: ignore[valid-type]
 
 
-def _item_fields() -> frozenset[str]:
-    from cms.projections.representations import representations
-
-    reps = representations()
-    snippets = (reps.cluster, reps.partner, reps.contact, reps.sector)
-    return reps.page_field_names.union(*(rep.field_names for rep in snippets))
+def served_fields() -> frozenset[str]:
+    """Every field of every served type: what a sync's ``?fields=`` may name."""
+    return frozenset().union(*(s.representation.field_names for s in served_types().values()))
 
 
 class SyncParams(ReadParams):
     """A sync: the scope (site, language, types), where the consumer got to, a page size."""
 
-    field_names = staticmethod(_item_fields)
+    field_names = staticmethod(served_fields)
 
     type: comma_list(ItemType) = Field(
         [], description="Only these item types (model labels; default: every type)"
