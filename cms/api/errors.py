@@ -1,19 +1,11 @@
 """Errors as problem details that name the culprit: one ``type`` URI per kind of error.
 
-Wagtail's v3 API answers errors with RFC 9457 (formerly 7807)
-``application/problem+json``. The Delivery API keeps that shape and makes it
-something a client can switch on:
-
-- ``type``: a URI reference per kind of error (``PROBLEM_TYPES``), the same
-  string on every host, e.g. ``/api/v3/docs/errors/#invalid-parameter``.
-  Resolved against the API's host it is the page that documents every kind
-  (``error_types_page``).
-- ``title``: the kind's title, the same for every occurrence; ``detail``:
-  what is wrong this time, in one sentence.
-- ``errors``: always there; for a request the consumer can fix, one entry per
-  culprit, ``{"parameter": "lang", "error": "..."}``; empty otherwise.
-- ``parameter``: the first culprit (``errors[0].parameter``), for logs.
-- ``error``: deprecated, the same text as ``detail`` (docs/api-changelog.md).
+Wagtail's v3 API answers errors with RFC 9457 ``application/problem+json``.
+The Delivery API keeps that shape and makes it something a client can switch
+on: a ``type`` per kind of error (``PROBLEM_TYPES``), the same URI reference
+on every host, which resolved against the API's host is the page documenting
+it (``error_types_page``); and ``errors[]``, one entry per parameter at fault.
+``APIProblem`` describes every member.
 
 Malformed input is a 400, never a 422 or a 500: a consumer's URL is wrong,
 not its body.
@@ -31,6 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -145,16 +139,8 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
     INTERNAL_ERROR,
     UNAVAILABLE,
 )
-#: The kind an error of a status is when its raiser does not say.
-KIND_OF_STATUS = {
-    400: INVALID_PARAMETER,
-    401: UNAUTHORIZED,
-    404: NOT_FOUND,
-    405: METHOD_NOT_ALLOWED,
-    429: RATE_LIMITED,
-    500: INTERNAL_ERROR,
-    503: UNAVAILABLE,
-}
+#: The kind an error of a status is when its raiser does not say: the first listed with it.
+KIND_OF_STATUS = {kind.status: kind for kind in reversed(PROBLEM_TYPES)}
 
 
 class ParameterError(Exception):
@@ -319,36 +305,12 @@ CODE = re.compile(r"`([^`]+)`")
 
 def error_types_page(request: HttpRequest) -> HttpResponse:
     """``/api/v3/docs/errors/``: every problem type, an anchor each (``#invalid-parameter``)."""
-
-    def text(value: str) -> str:
-        return CODE.sub(r"<code>\1</code>", html.escape(value, quote=False))
-
-    rows = "\n".join(
-        f'<tr id="{kind.kind}"><td><code>{html.escape(kind.uri)}</code></td>'
-        f"<td>{kind.status}</td><td>{html.escape(kind.title)}</td><td>{text(kind.meaning)}</td>"
-        "</tr>"
+    kinds = [
+        # Escaped first; then its `code` spans become <code>.
+        (kind, mark_safe(CODE.sub(r"<code>\1</code>", html.escape(kind.meaning, quote=False))))  # noqa: S308
         for kind in PROBLEM_TYPES
-    )
-    body = f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Delivery API errors</title></head>
-<body>
-<h1>Delivery API errors</h1>
-<p>Every error is <code>application/problem+json</code> (RFC 9457):
-<code>type</code> (one of the URIs below, the same on every host), <code>title</code>,
-<code>status</code>, <code>detail</code>, <code>errors</code> (one
-<code>{{"parameter", "error"}}</code> per parameter at fault, always present) and
-<code>parameter</code> (the first of them). <code>error</code> is deprecated: the same as
-<code>detail</code>. Any other status has the type <code>about:blank</code>.</p>
-<table>
-<thead><tr><th>type</th><th>status</th><th>title</th><th>meaning</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-</body>
-</html>
-"""
+    ]
+    body = render_to_string("api/error_types.html", {"kinds": kinds})
     return HttpResponse(body, content_type="text/html; charset=utf-8")
 
 
