@@ -46,20 +46,13 @@ def http_methods(view):
 
 
 def wrapped(patterns):
-    result = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            result.append(pattern)
-        else:
-            result.append(
-                URLPattern(
-                    pattern.pattern,
-                    http_methods(pattern.callback),
-                    pattern.default_args,
-                    pattern.name,
-                )
-            )
-    return result
+    """Ninja's URL patterns with every view answering HEAD and a JSON 405 (``http_methods``)."""
+    return [
+        p
+        if isinstance(p, URLResolver)
+        else URLPattern(p.pattern, http_methods(p.callback), p.default_args, p.name)
+        for p in patterns
+    ]
 
 
 @delivery_view
