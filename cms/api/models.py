@@ -1,6 +1,8 @@
-"""What the Delivery API remembers: content that is gone, webhooks and their deliveries."""
+"""What the Delivery API remembers: content that is gone, and its response cache's generation.
 
-from django.core.validators import URLValidator
+Webhooks and their deliveries live in ``cms.webhooks``.
+"""
+
 from django.db import models
 from django.utils import timezone
 
@@ -38,119 +40,6 @@ class Tombstone(models.Model):
         return (
             f"{self.object_type} {self.object_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
         )
-
-
-#: What a webhook can subscribe to. Snippets have no drafts: saving one
-#: publishes it, so it is announced as ``published`` too.
-WEBHOOK_EVENTS = (
-    ("published", "published (page published, snippet saved)"),
-    ("unpublished", "unpublished (page)"),
-    ("deleted", "deleted (page or snippet)"),
-    ("moved", "moved to another country (gone from the site it left)"),
-)
-
-
-def new_webhook_secret() -> str:
-    import secrets
-
-    return secrets.token_urlsafe(32)
-
-
-def all_webhook_events() -> list[str]:
-    return [name for name, _label in WEBHOOK_EVENTS]
-
-
-class Webhook(models.Model):
-    """An endpoint of a partner's front end that wants to hear about content changes.
-
-    Headless front ends cache pages; instead of polling ``updated_since`` they
-    register here and get a signed POST when content of their site is
-    published, unpublished or deleted. A webhook of the hub (INT) hears about
-    the whole network. Only superusers and network administrators manage them
-    (the secret is shared with a third party).
-    """
-
-    country = models.ForeignKey(
-        "core.Country",
-        on_delete=models.CASCADE,
-        related_name="webhooks",
-        help_text="Site whose content changes are sent (the hub: every site).",
-    )
-    name = models.CharField(max_length=100, help_text="Who receives it, e.g. 'cz front end'.")
-    url = models.URLField(
-        max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Receives a JSON POST per event.",
-    )
-    secret = models.CharField(
-        max_length=100,
-        default=new_webhook_secret,
-        help_text="Key of the HMAC-SHA256 signature in X-Clusters-Cord-Signature.",
-    )
-    events = models.JSONField(default=all_webhook_events, help_text="Events to send.")
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["country__sort_order", "name"]
-
-    def __str__(self):
-        return f"{self.name} ({self.url})"
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        known = set(all_webhook_events())
-        if not isinstance(self.events, list) or not set(self.events) <= known:
-            raise ValidationError({"events": f"Choose among: {', '.join(sorted(known))}"})
-
-
-class WebhookDelivery(models.Model):
-    """One event for one webhook: the exact body sent, and how sending went.
-
-    Written in the editor's transaction (so an event is never lost, nor sent
-    for a change that was rolled back) and sent after commit; a failed attempt
-    is retried with exponential backoff by the task worker (a task scheduled at
-    ``next_attempt_at``), and by ``manage.py deliver_webhooks`` as a safety net.
-    Deliveries about one item (``object_type``, ``object_id``) reach a webhook in
-    the order they were recorded: one waits while an earlier one is pending.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "pending"
-        DELIVERED = "delivered", "delivered"
-        FAILED = "failed", "failed (gave up)"
-
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=20)
-    payload = models.JSONField()
-    #: The item the event is about (blank/null in deliveries recorded before they named it).
-    object_type = models.CharField(max_length=100, blank=True, default="")
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    #: The event's position among the events of its item (``payload["sequence"]``).
-    sequence = models.PositiveBigIntegerField(default=0)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "webhook deliveries"
-        indexes = [
-            models.Index(
-                fields=["webhook", "object_type", "object_id", "status"],
-                name="webhook_delivery_item",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.event} to {self.webhook} ({self.status})"
 
 
 class ResponseCacheGeneration(models.Model):

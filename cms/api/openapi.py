@@ -216,9 +216,9 @@ def check_operation_ids(schema: dict) -> None:
 
 def webhooks() -> dict | None:
     """The ``webhooks`` object of ``cms.api.webhook_schema``, if that module is there."""
-    if find_spec("cms.api.webhook_schema") is None:
+    if find_spec("cms.webhooks.schema") is None:
         return None
-    provider = getattr(import_module("cms.api.webhook_schema"), "webhooks_openapi", None)
+    provider = getattr(import_module("cms.webhooks.schema"), "webhooks_openapi", None)
     return provider() if provider is not None else None
 
 

@@ -67,7 +67,7 @@ CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language")
 
-#: Webhooks (``cms.api.webhooks``): seconds an endpoint may take to answer (short: with
+#: Webhooks (``cms.webhooks``): seconds an endpoint may take to answer (short: with
 #: ``TASKS_BACKEND=immediate`` the first attempt runs in the editor's request), attempts
 #: before giving up, and the first retry delay (doubled after each failure).
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "3"))

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "cms.news",
     "cms.events",
     "cms.api",
+    # Before cms.projections: its receivers read projection rows before those drop them.
+    "cms.webhooks",
     "cms.search",
     "cms.projections",
     "cms.ops",

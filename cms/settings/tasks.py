@@ -1,6 +1,6 @@
 """Background tasks (django-tasks, Wagtail 8's task framework), chosen by ``TASKS_BACKEND``.
 
-Webhook deliveries (``cms.api.webhooks``), search-engine updates
+Webhook deliveries (``cms.webhooks.delivery``), search-engine updates
 (``cms.search.indexing``) and Wagtail's own chores (reference index, its page and
 image search index, image focal points) are django-tasks tasks. Where they run
 depends on the backend:

@@ -80,10 +80,10 @@ def test_servers_are_relative_to_the_document(api, document):
 def test_the_webhooks_are_in_the_document_when_described(document):
     from importlib.util import find_spec
 
-    if find_spec("cms.api.webhook_schema") is None:
+    if find_spec("cms.webhooks.schema") is None:
         assert "webhooks" not in document
     else:
-        assert document["webhooks"], "cms.api.webhook_schema describes webhooks"
+        assert document["webhooks"], "cms.webhooks.schema describes webhooks"
         for hook in document["webhooks"].values():
             assert hook["post"]["requestBody"]
 

@@ -9,10 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cms.api.webhooks import deliver_webhooks_task
 from cms.ops.health import TaskBacklogCheck
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
+from cms.webhooks.delivery import deliver_webhooks_task
 
 #: A Redis URL where nothing listens: connections are refused at once, for real.
 DEAD_REDIS = {

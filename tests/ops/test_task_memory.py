@@ -119,7 +119,7 @@ def test_a_worker_starts_without_the_tables():
     """Setting up Django and importing every task a worker runs loads no lemma table."""
     code = (
         "import sys, django; django.setup()\n"
-        "import cms.search.indexing, cms.api.webhooks, cms.projections.signals\n"
+        "import cms.search.indexing, cms.webhooks.delivery, cms.projections.signals\n"
         "import modelsearch.tasks, wagtail.tasks, wagtail.images.tasks\n"
         "from django_tasks_db.management.commands import db_worker\n"
         "from cms.search import analysis\n"

@@ -7,12 +7,8 @@ the way a real request's commit would (the test transaction never commits).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -20,91 +16,22 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from cms.api.models import Webhook, WebhookDelivery
-from cms.api.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, claim, send
 from cms.clusters.models import ClusterProfile
+from cms.webhooks.delivery import claim, send
+from cms.webhooks.models import WebhookDelivery
 from tests.api.conftest import published_news
 from tests.factories import country_user, network_admin
-from tests.ports import unused_port
+from tests.webhooks.receiver import Receiver, closed_port_url, edit, events, hook, verify
 
 
-class Receiver:
-    """A tiny webhook endpoint: records every POST, answers ``status``.
-
-    ``script`` lists the answers to the next requests (``[500]``: the next one
-    fails, then ``status`` again).
-    """
-
-    def __init__(self):
-        self.requests: list[tuple[dict, bytes]] = []
-        self.status = 200
-        self.script: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                status = receiver.script.pop(0) if receiver.script else receiver.status
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.close()
-
-
-def closed_port_url() -> str:
-    """A URL nobody listens on (connection refused)."""
-    return f"http://127.0.0.1:{unused_port()}/hook"
-
-
-def hook(country, url, **fields) -> Webhook:
-    return Webhook.objects.create(country=country, name="front end", url=url, **fields)
-
-
-def edit(page, title: str):
-    """An editor changes the English title and publishes: one change of what the page shows."""
-    page.title_en = title
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-def events(receiver) -> list[dict]:
-    return [json.loads(body) for _headers, body in receiver.requests]
-
-
-def verify(headers: dict, body: bytes, secret: str) -> bool:
-    """What a receiver does: recompute the signature over timestamp + body."""
-    timestamp = headers[TIMESTAMP_HEADER]
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return hmac.compare_digest(headers[SIGNATURE_HEADER], f"sha256={expected.hexdigest()}")
-
-
-def test_publishing_sends_a_signed_event(country, receiver, django_capture_on_commit_callbacks):
+def test_publishing_sends_a_signed_event(country, endpoint, django_capture_on_commit_callbacks):
     page = published_news(country("CZ"), title={"en": "Signed", "cs": "Podepsáno"})
-    webhook = hook(country("CZ"), receiver.url)
+    webhook = hook(country("CZ"), endpoint.url)
     with django_capture_on_commit_callbacks(execute=True):
         edit(page, "Signed again")
 
-    assert len(receiver.requests) == 1
-    headers, body = receiver.requests[0]
+    assert len(endpoint.requests) == 1
+    headers, body = endpoint.requests[0]
     assert verify(headers, body, webhook.secret)
     assert not verify(headers, body, "another secret")
     event = json.loads(body)
@@ -137,38 +64,38 @@ def test_publishing_sends_a_signed_event(country, receiver, django_capture_on_co
 
 
 def test_a_save_that_changes_nothing_a_reader_sees_sends_nothing(
-    country, receiver, django_capture_on_commit_callbacks
+    country, endpoint, django_capture_on_commit_callbacks
 ):
     page = published_news(country("CZ"), title={"en": "Unchanged"})
     profile = ClusterProfile.objects.filter(country__code="CZ").first()
-    hook(country("CZ"), receiver.url)
+    hook(country("CZ"), endpoint.url)
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
         profile.save()
-    assert receiver.requests == []
+    assert endpoint.requests == []
 
 
-def test_a_claimed_delivery_waits_for_its_sender_until_the_lease_runs_out(country, receiver):
+def test_a_claimed_delivery_waits_for_its_sender_until_the_lease_runs_out(country, endpoint):
     """Claiming is what keeps a worker and the cron from both sending one delivery."""
-    webhook = hook(country("CZ"), receiver.url)
+    webhook = hook(country("CZ"), endpoint.url)
     delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
     assert claim(delivery.pk) is not None  # a worker is sending it
     assert claim(delivery.pk) is None  # nobody else can take it
     call_command("deliver_webhooks")
-    assert receiver.requests == []
+    assert endpoint.requests == []
 
     # That worker died mid-send: once its lease has run out, the delivery is due again.
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
     call_command("deliver_webhooks")
-    assert len(receiver.requests) == 1
+    assert len(endpoint.requests) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("delivered", 1)
 
 
-def test_a_sender_whose_lease_ran_out_leaves_the_outcome_to_the_new_one(country, receiver):
-    webhook = hook(country("CZ"), receiver.url)
+def test_a_sender_whose_lease_ran_out_leaves_the_outcome_to_the_new_one(country, endpoint):
+    webhook = hook(country("CZ"), endpoint.url)
     delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
     claim(delivery.pk)
     late = WebhookDelivery.objects.select_related("webhook").get(pk=delivery.pk)
@@ -180,16 +107,16 @@ def test_a_sender_whose_lease_ran_out_leaves_the_outcome_to_the_new_one(country,
     assert (delivery.status, delivery.attempts) == ("pending", 0)  # the new sender's to record
 
 
-def test_unpublish_and_delete_are_sent(country, receiver, django_capture_on_commit_callbacks):
+def test_unpublish_and_delete_are_sent(country, endpoint, django_capture_on_commit_callbacks):
     page = published_news(country("CZ"), title={"en": "Short-lived"})
-    hook(country("CZ"), receiver.url)
+    hook(country("CZ"), endpoint.url)
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
         page.refresh_from_db()
         page.delete()
-    sent = events(receiver)
+    sent = events(endpoint)
     assert [event["event"] for event in sent] == ["unpublished", "published", "deleted"]
     assert [event["sequence"] for event in sent] == [1, 2, 3]
     # Removals name the languages the item was served in, and where it was.
@@ -200,11 +127,11 @@ def test_unpublish_and_delete_are_sent(country, receiver, django_capture_on_comm
 
 
 def test_a_page_made_private_is_sent_as_unpublished_once(
-    country, receiver, django_capture_on_commit_callbacks
+    country, endpoint, django_capture_on_commit_callbacks
 ):
     """It leaves the API as if unpublished (its sync tombstone says so): the webhook too."""
     page = published_news(country("CZ"), title={"en": "Soon private"})
-    hook(country("CZ"), receiver.url)
+    hook(country("CZ"), endpoint.url)
     with django_capture_on_commit_callbacks(execute=True):
         restriction = PageViewRestriction.objects.create(
             page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
@@ -213,37 +140,37 @@ def test_a_page_made_private_is_sent_as_unpublished_once(
         restriction.delete()
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()  # an ordinary unpublish: one event, not two
-    sent = events(receiver)
+    sent = events(endpoint)
     assert [event["event"] for event in sent] == ["unpublished", "published", "unpublished"]
     assert sent[0]["object"]["id"] == page.pk and sent[0]["object"]["site"] == "CZ"
     assert "en" in sent[0]["object"]["languages"]
 
 
 def test_only_the_sites_webhooks_and_the_hubs_hear(
-    country, receiver, django_capture_on_commit_callbacks
+    country, endpoint, django_capture_on_commit_callbacks
 ):
     other = Receiver()
     try:
         page = published_news(country("CZ"), title={"en": "Czech only"})
         hook(country("IT"), other.url)
-        hub = hook(country("INT"), receiver.url)
-        hook(country("CZ"), receiver.url, events=["deleted"])
+        hub = hook(country("INT"), endpoint.url)
+        hook(country("CZ"), endpoint.url, events=["deleted"])
         with django_capture_on_commit_callbacks(execute=True):
             edit(page, "Czech only, edited")
         assert other.requests == []
-        assert len(receiver.requests) == 1  # the hub's; CZ's wants deletions only
+        assert len(endpoint.requests) == 1  # the hub's; CZ's wants deletions only
         assert WebhookDelivery.objects.get().webhook == hub
     finally:
         other.close()
 
 
-def test_snippet_save_and_delete_are_sent(country, receiver, django_capture_on_commit_callbacks):
-    hook(country("CZ"), receiver.url)
+def test_snippet_save_and_delete_are_sent(country, endpoint, django_capture_on_commit_callbacks):
+    hook(country("CZ"), endpoint.url)
     profile = ClusterProfile.objects.filter(country__code="CZ").first()
     with django_capture_on_commit_callbacks(execute=True):
         profile.city = "Ostrava-Poruba"
         profile.save()
-    event = json.loads(receiver.requests[-1][1])
+    event = json.loads(endpoint.requests[-1][1])
     assert event["event"] == "published"
     assert event["object"]["type"] == "clusters.ClusterProfile"
     assert (event["object"]["id"], event["object"]["site"]) == (profile.pk, "CZ")
@@ -255,22 +182,22 @@ def test_snippet_save_and_delete_are_sent(country, receiver, django_capture_on_c
     pk = profile.pk
     with django_capture_on_commit_callbacks(execute=True):
         profile.delete()
-    about = [e for e in events(receiver) if e["object"]["type"] == "clusters.ClusterProfile"]
+    about = [e for e in events(endpoint) if e["object"]["type"] == "clusters.ClusterProfile"]
     assert [(e["event"], e["object"]["id"], e["sequence"]) for e in about] == [
         ("published", pk, 1),
         ("deleted", pk, 2),
     ]
     # The items that showed it were rendered again: each is announced too.
-    assert {e["event"] for e in events(receiver)} - {"deleted"} == {"published"}
+    assert {e["event"] for e in events(endpoint)} - {"deleted"} == {"published"}
 
 
 @override_settings(WEBHOOK_MAX_ATTEMPTS=3, WEBHOOK_RETRY_BASE_SECONDS=10)
 def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
-    country, receiver, django_capture_on_commit_callbacks
+    country, endpoint, django_capture_on_commit_callbacks
 ):
-    receiver.status = 500
+    endpoint.status = 500
     page = published_news(country("CZ"), title={"en": "Endpoint down"})
-    webhook = hook(country("CZ"), receiver.url)
+    webhook = hook(country("CZ"), endpoint.url)
     with django_capture_on_commit_callbacks(execute=True):
         edit(page, "Endpoint still down")
     assert page.live  # the editor's publish went through
@@ -294,11 +221,11 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
     call_command("deliver_webhooks")
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
-    assert len(receiver.requests) == 3
+    assert len(endpoint.requests) == 3
 
 
 def test_connection_refused_is_logged_and_retried_until_the_endpoint_is_back(
-    country, receiver, django_capture_on_commit_callbacks
+    country, endpoint, django_capture_on_commit_callbacks
 ):
     page = published_news(country("CZ"), title={"en": "Nobody listens"})
     webhook = hook(country("CZ"), closed_port_url())
@@ -309,13 +236,13 @@ def test_connection_refused_is_logged_and_retried_until_the_endpoint_is_back(
     assert delivery.status == "pending" and delivery.response_code is None
     assert "refused" in delivery.error.lower()
 
-    webhook.url = receiver.url
+    webhook.url = endpoint.url
     webhook.save()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     call_command("deliver_webhooks")
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.error) == ("delivered", 2, "")
-    assert verify(*receiver.requests[0], webhook.secret)
+    assert verify(*endpoint.requests[0], webhook.secret)
 
 
 def test_the_editor_publishes_in_the_admin_while_the_endpoint_is_down(
@@ -346,8 +273,8 @@ def test_only_network_administrators_manage_webhooks(client, db, who, allowed):
     }[who]()
     client.force_login(user)
     for url in (
-        "/admin/snippets/delivery_api/webhook/",
-        "/admin/snippets/delivery_api/webhook/add/",
+        "/admin/snippets/webhooks/webhook/",
+        "/admin/snippets/webhooks/webhook/add/",
     ):
         response = client.get(url, HTTP_HOST="localhost")
         assert (response.status_code == 200) is allowed, (url, response.status_code)

@@ -4,13 +4,13 @@ With ``TASKS_BACKEND=database`` the task worker retries each failed delivery at
 its backoff time by itself; this command sends what is overdue anyway (the worker
 was down, a task was lost) and is the only retry with ``TASKS_BACKEND=immediate``.
 Safe beside the task workers and other runs of itself: each delivery is claimed
-before it is sent (``cms.api.webhooks.claim``), so none goes out twice, and
+before it is sent (``cms.webhooks.delivery.claim``), so none goes out twice, and
 deliveries about one item still go out in order.
 """
 
 from django.core.management.base import BaseCommand
 
-from cms.api.webhooks import deliver
+from cms.webhooks.delivery import deliver
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The webhooks a consumer receives, as the OpenAPI 3.1 ``webhooks`` object.
 
 ``webhooks_openapi()`` describes the one request the CMS sends to a registered
-endpoint (``contentChanged``): its JSON body (``cms.api.webhooks.event_payload``),
+endpoint (``contentChanged``): its JSON body (``cms.webhooks.payload.event_payload``),
 the signature and timestamp headers, and the answer expected (any 2xx; anything
 else, or no answer within ``WEBHOOK_TIMEOUT``, is retried with backoff). The
 document's ``webhooks`` section is this dict; the schemas are inline so the
@@ -10,9 +10,9 @@ section stands on its own.
 
 from __future__ import annotations
 
-from cms.api.models import all_webhook_events
-from cms.api.webhooks import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from cms.core.languages import LANGUAGE_CODES
+from cms.webhooks.delivery import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from cms.webhooks.models import all_webhook_events
 
 EVENT_DESCRIPTION = (
     "What happened to the item on its site: `published` (published for the first time, or "

@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from cms.api.models import WebhookDelivery
+from cms.webhooks.models import WebhookDelivery
 from tests.api.conftest import published_news
-from tests.api.test_webhooks import Receiver, closed_port_url, edit, hook, verify
 from tests.factories import country_user
-
-TASK_PATH = "cms.api.webhooks.deliver_webhooks_task"
-
-
-@pytest.fixture
-def endpoint():
-    """A real HTTP endpoint on 127.0.0.1 that records every POST."""
-    receiver = Receiver()
-    yield receiver
-    receiver.close()
+from tests.webhooks.receiver import TASK_PATH, closed_port_url, edit, hook, verify
 
 
 def webhook_tasks():

@@ -14,8 +14,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.api.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
 from cms.core.permissions import NETWORK_ADMINISTRATORS, is_network_admin
+from cms.webhooks.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 
 class NetworkAdminPolicy(BasePermissionPolicy):

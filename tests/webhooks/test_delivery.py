@@ -21,22 +21,14 @@ from django.utils.datastructures import CaseInsensitiveMapping
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from cms.api.models import WebhookDelivery
-from cms.api.webhook_schema import payload_schema, webhooks_openapi
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, Sector
+from cms.webhooks.models import WebhookDelivery
+from cms.webhooks.schema import payload_schema, webhooks_openapi
 from tests.api.conftest import published_news
-from tests.api.test_webhooks import Receiver, edit, events, hook
+from tests.webhooks.receiver import TASK_PATH, Receiver, edit, events, hook
 
 ROOT = Path(__file__).resolve().parents[2]
-TASK_PATH = "cms.api.webhooks.deliver_webhooks_task"
-
-
-@pytest.fixture
-def endpoint():
-    receiver = Receiver()
-    yield receiver
-    receiver.close()
 
 
 def wait_until(moment) -> None:

@@ -30,9 +30,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from cms.api.models import Webhook, WebhookDelivery
-from cms.api.webhooks import deliver_webhooks_task
 from cms.core.models import Country
+from cms.webhooks.delivery import deliver_webhooks_task
+from cms.webhooks.models import Webhook, WebhookDelivery
 
 pytestmark = [
     pytest.mark.postgres,

@@ -1,18 +1,17 @@
-"""Webhooks: tell registered front ends when content is published, unpublished, deleted or moved.
+"""Sending webhook deliveries: signed POSTs, claimed so none goes out twice, retried in order.
 
-An event (``cms.api.signals`` decides which) is recorded as one ``WebhookDelivery``
-per interested webhook in the writer's own transaction, then sent after commit by a
-django-tasks task with a short timeout. The editor's action never fails or waits
-long because an endpoint is down: a failed attempt is retried with exponential
-backoff until ``WEBHOOK_MAX_ATTEMPTS``, by a task the worker runs at the retry's
-time (:func:`schedule_retry`), and by ``manage.py deliver_webhooks`` (cron) as a
-safety net and with the ``immediate`` backend.
+Deliveries (recorded by ``cms.webhooks.recording`` in the writer's transaction) are
+sent after commit by a django-tasks task with a short timeout. The editor's action
+never fails or waits long because an endpoint is down: a failed attempt is retried
+with exponential backoff until ``WEBHOOK_MAX_ATTEMPTS``, by a task the worker runs at
+the retry's time (:func:`schedule_retry`), and by ``manage.py deliver_webhooks``
+(cron) as a safety net and with the ``immediate`` backend.
 
 Per item and webhook, deliveries go out in the order they were recorded: one is
 not claimed while an earlier one about the same item is pending
 (:func:`earlier_pending`); when that one is settled, the sender sends the next
-(:func:`next_in_line`). The body (``event_payload``; documented in
-``cms.api.webhook_schema``) carries the item's ``sequence`` for the receiver.
+(:func:`next_in_line`). The body (``cms.webhooks.payload``; documented in
+``cms.webhooks.schema``) carries the item's ``sequence`` for the receiver.
 
 Task workers and the cron command run at the same time, so a sender first
 *claims* a delivery (:func:`claim`) and sends only what it claimed: no delivery
@@ -37,19 +36,14 @@ import logging
 import time
 import urllib.error
 import urllib.request
-import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
-from django.urls import reverse
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import task
 
-from cms.api.models import Webhook, WebhookDelivery
-from cms.core.languages import LANGUAGE_CODES
+from cms.webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -62,162 +56,6 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     """``sha256=<hex>`` over ``"<timestamp>.<body>"``: what receivers recompute."""
     message = timestamp.encode() + b"." + body
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-@dataclass
-class Event:
-    """One change of one item, to be told to the webhooks of its site (and the hub's)."""
-
-    event: str
-    object_type: str
-    object_id: int
-    #: Code of the country whose site the event concerns ("" for network-wide items).
-    country: str
-    languages: list[str] = field(default_factory=list)
-    #: Visitor URL per language, for published items that have a page of their own.
-    html_url: dict[str, str] | None = None
-    #: ``moved`` only: the country it moved to.
-    moved_to: str | None = None
-
-
-def record_event(
-    *,
-    event: str,
-    object_type: str,
-    object_id: int,
-    country: str,
-    languages: list[str] | None = None,
-    html_url: dict[str, str] | None = None,
-    moved_to: str | None = None,
-) -> list[int]:
-    """Record one event (see :func:`record_events`)."""
-    return record_events(
-        [
-            Event(
-                event=event,
-                object_type=object_type,
-                object_id=object_id,
-                country=country,
-                languages=list(languages or []),
-                html_url=html_url,
-                moved_to=moved_to,
-            )
-        ]
-    )
-
-
-def record_events(events: list[Event]) -> list[int]:
-    """Record a delivery of each event for every active webhook that wants it; send after commit.
-
-    An event reaches the active webhooks of its ``country`` and the hub's
-    (network-wide items, ``country`` "", only the hub's) that subscribed to its
-    kind. Each event gets the next ``sequence`` of its item: one query for the
-    items' current sequences, one for the webhooks, one insert, whatever the number
-    of events (a renamed sector re-renders hundreds of items).
-    """
-    if not events:
-        return []
-    hooks = list(Webhook.objects.filter(active=True).select_related("country"))
-    if not hooks:
-        return []
-    sequences = current_sequences({(e.object_type, e.object_id) for e in events})
-    roots = site_roots()
-    now = timezone.now()
-    deliveries = []
-    for item in events:
-        key = (item.object_type, item.object_id)
-        sequences[key] = sequences.get(key, 0) + 1
-        payload = event_payload(item, sequence=sequences[key], occurred_at=now, roots=roots)
-        for hook in hooks:
-            if item.event not in (hook.events or []):
-                continue
-            if not (hook.country.is_hub or (item.country and hook.country.code == item.country)):
-                continue
-            deliveries.append(
-                WebhookDelivery(
-                    webhook=hook,
-                    event=item.event,
-                    payload=payload,
-                    object_type=item.object_type,
-                    object_id=item.object_id,
-                    sequence=sequences[key],
-                )
-            )
-    if not deliveries:
-        return []
-    created = WebhookDelivery.objects.bulk_create(deliveries)
-    ids = [delivery.pk for delivery in created]
-    transaction.on_commit(lambda: deliver_webhooks_task.enqueue(ids), robust=True)
-    return ids
-
-
-def current_sequences(keys: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
-    """The highest ``sequence`` recorded so far of each item (absent: none yet)."""
-    found: dict[tuple[str, int], int] = {}
-    by_type: dict[str, set[int]] = {}
-    for object_type, object_id in keys:
-        by_type.setdefault(object_type, set()).add(object_id)
-    for object_type, ids in by_type.items():
-        rows = (
-            WebhookDelivery.objects.filter(object_type=object_type, object_id__in=ids)
-            .values("object_id")
-            .annotate(top=Max("sequence"))
-            .values_list("object_id", "top")
-        )
-        found.update({(object_type, pk): top or 0 for pk, top in rows})
-    return found
-
-
-def event_payload(
-    item: Event, *, sequence: int, occurred_at: datetime, roots: dict[str, str] | None = None
-) -> dict:
-    """The JSON body of an event (``cms.api.webhook_schema.payload_schema``)."""
-    obj = {
-        "type": item.object_type,
-        "id": item.object_id,
-        "site": item.country or None,
-        "languages": sorted(item.languages, key=language_order),
-        "api_url": api_url(
-            item.object_type, item.object_id, item.country, site_roots() if roots is None else roots
-        ),
-        "html_url": item.html_url or None,
-    }
-    if item.event == "moved":
-        obj["moved_to"] = item.moved_to or None
-    return {
-        "id": str(uuid.uuid4()),
-        "event": item.event,
-        "occurred_at": occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "sequence": sequence,
-        "object": obj,
-    }
-
-
-def language_order(code: str) -> int:
-    return LANGUAGE_CODES.index(code) if code in LANGUAGE_CODES else len(LANGUAGE_CODES)
-
-
-def site_roots() -> dict[str, str]:
-    """Each country's site root URL (``https://cz.example.org``), by country code."""
-    from cms.core.models import Country
-
-    return {
-        country.code: country.site.root_url
-        for country in Country.objects.filter(site__isnull=False).select_related("site")
-    }
-
-
-def api_url(object_type: str, object_id: int, country: str, roots: dict[str, str]) -> str | None:
-    """The item's detail in the Delivery API, on its site's host (else the admin's)."""
-    from cms.projections.registry import by_label
-
-    served = by_label(object_type)
-    if served is None:
-        return None
-    root = roots.get(country) or settings.WAGTAILADMIN_BASE_URL
-    path = f"{reverse('delivery_api:api-root')}{served.representation.route}/{object_id}/"
-    query = f"?site={country}" if country else ""
-    return f"{root.rstrip('/')}{path}{query}"
 
 
 def backoff(attempts: int) -> timedelta:

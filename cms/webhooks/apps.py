@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    """Outbound webhooks: signed POSTs to partners' front ends when content changes.
+
+    Comes before ``cms.projections`` (and Wagtail) in ``INSTALLED_APPS``: its
+    removal receivers read an item's projection rows, for the languages it was
+    served in, before the projections' receivers drop them (``signals``).
+    """
+
+    name = "cms.webhooks"
+    label = "webhooks"
+    verbose_name = "Webhooks"
+
+    def ready(self):
+        from cms.webhooks import signals
+
+        signals.connect()

@@ -1,0 +1,78 @@
+"""A real webhook endpoint on 127.0.0.1 and the helpers the webhook tests share."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cms.webhooks.delivery import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from cms.webhooks.models import Webhook
+from tests.ports import unused_port
+
+#: How django-tasks-db names the delivery task in its rows.
+TASK_PATH = "cms.webhooks.delivery.deliver_webhooks_task"
+
+
+class Receiver:
+    """A tiny webhook endpoint: records every POST, answers ``status``.
+
+    ``script`` lists the answers to the next requests (``[500]``: the next one
+    fails, then ``status`` again).
+    """
+
+    def __init__(self):
+        self.requests: list[tuple[dict, bytes]] = []
+        self.status = 200
+        self.script: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                status = receiver.script.pop(0) if receiver.script else receiver.status
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def closed_port_url() -> str:
+    """A URL nobody listens on (connection refused)."""
+    return f"http://127.0.0.1:{unused_port()}/hook"
+
+
+def hook(country, url, **fields) -> Webhook:
+    return Webhook.objects.create(country=country, name="front end", url=url, **fields)
+
+
+def edit(page, title: str):
+    """An editor changes the English title and publishes: one change of what the page shows."""
+    page.title_en = title
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def events(receiver: Receiver) -> list[dict]:
+    return [json.loads(body) for _headers, body in receiver.requests]
+
+
+def verify(headers: dict, body: bytes, secret: str) -> bool:
+    """What a receiver does: recompute the signature over timestamp + body."""
+    timestamp = headers[TIMESTAMP_HEADER]
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return hmac.compare_digest(headers[SIGNATURE_HEADER], f"sha256={expected.hexdigest()}")
