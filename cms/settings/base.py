@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "cms.search",
     "cms.projections",
     "cms.ops",
+    # The benchmarks' management commands (bench_api_*); no models, nothing served.
+    "cms.bench",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
