@@ -29,7 +29,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from ninja import NinjaAPI
 
-from cms.api.errors import error_response, problem_schemas, register_error_handlers
+from cms.api.errors import error_response, register_error_handlers
 from cms.api.http import delivery, delivery_view
 from cms.api.openapi import complete, operation_id
 from cms.api.querystring import SingleValueParser
@@ -47,45 +47,15 @@ def _docs(view):
     return delivery_view(gated)
 
 
-#: What every operation may answer besides its 200, as the wrapper in ``http.py``
-#: and the handlers in ``errors.py`` do; documented so that clients (and
-#: schemathesis) know each status and its ``application/problem+json`` body.
-PROBLEMS = {
-    "400": "A query parameter is malformed, unknown or repeated (`errors[]` names each; "
-    "`type` says which: see /api/v3/docs/errors/)",
-    "401": "An `Authorization` header was sent with a malformed, unknown or revoked API token "
-    "(public reads need none)",
-    "404": "No such object on this site",
-    "429": "Rate limit exceeded (when enabled); see `Retry-After`",
-}
-#: Answered by gunicorn before Django sees the request (``--limit-request-line``).
-TOO_LONG = {"description": "Request line longer than the server accepts (4,094 bytes)"}
-#: And for operations behind an API token.
-AUTH_PROBLEMS = {"401": "Missing, malformed, unknown or revoked API token"}
-
-
 class DeliveryAPI(NinjaAPI):
     """Ninja's API, with the error answers, 304s, response headers, servers, operation ids
-    a developer would write and the webhooks in the OpenAPI document (``openapi.py``)."""
+    a developer would write and the webhooks in the OpenAPI document (``openapi.complete``)."""
 
     def get_openapi_operation_id(self, operation):
         return operation_id(operation)
 
     def get_openapi_schema(self, *args, **kwargs):
-        schema = super().get_openapi_schema(*args, **kwargs)
-        schema.setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
-        ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/APIProblem"}}}
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
-                responses.setdefault(
-                    "304", {"description": "Not modified (If-None-Match, If-Modified-Since)"}
-                )
-                problems = {**PROBLEMS, **(AUTH_PROBLEMS if operation.get("security") else {})}
-                for status, description in problems.items():
-                    responses.setdefault(status, {"description": description, "content": ref})
-                responses.setdefault("414", TOO_LONG)
-        return complete(schema)
+        return complete(super().get_openapi_schema(*args, **kwargs))
 
 
 api = DeliveryAPI(

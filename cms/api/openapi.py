@@ -1,4 +1,4 @@
-"""What the OpenAPI document says beyond ninja's: operation ids, servers, headers, webhooks.
+"""What the OpenAPI document says beyond ninja's: problems, ids, servers, headers, webhooks.
 
 A consumer generates a client from ``/api/v3/openapi.json`` (openapi-typescript,
 openapi-python-client; ``.ci/clients`` does both and type-checks a consumer of
@@ -18,7 +18,9 @@ everything the wire carries:
   Not declared: ``Content-Type`` (OpenAPI: ignored as a response header; the
   media types say it), and what the HTTP server frames the message with
   (``Content-Length``, ``Date``, ``Server``, ``Connection``, ``Transfer-Encoding``).
-- ``webhooks``: from ``cms.api.webhook_schema`` when that module is there.
+- Problem answers: the 304, 400, 401, 404, 414 and 429 every operation may give
+  (``PROBLEMS``), with ``APIProblem`` (``cms.api.errors``) as their body.
+- ``webhooks``: from ``cms.webhooks.schema`` when that module is there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,27 @@ from importlib.util import find_spec
 from typing import Any
 
 from ninja.operation import Operation
+
+from cms.api.errors import problem_schemas
+
+#: What every operation may answer besides its 200, as the wrapper in ``http.py``
+#: and the handlers in ``errors.py`` do; documented so that clients (and
+#: schemathesis) know each status and its ``application/problem+json`` body.
+PROBLEMS = {
+    "400": "A query parameter is malformed, unknown or repeated (`errors[]` names each; "
+    "`type` says which: see /api/v3/docs/errors/)",
+    "401": "An `Authorization` header was sent with a malformed, unknown or revoked API token "
+    "(public reads need none)",
+    "404": "No such object on this site",
+    "429": "Rate limit exceeded (when enabled); see `Retry-After`",
+}
+#: And for operations behind an API token.
+AUTH_PROBLEMS = {"401": "Missing, malformed, unknown or revoked API token"}
+PROBLEM_CONTENT = {
+    "application/problem+json": {"schema": {"$ref": "#/components/schemas/APIProblem"}}
+}
+#: Answered by gunicorn before Django sees the request (``--limit-request-line``).
+TOO_LONG = {"description": "Request line longer than the server accepts (4,094 bytes)"}
 
 #: Operation ids that are not the camelCase of their view function's name.
 OPERATION_IDS = {"index": "getIndex", "get_news": "getNewsItem"}
@@ -183,21 +206,26 @@ def operation_id(operation: Operation) -> str:
     return OPERATION_IDS.get(name) or camel_case(name)
 
 
-def declare_headers(schema: dict) -> None:
+def declare_responses(operation: dict) -> None:
+    """The 304, the problems and the 414 every operation may answer besides its 200."""
+    responses = operation.setdefault("responses", {})
+    responses.setdefault("304", {"description": "Not modified (If-None-Match, If-Modified-Since)"})
+    problems = {**PROBLEMS, **(AUTH_PROBLEMS if operation.get("security") else {})}
+    for status, description in problems.items():
+        responses.setdefault(status, {"description": description, "content": PROBLEM_CONTENT})
+    responses.setdefault("414", TOO_LONG)
+
+
+def declare_headers(operation: dict) -> None:
     """Reference every response header from the responses that carry it."""
-    schema.setdefault("components", {})["headers"] = HEADERS
-    for operations in schema["paths"].values():
-        for operation in operations.values():
-            cached = not operation.get("security")  # previews are never cached
-            for status, response in operation.get("responses", {}).items():
-                names = list(RESPONSE_HEADERS.get(str(status), ()))
-                if not names:
-                    continue
-                if cached and str(status) in CACHE_MARKED:
-                    names.insert(len(REPRESENTATION), "X-Cache")
-                response["headers"] = {
-                    name: {"$ref": f"#/components/headers/{name}"} for name in names
-                }
+    cached = not operation.get("security")  # previews are never cached
+    for status, response in operation.get("responses", {}).items():
+        names = list(RESPONSE_HEADERS.get(str(status), ()))
+        if not names:
+            continue
+        if cached and str(status) in CACHE_MARKED:
+            names.insert(len(REPRESENTATION), "X-Cache")
+        response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
 
 def check_operation_ids(schema: dict) -> None:
@@ -223,10 +251,16 @@ def webhooks() -> dict | None:
 
 
 def complete(schema: dict) -> dict:
-    """Servers, response headers and webhooks, added to ninja's document."""
+    """Problem answers, servers, response headers and webhooks, added to ninja's document."""
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {}).update(problem_schemas())
     schema["servers"] = SERVERS
     check_operation_ids(schema)
-    declare_headers(schema)
+    components["headers"] = HEADERS
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            declare_responses(operation)
+            declare_headers(operation)
     hooks = webhooks()
     if hooks:
         schema["webhooks"] = hooks
