@@ -32,7 +32,7 @@ from ninja import NinjaAPI
 from cms.api.errors import error_response, register_error_handlers
 from cms.api.http import delivery, delivery_view
 from cms.api.openapi import complete, operation_id
-from cms.api.querystring import SingleValueParser
+from cms.api.params import SingleValueParser
 from cms.api.routers import clusters, network, pages, partners, sync
 
 

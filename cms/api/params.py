@@ -5,6 +5,11 @@ validation with the parameter in the error's location; a well-formed value
 that names something unknown in the database (a sector slug, a site) is
 checked where it is applied (``selectors.py``) and raises ``ParameterError``.
 Either way the consumer gets a 400 naming the parameter.
+
+A parameter that takes one value is given once: ninja would read
+``?lang=cs&lang=en`` as its last value and silently serve English, so the API's
+parser (``SingleValueParser``) refuses it with a 400 of the ``repeated-parameter``
+kind. Parameters that take a list (``sector``, ``country``, ...) may be repeated.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from datetime import UTC, date, datetime
 from typing import Annotated, ClassVar, Literal
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import Field, Path, Schema
+from ninja.parser import Parser
 from pydantic import BeforeValidator, StringConstraints, field_validator, model_validator
 from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
-from cms.api.errors import ParameterError
+from cms.api.errors import REPEATED_PARAMETER, ParameterError
 from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
 from cms.events.models import EventPage
@@ -40,6 +48,20 @@ LanguageParam = TypeAliasType("LanguageParameter", Literal[(*LANGUAGE_CODES, "al
 RichTextFormat = TypeAliasType("RichTextFormat", Literal["html", "markdown"])
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+
+
+class SingleValueParser(Parser):
+    """Ninja's parser, refusing repeats of a single-valued query parameter."""
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict:
+        for key in data:
+            if key not in list_fields and len(values := data.getlist(key)) > 1:
+                raise ParameterError(
+                    key, f"given {len(values)} times; it takes one value", kind=REPEATED_PARAMETER
+                )
+        return super().parse_querydict(data, list_fields, request)
 
 
 def split_commas(value):
