@@ -121,3 +121,28 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} to {self.webhook} ({self.status})"
+
+
+class ItemSequence(models.Model):
+    """The last ``sequence`` number given to an event about one item.
+
+    Every event about an item takes the next number here, in the writer's
+    transaction (``cms.webhooks.recording.take_sequences``): the row is locked
+    until that transaction ends, so two writers announcing the same item at once
+    get different numbers, and a number is never given twice, even after the
+    deliveries that carried it were deleted.
+    """
+
+    object_type = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"], name="unique_item_sequence"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.object_type} {self.object_id}: {self.last}"

@@ -1,4 +1,4 @@
-"""No webhook delivery goes out twice while task workers and cron commands run at once.
+"""No webhook delivery goes out twice, nor two events of one item share a number, under concurrency.
 
 Runs on PostgreSQL (``.ci/run``'s PostgreSQL stage), where several connections
 really write at the same time. Many deliveries are due; two task workers send
@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from cms.core.models import Country
 from cms.webhooks.delivery import deliver_webhooks_task
-from cms.webhooks.models import Webhook, WebhookDelivery
+from cms.webhooks.models import ItemSequence, Webhook, WebhookDelivery
+from cms.webhooks.recording import record_event
 
 pytestmark = [
     pytest.mark.postgres,
@@ -201,3 +202,90 @@ def test_workers_and_cron_send_each_delivery_exactly_once(committed):
     assert any(counts) and any(in_processes), (counts, in_processes)
     rows = elsewhere(lambda: list(hook.deliveries.values_list("status", "attempts")))
     assert Counter(rows) == {("delivered", 1): DELIVERIES}
+
+
+def at_once(*works) -> None:
+    """Run each of ``works`` in a thread of its own (own connection, autocommit), all at once."""
+    errors: list[BaseException] = []
+
+    def run(work):
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+
+
+def someone_waits_for_a_lock(timeout: float = 10) -> bool:
+    """Whether another connection to the test database waits for a lock (within ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+def test_two_writers_announcing_one_item_at_once_number_its_events_apart(db):
+    """Two editors' transactions record an event about the same item at the same time.
+
+    The first records its event and keeps its transaction open until the second is
+    recording too (waiting for the first, or done); then both commit. Each event gets
+    its own ``sequence``: a receiver orders the item's events by it.
+    """
+    receiver = CountingReceiver(delay=0)
+    item = {"object_type": "news.NewsPage", "object_id": 2_000_000_001, "country": "CZ"}
+    hook = elsewhere(
+        lambda: Webhook.objects.create(
+            country=Country.objects.get(code="CZ"), name="sequence", url=receiver.url
+        )
+    )
+    recorded, second_done = threading.Event(), threading.Event()
+    waited = threading.Event()
+
+    def first():
+        with transaction.atomic():
+            record_event(event="published", **item)
+            recorded.set()
+            # The second writer now records too: it waits for this transaction (a lock),
+            # or, if nothing makes it wait, finishes before this one commits.
+            deadline = time.monotonic() + 10
+            while not second_done.is_set() and time.monotonic() < deadline:
+                if someone_waits_for_a_lock(timeout=0.1):
+                    waited.set()
+                    break
+
+    def second():
+        try:
+            assert recorded.wait(timeout=60)
+            with transaction.atomic():
+                record_event(event="unpublished", **item)
+        finally:
+            second_done.set()
+
+    try:
+        at_once(first, second)
+        rows = elsewhere(
+            lambda: list(hook.deliveries.order_by("pk").values_list("event", "sequence"))
+        )
+        assert rows == [("published", 1), ("unpublished", 2)]
+        assert waited.is_set()  # the two transactions did overlap
+    finally:
+        elsewhere(hook.delete)
+        elsewhere(ItemSequence.objects.filter(object_id=item["object_id"]).delete)
+        receiver.close()

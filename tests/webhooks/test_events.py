@@ -126,6 +126,20 @@ def test_unpublish_and_delete_are_sent(country, endpoint, django_capture_on_comm
     assert sent[2]["object"]["api_url"] == f"http://cz.localhost/api/v3/pages/{page.pk}/?site=CZ"
 
 
+def test_sequence_numbers_go_on_after_the_delivery_log_is_cleared(
+    country, endpoint, django_capture_on_commit_callbacks
+):
+    """An administrator may delete deliveries; the item's next event still gets a new number."""
+    page = published_news(country("CZ"), title={"en": "Numbered"})
+    webhook = hook(country("CZ"), endpoint.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(page, "Numbered, once")
+    webhook.deliveries.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(page, "Numbered, twice")
+    assert [event["sequence"] for event in events(endpoint)] == [1, 2]
+
+
 def test_a_page_made_private_is_sent_as_unpublished_once(
     country, endpoint, django_capture_on_commit_callbacks
 ):
