@@ -16,7 +16,9 @@ One search is:
    every document having one country and one kind; a sector's count is the sum of the
    groups whose ``sector_ids``, the row's own copy of its sectors, hold it), and the
    ranked page (see :func:`statement`: at most :data:`RANK_CANDIDATES` hits are ranked,
-   the newest).
+   the newest). On SQLite a search filtered by its language alone (nearly every one)
+   materialises nothing: its candidates' bound and its facets come straight from the
+   full-text matches (:func:`sqlite_unfiltered_statement`).
 2. **One statement** for the page's rows by primary key (none when the page is
    empty).
 
@@ -179,6 +181,14 @@ def sqlite_matches(tokens: list[str], request: SearchRequest, connection) -> tup
     return sql, [fulltext.fts_in_language(tokens, request.language), *filter_params]
 
 
+def filtered(request: SearchRequest) -> bool:
+    """True when the request filters by more than its language (which SQLite's full-text
+    match checks itself: there, without other filters, every match is a hit)."""
+    return any(
+        (request.countries, request.kinds, request.sectors, request.date_from, request.date_to)
+    )
+
+
 def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tuple[str, list]:
     """The candidates' scores on SQLite: (id, score, exact) for the hits with id >= the
     candidates' bound, ``bm25()`` per group of terms times the group's weight, summed."""
@@ -187,10 +197,7 @@ def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tu
     # With only the language as filter (in the match itself) every match is a hit; other
     # filters are checked per match ("+rowid": not handed to FTS5, which would run the
     # whole match again for each id of the list).
-    filtered = any(
-        (request.countries, request.kinds, request.sectors, request.date_from, request.date_to)
-    )
-    in_hits = " AND +rowid IN (SELECT id FROM hits)" if filtered else ""
+    in_hits = " AND +rowid IN (SELECT id FROM hits)" if filtered(request) else ""
     parts, params = [], []
     for group in groups:
         parts.append(
@@ -310,6 +317,14 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
     if connection.vendor == "sqlite":
         null = dict.fromkeys(null, "NULL")
         position = "instr"
+    if (
+        connection.vendor == "sqlite"
+        and not filtered(request)
+        and start + request.page_size <= RANK_CANDIDATES
+    ):
+        return sqlite_unfiltered_statement(
+            request, tokens, (hits, hit_params), (scores, score_params), connection
+        )
     if start + request.page_size <= RANK_CANDIDATES:
         # The page is among the ranked hits (or there are fewer hits than candidates).
         page = (
@@ -332,6 +347,15 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
         f"ranked AS MATERIALIZED ({scores}), "
         "facet_groups AS MATERIALIZED (SELECT country, kind, sector_ids, COUNT(*) AS n FROM hits "
         "GROUP BY country, kind, sector_ids) "
+        f"{result_rows(page, null, position, n)}"
+    )
+    return sql, [*hit_params, RANK_CANDIDATES, *score_params, request.page_size, start]
+
+
+def result_rows(page: str, null: dict[str, str], position: str, n: dict[str, str]) -> str:
+    """The statement's one result set: the page's rows (from ``page``), then the country and
+    type counts and the sector counts, from the CTEs ``ranked`` and ``facet_groups``."""
+    return (
         f"SELECT {PAGE}, id, score, exact, {null['text']}, {null['text']}, {null['id']}, "
         f"{null['int']} FROM ({page}) page "
         f"UNION ALL SELECT {COUNTRY_KIND}, {null['id']}, {null['score']}, {null['int']}, "
@@ -342,7 +366,53 @@ def statement(request: SearchRequest, query: Query, connection) -> tuple[str, li
         f"JOIN {n['sectors']} s ON {position}(g.sector_ids, ' ' || s.id || ' ') > 0 "
         "GROUP BY s.id, s.slug, s.sort_order"
     )
-    return sql, [*hit_params, RANK_CANDIDATES, *score_params, request.page_size, start]
+
+
+def sqlite_unfiltered_statement(
+    request: SearchRequest,
+    tokens: list[str],
+    hits: tuple[str, list],
+    scores: tuple[str, list],
+    connection,
+) -> tuple[str, list]:
+    """:func:`statement` on SQLite for a request filtered by its language only, whose page
+    is among the ranked candidates (nearly every search): the same rows, without
+    materialising the hits.
+
+    Every full-text match is then a hit, so the candidates' bound comes from FTS5 itself:
+    its matches newest first (``ORDER BY rowid DESC``, which FTS5 reads in that order),
+    the first :data:`RANK_CANDIDATES`, instead of sorting every materialised hit by id;
+    and the facets are grouped straight from the matches' lookups in the facets index.
+    At 100,000 documents this is about a seventh of the statement
+    (``docs/benchmarks.md``, fourth round).
+    """
+    fts = fulltext.FULLTEXT
+    hits_sql, hit_params = hits
+    scores_sql, score_params = scores
+    page = (
+        "SELECT id, score, exact FROM ranked "
+        "ORDER BY exact DESC, score DESC, id DESC LIMIT %s OFFSET %s"
+    )
+    null = dict.fromkeys(("id", "score", "int", "text"), "NULL")
+    rows = result_rows(page, null, "instr", names(connection))
+    sql = (
+        "WITH bound AS (SELECT COALESCE(MIN(id), 0) AS id FROM "
+        f"(SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s "
+        "ORDER BY rowid DESC LIMIT %s) newest), "
+        f"ranked AS MATERIALIZED ({scores_sql}), "
+        "facet_groups AS MATERIALIZED (SELECT country, kind, sector_ids, COUNT(*) AS n "
+        f"FROM ({hits_sql}) matched GROUP BY country, kind, sector_ids) "
+        f"{rows}"
+    )
+    match = fulltext.fts_in_language(tokens, request.language)
+    return sql, [
+        match,
+        RANK_CANDIDATES,
+        *score_params,
+        *hit_params,
+        request.page_size,
+        request.start,
+    ]
 
 
 def search_page(request: SearchRequest, query: Query, backend=None) -> Found:

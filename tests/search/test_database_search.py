@@ -163,6 +163,27 @@ def test_only_the_newest_hits_are_ranked_and_every_hit_is_on_one_page(db, monkey
     assert by_four == by_five == [doc.pk for doc in newest_first]
 
 
+def test_a_search_by_language_only_answers_as_one_with_filters_that_keep_everything(
+    spread, monkeypatch
+):
+    """SQLite answers a search filtered by its language alone in a statement of its own
+    (the candidates' bound and the facets straight from the full-text matches, nothing
+    materialised): its pages, total and facets are those of the general statement, which
+    a filter keeping every document (all types) takes."""
+    monkeypatch.setattr(database_search, "RANK_CANDIDATES", 7)
+    query = build_query(f"{WORD} report", "en")
+    for page in (1, 2, 3, 5):
+        alone = SearchRequest(query=query.text, language="en", page=page, page_size=9)
+        every_kind = SearchRequest(
+            query=query.text, language="en", page=page, page_size=9, kinds=tuple(KINDS)
+        )
+        found, same = page_of(alone, query), page_of(every_kind, query)
+        assert found.total == same.total >= 40
+        assert ids(found) == ids(same)
+        assert found.facets["country"] == same.facets["country"]
+        assert found.facets["sector"] == same.facets["sector"]
+
+
 def expected(docs, request: SearchRequest) -> list[SearchDocument]:
     """The request's filters in plain Python."""
     out = []
