@@ -2,8 +2,7 @@
 
 A webhook's secret is shared with a third party and its deliveries show what
 changed across the network, so country editors neither see nor manage them,
-whatever model permissions their groups hold. API tokens for drafts are
-Wagtail's own (``wagtail.models.APIToken``, under Settings → API tokens).
+whatever model permissions their groups hold.
 """
 
 from django import forms
