@@ -381,27 +381,41 @@ def sqlite_unfiltered_statement(
 
     Every full-text match is then a hit, so the candidates' bound comes from FTS5 itself:
     its matches newest first (``ORDER BY rowid DESC``, which FTS5 reads in that order),
-    the first :data:`RANK_CANDIDATES`, instead of sorting every materialised hit by id;
-    and the facets are grouped straight from the matches' lookups in the facets index.
-    At 100,000 documents this is about a seventh of the statement
-    (``docs/benchmarks.md``, fourth round).
+    the first :data:`RANK_CANDIDATES`, instead of sorting every materialised hit by id.
+    The facets are grouped in one of two ways, whichever is cheaper, told apart by whether
+    those newest matches reached :data:`RANK_CANDIDATES` (a condition without a table,
+    which SQLite checks once before the loop it guards):
+
+    - fewer hits: each match looked up by id in the facets index, the groups sorted;
+    - as many or more (a word in thousands of the language's documents): the language's
+      entries of :data:`fulltext.LANGUAGE_FACETS_INDEX` walked in (country, kind, sector
+      ids) order, so the groups need no sort, each id checked against the matches.
+
+    The same rows as the general statement; at 100,000 documents the statement's p50 is
+    about a quarter lower (``docs/benchmarks.md``, fourth round).
     """
     fts = fulltext.FULLTEXT
     hits_sql, hit_params = hits
     scores_sql, score_params = scores
+    docs = names(connection)["docs"]
     page = (
         "SELECT id, score, exact FROM ranked "
         "ORDER BY exact DESC, score DESC, id DESC LIMIT %s OFFSET %s"
     )
     null = dict.fromkeys(("id", "score", "int", "text"), "NULL")
     rows = result_rows(page, null, "instr", names(connection))
+    groups = "GROUP BY country, kind, sector_ids"
     sql = (
-        "WITH bound AS (SELECT COALESCE(MIN(id), 0) AS id FROM "
-        f"(SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s "
-        "ORDER BY rowid DESC LIMIT %s) newest), "
+        f"WITH newest AS MATERIALIZED (SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s "
+        "ORDER BY rowid DESC LIMIT %s), "
+        "bound AS (SELECT COALESCE(MIN(id), 0) AS id, COUNT(*) AS n FROM newest), "
         f"ranked AS MATERIALIZED ({scores_sql}), "
         "facet_groups AS MATERIALIZED (SELECT country, kind, sector_ids, COUNT(*) AS n "
-        f"FROM ({hits_sql}) matched GROUP BY country, kind, sector_ids) "
+        f"FROM ({hits_sql}) matched WHERE (SELECT n FROM bound) < %s {groups} "
+        "UNION ALL SELECT country, kind, sector_ids, COUNT(*) AS n "
+        f"FROM {docs} INDEXED BY {fulltext.LANGUAGE_FACETS_INDEX} WHERE language = %s "
+        f"AND id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s) "
+        f"AND (SELECT n FROM bound) >= %s {groups}) "
         f"{rows}"
     )
     match = fulltext.fts_in_language(tokens, request.language)
@@ -410,6 +424,10 @@ def sqlite_unfiltered_statement(
         RANK_CANDIDATES,
         *score_params,
         *hit_params,
+        RANK_CANDIDATES,
+        request.language,
+        match,
+        RANK_CANDIDATES,
         request.page_size,
         request.start,
     ]
