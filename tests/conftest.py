@@ -17,6 +17,7 @@ from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from wagtail.models import Site
 
+from cms.api import negotiation
 from cms.core.models import Country
 from cms.settings.tasks import tasks_from_name
 
@@ -61,6 +62,14 @@ def no_site_root_paths_left_cached():
     tests its ports and hostnames, so each test starts from the database."""
     yield
     Site.clear_site_root_paths_cache()
+
+
+@pytest.fixture(autouse=True)
+def no_sites_left_cached():
+    """The API keeps the sites per response-cache generation (``negotiation.current_sites``);
+    a rolled-back test's generation number comes back in the next test with other sites."""
+    yield
+    negotiation.SITES.clear()
 
 
 @pytest.fixture(autouse=True)

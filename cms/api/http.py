@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -219,6 +220,10 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
             result = view(request, *args, **kwargs)
             if isinstance(result, HttpResponseBase):
                 return result
+            if isinstance(result, Prewritten):
+                return HttpResponse(
+                    result.write(adapter, by_alias, exclude_unset), content_type=JSON
+                )
             try:
                 checked = adapter.validate_python(result)
             except ValidationError as problem:
@@ -237,6 +242,35 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
 
 
 JSON = "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Prewritten:
+    """A response whose items are already JSON text: stored projections, written by their
+    schema when stored (``cms.projections.bodies``), so they are neither decoded nor
+    checked again. ``envelope`` (a listing's, without its items) is checked and written
+    here, then the items are put into its ``items``; without an envelope the response is
+    the one item (a detail)."""
+
+    items: list[str]
+    envelope: dict | None = None
+
+    def write(self, adapter: TypeAdapter, by_alias: bool, exclude_unset: bool) -> bytes:
+        if self.envelope is None:
+            (item,) = self.items
+            return item.encode()
+        try:
+            checked = adapter.validate_python({**self.envelope, "items": []})
+        except ValidationError as problem:
+            raise ResponseContractError(str(problem)) from problem
+        written = adapter.dump_json(checked, by_alias=by_alias, exclude_unset=exclude_unset)
+        if not written.endswith(EMPTY_ITEMS):
+            raise ResponseContractError("a listing's envelope must end with its items")
+        items = ",".join(self.items).encode()
+        return b"".join((written[: -len(EMPTY_ITEMS)], b'"items":[', items, b"]}"))
+
+
+EMPTY_ITEMS = b'"items":[]}'
 
 
 class ResponseContractError(RuntimeError):

@@ -47,6 +47,8 @@ class Scope:
 
     country: Country
     countries: dict[str, Country] = field(repr=False)
+    #: ``restricted_paths`` when known already (``current_sites``).
+    restricted: tuple[str, ...] | None = field(default=None, repr=False)
 
     @property
     def code(self) -> str:
@@ -93,6 +95,8 @@ class Scope:
     @cached_property
     def restricted_paths(self) -> tuple[str, ...]:
         """Tree paths of pages under a view restriction: they and their descendants are private."""
+        if self.restricted is not None:
+            return self.restricted
         return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
 
     def country_of(self, page) -> Country | None:
@@ -113,16 +117,60 @@ def load_countries() -> dict[str, Country]:
     return {country.code: country for country in rows}
 
 
+@dataclass(frozen=True)
+class Sites:
+    """What every scope reads, kept per process while the response cache's generation
+    stays (``cms.api.cache``): saving a country, publishing, unpublishing, restricting or
+    moving a page, anything that changes what the API shows, bumps it. So a request
+    asks for one number (usually from the cache) instead of loading the countries, their
+    sites and the view restrictions every time."""
+
+    generation: int
+    countries: dict[str, Country]
+    restricted_paths: tuple[str, ...]
+    #: Answers that hold as long as the generation: a listing's Last-Modified inputs
+    #: (``cms.api.responses.listing``), by what the listing's scope is.
+    memo: dict = field(default_factory=dict)
+
+    def remembered(self, key, compute):
+        """``compute()``, once per key for this generation (at most ``MEMO_SIZE`` keys)."""
+        if key not in self.memo:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
+
+
+MEMO_SIZE = 1000
+
+
+#: This process's ``Sites``, at most one (the newest generation seen).
+SITES: list[Sites] = []
+
+
+def current_sites() -> Sites:
+    from cms.api import cache as response_cache
+
+    generation = response_cache.generation()
+    if SITES and SITES[0].generation == generation:
+        return SITES[0]
+    restricted = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+    SITES[:] = [Sites(generation, load_countries(), restricted)]
+    return SITES[0]
+
+
 def resolve_scope(request: HttpRequest, site: str | None) -> Scope:
     """The scope named by ``?site=`` or, without it, by the request's host."""
-    countries = load_countries()
+    sites = current_sites()
+    countries, restricted = sites.countries, sites.restricted_paths
     if site:
         country = countries.get(site.upper())
         if country is None:
             known = ", ".join(sorted(countries))
             raise ParameterError("site", f"unknown site {site!r}; known: {known}")
-        return Scope(country=country, countries=countries)
-    return Scope(country=_country_for_host(request, countries), countries=countries)
+        return Scope(country=country, countries=countries, restricted=restricted)
+    country = _country_for_host(request, countries)
+    return Scope(country=country, countries=countries, restricted=restricted)
 
 
 def _country_for_host(request: HttpRequest, countries: dict[str, Country]) -> Country:

@@ -14,10 +14,12 @@ from django.db.models import Count, Max, QuerySet, Subquery, Window
 from django.http import HttpRequest
 from django.utils import translation
 
-from cms.api.negotiation import localizer_for, resolve_scope
+from cms.api.http import Prewritten
+from cms.api.negotiation import current_sites, localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
 from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
+from cms.projections.models import Projection
 from cms.projections.representations import Representation
 
 
@@ -80,29 +82,48 @@ def listing(
     """
     selected = params.selected_fields(defaults, available)
     offset, limit = params.offset, params.limit
-    ids, count = page_of(queryset, offset, limit)
-    items = projections.listed(context, types, ids, selected)
-    missing = [pk for pk in ids if pk not in items]
-    if missing:
-        with translation.override(context.url_language):
-            items.update(live(missing, selected))
+    if queryset.model is Projection:  # the listing's own rows (``selectors.projected``)
+        rows, count = page_of(queryset, offset, limit, "object_id", "listing_body", "last_modified")
+        ids = [row[0] for row in rows]
+        serves = projections.serves_bodies(context, types, selected)
+        texts = projections.served_bodies(context, rows) if serves else {}
+    else:
+        ids, count = page_of(queryset, offset, limit, "pk")
+        ids = [pk for (pk,) in ids]
+        texts = projections.listed_bodies(context, types, ids, selected)
+    items = {}
+    if len(texts) < len(ids):
+        items = projections.listed(context, types, ids, selected)
+        missing = [pk for pk in ids if pk not in items]
+        if missing:
+            with translation.override(context.url_language):
+                items.update(live(missing, selected))
     if types:
-        collection = projections.shown(context, types)
-        modified_field = "last_modified"
-    context.seen(*last_changes(collection, modified_field, removals))
+        # What the scope shows of the resource changes only with the generation.
+        countries = tuple(getattr(params, "country", None) or ())  # they narrow the removals
+        key = (tuple(types), context.localizer.language, context.scope.code, countries)
+        context.seen(
+            *current_sites().remembered(
+                key,
+                lambda: last_changes(projections.shown(context, types), "last_modified", removals),
+            )
+        )
+    else:
+        context.seen(*last_changes(collection, modified_field, removals))
     envelope = {
         "count": count,
         **page_links(context.request, params, count),
         "language": context.localizer.language,
         "site": context.scope.code,
-        "items": [items[pk] for pk in ids if pk in items],
     }
     if params.updated_since is not None:
         envelope["deleted"] = [
             removed(tombstone)
             for tombstone in removals.filter(removed_at__gte=params.updated_since)
         ]
-    return envelope
+    if not items:  # every item's stored text (or none at all)
+        return Prewritten([texts[pk] for pk in ids], envelope)
+    return {**envelope, "items": [items[pk] for pk in ids if pk in items]}
 
 
 def removed(tombstone) -> dict:
@@ -116,19 +137,19 @@ def removed(tombstone) -> dict:
     }
 
 
-def page_of(queryset: QuerySet, offset: int, limit: int) -> tuple[list, int]:
-    """The ids of one page of ``queryset`` and how many it has in all: one query.
+def page_of(queryset: QuerySet, offset: int, limit: int, *columns: str) -> tuple[list, int]:
+    """The ``columns`` of one page of ``queryset`` and how many rows it has in all: one query.
 
     The total rides on every row (``COUNT(*) OVER ()``); a page past the end
     has no rows to carry it and asks for it on its own.
     """
     rows = list(
-        queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+        queryset.annotate(total=Window(Count("pk"))).values_list(*columns, "total")[
             offset : offset + limit
         ]
     )
     if rows:
-        return [pk for pk, _total in rows], rows[0][1]
+        return [row[:-1] for row in rows], rows[0][-1]
     return [], queryset.count() if offset else 0
 
 
@@ -144,11 +165,19 @@ def last_changes(collection: QuerySet, modified_field: str, removals: QuerySet) 
     return found["changed"], found["removed"]
 
 
-def rendered(context: RenderContext, representation: Representation, queryset: QuerySet) -> Live:
-    """``live`` for a listing of one model: the items of ``queryset`` among the ids, rendered."""
+def rendered(
+    context: RenderContext,
+    representation: Representation,
+    queryset: QuerySet | Callable[[], QuerySet],
+) -> Live:
+    """``live`` for a listing of one model: the items of ``queryset`` among the ids, rendered.
+
+    (``queryset`` may be a function making it: most listings never need it.)
+    """
 
     def live(ids: list, selected: frozenset) -> dict[Any, dict]:
-        objects = representation.load(queryset.filter(pk__in=ids), selected, context)
+        items = queryset() if callable(queryset) else queryset
+        objects = representation.load(items.filter(pk__in=ids), selected, context)
         return {obj.pk: representation.represent(obj, context, selected) for obj in objects}
 
     return live
@@ -173,6 +202,10 @@ def detail(
 
     fields = representation.field_names
     selected = params.selected_fields(fields, fields)
+    if lookup == "pk" and not params.fields:
+        text = projections.stored_body(context, representation.model, pk)
+        if text is not None:
+            return Prewritten([text])
     if lookup == "pk":
         projected = projections.stored(context, representation.model, pk, selected)
         if projected is not None:

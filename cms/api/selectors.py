@@ -24,8 +24,6 @@ from cms.api.negotiation import Localizer, Scope
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 
-# --- pages --------------------------------------------------------------------
-
 
 def public_pages(model: type[Page], scope: Scope, countries: list[str] | None = None):
     """Live pages of ``model`` on the scope's sites that anyone may view.
@@ -50,10 +48,64 @@ def served_page_models() -> list[type[Page]]:
     return list(representations().pages)
 
 
+# --- straight from the projection table ---------------------------------------------
+
+#: Order names a listing can sort by on its rows, and the column each is.
+ROW_ORDER = {"id": "object_id", "title": "title", "name": "title", "date": "date", "start": "date"}
+
+
+def projected(
+    types: list[str], scope: Scope, params, localizer: Localizer, *, narrowed: bool = False
+) -> QuerySet | None:
+    """A listing's own rows in the projection table, filtered and ordered there.
+
+    Their country, sectors, ``updated_at`` and the columns of ``ROW_ORDER``
+    (``cms.projections.columns``) answer most listings in one query, with the
+    items' texts. A listing that filters on anything else (``narrowed``) or
+    orders by another field gets None: the models answer it. Rows exist for
+    exactly the public items (``cms.projections.registry``), so no view
+    restriction or live flag needs checking here.
+    """
+    from cms.projections.models import Projection
+
+    tokens = params.ordering()
+    if narrowed or any(token.removeprefix("-") not in ROW_ORDER for token in tokens):
+        return None
+    rows = Projection.objects.filter(
+        object_type__in=types,
+        language=localizer.language,
+        country__in=owned(scope, getattr(params, "country", [])),
+    )
+    if getattr(params, "sector", None):
+        in_sectors = Q(pk__in=[])
+        for pk in check_slugs(Sector, params.sector, "sector"):
+            in_sectors |= Q(sector_ids__contains=f" {pk} ")
+        rows = rows.filter(in_sectors)
+    if params.updated_since is not None:
+        rows = rows.filter(updated_at__gte=params.updated_since)
+    columns = [(ROW_ORDER[token.removeprefix("-")], token.startswith("-")) for token in tokens]
+    # The id last, as ``ordered`` does, so that paging is stable when values tie.
+    return rows.order_by(
+        *(F(name).desc() if descending else F(name).asc() for name, descending in columns),
+        F("object_id").asc(),
+    )
+
+
+def label(model: type[Model]) -> list[str]:
+    return [model._meta.label]
+
+
+# --- pages --------------------------------------------------------------------------
+
+
 def news(scope: Scope, params, localizer: Localizer) -> QuerySet:
     from cms.clusters.models import ClusterProfile
     from cms.news.models import NewsPage
 
+    narrowed = bool(params.cluster or params.tag or params.date_from or params.date_to)
+    rows = projected(label(NewsPage), scope, params, localizer, narrowed=narrowed)
+    if rows is not None:
+        return rows
     queryset = public_pages(NewsPage, scope, check_countries(scope, params.country))
     if params.sector:
         queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
@@ -72,6 +124,10 @@ def news(scope: Scope, params, localizer: Localizer) -> QuerySet:
 def events(scope: Scope, params, localizer: Localizer) -> QuerySet:
     from cms.events.models import EventPage
 
+    narrowed = bool(params.kind or params.tag or params.date_from or params.date_to)
+    rows = projected(label(EventPage), scope, params, localizer, narrowed=narrowed)
+    if rows is not None:
+        return rows
     queryset = public_pages(EventPage, scope, check_countries(scope, params.country))
     if params.sector:
         queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
@@ -95,7 +151,11 @@ def pages(scope: Scope, params, localizer: Localizer) -> QuerySet:
     """Pages of every served type (or of the ``type``s asked for), as base pages."""
     from django.apps import apps
 
-    models = [apps.get_model(label) for label in params.type] or served_page_models()
+    models = [apps.get_model(name) for name in params.type] or served_page_models()
+    labels = [model._meta.label for model in models]
+    rows = projected(labels, scope, params, localizer, narrowed=params.child_of is not None)
+    if rows is not None:
+        return rows
     content_types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
     queryset = public_pages(Page, scope, check_countries(scope, params.country)).filter(
         content_type__in=[content_types[model].pk for model in models]
@@ -162,6 +222,9 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
 def clusters(scope: Scope, params, localizer: Localizer) -> QuerySet:
     from cms.clusters.models import ClusterProfile
 
+    rows = projected(label(ClusterProfile), scope, params, localizer)
+    if rows is not None:
+        return rows
     queryset = ClusterProfile.objects.filter(country__code__in=owned(scope, params.country))
     if params.sector:
         queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
@@ -182,6 +245,10 @@ def partners(scope: Scope, params, localizer: Localizer) -> QuerySet:
 def contacts(scope: Scope, params, localizer: Localizer) -> QuerySet:
     from cms.partners.models import ContactPerson, PartnerOrganisation
 
+    narrowed = bool(params.organisation)
+    rows = projected(label(ContactPerson), scope, params, localizer, narrowed=narrowed)
+    if rows is not None:
+        return rows
     queryset = ContactPerson.objects.filter(country__code__in=owned(scope, params.country))
     if params.organisation:
         organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")

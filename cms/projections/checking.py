@@ -19,6 +19,7 @@ from cms.projections.registry import served_types
 from cms.projections.rendering import Renderer
 
 BATCH = 200
+COMPLETE = Q(listing__isnull=False, body__isnull=False, listing_body__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,11 @@ def differences() -> Iterator[Difference]:
     renderer = Renderer()
     for served in served_types().values():
         stored = {
-            # A row without its listing subset (stored before it existed) is incomplete.
-            (pk, language): digest if has_listing else "incomplete"
-            for pk, language, digest, has_listing in Projection.objects.filter(
+            # A row without what reads serve (stored before a column existed) is incomplete.
+            (pk, language): digest if complete else "incomplete"
+            for pk, language, digest, complete in Projection.objects.filter(
                 object_type=served.label
-            ).values_list("object_id", "language", "digest", Q(listing__isnull=False))
+            ).values_list("object_id", "language", "digest", COMPLETE)
         }
         ids = list(served.public().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):

@@ -22,6 +22,17 @@ class Projection(models.Model):
     data = models.JSONField()
     #: ``data`` with only the fields a listing shows by default: what most listings read.
     listing = models.JSONField(null=True)
+    #: ``data`` as a response writes it (``cms.projections.bodies``): what a detail serves.
+    body = models.TextField(null=True)
+    #: ``listing`` as a response writes it: what a listing joins.
+    listing_body = models.TextField(null=True)
+    # What listings filter and order by, from ``data`` (``cms.projections.columns``):
+    #: the title or name this row shows (for ``lang=all`` the English one);
+    title = models.TextField(null=True)
+    #: a news item's date (at midnight UTC) or an event's start;
+    date = models.DateTimeField(null=True)
+    #: the ids of the sectors it shows, each between spaces (`` 1 3 ``).
+    sector_ids = models.TextField(blank=True, default="")
     digest = models.CharField(max_length=64)
     #: The newest change of anything the item's JSON was built from (Last-Modified).
     last_modified = models.DateTimeField(null=True)
@@ -39,7 +50,10 @@ class Projection(models.Model):
             models.Index(
                 fields=["object_type", "language", "country", "updated_at"],
                 name="projection_listing",
-            )
+            ),
+            models.Index(
+                fields=["object_type", "language", "country", "date"], name="projection_dated"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,35 +13,49 @@ from typing import Any
 
 from django.db.models import Q
 
+from cms.projections import bodies
 from cms.projections.fields import RenderContext
 from cms.projections.models import Projection
 from cms.projections.registry import by_label, served_type
 
 
 def stored(ctx: RenderContext, model, pk: Any, selected: frozenset[str]) -> dict | None:
-    """The projection of ``model`` ``pk`` in the request's language, or None if there is none.
+    """The projection of ``model`` ``pk`` in the request's language, or None if there is none."""
+    rows = visible_rows(ctx, model, pk)
+    found = (
+        rows.values_list("data", "last_modified", "updated_at").first()
+        if rows is not None
+        else None
+    )
+    if found is None:
+        return None
+    data, last_modified, updated_at = found
+    ctx.seen(last_modified)
+    return dated(absolutised(selected_fields(data, selected), ctx), updated_at)
+
+
+def visible_rows(ctx: RenderContext, models, pk: Any):
+    """The rows of ``pk`` of ``models`` (one or several) this request may read.
 
     Only an item the request's scope may see: pages and snippets of its
-    countries (every country on the hub), sectors everywhere.
+    countries (every country on the hub), sectors everywhere. None when no
+    row can answer (a type without rows, rich text in another format).
     """
-    served = served_type(model)
-    if served is None or ctx.rich_text_output != "html":
+    served = [served_type(model) for model in (models if isinstance(models, list) else [models])]
+    if None in served or not served or ctx.rich_text_output != "html":
         return None
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
     rows = Projection.objects.filter(
-        object_type=served.label, object_id=pk, language=ctx.localizer.language
+        object_type__in=[each.label for each in served],
+        object_id=pk,
+        language=ctx.localizer.language,
     )
-    if served.has_country:
+    if served[0].has_country:  # pages and snippets of countries (types are not mixed)
         rows = rows.filter(country__in=ctx.scope.owner_codes())
-    found = rows.values_list("data", "last_modified", "updated_at").first()
-    if found is None:
-        return None
-    data, last_modified, updated_at = found
-    ctx.seen(last_modified)
-    return dated(absolutised(selected_fields(data, selected), ctx), updated_at)
+    return rows
 
 
 def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[str]) -> dict:
@@ -66,6 +80,59 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
         ctx.seen(last_modified)
         items[object_id] = dated(absolutised(selected_fields(data, selected), ctx), updated_at)
     return items
+
+
+def listed_bodies(
+    ctx: RenderContext, types: list[str], ids: list, selected: frozenset[str]
+) -> dict[Any, str]:
+    """``listed`` as each row's text, ready to join, when rows keep what is ``selected``.
+
+    An id whose row has no text (stored before the column), or whose links could not
+    be rewritten on the text (``bodies.serve``), is left out, for the caller to read
+    through ``listed`` or render.
+    """
+    if not ids or not serves_bodies(ctx, types, selected):
+        return {}
+    rows = Projection.objects.filter(
+        object_type__in=types, language=ctx.localizer.language, object_id__in=ids
+    ).values_list("object_id", "listing_body", "last_modified")
+    return served_bodies(ctx, rows)
+
+
+def serves_bodies(ctx: RenderContext, types: list[str], selected: frozenset[str]) -> bool:
+    """Whether the rows' listing texts are the items asked for: the fields a listing of
+    these types shows by default, in the html rich text format."""
+    return (
+        bool(types)
+        and ctx.rich_text_output == "html"
+        and all(selected == listing_fields(label) for label in types)
+    )
+
+
+def served_bodies(ctx: RenderContext, rows) -> dict[Any, str]:
+    """``(object_id, listing_body, last_modified)`` rows as texts for this request, by id."""
+    items = {}
+    for object_id, body, last_modified in rows:
+        served = bodies.serve(ctx, body) if body is not None else None
+        if served is not None:
+            ctx.seen(last_modified)
+            items[object_id] = served
+    return items
+
+
+def stored_body(ctx: RenderContext, models, pk: Any) -> str | None:
+    """``stored`` with every field, as text ready to serve (None: read it otherwise).
+
+    ``models``: the item's type, or the types it may be of (a page of any type).
+    """
+    rows = visible_rows(ctx, models, pk)
+    found = rows.values_list("body", "last_modified").first() if rows is not None else None
+    if found is None or found[0] is None:
+        return None
+    served = bodies.serve(ctx, found[0])
+    if served is not None:
+        ctx.seen(found[1])
+    return served
 
 
 def dated(item: dict, updated_at) -> dict:

@@ -21,6 +21,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from cms.api import cache as response_cache
+from cms.projections.bodies import body_of
+from cms.projections.columns import columns_of
 from cms.projections.models import Projection, StaleProjection
 from cms.projections.reading import selected_fields
 from cms.projections.registry import ALL, ServedType, by_label, served_type
@@ -111,37 +113,34 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
             if row is None or row.digest != rendered.digest:
                 changed[obj.pk][1].add(variant)
             if row is None:
-                new.append(
-                    Projection(
-                        object_type=served.label,
-                        object_id=obj.pk,
-                        language=variant,
-                        country=country,
-                        data=rendered.data,
-                        listing=listing_of(served, rendered.data),
-                        digest=rendered.digest,
-                        last_modified=rendered.last_modified,
-                        updated_at=now,
-                        rendered_at=now,
-                    )
+                row = Projection(
+                    object_type=served.label,
+                    object_id=obj.pk,
+                    language=variant,
+                    country=country,
+                    data=rendered.data,
+                    digest=rendered.digest,
+                    last_modified=rendered.last_modified,
+                    updated_at=now,
+                    rendered_at=now,
                 )
+                new.append(written(served, row))
                 continue
             if row.digest == rendered.digest:
                 # Nothing a reader sees changed: the row keeps the JSON consumers already
                 # hold (its save stamps, its rich text's block keys), so that a full sync
                 # and a sync with a cursor, which does not list the item, agree.
-                if row.country == country and row.listing is not None:
+                if row.country == country and complete(row):
                     if row.last_modified == rendered.last_modified:
                         continue
-                row.country, row.listing = country, listing_of(served, row.data)
+                row.country = country
                 row.last_modified, row.rendered_at = rendered.last_modified, now
-                updated.append(row)
+                updated.append(written(served, row))
                 continue
             row.updated_at = now
             row.data, row.digest, row.country = rendered.data, rendered.digest, country
-            row.listing = listing_of(served, rendered.data)
             row.last_modified, row.rendered_at = rendered.last_modified, now
-            updated.append(row)
+            updated.append(written(served, row))
     # Changed rows are replaced (a delete and an insert per batch): an UPDATE of many rows
     # with large JSON values, as bulk_update writes it, costs several times more.
     Projection.objects.filter(pk__in=[row.pk for row in updated]).delete()
@@ -196,6 +195,22 @@ def record_moves(served: ServedType, moves: dict[int, tuple[str, str]]) -> None:
 def listing_of(served: ServedType, data: dict) -> dict:
     """What a listing of ``served`` shows of ``data`` without ``?fields=``."""
     return selected_fields(data, served.representation.listing_fields)
+
+
+def written(served: ServedType, row: Projection) -> Projection:
+    """``row`` with what reads use made from its ``data``: the listing subset, the texts,
+    the columns listings filter and order by."""
+    row.listing = listing_of(served, row.data)
+    for name, value in columns_of(row.data).items():
+        setattr(row, name, value)
+    row.body = body_of(served, row.language, row.data, row.updated_at)
+    row.listing_body = body_of(served, row.language, row.listing, row.updated_at)
+    return row
+
+
+def complete(row: Projection) -> bool:
+    """Whether ``row`` has all that reads serve (older rows lack the newer columns)."""
+    return row.listing is not None and row.body is not None and row.listing_body is not None
 
 
 def hide(label: str, ids: list[int]) -> int:

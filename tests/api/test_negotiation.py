@@ -147,3 +147,24 @@ def test_content_language_of_one_language_is_that_language_even_with_fallbacks(a
     assert response.json()["_fallback"]["title"] == "cs"
     # RFC 9110: the audience's language; the fallbacks are named per field in _fallback.
     assert response["Content-Language"] == "sk"
+
+
+def test_a_new_hostname_and_a_view_restriction_count_from_the_next_request(client, country):
+    """The sites are kept per process for the response cache's generation
+    (``negotiation.current_sites``): saving a site or a view restriction moves it."""
+    from wagtail.models import PageViewRestriction, Site
+
+    page = published_news(country("CZ"), title={"en": "Soon private"})
+
+    def ids(host):
+        response = client.get("/api/v3/news/?limit=100", HTTP_HOST=host)
+        return response.json()["site"], [item["id"] for item in response.json()["items"]]
+
+    site, listed = ids("cz.localhost")
+    assert site == "CZ" and page.pk in listed
+    site = Site.objects.get(hostname="cz.localhost")
+    site.hostname = "cz.example"
+    site.save()
+    assert ids("cz.example")[0] == "CZ"
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+    assert page.pk not in ids("cz.example")[1]

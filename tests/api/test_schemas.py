@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from cms.projections import schemas
 from cms.core.blocks import BodyBlock
+from cms.projections import schemas
 from cms.projections.models import Projection
 from cms.projections.registry import served_types
 from cms.projections.representations import representations

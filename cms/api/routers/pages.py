@@ -6,7 +6,7 @@ from ninja import Query, Router
 
 from cms.api import selectors
 from cms.api.auth import DraftTokenAuth
-from cms.api.http import read
+from cms.api.http import Prewritten, read
 from cms.api.params import (
     EventDetailParams,
     EventParams,
@@ -20,6 +20,7 @@ from cms.api.responses import detail, listing, read_context, rendered
 from cms.api.schemas import events, news, pages
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
+from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
 from cms.projections.representations import representations
 
@@ -43,6 +44,11 @@ def list_pages(request: HttpRequest, params: Query[PageParams]):
         defaults=frozenset({"title", "slug"}),
         removals=selectors.removals(context.scope, types, params.country),
     )
+
+
+def public(context: RenderContext, representation):
+    """The public pages of the representation's model, when some must be rendered."""
+    return lambda: selectors.public_pages(representation.model, context.scope)
 
 
 def _live_pages(context: RenderContext):
@@ -76,6 +82,10 @@ def get_page(
 ):
     """One published page, with every field of its type."""
     context = read_context(request, params)
+    if not params.fields:  # its stored text, whatever its type: one query
+        text = projections.stored_body(context, selectors.served_page_models(), page_id)
+        if text is not None:
+            return Prewritten([text])
     model = selectors.page_type(context.scope, page_id)
     queryset = selectors.public_pages(model, context.scope)
     return detail(context, params, queryset, page_id, representations().page(model))
@@ -108,13 +118,12 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
     """News items and press releases, newest first."""
     context = read_context(request, params)
     representation = representations().page(NewsPage)
-    public = selectors.public_pages(NewsPage, context.scope)
     return listing(
         context,
         params,
         selectors.news(context.scope, params, context.localizer),
         types=[representation.type_label],
-        live=rendered(context, representation, public),
+        live=rendered(context, representation, public(context, representation)),
         available=representation.field_names,
         defaults=representation.listing_fields,
         removals=selectors.removals(context.scope, [representation.type_label], params.country),
@@ -126,13 +135,12 @@ def list_events(request: HttpRequest, params: Query[EventParams]):
     """Info days, exchange forums, study trips and conferences, latest first."""
     context = read_context(request, params)
     representation = representations().page(EventPage)
-    public = selectors.public_pages(EventPage, context.scope)
     return listing(
         context,
         params,
         selectors.events(context.scope, params, context.localizer),
         types=[representation.type_label],
-        live=rendered(context, representation, public),
+        live=rendered(context, representation, public(context, representation)),
         available=representation.field_names,
         defaults=representation.listing_fields,
         removals=selectors.removals(context.scope, [representation.type_label], params.country),

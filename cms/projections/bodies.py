@@ -1,0 +1,71 @@
+"""A projection's JSON text, written once when the row is, and served as it is.
+
+A response writes each item through its type's schema (``cms.projections.schemas``):
+validated, then dumped by pydantic. A stored row's item is the same every time it
+is read, so the row keeps that text (``Projection.body``, and ``listing_body`` for
+the fields a listing shows by default), written by the same schema when the row is
+written; a listing joins its items' texts instead of decoding, checking and
+encoding twenty items again on every request.
+
+What depends on the request is done on the text: the row's links are host-relative
+(``"url":"/cs/…"``, ``"detail_url":"/api/v3/…"``) and get the request's origin
+here, the API links also its scope parameters (``RenderContext.carried``), exactly
+as ``cms.projections.reading.absolutised`` does on decoded JSON. In pydantic's
+compact output a structural ``"url":"`` can only be a key and its string value (a
+quote inside a string is escaped), so the replacement is exact; a link written
+with an escape is left to the decoding path (``serve`` returns None).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pydantic import TypeAdapter
+
+from cms.projections.fields import RenderContext
+from cms.projections.registry import ALL, ServedType
+
+#: A host-relative link: its key, then its value up to the closing quote.
+LINK = re.compile(r'"(url|detail_url)":"(/[^"\\]*)"')
+#: Every host-relative link, however written (to notice one ``LINK`` cannot rewrite).
+ANY_LINK = re.compile(r'"(?:url|detail_url)":"/')
+
+ADAPTERS: dict[tuple[type, bool], TypeAdapter] = {}
+
+
+def adapter(served: ServedType, every_language: bool) -> TypeAdapter:
+    from cms.projections.schemas import item_schema
+
+    key = (served.model, every_language)
+    if key not in ADAPTERS:
+        ADAPTERS[key] = TypeAdapter(item_schema(served.representation, every_language))
+    return ADAPTERS[key]
+
+
+def body_of(served: ServedType, language: str, data: dict, updated_at: datetime) -> str:
+    """``data`` (a row's item) as a response writes it, with ``meta.updated_at`` the row's."""
+    item = {**data, "meta": {**data["meta"], "updated_at": updated_at}}
+    written = adapter(served, language == ALL)
+    return written.dump_json(
+        written.validate_python(item), by_alias=True, exclude_unset=True
+    ).decode()
+
+
+def serve(ctx: RenderContext, body: str) -> str | None:
+    """``body`` with absolute links for this request, or None if a link cannot be rewritten."""
+
+    def absolute(match: re.Match) -> str:
+        key, path = match.groups()
+        url = ctx.absolute(ctx.carried(path) if key == "detail_url" else path)
+        if '"' in url or "\\" in url:
+            raise ValueError(url)
+        return f'"{key}":"{url}"'
+
+    try:
+        served, count = LINK.subn(absolute, body)
+    except ValueError:
+        return None
+    if count != len(ANY_LINK.findall(body)):
+        return None
+    return served
