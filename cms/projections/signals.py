@@ -184,10 +184,21 @@ def page_moved_receiver(sender, instance, **kwargs):
 
 
 def restriction_changed(sender, instance, **kwargs):
-    """A view restriction added or removed: the page and its subtree appear or disappear."""
+    """A view restriction added or removed: the page and its subtree appear or disappear.
+
+    Disappearing never waits for the worker: listings and details read the rows, so
+    however large the subtree, its rows go (with tombstones) in the editor's transaction.
+    Appearing again needs rendering, which many pages leave to the worker.
+    """
     page = Page.objects.filter(pk=instance.page_id).first()
-    if page is not None:
-        refresh(merged({label_of(page): {page.pk}}, dependents.descendants_of(page)))
+    if page is None:
+        return
+    subtree = merged({label_of(page): {page.pk}}, dependents.descendants_of(page))
+    if PageViewRestriction.objects.filter(page_id=page.pk).exists():
+        for label, ids in subtree.items():
+            writing.hide(label, sorted(ids))
+    else:
+        refresh(subtree)
 
 
 # --- snippets, images, sites ------------------------------------------------------------------

@@ -273,6 +273,25 @@ def test_many_dependents_go_to_the_worker(country, settings):
     assert not StaleProjection.objects.exists()
 
 
+def test_a_restricted_subtree_leaves_at_once_however_large(api, country, settings):
+    """Listings and details read the rows: a page made private takes its pages below
+    with it in the editor's transaction, never after the worker's next pass."""
+    from wagtail.models import PageViewRestriction
+
+    settings.PROJECTION_INLINE_LIMIT = 0  # every subtree counts as large
+    page = published_news(country("CZ"), title={"en": "Parent"})
+    child = page.add_child(
+        instance=NewsPage(title="Child", slug="child", date=page.date, lead="Below the parent")
+    )
+    child.save_revision().publish()
+    assert rows(child)
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+    assert not rows(page) and not rows(child)
+    listed = [item["id"] for item in api("news/?limit=100").json()["items"]]
+    assert page.pk not in listed and child.pk not in listed
+    assert api(f"pages/{child.pk}/").status_code == 404
+
+
 def test_a_failing_rendering_never_fails_the_save(country, monkeypatch):
     contact = ContactPerson.objects.filter(country__code="CZ").first()
 
