@@ -121,7 +121,7 @@ def listing(
             removed(tombstone)
             for tombstone in removals.filter(removed_at__gte=params.updated_since)
         ]
-    if not items:  # every item's stored text (or none at all)
+    if len(texts) == len(ids):  # every item's stored text (or no items at all)
         return Prewritten([texts[pk] for pk in ids], envelope)
     return {**envelope, "items": [items[pk] for pk in ids if pk in items]}
 
