@@ -7,8 +7,8 @@ class ApiConfig(AppConfig):
     verbose_name = "Delivery API"
 
     def ready(self):
-        # Tombstones are written from signals, so a consumer mirroring the
-        # content learns about unpublished and deleted items.
+        # Every change empties the response cache; the tombstones' receivers
+        # (cms.projections.tombstones) are connected after those, as before.
         from cms.api import signals
 
         signals.connect()

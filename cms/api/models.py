@@ -1,45 +1,10 @@
-"""What the Delivery API remembers: content that is gone, and its response cache's generation.
+"""What the Delivery API remembers: its response cache's generation.
 
-Webhooks and their deliveries live in ``cms.webhooks``.
+Tombstones (content that is gone) live in ``cms.projections``, webhooks and their
+deliveries in ``cms.webhooks``.
 """
 
 from django.db import models
-from django.utils import timezone
-
-
-class Tombstone(models.Model):
-    """A page that was unpublished or deleted, a snippet that was deleted, or an item that moved.
-
-    API consumers mirror the content incrementally with ``updated_since``:
-    changed items tell them what to update, tombstones what to remove. A page
-    that is published again loses its tombstone (it is an ordinary changed
-    item again). ``country`` is the code of the country the item belonged to
-    (blank for network-wide items such as sectors), so a consumer of one site
-    sees only its own removals.
-    """
-
-    class Reason(models.TextChoices):
-        UNPUBLISHED = "unpublished", "unpublished"
-        DELETED = "deleted", "deleted"
-        #: Moved to another country: gone from the old country's site only.
-        MOVED = "moved", "moved to another country"
-
-    object_type = models.CharField(max_length=100, help_text="Model label, e.g. news.NewsPage")
-    object_id = models.PositiveBigIntegerField()
-    country = models.CharField(max_length=3, blank=True)
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["object_type", "object_id"], name="unique_tombstone")
-        ]
-        ordering = ["removed_at", "pk"]
-
-    def __str__(self):
-        return (
-            f"{self.object_type} {self.object_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
-        )
 
 
 class ResponseCacheGeneration(models.Model):

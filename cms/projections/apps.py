@@ -7,8 +7,14 @@ class ProjectionsConfig(AppConfig):
     verbose_name = "Projections"
 
     def ready(self):
+        # Tombstones are written from signals, so a consumer mirroring the content
+        # learns about unpublished and deleted items (cms.projections.tombstones).
+        # The Delivery API's ready, which runs first, has connected them already, so
+        # that they run before cms.webhooks' receivers read them; connecting twice is
+        # a no-op (dispatch_uid).
+        from cms.projections import signals, tombstones
+
+        tombstones.connect()
         # Every publication, unpublication, deletion and save of something an
         # item shows re-renders that item's projections (cms.projections.signals).
-        from cms.projections import signals
-
         signals.connect()

@@ -5,11 +5,15 @@ languages, and ``all`` for ``?lang=all``): the Delivery API's JSON of the
 item with every field, in the html rich text format, its URLs relative to
 the host (made absolute when a response is written). ``digest`` fingerprints
 what a reader sees, so ``updated_at`` moves only when that changes.
+
+A ``Tombstone`` records an item that left (its projections withdrawn: unpublished,
+deleted, moved to another country), so a consumer mirroring the content removes it.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class Projection(models.Model):
@@ -80,3 +84,40 @@ class StaleProjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type} {self.object_id} (stale)"
+
+
+class Tombstone(models.Model):
+    """A page that was unpublished or deleted, a snippet that was deleted, or an item that moved.
+
+    API consumers mirror the content incrementally with ``updated_since``:
+    changed items tell them what to update, tombstones what to remove. A page
+    that is published again loses its tombstone (it is an ordinary changed
+    item again). ``country`` is the code of the country the item belonged to
+    (blank for network-wide items such as sectors), so a consumer of one site
+    sees only its own removals.
+    """
+
+    class Reason(models.TextChoices):
+        UNPUBLISHED = "unpublished", "unpublished"
+        DELETED = "deleted", "deleted"
+        #: Moved to another country: gone from the old country's site only.
+        MOVED = "moved", "moved to another country"
+
+    object_type = models.CharField(max_length=100, help_text="Model label, e.g. news.NewsPage")
+    object_id = models.PositiveBigIntegerField()
+    country = models.CharField(max_length=3, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id"], name="unique_tombstone")
+        ]
+        # The table it had in the Delivery API's app (``delivery_api``), rows and all.
+        db_table = "delivery_api_tombstone"
+        ordering = ["removed_at", "pk"]
+
+    def __str__(self):
+        return (
+            f"{self.object_type} {self.object_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
+        )

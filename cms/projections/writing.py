@@ -23,7 +23,7 @@ from django.utils import timezone
 from cms.api import cache as response_cache
 from cms.projections.bodies import body_of
 from cms.projections.columns import columns_of
-from cms.projections.models import Projection, StaleProjection
+from cms.projections.models import Projection, StaleProjection, Tombstone
 from cms.projections.reading import selected_fields
 from cms.projections.registry import ALL, ServedType, by_label, served_type
 from cms.projections.rendering import Renderer
@@ -32,14 +32,14 @@ logger = logging.getLogger(__name__)
 
 BATCH = 200
 
-#: Sent by ``store`` after it wrote, in its transaction (``cms.api.signals`` tells webhooks):
+#: Sent by ``store`` after it wrote, in its transaction (``cms.webhooks.signals`` tells webhooks):
 #: ``label``; ``changed``, ``{pk: (country, variants whose content changed or is new, every
 #: variant rendered)}`` for each item with such a variant or a move; ``moves`` as
 #: ``record_moves``. Receivers must not raise (``send_robust``) nor break the transaction.
 projected = Signal()
 #: Sent by ``hide`` for items that left the API without being unpublished or deleted (a
 #: view restriction, a page moved off every site), before their rows go: ``label``;
-#: ``removed``, ``{pk: country}`` (``cms.api.signals`` tells webhooks: ``unpublished``).
+#: ``removed``, ``{pk: country}`` (``cms.webhooks.signals`` tells webhooks: ``unpublished``).
 withdrawn = Signal()
 
 
@@ -150,8 +150,6 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
     record_moves(served, moves)
     back = {row.object_id for row in new} - {pk for pk, _variant in existing}
     if back:  # public again (a view restriction lifted): no longer removed
-        from cms.api.models import Tombstone
-
         Tombstone.objects.filter(
             object_type=served.label, object_id__in=back, reason=Tombstone.Reason.UNPUBLISHED
         ).delete()
@@ -177,8 +175,6 @@ def record_moves(served: ServedType, moves: dict[int, tuple[str, str]]) -> None:
     both, is told nothing but the change (``cms.api.selectors.removals``).
     Moving back removes the tombstone.
     """
-    from cms.api.models import Tombstone
-
     now = timezone.now()
     for pk, (old, new) in moves.items():
         Tombstone.objects.filter(
@@ -216,13 +212,11 @@ def complete(row: Projection) -> bool:
 def hide(label: str, ids: list[int]) -> int:
     """Objects that are no longer public lose their rows, and consumers are told.
 
-    Unpublishing and deleting write their own tombstones (``cms.api.signals``); an
+    Unpublishing and deleting write their own tombstones (``cms.projections.tombstones``); an
     item that leaves the API otherwise (a view restriction, a page moved off every
     site) gets an ``unpublished`` one in the country it was served in, so a sync
     removes it too. A tombstone that says more (deleted) is kept.
     """
-    from cms.api.models import Tombstone
-
     if not ids:
         return 0
     served = dict(

@@ -28,8 +28,8 @@ from django.db.models.signals import post_delete, pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_unpublished
 
-from cms.api.models import Tombstone
-from cms.api.signals import (
+from cms.projections.models import Tombstone
+from cms.projections.tombstones import (
     page_country_code,
     served_page_class,
     snippet_country_code,
@@ -125,7 +125,7 @@ def visitor_urls(label: str, ids: list[int]) -> dict[tuple[int, str], str]:
 
 def on_page_unpublished(sender, instance, **kwargs):
     # Wagtail unpublishes every live page it is about to delete; the deletion (its
-    # tombstone, written from pre_delete by cms.api.signals before Wagtail's own
+    # tombstone, written from pre_delete by cms.projections.tombstones before Wagtail's own
     # pre_delete receiver unpublishes) is announced as such, not as "unpublished".
     specific_class = served_page_class(instance)
     if specific_class is None:

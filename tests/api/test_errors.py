@@ -261,7 +261,7 @@ def test_a_body_that_breaks_the_contract_is_a_server_error_not_the_callers(clien
     """Our own JSON failing our schema is a 500 (logged), never a 400 blaming a parameter."""
     from django.utils import timezone
 
-    from cms.api.models import Tombstone
+    from cms.projections.models import Tombstone
 
     Tombstone.objects.create(
         object_type="clusters.ClusterProfile", object_id=999_999, country="CZ", reason="bogus"

@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.http import parse_http_date, urlencode
 from wagtail.models import Page
 
-from cms.api.models import Tombstone
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, Sector
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
 from cms.partners.models import ContactPerson
-from cms.projections.models import Projection
+from cms.projections.models import Projection, Tombstone
 from tests.api.conftest import published_news
 
 

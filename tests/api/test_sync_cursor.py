@@ -14,12 +14,11 @@ from wagtail.images.forms import get_image_form
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
 
-from cms.api.models import Tombstone
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Sector
 from cms.news.models import NewsPage
 from cms.partners.models import ContactPerson
-from cms.projections.models import Projection
+from cms.projections.models import Projection, Tombstone
 from tests.api.conftest import make_image, published_news
 
 
