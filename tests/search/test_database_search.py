@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.core.models import Country, Sector
 from cms.search import database_search, fulltext
+from cms.search import statements as search_statements
 from cms.search.analysis import analyse_to_string
 from cms.search.expansion import build_query
 from cms.search.models import SearchDocument
@@ -151,7 +152,7 @@ def test_only_the_newest_hits_are_ranked_and_every_hit_is_on_one_page(db, monkey
 
     # Everything ranked: the strong ones first.
     assert set(pages(4)[0][:3]) == {doc.pk for doc in strong}
-    monkeypatch.setattr(database_search, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(search_statements, "RANK_CANDIDATES", 4)
     found = page_of(request(1, 4))
     assert found.total == 12 and sum(found.facets["type"].values()) == 12
     # Only the four newest are ranked (all weak, so by id), then the older ones, newest first,
@@ -170,7 +171,7 @@ def test_a_search_by_language_only_answers_as_one_with_filters_that_keep_everyth
     (the candidates' bound and the facets straight from the full-text matches, nothing
     materialised): its pages, total and facets are those of the general statement, which
     a filter keeping every document (all types) takes."""
-    monkeypatch.setattr(database_search, "RANK_CANDIDATES", 7)
+    monkeypatch.setattr(search_statements, "RANK_CANDIDATES", 7)
     query = build_query(f"{WORD} report", "en")
     for page in (1, 2, 3, 5):
         alone = SearchRequest(query=query.text, language="en", page=page, page_size=9)
@@ -189,7 +190,7 @@ def test_facets_are_the_same_whichever_way_sqlite_groups_them(spread, monkeypatc
     """SQLite groups an unfiltered search's facets from its matches looked up by id when it
     has fewer hits than ranked candidates, else walking the language's facets index
     (40 hits here): the counts are the plain Python ones either way."""
-    monkeypatch.setattr(database_search, "RANK_CANDIDATES", candidates)
+    monkeypatch.setattr(search_statements, "RANK_CANDIDATES", candidates)
     request = SearchRequest(query=WORD, language="en", page_size=5)
     found = page_of(request)
     assert found.total == 40
