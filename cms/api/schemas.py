@@ -14,12 +14,12 @@ from typing import Annotated, Any, Literal, Union
 from ninja import Field
 from pydantic import Discriminator, Tag, create_model
 
-from cms.api.negotiation import ALL_LANGUAGES
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
 from cms.projections.registry import served_types
 from cms.projections.representations import Representation, representations
 from cms.projections.schemas import AllLanguages, Language, Out, Timestamp, item_schema, suffix
+from cms.projections.scope import ALL_LANGUAGES
 
 
 def discriminated(schemas: list) -> Any:

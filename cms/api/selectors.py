@@ -19,10 +19,10 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 from cms.api.errors import ParameterError
-from cms.api.negotiation import Localizer, Scope
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 from cms.projections.models import Tombstone
+from cms.projections.scope import Localizer, Scope
 
 
 def public_pages(model: type[Page], scope: Scope, countries: list[str] | None = None):

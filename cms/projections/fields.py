@@ -34,12 +34,12 @@ from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
 from wagtail.api.rich_text import APIRichText
 
-from cms.api.negotiation import Localizer, Scope
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.translation_status import (
     is_ready,
     value_in,
 )
+from cms.projections.scope import Localizer, Scope
 
 #: Query parameters that detail and pagination links carry over.
 SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")

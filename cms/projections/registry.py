@@ -15,9 +15,9 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from wagtail.models import Page, PageViewRestriction
 
-from cms.api.negotiation import ALL_LANGUAGES
 from cms.core.languages import LANGUAGE_CODES
 from cms.projections.representations import Representation, representations
+from cms.projections.scope import ALL_LANGUAGES
 
 #: The variants rendered of every item: each language, and every language at once
 #: (``?lang=all``): a request's ``Localizer.language`` is the variant it reads.

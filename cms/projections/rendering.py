@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from django.db.models import Model
 from django.utils import translation
 
-from cms.api.negotiation import Localizer, Scope, load_countries
 from cms.projections.fields import RenderContext
 from cms.projections.registry import VARIANTS, ServedType
+from cms.projections.scope import Localizer, Scope, load_countries
 
 
 @dataclass

@@ -31,10 +31,10 @@ from typing_extensions import TypeAliasType
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from cms.api.negotiation import ALL_LANGUAGES
 from cms.core.languages import LANGUAGE_CODES
 from cms.projections.fields import Shape, Translated
 from cms.projections.representations import Representation
+from cms.projections.scope import ALL_LANGUAGES
 
 #: Named (``TypeAliasType``), so that generated clients have one type for each, not one per use.
 Language = TypeAliasType("Language", Literal[tuple(LANGUAGE_CODES)])  # type: ignore[valid-type]
