@@ -73,19 +73,22 @@ def snippet_country_code(instance) -> str:
     return Country.objects.filter(pk=country_id).values_list("code", flat=True).first() or ""
 
 
-def on_page_unpublished(sender, instance, **kwargs):
-    # Wagtail unpublishes every live page it is about to delete; the deletion
-    # (recorded from pre_delete, in whichever order the receivers run) is the
-    # truer reason and must not be overwritten.
-    specific_class = served_page_class(instance)
-    if specific_class is None:
-        return
-    deleted = Tombstone.objects.filter(
-        object_type=specific_class._meta.label,
-        object_id=instance.pk,
+def being_deleted(page: Page) -> bool:
+    """Whether ``page`` (a served page type) already has its "deleted" tombstone.
+
+    Wagtail unpublishes every live page it is about to delete; the deletion
+    (recorded from pre_delete, in whichever order the receivers run) is the truer
+    reason, for the tombstone and for webhooks alike.
+    """
+    return Tombstone.objects.filter(
+        object_type=served_page_class(page)._meta.label,
+        object_id=page.pk,
         reason=Tombstone.Reason.DELETED,
-    )
-    if not deleted.exists():
+    ).exists()
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    if served_page_class(instance) is not None and not being_deleted(instance):
         bury_page(instance, Tombstone.Reason.UNPUBLISHED)
 
 

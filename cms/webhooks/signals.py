@@ -28,8 +28,8 @@ from django.db.models.signals import post_delete, pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_unpublished
 
-from cms.projections.models import Tombstone
 from cms.projections.tombstones import (
+    being_deleted,
     page_country_code,
     served_page_class,
     snippet_country_code,
@@ -127,15 +127,7 @@ def on_page_unpublished(sender, instance, **kwargs):
     # Wagtail unpublishes every live page it is about to delete; the deletion (its
     # tombstone, written from pre_delete by cms.projections.tombstones before Wagtail's own
     # pre_delete receiver unpublishes) is announced as such, not as "unpublished".
-    specific_class = served_page_class(instance)
-    if specific_class is None:
-        return
-    deleted = Tombstone.objects.filter(
-        object_type=specific_class._meta.label,
-        object_id=instance.pk,
-        reason=Tombstone.Reason.DELETED,
-    )
-    if not deleted.exists():
+    if served_page_class(instance) is not None and not being_deleted(instance):
         announce_page(instance, "unpublished")
 
 
