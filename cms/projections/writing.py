@@ -63,14 +63,17 @@ def project(objects: Iterable[Model], *, renderer: Renderer | None = None) -> in
     return changed
 
 
-def project_ids(label: str, ids: Iterable[int], *, renderer: Renderer | None = None) -> int:
+def project_ids(
+    label: str, ids: Iterable[int], *, renderer: Renderer | None = None, rederive: bool = False
+) -> int:
     """Render ``ids`` of the type named ``label`` afresh from the database; rows changed.
 
     One transaction per ``BATCH`` items (savepoints inside an editor's transaction): a
     row's ``updated_at`` is stamped when it is rendered, and the sync holds back only
     ``SYNC_SETTLE_SECONDS`` for stamps still to commit, so no transaction may run long.
     Each batch also deletes its items' stale marks: a worker stopped half-way leaves the
-    rest marked.
+    rest marked. ``rederive`` writes again the texts and columns of rows whose data did not
+    change (``check_projections --write``, after what makes them changed).
     """
     served = by_label(label)
     if served is None:
@@ -84,11 +87,13 @@ def project_ids(label: str, ids: Iterable[int], *, renderer: Renderer | None = N
             objects = renderer.load(served, chunk)
             found = {obj.pk for obj in objects}
             changed += hide(label, [pk for pk in chunk if pk not in found])
-            changed += store(served, objects, renderer)
+            changed += store(served, objects, renderer, rederive=rederive)
     return changed
 
 
-def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
+def store(
+    served: ServedType, objects: list[Model], renderer: Renderer, *, rederive: bool = False
+) -> int:
     if not objects:
         return 0
     now = timezone.now()
@@ -131,7 +136,8 @@ def store(served: ServedType, objects: list[Model], renderer: Renderer) -> int:
                 # hold (its save stamps, its rich text's block keys), so that a full sync
                 # and a sync with a cursor, which does not list the item, agree.
                 if row.country == country and complete(row):
-                    if row.last_modified == rendered.last_modified:
+                    current = not rederive or derived_current(served, row)
+                    if row.last_modified == rendered.last_modified and current:
                         continue
                 row.country = country
                 row.last_modified, row.rendered_at = rendered.last_modified, now
@@ -202,6 +208,17 @@ def written(served: ServedType, row: Projection) -> Projection:
     row.body = body_of(served, row.language, row.data, row.updated_at)
     row.listing_body = body_of(served, row.language, row.listing, row.updated_at)
     return row
+
+
+def derived_current(served: ServedType, row: Projection) -> bool:
+    """Whether ``row``'s listing subset, texts and columns are what its data gives now."""
+    fresh = written(
+        served, Projection(data=row.data, language=row.language, updated_at=row.updated_at)
+    )
+    return all(
+        getattr(fresh, name) == getattr(row, name)
+        for name in ("listing", "body", "listing_body", "title", "date", "sector_ids")
+    )
 
 
 def complete(row: Projection) -> bool:

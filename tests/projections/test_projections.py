@@ -155,6 +155,26 @@ def test_a_row_without_its_text_is_reported_and_rewritten(country):
     call_command("check_projections")
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("body", '{"id":1}'), ("listing_body", "{}"), ("title", "Elsewhere"), ("sector_ids", " 9 ")],
+)
+def test_a_text_or_column_its_data_no_longer_gives_is_reported_and_rewritten(
+    country, column, value
+):
+    """Texts and columns are made from a row's data when it is written; if what makes them
+    changed since, check_projections says so and --write makes them again."""
+    page = published_news(country("CZ"), title={"en": "Info day"}, sectors=sectors("food"))
+    Projection.objects.filter(object_type=LABEL, object_id=page.pk, language="de").update(
+        **{column: value}
+    )
+    with pytest.raises(CommandError):
+        call_command("check_projections")
+    call_command("check_projections", "--write")
+    assert getattr(rows(page)["de"], column) != value
+    call_command("check_projections")
+
+
 def test_a_link_the_text_cannot_hold_is_served_from_the_json(api, country):
     """A host-relative link with an escape in it is left to the decoding path."""
     page = published_news(country("CZ"), title={"en": "Info day"})

@@ -30,7 +30,9 @@ class Command(BaseCommand):
             by_label: dict[str, set[int]] = {}
             for difference in found:
                 by_label.setdefault(difference.label, set()).add(difference.object_id)
-            changed = sum(writing.project_ids(label, ids) for label, ids in by_label.items())
+            changed = sum(
+                writing.project_ids(label, ids, rederive=True) for label, ids in by_label.items()
+            )
             self.stdout.write(f"Wrote {changed} projection rows.")
             return
         if found:
