@@ -11,6 +11,7 @@ rows of deleted objects.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -211,14 +212,27 @@ def written(served: ServedType, row: Projection) -> Projection:
 
 
 def derived_current(served: ServedType, row: Projection) -> bool:
-    """Whether ``row``'s listing subset, texts and columns are what its data gives now."""
+    """Whether ``row``'s listing subset, texts and columns are what its data gives now.
+
+    The texts are compared as JSON: PostgreSQL's jsonb gives the data back with the keys
+    of its objects reordered, so a text made from it again differs in order only.
+    """
     fresh = written(
         served, Projection(data=row.data, language=row.language, updated_at=row.updated_at)
     )
     return all(
         getattr(fresh, name) == getattr(row, name)
-        for name in ("listing", "body", "listing_body", "title", "date", "sector_ids")
+        for name in ("listing", "title", "date", "sector_ids")
+    ) and all(
+        same_json(getattr(fresh, name), getattr(row, name)) for name in ("body", "listing_body")
     )
+
+
+def same_json(fresh: str, stored: str | None) -> bool:
+    try:
+        return stored is not None and json.loads(fresh) == json.loads(stored)
+    except ValueError:  # a stored text that is not JSON at all
+        return False
 
 
 def complete(row: Projection) -> bool:

@@ -157,7 +157,12 @@ def test_a_row_without_its_text_is_reported_and_rewritten(country):
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("body", '{"id":1}'), ("listing_body", "{}"), ("title", "Elsewhere"), ("sector_ids", " 9 ")],
+    [
+        ("body", '{"id":1}'),
+        ("listing_body", "not json"),
+        ("title", "Elsewhere"),
+        ("sector_ids", " 9 "),
+    ],
 )
 def test_a_text_or_column_its_data_no_longer_gives_is_reported_and_rewritten(
     country, column, value
