@@ -2,9 +2,10 @@
 
 ``differences()`` renders every public item of every served type in every
 variant (in batches, in the database's current state) and yields each row
-that is missing, different (by digest), or stored for an item that is no
-longer public. ``manage.py check_projections`` reports them; ``--write``
-stores the fresh renderings, which is also how the table is first filled.
+that is missing, different (by digest), current but with texts or columns its
+data no longer gives, or stored for an item that is no longer public.
+``manage.py check_projections`` reports them; ``--write`` stores the fresh
+renderings, which is also how the table is first filled.
 """
 
 from __future__ import annotations
@@ -46,9 +47,8 @@ def differences() -> Iterator[Difference]:
         }
         ids = list(served.public().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
-            batch = ids[start : start + BATCH]
             unchanged = []
-            for obj in renderer.load(served, batch):
+            for obj in renderer.load(served, ids[start : start + BATCH]):
                 for variant, rendered in renderer.render(served, obj).items():
                     digest = stored.pop((obj.pk, variant), None)
                     if digest is None:
