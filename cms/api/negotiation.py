@@ -13,7 +13,7 @@ on every site, whether or not the site publishes in it, exactly as ``?lang=``
 would: untranslated fields then fall back along ``fallback_chain`` from
 ``cms.core.languages`` (``sk → cs → en``), and the representation says where
 they did (``_fallback``). The header's later tags do not reorder that chain.
-``?lang=`` given twice is a 400 (``cms.api.querystring``).
+``?lang=`` given twice is a 400 (``cms.api.params``).
 """
 
 from __future__ import annotations
