@@ -88,8 +88,8 @@ def listing(
         serves = projections.serves_bodies(context, types, selected)
         texts = projections.served_bodies(context, rows) if serves else {}
     else:
-        ids, count = page_of(queryset, offset, limit, "pk")
-        ids = [pk for (pk,) in ids]
+        rows, count = page_of(queryset, offset, limit, "pk")
+        ids = [pk for (pk,) in rows]
         texts = projections.listed_bodies(context, types, ids, selected)
     items = {}
     if len(texts) < len(ids):
