@@ -16,15 +16,9 @@ Wagtail's own ``wagtail.api.v3.api`` instance is not mounted: its ``/pages/``
 reads and writes pages without languages, and the Delivery API must be the
 one public, read-only, language-aware view of the content.
 
-Search: the search service (``cms.search``) gets its endpoint by providing a
-ninja ``router`` in ``cms/search/api.py``; it is mounted below at
-``/api/v3/search/`` and inherits the error format, caching headers and
-unknown-parameter check. It can reuse ``responses.read_context`` for scope
-and language and raise ``errors.ParameterError`` for bad input.
+Search (``cms/search/api.py``'s router) is mounted at ``/api/v3/search/`` and
+inherits the error format, caching headers and unknown-parameter check.
 """
-
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 from ninja import NinjaAPI
@@ -34,6 +28,7 @@ from cms.api.http import delivery, delivery_view
 from cms.api.openapi import complete, operation_id
 from cms.api.params import SingleValueParser
 from cms.api.routers import clusters, network, pages, partners, sync
+from cms.search import api as search
 
 
 def _docs(view):
@@ -81,7 +76,4 @@ api.add_router("/", pages.router)
 api.add_router("/", clusters.router)
 api.add_router("/", partners.router)
 api.add_router("/", sync.router)
-
-# The slot for search (see the module docstring).
-if find_spec("cms.search.api") is not None:
-    api.add_router("/search/", import_module("cms.search.api").router)
+api.add_router("/search/", search.router)

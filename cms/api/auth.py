@@ -1,19 +1,11 @@
-"""Read-only API tokens that unlock drafts for a headless front end's previews.
+"""Wagtail's API tokens (``wagtail.models.APIToken``), checked so that a bad one says why.
 
-The tokens are Wagtail 8's own (``wagtail.models.APIToken``: only an HMAC
-digest is stored, the plaintext is shown once; superusers create and revoke
-them under Settings → API tokens, or with ``manage.py api_tokens``). The
-Delivery API uses them for one thing: ``/pages/{id}/preview/`` returns a
-page's latest revision, published or not, if the token's user may edit that
-page in the admin (so a country's token previews only that country's drafts).
-Everything else stays public and shows published content only, token or not.
-
-Unlike Wagtail's ``BearerTokenAuth``, which silently falls back to
-anonymous, a missing, malformed, unknown or revoked token is a 401 whose
-``error`` says which of these it is, so a front-end developer can fix it.
-That holds on every operation: a public read needs no token, but one that
-sends a bad token gets the 401 (before any content is read), and one that
-sends a good token is rate-limited as that token, not by the raw header
+They unlock one thing, ``/pages/{id}/preview/``, for the pages the token's user
+may edit (README, "Drafts"). Unlike Wagtail's ``BearerTokenAuth``, which
+silently falls back to anonymous, a missing, malformed, unknown or revoked
+token is a 401 whose ``error`` says which of these it is, so a front-end
+developer can fix it. That holds on every operation, before any content is
+read; a good token is rate-limited as that token, not by the raw header
 (``ratelimit.py``).
 """
 

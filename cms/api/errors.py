@@ -17,7 +17,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass
-from http import HTTPStatus
+from http.client import responses
 from typing import Any
 
 from django.conf import settings
@@ -220,20 +220,14 @@ def error_response(
     errors: list[dict[str, Any]] | None = None,
     kind: ProblemType | None = None,
 ) -> HttpResponse:
-    """The problem details of an error: ``kind`` (else the status's), ``error`` as ``detail``.
-
-    ``errors`` defaults to the one ``parameter`` named, with ``error`` as its
-    message, for statuses a consumer can fix (4xx).
-    """
+    """The problem details of an error: ``kind`` (else the status's), ``error`` as ``detail``."""
     kind = kind or KIND_OF_STATUS.get(status)
-    if errors is None:
-        errors = [{"parameter": parameter, "error": error}] if parameter and status < 500 else []
     problem = APIProblem(
         type=kind.uri if kind else "about:blank",
-        title=kind.title if kind else _title(status),
+        title=kind.title if kind else responses.get(status, "Error"),
         status=status,
         detail=error,
-        errors=errors,
+        errors=errors or [],
         parameter=parameter,
         error=error,
     )
@@ -261,13 +255,6 @@ def parameter_error_response(exc: ParameterError) -> HttpResponse:
     return response
 
 
-def _title(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
-
-
 #: A time whose zone offset's ``+`` arrived as a space (``…T10:00:00 01:00``): the
 #: consumer wrote ``+01:00`` into the URL without encoding it.
 UNENCODED_OFFSET = re.compile(r"\d \d{2}(:?\d{2})?$")
@@ -285,9 +272,7 @@ def parameter_errors(errors: list[dict[str, Any]], query=None) -> list[dict[str,
             # The schema itself (a check across fields) names no parameter.
             loc = loc[1:]
         parameter = loc[0] if loc else None
-        message = str(item.get("msg", "is invalid"))
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
+        message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
         given = query.get(parameter) if query is not None and parameter else item.get("input")
         if isinstance(given, str) and UNENCODED_OFFSET.search(given):
             message += (

@@ -20,18 +20,17 @@ everything the wire carries:
   (``Content-Length``, ``Date``, ``Server``, ``Connection``, ``Transfer-Encoding``).
 - Problem answers: the 304, 400, 401, 404, 414 and 429 every operation may give
   (``PROBLEMS``), with ``APIProblem`` (``cms.api.errors``) as their body.
-- ``webhooks``: from ``cms.webhooks.schema`` when that module is there.
+- ``webhooks``: ``cms.webhooks.schema``'s.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 from ninja.operation import Operation
 
 from cms.api.errors import problem_schemas
+from cms.webhooks.schema import webhooks_openapi
 
 #: What every operation may answer besides its 200, as the wrapper in ``http.py``
 #: and the handlers in ``errors.py`` do; documented so that clients (and
@@ -63,12 +62,6 @@ SERVERS = [
         "`?site=` names another.",
     }
 ]
-
-#: Headers the HTTP server adds to the message, and ``Content-Type`` (which OpenAPI ignores
-#: as a declared response header): left out of the document on purpose.
-UNDECLARED = frozenset(
-    {"content-type", "content-length", "date", "server", "connection", "transfer-encoding"}
-)
 
 
 def _header(
@@ -195,15 +188,11 @@ RESPONSE_HEADERS: dict[str, tuple[str, ...]] = {
 CACHE_MARKED = ("200", "400", "404")
 
 
-def camel_case(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(word[:1].upper() + word[1:] for word in rest)
-
-
 def operation_id(operation: Operation) -> str:
     """``listNews`` for ``list_news``: what generated clients name their methods."""
     name = operation.view_func.__name__
-    return OPERATION_IDS.get(name) or camel_case(name)
+    first, *rest = name.split("_")
+    return OPERATION_IDS.get(name) or first + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
 def declare_responses(operation: dict) -> None:
@@ -228,40 +217,15 @@ def declare_headers(operation: dict) -> None:
         response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
 
-def check_operation_ids(schema: dict) -> None:
-    """Ninja only warns about a repeated operation id; a generated client would break."""
-    seen: dict[str, str] = {}
-    for path, operations in schema["paths"].items():
-        for method, operation in operations.items():
-            identifier = operation["operationId"]
-            if identifier in seen:
-                raise ValueError(
-                    f"operationId {identifier!r} of {method.upper()} {path} is already "
-                    f"{seen[identifier]}'s: add the view to cms.api.openapi.OPERATION_IDS"
-                )
-            seen[identifier] = f"{method.upper()} {path}"
-
-
-def webhooks() -> dict | None:
-    """The ``webhooks`` object of ``cms.api.webhook_schema``, if that module is there."""
-    if find_spec("cms.webhooks.schema") is None:
-        return None
-    provider = getattr(import_module("cms.webhooks.schema"), "webhooks_openapi", None)
-    return provider() if provider is not None else None
-
-
 def complete(schema: dict) -> dict:
     """Problem answers, servers, response headers and webhooks, added to ninja's document."""
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {}).update(problem_schemas())
     schema["servers"] = SERVERS
-    check_operation_ids(schema)
     components["headers"] = HEADERS
     for operations in schema["paths"].values():
         for operation in operations.values():
             declare_responses(operation)
             declare_headers(operation)
-    hooks = webhooks()
-    if hooks:
-        schema["webhooks"] = hooks
+    schema["webhooks"] = webhooks_openapi()
     return schema

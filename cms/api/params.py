@@ -33,7 +33,7 @@ from cms.core.languages import LANGUAGE_CODES
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
 from cms.projections.registry import served_types
-from cms.projections.representations import Representations, representations
+from cms.projections.representations import representations
 
 #: Large enough for any real offset, small enough for every database's integers.
 MAX_OFFSET = 2**31 - 1
@@ -219,11 +219,6 @@ class TagFilter(Schema):
 # --- per resource -------------------------------------------------------------
 
 
-def read_fields(pick: Callable[[Representations], frozenset[str]]):
-    """A resource's ``field_names``: what ``pick`` finds in the representations."""
-    return staticmethod(lambda: pick(representations()))
-
-
 def page_type_labels() -> tuple[str, ...]:
     from wagtail.models import get_page_models
 
@@ -248,7 +243,7 @@ class ResourceParams(ListParams):
 
 
 class PageParams(ResourceParams, CountryFilter):
-    field_names = read_fields(lambda reps: reps.page_field_names)
+    field_names = staticmethod(lambda: representations().page_field_names)
     orderings = ("id", "title", "first_published_at", "last_published_at")
 
     type: comma_list(PageType) = Field([], description="Only pages of these types (model labels)")
@@ -256,7 +251,7 @@ class PageParams(ResourceParams, CountryFilter):
 
 
 class NewsParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRange):
-    field_names = read_fields(lambda reps: reps.page(NewsPage).field_names)
+    field_names = staticmethod(lambda: representations().page(NewsPage).field_names)
     orderings = ("date", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-date", "-id")
 
@@ -266,7 +261,7 @@ class NewsParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRan
 
 
 class EventParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRange):
-    field_names = read_fields(lambda reps: reps.page(EventPage).field_names)
+    field_names = staticmethod(lambda: representations().page(EventPage).field_names)
     orderings = ("start", "end", "title", "first_published_at", "last_published_at", "id")
     default_order = ("-start", "-id")
 
@@ -274,19 +269,19 @@ class EventParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRa
 
 
 class ClusterParams(ResourceParams, CountryFilter, SectorFilter):
-    field_names = read_fields(lambda reps: reps.cluster.field_names)
+    field_names = staticmethod(lambda: representations().cluster.field_names)
     orderings = ("name", "founded", "members", "updated_at", "id")
     default_order = ("name", "id")
 
 
 class PartnerParams(ResourceParams, CountryFilter):
-    field_names = read_fields(lambda reps: reps.partner.field_names)
+    field_names = staticmethod(lambda: representations().partner.field_names)
     orderings = ("name", "country", "updated_at", "id")
     default_order = ("country", "name", "id")
 
 
 class ContactParams(ResourceParams, CountryFilter):
-    field_names = read_fields(lambda reps: reps.contact.field_names)
+    field_names = staticmethod(lambda: representations().contact.field_names)
     orderings = ("name", "country", "updated_at", "id")
     default_order = ("name", "id")
 
@@ -296,13 +291,13 @@ class ContactParams(ResourceParams, CountryFilter):
 
 
 class SectorParams(ResourceParams):
-    field_names = read_fields(lambda reps: reps.sector.field_names)
+    field_names = staticmethod(lambda: representations().sector.field_names)
     orderings = ("sort_order", "name", "slug", "updated_at", "id")
     default_order = ("sort_order", "slug")
 
 
 class SiteParams(ResourceParams):
-    field_names = read_fields(lambda reps: reps.site.field_names)
+    field_names = staticmethod(lambda: representations().site.field_names)
     orderings = ("sort_order", "code", "name", "updated_at")
     default_order = ("sort_order", "code")
 

@@ -3,18 +3,15 @@
 A public API shared by many partner sites needs a brake against a runaway
 script more than precise fairness, so: one counter per client and window in
 Django's cache (shared by all workers with Redis), reset when the window
-ends. ``API_RATE_LIMIT`` requests per ``API_RATE_LIMIT_WINDOW`` seconds;
-0 switches it off.
+ends (settings and behaviour: README, "Rate limit").
 
 The client is the API token the request presents once ``cms.api.auth`` has
 found it valid (its id, never the raw header: any string would otherwise be
-a fresh counter), else the client's address. Unauthenticated requests and
-requests with an invalid token share their address's counter. Behind a
-proxy the address is taken from ``X-Forwarded-For``, but only from the
-proxies named in ``TRUSTED_PROXIES`` (what anyone else sends is ignored),
-as nginx's ``real_ip_recursive`` does. Written here (a dozen lines on the
-standard library) because django-ipware trusts the header's chain without
-checking who connected.
+a fresh counter), else the client's address, taken from ``X-Forwarded-For``
+only as far as ``TRUSTED_PROXIES`` vouch for it, as nginx's
+``real_ip_recursive`` does. Written here (a dozen lines on the standard
+library) because django-ipware trusts the header's chain without checking
+who connected.
 
 The limit fails open: if the cache is down there is nothing to count with,
 and refusing every request would turn an optimisation into an outage.

@@ -28,13 +28,11 @@ def connect() -> None:
     page_unpublished.connect(on_content_changed, dispatch_uid="api_cache_unpublished")
     post_delete.connect(on_content_changed, sender=Page, dispatch_uid="api_cache_page_deleted")
     post_save.connect(on_content_changed, sender=Country, dispatch_uid="api_cache_country")
-    # Which site answers on a host, and which pages are private (``negotiation.current_sites``).
-    for model in (Site, PageViewRestriction):
+    # The snippets served; which site answers on a host, and which pages are private
+    # (``negotiation.current_sites``).
+    for model in (*snippet_models(), Site, PageViewRestriction):
         for signal in (post_save, post_delete):
             signal.connect(on_content_changed, sender=model, dispatch_uid=f"api_cache_{model}")
-    for model in snippet_models():
-        post_save.connect(on_content_changed, sender=model, dispatch_uid=f"api_cache_{model}")
-        post_delete.connect(on_content_changed, sender=model, dispatch_uid=f"api_cache_del_{model}")
     # Before cms.webhooks' receivers (its app's ready runs after this one's), which
     # read the tombstone of a deleted page (cms.projections.tombstones).
     tombstones.connect()

@@ -18,8 +18,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
-from cms.api.openapi import UNDECLARED
-
+#: Not declared on purpose: ``Content-Type`` (OpenAPI ignores it as a response header; the
+#: media types say it) and what the HTTP server frames the message with.
+UNDECLARED = frozenset(
+    {"content-type", "content-length", "date", "server", "connection", "transfer-encoding"}
+)
 PARTNER = "https://partner.example.org"
 #: Values for required query parameters (search needs words).
 REQUIRED_QUERY = {"q": "cluster"}
@@ -67,7 +70,9 @@ def test_operation_ids_are_what_a_developer_would_write(document):
     for operation_id in ids.values():
         assert operation_id.isidentifier() and "_" not in operation_id, operation_id
         assert operation_id[0].islower(), operation_id
-    assert len(set(ids.values())) == len(ids)
+    # Ninja only warns about a repeated id; a generated client would break.
+    repeated = {i for i in ids.values() if list(ids.values()).count(i) > 1}
+    assert not repeated, f"{repeated}: add the views to cms.api.openapi.OPERATION_IDS"
 
 
 def test_servers_are_relative_to_the_document(api, document):
@@ -77,15 +82,10 @@ def test_servers_are_relative_to_the_document(api, document):
     assert all(path.startswith("/api/v3/") for path in document["paths"])
 
 
-def test_the_webhooks_are_in_the_document_when_described(document):
-    from importlib.util import find_spec
-
-    if find_spec("cms.webhooks.schema") is None:
-        assert "webhooks" not in document
-    else:
-        assert document["webhooks"], "cms.webhooks.schema describes webhooks"
-        for hook in document["webhooks"].values():
-            assert hook["post"]["requestBody"]
+def test_the_webhooks_are_in_the_document(document):
+    assert document["webhooks"], "cms.webhooks.schema describes webhooks"
+    for hook in document["webhooks"].values():
+        assert hook["post"]["requestBody"]
 
 
 def test_the_management_command_writes_the_served_document(api, document):
@@ -201,14 +201,3 @@ def test_every_header_sent_is_declared_for_its_operation_and_status(api, api_tok
     for operation_id, path, _ in operations(document):
         expected = {"200", "304", "400", "401", "429"} | ({"404"} if "{" in path else set())
         assert seen[operation_id] == expected, operation_id
-
-
-def test_http_server_headers_are_the_only_ones_left_out():
-    assert UNDECLARED == {
-        "content-type",
-        "content-length",
-        "date",
-        "server",
-        "connection",
-        "transfer-encoding",
-    }

@@ -11,12 +11,12 @@ state; removals are tombstones in the order they were written.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.signing import b64_decode, b64_encode
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -88,7 +88,7 @@ def write_cursor(bound: dict, after, removed_after) -> str:
         "removed": [removed_after[0].isoformat(), removed_after[1]],
     }
     text = json.dumps(payload, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return b64_encode(text.encode()).decode()
 
 
 def read_cursor(cursor: str | None, bound: dict, settled: datetime):
@@ -98,8 +98,7 @@ def read_cursor(cursor: str | None, bound: dict, settled: datetime):
     if not cursor:
         return None, (settled, 0)
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        payload = json.loads(b64_decode(cursor.encode()))
         if payload["v"] != CURSOR_VERSION:
             raise ValueError("version")
         changed = payload["changed"]
