@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Max, QuerySet, Subquery, Window
 from django.http import HttpRequest
 from django.utils import translation
 
+from cms.api import selectors
 from cms.api.http import Prewritten
 from cms.api.negotiation import current_sites, localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
 from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
-from cms.projections.models import Projection
 from cms.projections.representations import Representation
+from cms.projections.rows import RowQuery, page
 
 
 def read_context(request: HttpRequest, params: ReadParams) -> RenderContext:
@@ -40,15 +42,16 @@ def page_links(request: HttpRequest, params: ListParams, count: int) -> dict[str
     return {
         "limit": limit,
         "offset": offset,
-        "next": _page_link(request, offset + limit) if offset + limit < count else None,
-        "previous": _page_link(request, max(offset - limit, 0)) if offset > 0 else None,
+        "next": page_link(request, offset + limit) if offset + limit < count else None,
+        "previous": page_link(request, max(offset - limit, 0)) if offset > 0 else None,
     }
 
 
-def _page_link(request: HttpRequest, offset: int) -> str:
-    query = request.GET.copy()
-    query["offset"] = str(offset)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+def page_link(request: HttpRequest, offset: int) -> str:
+    """This request's URL with another ``offset`` (the other parameters as they came)."""
+    query = dict(request.GET.lists())
+    query["offset"] = [str(offset)]
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query, doseq=True)}")
 
 
 #: ``live(ids, selected)``: the items ``ids`` rendered for this request, by id.
@@ -58,13 +61,13 @@ Live = Callable[[list, frozenset], dict[Any, dict]]
 def listing(
     context: RenderContext,
     params: ListParams,
-    queryset: QuerySet,
+    queryset: QuerySet | RowQuery,
     *,
     types: list[str],
     live: Live,
     available: frozenset[str],
     defaults: frozenset[str],
-    removals: QuerySet,
+    removed_types: list[str] | None = None,
     collection: QuerySet | None = None,
     modified_field: str = "updated_at",
 ) -> dict:
@@ -75,16 +78,21 @@ def listing(
     stored under), and only an item without one is rendered here (``live``).
     The listing's Last-Modified is the newest change of anything its items
     show (their rows' ``last_modified``, every item the scope shows of the
-    resource) or of its ``removals`` (tombstones); a resource without
-    projections (``sites/``) is dated by its ``collection``'s
-    ``modified_field``. With ``updated_since`` the removals since then are
-    listed as ``deleted``.
+    resource) or of the tombstones of its types (``removed_types``, by default
+    ``types``); a resource without projections (``sites/``) is dated by its
+    ``collection``'s ``modified_field``. With ``updated_since`` the removals
+    since then are listed as ``deleted``.
     """
+    countries = getattr(params, "country", None) or []  # they narrow the removals too
+
+    def removals():
+        return selectors.removals(context.scope, removed_types or types, countries)
+
     selected = params.selected_fields(defaults, available)
     offset, limit = params.offset, params.limit
-    if queryset.model is Projection:  # the listing's own rows (``selectors.projected``)
-        rows, count = page_of(queryset, offset, limit, "object_id", "listing_body", "last_modified")
-        ids = [row[0] for row in rows]
+    if isinstance(queryset, RowQuery):  # the listing's own rows (``selectors.projected``)
+        rows, count = page(queryset, offset, limit)
+        ids = [object_id for object_id, _ in rows]
         serves = projections.serves_bodies(context, types, selected)
         texts = projections.served_bodies(context, rows) if serves else {}
     else:
@@ -100,16 +108,17 @@ def listing(
                 items.update(live(missing, selected))
     if types:
         # What the scope shows of the resource changes only with the generation.
-        countries = tuple(getattr(params, "country", None) or ())  # they narrow the removals
-        key = (tuple(types), context.localizer.language, context.scope.code, countries)
+        key = (tuple(types), context.localizer.language, context.scope.code, tuple(countries))
         context.seen(
             *current_sites().remembered(
                 key,
-                lambda: last_changes(projections.shown(context, types), "last_modified", removals),
+                lambda: last_changes(
+                    projections.shown(context, types), "last_modified", removals()
+                ),
             )
         )
     else:
-        context.seen(*last_changes(collection, modified_field, removals))
+        context.seen(*last_changes(collection, modified_field, removals()))
     envelope = {
         "count": count,
         **page_links(context.request, params, count),
@@ -119,7 +128,7 @@ def listing(
     if params.updated_since is not None:
         envelope["deleted"] = [
             removed(tombstone)
-            for tombstone in removals.filter(removed_at__gte=params.updated_since)
+            for tombstone in removals().filter(removed_at__gte=params.updated_since)
         ]
     if len(texts) == len(ids):  # every item's stored text (or no items at all)
         return Prewritten([texts[pk] for pk in ids], envelope)

@@ -22,6 +22,7 @@ from cms.api.errors import ParameterError
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 from cms.projections.models import Tombstone
+from cms.projections.rows import RowQuery
 from cms.projections.scope import Localizer, Scope
 
 
@@ -50,44 +51,30 @@ def served_page_models() -> list[type[Page]]:
 
 # --- straight from the projection table ---------------------------------------------
 
-#: Order names a listing can sort by on its rows, and the column each is.
-ROW_ORDER = {"id": "object_id", "title": "title", "name": "title", "date": "date", "start": "date"}
-
 
 def projected(
     types: list[str], scope: Scope, params, localizer: Localizer, *, narrowed: bool = False
-) -> QuerySet | None:
-    """A listing's own rows in the projection table, filtered and ordered there.
+) -> RowQuery | None:
+    """A listing's own rows in the projection table, when they can answer it.
 
-    Their country, sectors, ``updated_at`` and the columns of ``ROW_ORDER``
-    (``cms.projections.columns``) answer most listings in one query, with the
-    items' texts. A listing that filters on anything else (``narrowed``) or
-    orders by another field gets None: the models answer it. Rows exist for
-    exactly the public items (``cms.projections.registry``), so no view
-    restriction or live flag needs checking here.
+    Their country, sectors, ``updated_at`` and the columns of ``ORDER_COLUMNS``
+    (``cms.projections.columns``) answer most listings in one statement, with the
+    items' texts (``cms.projections.rows``). A listing that filters on anything
+    else (``narrowed``) or orders by another field gets None: the models answer it.
+    Rows exist for exactly the public items (``cms.projections.registry``), so no
+    view restriction or live flag needs checking here.
     """
-    from cms.projections.models import Projection
-
     tokens = params.ordering()
-    if narrowed or any(token.removeprefix("-") not in ROW_ORDER for token in tokens):
+    if narrowed or not RowQuery.can_order(tokens):
         return None
-    rows = Projection.objects.filter(
-        object_type__in=types,
+    sectors = getattr(params, "sector", None)
+    return RowQuery(
+        types=types,
         language=localizer.language,
-        country__in=owned(scope, getattr(params, "country", [])),
-    )
-    if getattr(params, "sector", None):
-        in_sectors = Q(pk__in=[])
-        for pk in check_slugs(Sector, params.sector, "sector"):
-            in_sectors |= Q(sector_ids__contains=f" {pk} ")
-        rows = rows.filter(in_sectors)
-    if params.updated_since is not None:
-        rows = rows.filter(updated_at__gte=params.updated_since)
-    columns = [(ROW_ORDER[token.removeprefix("-")], token.startswith("-")) for token in tokens]
-    # The id last, as ``ordered`` does, so that paging is stable when values tie.
-    return rows.order_by(
-        *(F(name).desc() if descending else F(name).asc() for name, descending in columns),
-        F("object_id").asc(),
+        countries=owned(scope, getattr(params, "country", [])),
+        order=tokens,
+        sector_ids=check_slugs(Sector, sectors, "sector") if sectors else [],
+        updated_since=params.updated_since,
     )
 
 

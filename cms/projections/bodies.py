@@ -24,7 +24,7 @@ from functools import cache
 
 from pydantic import TypeAdapter
 
-from cms.projections.fields import RenderContext
+from cms.projections.fields import URI_AS_IS, RenderContext
 from cms.projections.registry import ALL, ServedType
 
 #: A host-relative link: its key, then its value up to the next quote (an escaped
@@ -48,8 +48,33 @@ def body_of(served: ServedType, language: str, data: dict, updated_at: datetime)
     ).decode()
 
 
+#: A link ``RenderContext.absolute`` would only prefix with the origin: a path of
+#: ``URI_AS_IS`` characters, not ``//`` (dot segments are ruled out on the whole text).
+PLAIN_URL = re.compile(rf'"url":"(/(?!/){URI_AS_IS.pattern})"')
+PLAIN_DETAIL_URL = re.compile(rf'"detail_url":"(/(?!/){URI_AS_IS.pattern})"')
+
+
 def serve(ctx: RenderContext, body: str) -> str | None:
-    """``body`` with absolute links for this request, or None if a link cannot be rewritten."""
+    """``body`` with absolute links for this request, or None if a link cannot be rewritten.
+
+    Usually every link is a plain path: two substitutions with templates do it
+    (``prefixed``); otherwise each link is made absolute as ``RenderContext`` does.
+    """
+    return prefixed(ctx, body) or rewritten(ctx, body)
+
+
+def prefixed(ctx: RenderContext, body: str) -> str | None:
+    """``body`` with the origin before every link, when every link is a plain path."""
+    origin, carried = ctx.origin, ctx.carried("")
+    if "/./" in body or "/../" in body or not URI_AS_IS.fullmatch(origin + carried):
+        return None
+    served = PLAIN_URL.sub(f'"url":"{origin}\\g<1>"', body)
+    served = PLAIN_DETAIL_URL.sub(f'"detail_url":"{origin}\\g<1>{carried}"', served)
+    return None if LINK.search(served) else served  # a link left relative was not plain
+
+
+def rewritten(ctx: RenderContext, body: str) -> str | None:
+    """``body`` with each link made absolute by ``RenderContext.absolute``."""
 
     def absolute(match: re.Match) -> str:
         key, path = match.groups()

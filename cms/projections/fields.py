@@ -79,12 +79,12 @@ class RenderContext:
     def absolute(self, url: str | None) -> str | None:
         """``request.build_absolute_uri(url)``, without parsing ``url`` when it is a plain path."""
         if url and url[0] == "/" and url[:2] != "//" and "/./" not in url and "/../" not in url:
-            url = self._origin + url  # what Django does with such a path, then iri_to_uri
+            url = self.origin + url  # what Django does with such a path, then iri_to_uri
             return url if URI_AS_IS.fullmatch(url) else iri_to_uri(url)
         return self.request.build_absolute_uri(url) if url else url
 
     @cached_property
-    def _origin(self) -> str:
+    def origin(self) -> str:
         return f"{self.request.scheme}://{self.request.get_host()}"
 
     @cached_property

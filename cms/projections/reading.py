@@ -95,7 +95,7 @@ def listed_bodies(
         return {}
     rows = Projection.objects.filter(
         object_type__in=types, language=ctx.localizer.language, object_id__in=ids
-    ).values_list("object_id", "listing_body", "last_modified")
+    ).values_list("object_id", "listing_body")
     return served_bodies(ctx, rows)
 
 
@@ -110,12 +110,15 @@ def serves_bodies(ctx: RenderContext, types: list[str], selected: frozenset[str]
 
 
 def served_bodies(ctx: RenderContext, rows) -> dict[Any, str]:
-    """``(object_id, listing_body, last_modified)`` rows as texts for this request, by id."""
+    """``(object_id, listing_body)`` rows as texts for this request, by id.
+
+    (Their ``last_modified`` is not needed: a listing is dated by every row it may
+    show, ``cms.api.responses.listing``.)
+    """
     items = {}
-    for object_id, body, last_modified in rows:
+    for object_id, body in rows:
         served = bodies.serve(ctx, body) if body is not None else None
         if served is not None:
-            ctx.seen(last_modified)
             items[object_id] = served
     return items
 

@@ -29,7 +29,6 @@ def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
         live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 

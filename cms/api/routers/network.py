@@ -38,7 +38,7 @@ def list_sites(request: HttpRequest, params: Query[SiteParams]):
         defaults=representation.listing_fields,
         collection=Country.objects.all(),
         modified_field="updated_at",
-        removals=selectors.removals(None, [representation.type_label]),
+        removed_types=[representation.type_label],
     )
 
 
@@ -67,7 +67,6 @@ def list_sectors(request: HttpRequest, params: Query[SectorParams]):
         live=rendered(context, representation, Sector.objects.all()),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        removals=selectors.removals(None, [representation.type_label]),
     )
 
 

@@ -42,7 +42,6 @@ def list_pages(request: HttpRequest, params: Query[PageParams]):
         live=_live_pages(context),
         available=reps.page_field_names,
         defaults=frozenset({"title", "slug"}),
-        removals=selectors.removals(context.scope, types, params.country),
     )
 
 
@@ -126,7 +125,6 @@ def list_news(request: HttpRequest, params: Query[NewsParams]):
         live=rendered(context, representation, public(context, representation)),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 
@@ -143,7 +141,6 @@ def list_events(request: HttpRequest, params: Query[EventParams]):
         live=rendered(context, representation, public(context, representation)),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 

@@ -35,7 +35,6 @@ def list_partners(request: HttpRequest, params: Query[PartnerParams]):
         live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 
@@ -70,7 +69,6 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]):
         live=rendered(context, representation, scoped),
         available=representation.field_names,
         defaults=representation.listing_fields,
-        removals=selectors.removals(context.scope, [representation.type_label], params.country),
     )
 
 
