@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from dataclasses import dataclass
+from enum import Enum
 from http.client import responses
 from typing import Any
 
@@ -45,100 +45,86 @@ PARAMS_ARGUMENT = "params"
 ERROR_TYPES_PATH = "/api/v3/docs/errors/"
 
 
-@dataclass(frozen=True)
-class ProblemType:
-    """One kind of error: its ``type`` URI, status, title and what it means."""
+class ProblemType(Enum):
+    """One kind of error: its status, title and what it means; its name, lower-case and
+    hyphenated, is its anchor on the page of problem types (``uri``)."""
 
-    kind: str
-    status: int
-    title: str
-    meaning: str
+    INVALID_PARAMETER = (
+        400,
+        "Invalid parameter",
+        "A query or path parameter is malformed (`limit=ten`, `lang=xx`, `date_from=2011-13-45`) "
+        "or names something this site does not have (an unknown `site`, `sector`, `tag`, "
+        "`country`, `cluster`, `organisation`, page type or field). `errors[]` names each "
+        "parameter and says what is wrong with it.",
+    )
+    UNKNOWN_PARAMETER = (
+        400,
+        "Unknown parameter",
+        "The endpoint does not take this query parameter (a misspelt filter would otherwise "
+        "silently return everything). `errors[]` names each unknown parameter; `detail` lists "
+        "the ones the endpoint takes.",
+    )
+    REPEATED_PARAMETER = (
+        400,
+        "Repeated parameter",
+        "A parameter that takes one value was given more than once (`lang=cs&lang=en`). "
+        "Parameters that take a list (`sector`, `country`, `tag`, ...) may be repeated or "
+        "comma-separated.",
+    )
+    UNAUTHORIZED = (
+        401,
+        "Invalid API token",
+        "The `Authorization` header is malformed, or names an unknown or revoked API token "
+        "(public reads need no token, but one that is sent must be valid), or a draft preview "
+        "was asked for without a token. `errors[]` names `Authorization`.",
+    )
+    NOT_FOUND = (
+        404,
+        "Not found",
+        "No such object on this site (unpublished, private, on another country's site, or "
+        "never there), or no API resource at this path.",
+    )
+    METHOD_NOT_ALLOWED = (
+        405,
+        "Method not allowed",
+        "The API is read-only: GET and HEAD only (`Allow` lists them).",
+    )
+    RATE_LIMITED = (
+        429,
+        "Rate limit exceeded",
+        "Too many requests from this API token or address in the current window; "
+        "`Retry-After` says how many seconds to wait.",
+    )
+    INTERNAL_ERROR = (
+        500,
+        "Internal error",
+        "A bug on our side, logged with its traceback; the request may be retried later.",
+    )
+    UNAVAILABLE = (
+        503,
+        # The HTTP phrase: monitoring and the outage page already match on it.
+        "Service Unavailable",
+        "The database or the search engine is unreachable for a moment; `Retry-After` (when "
+        "present) says when to try again. Nothing is wrong with the request.",
+    )
+
+    def __init__(self, status: int, title: str, meaning: str):
+        self.status = status
+        self.title = title
+        self.meaning = meaning
+
+    @property
+    def kind(self) -> str:
+        return self.name.lower().replace("_", "-")
 
     @property
     def uri(self) -> str:
         return f"{ERROR_TYPES_PATH}#{self.kind}"
 
 
-INVALID_PARAMETER = ProblemType(
-    "invalid-parameter",
-    400,
-    "Invalid parameter",
-    "A query or path parameter is malformed (`limit=ten`, `lang=xx`, `date_from=2011-13-45`) "
-    "or names something this site does not have (an unknown `site`, `sector`, `tag`, "
-    "`country`, `cluster`, `organisation`, page type or field). `errors[]` names each "
-    "parameter and says what is wrong with it.",
-)
-UNKNOWN_PARAMETER = ProblemType(
-    "unknown-parameter",
-    400,
-    "Unknown parameter",
-    "The endpoint does not take this query parameter (a misspelt filter would otherwise "
-    "silently return everything). `errors[]` names each unknown parameter; `detail` lists "
-    "the ones the endpoint takes.",
-)
-REPEATED_PARAMETER = ProblemType(
-    "repeated-parameter",
-    400,
-    "Repeated parameter",
-    "A parameter that takes one value was given more than once (`lang=cs&lang=en`). "
-    "Parameters that take a list (`sector`, `country`, `tag`, ...) may be repeated or "
-    "comma-separated.",
-)
-UNAUTHORIZED = ProblemType(
-    "unauthorized",
-    401,
-    "Invalid API token",
-    "The `Authorization` header is malformed, or names an unknown or revoked API token "
-    "(public reads need no token, but one that is sent must be valid), or a draft preview "
-    "was asked for without a token. `errors[]` names `Authorization`.",
-)
-NOT_FOUND = ProblemType(
-    "not-found",
-    404,
-    "Not found",
-    "No such object on this site (unpublished, private, on another country's site, or "
-    "never there), or no API resource at this path.",
-)
-METHOD_NOT_ALLOWED = ProblemType(
-    "method-not-allowed",
-    405,
-    "Method not allowed",
-    "The API is read-only: GET and HEAD only (`Allow` lists them).",
-)
-RATE_LIMITED = ProblemType(
-    "rate-limited",
-    429,
-    "Rate limit exceeded",
-    "Too many requests from this API token or address in the current window; "
-    "`Retry-After` says how many seconds to wait.",
-)
-INTERNAL_ERROR = ProblemType(
-    "internal-error",
-    500,
-    "Internal error",
-    "A bug on our side, logged with its traceback; the request may be retried later.",
-)
-UNAVAILABLE = ProblemType(
-    "unavailable",
-    503,
-    # The HTTP phrase: monitoring and the outage page already match on it.
-    "Service Unavailable",
-    "The database or the search engine is unreachable for a moment; `Retry-After` (when "
-    "present) says when to try again. Nothing is wrong with the request.",
-)
-
 #: Every kind the API answers with, in the order the docs list them.
-PROBLEM_TYPES: tuple[ProblemType, ...] = (
-    INVALID_PARAMETER,
-    UNKNOWN_PARAMETER,
-    REPEATED_PARAMETER,
-    UNAUTHORIZED,
-    NOT_FOUND,
-    METHOD_NOT_ALLOWED,
-    RATE_LIMITED,
-    INTERNAL_ERROR,
-    UNAVAILABLE,
-)
+PROBLEM_TYPES = tuple(ProblemType)
+UNKNOWN_PARAMETER = ProblemType.UNKNOWN_PARAMETER  # (cms.api.http)
 #: The kind an error of a status is when its raiser does not say: the first listed with it.
 KIND_OF_STATUS = {kind.status: kind for kind in reversed(PROBLEM_TYPES)}
 
@@ -260,7 +246,7 @@ def parameter_error_response(exc: ParameterError) -> HttpResponse:
 UNENCODED_OFFSET = re.compile(r"\d \d{2}(:?\d{2})?$")
 
 
-def parameter_errors(errors: list[dict[str, Any]], query=None) -> list[dict[str, Any]]:
+def parameter_errors(errors: list[dict[str, Any]], query) -> list[dict[str, Any]]:
     """``[{"parameter": "limit", "error": "..."}]`` from ninja/pydantic error dicts
     (``query``: the request's ``GET``, for the values ninja leaves out of them)."""
     result = []
@@ -273,7 +259,7 @@ def parameter_errors(errors: list[dict[str, Any]], query=None) -> list[dict[str,
             loc = loc[1:]
         parameter = loc[0] if loc else None
         message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
-        given = query.get(parameter) if query is not None and parameter else item.get("input")
+        given = query.get(parameter) if parameter else item.get("input")
         if isinstance(given, str) and UNENCODED_OFFSET.search(given):
             message += (
                 "; a '+' in a query string means a space: write the offset's '+' as %2B "

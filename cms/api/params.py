@@ -27,7 +27,7 @@ from pydantic import BeforeValidator, StringConstraints, field_validator, model_
 from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
-from cms.api.errors import REPEATED_PARAMETER, ParameterError
+from cms.api.errors import ParameterError, ProblemType
 from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
 from cms.events.models import EventPage
@@ -59,7 +59,9 @@ class SingleValueParser(Parser):
         for key in data:
             if key not in list_fields and len(values := data.getlist(key)) > 1:
                 raise ParameterError(
-                    key, f"given {len(values)} times; it takes one value", kind=REPEATED_PARAMETER
+                    key,
+                    f"given {len(values)} times; it takes one value",
+                    kind=ProblemType.REPEATED_PARAMETER,
                 )
         return super().parse_querydict(data, list_fields, request)
 
