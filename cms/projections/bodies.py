@@ -48,17 +48,19 @@ def body_of(served: ServedType, language: str, data: dict, updated_at: datetime)
     ).decode()
 
 
-#: A link ``RenderContext.absolute`` would only prefix with the origin: a path of
-#: ``URI_AS_IS`` characters, not ``//`` (dot segments are ruled out on the whole text).
-PLAIN_URL = re.compile(rf'"url":"(/(?!/){URI_AS_IS.pattern})"')
-PLAIN_DETAIL_URL = re.compile(rf'"detail_url":"(/(?!/){URI_AS_IS.pattern})"')
+#: A host-relative link ``RenderContext.absolute`` would do more with than prefix the
+#: origin: not a path of ``URI_AS_IS`` characters, or starting ``//`` (dot segments
+#: are looked for on the whole text).
+NOT_PLAIN = re.compile(rf'"(?:url|detail_url)":"(?=/)(?!/(?!/){URI_AS_IS.pattern}")')
+PLAIN_DETAIL_URL = re.compile(rf'"detail_url":"(/{URI_AS_IS.pattern})"')
 
 
 def serve(ctx: RenderContext, body: str) -> str | None:
     """``body`` with absolute links for this request, or None if a link cannot be rewritten.
 
-    Usually every link is a plain path: two substitutions with templates do it
-    (``prefixed``); otherwise each link is made absolute as ``RenderContext`` does.
+    Usually every link is a plain path, and the origin is put before each by
+    replacing text (``prefixed``); otherwise each link is made absolute as
+    ``RenderContext`` does.
     """
     return prefixed(ctx, body) or rewritten(ctx, body)
 
@@ -66,11 +68,14 @@ def serve(ctx: RenderContext, body: str) -> str | None:
 def prefixed(ctx: RenderContext, body: str) -> str | None:
     """``body`` with the origin before every link, when every link is a plain path."""
     origin, carried = ctx.origin, ctx.carried("")
-    if "/./" in body or "/../" in body or not URI_AS_IS.fullmatch(origin + carried):
+    if "/./" in body or "/../" in body or NOT_PLAIN.search(body):
         return None
-    served = PLAIN_URL.sub(f'"url":"{origin}\\g<1>"', body)
-    served = PLAIN_DETAIL_URL.sub(f'"detail_url":"{origin}\\g<1>{carried}"', served)
-    return None if LINK.search(served) else served  # a link left relative was not plain
+    if not URI_AS_IS.fullmatch(origin + carried):
+        return None
+    served = body.replace('"url":"/', f'"url":"{origin}/')
+    if not carried:
+        return served.replace('"detail_url":"/', f'"detail_url":"{origin}/')
+    return PLAIN_DETAIL_URL.sub(lambda link: f'"detail_url":"{origin}{link[1]}{carried}"', served)
 
 
 def rewritten(ctx: RenderContext, body: str) -> str | None:
