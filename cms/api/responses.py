@@ -1,18 +1,17 @@
 """From a validated request to the JSON of a listing or a detail.
 
-Endpoints stay thin: they pick a selector and a representation and call
-``listing()`` or ``detail()``, which page, read the stored projections
-(``cms.projections``) of what was found, and note Last-Modified.
+Endpoints stay thin: they pick a selector and call ``listing()``, or name a
+representation and call ``detail()``; these read the stored projections
+(``cms.projections``) and note Last-Modified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, QuerySet, Subquery, Window
-from django.http import HttpRequest
+from django.db.models import Max, QuerySet, Subquery
+from django.http import Http404, HttpRequest
 from django.utils import translation
 
 from cms.api import selectors
@@ -21,6 +20,7 @@ from cms.api.negotiation import current_sites, localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
 from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
+from cms.projections.registry import by_label
 from cms.projections.representations import Representation
 from cms.projections.rows import RowQuery, page
 
@@ -54,71 +54,56 @@ def page_link(request: HttpRequest, offset: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{urlencode(query, doseq=True)}")
 
 
-#: ``live(ids, selected)``: the items ``ids`` rendered for this request, by id.
-Live = Callable[[list, frozenset], dict[Any, dict]]
-
-
 def listing(
     context: RenderContext,
     params: ListParams,
-    queryset: QuerySet | RowQuery,
+    query: RowQuery | QuerySet,
     *,
-    types: list[str],
-    live: Live,
-    available: frozenset[str],
-    defaults: frozenset[str],
-    removed_types: list[str] | None = None,
-    collection: QuerySet | None = None,
-    modified_field: str = "updated_at",
+    available: frozenset[str] | None = None,
+    defaults: frozenset[str] | None = None,
+    representation: Representation | None = None,
 ) -> dict:
-    """One page of ``queryset``, in the envelope every listing shares.
+    """One page of ``query``, in the envelope every listing shares.
 
-    The page's ids come from ``queryset`` (the consumer's filters and order);
-    the items are their stored projections (``types``: the labels they are
-    stored under), and only an item without one is rendered here (``live``).
-    The listing's Last-Modified is the newest change of anything its items
-    show (their rows' ``last_modified``, every item the scope shows of the
-    resource) or of the tombstones of its types (``removed_types``, by default
-    ``types``); a resource without projections (``sites/``) is dated by its
-    ``collection``'s ``modified_field``. With ``updated_since`` the removals
-    since then are listed as ``deleted``.
+    Pages and snippets (a ``RowQuery``) are their stored rows: each item's text
+    when it is what was asked for, else its stored JSON, else (rich text in
+    another format than html) rendered here. Sites, which have no rows, are a
+    queryset of the ``representation``'s model, rendered. The fields a consumer
+    may ask for and those shown by default are the type's unless ``available``
+    and ``defaults`` say otherwise (pages of every type).
+
+    The listing's Last-Modified is the newest change of anything it may show (the
+    ``last_modified`` of every row the scope shows of the resource; the sites'
+    ``updated_at``) or of a removal of its type (tombstones). With
+    ``updated_since`` the removals since then are listed as ``deleted``.
     """
+    types = query.types if isinstance(query, RowQuery) else [representation.type_label]
+    representation = representation or by_label(types[0]).representation
+    selected = params.selected_fields(
+        defaults or representation.listing_fields, available or representation.field_names
+    )
     countries = getattr(params, "country", None) or []  # they narrow the removals too
 
     def removals():
-        return selectors.removals(context.scope, removed_types or types, countries)
+        return selectors.removals(context.scope, types, countries)
 
-    selected = params.selected_fields(defaults, available)
-    offset, limit = params.offset, params.limit
-    if isinstance(queryset, RowQuery):  # the listing's own rows (``selectors.projected``)
-        rows, count = page(queryset, offset, limit)
-        ids = [object_id for object_id, _ in rows]
-        serves = projections.serves_bodies(context, types, selected)
-        texts = projections.served_bodies(context, rows) if serves else {}
-    else:
-        rows, count = page_of(queryset, offset, limit, "pk")
-        ids = [pk for (pk,) in rows]
-        texts = projections.listed_bodies(context, types, ids, selected)
-    items = {}
-    if len(texts) < len(ids):
-        items = projections.listed(context, types, ids, selected)
-        missing = [pk for pk in ids if pk not in items]
-        if missing:
-            with translation.override(context.url_language):
-                items.update(live(missing, selected))
-    if types:
+    if isinstance(query, RowQuery):
+        rows, count = page(query, params.offset, params.limit)
+        ids, items = [row[0] for row in rows], stored_items(context, rows, selected)
         # What the scope shows of the resource changes only with the generation.
         key = (tuple(types), context.localizer.language, context.scope.code, tuple(countries))
+        shown = projections.shown(context, types)
         context.seen(
             *current_sites().remembered(
-                key,
-                lambda: last_changes(
-                    projections.shown(context, types), "last_modified", removals()
-                ),
+                key, lambda: last_changes(shown, "last_modified", removals())
             )
         )
     else:
-        context.seen(*last_changes(collection, modified_field, removals()))
+        count = query.count()
+        found = query[params.offset : params.offset + params.limit]
+        items = rendered(context, representation, found, selected)
+        ids = list(items)
+        context.seen(*last_changes(query.model.objects.all(), "updated_at", removals()))
     envelope = {
         "count": count,
         **page_links(context.request, params, count),
@@ -130,9 +115,29 @@ def listing(
             removed(tombstone)
             for tombstone in removals().filter(removed_at__gte=params.updated_since)
         ]
-    if len(texts) == len(ids):  # every item's stored text (or no items at all)
-        return Prewritten([texts[pk] for pk in ids], envelope)
+    if all(isinstance(items.get(pk), str) for pk in ids):  # every item's stored text
+        return Prewritten([items[pk] for pk in ids], envelope)
     return {**envelope, "items": [items[pk] for pk in ids if pk in items]}
+
+
+def stored_items(context: RenderContext, rows: list, selected: frozenset) -> dict:
+    """The items of ``rows`` by id: their texts if every one serves, else their JSON."""
+    types = sorted({object_type for _, object_type, _ in rows})
+    if projections.serves_bodies(context, types, selected):
+        texts = projections.served_bodies(context, [(pk, body) for pk, _, body in rows])
+        if len(texts) == len(rows):
+            return texts
+    ids = [pk for pk, _, _ in rows]
+    items = projections.listed(context, types, ids, selected)
+    missing: dict[str, list] = {}
+    for pk, object_type, _ in rows:
+        if pk not in items:
+            missing.setdefault(object_type, []).append(pk)
+    for object_type, pks in missing.items():
+        rep = by_label(object_type).representation
+        found = rep.model.objects.filter(pk__in=pks)
+        items.update(rendered(context, rep, found, selected & rep.field_names))
+    return items
 
 
 def removed(tombstone) -> dict:
@@ -144,22 +149,6 @@ def removed(tombstone) -> dict:
         "removed_at": tombstone.removed_at,
         "site": tombstone.country or None,
     }
-
-
-def page_of(queryset: QuerySet, offset: int, limit: int, *columns: str) -> tuple[list, int]:
-    """The ``columns`` of one page of ``queryset`` and how many rows it has in all: one query.
-
-    The total rides on every row (``COUNT(*) OVER ()``); a page past the end
-    has no rows to carry it and asks for it on its own.
-    """
-    rows = list(
-        queryset.annotate(total=Window(Count("pk"))).values_list(*columns, "total")[
-            offset : offset + limit
-        ]
-    )
-    if rows:
-        return [row[:-1] for row in rows], rows[0][-1]
-    return [], queryset.count() if offset else 0
 
 
 def last_changes(collection: QuerySet, modified_field: str, removals: QuerySet) -> tuple:
@@ -175,53 +164,44 @@ def last_changes(collection: QuerySet, modified_field: str, removals: QuerySet) 
 
 
 def rendered(
-    context: RenderContext,
-    representation: Representation,
-    queryset: QuerySet | Callable[[], QuerySet],
-) -> Live:
-    """``live`` for a listing of one model: the items of ``queryset`` among the ids, rendered.
-
-    (``queryset`` may be a function making it: most listings never need it.)
-    """
-
-    def live(ids: list, selected: frozenset) -> dict[Any, dict]:
-        items = queryset() if callable(queryset) else queryset
-        objects = representation.load(items.filter(pk__in=ids), selected, context)
+    context: RenderContext, representation: Representation, found: QuerySet, selected: frozenset
+) -> dict[Any, dict]:
+    """The objects ``found`` rendered for this request, by id, in their order."""
+    objects = representation.load(found, selected, context)
+    with translation.override(context.url_language):
         return {obj.pk: representation.represent(obj, context, selected) for obj in objects}
-
-    return live
 
 
 def detail(
     context: RenderContext,
     params: ReadParams,
-    queryset: QuerySet,
-    pk: Any,
     representation: Representation,
+    pk: Any,
     *,
-    lookup: str = "pk",
+    found: QuerySet | None = None,
 ) -> dict:
-    """One object of ``queryset`` (404 if not there) with every field unless told otherwise.
+    """One item with every field unless told otherwise, or 404.
 
-    A published item is read from its stored projection (one row); an item
-    without one (rich text asked for in another format than html) is
-    rendered here.
+    A published item is its stored row (one query); an item asked for with
+    rich text in another format than html is rendered from its model if it has
+    a row. A type without rows (sites) is ``found`` and rendered.
     """
-    from django.http import Http404
-
     fields = representation.field_names
     selected = params.selected_fields(fields, fields)
-    if lookup == "pk" and not params.fields:
-        text = projections.stored_body(context, representation.model, pk)
-        if text is not None:
-            return Prewritten([text])
-    if lookup == "pk":
-        projected = projections.stored(context, representation.model, pk, selected)
+    if found is None:
+        model = representation.model
+        if not params.fields:
+            text = projections.stored_body(context, model, pk)
+            if text is not None:
+                return Prewritten([text])
+        projected = projections.stored(context, model, pk, selected)
         if projected is not None:
             return projected
-    found = representation.load(queryset.filter(**{lookup: pk})[:1], selected, context)
-    obj = found[0] if found else None
-    if obj is None:
+        if selectors.visible(
+            [representation.type_label], context.scope, context.localizer, pk
+        ).exists():
+            found = model.objects.filter(pk=pk)
+    items = rendered(context, representation, found[:1], selected) if found is not None else {}
+    if not items:
         raise Http404(f"No {representation.model._meta.verbose_name} {pk} on this site")
-    with translation.override(context.url_language):
-        return representation.represent(obj, context, selected)
+    return next(iter(items.values()))

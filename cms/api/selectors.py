@@ -1,18 +1,29 @@
-"""Reads for the Delivery API: what a scope may see, filtered and ordered.
+"""Reads for the Delivery API: which stored items a listing shows, in which order.
 
-Every function returns a lazy queryset (or one object); the representation
-decides what to load with it. Only live, publicly viewable pages on the
-scope's sites are ever returned; filters that name database values (sector
-and cluster slugs, country codes) are checked here and answered with a
-``ParameterError`` naming the parameter.
+A listing of pages or snippets is a ``RowQuery`` over the projection table
+(``cms.projections.rows``): rows exist for exactly the public items
+(``cms.projections.registry``), so no view restriction or live flag is checked
+here. Filters a row does not hold (tags, related clusters, kinds, dates,
+organisations, a parent page) narrow it to the ids their model finds, and
+orders by a field it does not hold are read from the model per row. Filters
+that name database values (sector and cluster slugs, country codes) are
+checked here and answered with a ``ParameterError`` naming the parameter.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Model, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
@@ -21,169 +32,126 @@ from wagtail.models import Page
 from cms.api.errors import ParameterError
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
-from cms.projections.models import Tombstone
+from cms.projections.models import Projection, Tombstone
+from cms.projections.registry import by_label
 from cms.projections.rows import RowQuery
 from cms.projections.scope import Localizer, Scope
 
 
-def public_pages(model: type[Page], scope: Scope, countries: list[str] | None = None):
-    """Live pages of ``model`` on the scope's sites that anyone may view.
-
-    Pages under a view restriction (password, login, groups), and everything
-    below them, are left out, as Wagtail's own public API does. The restricted
-    paths are read once per request (``Scope.restricted_paths``, usually none)
-    rather than checked by a correlated subquery in every query of a listing.
-    """
-    queryset = model.objects.live().filter(scope.pages_q(countries))
-    if scope.restricted_paths:
-        under_restriction = Q(pk__in=[])
-        for path in scope.restricted_paths:
-            under_restriction |= Q(path__startswith=path)
-        queryset = queryset.exclude(under_restriction)
-    return queryset
-
-
-def served_page_models() -> list[type[Page]]:
-    from cms.projections.representations import representations
-
-    return list(representations().pages)
-
-
-# --- straight from the projection table ---------------------------------------------
-
-
-def projected(
-    types: list[str], scope: Scope, params, localizer: Localizer, *, narrowed: bool = False
-) -> RowQuery | None:
-    """A listing's own rows in the projection table, when they can answer it.
-
-    Their country, sectors, ``updated_at`` and the columns of ``ORDER_COLUMNS``
-    (``cms.projections.columns``) answer most listings in one statement, with the
-    items' texts (``cms.projections.rows``). A listing that filters on anything
-    else (``narrowed``) or orders by another field gets None: the models answer it.
-    Rows exist for exactly the public items (``cms.projections.registry``), so no
-    view restriction or live flag needs checking here.
-    """
-    tokens = params.ordering()
-    if narrowed or not RowQuery.can_order(tokens):
-        return None
+def rows(
+    types: list[str], scope: Scope, params, localizer: Localizer, *, within=(), keys=None
+) -> RowQuery:
+    """The rows of ``types`` a listing's ``params`` ask for (see the module's docstring)."""
+    network_wide = not by_label(types[0]).has_country
     sectors = getattr(params, "sector", None)
     return RowQuery(
         types=types,
         language=localizer.language,
-        countries=owned(scope, getattr(params, "country", [])),
-        order=tokens,
+        countries=None if network_wide else owned(scope, getattr(params, "country", [])),
+        order=params.ordering(),
         sector_ids=check_slugs(Sector, sectors, "sector") if sectors else [],
         updated_since=params.updated_since,
+        within=[ids for ids in within if ids is not None],
+        keys=keys or {},
     )
 
 
-def label(model: type[Model]) -> list[str]:
-    return [model._meta.label]
+def field_of(model: type[Model], name: str) -> Subquery:
+    """An order key: the field ``name`` of the row's object."""
+    return Subquery(model.objects.filter(pk=OuterRef("object_id")).values(name)[:1])
+
+
+def published(model: type[Model] = Page) -> dict:
+    return {name: field_of(model, name) for name in ("first_published_at", "last_published_at")}
 
 
 # --- pages --------------------------------------------------------------------------
 
 
-def news(scope: Scope, params, localizer: Localizer) -> QuerySet:
+def news(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.clusters.models import ClusterProfile
     from cms.news.models import NewsPage
 
-    narrowed = bool(params.cluster or params.tag or params.date_from or params.date_to)
-    rows = projected(label(NewsPage), scope, params, localizer, narrowed=narrowed)
-    if rows is not None:
-        return rows
-    queryset = public_pages(NewsPage, scope, check_countries(scope, params.country))
-    if params.sector:
-        queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
+    found = NewsPage.objects.all()
     if params.cluster:
-        clusters = check_slugs(ClusterProfile, params.cluster, "cluster")
-        queryset = any_of(queryset, "related_clusters", clusters)
-    queryset = tagged(queryset, params.tag)
+        found = found.filter(
+            related_clusters__in=check_slugs(ClusterProfile, params.cluster, "cluster")
+        )
     if params.date_from:
-        queryset = queryset.filter(date__gte=params.date_from)
+        found = found.filter(date__gte=params.date_from)
     if params.date_to:
-        queryset = queryset.filter(date__lte=params.date_to)
-    queryset = changed_since(queryset, params.updated_since, localizer)
-    return ordered(queryset, params.ordering(), localizer, translated={"title"})
+        found = found.filter(date__lte=params.date_to)
+    narrowed = bool(params.cluster or params.date_from or params.date_to)
+    return rows(
+        [label(NewsPage)],
+        scope,
+        params,
+        localizer,
+        within=[found.values("pk") if narrowed else None, tagged(NewsPage, params.tag)],
+        keys=published(),
+    )
 
 
-def events(scope: Scope, params, localizer: Localizer) -> QuerySet:
+def events(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.events.models import EventPage
 
-    narrowed = bool(params.kind or params.tag or params.date_from or params.date_to)
-    rows = projected(label(EventPage), scope, params, localizer, narrowed=narrowed)
-    if rows is not None:
-        return rows
-    queryset = public_pages(EventPage, scope, check_countries(scope, params.country))
-    if params.sector:
-        queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
+    found = EventPage.objects.all()
     if params.kind:
-        queryset = queryset.filter(kind__in=params.kind)
-    queryset = tagged(queryset, params.tag)
+        found = found.filter(kind__in=params.kind)
     # An event is in a date range when it overlaps it: it has not ended
     # before the range starts and does not start after the range ends.
     if params.date_from:
-        queryset = queryset.filter(
+        found = found.filter(
             Q(end__date__gte=params.date_from)
             | Q(end__isnull=True, start__date__gte=params.date_from)
         )
     if params.date_to:
-        queryset = queryset.filter(start__date__lte=params.date_to)
-    queryset = changed_since(queryset, params.updated_since, localizer)
-    return ordered(queryset, params.ordering(), localizer, translated={"title"})
-
-
-def pages(scope: Scope, params, localizer: Localizer) -> QuerySet:
-    """Pages of every served type (or of the ``type``s asked for), as base pages."""
-    from django.apps import apps
-
-    models = [apps.get_model(name) for name in params.type] or served_page_models()
-    labels = [model._meta.label for model in models]
-    rows = projected(labels, scope, params, localizer, narrowed=params.child_of is not None)
-    if rows is not None:
-        return rows
-    content_types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
-    queryset = public_pages(Page, scope, check_countries(scope, params.country)).filter(
-        content_type__in=[content_types[model].pk for model in models]
+        found = found.filter(start__date__lte=params.date_to)
+    narrowed = bool(params.kind or params.date_from or params.date_to)
+    return rows(
+        [label(EventPage)],
+        scope,
+        params,
+        localizer,
+        within=[found.values("pk") if narrowed else None, tagged(EventPage, params.tag)],
+        keys={**published(), "end": field_of(EventPage, "end")},
     )
+
+
+def pages(scope: Scope, params, localizer: Localizer) -> RowQuery:
+    """Pages of every served type (or of the ``type``s asked for)."""
+    types = params.type or page_labels()
+    children = None
     if params.child_of is not None:
-        parent = public_pages(Page, scope).filter(pk=params.child_of).first()
-        if parent is None:
+        if not visible(page_labels(), scope, localizer, params.child_of).exists():
             raise ParameterError("child_of", f"no published page {params.child_of} on this site")
-        queryset = queryset.child_of(parent)
-    queryset = changed_since(queryset, params.updated_since, localizer, models)
-    return ordered(queryset, params.ordering(), localizer, translated={"title"})
+        children = Page.objects.get(pk=params.child_of).get_children().values("pk")
+    return rows(types, scope, params, localizer, within=[children], keys=published())
 
 
-def specific_pages(pages: list[Page], scope: Scope, load) -> list[Page]:
-    """The specific page objects for ``pages``, one query per page type present.
+def page_labels() -> list[str]:
+    from cms.projections.representations import representations
 
-    ``load(model, queryset)`` adds what that type's representation needs, so a
-    mixed listing still costs a fixed number of queries per type.
-    """
-    by_model: dict[type[Page], list[int]] = {}
-    for page in pages:
-        model = page.specific_class
-        by_model.setdefault(model, []).append(page.pk)
-    found: dict[int, Page] = {}
-    for model, ids in by_model.items():
-        queryset = load(model, public_pages(model, scope).filter(pk__in=ids))
-        found.update((page.pk, page) for page in queryset)
-    return [found[page.pk] for page in pages if page.pk in found]
+    return [rep.type_label for rep in representations().pages.values()]
 
 
-def page_type(scope: Scope, page_id: int) -> type[Page]:
-    """The type of the published page ``page_id`` on this scope's sites, or 404."""
-    content_type_id = (
-        public_pages(Page, scope).filter(pk=page_id).values_list("content_type_id", flat=True)
-    ).first()
-    model = (
-        ContentType.objects.get_for_id(content_type_id).model_class() if content_type_id else None
-    )
-    if model not in served_page_models():
+def page_type(scope: Scope, localizer: Localizer, page_id: int) -> str:
+    """The type label of the published page ``page_id`` on this scope's sites, or 404."""
+    found = visible(page_labels(), scope, localizer, page_id).values_list("object_type", flat=True)
+    object_type = found.first()
+    if object_type is None:
         raise Http404(f"No published page {page_id} on this site")
-    return model
+    return object_type
+
+
+def visible(types: list[str], scope: Scope, localizer: Localizer, pk) -> QuerySet:
+    """The row of item ``pk`` (one of ``types``) in this scope and language, if public."""
+    found = Projection.objects.filter(
+        object_type__in=types, object_id=pk, language=localizer.language
+    )
+    if by_label(types[0]).has_country:
+        found = found.filter(country__in=scope.owner_codes())
+    return found
 
 
 def latest_draft(scope: Scope, page_id: int, user) -> Page:
@@ -196,7 +164,7 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
     is answered exactly like a page that does not exist.
     """
     page = Page.objects.filter(scope.pages_q(), pk=page_id).specific().first()
-    if page is None or type(page) not in served_page_models():
+    if page is None or page.specific_class._meta.label not in page_labels():
         raise Http404(f"No page {page_id} on this site")
     if not page.permissions_for_user(user).can_edit():
         raise Http404(f"No page {page_id} on this site")
@@ -206,57 +174,65 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
 # --- snippets -----------------------------------------------------------------
 
 
-def clusters(scope: Scope, params, localizer: Localizer) -> QuerySet:
+def clusters(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.clusters.models import ClusterProfile
 
-    rows = projected(label(ClusterProfile), scope, params, localizer)
-    if rows is not None:
-        return rows
-    queryset = ClusterProfile.objects.filter(country__code__in=owned(scope, params.country))
-    if params.sector:
-        queryset = any_of(queryset, "sectors", check_slugs(Sector, params.sector, "sector"))
-    queryset = changed_since(queryset, params.updated_since, localizer)
-    return ordered(queryset, params.ordering(), localizer, translated={"name"})
+    keys = {name: field_of(ClusterProfile, name) for name in ("founded", "members", "updated_at")}
+    return rows([label(ClusterProfile)], scope, params, localizer, keys=keys)
 
 
-def partners(scope: Scope, params, localizer: Localizer) -> QuerySet:
+def partners(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.partners.models import PartnerOrganisation
 
-    queryset = PartnerOrganisation.objects.filter(country__code__in=owned(scope, params.country))
-    queryset = changed_since(queryset, params.updated_since, localizer)
-    return ordered(
-        queryset, params.ordering(), localizer, translated={"name"}, aliases=COUNTRY_ORDER
+    keys = {
+        "country": country_order(scope),
+        "updated_at": field_of(PartnerOrganisation, "updated_at"),
+    }
+    return rows([label(PartnerOrganisation)], scope, params, localizer, keys=keys)
+
+
+def contacts(scope: Scope, params, localizer: Localizer) -> RowQuery:
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    found = None
+    if params.organisation:
+        organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
+        found = ContactPerson.objects.filter(organisation__in=organisations).values("pk")
+    keys = {"country": country_order(scope), "updated_at": field_of(ContactPerson, "updated_at")}
+    return rows([label(ContactPerson)], scope, params, localizer, within=[found], keys=keys)
+
+
+def sectors(scope: Scope, params, localizer: Localizer) -> RowQuery:
+    keys = {name: field_of(Sector, name) for name in ("sort_order", "slug", "updated_at")}
+    return rows([label(Sector)], scope, params, localizer, keys=keys)
+
+
+def country_order(scope: Scope) -> Case:
+    """Ordering by country means the network's order of countries."""
+    return Case(
+        *(When(country=code, then=Value(c.sort_order)) for code, c in scope.countries.items()),
+        output_field=IntegerField(),
     )
 
 
-def contacts(scope: Scope, params, localizer: Localizer) -> QuerySet:
-    from cms.partners.models import ContactPerson, PartnerOrganisation
-
-    narrowed = bool(params.organisation)
-    rows = projected(label(ContactPerson), scope, params, localizer, narrowed=narrowed)
-    if rows is not None:
-        return rows
-    queryset = ContactPerson.objects.filter(country__code__in=owned(scope, params.country))
-    if params.organisation:
-        organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
-        queryset = queryset.filter(organisation__in=organisations)
-    queryset = changed_since(queryset, params.updated_since, localizer)
-    return ordered(queryset, params.ordering(), localizer, aliases=COUNTRY_ORDER)
-
-
-def scoped_snippets(model: type[Model], scope: Scope) -> QuerySet:
-    """Clusters, partners or contacts this scope may see (for details)."""
-    return model.objects.filter(country__code__in=scope.owner_codes())
-
-
-def sectors(params, localizer: Localizer) -> QuerySet:
-    queryset = changed_since(Sector.objects.all(), params.updated_since, localizer)
-    return ordered(queryset, params.ordering(), localizer, translated={"name"})
-
-
 def sites(params, localizer: Localizer) -> QuerySet:
-    queryset = updated_since(Country.objects.all(), "updated_at", params.updated_since)
-    return ordered(queryset, params.ordering(), localizer, translated={"name"})
+    """Sites have no projections: their listing orders the countries themselves."""
+    queryset = Country.objects.all()
+    if params.updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=params.updated_since)
+    order = []
+    for token in params.ordering():
+        name = token.removeprefix("-")
+        if name == "name":  # as shown: along the served language's fallback chain
+            chain = fallback_chain(COMMON_LANGUAGE if localizer.is_all else localizer.language)
+            columns = [
+                NullIf(F(build_localized_fieldname(name, code)), Value("")) for code in chain
+            ]
+            key = Coalesce(*columns) if len(columns) > 1 else columns[0]
+        else:
+            key = F(name)
+        order.append(key.desc() if token.startswith("-") else key.asc())
+    return queryset.order_by(*order, F("pk").asc())
 
 
 # --- sync -----------------------------------------------------------------------
@@ -264,14 +240,12 @@ def sites(params, localizer: Localizer) -> QuerySet:
 
 def removals(scope: Scope | None, types: list[str], countries: list[str] | None = None):
     """Tombstones of ``types`` that this scope could have seen (``None``: network-wide)."""
-    from cms.projections.reading import has_country
-
     queryset = Tombstone.objects.filter(object_type__in=types)
     if scope is not None:
         codes = scope.owner_codes(countries)
         if countries or not scope.is_network:
             # Every site shows the network-wide items (sectors): their removals too.
-            network_wide = [label for label in types if not has_country(label)]
+            network_wide = [name for name in types if not has_country(name)]
             queryset = queryset.filter(
                 Q(country__in=codes) | Q(country="", object_type__in=network_wide)
             )
@@ -282,31 +256,25 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
 
 # --- helpers --------------------------------------------------------------------
 
-#: Ordering by country means the network's order of countries.
-COUNTRY_ORDER = {"country": "country__sort_order"}
+
+def label(model: type[Model]) -> str:
+    return model._meta.label
 
 
-def any_of(queryset: QuerySet, relation: str, ids: list[int]) -> QuerySet:
-    """Items related to any of ``ids`` through ``relation``, each item once.
-
-    A subquery rather than a join, so an item in two of the sectors asked for
-    is not listed twice and no DISTINCT over every column is needed.
-    """
-    matching = queryset.model.objects.filter(**{f"{relation}__in": ids}).values("pk")
-    return queryset.filter(pk__in=matching)
+def has_country(name: str) -> bool:
+    served = by_label(name)
+    return served is not None and served.has_country
 
 
-def tagged(queryset: QuerySet, slugs: list[str]) -> QuerySet:
-    """Pages with any of the tags ``slugs`` (each must exist), each page once."""
+def tagged(model: type[Page], slugs: list[str]) -> QuerySet | None:
+    """Ids of ``model`` pages with any of the tags ``slugs`` (each must exist)."""
     if not slugs:
-        return queryset
+        return None
     from taggit.models import Tag
 
+    through = model._meta.get_field("tags").through
     tags = check_slugs(Tag, slugs, "tag")
-    through = queryset.model._meta.get_field("tags").through
-    return queryset.filter(
-        pk__in=through.objects.filter(tag_id__in=tags).values("content_object_id")
-    )
+    return through.objects.filter(tag_id__in=tags).values("content_object_id")
 
 
 def owned(scope: Scope, countries: list[str]) -> list[str]:
@@ -328,61 +296,3 @@ def check_slugs(model: type[Model], slugs: list[str], parameter: str) -> list[in
     if missing:
         raise ParameterError(parameter, f"unknown {parameter} {missing[0]!r}")
     return list(found.values())
-
-
-def changed_since(
-    queryset: QuerySet, since: datetime | None, localizer: Localizer, models=None
-) -> QuerySet:
-    """Items whose projection in the served language changed at or after ``since``.
-
-    What a reader sees of an item changes with the item and with anything it
-    shows (a contact's role, a sector's name, an image): its stored projection
-    (``cms.projections``) moves its ``updated_at`` exactly then, and not when
-    a save changed nothing a reader sees.
-    """
-    if since is None:
-        return queryset
-    from cms.projections.models import Projection
-
-    labels = [model._meta.label for model in (models or [queryset.model])]
-    changed = Projection.objects.filter(
-        object_type__in=labels, language=localizer.language, updated_at__gte=since
-    ).values("object_id")
-    return queryset.filter(pk__in=changed)
-
-
-def updated_since(queryset: QuerySet, field: str, since: datetime | None) -> QuerySet:
-    if since is None:
-        return queryset
-    return queryset.filter(**{f"{field}__gte": since})
-
-
-def ordered(
-    queryset: QuerySet,
-    tokens: list[str],
-    localizer: Localizer,
-    *,
-    translated: set[str] = frozenset(),
-    aliases: dict[str, str] | None = None,
-) -> QuerySet:
-    """Order by validated ``tokens``; translated fields in the served language's chain.
-
-    Ordering news by title in Slovak sorts untranslated titles by their Czech
-    (then English) text, exactly as they are shown.
-    """
-    chain = fallback_chain(COMMON_LANGUAGE if localizer.is_all else localizer.language)
-    expressions = []
-    for token in tokens:
-        descending = token.startswith("-")
-        name = token.removeprefix("-")
-        if name in translated:
-            columns = [
-                NullIf(F(build_localized_fieldname(name, code)), Value("")) for code in chain
-            ]
-            expression = Coalesce(*columns) if len(columns) > 1 else columns[0]
-        else:
-            expression = F((aliases or {}).get(name, name))
-        expressions.append(expression.desc() if descending else expression.asc())
-    # A unique last key keeps paging stable when values tie.
-    expressions.append(F("pk").asc())
-    return queryset.order_by(*expressions)

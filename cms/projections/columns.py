@@ -2,7 +2,7 @@
 
 A listing whose filters and order these columns (and the row's country and
 ``updated_at``) hold is one query over the projection table
-(``cms.api.selectors.projected``); any other asks the models. The values are
+(``cms.projections.rows``); any other is narrowed or ordered by the models. The values are
 the row's own: its title as this row shows it (after fallback), so ordering
 by title sorts exactly what readers see, as ordering the models along the
 language's fallback chain does.

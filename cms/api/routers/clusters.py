@@ -6,9 +6,8 @@ from ninja import Query, Router
 from cms.api import selectors
 from cms.api.http import read
 from cms.api.params import ClusterDetailParams, ClusterParams, ObjectId
-from cms.api.responses import detail, listing, read_context, rendered
+from cms.api.responses import detail, listing, read_context
 from cms.api.schemas import clusters
-from cms.clusters.models import ClusterProfile
 from cms.projections.representations import representations
 
 router = Router(tags=["clusters"])
@@ -19,17 +18,7 @@ OUTPUT = {"by_alias": True, "exclude_unset": True}
 def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     """Cluster organisations of the site's country (of every country on the hub)."""
     context = read_context(request, params)
-    representation = representations().cluster
-    scoped = selectors.scoped_snippets(ClusterProfile, context.scope)
-    return listing(
-        context,
-        params,
-        selectors.clusters(context.scope, params, context.localizer),
-        types=[representation.type_label],
-        live=rendered(context, representation, scoped),
-        available=representation.field_names,
-        defaults=representation.listing_fields,
-    )
+    return listing(context, params, selectors.clusters(context.scope, params, context.localizer))
 
 
 @read(
@@ -46,5 +35,4 @@ def get_cluster(
 ):
     """One cluster organisation, with every field."""
     context = read_context(request, params)
-    queryset = selectors.scoped_snippets(ClusterProfile, context.scope)
-    return detail(context, params, queryset, cluster_id, representations().cluster)
+    return detail(context, params, representations().cluster, cluster_id)

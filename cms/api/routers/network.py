@@ -14,9 +14,9 @@ from cms.api.params import (
     SiteDetailParams,
     SiteParams,
 )
-from cms.api.responses import detail, listing, read_context, rendered
+from cms.api.responses import detail, listing, read_context
 from cms.api.schemas import ApiIndex, sectors, sites
-from cms.core.models import Country, Sector
+from cms.core.models import Country
 from cms.projections.representations import representations
 
 router = Router(tags=["network"])
@@ -27,19 +27,8 @@ OUTPUT = {"by_alias": True, "exclude_unset": True}
 def list_sites(request: HttpRequest, params: Query[SiteParams]):
     """Every partner country's site and the hub, with the languages each publishes in."""
     context = read_context(request, params)
-    representation = representations().site
-    return listing(
-        context,
-        params,
-        selectors.sites(params, context.localizer),
-        types=[],
-        live=rendered(context, representation, Country.objects.all()),
-        available=representation.field_names,
-        defaults=representation.listing_fields,
-        collection=Country.objects.all(),
-        modified_field="updated_at",
-        removed_types=[representation.type_label],
-    )
+    sites = selectors.sites(params, context.localizer)
+    return listing(context, params, sites, representation=representations().site)
 
 
 @read(router, "/sites/{code}/", response=sites.detail, url_name="sites_detail", **OUTPUT)
@@ -49,25 +38,15 @@ def get_site(
     params: Query[SiteDetailParams],
 ):
     context = read_context(request, params)
-    return detail(
-        context, params, Country.objects.all(), code.upper(), representations().site, lookup="code"
-    )
+    site = Country.objects.filter(code=code.upper())
+    return detail(context, params, representations().site, code.upper(), found=site)
 
 
 @read(router, "/sectors/", response=sectors.listing, url_name="sectors_list", **OUTPUT)
 def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     """The network's industry areas, shared by every country."""
     context = read_context(request, params)
-    representation = representations().sector
-    return listing(
-        context,
-        params,
-        selectors.sectors(params, context.localizer),
-        types=[representation.type_label],
-        live=rendered(context, representation, Sector.objects.all()),
-        available=representation.field_names,
-        defaults=representation.listing_fields,
-    )
+    return listing(context, params, selectors.sectors(context.scope, params, context.localizer))
 
 
 @read(router, "/sectors/{sector_id}/", response=sectors.detail, url_name="sectors_detail", **OUTPUT)
@@ -77,7 +56,7 @@ def get_sector(
     params: Query[SectorDetailParams],
 ):
     context = read_context(request, params)
-    return detail(context, params, Sector.objects.all(), sector_id, representations().sector)
+    return detail(context, params, representations().sector, sector_id)
 
 
 @read(router, "/", response=ApiIndex, url_name="index")

@@ -12,9 +12,8 @@ from cms.api.params import (
     PartnerDetailParams,
     PartnerParams,
 )
-from cms.api.responses import detail, listing, read_context, rendered
+from cms.api.responses import detail, listing, read_context
 from cms.api.schemas import contacts, partners
-from cms.partners.models import ContactPerson, PartnerOrganisation
 from cms.projections.representations import representations
 
 router = Router(tags=["partners"])
@@ -25,17 +24,7 @@ OUTPUT = {"by_alias": True, "exclude_unset": True}
 def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     """The project partners: one national partner per country, and the lead partner."""
     context = read_context(request, params)
-    representation = representations().partner
-    scoped = selectors.scoped_snippets(PartnerOrganisation, context.scope)
-    return listing(
-        context,
-        params,
-        selectors.partners(context.scope, params, context.localizer),
-        types=[representation.type_label],
-        live=rendered(context, representation, scoped),
-        available=representation.field_names,
-        defaults=representation.listing_fields,
-    )
+    return listing(context, params, selectors.partners(context.scope, params, context.localizer))
 
 
 @read(
@@ -51,25 +40,14 @@ def get_partner(
     params: Query[PartnerDetailParams],
 ):
     context = read_context(request, params)
-    queryset = selectors.scoped_snippets(PartnerOrganisation, context.scope)
-    return detail(context, params, queryset, partner_id, representations().partner)
+    return detail(context, params, representations().partner, partner_id)
 
 
 @read(router, "/contacts/", response=contacts.listing, url_name="contacts_list", **OUTPUT)
 def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     """Contact people of the partner organisations."""
     context = read_context(request, params)
-    representation = representations().contact
-    scoped = selectors.scoped_snippets(ContactPerson, context.scope)
-    return listing(
-        context,
-        params,
-        selectors.contacts(context.scope, params, context.localizer),
-        types=[representation.type_label],
-        live=rendered(context, representation, scoped),
-        available=representation.field_names,
-        defaults=representation.listing_fields,
-    )
+    return listing(context, params, selectors.contacts(context.scope, params, context.localizer))
 
 
 @read(
@@ -85,5 +63,4 @@ def get_contact(
     params: Query[ContactDetailParams],
 ):
     context = read_context(request, params)
-    queryset = selectors.scoped_snippets(ContactPerson, context.scope)
-    return detail(context, params, queryset, contact_id, representations().contact)
+    return detail(context, params, representations().contact, contact_id)
