@@ -1,8 +1,9 @@
 """Answering a search on a database backend (SQLite, PostgreSQL), in two SQL statements.
 
 The documents' tokens are analysed already (``cms.search.analysis``); the
-database's own full-text index (``cms.search.fulltext``: FTS5 on SQLite, a
-``tsvector`` column with a GIN index on PostgreSQL) finds and ranks them.
+database's own full-text index (``cms.search.fulltext``: FTS5 on SQLite; on
+PostgreSQL a narrow table of its own with a ``tsvector`` column and a GIN index)
+finds and ranks them.
 Wagtail's database backend, which ranks through a correlated subquery per
 matching row, is not on this path (it still serves the admin's searches).
 
@@ -142,7 +143,7 @@ def count_matches(tokens: list[str], request: SearchRequest) -> int:
         params = [fulltext.fts_in_language(tokens, request.language), *params]
     else:
         sql = (
-            f"SELECT COUNT(*) FROM {n['docs']} d "
+            f"SELECT COUNT(*) FROM {connection.ops.quote_name(fulltext.FULLTEXT)} d "
             f"WHERE d.{fulltext.SEARCH_VECTOR} @@ to_tsquery('simple', %s) AND {where}"
         )
         params = [fulltext.tsquery_any(tokens), *params]

@@ -25,17 +25,30 @@ SQLite
     a raw delete), in the writer's own transaction.
 
 PostgreSQL
-    Two *generated* ``tsvector`` columns on the document table, each with a
-    GIN index: ``search_vector`` (title with weight A, body with weight D) and
-    ``title_vector`` (the display title, its diacritics translated away, for
-    autocomplete). PostgreSQL computes them in the statement that writes the
-    row, so they can never lag behind it.
+    - ``sitesearch_fulltext(id, language, country, kind, sector_ids, date,
+      search_vector)``: a narrow table beside the documents, one row per document
+      (same id), holding only what a visitor search reads: the filters, the facets'
+      columns and ``search_vector`` (title with weight A, body with weight D, lz4
+      compressed), with a GIN index. Triggers on the document table write it in the
+      writer's own statement and transaction (insert, update, delete, truncate), as
+      SQLite's triggers write FTS5, so it never lags behind the documents. Why a table
+      of its own (migration ``0007``): the hits of a common word are thousands of rows
+      of a language, spread over the whole table, and reading them was most of a
+      search's statement in the document table's wide rows (about five to a page, 157 MB
+      at 100,000 documents, more than ``shared_buffers``' default); here a row is what
+      the search reads (74 MB, most vectors inline), and ranking reads the candidates'
+      vectors from the same rows (``docs/benchmarks.md``, fifth round). Indexed like the
+      documents were: ``(language, kind, country)``, ``(language, date)``.
+    - ``title_vector``, a *generated* ``tsvector`` column of the document table with a
+      GIN index (the display title, its diacritics translated away, for autocomplete),
+      computed by PostgreSQL in the statement that writes the row.
 
-Neither is a Django model field (SQLite has no ``tsvector``, and the FTS5
-tables are virtual): the migration ``sitesearch.0002_fulltext_index`` creates
-them with raw SQL, and :func:`ensure` (run after every ``migrate``) puts back
-what a later migration of the document table might have dropped (SQLite
-rebuilds a table to alter it, and its triggers go with the old table).
+Neither is a Django model (SQLite has no ``tsvector``, and the FTS5 tables are
+virtual): the migration ``sitesearch.0002_fulltext_index`` creates them with raw
+SQL (``0007`` moves PostgreSQL's ``search_vector`` into its table), and
+:func:`ensure` (run after every ``migrate``) puts back what a later migration of
+the document table might have dropped (SQLite rebuilds a table to alter it, and
+its triggers go with the old table).
 """
 
 # ruff: noqa: S608 - SQL text is built from constants and the models' table and column
@@ -44,15 +57,19 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 DOCUMENTS = "sitesearch_searchdocument"
-FULLTEXT = "sitesearch_fulltext"  # SQLite: title, body, language
+#: SQLite: the FTS5 table (title, body, language); PostgreSQL: the search's own table
+#: (id, language, country, kind, sector_ids, date, search_vector).
+FULLTEXT = "sitesearch_fulltext"
 TITLES = "sitesearch_titles"  # SQLite: display_title, language, country
-SEARCH_VECTOR = "search_vector"  # PostgreSQL: title (A), body (D)
+SEARCH_VECTOR = "search_vector"  # PostgreSQL, in FULLTEXT: title (A), body (D)
 TITLE_VECTOR = "title_vector"  # PostgreSQL: display title without diacritics
 #: The migration that creates the index.
 MIGRATION = ("sitesearch", "0002_fulltext_index")
+#: The migration that gives PostgreSQL's index its own table (before it, 0002's columns).
+POSTGRES_TABLE_MIGRATION = ("sitesearch", "0007_postgres_fulltext_table")
 
 #: Relative weight of a title match against a body match, on both databases.
 TITLE_WEIGHT = 3.0
@@ -227,33 +244,126 @@ def sqlite_uninstall(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {FULLTEXT}")
 
 
+#: PostgreSQL: the columns of :data:`FULLTEXT` copied from the document's row (besides
+#: ``id`` and the vector made from ``title`` and ``body``).
+POSTGRES_COLUMNS = ("language", "country", "kind", "sector_ids", "date")
+POSTGRES_FUNCTION = f"{FULLTEXT}_write"
+POSTGRES_TRIGGER_NAMES = (f"{FULLTEXT}_write", f"{FULLTEXT}_truncate")
+
+
+def postgres_vector(row: str) -> str:
+    """The ``tsvector`` of the document ``row`` (a trigger's ``NEW``, or a table alias)."""
+    return (
+        f"setweight(to_tsvector('simple'::regconfig, coalesce({row}.title, '')), 'A') || "
+        f"setweight(to_tsvector('simple'::regconfig, coalesce({row}.body, '')), 'D')"
+    )
+
+
 def postgres_install(cursor) -> None:
-    title = "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A')"
-    body = "setweight(to_tsvector('simple'::regconfig, coalesce(body, '')), 'D')"
+    """The search's table, its GIN index and the triggers that write it; the titles'
+    generated column for autocomplete. Rows already there are copied in."""
     folded_title = folded_sql("coalesce(display_title, '')")
     display = f"to_tsvector('simple'::regconfig, {folded_title})"
-    cursor.execute(
-        f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS {SEARCH_VECTOR} tsvector "
-        f"GENERATED ALWAYS AS ({title} || {body}) STORED"
-    )
     cursor.execute(
         f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS {TITLE_VECTOR} tsvector "
         f"GENERATED ALWAYS AS ({display}) STORED"
     )
     cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {DOCUMENTS}_search_vector ON {DOCUMENTS} "
-        f"USING gin ({SEARCH_VECTOR})"
-    )
-    cursor.execute(
         f"CREATE INDEX IF NOT EXISTS {DOCUMENTS}_title_vector ON {DOCUMENTS} "
         f"USING gin ({TITLE_VECTOR})"
+    )
+    # The columns' types are the document table's own. lz4 where the server has it: every
+    # vector a search reads is decompressed (PostgreSQL's default, pglz, is slower at it).
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {FULLTEXT} ("
+        f"id bigint PRIMARY KEY, language varchar(5) NOT NULL, country varchar(3) NOT NULL, "
+        f"kind varchar(10) NOT NULL, sector_ids text NULL, date date NULL, "
+        f"{SEARCH_VECTOR} tsvector NOT NULL)"
+    )
+    cursor.execute(
+        "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+        "AND 'lz4' = ANY(enumvals)"
+    )
+    if cursor.fetchone():
+        cursor.execute(f"ALTER TABLE {FULLTEXT} ALTER COLUMN {SEARCH_VECTOR} SET COMPRESSION lz4")
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {FULLTEXT}_{SEARCH_VECTOR} ON {FULLTEXT} "
+        f"USING gin ({SEARCH_VECTOR})"
+    )
+    # The filters' indexes (``statements.filter_sql``), as the documents have them.
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {FULLTEXT}_language ON {FULLTEXT} (language, kind, country)"
+    )
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {FULLTEXT}_language_date ON {FULLTEXT} (language, date)"
+    )
+    columns = ", ".join(POSTGRES_COLUMNS)
+    new_values = ", ".join(f"NEW.{column}" for column in POSTGRES_COLUMNS)
+    changed = " OR ".join(
+        f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in POSTGRES_COLUMNS
+    )
+    assignments = ", ".join(f"{column} = NEW.{column}" for column in POSTGRES_COLUMNS)
+    cursor.execute(
+        f"""CREATE OR REPLACE FUNCTION {POSTGRES_FUNCTION}() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {FULLTEXT};
+            ELSIF TG_OP = 'DELETE' THEN
+                DELETE FROM {FULLTEXT} WHERE id = OLD.id;
+            ELSIF TG_OP = 'INSERT' OR OLD.id IS DISTINCT FROM NEW.id THEN
+                IF TG_OP = 'UPDATE' THEN
+                    DELETE FROM {FULLTEXT} WHERE id = OLD.id;
+                END IF;
+                INSERT INTO {FULLTEXT} (id, {columns}, {SEARCH_VECTOR})
+                    VALUES (NEW.id, {new_values}, {postgres_vector("NEW")});
+            ELSIF OLD.title IS DISTINCT FROM NEW.title OR OLD.body IS DISTINCT FROM NEW.body THEN
+                UPDATE {FULLTEXT} SET {assignments}, {SEARCH_VECTOR} = {postgres_vector("NEW")}
+                    WHERE id = NEW.id;
+            ELSIF {changed} THEN
+                UPDATE {FULLTEXT} SET {assignments} WHERE id = NEW.id;
+            END IF;
+            RETURN NULL;
+        END $$"""
+    )
+    cursor.execute(f"DROP TRIGGER IF EXISTS {FULLTEXT}_write ON {DOCUMENTS}")
+    cursor.execute(
+        f"CREATE TRIGGER {FULLTEXT}_write AFTER INSERT OR UPDATE OR DELETE ON {DOCUMENTS} "
+        f"FOR EACH ROW EXECUTE FUNCTION {POSTGRES_FUNCTION}()"
+    )
+    cursor.execute(f"DROP TRIGGER IF EXISTS {FULLTEXT}_truncate ON {DOCUMENTS}")
+    cursor.execute(
+        f"CREATE TRIGGER {FULLTEXT}_truncate AFTER TRUNCATE ON {DOCUMENTS} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {POSTGRES_FUNCTION}()"
+    )
+    postgres_copy(cursor)
+
+
+def postgres_copy(cursor) -> None:
+    """Make :data:`FULLTEXT` hold exactly the documents' rows (in id order, as the
+    triggers would have written them)."""
+    columns = ", ".join(POSTGRES_COLUMNS)
+    cursor.execute(f"DELETE FROM {FULLTEXT} WHERE id NOT IN (SELECT id FROM {DOCUMENTS})")
+    cursor.execute(
+        f"INSERT INTO {FULLTEXT} (id, {columns}, {SEARCH_VECTOR}) "
+        f"SELECT d.id, {', '.join(f'd.{column}' for column in POSTGRES_COLUMNS)}, "
+        f"{postgres_vector('d')} FROM {DOCUMENTS} d ORDER BY d.id "
+        f"ON CONFLICT (id) DO UPDATE SET "
+        + ", ".join(
+            f"{column} = EXCLUDED.{column}" for column in (*POSTGRES_COLUMNS, SEARCH_VECTOR)
+        )
     )
 
 
 def postgres_uninstall(cursor) -> None:
+    cursor.execute(f"DROP TRIGGER IF EXISTS {FULLTEXT}_truncate ON {DOCUMENTS}")
+    cursor.execute(f"DROP TRIGGER IF EXISTS {FULLTEXT}_write ON {DOCUMENTS}")
+    cursor.execute(f"DROP FUNCTION IF EXISTS {POSTGRES_FUNCTION}()")
+    cursor.execute(f"DROP TABLE IF EXISTS {FULLTEXT}")
     cursor.execute(f"DROP INDEX IF EXISTS {DOCUMENTS}_title_vector")
-    cursor.execute(f"DROP INDEX IF EXISTS {DOCUMENTS}_search_vector")
     cursor.execute(f"ALTER TABLE {DOCUMENTS} DROP COLUMN IF EXISTS {TITLE_VECTOR}")
+    # Before migration 0007 the search's vector was a generated column of the documents.
+    cursor.execute(f"DROP INDEX IF EXISTS {DOCUMENTS}_search_vector")
     cursor.execute(f"ALTER TABLE {DOCUMENTS} DROP COLUMN IF EXISTS {SEARCH_VECTOR}")
 
 
@@ -296,12 +406,20 @@ def is_installed(connection) -> bool:
             return {row[0] for row in cursor.fetchall()} == set(FULLTEXT_COLUMNS)
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT count(*) FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = %s "
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name IN (%s, %s) "
                 "AND column_name IN (%s, %s)",
-                [DOCUMENTS, SEARCH_VECTOR, TITLE_VECTOR],
+                [DOCUMENTS, FULLTEXT, SEARCH_VECTOR, TITLE_VECTOR],
             )
-            return cursor.fetchone()[0] == 2
+            columns = set(cursor.fetchall())
+            if columns != {(DOCUMENTS, TITLE_VECTOR), (FULLTEXT, SEARCH_VECTOR)}:
+                return False  # missing, or of the shape before 0007 (the vector in the row)
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
+                "AND tgname IN (%s, %s)",
+                [DOCUMENTS, *POSTGRES_TRIGGER_NAMES],
+            )
+            return cursor.fetchone()[0] == len(POSTGRES_TRIGGER_NAMES)
     return False
 
 
@@ -335,6 +453,8 @@ def ensure(using: str = "default") -> bool:
     applied = MigrationRecorder(connection).applied_migrations()
     if MIGRATION not in applied:
         return False  # not wanted yet (or migrated back before it)
+    if connection.vendor == "postgresql" and POSTGRES_TABLE_MIGRATION not in applied:
+        return False  # 0002's columns: PostgreSQL alters no table behind them
     return reinstall_if_incomplete(connection)
 
 
@@ -383,8 +503,17 @@ def optimize(using: str = "default") -> list[str]:
 
 
 def check_integrity(using: str = "default") -> None:
-    """Raise (``DatabaseError``) when an FTS5 table disagrees with the documents (SQLite)."""
+    """Raise (``DatabaseError``) when the full-text index disagrees with the documents: an
+    FTS5 table (SQLite), or a row of :data:`FULLTEXT` missing, left over or unlike its
+    document (PostgreSQL)."""
     connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(postgres_differences_sql())
+            count = cursor.fetchone()[0]
+        if count:
+            raise DatabaseError(f"{FULLTEXT}: {count} rows differ from their documents")
+        return
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -392,3 +521,16 @@ def check_integrity(using: str = "default") -> None:
             cursor.execute(
                 f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"  # noqa: S608
             )
+
+
+def postgres_differences_sql() -> str:
+    """How many documents have no row in :data:`FULLTEXT`, or one unlike them, plus its
+    rows without a document."""
+    columns = (*POSTGRES_COLUMNS, SEARCH_VECTOR)
+    document = ", ".join(f"d.{column}" for column in POSTGRES_COLUMNS)
+    return (
+        f"SELECT count(*) FROM {DOCUMENTS} d FULL JOIN {FULLTEXT} f ON f.id = d.id "
+        f"WHERE d.id IS NULL OR f.id IS NULL "
+        f"OR ({document}, {postgres_vector('d')}) IS DISTINCT FROM "
+        f"({', '.join(f'f.{column}' for column in columns)})"
+    )

@@ -163,17 +163,18 @@ def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tu
 
 def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
     """The filtered matches on PostgreSQL: (id, tid, country, kind, sector_ids), unranked,
-    through the
-    GIN index (no ``tsvector`` is read: a plain ``|`` query needs no recheck).
+    through the GIN index (no ``tsvector`` is read: a plain ``|`` query needs no recheck).
 
-    ``tid`` is the row's ``ctid``, where this statement's snapshot has it: the ranked
-    candidates are read again by it (:func:`postgres_scores`)."""
-    n = names(connection)
+    Read from the search's own table (``fulltext.FULLTEXT``: only what a search reads,
+    half the pages of the documents' wide rows), where a common word's hits, thousands of
+    rows spread over the whole table, cost fewer page visits. ``tid`` is the row's
+    ``ctid``, where this statement's snapshot has it: the ranked candidates are read
+    again by it (:func:`postgres_scores`)."""
     where, filter_params = filter_sql(request, connection, sectors=False)
     sql = (
         "SELECT d.id AS id, d.ctid AS tid, d.country AS country, d.kind AS kind, "
         "d.sector_ids AS sector_ids "
-        f"FROM {n['docs']} d "
+        f"FROM {connection.ops.quote_name(fulltext.FULLTEXT)} d "
         f"WHERE d.{fulltext.SEARCH_VECTOR} @@ to_tsquery('simple', %s) AND {where}"
     )
     params = [fulltext.tsquery_any(tokens), *filter_params]
@@ -195,7 +196,6 @@ def postgres_scores(groups: list[Group], request: SearchRequest, connection) -> 
     The candidates' rows are fetched by the ``ctid`` the hits found them at (a TID scan),
     not looked up again by id in the primary key's index: 2,000 index descents were a
     quarter of a search's statement at 100,000 documents (``docs/benchmarks.md``)."""
-    n = names(connection)
     vector = f"d.{fulltext.SEARCH_VECTOR}"
     params: list = []
     scores = []
@@ -215,7 +215,7 @@ def postgres_scores(groups: list[Group], request: SearchRequest, connection) -> 
         exact = "0"
     sql = (
         f"SELECT d.id AS id, ({' + '.join(scores)}) AS score, {exact} AS exact "
-        f"FROM {n['docs']} d WHERE d.ctid = ANY(ARRAY("
+        f"FROM {connection.ops.quote_name(fulltext.FULLTEXT)} d WHERE d.ctid = ANY(ARRAY("
         "SELECT tid FROM hits WHERE id >= (SELECT id FROM bound)))"
     )
     return sql, params

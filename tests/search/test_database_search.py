@@ -1,5 +1,6 @@
 """The database path of the visitor search: the database's own full-text index
-(FTS5 on SQLite, a tsvector column with a GIN index on PostgreSQL).
+(FTS5 on SQLite; on PostgreSQL a narrow table of its own, written by triggers, with a
+tsvector column and a GIN index).
 
 Runs on SQLite and on PostgreSQL (``DATABASE_URL``); with an engine configured the
 database path is still what answers during an outage, and is called directly here.
@@ -13,7 +14,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cms.core.models import Country, Sector
@@ -359,6 +360,79 @@ def test_the_index_is_put_back_when_a_table_rebuild_dropped_it(db):
     assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [885_001]
     fulltext.check_integrity()
     assert not fulltext.ensure()  # complete: nothing to do
+
+
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own table of the search")
+
+
+def fulltext_row(pk: int):
+    with connection.cursor() as cursor:
+        columns = f"language, country, kind, sector_ids, date, {fulltext.SEARCH_VECTOR}::text"
+        sql = f"SELECT {columns} FROM {fulltext.FULLTEXT} WHERE id = %s"  # noqa: S608
+        cursor.execute(sql, [pk])
+        return cursor.fetchone()
+
+
+def test_postgres_search_table_follows_every_write_of_the_documents(db):
+    """Whoever writes (a save, ``update()``, ``bulk_create``, a raw delete), the search's
+    table has the document's filters, facets and tokens in the same statement."""
+    postgres_only()
+    doc = make(888_001, f"{WORD} heading", "body words")
+    language, country, kind, sector_ids, day, vector = fulltext_row(doc.pk)
+    assert (language, country, kind, sector_ids, day) == ("en", "CZ", "news", None, None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (setweight(to_tsvector('simple', %s), 'A') "
+            "|| setweight(to_tsvector('simple', %s), 'D'))::text",
+            [doc.title, doc.body],
+        )
+        assert vector == cursor.fetchone()[0]
+    assert f"'{doc.title.split()[0]}':1A" in vector and ":3 " in vector  # title A, body D
+    sector = Sector.objects.order_by("pk").first()
+    doc.sectors.set([sector])  # the m2m_changed receiver writes sector_ids
+    SearchDocument.objects.filter(pk=doc.pk).update(country="SK", date=date(2026, 5, 1))
+    assert fulltext_row(doc.pk)[:5] == ("en", "SK", "news", f" {sector.pk} ", date(2026, 5, 1))
+    assert fulltext_row(doc.pk)[5] == vector  # the tokens did not change
+    other = SearchDocument.objects.bulk_create(
+        [SearchDocument(**{**vars_of(doc), "object_id": 888_002, "body": "other"})]
+    )[0]
+    assert "'other':3" in fulltext_row(other.pk)[5]  # after the title's two
+    fulltext.check_integrity()
+    doc.sectors.clear()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {fulltext.DOCUMENTS} WHERE id = %s", [doc.pk])  # noqa: S608
+    assert fulltext_row(doc.pk) is None
+    fulltext.check_integrity()
+
+
+def vars_of(doc: SearchDocument) -> dict:
+    fields = ("kind", "language", "served_language", "country", "title", "display_title", "url")
+    return {name: getattr(doc, name) for name in fields}
+
+
+def test_postgres_integrity_check_finds_a_row_unlike_its_document(db):
+    postgres_only()
+    doc = make(888_011, f"{WORD} heading")
+    fulltext.check_integrity()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {fulltext.FULLTEXT} SET country = 'PL' WHERE id = %s", [doc.pk])  # noqa: S608
+    with pytest.raises(DatabaseError):
+        fulltext.check_integrity()
+
+
+def test_postgres_triggers_are_put_back_and_the_table_filled(db):
+    postgres_only()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {fulltext.FULLTEXT}_write ON {SearchDocument._meta.db_table}")
+    make(888_021, f"{WORD} written while the trigger was gone")
+    assert page_of(SearchRequest(query=WORD, language="en")).total == 0
+    assert not fulltext.is_installed(connection)
+    assert fulltext.ensure()
+    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [888_021]
+    fulltext.check_integrity()
+    assert not fulltext.ensure()
 
 
 @pytest.mark.parametrize("index", [fulltext.FACETS_INDEX, fulltext.LANGUAGE_FACETS_INDEX])

@@ -8,11 +8,38 @@ Each operation acts on its own vendor only and does nothing on any other.
 
 from django.db import migrations
 
+DOCUMENTS = "sitesearch_searchdocument"
+
 
 def install(apps, schema_editor):
     from cms.search import fulltext
 
-    fulltext.install(schema_editor.connection)
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        fulltext.install(connection)
+    elif connection.vendor == "postgresql":
+        # The shape of this migration's time (0007 moves the search's vector into a table
+        # of its own, whose triggers need columns that later migrations add).
+        title = "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A')"
+        body = "setweight(to_tsvector('simple'::regconfig, coalesce(body, '')), 'D')"
+        folded = fulltext.folded_sql("coalesce(display_title, '')")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+                f"GENERATED ALWAYS AS ({title} || {body}) STORED"
+            )
+            cursor.execute(
+                f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS {fulltext.TITLE_VECTOR} "
+                f"tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {folded})) STORED"
+            )
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {DOCUMENTS}_search_vector ON {DOCUMENTS} "
+                "USING gin (search_vector)"
+            )
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {DOCUMENTS}_title_vector ON {DOCUMENTS} "
+                f"USING gin ({fulltext.TITLE_VECTOR})"
+            )
 
 
 def uninstall(apps, schema_editor):
