@@ -341,17 +341,19 @@ def postgres_install(cursor) -> None:
 
 def postgres_copy(cursor) -> None:
     """Make :data:`FULLTEXT` hold exactly the documents' rows (in id order, as the
-    triggers would have written them)."""
-    columns = ", ".join(POSTGRES_COLUMNS)
+    triggers would have written them); rows that are right already stay as they are (not
+    rewritten: no dead row for each)."""
+    every = (*POSTGRES_COLUMNS, SEARCH_VECTOR)
+    assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in every)
+    existing = ", ".join(f"{FULLTEXT}.{column}" for column in every)
+    excluded = ", ".join(f"EXCLUDED.{column}" for column in every)
     cursor.execute(f"DELETE FROM {FULLTEXT} WHERE id NOT IN (SELECT id FROM {DOCUMENTS})")
     cursor.execute(
-        f"INSERT INTO {FULLTEXT} (id, {columns}, {SEARCH_VECTOR}) "
+        f"INSERT INTO {FULLTEXT} (id, {', '.join(every)}) "
         f"SELECT d.id, {', '.join(f'd.{column}' for column in POSTGRES_COLUMNS)}, "
         f"{postgres_vector('d')} FROM {DOCUMENTS} d ORDER BY d.id "
-        f"ON CONFLICT (id) DO UPDATE SET "
-        + ", ".join(
-            f"{column} = EXCLUDED.{column}" for column in (*POSTGRES_COLUMNS, SEARCH_VECTOR)
-        )
+        f"ON CONFLICT (id) DO UPDATE SET {assignments} "
+        f"WHERE ({existing}) IS DISTINCT FROM ({excluded})"
     )
 
 
@@ -424,11 +426,15 @@ def is_installed(connection) -> bool:
 
 
 def reinstall_if_incomplete(connection) -> bool:
-    """Drop and create the index again when it is incomplete or of an older shape (the
-    SQLite table before ``0004`` had no language column); True if it did."""
+    """Make the index complete again when it is not, or of an older shape (the SQLite
+    table before ``0004`` had no language column): SQLite's is dropped and created,
+    PostgreSQL's completed in place; True if it did."""
     if not supported(connection) or is_installed(connection):
         return False
-    uninstall(connection)
+    if connection.vendor == "sqlite":
+        uninstall(connection)  # FTS5 tables of an older shape are made again
+    # PostgreSQL's install puts back what is missing and writes only the rows that are not
+    # right (the shape before 0007 is that migration's business, see ensure()).
     install(connection)
     return True
 

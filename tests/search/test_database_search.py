@@ -422,15 +422,26 @@ def test_postgres_integrity_check_finds_a_row_unlike_its_document(db):
         fulltext.check_integrity()
 
 
-def test_postgres_triggers_are_put_back_and_the_table_filled(db):
-    postgres_only()
+def ctid(pk: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TRIGGER {fulltext.FULLTEXT}_write ON {SearchDocument._meta.db_table}")
+        sql = f"SELECT ctid::text FROM {fulltext.FULLTEXT} WHERE id = %s"  # noqa: S608
+        cursor.execute(sql, [pk])
+        return cursor.fetchone()[0]
+
+
+def test_postgres_triggers_are_put_back_and_the_table_filled(db):
+    """Only what is missing or wrong is written: a row that is right is not rewritten."""
+    postgres_only()
+    kept = make(888_020, f"{WORD} written before")
+    where = ctid(kept.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {fulltext.FULLTEXT}_write ON {fulltext.DOCUMENTS}")
     make(888_021, f"{WORD} written while the trigger was gone")
-    assert page_of(SearchRequest(query=WORD, language="en")).total == 0
+    assert page_of(SearchRequest(query=WORD, language="en")).total == 1
     assert not fulltext.is_installed(connection)
     assert fulltext.ensure()
-    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [888_021]
+    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [888_021, 888_020]
+    assert ctid(kept.pk) == where
     fulltext.check_integrity()
     assert not fulltext.ensure()
 
