@@ -92,10 +92,12 @@ def listing(
         ids, items = [row[0] for row in rows], stored_items(context, rows, selected)
         # What the scope shows of the resource changes only with the generation.
         key = (tuple(types), context.localizer.language, context.scope.code, tuple(countries))
-        shown = projections.shown(context, types)
         context.seen(
             *current_sites().remembered(
-                key, lambda: last_changes(shown, "last_modified", removals())
+                key,
+                lambda: last_changes(
+                    projections.shown(context, types), "last_modified", removals()
+                ),
             )
         )
     else:

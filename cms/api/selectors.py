@@ -56,9 +56,9 @@ def rows(
     )
 
 
-def field_of(model: type[Model], name: str) -> Subquery:
-    """An order key: the field ``name`` of the row's object."""
-    return Subquery(model.objects.filter(pk=OuterRef("object_id")).values(name)[:1])
+def field_of(model: type[Model], name: str):
+    """An order key: the field ``name`` of the row's object (made only if ordered by)."""
+    return lambda: Subquery(model.objects.filter(pk=OuterRef("object_id")).values(name)[:1])
 
 
 def published(model: type[Model] = Page) -> dict:
@@ -72,22 +72,19 @@ def news(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.clusters.models import ClusterProfile
     from cms.news.models import NewsPage
 
-    found = NewsPage.objects.all()
+    found = Q()
     if params.cluster:
-        found = found.filter(
-            related_clusters__in=check_slugs(ClusterProfile, params.cluster, "cluster")
-        )
+        found &= Q(related_clusters__in=check_slugs(ClusterProfile, params.cluster, "cluster"))
     if params.date_from:
-        found = found.filter(date__gte=params.date_from)
+        found &= Q(date__gte=params.date_from)
     if params.date_to:
-        found = found.filter(date__lte=params.date_to)
-    narrowed = bool(params.cluster or params.date_from or params.date_to)
+        found &= Q(date__lte=params.date_to)
     return rows(
         [label(NewsPage)],
         scope,
         params,
         localizer,
-        within=[found.values("pk") if narrowed else None, tagged(NewsPage, params.tag)],
+        within=[ids_of(NewsPage, found), tagged(NewsPage, params.tag)],
         keys=published(),
     )
 
@@ -95,27 +92,30 @@ def news(scope: Scope, params, localizer: Localizer) -> RowQuery:
 def events(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.events.models import EventPage
 
-    found = EventPage.objects.all()
+    found = Q()
     if params.kind:
-        found = found.filter(kind__in=params.kind)
+        found &= Q(kind__in=params.kind)
     # An event is in a date range when it overlaps it: it has not ended
     # before the range starts and does not start after the range ends.
     if params.date_from:
-        found = found.filter(
-            Q(end__date__gte=params.date_from)
-            | Q(end__isnull=True, start__date__gte=params.date_from)
+        found &= Q(end__date__gte=params.date_from) | Q(
+            end__isnull=True, start__date__gte=params.date_from
         )
     if params.date_to:
-        found = found.filter(start__date__lte=params.date_to)
-    narrowed = bool(params.kind or params.date_from or params.date_to)
+        found &= Q(start__date__lte=params.date_to)
     return rows(
         [label(EventPage)],
         scope,
         params,
         localizer,
-        within=[found.values("pk") if narrowed else None, tagged(EventPage, params.tag)],
+        within=[ids_of(EventPage, found), tagged(EventPage, params.tag)],
         keys={**published(), "end": field_of(EventPage, "end")},
     )
+
+
+def ids_of(model: type[Model], found: Q) -> QuerySet | None:
+    """The ids of the ``model`` objects ``found`` (None: no condition, every one)."""
+    return model.objects.filter(found).values("pk") if found else None
 
 
 def pages(scope: Scope, params, localizer: Localizer) -> RowQuery:
@@ -194,12 +194,13 @@ def partners(scope: Scope, params, localizer: Localizer) -> RowQuery:
 def contacts(scope: Scope, params, localizer: Localizer) -> RowQuery:
     from cms.partners.models import ContactPerson, PartnerOrganisation
 
-    found = None
+    found = Q()
     if params.organisation:
         organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
-        found = ContactPerson.objects.filter(organisation__in=organisations).values("pk")
+        found = Q(organisation__in=organisations)
     keys = {"country": country_order(scope), "updated_at": field_of(ContactPerson, "updated_at")}
-    return rows([label(ContactPerson)], scope, params, localizer, within=[found], keys=keys)
+    within = [ids_of(ContactPerson, found)]
+    return rows([label(ContactPerson)], scope, params, localizer, within=within, keys=keys)
 
 
 def sectors(scope: Scope, params, localizer: Localizer) -> RowQuery:
@@ -207,9 +208,9 @@ def sectors(scope: Scope, params, localizer: Localizer) -> RowQuery:
     return rows([label(Sector)], scope, params, localizer, keys=keys)
 
 
-def country_order(scope: Scope) -> Case:
+def country_order(scope: Scope):
     """Ordering by country means the network's order of countries."""
-    return Case(
+    return lambda: Case(
         *(When(country=code, then=Value(c.sort_order)) for code, c in scope.countries.items()),
         output_field=IntegerField(),
     )

@@ -42,9 +42,9 @@ class RowQuery:
     """Which rows a listing shows, in which order.
 
     ``order``: order names, ``-`` for descending, each a column of ``ORDER_COLUMNS``
-    or an expression of ``keys`` (evaluated per row, ``OuterRef("object_id")``); the
-    id breaks ties. ``countries`` None: network-wide items (sectors). ``within``:
-    querysets of ids the items must be among.
+    or of ``keys``, functions making the expression to order by (evaluated per row,
+    ``OuterRef("object_id")``); the id breaks ties. ``countries`` None: network-wide
+    items (sectors). ``within``: querysets of ids the items must be among.
     """
 
     types: list[str]
@@ -102,7 +102,7 @@ class RowQuery:
         order = []
         for token in self.order:
             name = token.removeprefix("-")
-            key = F(ORDER_COLUMNS[name]) if name in ORDER_COLUMNS else self.keys[name]
+            key = F(ORDER_COLUMNS[name]) if name in ORDER_COLUMNS else self.keys[name]()
             order.append(key.desc() if token.startswith("-") else key.asc())
         return rows.order_by(*order, F("object_id").asc())
 

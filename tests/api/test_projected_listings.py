@@ -1,9 +1,10 @@
-"""Listings straight from the projection rows (``selectors.projected``) list what the models do.
+"""A listing's rows come from one written-out statement or from the ORM: the same rows.
 
-A listing whose filters and order the rows hold is one query over the projection
-table; any other asks the models. Both must list the same items in the same order,
-so each case here is asked both ways: as is, and with a filter that changes nothing
-but sends it to the models (``date_from`` long ago).
+A listing that filters and orders only by what its projection rows hold is one
+statement written out in ``cms.projections.rows``; any other is the same query
+built by the ORM, narrowed by the models. Both must list the same items in the
+same order, so each case here is asked both ways: as is, and with a filter that
+changes nothing but sends it to the ORM (``date_from`` long ago).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tests.api.conftest import published_news, sectors
 
 pytestmark = pytest.mark.django_db
 
-TO_THE_MODELS = "date_from=1900-01-01"
+TO_THE_ORM = "date_from=1900-01-01"
 
 
 @pytest.fixture
@@ -66,16 +67,16 @@ def listed(api, path: str) -> tuple[list, int]:
         "site=INT&updated_since=2020-01-01T00:00:00Z",
     ],
 )
-def test_news_from_the_rows_are_the_news_from_the_models(api, news, query):
+def test_news_from_the_statement_are_the_news_from_the_orm(api, news, query):
     from_rows = listed(api, f"news/?{query}")
-    assert from_rows == listed(api, f"news/?{query}&{TO_THE_MODELS}")
+    assert from_rows == listed(api, f"news/?{query}&{TO_THE_ORM}")
     assert from_rows[1] > 0
 
 
 @pytest.mark.parametrize("order", ["title", "-id", "-title"])
-def test_pages_of_one_type_from_the_rows_are_its_listing_from_the_models(api, news, order):
+def test_pages_of_one_type_are_its_listing_from_the_orm(api, news, order):
     pages = listed(api, f"pages/?site=INT&type=news.NewsPage&order={order}&lang=sk")
-    assert pages == listed(api, f"news/?site=INT&order={order}&lang=sk&{TO_THE_MODELS}")
+    assert pages == listed(api, f"news/?site=INT&order={order}&lang=sk&{TO_THE_ORM}")
 
 
 def test_a_default_news_listing_is_one_query_on_the_rows(api, news):
