@@ -36,7 +36,7 @@ PostgreSQL
       of a language, spread over the whole table, and reading them was most of a
       search's statement in the document table's wide rows (about five to a page, 157 MB
       at 100,000 documents, more than ``shared_buffers``' default); here a row is what
-      the search reads (74 MB, most vectors inline), and ranking reads the candidates'
+      the search reads (81 MB, most vectors inline), and ranking reads the candidates'
       vectors from the same rows (``docs/benchmarks.md``, fifth round). Indexed like the
       documents were: ``(language, kind, country)``, ``(language, date)``.
     - ``title_vector``, a *generated* ``tsvector`` column of the document table with a
@@ -303,6 +303,9 @@ def postgres_install(cursor) -> None:
         f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in POSTGRES_COLUMNS
     )
     assignments = ", ".join(f"{column} = NEW.{column}" for column in POSTGRES_COLUMNS)
+    excluded_assignments = ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in (*POSTGRES_COLUMNS, SEARCH_VECTOR)
+    )
     cursor.execute(
         f"""CREATE OR REPLACE FUNCTION {POSTGRES_FUNCTION}() RETURNS trigger
         LANGUAGE plpgsql AS $$
@@ -315,8 +318,11 @@ def postgres_install(cursor) -> None:
                 IF TG_OP = 'UPDATE' THEN
                     DELETE FROM {FULLTEXT} WHERE id = OLD.id;
                 END IF;
+                -- A row left over for this id (written while the trigger was gone) is
+                -- replaced: a document's write never fails on this table.
                 INSERT INTO {FULLTEXT} (id, {columns}, {SEARCH_VECTOR})
-                    VALUES (NEW.id, {new_values}, {postgres_vector("NEW")});
+                    VALUES (NEW.id, {new_values}, {postgres_vector("NEW")})
+                    ON CONFLICT (id) DO UPDATE SET {excluded_assignments};
             ELSIF OLD.title IS DISTINCT FROM NEW.title OR OLD.body IS DISTINCT FROM NEW.body THEN
                 UPDATE {FULLTEXT} SET {assignments}, {SEARCH_VECTOR} = {postgres_vector("NEW")}
                     WHERE id = NEW.id;

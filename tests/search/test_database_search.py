@@ -412,6 +412,25 @@ def vars_of(doc: SearchDocument) -> dict:
     return {name: getattr(doc, name) for name in fields}
 
 
+def test_postgres_a_row_left_over_does_not_fail_a_write(db):
+    """A row of the search's table without its document (left by a delete while the
+    trigger was gone) is replaced when a document with its id is written."""
+    postgres_only()
+    pk = 9_888_031
+    with connection.cursor() as cursor:
+        columns = f"id, language, country, kind, {fulltext.SEARCH_VECTOR}"
+        values = "%s, 'en', 'CZ', 'news', to_tsvector('simple', %s)"
+        sql = f"INSERT INTO {fulltext.FULLTEXT} ({columns}) VALUES ({values})"  # noqa: S608
+        cursor.execute(sql, [pk, analyse_to_string(WORD, "en")])
+    assert page_of(SearchRequest(query=WORD, language="en")).total == 1  # the stale row
+    with pytest.raises(DatabaseError):
+        fulltext.check_integrity()
+    make(888_032, "replaced heading", id=pk)
+    assert ids(page_of(SearchRequest(query="replaced", language="en"))) == [888_032]
+    assert page_of(SearchRequest(query=WORD, language="en")).total == 0
+    fulltext.check_integrity()
+
+
 def test_postgres_integrity_check_finds_a_row_unlike_its_document(db):
     postgres_only()
     doc = make(888_011, f"{WORD} heading")
