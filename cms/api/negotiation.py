@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.utils.translation.trans_real import parse_accept_lang_header
-from wagtail.models import PageViewRestriction
 
 from cms.api.errors import ParameterError
 from cms.core.languages import LANGUAGE_CODES
@@ -37,12 +36,12 @@ class Sites:
     """What every scope reads, kept per process while the response cache's generation
     stays (``cms.api.cache``): saving a country, publishing, unpublishing, restricting or
     moving a page, anything that changes what the API shows, bumps it. So a request
-    asks for one number (usually from the cache) instead of loading the countries, their
-    sites and the view restrictions every time."""
+    asks for one number (usually from the cache) instead of loading the countries and
+    their sites every time. (View restrictions need no checking: a restricted page has
+    no projection rows, ``cms.projections.registry``.)"""
 
     generation: int
     countries: dict[str, Country]
-    restricted_paths: tuple[str, ...]
     #: Answers that hold as long as the generation: a listing's Last-Modified inputs
     #: (``cms.api.responses.listing``), by what the listing's scope is.
     memo: dict = field(default_factory=dict)
@@ -69,23 +68,21 @@ def current_sites() -> Sites:
     generation = response_cache.generation()
     if SITES and SITES[0].generation == generation:
         return SITES[0]
-    restricted = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
-    SITES[:] = [Sites(generation, load_countries(), restricted)]
+    SITES[:] = [Sites(generation, load_countries())]
     return SITES[0]
 
 
 def resolve_scope(request: HttpRequest, site: str | None) -> Scope:
     """The scope named by ``?site=`` or, without it, by the request's host."""
-    sites = current_sites()
-    countries, restricted = sites.countries, sites.restricted_paths
+    countries = current_sites().countries
     if site:
         country = countries.get(site.upper())
         if country is None:
             known = ", ".join(sorted(countries))
             raise ParameterError("site", f"unknown site {site!r}; known: {known}")
-        return Scope(country=country, countries=countries, restricted=restricted)
+        return Scope(country=country, countries=countries)
     country = _country_for_host(request, countries)
-    return Scope(country=country, countries=countries, restricted=restricted)
+    return Scope(country=country, countries=countries)
 
 
 def _country_for_host(request: HttpRequest, countries: dict[str, Country]) -> Country:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import F, Q
-from wagtail.models import PageViewRestriction
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.models import Country
@@ -35,8 +34,6 @@ class Scope:
 
     country: Country
     countries: dict[str, Country] = field(repr=False)
-    #: ``restricted_paths`` when known already (``cms.api.negotiation.current_sites``).
-    restricted: tuple[str, ...] | None = field(default=None, repr=False)
 
     @property
     def code(self) -> str:
@@ -79,13 +76,6 @@ class Scope:
     @cached_property
     def _by_root_path(self) -> dict[str, Country]:
         return {c.root_path: c for c in self.countries.values() if c.root_path}
-
-    @cached_property
-    def restricted_paths(self) -> tuple[str, ...]:
-        """Tree paths of pages under a view restriction: they and their descendants are private."""
-        if self.restricted is not None:
-            return self.restricted
-        return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
 
     def country_of(self, page) -> Country | None:
         """The country whose site ``page`` is on (sites' roots are at one depth)."""
