@@ -18,6 +18,7 @@ import hashlib
 import inspect
 from dataclasses import dataclass
 from functools import wraps
+from typing import Annotated, get_args, get_origin
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +26,7 @@ from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from ninja import Router
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cms.api import cache as response_cache
 from cms.api import ratelimit
@@ -132,24 +133,26 @@ def revalidate(request: HttpRequest, response: HttpResponse, *, hit: bool) -> Ht
     )
 
 
-def query_parameter_names(operation) -> frozenset[str]:
-    """The query parameters ``operation`` declares (flattened from its schemas)."""
+#: Where ``read`` notes a view's query parameters, for ``delivery`` to refuse any other.
+QUERY_PARAMETERS = "query_parameters"
+
+
+def query_parameter_names(view) -> frozenset[str]:
+    """The query parameters of a view written with ``read``: the fields of its parameter
+    schema (``params: Query[NewsParams]``; the path's parameters are plain types)."""
     names: set[str] = set()
-    for model in operation.models:
-        if model.__ninja_param_source__ != "query":
-            continue
-        flatten_map = getattr(model, "__ninja_flatten_map__", None)
-        if flatten_map:
-            names.update(flatten_map)
-        else:
-            names.update(field.alias or name for name, field in model.model_fields.items())
+    for parameter in inspect.signature(view, eval_str=True).parameters.values():
+        annotation = parameter.annotation
+        schema = get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+        if isinstance(schema, type) and issubclass(schema, BaseModel):
+            names.update(field.alias or name for name, field in schema.model_fields.items())
     return frozenset(names)
 
 
 def delivery(run):
     """Wrap an operation's ``run`` (ninja's "view" decorator mode)."""
     operation = getattr(run, "__self__", None)
-    known = query_parameter_names(operation) if operation is not None else None
+    known = getattr(getattr(operation, "view_func", None), QUERY_PARAMETERS, None)
     # Operations behind a token (previews) answer for one holder: never cached.
     cacheable = operation is None or not operation.auth_callbacks
 
@@ -234,6 +237,7 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
 
         # Annotations resolved where the view was written (ninja reads them from here).
         written.__signature__ = inspect.signature(view, eval_str=True)
+        setattr(written, QUERY_PARAMETERS, query_parameter_names(view))
         return router.get(
             path, response=response, by_alias=by_alias, exclude_unset=exclude_unset, **options
         )(written)
