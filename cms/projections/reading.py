@@ -82,23 +82,6 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
     return items
 
 
-def listed_bodies(
-    ctx: RenderContext, types: list[str], ids: list, selected: frozenset[str]
-) -> dict[Any, str]:
-    """``listed`` as each row's text, ready to join, when rows keep what is ``selected``.
-
-    An id whose row has no text (stored before the column), or whose links could not
-    be rewritten on the text (``bodies.serve``), is left out, for the caller to read
-    through ``listed`` or render.
-    """
-    if not ids or not serves_bodies(ctx, types, selected):
-        return {}
-    rows = Projection.objects.filter(
-        object_type__in=types, language=ctx.localizer.language, object_id__in=ids
-    ).values_list("object_id", "listing_body")
-    return served_bodies(ctx, rows)
-
-
 def serves_bodies(ctx: RenderContext, types: list[str], selected: frozenset[str]) -> bool:
     """Whether the rows' listing texts are the items asked for: the fields a listing of
     these types shows by default, in the html rich text format."""
