@@ -124,7 +124,6 @@ class ProblemType(Enum):
 
 #: Every kind the API answers with, in the order the docs list them.
 PROBLEM_TYPES = tuple(ProblemType)
-UNKNOWN_PARAMETER = ProblemType.UNKNOWN_PARAMETER  # (cms.api.http)
 #: The kind an error of a status is when its raiser does not say: the first listed with it.
 KIND_OF_STATUS = {kind.status: kind for kind in reversed(PROBLEM_TYPES)}
 

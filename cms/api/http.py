@@ -32,8 +32,8 @@ from cms.api import cache as response_cache
 from cms.api import ratelimit
 from cms.api.auth import presented_token
 from cms.api.errors import (
-    UNKNOWN_PARAMETER,
     ParameterError,
+    ProblemType,
     error_response,
     parameter_error_response,
 )
@@ -170,7 +170,7 @@ def delivery(run):
                     errors=[
                         {"parameter": name, "error": "unknown query parameter"} for name in unknown
                     ],
-                    kind=UNKNOWN_PARAMETER,
+                    kind=ProblemType.UNKNOWN_PARAMETER,
                 )
         try:
             presented_token(request)

@@ -35,8 +35,17 @@ SLUG_PREFIX = "bench-news-"
 
 
 def ping(request):
-    """The baseline: a bare Django JSON view behind the same middleware as the API."""
-    return JsonResponse({"ok": True})
+    """The baseline: a bare Django JSON view behind the same middleware as the API.
+
+    ``?bytes=N`` pads its JSON to N bytes: the same view sending as much as a listing,
+    to tell what the bytes cost from what the API does (``.ci/bench-api``).
+    """
+    asked = request.GET.get("bytes", "")
+    size = min(int(asked), 10**7) if asked.isdigit() else 0
+    body = {"ok": True}
+    if size >= len(b'{"ok": true, "pad": ""}'):  # smaller sizes cannot be padded to
+        body["pad"] = "x" * (size - len(b'{"ok": true, "pad": ""}'))
+    return JsonResponse(body)
 
 
 # --- content ------------------------------------------------------------------
