@@ -27,6 +27,9 @@ engine's BM25 score decides.
 
 An engine error (refused connection, timeout, error status) propagates: the search
 service then answers the whole request from the database and says so (``degraded``).
+So does :class:`BeyondResultWindow`, for a page with hits that starts past the engine's
+result window; a page past the end there is answered by the total and facets of the
+same single request, and so is any page past the end (no ``_count``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,13 @@ from cms.search.query import Found, Query, SearchRequest, by_count
 EXACT_TIER = 10_000.0
 #: Buckets per facet: more than there will ever be countries, types or sectors.
 FACET_SIZE = 1000
+#: The engine's ``index.max_result_window`` (its default, which Wagtail's indexes keep): it
+#: refuses, with an error status, a request whose ``from + size`` is larger.
+RESULT_WINDOW = 10_000
+
+
+class BeyondResultWindow(Exception):
+    """A page with hits past the engine's result window: only the database can read it."""
 
 
 @dataclass(frozen=True)
@@ -163,11 +173,19 @@ def search_page(request: SearchRequest, query: Query, backend) -> Found:
     if not query.terms:
         return Found(documents=[], total=0, facets={})
     index = backend.get_index_for_model(SearchDocument).name
-    response = backend.es.search(index=index, body=search_body(request, query, columns(backend)))
+    body = search_body(request, query, columns(backend))
+    beyond = request.start + request.page_size > RESULT_WINDOW
+    if beyond:
+        # The engine would refuse the page: the same request asks for the total and the
+        # facets alone, which answer a page past the end (the usual way there).
+        body.update({"from": 0, "size": 0})
+    response = backend.es.search(index=index, body=body)
     hits = response["hits"]
     total = hits["total"]["value"]
     if not total:
         return Found(documents=[], total=0, facets={})
+    if beyond and total > request.start:
+        raise BeyondResultWindow(f"{request.start} + {request.page_size} > {RESULT_WINDOW}")
     # Document ids are the rows' primary keys (the mapping's ``get_document_id``).
     ids = [int(hit["_id"]) for hit in hits["hits"]]
     rows = SearchDocument.objects.in_bulk(ids)

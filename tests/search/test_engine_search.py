@@ -127,6 +127,36 @@ def test_one_engine_request_per_search_whatever_the_hits_and_facet_values(db, en
     assert len(engine_requests) == 1, engine_requests
 
 
+def test_a_page_past_the_end_is_one_engine_request(db, engine_requests):
+    """The total and facets of a page past the last come from the page's own ``_search``:
+    no ``_count`` after an empty page, and no error past the engine's result window
+    (``index.max_result_window``), where the database would have had to answer."""
+    codes = list(Country.objects.order_by("code").values_list("code", flat=True))
+    sectors = list(Sector.objects.order_by("sort_order", "slug")[:2])
+    add_documents(25, first_id=988_000, countries=codes, sectors=sectors)
+    past = [
+        SearchRequest(query=WORD, language="en", page=3, page_size=20),
+        SearchRequest(query=WORD, language="en", offset=25, page_size=5),
+        SearchRequest(query=WORD, language="en", page=10_000, page_size=20),
+        SearchRequest(query=WORD, language="en", offset=engine_search.RESULT_WINDOW),
+    ]
+    for request in past:
+        engine_requests.clear()
+        response = search(request)
+        assert (response.total, response.hits, response.degraded) == (25, [], False), request
+        assert sum(response.facets["country"].values()) == 25
+        assert [path.rsplit("/", 1)[-1] for _, path in engine_requests] == ["_search"], request
+
+    # Page 3 of a search that finds little or nothing (make bench-search's 'volar' [de]
+    # sent a _search and a _count): one _search, and the did-you-mean check of a
+    # correction does not ask the engine to count.
+    for query, language in (("volar", "de"), ("potravyny kvxzq", "cs")):
+        engine_requests.clear()
+        response = search(SearchRequest(query=query, language=language, page=3))
+        assert response.total < 20 and response.hits == [] and not response.degraded
+        assert [path.rsplit("/", 1)[-1] for _, path in engine_requests] == ["_search"], query
+
+
 def page_statements(request) -> tuple[int, int, object]:
     """(SQL statements, engine requests, found) of the engine path's page, total and facets."""
     backend = engine_only()
