@@ -188,7 +188,9 @@ def search_page(request: SearchRequest, query: Query, backend) -> Found:
         raise BeyondResultWindow(f"{request.start} + {request.page_size} > {RESULT_WINDOW}")
     # Document ids are the rows' primary keys (the mapping's ``get_document_id``).
     ids = [int(hit["_id"]) for hit in hits["hits"]]
-    rows = SearchDocument.objects.in_bulk(ids)
+    # Not the analysed tokens (title, body): nothing shows them, and they are the row's
+    # longest columns (PostgreSQL reads them out of line), as on the database path.
+    rows = SearchDocument.objects.defer("title", "body").in_bulk(ids)
     documents = [rows[pk] for pk in ids if pk in rows]  # a row deleted since: left out
     return Found(documents=documents, total=total, facets=facets(response["aggregations"]))
 
