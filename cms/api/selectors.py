@@ -79,14 +79,7 @@ def news(scope: Scope, params, localizer: Localizer) -> RowQuery:
         found &= Q(date__gte=params.date_from)
     if params.date_to:
         found &= Q(date__lte=params.date_to)
-    return rows(
-        [label(NewsPage)],
-        scope,
-        params,
-        localizer,
-        within=[ids_of(NewsPage, found), tagged(NewsPage, params.tag)],
-        keys=published(),
-    )
+    return tagged_pages(NewsPage, found, scope, params, localizer)
 
 
 def events(scope: Scope, params, localizer: Localizer) -> RowQuery:
@@ -103,13 +96,15 @@ def events(scope: Scope, params, localizer: Localizer) -> RowQuery:
         )
     if params.date_to:
         found &= Q(start__date__lte=params.date_to)
+    return tagged_pages(EventPage, found, scope, params, localizer, end=field_of(EventPage, "end"))
+
+
+def tagged_pages(model: type[Page], found: Q, scope, params, localizer, **keys) -> RowQuery:
+    """Rows of ``model`` pages narrowed to those ``found`` and tagged as asked; ordered also
+    by publication dates and ``keys``."""
+    within = [ids_of(model, found), tagged(model, params.tag)]
     return rows(
-        [label(EventPage)],
-        scope,
-        params,
-        localizer,
-        within=[ids_of(EventPage, found), tagged(EventPage, params.tag)],
-        keys={**published(), "end": field_of(EventPage, "end")},
+        [label(model)], scope, params, localizer, within=within, keys={**published(), **keys}
     )
 
 

@@ -110,15 +110,15 @@ class RowQuery:
 def page(query: RowQuery, offset: int, limit: int) -> tuple[list[Row], int]:
     """Rows ``offset`` to ``offset + limit`` and how many there are in all."""
     if not query.is_plain:
-        rows = query.queryset().annotate(total=Window(Count("pk")))
+        rows = query.queryset()
         found = list(
-            rows.values_list("object_id", "object_type", "listing_body", "total")[
-                offset : offset + limit
-            ]
+            rows.annotate(total=Window(Count("pk"))).values_list(
+                "object_id", "object_type", "listing_body", "total"
+            )[offset : offset + limit]
         )
         if found:
             return [row[:3] for row in found], found[0][3]
-        return [], query.queryset().count() if offset else 0
+        return [], rows.count() if offset else 0
     return statement(query, offset, limit)
 
 
