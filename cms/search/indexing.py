@@ -295,9 +295,9 @@ def on_cluster_saved(sender, instance, raw=False, **kwargs):
 
 
 def on_migrated(sender, using="default", **kwargs):
-    from cms.search import fulltext
+    from cms.search import fulltext_schema
 
-    fulltext.ensure(using)
+    fulltext_schema.ensure(using)
 
 
 def connect_signals() -> None:

@@ -34,9 +34,9 @@ def full_text_table(using: str = "default") -> str | None:
 
 def optimize_full_text_index(using: str = "default") -> bool:
     """Merge the SQLite full-text indexes into one segment each; ``False`` if there is none."""
-    from cms.search import fulltext
+    from cms.search import fulltext_schema
 
-    merged = bool(fulltext.optimize(using))
+    merged = bool(fulltext_schema.optimize(using))
     table = full_text_table(using)
     if table is None:
         return merged

@@ -14,11 +14,11 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cms.core.models import Country, Sector
-from cms.search import database_search, fulltext
+from cms.search import database_search, fulltext_schema
 from cms.search import statements as search_statements
 from cms.search.analysis import analyse_to_string
 from cms.search.expansion import build_query
@@ -303,7 +303,7 @@ def test_updates_and_deletes_reach_the_index_in_the_same_transaction(db):
     assert ids(page_of(SearchRequest(query="replaced", language="en"))) == [883_001]
     SearchDocument.objects.filter(pk=doc.pk).delete()
     assert page_of(SearchRequest(query="replaced", language="en")).total == 0
-    fulltext.check_integrity()
+    fulltext_schema.check_integrity()
 
 
 def test_publishing_is_searchable_at_once_and_drafts_never(db, country):
@@ -348,146 +348,6 @@ def test_autocomplete_in_one_statement_with_filters(db):
     assert database_search.autocomplete(["zlut"], "en") == []
 
 
-def test_the_index_is_put_back_when_a_table_rebuild_dropped_it(db):
-    if connection.vendor != "sqlite":
-        pytest.skip("only SQLite rebuilds a table to alter it")
-    with connection.cursor() as cursor:
-        for name in fulltext.SQLITE_TRIGGER_NAMES:
-            cursor.execute(f"DROP TRIGGER {name}")
-    make(885_001, f"{WORD} written while the triggers were gone")
-    assert not fulltext.is_installed(connection)
-    assert fulltext.ensure()
-    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [885_001]
-    fulltext.check_integrity()
-    assert not fulltext.ensure()  # complete: nothing to do
-
-
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's own table of the search")
-
-
-def fulltext_row(pk: int):
-    with connection.cursor() as cursor:
-        columns = f"language, country, kind, sector_ids, date, {fulltext.SEARCH_VECTOR}::text"
-        sql = f"SELECT {columns} FROM {fulltext.FULLTEXT} WHERE id = %s"  # noqa: S608
-        cursor.execute(sql, [pk])
-        return cursor.fetchone()
-
-
-def test_postgres_search_table_follows_every_write_of_the_documents(db):
-    """Whoever writes (a save, ``update()``, ``bulk_create``, a raw delete), the search's
-    table has the document's filters, facets and tokens in the same statement."""
-    postgres_only()
-    doc = make(888_001, f"{WORD} heading", "body words")
-    language, country, kind, sector_ids, day, vector = fulltext_row(doc.pk)
-    assert (language, country, kind, sector_ids, day) == ("en", "CZ", "news", None, None)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (setweight(to_tsvector('simple', %s), 'A') "
-            "|| setweight(to_tsvector('simple', %s), 'D'))::text",
-            [doc.title, doc.body],
-        )
-        assert vector == cursor.fetchone()[0]
-    assert f"'{doc.title.split()[0]}':1A" in vector and ":3 " in vector  # title A, body D
-    sector = Sector.objects.order_by("pk").first()
-    doc.sectors.set([sector])  # the m2m_changed receiver writes sector_ids
-    SearchDocument.objects.filter(pk=doc.pk).update(country="SK", date=date(2026, 5, 1))
-    assert fulltext_row(doc.pk)[:5] == ("en", "SK", "news", f" {sector.pk} ", date(2026, 5, 1))
-    assert fulltext_row(doc.pk)[5] == vector  # the tokens did not change
-    other = SearchDocument.objects.bulk_create(
-        [SearchDocument(**{**vars_of(doc), "object_id": 888_002, "body": "other"})]
-    )[0]
-    assert "'other':3" in fulltext_row(other.pk)[5]  # after the title's two
-    fulltext.check_integrity()
-    doc.sectors.clear()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {fulltext.DOCUMENTS} WHERE id = %s", [doc.pk])  # noqa: S608
-    assert fulltext_row(doc.pk) is None
-    fulltext.check_integrity()
-
-
-def vars_of(doc: SearchDocument) -> dict:
-    fields = ("kind", "language", "served_language", "country", "title", "display_title", "url")
-    return {name: getattr(doc, name) for name in fields}
-
-
-def test_postgres_a_row_left_over_does_not_fail_a_write(db):
-    """A row of the search's table without its document (left by a delete while the
-    trigger was gone) is replaced when a document with its id is written."""
-    postgres_only()
-    pk = 9_888_031
-    with connection.cursor() as cursor:
-        columns = f"id, language, country, kind, {fulltext.SEARCH_VECTOR}"
-        values = "%s, 'en', 'CZ', 'news', to_tsvector('simple', %s)"
-        sql = f"INSERT INTO {fulltext.FULLTEXT} ({columns}) VALUES ({values})"  # noqa: S608
-        cursor.execute(sql, [pk, analyse_to_string(WORD, "en")])
-    assert page_of(SearchRequest(query=WORD, language="en")).total == 1  # the stale row
-    with pytest.raises(DatabaseError):
-        fulltext.check_integrity()
-    make(888_032, "replaced heading", id=pk)
-    assert ids(page_of(SearchRequest(query="replaced", language="en"))) == [888_032]
-    assert page_of(SearchRequest(query=WORD, language="en")).total == 0
-    fulltext.check_integrity()
-
-
-def test_postgres_integrity_check_finds_a_row_unlike_its_document(db):
-    postgres_only()
-    doc = make(888_011, f"{WORD} heading")
-    fulltext.check_integrity()
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {fulltext.FULLTEXT} SET country = 'PL' WHERE id = %s", [doc.pk])  # noqa: S608
-    with pytest.raises(DatabaseError):
-        fulltext.check_integrity()
-
-
-def ctid(pk: int) -> str:
-    with connection.cursor() as cursor:
-        sql = f"SELECT ctid::text FROM {fulltext.FULLTEXT} WHERE id = %s"  # noqa: S608
-        cursor.execute(sql, [pk])
-        return cursor.fetchone()[0]
-
-
-def test_postgres_triggers_are_put_back_and_the_table_filled(db):
-    """Only what is missing or wrong is written: a row that is right is not rewritten."""
-    postgres_only()
-    kept = make(888_020, f"{WORD} written before")
-    where = ctid(kept.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TRIGGER {fulltext.FULLTEXT}_write ON {fulltext.DOCUMENTS}")
-    make(888_021, f"{WORD} written while the trigger was gone")
-    assert page_of(SearchRequest(query=WORD, language="en")).total == 1
-    assert not fulltext.is_installed(connection)
-    assert fulltext.ensure()
-    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [888_021, 888_020]
-    assert ctid(kept.pk) == where
-    fulltext.check_integrity()
-    assert not fulltext.ensure()
-
-
-@pytest.mark.parametrize("index", [fulltext.FACETS_INDEX, fulltext.LANGUAGE_FACETS_INDEX])
-def test_the_facets_index_is_put_back_when_a_table_rebuild_dropped_it(db, index):
-    """Searches name them in ``INDEXED BY``: without one every search on SQLite would fail."""
-    if connection.vendor != "sqlite":
-        pytest.skip("only SQLite rebuilds a table to alter it")
-    make(885_002, f"{WORD} in a table without its facets index")
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX {index}")
-    assert not fulltext.is_installed(connection)
-    assert fulltext.ensure()
-    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == [885_002]
-    assert not fulltext.ensure()
-
-
-def test_optimize_merges_and_keeps_the_answers(db):
-    for number in range(5):
-        make(886_000 + number, f"{WORD} {number}")
-    before = ids(page_of(SearchRequest(query=WORD, language="en")))
-    merged = fulltext.optimize()
-    assert merged == ([fulltext.FULLTEXT, fulltext.TITLES] if connection.vendor == "sqlite" else [])
-    assert ids(page_of(SearchRequest(query=WORD, language="en"))) == before
-
-
 def test_the_rebuild_recreates_every_document_and_its_index(db):
     if ENGINE:
         # The rebuild sends every document to the engine outside the test's transaction;
@@ -502,4 +362,4 @@ def test_the_rebuild_recreates_every_document_and_its_index(db):
     assert before <= set(SearchDocument.objects.values_list(*keys))
     assert page_of(SearchRequest(query=WORD, language="en")).total == 0
     assert page_of(SearchRequest(query="klastr", language="cs")).total > 0
-    fulltext.check_integrity()
+    fulltext_schema.check_integrity()

@@ -12,11 +12,11 @@ DOCUMENTS = "sitesearch_searchdocument"
 
 
 def install(apps, schema_editor):
-    from cms.search import fulltext
+    from cms.search import fulltext, fulltext_schema
 
     connection = schema_editor.connection
     if connection.vendor == "sqlite":
-        fulltext.install(connection)
+        fulltext_schema.install(connection)
     elif connection.vendor == "postgresql":
         # The shape of this migration's time (0007 moves the search's vector into a table
         # of its own, whose triggers need columns that later migrations add).
@@ -43,9 +43,9 @@ def install(apps, schema_editor):
 
 
 def uninstall(apps, schema_editor):
-    from cms.search import fulltext
+    from cms.search import fulltext_schema
 
-    fulltext.uninstall(schema_editor.connection)
+    fulltext_schema.uninstall(schema_editor.connection)
 
 
 def date_index(apps, schema_editor):

@@ -23,10 +23,10 @@ def database(schema_editor) -> str:
 
 
 def upgrade_fulltext(apps, schema_editor):
-    from cms.search import fulltext
+    from cms.search import fulltext_schema
 
     if database(schema_editor) == "sqlite":
-        fulltext.reinstall_if_incomplete(schema_editor.connection)
+        fulltext_schema.reinstall_if_incomplete(schema_editor.connection)
 
 
 def indexes(apps, schema_editor):

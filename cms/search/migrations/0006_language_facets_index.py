@@ -5,7 +5,7 @@ A second narrow index of the documents, language first
 a language's documents groups its facets walking the language's entries in index order
 and checking each id against the full-text matches, instead of looking every match up by
 id and sorting the groups. Raw SQL as the other SQLite-only indexes (Django does not know
-it; ``fulltext.ensure`` puts it back when a table rebuild drops it). Nothing on other
+it; ``fulltext_schema.ensure`` puts it back when a table rebuild drops it). Nothing on other
 databases.
 """
 
