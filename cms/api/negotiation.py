@@ -28,14 +28,15 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from cms.api.errors import ParameterError
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country
+from cms.projections.generation import current as current_generation
 from cms.projections.scope import ALL_LANGUAGES, Localizer, Scope, load_countries
 
 
 @dataclass(frozen=True)
 class Sites:
-    """What every scope reads, kept per process while the response cache's generation
-    stays (``cms.api.cache``): saving a country, publishing, unpublishing, restricting or
-    moving a page, anything that changes what the API shows, bumps it. So a request
+    """What every scope reads, kept per process while the generation of what readers see
+    stays (``cms.projections.generation``): saving a country, publishing, unpublishing,
+    restricting or moving a page, anything that changes what the API shows, bumps it. So a request
     asks for one number (usually from the cache) instead of loading the countries and
     their sites every time. (View restrictions need no checking: a restricted page has
     no projection rows, ``cms.projections.registry``.)"""
@@ -63,9 +64,7 @@ SITES: list[Sites] = []
 
 
 def current_sites() -> Sites:
-    from cms.api import cache as response_cache
-
-    generation = response_cache.generation()
+    generation = current_generation()
     if SITES and SITES[0].generation == generation:
         return SITES[0]
     SITES[:] = [Sites(generation, load_countries())]

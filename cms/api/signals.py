@@ -1,6 +1,6 @@
-"""Empty the response cache on every change of what the API serves.
-
-Every change (and a sync of the sites) empties the response cache (``cms.api.cache``).
+"""Bump the generation of what readers see (``cms.projections.generation``) on every change
+of what the API serves, and of the countries and sites that pick a request's scope: the
+response cache (``cms.api.cache``) and the scope's memo (``cms.api.negotiation``) follow.
 Tombstones are written by ``cms.projections.tombstones``, connected here after these
 receivers (``connect``), as they always were.
 """
@@ -11,14 +11,13 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished
 
-from cms.api import cache as response_cache
-from cms.projections import tombstones
+from cms.projections import generation, tombstones
 from cms.projections.tombstones import snippet_models
 
 
 def on_content_changed(sender, **kwargs):
-    """Any publication, unpublication or deletion: cached API responses are stale."""
-    response_cache.invalidate()
+    """Any publication, unpublication or deletion: cached API answers are stale."""
+    generation.bump()
 
 
 def connect() -> None:

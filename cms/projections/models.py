@@ -8,6 +8,7 @@ what a reader sees, so ``updated_at`` moves only when that changes.
 
 A ``Tombstone`` records an item that left (its projections withdrawn: unpublished,
 deleted, moved to another country), so a consumer mirroring the content removes it.
+``ContentGeneration`` counts the changes of what readers see (``generation.py``).
 """
 
 from __future__ import annotations
@@ -121,3 +122,21 @@ class Tombstone(models.Model):
         return (
             f"{self.object_type} {self.object_id} {self.reason} at {self.removed_at:%Y-%m-%d %H:%M}"
         )
+
+
+class ContentGeneration(models.Model):
+    """The generation of what readers see (``cms.projections.generation``), one row.
+
+    Every change a reader could see bumps it in the editor's own transaction, so the bump
+    commits (or rolls back) with the change and never depends on the cache server.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        # The table it had in the Delivery API's app (``delivery_api``) as the response
+        # cache's generation.
+        db_table = "delivery_api_responsecachegeneration"
+
+    def __str__(self):
+        return f"content generation {self.value}"

@@ -63,7 +63,8 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
 
     ``ids`` come from a query of the request's scope; an id without a
     projection (none stored yet, or rich text asked for in another format than
-    html) is left out, for the caller to render.
+    html) is left out, for the caller to render. (Their ``last_modified`` is not
+    needed: a listing is dated by every row it may show, ``cms.api.responses.listing``.)
     """
     if not ids or not types or ctx.rich_text_output != "html":
         return {}
@@ -72,12 +73,11 @@ def listed(ctx: RenderContext, types: list[str], ids: list, selected: frozenset[
     column = "listing" if all(selected <= listing_fields(label) for label in types) else "data"
     rows = Projection.objects.filter(
         object_type__in=types, language=language, object_id__in=ids
-    ).values_list("object_id", column, "last_modified", "updated_at")
+    ).values_list("object_id", column, "updated_at")
     items = {}
-    for object_id, data, last_modified, updated_at in rows:
+    for object_id, data, updated_at in rows:
         if data is None:  # a row stored before it had a listing subset: rendered instead
             continue
-        ctx.seen(last_modified)
         items[object_id] = dated(absolutised(selected_fields(data, selected), ctx), updated_at)
     return items
 

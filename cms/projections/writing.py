@@ -21,7 +21,7 @@ from django.db.models import Model
 from django.dispatch import Signal
 from django.utils import timezone
 
-from cms.api import cache as response_cache
+from cms.projections import generation
 from cms.projections.bodies import body_of
 from cms.projections.columns import columns_of
 from cms.projections.models import Projection, StaleProjection, Tombstone
@@ -290,7 +290,7 @@ def served_content_changed() -> None:
     (The admin's publish and snippet saves also invalidate; a live page saved from a
     shell, an image replaced or the worker's renderings reach the API only here.)
     """
-    response_cache.invalidate()
+    generation.bump()
 
 
 def country_of(served: ServedType, obj: Model, renderer: Renderer) -> str:

@@ -1,7 +1,7 @@
 """What follows a change to the synonyms or promoted results.
 
 They change search answers at once, as publishing does: the Delivery API's
-cached responses are forgotten (``cms.api.cache.invalidate``, in the editor's
+cached responses are forgotten (``cms.projections.generation.bump``, in the editor's
 own transaction, never failing the save when the cache is down). The synonyms'
 own process-local copy needs nothing: it notices the change by its
 fingerprint (``cms.search.synonyms``).
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from cms.api import cache as response_cache
+from cms.projections import generation
 from cms.search.models import Promotion, SearchDocument, SynonymGroup
 
 
 def on_list_changed(sender, raw=False, **kwargs):
     if not raw:  # fixtures being loaded
-        response_cache.invalidate()
+        generation.bump()
 
 
 def on_document_sectors_changed(sender, instance, action, reverse, pk_set=None, **kwargs):

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.test import override_settings
 
-from cms.api.models import ResponseCacheGeneration
+from cms.projections.models import ContentGeneration
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://", "unix://")),
@@ -61,14 +61,14 @@ def test_the_backend_is_redis():
 
 @override_settings(API_RESPONSE_CACHE_SECONDS=300)
 def test_an_invalidation_in_another_process_empties_this_ones_cache(api):
-    ResponseCacheGeneration.objects.get_or_create(pk=1)
+    ContentGeneration.objects.get_or_create(pk=1)
     assert api("news/")["X-Cache"] == "MISS"
     assert api("news/")["X-Cache"] == "HIT"
     # Another process publishes: its bump reaches the database (here, this test's
     # transaction stands in for it) and its forgetting of the cached copy, Redis.
-    ResponseCacheGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+    ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     assert api("news/")["X-Cache"] == "HIT"  # this process still reads the copy…
-    in_another_process("from cms.api import cache\ncache.forget_generation()")
+    in_another_process("from cms.projections import generation\ngeneration.forget_copy()")
     assert api("news/")["X-Cache"] == "MISS"  # …until the other process drops it
 
 

@@ -1,0 +1,77 @@
+"""The generation of what readers see: one number that every change of it bumps.
+
+Answers built from the content are kept under the generation they were made in: the
+Delivery API's response cache (``cms.api.cache``) and each process's copy of the
+countries and their sites (``cms.api.negotiation``). One bump makes them all stale at
+once, O(1): the next read misses and old entries simply expire. Whatever changes what a
+reader sees bumps it: a projection row written or withdrawn (``cms.projections.writing``),
+a publication, a country or site saved (``cms.api.signals``), the synonyms and best bets
+(``cms.search.signals``).
+
+The number lives in the database (``ContentGeneration``), bumped in the editor's own
+transaction, so a save never waits for or fails on the cache server. The cache keeps a
+copy for ``API_CACHE_GENERATION_SECONDS``; a bump also forgets that copy (now and after
+commit), so everyone sees a change at once while the cache is up. When the cache is down
+(``CACHE_URL``'s backend ignores connection errors, see
+``cms.settings.base.cache_from_url``) a change made meanwhile is seen at most
+``API_CACHE_GENERATION_SECONDS`` after the cache returns, even if it kept its old
+entries, without restarting anything.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from cms.projections.models import ContentGeneration
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "api:generation"
+
+
+def stored() -> int:
+    """The generation as the database has it (0 before the first change)."""
+    value = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value or 0
+
+
+def current() -> int:
+    """The current generation: the cache's short-lived copy, else the database's."""
+    value = cache.get(CACHE_KEY)
+    if value is None:
+        value = stored()
+        cache.set(CACHE_KEY, value, timeout=settings.API_CACHE_GENERATION_SECONDS)
+    return value
+
+
+def forget_copy() -> None:
+    """Drop the cache's copy of the generation, so the next read asks the database.
+
+    Never raises: a dead cache server has nothing to forget, and its copy
+    expires on its own when it returns.
+    """
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:  # any backend's connection error: the cache is an optimisation
+        logger.warning("content generation: could not forget the cached copy", exc_info=True)
+
+
+def bump() -> None:
+    """What readers see changed: bump the stored generation in this transaction.
+
+    The bump commits or rolls back with the change that caused it. The cache's copy is
+    forgotten now, so this process stops serving the old content at once, and again
+    after commit, in case another request copied the old generation in between.
+    """
+    row = ContentGeneration.objects.filter(pk=1)
+    if not row.update(value=F("value") + 1):
+        # The first change ever (or after a flush); a concurrent first change may race.
+        ContentGeneration.objects.bulk_create([ContentGeneration(pk=1)], ignore_conflicts=True)
+        row.update(value=F("value") + 1)
+    forget_copy()
+    transaction.on_commit(forget_copy, robust=True)
