@@ -73,3 +73,40 @@ logconfig_dict = {
 }
 #: For LOG_FORMAT=text: the combined format plus the request id and the time taken.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms id=%({x-request-id}o)s'
+
+#: Build the search's typo vocabularies in the master before forking (``when_ready``).
+#: SEARCH_WARM_VOCABULARIES=false turns it off (a server that never searches).
+warm_vocabularies = os.environ.get("SEARCH_WARM_VOCABULARIES", "true").lower() != "false"
+
+
+def when_ready(server):
+    """Gunicorn's master, started and not yet forking: build what every worker would
+    otherwise build on its first search in each language (``cms.search.vocabulary``).
+
+    With ``preload_app`` only (the master has Django loaded). The master's connections are
+    closed afterwards, so that no worker inherits one, and what was built is frozen for the
+    collector as ``cms/wsgi.py`` freezes what was loaded. A failure (the database not yet
+    reachable) is logged and the server starts anyway: the workers build on demand.
+    """
+    if not (preload_app and warm_vocabularies):
+        return
+    import gc
+    import time
+
+    from django.db import connections
+
+    from cms.search.vocabulary import warm_vocabularies as warm
+
+    started = time.monotonic()
+    try:
+        built = warm()
+        server.log.info(
+            "search vocabularies built for %s in %.1f s",
+            ", ".join(built) or "no language",
+            time.monotonic() - started,
+        )
+    except Exception:  # noqa: BLE001 - an optimisation: the workers build on demand
+        server.log.exception("could not build the search vocabularies at start")
+    finally:
+        connections.close_all()
+        gc.freeze()

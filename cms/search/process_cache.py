@@ -14,7 +14,8 @@ last change; one small aggregate statement).
   changed (clocks of different app servers may disagree about ``updated_at``).
 - ``background=True`` (the vocabulary, seconds to build at 100,000 documents): a process
   that has a value keeps serving it while one thread per key builds the new one
-  (``SEARCH_VOCABULARY_BACKGROUND``); only a process's first use of a key waits.
+  (``SEARCH_VOCABULARY_BACKGROUND``); only a process's first use of a key waits, unless
+  the value was built before (``warm``: the vocabularies, in gunicorn's master at start).
 """
 
 from __future__ import annotations
@@ -82,7 +83,25 @@ class CheckedCache(Generic[V]):
             self.refresh_in_background(key)
             return entry.value
         with self.lock:
+            built = self.entries.get(key)
+            if entry is None and built is not None:
+                return built.value  # built by another thread (``warm``) while this one waited
             return self.rebuild(key)
+
+    def warm(self, keys) -> list[Hashable]:
+        """Build the value of every key of ``keys`` that has none yet; the keys built.
+
+        For a server's start (``cms.gunicorn_conf.when_ready``): built in the master before
+        it forks, the values are every worker's from its first request, including workers
+        that replace others later; a stale one is then rebuilt in the background as usual.
+        """
+        built = []
+        for key in keys:
+            with self.lock:
+                if key not in self.entries:
+                    self.rebuild(key)
+                    built.append(key)
+        return built
 
     def peek(self, key: Hashable) -> V | None:
         """The kept value for ``key`` as it is (no statement), or None."""

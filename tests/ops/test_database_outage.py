@@ -187,7 +187,11 @@ def test_a_refused_database_port_answers_503_with_retry_after(tmp_path):
         assert_unavailable(app)
     finally:
         app.stop()
-    assert "Traceback" in app.log.read_text()  # the outage is logged, with its cause
+    log = app.log.read_text()
+    # The start went on without the vocabularies (cms.gunicorn_conf.when_ready); each
+    # request's outage is logged, with its cause.
+    assert "could not build the search vocabularies at start" in log
+    assert "Database unreachable on GET" in log and "Traceback" in log
 
 
 @pytest.mark.django_db  # the test database with the demo content (committed; the app reads it)
@@ -203,6 +207,8 @@ def test_postgresql_going_away_answers_503_then_serves_again(tmp_path):
     )
     app = AppServer(url, tmp_path)
     try:
+        # Built by the master before it forked the worker (cms.gunicorn_conf.when_ready).
+        assert "search vocabularies built for en, cs, de, it, pl, sk, sl" in app.log.read_text()
         # Served, with a persistent connection held (production's CONN_MAX_AGE).
         assert app.get("/api/v3/news/?limit=2").status == 200
         relay.cut()

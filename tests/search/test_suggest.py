@@ -7,6 +7,7 @@ import pytest
 from cms.search import suggest
 from cms.search.analysis import fold
 from cms.search.service import SearchRequest, search
+from cms.search.vocabulary import warm_vocabularies
 from tests.factories import news_page
 from tests.search.conftest import settle
 
@@ -121,6 +122,16 @@ def test_a_stale_vocabulary_keeps_serving_while_a_thread_rebuilds_it(
     assert rebuilding  # (it reads committed documents: this test's are not, so no more here)
     for thread in rebuilding:
         thread.join(timeout=30)
+
+
+def test_warmed_vocabularies_are_served_without_a_build(db, django_assert_num_queries):
+    """What gunicorn's master does before forking (``cms.gunicorn_conf.when_ready``)."""
+    suggest.vocabularies.clear()
+    assert suggest.vocabularies.warm(["en", "cs"]) == ["en", "cs"]
+    assert suggest.vocabularies.warm(["en", "cs", "de"]) == ["de"]  # only what is missing
+    with django_assert_num_queries(1):  # the fingerprint, not the documents
+        assert "benchmarking" in suggest.vocabulary("en").words
+    assert warm_vocabularies() == ["it", "pl", "sk", "sl"]
 
 
 def test_the_fingerprint_is_checked_at_most_every_check_interval(
