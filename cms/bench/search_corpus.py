@@ -122,17 +122,14 @@ def lexicon(language: str, size: int = LEXICON_SIZE, seed: int = 0) -> list[str]
     made of them alone would give every word a posting list as long as the corpus.
     """
     try:
-        from simplemma.strategies.dictionaries.dictionary_factory import (
-            _load_dictionary_from_disk,
-        )
+        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
-        table = _load_dictionary_from_disk(language)
-    except (ImportError, OSError):  # another simplemma version: project texts only
+        # A factory of its own, not simplemma's shared one: the table goes with it.
+        table = DefaultDictionaryFactory(cache_max_size=1).get_dictionary(language)
+    except (ImportError, OSError, ValueError):  # another simplemma: project texts only
         return []
     forms = sorted(
-        form
-        for form in (key.decode("utf-8", "replace") for key in table)
-        if 4 <= len(form) <= 16 and form.isalpha() and form.islower()
+        form for form in table if 4 <= len(form) <= 16 and form.isalpha() and form.islower()
     )
     del table
     rng = seeded(seed)
