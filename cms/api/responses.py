@@ -138,7 +138,9 @@ def stored_items(context: RenderContext, rows: list, selected: frozenset) -> dic
     for object_type, pks in missing.items():
         rep = by_label(object_type).representation
         found = rep.model.objects.filter(pk__in=pks)
-        items.update(rendered(context, rep, found, selected & rep.field_names))
+        fresh = rendered(context, rep, found, selected & rep.field_names)
+        dates = projections.stamps(context, object_type, list(fresh))
+        items.update({pk: projections.dated(item, dates[pk]) for pk, item in fresh.items()})
     return items
 
 
@@ -190,6 +192,7 @@ def detail(
     """
     fields = representation.field_names
     selected = params.selected_fields(fields, fields)
+    stamp = None
     if found is None:
         model = representation.model
         if not params.fields:
@@ -199,11 +202,12 @@ def detail(
         projected = projections.stored(context, model, pk, selected)
         if projected is not None:
             return projected
-        if selectors.visible(
-            [representation.type_label], context.scope, context.localizer, pk
-        ).exists():
+        row = selectors.visible([representation.type_label], context.scope, context.localizer, pk)
+        stamp = row.values_list("updated_at", flat=True).first()
+        if stamp is not None:  # dated by its row, as the stored item would be
             found = model.objects.filter(pk=pk)
     items = rendered(context, representation, found[:1], selected) if found is not None else {}
     if not items:
         raise Http404(f"No {representation.model._meta.verbose_name} {pk} on this site")
-    return next(iter(items.values()))
+    item = next(iter(items.values()))
+    return projections.dated(item, stamp) if stamp is not None else item

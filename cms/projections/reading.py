@@ -131,6 +131,16 @@ def dated(item: dict, updated_at) -> dict:
     return item
 
 
+def stamps(ctx: RenderContext, label: str, ids: list) -> dict[Any, datetime]:
+    """The rows' ``updated_at`` of ``ids`` (``label`` items) in the request's language: what
+    an item rendered for the request from its model (rich text as markdown) is dated by,
+    as its stored row would be."""
+    rows = Projection.objects.filter(
+        object_type=label, object_id__in=ids, language=ctx.localizer.language
+    )
+    return dict(rows.values_list("object_id", "updated_at"))
+
+
 def shown(ctx: RenderContext, types: list[str]):
     """The rows of ``types`` in the request's language that its scope shows."""
     language = ctx.localizer.language  # the variant: a language, or "all"

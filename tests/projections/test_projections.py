@@ -225,6 +225,13 @@ def test_items_rendered_for_another_rich_text_format_are_the_rows_items(api, cou
     for item, kept in zip(items, stored.json()["items"], strict=True):
         assert set(item) == set(kept)
         assert set(item["meta"]) == set(kept["meta"])
+        # Dated by its row, as the stored item is (not by its model's last save).
+        assert item["meta"]["updated_at"] == kept["meta"]["updated_at"]
+    detail = items[0]["meta"]["detail_url"].split("/api/v3/", 1)[1]
+    assert "rich_text_format=markdown" in detail
+    one = api(detail)
+    assert one.status_code == 200, one.content
+    assert one.json()["meta"]["updated_at"] == items[0]["meta"]["updated_at"]
 
 
 def test_a_detail_costs_a_fixed_number_of_queries(api, country):
