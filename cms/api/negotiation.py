@@ -36,9 +36,9 @@ from cms.projections.scope import ALL_LANGUAGES, Localizer, Scope, load_countrie
 class Sites:
     """What every scope reads, kept per process while the generation of what readers see
     stays (``cms.projections.generation``): saving a country, publishing, unpublishing,
-    restricting or moving a page, anything that changes what the API shows, bumps it. So a request
-    asks for one number (usually from the cache) instead of loading the countries and
-    their sites every time. (View restrictions need no checking: a restricted page has
+    restricting or moving a page, anything that changes what the API shows, bumps it. So
+    a request asks for one number (usually from the cache) instead of loading the
+    countries and their sites every time. (View restrictions need no checking: a restricted page has
     no projection rows, ``cms.projections.registry``.)"""
 
     generation: int
