@@ -127,9 +127,9 @@ def test_the_private_name_check_finds_one():
     tree = ast.parse(
         "from wagtail.models import _private_helper\n"
         "def f(page, parts):\n"
-        "    page._get_site_root_paths(); page._meta; parts._replace(netloc='x')\n"
+        "    page._internal_lookup(); page._meta; parts._replace(netloc='x')\n"
     )
     assert private_uses({"m": tree}) == [
         "m:1 _private_helper",
-        "m:3 _get_site_root_paths",
+        "m:3 _internal_lookup",
     ]

@@ -135,9 +135,7 @@ def stamps(ctx: RenderContext, label: str, ids: list) -> dict[Any, datetime]:
     """The rows' ``updated_at`` of ``ids`` (``label`` items) in the request's language: what
     an item rendered for the request from its model (rich text as markdown) is dated by,
     as its stored row would be."""
-    rows = Projection.objects.filter(
-        object_type=label, object_id__in=ids, language=ctx.localizer.language
-    )
+    rows = shown(ctx, [label]).filter(object_id__in=ids)
     return dict(rows.values_list("object_id", "updated_at"))
 
 
