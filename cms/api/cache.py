@@ -25,9 +25,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation.trans_real import parse_accept_lang_header
 
-from cms.core.languages import LANGUAGE_CODES
+from cms.core.languages import accepted_languages
 from cms.projections import generation
 
 #: Headers a cached response is served with (the rest are recomputed).
@@ -45,22 +44,11 @@ def enabled() -> bool:
     return settings.API_RESPONSE_CACHE_SECONDS > 0
 
 
-def served_languages(request: HttpRequest) -> str:
-    """The ``Accept-Language`` languages the API knows, in order of preference."""
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    codes = []
-    for accepted, _quality in parse_accept_lang_header(header):
-        code = accepted.split("-")[0].lower()
-        if code in LANGUAGE_CODES and code not in codes:
-            codes.append(code)
-    return ",".join(codes)
-
-
 def key_for(request: HttpRequest) -> str | None:
     """The cache key of this (public) request, or None if it must not be cached."""
     if not enabled() or request.method != "GET":
         return None
-    raw = "\n".join((request.build_absolute_uri(), served_languages(request)))
+    raw = "\n".join((request.build_absolute_uri(), ",".join(accepted_languages(request))))
     digest = hashlib.sha256(raw.encode()).hexdigest()
     return f"api:response:{generation.current()}:{digest}"
 

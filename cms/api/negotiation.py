@@ -6,7 +6,7 @@ themselves are ``cms.projections.scope``'s.)
 
 Language, one rule for ``?lang=`` and ``Accept-Language`` (``negotiate_language``):
 a language tag names a network language by its primary subtag, in any case
-(``cs-CZ``, ``CS`` and ``cs`` are ``cs``; ``language_of``). ``?lang=`` wins;
+(``cs-CZ``, ``CS`` and ``cs`` are ``cs``; ``cms.core.languages.language_of``). ``?lang=`` wins;
 else the first tag of ``Accept-Language`` (by quality, then order) that names
 a network language; else the site's default. A language so chosen is served
 on every site, whether or not the site publishes in it, exactly as ``?lang=``
@@ -18,15 +18,13 @@ they did (``_fallback``). The header's later tags do not reorder that chain.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 from django.http.request import split_domain_port
-from django.utils.translation.trans_real import parse_accept_lang_header
 
 from cms.api.errors import ParameterError
-from cms.core.languages import LANGUAGE_CODES
+from cms.core.languages import LANGUAGE_CODES, accepted_languages, language_of
 from cms.core.models import Country
 from cms.projections.generation import current as current_generation
 from cms.projections.scope import ALL_LANGUAGES, Localizer, Scope, load_countries
@@ -102,19 +100,6 @@ def _country_for_host(request: HttpRequest, countries: dict[str, Country]) -> Co
     raise ParameterError("site", "no site answers on this host; pass ?site=<country code>")
 
 
-#: A language tag: a primary subtag, then any subtags (``cs-CZ``, ``sr-Latn-RS``, ``en_GB``).
-LANGUAGE_TAG = re.compile(r"([A-Za-z]{1,8})(?:[-_][A-Za-z0-9]{1,8})*")
-
-
-def language_of(tag: str) -> str | None:
-    """The network language ``tag`` names (``cs-CZ`` and ``CS`` are ``cs``), else None."""
-    match = LANGUAGE_TAG.fullmatch(tag.strip())
-    if match is None:
-        return None
-    code = match.group(1).lower()
-    return code if code in LANGUAGE_CODES else None
-
-
 def lang_parameter(value):
     """``?lang=`` as the API serves it: a network language's code or ``all``; else as given."""
     if not isinstance(value, str):
@@ -133,13 +118,8 @@ def negotiate_language(request: HttpRequest, lang: str | None, scope: Scope) -> 
     """
     if lang:
         return lang
-    for accepted, _quality in parse_accept_lang_header(
-        request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    ):
-        code = language_of(accepted)
-        if code is not None:
-            return code
-    return scope.default_language
+    accepted = accepted_languages(request)
+    return accepted[0] if accepted else scope.default_language
 
 
 def localizer_for(request: HttpRequest, lang: str | None, scope: Scope) -> Localizer:

@@ -7,6 +7,12 @@ here and every reader follows.
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the settings read this module: it imports no more of Django than they need
+    from django.http import HttpRequest
+
 #: The network's common language: the last fallback of every chain.
 COMMON_LANGUAGE = "en"
 
@@ -45,3 +51,30 @@ def fallback_chain(language: str) -> tuple[str, ...]:
 
 def language_name(code: str) -> str:
     return dict(LANGUAGES)[code]
+
+
+#: A language tag: a primary subtag, then any subtags (``cs-CZ``, ``sr-Latn-RS``, ``en_GB``).
+LANGUAGE_TAG = re.compile(r"([A-Za-z]{1,8})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def language_of(tag: str) -> str | None:
+    """The network language ``tag`` names (``cs-CZ`` and ``CS`` are ``cs``), else None."""
+    match = LANGUAGE_TAG.fullmatch(tag.strip())
+    if match is None:
+        return None
+    code = match.group(1).lower()
+    return code if code in LANGUAGE_CODES else None
+
+
+def accepted_languages(request: HttpRequest) -> list[str]:
+    """The network languages the request's ``Accept-Language`` names, by quality then
+    order, each once: what the API negotiates, its response cache keys on and the
+    visitor's root redirect picks from."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    codes: list[str] = []
+    for tag, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        code = language_of(tag)
+        if code is not None and code not in codes:
+            codes.append(code)
+    return codes

@@ -14,10 +14,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.models import Site
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, language_name
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages, language_name
 from cms.core.pages import site_languages
 
 
@@ -26,13 +25,7 @@ def preferred_language(request, languages: tuple[str, ...], default: str) -> str
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in languages:
         return cookie
-    for accepted, _quality in parse_accept_lang_header(
-        request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    ):
-        code = accepted.split("-")[0].lower()
-        if code in languages:
-            return code
-    return default
+    return next((code for code in accepted_languages(request) if code in languages), default)
 
 
 def languages_of(request) -> tuple[tuple[str, ...], str]:
