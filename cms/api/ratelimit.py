@@ -1,9 +1,11 @@
 """An optional fixed-window rate limit per API token or client address (off by default).
 
 A public API shared by many partner sites needs a brake against a runaway
-script more than precise fairness, so: one counter per client and window in
-Django's cache (shared by all workers with Redis), reset when the window
-ends (settings and behaviour: README, "Rate limit").
+script more than precise fairness, so: one counter per client and window,
+counted by django-ratelimit in Django's cache (shared by all workers with
+Redis) and reset when the window ends. Each client's windows are staggered
+(their ends are offset by a hash of the client) so that not every counter
+resets in the same second (settings and behaviour: README, "Rate limit").
 
 The client is the API token the request presents once ``cms.api.auth`` has
 found it valid (its id, never the raw header: any string would otherwise be
@@ -13,25 +15,22 @@ only as far as ``TRUSTED_PROXIES`` vouch for it, as nginx's
 library) because django-ipware trusts the header's chain without checking
 who connected.
 
-The limit fails open: if the cache is down there is nothing to count with,
-and refusing every request would turn an optimisation into an outage.
+The limit fails open (``RATELIMIT_FAIL_OPEN``): if the cache is down there is
+nothing to count with, and refusing every request would turn an optimisation
+into an outage.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import logging
-import time
 from functools import cache as memoize
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django_ratelimit.core import get_usage
 
 from cms.api.auth import CHECKED
 from cms.api.errors import error_response
-
-logger = logging.getLogger(__name__)
 
 
 @memoize
@@ -73,20 +72,17 @@ def check(request: HttpRequest) -> HttpResponse | None:
     limit, window = settings.API_RATE_LIMIT, settings.API_RATE_LIMIT_WINDOW
     if limit <= 0:
         return None
-    now = int(time.time())
-    current = now // window
-    key = f"api:rate:{client_identity(request)}:{current}"
-    try:
-        cache.add(key, 0, timeout=window + 1)
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one only
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    if count is None:  # the cache is down (its backend ignores the error): let it through
+    usage = get_usage(
+        request,
+        group="api",
+        key=lambda _group, request: client_identity(request),
+        rate=(limit, window),
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:  # None: the cache is down (fails open)
         return None
-    if count <= limit:
-        return None
-    retry_after = (current + 1) * window - now
+    # time_left is until the window's last whole second; the counter resets a second later.
+    retry_after = max(usage["time_left"] + 1, 0)
     response = error_response(
         status=429,
         error=f"rate limit of {limit} requests per {window} s exceeded; retry in {retry_after} s",

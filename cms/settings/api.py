@@ -42,6 +42,12 @@ SYNC_SETTLE_SECONDS = int(os.environ.get("SYNC_SETTLE_SECONDS", "30"))
 #: token or client IP, then 429. 0 (the default) switches it off.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "0"))
 API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+#: django-ratelimit counts them in the default cache (Redis with ``CACHE_URL=redis://``)
+#: and lets requests through when it cannot count (the cache is down). It is not in
+#: INSTALLED_APPS: its only use there, a system check, rejects the local-memory cache.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_CACHE_PREFIX = "api:rate:"
 
 #: The proxies (addresses or networks, e.g. ``10.0.0.0/8,127.0.0.1``) whose
 #: ``X-Forwarded-For`` is believed. A request from one of them is counted for the

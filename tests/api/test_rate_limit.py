@@ -1,7 +1,15 @@
-"""The optional rate limit: a fixed window per token or IP, answered with a JSON 429."""
+"""The optional rate limit: a fixed window per token or IP, answered with a JSON 429.
+
+django-ratelimit counts; each client's windows end at their own second of the minute
+(offset by a hash of the client), so the tests that need to know when a window ends
+move its clock by hand.
+"""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
@@ -53,6 +61,42 @@ def test_a_valid_token_is_counted_as_itself_wherever_it_comes_from(client, api_t
         ).status_code
 
     assert [read("10.0.0.1"), read("10.0.0.2"), read("10.0.0.3")] == [200, 200, 429]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``."""
+    clock = SimpleNamespace(now=1_800_000_000.5)
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: clock.now))
+    return clock
+
+
+@override_settings(API_RATE_LIMIT=2, API_RATE_LIMIT_WINDOW=60)
+def test_retry_after_is_the_wait_until_the_counter_resets(api, clock):
+    assert [api("sectors/").status_code for _ in range(3)] == [200, 200, 429]
+    wait = int(api("sectors/")["Retry-After"])
+    assert 0 < wait <= 60
+    clock.now += wait - 1
+    refused = api("sectors/")  # a second early: still the same window…
+    assert (refused.status_code, refused["Retry-After"]) == (429, "1")
+    assert "retry in 1 s" in refused.json()["error"]
+    clock.now += 1
+    assert [api("sectors/").status_code for _ in range(3)] == [200, 200, 429]  # …then afresh
+
+
+@override_settings(API_RATE_LIMIT=1, API_RATE_LIMIT_WINDOW=60)
+def test_each_clients_window_ends_at_its_own_time(client, clock, db):
+    """The windows are staggered, so the counters of all clients do not reset at once."""
+
+    def retry_after(address: str) -> int:
+        for _ in range(2):
+            response = client.get("/api/v3/sectors/", HTTP_HOST="cz.localhost", REMOTE_ADDR=address)
+        assert response.status_code == 429
+        return int(response["Retry-After"])
+
+    waits = [retry_after(f"198.51.100.{n}") for n in range(1, 6)]
+    assert all(0 < wait <= 60 for wait in waits)
+    assert len(set(waits)) > 1, waits
 
 
 def forwarded(client, remote: str, chain: str):
