@@ -9,12 +9,14 @@ class ProjectionsConfig(AppConfig):
     def ready(self):
         # Tombstones are written from signals, so a consumer mirroring the content
         # learns about unpublished and deleted items (cms.projections.tombstones).
-        # The Delivery API's ready, which runs first, has connected them already, so
-        # that they run before cms.webhooks' receivers read them; connecting twice is
-        # a no-op (dispatch_uid).
-        from cms.projections import signals, tombstones
+        # cms.webhooks' ready, which runs first, has connected them already, so that
+        # they run before its receivers read them; connecting twice is a no-op
+        # (dispatch_uid).
+        from cms.projections import generation, signals, tombstones
 
         tombstones.connect()
+        # Every change of what readers see makes their cached answers stale.
+        generation.connect()
         # Every publication, unpublication, deletion and save of something an
         # item shows re-renders that item's projections (cms.projections.signals).
         signals.connect()

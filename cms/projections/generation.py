@@ -5,8 +5,8 @@ Delivery API's response cache (``cms.api.cache``) and each process's copy of the
 countries and their sites (``cms.api.negotiation``). One bump makes them all stale at
 once, O(1): the next read misses and old entries simply expire. Whatever changes what a
 reader sees bumps it: a projection row written or withdrawn (``cms.projections.writing``),
-a publication, a country or site saved (``cms.api.signals``), the synonyms and best bets
-(``cms.search.signals``).
+a publication, a country, site or view restriction saved (``connect``, below), the synonyms
+and best bets (``cms.search.signals``).
 
 The number lives in the database (``ContentGeneration``), bumped in the editor's own
 transaction, so a save never waits for or fails on the cache server. The cache keeps a
@@ -75,3 +75,29 @@ def bump() -> None:
         row.update(value=F("value") + 1)
     forget_copy()
     transaction.on_commit(forget_copy, robust=True)
+
+
+def on_change(sender, **kwargs):
+    """Anything readers see, or that picks a request's scope, changed: stale from now."""
+    bump()
+
+
+def connect() -> None:
+    """Bump on every publication, unpublication and deletion of what the API serves, and
+    on every save of a country, a site (which site answers on a host) or a view
+    restriction (which pages are private): ``cms.api.negotiation.current_sites`` keeps
+    those per generation."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished
+
+    from cms.core.models import Country
+    from cms.projections.tombstones import snippet_models
+
+    page_published.connect(on_change, dispatch_uid="api_cache_published")
+    page_unpublished.connect(on_change, dispatch_uid="api_cache_unpublished")
+    post_delete.connect(on_change, sender=Page, dispatch_uid="api_cache_page_deleted")
+    post_save.connect(on_change, sender=Country, dispatch_uid="api_cache_country")
+    for model in (*snippet_models(), Site, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(on_change, sender=model, dispatch_uid=f"api_cache_{model}")

@@ -6,7 +6,8 @@ class WebhooksConfig(AppConfig):
 
     Comes before ``cms.projections`` (and Wagtail) in ``INSTALLED_APPS``: its
     removal receivers read an item's projection rows, for the languages it was
-    served in, before the projections' receivers drop them (``signals``).
+    served in, before the projections' receivers drop them (``signals``), and its
+    tombstones, so it connects the receivers that write those first.
     """
 
     name = "cms.webhooks"
@@ -14,6 +15,8 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self):
+        from cms.projections import tombstones
         from cms.webhooks import signals
 
+        tombstones.connect()
         signals.connect()
