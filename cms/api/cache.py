@@ -40,13 +40,9 @@ KEPT_HEADERS = (
 )
 
 
-def enabled() -> bool:
-    return settings.API_RESPONSE_CACHE_SECONDS > 0
-
-
 def key_for(request: HttpRequest) -> str | None:
     """The cache key of this (public) request, or None if it must not be cached."""
-    if not enabled() or request.method != "GET":
+    if settings.API_RESPONSE_CACHE_SECONDS <= 0 or request.method != "GET":
         return None
     raw = "\n".join((request.build_absolute_uri(), ",".join(accepted_languages(request))))
     digest = hashlib.sha256(raw.encode()).hexdigest()
@@ -58,19 +54,13 @@ def load(key: str) -> HttpResponse | None:
     if stored is None:
         return None
     content, headers = stored
-    response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+    return HttpResponse(content, headers=headers)
 
 
 def store(key: str, response: HttpResponse) -> None:
     """Keep a finished 200 (with its validators) for the next identical request."""
-    if response.status_code != 200 or getattr(response, "streaming", False):
-        return
-    if "no-store" in response.get("Cache-Control", "") or "private" in response.get(
-        "Cache-Control", ""
-    ):
+    cache_control = response.get("Cache-Control", "")
+    if response.status_code != 200 or "no-store" in cache_control or "private" in cache_control:
         return
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     cache.set(key, (response.content, headers), timeout=settings.API_RESPONSE_CACHE_SECONDS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Annotated, get_args, get_origin
@@ -48,10 +49,6 @@ API_URLCONF = "cms.api.urls"
 REPEATED_ON_304 = ("Content-Language", "Vary", "Cache-Control", "ETag", "Last-Modified")
 
 
-def etag_for(content: bytes) -> str:
-    return f'"{hashlib.sha256(content).hexdigest()[:40]}"'
-
-
 #: The request attribute that marks an answer as a stopgap (``not_to_be_kept``).
 STOPGAP = "api_stopgap"
 
@@ -79,23 +76,16 @@ def finish(
     # reference cycles, and what hangs off it waits for the garbage collector.
     context = request.__dict__.pop("api_context", None)
     if context is not None:
-        localizer = context.localizer
-        response["Content-Language"] = (
-            localizer.content_language
-            if getattr(response, "streaming", False)
-            else localizer.content_language_of(response.content)
-        )
+        response["Content-Language"] = context.localizer.content_language_of(response.content)
     if getattr(request, "api_token", None) is not None:
         # Drafts: for this token's holder only, never for a shared cache.
         patch_vary_headers(response, ("Authorization",))
         response["Cache-Control"] = "private, no-store"
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    if getattr(response, "streaming", False):
-        return response
     if getattr(request, STOPGAP, False):
         response["Cache-Control"] = "no-store"
-    etag = etag_for(response.content)
+    etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
     response["ETag"] = etag
     last_modified = None
     if context is not None and context.last_modified is not None:
@@ -217,6 +207,14 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
     """
     adapter = TypeAdapter(response)
 
+    def checked_json(value) -> bytes:
+        try:
+            checked = adapter.validate_python(value)
+        except ValidationError as problem:
+            # Our JSON broke our own contract: a server error, never the caller's 400.
+            raise ResponseContractError(str(problem)) from problem
+        return adapter.dump_json(checked, by_alias=by_alias, exclude_unset=exclude_unset)
+
     def register(view):
         @wraps(view)
         def written(request: HttpRequest, *args, **kwargs):
@@ -224,16 +222,8 @@ def read(router: Router, path: str, *, response, by_alias=False, exclude_unset=F
             if isinstance(result, HttpResponseBase):
                 return result
             if isinstance(result, Prewritten):
-                return HttpResponse(
-                    result.write(adapter, by_alias, exclude_unset), content_type=JSON
-                )
-            try:
-                checked = adapter.validate_python(result)
-            except ValidationError as problem:
-                # Our JSON broke our own contract: a server error, never the caller's 400.
-                raise ResponseContractError(str(problem)) from problem
-            body = adapter.dump_json(checked, by_alias=by_alias, exclude_unset=exclude_unset)
-            return HttpResponse(body, content_type=JSON)
+                return HttpResponse(result.write(checked_json), content_type=JSON)
+            return HttpResponse(checked_json(result), content_type=JSON)
 
         # Annotations resolved where the view was written (ninja reads them from here).
         written.__signature__ = inspect.signature(view, eval_str=True)
@@ -259,15 +249,12 @@ class Prewritten:
     items: list[str]
     envelope: dict | None = None
 
-    def write(self, adapter: TypeAdapter, by_alias: bool, exclude_unset: bool) -> bytes:
+    def write(self, checked_json: Callable[[dict], bytes]) -> bytes:
+        """The body; ``checked_json`` checks and writes the envelope (``read``'s)."""
         if self.envelope is None:
             (item,) = self.items
             return item.encode()
-        try:
-            checked = adapter.validate_python({**self.envelope, "items": []})
-        except ValidationError as problem:
-            raise ResponseContractError(str(problem)) from problem
-        written = adapter.dump_json(checked, by_alias=by_alias, exclude_unset=exclude_unset)
+        written = checked_json({**self.envelope, "items": []})
         if not written.endswith(EMPTY_ITEMS):
             raise ResponseContractError("a listing's envelope must end with its items")
         items = ",".join(self.items).encode()

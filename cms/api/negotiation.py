@@ -4,7 +4,7 @@ Scope: ``?site=<country code>`` or else the request's host picks the country
 site; the hub (``INT``) reads the whole network. (The scope and the localizer
 themselves are ``cms.projections.scope``'s.)
 
-Language, one rule for ``?lang=`` and ``Accept-Language`` (``negotiate_language``):
+Language, one rule for ``?lang=`` and ``Accept-Language`` (``localizer_for``):
 a language tag names a network language by its primary subtag, in any case
 (``cs-CZ``, ``CS`` and ``cs`` are ``cs``; ``cms.core.languages.language_of``). ``?lang=`` wins;
 else the first tag of ``Accept-Language`` (by quality, then order) that names
@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.http.request import split_domain_port
 
 from cms.api.errors import ParameterError
-from cms.core.languages import LANGUAGE_CODES, accepted_languages, language_of
+from cms.core.languages import accepted_languages, language_of
 from cms.core.models import Country
 from cms.projections.generation import current as current_generation
 from cms.projections.scope import ALL_LANGUAGES, Localizer, Scope, load_countries
@@ -72,13 +72,10 @@ def current_sites() -> Sites:
 def resolve_scope(request: HttpRequest, site: str | None) -> Scope:
     """The scope named by ``?site=`` or, without it, by the request's host."""
     countries = current_sites().countries
-    if site:
-        country = countries.get(site.upper())
-        if country is None:
-            known = ", ".join(sorted(countries))
-            raise ParameterError("site", f"unknown site {site!r}; known: {known}")
-        return Scope(country=country, countries=countries)
-    country = _country_for_host(request, countries)
+    country = countries.get(site.upper()) if site else _country_for_host(request, countries)
+    if country is None:
+        known = ", ".join(sorted(countries))
+        raise ParameterError("site", f"unknown site {site!r}; known: {known}")
     return Scope(country=country, countries=countries)
 
 
@@ -109,7 +106,7 @@ def lang_parameter(value):
     return language_of(value) or value
 
 
-def negotiate_language(request: HttpRequest, lang: str | None, scope: Scope) -> str:
+def localizer_for(request: HttpRequest, lang: str | None, scope: Scope) -> Localizer:
     """``?lang=`` (already validated), else Accept-Language, else the site's default.
 
     From ``Accept-Language``, the first tag (by quality) naming a network
@@ -117,13 +114,6 @@ def negotiate_language(request: HttpRequest, lang: str | None, scope: Scope) -> 
     ``?lang=`` with that tag would serve, falling back along the same chain.
     """
     if lang:
-        return lang
+        return Localizer(lang)
     accepted = accepted_languages(request)
-    return accepted[0] if accepted else scope.default_language
-
-
-def localizer_for(request: HttpRequest, lang: str | None, scope: Scope) -> Localizer:
-    language = negotiate_language(request, lang, scope)
-    if language != ALL_LANGUAGES and language not in LANGUAGE_CODES:  # pragma: no cover
-        raise ParameterError("lang", f"unknown language {language!r}")
-    return Localizer(language)
+    return Localizer(accepted[0] if accepted else scope.default_language)

@@ -96,7 +96,7 @@ class ReadParams(Schema):
     site: CountryCode | None = Field(
         None, description="Country code of the site to read (default: the request's host)"
     )
-    lang: LanguageParam | None = Field(
+    lang: Annotated[LanguageParam | None, BeforeValidator(lang_parameter)] = Field(
         None,
         description="Language to serve, or `all` for every language; any case, region "
         "subtags ignored (`cs-CZ` is `cs`). Fields it lacks fall back along its chain "
@@ -113,18 +113,13 @@ class ReadParams(Schema):
         None, description="How rich text is rendered (default: html)"
     )
 
-    @field_validator("lang", mode="before")
-    @classmethod
-    def _network_language(cls, value):
-        return lang_parameter(value)
-
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: str | None) -> str | None:
         if value is None:
             return value
         known = cls.field_names() | {"id", "meta"}
-        for part in _tokens(value):
+        for part in split_commas(value):
             if part in {"*", "_"}:
                 continue
             name = part.removeprefix("-")
@@ -136,7 +131,7 @@ class ReadParams(Schema):
     def selected_fields(self, defaults: frozenset[str], available: frozenset[str]) -> frozenset:
         """The fields to show: ``defaults`` changed as ``?fields=`` says."""
         selected = set(defaults)
-        for part in _tokens(self.fields or ""):
+        for part in split_commas(self.fields):
             if part == "*":
                 selected = set(available)
             elif part == "_":
@@ -146,10 +141,6 @@ class ReadParams(Schema):
             else:
                 selected.add(part)
         return frozenset(selected & available)
-
-
-def _tokens(value: str) -> list[str]:
-    return [token.strip() for token in value.split(",") if token.strip()]
 
 
 class ListParams(ReadParams, Pagination):
@@ -173,7 +164,7 @@ class ListParams(ReadParams, Pagination):
     def _known_order(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        for token in _tokens(value):
+        for token in split_commas(value):
             if token.removeprefix("-") not in cls.orderings:
                 raise ValueError(
                     f"cannot order by {token!r}; available: {', '.join(cls.orderings)}"
@@ -188,7 +179,7 @@ class ListParams(ReadParams, Pagination):
         return value
 
     def ordering(self) -> list[str]:
-        return _tokens(self.order) if self.order else list(self.default_order)
+        return split_commas(self.order) if self.order else list(self.default_order)
 
 
 class DateRange(Schema):

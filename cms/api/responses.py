@@ -8,7 +8,6 @@ representation and call ``detail()``; these read the stored projections
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Max, QuerySet, Subquery
 from django.http import Http404, HttpRequest
@@ -49,9 +48,9 @@ def page_links(request: HttpRequest, params: ListParams, count: int) -> dict[str
 
 def page_link(request: HttpRequest, offset: int) -> str:
     """This request's URL with another ``offset`` (the other parameters as they came)."""
-    query = dict(request.GET.lists())
-    query["offset"] = [str(offset)]
-    return request.build_absolute_uri(f"{request.path}?{urlencode(query, doseq=True)}")
+    query = request.GET.copy()
+    query["offset"] = str(offset)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def listing(
@@ -202,8 +201,7 @@ def detail(
         projected = projections.stored(context, model, pk, selected)
         if projected is not None:
             return projected
-        row = selectors.visible([representation.type_label], context.scope, context.localizer, pk)
-        stamp = row.values_list("updated_at", flat=True).first()
+        stamp = projections.stamps(context, representation.type_label, [pk]).get(pk)
         if stamp is not None:  # dated by its row, as the stored item would be
             found = model.objects.filter(pk=pk)
     items = rendered(context, representation, found[:1], selected) if found is not None else {}

@@ -120,10 +120,9 @@ def resource(name: str, reps: list[Representation]) -> Resource:
 
 
 REPS = representations()
-PAGES = list(REPS.pages.values())
 news = resource("News", [REPS.page(NewsPage)])
 events = resource("Event", [REPS.page(EventPage)])
-pages = resource("Page", PAGES)
+pages = resource("Page", list(REPS.pages.values()))
 clusters = resource("Cluster", [REPS.cluster])
 partners = resource("Partner", [REPS.partner])
 contacts = resource("Contact", [REPS.contact])

@@ -30,24 +30,26 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 from cms.api.errors import ParameterError
+from cms.api.params import page_type_labels
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
-from cms.projections.models import Projection, Tombstone
-from cms.projections.registry import by_label
+from cms.projections import reading as projections
+from cms.projections.fields import RenderContext
+from cms.projections.models import Tombstone
+from cms.projections.reading import has_country
 from cms.projections.rows import RowQuery
 from cms.projections.scope import Localizer, Scope
 
 
-def rows(
-    types: list[str], scope: Scope, params, localizer: Localizer, *, within=(), keys=None
-) -> RowQuery:
+def rows(types: list[str], context: RenderContext, params, *, within=(), keys=None) -> RowQuery:
     """The rows of ``types`` a listing's ``params`` ask for (see the module's docstring)."""
-    network_wide = not by_label(types[0]).has_country
+    scope = context.scope
+    wanted = check_countries(scope, getattr(params, "country", []))
     sectors = getattr(params, "sector", None)
     return RowQuery(
         types=types,
-        language=localizer.language,
-        countries=None if network_wide else owned(scope, getattr(params, "country", [])),
+        language=context.localizer.language,
+        countries=scope.owner_codes(wanted) if has_country(types[0]) else None,
         order=params.ordering(),
         sector_ids=check_slugs(Sector, sectors, "sector") if sectors else [],
         updated_since=params.updated_since,
@@ -68,7 +70,7 @@ def published(model: type[Model] = Page) -> dict:
 # --- pages --------------------------------------------------------------------------
 
 
-def news(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def news(context: RenderContext, params) -> RowQuery:
     from cms.clusters.models import ClusterProfile
     from cms.news.models import NewsPage
 
@@ -79,10 +81,10 @@ def news(scope: Scope, params, localizer: Localizer) -> RowQuery:
         found &= Q(date__gte=params.date_from)
     if params.date_to:
         found &= Q(date__lte=params.date_to)
-    return tagged_pages(NewsPage, found, scope, params, localizer)
+    return tagged_pages(NewsPage, found, context, params)
 
 
-def events(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def events(context: RenderContext, params) -> RowQuery:
     from cms.events.models import EventPage
 
     found = Q()
@@ -96,16 +98,14 @@ def events(scope: Scope, params, localizer: Localizer) -> RowQuery:
         )
     if params.date_to:
         found &= Q(start__date__lte=params.date_to)
-    return tagged_pages(EventPage, found, scope, params, localizer, end=field_of(EventPage, "end"))
+    return tagged_pages(EventPage, found, context, params, end=field_of(EventPage, "end"))
 
 
-def tagged_pages(model: type[Page], found: Q, scope, params, localizer, **keys) -> RowQuery:
+def tagged_pages(model: type[Page], found: Q, context, params, **keys) -> RowQuery:
     """Rows of ``model`` pages narrowed to those ``found`` and tagged as asked; ordered also
     by publication dates and ``keys``."""
     within = [ids_of(model, found), tagged(model, params.tag)]
-    return rows(
-        [label(model)], scope, params, localizer, within=within, keys={**published(), **keys}
-    )
+    return rows([model._meta.label], context, params, within=within, keys={**published(), **keys})
 
 
 def ids_of(model: type[Model], found: Q) -> QuerySet | None:
@@ -113,40 +113,25 @@ def ids_of(model: type[Model], found: Q) -> QuerySet | None:
     return model.objects.filter(found).values("pk") if found else None
 
 
-def pages(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def pages(context: RenderContext, params) -> RowQuery:
     """Pages of every served type (or of the ``type``s asked for)."""
-    types = params.type or page_labels()
+    types = params.type or page_type_labels()
     children = None
     if params.child_of is not None:
-        if not visible(page_labels(), scope, localizer, params.child_of).exists():
+        published_pages = projections.shown(context, page_type_labels())
+        if not published_pages.filter(object_id=params.child_of).exists():
             raise ParameterError("child_of", f"no published page {params.child_of} on this site")
         children = Page.objects.get(pk=params.child_of).get_children().values("pk")
-    return rows(types, scope, params, localizer, within=[children], keys=published())
+    return rows(types, context, params, within=[children], keys=published())
 
 
-def page_labels() -> list[str]:
-    from cms.projections.representations import representations
-
-    return [rep.type_label for rep in representations().pages.values()]
-
-
-def page_type(scope: Scope, localizer: Localizer, page_id: int) -> str:
+def page_type(context: RenderContext, page_id: int) -> str:
     """The type label of the published page ``page_id`` on this scope's sites, or 404."""
-    found = visible(page_labels(), scope, localizer, page_id).values_list("object_type", flat=True)
-    object_type = found.first()
+    found = projections.shown(context, page_type_labels()).filter(object_id=page_id)
+    object_type = found.values_list("object_type", flat=True).first()
     if object_type is None:
         raise Http404(f"No published page {page_id} on this site")
     return object_type
-
-
-def visible(types: list[str], scope: Scope, localizer: Localizer, pk) -> QuerySet:
-    """The row of item ``pk`` (one of ``types``) in this scope and language, if public."""
-    found = Projection.objects.filter(
-        object_type__in=types, object_id=pk, language=localizer.language
-    )
-    if by_label(types[0]).has_country:
-        found = found.filter(country__in=scope.owner_codes())
-    return found
 
 
 def latest_draft(scope: Scope, page_id: int, user) -> Page:
@@ -159,7 +144,7 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
     is answered exactly like a page that does not exist.
     """
     page = Page.objects.filter(scope.pages_q(), pk=page_id).specific().first()
-    if page is None or page.specific_class._meta.label not in page_labels():
+    if page is None or page.specific_class._meta.label not in page_type_labels():
         raise Http404(f"No page {page_id} on this site")
     if not page.permissions_for_user(user).can_edit():
         raise Http404(f"No page {page_id} on this site")
@@ -169,38 +154,41 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
 # --- snippets -----------------------------------------------------------------
 
 
-def clusters(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def clusters(context: RenderContext, params) -> RowQuery:
     from cms.clusters.models import ClusterProfile
 
     keys = {name: field_of(ClusterProfile, name) for name in ("founded", "members", "updated_at")}
-    return rows([label(ClusterProfile)], scope, params, localizer, keys=keys)
+    return rows([ClusterProfile._meta.label], context, params, keys=keys)
 
 
-def partners(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def partners(context: RenderContext, params) -> RowQuery:
     from cms.partners.models import PartnerOrganisation
 
     keys = {
-        "country": country_order(scope),
+        "country": country_order(context.scope),
         "updated_at": field_of(PartnerOrganisation, "updated_at"),
     }
-    return rows([label(PartnerOrganisation)], scope, params, localizer, keys=keys)
+    return rows([PartnerOrganisation._meta.label], context, params, keys=keys)
 
 
-def contacts(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def contacts(context: RenderContext, params) -> RowQuery:
     from cms.partners.models import ContactPerson, PartnerOrganisation
 
     found = Q()
     if params.organisation:
         organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
         found = Q(organisation__in=organisations)
-    keys = {"country": country_order(scope), "updated_at": field_of(ContactPerson, "updated_at")}
+    keys = {
+        "country": country_order(context.scope),
+        "updated_at": field_of(ContactPerson, "updated_at"),
+    }
     within = [ids_of(ContactPerson, found)]
-    return rows([label(ContactPerson)], scope, params, localizer, within=within, keys=keys)
+    return rows([ContactPerson._meta.label], context, params, within=within, keys=keys)
 
 
-def sectors(scope: Scope, params, localizer: Localizer) -> RowQuery:
+def sectors(context: RenderContext, params) -> RowQuery:
     keys = {name: field_of(Sector, name) for name in ("sort_order", "slug", "updated_at")}
-    return rows([label(Sector)], scope, params, localizer, keys=keys)
+    return rows([Sector._meta.label], context, params, keys=keys)
 
 
 def country_order(scope: Scope):
@@ -253,15 +241,6 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
 # --- helpers --------------------------------------------------------------------
 
 
-def label(model: type[Model]) -> str:
-    return model._meta.label
-
-
-def has_country(name: str) -> bool:
-    served = by_label(name)
-    return served is not None and served.has_country
-
-
 def tagged(model: type[Page], slugs: list[str]) -> QuerySet | None:
     """Ids of ``model`` pages with any of the tags ``slugs`` (each must exist)."""
     if not slugs:
@@ -271,10 +250,6 @@ def tagged(model: type[Page], slugs: list[str]) -> QuerySet | None:
     through = model._meta.get_field("tags").through
     tags = check_slugs(Tag, slugs, "tag")
     return through.objects.filter(tag_id__in=tags).values("content_object_id")
-
-
-def owned(scope: Scope, countries: list[str]) -> list[str]:
-    return scope.owner_codes(check_countries(scope, countries))
 
 
 def check_countries(scope: Scope, codes: list[str]) -> list[str] | None:

@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
-from django.urls import URLPattern, URLResolver, is_valid_path, path, re_path
+from django.urls import URLPattern, is_valid_path, path, re_path
 
 from cms.api.api import api
 from cms.api.errors import ERROR_TYPES_PATH, error_response, error_types_page
@@ -46,10 +46,7 @@ def http_methods(view):
 def wrapped(patterns):
     """Ninja's URL patterns with every view answering HEAD and a JSON 405 (``http_methods``)."""
     return [
-        p
-        if isinstance(p, URLResolver)
-        else URLPattern(p.pattern, http_methods(p.callback), p.default_args, p.name)
-        for p in patterns
+        URLPattern(p.pattern, http_methods(p.callback), p.default_args, p.name) for p in patterns
     ]
 
 

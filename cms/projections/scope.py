@@ -112,18 +112,11 @@ class Localizer:
     def chain(self) -> tuple[str, ...]:
         return () if self.is_all else fallback_chain(self.language)
 
-    @property
-    def content_language(self) -> str:
-        """The ``Content-Language`` of one language: the one served (RFC 9110: the audience's).
-
-        Fields that fell back to another language are named per object in
-        ``_fallback``; the response is still meant for readers of this one.
-        """
-        return COMMON_LANGUAGE if self.is_all else self.language
-
     def content_language_of(self, content: bytes) -> str:
         """``Content-Language`` for a response with this body.
 
+        One language: the one served (RFC 9110: the audience's), even where fields
+        fell back to another (``_fallback`` names them per object).
         ``lang=all``: the languages its items (a listing's ``items``, else the
         object itself) have text in, in the network's order, not all seven. An
         item's own translated fields are maps of all seven languages, ``null``

@@ -18,7 +18,7 @@ OUTPUT = {"by_alias": True, "exclude_unset": True}
 def list_clusters(request: HttpRequest, params: Query[ClusterParams]):
     """Cluster organisations of the site's country (of every country on the hub)."""
     context = read_context(request, params)
-    return listing(context, params, selectors.clusters(context.scope, params, context.localizer))
+    return listing(context, params, selectors.clusters(context, params))
 
 
 @read(

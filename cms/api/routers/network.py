@@ -46,7 +46,7 @@ def get_site(
 def list_sectors(request: HttpRequest, params: Query[SectorParams]):
     """The network's industry areas, shared by every country."""
     context = read_context(request, params)
-    return listing(context, params, selectors.sectors(context.scope, params, context.localizer))
+    return listing(context, params, selectors.sectors(context, params))
 
 
 @read(router, "/sectors/{sector_id}/", response=sectors.detail, url_name="sectors_detail", **OUTPUT)

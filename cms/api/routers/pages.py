@@ -32,7 +32,7 @@ OUTPUT = {"by_alias": True, "exclude_unset": True}
 def list_pages(request: HttpRequest, params: Query[PageParams]):
     """Published pages of every type (or of `type`), each in its own typed shape."""
     context = read_context(request, params)
-    query = selectors.pages(context.scope, params, context.localizer)
+    query = selectors.pages(context, params)
     fields = representations().page_field_names
     return listing(context, params, query, available=fields, defaults=frozenset({"title", "slug"}))
 
@@ -49,7 +49,7 @@ def get_page(
         text = projections.stored_body(context, list(representations().pages), page_id)
         if text is not None:
             return Prewritten([text])
-    object_type = selectors.page_type(context.scope, context.localizer, page_id)
+    object_type = selectors.page_type(context, page_id)
     return detail(context, params, by_label(object_type).representation, page_id)
 
 
@@ -79,14 +79,14 @@ def preview_page(
 def list_news(request: HttpRequest, params: Query[NewsParams]):
     """News items and press releases, newest first."""
     context = read_context(request, params)
-    return listing(context, params, selectors.news(context.scope, params, context.localizer))
+    return listing(context, params, selectors.news(context, params))
 
 
 @read(router, "/events/", response=events.listing, url_name="events_list", **OUTPUT)
 def list_events(request: HttpRequest, params: Query[EventParams]):
     """Info days, exchange forums, study trips and conferences, latest first."""
     context = read_context(request, params)
-    return listing(context, params, selectors.events(context.scope, params, context.localizer))
+    return listing(context, params, selectors.events(context, params))
 
 
 @read(router, "/news/{page_id}/", response=news.detail, url_name="news_detail", **OUTPUT)

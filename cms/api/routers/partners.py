@@ -24,7 +24,7 @@ OUTPUT = {"by_alias": True, "exclude_unset": True}
 def list_partners(request: HttpRequest, params: Query[PartnerParams]):
     """The project partners: one national partner per country, and the lead partner."""
     context = read_context(request, params)
-    return listing(context, params, selectors.partners(context.scope, params, context.localizer))
+    return listing(context, params, selectors.partners(context, params))
 
 
 @read(
@@ -47,7 +47,7 @@ def get_partner(
 def list_contacts(request: HttpRequest, params: Query[ContactParams]):
     """Contact people of the partner organisations."""
     context = read_context(request, params)
-    return listing(context, params, selectors.contacts(context.scope, params, context.localizer))
+    return listing(context, params, selectors.contacts(context, params))
 
 
 @read(

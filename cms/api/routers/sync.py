@@ -28,7 +28,6 @@ from cms.api.params import ITEM_TYPES, SyncParams
 from cms.api.responses import read_context, removed
 from cms.api.schemas import SyncPage
 from cms.projections import reading as projections
-from cms.projections.registry import by_label
 
 router = Router(tags=["sync"])
 CURSOR_VERSION = 1
@@ -40,7 +39,7 @@ def sync(request: HttpRequest, params: Query[SyncParams]):
     context = read_context(request, params)
     if context.rich_text_output != "html":
         raise ParameterError("rich_text_format", "a sync carries rich text as html only")
-    types = sorted(label for label in (params.type or ITEM_TYPES) if by_label(label))
+    types = sorted(params.type or ITEM_TYPES)
     bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
     after, removed_after = read_cursor(params.cursor, bound, settled)
@@ -68,8 +67,7 @@ def removals(context, types: list[str], after: tuple[datetime, int], limit: int,
     found = list(
         selectors.removals(context.scope, types)
         .filter(removed_at__gte=moment, removed_at__lte=settled)
-        .exclude(removed_at=moment, pk__lte=pk)
-        .order_by("removed_at", "pk")[: limit + 1]
+        .exclude(removed_at=moment, pk__lte=pk)[: limit + 1]
     )
     page = found[:limit]
     context.seen(*(tombstone.removed_at for tombstone in page))
