@@ -296,12 +296,6 @@ class SiteParams(ResourceParams):
 
 
 PageDetailParams = PageParams.detail()
-NewsDetailParams = NewsParams.detail()
-EventDetailParams = EventParams.detail()
-ClusterDetailParams = ClusterParams.detail()
-PartnerDetailParams = PartnerParams.detail()
-ContactDetailParams = ContactParams.detail()
-SectorDetailParams = SectorParams.detail()
 SiteDetailParams = SiteParams.detail()
 
 

@@ -14,8 +14,6 @@ from typing import Annotated, Any, Literal, Union
 from ninja import Field
 from pydantic import Discriminator, Tag, create_model
 
-from cms.events.models import EventPage
-from cms.news.models import NewsPage
 from cms.projections.registry import served_types
 from cms.projections.representations import Representation, representations
 from cms.projections.schemas import AllLanguages, Language, Out, Timestamp, item_schema, suffix
@@ -120,13 +118,7 @@ def resource(name: str, reps: list[Representation]) -> Resource:
 
 
 REPS = representations()
-news = resource("News", [REPS.page(NewsPage)])
-events = resource("Event", [REPS.page(EventPage)])
 pages = resource("Page", list(REPS.pages.values()))
-clusters = resource("Cluster", [REPS.cluster])
-partners = resource("Partner", [REPS.partner])
-contacts = resource("Contact", [REPS.contact])
-sectors = resource("Sector", [REPS.sector])
 sites = resource("Site", [REPS.site])
 
 #: Every type with projections (``cms.projections.registry``): what a sync carries.

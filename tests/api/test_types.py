@@ -91,7 +91,7 @@ def test_stored_rows_without_type_get_it_from_the_migration(country):
 @pytest.mark.parametrize("path", [*LISTINGS, "sites/", "sync/"])
 def test_lang_all_and_one_language_validate_against_their_own_schemas(api, path):
     """``language`` at the top tells them apart; translated fields are strings or maps."""
-    from cms.api import schemas
+    from cms.api import resources, schemas
 
     one = api(f"{path}?site=CZ&lang=sk&fields=*").json()
     every = api(f"{path}?site=CZ&lang=all&fields=*").json()
@@ -102,14 +102,9 @@ def test_lang_all_and_one_language_validate_against_their_own_schemas(api, path)
     for item in items_of(every):
         assert item["language"] == item["meta"]["language"] == "all"
         assert "_fallback" not in item
-    resource = next(
-        (value for name, value in vars(schemas).items() if f"{name}/" == path),
-        None,
-    )
-    if resource is None:  # sync/
-        union = schemas.SyncPage
-    else:
-        union = resource.listing
+    unions = {f"{name}/": schemas.listing for name, schemas in resources.SCHEMAS.items()}
+    unions.update({"pages/": schemas.pages.listing, "sites/": schemas.sites.listing})
+    union = unions.get(path, schemas.SyncPage)
     from pydantic import TypeAdapter
 
     adapter = TypeAdapter(union)

@@ -5,22 +5,14 @@ from ninja import Query, Router
 
 from cms.api import selectors
 from cms.api.http import read
-from cms.api.params import (
-    IndexParams,
-    ObjectId,
-    SectorDetailParams,
-    SectorParams,
-    SiteCode,
-    SiteDetailParams,
-    SiteParams,
-)
+from cms.api.params import IndexParams, SectorParams, SiteCode, SiteDetailParams, SiteParams
+from cms.api.resources import OUTPUT, register
 from cms.api.responses import detail, listing, read_context
-from cms.api.schemas import ApiIndex, sectors, sites
+from cms.api.schemas import ApiIndex, sites
 from cms.core.models import Country
 from cms.projections.representations import representations
 
 router = Router(tags=["network"])
-OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
 @read(router, "/sites/", response=sites.listing, url_name="sites_list", **OUTPUT)
@@ -42,21 +34,16 @@ def get_site(
     return detail(context, params, representations().site, code.upper(), found=site)
 
 
-@read(router, "/sectors/", response=sectors.listing, url_name="sectors_list", **OUTPUT)
-def list_sectors(request: HttpRequest, params: Query[SectorParams]):
-    """The network's industry areas, shared by every country."""
-    context = read_context(request, params)
-    return listing(context, params, selectors.sectors(context, params))
-
-
-@read(router, "/sectors/{sector_id}/", response=sectors.detail, url_name="sectors_detail", **OUTPUT)
-def get_sector(
-    request: HttpRequest,
-    sector_id: ObjectId,
-    params: Query[SectorDetailParams],
-):
-    context = read_context(request, params)
-    return detail(context, params, representations().sector, sector_id)
+register(
+    router,
+    "sectors",
+    item="sector",
+    parameters=SectorParams,
+    select=selectors.sectors,
+    representation=representations().sector,
+    listed="The network's industry areas, shared by every country.",
+    id_name="sector_id",
+)
 
 
 @read(router, "/", response=ApiIndex, url_name="index")

@@ -7,17 +7,10 @@ from ninja import Query, Router
 from cms.api import selectors
 from cms.api.auth import DraftTokenAuth
 from cms.api.http import Prewritten, read
-from cms.api.params import (
-    EventDetailParams,
-    EventParams,
-    NewsDetailParams,
-    NewsParams,
-    ObjectId,
-    PageDetailParams,
-    PageParams,
-)
+from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
+from cms.api.resources import OUTPUT, register
 from cms.api.responses import detail, listing, read_context
-from cms.api.schemas import events, news, pages
+from cms.api.schemas import pages
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
 from cms.projections import reading as projections
@@ -25,7 +18,6 @@ from cms.projections.registry import by_label
 from cms.projections.representations import representations
 
 router = Router(tags=["pages"])
-OUTPUT = {"by_alias": True, "exclude_unset": True}
 
 
 @read(router, "/pages/", response=pages.listing, url_name="pages_list", **OUTPUT)
@@ -75,29 +67,23 @@ def preview_page(
         return representation.represent(page, context, params.selected_fields(fields, fields))
 
 
-@read(router, "/news/", response=news.listing, url_name="news_list", **OUTPUT)
-def list_news(request: HttpRequest, params: Query[NewsParams]):
-    """News items and press releases, newest first."""
-    context = read_context(request, params)
-    return listing(context, params, selectors.news(context, params))
-
-
-@read(router, "/events/", response=events.listing, url_name="events_list", **OUTPUT)
-def list_events(request: HttpRequest, params: Query[EventParams]):
-    """Info days, exchange forums, study trips and conferences, latest first."""
-    context = read_context(request, params)
-    return listing(context, params, selectors.events(context, params))
-
-
-@read(router, "/news/{page_id}/", response=news.detail, url_name="news_detail", **OUTPUT)
-def get_news(request: HttpRequest, page_id: ObjectId, params: Query[NewsDetailParams]):
-    """One news item or press release, with every field (404 for any other page)."""
-    context = read_context(request, params)
-    return detail(context, params, representations().page(NewsPage), page_id)
-
-
-@read(router, "/events/{page_id}/", response=events.detail, url_name="events_detail", **OUTPUT)
-def get_event(request: HttpRequest, page_id: ObjectId, params: Query[EventDetailParams]):
-    """One event, with every field (404 for any other page)."""
-    context = read_context(request, params)
-    return detail(context, params, representations().page(EventPage), page_id)
+register(
+    router,
+    "news",
+    item="news",
+    parameters=NewsParams,
+    select=selectors.news,
+    representation=representations().page(NewsPage),
+    listed="News items and press releases, newest first.",
+    detailed="One news item or press release, with every field (404 for any other page).",
+)
+register(
+    router,
+    "events",
+    item="event",
+    parameters=EventParams,
+    select=selectors.events,
+    representation=representations().page(EventPage),
+    listed="Info days, exchange forums, study trips and conferences, latest first.",
+    detailed="One event, with every field (404 for any other page).",
+)
