@@ -32,7 +32,7 @@ from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
 from cms.events.models import EventPage
 from cms.news.models import NewsPage
-from cms.projections.registry import served_types
+from cms.projections.registry import served_page_labels, served_types
 from cms.projections.representations import representations
 
 #: Large enough for any real offset, small enough for every database's integers.
@@ -212,15 +212,7 @@ class TagFilter(Schema):
 # --- per resource -------------------------------------------------------------
 
 
-def page_type_labels() -> tuple[str, ...]:
-    from wagtail.models import get_page_models
-
-    from cms.core.pages import BasePage
-
-    return tuple(m._meta.label for m in get_page_models() if issubclass(m, BasePage))
-
-
-PageType = Literal[page_type_labels()]  # type: ignore[valid-type]
+PageType = Literal[served_page_labels()]  # type: ignore[valid-type]
 EventKind = Literal[tuple(EventPage.Kind.values)]  # type: ignore[valid-type]
 
 
@@ -307,7 +299,7 @@ class IndexParams(ReadParams):
 
 #: The item types a sync can follow: every page type and the snippets the API serves.
 ITEM_TYPES = (
-    *page_type_labels(),
+    *served_page_labels(),
     *(served.label for served in served_types().values() if not served.is_page),
 )
 ItemType = Literal[ITEM_TYPES]  # type: ignore[valid-type]

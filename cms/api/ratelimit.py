@@ -82,7 +82,9 @@ def check(request: HttpRequest) -> HttpResponse | None:
     if usage is None or not usage["should_limit"]:  # None: the cache is down (fails open)
         return None
     # time_left is until the window's last whole second; the counter resets a second later.
-    retry_after = max(usage["time_left"] + 1, 0)
+    # It is -1 when the window ended between the library's two readings of the clock:
+    # a client told to wait 0 s would retry at once, so the least wait said is 1 s.
+    retry_after = max(usage["time_left"] + 1, 1)
     response = error_response(
         status=429,
         error=f"rate limit of {limit} requests per {window} s exceeded; retry in {retry_after} s",

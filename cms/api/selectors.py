@@ -30,13 +30,13 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 from cms.api.errors import ParameterError
-from cms.api.params import page_type_labels
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
 from cms.projections.models import Tombstone
 from cms.projections.reading import has_country
+from cms.projections.registry import served_page_labels
 from cms.projections.rows import RowQuery
 from cms.projections.scope import Localizer, Scope
 
@@ -115,10 +115,10 @@ def ids_of(model: type[Model], found: Q) -> QuerySet | None:
 
 def pages(context: RenderContext, params) -> RowQuery:
     """Pages of every served type (or of the ``type``s asked for)."""
-    types = params.type or page_type_labels()
+    types = params.type or served_page_labels()
     children = None
     if params.child_of is not None:
-        published_pages = projections.shown(context, page_type_labels())
+        published_pages = projections.shown(context, served_page_labels())
         if not published_pages.filter(object_id=params.child_of).exists():
             raise ParameterError("child_of", f"no published page {params.child_of} on this site")
         children = Page.objects.get(pk=params.child_of).get_children().values("pk")
@@ -127,7 +127,7 @@ def pages(context: RenderContext, params) -> RowQuery:
 
 def page_type(context: RenderContext, page_id: int) -> str:
     """The type label of the published page ``page_id`` on this scope's sites, or 404."""
-    found = projections.shown(context, page_type_labels()).filter(object_id=page_id)
+    found = projections.shown(context, served_page_labels()).filter(object_id=page_id)
     object_type = found.values_list("object_type", flat=True).first()
     if object_type is None:
         raise Http404(f"No published page {page_id} on this site")
@@ -144,7 +144,7 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
     is answered exactly like a page that does not exist.
     """
     page = Page.objects.filter(scope.pages_q(), pk=page_id).specific().first()
-    if page is None or page.specific_class._meta.label not in page_type_labels():
+    if page is None or page.specific_class._meta.label not in served_page_labels():
         raise Http404(f"No page {page_id} on this site")
     if not page.permissions_for_user(user).can_edit():
         raise Http404(f"No page {page_id} on this site")

@@ -111,7 +111,9 @@ class PageSitemap(ProjectedSitemap):
     """Every live, public page of the site's tree."""
 
     def rows(self):
-        return projections_of(page_labels(), self.country, self.languages)
+        from cms.projections.registry import served_page_labels
+
+        return projections_of(list(served_page_labels()), self.country, self.languages)
 
     def url_of(self, data: dict) -> str | None:
         return data.get("meta", {}).get("html_url")
@@ -127,12 +129,6 @@ class ClusterSitemap(ProjectedSitemap):
 
     def url_of(self, data: dict) -> str | None:
         return data.get("html_url")
-
-
-def page_labels() -> list[str]:
-    from cms.projections.registry import served_types
-
-    return [served.label for served in served_types().values() if served.is_page]
 
 
 def projections_of(labels: list[str], country, languages: list[str]):

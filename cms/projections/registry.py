@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, get_page_models
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.projections.representations import Representation, representations
@@ -57,6 +57,16 @@ def served_types() -> dict[type[Model], ServedType]:
     for rep in (reps.cluster, reps.partner, reps.contact, reps.sector):
         served[rep.model] = ServedType(rep.model, rep)
     return served
+
+
+@lru_cache(maxsize=1)
+def served_page_labels() -> tuple[str, ...]:
+    """The labels of the page types the API serves, in Wagtail's order of page models.
+
+    ``/pages/?type=`` offers these, and the pages' listings and sitemaps read them.
+    """
+    served = served_types()
+    return tuple(model._meta.label for model in get_page_models() if model in served)
 
 
 def served_type(obj_or_model) -> ServedType | None:

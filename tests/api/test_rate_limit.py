@@ -65,9 +65,18 @@ def test_a_valid_token_is_counted_as_itself_wherever_it_comes_from(client, api_t
 
 @pytest.fixture
 def clock(monkeypatch):
-    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``."""
-    clock = SimpleNamespace(now=1_800_000_000.5)
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: clock.now))
+    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``.
+
+    ``tick`` seconds pass after each reading (none unless a test sets it).
+    """
+    clock = SimpleNamespace(now=1_800_000_000.5, tick=0)
+
+    def read() -> float:
+        now = clock.now
+        clock.now += clock.tick
+        return now
+
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
     return clock
 
 
@@ -82,6 +91,18 @@ def test_retry_after_is_the_wait_until_the_counter_resets(api, clock):
     assert "retry in 1 s" in refused.json()["error"]
     clock.now += 1
     assert [api("sectors/").status_code for _ in range(3)] == [200, 200, 429]  # …then afresh
+
+
+@override_settings(API_RATE_LIMIT=1, API_RATE_LIMIT_WINDOW=60)
+def test_retry_after_is_never_zero_when_the_window_ends_during_the_request(api, clock):
+    """django-ratelimit reads its clock twice (the window, then the time left): when the
+    window ends between the two readings the time left is -1 s, yet a client told to retry
+    in 0 s would retry at once, so the answer is still 1 s."""
+    assert [api("sectors/").status_code for _ in range(2)] == [200, 429]
+    clock.now += int(api("sectors/")["Retry-After"]) - 1  # the window's last second
+    clock.tick = 1  # …and the second reading falls in the next one
+    refused = api("sectors/")
+    assert (refused.status_code, refused["Retry-After"]) == (429, "1")
 
 
 @override_settings(API_RATE_LIMIT=1, API_RATE_LIMIT_WINDOW=60)
