@@ -16,6 +16,17 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
+    def __init__(self, data=None, **kwargs):
+        """NUL characters are dropped from what the visitor sent, before anything reads it.
+
+        They mean nothing in a search, no database stores them, and the page shows each
+        value back (its title, the box, the filters kept): refused instead, the 400 page
+        carried them into its HTML, which cannot hold them.
+        """
+        if data is not None:
+            data = {name: data.get(name, "").replace("\x00", "") for name in data}
+        super().__init__(data, **kwargs)
+
     def clean_q(self):
         value = self.cleaned_data["q"]
         if len(value) > settings.SEARCH_MAX_QUERY_CHARS:

@@ -47,6 +47,20 @@ def test_bad_input_gets_a_friendly_message(site_client, params):
     assert 'role="alert"' in response.content.decode()
 
 
+@pytest.mark.parametrize("field", ["q", "sector", "type", "country", "date_from", "page"])
+def test_nul_characters_are_dropped_never_shown_back(site_client, field):
+    """The page shows each value back (title, box, kept filters); HTML cannot hold NUL."""
+    params = (
+        {"q": "regionální\x00 potravina", field: "\x00"}
+        if field != "q"
+        else {field: "potr\x00aviny"}
+    )
+    response = site_client("CZ").get("/cs/search/", params)
+    assert response.status_code == 200
+    assert b"\x00" not in response.content
+    assert "Klastr potravinářů Ústeckého kraje" in response.content.decode()
+
+
 def test_operators_are_searched_as_words(site_client):
     assert site_client("CZ").get("/cs/search/", {"q": "klastr AND (ICT OR"}).status_code == 200
 
