@@ -83,7 +83,7 @@ class EventIndexPage(BasePage):
 
 
 class EventPageTag(TaggedItemBase):
-    """A keyword on a event (taggit's tags are shared by news and events)."""
+    """A keyword on an event (taggit's tags are shared by news and events)."""
 
     content_object = ParentalKey(
         "EventPage",
