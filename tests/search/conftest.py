@@ -52,10 +52,11 @@ def engine_index(django_db_setup, django_db_blocker):
             call_command("update_index", backend_name="default", stdout=io.StringIO())
             refresh_engine()
     yield
-    if ENGINE:
-        backend = get_search_backend("default")
-        index = backend.get_index_for_model(SearchDocument)
-        backend.es.indices.delete(index=f"{index.name}*", ignore_unavailable=True)
+    # Every index of this run, Wagtail's included: CI gives each run its own prefix
+    # (``SEARCH_INDEX_PREFIX=ci_<pid>_``) on a node that may outlive it.
+    prefix = settings.WAGTAILSEARCH_BACKENDS["default"].get("INDEX_PREFIX", "")
+    if ENGINE and prefix:
+        get_search_backend("default").es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
 
 
 @pytest.fixture(autouse=True)
