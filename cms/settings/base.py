@@ -142,6 +142,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers meet on SQLite: editors' saves, Wagtail's editing-session pings, the
+    # task worker. A transaction that reads and then writes (every admin save) is refused at
+    # once with "database is locked" when another writer got there first, instead of
+    # waiting; IMMEDIATE takes the write lock at BEGIN, so it waits (up to ``timeout``
+    # seconds). WAL lets visitors read while an editor writes. Django's documented settings
+    # for concurrent SQLite ("SQLite notes"); the figures: docs/operations.md.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL"
+    )
 
 
 def cache_from_url(url: str) -> dict:

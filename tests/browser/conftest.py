@@ -59,6 +59,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
     elif len(browser) != len(items):
         raise pytest.UsageError("Run the browser tests on their own: pytest tests/browser")
+    else:
+        # The transactional ones (pytest-django's ``live_server``) last: their flush would
+        # empty the demo network the others share (``demo_server``), which have no ``django_db``
+        # mark and so would otherwise come after them in pytest-django's order.
+        items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")

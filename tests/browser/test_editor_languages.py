@@ -18,10 +18,10 @@ Screenshots of every step go to ``test-artifacts/browser/`` (``languages-*.png``
 
 The module shares the ``demo_server`` (one live server over the demo network) instead of
 pytest-django's transactional ``live_server``, whose flush afterwards would leave the other
-transactional browser test (the editorial flow, which pytest-django runs after this one) an
-empty network. So the test's own database work
-runs outside the test's transaction (the module fixture ``scene``, and ``outside_the_test``
-for a look during the test), and what it created is deleted at the end.
+transactional browser test (the editorial flow, which the conftest runs last) an
+empty network. So the test has no transaction of its own: its database work (the module
+fixture ``scene``, and ``outside_the_test`` for a look during the test) is committed at once,
+and what it created is deleted at the end.
 
 Run on its own: ``make test-browser`` (see ``tests/browser/conftest.py``).
 """
@@ -43,9 +43,10 @@ from cms.core.models import Country
 from cms.news.models import NewsIndexPage, NewsPage
 from tests.factories import country_user, draft_page, path_of
 
-# The marker makes pytest-django create the test database when this module runs alone; the
-# test itself reads and writes only through ``outside_the_test`` and the ``scene`` fixture.
-pytestmark = pytest.mark.django_db
+# No ``django_db`` mark: the test reads and writes only through ``outside_the_test`` and the
+# ``scene`` fixture, and a test-wide transaction on its connection would take SQLite's write
+# lock at its BEGIN (the settings' IMMEDIATE mode) and hold it against every save the live
+# server makes. ``demo_server`` creates the test database (``django_db_setup``).
 
 PASSWORD = "browser-languages-pw"  # noqa: S105
 #: A seeded Czech news item (demo content) whose English title differs from its Czech one.
@@ -153,11 +154,10 @@ def watch(response, failed: list, autosaves: list):
 
 
 def outside_the_test(function):
-    """Run ``function`` on a database connection of its own, in autocommit.
+    """Run ``function`` on a database connection of its own, in autocommit, closed after.
 
-    The test's own connection is inside the test's transaction: whatever it read would
-    hold SQLite's lock against the live server's writes, and the live server would not see
-    what it wrote. A worker thread gets a connection of its own (Django's are per thread).
+    What it reads is what the live server has committed, and it holds no lock between
+    looks. A worker thread gets a connection of its own (Django's are per thread).
     """
 
     def run():
@@ -190,8 +190,8 @@ class Scene:
 
 @pytest.fixture(scope="module")
 def scene(demo_server, django_db_blocker):
-    """Four people and an English draft on the Slovak site, made and removed outside the
-    test's transaction (see the module's docstring)."""
+    """Four people and an English draft on the Slovak site, committed at once and removed
+    at the end (see the module's docstring)."""
     tag = uuid.uuid4().hex[:6]
     with django_db_blocker.unblock():
         cz, sk = Country.objects.get(code="CZ"), Country.objects.get(code="SK")

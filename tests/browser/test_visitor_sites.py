@@ -38,11 +38,11 @@ from cms.news.models import NewsIndexPage
 from tests.browser.conftest import VISITOR_ARTIFACTS
 from tests.factories import path_of
 
-# The marker makes pytest-django create the test database when this module runs alone. The
-# tests themselves read nothing from it: what they need is looked up by the module fixture
-# ``sites`` outside their transaction, whose read lock would make the live server's writes
-# (image renditions made on first view) wait.
-pytestmark = pytest.mark.django_db
+# No ``django_db`` mark: the tests read nothing from the database themselves (the module
+# fixture ``sites`` looks up what they need), and a test-wide transaction on their connection
+# would take SQLite's write lock at its BEGIN (the settings' IMMEDIATE mode) and hold it
+# against the live server's writes (image renditions made on first view). ``demo_server``
+# creates the test database (``django_db_setup``) and lets its threads use it.
 
 #: The hub first, then the countries in sites/*.toml order.
 SITES = ["INT", "CZ", "IT", "DE", "PL", "AT", "SK", "SI"]
