@@ -1,8 +1,9 @@
 """The optional rate limit: a fixed window per token or IP, answered with a JSON 429.
 
 django-ratelimit counts; each client's windows end at their own second of the minute
-(offset by a hash of the client), so the tests that need to know when a window ends
-move its clock by hand.
+(offset by a hash of the client), so every test stops its clock (a window ending during a
+test would reset its counter), and those that need to know when a window ends move it by
+hand.
 """
 
 from __future__ import annotations
@@ -20,6 +21,25 @@ def fresh_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``.
+
+    Stopped for every test: each client's window ends at its own second, and one ending
+    while a test sends its requests would reset the counter half-way (a flaky failure).
+    ``tick`` seconds pass after each reading (none unless a test sets it).
+    """
+    clock = SimpleNamespace(now=1_800_000_000.5, tick=0)
+
+    def read() -> float:
+        now = clock.now
+        clock.now += clock.tick
+        return now
+
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
+    return clock
 
 
 def test_off_by_default(api):
@@ -61,23 +81,6 @@ def test_a_valid_token_is_counted_as_itself_wherever_it_comes_from(client, api_t
         ).status_code
 
     assert [read("10.0.0.1"), read("10.0.0.2"), read("10.0.0.3")] == [200, 200, 429]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``.
-
-    ``tick`` seconds pass after each reading (none unless a test sets it).
-    """
-    clock = SimpleNamespace(now=1_800_000_000.5, tick=0)
-
-    def read() -> float:
-        now = clock.now
-        clock.now += clock.tick
-        return now
-
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
-    return clock
 
 
 @override_settings(API_RATE_LIMIT=2, API_RATE_LIMIT_WINDOW=60)

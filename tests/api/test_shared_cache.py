@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -86,11 +88,21 @@ def test_a_response_cached_by_one_process_is_served_by_another(api):
     assert found == "True"
 
 
+#: django-ratelimit's clock, stopped at the same moment in both processes: each client's
+#: window ends at its own second, and one ending between the processes' requests would
+#: reset the counter they share.
+STOPPED_AT = 1_800_000_000.5
+
+
 @override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60)
-def test_requests_in_other_processes_count_against_the_same_limit(api):
+def test_requests_in_other_processes_count_against_the_same_limit(api, monkeypatch):
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: STOPPED_AT))
     code = (
+        "from types import SimpleNamespace\n"
+        "import django_ratelimit.core\n"
         "from django.test import RequestFactory, override_settings\n"
         "from cms.api import ratelimit\n"
+        f"django_ratelimit.core.time = SimpleNamespace(time=lambda: {STOPPED_AT})\n"
         "with override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60):\n"
         "    request = RequestFactory().get('/api/v3/sectors/', REMOTE_ADDR='127.0.0.1')\n"
         "    print([ratelimit.check(request) is None for _ in range(2)])"
