@@ -17,14 +17,16 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def __init__(self, data=None, **kwargs):
-        """NUL characters are dropped from what the visitor sent, before anything reads it.
+        """What the visitor sent, without NUL characters or surrounding whitespace, before
+        anything reads it.
 
-        They mean nothing in a search, no database stores them, and the page shows each
-        value back (its title, the box, the filters kept): refused instead, the 400 page
-        carried them into its HTML, which cannot hold them.
+        The page shows each value back (its title, the box, the filters kept), so it must
+        show what is searched: NUL means nothing in a search, no database stores it and HTML
+        cannot hold it (refused instead, the 400 page carried it into its HTML); a query of
+        spaces is no query (it was titled "Search:  " and kept from search engines).
         """
         if data is not None:
-            data = {name: data.get(name, "").replace("\x00", "") for name in data}
+            data = {name: data.get(name, "").replace("\x00", "").strip() for name in data}
         super().__init__(data, **kwargs)
 
     def clean_q(self):

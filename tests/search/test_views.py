@@ -61,6 +61,13 @@ def test_nul_characters_are_dropped_never_shown_back(site_client, field):
     assert "Klastr potravinářů Ústeckého kraje" in response.content.decode()
 
 
+def test_a_query_of_spaces_is_the_empty_form(site_client):
+    html = site_client("CZ").get("/cs/search/", {"q": " \t "}).content.decode()
+    assert "<title>Hledat ·" in html
+    assert 'value=""' in html.split('id="q"')[1].split(">")[0]
+    assert "noindex" not in html
+
+
 def test_operators_are_searched_as_words(site_client):
     assert site_client("CZ").get("/cs/search/", {"q": "klastr AND (ICT OR"}).status_code == 200
 
