@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import APIToken
@@ -67,3 +69,23 @@ def published_news(
 
 def sectors(*slugs: str) -> list[Sector]:
     return list(Sector.objects.filter(slug__in=slugs))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``.
+
+    Each client's window ends at its own second (the library staggers them), so a test
+    that counts requests against a limit stops the clock: a window ending while it sends
+    them would reset the counter half-way (a flaky failure).
+    ``tick`` seconds pass after each reading (none unless a test sets it).
+    """
+    clock = SimpleNamespace(now=1_800_000_000.5, tick=0)
+
+    def read() -> float:
+        now = clock.now
+        clock.now += clock.tick
+        return now
+
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
+    return clock

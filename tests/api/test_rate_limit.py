@@ -8,12 +8,13 @@ hand.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+
+#: Every test on a stopped clock (``clock``, tests/api/conftest.py): a window ending during
+#: a test would reset its counter half-way.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture(autouse=True)
@@ -21,25 +22,6 @@ def fresh_counters():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """django-ratelimit's clock, stopped half-way through a second; move it with ``+=``.
-
-    Stopped for every test: each client's window ends at its own second, and one ending
-    while a test sends its requests would reset the counter half-way (a flaky failure).
-    ``tick`` seconds pass after each reading (none unless a test sets it).
-    """
-    clock = SimpleNamespace(now=1_800_000_000.5, tick=0)
-
-    def read() -> float:
-        now = clock.now
-        clock.now += clock.tick
-        return now
-
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
-    return clock
 
 
 def test_off_by_default(api):

@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from types import SimpleNamespace
 
-import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -88,21 +86,16 @@ def test_a_response_cached_by_one_process_is_served_by_another(api):
     assert found == "True"
 
 
-#: django-ratelimit's clock, stopped at the same moment in both processes: each client's
-#: window ends at its own second, and one ending between the processes' requests would
-#: reset the counter they share.
-STOPPED_AT = 1_800_000_000.5
-
-
 @override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60)
-def test_requests_in_other_processes_count_against_the_same_limit(api, monkeypatch):
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: STOPPED_AT))
+def test_requests_in_other_processes_count_against_the_same_limit(api, clock):
+    """The other process stops its clock at the same moment (``clock``): a window ending
+    between the two processes' requests would reset the counter they share."""
     code = (
         "from types import SimpleNamespace\n"
         "import django_ratelimit.core\n"
         "from django.test import RequestFactory, override_settings\n"
         "from cms.api import ratelimit\n"
-        f"django_ratelimit.core.time = SimpleNamespace(time=lambda: {STOPPED_AT})\n"
+        f"django_ratelimit.core.time = SimpleNamespace(time=lambda: {clock.now})\n"
         "with override_settings(API_RATE_LIMIT=3, API_RATE_LIMIT_WINDOW=60):\n"
         "    request = RequestFactory().get('/api/v3/sectors/', REMOTE_ADDR='127.0.0.1')\n"
         "    print([ratelimit.check(request) is None for _ in range(2)])"

@@ -20,8 +20,8 @@ The module shares the ``demo_server`` (one live server over the demo network) in
 pytest-django's transactional ``live_server``, whose flush afterwards would leave the other
 transactional browser test (the editorial flow, which the conftest runs last) an
 empty network. So the test has no transaction of its own: its database work (the module
-fixture ``scene``, and ``outside_the_test`` for a look during the test) is committed at once,
-and what it created is deleted at the end.
+fixture ``scene``, and a look during the test) is committed at once, and what it created is
+deleted at the end.
 
 Run on its own: ``make test-browser`` (see ``tests/browser/conftest.py``).
 """
@@ -30,23 +30,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from wagtail.models import Page, Site
 
 from cms.core.models import Country
 from cms.news.models import NewsIndexPage, NewsPage
 from tests.factories import country_user, draft_page, path_of
 
-# No ``django_db`` mark: the test reads and writes only through ``outside_the_test`` and the
-# ``scene`` fixture, and a test-wide transaction on its connection would take SQLite's write
+# No ``django_db`` mark: the test's database work (the ``scene`` fixture and two looks) runs
+# in autocommit, and a test-wide transaction on its connection would take SQLite's write
 # lock at its BEGIN (the settings' IMMEDIATE mode) and hold it against every save the live
-# server makes. ``demo_server`` creates the test database (``django_db_setup``).
+# server makes. ``demo_server`` creates the test database (``django_db_setup``) and unblocks
+# it for the module.
 
 PASSWORD = "browser-languages-pw"  # noqa: S105
 #: A seeded Czech news item (demo content) whose English title differs from its Czech one.
@@ -153,23 +152,6 @@ def watch(response, failed: list, autosaves: list):
             autosaves.append(response.status)
 
 
-def outside_the_test(function):
-    """Run ``function`` on a database connection of its own, in autocommit, closed after.
-
-    What it reads is what the live server has committed, and it holds no lock between
-    looks. A worker thread gets a connection of its own (Django's are per thread).
-    """
-
-    def run():
-        try:
-            return function()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
 @dataclass
 class Scene:
     tag: str
@@ -255,7 +237,7 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     assert re.search(r"/admin/pages/\d+/edit/$", edit_url), edit_url
     assert [m for m in messages(editing) if title_cs in m], messages(editing)
     assert not editing.locator(".messages .error").count(), messages(editing)
-    item = outside_the_test(lambda: NewsPage.objects.get(title_cs=title_cs))
+    item = NewsPage.objects.get(title_cs=title_cs)
     assert not item.live and not item.title_en
     assert autosaves == [200], autosaves
 
@@ -362,7 +344,7 @@ def test_own_language_first_in_the_browser(scene, demo_server, new_page, artifac
     with approving.expect_navigation():
         approve.click()
     steps.shot(approving, "sk-moderator-approved")
-    published = outside_the_test(lambda: NewsPage.objects.get(pk=scene.english_draft_pk))
+    published = NewsPage.objects.get(pk=scene.english_draft_pk)
     assert published.live and "sk" in published.ready_languages
 
     # 9. Visitors of the Slovak site find it in Slovak in the news listing.
