@@ -16,6 +16,7 @@ projections: one query per section, whatever the size of the site.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -113,7 +114,7 @@ class PageSitemap(ProjectedSitemap):
     def rows(self):
         from cms.projections.registry import served_page_labels
 
-        return projections_of(list(served_page_labels()), self.country, self.languages)
+        return projections_of(served_page_labels(), self.country, self.languages)
 
     def url_of(self, data: dict) -> str | None:
         return data.get("meta", {}).get("html_url")
@@ -131,7 +132,7 @@ class ClusterSitemap(ProjectedSitemap):
         return data.get("html_url")
 
 
-def projections_of(labels: list[str], country, languages: list[str]):
+def projections_of(labels: Sequence[str], country, languages: list[str]):
     from cms.projections.models import Projection
 
     return Projection.objects.filter(
