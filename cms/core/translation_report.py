@@ -77,17 +77,18 @@ def report_languages(country) -> tuple[str, ...]:
 
 
 def country_items(country):
-    """The pages under the country's site and its cluster profiles, partners and contacts."""
-    from cms.clusters.models import ClusterProfile
+    """The pages under the country's site and its snippets (cluster profiles, partners,
+    contacts: every served snippet type that belongs to a country)."""
     from cms.home.models import CountryHomePage
-    from cms.partners.models import ContactPerson, PartnerOrganisation
+    from cms.projections.registry import served_types
 
     home = CountryHomePage.objects.filter(country=country).first()
     if home is not None:
         for page in Page.objects.descendant_of(home, inclusive=True).specific():
             if hasattr(page, "ready_languages"):
                 yield page, reverse("wagtailadmin_pages:edit", args=[page.pk])
-    for model in (ClusterProfile, PartnerOrganisation, ContactPerson):
+    snippets = [s.model for s in served_types().values() if not s.is_page and s.has_country]
+    for model in snippets:
         for obj in model.objects.filter(country=country):
             yield (
                 obj,

@@ -54,7 +54,7 @@ class ServedType:
 def served_types() -> dict[type[Model], ServedType]:
     reps = representations()
     served = {model: ServedType(model, rep) for model, rep in reps.pages.items()}
-    for rep in (reps.cluster, reps.partner, reps.contact, reps.sector):
+    for rep in reps.snippets:
         served[rep.model] = ServedType(rep.model, rep)
     return served
 

@@ -13,7 +13,7 @@ these declarations: the types of the fields, translated or not). The pieces
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any
@@ -436,6 +436,18 @@ class Representations:
     contact: Representation = field(default_factory=contact_representation)
     sector: Representation = field(default_factory=sector_representation)
     site: Representation = field(default_factory=site_representation)
+
+    #: The fields above that are not snippets served from projections: the page types, and
+    #: the sites (which the API reads from their model).
+    NOT_SNIPPETS = ("pages", "site")
+
+    @cached_property
+    def snippets(self) -> tuple[Representation, ...]:
+        """Every snippet type's representation, in the order declared: a field added above
+        is served (projections, signals, tombstones, checks, sync) with no other list to edit."""
+        return tuple(
+            getattr(self, each.name) for each in fields(self) if each.name not in self.NOT_SNIPPETS
+        )
 
     def page(self, model) -> PageRepresentation:
         return self.pages[model]

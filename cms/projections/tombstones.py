@@ -21,13 +21,11 @@ from wagtail.signals import page_published, page_unpublished
 from cms.projections.models import Tombstone
 
 
-def snippet_models():
+def snippet_models() -> tuple:
     """The snippets the API serves and so must report deletions of."""
-    from cms.clusters.models import ClusterProfile
-    from cms.core.models import Sector
-    from cms.partners.models import ContactPerson, PartnerOrganisation
+    from cms.projections.registry import served_types
 
-    return (ClusterProfile, PartnerOrganisation, ContactPerson, Sector)
+    return tuple(served.model for served in served_types().values() if not served.is_page)
 
 
 def page_country_code(page: Page) -> str:

@@ -289,7 +289,7 @@ def on_deleted(sender, instance, **kwargs):
     remove_object(instance)
 
 
-def on_cluster_saved(sender, instance, raw=False, **kwargs):
+def on_snippet_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         sync_object(instance)
 
@@ -303,17 +303,21 @@ def on_migrated(sender, using="default", **kwargs):
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_migrate
+    from wagtail.models import Page
 
-    from cms.clusters.models import ClusterProfile
     from cms.search.documents import searched_models
 
+    # Pages are searched as published; snippets (no drafts) as saved.
     page_published.connect(on_page_published, dispatch_uid="search-published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search-unpublished")
     for model in searched_models():
         post_delete.connect(
             on_deleted, sender=model, dispatch_uid=f"search-deleted-{model.__name__}"
         )
-    post_save.connect(on_cluster_saved, sender=ClusterProfile, dispatch_uid="search-cluster-saved")
+        if not issubclass(model, Page):
+            post_save.connect(
+                on_snippet_saved, sender=model, dispatch_uid=f"search-saved-{model.__name__}"
+            )
     # The full-text index's triggers go when SQLite rebuilds the document table to alter it.
     post_migrate.connect(
         on_migrated, sender=apps.get_app_config("sitesearch"), dispatch_uid="search-fulltext"

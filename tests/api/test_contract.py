@@ -27,6 +27,10 @@ def test_the_index_links_every_resource_keeping_scope_and_language(api):
     assert (body["site"], body["language"]) == ("SK", "en")
     assert body["resources"]["news"] == "http://cz.localhost/api/v3/news/?site=sk&lang=en"
     assert body["openapi"] == "http://cz.localhost/api/v3/openapi.json"
+    listings = ["sites", "sectors", "pages", "news", "events", "clusters", "partners", "contacts"]
+    assert list(body["resources"]) == [*listings, "sync"]
+    for url in body["resources"].values():
+        assert api(url.split("/api/v3/", 1)[1]).status_code == 200
 
 
 # --- language negotiation ---------------------------------------------------------

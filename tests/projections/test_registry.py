@@ -20,3 +20,17 @@ def test_the_page_labels_are_the_served_page_types():
     assert served_page_labels()
     assert set(served_page_labels()) == served_pages
     assert len(served_page_labels()) == len(served_pages)
+
+
+def test_every_snippet_representation_is_served_and_buried():
+    """A ``Representations`` field is all a snippet type needs to be served: projections,
+    checks, tombstones and webhooks read the one list, so none can miss it."""
+    from cms.projections.representations import representations
+    from cms.projections.tombstones import snippet_models
+
+    snippets = {rep.model for rep in representations().snippets}
+    assert {"ClusterProfile", "PartnerOrganisation", "ContactPerson", "Sector"} <= {
+        model.__name__ for model in snippets
+    }
+    assert {served.model for served in served_types().values() if not served.is_page} == snippets
+    assert set(snippet_models()) == snippets

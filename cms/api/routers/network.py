@@ -1,10 +1,13 @@
 """What the whole network shares: its sites (countries) and its sectors."""
 
+from functools import lru_cache
+
 from django.http import HttpRequest
+from django.urls import get_resolver
 from ninja import Query, Router
 
 from cms.api import selectors
-from cms.api.http import read
+from cms.api.http import API_URLCONF, read
 from cms.api.params import IndexParams, SectorParams, SiteCode, SiteDetailParams, SiteParams
 from cms.api.resources import OUTPUT, register
 from cms.api.responses import detail, listing, read_context
@@ -46,6 +49,20 @@ register(
 )
 
 
+@lru_cache(maxsize=1)
+def resource_paths() -> tuple[str, ...]:
+    """What the index lists: every listing and the sync, in the order the API's urlconf has
+    them (so a resource ``register``ed or written out in ``routers/`` is listed by itself)."""
+    urls = [
+        url
+        for mounted in get_resolver(API_URLCONF).url_patterns
+        for url in getattr(mounted, "url_patterns", ())
+    ]
+    return tuple(
+        str(url.pattern) for url in urls if url.name.endswith("_list") or url.name == "sync"
+    )
+
+
 @read(router, "/", response=ApiIndex, url_name="index")
 def index(request: HttpRequest, params: Query[IndexParams]):
     """Where everything is: the resources, the OpenAPI document, the docs."""
@@ -53,20 +70,7 @@ def index(request: HttpRequest, params: Query[IndexParams]):
     return {
         "site": context.scope.code,
         "language": context.localizer.language,
-        "resources": {
-            name: context.api_url(f"{name}/")
-            for name in (
-                "sites",
-                "sectors",
-                "pages",
-                "news",
-                "events",
-                "clusters",
-                "partners",
-                "contacts",
-                "sync",
-            )
-        },
+        "resources": {path.rstrip("/"): context.api_url(path) for path in resource_paths()},
         "openapi": context.request.build_absolute_uri(f"{context.api_root}openapi.json"),
         "docs": context.request.build_absolute_uri(f"{context.api_root}docs/"),
     }
