@@ -81,10 +81,9 @@ def search_page(request):
     data = form.cleaned_data
     if not data["q"]:
         return render(request, "search/search.html", context)
-    countries = ()
-    if data["country"]:
-        countries = (data["country"],)
-    elif country is not None and not country.is_hub:
+    # A country's site searches its own country; only the hub filters by country.
+    countries = (data["country"],) if data["country"] else ()
+    if country is not None and not country.is_hub:
         countries = (country.code,)
     search_request = SearchRequest(
         query=data["q"],
@@ -113,8 +112,13 @@ def search_page(request):
 
 
 def search_alternates(request, country) -> list[dict]:
-    """The language switcher: this search (same query and filters) in each site language."""
-    query = request.GET.urlencode()
+    """The language switcher: this search (same query and filters) in each site language.
+
+    From its first page: another language may have fewer pages of results.
+    """
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
     links = []
     for code in site_languages(country):
         with translation.override(code):

@@ -21,6 +21,16 @@ def test_country_site_searches_its_own_country_by_default(site_client):
     assert "sk.localhost" not in html
 
 
+def test_a_country_site_ignores_a_country_filter_for_another_country(site_client):
+    """Only the hub filters by country: ``?country=SK`` on the Czech site still searches
+    Czech content (it showed Slovak hits on the Czech site)."""
+    client = site_client("CZ")
+    plain = client.get("/en/search/", {"q": "cluster"}).content.decode()
+    other = client.get("/en/search/", {"q": "cluster", "country": "SK"}).content.decode()
+    assert "sk.localhost" not in other
+    assert other.count("<li lang=") == plain.count("<li lang=") > 0
+
+
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
 def test_search_page_works_in_every_language(client, db, language):
     response = client.get(f"/{language}/search/", {"q": "cluster"}, HTTP_HOST="localhost")
@@ -145,6 +155,12 @@ def test_results_are_paginated(site_client, settings):
     assert '<span aria-current="page">2</span>' in second
     assert second.count("<li lang=") == 2
     assert "(strana 2)" in second.split("</title>")[0]
+    # Another language may have fewer pages: its links lead to the first.
+    alternates = re.findall(r'hreflang="(\w+)" href="([^"]+)"', second)
+    assert alternates
+    assert all("page=" not in url for _, url in alternates)
+    assert "/language/?next=/en/search/%3Fq%3Dklastr" in second
+    assert "page%3D2" not in second
 
 
 def test_a_page_past_the_last_is_a_404(site_client):
