@@ -251,7 +251,11 @@ def test_news_index_is_paginated(site_client):
     assert second.status_code == 200
     html = second.content.decode()
     assert '<span aria-current="page">2</span>' in html
-    assert 'href="?page=1" rel="prev"' in html
+    # Page 1 has one address, the listing's own; each other page is its own canonical.
+    assert 'href="/cs/aktuality/" rel="prev"' in html
+    assert "page=1" not in html
+    assert '<link rel="canonical" href="http://cz.localhost/cs/aktuality/?page=2">' in html
+    assert '<link rel="canonical" href="http://cz.localhost/cs/aktuality/">' in first
     total = NewsPage.objects.live().descendant_of(country.home_page).count()
     assert html.count('<article class="card">') == total - NewsIndexPage.per_page
 

@@ -14,7 +14,7 @@ PARAM = "page"
 
 
 def paginate(request, items, per_page: int) -> dict:
-    """``page_obj``, ``page_range`` (elided) and ``page_query`` (the other parameters)."""
+    """``page_obj``, ``page_range`` (elided) and the query strings of its pages' links."""
     paginator = Paginator(items, per_page)
     try:
         page = paginator.page(request.GET.get(PARAM) or 1)
@@ -22,9 +22,17 @@ def paginate(request, items, per_page: int) -> dict:
         raise Http404(f"No such page: {error}") from error
     others = request.GET.copy()
     others.pop(PARAM, None)
-    query = others.urlencode()
     return {
         "page_obj": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        **page_queries(request, others.urlencode()),
+    }
+
+
+def page_queries(request, query: str) -> dict:
+    """``page_query``, to which ``page=N`` is added, and ``first_page_url``: the first page
+    is the address without ``page=``, never a second address of it (``?page=1``)."""
+    return {
         "page_query": f"{query}&" if query else "",
+        "first_page_url": f"?{query}" if query else request.path,
     }

@@ -299,13 +299,17 @@ def subject(context, request, country, fallback_description: str) -> Item | None
         og_type = "article" if page._meta.label_lower == "news.newspage" else "website"
     languages = available_languages(obj, among)
     language = served_language(languages, translation.get_language())
+    canonical = page_url(request, page, language, suffix)
+    listed = context.get("page_obj")  # a listing's page of items: each page is its own
+    if cluster is None and listed is not None and listed.number > 1:
+        canonical += f"?page={listed.number}"
     return Item(
         obj=obj,
         page=page,
         suffix=suffix,
         languages=languages,
         language=language,
-        canonical=page_url(request, page, language, suffix),
+        canonical=canonical,
         title=title,
         description=describe(*text, fallback_description),
         image=image_meta(request, image),

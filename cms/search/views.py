@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from cms.core.languages import language_name
+from cms.core.listing import page_queries
 from cms.core.models import Country, Sector
 from cms.core.pages import navigation, site_languages
 from cms.search.forms import SearchForm
@@ -193,15 +194,14 @@ def results_context(request, response, country) -> dict:
         )
     params = request.GET.copy()
     params.pop("page", None)
-    query = params.urlencode()
     return {
+        **page_queries(request, params.urlencode()),
         "response": response,
         "hits": hits,
         "facet_groups": [group for group in groups if group["values"]],
         "did_you_mean_url": did_you_mean_url(request, response),
         "page_obj": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "page_query": f"{query}&" if query else "",
     }
 
 
