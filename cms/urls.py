@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -24,10 +24,10 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:  # in production the reverse proxy serves /media/ (README, "Media")
+    media = rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$"
+    urlpatterns.append(re_path(media, core_views.serve_media))
 
 # Visitor pages live under a language prefix: /cs/aktuality/..., /en/news/...
 urlpatterns += i18n_patterns(

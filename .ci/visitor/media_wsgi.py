@@ -12,4 +12,9 @@ from whitenoise import WhiteNoise
 from cms.wsgi import application as cms_application
 
 application = WhiteNoise(cms_application, autorefresh=True, max_age=30 * 24 * 3600)
-application.add_files(str(settings.MEDIA_ROOT), prefix=settings.MEDIA_URL)
+# The images' folders only: documents reach visitors through Wagtail's view, which checks
+# their collection's privacy (README, "Media").
+for folder in ("original_images", "images"):
+    application.add_files(
+        str(settings.MEDIA_ROOT / folder), prefix=f"{settings.MEDIA_URL}{folder}/"
+    )

@@ -1,5 +1,7 @@
 """Visitor views that are not pages: the language-choosing root, the switcher's
-remembered choice, and error pages."""
+remembered choice, error pages, and media files in development."""
+
+import posixpath
 
 from django.conf import settings
 from django.http import (
@@ -139,3 +141,16 @@ def server_error(request):
     language = translation.get_language_from_path(request.path_info)
     with translation.override(language if language in LANGUAGE_CODES else COMMON_LANGUAGE):
         return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def serve_media(request, path):
+    """``MEDIA_ROOT`` as the reverse proxy serves it in production, for ``DEBUG`` only: every
+    file but the documents, which Wagtail's view serves after checking their collection's
+    privacy (a file name is easy to guess; README, "Media")."""
+    from django.views.static import serve
+    from wagtail.documents import get_document_model
+
+    documents = get_document_model()._meta.get_field("file").upload_to  # "documents"
+    if posixpath.normpath(path).lstrip("/").split("/")[0] == documents:  # also ./documents/
+        raise Http404("Documents are served at /documents/<id>/<file name>")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

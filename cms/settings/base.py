@@ -216,6 +216,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # and Wagtail's own slugs from titles do the same.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Documents only through Wagtail's view, which checks their collection's privacy (password,
+# login, groups), whatever the storage: a redirect to the object store would hand out a URL
+# that works for anyone. Their files are never served from /media/ (cms/urls.py; README, "Media").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 #: Declarative per-country site files read by ``manage.py sync_sites``.
 SITES_DIR = Path(os.environ.get("SITES_DIR", BASE_DIR / "sites"))
