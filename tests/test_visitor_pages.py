@@ -260,6 +260,25 @@ def test_news_index_is_paginated(site_client):
     assert html.count('<article class="card">') == total - NewsIndexPage.per_page
 
 
+def test_a_card_in_a_fallback_language_links_to_that_language_and_says_so(site_client):
+    """A Slovak news item only ready in English, listed on the Slovak site, shows its English
+    title: its card says so (``lang``) and links to the English address (the Slovak one only
+    redirected there, and made public a slug nobody had made ready)."""
+    country = Country.objects.get(code="SK")
+    page = news_page(
+        country, title={"en": "Only English ready", "sk": "Nepripravené"}, ready_languages=["en"]
+    )
+    index = NewsIndexPage.objects.child_of(country.home_page).get()
+    html = site_client("SK").get(path_of(index, "sk")).content.decode()
+    (card,) = [part for part in html.split('<article class="card">') if "Only English" in part]
+    assert f'lang="en"><a href="{path_of(page, "en")}">Only English ready</a>' in card
+    assert path_of(page, "en").startswith("/en/")
+    assert "Nepripravené" not in html
+    others = [part for part in html.split('<article class="card">')[1:] if part != card]
+    assert others
+    assert all("lang=" not in other.split("</h2>")[0] for other in others)  # read in Slovak
+
+
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "99", "1.5", "2%00"])
 def test_a_bad_page_number_is_a_404_not_a_500(site_client, page):
     response = site_client("CZ").get("/cs/aktuality/", {"page": page})

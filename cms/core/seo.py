@@ -79,6 +79,35 @@ def served_language(languages, current: str) -> str:
     return languages[0] if languages else current
 
 
+@dataclass(frozen=True)
+class CardLink:
+    """Where a listing's card of an item links, and the language of the text it shows."""
+
+    url: str | None
+    language: str
+    #: ``language`` when it is not the page's (the card marks it with ``lang``), else "".
+    other_language: str
+
+
+def card_link(request, item, directory=None) -> CardLink:
+    """A card of ``item`` (a page, or a cluster profile served by ``directory``) on a listing.
+
+    It shows the text a visitor at this URL reads (``served_language``); the link goes to
+    the item's own address in that language, not to the address of the page's language,
+    which would redirect there and makes public a slug nobody has made ready.
+    """
+    current = translation.get_language()
+    among = site_languages(country_of(Site.find_for_request(request)))
+    language = served_language(available_languages(item, among), current)
+    if directory is not None:
+        url = directory.url_in(request, language, tail=f"{item.slug}/")
+    else:
+        url = item.url_in(request, language)
+    return CardLink(
+        url=url, language=language, other_language="" if language == current else language
+    )
+
+
 def og_locale(language: str, country) -> str:
     """``cs`` -> ``cs_CZ``; a country's own default language takes its territory (``de_AT``)."""
     if country is not None and not country.is_hub and country.default_language == language:

@@ -1,7 +1,9 @@
-"""Template tags for discovery: the ``<head>`` metadata and an event's calendar link.
+"""Template tags for discovery: the ``<head>`` metadata, an event's calendar link and
+where a listing's card links.
 
 ``templates/includes/head_meta.html`` calls ``{% head_meta as meta %}``; event
-templates can offer "Add to calendar" with ``{% calendar_url page %}``.
+templates can offer "Add to calendar" with ``{% calendar_url page %}``; cards call
+``{% card_link item as link %}``.
 """
 
 from django import template
@@ -24,3 +26,9 @@ def calendar_url(context, event_page) -> str:
     if request is None or event_page is None:
         return ""
     return seo.calendar_url(request, event_page)
+
+
+@register.simple_tag(takes_context=True)
+def card_link(context, item, directory=None):
+    """``{% card_link item as link %}``: a listing card's URL and the language of its text."""
+    return seo.card_link(context["request"], item, directory)
