@@ -332,6 +332,8 @@ def subject(context, request, country, fallback_description: str) -> Item | None
     listed = context.get("page_obj")  # a listing's page of items: each page is its own
     if cluster is None and listed is not None and listed.number > 1:
         canonical += f"?page={listed.number}"
+    if cluster is not None and country is not None and cluster.country_id != country.pk:
+        canonical = own_profile_url(request, cluster) or canonical
     return Item(
         obj=obj,
         page=page,
@@ -344,6 +346,24 @@ def subject(context, request, country, fallback_description: str) -> Item | None
         image=image_meta(request, image),
         og_type=og_type,
     )
+
+
+def own_profile_url(request, cluster) -> str | None:
+    """A cluster profile's address on its own country's site, in the language a visitor there
+    reads it: the hub's directory serves every country's profiles too, but each profile is
+    one item with one canonical address (and its own site's sitemap lists it)."""
+    from cms.clusters.models import ClusterDirectoryPage
+    from cms.home.models import CountryHomePage
+
+    home = CountryHomePage.objects.filter(country_id=cluster.country_id).first()
+    if home is None:
+        return None
+    directory = ClusterDirectoryPage.objects.live().public().descendant_of(home).first()
+    if directory is None:
+        return None
+    languages = available_languages(cluster, site_languages(cluster.country))
+    language = served_language(languages, translation.get_language())
+    return page_url(request, directory, language, f"{cluster.slug}/")
 
 
 def feed_links(request, language: str, site_name: str, event: Item | None) -> list[dict]:
@@ -445,7 +465,7 @@ def item_graph(request, site, item: Item, publisher_id: str) -> list[dict]:
     nodes = []
     if item.obj is not item.page:
         nodes.append(cluster_node(item, publisher_id))
-        extra = [(item.title, item.canonical)]
+        extra = [(item.title, page_url(request, item.page, item.language, item.suffix))]
     else:
         schema = PAGE_SCHEMAS.get(item.page._meta.label_lower)
         if schema is not None:

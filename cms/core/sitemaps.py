@@ -121,7 +121,9 @@ class PageSitemap(ProjectedSitemap):
 
 
 class ClusterSitemap(ProjectedSitemap):
-    """The cluster profiles the site's live directory page serves at ``<directory>/<slug>/``."""
+    """The cluster profiles of the site's country, served by its directory at
+    ``<directory>/<slug>/``. (The hub's directory serves every country's too, but those
+    name their own site's address canonical: ``cms.core.seo.own_profile_url``.)"""
 
     def rows(self):
         from cms.clusters.models import ClusterProfile

@@ -9,6 +9,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, CustomImage
+from cms.core.translation_status import mark_complete_ready
 from cms.events.models import EventPage
 from tests.factories import news_page, path_of, translated
 from tests.test_visitor_pages import COUNTRY_CODES, urls_of
@@ -129,6 +130,22 @@ def test_cluster_profile_is_an_organization(client, country):
     assert node["address"]["addressCountry"] == "CZ"
     (trail,) = [node for node in graph if node["@type"] == "BreadcrumbList"]
     assert trail["itemListElement"][-1]["item"] == canonical(head)
+
+
+def test_a_profile_on_the_hub_names_its_own_countrys_address_canonical(client, country):
+    """The hub's directory serves every country's profiles; each has one canonical address,
+    on its own country's site (the hub's copy claimed to be canonical itself)."""
+    cluster = ClusterProfile.objects.create(
+        slug="hub-copy-cluster",
+        country=country("CZ"),
+        **translated("name", {"en": "Hub copy cluster", "cs": "Klastr kopie"}),
+    )
+    mark_complete_ready(cluster)
+    cluster.save()
+    head = head_of(client.get(f"/en/clusters/{cluster.slug}/", HTTP_HOST="localhost"))
+    assert canonical(head) == "http://cz.localhost/en/clusters/hub-copy-cluster/"
+    (trail,) = [node for node in json_ld(head) if node["@type"] == "BreadcrumbList"]
+    assert trail["itemListElement"][-1]["item"] == "http://localhost/en/clusters/hub-copy-cluster/"
 
 
 def test_a_script_end_tag_in_a_title_stays_data(client, country):
