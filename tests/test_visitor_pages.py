@@ -332,6 +332,24 @@ def test_home_page_shows_upcoming_events_only(site_client):
 # Error pages.
 
 
+def test_a_refused_form_gets_the_sites_403_in_the_visitors_language(db):
+    """A POST without a CSRF token (a password form left open too long, a bot) got Django's
+    bare English page; the admin keeps Django's page, which explains cookies to an editor."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="cz.localhost")
+    response = client.post("/cs/aktuality/", {"q": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="cs">' in html
+    assert "Formulář nebyl přijat" in html
+    assert "Chyba 403" in html
+    assert "no-cache" in response["Cache-Control"]
+    admin = client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert admin.status_code == 403
+    assert "CSRF" in admin.content.decode()
+
+
 def test_404_page_is_in_the_site_chrome_and_the_visitor_language(client, db):
     response = client.get("/cs/neexistuje/", HTTP_HOST="cz.localhost")
     html = response.content.decode()

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import csrf
 from wagtail.models import Site
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages, language_name
@@ -113,15 +114,36 @@ def page_not_found(request, exception=None):
         return render(request, "404.html", {"alternates": home_alternates(request)}, status=404)
 
 
-def bad_request_page(request, message: str):
+def bad_request_page(request, message: str, *, status: int = 400, **texts):
     """A friendly 400 in the visitor's language (as the 404), saying what is wrong.
 
     Not named ``400.html``: Django's own ``handler400`` would render that without a
-    request context for a bad ``Host`` (which no site chrome can be built for).
+    request context for a bad ``Host`` (which no site chrome can be built for). Another 4xx
+    names itself in ``texts`` (``heading``, ``code_label``).
     """
-    context = {"message": message, "alternates": home_alternates(request)}
+    context = {"message": message, "alternates": home_alternates(request), **texts}
     with translation.override(error_language(request)):
-        return render(request, "bad_request.html", context, status=400)
+        return render(request, "bad_request.html", context, status=status)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for its missing or stale CSRF token (``CSRF_FAILURE_VIEW``).
+
+    On the visitor sites (a password form left open too long, a POST from elsewhere) a
+    friendly 403 in the visitor's language instead of Django's bare page; the admin keeps
+    Django's, which tells an editor about cookies and the reason.
+    """
+    if request.path_info.startswith(reverse("wagtailadmin_home")):
+        return csrf.csrf_failure(request, reason)
+    with translation.override(error_language(request)):
+        message = _(
+            "The form has expired or was not sent from this site. "
+            "Go back, reload the page and try again."
+        )
+        texts = {"heading": _("This form was not accepted"), "code_label": _("Error 403")}
+    response = bad_request_page(request, message, status=403, **texts)
+    add_never_cache_headers(response)
+    return response
 
 
 def home_alternates(request) -> list[dict]:

@@ -37,6 +37,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form on a visitor site: the site's friendly 403 in the visitor's language.
+CSRF_FAILURE_VIEW = "cms.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     # wagtail_modeltranslation must come before the apps whose models it translates.
