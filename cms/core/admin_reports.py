@@ -7,6 +7,12 @@ would run on the computer of whoever opens the CSV. These are Wagtail's own
 report views with every exported cell through ``cms.core.spreadsheets.neutralise``
 (OWASP's leading quote), as the project's own exports do.
 
+Three of them also show a country's users only its own: the site history lists
+the entries of snippets they may see (``visible_log_entries``; Wagtail asks only
+for a permission on the model), and its "User", the workflow report's "Requested
+by" and the locked pages' "Locked by" filters offer the people of the rows the
+report lists them, not every country's editors.
+
 Wagtail has no setting to swap a report's view, so ``cms/urls.py`` routes the
 reports' addresses here before the admin's own URLs; their names (and so every
 link to them) stay Wagtail's. The views are wrapped as the admin wraps its own:
@@ -14,15 +20,32 @@ admin access required, never cached. ``tests/core/test_report_exports.py``
 fails if Wagtail moves a report, since its download would then be Wagtail's again.
 """
 
+import django_filters
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
-from wagtail.admin.views.reports.locked_pages import LockedPagesView
-from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
+from wagtail.admin.views.reports.audit_logging import (
+    LogEntriesView,
+    SiteHistoryReportFilterSet,
+)
+from wagtail.admin.views.reports.locked_pages import LockedPagesReportFilterSet, LockedPagesView
+from wagtail.admin.views.reports.workflows import (
+    WorkflowReportFilterSet,
+    WorkflowTasksView,
+    WorkflowView,
+)
+from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import ModelLogEntry, Page
+from wagtail.permissions import page_permission_policy, policy_registry
+from wagtail.snippets.models import get_snippet_models
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from cms.core.permissions import VISIBLE_ACTIONS, is_network_admin
 from cms.core.spreadsheets import neutralise
 
 
@@ -37,12 +60,109 @@ def neutralised(view_class):
     return type(view_class.__name__, (NeutralisedExportMixin, view_class), {})
 
 
+def users_among(user_ids):
+    User = get_user_model()
+    return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
+
+
+def visible_log_entries(entries, user):
+    """``entries`` (of any log model) narrowed to those of objects ``user`` may see.
+
+    Wagtail shows a snippet's log entries to anyone with some permission on its
+    model, so a Czech editor read the Italian profiles' titles, actions and
+    editors. Here a snippet's entry stays only if its object is one its permission
+    policy lets the user see (``VISIBLE_ACTIONS``: their countries' profiles,
+    partners and contacts, their languages' search lists). The entries of a
+    deleted snippet go with it: nothing left tells whose it was, as Wagtail does
+    for deleted pages. Page entries are Wagtail's (pages the user may explore);
+    network administrators see every entry.
+    """
+    if entries.model is not ModelLogEntry or is_network_admin(user):
+        return entries
+    models = get_snippet_models()
+    types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+    shown = ~Q(content_type__in=types.values())
+    for model, content_type in types.items():
+        visible = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+            user, VISIBLE_ACTIONS
+        )
+        # ``object_id`` is text, whatever the model's key: compare it as text.
+        ids = visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+        shown |= Q(content_type=content_type, object_id__in=ids)
+    return entries.filter(shown)
+
+
+class VisibleSiteHistoryFilterSet(SiteHistoryReportFilterSet):
+    """The "User" filter offers the authors of the entries the user may see.
+
+    Wagtail's lists whoever wrote any page entry, every country's editors.
+    """
+
+    def get_users_queryset(self):
+        user = self.request.user
+        ids = set()
+        for log_model in log_action_registry.get_log_entry_models():
+            entries = log_model.objects.viewable_by_user(user)
+            ids |= visible_log_entries(entries, user).get_user_ids()
+        return users_among(ids)
+
+
+class VisibleLogEntriesView(LogEntriesView):
+    """The site history with only the entries of objects the user may see."""
+
+    filterset_class = VisibleSiteHistoryFilterSet
+
+    def filter_queryset(self, queryset):
+        # Called once per log model with its entries (``LogEntriesView.get_filtered_queryset``).
+        return visible_log_entries(super().filter_queryset(queryset), self.request.user)
+
+
+def requesters_of_listed_workflows(request):
+    """Who started the workflows the report lists the user (Wagtail offers everyone who
+    started one, in any country). The rows are the report's own ``get_queryset``'s."""
+    report = WorkflowView()
+    report.setup(request)
+    return users_among(report.get_queryset().order_by().values("requested_by"))
+
+
+class VisibleWorkflowReportFilterSet(WorkflowReportFilterSet):
+    requested_by = django_filters.ModelChoiceFilter(
+        field_name="requested_by", queryset=requesters_of_listed_workflows
+    )
+
+
+class VisibleWorkflowView(WorkflowView):
+    filterset_class = VisibleWorkflowReportFilterSet
+
+
+def lockers_of_listed_pages(request):
+    """Who locked the pages the report lists the user: those they may change or locked
+    themselves, as ``LockedPagesView.get_queryset`` (Wagtail offers whoever locked any page)."""
+    user = request.user
+    pages = page_permission_policy.instances_user_has_permission_for(user, "change")
+    pages = (pages | Page.objects.filter(locked_by=user)).filter(locked=True)
+    return users_among(pages.order_by().values("locked_by"))
+
+
+class VisibleLockedPagesReportFilterSet(LockedPagesReportFilterSet):
+    locked_by = django_filters.ModelChoiceFilter(
+        label=LockedPagesReportFilterSet.base_filters["locked_by"].label,
+        empty_label=LockedPagesReportFilterSet.base_filters["locked_by"].extra["empty_label"],
+        field_name="locked_by",
+        queryset=lockers_of_listed_pages,
+    )
+
+
+class VisibleLockedPagesView(LockedPagesView):
+    filterset_class = VisibleLockedPagesReportFilterSet
+
+
 #: Wagtail's report paths under /admin/reports/ (wagtail/admin/urls/reports.py) and views.
 REPORTS = {
-    "locked/": neutralised(LockedPagesView),
-    "workflow/": neutralised(WorkflowView),
+    "locked/": neutralised(VisibleLockedPagesView),
+    "workflow/": neutralised(VisibleWorkflowView),
     "workflow_tasks/": neutralised(WorkflowTasksView),
-    "site-history/": neutralised(LogEntriesView),
+    "site-history/": neutralised(VisibleLogEntriesView),
     "aging-pages/": neutralised(AgingPagesView),
 }
 

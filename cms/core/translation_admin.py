@@ -16,6 +16,7 @@ lists to translate: everything visitors read in a fallback language.
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Trim
@@ -24,9 +25,10 @@ from django.forms import CheckboxSelectMultiple
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
-from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.filters import MultipleUserFilter, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import (
+    EditedByFilter,
     ExplorableIndexView,
     GenericPageFilterSet,
     IndexView,
@@ -35,10 +37,10 @@ from wagtail.admin.views.pages.listing import (
 )
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, PageLogEntry, Site, get_page_models
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, LANGUAGES, language_name
-from cms.core.permissions import countries_for_user, is_network_admin
+from cms.core.permissions import countries_for_user, is_network_admin, reachable_pages
 from cms.core.translation_status import (
     COMPLETE,
     MISSING,
@@ -358,14 +360,49 @@ def own_sites_filter() -> SiteFilter:
     return SiteFilter(label=_("Site"), queryset=editor_sites, widget=CheckboxSelectMultiple)
 
 
+def users_among(user_ids):
+    User = get_user_model()
+    return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
+
+
+def owners_of_reachable_pages(request):
+    """The owners of the pages the user may reach (Wagtail offers every page's owner)."""
+    return users_among(reachable_pages(request.user).order_by().values("owner_id"))
+
+
+def editors_of_reachable_pages(request):
+    """Who edited the pages the user may reach (Wagtail offers who edited any page)."""
+    pages = reachable_pages(request.user).order_by().values("pk")
+    edits = PageLogEntry.objects.filter(action="wagtail.edit", page_id__in=pages)
+    return users_among(edits.order_by().values("user_id"))
+
+
+def own_owner_filter() -> MultipleUserFilter:
+    """Wagtail's "Owner" filter, offering the owners of the user's pages, not every country's."""
+    return MultipleUserFilter(
+        label=_("Owner"), queryset=owners_of_reachable_pages, widget=CheckboxSelectMultiple
+    )
+
+
+def own_edited_by_filter() -> EditedByFilter:
+    """Wagtail's "Edited by" filter, offering who edited the user's pages, not every country's."""
+    return EditedByFilter(
+        label=_("Edited by"), queryset=editors_of_reachable_pages, widget=CheckboxSelectMultiple
+    )
+
+
 class TranslationPageFilterSet(TranslationFilterSet, PageFilterSet):
     site = own_sites_filter()
+    owner = own_owner_filter()
+    edited_by = own_edited_by_filter()
 
 
 class TranslationExplorerFilterSet(TranslationFilterSet, GenericPageFilterSet):
     """The explorer's own filters (page type, site, …) plus the translation filter."""
 
     site = own_sites_filter()
+    owner = own_owner_filter()
+    edited_by = own_edited_by_filter()
 
 
 def translation_page_listings() -> ViewSetGroup:

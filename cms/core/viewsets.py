@@ -13,6 +13,13 @@ Register the model's policy before its viewset, at the top of the app's
 
     register_permission_policy(ClusterProfile, CountryPermissionPolicy(ClusterProfile))
 
+The views are those of ``VisibleSnippetViewSet``, which serves any snippet: its
+objects are looked up among those the model's registered permission policy lets
+the user see (``visible_to``). The webhooks use it (network administrators'
+only), the search lists its chooser, and the bulk delete below replaces
+Wagtail's for every snippet model, so a webhook or another language's synonyms
+and promoted results are a 404 to whoever may not see them.
+
 Images and documents keep Wagtail's own views, which already ask its
 collection permission policy. Two routes do not: the admin API's
 ``images``/``documents`` endpoints list every collection's objects, and the
@@ -26,7 +33,6 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.functional import classproperty
 from wagtail.admin.panels import ObjectList
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views.bulk_actions import add_tags as document_add_tags
@@ -36,19 +42,22 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.bulk_actions import add_tags as image_add_tags
 from wagtail.images.views.bulk_actions import add_to_collection as image_add_to_collection
 from wagtail.images.views.bulk_actions import delete as image_delete
+from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.models import get_snippet_models
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
 from cms.core.forms import CountryScopedModelForm
-from cms.core.permissions import country_policy_for, visible_media
+from cms.core.permissions import VISIBLE_ACTIONS, visible_media
 from cms.core.translation_admin import TranslationsColumn, translation_filterset
 
 
 def visible_to(request, model):
-    """The objects of ``model`` the requesting user may list, open and choose."""
-    return country_policy_for(model).visible_instances(request.user)
+    """The objects of ``model`` the requesting user may list, open and choose: those its
+    permission policy grants any of ``VISIBLE_ACTIONS`` on (for a ``CountryPermissionPolicy``,
+    its ``visible_instances``; for a policy that grants the user nothing, none)."""
+    policy = policy_registry.get_by_type(model)
+    return policy.instances_user_has_any_permission_for(request.user, VISIBLE_ACTIONS)
 
 
 def all_visible(request, model, pks) -> list:
@@ -72,64 +81,66 @@ def all_of(queryset, pks) -> list:
     return objects
 
 
-# Object views: one lookup each, narrowed to the user's countries.
+# Object views: one lookup each, among the objects the user may see.
 
 
-class CountryEditView(snippet_views.EditView):
+class VisibleEditView(snippet_views.EditView):
     def get_queryset(self):
         return visible_to(self.request, self.model)
 
 
-class CountryDeleteView(snippet_views.DeleteView):
+class VisibleDeleteView(snippet_views.DeleteView):
     def get_queryset(self):
         return visible_to(self.request, self.model)
 
 
-class CountryCopyView(snippet_views.CopyView):
+class VisibleCopyView(snippet_views.CopyView):
     def get_object(self, queryset=None):
         pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
         return get_object_or_404(visible_to(self.request, self.model), pk=pk)
 
 
-class CountryInspectView(snippet_views.InspectView):
+class VisibleInspectView(snippet_views.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(visible_to(self.request, self.model), pk=unquote(str(self.pk)))
 
 
-class CountryUsageView(snippet_views.UsageView):
+class VisibleUsageView(snippet_views.UsageView):
     def get_base_object_queryset(self):
         return visible_to(self.request, self.model)
 
 
-class CountryHistoryView(snippet_views.HistoryView):
+class VisibleHistoryView(snippet_views.HistoryView):
     def get_base_object_queryset(self):
         return visible_to(self.request, self.model)
 
 
 # Chooser: the modal lists, and the "chosen" steps return, only visible objects.
+# Wagtail's snippet chooser asks no permission at all, so every snippet viewset
+# whose objects not every editor may see needs it (``chooser_viewset_class``).
 
 
-class CountryChooseView(chooser_views.ChooseView):
+class VisibleChooseView(chooser_views.ChooseView):
     def get_object_list(self):
         return visible_to(self.request, self.model_class)
 
 
-class CountryChooseResultsView(chooser_views.ChooseResultsView):
+class VisibleChooseResultsView(chooser_views.ChooseResultsView):
     def get_object_list(self):
         return visible_to(self.request, self.model_class)
 
 
-class CountryChosenView(chooser_views.SnippetChosenView):
+class VisibleChosenView(chooser_views.SnippetChosenView):
     def get_object(self, pk):
         return all_visible(self.request, self.model_class, [pk])[0]
 
 
-class CountryChosenMultipleView(chooser_views.SnippetChosenMultipleView):
+class VisibleChosenMultipleView(chooser_views.SnippetChosenMultipleView):
     def get_objects(self, pks):
         return all_visible(self.request, self.model_class, pks)
 
 
-class CountryChooserCreateView(chooser_views.SnippetCreateView):
+class ChooserCreateView(chooser_views.SnippetCreateView):
     """The chooser has no "create" tab for these snippets; the URL exists regardless."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -138,32 +149,39 @@ class CountryChooserCreateView(chooser_views.SnippetCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class CountrySnippetChooserViewSet(chooser_views.SnippetChooserViewSet):
-    choose_view_class = CountryChooseView
-    choose_results_view_class = CountryChooseResultsView
-    chosen_view_class = CountryChosenView
-    chosen_multiple_view_class = CountryChosenMultipleView
-    create_view_class = CountryChooserCreateView
+class VisibleSnippetChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = VisibleChooseView
+    choose_results_view_class = VisibleChooseResultsView
+    chosen_view_class = VisibleChosenView
+    chosen_multiple_view_class = VisibleChosenMultipleView
+    create_view_class = ChooserCreateView
 
 
-class CountrySnippetViewSet(snippet_views.SnippetViewSet):
+class VisibleSnippetViewSet(snippet_views.SnippetViewSet):
+    """A snippet viewset whose every view sees only the objects the user may see
+    (``visible_to``). Any other object's id is a 404, as for an id that does not
+    exist: Wagtail's views look the object up before asking the permission, so
+    "permission denied" would tell that it exists."""
+
+    edit_view_class = VisibleEditView
+    delete_view_class = VisibleDeleteView
+    copy_view_class = VisibleCopyView
+    inspect_view_class = VisibleInspectView
+    usage_view_class = VisibleUsageView
+    history_view_class = VisibleHistoryView
+    chooser_viewset_class = VisibleSnippetChooserViewSet
+
+    def get_queryset(self, request):
+        return visible_to(request, self.model)
+
+
+class CountrySnippetViewSet(VisibleSnippetViewSet):
     """A snippet viewset whose every view sees only the user's countries' objects.
 
     The model must have a ``CountryPermissionPolicy`` registered. Forms use
     ``CountryScopedModelForm``, so the country (and any other country-owned
     object) can only be chosen among the user's own.
     """
-
-    edit_view_class = CountryEditView
-    delete_view_class = CountryDeleteView
-    copy_view_class = CountryCopyView
-    inspect_view_class = CountryInspectView
-    usage_view_class = CountryUsageView
-    history_view_class = CountryHistoryView
-    chooser_viewset_class = CountrySnippetChooserViewSet
-
-    def get_queryset(self, request):
-        return visible_to(request, self.model)
 
     def get_index_view_kwargs(self, **kwargs):
         """Every listing gets the "Translations" column and the "missing in …" filter."""
@@ -196,17 +214,16 @@ class CountrySnippetIndexView(snippet_views.ModelIndexView):
                 snippet_type["count"] = queryset.count()
 
 
-class CountryDeleteBulkAction(DeleteBulkAction):
-    """Bulk delete of country-owned snippets, among the user's countries' objects only.
+class VisibleDeleteBulkAction(DeleteBulkAction):
+    """Bulk delete of any snippet, among the objects the user may see (``visible_to``).
 
-    Wagtail's own action lists the selected objects the user may not delete
-    by name; here an id outside the user's countries is a 404 instead. It is
-    registered after Wagtail's (``order=1``) so it replaces it for these models.
+    Wagtail's own action asks no model permission and lists the selected
+    objects the user may not delete by name: another country's profile, a
+    network administrator's webhook with its address, another language's
+    synonyms. Here an id the user may not see is a 404 instead, as for an id
+    that does not exist. It is registered after Wagtail's (``order=1``) so it
+    replaces it for every snippet model; Wagtail has no other snippet bulk action.
     """
-
-    @classproperty
-    def models(cls):
-        return [model for model in get_snippet_models() if country_policy_for(model)]
 
     def get_all_objects_in_listing_query(self, parent_id):
         return visible_to(self.request, self.model).values_list("pk", flat=True)

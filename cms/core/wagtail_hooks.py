@@ -20,10 +20,10 @@ from cms.core.translation_admin import (
 from cms.core.translation_report import translation_report_view
 from cms.core.viewsets import (
     MEDIA_BULK_ACTIONS,
-    CountryDeleteBulkAction,
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
+    VisibleDeleteBulkAction,
 )
 from cms.core.workflow_views import WarningWorkflowActionView
 
@@ -40,7 +40,7 @@ class SectorViewSet(SnippetViewSet):
 register_snippet(SectorViewSet)
 
 # After Wagtail's own bulk actions (order 0), so these replace them for their models.
-hooks.register("register_bulk_action", CountryDeleteBulkAction, order=1)
+hooks.register("register_bulk_action", VisibleDeleteBulkAction, order=1)
 for media_bulk_action in MEDIA_BULK_ACTIONS:
     hooks.register("register_bulk_action", media_bulk_action, order=1)
 

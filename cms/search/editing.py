@@ -1,10 +1,10 @@
 """Admin forms and views for the synonyms and promoted results of each language.
 
-Every view looks rows up among the user's languages only
-(``cms.search.permissions``), so another language's row is a plain 404; the
-forms offer only those languages, and a promoted result only the user's own
-country's pages and clusters (the chooser shows no other; the form refuses
-any other id on submit).
+Every view (the chooser's and the bulk delete's too, ``cms.core.viewsets``)
+looks rows up among the user's languages only (``cms.search.permissions``), so
+another language's row is a plain 404; the forms offer only those languages,
+and a promoted result only the user's own country's pages and clusters (the
+chooser shows no other; the form refuses any other id on submit).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from cms.core.forms import CountryScopedFormMixin
 from cms.core.languages import LANGUAGES
 from cms.core.permissions import is_network_admin, reachable_pages
+from cms.core.viewsets import VisibleSnippetChooserViewSet
 from cms.search.permissions import list_languages
 
 
@@ -100,6 +101,8 @@ class LanguageListViewSet(snippet_views.SnippetViewSet):
     inspect_view_class = InspectView
     usage_view_class = UsageView
     history_view_class = HistoryView
+    # Wagtail's snippet chooser lists (and its "chosen" steps name) every language's rows.
+    chooser_viewset_class = VisibleSnippetChooserViewSet
     list_filter = ["language"]
 
     def get_queryset(self, request):

@@ -2,7 +2,11 @@
 
 A webhook's secret is shared with a third party and its deliveries show what
 changed across the network, so country editors neither see nor manage them,
-whatever model permissions their groups hold.
+whatever model permissions their groups hold. Wagtail's views ask the policy
+below for the model, but only after looking the object up (so an existing id
+was "permission denied", a missing one "not found"), and its snippet chooser and
+bulk delete ask nothing: the views of ``VisibleSnippetViewSet`` and the bulk
+delete of ``cms.core.viewsets`` find no webhook at all for other users.
 """
 
 from django import forms
@@ -11,9 +15,9 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.core.permissions import NETWORK_ADMINISTRATORS, is_network_admin
+from cms.core.viewsets import VisibleSnippetViewSet
 from cms.webhooks.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 
@@ -53,7 +57,7 @@ register_permission_policy(
 )
 
 
-class WebhookViewSet(SnippetViewSet):
+class WebhookViewSet(VisibleSnippetViewSet):
     model = Webhook
     icon = "link-external"
     menu_label = "Webhooks"
@@ -72,7 +76,7 @@ class WebhookViewSet(SnippetViewSet):
     )
 
 
-class WebhookDeliveryViewSet(SnippetViewSet):
+class WebhookDeliveryViewSet(VisibleSnippetViewSet):
     """The delivery log: what was sent where, and how it went (read-only)."""
 
     model = WebhookDelivery
