@@ -21,7 +21,6 @@ fails if Wagtail moves a report, since its download would then be Wagtail's agai
 """
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -45,7 +44,7 @@ from wagtail.permissions import page_permission_policy, policy_registry
 from wagtail.snippets.models import get_snippet_models
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from cms.core.permissions import VISIBLE_ACTIONS, is_network_admin
+from cms.core.permissions import VISIBLE_ACTIONS, is_network_admin, users_among
 from cms.core.spreadsheets import neutralise
 
 
@@ -58,11 +57,6 @@ class NeutralisedExportMixin:
 
 def neutralised(view_class):
     return type(view_class.__name__, (NeutralisedExportMixin, view_class), {})
-
-
-def users_among(user_ids):
-    User = get_user_model()
-    return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
 
 
 def visible_log_entries(entries, user):

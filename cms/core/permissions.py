@@ -24,6 +24,7 @@ the whole network.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from wagtail.documents import get_document_model
@@ -230,3 +231,10 @@ def reachable_pages(user):
     """The pages the admin may show a user (see ``reachable_pages_filter``)."""
     condition = reachable_pages_filter(user)
     return Page.objects.all() if condition is None else Page.objects.filter(condition)
+
+
+def users_among(user_ids):
+    """The users of ``user_ids`` (a list or a ``values()`` queryset), by name: what an admin
+    filter offers once narrowed to the people of the rows a user may see."""
+    User = get_user_model()
+    return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)

@@ -16,7 +16,6 @@ lists to translate: everything visitors read in a fallback language.
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Trim
@@ -40,7 +39,12 @@ from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.models import Page, PageLogEntry, Site, get_page_models
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, LANGUAGES, language_name
-from cms.core.permissions import countries_for_user, is_network_admin, reachable_pages
+from cms.core.permissions import (
+    countries_for_user,
+    is_network_admin,
+    reachable_pages,
+    users_among,
+)
 from cms.core.translation_status import (
     COMPLETE,
     MISSING,
@@ -358,11 +362,6 @@ def badge_html(state: str, code: str):
 def own_sites_filter() -> SiteFilter:
     """Wagtail's site filter, offering only the user's sites (a Slovak editor: not all 8)."""
     return SiteFilter(label=_("Site"), queryset=editor_sites, widget=CheckboxSelectMultiple)
-
-
-def users_among(user_ids):
-    User = get_user_model()
-    return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
 
 
 def owners_of_reachable_pages(request):
