@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core.models import Country, CustomImage
@@ -327,6 +327,71 @@ def test_home_page_shows_upcoming_events_only(site_client):
     events = html[html.index('id="home-events"') :]
     assert "Next conference" in events
     assert "Místní info den v Ústí nad Labem" not in events
+
+
+# Private pages: a page under a view restriction refuses visitors on its own URL, so no
+# listing may show its title, lead or link either.
+
+
+def restrict(page) -> PageViewRestriction:
+    return PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+
+
+def private_news(country) -> NewsPage:
+    """A news item dated tomorrow (first on the home page too), restricted after publication."""
+    page = news_page(
+        country,
+        title={"en": "Embargoed merger", "cs": "Utajená fúze"},
+        lead={"en": "Secret terms", "cs": "Tajné podmínky"},
+        date=timezone.localdate() + timedelta(days=1),
+    )
+    page.save_revision().publish()
+    return page
+
+
+def test_a_restricted_news_item_is_in_no_listing(site_client):
+    page = private_news(Country.objects.get(code="CZ"))
+    client = site_client("CZ")
+    assert "Utajená fúze" in client.get("/cs/aktuality/").content.decode()
+    assert "Utajená fúze" in client.get("/cs/").content.decode()
+    restrict(page)
+    assert "Tajné podmínky" not in client.get(path_of(page, "cs")).content.decode()  # a form
+    for url in ("/cs/aktuality/", "/cs/"):
+        html = client.get(url).content.decode()
+        assert "Utajená fúze" not in html and "Tajné podmínky" not in html, url
+        assert path_of(page, "cs") not in html, url
+
+
+def test_news_under_a_restricted_index_leaves_the_home_page(site_client):
+    country = Country.objects.get(code="CZ")
+    private_news(country)
+    index = NewsIndexPage.objects.child_of(country.home_page).get()
+    restrict(index)
+    html = site_client("CZ").get("/cs/").content.decode()
+    assert "Utajená fúze" not in html
+    assert f'href="{path_of(index, "cs")}"' not in html  # nor the link to the refused index
+
+
+def test_a_restricted_event_is_in_no_listing(site_client):
+    page = event(
+        Country.objects.get(code="CZ"), "Closed board meeting", timezone.now() + timedelta(days=2)
+    )
+    page.save_revision().publish()
+    client = site_client("CZ")
+    assert "Closed board meeting" in client.get("/cs/akce/").content.decode()
+    assert "Closed board meeting" in client.get("/cs/").content.decode()
+    restrict(page)
+    for url in ("/cs/akce/", "/cs/"):
+        assert "Closed board meeting" not in client.get(url).content.decode(), url
+
+
+def test_events_under_a_restricted_index_leave_the_home_page(site_client):
+    country = Country.objects.get(code="CZ")
+    event(country, "Closed board meeting", timezone.now() + timedelta(days=2))
+    restrict(EventIndexPage.objects.child_of(country.home_page).get())
+    assert "Closed board meeting" not in site_client("CZ").get("/cs/").content.decode()
 
 
 # Error pages.

@@ -19,6 +19,7 @@ from modeltranslation.utils import get_language
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
+from wagtail.query import PageQuerySet
 
 from cms.core.caching import last_modified
 from cms.core.forms import CountryScopedPageForm
@@ -97,12 +98,23 @@ def language_redirect(
     return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
+def shown_to_visitors(pages: PageQuerySet) -> PageQuerySet:
+    """The live pages of ``pages`` outside every view restriction: what a listing may show.
+
+    A page under a view restriction (password, login or groups, on itself or an
+    ancestor) refuses visitors on its own URL; a listing, menu or teaser showing
+    its title, lead or link would give it away all the same. Sitemaps, feeds and
+    the API leave it out for the same reason (``cms.projections.registry``).
+    """
+    return pages.live().public()
+
+
 def navigation(request) -> list[Page]:
-    """The live sections of the current site, for the header menu."""
+    """The public live sections of the current site, for the header menu."""
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return hide_unready_in(site.root_page.get_children().live().in_menu().specific())
+    return hide_unready_in(shown_to_visitors(site.root_page.get_children().in_menu()).specific())
 
 
 class BasePage(AllLanguagesSearch, TranslationReadiness, Page):

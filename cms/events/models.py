@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.listing import paginate
-from cms.core.pages import BasePage
+from cms.core.pages import BasePage, shown_to_visitors
 from cms.core.translation_status import hide_unready_in
 
 
@@ -68,7 +68,7 @@ class EventIndexPage(BasePage):
         verbose_name_plural = _("event indexes")
 
     def events(self):
-        return EventPage.objects.live().child_of(self).order_by("-start", "-pk")
+        return shown_to_visitors(EventPage.objects.child_of(self)).order_by("-start", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.models import Country, Sector
-from cms.core.pages import BasePage
+from cms.core.pages import BasePage, shown_to_visitors
 from cms.core.translation_status import hide_unready_in
 
 
@@ -44,18 +44,17 @@ class CountryHomePage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         news = (
-            NewsPage.objects.live()
-            .descendant_of(self)
+            shown_to_visitors(NewsPage.objects.descendant_of(self))
             .order_by("-date", "-pk")
             .select_related("image")[:3]
         )
-        events = upcoming(EventPage.objects.live().descendant_of(self))[:4]
-        directory = ClusterDirectoryPage.objects.live().child_of(self).first()
+        events = upcoming(shown_to_visitors(EventPage.objects.descendant_of(self)))[:4]
+        directory = shown_to_visitors(ClusterDirectoryPage.objects.child_of(self)).first()
         context.update(
             latest_news=hide_unready_in(news),
             upcoming_events=hide_unready_in(events),
-            news_index=NewsIndexPage.objects.live().child_of(self).first(),
-            event_index=EventIndexPage.objects.live().child_of(self).first(),
+            news_index=shown_to_visitors(NewsIndexPage.objects.child_of(self)).first(),
+            event_index=shown_to_visitors(EventIndexPage.objects.child_of(self)).first(),
             cluster_directory=directory,
             clusters=hide_unready_in(directory.clusters()[:3]) if directory else [],
             sectors=Sector.objects.all() if directory else [],

@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from cms.core.feeds import BadParameter, FeedScope, feed_scope
+from cms.core.pages import shown_to_visitors
 from cms.news.models import NewsIndexPage, NewsPage
 
 #: Newest items per feed.
@@ -71,7 +72,7 @@ def channel_for(request) -> NewsChannel:
         scope.filter(NewsPage.objects.order_by("-date", "-pk")).prefetch_related("sectors"),
         limit=FEED_LENGTH,
     )
-    index = NewsIndexPage.objects.child_of(scope.site.root_page).live().first()
+    index = shown_to_visitors(NewsIndexPage.objects.child_of(scope.site.root_page)).first()
     section = index or scope.site.root_page
     title = f"{scope.site_name} – {_('News')}"
     if scope.sector is not None:

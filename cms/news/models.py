@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.listing import paginate
-from cms.core.pages import BasePage
+from cms.core.pages import BasePage, shown_to_visitors
 from cms.core.translation_status import hide_unready_in
 
 
@@ -36,8 +36,7 @@ class NewsIndexPage(BasePage):
 
     def news_items(self):
         return (
-            NewsPage.objects.live()
-            .child_of(self)
+            shown_to_visitors(NewsPage.objects.child_of(self))
             .order_by("-date", "-pk")
             .select_related("image")
             .prefetch_related("sectors")
@@ -150,7 +149,9 @@ class NewsPage(BasePage):
             return []
         site = self.get_site()
         directory = (
-            ClusterDirectoryPage.objects.live().child_of(site.root_page).first() if site else None
+            shown_to_visitors(ClusterDirectoryPage.objects.child_of(site.root_page)).first()
+            if site
+            else None
         )
         base = directory.get_url(request=request) if directory else None
         shown = set()

@@ -139,6 +139,16 @@ def base_page(obj, kind: str, directories: dict | None = None):
     return cache[obj.country_id]
 
 
+def is_public_page(page) -> bool:
+    """Whether anyone may view a page: published and under no view restriction.
+
+    A page restricted (password, login, groups) on itself or an ancestor refuses
+    visitors on its own URL, so search must not show its title, text or link either:
+    it has no documents, as an unpublished page has none.
+    """
+    return page.live and not page.get_view_restrictions().exists()
+
+
 def url_of(page, obj, kind: str, language: str) -> str:
     if page is None:
         return ""
@@ -152,7 +162,7 @@ def documents_for(obj, directories: dict | None = None) -> list[DocumentData]:
     kind = kind_of(obj)
     if kind is None:
         return []
-    if kind != "cluster" and not obj.live:
+    if kind != "cluster" and not is_public_page(obj):
         return []
     country = country_code(obj, kind)
     sectors = list(obj.sectors.all()) if hasattr(obj, "sectors") else []

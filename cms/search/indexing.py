@@ -1,7 +1,8 @@
 """Keep search documents and every search backend in step with published content.
 
-Publishing, unpublishing or deleting a page, and saving or deleting a cluster
-profile, rewrites that item's ``SearchDocument`` rows in the same database
+Publishing, unpublishing or deleting a page, saving or deleting a cluster
+profile, and adding or lifting a page view restriction (for the pages below it)
+rewrites those items' ``SearchDocument`` rows in the same database
 transaction. The database backends are updated right there (they live in the
 same database). External engines (OpenSearch/Elasticsearch) get a
 ``PendingIndexUpdate`` per changed document, processed after commit by a task
@@ -294,6 +295,30 @@ def on_snippet_saved(sender, instance, raw=False, **kwargs):
         sync_object(instance)
 
 
+def on_restriction_changed(sender, instance, raw=False, **kwargs):
+    """A view restriction added, changed or lifted: its page and every page below follow.
+
+    Restricted, their documents go (``documents_for`` gives a restricted page none);
+    lifted, they come back, unless a restriction above still holds. Through
+    ``sync_objects`` like every other change: the engines' part is queued, so an
+    engine outage never fails the editor's save.
+    """
+    from wagtail.models import Page
+
+    from cms.search.documents import searched_models
+
+    if raw:  # fixtures
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return
+    for model in searched_models():
+        if issubclass(model, Page):
+            pages = list(model.objects.live().descendant_of(page, inclusive=True).order_by("pk"))
+            for start in range(0, len(pages), BATCH_SIZE):
+                sync_objects(pages[start : start + BATCH_SIZE])
+
+
 def on_migrated(sender, using="default", **kwargs):
     from cms.search import fulltext_schema
 
@@ -303,7 +328,7 @@ def on_migrated(sender, using="default", **kwargs):
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_migrate
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction
 
     from cms.search.documents import searched_models
 
@@ -318,6 +343,13 @@ def connect_signals() -> None:
             post_save.connect(
                 on_snippet_saved, sender=model, dispatch_uid=f"search-saved-{model.__name__}"
             )
+    # Pages under a view restriction are searched by nobody (cms.search.documents).
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            on_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"search-restriction-{name}",
+        )
     # The full-text index's triggers go when SQLite rebuilds the document table to alter it.
     post_migrate.connect(
         on_migrated, sender=apps.get_app_config("sitesearch"), dispatch_uid="search-fulltext"

@@ -17,7 +17,7 @@ from django.utils import translation
 from wagtail.models import Site
 
 from cms.core.languages import COMMON_LANGUAGE
-from cms.core.pages import navigation, site_languages
+from cms.core.pages import navigation, shown_to_visitors, site_languages
 from cms.core.translation_status import hide_unready, hide_unready_in
 
 register = template.Library()
@@ -97,9 +97,9 @@ def legal_links(request, site) -> list[dict]:
         return []
     pages = {
         page.slug_en: page
-        for page in StandardPage.objects.child_of(site.root_page)
-        .live()
-        .filter(slug_en__in=LEGAL_PAGE_SLUGS)
+        for page in shown_to_visitors(StandardPage.objects.child_of(site.root_page)).filter(
+            slug_en__in=LEGAL_PAGE_SLUGS
+        )
     }
     links = []
     for slug in LEGAL_PAGE_SLUGS:

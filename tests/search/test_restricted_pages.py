@@ -1,0 +1,139 @@
+"""A page under a view restriction is searched by nobody, however it got there.
+
+Its own URL refuses visitors (password, login, groups), so neither the visitor
+search nor the autocomplete may show its title, lead or link: restricted
+before or after publication, itself or through an ancestor, and back in search
+once the restriction is lifted.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import PageViewRestriction
+
+from cms.news.models import NewsIndexPage
+from cms.search.models import PendingIndexUpdate, SearchDocument
+from cms.search.service import SearchRequest, search
+from tests.factories import news_page, path_of
+from tests.search.conftest import settle
+
+TITLE = {"en": "Quokkaproject merger", "cs": "Quokkaprojekt fúze"}
+LEAD = {"en": "Wombatlead secret terms", "cs": "Wombatlead tajné podmínky"}
+
+
+def restrict(page) -> PageViewRestriction:
+    return PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+
+
+def found(word: str) -> int:
+    settle()
+    return search(SearchRequest(query=word, language="cs", countries=("CZ",))).total
+
+
+def seen_by_visitors(client, page) -> dict[str, bool]:
+    """Whether the search page (by a title word, by a lead word) and the autocomplete API
+    show ``page`` (the search page repeats the query, so its link is looked for)."""
+    settle()
+    host = {"HTTP_HOST": "cz.localhost"}
+    link = f'{path_of(page, "cs")}">'
+    by_title = client.get("/cs/search/", {"q": "Quokkaprojekt"}, **host).content.decode()
+    by_lead = client.get("/cs/search/", {"q": "wombatlead"}, **host).content.decode()
+    completed = client.get(
+        "/api/v3/search/autocomplete/", {"q": "Quokkap", "lang": "cs"}, **host
+    ).json()
+    return {
+        "search": link in by_title,
+        "lead": link in by_lead,
+        "autocomplete": any(item["id"] == page.pk for item in completed["items"]),
+    }
+
+
+@pytest.fixture
+def published(country):
+    page = news_page(country("CZ"), title=TITLE, lead=LEAD)
+    page.save_revision().publish()
+    return page
+
+
+def test_a_page_restricted_after_publication_leaves_search_and_comes_back(client, published):
+    assert seen_by_visitors(client, published) == {
+        "search": True,
+        "lead": True,
+        "autocomplete": True,
+    }
+    restriction = restrict(published)
+    assert seen_by_visitors(client, published) == {
+        "search": False,
+        "lead": False,
+        "autocomplete": False,
+    }
+    assert not SearchDocument.objects.filter(kind="news", object_id=published.pk).exists()
+    restriction.delete()
+    assert seen_by_visitors(client, published) == {
+        "search": True,
+        "lead": True,
+        "autocomplete": True,
+    }
+
+
+def test_a_page_under_a_restricted_parent_leaves_search_and_comes_back(client, country, published):
+    restriction = restrict(NewsIndexPage.objects.child_of(country("CZ").home_page).get())
+    assert seen_by_visitors(client, published) == {
+        "search": False,
+        "lead": False,
+        "autocomplete": False,
+    }
+    restriction.delete()
+    assert seen_by_visitors(client, published) == {
+        "search": True,
+        "lead": True,
+        "autocomplete": True,
+    }
+
+
+def test_a_page_published_under_a_restriction_is_never_indexed(country):
+    index = NewsIndexPage.objects.child_of(country("CZ").home_page).get()
+    restrict(index)
+    page = news_page(country("CZ"), title=TITLE, lead=LEAD)
+    page.save_revision().publish()
+    assert not SearchDocument.objects.filter(kind="news", object_id=page.pk).exists()
+    assert found("quokkaprojekt") == 0
+
+
+def test_the_parent_restriction_still_holds_when_the_pages_own_is_lifted(country, published):
+    own = restrict(published)
+    restrict(NewsIndexPage.objects.child_of(country("CZ").home_page).get())
+    own.delete()
+    assert found("quokkaprojekt") == 0
+
+
+def test_a_rebuild_does_not_bring_a_restricted_page_back(published):
+    restrict(published)
+    call_command("rebuild_search_documents", stdout=io.StringIO())
+    assert not SearchDocument.objects.filter(kind="news", object_id=published.pk).exists()
+    assert found("quokkaprojekt") == 0
+
+
+def test_an_engine_outage_does_not_fail_the_restriction(published, dead_engine):
+    """The documents go in the editor's transaction; the engine's copy is queued."""
+    ids = list(
+        SearchDocument.objects.filter(kind="news", object_id=published.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    restrict(published)
+    assert not SearchDocument.objects.filter(pk__in=ids).exists()
+    queued = PendingIndexUpdate.objects.filter(document_id__in=ids)
+    assert set(queued.values_list("document_id", flat=True)) == set(ids)
+
+
+def test_deleting_a_restricted_section_brings_nothing_back(country, published):
+    """Deleting a page deletes its restriction too; the pages going with it stay unsearched."""
+    index = NewsIndexPage.objects.child_of(country("CZ").home_page).get()
+    restrict(index)
+    index.delete()
+    assert not SearchDocument.objects.filter(kind="news", object_id=published.pk).exists()
+    assert found("quokkaprojekt") == 0
