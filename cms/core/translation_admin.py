@@ -378,15 +378,17 @@ def editors_of_reachable_pages(request):
 
 def own_owner_filter() -> MultipleUserFilter:
     """Wagtail's "Owner" filter, offering the owners of the user's pages, not every country's."""
+    label = GenericPageFilterSet.base_filters["owner"].label  # Wagtail's, translated there
     return MultipleUserFilter(
-        label=_("Owner"), queryset=owners_of_reachable_pages, widget=CheckboxSelectMultiple
+        label=label, queryset=owners_of_reachable_pages, widget=CheckboxSelectMultiple
     )
 
 
 def own_edited_by_filter() -> EditedByFilter:
     """Wagtail's "Edited by" filter, offering who edited the user's pages, not every country's."""
+    label = GenericPageFilterSet.base_filters["edited_by"].label  # Wagtail's, translated there
     return EditedByFilter(
-        label=_("Edited by"), queryset=editors_of_reachable_pages, widget=CheckboxSelectMultiple
+        label=label, queryset=editors_of_reachable_pages, widget=CheckboxSelectMultiple
     )
 
 

@@ -31,8 +31,11 @@ from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
 from wagtail.admin.panels import ObjectList
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views.bulk_actions import add_tags as document_add_tags
@@ -87,6 +90,36 @@ def all_of(queryset, pks) -> list:
 class VisibleEditView(snippet_views.EditView):
     def get_queryset(self):
         return visible_to(self.request, self.model)
+
+
+class CountryEditView(VisibleEditView):
+    """The edit view of the country-owned snippets, whose form keeps others' saves."""
+
+    def post(self, request, *args, **kwargs):
+        """Compare and save in one transaction, with the object's row locked.
+
+        The form keeps what others saved since it was opened
+        (``ConcurrentEditsFormMixin``); for that its object must be the row as
+        it is now, and nobody may save in between. ``select_for_update`` locks
+        the row where the database can (PostgreSQL); on SQLite the transaction
+        itself takes the write lock at BEGIN (``transaction_mode="IMMEDIATE"``
+        in the settings).
+        """
+        with transaction.atomic():
+            self.object = self.get_object(self.get_queryset().select_for_update())
+            return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if getattr(form, "conflicts", None) and not self.expects_json_response:
+            # The refusal's message, with a way back to the saved version.
+            messages.validation_error(
+                self.request,
+                self.produced_error_message,
+                form,
+                buttons=[messages.button(self.get_edit_url(), _("Discard my changes and reload"))],
+            )
+            self.produced_error_message = None
+        return super().form_invalid(form)
 
 
 class VisibleDeleteView(snippet_views.DeleteView):
@@ -182,6 +215,8 @@ class CountrySnippetViewSet(VisibleSnippetViewSet):
     ``CountryScopedModelForm``, so the country (and any other country-owned
     object) can only be chosen among the user's own.
     """
+
+    edit_view_class = CountryEditView
 
     def get_index_view_kwargs(self, **kwargs):
         """Every listing gets the "Translations" column and the "missing in …" filter."""
