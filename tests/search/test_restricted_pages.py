@@ -16,7 +16,7 @@ from cms.news.models import NewsIndexPage
 from cms.search.models import PendingIndexUpdate, SearchDocument
 from cms.search.service import SearchRequest, search
 from tests.factories import news_page, path_of
-from tests.search.conftest import settle
+from tests.search.conftest import ENGINE, settle
 
 TITLE = {"en": "Quokkaproject merger", "cs": "Quokkaprojekt fúze"}
 LEAD = {"en": "Wombatlead secret terms", "cs": "Wombatlead tajné podmínky"}
@@ -111,6 +111,10 @@ def test_the_parent_restriction_still_holds_when_the_pages_own_is_lifted(country
 
 
 def test_a_rebuild_does_not_bring_a_restricted_page_back(published):
+    if ENGINE:
+        # The rebuild sends documents to the engine outside the test's transaction, past
+        # what ``restore_engine`` puts back (as test_database_search's rebuild test says).
+        pytest.skip("the database path's rebuild; on an engine it would outlive the test")
     restrict(published)
     call_command("rebuild_search_documents", stdout=io.StringIO())
     assert not SearchDocument.objects.filter(kind="news", object_id=published.pk).exists()
