@@ -157,3 +157,15 @@ def network_admin(*, username: str | None = None):
     )
     user.groups.add(Group.objects.get(name=NETWORK_ADMINISTRATORS))
     return user
+
+
+def lock_in_moderation(page, user) -> None:
+    """``user`` saves a draft of ``page``, sends it to moderation and locks it: a page each
+    admin report (workflow, locked pages) lists."""
+    from wagtail.models import Page
+
+    page = Page.objects.get(pk=page.pk).specific
+    page.save_revision(user=user)
+    page.get_workflow().start(page, user)
+    page.locked, page.locked_by = True, user
+    page.save()

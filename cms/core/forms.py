@@ -11,19 +11,14 @@ linked to another country's cluster never silently drops that link.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
-
-from django import forms
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from django.db.models import Model, Q
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, capfirst
+from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import DraftStateMixin
 
+from cms.core.concurrent_edits import ConcurrentEditsFormMixin, pks_of
 from cms.core.languages import LANGUAGES
 from cms.core.models import Country
 from cms.core.permissions import (
@@ -43,18 +38,6 @@ from cms.core.translation_status import (
 )
 
 
-def _pks(value) -> list:
-    """Primary keys from a form's initial value: a pk, an object, or a list of either."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, Model):
-        return [value.pk]
-    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
-        # A list, a queryset, or modelcluster's in-memory FakeQuerySet.
-        return [pk for item in value for pk in _pks(item)]
-    return [value]
-
-
 class CountryScopedFormMixin:
     """Narrow every model-choice field to the objects ``for_user`` may choose."""
 
@@ -72,7 +55,7 @@ class CountryScopedFormMixin:
             if allowed is None:
                 continue
             self.scoped_fields.append(name)
-            current = _pks(self.initial.get(name))
+            current = pks_of(self.initial.get(name))
             field.queryset = queryset.filter(Q(pk__in=allowed.values("pk")) | Q(pk__in=current))
             if queryset.model is Country and field.required and field.queryset.count() == 1:
                 # A single-country editor never has to pick their own country.
@@ -114,7 +97,7 @@ class CountryScopedFormMixin:
         if not hasattr(self.data, "setlist"):
             return
         self.data = self.data.copy()  # request.POST is immutable
-        self.data.setlist(self.add_prefix(name), [str(pk) for pk in _pks(self.initial.get(name))])
+        self.data.setlist(self.add_prefix(name), [str(pk) for pk in pks_of(self.initial.get(name))])
 
     def embedding_fields(self):
         """The form's model fields that can embed other objects (StreamField, rich text)."""
@@ -270,178 +253,6 @@ class OwnLanguageFirstFormMixin:
                         )
                         % {"language": language_label(code)},
                     )
-
-
-#: The hidden field of an edit form that says what the editor started from.
-OPENED_FIELD = "opened_digests"
-
-
-def digest(value) -> str:
-    """A short fingerprint of a form field's value, the same for its initial value (pk,
-    list of objects) and its cleaned one (object, queryset): objects count by primary key,
-    lists in any order, None as empty."""
-    if value is None:
-        value = ""
-    elif isinstance(value, Model):
-        value = value.pk
-    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, dict)):
-        value = sorted(str(pk) for pk in _pks(value))
-    text = json.dumps(value, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-class ConcurrentEditsFormMixin:
-    """Two people editing the same object at once lose nothing of each other's work.
-
-    Snippets without revisions have no "newer version" Wagtail could warn
-    about: the second save wrote every field of its form, so a translator
-    saving ``city_en`` put back the ``city_cs`` the form was opened with and
-    erased a colleague's Czech edit made meanwhile.
-
-    The edit form carries, in a hidden field (``OPENED_FIELD``), a digest of
-    each field's value as the form showed it. On save (the view has re-read
-    the object with its row locked, so the form's initial values are what the
-    database holds now), per field:
-
-    - unchanged in the database since: the editor's value is saved, as always;
-    - changed in the database, left as it was by this editor: the saved value
-      is kept (the save is the editor's changes applied to the current object);
-    - changed by both, to different values: the save is refused, with a message
-      at the top and, on each such field, the value saved meanwhile. The
-      editor's input stays in the form, and those fields' digests move to the
-      saved ones: saving again keeps the editor's value on purpose, and
-      whatever else others changed is still kept.
-
-    Why per field and not ``updated_at``: a timestamp says *that* the row
-    changed, not *what*, and refusing every save after any other save would
-    make translators of different languages refuse each other all day, which
-    is the case this exists for. Digests rather than values, so the page does
-    not carry every text twice. Unsigned: it is the editor's own account of what
-    they saw, and a forged one can at most let their save overwrite, as every
-    save did before. A form posted without it (a script) saves as before; a
-    garbled one is refused.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.conflicts = []  # the fields both this editor and someone else changed
-        if self.instance.pk is None:  # a new object: nobody else can have saved it
-            return
-        # A callable initial is read when the field renders, after every other
-        # ``__init__`` has set its initial values (the ready ticks).
-        self.fields[OPENED_FIELD] = forms.CharField(
-            required=False,
-            widget=forms.HiddenInput,
-            initial=lambda: json.dumps(self.digests_now(), separators=(",", ":")),
-        )
-
-    def digests_now(self) -> dict[str, str]:
-        """Each field's digest as the form would show it now (from the object as loaded)."""
-        return {
-            name: self.field_digest(name, self.get_initial_for_field(field, name))
-            for name, field in self.fields.items()
-            if name != OPENED_FIELD
-        }
-
-    def field_digest(self, name, value) -> str:
-        """``digest`` of a value of field ``name``."""
-        from wagtail.admin.rich_text import DraftailRichTextArea  # needs the models loaded
-
-        widget = self.fields[name].widget
-        if isinstance(widget, DraftailRichTextArea):
-            # Rich text as the editor sees it: Draftail's blocks without their keys, which
-            # every save of text stored without them fills with new random ones.
-            content = json.loads(widget.format_value(value))
-            for block in content.get("blocks", ()):
-                block.pop("key", None)
-            value = json.dumps(content, sort_keys=True)
-        return digest(value)
-
-    def opened_digests(self) -> dict[str, str] | None:
-        """The digests the editor's form was opened with; None if it did not say."""
-        if OPENED_FIELD not in self.fields:
-            return None
-        text = self.data.get(self.add_prefix(OPENED_FIELD))
-        if not text:
-            return None
-        try:
-            opened = json.loads(text)
-        except ValueError:
-            opened = None
-        if not isinstance(opened, dict) or not all(isinstance(v, str) for v in opened.values()):
-            raise ValidationError(
-                _(
-                    "This form could not be compared with the saved version. Reload the "
-                    "page and make your changes again."
-                )
-            )
-        return opened
-
-    def clean(self):
-        cleaned_data = super().clean()
-        try:
-            opened = self.opened_digests()
-        except ValidationError as error:
-            self.add_error(None, error)
-            return cleaned_data
-        if opened is None:
-            return cleaned_data
-        now = self.digests_now()
-        for name, then in opened.items():
-            if now.get(name, then) == then or name not in cleaned_data:
-                continue  # nobody else changed it (or it is not in this form, or invalid)
-            mine = self.field_digest(name, cleaned_data[name])
-            if mine == then:  # someone else changed it, this editor did not
-                try:
-                    cleaned_data[name] = self.saved_value(name)
-                except ValidationError:
-                    self.conflicts.append(name)
-            elif mine != now[name]:
-                self.conflicts.append(name)
-        if self.conflicts:
-            self.refuse(opened, now)
-        return cleaned_data
-
-    def saved_value(self, name):
-        """The cleaned value of what the database holds now, as the form would show it."""
-        field = self.fields[name]
-        return field.clean(field.prepare_value(self.get_initial_for_field(field, name)))
-
-    def refuse(self, opened, now) -> None:
-        self.add_error(
-            None,
-            _(
-                "Someone else saved this item while you were editing it, and changed "
-                "some of the fields you changed. Nothing is saved yet. Check the marked "
-                "fields and save again to keep your version, or reload to start over "
-                "from the saved one."
-            ),
-        )
-        for name in self.conflicts:
-            self.add_error(
-                name,
-                _("Changed meanwhile by someone else to: “%(value)s”")
-                % {"value": self.shown_value(name)},
-            )
-        # Saving again keeps the editor's values of these fields: they have seen the others'.
-        self.data = self.data.copy()  # request.POST is immutable
-        self.data[self.add_prefix(OPENED_FIELD)] = json.dumps(
-            {**opened, **{name: now[name] for name in self.conflicts}}, separators=(",", ":")
-        )
-
-    def shown_value(self, name) -> str:
-        """The saved value of ``name`` as plain text, for the editor to compare."""
-        field = self.fields[name]
-        value = self.get_initial_for_field(field, name)
-        queryset = getattr(field, "queryset", None)
-        if queryset is not None:
-            text = ", ".join(str(item) for item in queryset.filter(pk__in=_pks(value)))
-        elif getattr(field, "choices", None) and isinstance(value, (list, tuple)):
-            labels = dict(field.choices)
-            text = ", ".join(str(labels.get(code, code)) for code in value)
-        else:
-            text = strip_tags("" if value is None else str(value))
-        return Truncator(text).chars(200)
 
 
 class CountryScopedModelForm(

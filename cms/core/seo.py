@@ -79,6 +79,13 @@ def served_language(languages, current: str) -> str:
     return languages[0] if languages else current
 
 
+def language_read(obj, country) -> str:
+    """The language whose text of ``obj`` a visitor reads at the current language's URL of
+    ``country``'s site (``served_language`` among the languages ``obj`` has there)."""
+    languages = available_languages(obj, site_languages(country))
+    return served_language(languages, translation.get_language())
+
+
 @dataclass(frozen=True)
 class CardLink:
     """Where a listing's card of an item links, and the language of the text it shows."""
@@ -97,8 +104,7 @@ def card_link(request, item, directory=None) -> CardLink:
     which would redirect there and makes public a slug nobody has made ready.
     """
     current = translation.get_language()
-    among = site_languages(country_of(Site.find_for_request(request)))
-    language = served_language(available_languages(item, among), current)
+    language = language_read(item, country_of(Site.find_for_request(request)))
     if directory is not None:
         url = directory.url_in(request, language, tail=f"{item.slug}/")
     else:
@@ -361,9 +367,7 @@ def own_profile_url(request, cluster) -> str | None:
     directory = ClusterDirectoryPage.objects.live().public().descendant_of(home).first()
     if directory is None:
         return None
-    languages = available_languages(cluster, site_languages(cluster.country))
-    language = served_language(languages, translation.get_language())
-    return page_url(request, directory, language, f"{cluster.slug}/")
+    return page_url(request, directory, language_read(cluster, cluster.country), f"{cluster.slug}/")
 
 
 def feed_links(request, language: str, site_name: str, event: Item | None) -> list[dict]:
@@ -403,10 +407,7 @@ def calendar_url(request, event_page, language: str | None = None) -> str:
     """Absolute URL of an event's ``.ics`` in ``language`` (default: the language its
     page is served in at the current language's URL)."""
     if language is None:
-        among = site_languages(country_of(Site.find_for_request(request)))
-        language = served_language(
-            available_languages(event_page, among), translation.get_language()
-        )
+        language = language_read(event_page, country_of(Site.find_for_request(request)))
     with translation.override(language):
         return request.build_absolute_uri(reverse("event_calendar", kwargs={"pk": event_page.pk}))
 

@@ -14,13 +14,12 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from wagtail.log_actions import log
-from wagtail.models import Page
 
 from cms.clusters.models import ClusterProfile
 from cms.partners.models import ContactPerson, PartnerOrganisation
 from cms.search.models import Promotion, SynonymGroup
 from cms.webhooks.models import Webhook
-from tests.factories import country_user, network_admin, news_page
+from tests.factories import country_user, lock_in_moderation, network_admin, news_page
 
 MISSING_ID = 987654
 
@@ -212,11 +211,7 @@ def people(country):
         editor = editors[code] = country_user(code, username=name)
         page = news_page(country(code), title={"en": f"Page of {code}"}, owner=editor)
         log(instance=page, action="wagtail.edit", user=editor)
-        page = Page.objects.get(pk=page.pk).specific
-        page.save_revision(user=editor)
-        page.get_workflow().start(page, editor)
-        page.locked, page.locked_by = True, editor
-        page.save()
+        lock_in_moderation(page, editor)
     return editors
 
 

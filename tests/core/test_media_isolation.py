@@ -469,35 +469,3 @@ def test_sync_sites_links_a_collection_made_before_the_link(db, settings):
     assert not report.created["collections"]
     assert report.updated["country collections linked"] == 1
     assert sync_network(load_network(settings.SITES_DIR)).summary() == "nothing to change"
-
-
-# --- documents reach visitors only through Wagtail's view ----------------------------
-
-
-def test_a_private_document_is_served_only_after_its_collections_password(client, media):
-    """A document in a password-protected collection: Wagtail's view asks for the password,
-    and no other address hands out its file (the file under /media/ was public: a file name
-    is easy to guess)."""
-    from django.http import Http404
-    from django.test import RequestFactory
-    from wagtail.models import CollectionViewRestriction
-
-    from cms.core.views import serve_media
-
-    document = media["document"]["CZ"]
-    CollectionViewRestriction.objects.create(
-        collection=document.collection,
-        restriction_type=CollectionViewRestriction.PASSWORD,
-        password="minutes",
-    )
-    assert document.url.startswith("/documents/")  # links go through the view, never /media/
-    response = client.get(document.url)
-    assert response.status_code == 200
-    assert b"minutes of the meeting" not in b"".join(response)
-    name = document.file.name  # documents/<file name>
-    request = RequestFactory().get(f"/media/{name}")
-    for path in (name, f"./{name}", f"images/../{name}", f"/{name}"):
-        with pytest.raises(Http404):
-            serve_media(request, path)
-    image = media["image"]["CZ"].file.name  # original_images/<file name>
-    assert serve_media(request, image).status_code == 200

@@ -12,10 +12,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
-from wagtail.models import Page
 
 from cms.core.spreadsheets import FORMULA_PREFIXES
-from tests.factories import country_user, news_page
+from tests.factories import country_user, lock_in_moderation, news_page
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 REPORTS = ["site-history", "aging-pages", "locked", "workflow", "workflow_tasks"]
@@ -28,11 +27,7 @@ def formula_page(country):
     page = news_page(country("CZ"), title={"en": FORMULA, "cs": FORMULA})
     revision = page.save_revision(user=superuser, log_action=True)
     revision.publish(user=superuser)
-    page = Page.objects.get(pk=page.pk).specific
-    page.save_revision(user=superuser)
-    page.get_workflow().start(page, superuser)
-    page.locked, page.locked_by = True, superuser
-    page.save()
+    lock_in_moderation(page, superuser)
     return superuser
 
 
