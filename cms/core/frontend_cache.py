@@ -9,7 +9,9 @@ list it (its ancestors up to the home page: indexes and the home page show the
 newest items), and hands them to Wagtail's ``purge_urls_from_cache`` (its
 backends, as a background task).
 
-Off unless ``WAGTAILFRONTENDCACHE`` names a backend (``cms/settings/visitors.py``).
+A view restriction added or lifted purges the section the same way (its pages
+and those below). Off unless ``WAGTAILFRONTENDCACHE`` names a backend
+(``cms/settings/visitors.py``).
 A purge never fails or rolls back a publish: it is sent after the commit, and
 every error (a dead port, a timeout, a refused purge) is logged, not raised.
 """
@@ -22,9 +24,11 @@ from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from cms.core.pages import BasePage, site_languages
@@ -62,13 +66,16 @@ def enabled() -> bool:
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def page_urls(page) -> set[str]:
-    """Absolute URLs of ``page`` and the pages listing it, in every language of its site."""
+def page_urls(page, *, with_descendants: bool = False) -> set[str]:
+    """Absolute URLs of ``page`` and the pages listing it, in every language of its site;
+    ``with_descendants``: and of every live page below it (a section that was restricted)."""
     specific = page.specific
     if not isinstance(specific, BasePage):
         return set()
     languages = site_languages(specific.get_country())
     pages = [specific, *page.get_ancestors().filter(depth__gt=1).specific()]
+    if with_descendants:
+        pages += page.get_descendants().live().specific()
     urls = set()
     for code in languages:
         with translation.override(code):
@@ -79,10 +86,10 @@ def page_urls(page) -> set[str]:
     return urls
 
 
-def purge_page(page) -> None:
+def purge_page(page, *, with_descendants: bool = False) -> None:
     """Purge ``page``'s URLs; logs instead of raising, whatever goes wrong."""
     try:
-        urls = page_urls(page)
+        urls = page_urls(page, with_descendants=with_descendants)
         if urls:
             purge_urls_from_cache(sorted(urls))
     except Exception:  # a purge is an optimisation: the publish has happened
@@ -95,7 +102,32 @@ def on_page_changed(sender, instance, **kwargs) -> None:
         transaction.on_commit(lambda: purge_page(instance), robust=True)
 
 
+def on_restriction_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A view restriction added, changed or lifted: the CDN's copies of the section go.
+
+    Without this, a page that was public stays served from the CDN, to anyone, for up
+    to ``VISITOR_CACHE_S_MAXAGE`` after an editor puts a password on it; and the
+    listings above keep its teaser. (Restricted responses are never kept: private.)
+    """
+    if raw or not enabled():
+        return
+    page_id = instance.page_id
+
+    def purge() -> None:
+        page = Page.objects.filter(pk=page_id).first()
+        if page is not None:
+            purge_page(page, with_descendants=True)
+
+    transaction.on_commit(purge, robust=True)
+
+
 def connect() -> None:
     """Called from ``CoreConfig.ready``."""
     page_published.connect(on_page_changed, dispatch_uid="frontend_cache_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="frontend_cache_unpublished")
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            on_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"frontend_cache_restriction_{name}",
+        )

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils.http import http_date, parse_http_date
-from wagtail.models import PageLogEntry
+from wagtail.models import PageLogEntry, PageViewRestriction
 
 from cms.settings.visitors import frontend_cache_backends
 from tests.factories import news_page, path_of
@@ -180,6 +180,32 @@ def test_publishing_purges_the_page_and_its_listings_in_every_language(
         ("cz.localhost", "/cs/"),
         ("cz.localhost", "/en/"),
     } <= received
+
+
+def test_restricting_a_section_purges_it_its_pages_and_its_listings(
+    country, purge_server, django_capture_on_commit_callbacks
+):
+    """A page the CDN kept while public must not stay served after a password is put on it."""
+    item = news_page(country("CZ"), title={"cs": "Česky", "en": "English"})
+    section = item.get_parent()
+    host, port = purge_server.server_address
+    expected = {
+        ("cz.localhost", path_of(item, "cs")),
+        ("cz.localhost", path_of(item, "en")),
+        ("cz.localhost", "/cs/aktuality/"),
+        ("cz.localhost", "/en/news/"),
+        ("cz.localhost", "/cs/"),
+    }
+    with purging_to(f"http://{host}:{port}"), django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=section, restriction_type=PageViewRestriction.PASSWORD, password="members"
+        )
+    assert expected <= set(PurgeRecorder.received)
+
+    PurgeRecorder.received = []
+    with purging_to(f"http://{host}:{port}"), django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()  # lifted: the CDN's "no such item" listings go too
+    assert expected <= set(PurgeRecorder.received)
 
 
 def test_nothing_is_purged_when_no_cache_is_configured(
