@@ -69,12 +69,12 @@ def language_of(tag: str) -> str | None:
 def accepted_languages(request: HttpRequest) -> list[str]:
     """The network languages the request's ``Accept-Language`` names, by quality then
     order, each once: what the API negotiates, its response cache keys on and the
-    visitor's root redirect picks from."""
+    visitor's root redirect picks from. A tag with ``q=0`` refuses its language."""
     from django.utils.translation.trans_real import parse_accept_lang_header
 
     codes: list[str] = []
-    for tag, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+    for tag, quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
         code = language_of(tag)
-        if code is not None and code not in codes:
+        if code is not None and code not in codes and quality > 0:
             codes.append(code)
     return codes

@@ -126,7 +126,7 @@ def store(
                     country=country,
                     data=rendered.data,
                     digest=rendered.digest,
-                    last_modified=rendered.last_modified,
+                    last_modified=dated(rendered, now),
                     updated_at=now,
                     rendered_at=now,
                 )
@@ -138,15 +138,15 @@ def store(
                 # and a sync with a cursor, which does not list the item, agree.
                 if row.country == country and complete(row):
                     current = not rederive or derived_current(served, row)
-                    if row.last_modified == rendered.last_modified and current:
+                    if row.last_modified == dated(rendered, row.updated_at) and current:
                         continue
                 row.country = country
-                row.last_modified, row.rendered_at = rendered.last_modified, now
+                row.last_modified, row.rendered_at = dated(rendered, row.updated_at), now
                 updated.append(written(served, row))
                 continue
             row.updated_at = now
             row.data, row.digest, row.country = rendered.data, rendered.digest, country
-            row.last_modified, row.rendered_at = rendered.last_modified, now
+            row.last_modified, row.rendered_at = dated(rendered, now), now
             updated.append(written(served, row))
     # Changed rows are replaced (a delete and an insert per batch): an UPDATE of many rows
     # with large JSON values, as bulk_update writes it, costs several times more.
@@ -172,6 +172,14 @@ def store(
         object_type=served.label, object_id__in=[obj.pk for obj in objects]
     ).delete()
     return len(new) + len(updated)
+
+
+def dated(rendered, updated_at):
+    """A row's ``last_modified`` (its Last-Modified): the newest stamp of what its JSON was
+    built from, and never before that JSON last changed. A change no stamp records (a
+    contact it showed was deleted) moves ``updated_at`` only: without it, If-Modified-Since
+    would get a 304 for the changed item."""
+    return max(rendered.last_modified or updated_at, updated_at)
 
 
 def record_moves(served: ServedType, moves: dict[int, tuple[str, str]]) -> None:

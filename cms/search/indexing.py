@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import task
 from wagtail.search.backends import get_search_backends_with_name
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.search.documents import documents_for, kind_of
 from cms.search.models import PendingIndexUpdate, SearchDocument
@@ -305,13 +305,26 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs):
     """
     from wagtail.models import Page
 
-    from cms.search.documents import searched_models
-
     if raw:  # fixtures
         return
     page = Page.objects.filter(pk=instance.page_id).first()
-    if page is None:
-        return
+    if page is not None:
+        sync_subtree(page)
+
+
+def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    """A page moved (nothing is published): it and every page below it have new URLs, and
+    maybe another country's site; their documents follow, or search links the old site."""
+    if url_path_before != url_path_after:
+        sync_subtree(instance)
+
+
+def sync_subtree(page) -> None:
+    """Rewrite the documents of ``page`` and every live page below it, a batch at a time."""
+    from wagtail.models import Page
+
+    from cms.search.documents import searched_models
+
     for model in searched_models():
         if issubclass(model, Page):
             pages = list(model.objects.live().descendant_of(page, inclusive=True).order_by("pk"))
@@ -335,6 +348,7 @@ def connect_signals() -> None:
     # Pages are searched as published; snippets (no drafts) as saved.
     page_published.connect(on_page_published, dispatch_uid="search-published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search-unpublished")
+    post_page_move.connect(on_page_moved, dispatch_uid="search-moved")
     for model in searched_models():
         post_delete.connect(
             on_deleted, sender=model, dispatch_uid=f"search-deleted-{model.__name__}"

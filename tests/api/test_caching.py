@@ -10,6 +10,7 @@ from django.utils.http import http_date, parse_http_date
 
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Sector
+from cms.partners.models import ContactPerson
 from tests.api.conftest import published_news
 
 READS = [
@@ -83,6 +84,26 @@ def test_last_modified_moves_when_an_embedded_object_changes(api, country):
     )
     assert after.status_code == 200
     assert "Food and drink" in after.content.decode()
+
+
+def test_last_modified_moves_when_an_embedded_object_is_deleted(api, country):
+    """A deleted contact leaves no newer stamp in what the item is built from; the item's
+    JSON changed all the same (``contact`` is null), so its Last-Modified must move, or a
+    consumer revalidating with If-Modified-Since keeps the deleted contact (a 304)."""
+    contact = ContactPerson.objects.filter(country__code="CZ").first()
+    page = published_news(country("CZ"), title={"cs": "Den", "en": "Day"}, contact=contact)
+    before = api(f"news/{page.pk}/?lang=en")
+    assert before.json()["contact"]["id"] == contact.pk
+    since = parse_http_date(before["Last-Modified"])
+    while time.time() < since + 1:  # HTTP dates count whole seconds
+        time.sleep(0.05)
+    contact.delete()
+    after = api(f"news/{page.pk}/?lang=en", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert after.json()["contact"] is None
+    assert parse_http_date(after["Last-Modified"]) > since
+    listing = api("news/?lang=en&fields=_,contact", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert listing.status_code == 200
 
 
 def test_a_removal_moves_the_listings_last_modified(api, country):

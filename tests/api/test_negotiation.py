@@ -84,6 +84,12 @@ def test_no_acceptable_language_gets_the_sites_default(api):
     assert api("news/", host="de.localhost").json()["language"] == "de"
 
 
+def test_a_language_the_header_refuses_with_q_0_is_not_served(api):
+    """``q=0`` says "not acceptable" (RFC 9110, 12.4.2): never the language served."""
+    assert api("news/", HTTP_ACCEPT_LANGUAGE="de;q=0").json()["language"] == "cs"
+    assert api("news/", HTTP_ACCEPT_LANGUAGE="en;q=0.000, fr")["Content-Language"] == "cs"
+
+
 def test_the_parameter_wins_over_the_header(api):
     assert api("news/?lang=en-US", HTTP_ACCEPT_LANGUAGE="cs").json()["language"] == "en"
 

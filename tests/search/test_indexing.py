@@ -1,7 +1,7 @@
 """Only published content reaches the index, and it follows every change."""
 
 from cms.clusters.models import ClusterProfile
-from cms.news.models import NewsPage
+from cms.news.models import NewsIndexPage, NewsPage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
 from tests.factories import news_page
@@ -77,3 +77,18 @@ def test_an_unchanged_save_writes_nothing(db):
         )
     )
     assert before == after
+
+
+def test_a_page_moved_to_another_countrys_site_is_searched_there(db, country):
+    """A move (the admin's Move, ``page.move()``) publishes nothing, yet changes the page's
+    URL and here its country: its documents follow, or search links a 404 on the old site."""
+    page = news_page(country("CZ"), title={"en": "Axolotl relocation", "cs": "Axolotl"})
+    page.save_revision().publish()
+    slovak_news = NewsIndexPage.objects.child_of(country("SK").home_page).get()
+    page.move(slovak_news, pos="last-child")
+    settle()
+    in_czech_site = SearchRequest(query="axolotl", language="en", countries=("CZ",))
+    assert search(in_czech_site).total == 0
+    assert search(SearchRequest(query="axolotl", language="en", countries=("SK",))).total == 1
+    document = SearchDocument.objects.get(kind="news", object_id=page.pk, language="en")
+    assert (document.country, document.url) == ("SK", NewsPage.objects.get(pk=page.pk).url)
