@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import Q
+from django.forms import BoundField
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import DraftStateMixin
 
 from cms.core.concurrent_edits import ConcurrentEditsFormMixin, pks_of
+from cms.core.embedded import without_references
 from cms.core.languages import LANGUAGES
 from cms.core.models import Country
 from cms.core.permissions import (
@@ -38,10 +40,28 @@ from cms.core.translation_status import (
 )
 
 
+class ShownValueBoundField(BoundField):
+    """A form field that re-renders the form's ``shown_values[name]``, when it has one,
+    instead of what was submitted; otherwise as Django's own.
+
+    For a submission refused because it names objects the user may not see: the
+    widget would look them up and show them. Only the rendering changes: the
+    field keeps its error, and the form, being invalid, saves nothing.
+    """
+
+    def value(self):
+        if self.name in self.form.shown_values:
+            return self.field.prepare_value(self.form.shown_values[self.name])
+        return super().value()
+
+
 class CountryScopedFormMixin:
     """Narrow every model-choice field to the objects ``for_user`` may choose."""
 
+    bound_field_class = ShownValueBoundField
+
     def __init__(self, *args, **kwargs):
+        self.shown_values = {}  # see ShownValueBoundField
         super().__init__(*args, **kwargs)
         self.scoped_fields = []
         user = getattr(self, "for_user", None)
@@ -79,12 +99,9 @@ class CountryScopedFormMixin:
             kept = references_in(model_field, model_field.value_from_object(self.instance))
             refused = unchoosable_references(model_field, cleaned_data[name], user, kept=kept)
             if refused:
+                submitted = cleaned_data[name]  # add_error takes it out of cleaned_data
                 self.add_error(name, embedding_error(refused))
-                # Re-render the field from its saved value, not from the submission: the
-                # widget would look the refused objects up and show their titles and URLs.
-                # (A disabled field's value is its initial one; StreamField's widget
-                # renders no "disabled" attribute, so it stays editable.)
-                self.fields[name].disabled = True
+                self.show_without(name, model_field, submitted, refused)
         return cleaned_data
 
     def show_saved_choice(self, name) -> None:
@@ -98,6 +115,17 @@ class CountryScopedFormMixin:
             return
         self.data = self.data.copy()  # request.POST is immutable
         self.data.setlist(self.add_prefix(name), [str(pk) for pk in pks_of(self.initial.get(name))])
+
+    def show_without(self, name, model_field, submitted, refused) -> None:
+        """Re-render field ``name`` with the editor's ``submitted`` value less the ``refused``
+        objects (``without_references``), not with the submission itself: its widget would
+        look those objects up and show their titles, file names and previews.
+        """
+        shown = without_references(model_field, submitted, refused)
+        if references_in(model_field, shown) & set(refused):
+            # A block this cannot take apart: its saved value, rather than a leak.
+            shown = self.initial.get(name)
+        self.shown_values[name] = shown
 
     def embedding_fields(self):
         """The form's model fields that can embed other objects (StreamField, rich text)."""
