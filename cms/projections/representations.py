@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import translation
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.pages import site_languages
 from cms.core.translation_status import (
     available_languages,
@@ -146,10 +146,13 @@ class PageRepresentation(Representation):
 
 
 def html_url(page, ctx: RenderContext, languages, country) -> str | None:
-    """The page on its visitor site (Wagtail's URL): in the served language if the site has it."""
-    language = ctx.url_language
-    if language not in languages:
-        language = country.default_language if country else COMMON_LANGUAGE
+    """The page on its visitor site (Wagtail's URL): in the served language if the site has
+    it, else in the first language of its fallback chain that the site publishes (the text
+    the consumer was served: German on the Czech site is its English page, as search links
+    it), else in the site's default language."""
+    default = country.default_language if country else COMMON_LANGUAGE
+    chain = fallback_chain(ctx.url_language)
+    language = next((code for code in chain if code in languages), default)
     with translation.override(language):
         parts = page.get_url_parts()
     return None if parts is None else f"{parts[1]}{parts[2]}"
