@@ -20,6 +20,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from cms.clusters.visibility import countries_with_hidden_directory
 from cms.core.listing import paginate
 from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
@@ -132,11 +133,19 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         verbose_name_plural = _("cluster directories")
 
     def clusters(self):
+        """The profiles this directory shows: its country's, or on the hub every country's.
+
+        The hub leaves out the profiles of a country whose own directory refuses
+        visitors (a view restriction, ``cms.clusters.visibility``): their URLs there
+        refuse them too. A directory's own country's profiles are always its own to
+        show: whoever passed its restriction sees them.
+        """
         queryset = ClusterProfile.objects.prefetch_related("sectors").select_related("country")
         country = self.get_country()
         if country is not None and not country.is_hub:
-            queryset = queryset.filter(country=country)
-        return queryset
+            return queryset.filter(country=country)
+        hidden = countries_with_hidden_directory() - {country.pk if country else None}
+        return queryset.exclude(country_id__in=hidden) if hidden else queryset
 
     @path("")
     def directory(self, request):
