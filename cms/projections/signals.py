@@ -207,10 +207,9 @@ def restriction_changed(sender, instance, **kwargs):
 
 def profiles_under(page) -> dict[str, set[int]]:
     """The cluster profiles whose own directory is ``page`` or below it."""
-    from cms.clusters.models import ClusterProfile
-    from cms.clusters.visibility import profiles_served_under
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 
-    ids = set(profiles_served_under(page).values_list("pk", flat=True))
+    ids = set(ClusterDirectoryPage.profiles_served_under(page).values_list("pk", flat=True))
     return {ClusterProfile._meta.label: ids} if ids else {}
 
 

@@ -131,24 +131,27 @@ def country_code(obj, kind: str) -> str:
 class Batch:
     """What the documents of a batch of items need looked up once, not once per item.
 
-    Which of its pages visitors may see (``cms.core.visibility``: two queries for
-    the batch), which countries' cluster directories refuse visitors
-    (``cms.clusters.visibility``) and each country's directory page (one query per
-    country). A page restricted (password, login, groups) on itself or an
-    ancestor refuses visitors on its own URL, and a cluster profile is served
-    under its country's directory, so search must not show their title, text or
-    link either: they have no documents, as an unpublished page has none.
+    Which of its pages visitors may see (``cms.core.visibility``: two queries
+    for the batch), which countries' cluster directories refuse visitors
+    (``ClusterDirectoryPage.countries_refusing_visitors``) and each country's
+    directory page (one query per country). A page restricted (password,
+    login, groups) on itself or an ancestor refuses visitors on its own URL,
+    and a cluster profile is served under its country's directory, so search
+    must not show their title, text or link either: they have no documents,
+    as an unpublished page has none.
     """
 
     def __init__(self, objs):
         from wagtail.models import Page
 
-        from cms.clusters.visibility import countries_with_hidden_directory
+        from cms.clusters.models import ClusterDirectoryPage
 
         objs = list(objs)
         self.shown_page_ids = ids_shown_to_visitors(obj for obj in objs if isinstance(obj, Page))
         has_clusters = any(kind_of(obj) == "cluster" for obj in objs)
-        self.hidden_countries = countries_with_hidden_directory() if has_clusters else set()
+        self.hidden_countries = (
+            ClusterDirectoryPage.countries_refusing_visitors() if has_clusters else set()
+        )
         self.directories: dict = {}
 
     def is_shown(self, obj, kind: str) -> bool:

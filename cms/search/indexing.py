@@ -320,13 +320,14 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs):
     """A view restriction added, changed or lifted: its page and everything below follow.
 
     That is the searched pages at or below the page, and the cluster profiles whose
-    directory is (``cms.clusters.visibility``). What now refuses visitors loses its
-    documents at once, in the editor's transaction, however many there are: that
-    never waits. What visitors may see again (a restriction lifted, unless one above
-    still holds) is indexed again there too when it is a few items; more are left to
-    the task worker after the commit (as ``cms.projections`` does), since rendering a
-    large section's documents would hold the editor's save. Either way the engines'
-    part is queued (``publish_to_backends``), so an engine outage never fails the save.
+    directory is (``ClusterDirectoryPage.profiles_served_under``). What now refuses
+    visitors loses its documents at once, in the editor's transaction, however many
+    there are: that never waits. What visitors may see again (a restriction lifted,
+    unless one above still holds) is indexed again there too when it is a few items;
+    more are left to the task worker after the commit (as ``cms.projections`` does),
+    since rendering a large section's documents would hold the editor's save. Either
+    way the engines' part is queued (``publish_to_backends``), so an engine outage
+    never fails the save.
     """
     from wagtail.models import Page
 
@@ -349,21 +350,25 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs):
 
 def hidden_under(page) -> list[tuple[str, QuerySet]]:
     """(kind, items) at or below ``page`` that refuse visitors, per searched kind."""
-    from cms.clusters.visibility import countries_with_hidden_directory, profiles_served_under
+    from cms.clusters.models import ClusterDirectoryPage
 
     found = [(kind, hidden_from_visitors(queryset)) for kind, queryset in pages_under(page)]
-    hidden_countries = countries_with_hidden_directory()
-    profiles = profiles_served_under(page).filter(country_id__in=hidden_countries)
+    hidden_countries = ClusterDirectoryPage.countries_refusing_visitors()
+    profiles = ClusterDirectoryPage.profiles_served_under(page).filter(
+        country_id__in=hidden_countries
+    )
     return [*found, ("cluster", profiles)]
 
 
 def shown_under(page) -> list[tuple[str, QuerySet]]:
     """(kind, items) at or below ``page`` that visitors may see, per searched kind."""
-    from cms.clusters.visibility import countries_with_hidden_directory, profiles_served_under
+    from cms.clusters.models import ClusterDirectoryPage
 
     found = [(kind, shown_to_visitors(queryset)) for kind, queryset in pages_under(page)]
-    hidden_countries = countries_with_hidden_directory()
-    profiles = profiles_served_under(page).exclude(country_id__in=hidden_countries)
+    hidden_countries = ClusterDirectoryPage.countries_refusing_visitors()
+    profiles = ClusterDirectoryPage.profiles_served_under(page).exclude(
+        country_id__in=hidden_countries
+    )
     return [*found, ("cluster", profiles.prefetch_related("sectors").select_related("country"))]
 
 
