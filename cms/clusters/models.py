@@ -5,7 +5,10 @@ country; each country site shows its own profiles in a directory page that
 serves every profile at ``<directory>/<slug>/``.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django import forms
 from django.conf import settings
@@ -18,6 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
+from wagtail.models import Page
 from wagtail.search import index
 
 from cms.core.listing import paginate
@@ -29,6 +33,7 @@ from cms.core.translation_status import (
     hide_unready_in,
     text_in_any_language,
 )
+from cms.core.visibility import hidden_from_visitors
 from cms.partners.models import ContactPerson
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
@@ -131,12 +136,56 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         verbose_name = _("cluster directory")
         verbose_name_plural = _("cluster directories")
 
+    @classmethod
+    def countries_refusing_visitors(cls) -> set[int]:
+        """Ids of the countries whose live directory refuses visitors: its profiles too.
+
+        A profile has no page of its own: its country's directory serves it at
+        ``<directory>/<slug>/``, so a view restriction on the directory (or above it)
+        refuses visitors every profile URL there, and the visitor search and the hub
+        must not show those profiles either. A country with no live directory keeps
+        its profiles (the hub serves them). Three queries whatever the number of
+        profiles (the restrictions, the restricted directories, their countries).
+        """
+        return cls.countries_of(hidden_from_visitors(cls.objects.all()))
+
+    @staticmethod
+    def countries_of(directories: Iterable[Page]) -> set[int]:
+        """Ids of the countries whose home pages hold ``directories``: one query for them all."""
+        directories = list(directories)
+        if not directories:
+            return set()
+        homes = reduce(or_, (Page.objects.parent_of_q(page) for page in directories))
+        return set(
+            Country.objects.filter(home_page__in=Page.objects.filter(homes)).values_list(
+                "pk", flat=True
+            )
+        )
+
+    @classmethod
+    def profiles_served_under(cls, page: Page):
+        """The profiles whose own country's directory is ``page`` or below it.
+
+        Their visibility follows a view restriction on ``page``: the receivers of
+        restriction changes (search, projections) update them with the pages.
+        """
+        directories = cls.objects.descendant_of(page, inclusive=True)
+        return ClusterProfile.objects.filter(country_id__in=cls.countries_of(directories))
+
     def clusters(self):
+        """The profiles this directory shows: its country's, or on the hub every country's.
+
+        The hub leaves out the profiles of a country whose own directory refuses
+        visitors (``countries_refusing_visitors``): their URLs there refuse them
+        too. A directory's own country's profiles are always its own to show:
+        whoever passed its restriction sees them.
+        """
         queryset = ClusterProfile.objects.prefetch_related("sectors").select_related("country")
         country = self.get_country()
         if country is not None and not country.is_hub:
-            queryset = queryset.filter(country=country)
-        return queryset
+            return queryset.filter(country=country)
+        hidden = self.countries_refusing_visitors() - {country.pk if country else None}
+        return queryset.exclude(country_id__in=hidden) if hidden else queryset
 
     @path("")
     def directory(self, request):

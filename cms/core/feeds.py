@@ -22,6 +22,7 @@ from cms.core.models import Country, Sector
 from cms.core.pages import site_languages
 from cms.core.translation_status import has_language, hide_unready
 from cms.core.views import bad_request_page
+from cms.core.visibility import shown_to_visitors
 
 #: Longest value accepted for a query parameter (a sector slug is at most 50 characters).
 MAX_PARAMETER_LENGTH = 50
@@ -56,7 +57,7 @@ class FeedScope:
         in_trees = Q()
         for root in self.roots:
             in_trees |= Q(path__startswith=root.path, depth__gt=root.depth)
-        queryset = queryset.live().public().filter(in_trees)
+        queryset = shown_to_visitors(queryset).filter(in_trees)
         if self.sector is not None:
             queryset = queryset.filter(sectors=self.sector)
         return queryset

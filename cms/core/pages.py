@@ -19,7 +19,6 @@ from modeltranslation.utils import get_language
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
-from wagtail.query import PageQuerySet
 
 from cms.core.caching import last_modified
 from cms.core.forms import CountryScopedPageForm
@@ -35,6 +34,7 @@ from cms.core.translation_status import (
     localized,
     required_originals,
 )
+from cms.core.visibility import shown_to_visitors
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
@@ -98,19 +98,8 @@ def language_redirect(
     return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
-def shown_to_visitors(pages: PageQuerySet) -> PageQuerySet:
-    """The live pages of ``pages`` outside every view restriction: what a listing may show.
-
-    A page under a view restriction (password, login or groups, on itself or an
-    ancestor) refuses visitors on its own URL; a listing, menu or teaser showing
-    its title, lead or link would give it away all the same. Sitemaps, feeds and
-    the API leave it out for the same reason (``cms.projections.registry``).
-    """
-    return pages.live().public()
-
-
 def navigation(request) -> list[Page]:
-    """The public live sections of the current site, for the header menu."""
+    """The live sections of the current site visitors may see, for the header menu."""
     site = Site.find_for_request(request)
     if site is None:
         return []

@@ -31,6 +31,7 @@ from wagtail.models import Page, Site
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.pages import site_languages
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.core.visibility import shown_to_visitors
 
 #: Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
@@ -364,7 +365,7 @@ def own_profile_url(request, cluster) -> str | None:
     home = CountryHomePage.objects.filter(country_id=cluster.country_id).first()
     if home is None:
         return None
-    directory = ClusterDirectoryPage.objects.live().public().descendant_of(home).first()
+    directory = shown_to_visitors(ClusterDirectoryPage.objects.descendant_of(home)).first()
     if directory is None:
         return None
     return page_url(request, directory, language_read(cluster, cluster.country), f"{cluster.slug}/")

@@ -29,6 +29,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from cms.core.feeds import BadParameter, FeedScope, feed_scope
+from cms.core.visibility import shown_to_visitors
 from cms.events.models import EventPage
 
 ONE_YEAR = datetime.timedelta(days=366)
@@ -117,7 +118,7 @@ def event_calendar(request, pk: int):
         scope = feed_scope(request)
     except BadParameter as error:
         return error.response(request)
-    own = EventPage.objects.descendant_of(scope.site.root_page).live().public()
+    own = shown_to_visitors(EventPage.objects.descendant_of(scope.site.root_page))
     found = scope.ready(own.filter(pk=pk))
     if not found:
         raise Http404("No such event in this language")

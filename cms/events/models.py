@@ -17,8 +17,9 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.listing import paginate
-from cms.core.pages import BasePage, shown_to_visitors
+from cms.core.pages import BasePage
 from cms.core.translation_status import hide_unready_in
+from cms.core.visibility import shown_to_visitors
 
 
 def start_of_today() -> datetime:

@@ -8,8 +8,9 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.models import Country, Sector
-from cms.core.pages import BasePage, shown_to_visitors
+from cms.core.pages import BasePage
 from cms.core.translation_status import hide_unready_in
+from cms.core.visibility import shown_to_visitors
 
 
 class CountryHomePage(BasePage):

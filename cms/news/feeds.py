@@ -19,7 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from cms.core.feeds import BadParameter, FeedScope, feed_scope
-from cms.core.pages import shown_to_visitors
+from cms.core.visibility import shown_to_visitors
 from cms.news.models import NewsIndexPage, NewsPage
 
 #: Newest items per feed.

@@ -13,9 +13,10 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, get_page_models
 
 from cms.core.languages import LANGUAGE_CODES
+from cms.core.visibility import shown_to_visitors
 from cms.projections.representations import Representation, representations
 from cms.projections.scope import ALL_LANGUAGES
 
@@ -95,11 +96,8 @@ def site_root_paths() -> list[str]:
 
 
 def public_pages(model: type[Page]) -> QuerySet:
-    """Live pages of ``model`` on a country's site that anyone may view."""
+    """Live pages of ``model`` on a country's site that anyone may view (``shown_to_visitors``)."""
     on_a_site = Q(pk__in=[])
     for path in site_root_paths():
         on_a_site |= Q(path__startswith=path)
-    restricted = Q(pk__in=[])
-    for path in PageViewRestriction.objects.values_list("page__path", flat=True):
-        restricted |= Q(path__startswith=path)
-    return model.objects.live().filter(on_a_site).exclude(restricted)
+    return shown_to_visitors(model.objects.filter(on_a_site))

@@ -26,6 +26,7 @@ from cms.core.pages import site_languages
 from cms.core.translation_status import (
     available_languages,
 )
+from cms.core.visibility import shown_to_visitors
 from cms.projections.fields import (
     CLUSTER_REF,
     ORGANISATION_REF,
@@ -283,7 +284,7 @@ def cluster_directories(ctx: RenderContext) -> dict[int, str]:
         from cms.clusters.models import ClusterDirectoryPage
 
         found: dict[int, str] = {}
-        for page in ClusterDirectoryPage.objects.live().public().order_by("path"):
+        for page in shown_to_visitors(ClusterDirectoryPage.objects.order_by("path")):
             country = ctx.scope.country_of(page)
             if country is None or country.pk in found:
                 continue

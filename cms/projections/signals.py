@@ -188,7 +188,10 @@ def restriction_changed(sender, instance, **kwargs):
 
     Disappearing never waits for the worker: listings and details read the rows, so
     however large the subtree, its rows go (with tombstones) in the editor's transaction.
-    Appearing again needs rendering, which many pages leave to the worker.
+    Appearing again needs rendering, which many pages leave to the worker. The cluster
+    profiles a directory in the subtree serves stay (the API serves them whatever the
+    tree says) but are rendered again: their ``html_url`` (which the sitemaps read) is
+    there only while their directory lets visitors in.
     """
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is None:
@@ -197,8 +200,17 @@ def restriction_changed(sender, instance, **kwargs):
     if PageViewRestriction.objects.filter(page_id=page.pk).exists():
         for label, ids in subtree.items():
             writing.hide(label, sorted(ids))
+        refresh(profiles_under(page))
     else:
-        refresh(subtree)
+        refresh(merged(subtree, profiles_under(page)))
+
+
+def profiles_under(page) -> dict[str, set[int]]:
+    """The cluster profiles whose own directory is ``page`` or below it."""
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+
+    ids = set(ClusterDirectoryPage.profiles_served_under(page).values_list("pk", flat=True))
+    return {ClusterProfile._meta.label: ids} if ids else {}
 
 
 # --- snippets, images, sites ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES, fallback_chain
 from cms.core.translation_status import has_language, is_ready
+from cms.core.visibility import ids_shown_to_visitors
 from cms.search.analysis import analyse_to_string
 
 #: Text fields of each content type, title first. Values may be plain text,
@@ -66,6 +67,11 @@ def searched_models() -> list:
 
 def searched_page_labels() -> list[str]:
     return [label for label, kind in KIND_OF_TYPE.items() if kind != "cluster"]
+
+
+def kind_of_model(model) -> str:
+    """The search kind of one of :func:`searched_models`."""
+    return KIND_OF_TYPE[model._meta.label]
 
 
 def kind_of(obj) -> str | None:
@@ -122,31 +128,49 @@ def country_code(obj, kind: str) -> str:
     return site.country.code if site is not None and hasattr(site, "country") else ""
 
 
-def base_page(obj, kind: str, directories: dict | None = None):
-    """The page whose URL (per language) locates the item: itself, or a cluster's directory.
+class Batch:
+    """What the documents of a batch of items need looked up once, not once per item.
 
-    ``directories`` caches directory pages by country across a batch.
+    Which of its pages visitors may see (``cms.core.visibility``: two queries
+    for the batch), which countries' cluster directories refuse visitors
+    (``ClusterDirectoryPage.countries_refusing_visitors``) and each country's
+    directory page (one query per country). A page restricted (password,
+    login, groups) on itself or an ancestor refuses visitors on its own URL,
+    and a cluster profile is served under its country's directory, so search
+    must not show their title, text or link either: they have no documents,
+    as an unpublished page has none.
     """
-    if kind != "cluster":
-        return obj
-    from cms.clusters.models import ClusterDirectoryPage
 
-    cache = directories if directories is not None else {}
-    if obj.country_id not in cache:
-        cache[obj.country_id] = (
-            ClusterDirectoryPage.objects.live().child_of(obj.country.home_page).first()
+    def __init__(self, objs):
+        from wagtail.models import Page
+
+        from cms.clusters.models import ClusterDirectoryPage
+
+        objs = list(objs)
+        self.shown_page_ids = ids_shown_to_visitors(obj for obj in objs if isinstance(obj, Page))
+        has_clusters = any(kind_of(obj) == "cluster" for obj in objs)
+        self.hidden_countries = (
+            ClusterDirectoryPage.countries_refusing_visitors() if has_clusters else set()
         )
-    return cache[obj.country_id]
+        self.directories: dict = {}
 
+    def is_shown(self, obj, kind: str) -> bool:
+        """Whether visitors may see ``obj`` (one of the batch's items)."""
+        if kind == "cluster":
+            return obj.country_id not in self.hidden_countries
+        return obj.live and obj.pk in self.shown_page_ids
 
-def is_public_page(page) -> bool:
-    """Whether anyone may view a page: published and under no view restriction.
+    def base_page(self, obj, kind: str):
+        """The page whose URL (per language) locates the item: itself, or a cluster's directory."""
+        if kind != "cluster":
+            return obj
+        from cms.clusters.models import ClusterDirectoryPage
 
-    A page restricted (password, login, groups) on itself or an ancestor refuses
-    visitors on its own URL, so search must not show its title, text or link either:
-    it has no documents, as an unpublished page has none.
-    """
-    return page.live and not page.get_view_restrictions().exists()
+        if obj.country_id not in self.directories:
+            self.directories[obj.country_id] = (
+                ClusterDirectoryPage.objects.live().child_of(obj.country.home_page).first()
+            )
+        return self.directories[obj.country_id]
 
 
 def url_of(page, obj, kind: str, language: str) -> str:
@@ -157,17 +181,22 @@ def url_of(page, obj, kind: str, language: str) -> str:
     return f"{url}{obj.slug}/" if kind == "cluster" and url else url
 
 
-def documents_for(obj, directories: dict | None = None) -> list[DocumentData]:
-    """Every language version of a published item (empty when it is not public)."""
+def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
+    """Every language version of a published item (empty when visitors may not see it).
+
+    ``batch``: the lookups shared by the items synced together (``Batch``), which
+    ``obj`` must be one of; without it, ``obj``'s own.
+    """
     kind = kind_of(obj)
     if kind is None:
         return []
-    if kind != "cluster" and not is_public_page(obj):
+    batch = batch or Batch([obj])
+    if not batch.is_shown(obj, kind):
         return []
     country = country_code(obj, kind)
     sectors = list(obj.sectors.all()) if hasattr(obj, "sectors") else []
     date = getattr(obj, "date", None) or (obj.start.date() if getattr(obj, "start", None) else None)
-    page = base_page(obj, kind, directories)
+    page = batch.base_page(obj, kind)
     documents = []
     for language in LANGUAGE_CODES:
         served = served_language(obj, language)

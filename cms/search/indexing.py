@@ -1,11 +1,13 @@
 """Keep search documents and every search backend in step with published content.
 
 Publishing, unpublishing or deleting a page, saving or deleting a cluster
-profile, and adding or lifting a page view restriction (for the pages below it)
-rewrites those items' ``SearchDocument`` rows in the same database
-transaction. The database backends are updated right there (they live in the
-same database). External engines (OpenSearch/Elasticsearch) get a
-``PendingIndexUpdate`` per changed document, processed after commit by a task
+profile, and adding a page view restriction (for the pages below it and the
+cluster profiles its directories serve) rewrites those items' ``SearchDocument``
+rows in the same database transaction; lifting one does too for a few items,
+and leaves a large section to a task after the commit (``on_restriction_changed``).
+The database backends are updated right there (they live in the same database).
+External engines (OpenSearch/Elasticsearch) get a ``PendingIndexUpdate`` per
+changed document, processed after commit by a task
 and retried by ``manage.py search_index_worker`` until the engine accepts it:
 an editor's save never waits for, or fails because of, the engine.
 """
@@ -16,19 +18,30 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import task
 from wagtail.search.backends import get_search_backends_with_name
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.search.documents import documents_for, kind_of
+from cms.core.visibility import hidden_from_visitors, shown_to_visitors
+from cms.search.documents import (
+    Batch,
+    documents_for,
+    kind_of,
+    kind_of_model,
+    searched_models,
+)
 from cms.search.models import PendingIndexUpdate, SearchDocument
 
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
 BATCH_SIZE = 200
+#: Items indexed again in the editor's transaction when a view restriction is lifted;
+#: more are left to the task worker (``on_restriction_changed``).
+INLINE_LIMIT = 50
 
 
 def is_database_backend(backend) -> bool:
@@ -76,11 +89,11 @@ def sync_objects(objs) -> int:
     keyed = [(kind, obj) for kind, obj in keyed if kind is not None]
     if not keyed:
         return 0
-    directories: dict = {}
+    batch = Batch([obj for _, obj in keyed])
     wanted = {
         (kind, obj.pk, data.language): data
         for kind, obj in keyed
-        for data in documents_for(obj, directories)
+        for data in documents_for(obj, batch)
     }
     existing = {}
     for kind in {kind for kind, _ in keyed}:
@@ -147,9 +160,17 @@ def remove_object(obj) -> int:
     kind = kind_of(obj)
     if kind is None:
         return 0
+    return remove_documents(kind, [obj.pk])
+
+
+def remove_documents(kind: str, object_ids) -> int:
+    """Delete the documents of items ``object_ids`` (a list or a ``values("pk")`` subquery)."""
     with transaction.atomic():
-        docs = list(SearchDocument.objects.filter(kind=kind, object_id=obj.pk))
-        ids = [doc.pk for doc in docs]
+        ids = list(
+            SearchDocument.objects.filter(kind=kind, object_id__in=object_ids).values_list(
+                "pk", flat=True
+            )
+        )
         SearchDocument.objects.filter(pk__in=ids).delete()
         publish_to_backends([], ids)
     return len(ids)
@@ -296,12 +317,17 @@ def on_snippet_saved(sender, instance, raw=False, **kwargs):
 
 
 def on_restriction_changed(sender, instance, raw=False, **kwargs):
-    """A view restriction added, changed or lifted: its page and every page below follow.
+    """A view restriction added, changed or lifted: its page and everything below follow.
 
-    Restricted, their documents go (``documents_for`` gives a restricted page none);
-    lifted, they come back, unless a restriction above still holds. Through
-    ``sync_objects`` like every other change: the engines' part is queued, so an
-    engine outage never fails the editor's save.
+    That is the searched pages at or below the page, and the cluster profiles whose
+    directory is (``ClusterDirectoryPage.profiles_served_under``). What now refuses
+    visitors loses its documents at once, in the editor's transaction, however many
+    there are: that never waits. What visitors may see again (a restriction lifted,
+    unless one above still holds) is indexed again there too when it is a few items;
+    more are left to the task worker after the commit (as ``cms.projections`` does),
+    since rendering a large section's documents would hold the editor's save. Either
+    way the engines' part is queued (``publish_to_backends``), so an engine outage
+    never fails the save.
     """
     from wagtail.models import Page
 
@@ -309,27 +335,85 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs):
         return
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        sync_subtree(page)
+        sync_under(page)
 
 
 def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
     """A page moved (nothing is published): it and every page below it have new URLs, and
-    maybe another country's site; their documents follow, or search links the old site."""
+    maybe another country's site or a restriction above them; their documents follow, or
+    search links the old site."""
     if url_path_before != url_path_after:
-        sync_subtree(instance)
+        sync_under(instance)
 
 
-def sync_subtree(page) -> None:
-    """Rewrite the documents of ``page`` and every live page below it, a batch at a time."""
+def sync_under(page) -> None:
+    """Documents of everything at or below ``page`` as visitors may now see it: what
+    refuses them goes at once, in one delete; what they may see is written again, here
+    up to ``INLINE_LIMIT`` items, by the worker after the commit beyond that."""
+    for kind, queryset in hidden_under(page):
+        remove_documents(kind, queryset.values("pk"))
+    shown = shown_under(page)
+    if sum(queryset.count() for _, queryset in shown) <= INLINE_LIMIT:
+        sync_querysets(shown)
+        return
+    page_id = page.pk
+    # robust: the restriction's change stands even if enqueueing fails; the pages come
+    # back with the next rebuild (``rebuild_search_documents``) or their next publication.
+    transaction.on_commit(lambda: sync_under_task.enqueue(page_id), robust=True)
+
+
+def hidden_under(page) -> list[tuple[str, QuerySet]]:
+    """(kind, items) at or below ``page`` that refuse visitors, per searched kind."""
+    from cms.clusters.models import ClusterDirectoryPage
+
+    found = [(kind, hidden_from_visitors(queryset)) for kind, queryset in pages_under(page)]
+    hidden_countries = ClusterDirectoryPage.countries_refusing_visitors()
+    profiles = ClusterDirectoryPage.profiles_served_under(page).filter(
+        country_id__in=hidden_countries
+    )
+    return [*found, ("cluster", profiles)]
+
+
+def shown_under(page) -> list[tuple[str, QuerySet]]:
+    """(kind, items) at or below ``page`` that visitors may see, per searched kind."""
+    from cms.clusters.models import ClusterDirectoryPage
+
+    found = [(kind, shown_to_visitors(queryset)) for kind, queryset in pages_under(page)]
+    hidden_countries = ClusterDirectoryPage.countries_refusing_visitors()
+    profiles = ClusterDirectoryPage.profiles_served_under(page).exclude(
+        country_id__in=hidden_countries
+    )
+    return [*found, ("cluster", profiles.prefetch_related("sectors").select_related("country"))]
+
+
+def pages_under(page) -> list[tuple[str, QuerySet]]:
+    """(kind, pages of that kind at or below ``page``) for every searched page type."""
     from wagtail.models import Page
 
-    from cms.search.documents import searched_models
+    return [
+        (kind_of_model(model), model.objects.descendant_of(page, inclusive=True))
+        for model in searched_models()
+        if issubclass(model, Page)
+    ]
 
-    for model in searched_models():
-        if issubclass(model, Page):
-            pages = list(model.objects.live().descendant_of(page, inclusive=True).order_by("pk"))
-            for start in range(0, len(pages), BATCH_SIZE):
-                sync_objects(pages[start : start + BATCH_SIZE])
+
+def sync_querysets(querysets: list[tuple[str, QuerySet]]) -> int:
+    """Rewrite the documents of every item of ``querysets``, ``BATCH_SIZE`` items at a time."""
+    changed = 0
+    for _, queryset in querysets:
+        items = list(queryset.order_by("pk"))
+        for start in range(0, len(items), BATCH_SIZE):
+            changed += sync_objects(items[start : start + BATCH_SIZE])
+    return changed
+
+
+@task()
+def sync_under_task(page_id: int) -> int:
+    """Index again what visitors may see at or below a page whose restriction was lifted."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id).first()
+    return sync_querysets(shown_under(page)) if page is not None else 0
 
 
 def on_migrated(sender, using="default", **kwargs):
@@ -342,8 +426,6 @@ def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_migrate
     from wagtail.models import Page, PageViewRestriction
-
-    from cms.search.documents import searched_models
 
     # Pages are searched as published; snippets (no drafts) as saved.
     page_published.connect(on_page_published, dispatch_uid="search-published")

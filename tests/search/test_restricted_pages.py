@@ -10,9 +10,13 @@ import io
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import PageViewRestriction
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
 
-from cms.news.models import NewsIndexPage
+from cms.news.models import NewsIndexPage, NewsPage
+from cms.search import indexing
+from cms.search.indexing import sync_objects
 from cms.search.models import PendingIndexUpdate, SearchDocument
 from cms.search.service import SearchRequest, search
 from tests.factories import news_page, path_of
@@ -141,3 +145,50 @@ def test_deleting_a_restricted_section_brings_nothing_back(country, published):
     index.delete()
     assert not SearchDocument.objects.filter(kind="news", object_id=published.pk).exists()
     assert found("quokkaprojekt") == 0
+
+
+def indexed(page) -> bool:
+    return SearchDocument.objects.filter(kind="news", object_id=page.pk).exists()
+
+
+def restriction_queries(action) -> int:
+    """How many queries ``action()`` makes of the view restrictions."""
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return sum("wagtailcore_pageviewrestriction" in q["sql"] for q in queries.captured_queries)
+
+
+def test_syncing_a_batch_reads_the_restrictions_once_whatever_its_size(country, published):
+    """Whether each page may be seen is asked for the batch at once, never page by page."""
+    restrict(NewsIndexPage.objects.child_of(country("SK").home_page).get())
+    pages = list(NewsPage.objects.live().order_by("pk"))
+    assert len(pages) > 10
+    assert restriction_queries(lambda: sync_objects(pages[:2])) == 1
+    assert restriction_queries(lambda: sync_objects(pages)) == 1
+    assert indexed(published)
+    assert not any(indexed(page) for page in pages if page.get_view_restrictions())
+
+
+def test_a_rebuild_reads_the_restrictions_once_per_batch(published):
+    if ENGINE:
+        pytest.skip("the database path's rebuild; on an engine it would outlive the test")
+    restrict(published)
+    pages = Page.objects.live().count()
+    reads = restriction_queries(
+        lambda: call_command("rebuild_search_documents", stdout=io.StringIO())
+    )
+    assert reads <= 10 < pages
+
+
+def test_lifting_a_restriction_over_many_pages_is_left_to_the_worker(
+    country, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Hiding never waits; indexing a large section again does not hold the editor's save."""
+    monkeypatch.setattr(indexing, "INLINE_LIMIT", 0)  # every section counts as large
+    restriction = restrict(NewsIndexPage.objects.child_of(country("CZ").home_page).get())
+    assert not indexed(published)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+        assert not indexed(published)  # not in the editor's transaction
+    assert indexed(published)
+    assert found("quokkaprojekt") == 1

@@ -17,8 +17,9 @@ from django.utils import translation
 from wagtail.models import Site
 
 from cms.core.languages import COMMON_LANGUAGE
-from cms.core.pages import navigation, shown_to_visitors, site_languages
+from cms.core.pages import navigation, site_languages
 from cms.core.translation_status import hide_unready, hide_unready_in
+from cms.core.visibility import shown_to_visitors
 
 register = template.Library()
 

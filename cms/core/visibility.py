@@ -1,0 +1,48 @@
+"""Which pages visitors may see: live, and under no view restriction.
+
+A page under a view restriction (password, login or groups, on itself or an
+ancestor) refuses visitors on its own URL; a listing, menu, teaser, feed,
+sitemap, search result or API answer showing its title, lead or link would
+give it away all the same. So every channel asks here, in one of two forms:
+
+- ``shown_to_visitors(pages)`` narrows a queryset (listings, menus, feeds);
+- ``ids_shown_to_visitors(pages)`` answers for a batch of pages already in
+  memory (search and projection writes): two queries whatever the batch's
+  size, never one per page.
+
+Both are Wagtail's own ``live()`` and ``public()``, so the answer is the one
+Wagtail gives when it serves (or refuses) the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wagtail.models import Page
+from wagtail.query import PageQuerySet
+
+
+def shown_to_visitors(pages: PageQuerySet) -> PageQuerySet:
+    """The live pages of ``pages`` outside every view restriction: what a listing may show.
+
+    Costs one query for the restrictions when called (Wagtail's ``public()`` reads
+    them to build its filter), then the queryset's own.
+    """
+    return pages.live().public()
+
+
+def ids_shown_to_visitors(pages: Iterable[Page]) -> set[int]:
+    """The ids of ``pages`` visitors may see, as the database has them now.
+
+    The batch form of ``shown_to_visitors``: one query for the restrictions and one
+    for the whole batch, so a rebuild of thousands of pages does not ask per page.
+    """
+    ids = [page.pk for page in pages if page.pk is not None]
+    if not ids:
+        return set()
+    return set(shown_to_visitors(Page.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+def hidden_from_visitors(pages: PageQuerySet) -> PageQuerySet:
+    """The live pages of ``pages`` under a view restriction: published, yet refusing visitors."""
+    return pages.live().not_public()
