@@ -46,8 +46,13 @@ def register(
     id_name: str = "page_id",
 ) -> None:
     """``GET /<name>/``, the rows ``select`` picks, and ``GET /<name>/{<id_name>}/``, one
-    item; their response schemas are named after ``item`` (``Cluster``, ``ClusterListing``)."""
-    schemas = SCHEMAS[name] = resource(item.title(), [representation])
+    item; their response schemas are named after ``item`` (``Cluster``, ``ClusterListing``).
+
+    A name of two words is hyphenated in the path (``funding-programmes``) and an item
+    written with ``_`` (``funding_programme``): the operations are then
+    ``listFundingProgrammes`` and ``getFundingProgramme``, the schemas
+    ``FundingProgrammeListing``."""
+    schemas = SCHEMAS[name] = resource(item.title().replace("_", ""), [representation])
     ItemId = Annotated[int, Path(alias=id_name, ge=1, le=MAX_ID)]
 
     def list_items(request: HttpRequest, params: Query[parameters]):
@@ -58,7 +63,7 @@ def register(
         context = read_context(request, params)
         return detail(context, params, representation, pk)
 
-    list_items.__name__, list_items.__doc__ = f"list_{name}", listed
+    list_items.__name__, list_items.__doc__ = f"list_{name.replace('-', '_')}", listed
     get_item.__name__, get_item.__doc__ = f"get_{item}", detailed
     path = f"/{name}/"
     read(router, path, response=schemas.listing, url_name=f"{name}_list", **OUTPUT)(list_items)

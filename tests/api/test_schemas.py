@@ -15,8 +15,9 @@ ALWAYS = {"id", "type", "language", "meta"}
 
 
 def all_representations():
+    """Every type's, a snippet type added to ``Representations`` included."""
     reps = representations()
-    return [*reps.pages.values(), reps.cluster, reps.partner, reps.contact, reps.sector, reps.site]
+    return [*reps.pages.values(), *reps.snippets, reps.site]
 
 
 @pytest.mark.parametrize("every_language", [False, True])
@@ -132,3 +133,41 @@ def test_interactive_docs(api):
 def test_docs_can_be_switched_off(api):
     assert api("docs/").status_code == 404
     assert api("openapi.json").status_code == 404
+
+
+def test_a_resource_of_two_words_gets_the_names_a_developer_would_write(monkeypatch):
+    """``register`` names the views and schemas after the resource: a hyphenated path
+    (``funding-programmes``) and a two-word item must give ``listFundingProgrammes`` and
+    ``FundingProgrammeListing``, not ``listFunding-programmes`` and ``Funding_ProgrammeListing``."""
+    from typing import get_args
+
+    from ninja import Router
+
+    from cms.api import resources, selectors
+    from cms.api.openapi import operation_id
+    from cms.api.params import SectorParams
+
+    monkeypatch.setattr(resources, "SCHEMAS", {})
+    router = Router()
+    resources.register(
+        router,
+        "funding-programmes",
+        item="funding_programme",
+        parameters=SectorParams,
+        select=selectors.sectors,
+        representation=representations().sector,
+        listed="Funding programmes.",
+        id_name="funding_programme_id",
+    )
+    ids = {
+        operation_id(operation)
+        for view in router.path_operations.values()
+        for operation in view.operations
+    }
+    assert ids == {"listFundingProgrammes", "getFundingProgramme"}
+    listing = resources.SCHEMAS["funding-programmes"].listing  # by language: one, or all
+    one, every = (get_args(variant)[0] for variant in get_args(get_args(listing)[0]))
+    assert (one.__name__, every.__name__) == (
+        "FundingProgrammeListing",
+        "FundingProgrammeListingAllLanguages",
+    )
