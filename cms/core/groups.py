@@ -32,21 +32,31 @@ PAGE_PERMISSIONS = {
     "editors": ("add_page", "change_page", "lock_page"),
     "moderators": ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
 }
-#: Model permissions on the snippets a country keeps. ``CountryPermissionPolicy``
-#: limits them to the group's own country; sectors are shared and read-only.
-SNIPPET_PERMISSIONS = (
-    ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
-    ("partners", "partnerorganisation", ("add", "change", "delete", "view")),
-    ("partners", "contactperson", ("add", "change", "delete", "view")),
-    ("core", "sector", ("view",)),
-)
-#: Network administrators keep every country's snippets and the shared taxonomy.
-NETWORK_SNIPPET_PERMISSIONS = (
-    ("clusters", "clusterprofile", ("add", "change", "delete", "view")),
-    ("partners", "partnerorganisation", ("add", "change", "delete", "view")),
-    ("partners", "contactperson", ("add", "change", "delete", "view")),
-    ("core", "sector", ("add", "change", "delete", "view")),
-)
+#: What may be done with a snippet type one has a permission on.
+EVERY_ACTION = ("add", "change", "delete", "view")
+
+
+def snippet_permissions(*, network: bool = False) -> tuple[tuple[str, str, tuple], ...]:
+    """Model permissions on every snippet type the network serves (``Representations``).
+
+    A country keeps the types that have a ``country`` (profiles, partners, contacts):
+    every action, which ``CountryPermissionPolicy`` limits to the group's own country.
+    The shared ones (sectors) it may only read; network administrators (``network``)
+    may do everything with all of them. Read from the registry, so a new snippet type
+    reaches the editors' groups with the next ``sync_sites``.
+    """
+    from cms.projections.registry import served_types
+
+    found = []
+    for model, served in served_types().items():
+        if served.is_page:
+            continue
+        owned = any(field.name == "country" for field in model._meta.get_fields())
+        actions = EVERY_ACTION if network or owned else ("view",)
+        found.append((model._meta.app_label, model._meta.model_name, actions))
+    return tuple(found)
+
+
 COLLECTION_PERMISSIONS = (
     # Wagtail checks image permissions on its own Image model, even with a custom one.
     ("wagtailimages", "image", ("add", "change", "choose")),
@@ -162,7 +172,7 @@ def sync_network_administrators(report: SyncReport) -> None:
     """
     sync_group(
         NETWORK_ADMINISTRATORS,
-        NETWORK_SNIPPET_PERMISSIONS,
+        snippet_permissions(network=True),
         Collection.get_first_root_node(),
         report,
     )
@@ -173,7 +183,7 @@ def sync_groups(
 ) -> None:
     page_type = ContentType.objects.get_for_model(Page)
     for role, page_codenames in PAGE_PERMISSIONS.items():
-        group = sync_group(f"{country.code} {role}", SNIPPET_PERMISSIONS, collection, report)
+        group = sync_group(f"{country.code} {role}", snippet_permissions(), collection, report)
         grant_collection_permissions(group, shared, SHARED_COLLECTION_PERMISSIONS, report)
         for codename in page_codenames:
             permission = Permission.objects.get(content_type=page_type, codename=codename)

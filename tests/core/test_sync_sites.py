@@ -111,18 +111,42 @@ def test_sectors_are_named_in_every_language(db):
 
 
 def test_network_administrators_keep_every_snippet_and_the_sectors(db):
-    from cms.core.groups import NETWORK_SNIPPET_PERMISSIONS
+    from cms.core.groups import snippet_permissions
     from cms.core.permissions import NETWORK_ADMINISTRATORS
 
     group = Group.objects.get(name=NETWORK_ADMINISTRATORS)
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert "access_admin" in codenames
-    for _app, model, actions in NETWORK_SNIPPET_PERMISSIONS:
+    for _app, model, actions in snippet_permissions(network=True):
         assert {f"{action}_{model}" for action in actions} <= codenames
     assert {"add_sector", "change_sector", "delete_sector"} <= codenames
     assert not GroupPagePermission.objects.filter(group=group).exists()
     cz = Country.objects.get(code="CZ")
     assert not cz.editors_group.permissions.filter(codename="change_sector").exists()
+
+
+def test_the_groups_cover_every_snippet_type_the_network_serves(db):
+    """Declared once: the served snippet types (``Representations``) are what the groups
+    get, a country's own types fully and the shared ones read-only, as the lists written
+    by hand said (profiles, partners, contacts; sectors)."""
+    from cms.core.groups import EVERY_ACTION, snippet_permissions
+    from cms.projections.representations import representations
+
+    served = {
+        (rep.model._meta.app_label, rep.model._meta.model_name)
+        for rep in representations().snippets
+    }
+    assert {(app, model) for app, model, _ in snippet_permissions()} == served
+    assert dict(((app, model), actions) for app, model, actions in snippet_permissions()) == {
+        ("clusters", "clusterprofile"): EVERY_ACTION,
+        ("partners", "partnerorganisation"): EVERY_ACTION,
+        ("partners", "contactperson"): EVERY_ACTION,
+        ("core", "sector"): ("view",),
+    }
+    editors = set(
+        Country.objects.get(code="CZ").editors_group.permissions.values_list("codename", flat=True)
+    )
+    assert {"add_contactperson", "delete_clusterprofile", "view_sector"} <= editors
 
 
 def test_only_moderators_may_publish(db):
