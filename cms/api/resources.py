@@ -46,12 +46,9 @@ def register(
     id_name: str = "page_id",
 ) -> None:
     """``GET /<name>/``, the rows ``select`` picks, and ``GET /<name>/{<id_name>}/``, one
-    item; their response schemas are named after ``item`` (``Cluster``, ``ClusterListing``).
-
-    A name of two words is hyphenated in the path (``funding-programmes``) and an item
-    written with ``_`` (``funding_programme``): the operations are then
-    ``listFundingProgrammes`` and ``getFundingProgramme``, the schemas
-    ``FundingProgrammeListing``."""
+    item; their response schemas are named after ``item`` (``Cluster``, ``ClusterListing``;
+    ``funding_programme`` at ``funding-programmes``: ``FundingProgrammeListing``, and the
+    operations ``listFundingProgrammes``, ``getFundingProgramme``)."""
     schemas = SCHEMAS[name] = resource(item.title().replace("_", ""), [representation])
     ItemId = Annotated[int, Path(alias=id_name, ge=1, le=MAX_ID)]
 
