@@ -9,8 +9,9 @@ list it (its ancestors up to the home page: indexes and the home page show the
 newest items), and hands them to Wagtail's ``purge_urls_from_cache`` (its
 backends, as a background task).
 
-A view restriction added or lifted purges the section the same way (its pages
-and those below). Off unless ``WAGTAILFRONTENDCACHE`` names a backend
+A view restriction added or lifted, and a move, purge the same way: the pages,
+those below them, and the old and new listings (a deleted page is unpublished
+first, by Wagtail). Off unless ``WAGTAILFRONTENDCACHE`` names a backend
 (``cms/settings/visitors.py``).
 A purge never fails or rolls back a publish: it is sent after the commit, and
 every error (a dead port, a timeout, a refused purge) is logged, not raised.
@@ -19,6 +20,8 @@ every error (a dead port, a timeout, a refused purge) is logged, not raised.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
@@ -29,7 +32,7 @@ from django.utils import translation
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from cms.core.pages import BasePage, site_languages
 
@@ -88,12 +91,27 @@ def page_urls(page, *, with_descendants: bool = False) -> set[str]:
 
 def purge_page(page, *, with_descendants: bool = False) -> None:
     """Purge ``page``'s URLs; logs instead of raising, whatever goes wrong."""
+    purge_urls(lambda: page_urls(page, with_descendants=with_descendants), page.pk)
+
+
+def purge_urls(urls: Callable[[], set[str]], page_id) -> None:
+    """Purge what ``urls()`` lists (about page ``page_id``); logs instead of raising."""
     try:
-        urls = page_urls(page, with_descendants=with_descendants)
-        if urls:
-            purge_urls_from_cache(sorted(urls))
+        found = urls()
+        if found:
+            purge_urls_from_cache(sorted(found))
     except Exception:  # a purge is an optimisation: the publish has happened
-        logger.warning("frontend cache: could not purge page %s", page.pk, exc_info=True)
+        logger.warning("frontend cache: could not purge page %s", page_id, exc_info=True)
+
+
+def urls_now(page, *, with_descendants: bool = False) -> set[str]:
+    """``page_urls`` read now, for a purge later (the page is about to move);
+    empty, and logged, if they cannot be read: nothing here may fail the editor's action."""
+    try:
+        return page_urls(page, with_descendants=with_descendants)
+    except Exception:
+        logger.warning("frontend cache: could not list page %s", page.pk, exc_info=True)
+        return set()
 
 
 def on_page_changed(sender, instance, **kwargs) -> None:
@@ -121,10 +139,41 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs) -> None:
     transaction.on_commit(purge, robust=True)
 
 
+#: This thread's pages being moved: their URLs before the move (``on_page_moving``).
+MOVING = threading.local()
+
+
+def urls_before_move() -> dict[int, set[str]]:
+    if not hasattr(MOVING, "urls"):
+        MOVING.urls = {}
+    return MOVING.urls
+
+
+def on_page_moving(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    """A page about to move: its URLs (and those below it) are read while they are the old
+    ones, and purged with the new ones once it has moved (``on_page_moved``)."""
+    if enabled() and url_path_before != url_path_after:
+        urls_before_move()[instance.pk] = urls_now(instance, with_descendants=True)
+
+
+def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
+    """A page moved: its old URLs (served from the CDN as if it were still there, until
+    ``VISITOR_CACHE_S_MAXAGE`` ran out), the old listings, and the new ones."""
+    old = urls_before_move().pop(instance.pk, set())
+    if not enabled() or url_path_before == url_path_after:
+        return
+    transaction.on_commit(
+        lambda: purge_urls(lambda: old | page_urls(instance, with_descendants=True), instance.pk),
+        robust=True,
+    )
+
+
 def connect() -> None:
     """Called from ``CoreConfig.ready``."""
     page_published.connect(on_page_changed, dispatch_uid="frontend_cache_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="frontend_cache_unpublished")
+    pre_page_move.connect(on_page_moving, dispatch_uid="frontend_cache_moving")
+    post_page_move.connect(on_page_moved, dispatch_uid="frontend_cache_moved")
     for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
         signal.connect(
             on_restriction_changed,

@@ -208,6 +208,35 @@ def test_restricting_a_section_purges_it_its_pages_and_its_listings(
     assert expected <= set(PurgeRecorder.received)
 
 
+def test_deleting_a_live_page_purges_it_and_its_listings(
+    country, purge_server, django_capture_on_commit_callbacks
+):
+    """Wagtail unpublishes a live page before deleting it; the purge must follow (it reads
+    the page's URLs after the commit, when the page is gone)."""
+    item = news_page(country("CZ"), title={"cs": "Česky", "en": "English"})
+    gone = {("cz.localhost", path_of(item, "cs")), ("cz.localhost", path_of(item, "en"))}
+    host, port = purge_server.server_address
+    with purging_to(f"http://{host}:{port}"), django_capture_on_commit_callbacks(execute=True):
+        item.delete()
+    assert gone | {("cz.localhost", "/cs/aktuality/"), ("cz.localhost", "/en/news/")} <= set(
+        PurgeRecorder.received
+    )
+
+
+def test_moving_a_page_purges_its_old_and_new_addresses_and_listings(
+    country, purge_server, django_capture_on_commit_callbacks
+):
+    item = news_page(country("CZ"), title={"cs": "Česky", "en": "English"})
+    old = {("cz.localhost", path_of(item, "cs")), ("cz.localhost", "/cs/aktuality/")}
+    slovak_news = news_page(country("SK"), title={"en": "Slovak"}).get_parent()
+    host, port = purge_server.server_address
+    with purging_to(f"http://{host}:{port}"), django_capture_on_commit_callbacks(execute=True):
+        item.move(slovak_news, pos="last-child")
+    item.refresh_from_db()
+    new = {("sk.localhost", path_of(item, "en")), ("sk.localhost", path_of(slovak_news, "en"))}
+    assert old | new <= set(PurgeRecorder.received)
+
+
 def test_nothing_is_purged_when_no_cache_is_configured(
     country, purge_server, django_capture_on_commit_callbacks
 ):
