@@ -169,3 +169,15 @@ def lock_in_moderation(page, user) -> None:
     page.get_workflow().start(page, user)
     page.locked, page.locked_by = True, user
     page.save()
+
+
+def restrict(page, restriction_type: str = "password"):
+    """A view restriction on ``page`` (and so on everything below it): a password by default,
+    or ``"login"``."""
+    from wagtail.models import PageViewRestriction
+
+    return PageViewRestriction.objects.create(
+        page=page,
+        restriction_type=restriction_type,
+        password="secret" if restriction_type == "password" else "",
+    )

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Site
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core.models import Country, CustomImage
@@ -19,7 +19,7 @@ from cms.core.views import server_error
 from cms.events.models import EventIndexPage, EventPage
 from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
-from tests.factories import news_page, path_of, translated
+from tests.factories import news_page, path_of, restrict, translated
 
 COUNTRY_CODES = ["CZ", "IT", "DE", "PL", "AT", "SK", "SI", "INT"]
 
@@ -331,12 +331,6 @@ def test_home_page_shows_upcoming_events_only(site_client):
 
 # Private pages: a page under a view restriction refuses visitors on its own URL, so no
 # listing may show its title, lead or link either.
-
-
-def restrict(page) -> PageViewRestriction:
-    return PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
 
 
 def private_news(country) -> NewsPage:

@@ -8,15 +8,8 @@ name their URLs. The Delivery API still serves them: it serves profiles as
 snippets, whatever the page tree says.
 """
 
-from wagtail.models import PageViewRestriction
-
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
-
-
-def restrict(page) -> PageViewRestriction:
-    return PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
+from tests.factories import restrict
 
 
 def directory_of(country) -> ClusterDirectoryPage:

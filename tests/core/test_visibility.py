@@ -4,15 +4,12 @@ The batch form costs the same few queries for two pages as for every page of
 the network: a search rebuild or a bulk sync never asks page by page.
 """
 
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
 from cms.clusters.models import ClusterDirectoryPage
 from cms.core.visibility import hidden_from_visitors, ids_shown_to_visitors, shown_to_visitors
 from cms.news.models import NewsIndexPage, NewsPage
-
-
-def restrict(page) -> PageViewRestriction:
-    return PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+from tests.factories import restrict
 
 
 def ids(queryset) -> set[int]:
@@ -21,7 +18,7 @@ def ids(queryset) -> set[int]:
 
 def test_the_batch_answer_is_the_listings(country):
     index = NewsIndexPage.objects.child_of(country("CZ").home_page).get()
-    restrict(index)
+    restrict(index, "login")
     below = ids(NewsPage.objects.live().child_of(index))
     assert below
     every = list(Page.objects.all())
@@ -38,7 +35,7 @@ def test_a_draft_is_not_shown(country):
 
 
 def test_the_batch_costs_two_queries_whatever_its_size(country, django_assert_max_num_queries):
-    restrict(NewsIndexPage.objects.child_of(country("CZ").home_page).get())
+    restrict(NewsIndexPage.objects.child_of(country("CZ").home_page).get(), "login")
     every = list(Page.objects.all())
     assert len(every) > 50
     with django_assert_max_num_queries(2):
@@ -49,8 +46,8 @@ def test_the_batch_costs_two_queries_whatever_its_size(country, django_assert_ma
 
 def test_the_countries_of_restricted_directories(country, django_assert_max_num_queries):
     assert ClusterDirectoryPage.countries_refusing_visitors() == set()
-    restrict(ClusterDirectoryPage.objects.child_of(country("CZ").home_page).get())
-    restrict(country("SK").home_page)
+    restrict(ClusterDirectoryPage.objects.child_of(country("CZ").home_page).get(), "login")
+    restrict(country("SK").home_page, "login")
     with django_assert_max_num_queries(3):
         hidden = ClusterDirectoryPage.countries_refusing_visitors()
     assert hidden == {country("CZ").pk, country("SK").pk}

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils.http import http_date, parse_http_date
-from wagtail.models import PageLogEntry, PageViewRestriction
+from wagtail.models import PageLogEntry
 
 from cms.settings.visitors import frontend_cache_backends
-from tests.factories import news_page, path_of
+from tests.factories import news_page, path_of, restrict
 from tests.ports import unused_port
 
 
@@ -197,9 +197,7 @@ def test_restricting_a_section_purges_it_its_pages_and_its_listings(
         ("cz.localhost", "/cs/"),
     }
     with purging_to(f"http://{host}:{port}"), django_capture_on_commit_callbacks(execute=True):
-        restriction = PageViewRestriction.objects.create(
-            page=section, restriction_type=PageViewRestriction.PASSWORD, password="members"
-        )
+        restriction = restrict(section)
     assert expected <= set(PurgeRecorder.received)
 
     PurgeRecorder.received = []

@@ -11,21 +11,14 @@ import io
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import PageViewRestriction
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
-from tests.factories import translated
+from tests.factories import restrict, translated
 from tests.search.conftest import ENGINE, settle
 
 NAME = {"en": "Quokkacluster Brno", "cs": "Quokkaklastr Brno"}
-
-
-def restrict(page) -> PageViewRestriction:
-    return PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
 
 
 def found(word: str) -> int:

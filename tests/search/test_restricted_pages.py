@@ -12,24 +12,18 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.search import indexing
 from cms.search.indexing import sync_objects
 from cms.search.models import PendingIndexUpdate, SearchDocument
 from cms.search.service import SearchRequest, search
-from tests.factories import news_page, path_of
+from tests.factories import news_page, path_of, restrict
 from tests.search.conftest import ENGINE, settle
 
 TITLE = {"en": "Quokkaproject merger", "cs": "Quokkaprojekt fúze"}
 LEAD = {"en": "Wombatlead secret terms", "cs": "Wombatlead tajné podmínky"}
-
-
-def restrict(page) -> PageViewRestriction:
-    return PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
 
 
 def found(word: str) -> int:
