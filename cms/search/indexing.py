@@ -1,10 +1,11 @@
 """Keep search documents and every search backend in step with published content.
 
 Publishing, unpublishing or deleting a page, saving or deleting a cluster
-profile, and adding a page view restriction (for the pages below it and the
-cluster profiles its directories serve) rewrites those items' ``SearchDocument``
-rows in the same database transaction; lifting one does too for a few items,
-and leaves a large section to a task after the commit (``on_restriction_changed``).
+profile, moving a page, and adding a page view restriction (for the pages below
+it and the cluster profiles its directories serve) rewrites those items'
+``SearchDocument`` rows in the same database transaction; lifting one, or a move,
+does too for a few items and leaves a large section to a task after the commit
+(``sync_under``).
 The database backends are updated right there (they live in the same database).
 External engines (OpenSearch/Elasticsearch) get a ``PendingIndexUpdate`` per
 changed document, processed after commit by a task
@@ -350,9 +351,9 @@ def sync_under(page) -> None:
     """Documents of everything at or below ``page`` as visitors may now see it: what
     refuses them goes at once, in one delete; what they may see is written again, here
     up to ``INLINE_LIMIT`` items, by the worker after the commit beyond that."""
-    for kind, queryset in hidden_under(page):
+    hidden, shown = visibility_under(page)
+    for kind, queryset in hidden:
         remove_documents(kind, queryset.values("pk"))
-    shown = shown_under(page)
     if sum(queryset.count() for _, queryset in shown) <= INLINE_LIMIT:
         sync_querysets(shown)
         return
@@ -362,28 +363,20 @@ def sync_under(page) -> None:
     transaction.on_commit(lambda: sync_under_task.enqueue(page_id), robust=True)
 
 
-def hidden_under(page) -> list[tuple[str, QuerySet]]:
-    """(kind, items) at or below ``page`` that refuse visitors, per searched kind."""
+def visibility_under(page) -> tuple[list[tuple[str, QuerySet]], list[tuple[str, QuerySet]]]:
+    """(hidden, shown): the (kind, items) at or below ``page`` that refuse visitors and
+    those visitors may see, per searched kind, cluster profiles by their directory's."""
     from cms.clusters.models import ClusterDirectoryPage
 
-    found = [(kind, hidden_from_visitors(queryset)) for kind, queryset in pages_under(page)]
-    hidden_countries = ClusterDirectoryPage.countries_refusing_visitors()
-    profiles = ClusterDirectoryPage.profiles_served_under(page).filter(
-        country_id__in=hidden_countries
-    )
-    return [*found, ("cluster", profiles)]
-
-
-def shown_under(page) -> list[tuple[str, QuerySet]]:
-    """(kind, items) at or below ``page`` that visitors may see, per searched kind."""
-    from cms.clusters.models import ClusterDirectoryPage
-
-    found = [(kind, shown_to_visitors(queryset)) for kind, queryset in pages_under(page)]
-    hidden_countries = ClusterDirectoryPage.countries_refusing_visitors()
-    profiles = ClusterDirectoryPage.profiles_served_under(page).exclude(
-        country_id__in=hidden_countries
-    )
-    return [*found, ("cluster", profiles.prefetch_related("sectors").select_related("country"))]
+    pages = pages_under(page)
+    profiles = ClusterDirectoryPage.profiles_served_under(page)
+    refusing = ClusterDirectoryPage.countries_refusing_visitors()
+    hidden = [(kind, hidden_from_visitors(queryset)) for kind, queryset in pages]
+    hidden.append(("cluster", profiles.filter(country_id__in=refusing)))
+    shown = [(kind, shown_to_visitors(queryset)) for kind, queryset in pages]
+    shown_profiles = profiles.exclude(country_id__in=refusing)
+    shown.append(("cluster", shown_profiles.prefetch_related("sectors").select_related("country")))
+    return hidden, shown
 
 
 def pages_under(page) -> list[tuple[str, QuerySet]]:
@@ -409,11 +402,12 @@ def sync_querysets(querysets: list[tuple[str, QuerySet]]) -> int:
 
 @task()
 def sync_under_task(page_id: int) -> int:
-    """Index again what visitors may see at or below a page whose restriction was lifted."""
+    """Index again what visitors may see at or below a page whose restriction was lifted,
+    or which moved (``sync_under``'s large sections)."""
     from wagtail.models import Page
 
     page = Page.objects.filter(pk=page_id).first()
-    return sync_querysets(shown_under(page)) if page is not None else 0
+    return sync_querysets(visibility_under(page)[1]) if page is not None else 0
 
 
 def on_migrated(sender, using="default", **kwargs):
