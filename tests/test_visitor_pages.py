@@ -420,6 +420,15 @@ def test_404_page_is_in_the_site_chrome_and_the_visitor_language(client, db):
     # The switcher offers the site's home page in each of its languages.
     assert 'href="/language/?next=/cs/" hreflang="cs"' in html.replace("%2F", "/")
     assert 'href="/language/?next=/en/" hreflang="en"' in html.replace("%2F", "/")
+    # ... but the head names no alternates: the home pages are not this address in
+    # another language, and a noindex page's hreflang would only confuse crawlers.
+    assert '<link rel="alternate" hreflang=' not in html
+
+
+def test_a_page_has_hreflang_alternates_in_its_head(client, db):
+    html = client.get("/cs/", HTTP_HOST="cz.localhost").content.decode()
+    assert '<link rel="alternate" hreflang="cs" href="http://cz.localhost/cs/">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://cz.localhost/en/">' in html
 
 
 def test_404_home_link_goes_to_a_language_the_site_serves(client, db):
