@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import task
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backends_with_name
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -33,6 +34,7 @@ from cms.search.documents import (
     kind_of,
     kind_of_model,
     searched_models,
+    url_of,
 )
 from cms.search.models import PendingIndexUpdate, SearchDocument
 
@@ -301,7 +303,45 @@ def process_pending_updates_task():
 
 
 def on_page_published(sender, instance, **kwargs):
-    sync_object(instance.specific)
+    """The page's own documents, and those below it when its URL changed (a new slug)."""
+    page = instance.specific
+    sync_object(page)
+    if addresses_changed_below(page):
+        sync_under(page)
+
+
+def addresses_changed_below(page) -> bool:
+    """Whether the items below ``page`` have documents linking where they no longer are.
+
+    A new slug on a section (a news index, a cluster directory) moves every URL below
+    it, yet publishes nothing there: without this, search would link each of them at
+    its old address (a 404) until its own next publication. One item stands for all
+    (they move together), as ``cms.projections`` checks: the first searched page below,
+    and one profile a directory at or below serves. A few queries, none for a page with
+    nothing below it (most publications: news items, events).
+    """
+    from cms.clusters.models import ClusterDirectoryPage
+
+    items = []
+    if page.numchild:
+        below = Page.objects.descendant_of(page).live().type(*searched_page_models())
+        first = below.order_by("path").first()
+        items += [first.specific] if first is not None else []
+    if page.numchild or isinstance(page, ClusterDirectoryPage):
+        profile = ClusterDirectoryPage.profiles_served_under(page).order_by("pk").first()
+        items += [profile] if profile is not None else []
+    return any(links_elsewhere(item) for item in items)
+
+
+def links_elsewhere(item) -> bool:
+    """Whether a stored document of ``item`` links another URL than the item has now."""
+    kind = kind_of(item)
+    base = Batch([item]).base_page(item, kind)
+    documents = SearchDocument.objects.filter(kind=kind, object_id=item.pk)
+    return any(
+        url != url_of(base, item, kind, served)
+        for served, url in documents.values_list("served_language", "url")
+    )
 
 
 def on_page_unpublished(sender, instance, **kwargs):
@@ -330,8 +370,6 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs):
     way the engines' part is queued (``publish_to_backends``), so an engine outage
     never fails the save.
     """
-    from wagtail.models import Page
-
     if raw:  # fixtures
         return
     page = Page.objects.filter(pk=instance.page_id).first()
@@ -379,14 +417,15 @@ def visibility_under(page) -> tuple[list[tuple[str, QuerySet]], list[tuple[str, 
     return hidden, shown
 
 
+def searched_page_models() -> list:
+    return [model for model in searched_models() if issubclass(model, Page)]
+
+
 def pages_under(page) -> list[tuple[str, QuerySet]]:
     """(kind, pages of that kind at or below ``page``) for every searched page type."""
-    from wagtail.models import Page
-
     return [
         (kind_of_model(model), model.objects.descendant_of(page, inclusive=True))
-        for model in searched_models()
-        if issubclass(model, Page)
+        for model in searched_page_models()
     ]
 
 
@@ -404,8 +443,6 @@ def sync_querysets(querysets: list[tuple[str, QuerySet]]) -> int:
 def sync_under_task(page_id: int) -> int:
     """Index again what visitors may see at or below a page whose restriction was lifted,
     or which moved (``sync_under``'s large sections)."""
-    from wagtail.models import Page
-
     page = Page.objects.filter(pk=page_id).first()
     return sync_querysets(visibility_under(page)[1]) if page is not None else 0
 

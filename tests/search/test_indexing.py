@@ -1,6 +1,8 @@
 """Only published content reaches the index, and it follows every change."""
 
-from cms.clusters.models import ClusterProfile
+from django.utils import translation
+
+from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
@@ -92,3 +94,61 @@ def test_a_page_moved_to_another_countrys_site_is_searched_there(db, country):
     assert search(SearchRequest(query="axolotl", language="en", countries=("SK",))).total == 1
     document = SearchDocument.objects.get(kind="news", object_id=page.pk, language="en")
     assert (document.country, document.url) == ("SK", NewsPage.objects.get(pk=page.pk).url)
+
+
+def stored_urls(kind, obj) -> set[str]:
+    return set(
+        SearchDocument.objects.filter(kind=kind, object_id=obj.pk).values_list("url", flat=True)
+    )
+
+
+def current_urls(page, languages=("cs", "en")) -> set[str]:
+    page = page.specific_class.objects.get(pk=page.pk)
+    urls = set()
+    for language in languages:
+        with translation.override(language):
+            urls.add(page.full_url)
+    return urls
+
+
+def test_a_section_given_a_new_slug_takes_the_items_below_it_along(db, country):
+    """A new slug moves every URL below the section and publishes nothing there: their
+    documents follow, or each search result links its old address (a 404)."""
+    page = news_page(country("CZ"), title={"en": "Axolotl relocation", "cs": "Axolotl"})
+    page.save_revision().publish()
+    index = NewsIndexPage.objects.child_of(country("CZ").home_page).get()
+    index.slug_cs, index.slug_en = "zpravy", "stories"
+    index.save_revision().publish()
+    settle()
+    with translation.override("cs"):
+        assert "/cs/zpravy/" in NewsPage.objects.get(pk=page.pk).full_url
+    assert stored_urls("news", page) == current_urls(page)
+    assert all("/zpravy/" in url or "/stories/" in url for url in stored_urls("news", page))
+
+
+def test_a_directory_given_a_new_slug_takes_its_profiles_along(db, country):
+    directory = ClusterDirectoryPage.objects.child_of(country("SK").home_page).get()
+    profile = ClusterProfile.objects.filter(country=country("SK")).first()
+    before = stored_urls("cluster", profile)
+    directory.slug_sk, directory.slug_en = "zoznam-klastrov", "cluster-list"
+    directory.save_revision().publish()
+    after = stored_urls("cluster", profile)
+    assert after != before
+    assert all(
+        url.endswith(f"/{profile.slug}/")
+        and ("/zoznam-klastrov/" in url or "/cluster-list/" in url)
+        for url in after
+    )
+
+
+def test_publishing_a_page_with_nothing_below_checks_nothing_below(
+    db, country, django_assert_max_num_queries
+):
+    """The check costs nothing on the common publication (a news item has no children)."""
+    from cms.search.indexing import addresses_changed_below
+
+    page = news_page(country("CZ"), title={"en": "Axolotl relocation", "cs": "Axolotl"})
+    page.save_revision().publish()
+    page = NewsPage.objects.get(pk=page.pk)
+    with django_assert_max_num_queries(0):
+        assert not addresses_changed_below(page)
