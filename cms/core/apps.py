@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
         from cms.core import (
             checks,  # noqa: F401 (registers the deploy checks)
             frontend_cache,
+            frontend_cache_snippets,
         )
 
         frontend_cache.connect()  # purges the CDN on publish, when one is configured
+        frontend_cache_snippets.connect()  # and when a snippet, image or document changes

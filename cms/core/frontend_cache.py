@@ -1,4 +1,4 @@
-"""Purge a CDN or caching proxy when a page is published or unpublished.
+"""Purge a CDN or caching proxy when a page is published or unpublished (or a snippet changes).
 
 Wagtail's ``wagtail.contrib.frontend_cache`` purges a page's URL in the
 language active at publish time only, and its per-language option swaps the
@@ -11,7 +11,9 @@ backends, as a background task).
 
 A view restriction added or lifted, and a move, purge the same way: the pages,
 those below them, and the old and new listings (a deleted page is unpublished
-first, by Wagtail). Off unless ``WAGTAILFRONTENDCACHE`` names a backend
+first, by Wagtail). A snippet, image or document saved or deleted purges the
+pages and cluster profiles that show it (``cms.core.frontend_cache_snippets``,
+through ``purge_urls`` here). Off unless ``WAGTAILFRONTENDCACHE`` names a backend
 (``cms/settings/visitors.py``).
 A purge never fails or rolls back a publish: it is sent after the commit, and
 every error (a dead port, a timeout, a refused purge) is logged, not raised.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
@@ -91,17 +93,18 @@ def page_urls(page, *, with_descendants: bool = False) -> set[str]:
 
 def purge_page(page, *, with_descendants: bool = False) -> None:
     """Purge ``page``'s URLs; logs instead of raising, whatever goes wrong."""
-    purge_urls(lambda: page_urls(page, with_descendants=with_descendants), page.pk)
+    purge_urls(lambda: page_urls(page, with_descendants=with_descendants), f"page {page.pk}")
 
 
-def purge_urls(urls: Callable[[], set[str]], page_id) -> None:
-    """Purge what ``urls()`` lists (about page ``page_id``); logs instead of raising."""
+def purge_urls(urls: Callable[[], Iterable[str]], about: str) -> None:
+    """Purge what ``urls()`` lists, in one background task (``about``: what changed, for
+    the log); logs instead of raising."""
     try:
-        found = urls()
+        found = sorted(set(urls()))
         if found:
-            purge_urls_from_cache(sorted(found))
-    except Exception:  # a purge is an optimisation: the publish has happened
-        logger.warning("frontend cache: could not purge page %s", page_id, exc_info=True)
+            purge_urls_from_cache(found)
+    except Exception:  # a purge is an optimisation: the publish (or save) has happened
+        logger.warning("frontend cache: could not purge %s", about, exc_info=True)
 
 
 def urls_now(page, *, with_descendants: bool = False) -> set[str]:
@@ -163,7 +166,9 @@ def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, *
     if not enabled() or url_path_before == url_path_after:
         return
     transaction.on_commit(
-        lambda: purge_urls(lambda: old | page_urls(instance, with_descendants=True), instance.pk),
+        lambda: purge_urls(
+            lambda: old | page_urls(instance, with_descendants=True), f"page {instance.pk}"
+        ),
         robust=True,
     )
 

@@ -1,9 +1,7 @@
 """HTTP caching of visitor pages: validators, 304s, Cache-Control for a CDN, purge on publish."""
 
 import socket
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +12,7 @@ from wagtail.models import PageLogEntry
 from cms.settings.visitors import frontend_cache_backends
 from tests.factories import news_page, path_of, restrict
 from tests.ports import unused_port
+from tests.purging import PurgeRecorder, purging_to
 
 
 def directives(response) -> set[str]:
@@ -119,44 +118,6 @@ def test_the_purge_is_off_by_default_and_configured_by_environment(settings):
         {"FRONTEND_CACHE_CLOUDFLARE_ZONE_ID": "z", "FRONTEND_CACHE_CLOUDFLARE_TOKEN": "t"}
     )
     assert cloudflare["cloudflare"]["ZONEID"] == "z"
-
-
-class PurgeRecorder(BaseHTTPRequestHandler):
-    """A caching proxy's purge endpoint: remembers each PURGE (host and path)."""
-
-    received: list[tuple[str, str]] = []
-
-    def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
-        self.received.append((self.headers["Host"], self.path))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def purge_server():
-    PurgeRecorder.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def purging_to(location: str, timeout: float = 2):
-    return override_settings(
-        WAGTAILFRONTENDCACHE={
-            "http": {
-                "BACKEND": "cms.core.frontend_cache.HTTPPurgeBackend",
-                "LOCATION": location,
-                "TIMEOUT": timeout,
-            }
-        }
-    )
 
 
 def publish_new_revision(page, title: str):
