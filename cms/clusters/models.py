@@ -213,13 +213,19 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     @classmethod
     def profiles_served_under(cls, page: Page):
-        """The profiles whose own country's directory is ``page`` or below it.
+        """The profiles whose serving directory is ``page`` or below it, live or not.
 
-        Their visibility follows a view restriction on ``page``: the receivers of
-        restriction changes (search, projections) update them with the pages.
+        Their own country's directory; and where that holds the hub's directory, the
+        profiles of every country with no live directory of its own, which the hub's
+        serves (``directories_serving``). Their URLs and visibility follow a view
+        restriction on ``page`` and the publishing of a directory there: the receivers
+        of those changes (search, projections) update them with the pages.
         """
-        directories = cls.objects.descendant_of(page, inclusive=True)
-        return ClusterProfile.objects.filter(country_id__in=cls.countries_of(directories))
+        countries = cls.countries_of(cls.objects.descendant_of(page, inclusive=True))
+        served = models.Q(country_id__in=countries)
+        if Country.objects.filter(pk__in=countries, is_hub=True).exists():
+            served |= ~models.Q(country_id__in=cls.countries_of(cls.objects.live()))
+        return ClusterProfile.objects.filter(served)
 
     def clusters(self):
         """The profiles this directory shows: its country's, or on the hub every country's.

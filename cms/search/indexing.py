@@ -1,8 +1,9 @@
 """Keep search documents and every search backend in step with published content.
 
-Publishing, unpublishing or deleting a page, saving or deleting a cluster
-profile, moving a page, and adding a page view restriction (for the pages below
-it and the cluster profiles its directories serve) rewrites those items'
+Publishing or unpublishing a page (a cluster directory: the profiles it serves
+too), deleting one, saving or deleting a cluster profile, moving a page, and adding a
+page view restriction (for the pages below it and the cluster profiles its
+directories serve) rewrites those items'
 ``SearchDocument`` rows in the same database transaction; lifting one, or a move,
 does too for a few items and leaves a large section to a task after the commit
 (``sync_under``).
@@ -301,11 +302,24 @@ def process_pending_updates_task():
 
 
 def on_page_published(sender, instance, **kwargs):
-    sync_object(instance.specific)
+    page = instance.specific
+    sync_object(page)
+    sync_profiles_of_directory(page)
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    remove_object(instance.specific)
+    page = instance.specific
+    remove_object(page)
+    sync_profiles_of_directory(page)
+
+
+def sync_profiles_of_directory(page) -> None:
+    """A cluster directory published or unpublished: the profiles it serves, or served, are
+    linked from it, from the hub's directory, or from nowhere (``directories_serving``)."""
+    from cms.clusters.models import ClusterDirectoryPage
+
+    if isinstance(page, ClusterDirectoryPage):
+        sync_under(page)
 
 
 def on_deleted(sender, instance, **kwargs):
@@ -365,16 +379,20 @@ def sync_under(page) -> None:
 
 def visibility_under(page) -> tuple[list[tuple[str, QuerySet]], list[tuple[str, QuerySet]]]:
     """(hidden, shown): the (kind, items) at or below ``page`` that refuse visitors and
-    those visitors may see, per searched kind, cluster profiles by their directory's."""
+    those visitors may see, per searched kind; cluster profiles by whether a directory
+    serves them to visitors (``ClusterDirectoryPage.directories_serving``)."""
     from cms.clusters.models import ClusterDirectoryPage
 
     pages = pages_under(page)
     profiles = ClusterDirectoryPage.profiles_served_under(page)
-    refusing = ClusterDirectoryPage.countries_refusing_visitors()
+    serving = ClusterDirectoryPage.directories_serving(
+        profiles.values_list("country_id", flat=True).distinct()
+    )
+    unserved = [country_id for country_id, directory in serving.items() if directory is None]
     hidden = [(kind, hidden_from_visitors(queryset)) for kind, queryset in pages]
-    hidden.append(("cluster", profiles.filter(country_id__in=refusing)))
+    hidden.append(("cluster", profiles.filter(country_id__in=unserved)))
     shown = [(kind, shown_to_visitors(queryset)) for kind, queryset in pages]
-    shown_profiles = profiles.exclude(country_id__in=refusing)
+    shown_profiles = profiles.exclude(country_id__in=unserved)
     shown.append(("cluster", shown_profiles.prefetch_related("sectors").select_related("country")))
     return hidden, shown
 

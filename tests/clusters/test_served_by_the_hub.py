@@ -42,13 +42,13 @@ def cluster(country, settings):
     """A Polish profile (Polish and English) of a Poland whose directory is unpublished."""
     settings.PROJECTION_INLINE_LIMIT = 1000  # dependents rendered at once
     poland = country("PL")
-    directory_of(poland).unpublish()
     cluster = ClusterProfile.objects.create(
         slug="hub-served-cluster",
         country=poland,
         ready_languages=["pl"],
         **translated("name", {"en": "Hub-served cluster", "pl": "Klaster z huba"}),
     )
+    directory_of(poland).unpublish()  # its profiles' search documents and rows follow
     return cluster
 
 
@@ -74,7 +74,23 @@ def test_the_hubs_sitemap_lists_the_profile_and_polands_does_not(client, cluster
 
 def test_a_restricted_hub_directory_hides_the_profile_everywhere(client, country, cluster):
     restrict(directory_of(country("INT")))
-    cluster.save()
     assert search_url(cluster, "en") is None
     assert api_url(client, cluster, "en") is None
     assert "hub-served-cluster" not in str(entries(fetch_sitemap(client, "localhost")))
+
+
+def test_publishing_the_directory_again_takes_the_profile_home(client, country, cluster):
+    directory_of(country("PL")).save_revision().publish()
+    url = "http://pl.localhost/en/clusters/hub-served-cluster/"
+    assert search_url(cluster, "en") == url
+    assert api_url(client, cluster, "en") == url
+    assert url in entries(fetch_sitemap(client, "pl.localhost"))
+    assert "hub-served-cluster" not in str(entries(fetch_sitemap(client, "localhost")))
+
+
+def test_unpublishing_the_hubs_directory_leaves_the_profile_unserved(client, country, cluster):
+    directory_of(country("INT")).unpublish()
+    assert search_url(cluster, "en") is None
+    assert api_url(client, cluster, "en") is None
+    other = ClusterProfile.objects.filter(country__code="CZ").first()
+    assert search_url(other, "en").startswith("http://cz.localhost/en/clusters/")
