@@ -33,7 +33,7 @@ from cms.core.translation_status import (
     hide_unready_in,
     text_in_any_language,
 )
-from cms.core.visibility import hidden_from_visitors
+from cms.core.visibility import hidden_from_visitors, ids_shown_to_visitors
 from cms.partners.models import ContactPerson
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
@@ -149,6 +149,55 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         """
         return cls.countries_of(hidden_from_visitors(cls.objects.all()))
 
+    @classmethod
+    def directories_serving(
+        cls, country_ids: Iterable[int]
+    ) -> dict[int, "ClusterDirectoryPage | None"]:
+        """For each country id: the live directory visitors may see that serves its profiles.
+
+        The one answer every channel gives to "where do visitors find this country's
+        profiles?" (the search documents' URLs, the canonical link, the API's
+        ``html_url``), so that they agree:
+
+        - the country's own live directory, when visitors may see it;
+        - ``None`` when that directory refuses visitors (a view restriction on it or
+          above it): its profiles are hidden everywhere (``countries_refusing_visitors``),
+          the hub's directory refuses them too (``clusters``);
+        - the hub's directory when the country has no live directory of its own (the
+          hub serves every country's profiles), or ``None`` when the hub has none that
+          visitors may see: then no page serves them.
+
+        Four queries whatever the number of countries (the live directories, the
+        restrictions, which directories they leave visible, the directories'
+        countries): callers with many profiles ask once for all their countries.
+        """
+        country_ids = set(country_ids)
+        live = list(cls.objects.live())
+        if not country_ids or not live:
+            return dict.fromkeys(country_ids)
+        shown = ids_shown_to_visitors(live)
+        # A directory's parent is its country's home page (``parent_page_types``);
+        # a tree path is its parent's path plus one step.
+        by_home_path = {page.path[: -page.steplen]: page for page in live}
+        own, hub = {}, None
+        for country_id, is_hub, home_path in Country.objects.filter(
+            home_page__path__in=by_home_path
+        ).values_list("pk", "is_hub", "home_page__path"):
+            own[country_id] = by_home_path[home_path]
+            if is_hub:
+                hub = by_home_path[home_path]
+        serving = {}
+        for country_id in country_ids:
+            page = own.get(country_id, hub)
+            serving[country_id] = page if page is not None and page.pk in shown else None
+        return serving
+
+    @classmethod
+    def directory_serving(cls, country_id: int) -> "ClusterDirectoryPage | None":
+        """The directory visitors may see that serves one country's profiles
+        (``directories_serving`` for one country: where a profile's URL is)."""
+        return cls.directories_serving([country_id])[country_id]
+
     @staticmethod
     def countries_of(directories: Iterable[Page]) -> set[int]:
         """Ids of the countries whose home pages hold ``directories``: one query for them all."""
@@ -164,13 +213,19 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     @classmethod
     def profiles_served_under(cls, page: Page):
-        """The profiles whose own country's directory is ``page`` or below it.
+        """The profiles whose serving directory is ``page`` or below it, live or not.
 
-        Their visibility follows a view restriction on ``page``: the receivers of
-        restriction changes (search, projections) update them with the pages.
+        Their own country's directory; and where that holds the hub's directory, the
+        profiles of every country with no live directory of its own, which the hub's
+        serves (``directories_serving``). Their URLs and visibility follow a view
+        restriction on ``page`` and the publishing of a directory there: the receivers
+        of those changes (search, projections) update them with the pages.
         """
-        directories = cls.objects.descendant_of(page, inclusive=True)
-        return ClusterProfile.objects.filter(country_id__in=cls.countries_of(directories))
+        countries = cls.countries_of(cls.objects.descendant_of(page, inclusive=True))
+        served = models.Q(country_id__in=countries)
+        if Country.objects.filter(pk__in=countries, is_hub=True).exists():
+            served |= ~models.Q(country_id__in=cls.countries_of(cls.objects.live()))
+        return ClusterProfile.objects.filter(served)
 
     def clusters(self):
         """The profiles this directory shows: its country's, or on the hub every country's.

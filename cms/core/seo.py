@@ -31,7 +31,6 @@ from wagtail.models import Page, Site
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.pages import site_languages
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
-from cms.core.visibility import shown_to_visitors
 
 #: Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
@@ -356,19 +355,18 @@ def subject(context, request, country, fallback_description: str) -> Item | None
 
 
 def own_profile_url(request, cluster) -> str | None:
-    """A cluster profile's address on its own country's site, in the language a visitor there
-    reads it: the hub's directory serves every country's profiles too, but each profile is
-    one item with one canonical address (and its own site's sitemap lists it)."""
+    """A cluster profile's address where it belongs, in the language a visitor there reads it:
+    the hub's directory serves every country's profiles too, but each profile is one item with
+    one canonical address (and that site's sitemap lists it). Where it belongs is the directory
+    search and the API link (``ClusterDirectoryPage.directory_serving``): its own country's,
+    or the hub's when its country has no live directory."""
     from cms.clusters.models import ClusterDirectoryPage
-    from cms.home.models import CountryHomePage
 
-    home = CountryHomePage.objects.filter(country_id=cluster.country_id).first()
-    if home is None:
-        return None
-    directory = shown_to_visitors(ClusterDirectoryPage.objects.descendant_of(home)).first()
+    directory = ClusterDirectoryPage.directory_serving(cluster.country_id)
     if directory is None:
         return None
-    return page_url(request, directory, language_read(cluster, cluster.country), f"{cluster.slug}/")
+    language = language_read(cluster, directory.get_country())
+    return page_url(request, directory, language, f"{cluster.slug}/")
 
 
 def feed_links(request, language: str, site_name: str, event: Item | None) -> list[dict]:

@@ -121,14 +121,22 @@ class PageSitemap(ProjectedSitemap):
 
 
 class ClusterSitemap(ProjectedSitemap):
-    """The cluster profiles of the site's country, served by its directory at
-    ``<directory>/<slug>/``. (The hub's directory serves every country's too, but those
-    name their own site's address canonical: ``cms.core.seo.own_profile_url``.)"""
+    """The cluster profiles whose address is on this site: those its directory serves at
+    ``<directory>/<slug>/`` as their one canonical address (their stored ``html_url``,
+    from ``ClusterDirectoryPage.directories_serving``). That is its own country's, and on
+    the hub those of the countries with no live directory of their own. (The hub's
+    directory serves every country's profiles, but the others name their own site's
+    address canonical: ``cms.core.seo.own_profile_url``.)"""
 
     def rows(self):
         from cms.clusters.models import ClusterProfile
+        from cms.projections.models import Projection
 
-        return projections_of([ClusterProfile._meta.label], self.country, self.languages)
+        return Projection.objects.filter(
+            object_type=ClusterProfile._meta.label,
+            language__in=self.languages,
+            listing__html_url__startswith=f"{self.site.root_url}/",
+        )
 
     def url_of(self, data: dict) -> str | None:
         return data.get("html_url")

@@ -26,7 +26,6 @@ from cms.core.pages import site_languages
 from cms.core.translation_status import (
     available_languages,
 )
-from cms.core.visibility import shown_to_visitors
 from cms.projections.fields import (
     CLUSTER_REF,
     ORGANISATION_REF,
@@ -279,18 +278,28 @@ def _cluster_html_url(obj, ctx: RenderContext) -> str | None:
 
 
 def cluster_directories(ctx: RenderContext) -> dict[int, str]:
-    """Each country's cluster directory URL: one query per request, when asked for."""
+    """The URL of the directory serving each country's profiles, looked up once per context.
+
+    The directory is ``ClusterDirectoryPage.directories_serving``'s (what search and the
+    canonical link name too): the country's own, or the hub's when the country has no
+    live directory (its URL then in a language the hub publishes); a country whose
+    directory refuses visitors has none. A fixed number of queries for every country.
+    """
     if ctx.cluster_directories is None:
         from cms.clusters.models import ClusterDirectoryPage
 
+        countries = ctx.scope.countries.values()
+        serving = ClusterDirectoryPage.directories_serving(country.pk for country in countries)
+        urls: dict[int, str | None] = {}  # per directory: the hub's serves many countries
         found: dict[int, str] = {}
-        for page in shown_to_visitors(ClusterDirectoryPage.objects.order_by("path")):
-            country = ctx.scope.country_of(page)
-            if country is None or country.pk in found:
+        for country_id, page in serving.items():
+            if page is None:
                 continue
-            url = html_url(page, ctx, site_languages(country), country)
-            if url:
-                found[country.pk] = url
+            if page.pk not in urls:
+                country = ctx.scope.country_of(page)
+                urls[page.pk] = html_url(page, ctx, site_languages(country), country)
+            if urls[page.pk]:
+                found[country_id] = urls[page.pk]
         ctx.cluster_directories = found
     return ctx.cluster_directories
 
@@ -320,7 +329,11 @@ def cluster_representation():
                 _cluster_html_url,
                 schema=str,
                 select_related=("country",),
-                doc="The profile on its country's visitor site",
+                doc=(
+                    "The profile on the visitor site that serves it: its country's, or the"
+                    " hub's when its country has no cluster directory; null when its"
+                    " country's directory refuses visitors"
+                ),
             ),
         ],
         route="clusters",

@@ -140,7 +140,9 @@ def below_if_moved(page) -> dict[str, set[int]]:
         found = merged(found, dependents.descendants_of(page))
     clusters = cluster_dependents(page)
     for pk in sorted(clusters.get(ClusterProfile._meta.label, ()))[:1]:
-        if not begins_with(stored_urls(ClusterProfile._meta.label, pk, "html_url"), prefixes):
+        urls = stored_urls(ClusterProfile._meta.label, pk, "html_url")
+        # No URL yet: the directory was not serving them (first published, or again).
+        if not urls or not begins_with(urls, prefixes):
             found = merged(found, clusters)
     return found
 
@@ -158,23 +160,25 @@ def begins_with(urls: dict[str, str], prefixes: dict[str, str]) -> bool:
 
 
 def cluster_dependents(page) -> dict[str, set[int]]:
-    """A cluster directory's clusters (their URLs are below the directory's)."""
+    """The clusters a cluster directory serves (their URLs are below the directory's).
+
+    Its country's, and for the hub's directory those of the countries with no live
+    directory of their own (``ClusterDirectoryPage.profiles_served_under``): publishing
+    or unpublishing a directory moves them between it and the hub's, or nowhere.
+    """
     from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
-    from cms.projections.rendering import network_scope
 
     if not isinstance(page, ClusterDirectoryPage):
         return {}
-    country = network_scope().country_of(page)
-    if country is None:
-        return {}
-    ids = set(ClusterProfile.objects.filter(country=country).values_list("pk", flat=True))
-    return {ClusterProfile._meta.label: ids}
+    ids = set(ClusterDirectoryPage.profiles_served_under(page).values_list("pk", flat=True))
+    return {ClusterProfile._meta.label: ids} if ids else {}
 
 
 def page_gone(sender, instance, **kwargs):
-    """Unpublished or deleted: its rows go, and items linking to it are rendered again."""
+    """Unpublished or deleted: its rows go, and items linking to it are rendered again,
+    and a cluster directory's clusters (now served by the hub's directory, or nowhere)."""
     writing.forget(label_of(instance), [instance.pk])
-    refresh(dependents.referring(instance))
+    refresh(merged(dependents.referring(instance), cluster_dependents(instance)))
 
 
 def page_moved_receiver(sender, instance, **kwargs):

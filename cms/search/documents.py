@@ -132,13 +132,14 @@ class Batch:
     """What the documents of a batch of items need looked up once, not once per item.
 
     Which of its pages visitors may see (``cms.core.visibility``: two queries
-    for the batch), which countries' cluster directories refuse visitors
-    (``ClusterDirectoryPage.countries_refusing_visitors``) and each country's
-    directory page (one query per country). A page restricted (password,
-    login, groups) on itself or an ancestor refuses visitors on its own URL,
-    and a cluster profile is served under its country's directory, so search
-    must not show their title, text or link either: they have no documents,
-    as an unpublished page has none.
+    for the batch) and which directory serves each of its clusters' countries
+    (``ClusterDirectoryPage.directories_serving``: four queries for the batch).
+    A page restricted (password, login, groups) on itself or an ancestor refuses
+    visitors on its own URL, and a cluster profile is served under a directory
+    (its country's, or the hub's when its country has no live one), so search
+    must not show their title, text or link when that refuses visitors, or when
+    no directory serves the profile: they have no documents, as an unpublished
+    page has none.
     """
 
     def __init__(self, objs):
@@ -148,29 +149,23 @@ class Batch:
 
         objs = list(objs)
         self.shown_page_ids = ids_shown_to_visitors(obj for obj in objs if isinstance(obj, Page))
-        has_clusters = any(kind_of(obj) == "cluster" for obj in objs)
-        self.hidden_countries = (
-            ClusterDirectoryPage.countries_refusing_visitors() if has_clusters else set()
+        country_ids = {obj.country_id for obj in objs if kind_of(obj) == "cluster"}
+        self.directories = (
+            ClusterDirectoryPage.directories_serving(country_ids) if country_ids else {}
         )
-        self.directories: dict = {}
 
     def is_shown(self, obj, kind: str) -> bool:
         """Whether visitors may see ``obj`` (one of the batch's items)."""
         if kind == "cluster":
-            return obj.country_id not in self.hidden_countries
+            return self.directories.get(obj.country_id) is not None
         return obj.live and obj.pk in self.shown_page_ids
 
     def base_page(self, obj, kind: str):
-        """The page whose URL (per language) locates the item: itself, or a cluster's directory."""
+        """The page whose URL (per language) locates the item: itself, or the directory
+        serving a cluster (its country's, or the hub's)."""
         if kind != "cluster":
             return obj
-        from cms.clusters.models import ClusterDirectoryPage
-
-        if obj.country_id not in self.directories:
-            self.directories[obj.country_id] = (
-                ClusterDirectoryPage.objects.live().child_of(obj.country.home_page).first()
-            )
-        return self.directories[obj.country_id]
+        return self.directories.get(obj.country_id)
 
 
 def url_of(page, obj, kind: str, language: str) -> str:

@@ -1,8 +1,9 @@
 """Keep search documents and every search backend in step with published content.
 
-Publishing, unpublishing or deleting a page, saving or deleting a cluster
-profile, moving a page, and adding a page view restriction (for the pages below
-it and the cluster profiles its directories serve) rewrites those items'
+Publishing or unpublishing a page (a cluster directory: the profiles it serves
+too), deleting one, saving or deleting a cluster profile, moving a page, and adding a
+page view restriction (for the pages below it and the cluster profiles its
+directories serve) rewrites those items'
 ``SearchDocument`` rows in the same database transaction; lifting one, or a move,
 does too for a few items and leaves a large section to a task after the commit
 (``sync_under``).
@@ -303,11 +304,14 @@ def process_pending_updates_task():
 
 
 def on_page_published(sender, instance, **kwargs):
-    """The page's own documents, and those below it when its URL changed (a new slug)."""
+    """The page's own documents, and those below it when its URL changed (a new slug) or
+    it is a cluster directory (the profiles it serves: ``sync_profiles_of_directory``)."""
     page = instance.specific
     sync_object(page)
     if addresses_changed_below(page):
         sync_under(page)
+    else:
+        sync_profiles_of_directory(page)
 
 
 def addresses_changed_below(page) -> bool:
@@ -317,19 +321,17 @@ def addresses_changed_below(page) -> bool:
     it, yet publishes nothing there: without this, search would link each of them at
     its old address (a 404) until its own next publication. One item stands for all
     (they move together), as ``cms.projections`` checks: the first searched page below,
-    and one profile a directory at or below serves. A few queries, none for a page with
-    nothing below it (most publications: news items, events).
+    and one profile a directory below serves. A few queries, none for a page with nothing
+    below it (most publications: news items, events).
     """
     from cms.clusters.models import ClusterDirectoryPage
 
-    items = []
-    if page.numchild:
-        below = Page.objects.descendant_of(page).live().type(*searched_page_models())
-        first = below.order_by("path").first()
-        items += [first.specific] if first is not None else []
-    if page.numchild or isinstance(page, ClusterDirectoryPage):
-        profile = ClusterDirectoryPage.profiles_served_under(page).order_by("pk").first()
-        items += [profile] if profile is not None else []
+    if not page.numchild:
+        return False
+    below = Page.objects.descendant_of(page).live().type(*searched_page_models())
+    first = below.order_by("path").first()
+    profile = ClusterDirectoryPage.profiles_served_under(page).order_by("pk").first()
+    items = [item for item in (first and first.specific, profile) if item is not None]
     return any(links_elsewhere(item) for item in items)
 
 
@@ -345,7 +347,18 @@ def links_elsewhere(item) -> bool:
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    remove_object(instance.specific)
+    page = instance.specific
+    remove_object(page)
+    sync_profiles_of_directory(page)
+
+
+def sync_profiles_of_directory(page) -> None:
+    """A cluster directory published or unpublished: the profiles it serves, or served, are
+    linked from it, from the hub's directory, or from nowhere (``directories_serving``)."""
+    from cms.clusters.models import ClusterDirectoryPage
+
+    if isinstance(page, ClusterDirectoryPage):
+        sync_under(page)
 
 
 def on_deleted(sender, instance, **kwargs):
@@ -403,16 +416,20 @@ def sync_under(page) -> None:
 
 def visibility_under(page) -> tuple[list[tuple[str, QuerySet]], list[tuple[str, QuerySet]]]:
     """(hidden, shown): the (kind, items) at or below ``page`` that refuse visitors and
-    those visitors may see, per searched kind, cluster profiles by their directory's."""
+    those visitors may see, per searched kind; cluster profiles by whether a directory
+    serves them to visitors (``ClusterDirectoryPage.directories_serving``)."""
     from cms.clusters.models import ClusterDirectoryPage
 
     pages = pages_under(page)
     profiles = ClusterDirectoryPage.profiles_served_under(page)
-    refusing = ClusterDirectoryPage.countries_refusing_visitors()
+    serving = ClusterDirectoryPage.directories_serving(
+        profiles.values_list("country_id", flat=True).distinct()
+    )
+    unserved = [country_id for country_id, directory in serving.items() if directory is None]
     hidden = [(kind, hidden_from_visitors(queryset)) for kind, queryset in pages]
-    hidden.append(("cluster", profiles.filter(country_id__in=refusing)))
+    hidden.append(("cluster", profiles.filter(country_id__in=unserved)))
     shown = [(kind, shown_to_visitors(queryset)) for kind, queryset in pages]
-    shown_profiles = profiles.exclude(country_id__in=refusing)
+    shown_profiles = profiles.exclude(country_id__in=unserved)
     shown.append(("cluster", shown_profiles.prefetch_related("sectors").select_related("country")))
     return hidden, shown
 

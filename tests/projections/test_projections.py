@@ -374,3 +374,22 @@ def test_a_row_without_the_top_level_type_is_reported_and_rewritten(country):
     call_command("check_projections", write=True)
     fresh = rows(page)["en"]
     assert fresh.data["type"] == LABEL and fresh.data["language"] == "en"
+
+
+def test_a_directory_unpublished_and_published_again_renders_its_clusters(country, settings):
+    """A cluster's ``html_url`` follows the directory serving it: the hub's while its
+    country has none (``ClusterDirectoryPage.directories_serving``), its own once again."""
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+
+    settings.PROJECTION_INLINE_LIMIT = 1000  # the clusters are rendered again at once
+    directory = ClusterDirectoryPage.objects.child_of(country("PL").home_page).get()
+    clusters = list(ClusterProfile.objects.filter(country__code="PL"))
+    assert clusters
+    directory.unpublish()
+    for cluster in clusters:
+        assert rows(cluster)["pl"].data["html_url"].startswith("http://localhost/pl/klastry/")
+    call_command("check_projections")
+    directory.save_revision().publish()
+    for cluster in clusters:
+        assert rows(cluster)["pl"].data["html_url"].startswith("http://pl.localhost/pl/klastry/")
+    call_command("check_projections")
