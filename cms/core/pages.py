@@ -22,7 +22,7 @@ from wagtail.models import Page, Site
 
 from cms.core.caching import last_modified
 from cms.core.forms import CountryScopedPageForm
-from cms.core.languages import LANGUAGE_CODES, fallback_chain, language_name
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain, language_name
 from cms.core.models import TranslationReadiness
 from cms.core.publication import NotPublishedPanel
 from cms.core.translation_status import (
@@ -75,6 +75,20 @@ def best_language(requested: str, available: Sequence[str], default: str) -> str
     if default in available:
         return default
     return available[0] if available else None
+
+
+def link_language(item, requested: str, country) -> str:
+    """The language in which to link ``item`` on ``country``'s site for a reader of
+    ``requested`` (search results, the API's ``html_url``).
+
+    The page ``language_redirect`` would land that reader on: the first of
+    ``requested``'s fallback chain that the item is published in *and* the site
+    publishes, so the link neither 404s (a language the site lacks) nor redirects (a
+    language the item lacks); else the site's default language.
+    """
+    languages = site_languages(country)
+    default = country.default_language if country is not None else COMMON_LANGUAGE
+    return best_language(requested, available_languages(item, languages), default) or default
 
 
 def language_redirect(

@@ -62,7 +62,7 @@ class RenderContext:
     rich_text_format: str | None = None
     last_modified: datetime | None = None
     #: Each country's cluster directory URL, looked up once when first needed.
-    cluster_directories: dict[int, str] | None = None
+    cluster_directories: dict[int, tuple] | None = None
     #: Each sector's JSON in this response, built once however many items name it.
     sector_refs: dict[int, dict] = field(default_factory=dict)
 

@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import translation
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
-from cms.core.pages import site_languages
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.pages import link_language, site_languages
 from cms.core.translation_status import (
     available_languages,
 )
@@ -131,11 +131,10 @@ class PageRepresentation(Representation):
 
     def meta(self, obj, ctx: RenderContext) -> dict:
         country = ctx.scope.country_of(obj)
-        languages = site_languages(country)
         return {
             "type": self.type_label,
             "detail_url": ctx.api_url(f"pages/{obj.pk}/"),
-            "html_url": html_url(obj, ctx, languages, country),
+            "html_url": html_url(obj, ctx, country),
             "site": country.code if country else None,
             "language": ctx.localizer.language,
             "languages": available_languages(obj),
@@ -145,14 +144,13 @@ class PageRepresentation(Representation):
         }
 
 
-def html_url(page, ctx: RenderContext, languages, country) -> str | None:
-    """The page on its visitor site (Wagtail's URL): in the served language if the site has
-    it, else in the first language of its fallback chain that the site publishes (the text
-    the consumer was served: German on the Czech site is its English page, as search links
-    it), else in the site's default language."""
-    default = country.default_language if country else COMMON_LANGUAGE
-    chain = fallback_chain(ctx.url_language)
-    language = next((code for code in chain if code in languages), default)
+def html_url(page, ctx: RenderContext, country, item=None) -> str | None:
+    """``page`` on its visitor site (Wagtail's URL), for ``item`` on it (a profile on its
+    directory; else the page itself), in the language the reader lands on
+    (``cms.core.pages.link_language``: what search links too): the first of the served
+    language's fallback chain that the item has and the site publishes, so the link
+    neither 404s nor redirects."""
+    language = link_language(item or page, ctx.url_language, country)
     with translation.override(language):
         parts = page.get_url_parts()
     return None if parts is None else f"{parts[1]}{parts[2]}"
@@ -273,34 +271,30 @@ def country_field():
 
 
 def _cluster_html_url(obj, ctx: RenderContext) -> str | None:
-    directory = cluster_directories(ctx).get(obj.country_id)
-    return f"{directory}{obj.slug}/" if directory else None
+    directory, country = cluster_directories(ctx).get(obj.country_id, (None, None))
+    url = html_url(directory, ctx, country, item=obj) if directory else None
+    return f"{url}{obj.slug}/" if url else None
 
 
-def cluster_directories(ctx: RenderContext) -> dict[int, str]:
-    """The URL of the directory serving each country's profiles, looked up once per context.
+def cluster_directories(ctx: RenderContext) -> dict[int, tuple]:
+    """The directory serving each country's profiles, and the country whose site it is on:
+    looked up once per context.
 
     The directory is ``ClusterDirectoryPage.directories_serving``'s (what search and the
     canonical link name too): the country's own, or the hub's when the country has no
-    live directory (its URL then in a language the hub publishes); a country whose
-    directory refuses visitors has none. A fixed number of queries for every country.
+    live directory; a country whose directory refuses visitors has none. A fixed number
+    of queries for every country.
     """
     if ctx.cluster_directories is None:
         from cms.clusters.models import ClusterDirectoryPage
 
         countries = ctx.scope.countries.values()
         serving = ClusterDirectoryPage.directories_serving(country.pk for country in countries)
-        urls: dict[int, str | None] = {}  # per directory: the hub's serves many countries
-        found: dict[int, str] = {}
-        for country_id, page in serving.items():
-            if page is None:
-                continue
-            if page.pk not in urls:
-                country = ctx.scope.country_of(page)
-                urls[page.pk] = html_url(page, ctx, site_languages(country), country)
-            if urls[page.pk]:
-                found[country_id] = urls[page.pk]
-        ctx.cluster_directories = found
+        ctx.cluster_directories = {
+            country_id: (page, ctx.scope.country_of(page))
+            for country_id, page in serving.items()
+            if page is not None
+        }
     return ctx.cluster_directories
 
 

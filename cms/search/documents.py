@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES, fallback_chain
+from cms.core.pages import link_language
 from cms.core.translation_status import has_language, is_ready
 from cms.core.visibility import ids_shown_to_visitors
 from cms.search.analysis import analyse_to_string
@@ -121,13 +122,6 @@ def served_language(obj, language: str) -> str | None:
     return None
 
 
-def country_code(obj, kind: str) -> str:
-    if kind == "cluster":
-        return obj.country.code
-    site = obj.get_site()
-    return site.country.code if site is not None and hasattr(site, "country") else ""
-
-
 class Batch:
     """What the documents of a batch of items need looked up once, not once per item.
 
@@ -153,6 +147,7 @@ class Batch:
         self.directories = (
             ClusterDirectoryPage.directories_serving(country_ids) if country_ids else {}
         )
+        self.site_countries: dict = {}
 
     def is_shown(self, obj, kind: str) -> bool:
         """Whether visitors may see ``obj`` (one of the batch's items)."""
@@ -167,6 +162,16 @@ class Batch:
             return obj
         return self.directories.get(obj.country_id)
 
+    def site_country(self, page):
+        """The country whose site ``page`` is on (None off every country's site): one
+        query per page, once per batch for a directory serving many profiles."""
+        if page is None:
+            return None
+        if page.pk not in self.site_countries:
+            site = page.get_site()
+            self.site_countries[page.pk] = getattr(site, "country", None) if site else None
+        return self.site_countries[page.pk]
+
 
 def url_of(page, obj, kind: str, language: str) -> str:
     if page is None:
@@ -174,6 +179,14 @@ def url_of(page, obj, kind: str, language: str) -> str:
     with translation.override(language):
         url = page.full_url or ""
     return f"{url}{obj.slug}/" if kind == "cluster" and url else url
+
+
+def link_of(obj, kind: str, language: str, batch: Batch) -> str:
+    """The visitor URL a result for a reader of ``language`` links: the item's page in the
+    language that reader lands on (``cms.core.pages.link_language``), never one its site
+    lacks (a 404) or the item lacks (a redirect)."""
+    page = batch.base_page(obj, kind)
+    return url_of(page, obj, kind, link_language(obj, language, batch.site_country(page)))
 
 
 def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
@@ -188,10 +201,10 @@ def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
     batch = batch or Batch([obj])
     if not batch.is_shown(obj, kind):
         return []
-    country = country_code(obj, kind)
+    site = batch.site_country(batch.base_page(obj, kind))
+    country = obj.country.code if kind == "cluster" else site.code if site else ""
     sectors = list(obj.sectors.all()) if hasattr(obj, "sectors") else []
     date = getattr(obj, "date", None) or (obj.start.date() if getattr(obj, "start", None) else None)
-    page = batch.base_page(obj, kind)
     documents = []
     for language in LANGUAGE_CODES:
         served = served_language(obj, language)
@@ -208,7 +221,7 @@ def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
                 body=" ".join(analyse_to_string(text, code) for text, code in body_parts if text),
                 display_title=title[:500],
                 display_text=display_text[:DISPLAY_CHARS],
-                url=url_of(page, obj, kind, served),
+                url=link_of(obj, kind, language, batch),
                 date=date,
                 country=country,
                 sectors=sectors,

@@ -34,8 +34,8 @@ from cms.search.documents import (
     documents_for,
     kind_of,
     kind_of_model,
+    link_of,
     searched_models,
-    url_of,
 )
 from cms.search.models import PendingIndexUpdate, SearchDocument
 
@@ -337,12 +337,11 @@ def addresses_changed_below(page) -> bool:
 
 def links_elsewhere(item) -> bool:
     """Whether a stored document of ``item`` links another URL than the item has now."""
-    kind = kind_of(item)
-    base = Batch([item]).base_page(item, kind)
+    kind, batch = kind_of(item), Batch([item])
     documents = SearchDocument.objects.filter(kind=kind, object_id=item.pk)
     return any(
-        url != url_of(base, item, kind, served)
-        for served, url in documents.values_list("served_language", "url")
+        url != link_of(item, kind, language, batch)
+        for language, url in documents.values_list("language", "url")
     )
 
 

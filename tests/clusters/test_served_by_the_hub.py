@@ -61,6 +61,18 @@ def test_search_the_api_and_the_canonical_link_name_the_hubs_profile(client, clu
     assert canonical(head) == url
 
 
+@pytest.mark.parametrize("language", ["de", "sk", "sl"])
+def test_a_reader_of_a_language_the_profile_lacks_is_linked_where_they_land(
+    client, cluster, language
+):
+    """The hub publishes every language, the profile only Polish and English: search and
+    the API both link the page such a reader lands on (no 302 from ``/de/…``)."""
+    url = f"{HUB}{PATHS['en']}"
+    assert search_url(cluster, language) == url
+    assert api_url(client, cluster, language) == url
+    assert client.get(PATHS["en"], HTTP_HOST="localhost").status_code == 200
+
+
 def test_the_hubs_sitemap_lists_the_profile_and_polands_does_not(client, cluster):
     hub = entries(fetch_sitemap(client, "localhost"))
     assert hub[f"{HUB}{PATHS['en']}"] == {

@@ -152,3 +152,21 @@ def test_publishing_a_page_with_nothing_below_checks_nothing_below(
     page = NewsPage.objects.get(pk=page.pk)
     with django_assert_max_num_queries(0):
         assert not addresses_changed_below(page)
+
+
+def test_a_language_the_item_has_and_its_site_lacks_is_linked_where_readers_land(
+    db, country, site_client
+):
+    """A Czech profile given German text (the spreadsheet import accepts every language):
+    the Czech site publishes no German pages, so its German result links the page a
+    German reader lands on, not ``/de/…`` (a 404 there)."""
+    profile = ClusterProfile.objects.filter(country=country("CZ")).first()
+    for name in ("name", "description", "city", "region"):
+        setattr(profile, f"{name}_de", f"{getattr(profile, f'{name}_en') or 'Text'} (de)")
+    profile.ready_languages = [*(profile.ready_languages or []), "de"]
+    profile.save()
+    document = SearchDocument.objects.get(kind="cluster", object_id=profile.pk, language="de")
+    assert document.served_language == "de"
+    path = document.url.removeprefix("http://cz.localhost")
+    assert path.startswith("/en/")
+    assert site_client("CZ").get(path).status_code == 200
