@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
         from cms.core import (
             checks,  # noqa: F401 (registers the deploy checks)
             frontend_cache,
+            redirects,
         )
 
         frontend_cache.connect()  # purges the CDN on publish, when one is configured
+        redirects.connect()  # a page's old addresses redirect when its slug or place changes
