@@ -242,6 +242,12 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         hidden = self.countries_refusing_visitors() - {country.pk if country else None}
         return queryset.exclude(country_id__in=hidden) if hidden else queryset
 
+    def get_route_paths(self):
+        """The directory's address and each profile's below it (``/<slug>/``): when the
+        directory's address changes, they all redirect to the new one (cms.core.redirects)."""
+        slugs = self.clusters().order_by().values_list("slug", flat=True)
+        return ["/", *(f"/{slug}/" for slug in slugs)]
+
     @path("")
     def directory(self, request):
         clusters = self.clusters()

@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401 (registers the deploy checks)
             frontend_cache,
             frontend_cache_snippets,
+            redirects,
         )
 
         frontend_cache.connect()  # purges the CDN on publish, when one is configured
         frontend_cache_snippets.connect()  # and when a snippet, image or document changes
+        redirects.connect()  # a page's old addresses redirect when its slug or place changes

@@ -3,9 +3,10 @@
 Slugs are transliterated since ``WAGTAIL_ALLOW_UNICODE_SLUGS = False``
 ("cluster-day-in-usti"), but pages made before kept theirs ("ústí"), in any
 of their languages. ``ascii_slugs`` (the command ``transliterate_slugs``)
-rewrites those slugs and adds a permanent redirect (wagtail.contrib.redirects,
-per site) from every address that changed (the page's and its descendants', in
-every language) to the new one, so links and search engines keep working.
+rewrites those slugs; saving them redirects (permanently, per site) every address
+that changed (the page's and its descendants', in every language) to the new one,
+as any editor's new slug does (``cms.core.redirects``), so links and search engines
+keep working.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.translation_status import localized
@@ -36,18 +36,6 @@ class SlugReport:
     redirects: int = 0
 
 
-def page_paths() -> dict[tuple[int, int, str], str]:
-    """Every page's path on its site in every language: (page, site, language) -> path."""
-    paths = {}
-    for page in Page.objects.filter(depth__gt=1).specific():
-        for code in LANGUAGE_CODES:
-            with translation.override(code):
-                parts = page.get_url_parts()
-            if parts is not None and parts[2]:
-                paths[page.pk, parts[0], code] = parts[2]
-    return paths
-
-
 def unique_among_siblings(page, name: str, slug: str) -> str:
     siblings = page.get_siblings(inclusive=False)
     candidate, number = slug, 2
@@ -60,7 +48,7 @@ def unique_among_siblings(page, name: str, slug: str) -> str:
 def ascii_slugs(*, dry_run: bool = False) -> SlugReport:
     """Transliterate every non-ASCII page slug, redirecting the addresses that change."""
     report = SlugReport()
-    before = page_paths()
+    redirects = Redirect.objects.count()
     names = [localized("slug", code) for code in LANGUAGE_CODES]
     for page in Page.objects.filter(depth__gt=1).order_by("path").specific():
         changed = {}
@@ -73,24 +61,14 @@ def ascii_slugs(*, dry_run: bool = False) -> SlugReport:
             continue
         for name, new in changed.items():
             setattr(page, name, new)
-        # Saving the page rewrites its and its descendants' url_paths; the latest revision
-        # gets the new slugs too, so publishing an older draft does not bring the old back.
+        # Saving the page rewrites its and its descendants' url_paths, and redirects their
+        # old addresses (cms.core.redirects); the latest revision gets the new slugs too,
+        # so publishing an older draft does not bring the old back.
         page.save()
         revision = page.latest_revision
         if revision is not None:
             revision.content.update(changed)
             revision.save(update_fields=["content"])
-    if dry_run:
-        return report
-    after = page_paths()
-    sites = {site.pk: site for site in Site.objects.all()}
-    for (page_pk, site_pk, code), old_path in before.items():
-        new_path = after.get((page_pk, site_pk, code))
-        if new_path is None or new_path == old_path:
-            continue
-        normalised = Redirect.normalise_path(old_path)
-        if Redirect.objects.filter(site_id=site_pk, old_path=normalised).exists():
-            continue
-        Redirect.add_redirect(old_path, redirect_to=new_path, site=sites[site_pk])
-        report.redirects += 1
+    # Each save redirected its page's old addresses (cms.core.redirects).
+    report.redirects = Redirect.objects.count() - redirects
     return report

@@ -217,6 +217,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Slugs in ASCII: the admin's slug field transliterates ("cluster-day-in-usti", not "ústí"),
 # and Wagtail's own slugs from titles do the same.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# A page's new slug or place redirects its old addresses in every language (cms.core.redirects);
+# Wagtail's own redirects know only the language active at the change, so they are off.
+WAGTAILREDIRECTS_AUTO_CREATE = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # Documents only through Wagtail's view, which checks their collection's privacy (password,
 # login, groups), whatever the storage: a redirect to the object store would hand out a URL

@@ -1,0 +1,295 @@
+"""Old addresses keep working: a page's new slug, or its new place, redirects its old URLs.
+
+A page published with another slug (in any language), or moved (the admin's Move,
+``page.move()``), changes the address of itself and of every page below it, in every
+language its site publishes, and of the routes those pages serve below their own (a
+cluster directory's profiles, ``get_route_paths``). Every such old address gets a
+permanent redirect (wagtail.contrib.redirects, on its site) to where the same thing is
+now, in the same language, so links and search engines keep working.
+
+Wagtail's own automatic redirects know one language (the one active when the change is
+committed) and none of the others' translated paths, so they are off
+(``WAGTAILREDIRECTS_AUTO_CREATE``, ``cms/settings/base.py``). Here every save that
+changes a live page's stored ``url_path_<lang>`` does it, whoever saves (publishing,
+moving, ``transliterate_slugs``):
+
+- ``pre_save`` reads where the page and the live pages below it are, from their stored
+  url paths (``addresses``);
+- ``post_save``, in the same transaction, reads where they are now: the page's new url
+  paths, and below it the same prefix swapped as modeltranslation swaps it (its update
+  of the descendants comes after ``post_save``); ``redirect_changed`` writes the
+  redirects. A chain (A -> B, then B -> C) ends at C; an address a page lives at again
+  loses its automatic redirect.
+
+A few queries whatever the number of pages below (bulk reads and writes). Errors are
+logged, never raised: the editor's save stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django.http import HttpRequest
+from django.utils import translation
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page, Site, get_page_models
+
+from cms.core.languages import LANGUAGE_CODES
+from cms.core.pages import site_languages
+from cms.core.translation_status import localized
+
+logger = logging.getLogger(__name__)
+
+#: The stored url path of a page in each language: where its address comes from.
+URL_PATHS = tuple(localized("url_path", code) for code in LANGUAGE_CODES)
+
+#: What has an address: (page id, language, route below the page: "" or "<slug>/").
+Key = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class Address:
+    site_id: int
+    root_url: str
+    path: str  # on the site, with the language: "/cs/aktuality/x/"
+
+    def normalised(self) -> tuple[int, str]:
+        """(site, path) as a ``Redirect`` stores and looks up its ``old_path``."""
+        return self.site_id, Redirect.normalise_path(self.path)
+
+
+def languages_by_site() -> dict[int, tuple[str, ...]]:
+    """The languages each site publishes in (``site_languages`` of its country): one query."""
+    return {
+        site.pk: site_languages(getattr(site, "country", None))
+        for site in Site.objects.select_related("country")
+    }
+
+
+def route_paths(pages: Iterable[Page]) -> dict[int, list[str]]:
+    """The routes each page serves below its own address ("" itself, "<slug>/" a profile),
+    for the page types that list them (``get_route_paths``); one query per such type."""
+    by_type = defaultdict(list)
+    for page in pages:
+        model = page.specific_class
+        if model is not None and model.get_route_paths is not Page.get_route_paths:
+            by_type[model].append(page.pk)
+    routes = {}
+    for model, pks in by_type.items():
+        for specific in model.objects.filter(pk__in=pks):
+            routes[specific.pk] = [route.lstrip("/") for route in specific.get_route_paths()]
+    return routes
+
+
+def addresses(
+    pages: Iterable[Page],
+    *,
+    languages: Mapping[int, Sequence[str]],
+    routes: Mapping[int, list[str]],
+) -> dict[Key, Address]:
+    """Where visitors find ``pages`` (and their ``routes``), in each language their site
+    publishes, as their url paths say (``get_url_parts``, no query per page)."""
+    pages = list(pages)
+    found = {}
+    # get_url_parts keeps the sites' root paths on the request: one cache read per language.
+    request = HttpRequest()
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            for page in pages:
+                parts = page.get_url_parts(request=request)
+                if parts is None or not parts[2] or code not in languages.get(parts[0], ()):
+                    continue
+                site_id, root_url, path = parts
+                for route in routes.get(page.pk, [""]):
+                    found[page.pk, code, route] = Address(site_id, root_url, path + route)
+    return found
+
+
+def redirect_changed(before: Mapping[Key, Address], after: Mapping[Key, Address]) -> int:
+    """A permanent redirect from every address of ``before`` that ``after`` has elsewhere.
+
+    On the old address's site, to the new path (a full URL if it is on another site).
+    An editor's own redirect from an old address is kept, an automatic one replaced
+    (the page lived there until now); automatic redirects from the new addresses go (a
+    page lives there now: a redirect would only wait for it to move, or loop); and the
+    redirects that led to an old address lead to the new one. Returns how many were made.
+    """
+    moves: dict[tuple[int, str], str] = {}
+    old_links: dict[tuple[int, str], str] = {}
+    new_addresses = set()
+    for key, old in before.items():
+        new = after.get(key)
+        if new is None or new == old:
+            continue
+        link = new.path if new.site_id == old.site_id else new.root_url + new.path
+        moves[old.normalised()] = link
+        old_links[old.site_id, old.path] = old_links[old.site_id, old.root_url + old.path] = link
+        new_addresses.add(new.normalised())
+    if not moves:
+        return 0
+    sites = {site_id for site_id, _ in moves} | {site_id for site_id, _ in new_addresses}
+    existing = Redirect.objects.filter(
+        site_id__in=sites, old_path__in={path for _, path in set(moves) | new_addresses}
+    )
+    kept, replaced = set(), []
+    for redirect in existing:
+        place = (redirect.site_id, redirect.old_path)
+        if redirect.automatically_created and (place in moves or place in new_addresses):
+            replaced.append(redirect.pk)
+        elif place in moves:
+            kept.add(place)
+    Redirect.objects.filter(pk__in=replaced).delete()
+    follow_chains(old_links)
+    Redirect.objects.bulk_create(
+        Redirect(
+            old_path=path,
+            site_id=site_id,
+            redirect_link=link,
+            is_permanent=True,
+            automatically_created=True,
+        )
+        for (site_id, path), link in moves.items()
+        if (site_id, path) not in kept
+    )
+    return len(moves) - len(kept)
+
+
+def follow_chains(old_links: Mapping[tuple[int, str], str]) -> None:
+    """Redirects to an old address (``(site, link) -> new link``) lead to the new one,
+    not through it; one that would now lead to itself goes. Two queries."""
+    chained = Redirect.objects.filter(
+        site_id__in={site_id for site_id, _ in old_links},
+        redirect_link__in={link for _, link in old_links},
+    )
+    updated, looping = [], []
+    for redirect in chained:
+        link = old_links.get((redirect.site_id, redirect.redirect_link))
+        if link is None:
+            continue
+        redirect.redirect_link = link
+        if link.startswith("/") and Redirect.normalise_path(link) == redirect.old_path:
+            looping.append(redirect.pk)
+        else:
+            updated.append(redirect)
+    Redirect.objects.filter(pk__in=looping).delete()
+    Redirect.objects.bulk_update(updated, ["redirect_link"])
+
+
+@dataclass
+class Moving:
+    """A live page (or one with live pages below) whose url paths are being saved."""
+
+    stored: dict[str, str | None]  # the page's url paths as stored: url_path_<lang> -> path
+    pages: list[Page]  # the live pages at or below it, as stored
+    languages: dict[int, tuple[str, ...]]
+    routes: dict[int, list[str]]
+    before: dict[Key, Address]
+
+
+#: This thread's pages between ``pre_save`` and ``post_save``: where they were.
+SAVING = threading.local()
+
+
+def saving() -> dict[int, Moving]:
+    if not hasattr(SAVING, "pages"):
+        SAVING.pages = {}
+    return SAVING.pages
+
+
+def saved_url_paths(update_fields) -> tuple[str, ...]:
+    """The url path fields a save writes (all, unless ``update_fields`` names some)."""
+    if update_fields is None or "url_path" in update_fields:
+        return URL_PATHS
+    return tuple(name for name in URL_PATHS if name in update_fields)
+
+
+def moving(instance: Page, fields: Sequence[str]) -> Moving | None:
+    """Where ``instance`` and the live pages below it are, if this save moves them.
+
+    One query for a save that moves nothing (most: new content, no new slug), or for a
+    page that is neither live nor has pages below it; a few more (not one per page)
+    for one that moves addresses.
+    """
+    stored = Page.objects.filter(pk=instance.pk).values("live", "numchild", *URL_PATHS).first()
+    if stored is None or not (stored["live"] or stored["numchild"]):
+        return None
+    if all(stored[name] == getattr(instance, name) for name in fields):
+        return None
+    pages = list(
+        Page.objects.descendant_of(instance, inclusive=True)
+        .live()
+        .only("content_type", "path", *URL_PATHS)
+    )
+    languages = languages_by_site()
+    routes = route_paths(pages)
+    before = addresses(pages, languages=languages, routes=routes)
+    return Moving({name: stored[name] for name in URL_PATHS}, pages, languages, routes, before)
+
+
+def swapped(path: str | None, old: str | None, new: str | None) -> str | None:
+    """A url path below a page whose own went from ``old`` to ``new``: modeltranslation's
+    rule for the descendants (``<new>`` + the rest), applied here before it runs."""
+    if path and old and new and path.startswith(old):
+        return new + path[len(old) :]
+    return path
+
+
+def keep_old_addresses(instance: Page, moved: Moving) -> int:
+    """Redirect ``moved``'s old addresses to where ``instance`` (saved) and its pages are."""
+    pages = [instance] if instance.live else []
+    for page in moved.pages:
+        if page.pk == instance.pk:
+            continue
+        for name in URL_PATHS:
+            setattr(
+                page,
+                name,
+                swapped(getattr(page, name), moved.stored[name], getattr(instance, name)),
+            )
+        pages.append(page)
+    after = addresses(pages, languages=moved.languages, routes=moved.routes)
+    return redirect_changed(moved.before, after)
+
+
+def on_page_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a page is saved: where it and the live pages below it are (if that changes)."""
+    pending = saving()
+    pending.pop(instance.pk, None)  # a save that failed after its pre_save left one
+    fields = saved_url_paths(update_fields)
+    if raw or instance.pk is None or not fields:
+        return
+    try:
+        with transaction.atomic():  # a failed read must not break the editor's transaction
+            found = moving(instance, fields)
+    except Exception:
+        logger.exception("redirects: could not read the addresses of page %s", instance.pk)
+        return
+    if found is not None:
+        pending[instance.pk] = found
+
+
+def on_page_saved(sender, instance, raw=False, **kwargs) -> None:
+    """After a page is saved: its old addresses redirect to the new ones."""
+    moved = saving().pop(instance.pk, None)
+    if raw or moved is None:
+        return
+    try:
+        with transaction.atomic():  # the page is saved whatever happens to its redirects
+            keep_old_addresses(instance, moved)
+    except Exception:
+        logger.exception("redirects: could not keep the old addresses of page %s", instance.pk)
+
+
+def connect() -> None:
+    """Called from ``CoreConfig.ready``: every page type (the base ``Page`` too, which a
+    move saves)."""
+    for model in get_page_models():
+        name = model._meta.label_lower
+        pre_save.connect(on_page_saving, sender=model, dispatch_uid=f"redirects-saving-{name}")
+        post_save.connect(on_page_saved, sender=model, dispatch_uid=f"redirects-saved-{name}")

@@ -1,0 +1,237 @@
+"""Old addresses keep working: an editor's new slug (in any language) or a move redirects
+(301) every old address of the page, of the live pages below it and of a directory's
+profiles, in each language the site publishes, to the same thing in the same language
+(``cms.core.redirects``)."""
+
+import logging
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.contrib.redirects.models import Redirect
+
+from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+from cms.core import redirects
+from cms.core.translation_status import mark_complete_ready
+from cms.home.models import StandardPage
+from cms.news.models import NewsIndexPage, NewsPage
+from tests.factories import country_user, news_page, path_of, translated
+
+
+def news_index(country) -> NewsIndexPage:
+    return NewsIndexPage.objects.child_of(country.home_page).get()
+
+
+def rename(page, **slugs) -> None:
+    """Publish ``page`` with new slugs, as an editor does (``slug_cs="zpravy"``)."""
+    page = type(page).objects.get(pk=page.pk)
+    for language, slug in slugs.items():
+        setattr(page, f"slug_{language}", slug)
+    page.save_revision().publish()
+
+
+def assert_redirects(client, old: str, new: str) -> None:
+    response = client.get(old)
+    assert (response.status_code, response["Location"]) == (301, new), old
+    assert client.get(new).status_code == 200, new
+
+
+def standard_page(parent, *, en: str, cs: str) -> StandardPage:
+    page = StandardPage(**translated("title", {"en": en, "cs": cs}), slug_en=en, slug_cs=cs)
+    mark_complete_ready(page)
+    with translation.override("en"):
+        parent.add_child(instance=page)
+    return page
+
+
+def test_a_sections_new_slugs_redirect_its_items_in_each_language(
+    country, site_client, django_capture_on_commit_callbacks
+):
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Cluster day", "cs": "Den klastrů"})
+    index = news_index(cz)
+    old = {code: (path_of(index, code), path_of(item, code)) for code in ("cs", "en")}
+    assert old["cs"][1].startswith("/cs/aktuality/") and old["en"][1].startswith("/en/news/")
+
+    # After the commit, Wagtail's own redirects (if they were on) would run too.
+    with django_capture_on_commit_callbacks(execute=True):
+        rename(index, cs="zpravy", en="updates")
+    item = NewsPage.objects.get(pk=item.pk)
+    client = site_client("CZ")
+    for code, prefix in (("cs", "/cs/zpravy/"), ("en", "/en/updates/")):
+        new = path_of(item, code)
+        assert new.startswith(prefix)
+        assert_redirects(client, old[code][1], new)  # the item, in the same language
+        assert_redirects(client, old[code][0], prefix)  # the section itself
+    # Only the site's languages (cs, en), and only ours: Wagtail's own (to a page) are off.
+    made = Redirect.objects.filter(site=cz.site)
+    assert all(r.old_path.startswith(("/cs/", "/en/")) for r in made)
+    assert all(r.redirect_link and r.redirect_page_id is None for r in made)
+
+
+def test_one_languages_new_slug_redirects_that_language_only(country, site_client):
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Only Czech", "cs": "Jen česky"})
+    old_cs, en = path_of(item, "cs"), path_of(item, "en")
+    rename(news_index(cz), cs="zpravy")
+    assert_redirects(site_client("CZ"), old_cs, path_of(NewsPage.objects.get(pk=item.pk), "cs"))
+    assert not Redirect.objects.filter(old_path=Redirect.normalise_path(en)).exists()
+
+
+def test_a_move_redirects_the_page_and_those_below_it(country, site_client):
+    home = country("CZ").home_page
+    regions = standard_page(home, en="regions", cs="kraje")
+    about = standard_page(home, en="about", cs="o-nas")
+    moved = standard_page(regions, en="usti", cs="ustecky")
+    below = standard_page(moved, en="cities", cs="mesta")
+    old = {code: (path_of(moved, code), path_of(below, code)) for code in ("cs", "en")}
+
+    moved.move(about, pos="last-child")
+    client = site_client("CZ")
+    for code in ("cs", "en"):
+        new_moved = path_of(StandardPage.objects.get(pk=moved.pk), code)
+        new_below = path_of(StandardPage.objects.get(pk=below.pk), code)
+        assert new_moved == {"cs": "/cs/o-nas/ustecky/", "en": "/en/about/usti/"}[code]
+        assert_redirects(client, old[code][0], new_moved)
+        assert_redirects(client, old[code][1], new_below)
+
+
+def test_the_admins_move_redirects(country, site_client, client):
+    home = country("CZ").home_page
+    regions = standard_page(home, en="regions-admin", cs="kraje-admin")
+    about = standard_page(home, en="about-admin", cs="o-nas-admin")
+    moved = standard_page(regions, en="usti", cs="ustecky")
+    old = path_of(moved, "cs")
+    client.force_login(country_user("CZ", "moderators"))
+    response = client.post(f"/admin/pages/{moved.pk}/move/{about.pk}/confirm/")
+    assert response.status_code == 302
+    assert_redirects(site_client("CZ"), old, "/cs/o-nas-admin/ustecky/")
+
+
+def test_a_directorys_new_slug_redirects_its_profiles(country, site_client):
+    cz = country("CZ")
+    profile = ClusterProfile.objects.create(
+        slug="quokkacluster-redirected",
+        country=cz,
+        ready_languages=["cs", "en"],
+        **translated("name", {"en": "Quokka cluster", "cs": "Klastr kvok"}),
+    )
+    directory = ClusterDirectoryPage.objects.child_of(cz.home_page).get()
+    old = {code: path_of(directory, code) + f"{profile.slug}/" for code in ("cs", "en")}
+
+    rename(directory, cs="organizace", en="organisations")
+    client = site_client("CZ")
+    assert_redirects(client, old["cs"], f"/cs/organizace/{profile.slug}/")
+    assert_redirects(client, old["en"], f"/en/organisations/{profile.slug}/")
+
+
+def test_a_chain_of_new_slugs_leads_straight_to_the_last(country, site_client):
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Chained", "cs": "Řetěz"})
+    first = path_of(item, "cs")
+    rename(news_index(cz), cs="zpravy")
+    rename(news_index(cz), cs="novinky")
+    last = path_of(NewsPage.objects.get(pk=item.pk), "cs")
+    assert last.startswith("/cs/novinky/")
+    assert_redirects(site_client("CZ"), first, last)  # one hop, not two
+
+
+def test_going_back_to_an_old_slug_serves_the_page_there_again(country, site_client):
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Back", "cs": "Zpět"})
+    original = path_of(item, "cs")
+    rename(news_index(cz), cs="zpravy")
+    between = path_of(NewsPage.objects.get(pk=item.pk), "cs")
+    rename(news_index(cz), cs="aktuality")
+    client = site_client("CZ")
+    assert client.get(original).status_code == 200
+    assert_redirects(client, between, original)
+    # The old address lost its redirect: it would only wait for the page to leave, or loop.
+    assert not Redirect.objects.filter(old_path=Redirect.normalise_path(original)).exists()
+
+
+def test_a_redirect_never_shadows_a_live_page(country, site_client):
+    """Wagtail's RedirectMiddleware acts on 404s only: a page living at an address wins."""
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Alive", "cs": "Živý"})
+    path = path_of(item, "cs")
+    Redirect.add_redirect(path, redirect_to="/cs/", site=cz.site)
+    assert site_client("CZ").get(path).status_code == 200
+
+
+def test_an_editors_own_redirect_from_an_old_address_is_kept(country, site_client):
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Kept", "cs": "Ponechán"})
+    old = path_of(item, "cs")
+    Redirect.add_redirect(old, redirect_to="/cs/", site=cz.site)
+    rename(news_index(cz), cs="zpravy")
+    response = site_client("CZ").get(old)
+    assert (response.status_code, response["Location"]) == (301, "/cs/")
+
+
+def test_pages_visitors_cannot_see_get_no_redirect(country):
+    cz = country("CZ")
+    draft = news_page(cz, title={"en": "Draft", "cs": "Koncept"}, live=False)
+    old = path_of(draft, "cs")
+    rename(news_index(cz), cs="zpravy")
+    assert not Redirect.objects.filter(old_path=Redirect.normalise_path(old)).exists()
+    # A page never published gets none for its own draft's new slug either.
+    draft.slug_cs = "jiny-koncept"
+    draft.save()
+    assert not Redirect.objects.filter(old_path__contains="koncept").exists()
+
+
+def test_a_failure_is_logged_and_the_editors_save_stands(country, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("redirects table unavailable")
+
+    monkeypatch.setattr(redirects, "redirect_changed", broken)
+    cz = country("CZ")
+    with caplog.at_level(logging.ERROR, logger="cms.core.redirects"):
+        rename(news_index(cz), cs="zpravy")
+    assert news_index(cz).slug_cs == "zpravy"
+    assert "could not keep the old addresses" in caplog.text
+
+
+@pytest.fixture
+def queries_of_redirects(monkeypatch):
+    """How many queries ``cms.core.redirects`` itself makes (the other receivers of a
+    publication, search and projections, are measured in their own tests)."""
+    counted = []
+
+    def counting(function):
+        def run(*args, **kwargs):
+            with CaptureQueriesContext(connection) as queries:
+                result = function(*args, **kwargs)
+            counted.append(len(queries))
+            return result
+
+        return run
+
+    monkeypatch.setattr(redirects, "moving", counting(redirects.moving))
+    monkeypatch.setattr(redirects, "keep_old_addresses", counting(redirects.keep_old_addresses))
+    return counted
+
+
+def section_of(home, name: str, children: int) -> StandardPage:
+    section = standard_page(home, en=name, cs=f"{name}-cs")
+    for number in range(children):
+        standard_page(section, en=f"{name}-{number}", cs=f"{name}-cs-{number}")
+    return section
+
+
+def test_the_cost_does_not_grow_with_the_pages_below(country, queries_of_redirects):
+    home = country("CZ").home_page
+    small, large = section_of(home, "small", 2), section_of(home, "large", 20)
+    # The sites' root paths, cached per language, are read before: they are not per page.
+    redirects.addresses([home], languages=redirects.languages_by_site(), routes={})
+    queries_of_redirects.clear()
+    rename(small, cs="male", en="little")
+    cost_of_small = sum(queries_of_redirects)
+    queries_of_redirects.clear()
+    rename(large, cs="velke", en="big")
+
+    assert Redirect.objects.filter(redirect_link__contains="/velke/").count() == 21
+    assert Redirect.objects.filter(redirect_link__contains="/big/").count() == 21
+    assert sum(queries_of_redirects) == cost_of_small <= 6
