@@ -21,8 +21,9 @@ moving, ``transliterate_slugs``):
   redirects. A chain (A -> B, then B -> C) ends at C; an address a page lives at again
   loses its automatic redirect.
 
-A few queries whatever the number of pages below (bulk reads and writes). Errors are
-logged, never raised: the editor's save stands.
+A few queries whatever the number of pages below (bulk reads and writes). A CDN, when
+one is configured, forgets the old addresses after the commit. Errors are logged, never
+raised: the editor's save stands.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from django.utils import translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site, get_page_models
 
+from cms.core import frontend_cache
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.pages import site_languages
 from cms.core.translation_status import localized
@@ -254,7 +256,26 @@ def keep_old_addresses(instance: Page, moved: Moving) -> int:
             )
         pages.append(page)
     after = addresses(pages, languages=moved.languages, routes=moved.routes)
+    purge_old_addresses(moved.before, after, instance.pk)
     return redirect_changed(moved.before, after)
+
+
+def purge_old_addresses(before: Mapping[Key, Address], after: Mapping[Key, Address], pk) -> None:
+    """The CDN forgets the old addresses (after the commit), so it fetches their redirects
+    instead of serving the old pages there until ``VISITOR_CACHE_S_MAXAGE`` runs out; the new
+    addresses and the listings are ``cms.core.frontend_cache``'s (publish, move)."""
+    if not frontend_cache.enabled():
+        return
+    old = {
+        address.root_url + address.path
+        for key, address in before.items()
+        if after.get(key) != address
+    }
+    if old:
+        transaction.on_commit(
+            lambda: frontend_cache.purge_urls(lambda: old, f"page {pk}'s old addresses"),
+            robust=True,
+        )
 
 
 def on_page_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

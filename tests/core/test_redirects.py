@@ -17,6 +17,7 @@ from cms.core.translation_status import mark_complete_ready
 from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
 from tests.factories import country_user, news_page, path_of, translated
+from tests.purging import PurgeRecorder, purging_to_server
 
 
 def news_index(country) -> NewsIndexPage:
@@ -235,3 +236,15 @@ def test_the_cost_does_not_grow_with_the_pages_below(country, queries_of_redirec
     assert Redirect.objects.filter(redirect_link__contains="/velke/").count() == 21
     assert Redirect.objects.filter(redirect_link__contains="/big/").count() == 21
     assert sum(queries_of_redirects) == cost_of_small <= 6
+
+
+def test_a_cdn_forgets_the_old_addresses(country, purge_server, django_capture_on_commit_callbacks):
+    """With a CDN, the old addresses (the section's and those below it) are purged after
+    the commit: it fetches their redirects instead of serving the old pages there."""
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Cluster day", "cs": "Den klastrů"})
+    index = news_index(cz)
+    old = {path_of(page, code) for page in (index, item) for code in ("cs", "en")}
+    with purging_to_server(purge_server), django_capture_on_commit_callbacks(execute=True):
+        rename(index, cs="zpravy", en="updates")
+    assert {("cz.localhost", path) for path in old} <= set(PurgeRecorder.received)
