@@ -331,9 +331,19 @@ class CountryScopedModelForm(
 
 
 class CountryScopedPageForm(
-    OwnLanguageFirstFormMixin, CountryScopedFormMixin, WagtailAdminPageForm
+    OwnLanguageFirstFormMixin,
+    ConcurrentEditsFormMixin,
+    CountryScopedFormMixin,
+    WagtailAdminPageForm,
 ):
-    """Base form of every page type (``BasePage.base_form_class``)."""
+    """Base form of every page type (``BasePage.base_form_class``).
+
+    Saves made meanwhile by someone else are kept (``ConcurrentEditsFormMixin``), as on
+    snippets: Wagtail's edit view builds the form on the latest revision, and warns of a
+    newer one only through its editing-session script, so a translator's stale form
+    posted back every field of the revision it was opened on (and a "revert" form is
+    built on the revision it reverts to, so it reverts as before).
+    """
 
     def form_country(self):
         """The page's country; for a new page, its parent's (the site it is added to)."""
