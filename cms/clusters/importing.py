@@ -360,6 +360,27 @@ def validate_ready(result: RowResult, cell: str | None) -> None:
                 )
             )
     result.values[READY] = normal_ready(codes)
+    require_a_served_language(result)
+
+
+def require_a_served_language(result: RowResult) -> None:
+    """An import publishes: a row visitors would find in no language (every translation
+    held back or incomplete, English empty) would be a nameless card in the directory."""
+    if result.values[READY] or complete_in(result, COMMON_LANGUAGE):
+        return
+    english = ", ".join(
+        build_localized_fieldname(name, COMMON_LANGUAGE) for name in required_fields(ClusterProfile)
+    )
+    result.errors.append(
+        (
+            READY,
+            _(
+                "visitors would find this cluster in no language: mark a complete language "
+                "ready here, or fill in %(columns)s"
+            )
+            % {"columns": english},
+        )
+    )
 
 
 def current_value(cluster: ClusterProfile, name: str):

@@ -1,12 +1,15 @@
-"""Two people editing the same snippet at once lose nothing of each other's work.
+"""Two people editing the same snippet or page at once lose nothing of each other's work.
 
 ``ConcurrentEditsFormMixin`` (see its docstring for the rule) is mixed into
-``cms.core.forms.CountryScopedModelForm``; ``cms.core.viewsets.CountryEditView``
-re-reads the object with its row locked before the form compares.
+``cms.core.forms.CountryScopedModelForm``, whose ``cms.core.viewsets.CountryEditView``
+re-reads the object with its row locked before the form compares, and into
+``cms.core.forms.CountryScopedPageForm``, which Wagtail's edit view builds on the page's
+latest revision (a newer one is what "saved meanwhile" means for a page).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Iterable
@@ -17,6 +20,9 @@ from django.db.models import Model
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from taggit.forms import TagField
+from taggit.utils import edit_string_for_tags
+from wagtail.blocks import StreamValue
 
 
 def pks_of(value) -> list:
@@ -29,6 +35,15 @@ def pks_of(value) -> list:
         # A list, a queryset, or modelcluster's in-memory FakeQuerySet.
         return [pk for item in value for pk in pks_of(item)]
     return [value]
+
+
+def without_ids(data):
+    """Stored StreamField data without the blocks' ``id`` keys, at every depth."""
+    if isinstance(data, dict):
+        return {key: without_ids(value) for key, value in data.items() if key != "id"}
+    if isinstance(data, list):
+        return [without_ids(item) for item in data]
+    return data
 
 
 #: The hidden field of an edit form that says what the editor started from.
@@ -107,7 +122,18 @@ class ConcurrentEditsFormMixin:
         from wagtail.admin.rich_text import DraftailRichTextArea  # needs the models loaded
 
         widget = self.fields[name].widget
-        if isinstance(widget, DraftailRichTextArea):
+        if isinstance(value, StreamValue):
+            # A page's StreamField: its blocks' stored form without their ids, which a
+            # save gives to new blocks at random.
+            value = without_ids(value.get_prep_value())
+        elif isinstance(self.fields[name], TagField):
+            # Tags: shown as objects, cleaned as names.
+            value = sorted(getattr(tag, "name", tag) for tag in value or ())
+        elif isinstance(value, datetime.datetime):
+            # As the editor's form shows it: in their time zone, to the minute (a stored
+            # start may hold seconds the form never shows, and so never posts back).
+            value = widget.format_value(self.fields[name].prepare_value(value))
+        elif isinstance(widget, DraftailRichTextArea):
             # Rich text as the editor sees it: Draftail's blocks without their keys, which
             # every save of text stored without them fills with new random ones.
             content = json.loads(widget.format_value(value))
@@ -164,7 +190,12 @@ class ConcurrentEditsFormMixin:
     def saved_value(self, name):
         """The cleaned value of what the database holds now, as the form would show it."""
         field = self.fields[name]
-        return field.clean(field.prepare_value(self.get_initial_for_field(field, name)))
+        initial = self.get_initial_for_field(field, name)
+        if isinstance(initial, StreamValue):
+            return initial  # already what the form cleans a StreamField to
+        if isinstance(field, TagField):
+            return field.clean(edit_string_for_tags(initial or []))  # as its widget shows it
+        return field.clean(field.prepare_value(initial))
 
     def refuse(self, opened, now) -> None:
         self.add_error(

@@ -21,7 +21,7 @@ from wagtail.models import DraftStateMixin
 
 from cms.core.concurrent_edits import ConcurrentEditsFormMixin, pks_of
 from cms.core.embedded import without_references
-from cms.core.languages import LANGUAGES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGES
 from cms.core.models import Country
 from cms.core.permissions import (
     choosable_instances,
@@ -35,6 +35,7 @@ from cms.core.translation_status import (
     is_filled,
     localized,
     missing_fields,
+    required_fields,
     required_originals,
     status,
 )
@@ -322,6 +323,37 @@ class CountryScopedModelForm(
             return super().is_publishing()
         return True
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.is_publishing() and "ready_languages" in cleaned_data:
+            self.require_a_served_language(cleaned_data)
+        return cleaned_data
+
+    def require_a_served_language(self, cleaned_data) -> None:
+        """Refuse to publish an object visitors would find in no language.
+
+        English is always ready but may be empty (the site's language comes first); with
+        every other language unticked or incomplete, the directory showed a card without
+        a name and a profile page with an empty heading. Not asked of a contact person,
+        whose name (untranslated) names it in every language.
+        """
+        model = self._meta.model
+        if cleaned_data["ready_languages"] or self.has_error("ready_languages"):
+            return
+        if set(required_fields(model)) != set(getattr(model, "translation_required_fields", ())):
+            return  # what names it is not translated (a contact's name): shown in any language
+        value_of = lambda name: self.value_after_save(cleaned_data, name)  # noqa: E731
+        if not missing_fields(model, COMMON_LANGUAGE, value_of):
+            return
+        self.add_error(
+            "ready_languages",
+            _(
+                "Visitors would find this item in no language: tick %(language)s or fill "
+                "in the English version."
+            )
+            % {"language": language_label(self.language_rule.default)},
+        )
+
     def publication_error(self, language: str) -> str:
         if isinstance(self.instance, DraftStateMixin):
             return super().publication_error(language)
@@ -331,9 +363,19 @@ class CountryScopedModelForm(
 
 
 class CountryScopedPageForm(
-    OwnLanguageFirstFormMixin, CountryScopedFormMixin, WagtailAdminPageForm
+    OwnLanguageFirstFormMixin,
+    ConcurrentEditsFormMixin,
+    CountryScopedFormMixin,
+    WagtailAdminPageForm,
 ):
-    """Base form of every page type (``BasePage.base_form_class``)."""
+    """Base form of every page type (``BasePage.base_form_class``).
+
+    Saves made meanwhile by someone else are kept (``ConcurrentEditsFormMixin``), as on
+    snippets: Wagtail's edit view builds the form on the latest revision, and warns of a
+    newer one only through its editing-session script, so a translator's stale form
+    posted back every field of the revision it was opened on (and a "revert" form is
+    built on the revision it reverts to, so it reverts as before).
+    """
 
     def form_country(self):
         """The page's country; for a new page, its parent's (the site it is added to)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.middleware.http import ConditionalGetMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
@@ -95,6 +96,42 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+class AdminLanguageMiddleware:
+    """The whole admin request in the editor's chosen admin language, not only its view.
+
+    Wagtail switches to the user's preferred language around each admin view, but
+    answers a view's ``PermissionDenied`` ("Sorry, you do not have permission to access
+    this area.") after that switch has ended, and the admin 404 of a refused or missing
+    object (``AdminPageScopeMiddleware``, the snippet views) is rendered outside it too:
+    both came in the browser's language. The preference is Wagtail's own
+    (its ``UserProfile.get_preferred_language``); a user without a profile keeps the
+    language Django's ``LocaleMiddleware`` chose.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.editor_language(request)
+        if language is None:
+            return self.get_response(request)
+        with translation.override(language):
+            return self.get_response(request)
+
+    @staticmethod
+    def editor_language(request) -> str | None:
+        if not request.path_info.startswith("/admin/"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            profile = user.wagtail_userprofile  # cached on the user: Wagtail reads it again
+        except ObjectDoesNotExist:
+            return None
+        return profile.get_preferred_language()
 
 
 class AdminPageScopeMiddleware:

@@ -23,6 +23,7 @@ from django.db.models.lookups import Contains, Exact
 from django.forms import CheckboxSelectMultiple
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.admin.filters import MultipleUserFilter, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -359,9 +360,24 @@ def badge_html(state: str, code: str):
 # --- pages ------------------------------------------------------------------------
 
 
+class CountryNamedSiteField(ModelMultipleChoiceField):
+    """Sites named by their country, in the editor's language ("Slovensko"), as the
+    dashboard names them (``cms.core.dashboard``); Wagtail shows the English site name."""
+
+    def label_from_instance(self, obj):
+        country = getattr(obj, "country", None)
+        return country.name if country is not None and country.name else str(obj)
+
+
+class CountryNamedSiteFilter(SiteFilter):
+    field_class = CountryNamedSiteField
+
+
 def own_sites_filter() -> SiteFilter:
     """Wagtail's site filter, offering only the user's sites (a Slovak editor: not all 8)."""
-    return SiteFilter(label=_("Site"), queryset=editor_sites, widget=CheckboxSelectMultiple)
+    return CountryNamedSiteFilter(
+        label=_("Site"), queryset=editor_sites, widget=CheckboxSelectMultiple
+    )
 
 
 def owners_of_reachable_pages(request):

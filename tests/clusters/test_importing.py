@@ -201,6 +201,19 @@ def test_ready_errors_name_the_row_and_column(db, cell, message):
     assert bad.number == 3 and bad.errors == [("ready_languages", message)]
 
 
+def test_a_row_visitors_would_find_in_no_language_is_an_error(db):
+    """Czech only, Czech held back, no English: the directory would show a nameless card."""
+    result = preview(with_ready("jen-cesky,CZ,food,,Jen česky,,,,,,"))
+    (bad,) = result.invalid
+    assert bad.errors == [
+        (
+            "ready_languages",
+            "visitors would find this cluster in no language: mark a complete language "
+            "ready here, or fill in name_en",
+        )
+    ]
+
+
 def test_a_translation_imported_without_its_name_is_not_ready(db):
     line = "half,CZ,food,Half cluster,,Food,Jídlo,,,"  # Czech description, no Czech name
     apply_import(preview(csv_file(line)))

@@ -76,7 +76,10 @@ def test_the_rule_follows_the_country_chosen_in_the_form(db):
     """A network administrator picks the country: a Slovak profile needs Slovak, not Czech."""
     sk = Country.objects.get(code="SK")
     client = logged_in(network_admin())
-    response = client.post(ADD_CLUSTER, {"name_sk": "Klaster", "slug": "klaster", "country": sk.pk})
+    response = client.post(
+        ADD_CLUSTER,
+        {"name_sk": "Klaster", "slug": "klaster", "country": sk.pk, "ready_languages": ["sk"]},
+    )
     assert response.status_code == 302, errors_of(response)
     response = client.post(ADD_CLUSTER, {"name_cs": "Klastr", "slug": "klastr", "country": sk.pk})
     assert "name_sk" in errors_of(response)
@@ -98,11 +101,36 @@ def test_an_existing_profile_saves_after_its_english_name_is_cleared(cz):
     client = logged_in(country_user("CZ"))
     url = f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/"
     response = client.post(
-        url, {"name_cs": cluster.name_cs, "name_en": "", "slug": cluster.slug, "country": cz.pk}
+        url,
+        {
+            "name_cs": cluster.name_cs,
+            "name_en": "",
+            "slug": cluster.slug,
+            "country": cz.pk,
+            "ready_languages": ["cs"],  # ticked, as the form offers it
+        },
     )
     assert response.status_code == 302, errors_of(response)
     cluster.refresh_from_db()
     assert not cluster.name_en
+
+
+def test_a_profile_visitors_would_find_in_no_language_is_refused(cz):
+    """A snippet is live on save: with Czech unticked and no English, the directory showed
+    a card without a name and a profile page with an empty heading."""
+    client = logged_in(country_user("CZ"))
+    response = client.post(ADD_CLUSTER, czech_cluster(country=cz.pk, ready_languages=[]))
+    assert response.status_code == 200
+    assert errors_of(response)["ready_languages"] == [
+        "Návštěvníci by tuto položku nenašli v žádném jazyce: zaškrtněte jazyk čeština "
+        "nebo vyplňte anglickou verzi."
+    ]
+    assert not ClusterProfile.objects.filter(slug="klastr-skraru").exists()
+    # Held back with an English version to fall back on, it saves.
+    response = client.post(
+        ADD_CLUSTER, czech_cluster(country=cz.pk, ready_languages=[], name_en="Glass cluster")
+    )
+    assert response.status_code == 302, errors_of(response)
 
 
 def test_a_czech_only_profile_is_named_in_any_admin_language(cz):
@@ -121,7 +149,8 @@ def test_a_czech_only_profile_is_named_in_any_admin_language(cz):
 def test_partner_organisations_follow_the_same_rule(cz):
     client = logged_in(country_user("CZ"))
     response = client.post(
-        ADD_PARTNER, {"name_cs": "Sdružení", "slug": "sdruzeni", "country": cz.pk}
+        ADD_PARTNER,
+        {"name_cs": "Sdružení", "slug": "sdruzeni", "country": cz.pk, "ready_languages": ["cs"]},
     )
     assert response.status_code == 302, errors_of(response)
     partner = PartnerOrganisation.objects.get(slug="sdruzeni")

@@ -1,6 +1,8 @@
 """Filters and counts an editor meets: only their languages, sites and items, and the
 report counting exactly what the filter lists."""
 
+import re
+
 from django.utils import translation
 from wagtail.models import Page
 
@@ -58,8 +60,12 @@ def test_the_site_filter_lists_only_the_editors_sites(client, country):
     client.force_login(country_user("SK"))
     home = country("SK").home_page
     for address in (f"/admin/pages/{home.pk}/", "/admin/translations-newspage/"):
-        field = client.get(address).context["filters"].form.fields["site"]
+        response = client.get(address)
+        field = response.context["filters"].form.fields["site"]
         assert [site.pk for site in field.queryset] == [country("SK").site_id], address
+        # Named by its country in the editor's language, not by the English site name.
+        label = re.search(r'id="id_site_0">\s*([^<]*?)\s*</label>', response.text)
+        assert label.group(1) == "Slovensko", address
 
 
 def test_the_snippets_index_counts_what_the_editor_can_see(client, country):

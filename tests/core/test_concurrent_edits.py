@@ -7,14 +7,17 @@ saving the English city erased the Czech city a colleague had saved meanwhile
 page, changes what they change, and posts back the whole form.
 """
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.test import Client
 from lxml import html as lxml_html
 
 from cms.clusters.models import ClusterProfile
+from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country, Sector
 from cms.partners.models import ContactPerson, PartnerOrganisation
-from tests.factories import country_user
+from tests.factories import country_user, draft_page, news_page
 
 
 def logged_in(user) -> Client:
@@ -32,7 +35,9 @@ def opened(client: Client, url: str) -> dict:
 
 def posted_back(response) -> dict:
     """The values of the page's edit form, as the browser would post them."""
-    form = lxml_html.fromstring(response.content).get_element_by_id("w-editor-form")
+    page = lxml_html.fromstring(response.content)
+    form = page.get_element_by_id("w-editor-form", None)  # a snippet's
+    form = page.get_element_by_id("page-edit-form") if form is None else form
     data: dict[str, list[str]] = {}
     for element in form.iter("input", "textarea", "select"):
         name = element.get("name")
@@ -222,3 +227,140 @@ def test_a_garbled_form_is_refused_with_a_message(cluster, editors):
     assert "Formulář nešlo porovnat s uloženou verzí" in response.content.decode()
     cluster.refresh_from_db()
     assert cluster.city_cs != "Zlín"
+
+
+# Pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def news(cz):
+    """A Czech news item with an empty body (a browser posts its StreamField through
+    JavaScript; here an empty one is ``body_<lang>-count=0``, which leaves it as it is)."""
+    return news_page(cz, title={"en": "Info day", "cs": "Informační den"})
+
+
+def opened_page(client: Client, page) -> dict:
+    form = opened(client, f"/admin/pages/{page.pk}/edit/")
+    form.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    form.update(
+        {"comments-TOTAL_FORMS": ["0"], "comments-INITIAL_FORMS": ["0"]},
+    )
+    return form
+
+
+def latest(page):
+    """The page as its newest revision holds it (what the next editor opens)."""
+    return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+
+
+def test_two_people_saving_a_page_at_once_both_keep_their_edit(news, editors):
+    """Wagtail warns of a newer version only through its editing-session script, and
+    its save writes every field the form was opened with: B's stale form put back the
+    Czech title that A had just saved as a draft."""
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_a, form_b = opened_page(a, news), opened_page(b, news)
+    form_a["title_cs"] = ["Informační den v Ústí"]
+    form_b["lead_en"] = ["A new English lead"]
+
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert response.status_code == 302, errors_of(response)
+
+    saved = latest(news)
+    assert saved.title_cs == "Informační den v Ústí"
+    assert saved.lead_en == "A new English lead"
+
+
+def test_a_page_field_changed_by_both_is_refused_and_nothing_saved(news, editors):
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_a, form_b = opened_page(a, news), opened_page(b, news)
+    form_a["title_cs"] = ["Verze A"]
+    form_b["title_cs"] = ["Verze B"]
+    assert a.post(url, form_a).status_code == 302
+
+    response = b.post(url, form_b)
+
+    assert response.status_code == 200
+    assert errors_of(response)["title_cs"] == ["Mezitím změnil někdo jiný na: „Verze A“"]
+    assert "Někdo jiný tuto položku uložil, zatímco jste ji upravovali" in response.text
+    assert latest(news).title_cs == "Verze A"
+    # B has seen A's title and saves again: B's on purpose.
+    again = posted_back(response)
+    again.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    response = b.post(url, again)
+    assert response.status_code == 302, errors_of(response)
+    assert latest(news).title_cs == "Verze B"
+
+
+def test_a_pages_body_tags_and_times_saved_meanwhile_are_kept(cz, editors):
+    """What B's stale form carries back unchanged, in the form's own shapes: the body's
+    blocks (new ids), the tags (names), the start (in Prague time, stored in UTC)."""
+    a, b = editors
+    event = draft_page(cz, "event")
+    event.title_cs = "Konference"  # the Czech site's language, which its pages need
+    event.save_revision()
+    url = f"/admin/pages/{event.pk}/edit/"
+    form_a, form_b = opened_page(a, event), opened_page(b, event)
+    form_a.update(
+        {
+            "start": ["2031-05-02 09:30"],
+            "body_cs-count": ["1"],
+            "body_cs-0-type": ["heading"],
+            "body_cs-0-value": ["Program dne"],
+            "body_cs-0-deleted": [""],
+            "body_cs-0-order": ["0"],
+            "body_cs-0-id": [""],
+        }
+    )
+    form_b["lead_en"] = ["A new English lead"]
+
+    first = a.post(url, form_a)
+    assert first.status_code == 302, errors_of(first)
+    response = b.post(url, form_b)
+    assert response.status_code == 302, errors_of(response)
+
+    saved = latest(event)
+    assert saved.lead_en == "A new English lead"
+    assert saved.start.astimezone(ZoneInfo("Europe/Prague")).strftime("%Y-%m-%d %H:%M") == (
+        "2031-05-02 09:30"
+    )
+    assert [block.value for block in saved.body_cs] == ["Program dne"]
+
+
+def test_tags_saved_meanwhile_are_kept(news, editors):
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_a, form_b = opened_page(a, news), opened_page(b, news)
+    form_a["tags"] = ["potraviny, turistika"]
+    form_b["lead_en"] = ["A new English lead"]
+
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert response.status_code == 302, errors_of(response)
+
+    saved = latest(news)
+    assert saved.lead_en == "A new English lead"
+    assert sorted(tag.name for tag in saved.tags.all()) == ["potraviny", "turistika"]
+
+
+def test_reverting_to_an_earlier_revision_still_reverts(news, editors):
+    """The revert form is built on the old revision, not the latest: nothing is "kept"."""
+    a, _b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form = opened_page(a, news)
+    form["title_cs"] = ["Nový název"]
+    assert a.post(url, form).status_code == 302
+    first = news.revisions.order_by("pk").first()
+    form = opened_page(a, news)
+    form["title_cs"] = ["Ještě novější název"]
+    assert a.post(url, form).status_code == 302
+
+    revert_url = f"/admin/pages/{news.pk}/revisions/{first.pk}/revert/"
+    response = a.get(revert_url)
+    form = posted_back(response)
+    form.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    response = a.post(revert_url, form)
+    assert response.status_code == 302, errors_of(response)
+    assert latest(news).title_cs == "Nový název"

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from wagtail.users.models import UserProfile
 
-from cms.core.models import Country
+from cms.clusters.models import ClusterProfile
+from cms.core.models import Country, Sector
 from cms.news.models import NewsPage
 from tests.factories import country_user
 
@@ -133,3 +134,34 @@ def test_our_own_catalogue_wins_over_the_wagtail_one(language):
 def test_wagtail_strings_do_not_leak_into_other_languages(client, db):
     _, edit = admin_pages(client, "PL")
     assert not shown("Uložiť koncept", edit) and not shown("Metriky obsahu", edit)
+
+
+def refusals_in_the_editors_language(client, code, refused_urls):
+    """What ``refused_urls`` answer an editor of ``code`` whose browser asks for English."""
+    client.force_login(country_user(code))
+    return [client.get(url, HTTP_ACCEPT_LANGUAGE="en", follow=True) for url in refused_urls]
+
+
+def test_a_refusal_speaks_the_editors_language_not_the_browsers(client, db):
+    """Wagtail answers a view's PermissionDenied (a schedule-locked page's unpublish, the
+    locked pages report, a sector's edit form) outside its own switch to the editor's
+    language: its "Sorry, you do not have permission" came in the browser's language."""
+    sector = Sector.objects.first()
+    responses = refusals_in_the_editors_language(
+        client, "CZ", ["/admin/reports/locked/", f"/admin/snippets/core/sector/edit/{sector.pk}/"]
+    )
+    for response in responses:
+        assert response.status_code == 200  # the dashboard
+        assert "Promiňte, ale na přístup k této části nemáte oprávnění." in response.text
+        assert "Sorry, you do not have permission" not in response.text
+
+
+def test_another_countrys_object_is_a_404_in_the_editors_language(client, db, settings):
+    settings.DEBUG = False
+    italian = ClusterProfile.objects.filter(country__code="IT").first()
+    [response] = refusals_in_the_editors_language(
+        client, "SK", [f"/admin/snippets/clusters/clusterprofile/edit/{italian.pk}/"]
+    )
+    assert response.status_code == 404
+    assert 'lang="sk"' in response.text
+    assert "The requested page could not be found" not in response.text
