@@ -156,7 +156,12 @@ def stored_urls(label: str, pk: int, key: str = "meta__html_url") -> dict[str, s
 
 
 def begins_with(urls: dict[str, str], prefixes: dict[str, str]) -> bool:
-    return all(url.startswith(prefixes[code]) for code, url in urls.items() if code in prefixes)
+    """Whether every URL is below one of the page's. A row links the page where its reader
+    lands (``cms.core.pages.link_language``), which may be another language for an item
+    below than for the page (an English-only item's Slovak row on the Czech site links
+    its English page, the section's its Czech one); a URL carries its language, so it can
+    only be below the page's URL in that language."""
+    return all(any(url.startswith(prefix) for prefix in prefixes.values()) for url in urls.values())
 
 
 def cluster_dependents(page) -> dict[str, set[int]]:

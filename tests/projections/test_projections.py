@@ -15,6 +15,7 @@ from cms.projections import rendering, writing
 from cms.projections.models import Projection, StaleProjection
 from cms.projections.registry import VARIANTS
 from tests.api.conftest import make_image, published_news, sectors
+from tests.factories import news_page
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +394,20 @@ def test_a_directory_unpublished_and_published_again_renders_its_clusters(countr
     for cluster in clusters:
         assert rows(cluster)["pl"].data["html_url"].startswith("http://pl.localhost/pl/klastry/")
     call_command("check_projections")
+
+
+def test_publishing_a_section_with_an_unchanged_url_renders_nothing_below(country, settings):
+    """A page below stands for all: its stored URLs still begin with the section's, so
+    nothing below is rendered again. An English-only item's Slovak row links its English
+    page (where a Slovak reader lands on the Czech site), below the section's English URL,
+    not the Czech one the section's own Slovak row links: that is no move."""
+    settings.PROJECTION_INLINE_LIMIT = 0  # anything rendered below would be marked stale
+    page = news_page(country("CZ"), title={"en": "English only"})
+    page.save_revision().publish()
+    assert "/en/news/" in rows(page)["sk"].data["meta"]["html_url"]
+    assert "/cs/aktuality/" in rows(page.get_parent())["sk"].data["meta"]["html_url"]
+    # It is the one page below that is checked: the demo's items are taken out of the way.
+    Page.objects.child_of(page.get_parent()).exclude(pk=page.pk).update(live=False)
+    StaleProjection.objects.all().delete()
+    page.get_parent().specific.save_revision().publish()
+    assert not StaleProjection.objects.exists()
