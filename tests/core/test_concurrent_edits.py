@@ -253,23 +253,32 @@ def latest(page):
     return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
 
 
+def saved_after_both(page, editors, changes_a: dict):
+    """A saves ``changes_a`` and then B, who opened ``page`` at the same moment, saves a new
+    English lead: both saves go through, and B's keeps it. The page as its newest revision
+    holds it, for the test to look at what A changed."""
+    a, b = editors
+    url = f"/admin/pages/{page.pk}/edit/"
+    form_a, form_b = opened_page(a, page), opened_page(b, page)
+    form_a.update(changes_a)
+    form_b["lead_en"] = ["A new English lead"]
+
+    first = a.post(url, form_a)
+    assert first.status_code == 302, errors_of(first)
+    response = b.post(url, form_b)
+    assert response.status_code == 302, errors_of(response)
+
+    saved = latest(page)
+    assert saved.lead_en == "A new English lead"
+    return saved
+
+
 def test_two_people_saving_a_page_at_once_both_keep_their_edit(news, editors):
     """Wagtail warns of a newer version only through its editing-session script, and
     its save writes every field the form was opened with: B's stale form put back the
     Czech title that A had just saved as a draft."""
-    a, b = editors
-    url = f"/admin/pages/{news.pk}/edit/"
-    form_a, form_b = opened_page(a, news), opened_page(b, news)
-    form_a["title_cs"] = ["Informační den v Ústí"]
-    form_b["lead_en"] = ["A new English lead"]
-
-    assert a.post(url, form_a).status_code == 302
-    response = b.post(url, form_b)
-    assert response.status_code == 302, errors_of(response)
-
-    saved = latest(news)
+    saved = saved_after_both(news, editors, {"title_cs": ["Informační den v Ústí"]})
     assert saved.title_cs == "Informační den v Ústí"
-    assert saved.lead_en == "A new English lead"
 
 
 def test_a_page_field_changed_by_both_is_refused_and_nothing_saved(news, editors):
@@ -297,32 +306,20 @@ def test_a_page_field_changed_by_both_is_refused_and_nothing_saved(news, editors
 def test_a_pages_body_tags_and_times_saved_meanwhile_are_kept(cz, editors):
     """What B's stale form carries back unchanged, in the form's own shapes: the body's
     blocks (new ids), the tags (names), the start (in Prague time, stored in UTC)."""
-    a, b = editors
     event = draft_page(cz, "event")
     event.title_cs = "Konference"  # the Czech site's language, which its pages need
     event.save_revision()
-    url = f"/admin/pages/{event.pk}/edit/"
-    form_a, form_b = opened_page(a, event), opened_page(b, event)
-    form_a.update(
-        {
-            "start": ["2031-05-02 09:30"],
-            "body_cs-count": ["1"],
-            "body_cs-0-type": ["heading"],
-            "body_cs-0-value": ["Program dne"],
-            "body_cs-0-deleted": [""],
-            "body_cs-0-order": ["0"],
-            "body_cs-0-id": [""],
-        }
-    )
-    form_b["lead_en"] = ["A new English lead"]
+    changes = {
+        "start": ["2031-05-02 09:30"],
+        "body_cs-count": ["1"],
+        "body_cs-0-type": ["heading"],
+        "body_cs-0-value": ["Program dne"],
+        "body_cs-0-deleted": [""],
+        "body_cs-0-order": ["0"],
+        "body_cs-0-id": [""],
+    }
 
-    first = a.post(url, form_a)
-    assert first.status_code == 302, errors_of(first)
-    response = b.post(url, form_b)
-    assert response.status_code == 302, errors_of(response)
-
-    saved = latest(event)
-    assert saved.lead_en == "A new English lead"
+    saved = saved_after_both(event, editors, changes)
     assert saved.start.astimezone(ZoneInfo("Europe/Prague")).strftime("%Y-%m-%d %H:%M") == (
         "2031-05-02 09:30"
     )
@@ -330,18 +327,7 @@ def test_a_pages_body_tags_and_times_saved_meanwhile_are_kept(cz, editors):
 
 
 def test_tags_saved_meanwhile_are_kept(news, editors):
-    a, b = editors
-    url = f"/admin/pages/{news.pk}/edit/"
-    form_a, form_b = opened_page(a, news), opened_page(b, news)
-    form_a["tags"] = ["potraviny, turistika"]
-    form_b["lead_en"] = ["A new English lead"]
-
-    assert a.post(url, form_a).status_code == 302
-    response = b.post(url, form_b)
-    assert response.status_code == 302, errors_of(response)
-
-    saved = latest(news)
-    assert saved.lead_en == "A new English lead"
+    saved = saved_after_both(news, editors, {"tags": ["potraviny, turistika"]})
     assert sorted(tag.name for tag in saved.tags.all()) == ["potraviny", "turistika"]
 
 
