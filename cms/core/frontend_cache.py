@@ -11,10 +11,11 @@ backends, as a background task).
 
 A view restriction added or lifted, and a move, purge the same way: the pages,
 those below them, and the old and new listings (a deleted page is unpublished
-first, by Wagtail). A snippet, image or document saved or deleted purges the
-pages and cluster profiles that show it (``cms.core.frontend_cache_snippets``,
-through ``purge_urls`` here). Off unless ``WAGTAILFRONTENDCACHE`` names a backend
-(``cms/settings/visitors.py``).
+first, by Wagtail). The old addresses of a moved or renamed page are purged where
+they are known, with their redirects (``cms.core.redirects``). A snippet, image or
+document saved or deleted purges the pages and cluster profiles that show it
+(``cms.core.frontend_cache_snippets``, through ``purge_urls`` here). Off unless
+``WAGTAILFRONTENDCACHE`` names a backend (``cms/settings/visitors.py``).
 A purge never fails or rolls back a publish: it is sent after the commit, and
 every error (a dead port, a timeout, a refused purge) is logged, not raised.
 """
@@ -22,7 +23,6 @@ every error (a dead port, a timeout, a refused purge) is logged, not raised.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
@@ -34,7 +34,7 @@ from django.utils import translation
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.core.pages import BasePage, site_languages
 
@@ -107,16 +107,6 @@ def purge_urls(urls: Callable[[], Iterable[str]], about: str) -> None:
         logger.warning("frontend cache: could not purge %s", about, exc_info=True)
 
 
-def urls_now(page, *, with_descendants: bool = False) -> set[str]:
-    """``page_urls`` read now, for a purge later (the page is about to move);
-    empty, and logged, if they cannot be read: nothing here may fail the editor's action."""
-    try:
-        return page_urls(page, with_descendants=with_descendants)
-    except Exception:
-        logger.warning("frontend cache: could not list page %s", page.pk, exc_info=True)
-        return set()
-
-
 def on_page_changed(sender, instance, **kwargs) -> None:
     if enabled():
         # After the commit: the CDN must not fetch the old version again before it exists.
@@ -142,42 +132,29 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs) -> None:
     transaction.on_commit(purge, robust=True)
 
 
-#: This thread's pages being moved: their URLs before the move (``on_page_moving``).
-MOVING = threading.local()
+def on_page_moved(
+    sender, instance, parent_page_before=None, url_path_before=None, url_path_after=None, **kwargs
+):
+    """A page moved: its new URLs (and those below it), and the old and new listings.
 
-
-def urls_before_move() -> dict[int, set[str]]:
-    if not hasattr(MOVING, "urls"):
-        MOVING.urls = {}
-    return MOVING.urls
-
-
-def on_page_moving(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
-    """A page about to move: its URLs (and those below it) are read while they are the old
-    ones, and purged with the new ones once it has moved (``on_page_moved``)."""
-    if enabled() and url_path_before != url_path_after:
-        urls_before_move()[instance.pk] = urls_now(instance, with_descendants=True)
-
-
-def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
-    """A page moved: its old URLs (served from the CDN as if it were still there, until
-    ``VISITOR_CACHE_S_MAXAGE`` ran out), the old listings, and the new ones."""
-    old = urls_before_move().pop(instance.pk, set())
+    Its old URLs, and those below it, were the addresses that changed in the move's
+    save: ``cms.core.redirects`` purges those (they now redirect), as for a new slug.
+    """
     if not enabled() or url_path_before == url_path_after:
         return
-    transaction.on_commit(
-        lambda: purge_urls(
-            lambda: old | page_urls(instance, with_descendants=True), f"page {instance.pk}"
-        ),
-        robust=True,
-    )
+    old_parent = parent_page_before
+
+    def urls() -> set[str]:
+        moved = page_urls(instance, with_descendants=True)
+        return moved | (page_urls(old_parent) if old_parent is not None else set())
+
+    transaction.on_commit(lambda: purge_urls(urls, f"page {instance.pk}"), robust=True)
 
 
 def connect() -> None:
     """Called from ``CoreConfig.ready``."""
     page_published.connect(on_page_changed, dispatch_uid="frontend_cache_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="frontend_cache_unpublished")
-    pre_page_move.connect(on_page_moving, dispatch_uid="frontend_cache_moving")
     post_page_move.connect(on_page_moved, dispatch_uid="frontend_cache_moved")
     for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
         signal.connect(
