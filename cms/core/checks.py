@@ -1,10 +1,14 @@
-"""System checks for how this project is deployed (``manage.py check --deploy``)."""
+"""System checks: how this project is deployed (``manage.py check --deploy``), and that
+every language has what the project needs of it (``manage.py check``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import checks
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
+
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 
 
 @checks.register("tasks", deploy=True)
@@ -26,3 +30,54 @@ def check_tasks_run_in_a_worker(app_configs=None, **kwargs) -> list[checks.Check
             id="cms.W001",
         )
     ]
+
+
+@checks.register("languages")
+def check_every_language_is_complete(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Each language of ``cms.core.languages.LANGUAGES`` has what the project needs of it.
+
+    Adding a language is a list of files (README, "Adding a language"); this names
+    the ones still missing one, at start-up, rather than as a 500 on the first
+    editor's page or a page of English strings.
+    """
+    return language_gaps(LANGUAGE_CODES)
+
+
+def language_gaps(codes) -> list[checks.CheckMessage]:
+    """What ``codes`` lack: an error where a page would fail, a warning where it would
+    show English or a guessed territory."""
+    from cms.core.publication import LANGUAGE_NAMES
+    from cms.core.seo import TERRITORIES
+
+    found: list[checks.CheckMessage] = []
+    for code in codes:
+        if code not in LANGUAGE_NAMES:
+            found.append(
+                checks.Error(
+                    f"Language {code!r} has no name for editors: the admin's page editor "
+                    "would fail on every page of a site that publishes in it.",
+                    hint=f"Add {code!r} to LANGUAGE_NAMES in cms/core/publication.py.",
+                    id="cms.E002",
+                )
+            )
+        if code not in TERRITORIES:
+            found.append(
+                checks.Warning(
+                    f"Language {code!r} has no territory: its og:locale is guessed as "
+                    f"{code}_{code.upper()}.",
+                    hint=f"Add {code!r} to TERRITORIES in cms/core/seo.py.",
+                    id="cms.W003",
+                )
+            )
+        catalogue = settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
+        if code != COMMON_LANGUAGE and not catalogue.exists():
+            found.append(
+                checks.Warning(
+                    f"Language {code!r} has no catalogue: visitor pages and the admin show "
+                    "this project's own strings in English.",
+                    hint=f"python manage.py makemessages --locale {code} (writes {catalogue}), "
+                    "translate it, then make messages.",
+                    id="cms.W004",
+                )
+            )
+    return found
