@@ -8,7 +8,7 @@ from django.core import checks
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.languages import COMMON_LANGUAGE, FALLBACK_CHAINS, LANGUAGE_CODES
 
 
 @checks.register("tasks", deploy=True)
@@ -40,7 +40,22 @@ def check_every_language_is_complete(app_configs=None, **kwargs) -> list[checks.
     the ones still missing one, at start-up, rather than as a 500 on the first
     editor's page or a page of English strings.
     """
-    return language_gaps(LANGUAGE_CODES)
+    return language_gaps(LANGUAGE_CODES) + unknown_fallbacks(FALLBACK_CHAINS, LANGUAGE_CODES)
+
+
+def unknown_fallbacks(chains, codes) -> list[checks.CheckMessage]:
+    """A chain that names a language the network does not have would serve nothing."""
+    return [
+        checks.Error(
+            f"FALLBACK_CHAINS[{language!r}] names {code!r}, which is not in LANGUAGES.",
+            hint="Fix the chain in cms/core/languages.py, or add the language (README, "
+            '"Adding a language").',
+            id="cms.E003",
+        )
+        for language, chain in chains.items()
+        for code in (language, *chain)
+        if code not in codes and code != "default"
+    ]
 
 
 def language_gaps(codes) -> list[checks.CheckMessage]:
