@@ -15,12 +15,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from cms.news.models import NewsPage
 from cms.projections.models import Projection
 from cms.search.models import SearchDocument
-from tests.factories import draft_page, news_page
+from tests.factories import country_user, draft_page, news_page, page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +105,39 @@ def test_a_page_leaves_every_channel_when_it_expires(client, country):
     assert not page.live and page.expired
     assert channels(client, page) == NOWHERE
     # The API's consumers learn it is gone.
-    body = client.get(
-        f"/api/v3/news/?lang=en&updated_since={(expire_at - timedelta(minutes=1)).isoformat()}".replace(
-            "+", "%2B"
-        ),
-        HTTP_HOST="cz.localhost",
-    ).json()
+    since = (expire_at - timedelta(minutes=1)).isoformat().replace("+", "%2B")
+    body = client.get(f"/api/v3/news/?lang=en&updated_since={since}", HTTP_HOST="cz.localhost")
+    body = body.json()
     assert page.pk in [item["id"] for item in body["deleted"]]
+
+
+def test_an_approved_submission_waits_for_its_go_live_time(client, country):
+    """The editor schedules in the admin and submits; the country's moderator approves;
+    the page goes live when its time comes, not at the approval."""
+    cz = country("CZ")
+    page = draft_page(cz, "news")
+    go_live_at = timezone.localtime() + timedelta(seconds=3)
+    editor = Client()
+    editor.force_login(country_user("CZ"))
+    data = {
+        **page_form_data("news", title="Study trip to Milan", slug=page.slug),
+        "go_live_at": go_live_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "action-submit": "1",
+    }
+    assert editor.post(f"/admin/pages/{page.pk}/edit/", data).status_code == 302
+    page.refresh_from_db()
+    task_state = page.current_workflow_state.current_task_state
+
+    moderator = Client()
+    moderator.force_login(country_user("CZ", "moderators"))
+    url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+    assert moderator.post(url).status_code == 302
+    page.refresh_from_db()
+    assert not page.live and page.status_string.lower().startswith("scheduled")
+    assert channels(client, page) == NOWHERE
+
+    after(go_live_at)
+    call_command("publish_scheduled")
+    page.refresh_from_db()
+    assert page.live and page.title_en == "Study trip to Milan"
+    assert channels(client, page) == EVERYWHERE
