@@ -84,7 +84,15 @@ class ConcurrentEditsFormMixin:
       at the top and, on each such field, the value saved meanwhile. The
       editor's input stays in the form, and those fields' digests move to the
       saved ones: saving again keeps the editor's value on purpose, and
-      whatever else others changed is still kept.
+      whatever else others changed is still kept. The other way out, taking
+      the saved version, is the edit view's "Discard my changes and reload"
+      (``cms.core.viewsets``), for snippets and pages alike.
+
+    A page saved in the background (Wagtail's autosave, which posts the form and
+    leaves it open) moves the digests to what the editor just saved, through
+    Wagtail's own ``get_field_updates_for_resave``; otherwise the next save
+    compared the form with the version it was opened on and took the editor's
+    own autosave for someone else's change.
 
     Why per field and not ``updated_at``: a timestamp says *that* the row
     changed, not *what*, and refusing every save after any other save would
@@ -99,6 +107,7 @@ class ConcurrentEditsFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflicts = []  # the fields both this editor and someone else changed
+        self.saved_digests = None  # the digests once this form's values are saved (clean)
         if self.instance.pk is None:  # a new object: nobody else can have saved it
             return
         # A callable initial is read when the field renders, after every other
@@ -172,10 +181,16 @@ class ConcurrentEditsFormMixin:
         if opened is None:
             return cleaned_data
         now = self.digests_now()
+        # What the editor's form shows once saved: their values (where they left a field
+        # as it was, that is what they opened, whatever someone else saved meanwhile).
+        self.saved_digests = dict(opened)
         for name, then in opened.items():
-            if now.get(name, then) == then or name not in cleaned_data:
-                continue  # nobody else changed it (or it is not in this form, or invalid)
+            if name not in cleaned_data:
+                continue  # not in this form, or invalid
             mine = self.field_digest(name, cleaned_data[name])
+            self.saved_digests[name] = mine
+            if now.get(name, then) == then:
+                continue  # nobody else changed it
             if mine == then:  # someone else changed it, this editor did not
                 try:
                     cleaned_data[name] = self.saved_value(name)
@@ -186,6 +201,15 @@ class ConcurrentEditsFormMixin:
         if self.conflicts:
             self.refuse(opened, now)
         return cleaned_data
+
+    def get_field_updates_for_resave(self):
+        """Wagtail's updates to a form that stays open after a background save (autosave):
+        the digests move to what was just saved, so that the next save compares with it."""
+        updates = list(super().get_field_updates_for_resave())
+        if self.saved_digests is not None and not self.conflicts:
+            text = json.dumps(self.saved_digests, separators=(",", ":"))
+            updates.append((self.add_prefix(OPENED_FIELD), text))
+        return updates
 
     def saved_value(self, name):
         """The cleaned value of what the database holds now, as the form would show it."""
@@ -202,15 +226,18 @@ class ConcurrentEditsFormMixin:
             None,
             _(
                 "Someone else saved this item while you were editing it, and changed "
-                "some of the fields you changed. Nothing is saved yet. Check the marked "
-                "fields and save again to keep your version, or reload to start over "
-                "from the saved one."
+                "some of the fields you changed. Nothing is saved yet. Each marked field "
+                "shows their version. Save again to keep yours (what they changed "
+                "elsewhere stays), or discard your changes and reload to take theirs."
             ),
         )
         for name in self.conflicts:
             self.add_error(
                 name,
-                _("Changed meanwhile by someone else to: “%(value)s”")
+                _(
+                    "Changed meanwhile by someone else to: “%(value)s”. Saving again "
+                    "keeps your value here."
+                )
                 % {"value": self.shown_value(name)},
             )
         # Saving again keeps the editor's values of these fields: they have seen the others'.
