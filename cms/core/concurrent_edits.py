@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.utils.html import strip_tags
+from django.forms import BoundField
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from taggit.forms import TagField
@@ -48,6 +49,9 @@ def without_ids(data):
 
 #: The hidden field of an edit form that says what the editor started from.
 OPENED_FIELD = "opened_digests"
+
+#: The checkboxes of a refused form: the fields whose saved value the editor takes.
+TAKE_THEIRS_FIELD = "take_theirs"
 
 
 def digest(value) -> str:
@@ -84,9 +88,11 @@ class ConcurrentEditsFormMixin:
       at the top and, on each such field, the value saved meanwhile. The
       editor's input stays in the form, and those fields' digests move to the
       saved ones: saving again keeps the editor's value on purpose, and
-      whatever else others changed is still kept. The other way out, taking
-      the saved version, is the edit view's "Discard my changes and reload"
-      (``cms.core.viewsets``), for snippets and pages alike.
+      whatever else others changed is still kept. Under each such field a box,
+      "Take their value instead of mine" (``TAKE_THEIRS_FIELD``), saves the
+      value saved meanwhile there instead; and the edit view's "Discard my
+      changes and reload" (``cms.core.viewsets``) opens the saved version,
+      dropping all of the editor's changes, for snippets and pages alike.
 
     A page saved in the background (Wagtail's autosave, which posts the form and
     leaves it open) moves the digests to what the editor just saved, through
@@ -151,6 +157,23 @@ class ConcurrentEditsFormMixin:
             value = json.dumps(content, sort_keys=True)
         return digest(value)
 
+    def taken_fields(self) -> set[str]:
+        """The fields whose "Take their value" box the editor ticked (after a refusal)."""
+        getlist = getattr(self.data, "getlist", None)
+        return set(getlist(self.add_prefix(TAKE_THEIRS_FIELD))) if getlist else set()
+
+    def take_theirs_choice(self, name) -> str:
+        """The box under a conflicting field's input: save the value saved meanwhile there,
+        instead of the editor's (see ``TakeTheirsBoundField``)."""
+        return format_html(
+            '<div class="w-mt-2"><label><input type="checkbox" name="{}" value="{}"{}> {}'
+            "</label></div>",
+            self.add_prefix(TAKE_THEIRS_FIELD),
+            name,
+            " checked" if name in self.taken_fields() else "",
+            _("Take their value instead of mine"),
+        )
+
     def opened_digests(self) -> dict[str, str] | None:
         """The digests the editor's form was opened with; None if it did not say."""
         if OPENED_FIELD not in self.fields:
@@ -181,6 +204,7 @@ class ConcurrentEditsFormMixin:
         if opened is None:
             return cleaned_data
         now = self.digests_now()
+        taken = self.taken_fields()
         # What the editor's form shows once saved: their values (where they left a field
         # as it was, that is what they opened, whatever someone else saved meanwhile).
         self.saved_digests = dict(opened)
@@ -189,6 +213,12 @@ class ConcurrentEditsFormMixin:
                 continue  # not in this form, or invalid
             mine = self.field_digest(name, cleaned_data[name])
             self.saved_digests[name] = mine
+            if name in taken:  # the editor takes the saved value instead of theirs
+                try:
+                    cleaned_data[name] = self.saved_value(name)
+                    continue
+                except ValidationError:
+                    pass  # no longer a valid choice: compared as any other field
             if now.get(name, then) == then:
                 continue  # nobody else changed it
             if mine == then:  # someone else changed it, this editor did not
@@ -227,8 +257,9 @@ class ConcurrentEditsFormMixin:
             _(
                 "Someone else saved this item while you were editing it, and changed "
                 "some of the fields you changed. Nothing is saved yet. Each marked field "
-                "shows their version. Save again to keep yours (what they changed "
-                "elsewhere stays), or discard your changes and reload to take theirs."
+                "shows their value: save again to keep yours, or tick “Take their value "
+                "instead of mine” under it. What they changed elsewhere stays. To take "
+                "their version of everything, discard your changes and reload."
             ),
         )
         for name in self.conflicts:
@@ -259,3 +290,23 @@ class ConcurrentEditsFormMixin:
         else:
             text = strip_tags("" if value is None else str(value))
         return Truncator(text).chars(200)
+
+
+class TakeTheirsBoundField(BoundField):
+    """A form field that, when both editors changed it (``ConcurrentEditsFormMixin``),
+    offers under its input to take the value saved meanwhile instead of the editor's.
+
+    Added to the field's rendering (``as_widget``, Django's public API) rather than to
+    its error message, which Wagtail also lists, escaped, in the message at the top.
+    A StreamField renders itself with its errors and goes without: reloading takes
+    theirs there.
+    """
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        html = super().as_widget(widget, attrs, only_initial)
+        if only_initial or not hasattr(self.form, "take_theirs_choice"):
+            return html
+        if self.name in self.form.conflicts or self.name in self.form.taken_fields():
+            # Also once ticked: a save refused for another reason keeps the editor's choice.
+            return html + self.form.take_theirs_choice(self.name)
+        return html

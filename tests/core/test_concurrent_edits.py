@@ -218,6 +218,74 @@ def test_a_field_changed_by_both_is_refused_with_the_others_value_and_the_input_
     )
 
 
+def refused_snippet_save(cluster, editors):
+    """A changes the Czech city and region; B, who opened the profile at the same moment,
+    the Czech and English city, and is refused. B's refused form, as the browser has it."""
+    a, b = editors
+    url = edit_url(cluster)
+    form_a, form_b = opened(a, url), opened(b, url)
+    form_a["city_cs"] = ["Brno"]
+    form_a["region_cs"] = ["Jihomoravský kraj"]
+    form_b["city_cs"] = ["Opava"]
+    form_b["city_en"] = ["Opava (EN)"]
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert errors_of(response)["city_cs"] == [KEEPS_MINE % "Brno"]
+    return response
+
+
+def take_theirs_boxes(response) -> dict:
+    """The refused form's "Take their value instead of mine" boxes: field name → ticked."""
+    page = lxml_html.fromstring(response.content)
+    return {
+        box.get("value"): box.get("checked") is not None
+        for box in page.xpath("//input[@type='checkbox'][@name='take_theirs']")
+        if box.getparent().text_content().strip() == "Převzít uloženou hodnotu místo mé"
+    }
+
+
+def test_taking_their_value_of_a_field_keeps_mine_elsewhere(cluster, editors):
+    """The per-field choice: B takes A's Czech city, keeps their own English one; A's
+    region, which B never touched, stays."""
+    _a, b = editors
+    refused = refused_snippet_save(cluster, editors)
+    assert take_theirs_boxes(refused) == {"city_cs": False}  # only under the conflicting field
+    form = posted_back(refused)
+    form["take_theirs"] = ["city_cs"]
+
+    response = b.post(edit_url(cluster), form)
+
+    assert response.status_code == 302, errors_of(response)
+    cluster.refresh_from_db()
+    assert (cluster.city_cs, cluster.city_en, cluster.region_cs) == (
+        "Brno",
+        "Opava (EN)",
+        "Jihomoravský kraj",
+    )
+
+
+def test_a_ticked_box_stays_ticked_when_the_save_is_refused_for_something_else(cluster, editors):
+    """B ticks "take theirs" but empties the Czech name (required on the Czech site): the
+    form comes back with the box still ticked, so the next save still takes A's city."""
+    _a, b = editors
+    refused = refused_snippet_save(cluster, editors)
+    form = posted_back(refused)
+    form["take_theirs"] = ["city_cs"]
+    form["name_cs"] = [""]
+
+    again = b.post(edit_url(cluster), form)
+
+    assert again.status_code == 200
+    assert "name_cs" in errors_of(again) and "city_cs" not in errors_of(again)
+    assert take_theirs_boxes(again) == {"city_cs": True}
+    form = posted_back(again)
+    form["name_cs"] = ["Klastr B"]
+    response = b.post(edit_url(cluster), form)
+    assert response.status_code == 302, errors_of(response)
+    cluster.refresh_from_db()
+    assert (cluster.name_cs, cluster.city_cs, cluster.city_en) == ("Klastr B", "Brno", "Opava (EN)")
+
+
 def test_discarding_after_a_refused_snippet_save_shows_the_saved_version(cluster, editors):
     """The other way out: B takes A's version. The button opens the form afresh, with A's
     values and none of B's, and saving that form changes nothing A saved."""
@@ -506,3 +574,25 @@ def test_after_an_autosave_what_someone_else_saves_is_kept_or_refused(news, edit
         "Perex B",
         "Lead by B, longer",
     )
+
+
+def test_on_a_page_each_conflicting_field_is_chosen_on_its_own(news, editors):
+    """Two fields changed by both: B takes A's Czech title and keeps their own Czech lead."""
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_a, form_b = opened_page(a, news), opened_page(b, news)
+    form_a.update({"title_cs": ["Verze A"], "lead_cs": ["Perex A"]})
+    form_b.update({"title_cs": ["Verze B"], "lead_cs": ["Perex B"], "lead_en": ["Lead by B"]})
+    assert a.post(url, form_a).status_code == 302
+    refused = b.post(url, form_b)
+    assert refused.status_code == 200
+    assert take_theirs_boxes(refused) == {"title_cs": False, "lead_cs": False}
+    form = posted_back(refused)
+    form.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    form["take_theirs"] = ["title_cs"]
+
+    response = b.post(url, form)
+
+    assert response.status_code == 302, errors_of(response)
+    saved = latest(news)
+    assert (saved.title_cs, saved.lead_cs, saved.lead_en) == ("Verze A", "Perex B", "Lead by B")
