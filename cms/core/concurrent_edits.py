@@ -166,7 +166,7 @@ class ConcurrentEditsFormMixin:
         """The box under a conflicting field's input: save the value saved meanwhile there,
         instead of the editor's (see ``TakeTheirsBoundField``)."""
         return format_html(
-            '<div class="w-mt-2"><label><input type="checkbox" name="{}" value="{}"{}> {}'
+            '<div class="w-mt-3"><label><input type="checkbox" name="{}" value="{}"{}> {}'
             "</label></div>",
             self.add_prefix(TAKE_THEIRS_FIELD),
             name,
