@@ -231,9 +231,16 @@ class OwnLanguageFirstFormMixin:
         return cleaned_data
 
     def value_after_save(self, cleaned_data, name: str):
-        """A localized field's value once saved: submitted, else the object's."""
+        """A localized field's value once saved: submitted, else the object's.
+
+        A field refused (left out of ``cleaned_data``) counts as the editor typed it: a
+        field both editors changed (``ConcurrentEditsFormMixin``) is not empty, and the
+        refused form said its language was held back.
+        """
+        if name in cleaned_data:
+            return cleaned_data[name]
         if name in self.fields:
-            return cleaned_data.get(name)
+            return self[name].data if self.has_error(name) else None
         return getattr(self.instance, name, None)
 
     def ready_after_save(self, cleaned_data) -> list[str]:

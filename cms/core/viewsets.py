@@ -137,11 +137,19 @@ class ConcurrentEditsPageEditView(page_edit.EditView):
     the browser that someone else saved a newer version, with a button to reload it,
     and asks before a save overwrites it; the form (``CountryScopedPageForm``) then keeps
     what the other person changed, and refuses only the fields both changed.
+
+    The refused form comes back without autosave: saving it again keeps the editor's
+    values, and Wagtail's autosave posted it again within a second of the refusal, so
+    the other editor's text was overwritten before this one had chosen (found in a real
+    browser, ``tests/browser/test_two_editors.py``). The editor's next save is theirs.
     """
 
     def form_invalid(self, form):
+        conflict = bool(getattr(form, "conflicts", None))
+        if conflict:
+            self.autosave_enabled = False
         response = super().form_invalid(form)  # Wagtail's "could not be saved" and the errors
-        if getattr(form, "conflicts", None) and not self.expects_json_response:
+        if conflict and not self.expects_json_response:
             # Shown with Wagtail's message: the response is a TemplateResponse, rendered
             # (and the messages read) once this view has returned.
             messages.warning(

@@ -482,6 +482,8 @@ def test_a_refused_page_save_offers_to_discard_and_take_the_saved_version(news, 
     _a, b = editors
     refused = refused_page_save(news, editors)
     assert "Chcete-li místo toho převzít uloženou verzi, zahoďte své změny." in refused.text
+    # Czech stays ready: the refused title is B's, not empty ("held back" said otherwise).
+    assert "není připravena" not in refused.text
 
     reloaded = b.get(discard_link(refused))
 
