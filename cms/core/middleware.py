@@ -28,6 +28,22 @@ def is_visitor_path(path: str) -> bool:
     return not path.startswith(UNPREFIXED_PREFIXES)
 
 
+def lowercase_host(request) -> None:
+    """Read the request's host in lower case, as the site's hostname is configured.
+
+    Host names are case-insensitive and Wagtail finds ``CZ.localhost``'s site, but every
+    absolute URL built from the request (canonical, hreflang, ``og:url``, JSON-LD ids,
+    sitemaps, robots.txt, feeds, calendars) copied the header's case, so a client or
+    proxy sending ``CZ.localhost`` (and a cache keyed on the lower-case host) published
+    ``http://CZ.localhost/…`` as the canonical address. Changes ``request.META``: every
+    later ``request.get_host()`` (redirects, CSRF's origin check) reads the lower case.
+    """
+    for name in ("HTTP_HOST", "HTTP_X_FORWARDED_HOST"):
+        host = request.META.get(name)
+        if host and host != host.lower():
+            request.META[name] = host.lower()
+
+
 class SiteLanguageMiddleware:
     """The gate of the visitor sites, on the way in and out.
 
@@ -50,6 +66,7 @@ class SiteLanguageMiddleware:
         self.conditional_get = ConditionalGetMiddleware(get_response)
 
     def __call__(self, request):
+        lowercase_host(request)
         self.check_language(request)
         response = self.get_response(request)
         if is_visitor_path(request.path_info):
