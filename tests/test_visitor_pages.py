@@ -230,6 +230,29 @@ def test_hub_footer_names_the_lead_partner(site_client):
     assert ">Impressum</a>" in footer
 
 
+def test_a_partner_and_contact_shown_in_another_language_say_which(site_client):
+    """The hub's German and Slovak footers show the lead partner (Czech and English) in
+    the language its text falls back to: marked with ``lang``, so that a screen reader
+    does not read "Project manager" with German rules. The page's own language is not."""
+    hub = site_client("INT")
+    german = hub.get("/de/").content.decode().split('<footer class="site-footer">')[1]
+    assert '<strong lang="en">Regional Development Agency of the Ústí Region</strong>' in german
+    assert '<span lang="en">Project manager</span>' in german
+    slovak = hub.get("/sk/").content.decode().split('<footer class="site-footer">')[1]
+    assert '<span lang="cs">Projektová manažerka</span>' in slovak
+    czech = hub.get("/cs/").content.decode().split('<footer class="site-footer">')[1]
+    assert "<strong>Regionální rozvojová agentura Ústeckého kraje</strong>" in czech
+    assert ' lang="' not in czech.split("</address>")[0]
+    news = (
+        NewsPage.objects.live()
+        .exclude(contact=None)
+        .filter(contact__organisation__is_lead_partner=True)
+    )
+    page = news.filter(path__startswith=Country.objects.get(code="INT").home_page.path).first()
+    html = hub.get(path_of(page, "de")).content.decode()
+    assert '<span class="meta" lang="en">Project manager</span>' in html
+
+
 # Listings: pagination, upcoming events first.
 
 
