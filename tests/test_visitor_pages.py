@@ -263,6 +263,16 @@ def more_news(country, count: int) -> list[NewsPage]:
     ]
 
 
+def test_a_cluster_cards_place_in_a_fallback_language_says_so(site_client):
+    """On the hub's Italian directory an Austrian cluster (German and English) shows its
+    English name, marked ``lang``, and its English city and region: marked too."""
+    html = site_client("INT").get("/it/cluster/").content.decode()
+    (card,) = [part for part in html.split('<article class="card">') if "Mechatronics" in part]
+    assert '<p class="meta"><span lang="en">Linz, Upper Austria</span> · Austria</p>' in card
+    czech = site_client("CZ").get("/cs/klastry/").content.decode()
+    assert '<p class="meta">Ústí nad Labem, Ústecký kraj</p>' in czech
+
+
 def test_news_index_is_paginated(site_client):
     country = Country.objects.get(code="CZ")
     more_news(country, NewsIndexPage.per_page)
