@@ -186,10 +186,11 @@ def test_search_and_error_pages_still_get_the_site_metadata(client, db):
     assert types(json_ld(lxml_html.fromstring(response.content).head)) == ["Organization"]
 
 
-@pytest.mark.parametrize("host", ["CZ.localhost", "CZ.LOCALHOST"])
-def test_absolute_urls_name_the_sites_hostname_whatever_the_hosts_case(client, country, host):
-    """Host names are case-insensitive: ``CZ.localhost`` is the Czech site, and every
-    absolute URL it publishes names the site's hostname as configured (lower case)."""
+@pytest.mark.parametrize("host", ["CZ.localhost", "CZ.LOCALHOST", "cz.localhost."])
+def test_absolute_urls_name_the_sites_hostname_as_configured(client, country, host):
+    """Host names are case-insensitive, and ``cz.localhost.`` is the same name fully
+    qualified: each is the Czech site, and every absolute URL it publishes names the
+    site's hostname as configured (lower case, no trailing dot)."""
     page = news_page(country("CZ"), title={"cs": "Zpráva", "en": "News"})
     head = head_of(client.get(path_of(page, "cs"), HTTP_HOST=host))
     assert canonical(head) == f"http://cz.localhost{path_of(page, 'cs')}"
@@ -200,4 +201,4 @@ def test_absolute_urls_name_the_sites_hostname_whatever_the_hosts_case(client, c
         response = client.get(path, HTTP_HOST=host)
         assert response.status_code == 200, path
         assert b"http://cz.localhost/" in response.content, path
-        assert host.encode() not in response.content, path
+        assert host.encode() not in response.content.replace(b"cz.localhost/", b""), path
