@@ -273,6 +273,30 @@ def test_a_cluster_cards_place_in_a_fallback_language_says_so(site_client):
     assert '<p class="meta">Ústí nad Labem, Ústecký kraj</p>' in czech
 
 
+def test_a_related_cluster_in_a_fallback_language_links_there_and_says_so(site_client):
+    """A Slovak news item relating a Slovak cluster ready only in English: the item's aside
+    shows the English name, marked ``lang``, linked to the English profile (the Slovak
+    address only redirected there)."""
+    slovakia = Country.objects.get(code="SK")
+    cluster = ClusterProfile.objects.create(
+        slug="english-only-cluster",
+        country=slovakia,
+        ready_languages=[],
+        **translated("name", {"en": "English-only cluster", "sk": "Nepripravený klaster"}),
+    )
+    ready = ClusterProfile.objects.filter(country=slovakia).exclude(pk=cluster.pk).first()
+    page = news_page(slovakia, title={"en": "Related", "sk": "Súvisiace"})
+    page.related_clusters.add(cluster, ready)
+    page.save_revision().publish()
+    directory = ClusterDirectoryPage.objects.child_of(slovakia.home_page).get()
+    html = site_client("SK").get(path_of(page, "sk")).content.decode()
+    english = f"{path_of(directory, 'en')}english-only-cluster/"
+    assert f'<li lang="en"><a href="{english}">English-only cluster</a></li>' in html
+    slovak = f"{path_of(directory, 'sk')}{ready.slug}/"
+    assert f'<li><a href="{slovak}">{ready.name_sk}</a></li>' in html
+    assert "Nepripravený" not in html
+
+
 def test_news_index_is_paginated(site_client):
     country = Country.objects.get(code="CZ")
     more_news(country, NewsIndexPage.per_page)
