@@ -230,6 +230,29 @@ def test_hub_footer_names_the_lead_partner(site_client):
     assert ">Impressum</a>" in footer
 
 
+def test_a_partner_and_contact_shown_in_another_language_say_which(site_client):
+    """The hub's German and Slovak footers show the lead partner (Czech and English) in
+    the language its text falls back to: marked with ``lang``, so that a screen reader
+    does not read "Project manager" with German rules. The page's own language is not."""
+    hub = site_client("INT")
+    german = hub.get("/de/").content.decode().split('<footer class="site-footer">')[1]
+    assert '<strong lang="en">Regional Development Agency of the Ústí Region</strong>' in german
+    assert '<span lang="en">Project manager</span>' in german
+    slovak = hub.get("/sk/").content.decode().split('<footer class="site-footer">')[1]
+    assert '<span lang="cs">Projektová manažerka</span>' in slovak
+    czech = hub.get("/cs/").content.decode().split('<footer class="site-footer">')[1]
+    assert "<strong>Regionální rozvojová agentura Ústeckého kraje</strong>" in czech
+    assert ' lang="' not in czech.split("</address>")[0]
+    news = (
+        NewsPage.objects.live()
+        .exclude(contact=None)
+        .filter(contact__organisation__is_lead_partner=True)
+    )
+    page = news.filter(path__startswith=Country.objects.get(code="INT").home_page.path).first()
+    html = hub.get(path_of(page, "de")).content.decode()
+    assert '<span class="meta" lang="en">Project manager</span>' in html
+
+
 # Listings: pagination, upcoming events first.
 
 
@@ -238,6 +261,40 @@ def more_news(country, count: int) -> list[NewsPage]:
         news_page(country, title={"en": f"Extra {n}", "cs": f"Další {n}"}, date=date(2020, 1, 1))
         for n in range(count)
     ]
+
+
+def test_a_cluster_cards_place_in_a_fallback_language_says_so(site_client):
+    """On the hub's Italian directory an Austrian cluster (German and English) shows its
+    English name, marked ``lang``, and its English city and region: marked too."""
+    html = site_client("INT").get("/it/cluster/").content.decode()
+    (card,) = [part for part in html.split('<article class="card">') if "Mechatronics" in part]
+    assert '<p class="meta"><span lang="en">Linz, Upper Austria</span> · Austria</p>' in card
+    czech = site_client("CZ").get("/cs/klastry/").content.decode()
+    assert '<p class="meta">Ústí nad Labem, Ústecký kraj</p>' in czech
+
+
+def test_a_related_cluster_in_a_fallback_language_links_there_and_says_so(site_client):
+    """A Slovak news item relating a Slovak cluster ready only in English: the item's aside
+    shows the English name, marked ``lang``, linked to the English profile (the Slovak
+    address only redirected there)."""
+    slovakia = Country.objects.get(code="SK")
+    cluster = ClusterProfile.objects.create(
+        slug="english-only-cluster",
+        country=slovakia,
+        ready_languages=[],
+        **translated("name", {"en": "English-only cluster", "sk": "Nepripravený klaster"}),
+    )
+    ready = ClusterProfile.objects.filter(country=slovakia).exclude(pk=cluster.pk).first()
+    page = news_page(slovakia, title={"en": "Related", "sk": "Súvisiace"})
+    page.related_clusters.add(cluster, ready)
+    page.save_revision().publish()
+    directory = ClusterDirectoryPage.objects.child_of(slovakia.home_page).get()
+    html = site_client("SK").get(path_of(page, "sk")).content.decode()
+    english = f"{path_of(directory, 'en')}english-only-cluster/"
+    assert f'<li lang="en"><a href="{english}">English-only cluster</a></li>' in html
+    slovak = f"{path_of(directory, 'sk')}{ready.slug}/"
+    assert f'<li><a href="{slovak}">{ready.name_sk}</a></li>' in html
+    assert "Nepripravený" not in html
 
 
 def test_news_index_is_paginated(site_client):

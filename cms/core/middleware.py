@@ -7,6 +7,7 @@ import re
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
+from django.http.request import split_domain_port
 from django.middleware.http import ConditionalGetMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -26,6 +27,28 @@ LANGUAGE_SEGMENT = re.compile(r"^/([a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})?)(?:/|$
 def is_visitor_path(path: str) -> bool:
     """Visitor pages, search, feeds, sitemaps: not the admin, the API or files."""
     return not path.startswith(UNPREFIXED_PREFIXES)
+
+
+def normalise_host(request) -> None:
+    """Read the request's host as the site's hostname is configured: lower case, without
+    the trailing dot of a fully qualified name (the port stays).
+
+    Wagtail finds ``CZ.localhost``'s and ``cz.localhost.``'s site (Django's
+    ``split_domain_port`` reads both as ``cz.localhost``), but every absolute URL built
+    from the request (canonical, hreflang, ``og:url``, JSON-LD ids, sitemaps, robots.txt,
+    feeds, calendars) copied the header, so a client or proxy sending ``CZ.localhost``
+    (and a cache keyed on the normalised host) published ``http://CZ.localhost/…`` as the
+    canonical address. Changes ``request.META``: every later ``request.get_host()``
+    (redirects, CSRF's origin check) reads the normalised host. A malformed host is left
+    for Django's host check to refuse.
+    """
+    for name in ("HTTP_HOST", "HTTP_X_FORWARDED_HOST"):
+        host = request.META.get(name)
+        if not host:
+            continue
+        domain, port = split_domain_port(host)
+        if domain:
+            request.META[name] = f"{domain}:{port}" if port else domain
 
 
 class SiteLanguageMiddleware:
@@ -50,6 +73,7 @@ class SiteLanguageMiddleware:
         self.conditional_get = ConditionalGetMiddleware(get_response)
 
     def __call__(self, request):
+        normalise_host(request)
         self.check_language(request)
         response = self.get_response(request)
         if is_visitor_path(request.path_info):

@@ -86,6 +86,17 @@ def language_read(obj, country) -> str:
     return served_language(languages, translation.get_language())
 
 
+def other_language(request, obj) -> str:
+    """The language of ``obj``'s text at this URL when it is not the page's, else "".
+
+    For an element showing a snippet's translated text (a partner's name, a contact's
+    role) to say so with ``lang``: the hub's German footer shows the lead partner's
+    English name, which a screen reader would otherwise read with German rules.
+    """
+    language = language_read(obj, country_of(Site.find_for_request(request)))
+    return "" if language == translation.get_language() else language
+
+
 @dataclass(frozen=True)
 class CardLink:
     """Where a listing's card of an item links, and the language of the text it shows."""

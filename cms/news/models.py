@@ -142,8 +142,15 @@ class NewsPage(BasePage):
         return context
 
     def related_cluster_links(self, request) -> list[dict]:
-        """Related clusters, each linked to its profile when this site's directory shows it."""
+        """Related clusters, each linked to its profile when this site's directory shows it.
+
+        Like a listing's card (``cms.core.seo.card_link``): the link goes to the profile in
+        the language whose text the name shows, not to this page's language's address,
+        which only redirected there; ``language`` names that language when it is not the
+        page's (for ``lang``).
+        """
         from cms.clusters.models import ClusterDirectoryPage
+        from cms.core.seo import card_link, other_language
 
         clusters = hide_unready_in(self.related_clusters.all())
         if not clusters:
@@ -162,6 +169,14 @@ class NewsPage(BasePage):
                 .filter(pk__in=[c.pk for c in clusters])
                 .values_list("pk", flat=True)
             )
-        return [
-            {"name": c.name, "url": f"{base}{c.slug}/" if c.pk in shown else ""} for c in clusters
-        ]
+        links = []
+        for cluster in clusters:
+            if cluster.pk in shown:
+                link = card_link(request, cluster, directory)
+                links.append(
+                    {"name": cluster.name, "url": link.url, "language": link.other_language}
+                )
+            else:
+                language = other_language(request, cluster)
+                links.append({"name": cluster.name, "url": "", "language": language})
+        return links

@@ -32,6 +32,8 @@ from cms.search.models import SearchDocument
 
 KINDS = tuple(SearchDocument.Kind.values)
 WORD = re.compile(r"\w+", re.UNICODE)
+#: A word's first letter when it is lower case.
+LOWER_CASE_INITIAL = re.compile(r"\b[^\W\d_]")
 
 
 class SearchError(ValueError):
@@ -190,12 +192,21 @@ def validate(request: SearchRequest) -> list[str]:
 
 
 def query_tokens(text: str, language: str) -> list[str]:
-    """Tokens of the query in its language and the languages it falls back to, in order."""
+    """Tokens of the query in its language and the languages it falls back to, in order.
+
+    Then, when the visitor typed a word in lower case, the tokens of the words
+    capitalised: the dictionaries lemmatise by case, and visitors type in lower case
+    what the texts capitalise (Czech ``ústí`` is a form of the verb ``ústit``, while the
+    texts' ``Ústí``, the town, is a name; German writes nouns capitalised). Without them
+    "ústí" found nothing on the Czech site.
+    """
     tokens: list[str] = []
-    for code in fallback_chain(language):
-        for token in analyse(text, code):
-            if token not in tokens:
-                tokens.append(token)
+    capitalised = LOWER_CASE_INITIAL.sub(lambda match: match.group().upper(), text)
+    for variant in dict.fromkeys((text, capitalised)):
+        for code in fallback_chain(language):
+            for token in analyse(variant, code):
+                if token not in tokens:
+                    tokens.append(token)
     return tokens
 
 

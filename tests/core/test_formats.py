@@ -29,10 +29,34 @@ def rendered(source: str, language: str, **context) -> str:
         ("de", "20. Mai 2011"),
         ("pl", "20 maja 2011"),
         ("sl", "20. maj 2011"),
+        ("it", "20 maggio 2011"),
+        ("sk", "20. mája 2011"),
     ],
 )
 def test_dates_are_written_as_each_language_writes_them(language, expected):
     assert rendered('{{ d|date:"DATE_FORMAT" }}', language, d=MAY_20) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "date_", "date_time"),
+    [
+        # Italian writes months and weekdays in lower case; Django's catalogue capitalised
+        # them ("02 Novembre 2011", "Mercoledì 02 Novembre 2011 09:00").
+        ("it", "2 novembre 2011", "mercoledì 2 novembre 2011, 09:00"),
+        # Slovak writes the month in the genitive; Django gave "2. november 2011".
+        ("sk", "2. novembra 2011", "2. novembra 2011 9:00"),
+        # Slovenian: no leading zero ("02. november 2011"), nor "2011. 09:00".
+        ("sl", "2. november 2011", "2. november 2011, 09:00"),
+        ("cs", "2. listopadu 2011", "2. listopadu 2011 9:00"),
+        ("pl", "2 listopada 2011", "2 listopada 2011 09:00"),
+        ("de", "2. November 2011", "2. November 2011 09:00"),
+    ],
+)
+def test_a_single_digit_day_and_its_time(language, date_, date_time):
+    """A day below 10 (the test above has the 20th) and an event's start time."""
+    november_2 = datetime(2011, 11, 2, 9, 0)
+    assert rendered('{{ d|date:"DATE_FORMAT" }}', language, d=november_2) == date_
+    assert rendered('{{ d|date:"DATETIME_FORMAT" }}', language, d=november_2) == date_time
 
 
 def test_english_is_not_american():

@@ -184,3 +184,21 @@ def test_search_and_error_pages_still_get_the_site_metadata(client, db):
     response = client.get("/cs/no-such-page/", HTTP_HOST="cz.localhost")
     assert response.status_code == 404
     assert types(json_ld(lxml_html.fromstring(response.content).head)) == ["Organization"]
+
+
+@pytest.mark.parametrize("host", ["CZ.localhost", "CZ.LOCALHOST", "cz.localhost."])
+def test_absolute_urls_name_the_sites_hostname_as_configured(client, country, host):
+    """Host names are case-insensitive, and ``cz.localhost.`` is the same name fully
+    qualified: each is the Czech site, and every absolute URL it publishes names the
+    site's hostname as configured (lower case, no trailing dot)."""
+    page = news_page(country("CZ"), title={"cs": "Zpráva", "en": "News"})
+    head = head_of(client.get(path_of(page, "cs"), HTTP_HOST=host))
+    assert canonical(head) == f"http://cz.localhost{path_of(page, 'cs')}"
+    assert meta(head, "og:url") == canonical(head)
+    alternates = head.xpath("link[@rel='alternate']/@href") + [json_ld(head)[0]["@id"]]
+    assert all(url.startswith("http://cz.localhost/") for url in alternates), alternates
+    for path in ("/sitemap.xml", "/robots.txt", "/cs/feeds/news.rss", "/cs/feeds/events.ics"):
+        response = client.get(path, HTTP_HOST=host)
+        assert response.status_code == 200, path
+        assert b"http://cz.localhost/" in response.content, path
+        assert host.encode() not in response.content.replace(b"cz.localhost/", b""), path

@@ -16,6 +16,13 @@ def test_search_page_shows_highlighted_results(site_client):
     assert "<mark>potraviny</mark>" in html
 
 
+def test_a_name_typed_in_lower_case_finds_the_capitalised_name(site_client):
+    """Czech's dictionary reads "ústí" as a form of the verb "ústit" and "Ústí", the town,
+    as a name: the lower-case query found nothing on the Czech site."""
+    html = site_client("CZ").get("/cs/search/", {"q": "ústí"}).content.decode()
+    assert "IT klastr <mark>Ústí</mark>" in html
+
+
 def test_country_site_searches_its_own_country_by_default(site_client):
     html = site_client("CZ").get("/cs/search/", {"q": "klastr"}).content.decode()
     assert "sk.localhost" not in html

@@ -3,7 +3,8 @@ where a listing's card links.
 
 ``templates/includes/head_meta.html`` calls ``{% head_meta as meta %}``; event
 templates can offer "Add to calendar" with ``{% calendar_url page %}``; cards call
-``{% card_link item as link %}``.
+``{% card_link item as link %}``; text of a snippet in another language than the page's
+is marked with ``{% other_language snippet as code %}``.
 """
 
 from django import template
@@ -32,3 +33,13 @@ def calendar_url(context, event_page) -> str:
 def card_link(context, item, directory=None):
     """``{% card_link item as link %}``: a listing card's URL and the language of its text."""
     return seo.card_link(context["request"], item, directory)
+
+
+@register.simple_tag(takes_context=True)
+def other_language(context, obj) -> str:
+    """``{% other_language snippet as code %}``: the language of ``snippet``'s text when it
+    is not the page's (for a ``lang`` attribute), else ""."""
+    request = context.get("request")
+    if request is None or obj is None:
+        return ""
+    return seo.other_language(request, obj)
