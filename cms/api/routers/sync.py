@@ -24,7 +24,7 @@ from ninja import Query, Router
 from cms.api import selectors
 from cms.api.errors import ParameterError
 from cms.api.http import read
-from cms.api.params import ITEM_TYPES, SyncParams
+from cms.api.params import ITEM_TYPES, SyncParams, in_utc
 from cms.api.responses import read_context, removed
 from cms.api.schemas import SyncPage
 from cms.projections import reading as projections
@@ -99,11 +99,11 @@ def read_cursor(cursor: str | None, bound: dict, settled: datetime):
         payload = json.loads(b64_decode(cursor.encode()))
         if payload["v"] != CURSOR_VERSION:
             raise ValueError("version")
-        changed = payload["changed"]
+        changed, (moment, pk) = payload["changed"], payload["removed"]
         after = None
         if changed is not None:
-            after = (datetime.fromisoformat(changed[0]), str(changed[1]), int(changed[2]))
-        removed = (datetime.fromisoformat(payload["removed"][0]), int(payload["removed"][1]))
+            after = (in_utc(datetime.fromisoformat(changed[0])), str(changed[1]), int(changed[2]))
+        removed = (in_utc(datetime.fromisoformat(moment)), int(pk))
         scope = {key: payload[key] for key in bound}
     except (ValueError, KeyError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
         raise ParameterError(
