@@ -90,9 +90,9 @@ HEADERS: dict[str, dict] = {
         example="Thu, 03 Dec 2026 10:15:00 GMT",
     ),
     "Cache-Control": _header(
-        "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), `private, no-store` on "
-        "previews and on any request with an API token, `no-store` on errors and on answers "
-        "that must not outlive a search engine outage.",
+        "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), with or without an API token; "
+        "`private, no-store` on previews; `no-store` on errors and on answers that must not "
+        "outlive a search engine outage.",
         example="public, max-age=60",
         required=True,
     ),
