@@ -133,7 +133,7 @@ HEADERS: dict[str, dict] = {
     ),
     "Access-Control-Expose-Headers": _header(
         "CORS: the response headers a browser script may read besides the safe ones.",
-        example="ETag, Last-Modified, Content-Language",
+        example="ETag, Last-Modified, Content-Language, Retry-After, X-Request-ID",
     ),
     "Content-Security-Policy": _header(
         "Sent on every response of the site (django-csp); irrelevant to JSON consumers."

@@ -163,6 +163,14 @@ def test_cors_for_configured_origins(api):
 
 
 @override_settings(CORS_ALLOWED_ORIGINS=["https://partner.example"])
+def test_the_document_shows_the_headers_cors_exposes(api):
+    response = api("openapi.json", HTTP_ORIGIN="https://partner.example")
+    exposed = response["Access-Control-Expose-Headers"]
+    header = response.json()["components"]["headers"]["Access-Control-Expose-Headers"]
+    assert header["example"] == exposed
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["https://partner.example"])
 def test_cors_preflight_allows_conditional_gets_only(client, db):
     response = client.options(
         "/api/v3/news/",
