@@ -49,6 +49,7 @@ LanguageParam = TypeAliasType("LanguageParameter", Literal[(*LANGUAGE_CODES, "al
 RichTextFormat = TypeAliasType("RichTextFormat", Literal["html", "markdown"])
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+TagSlug = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x20,]{1,100}$")]  # výroba-potravin
 
 
 class SingleValueParser(Parser):
@@ -125,10 +126,8 @@ class ReadParams(Schema):
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
         known = cls.field_names() | {"id", "meta"}
-        for part in split_commas(value):
+        for part in split_commas(value):  # none without ``fields``
             if part in {"*", "_"}:
                 continue
             name = part.removeprefix("-")
@@ -204,7 +203,7 @@ class SectorFilter(Schema):
 
 
 class TagFilter(Schema):
-    tag: comma_list(Slug) = Field(
+    tag: comma_list(TagSlug) = Field(
         [], description="Only items with any of these tags (keyword slugs, as in `tags`)"
     )
 
