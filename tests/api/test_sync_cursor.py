@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -254,3 +255,20 @@ def test_changes_of_the_last_seconds_wait_for_the_next_sync(api, country):
     items, _deleted, cursor = pull(api, cursor, lang="en")
     assert keys(items) == [("news.NewsPage", page.pk)]
     assert pull(api, cursor, lang="en")[:2] == ([], [])
+
+
+@override_settings(SYNC_SETTLE_SECONDS=1, API_RESPONSE_CACHE_SECONDS=300)
+def test_a_change_still_settling_is_handed_out_once_settled_though_responses_are_cached(
+    api, country
+):
+    """A sync that holds a change back answers for a moment only: the response cache must
+    not keep it until the next change (up to ``API_RESPONSE_CACHE_SECONDS``), or the change
+    comes minutes late to every consumer polling with that cursor."""
+    cache.clear()
+    settle_everything_so_far()
+    _items, _deleted, cursor = pull(api, lang="en")
+    page = published_news(country("CZ"), title={"en": "Published a moment ago"})
+    assert pull(api, cursor, lang="en")[0] == []  # within the window: not yet
+    time.sleep(1.1)
+    items, _deleted, _cursor = pull(api, cursor, lang="en")
+    assert keys(items) == [("news.NewsPage", page.pk)]
