@@ -91,8 +91,8 @@ HEADERS: dict[str, dict] = {
     ),
     "Cache-Control": _header(
         "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), with or without an API token; "
-        "`private, no-store` on previews; `no-store` on errors and on answers that must not "
-        "outlive a search engine outage.",
+        "`private, no-store` on previews; `no-store` on errors, on answers that must not "
+        "outlive a search engine outage and on syncs holding a change back.",
         example="public, max-age=60",
         required=True,
     ),
