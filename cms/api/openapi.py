@@ -90,9 +90,9 @@ HEADERS: dict[str, dict] = {
         example="Thu, 03 Dec 2026 10:15:00 GMT",
     ),
     "Cache-Control": _header(
-        "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), `private, no-store` on "
-        "previews and on any request with an API token, `no-store` on errors and on answers "
-        "that must not outlive a search engine outage.",
+        "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), with or without an API token; "
+        "`private, no-store` on previews; `no-store` on errors, on answers that must not "
+        "outlive a search engine outage and on syncs holding a change back.",
         example="public, max-age=60",
         required=True,
     ),
@@ -133,7 +133,7 @@ HEADERS: dict[str, dict] = {
     ),
     "Access-Control-Expose-Headers": _header(
         "CORS: the response headers a browser script may read besides the safe ones.",
-        example="ETag, Last-Modified, Content-Language",
+        example="ETag, Last-Modified, Content-Language, Retry-After, X-Request-ID",
     ),
     "Content-Security-Policy": _header(
         "Sent on every response of the site (django-csp); irrelevant to JSON consumers."

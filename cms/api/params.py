@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 from ninja import Field, Path, Schema
 from ninja.parser import Parser
 from pydantic import BeforeValidator, StringConstraints, field_validator, model_validator
+from pydantic.functional_validators import AfterValidator
 from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
@@ -48,6 +49,7 @@ LanguageParam = TypeAliasType("LanguageParameter", Literal[(*LANGUAGE_CODES, "al
 RichTextFormat = TypeAliasType("RichTextFormat", Literal["html", "markdown"])
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+TagSlug = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x20,]{1,100}$")]  # výroba-potravin
 
 
 class SingleValueParser(Parser):
@@ -72,6 +74,14 @@ def split_commas(value):
         return []
     values = value if isinstance(value, list) else [value]
     return [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+
+
+def in_utc(value: datetime | None) -> datetime | None:
+    """A time in UTC (UTC if it names no zone); a ValueError (a 400) if UTC has no such time."""
+    try:
+        return value and value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is in year 0 in UTC
+        raise ValueError("out of range once in UTC") from None
 
 
 def comma_list(item_type):
@@ -116,10 +126,8 @@ class ReadParams(Schema):
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
         known = cls.field_names() | {"id", "meta"}
-        for part in split_commas(value):
+        for part in split_commas(value):  # none without ``fields``
             if part in {"*", "_"}:
                 continue
             name = part.removeprefix("-")
@@ -153,7 +161,7 @@ class ListParams(ReadParams, Pagination):
     order: str | None = Field(
         None, max_length=200, description="Comma-separated fields, `-` for descending"
     )
-    updated_since: datetime | None = Field(
+    updated_since: Annotated[datetime | None, AfterValidator(in_utc)] = Field(
         None,
         description="Only items changed at or after this ISO 8601 time (UTC if no zone given); "
         "the response then also lists what was removed since (`deleted`)",
@@ -162,24 +170,15 @@ class ListParams(ReadParams, Pagination):
     @field_validator("order")
     @classmethod
     def _known_order(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        for token in split_commas(value):
+        for token in split_commas(value):  # none without ``order``
             if token.removeprefix("-") not in cls.orderings:
                 raise ValueError(
                     f"cannot order by {token!r}; available: {', '.join(cls.orderings)}"
                 )
         return value
 
-    @field_validator("updated_since")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
     def ordering(self) -> list[str]:
-        return split_commas(self.order) if self.order else list(self.default_order)
+        return split_commas(self.order) or list(self.default_order)  # ``order=,`` too
 
 
 class DateRange(Schema):
@@ -204,7 +203,7 @@ class SectorFilter(Schema):
 
 
 class TagFilter(Schema):
-    tag: comma_list(Slug) = Field(
+    tag: comma_list(TagSlug) = Field(
         [], description="Only items with any of these tags (keyword slugs, as in `tags`)"
     )
 

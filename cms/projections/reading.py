@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from cms.projections import bodies
 from cms.projections.fields import RenderContext
-from cms.projections.models import Projection
+from cms.projections.models import Projection, Tombstone
 from cms.projections.registry import by_label, served_type
 
 
@@ -193,6 +193,14 @@ def changes(
         items.append(dated(absolutised(data, ctx), updated_at))
         position = (updated_at, label, object_id)
     return items, position, len(found) > limit
+
+
+def settling(ctx: RenderContext, types: list[str], settled: datetime) -> bool:
+    """Whether a change or removal of ``types`` is stamped after ``settled``: held back by a
+    sync (``SYNC_SETTLE_SECONDS``) now and handed out a moment later, so an answer without
+    it is not one to keep (removals of every site: rarely more than needed)."""
+    later = shown(ctx, types).filter(updated_at__gt=settled).exists()
+    return later or Tombstone.objects.filter(object_type__in=types, removed_at__gt=settled).exists()
 
 
 def has_country(label: str) -> bool:

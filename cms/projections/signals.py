@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -267,9 +268,13 @@ def rendition_deleted(sender, instance, **kwargs):
 
 
 def site_changed(sender, instance, **kwargs):
-    """A site's hostname, port or root: every URL of every item on it changes."""
+    """A site's hostname, port or root: every URL of every item on it changes, and what
+    ``sites/`` shows of its country (rendered from the country, stamped by its ``updated_at``:
+    moved here, or ``updated_since`` and If-Modified-Since would miss the new address)."""
     from cms.core.models import Country
 
+    if isinstance(instance, Site):
+        Country.objects.filter(site=instance).update(updated_at=timezone.now())
     country = (
         instance if isinstance(instance, Country) else Country.objects.filter(site=instance).first()
     )

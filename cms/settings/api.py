@@ -71,7 +71,9 @@ CORS_ALLOWED_ORIGINS = _env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
-CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language")
+# Besides the validators: when to retry after a 429, and the request's id to report a
+# problem with (neither is CORS-safelisted, so a script could not read them otherwise).
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language", "Retry-After", "X-Request-ID")
 
 #: Webhooks (``cms.webhooks``): seconds an endpoint may take to answer (short: with
 #: ``TASKS_BACKEND=immediate`` the first attempt runs in the editor's request), attempts

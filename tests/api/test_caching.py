@@ -106,6 +106,30 @@ def test_last_modified_moves_when_an_embedded_object_is_deleted(api, country):
     assert listing.status_code == 200
 
 
+@pytest.mark.parametrize("path", ["sites/CZ/?lang=en", "sites/?lang=en"])
+def test_a_sites_new_address_moves_its_countrys_stamps(api, path):
+    """A site's hostname and port are what ``sites/`` shows of its country: saving the
+    site moves the country's ``meta.updated_at`` (``updated_since`` lists it) and the
+    Last-Modified (else If-Modified-Since would get a 304 with the old address)."""
+    from wagtail.models import Site
+
+    before = api(path)
+    since = parse_http_date(before["Last-Modified"])
+    while time.time() < since + 1:  # HTTP dates count whole seconds
+        time.sleep(0.05)
+    started = time.time()
+    site = Site.objects.get(hostname="cz.localhost")
+    site.port = 8443
+    site.save()
+    after = api(path, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert parse_http_date(after["Last-Modified"]) > since
+    moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(started)))
+    changed = api(f"sites/?lang=en&updated_since={moment}")
+    assert [item["id"] for item in changed.json()["items"]] == ["CZ"]
+    assert changed.json()["items"][0]["port"] == 8443
+
+
 def test_a_removal_moves_the_listings_last_modified(api, country):
     page = published_news(country("CZ"), title={"cs": "Zmizí", "en": "Goes away"})
     before = api("news/")
@@ -136,6 +160,14 @@ def test_cors_for_configured_origins(api):
     assert "ETag" in response["Access-Control-Expose-Headers"]
     other = api("news/", HTTP_ORIGIN="https://elsewhere.example")
     assert not other.has_header("Access-Control-Allow-Origin")
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["https://partner.example"])
+def test_the_document_shows_the_headers_cors_exposes(api):
+    response = api("openapi.json", HTTP_ORIGIN="https://partner.example")
+    exposed = response["Access-Control-Expose-Headers"]
+    header = response.json()["components"]["headers"]["Access-Control-Expose-Headers"]
+    assert header["example"] == exposed
 
 
 @override_settings(CORS_ALLOWED_ORIGINS=["https://partner.example"])

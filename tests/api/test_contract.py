@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
@@ -333,6 +335,19 @@ def test_ordering(api, country):
     assert by_title_desc[0] == "Zzz last"
     oldest_first = [i["date"] for i in api("news/?order=date").json()["items"]]
     assert oldest_first == sorted(oldest_first)
+
+
+@pytest.mark.parametrize("order", ["", ",", "%20,%20"])
+def test_an_order_naming_nothing_is_the_default_order(api, country, order):
+    """``order=,`` (as a client joining an empty list writes it) orders as without ``order``,
+    not by id alone."""
+    published_news(
+        country("CZ"), title={"cs": "Nejnovější", "en": "Newest"}, date=datetime.date(2030, 1, 1)
+    )
+    default = [item["id"] for item in api("news/?site=INT&limit=100").json()["items"]]
+    assert [
+        item["id"] for item in api(f"news/?site=INT&limit=100&order={order}").json()["items"]
+    ] == default
 
 
 def test_pagination_links(api):

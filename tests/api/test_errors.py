@@ -34,6 +34,10 @@ BAD_PARAMETERS = [
     ("news/?order=popularity", "order"),
     ("news/?order=-", "order"),
     ("news/?updated_since=last-week", "updated_since"),
+    # Valid ISO 8601, but UTC (what items are compared in) has no such time.
+    ("news/?updated_since=0001-01-01T00:00:00%2B14:00", "updated_since"),
+    ("events/?updated_since=9999-12-31T23:59:59-14:00", "updated_since"),
+    ("sites/?updated_since=0001-01-01T00:00:00%2B01:00", "updated_since"),
     ("news/?rich_text_format=pdf", "rich_text_format"),
     ("news/?sectr=food", "sectr"),
     ("events/?kind=party", "kind"),

@@ -139,3 +139,18 @@ def test_client_address_is_the_peer_without_proxies(rf, settings):
     assert client_address(request) == "192.0.2.7"
     settings.TRUSTED_PROXIES = ["192.0.2.0/24"]
     assert client_address(request) == "1.2.3.4"
+
+
+@override_settings(
+    API_RATE_LIMIT=1, API_RATE_LIMIT_WINDOW=60, CORS_ALLOWED_ORIGINS=["https://partner.example"]
+)
+def test_a_partners_browser_script_may_read_when_to_retry(api):
+    """A 429 is answered to a partner's page as to anyone, and its script may read
+    ``Retry-After`` (not a CORS-safelisted header) and the ``X-Request-ID`` to report."""
+    partner = {"HTTP_ORIGIN": "https://partner.example"}
+    assert api("sectors/", **partner).status_code == 200
+    refused = api("sectors/", **partner)
+    assert refused.status_code == 429
+    assert refused["Access-Control-Allow-Origin"] == "https://partner.example"
+    exposed = {name.strip().lower() for name in refused["Access-Control-Expose-Headers"].split(",")}
+    assert {"retry-after", "x-request-id", "etag", "last-modified"} <= exposed

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signing import b64_decode, b64_encode
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -99,6 +102,21 @@ def test_a_sync_follows_only_its_types_site_and_language(api):
 def test_a_cursor_the_api_did_not_give_is_a_400_naming_it(api, cursor):
     response = api(f"sync/?cursor={cursor}")
     assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    ("position", "moment"),
+    [("changed", "0001-01-01T00:00:00+14:00"), ("removed", "9999-12-31T23:59:59-14:00")],
+)
+def test_a_cursor_holding_a_time_utc_cannot_hold_is_a_400_naming_it(api, position, moment):
+    """A cursor edited by hand (a time at the calendar's edge, in a far zone): a 400, not a 500."""
+    cursor = api("sync/?lang=en&type=core.Sector").json()["cursor"]
+    payload = json.loads(b64_decode(cursor.encode()))
+    payload[position] = [moment, "core.Sector", 1] if position == "changed" else [moment, 1]
+    edited = b64_encode(json.dumps(payload).encode()).decode()
+    response = api(f"sync/?lang=en&type=core.Sector&cursor={edited}")
+    assert response.status_code == 400, response.content
     assert response.json()["errors"][0]["parameter"] == "cursor"
 
 
@@ -237,3 +255,20 @@ def test_changes_of_the_last_seconds_wait_for_the_next_sync(api, country):
     items, _deleted, cursor = pull(api, cursor, lang="en")
     assert keys(items) == [("news.NewsPage", page.pk)]
     assert pull(api, cursor, lang="en")[:2] == ([], [])
+
+
+@override_settings(SYNC_SETTLE_SECONDS=1, API_RESPONSE_CACHE_SECONDS=300)
+def test_a_change_still_settling_is_handed_out_once_settled_though_responses_are_cached(
+    api, country
+):
+    """A sync that holds a change back answers for a moment only: the response cache must
+    not keep it until the next change (up to ``API_RESPONSE_CACHE_SECONDS``), or the change
+    comes minutes late to every consumer polling with that cursor."""
+    cache.clear()
+    settle_everything_so_far()
+    _items, _deleted, cursor = pull(api, lang="en")
+    page = published_news(country("CZ"), title={"en": "Published a moment ago"})
+    assert pull(api, cursor, lang="en")[0] == []  # within the window: not yet
+    time.sleep(1.1)
+    items, _deleted, _cursor = pull(api, cursor, lang="en")
+    assert keys(items) == [("news.NewsPage", page.pk)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.api.conftest import published_news
@@ -47,6 +49,18 @@ def test_the_tag_filter_takes_any_of_several_slugs(api, country):
     assert untagged.pk not in {item["id"] for item in either["items"]}
 
 
+def test_a_tag_written_in_czech_is_filtered_by_the_slug_the_api_shows(api, country):
+    """Taggit keeps the letters of any script in a slug (``výroba-potravin``): the filter
+    takes the slug exactly as ``tags`` lists it."""
+    page = tagged_news(country("CZ"), "Food", "Výroba potravin")
+    (tag,) = api(f"pages/{page.pk}/?fields=_,tags").json()["tags"]
+    assert tag == {"name": "Výroba potravin", "slug": "výroba-potravin"}
+    for slug in (tag["slug"], quote(tag["slug"]), f"{quote(tag['slug'])},benchmarking"):
+        response = api(f"news/?tag={slug}")
+        assert response.status_code == 200, response.content
+        assert [item["id"] for item in response.json()["items"]] == [page.pk]
+
+
 def test_events_are_filtered_by_seeded_tags(api):
     events = api("events/?tag=info-day&fields=title,tags", host="localhost").json()["items"]
     assert events
@@ -55,7 +69,12 @@ def test_events_are_filtered_by_seeded_tags(api):
 
 @pytest.mark.parametrize(
     ("query", "problem"),
-    [("tag=no-such-tag", "unknown tag 'no-such-tag'"), ("tag=two%20words", "tag")],
+    [
+        ("tag=no-such-tag", "unknown tag 'no-such-tag'"),
+        ("tag=two%20words", "tag"),
+        ("tag=%00", "tag"),
+        ("tag=a%0Ab", "tag"),
+    ],
 )
 def test_a_bad_tag_is_a_400_naming_the_parameter(api, query, problem):
     response = api(f"news/?{query}")

@@ -23,8 +23,8 @@ from ninja import Query, Router
 
 from cms.api import selectors
 from cms.api.errors import ParameterError
-from cms.api.http import read
-from cms.api.params import ITEM_TYPES, SyncParams
+from cms.api.http import not_to_be_kept, read
+from cms.api.params import ITEM_TYPES, SyncParams, in_utc
 from cms.api.responses import read_context, removed
 from cms.api.schemas import SyncPage
 from cms.projections import reading as projections
@@ -43,6 +43,8 @@ def sync(request: HttpRequest, params: Query[SyncParams]):
     bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
     after, removed_after = read_cursor(params.cursor, bound, settled)
+    if projections.settling(context, types, settled):  # held back now, handed out soon
+        not_to_be_kept(request)
     items, after, more_items = projections.changes(
         context, types, after, params.limit, settled=settled
     )
@@ -71,10 +73,9 @@ def removals(context, types: list[str], after: tuple[datetime, int], limit: int,
     )
     page = found[:limit]
     context.seen(*(tombstone.removed_at for tombstone in page))
-    deleted = [removed(tombstone) for tombstone in page]
     if page:
         after = (page[-1].removed_at, page[-1].pk)
-    return deleted, after, len(found) > limit
+    return [removed(tombstone) for tombstone in page], after, len(found) > limit
 
 
 def write_cursor(bound: dict, after, removed_after) -> str:
@@ -99,11 +100,11 @@ def read_cursor(cursor: str | None, bound: dict, settled: datetime):
         payload = json.loads(b64_decode(cursor.encode()))
         if payload["v"] != CURSOR_VERSION:
             raise ValueError("version")
-        changed = payload["changed"]
+        changed, (moment, pk) = payload["changed"], payload["removed"]
         after = None
         if changed is not None:
-            after = (datetime.fromisoformat(changed[0]), str(changed[1]), int(changed[2]))
-        removed = (datetime.fromisoformat(payload["removed"][0]), int(payload["removed"][1]))
+            after = (in_utc(datetime.fromisoformat(changed[0])), str(changed[1]), int(changed[2]))
+        removed = (in_utc(datetime.fromisoformat(moment)), int(pk))
         scope = {key: payload[key] for key in bound}
     except (ValueError, KeyError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
         raise ParameterError(
