@@ -26,3 +26,44 @@ def check_tasks_run_in_a_worker(app_configs=None, **kwargs) -> list[checks.Check
             id="cms.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.database)
+def check_content_visitors_read(app_configs=None, databases=None, **kwargs):
+    """Cluster profiles and partners that visitors read in no language (``manage.py check
+    --database default``; ``migrate`` runs it too, so a deploy shows it).
+
+    The edit form and the import refuse them (every translation held back, the English
+    text empty), but rows saved before they did exist. Visitors, the API and search do
+    not see them (``cms.core.visibility.in_a_language``), so nobody else notices they are
+    gone: this names them to the operator, one warning per model.
+    """
+    if not databases:
+        return []
+    from django.apps import apps
+    from wagtail.models import Page
+
+    from cms.core.translation_status import in_a_language_q, names_it_in_translated_fields
+
+    messages = []
+    for model in apps.get_models():
+        if issubclass(model, Page) or not names_it_in_translated_fields(model):
+            continue
+        hidden = model.objects.exclude(in_a_language_q(model)).order_by("pk")
+        count = hidden.count()
+        if not count:
+            continue
+        shown = [str(getattr(obj, "slug", obj.pk)) for obj in hidden[:20]]
+        messages.append(
+            checks.Warning(
+                f"{count} {model._meta.verbose_name_plural} are in no language visitors read "
+                "(every translation held back, the English text empty): visitors, the API "
+                f"and search do not see them: {', '.join(shown)}"
+                + (" …" if count > len(shown) else ""),
+                hint="In the admin, tick a complete translation ready or fill in the English "
+                "version; or delete them.",
+                obj=model,
+                id="cms.W002",
+            )
+        )
+    return messages
