@@ -250,9 +250,7 @@ def test_a_cdn_forgets_the_old_addresses(country, purge_server, django_capture_o
     assert {("cz.localhost", path) for path in old} <= set(PurgeRecorder.received)
 
 
-def test_a_page_moved_to_another_countrys_site_redirects_every_old_language(
-    country, site_client
-):
+def test_a_page_moved_to_another_countrys_site_redirects_every_old_language(country, site_client):
     """The hub publishes in seven languages, the Czech site in two: after a move there, the
     hub's addresses in the others go (301) to the page in the language their readers land
     on (``link_language``): Slovak readers to the Czech page (sk -> cs -> en), German ones
