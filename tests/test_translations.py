@@ -24,9 +24,12 @@ from django.utils.functional import Promise
 from modeltranslation.fields import TranslationField
 
 from cms.clusters.importing import unconfirmed_errors
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.settings.paths import BASE_DIR
 
-LANGUAGES = ("cs", "de", "it", "pl", "sk", "sl")
+#: Every language but the common one, whose strings are the source: a language added to
+#: ``cms.core.languages`` is checked here from the start.
+LANGUAGES = tuple(code for code in LANGUAGE_CODES if code != COMMON_LANGUAGE)
 #: Apps whose models editors see in the admin (api and search keep internal tables).
 EDITOR_APPS = ("core", "home", "news", "events", "clusters", "partners", "users")
 

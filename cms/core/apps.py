@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from cms.core import (
-            checks,  # noqa: F401 (registers the deploy checks)
+            checks,  # noqa: F401 (registers the system checks)
             frontend_cache,
             frontend_cache_snippets,
             redirects,

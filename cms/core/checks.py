@@ -1,11 +1,16 @@
-"""System checks for how this project is deployed (``manage.py check --deploy``)."""
+"""System checks: how this project is deployed (``manage.py check --deploy``), that
+every language has what the project needs of it (``manage.py check``), and content
+visitors read in no language (``manage.py check --database default``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
+
+from cms.core.languages import COMMON_LANGUAGE, FALLBACK_CHAINS, LANGUAGE_CODES
 
 
 @checks.register("tasks", deploy=True)
@@ -27,6 +32,72 @@ def check_tasks_run_in_a_worker(app_configs=None, **kwargs) -> list[checks.Check
             id="cms.W001",
         )
     ]
+
+
+@checks.register("languages")
+def check_every_language_is_complete(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Each language of ``cms.core.languages.LANGUAGES`` has what the project needs of it.
+
+    Adding a language is a list of files (README, "Adding a language"); this names
+    the ones still missing one, at start-up, rather than as a 500 on the first
+    editor's page or a page of English strings.
+    """
+    return language_gaps(LANGUAGE_CODES) + unknown_fallbacks(FALLBACK_CHAINS, LANGUAGE_CODES)
+
+
+def unknown_fallbacks(chains, codes) -> list[checks.CheckMessage]:
+    """A chain that names a language the network does not have would serve nothing."""
+    return [
+        checks.Error(
+            f"FALLBACK_CHAINS[{language!r}] names {code!r}, which is not in LANGUAGES.",
+            hint="Fix the chain in cms/core/languages.py, or add the language (README, "
+            '"Adding a language").',
+            id="cms.E003",
+        )
+        for language, chain in chains.items()
+        for code in (language, *chain)
+        if code not in codes and code != "default"
+    ]
+
+
+def language_gaps(codes) -> list[checks.CheckMessage]:
+    """What ``codes`` lack: an error where a page would fail, a warning where it would
+    show English or a guessed territory."""
+    from cms.core.publication import LANGUAGE_NAMES
+    from cms.core.seo import TERRITORIES
+
+    found: list[checks.CheckMessage] = []
+    for code in codes:
+        if code not in LANGUAGE_NAMES:
+            found.append(
+                checks.Error(
+                    f"Language {code!r} has no name for editors: the admin's page editor "
+                    "would fail on every page of a site that publishes in it.",
+                    hint=f"Add {code!r} to LANGUAGE_NAMES in cms/core/publication.py.",
+                    id="cms.E002",
+                )
+            )
+        if code not in TERRITORIES:
+            found.append(
+                checks.Warning(
+                    f"Language {code!r} has no territory: its og:locale is guessed as "
+                    f"{code}_{code.upper()}.",
+                    hint=f"Add {code!r} to TERRITORIES in cms/core/seo.py.",
+                    id="cms.W003",
+                )
+            )
+        catalogue = settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
+        if code != COMMON_LANGUAGE and not catalogue.exists():
+            found.append(
+                checks.Warning(
+                    f"Language {code!r} has no catalogue: visitor pages and the admin show "
+                    "this project's own strings in English.",
+                    hint=f"python manage.py makemessages --locale {code} (writes {catalogue}), "
+                    "translate it, then make messages.",
+                    id="cms.W004",
+                )
+            )
+    return found
 
 
 @checks.register(checks.Tags.database)

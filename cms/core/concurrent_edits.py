@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.utils.html import strip_tags
+from django.forms import BoundField
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from taggit.forms import TagField
@@ -48,6 +49,9 @@ def without_ids(data):
 
 #: The hidden field of an edit form that says what the editor started from.
 OPENED_FIELD = "opened_digests"
+
+#: The checkboxes of a refused form: the fields whose saved value the editor takes.
+TAKE_THEIRS_FIELD = "take_theirs"
 
 
 def digest(value) -> str:
@@ -84,7 +88,17 @@ class ConcurrentEditsFormMixin:
       at the top and, on each such field, the value saved meanwhile. The
       editor's input stays in the form, and those fields' digests move to the
       saved ones: saving again keeps the editor's value on purpose, and
-      whatever else others changed is still kept.
+      whatever else others changed is still kept. Under each such field a box,
+      "Take their value instead of mine" (``TAKE_THEIRS_FIELD``), saves the
+      value saved meanwhile there instead; and the edit view's "Discard my
+      changes and reload" (``cms.core.viewsets``) opens the saved version,
+      dropping all of the editor's changes, for snippets and pages alike.
+
+    A page saved in the background (Wagtail's autosave, which posts the form and
+    leaves it open) moves the digests to what the editor just saved, through
+    Wagtail's own ``get_field_updates_for_resave``; otherwise the next save
+    compared the form with the version it was opened on and took the editor's
+    own autosave for someone else's change.
 
     Why per field and not ``updated_at``: a timestamp says *that* the row
     changed, not *what*, and refusing every save after any other save would
@@ -99,6 +113,7 @@ class ConcurrentEditsFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflicts = []  # the fields both this editor and someone else changed
+        self.saved_digests = None  # the digests once this form's values are saved (clean)
         if self.instance.pk is None:  # a new object: nobody else can have saved it
             return
         # A callable initial is read when the field renders, after every other
@@ -142,6 +157,23 @@ class ConcurrentEditsFormMixin:
             value = json.dumps(content, sort_keys=True)
         return digest(value)
 
+    def taken_fields(self) -> set[str]:
+        """The fields whose "Take their value" box the editor ticked (after a refusal)."""
+        getlist = getattr(self.data, "getlist", None)
+        return set(getlist(self.add_prefix(TAKE_THEIRS_FIELD))) if getlist else set()
+
+    def take_theirs_choice(self, name) -> str:
+        """The box under a conflicting field's input: save the value saved meanwhile there,
+        instead of the editor's (see ``TakeTheirsBoundField``)."""
+        return format_html(
+            '<div class="w-mt-3"><label><input type="checkbox" name="{}" value="{}"{}> {}'
+            "</label></div>",
+            self.add_prefix(TAKE_THEIRS_FIELD),
+            name,
+            " checked" if name in self.taken_fields() else "",
+            _("Take their value instead of mine"),
+        )
+
     def opened_digests(self) -> dict[str, str] | None:
         """The digests the editor's form was opened with; None if it did not say."""
         if OPENED_FIELD not in self.fields:
@@ -172,10 +204,23 @@ class ConcurrentEditsFormMixin:
         if opened is None:
             return cleaned_data
         now = self.digests_now()
+        taken = self.taken_fields()
+        # What the editor's form shows once saved: their values (where they left a field
+        # as it was, that is what they opened, whatever someone else saved meanwhile).
+        self.saved_digests = dict(opened)
         for name, then in opened.items():
-            if now.get(name, then) == then or name not in cleaned_data:
-                continue  # nobody else changed it (or it is not in this form, or invalid)
+            if name not in cleaned_data:
+                continue  # not in this form, or invalid
             mine = self.field_digest(name, cleaned_data[name])
+            self.saved_digests[name] = mine
+            if name in taken:  # the editor takes the saved value instead of theirs
+                try:
+                    cleaned_data[name] = self.saved_value(name)
+                    continue
+                except ValidationError:
+                    pass  # no longer a valid choice: compared as any other field
+            if now.get(name, then) == then:
+                continue  # nobody else changed it
             if mine == then:  # someone else changed it, this editor did not
                 try:
                     cleaned_data[name] = self.saved_value(name)
@@ -186,6 +231,15 @@ class ConcurrentEditsFormMixin:
         if self.conflicts:
             self.refuse(opened, now)
         return cleaned_data
+
+    def get_field_updates_for_resave(self):
+        """Wagtail's updates to a form that stays open after a background save (autosave):
+        the digests move to what was just saved, so that the next save compares with it."""
+        updates = list(super().get_field_updates_for_resave())
+        if self.saved_digests is not None and not self.conflicts:
+            text = json.dumps(self.saved_digests, separators=(",", ":"))
+            updates.append((self.add_prefix(OPENED_FIELD), text))
+        return updates
 
     def saved_value(self, name):
         """The cleaned value of what the database holds now, as the form would show it."""
@@ -202,15 +256,19 @@ class ConcurrentEditsFormMixin:
             None,
             _(
                 "Someone else saved this item while you were editing it, and changed "
-                "some of the fields you changed. Nothing is saved yet. Check the marked "
-                "fields and save again to keep your version, or reload to start over "
-                "from the saved one."
+                "some of the fields you changed. Nothing is saved yet. Each marked field "
+                "shows their value: save again to keep yours, or tick “Take their value "
+                "instead of mine” under it. What they changed elsewhere stays. To take "
+                "their version of everything, discard your changes and reload."
             ),
         )
         for name in self.conflicts:
             self.add_error(
                 name,
-                _("Changed meanwhile by someone else to: “%(value)s”")
+                _(
+                    "Changed meanwhile by someone else to: “%(value)s”. Saving again "
+                    "keeps your value here."
+                )
                 % {"value": self.shown_value(name)},
             )
         # Saving again keeps the editor's values of these fields: they have seen the others'.
@@ -232,3 +290,23 @@ class ConcurrentEditsFormMixin:
         else:
             text = strip_tags("" if value is None else str(value))
         return Truncator(text).chars(200)
+
+
+class TakeTheirsBoundField(BoundField):
+    """A form field that, when both editors changed it (``ConcurrentEditsFormMixin``),
+    offers under its input to take the value saved meanwhile instead of the editor's.
+
+    Added to the field's rendering (``as_widget``, Django's public API) rather than to
+    its error message, which Wagtail also lists, escaped, in the message at the top.
+    A StreamField renders itself with its errors and goes without: reloading takes
+    theirs there.
+    """
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        html = super().as_widget(widget, attrs, only_initial)
+        if only_initial or not hasattr(self.form, "take_theirs_choice"):
+            return html
+        if self.name in self.form.conflicts or self.name in self.form.taken_fields():
+            # Also once ticked: a save refused for another reason keeps the editor's choice.
+            return html + self.form.take_theirs_choice(self.name)
+        return html

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import DraftStateMixin
 
-from cms.core.concurrent_edits import ConcurrentEditsFormMixin, pks_of
+from cms.core.concurrent_edits import ConcurrentEditsFormMixin, TakeTheirsBoundField, pks_of
 from cms.core.embedded import without_references
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGES
 from cms.core.models import Country
@@ -54,6 +54,11 @@ class ShownValueBoundField(BoundField):
         if self.name in self.form.shown_values:
             return self.field.prepare_value(self.form.shown_values[self.name])
         return super().value()
+
+
+class EditFormBoundField(TakeTheirsBoundField, ShownValueBoundField):
+    """A field of the country-scoped edit forms: re-rendered without objects the user may
+    not see, and offering to take the other editor's value after a conflict."""
 
 
 class CountryScopedFormMixin:
@@ -301,6 +306,8 @@ class CountryScopedModelForm(
     worked out from the merged values.
     """
 
+    bound_field_class = EditFormBoundField
+
     def form_country(self):
         """The country chosen in the form (submitted, saved, or the user's only one)."""
         field = self.fields.get("country")
@@ -376,6 +383,8 @@ class CountryScopedPageForm(
     posted back every field of the revision it was opened on (and a "revert" form is
     built on the revision it reverts to, so it reverts as before).
     """
+
+    bound_field_class = EditFormBoundField
 
     def form_country(self):
         """The page's country; for a new page, its parent's (the site it is added to)."""

@@ -37,6 +37,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.views.pages import edit as page_edit
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views.bulk_actions import add_tags as document_add_tags
 from wagtail.documents.views.bulk_actions import add_to_collection as document_add_to_collection
@@ -116,10 +117,39 @@ class CountryEditView(VisibleEditView):
                 self.request,
                 self.produced_error_message,
                 form,
-                buttons=[messages.button(self.get_edit_url(), _("Discard my changes and reload"))],
+                buttons=[discard_button(self.get_edit_url())],
             )
             self.produced_error_message = None
         return super().form_invalid(form)
+
+
+def discard_button(edit_url: str):
+    """The way out of a save refused for a conflict (``ConcurrentEditsFormMixin``) other than
+    saving again: the edit view opened afresh, showing the saved version."""
+    return messages.button(edit_url, _("Discard my changes and reload"))
+
+
+class ConcurrentEditsPageEditView(page_edit.EditView):
+    """Wagtail's page edit view, whose save refused for a conflict offers, beside saving
+    again, the way back to the saved version, as the country snippets' edit view does.
+
+    Wagtail's own concurrent editing support (its editing sessions) tells the editor in
+    the browser that someone else saved a newer version, with a button to reload it,
+    and asks before a save overwrites it; the form (``CountryScopedPageForm``) then keeps
+    what the other person changed, and refuses only the fields both changed.
+    """
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)  # Wagtail's "could not be saved" and the errors
+        if getattr(form, "conflicts", None) and not self.expects_json_response:
+            # Shown with Wagtail's message: the response is a TemplateResponse, rendered
+            # (and the messages read) once this view has returned.
+            messages.warning(
+                self.request,
+                _("To take the saved version instead, discard your changes."),
+                buttons=[discard_button(self.get_edit_url())],
+            )
+        return response
 
 
 class VisibleDeleteView(snippet_views.DeleteView):

@@ -20,6 +20,7 @@ from cms.core.translation_admin import (
 from cms.core.translation_report import translation_report_view
 from cms.core.viewsets import (
     MEDIA_BULK_ACTIONS,
+    ConcurrentEditsPageEditView,
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
@@ -110,8 +111,11 @@ def explorer_page_viewset():
 
 class ModeratedExplorerPageViewSet(ExplorerPageViewSet):
     """The explorer's page views, whose workflow action (the dashboard's "Approve") warns
-    of site languages that will not be published, as the edit view does."""
+    of site languages that will not be published, as the edit view does, and whose edit
+    view offers a way out of a save refused for a conflict. Registered for ``Page``, so
+    every page type is edited through these."""
 
+    edit_view_class = ConcurrentEditsPageEditView
     workflow_action_view_class = WarningWorkflowActionView
 
 

@@ -4,11 +4,12 @@
   database outage never gets healthy app servers restarted.
 - ``/ready/``: may this app server get traffic? django-health-check's view runs the
   checks below. The database and the media storage are *essential*: without them
-  nothing can be served, so a failure answers 503. The cache, the search engine and the
-  task backlog are *side services*: the site works without them (reads go uncached,
-  search answers from the database, tasks wait in their table), so their failure only
-  marks the answer ``degraded`` and it stays 200. Taking every app server out of the
-  load balancer because Redis or the worker is down would turn a slower site into none.
+  nothing can be served, so a failure answers 503. The cache, the search engine, the
+  task backlog and scheduled publishing are *side services*: the site works without
+  them (reads go uncached, search answers from the database, tasks wait in their table,
+  scheduled pages are late), so their failure only marks the answer ``degraded`` and
+  it stays 200. Taking every app server out of the load balancer because Redis or the
+  worker is down would turn a slower site into none.
 
 JSON (``Accept: application/json`` or ``?format=json``)::
 
@@ -19,6 +20,7 @@ JSON (``Accept: application/json`` or ``?format=json``)::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import os
@@ -125,18 +127,58 @@ class TaskBacklogCheck(SideService, HealthCheck):
         from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - needs apps
 
         cutoff = timezone.now() - self.max_wait
-        try:
+        with closed_after(DBTaskResult):
             waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=cutoff).count()
-        finally:
-            # django-health-check runs this in an executor thread of its own for each probe:
-            # a connection left open there is never reused nor closed, and a balancer probing
-            # every second used up PostgreSQL's connections in minutes (`make chaos`).
-            connection = connections[DBTaskResult.objects.db]
-            if not connection.in_atomic_block:
-                connection.close()
         if waiting:
             minutes = self.max_wait.total_seconds() / 60
             raise ServiceUnavailable(f"{waiting} task(s) waiting for a worker over {minutes:g} min")
+
+
+@dataclasses.dataclass
+class ScheduledPublishingCheck(SideService, HealthCheck):
+    """Nothing scheduled has waited for ``manage.py publish_scheduled`` over ``max_wait``.
+
+    Editors set "go live" and "expiry" times in a page's status panel; only that
+    command, run by cron every minute, acts on them. A version approved to go live,
+    or a live page past its expiry, that is older than ``max_wait`` means the cron job
+    is missing or failing: the page is late (or still up), nothing is lost.
+    """
+
+    max_wait: datetime.timedelta = dataclasses.field(
+        default_factory=lambda: datetime.timedelta(
+            minutes=float(os.environ.get("SCHEDULE_MAX_MINUTES", "10"))
+        )
+    )
+
+    def run(self) -> None:
+        from wagtail.models import Page, Revision  # noqa: PLC0415 - needs apps
+
+        cutoff = timezone.now() - self.max_wait
+        with closed_after(Revision):
+            overdue = Revision.objects.filter(approved_go_live_at__lt=cutoff).count()
+            overdue += Page.objects.filter(live=True, expire_at__lt=cutoff).count()
+        if overdue:
+            minutes = self.max_wait.total_seconds() / 60
+            raise ServiceUnavailable(
+                f"{overdue} scheduled publication(s) or expiries over {minutes:g} min late: "
+                "is `manage.py publish_scheduled` run by cron?"
+            )
+
+
+@contextlib.contextmanager
+def closed_after(model):
+    """Close the connection ``model``'s queries used, once they are done.
+
+    django-health-check runs each check in an executor thread of its own for each
+    probe: a connection left open there is never reused nor closed, and a balancer
+    probing every second used up PostgreSQL's connections in minutes (`make chaos`).
+    """
+    try:
+        yield
+    finally:
+        connection = connections[model.objects.db]
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def is_essential(check: HealthCheck) -> bool:
@@ -146,7 +188,14 @@ def is_essential(check: HealthCheck) -> bool:
 class ReadinessView(HealthCheckView):
     """django-health-check's view, with side services reported as degraded, not down."""
 
-    checks = (Database, Storage, CacheCheck, SearchEngineCheck, TaskBacklogCheck)
+    checks = (
+        Database,
+        Storage,
+        CacheCheck,
+        SearchEngineCheck,
+        TaskBacklogCheck,
+        ScheduledPublishingCheck,
+    )
 
     def overall(self) -> tuple[str, int]:
         failed = [result.check for result in self.results if result.error]

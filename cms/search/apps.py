@@ -9,7 +9,12 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from cms.search import fulltext, indexing, signals
+        from cms.search import (
+            checks,  # noqa: F401 (registers the system check)
+            fulltext,
+            indexing,
+            signals,
+        )
 
         indexing.connect_signals()
         signals.connect_signals()

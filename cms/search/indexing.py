@@ -5,8 +5,8 @@ too), deleting one, saving or deleting a cluster profile, moving a page, and add
 page view restriction (for the pages below it and the cluster profiles its
 directories serve) rewrites those items'
 ``SearchDocument`` rows in the same database transaction; lifting one, or a move,
-does too for a few items and leaves a large section to a task after the commit
-(``sync_under``).
+does too for a few items and marks a large section for a task after the commit
+(``sync_under``, ``PendingSection``).
 The database backends are updated right there (they live in the same database).
 External engines (OpenSearch/Elasticsearch) get a ``PendingIndexUpdate`` per
 changed document, processed after commit by a task
@@ -37,7 +37,7 @@ from cms.search.documents import (
     link_of,
     searched_models,
 )
-from cms.search.models import PendingIndexUpdate, SearchDocument
+from cms.search.models import PendingIndexUpdate, PendingSection, SearchDocument
 
 logger = logging.getLogger(__name__)
 
@@ -407,10 +407,10 @@ def sync_under(page) -> None:
     if sum(queryset.count() for _, queryset in shown) <= INLINE_LIMIT:
         sync_querysets(shown)
         return
-    page_id = page.pk
-    # robust: the restriction's change stands even if enqueueing fails; the pages come
-    # back with the next rebuild (``rebuild_search_documents``) or their next publication.
-    transaction.on_commit(lambda: sync_under_task.enqueue(page_id), robust=True)
+    PendingSection.objects.update_or_create(page_id=page.pk)
+    # robust: the change stands even if enqueueing fails; the mark waits for
+    # ``manage.py search_pending``.
+    transaction.on_commit(lambda: sync_pending_sections_task.enqueue(), robust=True)
 
 
 def visibility_under(page) -> tuple[list[tuple[str, QuerySet]], list[tuple[str, QuerySet]]]:
@@ -455,12 +455,20 @@ def sync_querysets(querysets: list[tuple[str, QuerySet]]) -> int:
     return changed
 
 
+def sync_pending_sections() -> int:
+    """Index again what visitors may see in each marked section (``sync_under``'s large
+    ones), oldest first; a mark goes once done, unless the section was marked again
+    meanwhile. Returns the documents changed."""
+    changed = 0
+    for mark in PendingSection.objects.select_related("page").order_by("marked_at", "pk"):
+        changed += sync_querysets(visibility_under(mark.page)[1])
+        PendingSection.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+    return changed
+
+
 @task()
-def sync_under_task(page_id: int) -> int:
-    """Index again what visitors may see at or below a page whose restriction was lifted,
-    or which moved (``sync_under``'s large sections)."""
-    page = Page.objects.filter(pk=page_id).first()
-    return sync_querysets(visibility_under(page)[1]) if page is not None else 0
+def sync_pending_sections_task() -> int:
+    return sync_pending_sections()
 
 
 def on_migrated(sender, using="default", **kwargs):

@@ -123,6 +123,24 @@ class SearchDocument(index.Indexed, models.Model):
 SearchDocument.search_auto_update = False  # cms.search.indexing keeps every backend in step
 
 
+class PendingSection(models.Model):
+    """A section whose documents the task worker must write again, marked in the
+    editor's transaction.
+
+    Lifting a view restriction over a large section, or moving one, leaves its
+    documents to a task after the commit (``indexing.sync_under``); the mark makes
+    that durable, as ``PendingIndexUpdate`` does for the engines: if enqueueing fails
+    or the worker dies, ``manage.py search_pending`` (cron) finds it. Writing a
+    section again is idempotent, so a mark processed twice costs time, not content.
+    """
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"section {self.page_id} (marked {self.marked_at:%Y-%m-%d %H:%M})"
+
+
 class PendingIndexUpdate(models.Model):
     """A search document whose state an external engine has not seen yet.
 

@@ -7,6 +7,7 @@ saving the English city erased the Czech city a colleague had saved meanwhile
 page, changes what they change, and posts back the whole form.
 """
 
+from unittest.mock import ANY
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,13 +52,26 @@ def posted_back(response) -> dict:
                 chosen = options[:1]
             values = [o.get("value", o.text or "") for o in chosen]
         elif element.tag == "textarea":
-            values = [element.text or ""]
+            text = element.text or ""
+            values = [text[1:] if text.startswith("\n") else text]  # as browsers read it
         elif kind in ("checkbox", "radio"):
             values = [element.get("value", "on")] if element.get("checked") is not None else []
         else:
             values = [element.get("value", "")]
         data.setdefault(name, []).extend(values)
     return data
+
+
+#: A field both editors changed, as the refused form marks it (the admin is in Czech).
+KEEPS_MINE = "Mezitím změnil někdo jiný na: „%s“. Když uložíte znovu, zůstane zde vaše hodnota."
+
+
+def discard_link(response) -> str:
+    """Where the refusal's "Discard my changes and reload" button leads."""
+    page = lxml_html.fromstring(response.content)
+    links = page.xpath("//a[normalize-space()='Zahodit mé změny a načíst znovu']/@href")
+    assert len(links) == 1, response.content.decode()
+    return links[0]
 
 
 def errors_of(response) -> dict:
@@ -182,10 +196,10 @@ def test_a_field_changed_by_both_is_refused_with_the_others_value_and_the_input_
     response = b.post(url, form_b)
 
     assert response.status_code == 200
-    assert errors_of(response)["city_cs"] == ["Mezitím změnil někdo jiný na: „Brno“"]
+    assert errors_of(response)["city_cs"] == [KEEPS_MINE % "Brno"]
     body = response.content.decode()
     assert "Někdo jiný tuto položku uložil, zatímco jste ji upravovali" in body
-    assert "Zahodit mé změny a načíst znovu" in body  # the way back to the saved version
+    assert discard_link(response) == url  # the way back to the saved version
     page = lxml_html.fromstring(response.content)
     assert page.xpath("//input[@name='city_cs']/@value") == ["Opava"]  # B's input stays
     assert page.xpath("//input[@name='city_en']/@value") == ["Opava (EN)"]
@@ -202,6 +216,99 @@ def test_a_field_changed_by_both_is_refused_with_the_others_value_and_the_input_
         "Opava (EN)",
         "Jihomoravský kraj",
     )
+
+
+def refused_snippet_save(cluster, editors):
+    """A changes the Czech city and region; B, who opened the profile at the same moment,
+    the Czech and English city, and is refused. B's refused form, as the browser has it."""
+    a, b = editors
+    url = edit_url(cluster)
+    form_a, form_b = opened(a, url), opened(b, url)
+    form_a["city_cs"] = ["Brno"]
+    form_a["region_cs"] = ["Jihomoravský kraj"]
+    form_b["city_cs"] = ["Opava"]
+    form_b["city_en"] = ["Opava (EN)"]
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert errors_of(response)["city_cs"] == [KEEPS_MINE % "Brno"]
+    return response
+
+
+def take_theirs_boxes(response) -> dict:
+    """The refused form's "Take their value instead of mine" boxes: field name → ticked."""
+    page = lxml_html.fromstring(response.content)
+    return {
+        box.get("value"): box.get("checked") is not None
+        for box in page.xpath("//input[@type='checkbox'][@name='take_theirs']")
+        if box.getparent().text_content().strip() == "Převzít uloženou hodnotu místo mé"
+    }
+
+
+def test_taking_their_value_of_a_field_keeps_mine_elsewhere(cluster, editors):
+    """The per-field choice: B takes A's Czech city, keeps their own English one; A's
+    region, which B never touched, stays."""
+    _a, b = editors
+    refused = refused_snippet_save(cluster, editors)
+    assert take_theirs_boxes(refused) == {"city_cs": False}  # only under the conflicting field
+    form = posted_back(refused)
+    form["take_theirs"] = ["city_cs"]
+
+    response = b.post(edit_url(cluster), form)
+
+    assert response.status_code == 302, errors_of(response)
+    cluster.refresh_from_db()
+    assert (cluster.city_cs, cluster.city_en, cluster.region_cs) == (
+        "Brno",
+        "Opava (EN)",
+        "Jihomoravský kraj",
+    )
+
+
+def test_a_ticked_box_stays_ticked_when_the_save_is_refused_for_something_else(cluster, editors):
+    """B ticks "take theirs" but empties the Czech name (required on the Czech site): the
+    form comes back with the box still ticked, so the next save still takes A's city."""
+    _a, b = editors
+    refused = refused_snippet_save(cluster, editors)
+    form = posted_back(refused)
+    form["take_theirs"] = ["city_cs"]
+    form["name_cs"] = [""]
+
+    again = b.post(edit_url(cluster), form)
+
+    assert again.status_code == 200
+    assert "name_cs" in errors_of(again) and "city_cs" not in errors_of(again)
+    assert take_theirs_boxes(again) == {"city_cs": True}
+    form = posted_back(again)
+    form["name_cs"] = ["Klastr B"]
+    response = b.post(edit_url(cluster), form)
+    assert response.status_code == 302, errors_of(response)
+    cluster.refresh_from_db()
+    assert (cluster.name_cs, cluster.city_cs, cluster.city_en) == ("Klastr B", "Brno", "Opava (EN)")
+
+
+def test_discarding_after_a_refused_snippet_save_shows_the_saved_version(cluster, editors):
+    """The other way out: B takes A's version. The button opens the form afresh, with A's
+    values and none of B's, and saving that form changes nothing A saved."""
+    a, b = editors
+    url = edit_url(cluster)
+    english_city = cluster.city_en
+    form_a, form_b = opened(a, url), opened(b, url)
+    form_a["city_cs"] = ["Brno"]
+    form_b["city_cs"] = ["Opava"]
+    form_b["city_en"] = ["Opava (EN)"]
+    assert a.post(url, form_a).status_code == 302
+    refused = b.post(url, form_b)
+    assert errors_of(refused)["city_cs"] == [KEEPS_MINE % "Brno"]
+
+    reloaded = b.get(discard_link(refused))
+
+    assert reloaded.status_code == 200
+    page = lxml_html.fromstring(reloaded.content)
+    assert page.xpath("//input[@name='city_cs']/@value") == ["Brno"]
+    assert page.xpath("//input[@name='city_en']/@value") == [english_city]
+    assert b.post(url, posted_back(reloaded)).status_code == 302
+    cluster.refresh_from_db()
+    assert (cluster.city_cs, cluster.city_en) == ("Brno", english_city)
 
 
 def test_the_same_change_by_both_is_no_conflict(cluster, editors):
@@ -292,7 +399,7 @@ def test_a_page_field_changed_by_both_is_refused_and_nothing_saved(news, editors
     response = b.post(url, form_b)
 
     assert response.status_code == 200
-    assert errors_of(response)["title_cs"] == ["Mezitím změnil někdo jiný na: „Verze A“"]
+    assert errors_of(response)["title_cs"] == [KEEPS_MINE % "Verze A"]
     assert "Někdo jiný tuto položku uložil, zatímco jste ji upravovali" in response.text
     assert latest(news).title_cs == "Verze A"
     # B has seen A's title and saves again: B's on purpose.
@@ -350,3 +457,142 @@ def test_reverting_to_an_earlier_revision_still_reverts(news, editors):
     response = a.post(revert_url, form)
     assert response.status_code == 302, errors_of(response)
     assert latest(news).title_cs == "Nový název"
+
+
+def refused_page_save(news, editors):
+    """A changes the Czech title and lead; B, who opened the page at the same moment,
+    changes the Czech title and the English lead, and is refused."""
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_a, form_b = opened_page(a, news), opened_page(b, news)
+    form_a["title_cs"] = ["Verze A"]
+    form_a["lead_cs"] = ["Perex A"]
+    form_b["title_cs"] = ["Verze B"]
+    form_b["lead_en"] = ["Lead by B"]
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert response.status_code == 200
+    assert errors_of(response)["title_cs"] == [KEEPS_MINE % "Verze A"]
+    return response
+
+
+def test_a_refused_page_save_offers_to_discard_and_take_the_saved_version(news, editors):
+    """As on snippets: the refusal's other way out opens the page as saved, A's title and
+    lead, none of B's input; nothing of B's was saved."""
+    _a, b = editors
+    refused = refused_page_save(news, editors)
+    assert "Chcete-li místo toho převzít uloženou verzi, zahoďte své změny." in refused.text
+
+    reloaded = b.get(discard_link(refused))
+
+    assert reloaded.status_code == 200
+    shown = posted_back(reloaded)
+    assert (shown["title_cs"], shown["lead_cs"]) == (["Verze A"], ["Perex A"])
+    assert shown["lead_en"] != ["Lead by B"]
+    saved = latest(news)
+    assert (saved.title_cs, saved.lead_cs, saved.lead_en) == (
+        "Verze A",
+        "Perex A",
+        shown["lead_en"][0],
+    )
+
+
+def test_saving_a_refused_page_again_keeps_mine_and_what_the_other_changed_elsewhere(news, editors):
+    _a, b = editors
+    refused = refused_page_save(news, editors)
+    again = posted_back(refused)
+    again.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    assert again["title_cs"] == ["Verze B"]  # B's input stays in the form
+
+    response = b.post(f"/admin/pages/{news.pk}/edit/", again)
+
+    assert response.status_code == 302, errors_of(response)
+    saved = latest(news)
+    assert (saved.title_cs, saved.lead_en, saved.lead_cs) == ("Verze B", "Lead by B", "Perex A")
+
+
+# Saving in the background (Wagtail's autosave) --------------------------------------
+
+
+def autosaved(client: Client, page, form: dict) -> dict:
+    """Post ``form`` as Wagtail's autosave does, and apply its answer to the open form."""
+    response = client.post(f"/admin/pages/{page.pk}/edit/", form, HTTP_ACCEPT="application/json")
+    answer = response.json()
+    assert response.status_code == 200 and answer["success"], answer
+    form["overwrite_revision_id"] = [str(answer["revision_id"])]
+    form.update({name: [value] for name, value in answer["field_updates"].items()})
+    return form
+
+
+def test_an_editors_own_autosaves_are_no_conflict(news, editors):
+    """Wagtail 8 saves an open page in the background as the editor types; the next save
+    compared with the version the page was opened on, took the editor's own autosave for
+    someone else's change, and refused their next keystrokes."""
+    a, _b = editors
+    form = opened_page(a, news)
+    form["title_cs"] = ["Info"]
+    form = autosaved(a, news, form)
+    form["title_cs"] = ["Informační den v Ústí"]
+    form = autosaved(a, news, form)
+    del form["overwrite_revision_id"]  # the editor's own "Save draft" button
+    form["title_cs"] = ["Informační den v Ústí nad Labem"]
+
+    response = a.post(f"/admin/pages/{news.pk}/edit/", form)
+
+    assert response.status_code == 302, errors_of(response)
+    assert latest(news).title_cs == "Informační den v Ústí nad Labem"
+
+
+def test_after_an_autosave_what_someone_else_saves_is_kept_or_refused(news, editors):
+    """B's page is saved in the background; then A saves the Czech title and lead. B goes on
+    with the English lead and, changing the Czech lead too, is refused for that field only;
+    saving again keeps B's lead and A's title."""
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_b = opened_page(b, news)
+    form_b["lead_en"] = ["Lead by B"]
+    form_b = autosaved(b, news, form_b)
+    del form_b["overwrite_revision_id"]  # A's revision is newer: B's next save is a new one
+    form_a = opened_page(a, news)
+    form_a["title_cs"] = ["Verze A"]
+    form_a["lead_cs"] = ["Perex A"]
+    assert a.post(url, form_a).status_code == 302
+    form_b["lead_en"] = ["Lead by B, longer"]
+    form_b["lead_cs"] = ["Perex B"]
+
+    refused = b.post(url, form_b)
+
+    assert refused.status_code == 200
+    assert errors_of(refused) == {"lead_cs": [KEEPS_MINE % "Perex A"], "__all__": ANY}
+    again = posted_back(refused)
+    again.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    response = b.post(url, again)
+    assert response.status_code == 302, errors_of(response)
+    saved = latest(news)
+    assert (saved.title_cs, saved.lead_cs, saved.lead_en) == (
+        "Verze A",
+        "Perex B",
+        "Lead by B, longer",
+    )
+
+
+def test_on_a_page_each_conflicting_field_is_chosen_on_its_own(news, editors):
+    """Two fields changed by both: B takes A's Czech title and keeps their own Czech lead."""
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    form_a, form_b = opened_page(a, news), opened_page(b, news)
+    form_a.update({"title_cs": ["Verze A"], "lead_cs": ["Perex A"]})
+    form_b.update({"title_cs": ["Verze B"], "lead_cs": ["Perex B"], "lead_en": ["Lead by B"]})
+    assert a.post(url, form_a).status_code == 302
+    refused = b.post(url, form_b)
+    assert refused.status_code == 200
+    assert take_theirs_boxes(refused) == {"title_cs": False, "lead_cs": False}
+    form = posted_back(refused)
+    form.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    form["take_theirs"] = ["title_cs"]
+
+    response = b.post(url, form)
+
+    assert response.status_code == 302, errors_of(response)
+    saved = latest(news)
+    assert (saved.title_cs, saved.lead_cs, saved.lead_en) == ("Verze A", "Perex B", "Lead by B")

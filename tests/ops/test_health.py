@@ -8,11 +8,13 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import Page, Revision
 
-from cms.ops.health import TaskBacklogCheck
+from cms.ops.health import ScheduledPublishingCheck, TaskBacklogCheck, is_essential
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
 from cms.webhooks.delivery import deliver_webhooks_task
+from tests.factories import news_page
 
 #: A Redis URL where nothing listens: connections are refused at once, for real.
 DEAD_REDIS = {
@@ -55,6 +57,7 @@ def test_ready_when_everything_answers(client, db):
         "CacheCheck": "ok",
         "SearchEngineCheck": "ok",
         "TaskBacklogCheck": "ok",
+        "ScheduledPublishingCheck": "ok",
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -115,3 +118,25 @@ def test_task_backlog_counts_only_tasks_waiting_too_long(db):
             check.run()
     # Without the database backend there is no backlog to watch.
     check.run()
+
+
+def test_scheduled_publishing_is_late_only_past_the_wait(db, country):
+    """A page approved to go live, or past its expiry, for over ten minutes: the cron job
+    running ``publish_scheduled`` is missing. The site is degraded, not down."""
+    page = news_page(country("CZ"), title={"en": "Scheduled"})
+    check = ScheduledPublishingCheck(max_wait=datetime.timedelta(minutes=10))
+    page.go_live_at = timezone.now() + datetime.timedelta(minutes=1)
+    revision = page.save_revision()
+    revision.publish()  # approved to go live in a minute
+    Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() - datetime.timedelta(minutes=1))
+    check.run()  # neither is late yet
+
+    Revision.objects.filter(pk=revision.pk).update(
+        approved_go_live_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    Page.objects.filter(pk=page.pk).update(
+        live=True, expire_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    with pytest.raises(Exception, match="2 scheduled publication"):
+        check.run()
+    assert not is_essential(check)  # /ready/ says "degraded", and stays 200

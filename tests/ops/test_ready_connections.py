@@ -14,18 +14,19 @@ import pytest
 from django.db import connections
 from django.test import override_settings
 
-from cms.ops.health import TaskBacklogCheck
+from cms.ops.health import ScheduledPublishingCheck, TaskBacklogCheck
 from cms.settings.tasks import tasks_from_name
 
 
+@pytest.mark.parametrize("check", [TaskBacklogCheck, ScheduledPublishingCheck])
 @pytest.mark.django_db(transaction=True)
-def test_the_backlog_check_closes_its_connection_in_the_probe_thread():
+def test_a_check_closes_its_connection_in_the_probe_thread(check):
     if connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db():
         pytest.skip("Django never closes an in-memory SQLite database (CI runs it on PostgreSQL)")
     left_open = []
 
     def probe():  # what the executor's thread does for one /ready/
-        TaskBacklogCheck().run()
+        check().run()
         left_open.append(connections["default"].connection is not None)
 
     with override_settings(TASKS=tasks_from_name("database")):
