@@ -147,6 +147,39 @@ def in_languages_of_new_sites(
     return found
 
 
+def as_served_now(after: dict[Key, Address], pages: Sequence[Page]) -> dict[Key, Address]:
+    """``after`` with each route a page no longer serves where it is served now.
+
+    A cluster directory moved to another country's site serves that country's profiles,
+    not those it served: their old addresses would redirect to a 404 below it. They go to
+    the directory serving them now (``ClusterDirectoryPage.directories_serving``: the
+    hub's, when their country has none left), in the language their readers land on
+    there (``link_language``), or nowhere when no page serves them. Nothing to read
+    unless a page with routes is among ``pages``.
+    """
+    now = route_paths(pages)
+    gone = [key for key in after if key[2] and key[2] not in now.get(key[0], [key[2]])]
+    if not gone:
+        return after
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+
+    profiles = ClusterProfile.objects.filter(slug__in={route[:-1] for _, _, route in gone})
+    profiles = {profile.slug: profile for profile in profiles}
+    serving = ClusterDirectoryPage.directories_serving(p.country_id for p in profiles.values())
+    served = {key: address for key, address in after.items() if key not in gone}
+    request = HttpRequest()  # get_url_parts keeps the sites' root paths on it
+    for key in gone:
+        profile = profiles.get(key[2][:-1])
+        directory = serving.get(profile.country_id) if profile else None
+        if directory is None:
+            continue
+        with translation.override(link_language(profile, key[1], directory.get_country())):
+            parts = directory.get_url_parts(request=request)
+        if parts is not None:
+            served[key] = Address(parts[0], parts[1], parts[2] + key[2])
+    return served
+
+
 def redirect_changed(before: Mapping[Key, Address], after: Mapping[Key, Address]) -> int:
     """A permanent redirect from every address of ``before`` that ``after`` has elsewhere.
 
@@ -291,6 +324,7 @@ def keep_old_addresses(instance: Page, moved: Moving) -> int:
         pages.append(page)
     after = addresses(pages, languages=moved.languages, routes=moved.routes)
     after.update(in_languages_of_new_sites(moved.before, after))
+    after = as_served_now(after, pages)
     purge_old_addresses(moved.before, after, instance.pk)
     return redirect_changed(moved.before, after)
 

@@ -278,3 +278,27 @@ def test_a_page_moved_to_another_countrys_site_redirects_every_old_language(coun
     cz_client = site_client("CZ")
     for code in ("cs", "en"):
         assert cz_client.get(path_of(moved, code)).status_code == 200
+
+
+def test_a_directory_moved_to_another_country_sends_its_old_profiles_where_they_are_now(
+    country, site_client
+):
+    """The Czech directory moved to the Slovak site (whose own is deleted) serves the
+    Slovak profiles there; the Czech ones are the hub's now, so their old addresses go
+    to the hub's directory, not below the moved one (a 404)."""
+    sk, cz, hub = country("SK"), country("CZ"), country("INT")
+    ClusterDirectoryPage.objects.child_of(sk.home_page).get().delete()
+    directory = ClusterDirectoryPage.objects.child_of(cz.home_page).get()
+    profile = next(
+        p for p in ClusterProfile.objects.filter(country=cz) if "cs" in p.ready_languages
+    )
+    old = {code: path_of(directory, code) + f"{profile.slug}/" for code in ("cs", "en")}
+
+    directory.move(sk.home_page, pos="last-child")
+    hub_directory = ClusterDirectoryPage.objects.child_of(hub.home_page).get()
+    client = site_client("CZ")
+    for code in ("cs", "en"):
+        response = client.get(old[code])
+        new = f"http://localhost{path_of(hub_directory, code)}{profile.slug}/"
+        assert (response.status_code, response["Location"]) == (301, new), old[code]
+    assert site_client("INT").get(new).status_code == 200
