@@ -33,7 +33,7 @@ from cms.core.translation_status import (
     hide_unready_in,
     text_in_any_language,
 )
-from cms.core.visibility import hidden_from_visitors, ids_shown_to_visitors
+from cms.core.visibility import hidden_from_visitors, ids_shown_to_visitors, in_a_language
 from cms.partners.models import ContactPerson
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
@@ -233,9 +233,12 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         The hub leaves out the profiles of a country whose own directory refuses
         visitors (``countries_refusing_visitors``): their URLs there refuse them
         too. A directory's own country's profiles are always its own to show:
-        whoever passed its restriction sees them.
+        whoever passed its restriction sees them. A profile visitors read in no language
+        (``in_a_language``) is shown nowhere: no card, and its address is a 404.
         """
-        queryset = ClusterProfile.objects.prefetch_related("sectors").select_related("country")
+        queryset = in_a_language(
+            ClusterProfile.objects.prefetch_related("sectors").select_related("country")
+        )
         country = self.get_country()
         if country is not None and not country.is_hub:
             return queryset.filter(country=country)

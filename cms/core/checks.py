@@ -1,10 +1,12 @@
-"""System checks: how this project is deployed (``manage.py check --deploy``), and that
-every language has what the project needs of it (``manage.py check``)."""
+"""System checks: how this project is deployed (``manage.py check --deploy``), that
+every language has what the project needs of it (``manage.py check``), and content
+visitors read in no language (``manage.py check --database default``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core import checks
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
@@ -96,3 +98,49 @@ def language_gaps(codes) -> list[checks.CheckMessage]:
                 )
             )
     return found
+
+
+@checks.register(checks.Tags.database)
+def check_content_visitors_read(app_configs=None, databases=None, **kwargs):
+    """Cluster profiles and partners that visitors read in no language (``manage.py check
+    --database default``; ``migrate`` runs it too, so a deploy shows it).
+
+    The edit form and the import refuse them (every translation held back, the English
+    text empty), but rows saved before they did exist. Visitors, the API and search do
+    not see them (``cms.core.visibility.in_a_language``), so nobody else notices they are
+    gone: this names them to the operator, one warning per model.
+    """
+    if not databases or DEFAULT_DB_ALIAS not in databases:
+        return []
+    from django.apps import apps
+    from wagtail.models import Page
+
+    from cms.core.translation_status import in_a_language_q, names_it_in_translated_fields
+
+    messages = []
+    for model in apps.get_models():
+        if issubclass(model, Page) or not names_it_in_translated_fields(model):
+            continue
+        hidden = model.objects.exclude(in_a_language_q(model)).order_by("pk")
+        try:
+            count = hidden.count()
+            shown = [str(getattr(obj, "slug", obj.pk)) for obj in hidden[:20]] if count else []
+        except DatabaseError:
+            # ``migrate`` runs this before it migrates: a fresh database has no tables yet,
+            # an upgrade may lack a column. Nothing to report until the schema is there.
+            return []
+        if not count:
+            continue
+        messages.append(
+            checks.Warning(
+                f"{count} {model._meta.verbose_name_plural} are in no language visitors read "
+                "(every translation held back, the English text empty): visitors, the API "
+                f"and search do not see them: {', '.join(shown)}"
+                + (" …" if count > len(shown) else ""),
+                hint="In the admin, tick a complete translation ready or fill in the English "
+                "version; or delete them.",
+                obj=model,
+                id="cms.W002",
+            )
+        )
+    return messages

@@ -16,7 +16,10 @@ module turns that into visitor URLs, in every language of each site:
   filter (``?sector=``), and their home pages (three cluster cards);
 - a sector: every directory's listing and home page (their sector filters);
 - a partner organisation or contact person that a site's footer names
-  (``cms.core.templatetags.chrome``): every page and profile of that site.
+  (``cms.core.templatetags.chrome``): every page and profile of that site, the
+  sites that named it before the change too (read before the save or the
+  deletion: a deleted partner, or one moved to another country, is no longer in
+  the footers that showed it).
 
 Listing pages beyond the first (``?page=N``) and search results are left to
 expire, as for pages. One purge per change, after the commit, as a background
@@ -36,7 +39,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import translation
 from wagtail.models import Page
 
@@ -111,11 +114,14 @@ def listing_urls(directories: list[Page], scope) -> set[str]:
 
 
 def footer_urls(obj, scope, directories) -> set[str]:
-    """Every page and profile of the sites whose footer names ``obj`` (a partner or contact)."""
+    """Every page and profile of the sites whose footer names ``obj`` (a partner or contact),
+    or did before the change (``on_footer_snippet_changing``)."""
     from cms.projections.dependents import on_site
 
+    before = getattr(obj, "frontend_cache_footers", set())
+    countries = [c for c in scope.countries.values() if c.pk in before]
     urls = set()
-    for country in footer_countries(obj, scope):
+    for country in {c.pk: c for c in [*countries, *footer_countries(obj, scope)]}.values():
         if not country.root_path:
             continue
         urls |= listed_urls(page_ids(on_site(country.root_path)), scope)
@@ -227,6 +233,22 @@ def on_profile_saving(sender, instance, raw=False, **kwargs) -> None:
     instance.frontend_cache_address = {tuple(before)} if before else set()
 
 
+def on_footer_snippet_changing(sender, instance, raw=False, **kwargs) -> None:
+    """A partner or contact about to be saved or deleted: the countries whose footers name
+    it now, as the database still says (a few queries a country), so that their sites are
+    purged even when the change takes it out of them."""
+    from cms.projections.rendering import network_scope
+
+    if raw or not enabled() or instance.pk is None:
+        return
+    try:
+        countries = footer_countries(instance, network_scope())
+    except Exception:  # nothing here may fail the editor's save
+        logger.warning("frontend cache: could not read the footers of %s", instance, exc_info=True)
+        countries = []
+    instance.frontend_cache_footers = {country.pk for country in countries}
+
+
 def on_snippet_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw or not enabled():
         return
@@ -255,6 +277,7 @@ def connect() -> None:
     from wagtail.images import get_image_model
 
     from cms.clusters.models import ClusterProfile
+    from cms.partners.models import ContactPerson, PartnerOrganisation
     from cms.projections.registry import served_types
 
     snippets = [model for model in served_types() if not issubclass(model, Page)]
@@ -269,3 +292,11 @@ def connect() -> None:
     pre_save.connect(
         on_profile_saving, sender=ClusterProfile, dispatch_uid="frontend_cache_profile_saving"
     )
+    for model in (PartnerOrganisation, ContactPerson):
+        label = model._meta.label
+        for signal, name in ((pre_save, "saving"), (pre_delete, "deleting")):
+            signal.connect(
+                on_footer_snippet_changing,
+                sender=model,
+                dispatch_uid=f"frontend_cache_footer_{name}_{label}",
+            )

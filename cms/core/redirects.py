@@ -5,7 +5,11 @@ A page published with another slug (in any language), or moved (the admin's Move
 language its site publishes, and of the routes those pages serve below their own (a
 cluster directory's profiles, ``get_route_paths``). Every such old address gets a
 permanent redirect (wagtail.contrib.redirects, on its site) to where the same thing is
-now, in the same language, so links and search engines keep working.
+now, in the same language, so links and search engines keep working. A page moved to
+another country's site may lose languages (the hub publishes in seven, the Czech site in
+two): its old addresses in those go to the language their readers land on there
+(``cms.core.pages.link_language``: Slovak readers to the Czech page, German ones to the
+English), not to a 404.
 
 Wagtail's own automatic redirects know one language (the one active when the change is
 committed) and none of the others' translated paths, so they are off
@@ -43,7 +47,7 @@ from wagtail.models import Page, Site, get_page_models
 
 from cms.core import frontend_cache
 from cms.core.languages import LANGUAGE_CODES
-from cms.core.pages import site_languages
+from cms.core.pages import link_language, site_languages
 from cms.core.translation_status import localized
 
 logger = logging.getLogger(__name__)
@@ -111,6 +115,69 @@ def addresses(
                 for route in routes.get(page.pk, [""]):
                     found[page.pk, code, route] = Address(site_id, root_url, path + route)
     return found
+
+
+def in_languages_of_new_sites(
+    before: Mapping[Key, Address], after: Mapping[Key, Address]
+) -> dict[Key, Address]:
+    """``after``'s address for each old address in a language the page's new site does not
+    publish (it moved to another country's site): the page there in the language a reader
+    of the old one lands on (``link_language``: its fallback chain among the languages the
+    page has there, else the site's default). Nothing to read for a save that kept every
+    language (a new slug, a move within a site); else two queries and one per page type.
+    """
+    new_sites = {pk: address.site_id for (pk, _, _), address in after.items()}
+    missing = [key for key in before if key not in after and key[0] in new_sites]
+    if not missing:
+        return {}
+    from cms.core.models import Country
+
+    countries = {c.site_id: c for c in Country.objects.filter(site_id__in=new_sites.values())}
+    pages = Page.objects.filter(pk__in={pk for pk, _, _ in missing}).specific()
+    pages = {page.pk: page for page in pages}
+    found = {}
+    for pk, language, route in missing:
+        page = pages.get(pk)
+        if page is None:
+            continue
+        landing = link_language(page, language, countries.get(new_sites[pk]))
+        address = after.get((pk, landing, route))
+        if address is not None:
+            found[pk, language, route] = address
+    return found
+
+
+def as_served_now(after: dict[Key, Address], pages: Sequence[Page]) -> dict[Key, Address]:
+    """``after`` with each route a page no longer serves where it is served now.
+
+    A cluster directory moved to another country's site serves that country's profiles,
+    not those it served: their old addresses would redirect to a 404 below it. They go to
+    the directory serving them now (``ClusterDirectoryPage.directories_serving``: the
+    hub's, when their country has none left), in the language their readers land on
+    there (``link_language``), or nowhere when no page serves them. Nothing to read
+    unless a page with routes is among ``pages``.
+    """
+    now = route_paths(pages)
+    gone = [key for key in after if key[2] and key[2] not in now.get(key[0], [key[2]])]
+    if not gone:
+        return after
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+
+    profiles = ClusterProfile.objects.filter(slug__in={route[:-1] for _, _, route in gone})
+    profiles = {profile.slug: profile for profile in profiles}
+    serving = ClusterDirectoryPage.directories_serving(p.country_id for p in profiles.values())
+    served = {key: address for key, address in after.items() if key not in gone}
+    request = HttpRequest()  # get_url_parts keeps the sites' root paths on it
+    for key in gone:
+        profile = profiles.get(key[2][:-1])
+        directory = serving.get(profile.country_id) if profile else None
+        if directory is None:
+            continue
+        with translation.override(link_language(profile, key[1], directory.get_country())):
+            parts = directory.get_url_parts(request=request)
+        if parts is not None:
+            served[key] = Address(parts[0], parts[1], parts[2] + key[2])
+    return served
 
 
 def redirect_changed(before: Mapping[Key, Address], after: Mapping[Key, Address]) -> int:
@@ -256,6 +323,8 @@ def keep_old_addresses(instance: Page, moved: Moving) -> int:
             )
         pages.append(page)
     after = addresses(pages, languages=moved.languages, routes=moved.routes)
+    after.update(in_languages_of_new_sites(moved.before, after))
+    after = as_served_now(after, pages)
     purge_old_addresses(moved.before, after, instance.pk)
     return redirect_changed(moved.before, after)
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast, Trim
-from django.db.models.lookups import Contains, Exact
+from django.db.models import Q
 from django.forms import CheckboxSelectMultiple
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -39,18 +37,23 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.models import Page, PageLogEntry, Site, get_page_models
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, LANGUAGES, language_name
+from cms.core.languages import LANGUAGE_CODES, LANGUAGES, language_name
 from cms.core.permissions import (
     countries_for_user,
     is_network_admin,
     reachable_pages,
     users_among,
 )
-from cms.core.translation_status import (
+from cms.core.translation_status import (  # the SQL mirrors of the rules live with them
     COMPLETE,
     MISSING,
+    NOTHING,
     PARTIAL,
+    complete_q,
+    filled_q,
     is_ready,
+    published_q,
+    ready_q,
     required_fields,
     status,
     translated_fields,
@@ -131,43 +134,11 @@ def item_languages(obj, request=None) -> tuple[str, ...]:
 # below mirrors one function of ``cms.core.translation_status`` (the tests
 # check that they agree on the demo content).
 
-#: Matches no row (and, negated, every row); an empty ``Q()`` matches every row either way.
-NOTHING = Q(pk__in=[])
-
 #: Not published in the language: visitors read the fallback (the report's "to translate").
 UNPUBLISHED = "unpublished"
 
 #: The filter's states: ``unpublished``, then the badge and report states, one each per item.
 FILTER_STATES = (UNPUBLISHED, MISSING, PARTIAL, COMPLETE, "ready")
-
-
-def filled_q(model, column: str) -> Q:
-    """Rows where ``column`` is filled, as ``translation_status.is_filled`` judges it.
-
-    Text: not NULL and not blank after trimming spaces (SQL ``TRIM`` strips
-    spaces only, so a value of nothing but tabs or line breaks counts as
-    filled here; the edit forms strip those anyway). A StreamField or other
-    JSON column is filled when it holds at least one block, i.e. its JSON
-    text is not ``[]`` (both SQLite and PostgreSQL write an empty list that
-    way); this is ``len(stream) > 0``, the rule ``is_filled`` applies.
-    """
-    field = model._meta.get_field(column)
-    if field.get_internal_type() == "JSONField":
-        empty = Exact(Cast(column, TextField()), "[]")
-    else:
-        empty = Exact(Trim(column), "")
-    return Q(**{f"{column}__isnull": False}) & ~Q(empty)
-
-
-def complete_q(model, language: str) -> Q:
-    """Objects whose required fields are all filled in ``language`` (``status == COMPLETE``)."""
-    required = required_fields(model)
-    if not required:  # nothing can be complete (status() agrees)
-        return NOTHING
-    condition = Q()
-    for name in required:
-        condition &= filled_q(model, build_localized_fieldname(name, language))
-    return condition
 
 
 def any_filled_q(model, language: str) -> Q:
@@ -176,18 +147,6 @@ def any_filled_q(model, language: str) -> Q:
     for name in dict.fromkeys((*translated_fields(model), *required_fields(model))):
         condition |= filled_q(model, build_localized_fieldname(name, language))
     return condition
-
-
-def ready_q(model, language: str) -> Q | None:
-    """Objects marked ready in ``language``; None when every object is (``is_ready``).
-
-    ``ready_languages`` is a JSON list on the row (``ReadyLanguagesField``).
-    JSON ``contains`` does not work on SQLite, so the list is read as text and
-    searched for the quoted code: portable, and exact since codes are quoted.
-    """
-    if language == COMMON_LANGUAGE or not hasattr(model, "ready_languages"):
-        return None
-    return Q(Contains(Cast("ready_languages", TextField()), f'"{language}"'))
 
 
 def state_q(model, state: str, language: str) -> Q:
@@ -201,7 +160,7 @@ def state_q(model, state: str, language: str) -> Q:
     """
     complete = complete_q(model, language)
     ready = ready_q(model, language)
-    published = complete if ready is None else complete & ready
+    published = published_q(model, language)
     if state == UNPUBLISHED:
         return ~published
     if state == "ready":

@@ -26,6 +26,9 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast, Trim
+from django.db.models.lookups import Contains, Exact
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -217,6 +220,35 @@ def has_language(obj, language: str) -> bool:
     return is_ready(obj, language) and status(obj, language) == COMPLETE
 
 
+def names_it_in_translated_fields(model) -> bool:
+    """Whether what names an object of ``model`` is translated text an editor may hold back.
+
+    True for content that tracks readiness and whose ``translation_required_fields`` are
+    translated (cluster profiles, partner organisations; pages too, though publishing one
+    asks for its site's language): with every translation
+    held back and the English text empty, visitors would read it in no language. False
+    for a contact person (the name is the same in every language) and for what does not
+    track readiness (sectors, countries).
+    """
+    wanted = set(getattr(model, "translation_required_fields", ()))
+    return (
+        hasattr(model, "ready_languages") and bool(wanted) and wanted == set(required_fields(model))
+    )
+
+
+def has_a_language(obj) -> bool:
+    """Whether visitors read ``obj`` in any language at all (``has_language`` in one).
+
+    The edit forms and the spreadsheet import refuse an object without one, but rows
+    saved before they did exist: every channel that shows such objects to visitors
+    (``cms.core.visibility.in_a_language``) leaves them out, as it leaves out a
+    translation that is not ready. ``in_a_language_q`` is the same rule in SQL.
+    """
+    return not names_it_in_translated_fields(type(obj)) or any(
+        has_language(obj, code) for code in LANGUAGE_CODES
+    )
+
+
 def available_languages(obj, among: tuple[str, ...] | list[str] = LANGUAGE_CODES) -> list[str]:
     """Languages (in the order given) in which ``obj`` is really published."""
     return [code for code in among if has_language(obj, code)]
@@ -251,6 +283,72 @@ def incomplete_ready_languages(obj) -> list[str]:
         for code in (obj.ready_languages or [])
         if code != COMMON_LANGUAGE and status(obj, code) != COMPLETE
     ]
+
+
+# --- the same rules in SQL: listings of thousands of objects are filtered in the database ----
+# Each condition mirrors a function above (tests/core/test_translation_filter.py checks
+# that they agree on the demo content).
+
+#: Matches no row (and, negated, every row); an empty ``Q()`` matches every row either way.
+NOTHING = Q(pk__in=[])
+
+
+def filled_q(model, column: str) -> Q:
+    """Rows where ``column`` is filled, as ``is_filled`` judges it.
+
+    Text: not NULL and not blank after trimming spaces (SQL ``TRIM`` strips
+    spaces only, so a value of nothing but tabs or line breaks counts as
+    filled here; the edit forms strip those anyway). A StreamField or other
+    JSON column is filled when it holds at least one block, i.e. its JSON
+    text is not ``[]`` (both SQLite and PostgreSQL write an empty list that
+    way); this is ``len(stream) > 0``, the rule ``is_filled`` applies.
+    """
+    field = model._meta.get_field(column)
+    if field.get_internal_type() == "JSONField":
+        empty = Exact(Cast(column, TextField()), "[]")
+    else:
+        empty = Exact(Trim(column), "")
+    return Q(**{f"{column}__isnull": False}) & ~Q(empty)
+
+
+def complete_q(model, language: str) -> Q:
+    """Objects whose required fields are all filled in ``language`` (``status == COMPLETE``)."""
+    required = required_fields(model)
+    if not required:  # nothing can be complete (status() agrees)
+        return NOTHING
+    condition = Q()
+    for name in required:
+        condition &= filled_q(model, build_localized_fieldname(name, language))
+    return condition
+
+
+def ready_q(model, language: str) -> Q | None:
+    """Objects marked ready in ``language``; None when every object is (``is_ready``).
+
+    ``ready_languages`` is a JSON list on the row (``ReadyLanguagesField``).
+    JSON ``contains`` does not work on SQLite, so the list is read as text and
+    searched for the quoted code: portable, and exact since codes are quoted.
+    """
+    if language == COMMON_LANGUAGE or not hasattr(model, "ready_languages"):
+        return None
+    return Q(Contains(Cast("ready_languages", TextField()), f'"{language}"'))
+
+
+def published_q(model, language: str) -> Q:
+    """Objects published in ``language``, complete and ready: ``has_language`` in SQL."""
+    complete = complete_q(model, language)
+    ready = ready_q(model, language)
+    return complete if ready is None else complete & ready
+
+
+def in_a_language_q(model) -> Q:
+    """Objects visitors read in some language: ``has_a_language`` in SQL."""
+    if not names_it_in_translated_fields(model):
+        return Q()
+    condition = NOTHING
+    for code in LANGUAGE_CODES:
+        condition |= published_q(model, code)
+    return condition
 
 
 def hide_unready(obj):

@@ -12,14 +12,23 @@ give it away all the same. So every channel asks here, in one of two forms:
 
 Both are Wagtail's own ``live()`` and ``public()``, so the answer is the one
 Wagtail gives when it serves (or refuses) the page.
+
+Snippets visitors see (cluster profiles, partner organisations) have no draft
+state, but one may have no language visitors read: every translation held back
+and the English text empty (saved before the edit form and the import refused
+that). ``in_a_language(objects)`` leaves those out, as fallback leaves out a
+translation that is not ready; in memory, ``translation_status.has_a_language``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
+
+from cms.core.translation_status import in_a_language_q
 
 
 def shown_to_visitors(pages: PageQuerySet) -> PageQuerySet:
@@ -46,3 +55,13 @@ def ids_shown_to_visitors(pages: Iterable[Page]) -> set[int]:
 def hidden_from_visitors(pages: PageQuerySet) -> PageQuerySet:
     """The live pages of ``pages`` under a view restriction: published, yet refusing visitors."""
     return pages.live().not_public()
+
+
+def in_a_language(objects: QuerySet) -> QuerySet:
+    """The objects of ``objects`` visitors read in at least one language.
+
+    The directory's cards and profiles, the footer's partner, the news items' related
+    clusters and the projections (so the API, search links and sitemaps) all ask here:
+    an object with no language is in none of them, its profile address is a 404.
+    """
+    return objects.filter(in_a_language_q(objects.model))

@@ -14,7 +14,7 @@ from wagtail.search import index
 from cms.core.blocks import BodyBlock
 from cms.core.listing import paginate
 from cms.core.pages import BasePage
-from cms.core.translation_status import hide_unready_in
+from cms.core.translation_status import has_a_language, hide_unready_in
 from cms.core.visibility import shown_to_visitors
 
 
@@ -152,7 +152,8 @@ class NewsPage(BasePage):
         from cms.clusters.models import ClusterDirectoryPage
         from cms.core.seo import card_link, other_language
 
-        clusters = hide_unready_in(self.related_clusters.all())
+        # In memory: a preview's relations are not in the database (modelcluster).
+        clusters = hide_unready_in(c for c in self.related_clusters.all() if has_a_language(c))
         if not clusters:
             return []
         site = self.get_site()

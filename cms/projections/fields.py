@@ -35,10 +35,7 @@ from django.utils.http import urlencode
 from wagtail.api.rich_text import APIRichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
-from cms.core.translation_status import (
-    is_ready,
-    value_in,
-)
+from cms.core.translation_status import has_a_language, is_ready, value_in
 from cms.projections.scope import Localizer, Scope
 
 #: Query parameters that detail and pagination links carry over.
@@ -363,7 +360,8 @@ def contact_ref(contact, ctx: RenderContext) -> dict | None:
 
 
 def organisation_ref(organisation, ctx: RenderContext) -> dict | None:
-    if organisation is None:
+    """None too for an organisation visitors read in no language (it has no projection)."""
+    if organisation is None or not has_a_language(organisation):
         return None
     ctx.seen(organisation.updated_at)
     fallback: dict[str, str] = {}

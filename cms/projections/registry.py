@@ -2,7 +2,8 @@
 
 A projection exists for every object a consumer may read without a token:
 live pages on a country's site outside every view restriction, and every
-cluster profile, partner organisation, contact person and sector. What each
+cluster profile, partner organisation, contact person and sector that visitors
+read in some language (``cms.core.visibility.in_a_language``). What each
 looks like in the API is its ``Representation`` (``cms.projections.representations``).
 """
 
@@ -16,7 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from wagtail.models import Page, get_page_models
 
 from cms.core.languages import LANGUAGE_CODES
-from cms.core.visibility import shown_to_visitors
+from cms.core.visibility import in_a_language, shown_to_visitors
 from cms.projections.representations import Representation, representations
 from cms.projections.scope import ALL_LANGUAGES
 
@@ -48,7 +49,7 @@ class ServedType:
         """Every object of this type that has projections."""
         if self.is_page:
             return public_pages(self.model)
-        return self.model.objects.all()
+        return in_a_language(self.model.objects.all())
 
 
 @lru_cache(maxsize=1)

@@ -23,9 +23,7 @@ from django.utils import translation
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import link_language, site_languages
-from cms.core.translation_status import (
-    available_languages,
-)
+from cms.core.translation_status import available_languages, has_a_language
 from cms.projections.fields import (
     CLUSTER_REF,
     ORGANISATION_REF,
@@ -176,8 +174,10 @@ def _event_kind_label(obj, ctx: RenderContext):
 
 
 def _related_clusters(obj, ctx: RenderContext) -> list[dict]:
-    """By the name shown (the common language's for ``lang=all``), whatever loaded them."""
-    refs = [cluster_ref(cluster, ctx) for cluster in obj.related_clusters.all()]
+    """By the name shown (the common language's for ``lang=all``), whatever loaded them;
+    none that visitors read in no language (``has_a_language``: it has no projection)."""
+    clusters = [cluster for cluster in obj.related_clusters.all() if has_a_language(cluster)]
+    refs = [cluster_ref(cluster, ctx) for cluster in clusters]
     return sorted(refs, key=lambda ref: (_shown(ref["name"]).casefold(), ref["id"]))
 
 

@@ -11,9 +11,12 @@ task worker after the commit.
 from __future__ import annotations
 
 import logging
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from django_tasks import task
@@ -180,6 +183,28 @@ def cluster_dependents(page) -> dict[str, set[int]]:
     return {ClusterProfile._meta.label: ids} if ids else {}
 
 
+def served_until_now(page) -> dict[str, set[int]]:
+    """The clusters a cluster directory served until it moved, which its rows do not know
+    of yet: those whose stored ``html_url`` is below one of its stored URLs.
+
+    ``cluster_dependents`` asks the tree as it is now: after a move to another country it
+    names the new country's clusters, not the old one's, which the hub's directory serves
+    now. One query for the directory's rows, one for its clusters'.
+    """
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+    from cms.projections.models import Projection
+
+    if not isinstance(page, ClusterDirectoryPage):
+        return {}
+    prefixes = set(stored_urls(label_of(page), page.pk).values())
+    if not prefixes:
+        return {}
+    below = reduce(or_, (Q(data__html_url__startswith=prefix) for prefix in prefixes))
+    rows = Projection.objects.filter(below, object_type=ClusterProfile._meta.label)
+    ids = set(rows.exclude(language=ALL).values_list("object_id", flat=True))
+    return {ClusterProfile._meta.label: ids} if ids else {}
+
+
 def page_gone(sender, instance, **kwargs):
     """Unpublished or deleted: its rows go, and items linking to it are rendered again,
     and a cluster directory's clusters (now served by the hub's directory, or nowhere)."""
@@ -188,9 +213,12 @@ def page_gone(sender, instance, **kwargs):
 
 
 def page_moved_receiver(sender, instance, **kwargs):
+    """Moved: the page and those below it, what links to it, and a cluster directory's
+    clusters, those it serves where it is now and those it served where it was."""
     page = instance.specific
     found = merged({label_of(page): {page.pk}}, dependents.descendants_of(page))
-    refresh(merged(found, cluster_dependents(page), dependents.referring(page)))
+    served = served_until_now(page)  # read before the page's own rows are rendered again
+    refresh(merged(found, served, cluster_dependents(page), dependents.referring(page)))
 
 
 def restriction_changed(sender, instance, **kwargs):

@@ -140,6 +140,36 @@ def test_a_footer_partner_purges_its_site(country, purged):
     assert not any(host == "it.localhost" for host, _ in purged.urls)
 
 
+def test_deleting_a_footer_partner_purges_the_sites_that_named_it(country, purged):
+    """After the deletion no footer names it: the sites are those it was named on before
+    (the Czech site's, and the hub's, whose footer names the lead partner)."""
+    cz, hub = country("CZ"), country("INT")
+    partner = PartnerOrganisation.objects.get(country=cz)
+    assert partner.is_lead_partner
+    item = news_page(cz, title={"cs": "Novinka", "en": "News"})
+    profile = ClusterProfile.objects.filter(country=cz).last()
+    with purged():
+        partner.delete()
+    expected = (
+        addresses(cz, page=item)
+        | addresses(cz, f"{profile.slug}/")
+        | addresses(cz, page=cz.home_page)
+        | addresses(hub, page=hub.home_page)
+    )
+    assert expected <= purged.urls
+    assert not any(host == "it.localhost" for host, _ in purged.urls)
+
+
+def test_a_partner_moved_to_another_country_purges_the_site_it_left(country, purged):
+    cz, sk = country("CZ"), country("SK")
+    partner = PartnerOrganisation.objects.get(country=cz)
+    with purged():
+        partner.country = sk
+        partner.is_lead_partner = False
+        partner.save()
+    assert addresses(cz, page=cz.home_page) <= purged.urls
+
+
 def test_replacing_an_image_purges_the_pages_showing_it(country, purged):
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file

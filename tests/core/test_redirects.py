@@ -248,3 +248,57 @@ def test_a_cdn_forgets_the_old_addresses(country, purge_server, django_capture_o
     with purging_to_server(purge_server), django_capture_on_commit_callbacks(execute=True):
         rename(index, cs="zpravy", en="updates")
     assert {("cz.localhost", path) for path in old} <= set(PurgeRecorder.received)
+
+
+def test_a_page_moved_to_another_countrys_site_redirects_every_old_language(country, site_client):
+    """The hub publishes in seven languages, the Czech site in two: after a move there, the
+    hub's addresses in the others go (301) to the page in the language their readers land
+    on (``link_language``): Slovak readers to the Czech page (sk -> cs -> en), German ones
+    to the English; those below it too. Czech and English go to the same language."""
+    hub, cz = country("INT"), country("CZ")
+    texts = {"en": "Moving on", "cs": "Stěhování", "sk": "Sťahovanie", "de": "Umzug"}
+    moved = StandardPage(**translated("title", texts), slug_en="moving-on", slug_cs="stehovani")
+    moved.slug_sk, moved.slug_de = "stahovanie", "umzug"
+    mark_complete_ready(moved)
+    with translation.override("en"):
+        hub.home_page.add_child(instance=moved)
+    below = standard_page(moved, en="below", cs="pod")
+    old = {code: (path_of(moved, code), path_of(below, code)) for code in ("en", "cs", "sk", "de")}
+
+    moved.move(cz.home_page, pos="last-child")
+    moved, below = StandardPage.objects.get(pk=moved.pk), StandardPage.objects.get(pk=below.pk)
+    hub_client = site_client("INT")
+    lands_in = {"en": "en", "cs": "cs", "sk": "cs", "de": "en"}
+    for requested, landing in lands_in.items():
+        for page, old_path in zip((moved, below), old[requested], strict=True):
+            response = hub_client.get(old_path)
+            assert response.status_code == 301, old_path
+            with translation.override(landing):
+                assert response["Location"] == page.get_full_url(), old_path
+    cz_client = site_client("CZ")
+    for code in ("cs", "en"):
+        assert cz_client.get(path_of(moved, code)).status_code == 200
+
+
+def test_a_directory_moved_to_another_country_sends_its_old_profiles_where_they_are_now(
+    country, site_client
+):
+    """The Czech directory moved to the Slovak site (whose own is deleted) serves the
+    Slovak profiles there; the Czech ones are the hub's now, so their old addresses go
+    to the hub's directory, not below the moved one (a 404)."""
+    sk, cz, hub = country("SK"), country("CZ"), country("INT")
+    ClusterDirectoryPage.objects.child_of(sk.home_page).get().delete()
+    directory = ClusterDirectoryPage.objects.child_of(cz.home_page).get()
+    profile = next(
+        p for p in ClusterProfile.objects.filter(country=cz) if "cs" in p.ready_languages
+    )
+    old = {code: path_of(directory, code) + f"{profile.slug}/" for code in ("cs", "en")}
+
+    directory.move(sk.home_page, pos="last-child")
+    hub_directory = ClusterDirectoryPage.objects.child_of(hub.home_page).get()
+    client = site_client("CZ")
+    for code in ("cs", "en"):
+        response = client.get(old[code])
+        new = f"http://localhost{path_of(hub_directory, code)}{profile.slug}/"
+        assert (response.status_code, response["Location"]) == (301, new), old[code]
+    assert site_client("INT").get(new).status_code == 200

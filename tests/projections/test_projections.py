@@ -411,3 +411,26 @@ def test_publishing_a_section_with_an_unchanged_url_renders_nothing_below(countr
     StaleProjection.objects.all().delete()
     page.get_parent().specific.save_revision().publish()
     assert not StaleProjection.objects.exists()
+
+
+def test_a_directory_moved_to_another_country_renders_the_clusters_it_served(country, settings):
+    """The Czech directory moved to the Slovak site (whose own is deleted): the Slovak
+    clusters are served there now, and the Czech ones, which it served until the move, by
+    the hub's directory; both sets' ``html_url`` follow at once."""
+    from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+
+    settings.PROJECTION_INLINE_LIMIT = 1000  # the clusters are rendered again at once
+    sk, cz = country("SK"), country("CZ")
+    ClusterDirectoryPage.objects.child_of(sk.home_page).get().delete()
+    directory = ClusterDirectoryPage.objects.child_of(cz.home_page).get()
+    czech = list(ClusterProfile.objects.filter(country=cz))
+    slovak = list(ClusterProfile.objects.filter(country=sk))
+    assert czech and slovak
+    assert rows(czech[0])["cs"].data["html_url"].startswith("http://cz.localhost/")
+
+    directory.move(sk.home_page, pos="last-child")
+    for cluster in slovak:
+        assert rows(cluster)["sk"].data["html_url"].startswith("http://sk.localhost/sk/")
+    for cluster in czech:
+        assert rows(cluster)["cs"].data["html_url"].startswith("http://localhost/cs/")
+    call_command("check_projections")

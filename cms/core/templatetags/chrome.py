@@ -19,7 +19,7 @@ from wagtail.models import Site
 from cms.core.languages import COMMON_LANGUAGE
 from cms.core.pages import navigation, site_languages
 from cms.core.translation_status import hide_unready, hide_unready_in
-from cms.core.visibility import shown_to_visitors
+from cms.core.visibility import in_a_language, shown_to_visitors
 
 register = template.Library()
 
@@ -69,10 +69,11 @@ def navigation_items(request, pages, current_path: str) -> list[dict]:
 
 
 def footer_partner(country):
-    """The partner organisation to name in the footer: the country's, on the hub the lead's."""
+    """The partner organisation to name in the footer: the country's, on the hub the lead's
+    (none when visitors read it in no language: the footer's general text instead)."""
     from cms.partners.models import PartnerOrganisation
 
-    partners = PartnerOrganisation.objects.all()
+    partners = in_a_language(PartnerOrganisation.objects.all())
     if country is None or country.is_hub:
         partners = partners.filter(is_lead_partner=True)
     else:
