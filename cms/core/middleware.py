@@ -104,7 +104,8 @@ class SiteLanguageMiddleware:
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, except that an admin 404 stays a 404.
+    """Django's LocaleMiddleware, except that an admin 404 stays a 404 and the sitemap and
+    robots.txt do not vary by the browser's language.
 
     With ``i18n_patterns`` and Wagtail's catch-all page route, every unknown
     path "exists" under ``/en/``, so Django answers a 404 on ``/admin/…`` with
@@ -113,8 +114,14 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     """
 
     NO_REDIRECT_PREFIXES = ("/admin/", "/api/", "/documents/")
+    #: Unprefixed visitor files that read no language: Django would mark them as varying
+    #: by ``Accept-Language`` (and name the browser's language in ``Content-Language``),
+    #: so a CDN kept one copy per browser language of the same sitemap.
+    LANGUAGE_NEUTRAL_PATHS = ("/sitemap.xml", "/robots.txt")
 
     def process_response(self, request, response):
+        if request.path_info in self.LANGUAGE_NEUTRAL_PATHS and response.status_code == 200:
+            return response
         if response.status_code == 404 and request.path_info.startswith(self.NO_REDIRECT_PREFIXES):
             patch_vary_headers(response, ("Accept-Language",))
             response.headers.setdefault("Content-Language", translation.get_language())

@@ -158,3 +158,22 @@ def test_a_sitemap_costs_the_same_queries_however_many_pages(client, country):
         news_page(czechia, title={"en": f"More {number}", "cs": f"Další {number}"})
     assert queries() == before
     assert sum("/cs/" in loc for loc in entries(fetch_sitemap(client, "cz.localhost"))) > 5
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/robots.txt"])
+def test_sitemap_and_robots_do_not_vary_by_the_browsers_language(client, db, path):
+    """They read no language: one copy each in a CDN, not one per ``Accept-Language``."""
+    answers = [
+        client.get(path, HTTP_HOST="cz.localhost", HTTP_ACCEPT_LANGUAGE=language)
+        for language in ("de", "cs")
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].content == answers[1].content
+    for answer in answers:
+        assert "accept-language" not in answer.get("Vary", "").lower()
+        assert not answer.has_header("Content-Language")
+
+
+def test_the_root_still_varies_by_the_browsers_language(client, db):
+    response = client.get("/", HTTP_HOST="cz.localhost", HTTP_ACCEPT_LANGUAGE="en")
+    assert "accept-language" in response["Vary"].lower()
