@@ -95,7 +95,8 @@ class Tombstone(models.Model):
     that is published again loses its tombstone (it is an ordinary changed
     item again). ``country`` is the code of the country the item belonged to
     (blank for network-wide items such as sectors), so a consumer of one site
-    sees only its own removals.
+    sees only its own removals. An item has one per country it left (moved from
+    CZ, then unpublished in SK: each site's consumers must remove it).
     """
 
     class Reason(models.TextChoices):
@@ -112,7 +113,9 @@ class Tombstone(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["object_type", "object_id"], name="unique_tombstone")
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "country"], name="unique_tombstone_per_country"
+            )
         ]
         # The table it had in the Delivery API's app (``delivery_api``), rows and all.
         db_table = "delivery_api_tombstone"

@@ -2,7 +2,8 @@
 
 Pages leave when they are unpublished or deleted (deleting a page deletes its
 subtree, and Django sends ``pre_delete`` for every page in it); snippets when
-they are deleted. Publishing a page again removes its tombstone. Webhooks hear
+they are deleted. Publishing a page again removes its tombstone on its site
+(``revive``). Webhooks hear
 about the same changes from ``cms.webhooks.signals``, which reads the tombstone
 of a deleted page (written here, from ``pre_delete``, before Wagtail's own
 receiver unpublishes the page) to tell a deletion from an unpublication.
@@ -54,12 +55,21 @@ def bury_page(page: Page, reason: str) -> None:
     Tombstone.objects.update_or_create(
         object_type=specific_class._meta.label,
         object_id=page.pk,
-        defaults={
-            "reason": reason,
-            "country": page_country_code(page),
-            "removed_at": timezone.now(),
-        },
+        country=page_country_code(page),
+        defaults={"reason": reason, "removed_at": timezone.now()},
     )
+
+
+def revive(label: str, pk: int, country: str) -> None:
+    """``pk`` is public again, on ``country``'s site: its tombstone there goes. One in
+    another country stays, as "moved": that site's consumers must still remove it (a page
+    moved from CZ to SK and published there again), and the hub, which shows the item
+    again, leaves "moved" out."""
+    buried = Tombstone.objects.filter(object_type=label, object_id=pk)
+    if not buried.exists():
+        return
+    buried.filter(country=country).delete()
+    buried.exclude(reason=Tombstone.Reason.MOVED).update(reason=Tombstone.Reason.MOVED)
 
 
 def snippet_country_code(instance) -> str:
@@ -93,9 +103,7 @@ def on_page_unpublished(sender, instance, **kwargs):
 def on_page_published(sender, instance, **kwargs):
     specific_class = served_page_class(instance)
     if specific_class is not None:
-        Tombstone.objects.filter(
-            object_type=specific_class._meta.label, object_id=instance.pk
-        ).delete()
+        revive(specific_class._meta.label, instance.pk, page_country_code(instance))
 
 
 def on_pre_delete(sender, instance, **kwargs):
@@ -112,11 +120,8 @@ def on_snippet_deleted(sender, instance, **kwargs):
     Tombstone.objects.update_or_create(
         object_type=sender._meta.label,
         object_id=instance.pk,
-        defaults={
-            "reason": Tombstone.Reason.DELETED,
-            "country": code,
-            "removed_at": timezone.now(),
-        },
+        country=code,
+        defaults={"reason": Tombstone.Reason.DELETED, "removed_at": timezone.now()},
     )
 
 

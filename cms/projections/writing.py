@@ -28,6 +28,7 @@ from cms.projections.models import Projection, StaleProjection, Tombstone
 from cms.projections.reading import selected_fields
 from cms.projections.registry import ALL, ServedType, by_label, served_type
 from cms.projections.rendering import Renderer
+from cms.projections.tombstones import revive
 
 logger = logging.getLogger(__name__)
 
@@ -156,10 +157,8 @@ def store(
     Projection.objects.bulk_create(new + updated, batch_size=BATCH)
     record_moves(served, moves)
     back = {row.object_id for row in new} - {pk for pk, _variant in existing}
-    if back:  # public again (a view restriction lifted): no longer removed
-        Tombstone.objects.filter(
-            object_type=served.label, object_id__in=back, reason=Tombstone.Reason.UNPUBLISHED
-        ).delete()
+    for pk, country in {row.object_id: row.country for row in new if row.object_id in back}.items():
+        revive(served.label, pk, country)  # public again (a view restriction lifted)
     if new or updated:
         served_content_changed()
     projected.send_robust(
@@ -192,14 +191,13 @@ def record_moves(served: ServedType, moves: dict[int, tuple[str, str]]) -> None:
     """
     now = timezone.now()
     for pk, (old, new) in moves.items():
-        Tombstone.objects.filter(
-            object_type=served.label, object_id=pk, reason=Tombstone.Reason.MOVED, country=new
-        ).delete()
+        revive(served.label, pk, new)
         if old:
             Tombstone.objects.update_or_create(
                 object_type=served.label,
                 object_id=pk,
-                defaults={"reason": Tombstone.Reason.MOVED, "country": old, "removed_at": now},
+                country=old,
+                defaults={"reason": Tombstone.Reason.MOVED, "removed_at": now},
             )
 
 
@@ -264,18 +262,15 @@ def hide(label: str, ids: list[int]) -> int:
         )
     )
     buried = Tombstone.objects.filter(object_type=label, object_id__in=list(served))
-    kept = set(buried.exclude(reason=Tombstone.Reason.MOVED).values_list("object_id", flat=True))
+    kept = set(buried.exclude(reason=Tombstone.Reason.MOVED).values_list("object_id", "country"))
     now = timezone.now()
-    silently = {pk: country for pk, country in served.items() if pk not in kept}
+    silently = {pk: country for pk, country in served.items() if (pk, country) not in kept}
     for pk, country in silently.items():
         Tombstone.objects.update_or_create(
             object_type=label,
             object_id=pk,
-            defaults={
-                "reason": Tombstone.Reason.UNPUBLISHED,
-                "country": country,
-                "removed_at": now,
-            },
+            country=country,
+            defaults={"reason": Tombstone.Reason.UNPUBLISHED, "removed_at": now},
         )
     if silently:
         withdrawn.send_robust(sender=None, label=label, removed=silently)

@@ -13,7 +13,7 @@ from wagtail.models import Page
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country, Sector
 from cms.events.models import EventPage
-from cms.news.models import NewsPage
+from cms.news.models import NewsIndexPage, NewsPage
 from cms.partners.models import ContactPerson
 from cms.projections.models import Projection, Tombstone
 from tests.api.conftest import published_news
@@ -243,3 +243,61 @@ def test_meta_updated_at_is_what_updated_since_compares(api, country):
     assert updated_at(f"pages/{page.pk}/?lang=cs") == czech  # nothing changed in Czech
     cluster = ClusterProfile.objects.filter(country__code="CZ").first()
     assert api(f"clusters/{cluster.pk}/").json()["meta"]["updated_at"]
+
+
+def moved_to_slovakia(country) -> NewsPage:
+    """A Czech news item, published, then moved (Wagtail's page move) to the Slovak site."""
+    page = published_news(country("CZ"), title={"cs": "Přesunutá", "en": "Moved"})
+    slovak_news = NewsIndexPage.objects.child_of(country("SK").home_page).get()
+    Page.objects.get(pk=page.pk).move(slovak_news, pos="last-child")
+    return NewsPage.objects.get(pk=page.pk)
+
+
+def removals_seen(api, start, host) -> list[tuple[int, str, str]]:
+    body = api(f"news/?{since(start)}", host=host).json()
+    return [(item["id"], item["reason"], item["site"]) for item in body["deleted"]]
+
+
+def test_a_moved_page_published_again_is_still_removed_from_the_old_site(api, country):
+    """An edit published after the move wiped the old site's tombstone: a consumer of the
+    Czech site that had not synced in between kept the item for ever."""
+    start = timezone.now()
+    page = moved_to_slovakia(country)
+    page.title_en = "Moved, then edited"
+    page.save_revision().publish()
+
+    assert removals_seen(api, start, "cz.localhost") == [(page.pk, "moved", "CZ")]
+    assert removals_seen(api, start, "sk.localhost") == []
+    assert removals_seen(api, start, "localhost") == []
+
+
+def test_a_moved_page_unpublished_is_removed_from_both_sites(api, country):
+    """One tombstone per item: the Slovak unpublication overwrote the Czech "moved"."""
+    start = timezone.now()
+    page = moved_to_slovakia(country)
+    page.unpublish()
+
+    assert removals_seen(api, start, "cz.localhost") == [(page.pk, "moved", "CZ")]
+    assert removals_seen(api, start, "sk.localhost") == [(page.pk, "unpublished", "SK")]
+    assert removals_seen(api, start, "localhost") == [(page.pk, "unpublished", "SK")]
+
+    page.save_revision().publish()  # and back on the Slovak site
+    assert removals_seen(api, start, "cz.localhost") == [(page.pk, "moved", "CZ")]
+    assert removals_seen(api, start, "sk.localhost") == []
+    assert removals_seen(api, start, "localhost") == []
+
+
+def test_a_moved_cluster_deleted_is_removed_from_both_sites(api):
+    start = timezone.now()
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    cluster.country = Country.objects.get(code="SK")
+    cluster.save()
+    pk = cluster.pk
+    cluster.delete()
+
+    def seen(host):
+        body = api(f"clusters/?{since(start)}", host=host).json()
+        return [(item["id"], item["reason"], item["site"]) for item in body["deleted"]]
+
+    assert seen("cz.localhost") == [(pk, "moved", "CZ")]
+    assert seen("sk.localhost") == [(pk, "deleted", "SK")]
