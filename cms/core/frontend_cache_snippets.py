@@ -226,7 +226,9 @@ def on_profile_saving(sender, instance, raw=False, **kwargs) -> None:
     if raw or not enabled() or instance.pk is None:
         return
     try:
-        before = sender.objects.filter(pk=instance.pk).values_list("slug", "country_id").first()
+        # A savepoint: a read that fails leaves the save's transaction usable (PostgreSQL).
+        with transaction.atomic():
+            before = sender.objects.filter(pk=instance.pk).values_list("slug", "country_id").first()
     except Exception:  # nothing here may fail the editor's save
         logger.warning("frontend cache: could not read profile %s", instance.pk, exc_info=True)
         before = None
@@ -242,7 +244,9 @@ def on_footer_snippet_changing(sender, instance, raw=False, **kwargs) -> None:
     if raw or not enabled() or instance.pk is None:
         return
     try:
-        countries = footer_countries(instance, network_scope())
+        # A savepoint: a read that fails leaves the save's transaction usable (PostgreSQL).
+        with transaction.atomic():
+            countries = footer_countries(instance, network_scope())
     except Exception:  # nothing here may fail the editor's save
         logger.warning("frontend cache: could not read the footers of %s", instance, exc_info=True)
         countries = []
