@@ -66,8 +66,6 @@ def revive(label: str, pk: int, country: str) -> None:
     moved from CZ to SK and published there again), and the hub, which shows the item
     again, leaves "moved" out."""
     buried = Tombstone.objects.filter(object_type=label, object_id=pk)
-    if not buried.exists():
-        return
     buried.filter(country=country).delete()
     buried.exclude(reason=Tombstone.Reason.MOVED).update(reason=Tombstone.Reason.MOVED)
 
@@ -102,8 +100,13 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 def on_page_published(sender, instance, **kwargs):
     specific_class = served_page_class(instance)
-    if specific_class is not None:
-        revive(specific_class._meta.label, instance.pk, page_country_code(instance))
+    if specific_class is None:
+        return
+    label = specific_class._meta.label
+    # Every publish comes here and almost none has a tombstone: one query, and the page's
+    # country is looked up only when there is one to revive.
+    if Tombstone.objects.filter(object_type=label, object_id=instance.pk).exists():
+        revive(label, instance.pk, page_country_code(instance))
 
 
 def on_pre_delete(sender, instance, **kwargs):
