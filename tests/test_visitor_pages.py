@@ -297,6 +297,32 @@ def test_a_related_cluster_in_a_fallback_language_links_there_and_says_so(site_c
     assert "Nepripravený" not in html
 
 
+def test_related_clusters_are_in_the_readers_alphabetical_order(site_client):
+    """By the names shown, as the directory lists them: "ch" after "h", Ž after Z in Czech."""
+    czechia = Country.objects.get(code="CZ")
+    names = ["Žatecký klastr", "Zlínský klastr", "Chmelařský klastr", "Hradní klastr"]
+    clusters = [
+        ClusterProfile.objects.create(
+            slug=f"related-{number}",
+            country=czechia,
+            ready_languages=["cs"],
+            **translated("name", {"en": f"Cluster {number}", "cs": name}),
+        )
+        for number, name in enumerate(names)
+    ]
+    page = news_page(czechia, title={"en": "Related", "cs": "Související"})
+    page.related_clusters.add(*clusters)
+    page.save_revision().publish()
+    html = site_client("CZ").get(path_of(page, "cs")).content.decode()
+    shown = re.findall(r"<li><a [^>]*>([^<]+)</a></li>", html)
+    assert [name for name in shown if name in names] == [
+        "Hradní klastr",
+        "Chmelařský klastr",
+        "Zlínský klastr",
+        "Žatecký klastr",
+    ]
+
+
 def test_news_index_is_paginated(site_client):
     country = Country.objects.get(code="CZ")
     more_news(country, NewsIndexPage.per_page)

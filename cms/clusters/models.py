@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -35,6 +36,7 @@ from cms.core.translation_status import (
 )
 from cms.core.visibility import hidden_from_visitors, ids_shown_to_visitors, in_a_language
 from cms.partners.models import ContactPerson
+from cms.projections.models import Projection
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
@@ -253,7 +255,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     @path("")
     def directory(self, request):
-        clusters = self.clusters()
+        clusters = alphabetical(self.clusters(), translation.get_language())
         sector = request.GET.get("sector")
         if sector:
             if not Sector.objects.filter(slug=sector).exists():
@@ -292,6 +294,19 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
             },
             template="clusters/cluster_profile.html",
         )
+
+
+def alphabetical(clusters: models.QuerySet, language: str) -> models.QuerySet:
+    """``clusters`` in ``language``'s alphabetical order of the names its readers see.
+
+    The model's ``ordering`` sorts the ``name`` column of the active language, which
+    is empty where a profile falls back to another language, and by code points (Ž
+    after Z); the projection rows hold each name as shown, as a collation key.
+    """
+    name_key = Projection.title_key_of(ClusterProfile, language)
+    return clusters.annotate(name_key=name_key).order_by(
+        models.F("name_key").asc(nulls_last=True), "pk"
+    )
 
 
 class PendingImport(models.Model):

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -12,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.collation import sort_key
 from cms.core.listing import paginate
 from cms.core.pages import BasePage
 from cms.core.translation_status import has_a_language, hide_unready_in
@@ -156,6 +157,9 @@ class NewsPage(BasePage):
         clusters = hide_unready_in(c for c in self.related_clusters.all() if has_a_language(c))
         if not clusters:
             return []
+        # By the names shown, as the directory orders them.
+        language = translation.get_language()
+        clusters = sorted(clusters, key=lambda cluster: sort_key(cluster.name, language) or "")
         site = self.get_site()
         directory = (
             shown_to_visitors(ClusterDirectoryPage.objects.child_of(site.root_page)).first()

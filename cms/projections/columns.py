@@ -5,7 +5,9 @@ A listing whose filters and order these columns (and the row's country and
 (``cms.projections.rows``); any other is narrowed or ordered by the models. The values are
 the row's own: its title as this row shows it (after fallback), so ordering
 by title sorts exactly what readers see, as ordering the models along the
-language's fallback chain does.
+language's fallback chain does; and it is kept as the title's collation key in
+the row's language (``cms.core.collation``), so the order is that language's
+alphabetical order on every database.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime as dt
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE
 
 #: The keys of a row's JSON the columns come from.
@@ -21,9 +24,14 @@ TITLE_KEYS = ("title", "name")
 DATE_KEYS = ("date", "start")
 
 
-def columns_of(data: dict) -> dict:
-    """``title``, ``date`` and ``sector_ids`` of a row whose JSON is ``data``."""
-    return {"title": title_of(data), "date": date_of(data), "sector_ids": sector_ids_of(data)}
+def columns_of(data: dict, language: str) -> dict:
+    """``title_key``, ``date`` and ``sector_ids`` of a row in ``language`` whose JSON is
+    ``data`` (``lang=all`` rows are ordered as the common language)."""
+    return {
+        "title_key": sort_key(title_of(data), language),
+        "date": date_of(data),
+        "sector_ids": sector_ids_of(data),
+    }
 
 
 def title_of(data: dict) -> str | None:

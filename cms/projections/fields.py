@@ -34,6 +34,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
 from wagtail.api.rich_text import APIRichText
 
+from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.translation_status import has_a_language, is_ready, value_in
 from cms.projections.scope import Localizer, Scope
@@ -304,13 +305,13 @@ def sector_ref(sector, ctx: RenderContext) -> dict:
 
 
 def _tags(obj, ctx: RenderContext) -> list[dict]:
-    """Alphabetically, whatever the case."""
-    pairs = sorted(((tag.name, tag.slug) for tag in obj.tags.all()), key=_tag_order)
+    """In the alphabetical order of the row's language (``lang=all``: the common one's)."""
+    language = ctx.localizer.language
+    pairs = sorted(
+        ((tag.name, tag.slug) for tag in obj.tags.all()),
+        key=lambda pair: (sort_key(pair[0], language) or "", pair[1]),
+    )
     return [{"name": name, "slug": slug} for name, slug in pairs]
-
-
-def _tag_order(pair: tuple[str, str]) -> tuple[str, str]:
-    return pair[0].casefold(), pair[1]
 
 
 def tags_field(*, listing: bool = False) -> FieldSpec:

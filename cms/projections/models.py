@@ -32,8 +32,9 @@ class Projection(models.Model):
     #: ``listing`` as a response writes it: what a listing joins.
     listing_body = models.TextField(null=True)
     # What listings filter and order by, from ``data`` (``cms.projections.columns``):
-    #: the title or name this row shows (for ``lang=all`` the English one);
-    title = models.TextField(null=True)
+    #: the collation key of the title or name this row shows, in the row's language
+    #: (``lang=all``: the English one, ordered as English);
+    title_key = models.TextField(null=True)
     #: a news item's date (at midnight UTC) or an event's start;
     date = models.DateTimeField(null=True)
     #: the ids of the sectors it shows, each between spaces (`` 1 3 ``).
@@ -63,6 +64,16 @@ class Projection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type} {self.object_id} [{self.language}]"
+
+    @classmethod
+    def title_key_of(cls, model: type[models.Model], language: str) -> models.Subquery:
+        """The collation key of each ``model`` object's name as ``language`` shows it, for a
+        queryset of ``model`` to order by (``.annotate()``): ``language``'s alphabetical
+        order of what visitors read, after fallback. ``None`` for an object without a row."""
+        rows = cls.objects.filter(
+            object_type=model._meta.label, object_id=models.OuterRef("pk"), language=language
+        )
+        return models.Subquery(rows.values("title_key")[:1])
 
 
 class StaleProjection(models.Model):

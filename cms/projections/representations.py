@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import translation
 
+from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.pages import link_language, site_languages
 from cms.core.translation_status import available_languages, has_a_language
@@ -174,11 +175,13 @@ def _event_kind_label(obj, ctx: RenderContext):
 
 
 def _related_clusters(obj, ctx: RenderContext) -> list[dict]:
-    """By the name shown (the common language's for ``lang=all``), whatever loaded them;
-    none that visitors read in no language (``has_a_language``: it has no projection)."""
+    """By the name shown, in the alphabetical order of the row's language (``lang=all``:
+    the common language's), whatever loaded them; none that visitors read in no language
+    (``has_a_language``: it has no projection)."""
     clusters = [cluster for cluster in obj.related_clusters.all() if has_a_language(cluster)]
     refs = [cluster_ref(cluster, ctx) for cluster in clusters]
-    return sorted(refs, key=lambda ref: (_shown(ref["name"]).casefold(), ref["id"]))
+    language = ctx.localizer.language
+    return sorted(refs, key=lambda ref: (sort_key(_shown(ref["name"]), language) or "", ref["id"]))
 
 
 def _shown(name: str | dict | None) -> str:

@@ -27,8 +27,8 @@ from cms.projections.models import Projection
 #: Order names a listing can sort its rows by, and the column each is.
 ORDER_COLUMNS = {
     "id": "object_id",
-    "title": "title",
-    "name": "title",
+    "title": "title_key",
+    "name": "title_key",
     "date": "date",
     "start": "date",
 }

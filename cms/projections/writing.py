@@ -210,7 +210,7 @@ def written(served: ServedType, row: Projection) -> Projection:
     """``row`` with what reads use made from its ``data``: the listing subset, the texts,
     the columns listings filter and order by."""
     row.listing = listing_of(served, row.data)
-    for name, value in columns_of(row.data).items():
+    for name, value in columns_of(row.data, row.language).items():
         setattr(row, name, value)
     row.body = body_of(served, row.language, row.data, row.updated_at)
     row.listing_body = body_of(served, row.language, row.listing, row.updated_at)
@@ -228,7 +228,7 @@ def derived_current(served: ServedType, row: Projection) -> bool:
     )
     return all(
         getattr(fresh, name) == getattr(row, name)
-        for name in ("listing", "title", "date", "sector_ids")
+        for name in ("listing", "title_key", "date", "sector_ids")
     ) and all(
         same_json(getattr(fresh, name), getattr(row, name)) for name in ("body", "listing_body")
     )

@@ -6,9 +6,10 @@ cluster organisations; the directory shows ``per_page`` of them per address
 """
 
 import pytest
+from wagtail.models import Site
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
-from tests.factories import translated
+from tests.factories import path_of, translated
 
 CARD = '<article class="card">'
 
@@ -49,3 +50,31 @@ def test_a_bad_page_number_is_a_404(site_client, many_clusters, page):
     response = site_client("CZ").get("/cs/klastry/", {"page": page})
     assert response.status_code == 404
     assert "Stránka nenalezena" in response.content.decode()
+
+
+#: Names where Czech order differs from code points; "Mountain" has English text only.
+CZECH_ORDER = ["Cukrářský", "Čokoládový", "Hradní", "Chmelařský", "Mountain", "Ústecký", "Žatecký"]
+
+
+@pytest.mark.parametrize(("code", "language"), [("INT", "cs"), ("INT", "sk"), ("CZ", "cs")])
+def test_the_directory_is_in_the_readers_alphabetical_order(
+    site_client, country, monkeypatch, code, language
+):
+    """Each name as shown (after fallback), in the alphabetical order of the page's language:
+    ordering the language's own ``name`` column put every fallback name first, unordered,
+    and Ú and Ž after Z."""
+    monkeypatch.setattr(ClusterDirectoryPage, "per_page", 100)
+    for number, name in enumerate(reversed(CZECH_ORDER)):
+        english_only = name == "Mountain"
+        ClusterProfile.objects.create(
+            slug=f"alphabet-{number}",
+            country=country("CZ"),
+            ready_languages=[] if english_only else ["cs"],
+            **translated("name", {"en": name} if english_only else {"en": name, "cs": name}),
+        )
+    root = Site.objects.get(country__code=code).root_page
+    directory = ClusterDirectoryPage.objects.live().child_of(root).get()
+    html = site_client(code).get(path_of(directory, language)).content.decode()
+    headings = {name: html.find(f">{name}</a>") for name in CZECH_ORDER}
+    assert -1 not in headings.values(), headings
+    assert sorted(CZECH_ORDER, key=headings.get) == CZECH_ORDER

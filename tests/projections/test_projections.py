@@ -161,7 +161,7 @@ def test_a_row_without_its_text_is_reported_and_rewritten(country):
     [
         ("body", '{"id":1}'),
         ("listing_body", "not json"),
-        ("title", "Elsewhere"),
+        ("title_key", "00"),
         ("sector_ids", " 9 "),
     ],
 )

@@ -14,15 +14,16 @@ BATCH = 500
 
 
 def fill_columns(apps, schema_editor):
-    from cms.projections.columns import columns_of
+    from cms.projections.columns import date_of, sector_ids_of, title_of
 
     Projection = apps.get_model("projections", "Projection")
     ids = list(Projection.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         rows = list(Projection.objects.filter(pk__in=ids[start : start + BATCH]))
         for row in rows:
-            for name, value in columns_of(row.data).items():
-                setattr(row, name, value)
+            row.title = title_of(row.data)
+            row.date = date_of(row.data)
+            row.sector_ids = sector_ids_of(row.data)
         Projection.objects.bulk_update(rows, ["title", "date", "sector_ids"])
 
 
