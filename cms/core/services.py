@@ -186,6 +186,9 @@ def place_child_page(home, existing, new, *, values: dict, slugs: dict, report, 
     mark_complete_ready(new)
     assign(new, slugs)
     home.add_child(instance=new)
+    # Published as an editor publishes, so that everything that follows a publication
+    # (search documents, projections, webhooks, first_published_at) follows this one.
+    new.save_revision().publish()
     report.created[kind] += 1
     return new
 

@@ -1,5 +1,7 @@
 """The site command builds every country and is idempotent."""
 
+from io import StringIO
+
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import (
@@ -16,6 +18,7 @@ from wagtail.models import (
 )
 
 from cms.clusters.models import ClusterDirectoryPage
+from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country, Sector
 from cms.core.services import sync_network
 from cms.core.site_files import load_network
@@ -23,6 +26,7 @@ from cms.events.models import EventIndexPage
 from cms.home.models import CountryHomePage
 from cms.news.models import NewsIndexPage
 from cms.partners.models import ContactPerson, PartnerOrganisation
+from cms.search.models import SearchDocument
 
 
 def snapshot():
@@ -166,3 +170,19 @@ def test_wagtail_default_groups_have_no_rights_over_the_tree(db):
     for name in ("Editors", "Moderators"):
         assert not GroupPagePermission.objects.filter(group__name=name).exists()
         assert not GroupCollectionPermission.objects.filter(group__name=name).exists()
+
+
+def test_the_pages_a_sync_adds_are_published_as_an_editor_publishes(db):
+    """Sections and legal pages were added live without a publication: no revision, no
+    first publication date, and no search documents, so visitors' search did not find
+    the imprint, privacy or accessibility page until a rebuild. Now the index a rebuild
+    makes is the one the sync left."""
+    home = Country.objects.get(code="CZ").home_page
+    imprint = Page.objects.child_of(home).get(slug_en="imprint")
+    assert imprint.live_revision is not None
+    assert imprint.first_published_at is not None
+    documents = SearchDocument.objects.filter(object_id=imprint.pk)
+    assert set(documents.values_list("language", flat=True)) == set(LANGUAGE_CODES)
+    out = StringIO()
+    call_command("rebuild_search_documents", stdout=out)
+    assert "(0 changed, 0 stale removed)" in out.getvalue()
