@@ -77,6 +77,29 @@ def bump() -> None:
     transaction.on_commit(forget_copy, robust=True)
 
 
+#: How far a restore moves the generation: past any generation the lost changes after the
+#: backup reached, so nothing cached under one of them is served again.
+RESTORE_JUMP = 2**32
+
+
+def restored_at():
+    """When the database was last restored from a backup, or ``None``."""
+    return ContentGeneration.objects.filter(pk=1).values_list("restored_at", flat=True).first()
+
+
+def mark_restored(now) -> tuple[int, int]:
+    """The database was just restored from a backup: record when, and move the generation
+    past every generation the changes lost with the restore had reached (answers cached
+    under those are never served again). Returns the generation before and after."""
+    ContentGeneration.objects.bulk_create([ContentGeneration(pk=1)], ignore_conflicts=True)
+    before = stored()
+    ContentGeneration.objects.filter(pk=1).update(
+        value=F("value") + RESTORE_JUMP, restored_at=now
+    )
+    forget_copy()
+    return before, stored()
+
+
 def on_change(sender, **kwargs):
     """Anything readers see, or that picks a request's scope, changed: stale from now."""
     bump()

@@ -146,6 +146,9 @@ class ContentGeneration(models.Model):
     """
 
     value = models.PositiveBigIntegerField(default=0)
+    #: When this database was last restored from a backup (``manage.py after_restore``):
+    #: sync cursors handed out before then point into a history the restore undid.
+    restored_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The table it had in the Delivery API's app (``delivery_api``) as the response

@@ -6,7 +6,9 @@ and removal, and once ``more`` is false the same cursor, kept, asks later for
 what changed since. Changes are the stored projections' rows in the order
 their ``updated_at`` moved (``cms.projections.reading.changes``), so an item
 that changes again while a consumer pages comes once more, later, in its new
-state; removals are tombstones in the order they were written.
+state; removals are tombstones in the order they were written. A cursor handed out
+before the database was restored from a backup is refused (a 400 naming it): it points
+into changes the restore undid, so the consumer must start again with a full sync.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from cms.api.http import not_to_be_kept, read
 from cms.api.params import ITEM_TYPES, SyncParams, in_utc
 from cms.api.responses import read_context, removed
 from cms.api.schemas import SyncPage
+from cms.projections import generation
 from cms.projections import reading as projections
 
 router = Router(tags=["sync"])
@@ -42,7 +45,9 @@ def sync(request: HttpRequest, params: Query[SyncParams]):
     types = sorted(params.type or ITEM_TYPES)
     bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
-    after, removed_after = read_cursor(params.cursor, bound, settled)
+    restored = generation.restored_at()
+    restored = restored and restored.isoformat()
+    after, removed_after = read_cursor(params.cursor, bound, settled, restored)
     if projections.settling(context, types, settled):  # held back now, handed out soon
         not_to_be_kept(request)
     items, after, more_items = projections.changes(
@@ -58,7 +63,7 @@ def sync(request: HttpRequest, params: Query[SyncParams]):
         "language": context.localizer.language,
         "items": items,
         "deleted": deleted,
-        "cursor": write_cursor(bound, after, removed_after),
+        "cursor": write_cursor(bound, after, removed_after, restored),
         "more": more_items or more_removed,
     }
 
@@ -78,22 +83,24 @@ def removals(context, types: list[str], after: tuple[datetime, int], limit: int,
     return [removed(tombstone) for tombstone in page], after, len(found) > limit
 
 
-def write_cursor(bound: dict, after, removed_after) -> str:
+def write_cursor(bound: dict, after, removed_after, restored: str | None) -> str:
     changed = None if after is None else [after[0].isoformat(), after[1], after[2]]
     payload = {
         "v": CURSOR_VERSION,
         **bound,
         "changed": changed,
         "removed": [removed_after[0].isoformat(), removed_after[1]],
+        "restored": restored,
     }
     text = json.dumps(payload, separators=(",", ":"))
     return b64_encode(text.encode()).decode()
 
 
-def read_cursor(cursor: str | None, bound: dict, settled: datetime):
+def read_cursor(cursor: str | None, bound: dict, settled: datetime, restored: str | None):
     """The positions a cursor holds; a first sync starts at the beginning of changes and,
     for removals, where the changes it sends end (``settled``): what was removed before
-    never reached this consumer, what was removed after may have."""
+    never reached this consumer, what was removed after may have. ``restored``: when the
+    database was last restored from a backup, as the cursor must have seen it."""
     if not cursor:
         return None, (settled, 0)
     try:
@@ -106,10 +113,17 @@ def read_cursor(cursor: str | None, bound: dict, settled: datetime):
             after = (in_utc(datetime.fromisoformat(changed[0])), str(changed[1]), int(changed[2]))
         removed = (in_utc(datetime.fromisoformat(moment)), int(pk))
         scope = {key: payload[key] for key in bound}
+        seen_restored = payload.get("restored")  # none in a cursor of before any restore
     except (ValueError, KeyError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
         raise ParameterError(
             "cursor", "not a cursor this API gave out; start again without one"
         ) from None
+    if seen_restored != restored:
+        raise ParameterError(
+            "cursor",
+            "the content was restored from a backup after this cursor was given out; "
+            "start again without one (a full sync)",
+        )
     if scope != bound:
         raise ParameterError(
             "cursor", "this cursor follows another site, language or set of types"

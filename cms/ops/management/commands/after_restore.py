@@ -1,0 +1,47 @@
+"""``manage.py after_restore``: run once after restoring the database from a backup.
+
+A restore takes what readers see back to the backup's moment, but the world outside
+the database remembers the lost interval: API consumers hold sync cursors past it,
+the response cache holds answers made in it, and a search engine's indexes hold its
+documents. This tells each of them (``docs/operations.md``, "Backups and restore"):
+
+- the restore's time is recorded and the content generation jumps
+  (``cms.projections.generation.mark_restored``): every cached API answer is stale, and
+  a sync cursor handed out before now is refused with a 400 naming ``cursor``, so its
+  consumer starts again with a full sync instead of keeping items the restore undid;
+- ``check_projections --write``: the stored API rows match what the restored content
+  and this code make;
+- ``rebuild_search_documents`` (with ``--engine`` when an engine is configured): the
+  search documents, and the engine's indexes rebuilt from them.
+
+What it cannot reach is printed at the end: a CDN's copies of visitor pages.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cms.projections import generation
+
+
+class Command(BaseCommand):
+    help = "After restoring the database from a backup: refuse older sync cursors, renew caches"
+
+    def handle(self, *args, **options):
+        before, after = generation.mark_restored(timezone.now())
+        self.stdout.write(
+            f"Restore recorded: content generation {before} -> {after}; sync cursors handed "
+            "out before now are refused (their consumers start a full sync)."
+        )
+        try:
+            call_command("check_projections", "--write", stdout=self.stdout)
+        except CommandError as differences:  # --write stored them fresh: reported, not fatal
+            self.stdout.write(f"Projections rewritten: {differences}")
+        # With an engine (SEARCH_URL), its indexes hold the lost interval's documents.
+        engine = bool(settings.SEARCH_URL)
+        call_command("rebuild_search_documents", engine=engine, stdout=self.stdout)
+        self.stdout.write(
+            "Left to do: purge the CDN's copies of visitor pages (or wait "
+            f"VISITOR_CACHE_S_MAXAGE, {settings.VISITOR_CACHE_S_MAXAGE} s)."
+        )

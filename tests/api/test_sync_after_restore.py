@@ -1,0 +1,81 @@
+"""After a restore from a backup, ``manage.py after_restore`` makes every older sync cursor
+a 400, so its consumer starts again instead of keeping what the restore undid.
+
+A restore takes the content back to the backup's moment. A consumer that pulled an item
+created after the backup keeps it for ever: the restored database has no tombstone for
+it, and nothing after the cursor mentions it. Here the restore is played by deleting
+such an item's rows as the backup never held them (no tombstone), which is what a
+``pg_restore`` of an older dump leaves; ``docs/operations.md`` has the real drill.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+
+from cms.projections import generation
+from cms.projections.models import Projection, Tombstone
+from tests.api.conftest import published_news
+from tests.api.test_sync_cursor import keys, pull
+
+
+def restore_to_before(page) -> None:
+    """What the database is after restoring a backup taken before ``page`` existed."""
+    Projection.objects.filter(object_id=page.pk, object_type="news.NewsPage").delete()
+    Tombstone.objects.filter(object_id=page.pk).delete()
+    page.delete()
+    Tombstone.objects.filter(object_id=page.pk).delete()
+
+
+def test_a_cursor_from_before_a_restore_is_a_400_and_a_full_sync_drops_what_it_undid(api, country):
+    _items, _deleted, cursor = pull(api, lang="en")
+    lost = published_news(country("CZ"), title={"en": "Published after the backup"})
+    changed, _deleted, cursor = pull(api, cursor, lang="en")
+    assert ("news.NewsPage", lost.pk) in keys(changed)  # the consumer now holds it
+
+    restore_to_before(lost)
+    out = StringIO()
+    call_command("after_restore", stdout=out)
+
+    response = api(f"sync/?lang=en&cursor={cursor}")
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["parameter"] == "cursor"
+    assert "restored from a backup" in problem["detail"]
+    assert "start again without one" in problem["detail"]
+    items, _deleted, cursor = pull(api, lang="en")
+    assert ("news.NewsPage", lost.pk) not in keys(items)
+    # The new cursor works as any other.
+    assert pull(api, cursor, lang="en")[:2] == ([], [])
+    assert "sync cursors handed out before now are refused" in out.getvalue()
+    assert "Projections: 0 differences" in out.getvalue()
+
+
+def test_cursors_of_a_database_never_restored_stay_good(api):
+    """No restore recorded: cursors (also those written before cursors named restores)
+    carry none, and match."""
+    assert generation.restored_at() is None
+    _items, _deleted, cursor = pull(api, lang="de", type="core.Sector")
+    assert pull(api, cursor, lang="de", type="core.Sector")[:2] == ([], [])
+
+
+@pytest.fixture
+def response_cache():
+    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def test_answers_cached_before_a_restore_are_not_served_after_it(api, response_cache):
+    first = api("sectors/?lang=en")
+    assert first["X-Cache"] == "MISS"
+    assert api("sectors/?lang=en")["X-Cache"] == "HIT"
+    before = generation.stored()
+    call_command("after_restore", stdout=StringIO())
+    assert generation.stored() == before + generation.RESTORE_JUMP
+    assert api("sectors/?lang=en")["X-Cache"] == "MISS"
