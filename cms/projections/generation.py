@@ -93,9 +93,7 @@ def mark_restored(now) -> tuple[int, int]:
     under those are never served again). Returns the generation before and after."""
     ContentGeneration.objects.bulk_create([ContentGeneration(pk=1)], ignore_conflicts=True)
     before = stored()
-    ContentGeneration.objects.filter(pk=1).update(
-        value=F("value") + RESTORE_JUMP, restored_at=now
-    )
+    ContentGeneration.objects.filter(pk=1).update(value=F("value") + RESTORE_JUMP, restored_at=now)
     forget_copy()
     return before, stored()
 
