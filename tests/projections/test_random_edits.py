@@ -8,6 +8,7 @@ partners), then ``check_projections``: every row there, none different, none lef
 from __future__ import annotations
 
 import random
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -125,14 +126,30 @@ EDITS = [
 ]
 
 
-def test_projections_stay_current_through_random_edits(country):
-    rng = random.Random(20261203)  # noqa: S311 - a reproducible walk, not a secret
+def walk(country, seed: int) -> list[str]:
+    """Sixteen random edits; their names, in order."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible walk, not a secret
     make_image(en="A photo")
     done = []
     for _ in range(16):
         edit = rng.choice(EDITS)
         edit(rng, country)
         done.append(edit.__name__)
+    return done
+
+
+@pytest.mark.parametrize("seed", [20261203, 20261205, 7])
+def test_projections_stay_current_through_random_edits(country, seed):
+    done = walk(country, seed)
     found = [str(d) for d in differences()]
     assert found == [], f"after {done}: {found[:10]}"
     call_command("check_projections")
+
+
+@pytest.mark.parametrize("seed", [20261203, 20261205, 7])
+def test_search_documents_stay_current_through_random_edits(country, seed):
+    """What the edits left in the search documents is what a rebuild from scratch makes."""
+    done = walk(country, seed)
+    out = StringIO()
+    call_command("rebuild_search_documents", stdout=out)
+    assert "(0 changed, 0 stale removed)" in out.getvalue(), f"after {done}: {out.getvalue()}"
