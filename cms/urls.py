@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.core import admin_reports, sitemaps
+from cms.core import admin_reports, admin_tags, sitemaps
 from cms.core import views as core_views
 from cms.events import calendars
 from cms.news import feeds as news_feeds
@@ -14,6 +14,8 @@ from cms.search import views as search_views
 urlpatterns = [
     # Wagtail's reports with neutralised downloads, before the admin's own (cms.core.admin_reports).
     path("admin/reports/", include(admin_reports)),
+    # Tag suggestions of what the user may see, before the admin's own (cms.core.admin_tags).
+    path("admin/", include(admin_tags)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.api.urls")),

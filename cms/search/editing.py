@@ -54,6 +54,8 @@ class PromotionForm(CountryScopedFormMixin, LanguageListForm):
         if page.pk == self.initial.get("page"):
             return page  # what the row already held stays allowed
         if not reachable_pages(user).filter(pk=page.pk).exists():
+            # Re-rendered without it: the page chooser would show the refused page's title.
+            self.show_saved_choice("page")
             raise ValidationError(_("Choose a page of your own country's site."))
         return page
 
