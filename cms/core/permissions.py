@@ -34,6 +34,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import page_permission_policy, policy_registry
 
 from cms.core.models import Country
+from cms.core.visibility import shown_to_visitors
 
 #: The group whose members edit every country's snippets and the shared taxonomy.
 NETWORK_ADMINISTRATORS = "Network administrators"
@@ -172,6 +173,8 @@ def choosable_instances(model, user):
         return countries_for_user(user)
     if is_media_model(model):
         return choosable_media(model, user)
+    if issubclass(model, Page):
+        return choosable_pages(model, user)
     policy = country_policy_for(model)
     if policy is None:
         return None
@@ -225,6 +228,18 @@ def reachable_pages_filter(user) -> Q | None:
         ancestors = [path[: Page.steplen * depth] for depth in range(1, len(path) // Page.steplen)]
         condition |= Q(path__startswith=path) | Q(path__in=ancestors)
     return condition
+
+
+def choosable_pages(model, user):
+    """Pages of ``model`` a user may choose or link to: those of their own country's tree,
+    and any page visitors see. A link to another country's published news is welcome; one
+    to its draft would show the editor the draft's address and title (Wagtail renders a
+    page link by id, and the admin's chooser only hides what it lists)."""
+    condition = reachable_pages_filter(user)
+    if condition is None:
+        return model.objects.all()
+    public = shown_to_visitors(Page.objects.all()).values("pk")
+    return model.objects.filter(condition | Q(pk__in=public))
 
 
 def reachable_pages(user):

@@ -144,3 +144,62 @@ def test_what_cannot_be_taken_out_shows_the_saved_body(nothing_taken_out, refuse
     for secret in SLOVAK_SECRETS:
         assert secret not in body, f"the refused form shows {secret!r}"
     assert list(response.context["form"]["body_de"].value()) == []  # the saved (empty) body
+
+
+def page_link_paragraph(index: int, text: str, links: dict[str, int]) -> dict:
+    """Like ``paragraph``, its words linked to pages (Draftail's LINK entity with an id)."""
+    entities, ranges = {}, []
+    for key, (words, page_pk) in enumerate(links.items()):
+        entities[str(key)] = {"type": "LINK", "mutability": "MUTABLE", "data": {"id": page_pk}}
+        ranges.append({"offset": text.index(words), "length": len(words), "key": key})
+    contentstate = {
+        "blocks": [
+            {
+                "key": f"k{index}abc",
+                "type": "unstyled",
+                "depth": 0,
+                "text": text,
+                "inlineStyleRanges": [],
+                "entityRanges": ranges,
+                "data": {},
+            }
+        ],
+        "entityMap": entities,
+    }
+    return block(index, "paragraph", {"value": json.dumps(contentstate)})
+
+
+def test_a_link_to_another_countrys_draft_is_refused_and_one_to_its_live_page_kept(client, db):
+    """A page link names a page by id, and Wagtail renders the page's address (the editor
+    shows it too), whatever the page: a Czech editor linking to a Slovak draft by id read
+    its address. Another country's published page may be linked; its draft may not."""
+    slovakia = Country.objects.get(code="SK")
+    secret = draft_page(slovakia, "news", title="Tatranska draft plans")
+    public = NewsPage.objects.live().public().filter(path__startswith=slovakia.home_page.path)[0]
+    client.force_login(country_user("CZ", "editors"))
+    page = draft_page(Country.objects.get(code="CZ"), "news")
+    revisions = page.revisions.count()
+    data = {
+        **page_form_data("news", title="With links", slug=page.slug),
+        "body_de-count": "1",
+        **page_link_paragraph(
+            0, f"Read the {LINK_WORDS} and {KEPT_LINK_WORDS}.", {LINK_WORDS: secret.pk}
+        ),
+    }
+    data["body_de-0-value"] = data["body_de-0-value"]
+    response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["body_de"]
+    assert str(secret.pk) in error
+    body = response.content.decode()
+    assert "Tatranska" not in body and secret.slug not in body
+    assert LINK_WORDS in body  # the words stay, unlinked
+    assert page.revisions.count() == revisions
+
+    data.update(
+        page_link_paragraph(0, f"Read the {LINK_WORDS}.", {LINK_WORDS: public.pk}),
+    )
+    response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    saved = NewsPage.objects.get(pk=page.pk).get_latest_revision_as_object().body_de
+    assert f'<a linktype="page" id="{public.pk}">' in saved[0].value.source
