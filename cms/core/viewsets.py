@@ -27,9 +27,9 @@ bulk actions look the selected ids up among all rows (and name the ones the
 user may not act on). Their replacements below see only ``visible_media``.
 
 Every snippet viewset here also speaks the language of the editor who opens it
-(``EditorLanguageBreadcrumbs``, ``EditorLanguageChooserTexts``,
-``EditorLanguageSnippetChooser``): Wagtail fixes some of its snippet texts in
-whatever language is active when it builds them, once per process.
+(``EditorLanguageBreadcrumbs``, ``EditorLanguageSnippetChooser``; the chooser
+viewsets' own texts: ``cms.core.wagtail_texts``): Wagtail fixes some of its
+snippet texts in whatever language is active when it builds them, once per process.
 """
 
 from __future__ import annotations
@@ -230,8 +230,8 @@ class ChooserCreateView(chooser_views.SnippetCreateView):
 
 
 # The editor's language in Wagtail's snippet texts. The texts below were English for every
-# editor (tests/test_admin_languages.py): Wagtail turns them into strings when it is imported,
-# registers the viewsets or builds the forms, once per process, in the language active then.
+# editor (tests/test_admin_languages.py): Wagtail turns them into strings when it registers
+# the viewsets or builds the forms, once per process, in the language active then.
 
 
 class EditorLanguageBreadcrumbs:
@@ -247,26 +247,6 @@ class EditorLanguageBreadcrumbs:
         with translation.override(None):
             items = super().breadcrumbs_items
         return [{**item, "label": gettext_lazy(str(item["label"]))} for item in items]
-
-
-#: A msgid of Wagtail's, translated by its catalogues when shown. A name of its own, so that
-#: ``makemessages`` leaves it out of ours: Wagtail's translation is the one editors know.
-wagtails_own = gettext_lazy
-
-
-class EditorLanguageChooserTexts:
-    """The texts of Wagtail's chooser viewsets, translated when they are shown.
-
-    Wagtail's ``ChooserViewSet`` names them with gettext when it is imported, before any
-    language is active: the snippet chooser's title ("Choose"), its search tab ("Search")
-    and buttons were English in every editor's admin.
-    """
-
-    choose_one_text = wagtails_own("Choose")
-    choose_another_text = wagtails_own("Choose another")
-    edit_item_text = wagtails_own("Edit")
-    search_tab_label = wagtails_own("Search")
-    create_action_label = wagtails_own("Create")
 
 
 def _chooser_text(message: str, model) -> str:
@@ -298,7 +278,7 @@ class EditorLanguageSnippetChooser(AdminSnippetChooser):
             setattr(self, attribute, chooser_text(message, self.model))
 
 
-class VisibleSnippetChooserViewSet(EditorLanguageChooserTexts, chooser_views.SnippetChooserViewSet):
+class VisibleSnippetChooserViewSet(chooser_views.SnippetChooserViewSet):
     base_widget_class = EditorLanguageSnippetChooser
     choose_view_class = VisibleChooseView
     choose_results_view_class = VisibleChooseResultsView

@@ -5,8 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail.documents.views.chooser import viewset as document_chooser
-from wagtail.images.views.chooser import viewset as image_chooser
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -27,7 +25,6 @@ from cms.core.viewsets import (
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
     EditorLanguageBreadcrumbs,
-    EditorLanguageChooserTexts,
     VisibleDeleteBulkAction,
 )
 from cms.core.workflow_views import WarningWorkflowActionView
@@ -43,12 +40,6 @@ class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
 
 
 register_snippet(SectorViewSet)
-
-# Wagtail's image and document choosers name their search tab when Wagtail is imported
-# (``EditorLanguageChooserTexts``): "Search" in every editor's admin. Set here, before the
-# admin's URLs make their views.
-for chooser in (image_chooser, document_chooser):
-    chooser.search_tab_label = EditorLanguageChooserTexts.search_tab_label
 
 # After Wagtail's own bulk actions (order 0), so these replace them for their models.
 hooks.register("register_bulk_action", VisibleDeleteBulkAction, order=1)
