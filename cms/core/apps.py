@@ -12,8 +12,10 @@ class CoreConfig(AppConfig):
             frontend_cache,
             frontend_cache_snippets,
             redirects,
+            wagtail_texts,
         )
 
         frontend_cache.connect()  # purges the CDN on publish, when one is configured
         frontend_cache_snippets.connect()  # and when a snippet, image or document changes
         redirects.connect()  # a page's old addresses redirect when its slug or place changes
+        wagtail_texts.make_chooser_texts_lazy()  # before any chooser viewset makes its views

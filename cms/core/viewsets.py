@@ -25,6 +25,11 @@ collection permission policy. Two routes do not: the admin API's
 ``images``/``documents`` endpoints list every collection's objects, and the
 bulk actions look the selected ids up among all rows (and name the ones the
 user may not act on). Their replacements below see only ``visible_media``.
+
+Every snippet viewset here also speaks the language of the editor who opens it
+(``EditorLanguageBreadcrumbs``, ``EditorLanguageSnippetChooser``; the chooser
+viewsets' own texts: ``cms.core.wagtail_texts``): Wagtail fixes some of its
+snippet texts in whatever language is active when it builds them, once per process.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.pages import edit as page_edit
@@ -50,6 +58,7 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from cms.core.forms import CountryScopedModelForm
 from cms.core.permissions import VISIBLE_ACTIONS, visible_media
@@ -220,7 +229,57 @@ class ChooserCreateView(chooser_views.SnippetCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
+# The editor's language in Wagtail's snippet texts. The texts below were English for every
+# editor (tests/test_admin_languages.py): Wagtail turns them into strings when it registers
+# the viewsets or builds the forms, once per process, in the language active then.
+
+
+class EditorLanguageBreadcrumbs:
+    """Wagtail's snippet breadcrumbs ("Home", "Snippets"), translated when they are shown.
+
+    ``SnippetViewSet.breadcrumbs_items`` calls gettext at registration, so every editor
+    read them in the language of whichever request started the process. Here they are
+    Wagtail's own msgids (translation deactivated while it names them), made lazy.
+    """
+
+    @property
+    def breadcrumbs_items(self):
+        with translation.override(None):
+            items = super().breadcrumbs_items
+        return [{**item, "label": gettext_lazy(str(item["label"]))} for item in items]
+
+
+def _chooser_text(message: str, model) -> str:
+    return _(message) % {"object": model._meta.verbose_name}
+
+
+#: One of Wagtail's snippet chooser texts ("Choose another %(object)s", its msgid, so its
+#: catalogue translates it), formatted when shown.
+chooser_text = lazy(_chooser_text, str)
+
+
+class EditorLanguageSnippetChooser(AdminSnippetChooser):
+    """Wagtail's snippet chooser, its buttons in the language of the editor who sees them.
+
+    Wagtail formats "Choose another %(object)s" with the model's name when the widget is
+    made, which is when the form class is built: once per process, so a Czech editor read
+    "Choose another contact person" on every cluster profile.
+    """
+
+    TEXTS = {
+        "choose_one_text": "Choose %(object)s",
+        "choose_another_text": "Choose another %(object)s",
+        "link_to_chosen_text": "Edit this %(object)s",
+    }
+
+    def __init__(self, model=None, **kwargs):
+        super().__init__(model, **kwargs)
+        for attribute, message in self.TEXTS.items():
+            setattr(self, attribute, chooser_text(message, self.model))
+
+
 class VisibleSnippetChooserViewSet(chooser_views.SnippetChooserViewSet):
+    base_widget_class = EditorLanguageSnippetChooser
     choose_view_class = VisibleChooseView
     choose_results_view_class = VisibleChooseResultsView
     chosen_view_class = VisibleChosenView
@@ -228,7 +287,7 @@ class VisibleSnippetChooserViewSet(chooser_views.SnippetChooserViewSet):
     create_view_class = ChooserCreateView
 
 
-class VisibleSnippetViewSet(snippet_views.SnippetViewSet):
+class VisibleSnippetViewSet(EditorLanguageBreadcrumbs, snippet_views.SnippetViewSet):
     """A snippet viewset whose every view sees only the objects the user may see
     (``visible_to``). Any other object's id is a 404, as for an id that does not
     exist: Wagtail's views look the object up before asking the permission, so

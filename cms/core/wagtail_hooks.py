@@ -24,12 +24,13 @@ from cms.core.viewsets import (
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
+    EditorLanguageBreadcrumbs,
     VisibleDeleteBulkAction,
 )
 from cms.core.workflow_views import WarningWorkflowActionView
 
 
-class SectorViewSet(SnippetViewSet):
+class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
     """Sectors keep Wagtail's model permissions: only network administrators may change them."""
 
     model = Sector

@@ -19,7 +19,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from cms.core.forms import CountryScopedFormMixin
 from cms.core.languages import LANGUAGES
 from cms.core.permissions import is_network_admin, reachable_pages
-from cms.core.viewsets import VisibleSnippetChooserViewSet
+from cms.core.viewsets import EditorLanguageBreadcrumbs, VisibleSnippetChooserViewSet
 from cms.search.permissions import list_languages
 
 
@@ -94,7 +94,7 @@ class HistoryView(snippet_views.HistoryView):
         return editable(self.request, self.model)
 
 
-class LanguageListViewSet(snippet_views.SnippetViewSet):
+class LanguageListViewSet(EditorLanguageBreadcrumbs, snippet_views.SnippetViewSet):
     """A snippet viewset whose every view sees only the user's languages' rows."""
 
     edit_view_class = EditView
