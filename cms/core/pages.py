@@ -165,6 +165,10 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
 
     def get_country(self):
         site = self.get_site()
+        if site is None and self.pk is None and self.path:
+            # Being added below its parent (treebeard gave it its place, Wagtail cleans a
+            # page published at creation before it has an address): the parent's site.
+            site = self.get_parent().get_site()
         if site is None:
             return None
         try:

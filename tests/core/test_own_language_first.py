@@ -80,6 +80,17 @@ def test_a_czech_editor_saves_a_czech_only_draft(cz):
     assert not page.live and page.title_en in ("", None)
 
 
+def test_a_czech_moderator_publishes_a_czech_only_item_at_creation(cz):
+    """Wagtail cleans a page published at creation before it has its address, so its site
+    (and so its main language) was unknown and English was required: a 500."""
+    client = logged_in(country_user("CZ", "moderators"))
+    data = news_in("cs", title="Rovnou zveřejněno", slug="rovnou", lead="Perex", ready=["cs"])
+    response = client.post(add_url(cz), {**data, "action-publish": "1"})
+    assert response.status_code == 302, response.context["form"].errors
+    page = NewsPage.objects.get(title_cs="Rovnou zveřejněno")
+    assert page.live and page.title_en in ("", None)
+
+
 def test_a_czech_draft_needs_its_czech_title_and_says_so(cz):
     client = logged_in(country_user("CZ"))
     response = client.post(add_url(cz), news_in("en", title="English only", slug="english-only"))
