@@ -4,7 +4,9 @@ Wagtail 8.0's sl catalogues leave 199 of its 1733 admin msgids untranslated (and
 JavaScript ones), its it catalogues 50 (and none of the JavaScript ones).
 ``locale/_wagtail/sl`` and ``locale/_wagtail/it`` (the second ``LOCALE_PATHS`` entry) translate
 them, next to the corrections they held before (``locale/_wagtail/README.md``). The gaps are
-computed here from the installed Wagtail, so an upgrade that adds msgids shows up as a failure.
+computed from the installed Wagtail; that every gap is translated, in every editor language,
+is ``test_wagtail_catalogue_gaps.py``'s check. Here: HTML tags and placeholders of every
+entry (plurals as Babel checks them), the Slovenian plural forms, and the admin itself.
 """
 
 import re
@@ -43,38 +45,9 @@ def translated(message) -> bool:
     return all(message.string) if message.pluralizable else bool(message.string)
 
 
-def wagtail_gaps(language: str, domain: str) -> set[str]:
-    """Wagtail's English admin msgids that none of its ``language`` catalogues translates."""
-    english = {
-        key(m)
-        for path in WAGTAIL.glob(f"**/locale/en/LC_MESSAGES/{domain}.po")
-        for m in read(path)
-        if m.id
-    }
-    done = {
-        key(m)
-        for path in WAGTAIL.glob(f"**/locale/{language}/LC_MESSAGES/{domain}.po")
-        for m in read(path)
-        if m.id and translated(m)
-    }
-    return english - done
-
-
 def ours(language: str, domain: str):
     path = OURS / language / "LC_MESSAGES" / f"{domain}.po"
     return read(path) if path.exists() else None
-
-
-@pytest.mark.parametrize("domain", DOMAINS)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_msgid_wagtail_leaves_untranslated_is_translated_by_ours(language, domain):
-    gaps = wagtail_gaps(language, domain)
-    if domain == "django":
-        assert gaps  # Wagtail 8.0 leaves some: else this test checks nothing
-    catalogue = ours(language, domain)
-    entries = {key(m): m for m in catalogue if m.id} if catalogue else {}
-    missing = sorted(g for g in gaps if g not in entries or not translated(entries[g]))
-    assert not missing, missing
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
