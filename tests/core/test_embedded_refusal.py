@@ -37,16 +37,12 @@ def media(db):
     }
 
 
-def paragraph(index: int, text: str, links: dict[str, int]) -> dict:
+def paragraph(index: int, text: str, links: dict[str, int], entity: str = "DOCUMENT") -> dict:
     """Block ``index`` of ``body_de``: a paragraph (Draftail's JSON), ``links`` maps
-    words of ``text`` to the document each links to."""
+    words of ``text`` to the id each links to: a document, or (``entity="LINK"``) a page."""
     entities, ranges = {}, []
-    for key, (words, document_pk) in enumerate(links.items()):
-        entities[str(key)] = {
-            "type": "DOCUMENT",
-            "mutability": "MUTABLE",
-            "data": {"id": document_pk},
-        }
+    for key, (words, pk) in enumerate(links.items()):
+        entities[str(key)] = {"type": entity, "mutability": "MUTABLE", "data": {"id": pk}}
         ranges.append({"offset": text.index(words), "length": len(words), "key": key})
     contentstate = {
         "blocks": [
@@ -146,29 +142,6 @@ def test_what_cannot_be_taken_out_shows_the_saved_body(nothing_taken_out, refuse
     assert list(response.context["form"]["body_de"].value()) == []  # the saved (empty) body
 
 
-def page_link_paragraph(index: int, text: str, links: dict[str, int]) -> dict:
-    """Like ``paragraph``, its words linked to pages (Draftail's LINK entity with an id)."""
-    entities, ranges = {}, []
-    for key, (words, page_pk) in enumerate(links.items()):
-        entities[str(key)] = {"type": "LINK", "mutability": "MUTABLE", "data": {"id": page_pk}}
-        ranges.append({"offset": text.index(words), "length": len(words), "key": key})
-    contentstate = {
-        "blocks": [
-            {
-                "key": f"k{index}abc",
-                "type": "unstyled",
-                "depth": 0,
-                "text": text,
-                "inlineStyleRanges": [],
-                "entityRanges": ranges,
-                "data": {},
-            }
-        ],
-        "entityMap": entities,
-    }
-    return block(index, "paragraph", {"value": json.dumps(contentstate)})
-
-
 def test_a_link_to_another_countrys_draft_is_refused_and_one_to_its_live_page_kept(client, db):
     """A page link names a page by id, and Wagtail renders the page's address (the editor
     shows it too), whatever the page: a Czech editor linking to a Slovak draft by id read
@@ -182,8 +155,8 @@ def test_a_link_to_another_countrys_draft_is_refused_and_one_to_its_live_page_ke
     data = {
         **page_form_data("news", title="With links", slug=page.slug),
         "body_de-count": "1",
-        **page_link_paragraph(
-            0, f"Read the {LINK_WORDS} and {KEPT_LINK_WORDS}.", {LINK_WORDS: secret.pk}
+        **paragraph(
+            0, f"Read the {LINK_WORDS} and {KEPT_LINK_WORDS}.", {LINK_WORDS: secret.pk}, "LINK"
         ),
     }
     data["body_de-0-value"] = data["body_de-0-value"]
@@ -197,7 +170,7 @@ def test_a_link_to_another_countrys_draft_is_refused_and_one_to_its_live_page_ke
     assert page.revisions.count() == revisions
 
     data.update(
-        page_link_paragraph(0, f"Read the {LINK_WORDS}.", {LINK_WORDS: public.pk}),
+        paragraph(0, f"Read the {LINK_WORDS}.", {LINK_WORDS: public.pk}, "LINK"),
     )
     response = client.post(f"/admin/pages/{page.pk}/edit/", data)
     assert response.status_code == 302, response.context["form"].errors
