@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import django_ratelimit.core
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import APIToken
 from wagtail.rich_text import RichText
@@ -89,3 +91,12 @@ def clock(monkeypatch):
 
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
     return clock
+
+
+@pytest.fixture
+def response_cache():
+    """The API's server-side response cache on (tests run with it off), empty before and after."""
+    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
+        cache.clear()
+        yield
+        cache.clear()

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
-from django.test import override_settings
 
 from cms.clusters.models import ClusterProfile
 from tests.api.conftest import published_news
 
-
-@pytest.fixture(autouse=True)
-def response_cache():
-    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
-        cache.clear()
-        yield
-        cache.clear()
+pytestmark = pytest.mark.usefixtures("response_cache")  # tests.api.conftest
 
 
 def test_the_second_read_is_served_from_the_cache_without_queries(api, django_assert_num_queries):

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from io import StringIO
 
-import pytest
-from django.core.cache import cache
 from django.core.management import call_command
-from django.test import override_settings
 
 from cms.projections import generation
 from cms.projections.models import Projection, Tombstone
@@ -61,14 +58,6 @@ def test_cursors_of_a_database_never_restored_stay_good(api):
     assert generation.restored_at() is None
     _items, _deleted, cursor = pull(api, lang="de", type="core.Sector")
     assert pull(api, cursor, lang="de", type="core.Sector")[:2] == ([], [])
-
-
-@pytest.fixture
-def response_cache():
-    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
-        cache.clear()
-        yield
-        cache.clear()
 
 
 def test_answers_cached_before_a_restore_are_not_served_after_it(api, response_cache):
