@@ -144,6 +144,7 @@ def sync_home_page(country: Country, definition: SiteDefinition, report: SyncRep
     mark_complete_ready(home)
     assign(home, localized("slug", dict.fromkeys(LANGUAGE_CODES, slug), LANGUAGE_CODES))
     Page.get_first_root_node().add_child(instance=home)
+    home.save_revision().publish()  # as place_child_page does, for the same reasons
     report.created["home pages"] += 1
     return home
 

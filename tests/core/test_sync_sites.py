@@ -173,14 +173,17 @@ def test_wagtail_default_groups_have_no_rights_over_the_tree(db):
 
 
 def test_the_pages_a_sync_adds_are_published_as_an_editor_publishes(db):
-    """Sections and legal pages were added live without a publication: no revision, no
-    first publication date, and no search documents, so visitors' search did not find
-    the imprint, privacy or accessibility page until a rebuild. Now the index a rebuild
+    """Home, section and legal pages were added live without a publication: no revision,
+    no first publication date (``first_published_at`` null in the API), no "published"
+    in their history, and no search documents, so visitors' search did not find the
+    imprint, privacy or accessibility page until a rebuild. Now the index a rebuild
     makes is the one the sync left."""
     home = Country.objects.get(code="CZ").home_page
     imprint = Page.objects.child_of(home).get(slug_en="imprint")
-    assert imprint.live_revision is not None
-    assert imprint.first_published_at is not None
+    for page in (home, Page.objects.child_of(home).get(slug_en="news"), imprint):
+        assert page.live_revision is not None, page
+        assert page.first_published_at is not None, page
+        assert PageLogEntry.objects.filter(page=page, action="wagtail.publish").exists(), page
     documents = SearchDocument.objects.filter(object_id=imprint.pk)
     assert set(documents.values_list("language", flat=True)) == set(LANGUAGE_CODES)
     out = StringIO()
