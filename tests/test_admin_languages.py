@@ -55,10 +55,11 @@ from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.partners.models import ContactPerson, PartnerOrganisation
 from cms.settings.paths import BASE_DIR
+from cms.webhooks.models import Webhook, WebhookDelivery
 from tests.core.test_concurrent_edits import posted_back
 from tests.core.test_media_isolation import make_document, make_image
 from tests.core.test_own_language_first import EMPTY_FORMSETS, news_in
-from tests.factories import country_user, draft_page
+from tests.factories import country_user, draft_page, network_admin
 
 #: The editor languages and the country whose editor speaks each.
 COUNTRY_OF = {"cs": "CZ", "de": "DE", "it": "IT", "pl": "PL", "sk": "SK", "sl": "SI"}
@@ -630,6 +631,32 @@ def test_no_english_of_ours_in_a_national_editors_admin(db, language, literals):
     assert not visit.found, f"English of ours in the {language} admin:\n" + report(visit.found)
 
 
+@pytest.mark.parametrize("language", sorted(COUNTRY_OF))
+def test_no_english_of_ours_in_the_webhooks_admin(db, language, literals):
+    """Webhooks are the network administrators' (``cms.webhooks.wagtail_hooks``), who read
+    the admin in their own language too: the listings, the forms, a refused save and a
+    delivery's page."""
+    admin = network_admin()
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = language
+    profile.save()
+    country = Country.objects.get(code=COUNTRY_OF[language])
+    webhook = Webhook.objects.create(country=country, name="Audit", url="https://example.org/")
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook, event="moved", payload={}, status=WebhookDelivery.Status.FAILED
+    )
+    visit = Visit(logged_in(admin), language, english_of_ours(language, literals))
+    base = "/admin/snippets/webhooks/"
+    visit.get(f"{base}webhook/", "webhooks")
+    visit.get(f"{base}webhook/add/", "webhook create")
+    visit.get(f"{base}webhook/edit/{webhook.pk}/", "webhook edit")
+    visit.post(f"{base}webhook/add/", {"name": "x", "url": "ftp://x"}, "webhook refused")
+    visit.get(f"{base}webhookdelivery/", "deliveries")
+    visit.get(f"{base}webhookdelivery/?status=failed&event=moved", "deliveries, filtered")
+    visit.get(f"{base}webhookdelivery/inspect/{delivery.pk}/", "delivery")
+    assert not visit.found, f"English of ours in the {language} admin:\n" + report(visit.found)
+
+
 def test_wagtails_snippet_texts_follow_each_editor(client, db):
     """Wagtail names the snippet breadcrumbs and chooser buttons once per process, in the
     language active then: whoever came first chose the language of everybody's. Two editors
@@ -688,6 +715,8 @@ SAME_AS_ENGLISH: dict[str, tuple[str, str]] = {
     "email": ("it", "the word Italian uses"),
     "Email": ("it", "the word Italian uses"),
     "Home": ("it", "the word Italian sites use for their home page"),
+    "webhook": ("cs it pl sk", "the technical term (the webhooks admin)"),
+    "Webhooks": ("de", "the same word"),
 }
 
 PO_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}")

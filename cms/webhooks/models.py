@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 #: What a webhook can subscribe to. Snippets have no drafts: saving one
 #: publishes it, so it is announced as ``published`` too.
 WEBHOOK_EVENTS = (
-    ("published", "published (page published, snippet saved)"),
-    ("unpublished", "unpublished (page)"),
-    ("deleted", "deleted (page or snippet)"),
-    ("moved", "moved to another country (gone from the site it left)"),
+    ("published", _("published (page published, snippet saved)")),
+    ("unpublished", _("unpublished (page)")),
+    ("deleted", _("deleted (page or snippet)")),
+    ("moved", _("moved to another country (gone from the site it left)")),
 )
 
 
@@ -44,26 +45,35 @@ class Webhook(models.Model):
         "core.Country",
         on_delete=models.CASCADE,
         related_name="webhooks",
-        help_text="Site whose content changes are sent (the hub: every site).",
+        verbose_name=_("country"),
+        help_text=_("Site whose content changes are sent (the hub: every site)."),
     )
-    name = models.CharField(max_length=100, help_text="Who receives it, e.g. 'cz front end'.")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Who receives it, e.g. 'cz front end'.")
+    )
     url = models.URLField(
+        _("URL"),
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Receives a JSON POST per event.",
+        help_text=_("Receives a JSON POST per event."),
     )
     secret = models.CharField(
+        _("secret"),
         max_length=100,
         default=new_webhook_secret,
-        help_text="Key of the HMAC-SHA256 signature in X-Clusters-Cord-Signature.",
+        help_text=_("Key of the HMAC-SHA256 signature in X-Clusters-Cord-Signature."),
     )
-    events = models.JSONField(default=all_webhook_events, help_text="Events to send.")
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    events = models.JSONField(
+        _("events"), default=all_webhook_events, help_text=_("Events to send.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "delivery_api_webhook"
         ordering = ["country__sort_order", "name"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
 
     def __str__(self):
         return f"{self.name} ({self.url})"
@@ -71,7 +81,9 @@ class Webhook(models.Model):
     def clean(self):
         known = set(all_webhook_events())
         if not isinstance(self.events, list) or not set(self.events) <= known:
-            raise ValidationError({"events": f"Choose among: {', '.join(sorted(known))}"})
+            raise ValidationError(
+                {"events": _("Choose among: %(events)s") % {"events": ", ".join(sorted(known))}}
+            )
 
 
 class WebhookDelivery(models.Model):
@@ -86,32 +98,35 @@ class WebhookDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "pending"
-        DELIVERED = "delivered", "delivered"
-        FAILED = "failed", "failed (gave up)"
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed (gave up)")
 
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=20)
-    payload = models.JSONField()
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    event = models.CharField(_("event"), max_length=20, choices=WEBHOOK_EVENTS)
+    payload = models.JSONField(_("payload"))
     #: The item the event is about (blank/null in deliveries recorded before they named it).
     object_type = models.CharField(max_length=100, blank=True, default="")
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     #: The event's position among the events of its item (``payload["sequence"]``).
     sequence = models.PositiveBigIntegerField(default=0)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         db_table = "delivery_api_webhookdelivery"
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         indexes = [
             models.Index(
                 fields=["webhook", "object_type", "object_id", "status"],

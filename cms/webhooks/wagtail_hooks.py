@@ -10,6 +10,7 @@ delete of ``cms.core.viewsets`` find no webhook at all for other users.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -47,7 +48,11 @@ class WebhookForm(WagtailAdminModelForm):
     """Events as checkboxes (the model keeps them as a JSON list)."""
 
     events = forms.MultipleChoiceField(
-        choices=WEBHOOK_EVENTS, widget=forms.CheckboxSelectMultiple, required=True
+        label=_("events"),
+        choices=WEBHOOK_EVENTS,
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
+        help_text=_("Events to send."),
     )
 
 
@@ -60,7 +65,7 @@ register_permission_policy(
 class WebhookViewSet(VisibleSnippetViewSet):
     model = Webhook
     icon = "link-external"
-    menu_label = "Webhooks"
+    menu_label = _("Webhooks")
     list_display = ["name", "country", "url", "active"]
     list_filter = ["country", "active"]
     edit_handler = ObjectList(
@@ -81,7 +86,7 @@ class WebhookDeliveryViewSet(VisibleSnippetViewSet):
 
     model = WebhookDelivery
     icon = "list-ul"
-    menu_label = "Webhook deliveries"
+    menu_label = _("Webhook deliveries")
     list_display = ["event", "webhook", "status", "response_code", "attempts", "created_at"]
     list_filter = ["status", "event"]
     inspect_view_enabled = True
