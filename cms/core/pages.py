@@ -120,6 +120,18 @@ def navigation(request) -> list[Page]:
     return hide_unready_in(shown_to_visitors(site.root_page.get_children().in_menu()).specific())
 
 
+def trail(page: Page, site: Site) -> list[Page]:
+    """The pages from ``site``'s home down to ``page`` as visitors read them (unready
+    languages blanked). The breadcrumbs and their structured data both show it: read
+    once per page object (two queries), kept on it."""
+    kept = page.__dict__.setdefault("visitor_trails", {})
+    key = (page.path, site.root_page.depth)
+    if key not in kept:
+        ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=key[1]).specific()
+        kept[key] = hide_unready_in(ancestors)
+    return kept[key]
+
+
 class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
     """Abstract base of every page type: knows its country and real languages.
 
@@ -162,6 +174,20 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
                 if draft.get(f"title_{code}"):
                     return draft[f"title_{code}"]
         return self.title or self.draft_title
+
+    def get_site(self):
+        """Wagtail's answer, kept on this instance while the page stays where it is (its
+        ``path`` and ``url_path``): one visitor page asks for its site and country four to
+        seven times (languages, redirect, context, listings), each time a query. The site's
+        country is then Django's cached reverse relation of the same site object."""
+        place = (self.path, self.url_path)
+        kept = self.__dict__.get("site_at_place")
+        if kept is not None and kept[0] == place:
+            return kept[1]
+        site = super().get_site()
+        if site is not None:  # a page being added has none until it has its address
+            self.__dict__["site_at_place"] = (place, site)
+        return site
 
     def get_country(self):
         site = self.get_site()

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
-from cms.core.pages import site_languages
-from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.core.pages import site_languages, trail
+from cms.core.translation_status import available_languages, hide_unready
 
 #: Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
@@ -285,23 +285,20 @@ def breadcrumbs(request, site, page: Page, language: str, extra=()) -> dict | No
     """A ``BreadcrumbList`` from the site's home down to ``page`` (and ``extra`` (name, url))."""
     if site is None:
         return None
-    ancestors = hide_unready_in(
-        page.get_ancestors(inclusive=True).filter(depth__gte=site.root_page.depth).specific()
-    )
-    trail = []
+    crumbs = []
     with translation.override(language):
-        for ancestor in ancestors:
+        for ancestor in trail(page, site):
             url = page_url(request, ancestor, language)
             if url:
-                trail.append((ancestor.title, url))
-    trail.extend(extra)
-    if len(trail) < 2:
+                crumbs.append((ancestor.title, url))
+    crumbs.extend(extra)
+    if len(crumbs) < 2:
         return None
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
             {"@type": "ListItem", "position": position, "name": name, "item": url}
-            for position, (name, url) in enumerate(trail, start=1)
+            for position, (name, url) in enumerate(crumbs, start=1)
         ],
     }
 
@@ -482,9 +479,9 @@ def item_graph(request, site, item: Item, publisher_id: str) -> list[dict]:
         if schema is not None:
             nodes.append(schema(item, publisher_id))
         extra = []
-    trail = breadcrumbs(request, site, item.page, item.language, extra)
-    if trail is not None:
-        nodes.append(trail)
+    crumbs = breadcrumbs(request, site, item.page, item.language, extra)
+    if crumbs is not None:
+        nodes.append(crumbs)
     return nodes
 
 
