@@ -1,0 +1,105 @@
+"""Management commands given bad input: a one-line error naming the option, file, row or
+field, a non-zero exit, no traceback, and nothing half-written.
+
+``call_command`` raises the ``CommandError`` that ``manage.py`` prints as one line and
+exits 1 with; two runs of ``manage.py`` itself check that path end to end. The seed
+files' errors are in ``tests/core/test_seed.py``, the judged corpus's in
+``tests/search/test_evaluation.py``.
+"""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from cms.clusters.models import ClusterProfile
+from cms.clusters.spreadsheet import MAX_ROWS
+
+HEADER = "slug,country,sectors,name_en,name_cs"
+
+
+def run(*args, **options) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def manage(*args, cwd, **env) -> subprocess.CompletedProcess:
+    """``python manage.py …`` with the test settings and a database of its own (unused)."""
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", **env}
+    environ.setdefault("DATABASE_URL", f"sqlite:///{cwd}/unused.sqlite3")
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# --- import_clusters / export_clusters ---------------------------------------------------
+
+
+@pytest.fixture
+def clusters_csv(tmp_path):
+    path = tmp_path / "clusters.csv"
+    path.write_text(
+        f"{HEADER}\nbrno-bio,CZ,food,Brno Bio,Brněnský bio\nzz-bad,ZZ,food,Nowhere,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_unknown_country_option_is_named_not_a_silent_empty_import(db, clusters_csv):
+    with pytest.raises(CommandError, match=r"^--country: unknown country XX; use one of: AT, CZ"):
+        run("import_clusters", str(clusters_csv), country=["cz", "XX"])
+    with pytest.raises(CommandError, match=r"^--country: unknown country INT"):  # the hub
+        run("import_clusters", str(clusters_csv), country=["INT"])
+
+
+def test_skip_invalid_without_commit_is_refused(db, clusters_csv):
+    with pytest.raises(CommandError, match="--skip-invalid .* with --commit"):
+        run("import_clusters", str(clusters_csv), skip_invalid=True)
+
+
+def test_a_bad_row_on_commit_writes_nothing_and_skipping_it_twice_changes_nothing(db, clusters_csv):
+    before = ClusterProfile.objects.count()
+    with pytest.raises(CommandError, match="1 row has errors; nothing was written"):
+        run("import_clusters", str(clusters_csv), commit=True)
+    assert ClusterProfile.objects.count() == before
+    first = run("import_clusters", str(clusters_csv), commit=True, skip_invalid=True)
+    assert "row 3, column country: unknown country “ZZ”" in first
+    assert "1 created, 0 updated, 0 unchanged, 1 skipped" in first
+    again = run("import_clusters", str(clusters_csv), commit=True, skip_invalid=True)
+    assert "0 created, 0 updated, 1 unchanged, 1 skipped" in again
+    assert ClusterProfile.objects.count() == before + 1
+
+
+def test_a_directory_to_import_is_named(db, tmp_path):
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(CommandError, match=r"folder\.csv: \[Errno 21\] Is a directory"):
+        run("import_clusters", str(tmp_path / "folder.csv"))
+
+
+def test_an_unknown_country_to_export_is_named(db, tmp_path):
+    with pytest.raises(CommandError, match=r"^--country: unknown country ZZ; use one of"):
+        run("export_clusters", str(tmp_path / "out.csv"), country=["ZZ"])
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("where", ["missing/out.csv", "folder.csv"])
+def test_an_export_that_cannot_be_written_is_named(db, tmp_path, where):
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(CommandError, match=rf"{tmp_path / where}: \[Errno"):
+        run("export_clusters", str(tmp_path / where))
+
+
+@pytest.mark.parametrize("rows", [0, -5, MAX_ROWS + 1])
+def test_bench_import_takes_only_rows_an_import_takes(db, rows):
+    with pytest.raises(CommandError, match=f"--rows must be between 1 and {MAX_ROWS}"):
+        run("bench_import", rows=rows)
