@@ -103,3 +103,30 @@ def test_an_export_that_cannot_be_written_is_named(db, tmp_path, where):
 def test_bench_import_takes_only_rows_an_import_takes(db, rows):
     with pytest.raises(CommandError, match=f"--rows must be between 1 and {MAX_ROWS}"):
         run("bench_import", rows=rows)
+
+
+# --- site files -------------------------------------------------------------------------
+
+
+def test_a_site_file_that_is_not_utf8_is_named(db, tmp_path):
+    (tmp_path / "cz.toml").write_bytes('code = "CZ"\nname = "Česko"\n'.encode("cp1250"))
+    with pytest.raises(CommandError, match=r"^Invalid site file cz\.toml: \(file\): not UTF-8"):
+        run("sync_sites", dir=tmp_path, check=True)
+
+
+def test_a_file_given_as_the_sites_directory_is_named(db, tmp_path):
+    (tmp_path / "cz.toml").write_text("", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"cz\.toml: \(directory\): is not a directory"):
+        run("sync_sites", dir=tmp_path / "cz.toml")
+
+
+def test_manage_py_prints_one_line_for_a_bad_site_file(tmp_path):
+    """End to end: exit 1 and the file named on stderr, no traceback."""
+    (tmp_path / "cz.toml").write_bytes(b"code = \xff\n")
+    result = manage("sync_sites", "--check", "--dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "CommandError: Invalid site file cz.toml: (file): not UTF-8 text ('utf-8' codec can't "
+        "decode byte 0xff in position 7: invalid start byte)"
+    )
