@@ -15,6 +15,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from cms.clusters.models import ClusterProfile
 from cms.clusters.spreadsheet import MAX_ROWS
@@ -130,3 +131,55 @@ def test_manage_py_prints_one_line_for_a_bad_site_file(tmp_path):
         "CommandError: Invalid site file cz.toml: (file): not UTF-8 text ('utf-8' codec can't "
         "decode byte 0xff in position 7: invalid start byte)"
     )
+
+
+# --- openapi, benchmarks -----------------------------------------------------------------
+
+
+def test_an_openapi_output_that_cannot_be_written_is_named(tmp_path):
+    target = tmp_path / "missing" / "openapi.json"
+    with pytest.raises(CommandError, match=rf"^--output {target}: \[Errno 2\]"):
+        run("openapi", output=str(target))
+
+
+def test_manage_py_openapi_into_a_missing_folder_exits_1_without_a_traceback(tmp_path):
+    result = manage("openapi", "--output", "missing/openapi.json", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("CommandError: --output missing/openapi.json: [Errno 2]")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"requests": 0}, "--requests and --rounds must be at least 1"),
+        ({"rounds": 0}, "--requests and --rounds must be at least 1"),
+        ({"requests": -1}, "--requests and --rounds must be at least 1"),
+        ({"host": "elsewhere.example"}, "--host elsewhere.example: not in ALLOWED_HOSTS"),
+    ],
+)
+@override_settings(ALLOWED_HOSTS=[".localhost"])
+def test_bench_api_cpu_options_out_of_range_are_named(db, monkeypatch, options, message):
+    monkeypatch.setenv("BENCH", "1")
+    with pytest.raises(CommandError, match=message):
+        run("bench_api_cpu", "/api/v3/sectors/", **options)
+
+
+# --- limits of the workers' commands ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "message"),
+    [
+        ("check_projections", {"limit": -1}, "--limit must be 0 or more"),
+        ("project_pending", {"limit": 0}, "--limit must be at least 1"),
+        ("project_pending", {"limit": -1}, "--limit must be at least 1"),
+        ("deliver_webhooks", {"limit": 0}, "--limit must be at least 1"),
+        ("deliver_webhooks", {"limit": -1}, "--limit must be at least 1"),
+        ("search_index_worker", {"interval": -1, "max_rounds": 2}, "--interval must be 0"),
+        ("search_index_worker", {"max_rounds": 0}, "--max-rounds must be at least 1"),
+    ],
+)
+def test_limits_out_of_range_are_named(db, command, options, message):
+    with pytest.raises(CommandError, match=message):
+        run(command, **options)
