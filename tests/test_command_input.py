@@ -19,6 +19,8 @@ from django.test import override_settings
 
 from cms.clusters.models import ClusterProfile
 from cms.clusters.spreadsheet import MAX_ROWS
+from cms.projections import generation
+from cms.search.models import SearchDocument
 
 HEADER = "slug,country,sectors,name_en,name_cs"
 
@@ -183,3 +185,49 @@ def test_bench_api_cpu_options_out_of_range_are_named(db, monkeypatch, options, 
 def test_limits_out_of_range_are_named(db, command, options, message):
     with pytest.raises(CommandError, match=message):
         run(command, **options)
+
+
+# --- a search engine that does not answer --------------------------------------------------
+
+
+def test_rebuild_with_a_dead_engine_names_it_and_keeps_the_documents(dead_engine):
+    before = SearchDocument.objects.count()
+    with pytest.raises(CommandError) as error:
+        run("rebuild_search_documents", engine=True)
+    message = str(error.value)
+    assert message.startswith(f"--engine: the search engine at {dead_engine} did not answer: ")
+    assert "Connection refused" in message
+    assert "\n" not in message
+    assert SearchDocument.objects.count() == before
+
+
+def test_after_restore_with_a_dead_engine_does_the_rest_and_says_what_is_left(dead_engine):
+    before = generation.stored()
+    out = io.StringIO()
+    with (
+        override_settings(SEARCH_URL=dead_engine.replace("http://", "opensearch2://")),
+        pytest.raises(CommandError) as error,
+    ):
+        call_command("after_restore", stdout=out)
+    assert f"the search engine at {dead_engine} did not answer" in str(error.value)
+    assert str(error.value).endswith(
+        "Everything else is done: run `manage.py rebuild_search_documents --engine` when the "
+        "engine answers."
+    )
+    assert generation.stored() == before + generation.RESTORE_JUMP
+    assert "Projections: 0 differences" in out.getvalue()
+    assert "purge the CDN's copies" in out.getvalue()
+
+
+@pytest.fixture
+def scratch_search(db):
+    """No search documents, as the benchmark wants its database (before ``dead_engine``)."""
+    SearchDocument.objects.all().delete()
+
+
+def test_bench_search_with_a_dead_engine_names_it_and_leaves_no_rows(scratch_search, dead_engine):
+    with pytest.raises(
+        CommandError, match=f"^--backend default: the search engine at {dead_engine}"
+    ):
+        run("bench_search", items=10, queries=2)
+    assert not SearchDocument.objects.exists()  # a second run is not refused
