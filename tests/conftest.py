@@ -19,7 +19,9 @@ from wagtail.models import Site
 
 from cms.api import negotiation
 from cms.core.models import Country
+from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
+from tests.ports import unused_port
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +34,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def country(db):
     """Look up a synced country by code: ``country("CZ")``."""
     return lambda code: Country.objects.get(code=code)
+
+
+@pytest.fixture
+def dead_engine(db):
+    """The settings of ``SEARCH_URL=opensearch2://127.0.0.1:<a port nothing listens on>``:
+    a real refused connection, as when the node is stopped."""
+    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{unused_port()}")
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        yield backends["default"]["URLS"][0]
 
 
 @pytest.fixture

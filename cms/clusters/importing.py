@@ -116,6 +116,24 @@ class ImportPreview:
         return counts
 
 
+def cluster_countries(codes: list[str] | None) -> set[str] | None:
+    """The country codes a command's ``--country`` names (any case), None for all of them.
+
+    A code that is no partner country's (the hub has no clusters) is a ``ValueError``
+    naming it and the valid ones: a typo must not import or export nothing, silently.
+    """
+    if not codes:
+        return None
+    valid = sorted(Country.objects.filter(is_hub=False).values_list("code", flat=True))
+    chosen = {code.strip().upper() for code in codes}
+    unknown = sorted(chosen.difference(valid))
+    if unknown:
+        raise ValueError(
+            f"--country: unknown country {', '.join(unknown)}; use one of: {one_of(valid)}"
+        )
+    return chosen
+
+
 def preview_import(
     rows: list[dict[str, str]], *, allowed_countries: set[str] | None = None
 ) -> ImportPreview:

@@ -11,8 +11,10 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
@@ -50,6 +52,9 @@ class SeedReport:
 
 def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
     """Parse and validate every seed file; raise SeedError on the first fault."""
+    if not directory.is_dir():
+        problem = "is not a directory" if directory.exists() else "does not exist"
+        raise SeedError(directory, "(directory)", problem)
     files = sorted(directory.glob("*.json"))
     if not files:
         raise SeedError(directory, "(directory)", "holds no seed files")
@@ -75,16 +80,45 @@ def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
     return parsed
 
 
+def is_texts(value) -> bool:
+    """A table of known language codes to text, as every translated field of a seed item."""
+    return isinstance(value, dict) and all(
+        code in LANGUAGE_CODES and isinstance(text, str) for code, text in value.items()
+    )
+
+
 def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
     if not isinstance(item, dict):
         raise SeedError(path, where, "must be an object")
+    if kind == "clusters":
+        # A cluster's slug is one key; a page's is per language.
+        if not isinstance(item.get("slug"), str) or not item["slug"]:
+            raise SeedError(path, f"{where}.slug", "is required (a text)")
+        for name in ("members", "founded"):
+            value = item.get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise SeedError(path, f"{where}.{name}", "must be a whole number")
+    else:
+        slugs = item.get("slug")
+        if not is_texts(slugs) or not slugs or not all(slugs.values()):
+            raise SeedError(path, f"{where}.slug", "must map language codes to slugs")
+        body = item.get("body", {})
+        if not isinstance(body, dict) or any(
+            code not in LANGUAGE_CODES
+            or not isinstance(paragraphs, list)
+            or not all(isinstance(html, str) for html in paragraphs)
+            for code, paragraphs in body.items()
+        ):
+            raise SeedError(path, f"{where}.body", "must map language codes to lists of HTML")
     for name in fields:
-        texts = item.get(name, {})
-        if not isinstance(texts, dict) or any(c not in LANGUAGE_CODES for c in texts):
+        if not is_texts(item.get(name, {})):
             raise SeedError(path, f"{where}.{name}", "must map known language codes to text")
     title_field = "name" if kind == "clusters" else "title"
     if COMMON_LANGUAGE not in item.get(title_field, {}):
         raise SeedError(path, f"{where}.{title_field}", "needs an English (en) version")
+    for name in ("sectors", "related_clusters"):
+        if not isinstance(item.get(name, []), list):
+            raise SeedError(path, f"{where}.{name}", "must be a list of slugs")
     for slug in item.get("sectors", []):
         if slug not in sector_slugs:
             raise SeedError(path, f"{where}.sectors", f"unknown sector {slug!r}")
@@ -95,9 +129,9 @@ def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
         if item.get("kind") not in EVENT_KINDS:
             raise SeedError(path, f"{where}.kind", f"must be one of {sorted(EVENT_KINDS)}")
         for name in ("start", "end"):
-            if name in item:
+            if name in item or name == "start":  # every event starts; an end is optional
                 try:
-                    datetime.fromisoformat(item[name])
+                    datetime.fromisoformat(item.get(name))
                 except (TypeError, ValueError) as error:
                     raise SeedError(path, f"{where}.{name}", "is not an ISO date-time") from error
     if kind == "news":
@@ -126,20 +160,35 @@ def aware(value: str | None):
 
 @transaction.atomic
 def load_seed(directory: Path) -> SeedReport:
+    """Load every seed file in one transaction: an item the models refuse (a field too
+    long, a web address that is none) is a ``SeedError`` naming it, and nothing is kept."""
     report = SeedReport()
     with translation.override(COMMON_LANGUAGE):
-        for _path, data in read_seed_files(directory):
+        for path, data in read_seed_files(directory):
             country = Country.objects.get(code=data["country"])
-            for item in data.get("clusters", []):
-                load_cluster(country, item, report)
             home = country.home_page
-            for item in data.get("news", []):
-                load_news(home, item, report)
-            for item in data.get("events", []):
-                load_event(home, item, report)
-            for item in data.get("pages", []):
-                load_page(home, item, report)
+            for kind, load in (
+                ("clusters", partial(load_cluster, country)),
+                ("news", partial(load_news, home)),
+                ("events", partial(load_event, home)),
+                ("pages", partial(load_page, home)),
+            ):
+                for position, item in enumerate(data.get(kind, [])):
+                    try:
+                        load(item, report)
+                    except ValidationError as error:
+                        field_name, message = first_refusal(error)
+                        where = f"{kind}[{position}]{field_name}"
+                        raise SeedError(path, where, message) from error
     return report
+
+
+def first_refusal(error: ValidationError) -> tuple[str, str]:
+    """(``.field`` or "", its messages) of the first field a model's ``ValidationError`` names."""
+    if not hasattr(error, "error_dict"):
+        return "", " ".join(error.messages)
+    name, messages = next(iter(error.message_dict.items()))
+    return ("" if name == NON_FIELD_ERRORS else f".{name}"), " ".join(messages)
 
 
 def load_cluster(country, item: dict, report: SeedReport) -> None:
@@ -162,6 +211,7 @@ def load_cluster(country, item: dict, report: SeedReport) -> None:
         cluster = ClusterProfile(slug=item["slug"])
     changed = assign(cluster, values) | mark_complete_ready(cluster)  # the seed is reviewed text
     if created or changed:
+        cluster.full_clean()  # as the admin's form would: a snippet's save() checks nothing
         cluster.save()
         (report.created if created else report.updated)["clusters"] += 1
     wanted = set(item.get("sectors", []))

@@ -154,6 +154,8 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise SiteFileError(path, "(syntax)", str(error)) from error
+    except UnicodeDecodeError as error:  # TOML is UTF-8
+        raise SiteFileError(path, "(file)", f"not UTF-8 text ({error})") from error
     except OSError as error:
         raise SiteFileError(path, "(file)", str(error)) from error
 
@@ -352,7 +354,8 @@ def parse_legal_pages(path: Path) -> list[LegalPageDefinition]:
 def load_network(directory: Path) -> Network:
     """Parse and cross-check every file in ``directory``; raise SiteFileError on the first fault."""
     if not directory.is_dir():
-        raise SiteFileError(directory, "(directory)", "does not exist")
+        problem = "is not a directory" if directory.exists() else "does not exist"
+        raise SiteFileError(directory, "(directory)", problem)
     sites = [
         parse_site_file(path)
         for path in sorted(directory.glob("*.toml"))

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.search.backends import get_search_backend
 
+from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Sector
 from cms.search.analysis import analyse_to_string
 from cms.search.backends import engine_only
@@ -58,6 +59,8 @@ def read_jsonl(path: Path, required: tuple[str, ...], check=None) -> list[dict]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise CorpusError(f"{path}: {error}") from error
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path}: not UTF-8 text ({error})") from error
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -65,6 +68,8 @@ def read_jsonl(path: Path, required: tuple[str, ...], check=None) -> list[dict]:
             row = json.loads(line)
         except json.JSONDecodeError as error:
             raise CorpusError(f"{path}:{number}: not JSON ({error})") from error
+        if not isinstance(row, dict):
+            raise CorpusError(f"{path}:{number}: not a JSON object")
         missing = [name for name in required if name not in row]
         if missing:
             raise CorpusError(f"{path}:{number}: missing field(s) {', '.join(missing)}")
@@ -80,13 +85,20 @@ def read_jsonl(path: Path, required: tuple[str, ...], check=None) -> list[dict]:
 def evaluate(
     docs_path: Path, queries_path: Path, *, backend_name: str = "default", k: int = 10
 ) -> Evaluation:
-    docs = read_jsonl(docs_path, ("id", "type", "lang", "title", "body"))
+    docs = read_jsonl(docs_path, ("id", "type", "lang", "title", "body"), check_document)
     doc_ids = {row["id"] for row in docs}
 
     def check(query: dict) -> str | None:
+        if query["lang"] not in LANGUAGE_CODES:
+            return (
+                f"lang: unknown language {query['lang']!r}; use one of {', '.join(LANGUAGE_CODES)}"
+            )
+        if not isinstance(query["q"], str):
+            return f"q must be a text, not {query['q']!r}"
         if not isinstance(query.get("kind", ""), str):
             return f"kind must be a text, not {query['kind']!r}"
-        if not isinstance(query["relevant"], list):
+        relevant = query["relevant"]
+        if not isinstance(relevant, list) or not all(isinstance(i, str | int) for i in relevant):
             return "relevant must be a list of document ids"
         unknown = [doc_id for doc_id in query["relevant"] if doc_id not in doc_ids]
         if unknown:
@@ -108,6 +120,28 @@ def evaluate(
     except Rollback:
         pass
     return result
+
+
+def check_document(row: dict) -> str | None:
+    """What is wrong with a row of ``docs.jsonl``, if anything (``read_jsonl``'s ``check``)."""
+    if not isinstance(row["id"], str | int):
+        return f"id must be a text or a number, not {row['id']!r}"
+    if row["type"] not in KINDS:
+        return f"type: unknown type {row['type']!r}; use one of {', '.join(KINDS)}"
+    if row["lang"] not in LANGUAGE_CODES:
+        return f"lang: unknown language {row['lang']!r}; use one of {', '.join(LANGUAGE_CODES)}"
+    for name in ("title", "body", "country"):
+        if not isinstance(row.get(name, ""), str):
+            return f"{name} must be a text, not {row[name]!r}"
+    sectors = row.get("sectors", [])
+    if not isinstance(sectors, list) or not all(isinstance(slug, str) for slug in sectors):
+        return "sectors must be a list of sector slugs"
+    if row.get("date"):
+        try:
+            date.fromisoformat(row["date"])
+        except (TypeError, ValueError):
+            return f"date: {row['date']!r} is not an ISO date (2011-07-26)"
+    return None
 
 
 def throwaway_backend(name: str):
@@ -132,8 +166,6 @@ def load_corpus(docs: list[dict], backend) -> dict[int, str]:
                 sectors[slug], _ = Sector.objects.get_or_create(slug=slug, defaults={"name": slug})
     created = []
     for number, row in enumerate(docs, start=1):
-        if row["type"] not in KINDS:
-            raise CorpusError(f"document {row['id']}: unknown type {row['type']!r}")
         language = row["lang"]
         doc = SearchDocument.objects.create(
             kind=KINDS[row["type"]],

@@ -1,5 +1,6 @@
 """The demo content loader: the real press release and a network's worth of content."""
 
+import io
 import json
 
 import pytest
@@ -75,6 +76,16 @@ def test_loading_twice_changes_nothing(db, settings):
     ) == before
 
 
+def cluster(**fields) -> str:
+    item = {"slug": "zz-seed", "name": {"en": "Seed cluster"}} | fields
+    return json.dumps({"country": "CZ", "clusters": [item]})
+
+
+def page(section: str, **fields) -> str:
+    item = {"slug": {"en": "zz-seed"}, "title": {"en": "Seed item"}} | fields
+    return json.dumps({"country": "CZ", section: [item]})
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -102,11 +113,34 @@ def test_loading_twice_changes_nothing(db, settings):
             ),
             r"bad\.json: events\[0\]\.kind",
         ),
+        # Each of these was a traceback, or (website, long name) written as it was.
+        (json.dumps({"country": "CZ", "clusters": [{"name": {"en": "A"}}]}), r"\[0\]\.slug"),
+        (cluster(members="many"), r"clusters\[0\]\.members: must be a whole number"),
+        (cluster(name={"en": 5}), r"clusters\[0\]\.name: must map known language codes"),
+        (cluster(sectors="food"), r"clusters\[0\]\.sectors: must be a list of slugs"),
+        (cluster(website="not a url"), r"clusters\[0\]\.website: Enter a valid URL"),
+        (cluster(name={"en": "x" * 300}), r"clusters\[0\]\.name: .*at most 255 characters"),
+        (cluster(slug="Bad slug!"), r"clusters\[0\]\.slug: Enter a valid “slug”"),
+        (page("events", kind="conference"), r"events\[0\]\.start: is not an ISO date-time"),
+        (page("pages", slug="about"), r"pages\[0\]\.slug: must map language codes to slugs"),
+        (page("pages", body="text"), r"pages\[0\]\.body: must map language codes to lists"),
+        (page("news", date="2011-07-26"), r"news\[0\]\.lead: This field cannot be blank"),
     ],
 )
 def test_malformed_seed_files_are_named_and_nothing_is_written(db, tmp_path, content, message):
     (tmp_path / "bad.json").write_text(content, encoding="utf-8")
     before = Page.objects.count(), ClusterProfile.objects.count()
     with pytest.raises(CommandError, match=message):
-        call_command("load_demo_content", dir=tmp_path)
+        call_command("load_demo_content", dir=tmp_path, stdout=io.StringIO())
     assert (Page.objects.count(), ClusterProfile.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"), [("missing", "does not exist"), ("file.json", "is not a directory")]
+)
+def test_a_seed_directory_that_is_none_is_named(db, tmp_path, name, problem):
+    (tmp_path / "file.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=rf"^Invalid seed file {name}: \(directory\): {problem}$"
+    ):
+        call_command("load_demo_content", dir=tmp_path / name, stdout=io.StringIO())

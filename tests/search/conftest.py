@@ -11,13 +11,10 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import override_settings
 from wagtail.search.backends import get_search_backend
 
 from cms.search import indexing
 from cms.search.models import PendingIndexUpdate, SearchDocument
-from cms.settings.search import search_backends_from_url
-from tests.ports import unused_port
 
 ENGINE = "database" in settings.WAGTAILSEARCH_BACKENDS
 _touched: set[int] = set()
@@ -73,12 +70,3 @@ def restore_engine(django_db_blocker):
             for pk in _touched - {doc.pk for doc in present}:
                 indexing.delete_from_engine(backend, pk)
             refresh_engine()
-
-
-@pytest.fixture
-def dead_engine(db):
-    """The settings of ``SEARCH_URL=opensearch2://127.0.0.1:<a port nothing listens on>``:
-    a real refused connection, as when the node is stopped."""
-    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{unused_port()}")
-    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
-        yield

@@ -164,3 +164,57 @@ def test_the_project_set_runs_with_a_table_per_kind(db, capsys):
     assert "search-relevance/queries.jsonl" in out
     for kind in KINDS:
         assert any(line.split()[:1] == [kind] for line in out.splitlines()), kind
+
+
+DOC = {"id": "a", "type": "news", "lang": "de", "title": "Kunststoffe", "body": "Linz"}
+QUERY = {"id": "q", "lang": "de", "q": "Linz", "relevant": ["a"]}
+
+
+@pytest.mark.parametrize(
+    ("docs", "queries", "message"),
+    [
+        # Each of these was a traceback from deep inside the search service.
+        ("\ufeff".encode("utf-16"), jsonl(QUERY), r"docs\.jsonl: not UTF-8 text"),
+        (b"5\n", jsonl(QUERY), r"docs\.jsonl:1: not a JSON object"),
+        (jsonl(DOC | {"lang": "xx"}), jsonl(QUERY), r"docs\.jsonl:1: lang: unknown language 'xx'"),
+        (jsonl(DOC | {"title": 5}), jsonl(QUERY), r"docs\.jsonl:1: title must be a text"),
+        (jsonl(DOC | {"date": "May"}), jsonl(QUERY), r"docs\.jsonl:1: date: 'May' is not an ISO"),
+        (jsonl(DOC | {"sectors": "food"}), jsonl(QUERY), r"docs\.jsonl:1: sectors must be a list"),
+        (jsonl(DOC | {"id": ["a"]}), jsonl(QUERY), r"docs\.jsonl:1: id must be a text or a number"),
+        (jsonl(DOC | {"type": "blog"}), jsonl(QUERY), r"docs\.jsonl:1: type: unknown type 'blog'"),
+        (jsonl(DOC), jsonl(QUERY | {"lang": "xx"}), r"queries\.jsonl:1: lang: unknown language"),
+        (jsonl(DOC), jsonl(QUERY | {"q": 5}), r"queries\.jsonl:1: q must be a text, not 5"),
+        (jsonl(DOC), jsonl(QUERY | {"relevant": [["a"]]}), r"queries\.jsonl:1: relevant must be"),
+    ],
+)
+def test_a_malformed_corpus_row_is_named_by_file_line_and_field(
+    db, tmp_path, docs, queries, message
+):
+    for name, content in (("docs.jsonl", docs), ("queries.jsonl", queries)):
+        path = tmp_path / name
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("evaluate_search", corpus=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"k": 0}, r"^-k: 0 is not between 1 and 50$"),
+        ({"k": 51}, r"^-k: 51 is not between 1 and 50$"),
+        ({"min_mrr": 2.0}, r"^--min-mrr: 2\.0: the MRR is between 0 and 1$"),
+        ({"min_language_mrr": -1.0}, r"^--min-language-mrr: -1\.0: the MRR is between 0 and 1$"),
+    ],
+)
+def test_options_out_of_range_are_named(db, tmp_path, options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("evaluate_search", corpus=write_corpus(tmp_path, KIND_QUERIES), **options)
+
+
+def test_a_dead_engine_is_named_and_the_corpus_is_thrown_away(dead_engine, tmp_path):
+    before = SearchDocument.objects.count()
+    with pytest.raises(
+        CommandError, match=f"^--backend default: the search engine at {dead_engine}"
+    ):
+        call_command("evaluate_search", corpus=write_corpus(tmp_path, KIND_QUERIES))
+    assert SearchDocument.objects.count() == before

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from django.conf import settings
 from wagtail.search.backends import get_search_backend
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,26 @@ logger = logging.getLogger(__name__)
 def engine_only(name: str = "default", **options):
     """The backend ``name`` without a database fallback: an engine's failures raise."""
     return get_search_backend(name, DATABASE_FALLBACK=None, **options)
+
+
+def engine_errors(name: str = "default") -> tuple[type[Exception], ...]:
+    """The exceptions by which backend ``name``'s engine client says the engine gave no
+    answer (connection refused, timeout, an error status); none for a database backend.
+
+    For commands that call an engine directly (``update_index``, the relevance
+    evaluation, the benchmark): they turn these into one line naming the engine.
+    """
+    return getattr(get_search_backend(name).results_class, "engine_errors", ())
+
+
+def engine_address(name: str = "default") -> str:
+    """Where backend ``name``'s engine is, as configured (``URLS``, without credentials)."""
+    return ", ".join(settings.WAGTAILSEARCH_BACKENDS[name].get("URLS", [])) or name
+
+
+def engine_failure(error: Exception, name: str = "default") -> str:
+    """One line for a command whose engine call failed: where the engine is, and why."""
+    return f"the search engine at {engine_address(name)} did not answer: {error}"
 
 
 class DatabaseFallbackResults:

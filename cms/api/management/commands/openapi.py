@@ -5,6 +5,7 @@ For generating clients without a running server (``.ci/clients``):
 ``export_openapi_schema``, told which API and indented.
 """
 
+from django.core.management.base import CommandError
 from ninja.management.commands import export_openapi_schema
 
 
@@ -14,3 +15,9 @@ class Command(export_openapi_schema.Command):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.set_defaults(api="cms.api.api.api", indent=2)
+
+    def handle(self, *args, **options):
+        try:
+            super().handle(*args, **options)
+        except OSError as error:  # --output in a missing folder, on a folder, read-only
+            raise CommandError(f"--output {options['output']}: {error}") from error

@@ -1,13 +1,13 @@
 import random
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cms.clusters.exporting import write_xlsx
 from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
-from cms.clusters.spreadsheet import COLUMNS, read_table
+from cms.clusters.spreadsheet import COLUMNS, MAX_ROWS, ImportFileError, read_table
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country, Sector
 
@@ -33,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, rows, seed, **options):
+        if not 1 <= rows <= MAX_ROWS:
+            raise CommandError(f"--rows must be between 1 and {MAX_ROWS} (what an import takes)")
         rng = random.Random(seed)  # noqa: S311 - reproducible benchmark data
         countries = [c.code for c in Country.objects.filter(is_hub=False)]
         sectors = list(Sector.objects.values_list("slug", flat=True))
@@ -58,7 +60,10 @@ class Command(BaseCommand):
         timings = {}
         with transaction.atomic():
             start = time.perf_counter()
-            parsed = read_table(content, "bench.xlsx")
+            try:
+                parsed = read_table(content, "bench.xlsx")
+            except ImportFileError as error:  # larger than an import takes (MAX_BYTES)
+                raise CommandError(f"--rows {rows}: {error}") from error
             timings["read xlsx"] = time.perf_counter() - start
             start = time.perf_counter()
             preview = preview_import(parsed)

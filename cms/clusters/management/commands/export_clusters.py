@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.clusters.exporting import export_rows, write_csv, write_xlsx
+from cms.clusters.importing import cluster_countries
 from cms.clusters.models import ClusterProfile
 
 
@@ -17,9 +18,16 @@ class Command(BaseCommand):
         writers = {".csv": write_csv, ".xlsx": write_xlsx}
         if path.suffix.lower() not in writers:
             raise CommandError(f"{path.name}: use a .csv or .xlsx file name")
+        try:
+            codes = cluster_countries(country)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         clusters = ClusterProfile.objects.all()
-        if country:
-            clusters = clusters.filter(country__code__in=[code.upper() for code in country])
+        if codes:
+            clusters = clusters.filter(country__code__in=codes)
         rows = export_rows(clusters)
-        path.write_bytes(writers[path.suffix.lower()](rows))
+        try:
+            path.write_bytes(writers[path.suffix.lower()](rows))
+        except OSError as error:
+            raise CommandError(f"{path}: {error}") from error
         self.stdout.write(f"Exported {len(rows) - 1} clusters to {path}.")

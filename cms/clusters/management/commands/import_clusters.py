@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cms.clusters.importing import apply_import, preview_import
+from cms.clusters.importing import apply_import, cluster_countries, preview_import
 from cms.clusters.spreadsheet import ImportFileError, read_table
 
 
@@ -26,6 +26,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, country, commit, skip_invalid, **options):
+        if skip_invalid and not commit:
+            raise CommandError("--skip-invalid writes the valid rows: use it with --commit")
+        try:
+            allowed = cluster_countries(country)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         try:
             with path.open("rb") as file:  # read as a stream, refused early when too large
                 rows = read_table(file, path.name)
@@ -33,7 +39,6 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}") from error
         except ImportFileError as error:
             raise CommandError(str(error)) from error
-        allowed = {code.upper() for code in country} if country else None
         preview = preview_import(rows, allowed_countries=allowed)
         for row in preview.invalid:
             for column, message in row.errors:

@@ -40,8 +40,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Projections rewritten: {differences}")
         # With an engine (SEARCH_URL), its indexes hold the lost interval's documents.
         engine = bool(settings.SEARCH_URL)
-        call_command("rebuild_search_documents", engine=engine, stdout=self.stdout)
+        failed = None
+        try:
+            call_command("rebuild_search_documents", engine=engine, stdout=self.stdout)
+        except CommandError as error:  # the engine did not answer: the rest is done
+            failed = error
         self.stdout.write(
             "Left to do: purge the CDN's copies of visitor pages (or wait "
             f"VISITOR_CACHE_S_MAXAGE, {settings.VISITOR_CACHE_S_MAXAGE} s)."
         )
+        if failed:
+            raise CommandError(
+                f"{failed} Everything else is done: run `manage.py rebuild_search_documents "
+                "--engine` when the engine answers."
+            )

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, write=False, limit=20, **options):
+        if limit < 0:
+            raise CommandError("--limit must be 0 or more")
         found = list(differences())
         for difference in found[:limit]:
             self.stdout.write(str(difference))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.bench.search import Benchmark, BenchmarkError
+from cms.search.backends import engine_errors, engine_failure
 
 
 def redacted(url: str) -> str:
@@ -88,6 +89,10 @@ class Command(BaseCommand):
             )
         if items < 1 or queries < 1 or batch_size < 1:
             raise CommandError("--items, --queries and --batch-size must be 1 or more")
+        if query_timeout <= 0 or budget <= 0:
+            raise CommandError("--query-timeout and --budget must be more than 0 seconds")
+        if json_path is not None and not json_path.parent.is_dir():
+            raise CommandError(f"--json {json_path}: no such directory {json_path.parent}")
         if settings.DEBUG:
             self.stderr.write("warning: DEBUG is on; Django logs every query and runs slower")
         write = self.stdout.write
@@ -116,9 +121,14 @@ class Command(BaseCommand):
             r = benchmark.run()
         except BenchmarkError as error:
             raise CommandError(str(error)) from error
+        except engine_errors(backend) as error:
+            raise CommandError(f"--backend {backend}: {engine_failure(error, backend)}") from error
         self.report(r)
         if json_path is not None:
-            json_path.write_text(json.dumps(r, indent=2, default=str), encoding="utf-8")
+            try:
+                json_path.write_text(json.dumps(r, indent=2, default=str), encoding="utf-8")
+            except OSError as error:
+                raise CommandError(f"--json {json_path}: {error}") from error
 
     def report(self, r: dict) -> None:
         write = self.stdout.write

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from cms.search.backends import engine_errors, engine_failure
 from cms.search.evaluation import CorpusError, evaluate
 
 #: The judged set shared with other projects (read-only, outside the repository).
@@ -69,6 +70,13 @@ class Command(BaseCommand):
                 f"--backend: unknown backend {backend!r}; configured: "
                 f"{', '.join(settings.WAGTAILSEARCH_BACKENDS)}"
             )
+        if not 1 <= k <= settings.SEARCH_MAX_PAGE_SIZE:
+            raise CommandError(f"-k: {k} is not between 1 and {settings.SEARCH_MAX_PAGE_SIZE}")
+        for option in ("min_mrr", "min_language_mrr"):
+            if options[option] is not None and not 0 <= options[option] <= 1:
+                raise CommandError(
+                    f"--{option.replace('_', '-')}: {options[option]}: the MRR is between 0 and 1"
+                )
         kind_minimums = [kind_threshold(value) for value in min_kind_mrr]
         if corpus is not None and str(corpus) == "project":
             corpus = PROJECT_CORPUS
@@ -79,6 +87,8 @@ class Command(BaseCommand):
             result = evaluate(docs, queries, backend_name=backend, k=k)
         except CorpusError as error:
             raise CommandError(str(error)) from error
+        except engine_errors(backend) as error:
+            raise CommandError(f"--backend {backend}: {engine_failure(error, backend)}") from error
         self.report(result, backend, queries)
         failures = self.failures(result, options["min_mrr"], options["min_language_mrr"])
         for kind, minimum in kind_minimums:

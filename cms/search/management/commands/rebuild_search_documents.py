@@ -1,8 +1,9 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Page
 
+from cms.search.backends import engine_errors, engine_failure
 from cms.search.documents import kind_of, searched_models
 from cms.search.indexing import process_pending_updates, publish_to_backends, sync_objects
 from cms.search.models import SearchDocument
@@ -70,7 +71,14 @@ class Command(BaseCommand):
             # The engine's indexes only ("default"): the database backend kept beside it is
             # written as content changes, and modelsearch's PostgreSQL rebuild cannot handle
             # SearchDocument (its own annotation "object_id" clashes with the model's field).
-            call_command("update_index", backend_name="default", stdout=self.stdout)
+            try:
+                call_command("update_index", backend_name="default", stdout=self.stdout)
+            except engine_errors() as error:
+                # The new index is built beside the old one, and the alias switched last.
+                raise CommandError(
+                    f"--engine: {engine_failure(error)}. The search documents are written, "
+                    "the engine's indexes are not rebuilt (searches keep the old ones)."
+                ) from error
         else:
             counts = process_pending_updates()
             self.stdout.write(f"Engine updates: {counts['sent']} sent, {counts['failed']} pending.")

@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cms.search.indexing import process_pending_updates
 from cms.search.models import PendingIndexUpdate
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once=False, interval=2.0, max_rounds=None, drain=False, **options):
+        if interval < 0:
+            raise CommandError("--interval must be 0 seconds or more")
+        if max_rounds is not None and max_rounds < 1:
+            raise CommandError("--max-rounds must be at least 1")
         rounds = 0
         while True:
             counts = process_pending_updates()

@@ -8,7 +8,7 @@ before it is sent (``cms.webhooks.delivery.claim``), so none goes out twice, and
 deliveries about one item still go out in order.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cms.webhooks.delivery import deliver
 
@@ -20,5 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500, help="At most this many sends.")
 
     def handle(self, *args, limit, **options):
+        if limit < 1:
+            raise CommandError("--limit must be at least 1")
         counts = deliver(limit=limit)
         self.stdout.write(f"delivered {counts['delivered']}, failed {counts['failed']}")
