@@ -31,6 +31,7 @@ from wagtail.models import Page, Site
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.pages import site_languages
 from cms.core.translation_status import available_languages, hide_unready, hide_unready_in
+from cms.core.visibility import breadcrumb_pages
 
 #: Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
@@ -285,9 +286,7 @@ def breadcrumbs(request, site, page: Page, language: str, extra=()) -> dict | No
     """A ``BreadcrumbList`` from the site's home down to ``page`` (and ``extra`` (name, url))."""
     if site is None:
         return None
-    ancestors = hide_unready_in(
-        page.get_ancestors(inclusive=True).filter(depth__gte=site.root_page.depth).specific()
-    )
+    ancestors = hide_unready_in(breadcrumb_pages(page, site.root_page).specific())
     trail = []
     with translation.override(language):
         for ancestor in ancestors:

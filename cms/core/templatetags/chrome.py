@@ -19,7 +19,7 @@ from wagtail.models import Site
 from cms.core.languages import COMMON_LANGUAGE
 from cms.core.pages import navigation, site_languages
 from cms.core.translation_status import hide_unready, hide_unready_in
-from cms.core.visibility import in_a_language, shown_to_visitors
+from cms.core.visibility import breadcrumb_pages, in_a_language, shown_to_visitors
 
 register = template.Library()
 
@@ -155,10 +155,7 @@ def breadcrumbs(context, page=None, last_title: str = "") -> dict:
     site = site_of(request)
     crumbs: list[dict] = []
     if site is not None and page is not None and page.depth > site.root_page.depth:
-        ancestors = (
-            page.get_ancestors(inclusive=True).filter(depth__gte=site.root_page.depth).specific()
-        )
-        for ancestor in hide_unready_in(ancestors):
+        for ancestor in hide_unready_in(breadcrumb_pages(page, site.root_page).specific()):
             crumbs.append({"title": ancestor.title, "url": ancestor.get_url(request=request)})
     elif last_title:
         crumbs.append({"title": "", "url": f"/{home_language(country_of(site))}/"})
