@@ -496,6 +496,22 @@ def test_events_under_a_restricted_index_leave_the_home_page(site_client):
 # Error pages.
 
 
+@pytest.mark.parametrize(
+    "path", ["/cs/aktuality/", "/cs/search/", "/cs/feeds/news.rss", "/sitemap.xml", "/language/"]
+)
+def test_too_many_parameters_get_the_sites_400_in_the_visitors_language(client, db, path):
+    """Django refuses a query string of more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+    parameters as a view reads it: that was its bare English "Bad Request (400)"."""
+    fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
+    query = "&".join(f"a{number}=1" for number in range(fields))
+    response = client.get(f"{path}?{query}", HTTP_HOST="cz.localhost")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<html lang="cs">' in html and "Chyba 400" in html
+    assert "Tento požadavek nelze přečíst" in html
+    assert "no-cache" in response["Cache-Control"]
+
+
 def test_a_refused_form_gets_the_sites_403_in_the_visitors_language(db):
     """A POST without a CSRF token (a password form left open too long, a bot) got Django's
     bare English page; the admin keeps Django's page, which explains cookies to an editor."""
