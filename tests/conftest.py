@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 from django_tasks_db.management.commands import db_worker
@@ -55,6 +56,27 @@ def site_client(client, db):
         return client
 
     return for_country
+
+
+class NulQueries(list):
+    """``connection.execute_wrapper`` noting (the start of) each query given a NUL byte in a
+    parameter: PostgreSQL refuses one with an error (a 500), where SQLite finds nothing."""
+
+    def __call__(self, execute, sql, params, many, context):
+        rows = params if many else [params]
+        for row in rows or ():
+            values = row.values() if isinstance(row, dict) else (row or ())
+            if any(isinstance(value, str) and "\x00" in value for value in values):
+                self.append(sql[:120])
+        return execute(sql, params, many, context)
+
+
+@pytest.fixture
+def nul_queries(db):
+    """The queries of this test given a NUL byte (a visitor's input must never be one)."""
+    queries = NulQueries()
+    with connection.execute_wrapper(queries):
+        yield queries
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from cms.core.views import server_error
 from cms.events.models import EventIndexPage, EventPage
 from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
-from tests.factories import news_page, path_of, restrict, translated
+from tests.factories import draft_page, news_page, path_of, restrict, translated
 
 COUNTRY_CODES = ["CZ", "IT", "DE", "PL", "AT", "SK", "SI", "INT"]
 
@@ -207,6 +207,28 @@ def test_breadcrumbs_lead_home_on_every_page_but_the_home_page(site_client):
     cluster = ClusterProfile.objects.filter(country=country).first()
     crumbs = breadcrumbs(client.get(f"/cs/klastry/{cluster.slug}/").content.decode())
     assert crumbs[1:] == [("/cs/klastry/", "Klastry"), ("", cluster.name_cs)]
+
+
+def test_a_page_below_a_draft_does_not_name_the_draft(site_client):
+    """Wagtail serves a published page below a draft section: its breadcrumbs (and their
+    JSON-LD) lead home without the draft's unpublished title or its address (a 404)."""
+    country = Country.objects.get(code="CZ")
+    section = draft_page(country, "standard", title="Unpublished section")
+    child = StandardPage(
+        slug="below-a-draft",
+        **translated("title", {"cs": "Pod konceptem", "en": "Below a draft"}),
+        **translated("slug", {"cs": "pod-konceptem", "en": "below-a-draft"}),
+    )
+    mark_complete_ready(child)
+    with translation.override("en"):
+        section.add_child(instance=child)
+    child.save_revision().publish()
+    response = site_client("CZ").get(path_of(child, "cs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert breadcrumbs(html) == [("/cs/", "Úvod"), ("", "Pod konceptem")]
+    assert "BreadcrumbList" in html
+    assert "Unpublished section" not in html  # nor in the JSON-LD trail
 
 
 def test_footer_names_the_partner_contact_and_legal_pages(site_client):
@@ -472,6 +494,22 @@ def test_events_under_a_restricted_index_leave_the_home_page(site_client):
 
 
 # Error pages.
+
+
+@pytest.mark.parametrize(
+    "path", ["/cs/aktuality/", "/cs/search/", "/cs/feeds/news.rss", "/sitemap.xml", "/language/"]
+)
+def test_too_many_parameters_get_the_sites_400_in_the_visitors_language(client, db, path):
+    """Django refuses a query string of more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+    parameters as a view reads it: that was its bare English "Bad Request (400)"."""
+    fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
+    query = "&".join(f"a{number}=1" for number in range(fields))
+    response = client.get(f"{path}?{query}", HTTP_HOST="cz.localhost")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<html lang="cs">' in html and "Chyba 400" in html
+    assert "Tento požadavek nelze přečíst" in html
+    assert "no-cache" in response["Cache-Control"]
 
 
 def test_a_refused_form_gets_the_sites_403_in_the_visitors_language(db):

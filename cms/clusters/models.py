@@ -258,7 +258,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         clusters = alphabetical(self.clusters(), translation.get_language())
         sector = request.GET.get("sector")
         if sector:
-            if not Sector.objects.filter(slug=sector).exists():
+            if Sector.for_slug(sector) is None:
                 raise Http404("Unknown sector")
             clusters = clusters.filter(sectors__slug=sector)
         listing = paginate(request, clusters, self.per_page)

@@ -24,9 +24,6 @@ from cms.core.translation_status import has_language, hide_unready
 from cms.core.views import bad_request_page
 from cms.core.visibility import shown_to_visitors
 
-#: Longest value accepted for a query parameter (a sector slug is at most 50 characters).
-MAX_PARAMETER_LENGTH = 50
-
 
 class BadParameter(ValueError):
     """A query parameter a feed cannot use; its message names the parameter."""
@@ -79,9 +76,7 @@ def sector_parameter(request) -> Sector | None:
     value = request.GET.get("sector", "").strip()
     if not value:
         return None
-    sector = None
-    if len(value) <= MAX_PARAMETER_LENGTH:
-        sector = Sector.objects.filter(slug=value).first()
+    sector = Sector.for_slug(value)
     if sector is None:
         slugs = ", ".join(Sector.objects.values_list("slug", flat=True))
         raise BadParameter(

@@ -180,6 +180,19 @@ class Sector(AllLanguagesSearch, index.Indexed, models.Model):
     def __str__(self):
         return self.name or self.slug
 
+    @classmethod
+    def for_slug(cls, value: str) -> "Sector | None":
+        """The sector a visitor's ``?sector=`` names, or None.
+
+        A value that cannot be a slug (a NUL byte, 10 kB of text) is None without a query:
+        PostgreSQL refuses a NUL in a query with an error (a 500), where SQLite finds nothing.
+        """
+        try:
+            cls._meta.get_field("slug").run_validators(value)  # the slug's shape and length
+        except ValidationError:
+            return None
+        return cls.objects.filter(slug=value).first()
+
 
 class CustomImage(AbstractImage):
     """The project's image model, with a translated alternative text.

@@ -34,7 +34,7 @@ from cms.core.translation_status import (
     localized,
     required_originals,
 )
-from cms.core.visibility import shown_to_visitors
+from cms.core.visibility import breadcrumb_pages, shown_to_visitors
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
 
@@ -121,14 +121,13 @@ def navigation(request) -> list[Page]:
 
 
 def trail(page: Page, site: Site) -> list[Page]:
-    """The pages from ``site``'s home down to ``page`` as visitors read them (unready
-    languages blanked). The breadcrumbs and their structured data both show it: read
-    once per page object (two queries), kept on it."""
+    """The pages from ``site``'s home down to ``page`` as visitors read them: the published
+    ones (``breadcrumb_pages``), unready languages blanked. The breadcrumbs and their
+    structured data both show it: read once per page object (two queries), kept on it."""
     kept = page.__dict__.setdefault("visitor_trails", {})
-    key = (page.path, site.root_page.depth)
+    key = (page.path, site.root_page_id)
     if key not in kept:
-        ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=key[1]).specific()
-        kept[key] = hide_unready_in(ancestors)
+        kept[key] = hide_unready_in(breadcrumb_pages(page, site.root_page).specific())
     return kept[key]
 
 

@@ -4,6 +4,7 @@ remembered choice, error pages, and media files in development."""
 import posixpath
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import (
     Http404,
     HttpResponseRedirect,
@@ -16,10 +17,11 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import csrf
+from django.views import csrf, defaults
 from wagtail.models import Site
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages, language_name
+from cms.core.middleware import is_visitor_path
 from cms.core.pages import site_languages
 
 
@@ -124,6 +126,26 @@ def bad_request_page(request, message: str, *, status: int = 400, **texts):
     context = {"message": message, "alternates": home_alternates(request), **texts}
     with translation.override(error_language(request)):
         return render(request, "bad_request.html", context, status=status)
+
+
+def bad_request(request, exception=None):
+    """Django's own 400 (``handler400``): a request it refused as a view read it, e.g. a
+    query string of more parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``.
+
+    On the visitor sites it is the visitors' 400 page in their language (it was Django's
+    bare English "Bad Request (400)"). A host outside ``ALLOWED_HOSTS`` keeps Django's
+    page, as do the admin and the API: no site chrome can be built for a host that is
+    not allowed, and neither of those is a visitor page.
+    """
+    if isinstance(exception, DisallowedHost) or not is_visitor_path(request.path_info):
+        return defaults.bad_request(request, exception)
+    with translation.override(error_language(request)):
+        message = _(
+            "This request cannot be read: the address or the form sent is malformed or too large."
+        )
+    response = bad_request_page(request, message)
+    add_never_cache_headers(response)
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -10,6 +10,9 @@ give it away all the same. So every channel asks here, in one of two forms:
   memory (search and projection writes): two queries whatever the batch's
   size, never one per page.
 
+A published page below a draft is served (Wagtail routes through drafts): its
+breadcrumbs leave the draft out (``breadcrumb_pages``).
+
 Both are Wagtail's own ``live()`` and ``public()``, so the answer is the one
 Wagtail gives when it serves (or refuses) the page.
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
@@ -50,6 +53,17 @@ def ids_shown_to_visitors(pages: Iterable[Page]) -> set[int]:
     if not ids:
         return set()
     return set(shown_to_visitors(Page.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+def breadcrumb_pages(page: Page, root: Page) -> PageQuerySet:
+    """``page`` and its ancestors from ``root`` down, as its breadcrumbs name them.
+
+    Without the unpublished ones: Wagtail serves a published page below a draft (a
+    section being prepared), and the draft's title is not published (nor does its
+    address answer). ``page`` itself stays, so a preview of a draft shows its own crumb.
+    """
+    ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=root.depth)
+    return ancestors.filter(Q(live=True) | Q(pk=page.pk))
 
 
 def hidden_from_visitors(pages: PageQuerySet) -> PageQuerySet:

@@ -119,7 +119,10 @@ def event_calendar(request, pk: int):
     except BadParameter as error:
         return error.response(request)
     own = shown_to_visitors(EventPage.objects.descendant_of(scope.site.root_page))
-    found = scope.ready(own.filter(pk=pk))
+    # ``id``, the page's integer column, not ``pk`` (an event's link to its page): Django
+    # answers an id past the column's range (``/feeds/events/99999999999999999999.ics``)
+    # with no row, where the link's lookup sent it to the database (an overflow, a 500).
+    found = scope.ready(own.filter(id=pk))
     if not found:
         raise Http404("No such event in this language")
     event = found[0]

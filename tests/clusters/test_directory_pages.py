@@ -78,3 +78,11 @@ def test_the_directory_is_in_the_readers_alphabetical_order(
     headings = {name: html.find(f">{name}</a>") for name in CZECH_ORDER}
     assert -1 not in headings.values(), headings
     assert sorted(CZECH_ORDER, key=headings.get) == CZECH_ORDER
+
+
+@pytest.mark.parametrize("value", ["%00", "food%00"])
+def test_a_nul_in_the_sector_is_a_404_without_a_query(site_client, nul_queries, value):
+    response = site_client("CZ").get(f"/cs/klastry/?sector={value}")
+    assert response.status_code == 404
+    assert '<html lang="cs">' in response.content.decode()
+    assert nul_queries == []

@@ -140,6 +140,8 @@ def test_the_hub_calendar_is_network_wide(client, country):
     [
         ("/cs/feeds/events.ics?sector=nonsense", 400),
         ("/cs/feeds/events/999999999.ics", 404),
+        (f"/cs/feeds/events/{2**63}.ics", 404),
+        (f"/cs/feeds/events/{10**30}.ics", 404),
         ("/cs/feeds/events/abc.ics", 404),
         ("/cs/feeds/events/-1.ics", 404),
         ("/it/feeds/events.ics", 404),

@@ -120,3 +120,12 @@ def test_bad_feed_requests_are_4xx(client, db, path, status):
         assert response["Content-Type"].startswith("text/html")
         page = response.content.decode()
         assert '<html lang="cs"' in page and "Chyba 400" in page and "sector" in page
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+@pytest.mark.parametrize("value", ["%00", "food%00"])
+def test_a_nul_in_the_sector_is_a_400_without_a_query(client, nul_queries, kind, value):
+    response = client.get(f"/cs/feeds/news.{kind}?sector={value}", HTTP_HOST="cz.localhost")
+    assert response.status_code == 400
+    assert "sector" in response.content.decode()
+    assert nul_queries == []
