@@ -8,6 +8,7 @@ API 404 to a language-prefixed visitor page.
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpResponsePermanentRedirect
 from django.urls import URLPattern, is_valid_path, path, re_path
 
@@ -17,7 +18,8 @@ from cms.api.http import API_URLCONF, delivery_view
 
 
 def http_methods(view):
-    """HEAD answered like GET, other methods a JSON 405.
+    """HEAD answered like GET, other methods a JSON 405, a query string Django will not read
+    (more parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``) a JSON 400.
 
     Ninja routes GET only; caches and link checkers also send HEAD (its body
     the server leaves out: gunicorn, runserver, Django's test client).
@@ -25,6 +27,12 @@ def http_methods(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        try:
+            request.GET  # noqa: B018 - parsed here, where a refusal can still be JSON
+        except TooManyFieldsSent:
+            request.urlconf = API_URLCONF
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return error_response(status=400, error=f"more than {limit} query parameters")
         if request.method != "HEAD":
             response = view(request, *args, **kwargs)
         else:

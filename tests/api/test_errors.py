@@ -202,6 +202,19 @@ def test_unknown_parameters_are_each_named(api):
     ]
 
 
+@pytest.mark.parametrize("path", ["news/", "news/1/", "docs/errors/"])
+def test_more_parameters_than_django_reads_are_a_json_problem(api, path):
+    """Django refuses a query string of more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+    parameters; its own answer was an English HTML page, not the API's problem."""
+    many = "&".join(f"p{number}=1" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = api(f"{path}?{many}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "/api/v3/docs/errors/#invalid-parameter"
+    assert body["detail"] == f"more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters"
+
+
 @pytest.mark.parametrize(
     ("path", "parameter", "error"),
     [
