@@ -33,8 +33,13 @@ def run(*args, **options) -> str:
 
 def manage(*args, cwd, **env) -> subprocess.CompletedProcess:
     """``python manage.py …`` with the test settings and a database of its own (unused)."""
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", **env}
-    environ.setdefault("DATABASE_URL", f"sqlite:///{cwd}/unused.sqlite3")
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        # Never the suite's own database (CI's PostgreSQL stage sets DATABASE_URL).
+        "DATABASE_URL": f"sqlite:///{cwd}/unused.sqlite3",
+        **env,
+    }
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
         cwd=cwd,
