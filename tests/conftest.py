@@ -144,3 +144,22 @@ def database_tasks(db, monkeypatch):
         signal.signal(signum, handler)
     for logger, level in zip(loggers, levels, strict=True):
         logger.setLevel(level)
+
+
+@pytest.fixture
+def api(client, db):
+    """``api("news/?lang=en", host="cz.localhost", HTTP_ACCEPT_LANGUAGE=...)`` -> response."""
+
+    def get(path: str, *, host: str = "cz.localhost", **headers):
+        return client.get(f"/api/v3/{path}", HTTP_HOST=host, **headers)
+
+    return get
+
+
+@pytest.fixture
+def response_cache():
+    """The API's server-side response cache on (tests run with it off), empty before and after."""
+    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
+        caches["default"].clear()
+        yield
+        caches["default"].clear()

@@ -7,8 +7,6 @@ from types import SimpleNamespace
 
 import django_ratelimit.core
 import pytest
-from django.core.cache import cache
-from django.test import override_settings
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import APIToken
 from wagtail.rich_text import RichText
@@ -17,16 +15,6 @@ from cms.core.models import CustomImage, Sector
 from tests.factories import country_user, news_page, translated
 
 _images = itertools.count(1)
-
-
-@pytest.fixture
-def api(client, db):
-    """``api("news/?lang=en", host="cz.localhost", HTTP_ACCEPT_LANGUAGE=...)`` -> response."""
-
-    def get(path: str, *, host: str = "cz.localhost", **headers):
-        return client.get(f"/api/v3/{path}", HTTP_HOST=host, **headers)
-
-    return get
 
 
 @pytest.fixture
@@ -91,12 +79,3 @@ def clock(monkeypatch):
 
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=read))
     return clock
-
-
-@pytest.fixture
-def response_cache():
-    """The API's server-side response cache on (tests run with it off), empty before and after."""
-    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
-        cache.clear()
-        yield
-        cache.clear()

@@ -8,22 +8,8 @@ listens (a real refused connection).
 
 from __future__ import annotations
 
-import pytest
 from django.core.cache import cache
 from django.test import override_settings
-
-
-@pytest.fixture
-def api(client, db):
-    return lambda path: client.get(f"/api/v3/{path}", HTTP_HOST="cz.localhost")
-
-
-@pytest.fixture
-def response_cache():
-    with override_settings(API_RESPONSE_CACHE_SECONDS=300):
-        cache.clear()
-        yield
-        cache.clear()
 
 
 def test_a_degraded_search_is_not_cached(api, dead_engine, response_cache):
