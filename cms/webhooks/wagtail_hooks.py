@@ -44,15 +44,18 @@ class NetworkAdminPolicy(BasePermissionPolicy):
         ).distinct()
 
 
+EVENTS_FIELD = Webhook._meta.get_field("events")
+
+
 class WebhookForm(WagtailAdminModelForm):
-    """Events as checkboxes (the model keeps them as a JSON list)."""
+    """Events as checkboxes (the model keeps them as a JSON list), labelled as the model's."""
 
     events = forms.MultipleChoiceField(
-        label=_("events"),
+        label=EVENTS_FIELD.verbose_name,
         choices=WEBHOOK_EVENTS,
         widget=forms.CheckboxSelectMultiple,
         required=True,
-        help_text=_("Events to send."),
+        help_text=EVENTS_FIELD.help_text,
     )
 
 
