@@ -90,9 +90,7 @@ def evaluate(
 
     def check(query: dict) -> str | None:
         if query["lang"] not in LANGUAGE_CODES:
-            return (
-                f"lang: unknown language {query['lang']!r}; use one of {', '.join(LANGUAGE_CODES)}"
-            )
+            return unknown_language(query["lang"])
         if not isinstance(query["q"], str):
             return f"q must be a text, not {query['q']!r}"
         if not isinstance(query.get("kind", ""), str):
@@ -122,6 +120,11 @@ def evaluate(
     return result
 
 
+def unknown_language(code) -> str:
+    """The problem of a row's ``lang`` that is no language of the network."""
+    return f"lang: unknown language {code!r}; use one of {', '.join(LANGUAGE_CODES)}"
+
+
 def check_document(row: dict) -> str | None:
     """What is wrong with a row of ``docs.jsonl``, if anything (``read_jsonl``'s ``check``)."""
     if not isinstance(row["id"], str | int):
@@ -129,7 +132,7 @@ def check_document(row: dict) -> str | None:
     if row["type"] not in KINDS:
         return f"type: unknown type {row['type']!r}; use one of {', '.join(KINDS)}"
     if row["lang"] not in LANGUAGE_CODES:
-        return f"lang: unknown language {row['lang']!r}; use one of {', '.join(LANGUAGE_CODES)}"
+        return unknown_language(row["lang"])
     for name in ("title", "body", "country"):
         if not isinstance(row.get(name, ""), str):
             return f"{name} must be a text, not {row[name]!r}"
