@@ -6,24 +6,26 @@ few cores behind a reverse proxy or load balancer.
 """
 
 import multiprocessing
-import os
 
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.environment import env_bool, env_count, env_seconds, env_str
 from cms.settings.observability import LOG_FORMATS
 
 #: Where to listen (the proxy connects here).
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the network
+bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the network
 #: Sync workers (one request at a time each). Django's requests are mostly CPU here
 #: (rendering, JSON), so about two per core; gunicorn's own WEB_CONCURRENCY also works.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = env_count("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1)
 #: A request taking longer is killed (its worker restarted): above WEBHOOK_TIMEOUT and
 #: SEARCH_TIMEOUT, below the proxy's own timeout.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+timeout = env_count("GUNICORN_TIMEOUT", 30, minimum=1, unit="seconds")
+graceful_timeout = env_seconds("GUNICORN_GRACEFUL_TIMEOUT", 30)
 #: Behind a load balancer that reuses connections: keep them a little longer than it does.
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+keepalive = env_seconds("GUNICORN_KEEPALIVE", 5)
 #: Workers are replaced after this many requests (with jitter, not all at once), which
 #: bounds any slow growth of a worker's memory.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests = env_count("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
 #: Load Django, Wagtail and the models once, in the master, before forking: the workers
 #: share those pages (copy-on-write), start faster, and inherit what cms/wsgi.py does
@@ -32,16 +34,20 @@ max_requests_jitter = max_requests // 10
 #: copy) their pages. Nothing opens a database or cache
 #: connection at import, so the workers share none. The price: code changes need a full
 #: restart (not a HUP). GUNICORN_PRELOAD=false turns it off.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
+preload_app = env_bool("GUNICORN_PRELOAD", True)
 #: The proxy terminates TLS and says so in X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER);
 #: trust it from these addresses (gunicorn's default is 127.0.0.1 only).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 #: Access and error logs on stdout/stderr, one JSON object per line by default
 #: (LOG_FORMAT=text for readable lines), with the request id of cms.ops.request_id.
 accesslog = "-"
 errorlog = "-"
-_log_format = os.environ.get("LOG_FORMAT", "json")
+_log_format = env_str("LOG_FORMAT", "json")
+if _log_format not in LOG_FORMATS:
+    raise ImproperlyConfigured(
+        f"LOG_FORMAT: unknown format {_log_format!r}; use one of {sorted(LOG_FORMATS)}"
+    )
 logconfig_dict = {
     "formatters": {
         "access": (
@@ -76,7 +82,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms id=%({x-r
 
 #: Build the search's typo vocabularies in the master before forking (``when_ready``).
 #: SEARCH_WARM_VOCABULARIES=false turns it off (a server that never searches).
-warm_vocabularies = os.environ.get("SEARCH_WARM_VOCABULARIES", "true").lower() != "false"
+warm_vocabularies = env_bool("SEARCH_WARM_VOCABULARIES", True)
 
 
 def when_ready(server):

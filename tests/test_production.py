@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -199,9 +200,9 @@ def test_media_on_s3_compatible_storage_when_configured():
         "https://media.example.org/media/images/a.jpg"
     )
     assert media_storage({})["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    with pytest.raises(ValueError, match="AWS_STORAGE_BUCKET_NAME"):
+    with pytest.raises(ImproperlyConfigured, match="AWS_STORAGE_BUCKET_NAME"):
         media_storage({"MEDIA_STORAGE": "s3"})
-    with pytest.raises(ValueError, match="MEDIA_STORAGE"):
+    with pytest.raises(ImproperlyConfigured, match="MEDIA_STORAGE"):
         media_storage({"MEDIA_STORAGE": "ftp"})
 
 

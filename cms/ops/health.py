@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import os
 from typing import ClassVar
 
 from asgiref.sync import async_to_sync
@@ -116,9 +115,7 @@ class TaskBacklogCheck(SideService, HealthCheck):
     """
 
     max_wait: datetime.timedelta = dataclasses.field(
-        default_factory=lambda: datetime.timedelta(
-            minutes=float(os.environ.get("TASK_BACKLOG_MAX_MINUTES", "10"))
-        )
+        default_factory=lambda: datetime.timedelta(minutes=settings.TASK_BACKLOG_MAX_MINUTES)
     )
 
     def run(self) -> None:
@@ -145,9 +142,7 @@ class ScheduledPublishingCheck(SideService, HealthCheck):
     """
 
     max_wait: datetime.timedelta = dataclasses.field(
-        default_factory=lambda: datetime.timedelta(
-            minutes=float(os.environ.get("SCHEDULE_MAX_MINUTES", "10"))
-        )
+        default_factory=lambda: datetime.timedelta(minutes=settings.SCHEDULE_MAX_MINUTES)
     )
 
     def run(self) -> None:

@@ -4,31 +4,30 @@ Everything a deployment may want to tune comes from the environment; the
 defaults suit the demo and the tests.
 """
 
-import os
+import ipaddress
 
+from django.core.exceptions import ImproperlyConfigured
 
-def _env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+from cms.settings.environment import env_count, env_duration, env_list, env_seconds, env_str
 
 #: Wagtail's v3 API reads these two: the page size cap (also ours) and how
 #: rich text is rendered. Consumers are websites and apps, so they get display
 #: HTML with resolved links, not Wagtail's internal ``<a linktype="page">``.
-WAGTAILAPI_LIMIT_MAX = int(os.environ.get("API_LIMIT_MAX", "100"))
+WAGTAILAPI_LIMIT_MAX = env_count("API_LIMIT_MAX", 100, minimum=1)
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 
 #: ``max-age`` of every successful read. Short, because editors expect their
 #: changes to show up soon; ETags make revalidation after expiry cheap.
-API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+API_CACHE_MAX_AGE = env_seconds("API_CACHE_MAX_AGE", 60)
 
 #: Seconds a successful read stays in the server-side cache (``cms.api.cache``);
 #: publishing anything empties it. 0 switches the cache off.
-API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
+API_RESPONSE_CACHE_SECONDS = env_seconds("API_RESPONSE_CACHE_SECONDS", 300)
 
 #: Seconds the cache keeps its copy of the response cache's generation (the database
 #: has the real one): the longest a change saved while the cache was down stays unseen
 #: after it returns; meanwhile one small query per this many seconds reads it.
-API_CACHE_GENERATION_SECONDS = int(os.environ.get("API_CACHE_GENERATION_SECONDS", "5"))
+API_CACHE_GENERATION_SECONDS = env_seconds("API_CACHE_GENERATION_SECONDS", 5)
 
 #: Seconds a change waits before ``/api/v3/sync/`` hands it out: a change is stamped when
 #: it is rendered, inside its transaction, so a long transaction (the task worker
@@ -36,12 +35,12 @@ API_CACHE_GENERATION_SECONDS = int(os.environ.get("API_CACHE_GENERATION_SECONDS"
 #: commit after a shorter, later one whose stamp a cursor has already passed. Holding
 #: back the last few seconds keeps every cursor behind what may still commit. It must
 #: exceed the longest such transaction (a few seconds); 0 serves changes at once.
-SYNC_SETTLE_SECONDS = int(os.environ.get("SYNC_SETTLE_SECONDS", "30"))
+SYNC_SETTLE_SECONDS = env_seconds("SYNC_SETTLE_SECONDS", 30)
 
 #: Optional rate limit (``cms.api.ratelimit``): requests per window per API
 #: token or client IP, then 429. 0 (the default) switches it off.
-API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "0"))
-API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+API_RATE_LIMIT = env_count("API_RATE_LIMIT", 0)
+API_RATE_LIMIT_WINDOW = env_count("API_RATE_LIMIT_WINDOW", 60, minimum=1, unit="seconds")
 #: django-ratelimit counts them in the default cache (Redis with ``CACHE_URL=redis://``)
 #: and lets requests through when it cannot count (the cache is down). It is not in
 #: INSTALLED_APPS: its only use there, a system check, rejects the local-memory cache.
@@ -49,14 +48,28 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_CACHE_PREFIX = "api:rate:"
 
+
+def trusted_proxies(entries: list[str]) -> list[str]:
+    """``TRUSTED_PROXIES`` as given, once each entry is checked to be an address or a network
+    (else every API request would fail when the rate limit first reads them)."""
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network (10.0.0.0/8)"
+            ) from None
+    return entries
+
+
 #: The proxies (addresses or networks, e.g. ``10.0.0.0/8,127.0.0.1``) whose
 #: ``X-Forwarded-For`` is believed. A request from one of them is counted for the
 #: address its proxy chain names, right to left, skipping trusted proxies; from
 #: anywhere else, for its own address, whatever it sends. Empty: no proxy trusted.
-TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES")
+TRUSTED_PROXIES = trusted_proxies(env_list("TRUSTED_PROXIES"))
 
 #: BENCH=1 mounts a bare JSON view at /api/v3/_ping, the baseline of ``make bench-api``.
-API_BENCH = os.environ.get("BENCH") == "1"
+API_BENCH = env_str("BENCH") == "1"
 
 #: The renditions every image in the API comes with, by name. ``large`` is the
 #: same filter the body's image block uses, so both share one rendition file.
@@ -67,7 +80,7 @@ API_IMAGE_RENDITIONS = {
 
 # CORS: read-only, for the origins of the partner websites and apps that call
 # the API from a browser. Nothing outside /api/ is ever shared cross-origin.
-CORS_ALLOWED_ORIGINS = _env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
@@ -78,10 +91,10 @@ CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language", "Retry-After
 #: Webhooks (``cms.webhooks``): seconds an endpoint may take to answer (short: with
 #: ``TASKS_BACKEND=immediate`` the first attempt runs in the editor's request), attempts
 #: before giving up, and the first retry delay (doubled after each failure).
-WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "3"))
-WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
-WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_TIMEOUT = env_duration("WEBHOOK_TIMEOUT", 3, minimum=0.001)
+WEBHOOK_MAX_ATTEMPTS = env_count("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_seconds("WEBHOOK_RETRY_BASE_SECONDS", 60)
 
 #: Items re-rendered in the editor's transaction when something they embed changes;
 #: more than this many are marked stale and rendered by the task worker (cms.projections).
-PROJECTION_INLINE_LIMIT = int(os.environ.get("PROJECTION_INLINE_LIMIT", "50"))
+PROJECTION_INLINE_LIMIT = env_count("PROJECTION_INLINE_LIMIT", 50)

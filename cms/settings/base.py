@@ -6,12 +6,12 @@ its own (``i18n.py``, ``api.py``, ``search.py``, ``tasks.py``, ``observability.p
 ``security.py``, ``storage.py``), imported below.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
 
 from cms.settings.api import *  # noqa: F403
+from cms.settings.environment import env_bool, env_duration, env_list, env_seconds, env_str
 from cms.settings.i18n import *  # noqa: F403
 from cms.settings.observability import *  # noqa: F403
 from cms.settings.paths import BASE_DIR
@@ -21,19 +21,7 @@ from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403
 from cms.settings.visitors import *  # noqa: F403
 
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -142,8 +130,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        conn_max_age=env_seconds("DATABASE_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -172,7 +160,7 @@ def cache_from_url(url: str) -> dict:
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        timeout = float(os.environ.get("CACHE_TIMEOUT", "0.5"))
+        timeout = env_duration("CACHE_TIMEOUT", 0.5, minimum=0.001)
         return {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": url,
@@ -182,10 +170,12 @@ def cache_from_url(url: str) -> dict:
                 "SOCKET_TIMEOUT": timeout,
             },
         }
-    raise ValueError(f"CACHE_URL: unsupported scheme in {url!r} (locmem, redis, rediss, dummy)")
+    raise ImproperlyConfigured(
+        f"CACHE_URL: unsupported scheme in {url!r} (locmem, redis, rediss, unix, dummy)"
+    )
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
 #: django-redis logs what IGNORE_EXCEPTIONS swallows (logger ``django_redis.cache``).
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -199,9 +189,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
     "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -209,7 +199,7 @@ STORAGES = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Clusters Cord"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 # Editors' avatars are not fetched from gravatar.com (their e-mail hashes would leave the
 # site, and the admin's Content-Security-Policy allows images from this site only); nor
@@ -229,11 +219,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 #: Declarative per-country site files read by ``manage.py sync_sites``.
-SITES_DIR = Path(os.environ.get("SITES_DIR", BASE_DIR / "sites"))
+SITES_DIR = Path(env_str("SITES_DIR") or BASE_DIR / "sites")
 
 # Readable lines here; production.py switches to JSON (cms/settings/observability.py).
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), LOG_LEVEL)
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(env_str("LOG_FORMAT", "text"), LOG_LEVEL)
 
 # Enforced by production.py; reported only (browser console) in development and tests.
 CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(media_origins(STORAGES["default"]))

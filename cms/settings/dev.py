@@ -1,11 +1,10 @@
 """Local development: DEBUG on, a throwaway key, SQLite unless DATABASE_URL says otherwise."""
 
-import os
-
 from cms.settings.base import *  # noqa: F403
+from cms.settings.environment import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", True)
 # A development-only key; production.py refuses to start without a real one.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"

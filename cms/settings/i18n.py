@@ -1,8 +1,7 @@
 """Languages, translation and locale settings (imported by base.py)."""
 
-import os
-
 from cms.core.languages import COMMON_LANGUAGE, FALLBACK_CHAINS, LANGUAGE_CODES, LANGUAGES
+from cms.settings.environment import env_choices
 from cms.settings.paths import BASE_DIR
 
 LANGUAGE_CODE = COMMON_LANGUAGE
@@ -42,7 +41,5 @@ FORMAT_MODULE_PATH = ["cms.formats"]
 #: never need them; the site's default language is always required
 #: (cms.core.translation_status). Empty by default: a national site publishes in its own.
 TRANSLATIONS_REQUIRED_AT_PUBLICATION = tuple(
-    code.strip()
-    for code in os.environ.get("TRANSLATIONS_REQUIRED_AT_PUBLICATION", "").split(",")
-    if code.strip()
+    env_choices("TRANSLATIONS_REQUIRED_AT_PUBLICATION", LANGUAGE_CODES)
 )

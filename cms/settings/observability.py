@@ -9,8 +9,12 @@
   ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``.
 """
 
-import os
+from django.core.exceptions import ImproperlyConfigured
 
+from cms.settings.environment import env_number, env_str
+
+#: The standard library's level names (``LOG_LEVEL``, any case).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = {
     "text": {
         "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
@@ -26,8 +30,12 @@ LOG_FORMATS = {
 def logging_config(log_format: str, level: str = "INFO") -> dict:
     """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
     if log_format not in LOG_FORMATS:
-        raise ValueError(
+        raise ImproperlyConfigured(
             f"LOG_FORMAT: unknown format {log_format!r}; use one of {sorted(LOG_FORMATS)}"
+        )
+    if level.upper() not in LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"LOG_LEVEL: unknown level {level!r}; use one of {', '.join(LOG_LEVELS)}"
         )
     return {
         "version": 1,
@@ -44,10 +52,10 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
                 "filters": ["request_id"],
             }
         },
-        "root": {"handlers": ["console"], "level": level},
+        "root": {"handlers": ["console"], "level": level.upper()},
         "loggers": {
             # Django's own handlers (mail to admins, its server log) would print each line again.
-            "django": {"handlers": ["console"], "level": level, "propagate": False},
+            "django": {"handlers": ["console"], "level": level.upper(), "propagate": False},
             # Task start/finish lines drown everything else at INFO.
             "django_tasks": {"level": "WARNING"},
             "django.tasks": {"level": "WARNING"},
@@ -61,7 +69,12 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
     }
 
 
-REQUEST_ID_TRUSTED_HEADER = os.environ.get("REQUEST_ID_TRUSTED_HEADER", "")
+REQUEST_ID_TRUSTED_HEADER = env_str("REQUEST_ID_TRUSTED_HEADER")
+
+#: ``/ready/`` reports a side service down (``cms.ops.health``) when a background task has
+#: waited for ``db_worker``, or something scheduled for ``publish_scheduled``, this long.
+TASK_BACKLOG_MAX_MINUTES = env_number("TASK_BACKLOG_MAX_MINUTES", 10, minimum=0.1, unit="minutes")
+SCHEDULE_MAX_MINUTES = env_number("SCHEDULE_MAX_MINUTES", 10, minimum=0.1, unit="minutes")
 
 
 def init_sentry(dsn: str) -> bool:
@@ -76,8 +89,8 @@ def init_sentry(dsn: str) -> bool:
 
     sentry_sdk.init(
         dsn=dsn,
-        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
-        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_number("SENTRY_TRACES_SAMPLE_RATE", 0),
         send_default_pii=False,
     )
     return True

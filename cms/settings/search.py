@@ -9,8 +9,11 @@
   engine backends of ``cms.search.backends`` and their ``DATABASE_FALLBACK``.
 """
 
-import os
 from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.environment import env_duration, env_str
 
 ENGINE_BACKENDS = {
     "opensearch2": "cms.search.backends.opensearch2",
@@ -59,10 +62,22 @@ def search_backends_from_url(url: str) -> dict:
     parts = urlsplit(url)
     engine, _, scheme = parts.scheme.partition("+")
     if engine not in ENGINE_BACKENDS:
-        raise ValueError(
+        raise ImproperlyConfigured(
             f"SEARCH_URL: unknown engine {engine!r}; use one of {sorted(ENGINE_BACKENDS)}"
         )
-    host = f"{scheme or 'http'}://{parts.hostname}:{parts.port or 9200}"
+    try:
+        port = parts.port or 9200
+    except ValueError:  # the URL is not echoed: it may hold a password
+        raise ImproperlyConfigured(
+            f"SEARCH_URL: the port must be a number from 1 to 65535 ({engine}://host:9200)"
+        ) from None
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"SEARCH_URL: no host ({engine}://host:9200)")
+    if scheme not in ("", "http", "https"):
+        raise ImproperlyConfigured(
+            f"SEARCH_URL: unknown transport {scheme!r}; use {engine}+http or {engine}+https"
+        )
+    host = f"{scheme or 'http'}://{parts.hostname}:{port}"
     # A slow or dead engine must fail fast: search then degrades to the database.
     options = {"max_retries": 0, "retry_on_timeout": False}
     if parts.username:
@@ -71,8 +86,8 @@ def search_backends_from_url(url: str) -> dict:
         "default": {
             "BACKEND": ENGINE_BACKENDS[engine],
             "URLS": [host],
-            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "cms_"),
-            "TIMEOUT": float(os.environ.get("SEARCH_TIMEOUT", "5")),
+            "INDEX_PREFIX": env_str("SEARCH_INDEX_PREFIX", "cms_"),
+            "TIMEOUT": env_duration("SEARCH_TIMEOUT", 5, minimum=0.001),
             "OPTIONS": options,
             "INDEX_SETTINGS": ENGINE_INDEX_SETTINGS,
             "DATABASE_FALLBACK": "database",
@@ -81,7 +96,7 @@ def search_backends_from_url(url: str) -> dict:
     }
 
 
-SEARCH_URL = os.environ.get("SEARCH_URL", "")
+SEARCH_URL = env_str("SEARCH_URL")
 WAGTAILSEARCH_BACKENDS = search_backends_from_url(SEARCH_URL)
 
 #: Results per page on the visitor search page and the API default.
@@ -92,5 +107,5 @@ SEARCH_MAX_QUERY_CHARS = 300
 #: Typo matching and did-you-mean read a per-process vocabulary of the indexed words
 #: (cms.search.suggest): how often its fingerprint is checked, and whether a stale one is
 #: rebuilt in a background thread while it keeps serving (tests: at once, inline).
-SEARCH_VOCABULARY_CHECK_SECONDS = float(os.environ.get("SEARCH_VOCABULARY_CHECK_SECONDS", "5"))
+SEARCH_VOCABULARY_CHECK_SECONDS = env_duration("SEARCH_VOCABULARY_CHECK_SECONDS", 5)
 SEARCH_VOCABULARY_BACKGROUND = True

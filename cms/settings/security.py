@@ -22,13 +22,9 @@ editor, image chooser) and the visitor pages (README, "Content-Security-Policy")
 origins) add sources, e.g. a video host for embeds; ``CSP_REPORT_URI`` collects reports.
 """
 
-import os
-
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-
-def _origins(name: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+from cms.settings.environment import env_list, env_str
 
 
 def content_security_policy(media_origins: list[str]) -> dict:
@@ -37,17 +33,17 @@ def content_security_policy(media_origins: list[str]) -> dict:
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", *media_origins, *_origins("CSP_EXTRA_IMG_SRC")],
+        "img-src": [SELF, "data:", "blob:", *media_origins, *env_list("CSP_EXTRA_IMG_SRC")],
         "font-src": [SELF, "data:"],
-        "connect-src": [SELF, *_origins("CSP_EXTRA_CONNECT_SRC")],
-        "frame-src": [SELF, *_origins("CSP_EXTRA_FRAME_SRC")],
+        "connect-src": [SELF, *env_list("CSP_EXTRA_CONNECT_SRC")],
+        "frame-src": [SELF, *env_list("CSP_EXTRA_FRAME_SRC")],
         "frame-ancestors": [SELF],
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],
     }
-    if os.environ.get("CSP_REPORT_URI"):
-        directives["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+    if env_str("CSP_REPORT_URI"):
+        directives["report-uri"] = [env_str("CSP_REPORT_URI")]
     return {"DIRECTIVES": directives}
 
 

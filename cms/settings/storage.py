@@ -16,6 +16,10 @@
 import os
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.environment import env_bool
+
 MEDIA_STORAGES = ("local", "s3")
 
 
@@ -23,12 +27,14 @@ def media_storage(env=os.environ) -> dict:
     """The ``STORAGES["default"]`` entry for the environment ``env``."""
     kind = env.get("MEDIA_STORAGE", "local").strip().lower()
     if kind not in MEDIA_STORAGES:
-        raise ValueError(f"MEDIA_STORAGE: unknown storage {kind!r}; use one of {MEDIA_STORAGES}")
+        raise ImproperlyConfigured(
+            f"MEDIA_STORAGE: unknown storage {kind!r}; use one of {MEDIA_STORAGES}"
+        )
     if kind == "local":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     bucket = env.get("AWS_STORAGE_BUCKET_NAME", "")
     if not bucket:
-        raise ValueError("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -37,7 +43,7 @@ def media_storage(env=os.environ) -> dict:
             "region_name": env.get("AWS_S3_REGION_NAME") or None,
             "custom_domain": env.get("AWS_S3_CUSTOM_DOMAIN") or None,
             "location": env.get("AWS_LOCATION", "media"),
-            "querystring_auth": env.get("AWS_QUERYSTRING_AUTH", "false").lower() == "true",
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False, environ=env),
             # Two uploads of "logo.png" must not overwrite each other.
             "file_overwrite": False,
         },

@@ -28,7 +28,9 @@ tables its indexing tasks loaded (~90 MB, ``cms.ops.task_memory``); 0 releases t
 after every task, a negative value never.
 """
 
-import os
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.environment import env_duration, env_str
 
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -40,12 +42,12 @@ def tasks_from_name(name: str) -> dict:
     """The ``TASKS`` setting for ``TASKS_BACKEND=name`` (``immediate`` or ``database``)."""
     key = name.strip().lower()
     if key not in TASK_BACKENDS:
-        raise ValueError(
+        raise ImproperlyConfigured(
             f"TASKS_BACKEND: unknown backend {name!r}; use one of {sorted(TASK_BACKENDS)}"
         )
     return {"default": {"BACKEND": TASK_BACKENDS[key]}}
 
 
-TASKS = tasks_from_name(os.environ.get("TASKS_BACKEND", "immediate"))
+TASKS = tasks_from_name(env_str("TASKS_BACKEND", "immediate"))
 
-TASK_WORKER_RELEASE_AFTER_IDLE = float(os.environ.get("TASK_WORKER_RELEASE_AFTER_IDLE", "60"))
+TASK_WORKER_RELEASE_AFTER_IDLE = env_duration("TASK_WORKER_RELEASE_AFTER_IDLE", 60)

@@ -1,16 +1,15 @@
 """Tests: fast hashing; SQLite unless DATABASE_URL names PostgreSQL; local memory
 cache unless CACHE_URL names Redis (as in .ci/run's shared-cache stage)."""
 
-import os
-
 from cms.settings.base import *  # noqa: F403
+from cms.settings.environment import env_seconds, env_str
 
 DEBUG = False
-SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-insecure-key"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or "test-only-insecure-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests change content behind the signals' back (queryset updates); the cache's
 # own tests switch it on (and .ci/bench-api through the environment).
-API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "0"))
+API_RESPONSE_CACHE_SECONDS = env_seconds("API_RESPONSE_CACHE_SECONDS", 0)
 # Sync tests make a change and sync at once; tests/api/test_sync_cursor.py sets a window.
 SYNC_SETTLE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -26,22 +26,7 @@ at most ``FRONTEND_CACHE_MAX_URLS`` (default 1000) URLs a change.
 import os
 from pathlib import Path
 
-
-def env_seconds(name: str, default: int) -> int:
-    return env_count(name, default, unit="a number of seconds")
-
-
-def env_count(name: str, default: int, *, unit: str = "a number") -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError as error:
-        raise ValueError(f"{name}: expected {unit}, got {value!r}") from error
-    if number < 0:
-        raise ValueError(f"{name}: expected {unit} >= 0, got {number}")
-    return number
+from cms.settings.environment import env_count, env_duration, env_seconds
 
 
 def frontend_cache_backends(environ) -> dict:
@@ -51,7 +36,7 @@ def frontend_cache_backends(environ) -> dict:
         backends["http"] = {
             "BACKEND": "cms.core.frontend_cache.HTTPPurgeBackend",
             "LOCATION": environ["FRONTEND_CACHE_URL"],
-            "TIMEOUT": float(environ.get("FRONTEND_CACHE_TIMEOUT", "5")),
+            "TIMEOUT": env_duration("FRONTEND_CACHE_TIMEOUT", 5, minimum=0.001, environ=environ),
         }
     if environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
         backends["cloudflare"] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.clusters.models import ClusterProfile
 from tests.api.conftest import published_news
@@ -112,5 +113,5 @@ def test_cache_url_picks_the_backend(url, backend):
 def test_an_unknown_cache_url_is_refused():
     from cms.settings.base import cache_from_url
 
-    with pytest.raises(ValueError, match="CACHE_URL"):
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         cache_from_url("memcached://127.0.0.1")

@@ -5,6 +5,7 @@ must not serve the old text for ``VISITOR_CACHE_S_MAXAGE`` after an editor saved
 """
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,7 @@ from cms.core import frontend_cache_snippets
 from cms.core.models import Sector
 from cms.core.pages import site_languages
 from cms.partners.models import PartnerOrganisation
-from cms.settings.visitors import env_count
+from cms.settings.environment import env_count
 from tests.factories import news_page, path_of
 from tests.purging import PurgeRecorder, purging_to_server
 
@@ -281,5 +282,5 @@ def test_the_cap_is_configured_by_environment(settings, monkeypatch):
     monkeypatch.setenv("FRONTEND_CACHE_MAX_URLS", "250")
     assert env_count("FRONTEND_CACHE_MAX_URLS", 1000) == 250
     monkeypatch.setenv("FRONTEND_CACHE_MAX_URLS", "many")
-    with pytest.raises(ValueError, match="FRONTEND_CACHE_MAX_URLS: expected a number"):
+    with pytest.raises(ImproperlyConfigured, match="FRONTEND_CACHE_MAX_URLS: expected a whole"):
         env_count("FRONTEND_CACHE_MAX_URLS", 1000)

@@ -1,0 +1,107 @@
+"""Reading settings from environment variables, with an error that names the variable.
+
+Every setting a deployment may change comes from the environment (README, "Running in
+production"). A mistyped value must stop the process at start-up with a message an
+operator can act on (``API_RATE_LIMIT: expected a whole number >= 0, got '10/min'``), not
+a bare ``invalid literal for int()`` from somewhere in the settings, nor a value quietly
+read as something else (``DEBUG=ture`` as off). django-environ reads the same types but
+lets Python's own messages through, so these few functions are written here.
+"""
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+#: ``environ=``: read this mapping instead of ``os.environ`` (settings built from one, tests).
+Environ = Mapping[str, str] | None
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str = "", *, environ: Environ = None) -> str:
+    """The variable's value without surrounding blanks; ``default`` when unset or empty."""
+    return (os.environ if environ is None else environ).get(name, "").strip() or default
+
+
+def env_list(name: str, default: str = "", *, environ: Environ = None) -> list[str]:
+    """A comma-separated list (``ALLOWED_HOSTS=a.org,b.org``); blanks and empty items dropped."""
+    return [
+        item.strip()
+        for item in (env_str(name, environ=environ) or default).split(",")
+        if item.strip()
+    ]
+
+
+def env_choices(name: str, choices) -> list[str]:
+    """A comma-separated list of some of ``choices`` (``…_AT_PUBLICATION=en,cs``)."""
+    values = env_list(name)
+    unknown = [value for value in values if value not in choices]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name}: unknown value {unknown[0]!r}; use some of {', '.join(choices)}"
+        )
+    return values
+
+
+def env_bool(name: str, default: bool = False, *, environ: Environ = None) -> bool:
+    """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off`` (any case)."""
+    given = env_str(name, environ=environ)
+    value = given.lower()
+    if not value:
+        return default
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}: expected one of {', '.join(sorted(TRUE | FALSE))}, got {given!r}"
+    )
+
+
+def env_count(name: str, default: int, *, minimum: int = 0, unit: str = "a whole number") -> int:
+    """A whole number of at least ``minimum`` (``unit`` says what it counts, in the error)."""
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected {unit}, got {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}: expected {unit} >= {minimum}, got {number}")
+    return number
+
+
+def env_seconds(name: str, default: int) -> int:
+    """A whole number of seconds, 0 or more."""
+    return env_count(name, default, unit="a whole number of seconds")
+
+
+def env_duration(
+    name: str, default: float, *, minimum: float = 0.0, environ: Environ = None
+) -> float:
+    """Seconds, decimals allowed (``CACHE_TIMEOUT=0.5``)."""
+    return env_number(name, default, minimum=minimum, unit="a number of seconds", environ=environ)
+
+
+def env_number(
+    name: str,
+    default: float,
+    *,
+    minimum: float = 0.0,
+    unit: str = "a number",
+    environ: Environ = None,
+) -> float:
+    """A decimal number of at least ``minimum`` (``0.5``); ``nan`` and ``inf`` refused."""
+    value = env_str(name, environ=environ)
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected {unit}, got {value!r}") from None
+    if not number < float("inf") or number < minimum:  # also nan, which compares false
+        raise ImproperlyConfigured(f"{name}: expected {unit} >= {minimum:g}, got {value!r}")
+    return number

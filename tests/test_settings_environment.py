@@ -1,0 +1,189 @@
+"""Settings read from the environment: a mistyped value stops the process with a message
+naming the variable (``cms.settings.environment``), never a bare Python error or a value
+quietly read as something else."""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings.environment import (
+    env_bool,
+    env_choices,
+    env_count,
+    env_duration,
+    env_list,
+    env_number,
+    env_str,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(module: str) -> dict:
+    """``cms/settings/<module>.py`` run afresh, as the environment now is (the imported
+    module, read when this process started, stays as it was)."""
+    return runpy.run_path(str(ROOT / "cms" / "settings" / f"{module}.py"))
+
+
+def test_values_are_read_with_their_defaults():
+    environ = {"NAME": "  value ", "EMPTY": " ", "LIST": "a, b,,c ", "FLAG": "Yes", "OFF": "off"}
+    assert env_str("NAME", environ=environ) == "value"
+    assert env_str("EMPTY", "fallback", environ=environ) == "fallback"
+    assert env_str("UNSET", "fallback", environ=environ) == "fallback"
+    assert env_list("LIST", environ=environ) == ["a", "b", "c"]
+    assert env_list("UNSET", "x,y", environ=environ) == ["x", "y"]
+    assert env_bool("FLAG", environ=environ) is True
+    assert env_bool("OFF", True, environ=environ) is False
+    assert env_bool("UNSET", True, environ=environ) is True
+    assert env_duration("UNSET", 0.5, environ=environ) == 0.5
+    assert env_duration("T", 5, environ={"T": "2.5"}) == 2.5
+    assert env_number("RATE", 0, environ={"RATE": "0.25"}) == 0.25
+
+
+def test_counts_and_choices(monkeypatch):
+    monkeypatch.setenv("COUNT", " 12 ")
+    assert env_count("COUNT", 3) == 12
+    monkeypatch.setenv("COUNT", "")
+    assert env_count("COUNT", 3) == 3
+    monkeypatch.setenv("CHOSEN", "en, cs")
+    assert env_choices("CHOSEN", ("en", "cs", "de")) == ["en", "cs"]
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "message"),
+    [
+        (lambda: env_count("V", 1), "ten", "V: expected a whole number, got 'ten'"),
+        (lambda: env_count("V", 1), "1.5", "V: expected a whole number, got '1.5'"),
+        (lambda: env_count("V", 1, minimum=1), "0", "V: expected a whole number >= 1, got 0"),
+        (lambda: env_count("V", 1), "-3", "V: expected a whole number >= 0, got -3"),
+        (lambda: env_duration("V", 1), "soon", "V: expected a number of seconds, got 'soon'"),
+        (lambda: env_duration("V", 1), "nan", "V: expected a number of seconds >= 0, got 'nan'"),
+        (lambda: env_duration("V", 1), "inf", "V: expected a number of seconds >= 0, got 'inf'"),
+        (
+            lambda: env_duration("V", 1, minimum=0.001),
+            "0",
+            "V: expected a number of seconds >= 0.001, got '0'",
+        ),
+        (lambda: env_bool("V"), "ture", "V: expected one of 0, 1, false, no, off, on, true,"),
+        (lambda: env_choices("V", ("en", "cs")), "en,xx", "V: unknown value 'xx'; use some of"),
+    ],
+)
+def test_a_bad_value_names_the_variable(monkeypatch, read, value, message):
+    monkeypatch.setenv("V", value)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        read()
+
+
+#: A bad value of each variable the settings (and gunicorn's configuration) read, with the
+#: module reading it (``cms/settings/<module>.py``, run afresh) and other variables it needs
+#: to be read at all.
+BAD_VALUES = [
+    ("base", {"DEBUG": "maybe"}),
+    ("base", {"DATABASE_CONN_MAX_AGE": "forever"}),
+    ("base", {"CACHE_URL": "memcached://127.0.0.1"}),
+    ("base", {"CACHE_URL": "redis://127.0.0.1/0", "CACHE_TIMEOUT": "0"}),
+    ("base", {"LOG_LEVEL": "verbose"}),
+    ("base", {"LOG_FORMAT": "xml"}),
+    ("base", {"MEDIA_STORAGE": "ftp"}),
+    ("base", {"MEDIA_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": ""}),
+    (
+        "base",
+        {"MEDIA_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "b", "AWS_QUERYSTRING_AUTH": "si"},
+    ),
+    ("api", {"API_LIMIT_MAX": "0"}),
+    ("api", {"API_CACHE_MAX_AGE": "1m"}),
+    ("api", {"API_RESPONSE_CACHE_SECONDS": "-1"}),
+    ("api", {"API_CACHE_GENERATION_SECONDS": "five"}),
+    ("api", {"SYNC_SETTLE_SECONDS": "30s"}),
+    ("api", {"API_RATE_LIMIT": "10/min"}),
+    ("api", {"API_RATE_LIMIT_WINDOW": "0"}),
+    ("api", {"TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}),
+    ("api", {"WEBHOOK_TIMEOUT": "-1"}),
+    ("api", {"WEBHOOK_MAX_ATTEMPTS": "0"}),
+    ("api", {"WEBHOOK_RETRY_BASE_SECONDS": "1.5"}),
+    ("api", {"PROJECTION_INLINE_LIMIT": "lots"}),
+    ("search", {"SEARCH_URL": "solr://127.0.0.1:8983"}),
+    ("search", {"SEARCH_URL": "opensearch2://127.0.0.1:port"}),
+    ("search", {"SEARCH_URL": "opensearch2+ftp://127.0.0.1"}),
+    ("search", {"SEARCH_URL": "opensearch2://:9200"}),
+    ("search", {"SEARCH_URL": "opensearch2://h:9200", "SEARCH_TIMEOUT": "0"}),
+    ("search", {"SEARCH_VOCABULARY_CHECK_SECONDS": "often"}),
+    ("visitors", {"VISITOR_CACHE_MAX_AGE": "1h"}),
+    ("visitors", {"VISITOR_CACHE_S_MAXAGE": "-5"}),
+    ("visitors", {"FRONTEND_CACHE_URL": "http://c", "FRONTEND_CACHE_TIMEOUT": "x"}),
+    ("visitors", {"FRONTEND_CACHE_MAX_URLS": "all"}),
+    ("tasks", {"TASKS_BACKEND": "celery"}),
+    ("tasks", {"TASK_WORKER_RELEASE_AFTER_IDLE": "never"}),
+    ("i18n", {"TRANSLATIONS_REQUIRED_AT_PUBLICATION": "en,english"}),
+    ("production", {"SECRET_KEY": "s" * 50, "SECURE_HSTS_SECONDS": "1y"}),
+    ("production", {"SECRET_KEY": "s" * 50, "SECURE_SSL_REDIRECT": "si"}),
+    ("production", {"SECRET_KEY": "s" * 50, "TASKS_BACKEND": "rq"}),
+    ("observability", {"TASK_BACKLOG_MAX_MINUTES": "ten"}),
+    ("observability", {"SCHEDULE_MAX_MINUTES": "0"}),
+    ("../gunicorn_conf", {"WEB_CONCURRENCY": "0"}),
+    ("../gunicorn_conf", {"GUNICORN_TIMEOUT": "30s"}),
+    ("../gunicorn_conf", {"GUNICORN_GRACEFUL_TIMEOUT": "-1"}),
+    ("../gunicorn_conf", {"GUNICORN_KEEPALIVE": "5.5"}),
+    ("../gunicorn_conf", {"GUNICORN_MAX_REQUESTS": "lots"}),
+    ("../gunicorn_conf", {"GUNICORN_PRELOAD": "nope"}),
+    ("../gunicorn_conf", {"SEARCH_WARM_VOCABULARIES": "si"}),
+    ("../gunicorn_conf", {"LOG_FORMAT": "yaml"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "environ"), BAD_VALUES, ids=[next(reversed(env)) for _, env in BAD_VALUES]
+)
+def test_each_setting_refuses_a_bad_value_naming_its_variable(monkeypatch, module, environ):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        run_settings(module)
+    named = [name for name in environ if name in str(refused.value)]
+    assert named, f"{refused.value!r} names none of {list(environ)}"
+    assert "s3cr3t" not in str(refused.value)
+
+
+def test_a_search_url_error_does_not_echo_its_password(monkeypatch):
+    monkeypatch.setenv("SEARCH_URL", "opensearch2+https://admin:s3cr3t@search.internal:port")
+    with pytest.raises(ImproperlyConfigured, match="SEARCH_URL") as refused:
+        run_settings("search")
+    assert "s3cr3t" not in str(refused.value)
+
+
+def test_the_settings_read_the_environment_only_through_cms_settings_environment():
+    """A new ``int(os.environ.get(...))`` would bring back the bare ``invalid literal``."""
+    readers = []
+    cms = ROOT / "cms"
+    for path in sorted(
+        [*cms.glob("settings/*.py"), *cms.glob("ops/*.py"), cms / "gunicorn_conf.py"]
+    ):
+        if path.name == "environment.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"os\.environ\s*(\.get|\[)|os\.getenv", line):
+                readers.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert readers == []
+
+
+def test_manage_py_stops_with_the_variable_named():
+    environ = {**os.environ, "API_RATE_LIMIT": "10/min", "DJANGO_SETTINGS_MODULE": ""}
+    environ.pop("DJANGO_SETTINGS_MODULE")
+    stopped = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stopped.returncode != 0
+    assert "API_RATE_LIMIT: expected a whole number, got '10/min'" in stopped.stderr
