@@ -13,8 +13,9 @@ give it away all the same. So every channel asks here, in one of two forms:
 A published page below a draft is served (Wagtail routes through drafts): its
 breadcrumbs leave the draft out (``breadcrumb_pages``).
 
-Both are Wagtail's own ``live()`` and ``public()``, so the answer is the one
-Wagtail gives when it serves (or refuses) the page.
+Both are Wagtail's own ``live()`` and ``public()`` (its ``private_q``, read once per GET
+request: ``restricted_q``), so the answer is the one Wagtail gives when it serves (or
+refuses) the page.
 
 Snippets visitors see (cluster profiles, partner organisations) have no draft
 state, but one may have no language visitors read: every translation held back
@@ -26,6 +27,7 @@ translation that is not ready; in memory, ``translation_status.has_a_language``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
@@ -37,10 +39,10 @@ from cms.core.translation_status import in_a_language_q
 def shown_to_visitors(pages: PageQuerySet) -> PageQuerySet:
     """The live pages of ``pages`` outside every view restriction: what a listing may show.
 
-    Costs one query for the restrictions when called (Wagtail's ``public()`` reads
-    them to build its filter), then the queryset's own.
+    Wagtail's ``public()``, with the restrictions it excludes read once per request
+    (``restricted_q``); outside a request, one query for them at each call.
     """
-    return pages.live().public()
+    return pages.live().exclude(restricted_q())
 
 
 def ids_shown_to_visitors(pages: Iterable[Page]) -> set[int]:
@@ -68,7 +70,48 @@ def breadcrumb_pages(page: Page, root: Page) -> PageQuerySet:
 
 def hidden_from_visitors(pages: PageQuerySet) -> PageQuerySet:
     """The live pages of ``pages`` under a view restriction: published, yet refusing visitors."""
-    return pages.live().not_public()
+    return pages.live().filter(restricted_q())
+
+
+#: The request's reading of the view restrictions (``RestrictionsOncePerRequest``).
+RESTRICTIONS: ContextVar[dict | None] = ContextVar("view_restrictions", default=None)
+
+
+def restricted_q() -> Q:
+    """The pages under a view restriction, as Wagtail's ``public()`` and ``not_public()``
+    exclude and keep them (``PageQuerySet.private_q``: each restricted page and its
+    descendants, by path, so it narrows a queryset of any page type).
+
+    Read from the database at each call, except inside a GET or HEAD request, which reads
+    them once: a visitor page asks for every menu, listing, teaser and breadcrumb trail
+    (seven times on a home page), and no GET changes them.
+    """
+    memo = RESTRICTIONS.get()
+    if memo is None:
+        return Page.objects.private_q()
+    if "q" not in memo:
+        memo["q"] = Page.objects.private_q()
+    return memo["q"]
+
+
+class RestrictionsOncePerRequest:
+    """Middleware: a GET or HEAD request reads the view restrictions once (``restricted_q``).
+
+    Not other methods: a POST may add or lift a restriction and then ask what visitors
+    see (search and projection writes), which must be the new answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = RESTRICTIONS.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            RESTRICTIONS.reset(token)
 
 
 def in_a_language(objects: QuerySet) -> QuerySet:
