@@ -87,6 +87,8 @@ def test_a_bad_value_names_the_variable(monkeypatch, read, value, message):
 #: to be read at all.
 BAD_VALUES = [
     ("base", {"DEBUG": "maybe"}),
+    ("base", {"DATABASE_URL": "mysqlx://cms:s3cr3t@db/cms"}),
+    ("base", {"DATABASE_URL": "postgres://cms:s3cr3t@db:port/cms"}),
     ("base", {"DATABASE_CONN_MAX_AGE": "forever"}),
     ("base", {"CACHE_URL": "memcached://127.0.0.1"}),
     ("base", {"CACHE_URL": "redis://127.0.0.1/0", "CACHE_TIMEOUT": "0"}),

@@ -9,6 +9,7 @@ its own (``i18n.py``, ``api.py``, ``search.py``, ``tasks.py``, ``observability.p
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.api import *  # noqa: F403
 from cms.settings.environment import env_bool, env_duration, env_list, env_seconds, env_str
@@ -130,10 +131,19 @@ TEMPLATES = [
     },
 ]
 
+
+def database_from_url(url: str) -> dict:
+    """``DATABASE_URL`` as dj-database-url reads it; its errors name the variable (never the
+    URL, which may hold a password)."""
+    try:
+        return dj_database_url.parse(url, conn_max_age=env_seconds("DATABASE_CONN_MAX_AGE", 0))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL: {error}") from None
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=env_seconds("DATABASE_CONN_MAX_AGE", 0),
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
