@@ -19,7 +19,7 @@ bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the netwo
 workers = env_count("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1)
 #: A request taking longer is killed (its worker restarted): above WEBHOOK_TIMEOUT and
 #: SEARCH_TIMEOUT, below the proxy's own timeout.
-timeout = env_count("GUNICORN_TIMEOUT", 30, minimum=1, unit="seconds")
+timeout = env_seconds("GUNICORN_TIMEOUT", 30)  # 0: none (gunicorn's meaning)
 graceful_timeout = env_seconds("GUNICORN_GRACEFUL_TIMEOUT", 30)
 #: Behind a load balancer that reuses connections: keep them a little longer than it does.
 keepalive = env_seconds("GUNICORN_KEEPALIVE", 5)

@@ -22,7 +22,7 @@ from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403
 from cms.settings.visitors import *  # noqa: F403
 
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY", strip=False)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -182,8 +182,9 @@ def cache_from_url(url: str) -> dict:
                 "SOCKET_TIMEOUT": timeout,
             },
         }
+    scheme = url.partition("://")[0] if "://" in url else url[:20]  # not the password
     raise ImproperlyConfigured(
-        f"CACHE_URL: unsupported scheme in {url!r} (locmem, redis, rediss, unix, dummy)"
+        f"CACHE_URL: unsupported scheme {scheme!r} (locmem, redis, rediss, unix, dummy)"
     )
 
 

@@ -6,6 +6,9 @@ operator can act on (``API_RATE_LIMIT: expected a whole number >= 0, got '10/min
 a bare ``invalid literal for int()`` from somewhere in the settings, nor a value quietly
 read as something else (``DEBUG=ture`` as off). django-environ reads the same types but
 lets Python's own messages through, so these few functions are written here.
+
+Unset, a variable is its default. Set but empty, it is what it always was here: the empty
+string, an empty list, false; a number, which cannot be empty, is then its default.
 """
 
 import os
@@ -20,17 +23,19 @@ TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
 
-def env_str(name: str, default: str = "", *, environ: Environ = None) -> str:
-    """The variable's value without surrounding blanks; ``default`` when unset or empty."""
-    return (os.environ if environ is None else environ).get(name, "").strip() or default
+def env_str(name: str, default: str = "", *, strip: bool = True, environ: Environ = None) -> str:
+    """The variable's value, without surrounding blanks unless ``strip=False`` (a secret is
+    taken as it is); ``default`` when unset."""
+    value = (os.environ if environ is None else environ).get(name)
+    if value is None:
+        return default
+    return value.strip() if strip else value
 
 
 def env_list(name: str, default: str = "", *, environ: Environ = None) -> list[str]:
     """A comma-separated list (``ALLOWED_HOSTS=a.org,b.org``); blanks and empty items dropped."""
     return [
-        item.strip()
-        for item in (env_str(name, environ=environ) or default).split(",")
-        if item.strip()
+        item.strip() for item in env_str(name, default, environ=environ).split(",") if item.strip()
     ]
 
 
@@ -46,23 +51,30 @@ def env_choices(name: str, choices) -> list[str]:
 
 
 def env_bool(name: str, default: bool = False, *, environ: Environ = None) -> bool:
-    """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off`` (any case)."""
-    given = env_str(name, environ=environ)
-    value = given.lower()
-    if not value:
+    """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``, any case; empty: false."""
+    given = env_str(name, None, environ=environ)
+    if given is None:
         return default
+    value = given.lower()
     if value in TRUE:
         return True
-    if value in FALSE:
+    if not value or value in FALSE:
         return False
     raise ImproperlyConfigured(
         f"{name}: expected one of {', '.join(sorted(TRUE | FALSE))}, got {given!r}"
     )
 
 
-def env_count(name: str, default: int, *, minimum: int = 0, unit: str = "a whole number") -> int:
+def env_count(
+    name: str,
+    default: int,
+    *,
+    minimum: int = 0,
+    unit: str = "a whole number",
+    environ: Environ = None,
+) -> int:
     """A whole number of at least ``minimum`` (``unit`` says what it counts, in the error)."""
-    value = env_str(name)
+    value = env_str(name, environ=environ)
     if not value:
         return default
     try:

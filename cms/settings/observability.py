@@ -9,12 +9,14 @@
   ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``.
 """
 
+import logging
+
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.environment import env_number, env_str
 
-#: The standard library's level names (``LOG_LEVEL``, any case).
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: The standard library's level names (``LOG_LEVEL``, any case: ``INFO``, ``WARN``, ...).
+LOG_LEVELS = tuple(logging.getLevelNamesMapping())
 LOG_FORMATS = {
     "text": {
         "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",

@@ -10,7 +10,7 @@ from cms.settings.base import *  # noqa: F403
 from cms.settings.environment import env_bool, env_seconds, env_str
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY", strip=False)
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 

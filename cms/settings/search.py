@@ -59,7 +59,10 @@ ENGINE_INDEX_SETTINGS = {
 def search_backends_from_url(url: str) -> dict:
     if not url:
         return {"default": DATABASE_SEARCH_BACKEND}
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed [IPv6] bracket; the URL is not echoed
+        raise ImproperlyConfigured("SEARCH_URL: not a URL (opensearch2://host:9200)") from None
     engine, _, scheme = parts.scheme.partition("+")
     if engine not in ENGINE_BACKENDS:
         raise ImproperlyConfigured(

@@ -34,7 +34,7 @@ def media_storage(env=os.environ) -> dict:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     bucket = env.get("AWS_STORAGE_BUCKET_NAME", "")
     if not bucket:
-        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME: needed with MEDIA_STORAGE=s3")
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -5,7 +5,7 @@ from cms.settings.base import *  # noqa: F403
 from cms.settings.environment import env_seconds, env_str
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY") or "test-only-insecure-key"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", strip=False) or "test-only-insecure-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests change content behind the signals' back (queryset updates); the cache's
 # own tests switch it on (and .ci/bench-api through the environment).
@@ -15,7 +15,8 @@ SYNC_SETTLE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 ALLOWED_HOSTS = ["*"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# One folder per pytest-xdist worker (gw0, gw1, ...): no worker sees another's uploads.
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media{env_str('PYTEST_XDIST_WORKER')}"
 # Tasks run right after commit, whatever TASKS_BACKEND says; tests that need the
 # database backend and its worker switch to it with override_settings.
 TASKS = tasks_from_name("immediate")
