@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from cms.settings.tasks import tasks_from_name
@@ -26,7 +27,7 @@ def test_tasks_backend_names():
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend"}
     }
     assert tasks_from_name(" Immediate ")["default"]["BACKEND"].endswith("ImmediateBackend")
-    with pytest.raises(ValueError, match="TASKS_BACKEND"):
+    with pytest.raises(ImproperlyConfigured, match="TASKS_BACKEND"):
         tasks_from_name("celery")
 
 
