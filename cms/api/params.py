@@ -164,7 +164,8 @@ class ListParams(ReadParams, Pagination):
     updated_since: Annotated[datetime | None, AfterValidator(in_utc)] = Field(
         None,
         description="Only items changed at or after this ISO 8601 time (UTC if no zone given); "
-        "the response then also lists what was removed since (`deleted`)",
+        "the response then also lists what was removed since (`deleted`). A time inside the "
+        "interval a restore from a backup undid is a 400: start again with a full sync",
     )
 
     @field_validator("order")

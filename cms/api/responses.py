@@ -14,9 +14,11 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 
 from cms.api import selectors
+from cms.api.errors import ParameterError
 from cms.api.http import Prewritten
 from cms.api.negotiation import current_sites, localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
+from cms.projections import generation
 from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
 from cms.projections.registry import by_label
@@ -82,6 +84,8 @@ def listing(
         defaults or representation.listing_fields, available or representation.field_names
     )
     countries = getattr(params, "country", None) or []  # they narrow the removals too
+    if params.updated_since is not None:
+        refuse_lost_interval(params.updated_since)
 
     def removals():
         return selectors.removals(context.scope, types, countries)
@@ -119,6 +123,19 @@ def listing(
     if all(isinstance(items.get(pk), str) for pk in ids):  # every item's stored text
         return Prewritten([items[pk] for pk in ids], envelope)
     return {**envelope, "items": [items[pk] for pk in ids if pk in items]}
+
+
+def refuse_lost_interval(since) -> None:
+    """A 400 for an ``updated_since`` inside the interval a restore from a backup undid:
+    what the consumer took from it left no trace, so only a full sync drops it."""
+    lost = current_sites().remembered("lost interval", generation.lost_interval)
+    if lost and lost[0] < since < lost[1]:
+        raise ParameterError(
+            "updated_since",
+            f"the content was restored from a backup at {lost[1]:%Y-%m-%dT%H:%M:%SZ}, undoing "
+            f"what changed after {lost[0]:%Y-%m-%dT%H:%M:%SZ} without a trace; start again "
+            "without updated_since (a full sync), or give a time up to the second one",
+        )
 
 
 def stored_items(context: RenderContext, rows: list, selected: frozenset) -> dict:

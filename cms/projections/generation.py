@@ -25,9 +25,9 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 
-from cms.projections.models import ContentGeneration
+from cms.projections.models import ContentGeneration, Projection, Tombstone
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +87,44 @@ def restored_at():
     return ContentGeneration.objects.filter(pk=1).values_list("restored_at", flat=True).first()
 
 
+def lost_interval():
+    """``(held until, restored at)`` of the last restore from a backup: changes made between
+    the two were undone and left no trace (no row, no tombstone), so a consumer's
+    ``updated_since`` inside it may be past some of them. ``None``: never restored (or
+    restored before the first time was recorded)."""
+    row = ContentGeneration.objects.filter(pk=1)
+    found = row.values_list("restored_held_until", "restored_at").first()
+    return found if found and all(found) else None
+
+
+def newest_held():
+    """The newest change this database holds: its projections' and tombstones' stamps and
+    the sites' (what ``updated_since`` compares with)."""
+    from cms.core.models import Country  # noqa: PLC0415 - the projections' models first
+
+    return max(
+        filter(
+            None,
+            (
+                Projection.objects.aggregate(newest=Max("updated_at"))["newest"],
+                Tombstone.objects.aggregate(newest=Max("removed_at"))["newest"],
+                Country.objects.aggregate(newest=Max("updated_at"))["newest"],
+            ),
+        ),
+        default=None,
+    )
+
+
 def mark_restored(now) -> tuple[int, int]:
-    """The database was just restored from a backup: record when, and move the generation
-    past every generation the changes lost with the restore had reached (answers cached
-    under those are never served again). Returns the generation before and after."""
+    """The database was just restored from a backup: record when, and the newest change it
+    holds (``lost_interval``), and move the generation past every generation the changes
+    lost with the restore had reached (answers cached under those are never served again).
+    Returns the generation before and after."""
     ContentGeneration.objects.bulk_create([ContentGeneration(pk=1)], ignore_conflicts=True)
     before = stored()
-    ContentGeneration.objects.filter(pk=1).update(value=F("value") + RESTORE_JUMP, restored_at=now)
+    ContentGeneration.objects.filter(pk=1).update(
+        value=F("value") + RESTORE_JUMP, restored_at=now, restored_held_until=newest_held()
+    )
     forget_copy()
     return before, stored()
 

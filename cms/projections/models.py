@@ -149,6 +149,10 @@ class ContentGeneration(models.Model):
     #: When this database was last restored from a backup (``manage.py after_restore``):
     #: sync cursors handed out before then point into a history the restore undid.
     restored_at = models.DateTimeField(null=True, blank=True)
+    #: The newest change the restored database held (its backup's moment, near enough):
+    #: ``updated_since`` between this and ``restored_at`` may be past changes the restore
+    #: undid without a trace.
+    restored_held_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The table it had in the Delivery API's app (``delivery_api``) as the response

@@ -1,5 +1,6 @@
 """After a restore from a backup, ``manage.py after_restore`` makes every older sync cursor
-a 400, so its consumer starts again instead of keeping what the restore undid.
+(and every ``updated_since`` inside what it undid) a 400, so its consumer starts again
+instead of keeping what the restore undid.
 
 A restore takes the content back to the backup's moment. A consumer that pulled an item
 created after the backup keeps it for ever: the restored database has no tombstone for
@@ -10,9 +11,11 @@ such an item's rows as the backup never held them (no tombstone), which is what 
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from cms.projections import generation
 from cms.projections.models import Projection, Tombstone
@@ -68,3 +71,44 @@ def test_answers_cached_before_a_restore_are_not_served_after_it(api, response_c
     call_command("after_restore", stdout=StringIO())
     assert generation.stored() == before + generation.RESTORE_JUMP
     assert api("sectors/?lang=en")["X-Cache"] == "MISS"
+
+
+def since(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_updated_since_inside_what_a_restore_undid_is_a_400(api, country):
+    """A consumer following news with ``updated_since`` took an item the restore then
+    undid: the restored database holds no trace of it, so that time is refused (a full
+    sync drops it); a time up to the newest change the backup held, or after the
+    restore, is answered as before."""
+    lost = published_news(country("CZ"), title={"en": "Published after the backup"})
+    taken = timezone.now()
+    assert lost.pk in [
+        item["id"]
+        for item in api(
+            f"news/?lang=en&updated_since={since(taken - timedelta(minutes=1))}"
+        ).json()["items"]
+    ]
+
+    restore_to_before(lost)
+    call_command("after_restore", stdout=StringIO())
+    held_until, restored_at = generation.lost_interval()
+    assert held_until < taken < restored_at
+
+    for resource in ("news/", "pages/", "clusters/", "sectors/", "sites/"):
+        response = api(f"{resource}?lang=en&updated_since={since(taken)}")
+        assert response.status_code == 400, (resource, response.content)
+        problem = response.json()
+        assert problem["parameter"] == "updated_since"
+        assert "restored from a backup" in problem["detail"]
+        assert "a full sync" in problem["detail"]
+    assert api(f"news/?lang=en&updated_since={since(held_until)}").status_code == 200
+    after = api(f"news/?lang=en&updated_since={since(restored_at + timedelta(seconds=1))}")
+    assert after.status_code == 200
+    assert lost.pk not in [item["id"] for item in api("news/?lang=en&limit=100").json()["items"]]
+
+
+def test_updated_since_of_a_database_never_restored_is_answered(api):
+    assert generation.lost_interval() is None
+    assert api(f"news/?lang=en&updated_since={since(timezone.now())}").status_code == 200
