@@ -7,8 +7,10 @@ representation and call ``detail()``; these read the stored projections
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import translation
@@ -127,14 +129,20 @@ def listing(
 
 def refuse_lost_interval(since) -> None:
     """A 400 for an ``updated_since`` inside the interval a restore from a backup undid:
-    what the consumer took from it left no trace, so only a full sync drops it."""
-    lost = current_sites().remembered("lost interval", generation.lost_interval)
-    if lost and lost[0] < since < lost[1]:
+    what the consumer took from it left no trace, so only a full sync drops it.
+
+    Read from the database (one row), as ``sync/`` reads the restore: other processes' copy
+    of the generation may lag. The interval starts a little early: a row is stamped when
+    rendered and may commit up to ``SYNC_SETTLE_SECONDS`` later, and consumers may keep
+    whole seconds (``Last-Modified``)."""
+    lost = generation.lost_interval()
+    margin = timedelta(seconds=settings.SYNC_SETTLE_SECONDS + 1)
+    if lost and lost[0] - margin < since < lost[1]:
         raise ParameterError(
             "updated_since",
             f"the content was restored from a backup at {lost[1]:%Y-%m-%dT%H:%M:%SZ}, undoing "
-            f"what changed after {lost[0]:%Y-%m-%dT%H:%M:%SZ} without a trace; start again "
-            "without updated_since (a full sync), or give a time up to the second one",
+            "changes you may hold without a trace; start again without updated_since "
+            "(a full sync)",
         )
 
 

@@ -115,15 +115,21 @@ def newest_held():
     )
 
 
-def mark_restored(now) -> tuple[int, int]:
-    """The database was just restored from a backup: record when, and the newest change it
-    holds (``lost_interval``), and move the generation past every generation the changes
-    lost with the restore had reached (answers cached under those are never served again).
-    Returns the generation before and after."""
+def mark_restored(now, *, backup_taken_at=None) -> tuple[int, int]:
+    """The database was just restored from a backup: record when, and up to when it holds
+    the content (``lost_interval``), and move the generation past every generation the
+    changes lost with the restore had reached (answers cached under those are never served
+    again). Returns the generation before and after.
+
+    "Held until" is the newest change the database holds, or ``backup_taken_at`` if that is
+    earlier: a writer that ran between the restore and this (a publication, the task
+    worker, an earlier run's re-rendering) stamps later than the backup.
+    """
     ContentGeneration.objects.bulk_create([ContentGeneration(pk=1)], ignore_conflicts=True)
     before = stored()
+    held_until = min(filter(None, (newest_held(), backup_taken_at)), default=None)
     ContentGeneration.objects.filter(pk=1).update(
-        value=F("value") + RESTORE_JUMP, restored_at=now, restored_held_until=newest_held()
+        value=F("value") + RESTORE_JUMP, restored_at=now, restored_held_until=held_until
     )
     forget_copy()
     return before, stored()

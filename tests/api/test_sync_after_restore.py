@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cms.projections import generation
-from cms.projections.models import Projection, Tombstone
+from cms.projections.models import ContentGeneration, Projection, Tombstone
 from tests.api.conftest import published_news
 from tests.api.test_sync_cursor import keys, pull
 
@@ -80,33 +81,68 @@ def since(moment) -> str:
 def test_updated_since_inside_what_a_restore_undid_is_a_400(api, country):
     """A consumer following news with ``updated_since`` took an item the restore then
     undid: the restored database holds no trace of it, so that time is refused (a full
-    sync drops it); a time up to the newest change the backup held, or after the
+    sync drops it); a time well before the newest change the backup held, or after the
     restore, is answered as before."""
     lost = published_news(country("CZ"), title={"en": "Published after the backup"})
     taken = timezone.now()
-    assert lost.pk in [
-        item["id"]
-        for item in api(
-            f"news/?lang=en&updated_since={since(taken - timedelta(minutes=1))}"
-        ).json()["items"]
-    ]
+    listed = api(f"news/?lang=en&updated_since={since(taken - timedelta(minutes=1))}")
+    assert lost.pk in [item["id"] for item in listed.json()["items"]]
 
     restore_to_before(lost)
     call_command("after_restore", stdout=StringIO())
     held_until, restored_at = generation.lost_interval()
     assert held_until < taken < restored_at
 
-    for resource in ("news/", "pages/", "clusters/", "sectors/", "sites/"):
+    resources = ("news/", "events/", "pages/", "clusters/", "partners/", "contacts/")
+    for resource in (*resources, "sectors/", "sites/"):
         response = api(f"{resource}?lang=en&updated_since={since(taken)}")
         assert response.status_code == 400, (resource, response.content)
         problem = response.json()
         assert problem["parameter"] == "updated_since"
         assert "restored from a backup" in problem["detail"]
         assert "a full sync" in problem["detail"]
-    assert api(f"news/?lang=en&updated_since={since(held_until)}").status_code == 200
+    # Whole seconds, or a row stamped before it committed: just under B is refused too.
+    assert api(f"news/?lang=en&updated_since={since(held_until)}").status_code == 400
+    well_before = held_until - timedelta(seconds=2)  # SYNC_SETTLE_SECONDS is 0 in tests
+    assert api(f"news/?lang=en&updated_since={since(well_before)}").status_code == 200
     after = api(f"news/?lang=en&updated_since={since(restored_at + timedelta(seconds=1))}")
     assert after.status_code == 200
     assert lost.pk not in [item["id"] for item in api("news/?lang=en&limit=100").json()["items"]]
+
+
+def test_the_backups_moment_is_its_newest_change_or_the_time_given(country):
+    """The newest of the rows', tombstones' and sites' stamps, unless the operator gives an
+    earlier time (writers may have stamped rows between the restore and the command)."""
+    newest_row = Projection.objects.order_by("-updated_at").first()
+    removed = Tombstone.objects.create(
+        object_type="news.NewsPage",
+        object_id=10**9,
+        country="CZ",
+        removed_at=newest_row.updated_at + timedelta(minutes=5),
+    )
+    generation.mark_restored(timezone.now())
+    assert generation.lost_interval()[0] == removed.removed_at
+
+    earlier = removed.removed_at - timedelta(hours=1)
+    generation.mark_restored(timezone.now(), backup_taken_at=earlier)
+    assert generation.lost_interval()[0] == earlier
+    # A later time given changes nothing: the database holds nothing newer than its rows.
+    generation.mark_restored(timezone.now(), backup_taken_at=removed.removed_at + timedelta(1))
+    assert generation.lost_interval()[0] == removed.removed_at
+
+
+def test_a_restore_recorded_without_its_moment_refuses_no_time(api):
+    """Restored before the moment was recorded: the sync cursors still tell; a time cannot."""
+    ContentGeneration.objects.update_or_create(pk=1, defaults={"restored_at": timezone.now()})
+    assert generation.lost_interval() is None
+    assert api(f"news/?lang=en&updated_since={since(timezone.now())}").status_code == 200
+
+
+def test_after_restore_refuses_a_bad_backup_time(db):
+    for value, message in (("yesterday", "not an ISO 8601 time"), ("2999-01-01", "in the future")):
+        with pytest.raises(CommandError, match=message):
+            call_command("after_restore", "--backup-taken-at", value, stdout=StringIO())
+    assert generation.lost_interval() is None
 
 
 def test_updated_since_of_a_database_never_restored_is_answered(api):

@@ -17,6 +17,9 @@ documents. This tells each of them (``docs/operations.md``, "Backups and restore
 What it cannot reach is printed at the end: a CDN's copies of visitor pages.
 """
 
+from argparse import ArgumentTypeError
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -25,11 +28,36 @@ from django.utils import timezone
 from cms.projections import generation
 
 
+def backup_time(value: str) -> datetime:
+    """``--backup-taken-at``: an ISO 8601 time, UTC if it names no zone, not in the future."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(
+            f"not an ISO 8601 time: {value!r} (e.g. 2026-12-05T03:00:00Z)"
+        ) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment > timezone.now():
+        raise ArgumentTypeError(f"{value!r} is in the future")
+    return moment
+
+
 class Command(BaseCommand):
     help = "After restoring the database from a backup: refuse older sync cursors, renew caches"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--backup-taken-at",
+            type=backup_time,
+            help="When the backup was taken (ISO 8601, UTC if no zone; `pg_restore -l` prints "
+            "it as 'Archive created at'). Without it, the newest change the restored "
+            "database holds stands for it",
+        )
+
     def handle(self, *args, **options):
-        before, after = generation.mark_restored(timezone.now())
+        before, after = generation.mark_restored(
+            timezone.now(), backup_taken_at=options["backup_taken_at"]
+        )
         self.stdout.write(
             f"Restore recorded: content generation {before} -> {after}; sync cursors handed "
             "out before now are refused (their consumers start a full sync)."
