@@ -113,6 +113,11 @@ def test_a_stale_vocabulary_keeps_serving_while_a_thread_rebuilds_it(
     settings.SEARCH_VOCABULARY_BACKGROUND = True
     settings.SEARCH_VOCABULARY_CHECK_SECONDS = 0
     cache = suggest.vocabularies
+    # Built afresh here, not a stale one an earlier test left (whose refresh would swap in
+    # its own build during this test), and no earlier refresh still running.
+    for thread in [t for t in threading.enumerate() if t.name == "vocabulary-en"]:
+        thread.join(timeout=30)
+    cache.clear()
     refreshed, refresh = [], cache.refresh_in_background
 
     def noting_refresh(key):  # the real refresh, noted: its thread may end at once
