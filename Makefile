@@ -48,10 +48,11 @@ worker: migrate
 	TASKS_BACKEND=database $(MANAGE) db_worker
 
 ## The test suite (SQLite unless DATABASE_URL points elsewhere). pytest exits non-zero on zero tests.
-## TEST_WORKERS processes share it out (pytest-xdist; default one per core, 0 = this process only).
+## TEST_WORKERS processes share it out (pytest-xdist; default one per core, 0 = this process only),
+## a test file to one worker, its tests in their order, as a run in one process has them.
 TEST_WORKERS ?= auto
 test: messages test-tools
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## curl and jq, which the API guide's examples use (tests/api/test_guide.py runs them):
 ## installed from Debian when missing.
