@@ -29,12 +29,15 @@ from cms.projections import generation
 
 
 def backup_time(value: str) -> datetime:
-    """``--backup-taken-at``: an ISO 8601 time, UTC if it names no zone, not in the future."""
+    """``--backup-taken-at``: ISO 8601, UTC if it names no zone, or as ``pg_restore -l``
+    prints it (``2026-12-05 03:00:00 UTC``); not in the future."""
+    text = value.strip().removesuffix(" UTC").removesuffix(" GMT")
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise ArgumentTypeError(
-            f"not an ISO 8601 time: {value!r} (e.g. 2026-12-05T03:00:00Z)"
+            f"not a time: {value!r} (e.g. 2026-12-05T03:00:00Z, or as pg_restore -l prints "
+            "it: 2026-12-05 03:00:00 UTC)"
         ) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     if moment > timezone.now():
@@ -49,9 +52,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backup-taken-at",
             type=backup_time,
-            help="When the backup was taken (ISO 8601, UTC if no zone; `pg_restore -l` prints "
-            "it as 'Archive created at'). Without it, the newest change the restored "
-            "database holds stands for it",
+            help="When the backup was taken: 'Archive created at' of `pg_restore -l` "
+            "(2026-12-05 03:00:00 UTC) or ISO 8601. Without it, the newest change the "
+            "restored database holds stands for it",
         )
 
     def handle(self, *args, **options):
