@@ -18,6 +18,7 @@ from wagtail.models import Page, Site
 from cms.core.caching import apply_cache_policy
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.permissions import reachable_pages
+from cms.core.request_memo import known_for_request
 
 #: Paths that are not visitor pages and carry no language prefix.
 UNPREFIXED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/")
@@ -92,6 +93,8 @@ class SiteLanguageMiddleware:
         site = Site.find_for_request(request)
         if site is None:
             raise Http404("Unknown host")
+        # The page served here is on this site: its get_site shares the object (and country).
+        known_for_request(("site", site.pk), site)
         language = get_language_from_path(path)
         if language is None:
             match = LANGUAGE_SEGMENT.match(path)

@@ -25,6 +25,7 @@ from cms.core.forms import CountryScopedPageForm
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain, language_name
 from cms.core.models import TranslationReadiness
 from cms.core.publication import NotPublishedPanel
+from cms.core.request_memo import once_per_request
 from cms.core.translation_status import (
     LanguageRule,
     available_languages,
@@ -178,12 +179,21 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
         """Wagtail's answer, kept on this instance while the page stays where it is (its
         ``path`` and ``url_path``): one visitor page asks for its site and country four to
         seven times (languages, redirect, context, listings), each time a query. The site's
-        country is then Django's cached reverse relation of the same site object."""
+        country is then Django's cached reverse relation of the same site object.
+
+        As Wagtail's ``get_site`` (the site of the page's URL parts), with the site read
+        once per GET request (``cms.core.request_memo``): the pages a visitor page shows of
+        its own site (the directory its clusters link to) then share its site and country.
+        """
         place = (self.path, self.url_path)
         kept = self.__dict__.get("site_at_place")
         if kept is not None and kept[0] == place:
             return kept[1]
-        site = super().get_site()
+        url_parts = self.get_url_parts()
+        if url_parts is None:  # not routable
+            return None
+        site_id = url_parts[0]
+        site = once_per_request(("site", site_id), lambda: Site.objects.get(id=site_id))
         if site is not None:  # a page being added has none until it has its address
             self.__dict__["site_at_place"] = (place, site)
         return site

@@ -27,12 +27,12 @@ translation that is not ready; in memory, ``translation_status.has_a_language``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextvars import ContextVar
 
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
+from cms.core.request_memo import once_per_request
 from cms.core.translation_status import in_a_language_q
 
 
@@ -73,45 +73,16 @@ def hidden_from_visitors(pages: PageQuerySet) -> PageQuerySet:
     return pages.live().filter(restricted_q())
 
 
-#: The request's reading of the view restrictions (``RestrictionsOncePerRequest``).
-RESTRICTIONS: ContextVar[dict | None] = ContextVar("view_restrictions", default=None)
-
-
 def restricted_q() -> Q:
     """The pages under a view restriction, as Wagtail's ``public()`` and ``not_public()``
     exclude and keep them (``PageQuerySet.private_q``: each restricted page and its
     descendants, by path, so it narrows a queryset of any page type).
 
-    Read from the database at each call, except inside a GET or HEAD request, which reads
-    them once: a visitor page asks for every menu, listing, teaser and breadcrumb trail
-    (seven times on a home page), and no GET changes them.
+    Read once per GET request (``cms.core.request_memo``): a visitor page asks for every
+    menu, listing, teaser and breadcrumb trail (seven times on a home page). A POST, which
+    may add or lift a restriction and then ask what visitors see, reads them every time.
     """
-    memo = RESTRICTIONS.get()
-    if memo is None:
-        return Page.objects.private_q()
-    if "q" not in memo:
-        memo["q"] = Page.objects.private_q()
-    return memo["q"]
-
-
-class RestrictionsOncePerRequest:
-    """Middleware: a GET or HEAD request reads the view restrictions once (``restricted_q``).
-
-    Not other methods: a POST may add or lift a restriction and then ask what visitors
-    see (search and projection writes), which must be the new answer.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
-        token = RESTRICTIONS.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            RESTRICTIONS.reset(token)
+    return once_per_request("view restrictions", Page.objects.private_q)
 
 
 def in_a_language(objects: QuerySet) -> QuerySet:

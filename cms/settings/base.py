@@ -89,8 +89,8 @@ MIDDLEWARE = [
     # /health/ and /ready/ answer here: before the host check, the HTTPS redirect and
     # the site lookup (cms/ops/health.py).
     "cms.ops.health.ProbeMiddleware",
-    # A GET reads the view restrictions once, not per menu and listing (cms/core/visibility.py).
-    "cms.core.visibility.RestrictionsOncePerRequest",
+    # A GET reads the view restrictions and a page's site once, not per menu and listing.
+    "cms.core.request_memo.ReadOncePerRequest",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp, with inline scripts allowed in the Wagtail admin only (cms/ops/csp.py).

@@ -12,13 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from cms.clusters.models import ClusterDirectoryPage
-from cms.core.visibility import (
-    RESTRICTIONS,
-    RestrictionsOncePerRequest,
-    hidden_from_visitors,
-    ids_shown_to_visitors,
-    shown_to_visitors,
-)
+from cms.core.request_memo import MEMO, ReadOncePerRequest
+from cms.core.visibility import hidden_from_visitors, ids_shown_to_visitors, shown_to_visitors
 from cms.news.models import NewsIndexPage, NewsPage
 from tests.factories import restrict
 
@@ -84,7 +79,7 @@ def read_restrictions(request) -> HttpResponse:
 
 
 def restriction_reads(method: str) -> int:
-    middleware = RestrictionsOncePerRequest(read_restrictions)
+    middleware = ReadOncePerRequest(read_restrictions)
     with CaptureQueriesContext(connection) as captured:
         middleware(getattr(RequestFactory(), method)("/"))
     return sum('FROM "wagtailcore_pageviewrestriction"' in q["sql"] for q in captured)
@@ -96,12 +91,12 @@ def test_a_get_request_reads_the_restrictions_once_and_a_post_at_each_question(c
     # A POST may change them between two questions: it reads them each time.
     assert restriction_reads("post") == 2
     # The request's reading ends with it: outside a request, each question reads them.
-    assert RESTRICTIONS.get() is None
+    assert MEMO.get() is None
 
 
 def test_a_restriction_added_after_a_request_is_seen_by_the_next(country):
     index = NewsIndexPage.objects.child_of(country("CZ").home_page).get()
-    middleware = RestrictionsOncePerRequest(read_restrictions)
+    middleware = ReadOncePerRequest(read_restrictions)
     before = int(middleware(RequestFactory().get("/")).content)
     restrict(index, "login")
     after = int(middleware(RequestFactory().get("/")).content)
