@@ -66,8 +66,8 @@ def test_counts_and_choices(monkeypatch):
     [
         (lambda: env_count("V", 1), "ten", "V: expected a whole number, got 'ten'"),
         (lambda: env_count("V", 1), "1.5", "V: expected a whole number, got '1.5'"),
-        (lambda: env_count("V", 1, minimum=1), "0", "V: expected a whole number >= 1, got 0"),
-        (lambda: env_count("V", 1), "-3", "V: expected a whole number >= 0, got -3"),
+        (lambda: env_count("V", 1, minimum=1), "0", "V: expected a whole number >= 1, got '0'"),
+        (lambda: env_count("V", 1), "-3", "V: expected a whole number >= 0, got '-3'"),
         (lambda: env_duration("V", 1), "soon", "V: expected a number of seconds, got 'soon'"),
         (lambda: env_duration("V", 1), "nan", "V: expected a number of seconds >= 0, got 'nan'"),
         (lambda: env_duration("V", 1), "inf", "V: expected a number of seconds >= 0, got 'inf'"),

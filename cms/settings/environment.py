@@ -12,7 +12,7 @@ string, an empty list, false; a number, which cannot be empty, is then its defau
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -74,16 +74,7 @@ def env_count(
     environ: Environ = None,
 ) -> int:
     """A whole number of at least ``minimum`` (``unit`` says what it counts, in the error)."""
-    value = env_str(name, environ=environ)
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}: expected {unit}, got {value!r}") from None
-    if number < minimum:
-        raise ImproperlyConfigured(f"{name}: expected {unit} >= {minimum}, got {number}")
-    return number
+    return env_number(name, default, minimum=minimum, unit=unit, parse=int, environ=environ)
 
 
 def env_seconds(name: str, default: int) -> int:
@@ -104,14 +95,16 @@ def env_number(
     *,
     minimum: float = 0.0,
     unit: str = "a number",
+    parse: Callable[[str], float] = float,
     environ: Environ = None,
 ) -> float:
-    """A decimal number of at least ``minimum`` (``0.5``); ``nan`` and ``inf`` refused."""
+    """A number of at least ``minimum``, decimal (``0.5``) unless ``parse`` is ``int``;
+    ``nan`` and ``inf`` refused."""
     value = env_str(name, environ=environ)
     if not value:
         return default
     try:
-        number = float(value)
+        number = parse(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}: expected {unit}, got {value!r}") from None
     if not number < float("inf") or number < minimum:  # also nan, which compares false
