@@ -49,10 +49,11 @@ worker: migrate
 
 ## The test suite (SQLite unless DATABASE_URL points elsewhere). pytest exits non-zero on zero tests.
 ## TEST_WORKERS processes share it out (pytest-xdist; default one per core, 0 = this process only),
-## a test file to one worker, its tests in their order, as a run in one process has them.
+## in the order a one-process run has (pytest-django's: tests that commit, and flush, come last).
+## Not --dist loadfile: it runs a file's committing tests before other files' tests.
 TEST_WORKERS ?= auto
 test: messages test-tools
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## curl and jq, which the API guide's examples use (tests/api/test_guide.py runs them):
 ## installed from Debian when missing.
