@@ -7,10 +7,8 @@ few cores behind a reverse proxy or load balancer.
 
 import multiprocessing
 
-from django.core.exceptions import ImproperlyConfigured
-
 from cms.settings.environment import env_bool, env_count, env_seconds, env_str
-from cms.settings.observability import LOG_FORMATS
+from cms.settings.observability import log_formatter
 
 #: Where to listen (the proxy connects here).
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the network
@@ -44,10 +42,7 @@ forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 _log_format = env_str("LOG_FORMAT", "json")
-if _log_format not in LOG_FORMATS:
-    raise ImproperlyConfigured(
-        f"LOG_FORMAT: unknown format {_log_format!r}; use one of {sorted(LOG_FORMATS)}"
-    )
+_error_formatter = log_formatter(_log_format)  # an unknown format stops the start, named
 logconfig_dict = {
     "formatters": {
         "access": (
@@ -55,7 +50,7 @@ logconfig_dict = {
             if _log_format == "json"
             else {"format": "%(asctime)s %(message)s"}
         ),
-        "error": {key: value for key, value in LOG_FORMATS[_log_format].items()},
+        "error": dict(_error_formatter),
     },
     "filters": {"request_id": {"()": "cms.ops.logs.RequestIdFilter"}},
     "handlers": {

@@ -29,16 +29,23 @@ LOG_FORMATS = {
 }
 
 
-def logging_config(log_format: str, level: str = "INFO") -> dict:
-    """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
+def log_formatter(log_format: str) -> dict:
+    """The formatter of ``LOG_FORMAT=log_format``, for Django's logging and gunicorn's."""
     if log_format not in LOG_FORMATS:
         raise ImproperlyConfigured(
             f"LOG_FORMAT: unknown format {log_format!r}; use one of {sorted(LOG_FORMATS)}"
         )
+    return LOG_FORMATS[log_format]
+
+
+def logging_config(log_format: str, level: str = "INFO") -> dict:
+    """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
+    formatter = log_formatter(log_format)
     if level.upper() not in LOG_LEVELS:
         raise ImproperlyConfigured(
             f"LOG_LEVEL: unknown level {level!r}; use one of {', '.join(LOG_LEVELS)}"
         )
+    level = level.upper()
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -46,7 +53,7 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
             "request_id": {"()": "cms.ops.logs.RequestIdFilter"},
             "once_a_minute": {"()": "cms.ops.logs.OncePerInterval", "seconds": 60},
         },
-        "formatters": {"default": LOG_FORMATS[log_format]},
+        "formatters": {"default": formatter},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
@@ -54,10 +61,10 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
                 "filters": ["request_id"],
             }
         },
-        "root": {"handlers": ["console"], "level": level.upper()},
+        "root": {"handlers": ["console"], "level": level},
         "loggers": {
             # Django's own handlers (mail to admins, its server log) would print each line again.
-            "django": {"handlers": ["console"], "level": level.upper(), "propagate": False},
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
             # Task start/finish lines drown everything else at INFO.
             "django_tasks": {"level": "WARNING"},
             "django.tasks": {"level": "WARNING"},
