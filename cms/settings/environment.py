@@ -39,6 +39,16 @@ def env_list(name: str, default: str = "", *, environ: Environ = None) -> list[s
     ]
 
 
+def one_of(name: str, value: str, choices, *, what: str = "value") -> str:
+    """``value`` if it is one of ``choices``; else the error naming the variable ``name``
+    and listing the choices (``what``: what a value is, ``storage``, ``engine``)."""
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name}: unknown {what} {value!r}; use one of {', '.join(sorted(choices))}"
+        )
+    return value
+
+
 def env_choices(name: str, choices) -> list[str]:
     """A comma-separated list of some of ``choices`` (``…_AT_PUBLICATION=en,cs``)."""
     values = env_list(name)

@@ -11,9 +11,7 @@
 
 import logging
 
-from django.core.exceptions import ImproperlyConfigured
-
-from cms.settings.environment import env_number, env_str
+from cms.settings.environment import env_number, env_str, one_of
 
 #: The standard library's level names (``LOG_LEVEL``, any case: ``INFO``, ``WARN``, ...).
 LOG_LEVELS = tuple(logging.getLevelNamesMapping())
@@ -31,21 +29,13 @@ LOG_FORMATS = {
 
 def log_formatter(log_format: str) -> dict:
     """The formatter of ``LOG_FORMAT=log_format``, for Django's logging and gunicorn's."""
-    if log_format not in LOG_FORMATS:
-        raise ImproperlyConfigured(
-            f"LOG_FORMAT: unknown format {log_format!r}; use one of {sorted(LOG_FORMATS)}"
-        )
-    return LOG_FORMATS[log_format]
+    return LOG_FORMATS[one_of("LOG_FORMAT", log_format, LOG_FORMATS, what="format")]
 
 
 def logging_config(log_format: str, level: str = "INFO") -> dict:
     """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
     formatter = log_formatter(log_format)
-    if level.upper() not in LOG_LEVELS:
-        raise ImproperlyConfigured(
-            f"LOG_LEVEL: unknown level {level!r}; use one of {', '.join(LOG_LEVELS)}"
-        )
-    level = level.upper()
+    level = one_of("LOG_LEVEL", level.upper(), LOG_LEVELS, what="level")
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.settings.environment import env_duration, env_str
+from cms.settings.environment import env_duration, env_str, one_of
 
 ENGINE_BACKENDS = {
     "opensearch2": "cms.search.backends.opensearch2",
@@ -64,10 +64,7 @@ def search_backends_from_url(url: str) -> dict:
     except ValueError:  # an unclosed [IPv6] bracket; the URL is not echoed
         raise ImproperlyConfigured("SEARCH_URL: not a URL (opensearch2://host:9200)") from None
     engine, _, scheme = parts.scheme.partition("+")
-    if engine not in ENGINE_BACKENDS:
-        raise ImproperlyConfigured(
-            f"SEARCH_URL: unknown engine {engine!r}; use one of {sorted(ENGINE_BACKENDS)}"
-        )
+    one_of("SEARCH_URL", engine, ENGINE_BACKENDS, what="engine")
     try:
         port = parts.port or 9200
     except ValueError:  # the URL is not echoed: it may hold a password

@@ -18,31 +18,32 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.settings.environment import env_bool
+from cms.settings.environment import env_bool, env_str, one_of
 
 MEDIA_STORAGES = ("local", "s3")
 
 
 def media_storage(env=os.environ) -> dict:
     """The ``STORAGES["default"]`` entry for the environment ``env``."""
-    kind = env.get("MEDIA_STORAGE", "local").strip().lower()
-    if kind not in MEDIA_STORAGES:
-        raise ImproperlyConfigured(
-            f"MEDIA_STORAGE: unknown storage {kind!r}; use one of {MEDIA_STORAGES}"
-        )
+    kind = one_of(
+        "MEDIA_STORAGE",
+        env_str("MEDIA_STORAGE", "local", environ=env).lower(),
+        MEDIA_STORAGES,
+        what="storage",
+    )
     if kind == "local":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    bucket = env.get("AWS_STORAGE_BUCKET_NAME", "")
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME", environ=env)
     if not bucket:
         raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME: needed with MEDIA_STORAGE=s3")
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
-            "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": env.get("AWS_S3_REGION_NAME") or None,
-            "custom_domain": env.get("AWS_S3_CUSTOM_DOMAIN") or None,
-            "location": env.get("AWS_LOCATION", "media"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", environ=env) or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", environ=env) or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN", environ=env) or None,
+            "location": env_str("AWS_LOCATION", "media", environ=env),
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False, environ=env),
             # Two uploads of "logo.png" must not overwrite each other.
             "file_overwrite": False,

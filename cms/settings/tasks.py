@@ -28,9 +28,7 @@ tables its indexing tasks loaded (~90 MB, ``cms.ops.task_memory``); 0 releases t
 after every task, a negative value never.
 """
 
-from django.core.exceptions import ImproperlyConfigured
-
-from cms.settings.environment import env_duration, env_str
+from cms.settings.environment import env_duration, env_str, one_of
 
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -40,11 +38,7 @@ TASK_BACKENDS = {
 
 def tasks_from_name(name: str) -> dict:
     """The ``TASKS`` setting for ``TASKS_BACKEND=name`` (``immediate`` or ``database``)."""
-    key = name.strip().lower()
-    if key not in TASK_BACKENDS:
-        raise ImproperlyConfigured(
-            f"TASKS_BACKEND: unknown backend {name!r}; use one of {sorted(TASK_BACKENDS)}"
-        )
+    key = one_of("TASKS_BACKEND", name.strip().lower(), TASK_BACKENDS, what="backend")
     return {"default": {"BACKEND": TASK_BACKENDS[key]}}
 
 
