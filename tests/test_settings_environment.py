@@ -96,6 +96,8 @@ BAD_VALUES = [
     ("base", {"DATABASE_CONN_MAX_AGE": "forever"}),
     ("base", {"CACHE_URL": "memcached://127.0.0.1"}),
     ("base", {"CACHE_URL": "valkey://:s3cr3t@cache:6379/0"}),
+    ("base", {"CACHE_URL": "redis//cms:s3cr3t@cache:6379/0"}),
+    ("base", {"CACHE_URL": "redis:/cms:s3cr3t@cache"}),
     ("base", {"CACHE_URL": "redis://127.0.0.1/0", "CACHE_TIMEOUT": "0"}),
     ("base", {"LOG_LEVEL": "verbose"}),
     ("base", {"LOG_FORMAT": "xml"}),
@@ -181,6 +183,13 @@ def test_each_setting_refuses_a_bad_value_naming_its_variable(monkeypatch, modul
             False,
         ),
         ("../gunicorn_conf", {"GUNICORN_TIMEOUT": "0"}, "timeout", 0),
+        # Documented: negative = never release.
+        (
+            "tasks",
+            {"TASK_WORKER_RELEASE_AFTER_IDLE": "-1"},
+            "TASK_WORKER_RELEASE_AFTER_IDLE",
+            -1.0,
+        ),
         ("../gunicorn_conf", {"FORWARDED_ALLOW_IPS": ""}, "forwarded_allow_ips", ""),
     ],
 )

@@ -182,9 +182,11 @@ def cache_from_url(url: str) -> dict:
                 "SOCKET_TIMEOUT": timeout,
             },
         }
-    scheme = url.partition("://")[0] if "://" in url else url[:20]  # not the password
+    if "://" not in url:  # not echoed: ``redis//:password@host`` holds its password
+        raise ImproperlyConfigured("CACHE_URL: not a URL (redis://host:6379/0, locmem://)")
     raise ImproperlyConfigured(
-        f"CACHE_URL: unsupported scheme {scheme!r} (locmem, redis, rediss, unix, dummy)"
+        f"CACHE_URL: unsupported scheme {url.partition('://')[0]!r} "
+        "(locmem, redis, rediss, unix, dummy)"
     )
 
 

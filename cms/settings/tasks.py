@@ -44,4 +44,7 @@ def tasks_from_name(name: str) -> dict:
 
 TASKS = tasks_from_name(env_str("TASKS_BACKEND", "immediate"))
 
-TASK_WORKER_RELEASE_AFTER_IDLE = env_duration("TASK_WORKER_RELEASE_AFTER_IDLE", 60)
+#: Negative: never (``cms.ops.task_memory.release_after``).
+TASK_WORKER_RELEASE_AFTER_IDLE = env_duration(
+    "TASK_WORKER_RELEASE_AFTER_IDLE", 60, minimum=float("-inf")
+)
