@@ -7,10 +7,8 @@ representation and call ``detail()``; these read the stored projections
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Max, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import translation
@@ -132,12 +130,9 @@ def refuse_lost_interval(since) -> None:
     what the consumer took from it left no trace, so only a full sync drops it.
 
     Read from the database (one row), as ``sync/`` reads the restore: other processes' copy
-    of the generation may lag. The interval starts a little early: a row is stamped when
-    rendered and may commit up to ``SYNC_SETTLE_SECONDS`` later, and consumers may keep
-    whole seconds (``Last-Modified``)."""
+    of the generation may lag."""
     lost = generation.lost_interval()
-    margin = timedelta(seconds=settings.SYNC_SETTLE_SECONDS + 1)
-    if lost and lost[0] - margin < since < lost[1]:
+    if lost and lost[0] < since < lost[1]:
         raise ParameterError(
             "updated_since",
             f"the content was restored from a backup at {lost[1]:%Y-%m-%dT%H:%M:%SZ}, undoing "

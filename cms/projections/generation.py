@@ -21,6 +21,7 @@ entries, without restarting anything.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,13 +89,23 @@ def restored_at():
 
 
 def lost_interval():
-    """``(held until, restored at)`` of the last restore from a backup: changes made between
+    """``(start, restored at)`` of the last restore from a backup: changes made between
     the two were undone and left no trace (no row, no tombstone), so a consumer's
     ``updated_since`` inside it may be past some of them. ``None``: never restored (or
-    restored before the first time was recorded)."""
+    restored before the first time was recorded).
+
+    It starts a little before the newest change the restored database held: a row is
+    stamped when rendered and may commit up to ``SYNC_SETTLE_SECONDS`` later (after the
+    backup, so lost, though stamped before what it held), and consumers may keep whole
+    seconds (``Last-Modified``). ``restamp_after`` (``cms.projections.writing``) moves
+    the stamps that were inside it, so what is served after a restore never is.
+    """
     row = ContentGeneration.objects.filter(pk=1)
     found = row.values_list("restored_held_until", "restored_at").first()
-    return found if found and all(found) else None
+    if not (found and all(found)):
+        return None
+    held_until, restored_at = found
+    return held_until - timedelta(seconds=settings.SYNC_SETTLE_SECONDS + 1), restored_at
 
 
 def newest_held():

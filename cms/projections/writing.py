@@ -287,6 +287,31 @@ def forget(label: str, ids: list[int]) -> int:
     return deleted
 
 
+def restamp_after(moment, now) -> int:
+    """After a restore from a backup: every stamp later than ``moment`` (the start of the
+    interval it undid, ``generation.lost_interval``) becomes ``now``; rows restamped.
+
+    Those items (projection rows, tombstones, sites) may differ from what a consumer
+    took during the interval, and a consumer that synced again after the restore must
+    not be handed a time inside it as its next ``updated_since``, which is refused
+    there: as of ``now`` they are what they are, so they come again, and the listings'
+    ``Last-Modified`` is ``now``.
+    """
+    from cms.core.models import Country  # noqa: PLC0415 - the projections' models first
+
+    rows = Projection.objects.filter(updated_at__gt=moment)
+    restamped = []
+    for row in rows.iterator(chunk_size=500):
+        row.updated_at = row.last_modified = now
+        restamped.append(written(by_label(row.object_type), row))
+    Projection.objects.bulk_update(
+        restamped, ["updated_at", "last_modified", "body", "listing_body"], batch_size=500
+    )
+    Tombstone.objects.filter(removed_at__gt=moment).update(removed_at=now)
+    Country.objects.filter(updated_at__gt=moment).update(updated_at=now)
+    return len(restamped)
+
+
 def served_content_changed() -> None:
     """What the API serves changed: its cached responses are stale, whatever made the change.
 

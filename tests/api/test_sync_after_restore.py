@@ -11,12 +11,15 @@ such an item's rows as the backup never held them (no tombstone), which is what 
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import parse_http_date
 
 from cms.projections import generation
 from cms.projections.models import ContentGeneration, Projection, Tombstone
@@ -74,6 +77,11 @@ def test_answers_cached_before_a_restore_are_not_served_after_it(api, response_c
     assert api("sectors/?lang=en")["X-Cache"] == "MISS"
 
 
+#: How far before the newest change a restored database holds its lost interval starts:
+#: ``SYNC_SETTLE_SECONDS`` (0 in tests) and a second.
+MARGIN = timedelta(seconds=1)
+
+
 def since(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -89,6 +97,7 @@ def test_updated_since_inside_what_a_restore_undid_is_a_400(api, country):
     assert lost.pk in [item["id"] for item in listed.json()["items"]]
 
     restore_to_before(lost)
+    time.sleep(1 - taken.microsecond / 1e6)  # the restore's time is a whole second, later
     call_command("after_restore", stdout=StringIO())
     held_until, restored_at = generation.lost_interval()
     assert held_until < taken < restored_at
@@ -102,9 +111,9 @@ def test_updated_since_inside_what_a_restore_undid_is_a_400(api, country):
         assert "restored from a backup" in problem["detail"]
         assert "a full sync" in problem["detail"]
     # Whole seconds, or a row stamped before it committed: just under B is refused too.
-    assert api(f"news/?lang=en&updated_since={since(held_until)}").status_code == 400
-    well_before = held_until - timedelta(seconds=2)  # SYNC_SETTLE_SECONDS is 0 in tests
-    assert api(f"news/?lang=en&updated_since={since(well_before)}").status_code == 200
+    newest_held = held_until + MARGIN
+    assert api(f"news/?lang=en&updated_since={since(newest_held)}").status_code == 400
+    assert api(f"news/?lang=en&updated_since={since(held_until)}").status_code == 200
     after = api(f"news/?lang=en&updated_since={since(restored_at + timedelta(seconds=1))}")
     assert after.status_code == 200
     assert lost.pk not in [item["id"] for item in api("news/?lang=en&limit=100").json()["items"]]
@@ -121,14 +130,14 @@ def test_the_backups_moment_is_its_newest_change_or_the_time_given(country):
         removed_at=newest_row.updated_at + timedelta(minutes=5),
     )
     generation.mark_restored(timezone.now())
-    assert generation.lost_interval()[0] == removed.removed_at
+    assert generation.lost_interval()[0] == removed.removed_at - MARGIN
 
     earlier = removed.removed_at - timedelta(hours=1)
     generation.mark_restored(timezone.now(), backup_taken_at=earlier)
-    assert generation.lost_interval()[0] == earlier
+    assert generation.lost_interval()[0] == earlier - MARGIN
     # A later time given changes nothing: the database holds nothing newer than its rows.
     generation.mark_restored(timezone.now(), backup_taken_at=removed.removed_at + timedelta(1))
-    assert generation.lost_interval()[0] == removed.removed_at
+    assert generation.lost_interval()[0] == removed.removed_at - MARGIN
 
 
 def test_a_restore_recorded_without_its_moment_refuses_no_time(api):
@@ -152,4 +161,31 @@ def test_updated_since_of_a_database_never_restored_is_answered(api):
 
 def test_after_restore_takes_the_time_as_pg_restore_prints_it(db):
     call_command("after_restore", "--backup-taken-at", "2026-01-02 03:04:05 UTC", stdout=StringIO())
-    assert since(generation.lost_interval()[0]) == "2026-01-02T03:04:05.000000Z"
+    assert since(generation.lost_interval()[0] + MARGIN) == "2026-01-02T03:04:05.000000Z"
+
+
+def test_the_times_a_full_sync_after_a_restore_hands_out_are_taken(api, country):
+    """A consumer told to start again does, then follows with the times it got: the newest
+    ``meta.updated_at`` of its items, or the listing's ``Last-Modified``. The items changed
+    just before the backup (all of them, here) were stamped anew by ``after_restore``, so
+    none of those times is inside the refused interval: without that, the consumer was
+    refused again after every full sync until the next edit."""
+    published_news(country("CZ"), title={"en": "Changed just before the backup"})
+    time.sleep(1 - timezone.now().microsecond / 1e6)  # the restore comes a second later
+    out = StringIO()
+    call_command("after_restore", stdout=out)
+    start, restored_at = generation.lost_interval()
+    assert "items changed just before the backup are served as changed now" in out.getvalue()
+
+    for resource in ("news/", "pages/", "sectors/", "sites/"):
+        full = api(f"{resource}?lang=en&limit=100")
+        stamps = [item["meta"]["updated_at"] for item in full.json()["items"]]
+        assert stamps, resource
+        assert all(not start < parse_datetime(stamp) < restored_at for stamp in stamps), resource
+        newest = max(stamps).replace("+00:00", "Z")
+        last_modified = parse_http_date(full["Last-Modified"])
+        for cursor in (newest, since(datetime.fromtimestamp(last_modified, UTC))):
+            response = api(f"{resource}?lang=en&updated_since={cursor}")
+            assert response.status_code == 200, (resource, cursor, response.content)
+    # What was restamped reads the same but for its time (check_projections agrees).
+    call_command("check_projections", stdout=StringIO())

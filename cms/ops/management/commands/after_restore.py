@@ -8,7 +8,11 @@ documents. This tells each of them (``docs/operations.md``, "Backups and restore
 - the restore's time is recorded and the content generation jumps
   (``cms.projections.generation.mark_restored``): every cached API answer is stale, and
   a sync cursor handed out before now is refused with a 400 naming ``cursor``, so its
-  consumer starts again with a full sync instead of keeping items the restore undid;
+  consumer starts again with a full sync instead of keeping items the restore undid (and
+  a listing's ``updated_since`` inside the interval it undid, with a 400 naming it);
+- what changed just before the backup is stamped as changed now
+  (``cms.projections.writing.restamp_after``): it may differ from what consumers took
+  meanwhile, and no time a consumer takes after the restore falls inside that interval;
 - ``check_projections --write``: the stored API rows match what the restored content
   and this code make;
 - ``rebuild_search_documents`` (with ``--engine`` when an engine is configured): the
@@ -23,9 +27,11 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from cms.projections import generation
+from cms.projections.writing import restamp_after
 
 
 def backup_time(value: str) -> datetime:
@@ -58,12 +64,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        before, after = generation.mark_restored(
-            timezone.now(), backup_taken_at=options["backup_taken_at"]
-        )
+        # A whole second: a time a consumer takes after it (``Last-Modified``, a stamp in
+        # milliseconds) is never before it.
+        now = timezone.now().replace(microsecond=0)
+        with transaction.atomic():
+            before, after = generation.mark_restored(
+                now, backup_taken_at=options["backup_taken_at"]
+            )
+            lost = generation.lost_interval()
+            restamped = restamp_after(lost[0], now) if lost else 0
         self.stdout.write(
             f"Restore recorded: content generation {before} -> {after}; sync cursors handed "
-            "out before now are refused (their consumers start a full sync)."
+            "out before now are refused (their consumers start a full sync); "
+            f"{restamped} items changed just before the backup are served as changed now."
         )
         try:
             call_command("check_projections", "--write", stdout=self.stdout)
