@@ -14,7 +14,9 @@ or an ``OperationalError`` whose driver error has no SQLSTATE (the connection co
 be made or broke: refused, reset, timed out) or a SQLSTATE of class 08 (connection
 exception) or 57P01-57P03 (the server is shutting down, crashed or is starting up). A
 deadlock or a cancelled statement is an OperationalError too, but the database is there:
-that stays a 500.
+that stays a 500. SQLite has no SQLSTATE; its result code says: the file busy or locked
+past the timeout, unreadable or not there (``UNREACHABLE_SQLITE_CODES``). Any other
+SQLite error (a query it cannot parse) is a bug, a 500, not an outage.
 
 Where the error is seen:
 
@@ -48,6 +50,9 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 #: SQLSTATEs that mean "no server to talk to right now" (PostgreSQL's appendix A).
 UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03")
+#: SQLite's primary result codes for a database file it cannot use now: SQLITE_BUSY,
+#: SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN (https://sqlite.org/rescode.html).
+UNREACHABLE_SQLITE_CODES = frozenset({5, 6, 10, 14})
 #: The request attribute the signal receiver sets.
 MARK = "cms_database_unreachable"
 
@@ -61,6 +66,9 @@ def database_unreachable(exc: BaseException | None) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     # Django re-raises the driver's exception as its own, ``from`` the original.
+    sqlite_code = getattr(exc.__cause__, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in UNREACHABLE_SQLITE_CODES  # extended codes: low byte
     sqlstate = getattr(exc.__cause__, "sqlstate", None)
     return sqlstate is None or sqlstate.startswith("08") or sqlstate in UNREACHABLE_SQLSTATES
 

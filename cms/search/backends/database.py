@@ -18,7 +18,7 @@ from functools import cache
 
 from django.db.models import QuerySet
 from wagtail.search.backends import database
-from wagtail.search.query import PlainText
+from wagtail.search.query import MATCH_NONE, PlainText
 
 from cms.search.admin_search import admin_query
 
@@ -30,14 +30,18 @@ def model_of(model_or_queryset):
 
 
 def analysed(query, model_or_queryset):
-    """``query`` as :func:`admin_query` builds it, for a query in an editor's words."""
+    """``query`` as :func:`admin_query` builds it, for a query in an editor's words.
+
+    A query without a word (``"``, ``*``, a control character) finds nothing: passed on
+    as typed, SQLite's full-text query parser refused a lone quote ("unterminated
+    string"), a 500 on every admin listing, chooser and the admin's API."""
     if getattr(model_of(model_or_queryset), "search_query_analysed", False):
         return query
     if isinstance(query, PlainText):  # the engine's query, answered here in its outage
         query = query.query_string
     if not isinstance(query, str):
         return query
-    return admin_query(query) or query
+    return admin_query(query) or MATCH_NONE
 
 
 class AdminQueries:
