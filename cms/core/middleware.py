@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.middleware.http import ConditionalGetMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
 from wagtail.models import Page, Site
 
 from cms.core.caching import apply_cache_policy
-from cms.core.languages import LANGUAGE_CODES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages
+from cms.core.pages import site_languages
 from cms.core.permissions import reachable_pages
 from cms.core.request_memo import known_for_request
 
@@ -50,6 +52,23 @@ def normalise_host(request) -> None:
         domain, port = split_domain_port(host)
         if domain:
             request.META[name] = f"{domain}:{port}" if port else domain
+
+
+def preferred_language(request, languages: tuple[str, ...], default: str) -> str:
+    """The visitor's language among ``languages``: cookie, then Accept-Language, then default."""
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in languages:
+        return cookie
+    return next((code for code in accepted_languages(request) if code in languages), default)
+
+
+def languages_of(request) -> tuple[tuple[str, ...], str]:
+    """The languages of the request's site and its default (every language on an unknown host)."""
+    site = Site.find_for_request(request)
+    country = getattr(site, "country", None) if site else None
+    languages = site_languages(country)
+    default = country.default_language if country else COMMON_LANGUAGE
+    return languages, default if default in languages else languages[0]
 
 
 class SiteLanguageMiddleware:
@@ -123,13 +142,33 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     LANGUAGE_NEUTRAL_PATHS = ("/sitemap.xml", "/robots.txt")
 
     def process_response(self, request, response):
-        if request.path_info in self.LANGUAGE_NEUTRAL_PATHS and response.status_code == 200:
+        path = request.path_info
+        if path in self.LANGUAGE_NEUTRAL_PATHS and response.status_code == 200:
             return response
-        if response.status_code == 404 and request.path_info.startswith(self.NO_REDIRECT_PREFIXES):
+        if response.status_code == 404 and path.startswith(self.NO_REDIRECT_PREFIXES):
             patch_vary_headers(response, ("Accept-Language",))
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
+        if response.status_code == 404 and get_language_from_path(path) is None:
+            return self.redirect_into_site_language(request, response)
         return super().process_response(request, response)
+
+    def redirect_into_site_language(self, request, response):
+        """An address without a language (``/aktuality/``), sent to it in the visitor's
+        language among the site's, as ``/`` is (``cms.core.views.root_redirect``).
+
+        Django chose among every language the project has (the browser's, else
+        English): a Slovak browser on the Czech site, or a crawler sending no
+        ``Accept-Language``, was sent to ``/sk/…`` or ``/en/aktuality/``, both 404s.
+        The answer depends on the cookie and the browser: theirs alone.
+        """
+        languages, default = languages_of(request)
+        with translation.override(preferred_language(request, languages, default)):
+            response = super().process_response(request, response)
+        if response.status_code in (301, 302):
+            patch_vary_headers(response, ("Cookie",))
+            patch_cache_control(response, private=True, max_age=0)
+        return response
 
 
 class AdminLanguageMiddleware:

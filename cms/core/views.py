@@ -20,26 +20,8 @@ from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 from wagtail.models import Site
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages, language_name
-from cms.core.middleware import is_visitor_path
-from cms.core.pages import site_languages
-
-
-def preferred_language(request, languages: tuple[str, ...], default: str) -> str:
-    """The visitor's language among ``languages``: cookie, then Accept-Language, then default."""
-    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if cookie in languages:
-        return cookie
-    return next((code for code in accepted_languages(request) if code in languages), default)
-
-
-def languages_of(request) -> tuple[tuple[str, ...], str]:
-    """The languages of the request's site and its default (every language on an unknown host)."""
-    site = Site.find_for_request(request)
-    country = getattr(site, "country", None) if site else None
-    languages = site_languages(country)
-    default = country.default_language if country else COMMON_LANGUAGE
-    return languages, default if default in languages else languages[0]
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, language_name
+from cms.core.middleware import is_visitor_path, languages_of, preferred_language
 
 
 def root_redirect(request):

@@ -166,6 +166,32 @@ def test_a_remembered_language_the_site_lacks_is_ignored_at_root(client, db):
 
 
 @pytest.mark.parametrize(
+    ("browser", "cookie", "expected"),
+    [
+        (None, None, "/cs/aktuality/"),  # a crawler: the site's language, not English
+        ("sk", None, "/cs/aktuality/"),  # a language the Czech site does not publish
+        ("sk,en;q=0.5", None, "/en/aktuality/"),
+        ("de", "en", "/en/aktuality/"),
+    ],
+)
+def test_an_address_without_a_language_goes_to_one_the_site_publishes(
+    client, db, browser, cookie, expected
+):
+    """Django chose among every language (the browser's, else English): a Slovak browser
+    on the Czech site went to /sk/aktuality/, a crawler to /en/aktuality/, both 404s."""
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    headers = {"HTTP_ACCEPT_LANGUAGE": browser} if browser else {}
+    response = client.get("/aktuality/", HTTP_HOST="cz.localhost", **headers)
+    assert (response.status_code, response["Location"]) == (302, expected)
+    assert "Cookie" in response["Vary"] and "Accept-Language" in response["Vary"]
+    assert "private" in response["Cache-Control"]
+    assert client.get("/search/", HTTP_HOST="cz.localhost", **headers)["Location"] == (
+        expected.replace("aktuality", "search")
+    )
+
+
+@pytest.mark.parametrize(
     "target",
     ["", "https://evil.example/en/", "//evil.example/en/", "/de/aktuality/", "/xx/", "en/"],
 )
