@@ -9,6 +9,7 @@ search page. An unreachable engine answers from the database with
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Literal
 
@@ -23,6 +24,7 @@ from cms.api.responses import page_links, read_context
 from cms.api.selectors import check_countries
 from cms.projections.fields import RenderContext
 from cms.projections.registry import by_label
+from cms.search.backends import engine_outage
 from cms.search.documents import KIND_OF_TYPE, TYPE_OF_KIND
 from cms.search.promotions import promoted
 from cms.search.service import SearchError, SearchRequest, SearchUnavailable, autocomplete, search
@@ -251,12 +253,15 @@ def autocomplete_titles(request: HttpRequest, params: Query[AutocompleteParams])
     """Titles that start with what the visitor has typed, for a search box."""
     context = served_language(request, params)
     countries = () if context.scope.is_network else (context.scope.code,)
+    started = time.monotonic()
     try:
         items = autocomplete(
             params.q, context.localizer.language, countries=countries, limit=params.limit
         )
     except SearchUnavailable as error:
         raise ParameterError("q", "search is unavailable right now", status=503) from error
+    if engine_outage.seen_since(started):
+        not_to_be_kept(request)  # the database's answer, as for search/ (``degraded``)
     return {
         "language": context.localizer.language,
         "items": [

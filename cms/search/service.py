@@ -23,7 +23,7 @@ from wagtail.search.backends import get_search_backend
 from cms.core.languages import LANGUAGE_CODES
 from cms.search import database_search, engine_search, suggest
 from cms.search.analysis import analyse
-from cms.search.backends import engine_only
+from cms.search.backends import engine_only, engine_outage
 from cms.search.expansion import build_query
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
@@ -83,16 +83,18 @@ def search(request: SearchRequest, *, backend=None) -> SearchResponse:
     query = build_query(request.query, request.language)
     if backend is not None:
         return run(request, query, backend, degraded=False)
-    try:
-        # The engine alone: at its first failure the whole request moves to the database
-        # path below (one engine timeout per request, not one per count and facet).
-        return run(request, query, engine_only("default"), degraded=False)
-    except Exception as error:  # noqa: BLE001 - an engine failure of any kind
-        fallback = fallback_backend_name()
-        if fallback is None:
-            logger.exception("Search backend failed")
-            raise SearchUnavailable(str(error)) from error
-        logger.warning("Search engine unavailable, answering from the database: %s", error)
+    fallback = fallback_backend_name()
+    if fallback is None or not engine_outage.ongoing():
+        try:
+            # The engine alone: at its first failure the whole request moves to the database
+            # path below (one engine timeout per request, not one per count and facet).
+            return run(request, query, engine_only("default"), degraded=False)
+        except Exception as error:  # noqa: BLE001 - an engine failure of any kind
+            if fallback is None:
+                logger.exception("Search backend failed")
+                raise SearchUnavailable(str(error)) from error
+            engine_outage.note()
+            logger.warning("Search engine unavailable, answering from the database: %s", error)
     try:
         return run(request, query, get_search_backend(fallback), degraded=True)
     except Exception as error:  # noqa: BLE001

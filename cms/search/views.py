@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -109,7 +110,11 @@ def search_page(request):
     else:
         context.update(results_context(request, response, country))
         context["promoted"] = shown_promotions(promoted(search_request))
-    return render(request, "search/search.html", context, status=status)
+    page = render(request, "search/search.html", context, status=status)
+    if status == 200 and response.degraded:
+        # The database's stopgap during an engine outage: no cache may keep it past the outage.
+        add_never_cache_headers(page)
+    return page
 
 
 def search_alternates(request, country) -> list[dict]:

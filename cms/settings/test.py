@@ -22,4 +22,6 @@ MEDIA_ROOT = BASE_DIR / "var" / f"test-media{env_str('PYTEST_XDIST_WORKER')}"
 TASKS = tasks_from_name("immediate")
 # Tests change documents and search at once: the vocabulary follows every change, inline.
 SEARCH_VOCABULARY_CHECK_SECONDS = 0
+#: Every search asks the engine (tests stop and start it); tests of the pause set their own.
+SEARCH_ENGINE_RETRY_SECONDS = 0
 SEARCH_VOCABULARY_BACKGROUND = False

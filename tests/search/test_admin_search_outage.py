@@ -16,6 +16,7 @@ import logging
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.test import override_settings
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
@@ -25,7 +26,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.clusters.models import ClusterProfile
 from cms.news.models import NewsIndexPage
-from cms.search.backends import engine_only
+from cms.search.backends import engine_only, engine_outage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, autocomplete, search
 from tests.factories import country_user, news_page
@@ -139,3 +140,33 @@ def test_without_a_database_fallback_the_engine_error_is_raised(dead_engine):
     """``engine_only`` (the visitor service, the evaluation, the benchmark) sees the failure."""
     with pytest.raises(EngineConnectionError):
         list(engine_only().search("cluster", SearchDocument))
+
+
+@pytest.fixture
+def engine_left_alone():
+    """The production pause after a failure (tests otherwise ask the engine every time),
+    from no failure noted (an earlier test's would count)."""
+    engine_outage.end()
+    with override_settings(SEARCH_ENGINE_RETRY_SECONDS=60):
+        yield
+    engine_outage.end()
+
+
+def test_after_a_failure_the_engine_is_left_alone_for_a_while(
+    client, found, engine_left_alone, caplog
+):
+    """A hung engine cost ``SEARCH_TIMEOUT`` per call: the admin's page search called it
+    three times (16.7 s), a snippet listing twice; now the process asks it once, then
+    answers from the database until the pause is over, the visitor search included."""
+    client.force_login(country_user("CZ", "editors"))
+    paths = routes(found)
+    with caplog.at_level(logging.WARNING, logger="cms.search"):
+        for name in ("page search", "snippet listing", "images", "admin API pages"):
+            url, expected = paths[name]
+            assert expected in client.get(url).content.decode(), name
+        during = search(SearchRequest(query="cluster", language="en"))
+        assert during.degraded and during.total > 0
+        assert caplog.text.count("Search engine unavailable") == 1
+        with override_settings(SEARCH_ENGINE_RETRY_SECONDS=0):  # the pause is over
+            client.get(paths["page search"][0])
+    assert caplog.text.count("Search engine unavailable") > 1  # asked again
