@@ -163,10 +163,11 @@ def cache_from_url(url: str) -> dict:
     (``rediss://``, ``unix://``) → django-redis, shared by every process, which the API's cache
     invalidation needs with several workers; ``dummy://`` → no cache.
 
-    The cache is an optimisation: with Redis down, django-redis's ``IGNORE_EXCEPTIONS``
-    turns every operation into a miss (logged) instead of an error, so pages, the API and
-    editors' saves go on uncached; short socket timeouts keep an unreachable server from
-    holding requests (``CACHE_TIMEOUT`` seconds, default 0.5)."""
+    The cache is an optimisation: with Redis down, every operation is a miss (logged)
+    instead of an error, so pages, the API and editors' saves go on uncached; short socket
+    timeouts keep an unreachable server from holding requests (``CACHE_TIMEOUT`` seconds,
+    default 0.5), and after one failure the process leaves Redis alone for
+    ``CACHE_RETRY_SECONDS`` (``cms.ops.cache.ResilientRedisCache``)."""
     if not url or url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith("dummy://"):
@@ -174,10 +175,9 @@ def cache_from_url(url: str) -> dict:
     if url.startswith(("redis://", "rediss://", "unix://")):
         timeout = env_duration("CACHE_TIMEOUT", 0.5, minimum=0.001)
         return {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "cms.ops.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": timeout,
                 "SOCKET_TIMEOUT": timeout,
             },
@@ -191,8 +191,8 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
-#: django-redis logs what IGNORE_EXCEPTIONS swallows (logger ``django_redis.cache``).
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+#: Seconds each process goes on without Redis after it failed to answer (``cms.ops.pause``).
+CACHE_RETRY_SECONDS = env_duration("CACHE_RETRY_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 

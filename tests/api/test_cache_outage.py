@@ -10,12 +10,15 @@ generation lives in the database, the cache only keeps a short-lived copy.
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from cms.ops.cache import PAUSES
 from cms.ops.logs import OncePerInterval
 from cms.projections import generation
 from cms.projections.models import ContentGeneration
@@ -103,12 +106,68 @@ def test_a_bump_forgets_the_copy_at_once_while_the_cache_is_up(api, country):
 
 
 def test_a_dead_cache_is_logged_once_a_minute_not_per_operation(api, dead_redis, caplog):
-    """django-redis logs each ignored error with a traceback; LOGGING lets one through."""
-    logger = logging.getLogger("django_redis.cache")
+    """A line per failure would be one per pause (``CACHE_RETRY_SECONDS``); LOGGING lets one
+    through a minute."""
+    logger = logging.getLogger("cms.ops.cache")
     throttles = [f for f in logger.filters if isinstance(f, OncePerInterval)]
-    assert throttles, "settings.LOGGING puts OncePerInterval on django_redis.cache"
+    assert throttles, "settings.LOGGING puts OncePerInterval on cms.ops.cache"
     for throttle in throttles:  # as if no earlier test had met a dead cache this minute
         throttle.next_at, throttle.held_back = 0, 0
     for _ in range(3):
         assert api("news/?lang=en").status_code == 200
-    assert len([r for r in caplog.records if r.name == "django_redis.cache"]) == 1
+        PAUSES.clear()  # each request finds Redis dead anew
+    assert len([r for r in caplog.records if r.name == "cms.ops.cache"]) == 1
+
+
+class SilentServer:
+    """A TCP server that takes every connection and reads every request, never answering:
+    a hung Redis (a stopped process whose port is still open, a full network buffer)."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(50)
+        self.port = self.listener.getsockname()[1]
+        self.connections = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:  # closed
+                return
+            self.connections.append(connection)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def hung_redis(monkeypatch):
+    server = SilentServer()
+    monkeypatch.setenv("CACHE_TIMEOUT", "0.2")
+    caches = {"default": cache_from_url(f"redis://127.0.0.1:{server.port}/0")}
+    with override_settings(CACHES=caches, API_RESPONSE_CACHE_SECONDS=300, CACHE_RETRY_SECONDS=60):
+        yield server
+    server.close()
+    PAUSES.clear()
+
+
+def test_a_hung_cache_costs_one_timeout_then_is_left_alone(
+    api, site_client, editor_client, country, hung_redis
+):
+    """Each cache operation waited ``CACHE_TIMEOUT`` for a server that never answers: a
+    visitor page made 8-18 of them, an editor's save 42 (21.6 s). Now the first timeout
+    pauses the cache for the process: one connection to the hung server in all."""
+    assert site_client("CZ").get("/cs/").status_code == 200
+    assert api("news/?lang=en").status_code == 200
+    page = published_news(country("CZ"), title={"en": "Saved while Redis hung"})
+    assert editor_client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    assert api(f"pages/{page.pk}/?lang=en").json()["title"] == "Saved while Redis hung"
+    assert len(hung_redis.connections) == 1
+    with override_settings(CACHE_RETRY_SECONDS=0):  # the pause is over: asked again
+        api("sectors/?lang=en")
+    assert len(hung_redis.connections) > 1

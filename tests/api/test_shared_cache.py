@@ -56,7 +56,7 @@ def empty_cache():
 
 
 def test_the_backend_is_redis():
-    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "cms.ops.cache.ResilientRedisCache"
 
 
 @override_settings(API_RESPONSE_CACHE_SECONDS=300)

@@ -1,0 +1,89 @@
+"""django-redis's cache, left alone for a while after Redis failed to answer.
+
+``CACHE_URL=redis://…`` configures ``ResilientRedisCache`` (``cms.settings.base``). As
+with django-redis's ``IGNORE_EXCEPTIONS``, a failed operation is a miss, never an error;
+and after one, every operation of the process is a miss at once, without asking Redis,
+for ``CACHE_RETRY_SECONDS`` (``cms.ops.pause``): a hung Redis costs a request one
+``CACHE_TIMEOUT``, not one per cache operation. Kept per server (``LOCATION``).
+
+The operations of Django's cache API are guarded (what Django, Wagtail, django-ratelimit
+and this project call); django-redis's extras (``lock``, ``ttl``, ``keys``, …) are not
+used here and raise as django-redis raises them.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from functools import partial
+
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
+
+from cms.ops.pause import Pause
+
+logger = logging.getLogger(__name__)
+
+#: What django-redis's ``IGNORE_EXCEPTIONS`` would ignore: the server did not answer.
+REDIS_ERRORS = (RedisError, socket.timeout, ConnectionError)
+
+#: One pause per Redis server (``LOCATION``), shared by the process's cache instances.
+PAUSES: dict[str, Pause] = {}
+
+
+class ResilientRedisCache(RedisCache):
+    """``RedisCache`` whose failed operations are misses, with a pause after a failure."""
+
+    def __init__(self, server: str, params: dict) -> None:
+        options = {**params.get("OPTIONS", {}), "IGNORE_EXCEPTIONS": False}
+        super().__init__(server, {**params, "OPTIONS": options})
+        self.pause = PAUSES.setdefault(str(server), Pause("CACHE_RETRY_SECONDS"))
+
+    def guarded(self, operation, fallback=None):
+        if self.pause.ongoing():
+            return fallback
+        try:
+            return operation()
+        except REDIS_ERRORS as error:
+            self.pause.note()
+            logger.warning("Cache server unavailable, going on without it: %s", error)
+            return fallback
+
+    def get(self, key, default=None, version=None, client=None):
+        return self.guarded(partial(super().get, key, default, version, client), default)
+
+    def get_many(self, *args, **kwargs):
+        return self.guarded(partial(super().get_many, *args, **kwargs), {})
+
+    def has_key(self, *args, **kwargs):
+        return self.guarded(partial(super().has_key, *args, **kwargs), False)
+
+    def set(self, *args, **kwargs):
+        return self.guarded(partial(super().set, *args, **kwargs), False)
+
+    def add(self, *args, **kwargs):
+        return self.guarded(partial(super().add, *args, **kwargs), False)
+
+    def set_many(self, *args, **kwargs):
+        return self.guarded(partial(super().set_many, *args, **kwargs), [])
+
+    def touch(self, *args, **kwargs):
+        return self.guarded(partial(super().touch, *args, **kwargs), False)
+
+    def incr(self, *args, **kwargs):
+        return self.guarded(partial(super().incr, *args, **kwargs))
+
+    def decr(self, *args, **kwargs):
+        return self.guarded(partial(super().decr, *args, **kwargs))
+
+    def delete(self, *args, **kwargs):
+        return self.guarded(partial(super().delete, *args, **kwargs), False)
+
+    def delete_many(self, *args, **kwargs):
+        return self.guarded(partial(super().delete_many, *args, **kwargs))
+
+    def clear(self):
+        return self.guarded(super().clear)
+
+    def close(self, **kwargs):
+        return self.guarded(partial(super().close, **kwargs))
