@@ -100,7 +100,7 @@ SEARCH_URL = env_str("SEARCH_URL")
 WAGTAILSEARCH_BACKENDS = search_backends_from_url(SEARCH_URL)
 #: After an engine failed to answer (refused, or silent for ``SEARCH_TIMEOUT``), each process
 #: answers from the database without asking it for this many seconds
-#: (``cms.search.backends.EngineOutage``).
+#: (``cms.ops.pause``).
 SEARCH_ENGINE_RETRY_SECONDS = env_duration("SEARCH_ENGINE_RETRY_SECONDS", 10)
 
 #: Results per page on the visitor search page and the API default.

@@ -13,7 +13,7 @@ and the engine is called when the results are counted, iterated, sliced and
 evaluated, or faceted. So the fallback lives in the results class, around those
 public methods (``results()``, ``count()``, ``facet()``), and once an engine call
 has failed, the same results object keeps answering from the database, and so does
-every search of the process for a few seconds (:class:`EngineOutage`).
+every search of the process for a few seconds (``engine_outage``, ``cms.ops.pause``).
 
 Index writes are unchanged: Wagtail's signal handlers already catch an engine's
 indexing errors (``catch_indexing_errors``) and ``cms.search.indexing`` queues the
@@ -28,48 +28,19 @@ the relevance evaluation and the benchmark do, which must measure the engine.
 from __future__ import annotations
 
 import logging
-import time
 from functools import partial
 
 from django.conf import settings
 from wagtail.search.backends import get_search_backend
 
+from cms.ops.pause import Pause
+
 logger = logging.getLogger(__name__)
 
 
-class EngineOutage:
-    """This process's memory of the engine's last failure to answer.
-
-    A hung engine costs ``SEARCH_TIMEOUT`` (5 s) per call: the admin's page search
-    called it three times (a count, then a page of results on a fresh results object),
-    16.7 s; every keystroke of a visitor's autocomplete held a worker for 5 s. After a
-    failure, searches go straight to the database for ``SEARCH_ENGINE_RETRY_SECONDS``;
-    the first search after that asks the engine again. Per process, without the cache
-    (another side service that may be down): each process finds out once for itself.
-    """
-
-    def __init__(self):
-        self.failed_at: float | None = None
-
-    def note(self) -> None:
-        self.failed_at = time.monotonic()
-
-    def ongoing(self) -> bool:
-        """Whether searches should not ask the engine now."""
-        return self.failed_at is not None and (
-            time.monotonic() - self.failed_at < settings.SEARCH_ENGINE_RETRY_SECONDS
-        )
-
-    def seen_since(self, moment: float) -> bool:
-        """Whether an answer begun at ``moment`` (``time.monotonic()``) came from the
-        database: the engine failed since then, or was still counted as down."""
-        return self.ongoing() or (self.failed_at is not None and self.failed_at >= moment)
-
-    def end(self) -> None:
-        self.failed_at = None
-
-
-engine_outage = EngineOutage()
+#: The engine failed a moment ago: searches go to the database without asking it (a hung
+#: engine cost an admin page search three timeouts, 16.7 s).
+engine_outage = Pause("SEARCH_ENGINE_RETRY_SECONDS")
 
 
 def engine_only(name: str = "default", **options):
