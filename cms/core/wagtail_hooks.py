@@ -103,8 +103,16 @@ def media_edit_views_keeping_others_saves():
     while the form compares (``ConcurrentEditsViewMixin``), at Wagtail's own addresses,
     so its links (``wagtailimages:edit``, ``wagtaildocs:edit``) lead to them."""
     return [
-        path("images/<int:image_id>/", ConcurrentEditsImageEditView.as_view()),
-        path("documents/edit/<int:document_id>/", ConcurrentEditsDocumentEditView.as_view()),
+        path(
+            "images/<int:image_id>/",
+            ConcurrentEditsImageEditView.as_view(),
+            name="image_edit_keeping_others_saves",
+        ),
+        path(
+            "documents/edit/<int:document_id>/",
+            ConcurrentEditsDocumentEditView.as_view(),
+            name="document_edit_keeping_others_saves",
+        ),
     ]
 
 
