@@ -1,10 +1,22 @@
-"""Two people editing the same snippet or page at once lose nothing of each other's work.
+"""Two people editing the same snippet, page, image or document at once lose nothing of each
+other's work.
 
-``ConcurrentEditsFormMixin`` (see its docstring for the rule) is mixed into
-``cms.core.forms.CountryScopedModelForm``, whose ``cms.core.viewsets.CountryEditView``
-re-reads the object with its row locked before the form compares, and into
-``cms.core.forms.CountryScopedPageForm``, which Wagtail's edit view builds on the page's
-latest revision (a newer one is what "saved meanwhile" means for a page).
+``ConcurrentEditsFormMixin`` (see its docstring for the rule) is used by:
+
+- ``cms.core.forms.CountryScopedModelForm``: the country-owned snippets (cluster profiles,
+  partner organisations, contact people);
+- ``cms.core.forms.ConcurrentEditsModelForm``: sectors (``cms.core.wagtail_hooks``),
+  synonyms and promoted results (``cms.search.editing``), webhooks
+  (``cms.webhooks.wagtail_hooks``);
+- ``cms.core.media_forms``: Wagtail's image and document forms, through the settings
+  ``WAGTAILIMAGES_IMAGE_FORM_BASE`` and ``WAGTAILDOCS_DOCUMENT_FORM_BASE``;
+- ``cms.core.forms.CountryScopedPageForm``: pages, whose form Wagtail's edit view builds on
+  the page's latest revision (a newer one is what "saved meanwhile" means for a page).
+
+The edit views of all but pages (``cms.core.viewsets.ConcurrentEditsViewMixin``: the
+snippets', and Wagtail's image and document edit views served at Wagtail's addresses)
+re-read the object with its row locked before the form compares, and offer "Discard my
+changes and reload" after a refusal; for pages, ``ConcurrentEditsPageEditView``.
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db.models import Model
 from django.forms import BoundField
 from django.utils.html import format_html, strip_tags
@@ -57,9 +70,13 @@ TAKE_THEIRS_FIELD = "take_theirs"
 def digest(value) -> str:
     """A short fingerprint of a form field's value, the same for its initial value (pk,
     list of objects) and its cleaned one (object, queryset): objects count by primary key,
-    lists in any order, None as empty."""
+    lists in any order, files by name, None as empty."""
     if value is None:
         value = ""
+    elif isinstance(value, File):
+        # An image's or document's file (stored, or just uploaded) by its name: a file is
+        # iterable too, and its lines are no fingerprint worth reading from storage.
+        value = value.name or ""
     elif isinstance(value, Model):
         value = value.pk
     elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, dict)):

@@ -51,14 +51,24 @@ class ShownValueBoundField(BoundField):
     """
 
     def value(self):
-        if self.name in self.form.shown_values:
-            return self.field.prepare_value(self.form.shown_values[self.name])
+        shown_values = getattr(self.form, "shown_values", {})  # a form without the mixin: none
+        if self.name in shown_values:
+            return self.field.prepare_value(shown_values[self.name])
         return super().value()
 
 
 class EditFormBoundField(TakeTheirsBoundField, ShownValueBoundField):
     """A field of the country-scoped edit forms: re-rendered without objects the user may
     not see, and offering to take the other editor's value after a conflict."""
+
+
+class ConcurrentEditsModelForm(ConcurrentEditsFormMixin, WagtailAdminModelForm):
+    """Base form of the admin's other edit forms (sectors, synonyms, promoted results,
+    webhooks): two people saving the same object at once keep each other's changes
+    (``ConcurrentEditsFormMixin``). Their edit views lock the row while the form compares
+    (``cms.core.viewsets.ConcurrentEditsViewMixin``)."""
+
+    bound_field_class = EditFormBoundField
 
 
 class CountryScopedFormMixin:

@@ -21,7 +21,8 @@ Wagtail's for every snippet model, so a webhook or another language's synonyms
 and promoted results are a 404 to whoever may not see them.
 
 Images and documents keep Wagtail's own views, which already ask its
-collection permission policy. Two routes do not: the admin API's
+collection permission policy (their edit views with the locked save of
+``ConcurrentEditsViewMixin``, at Wagtail's addresses). Two routes do not: the admin API's
 ``images``/``documents`` endpoints list every collection's objects, and the
 bulk actions look the selected ids up among all rows (and name the ones the
 user may not act on). Their replacements below see only ``visible_media``.
@@ -47,10 +48,12 @@ from wagtail.admin import messages
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.pages import edit as page_edit
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views import documents as document_views
 from wagtail.documents.views.bulk_actions import add_tags as document_add_tags
 from wagtail.documents.views.bulk_actions import add_to_collection as document_add_to_collection
 from wagtail.documents.views.bulk_actions import delete as document_delete
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views import images as image_views
 from wagtail.images.views.bulk_actions import add_tags as image_add_tags
 from wagtail.images.views.bulk_actions import add_to_collection as image_add_to_collection
 from wagtail.images.views.bulk_actions import delete as image_delete
@@ -97,13 +100,13 @@ def all_of(queryset, pks) -> list:
 # Object views: one lookup each, among the objects the user may see.
 
 
-class VisibleEditView(snippet_views.EditView):
-    def get_queryset(self):
-        return visible_to(self.request, self.model)
-
-
-class CountryEditView(VisibleEditView):
-    """The edit view of the country-owned snippets, whose form keeps others' saves."""
+class ConcurrentEditsViewMixin:
+    """Mixin for an admin edit view whose form keeps others' saves
+    (``ConcurrentEditsFormMixin``): the object is re-read with its row locked while the
+    form compares and saves, and a save refused for a conflict offers the way back to
+    the saved version. Wagtail's generic edit views (snippets, images, documents) alike;
+    a form without the mixin saves as before, under the same lock.
+    """
 
     def post(self, request, *args, **kwargs):
         """Compare and save in one transaction, with the object's row locked.
@@ -130,6 +133,31 @@ class CountryEditView(VisibleEditView):
             )
             self.produced_error_message = None
         return super().form_invalid(form)
+
+
+class VisibleEditView(ConcurrentEditsViewMixin, snippet_views.EditView):
+    """A snippet's edit view among the objects the user may see (``visible_to``); two
+    people saving at once keep each other's changes where the form has the mixin (the
+    country-owned snippets' ``CountryScopedModelForm``, webhooks' ``WebhookForm``)."""
+
+    def get_queryset(self):
+        return visible_to(self.request, self.model)
+
+
+class ConcurrentEditView(ConcurrentEditsViewMixin, snippet_views.EditView):
+    """Wagtail's snippet edit view with the row locked while saving, for a snippet
+    every user of its viewset may edit (sectors)."""
+
+
+class ConcurrentEditsImageEditView(ConcurrentEditsViewMixin, image_views.EditView):
+    """Wagtail's image edit view, the row locked while ``ConcurrentEditsImageForm``
+    compares and saves. Served at Wagtail's own address (``register_admin_urls`` in
+    ``cms.core.wagtail_hooks``, before Wagtail's)."""
+
+
+class ConcurrentEditsDocumentEditView(ConcurrentEditsViewMixin, document_views.EditView):
+    """Wagtail's document edit view, the row locked while ``ConcurrentEditsDocumentForm``
+    compares and saves, at Wagtail's own address as the image one."""
 
 
 def discard_button(edit_url: str):
@@ -310,10 +338,9 @@ class CountrySnippetViewSet(VisibleSnippetViewSet):
 
     The model must have a ``CountryPermissionPolicy`` registered. Forms use
     ``CountryScopedModelForm``, so the country (and any other country-owned
-    object) can only be chosen among the user's own.
+    object) can only be chosen among the user's own, and two people saving at once
+    keep each other's changes (with ``VisibleEditView``'s locked save).
     """
-
-    edit_view_class = CountryEditView
 
     def get_index_view_kwargs(self, **kwargs):
         """Every listing gets the "Translations" column and the "missing in …" filter."""

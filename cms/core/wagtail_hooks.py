@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.core.dashboard import country_named
+from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.models import Sector
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.publication import not_published_messages
@@ -20,7 +22,10 @@ from cms.core.translation_admin import (
 from cms.core.translation_report import translation_report_view
 from cms.core.viewsets import (
     MEDIA_BULK_ACTIONS,
+    ConcurrentEditsDocumentEditView,
+    ConcurrentEditsImageEditView,
     ConcurrentEditsPageEditView,
+    ConcurrentEditView,
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
@@ -31,12 +36,23 @@ from cms.core.workflow_views import WarningWorkflowActionView
 
 
 class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
-    """Sectors keep Wagtail's model permissions: only network administrators may change them."""
+    """Sectors keep Wagtail's model permissions: only network administrators may change them.
+
+    Their names are translated by several people at once: the form keeps what someone else
+    saved meanwhile (``ConcurrentEditsModelForm``), compared under the row's lock
+    (``ConcurrentEditView``).
+    """
 
     model = Sector
     icon = "tag"
     list_display = ["name", "slug"]
     ordering = ["sort_order"]
+    edit_view_class = ConcurrentEditView
+
+    def get_edit_handler(self):
+        # Read the panels lazily: wagtail-modeltranslation replaces them at start-up.
+        panels = ObjectList(self.model.panels, base_form_class=ConcurrentEditsModelForm)
+        return panels.bind_to_model(self.model)
 
 
 register_snippet(SectorViewSet)
@@ -79,6 +95,25 @@ def summary_items_named_by_country(request, summary_items):
 def snippet_index_counting_what_the_user_sees():
     """Before Wagtail's snippet URLs (order 0), so this view answers the index's address."""
     return [path("snippets/", CountrySnippetIndexView.as_view(), name="snippet_index")]
+
+
+@hooks.register("register_admin_urls", order=-1)
+def media_edit_views_keeping_others_saves():
+    """Before Wagtail's (order 0): its image and document edit views with the row locked
+    while the form compares (``ConcurrentEditsViewMixin``), at Wagtail's own addresses,
+    so its links (``wagtailimages:edit``, ``wagtaildocs:edit``) lead to them."""
+    return [
+        path(
+            "images/<int:image_id>/",
+            ConcurrentEditsImageEditView.as_view(),
+            name="image_edit_keeping_others_saves",
+        ),
+        path(
+            "documents/edit/<int:document_id>/",
+            ConcurrentEditsDocumentEditView.as_view(),
+            name="document_edit_keeping_others_saves",
+        ),
+    ]
 
 
 @hooks.register("register_admin_urls")

@@ -13,13 +13,16 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views import snippets as snippet_views
 
-from cms.core.forms import CountryScopedFormMixin
+from cms.core.forms import ConcurrentEditsModelForm, CountryScopedFormMixin, EditFormBoundField
 from cms.core.languages import LANGUAGES
 from cms.core.permissions import is_network_admin, reachable_pages
-from cms.core.viewsets import EditorLanguageBreadcrumbs, VisibleSnippetChooserViewSet
+from cms.core.viewsets import (
+    ConcurrentEditsViewMixin,
+    EditorLanguageBreadcrumbs,
+    VisibleSnippetChooserViewSet,
+)
 from cms.search.permissions import list_languages
 
 
@@ -28,8 +31,12 @@ def editable(request, model):
     return model.objects.filter(language__in=list_languages(request.user))
 
 
-class LanguageListForm(WagtailAdminModelForm):
-    """Offers (and accepts) only the languages the user keeps, their first one preselected."""
+class LanguageListForm(ConcurrentEditsModelForm):
+    """Offers (and accepts) only the languages the user keeps, their first one preselected.
+
+    Two moderators editing the same row at once keep each other's changes
+    (``ConcurrentEditsModelForm``; the row locked by ``EditView``).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,6 +52,9 @@ class LanguageListForm(WagtailAdminModelForm):
 class PromotionForm(CountryScopedFormMixin, LanguageListForm):
     """The cluster is one of the user's countries' (``CountryScopedFormMixin``); so is the
     page, unless the user is a network administrator."""
+
+    # The mixin's own (it comes first) would drop the "take their value" box.
+    bound_field_class = EditFormBoundField
 
     def clean_page(self):
         page = self.cleaned_data.get("page")
@@ -63,7 +73,10 @@ class PromotionForm(CountryScopedFormMixin, LanguageListForm):
 # Object views: one lookup each, among the user's languages' rows.
 
 
-class EditView(snippet_views.EditView):
+class EditView(ConcurrentEditsViewMixin, snippet_views.EditView):
+    """Among the user's languages' rows; saved with the row locked while the form keeps
+    what someone else saved meanwhile (``ConcurrentEditsViewMixin``)."""
+
     def get_queryset(self):
         return editable(self.request, self.model)
 

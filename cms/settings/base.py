@@ -216,6 +216,10 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Clusters Cord"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
+# Two people editing the same image or document keep each other's changes (translators fill
+# in an image's alternative text in parallel): Wagtail's forms with cms.core.concurrent_edits.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.core.media_forms.ConcurrentEditsImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.core.media_forms.ConcurrentEditsDocumentForm"
 # Editors' avatars are not fetched from gravatar.com (their e-mail hashes would leave the
 # site, and the admin's Content-Security-Policy allows images from this site only); nor
 # does the dashboard ask wagtail.org for new releases from each editor's browser.

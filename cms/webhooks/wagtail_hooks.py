@@ -11,12 +11,12 @@ delete of ``cms.core.viewsets`` find no webhook at all for other users.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.permissions import NETWORK_ADMINISTRATORS, is_network_admin
 from cms.core.viewsets import VisibleSnippetViewSet
 from cms.webhooks.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
@@ -47,8 +47,12 @@ class NetworkAdminPolicy(BasePermissionPolicy):
 EVENTS_FIELD = Webhook._meta.get_field("events")
 
 
-class WebhookForm(WagtailAdminModelForm):
-    """Events as checkboxes (the model keeps them as a JSON list), labelled as the model's."""
+class WebhookForm(ConcurrentEditsModelForm):
+    """Events as checkboxes (the model keeps them as a JSON list), labelled as the model's.
+
+    Two administrators editing the same webhook at once keep each other's changes
+    (``ConcurrentEditsModelForm``, saved by ``VisibleEditView`` with the row locked).
+    """
 
     events = forms.MultipleChoiceField(
         label=EVENTS_FIELD.verbose_name,

@@ -1010,6 +1010,10 @@ ROUTES = {
         Probe({"image_id": image.pk}, post=plausible_body(w)) for image in (w.image, w.own_image)
     ],
     "wagtailimages:delete": lambda w: [Probe({"image_id": w.image.pk}, post={})],
+    # Wagtail's image and document edit views, with the locked save (cms.core.wagtail_hooks),
+    # at Wagtail's addresses: what those two routes serve.
+    "image_edit_keeping_others_saves": lambda w: ROUTES["wagtailimages:edit"](w),
+    "document_edit_keeping_others_saves": lambda w: ROUTES["wagtaildocs:edit"](w),
     "wagtailimages:url_generator": lambda w: [Probe({"image_id": w.image.pk})],
     "wagtailimages:url_generator_output": lambda w: [
         Probe({"image_id": w.image.pk}, query={"filter_method": "original"})
