@@ -96,3 +96,45 @@ def test_a_new_country_file_with_a_late_error_creates_nothing(db, sites_dir):
 def test_check_mode_validates_without_writing(db, sites_dir, capsys):
     call_command("sync_sites", dir=sites_dir, check=True)
     assert "8 site files are valid" in capsys.readouterr().out
+
+
+def test_a_legal_page_slug_that_a_section_has_is_refused(db, sites_dir):
+    """Siblings below every home page: the imprint at ``news`` clashes with the news section
+    (Wagtail's ValidationError in the middle of the sync)."""
+    edit(sites_dir / "legal.toml", 'en = "imprint"', 'en = "news"')
+    with pytest.raises(SiteFileError) as error:
+        load_network(sites_dir)
+    assert str(error.value) == (
+        "legal.toml: imprint.slug.en: 'news' is also the slug of sections.toml: news: "
+        "both are pages below the home page of at.toml (in en)"
+    )
+    with pytest.raises(CommandError, match=r"legal\.toml: imprint\.slug\.en: .*sections\.toml"):
+        call_command("sync_sites", dir=sites_dir, check=True)
+
+
+def test_a_slug_that_clashes_through_a_fallback_is_named_by_the_field_it_falls_back_to(
+    sites_dir,
+):
+    """Without a Slovak slug, the Slovak site's imprint is at its English one (the site
+    stores no Czech, the next in Slovak's chain), which the news section has in Slovak."""
+    edit(sites_dir / "legal.toml", 'sk = "impresum"\n', "")
+    edit(sites_dir / "legal.toml", 'en = "imprint"', 'en = "aktuality"')
+    with pytest.raises(SiteFileError) as error:
+        load_network(sites_dir)
+    assert str(error.value) == (
+        "legal.toml: imprint.slug.en: 'aktuality' is also the slug of sections.toml: news: "
+        "both are pages below the home page of sk.toml (in sk)"
+    )
+
+
+def test_a_second_hub_is_refused_naming_both_files(db, sites_dir):
+    """A hub shows every country's content: cz.localhost would serve the whole network."""
+    edit(sites_dir / "cz.toml", "sort_order = 1", "sort_order = 1\nis_hub = true")
+    with pytest.raises(CommandError) as error:
+        call_command("sync_sites", dir=sites_dir, check=True)
+    assert str(error.value) == (
+        "Invalid site file int.toml: is_hub: cz.toml declares the hub too; the network has one"
+    )
+    with pytest.raises(CommandError, match=r"int\.toml: is_hub: cz\.toml"):
+        call_command("sync_sites", dir=sites_dir)
+    assert not Country.objects.get(code="CZ").is_hub
