@@ -8,9 +8,13 @@ nothing (and creates no page revisions).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
+from pathlib import Path
 
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import (
@@ -35,6 +39,7 @@ from cms.core.site_files import (
     Network,
     SectionDefinition,
     SiteDefinition,
+    SiteFileError,
 )
 from cms.core.translation_status import mark_complete_ready
 from cms.core.upserts import SyncReport, assign, localized, upsert
@@ -42,9 +47,15 @@ from cms.core.upserts import SyncReport, assign, localized, upsert
 
 @transaction.atomic
 def sync_network(network: Network) -> SyncReport:
-    """Create or update everything the site files describe, in one transaction."""
+    """Create or update everything the site files describe, in one transaction.
+
+    ``check_against_database`` runs first, inside the transaction; anything the database
+    or a model still refuses is raised as a ``SiteFileError`` naming the file and field
+    (``refusals_named``), and the transaction is rolled back: nothing is half-written.
+    """
 
     report = SyncReport()
+    check_against_database(network)
     with translation.override(COMMON_LANGUAGE):
         for sector_position, sector in enumerate(network.sectors):
             upsert(
@@ -58,17 +69,114 @@ def sync_network(network: Network) -> SyncReport:
         disarm_wagtail_default_groups(report)
         shared = sync_shared_collection(report)
         for definition in network.sites:
-            home = sync_site(definition, network.sections, shared, report)
+            with refusals_named(definition.path):
+                home = sync_site(definition, network.sections, shared, report)
             publisher = publisher_of(definition, network)
             for legal_page in network.legal_pages:
-                sync_legal_page(home, legal_page, definition.languages, publisher, report)
+                with refusals_named(legal_page.path, legal_page.key):
+                    sync_legal_page(home, legal_page, definition.languages, publisher, report)
         sync_network_administrators(report)
     return report
 
 
+def check_against_database(network: Network) -> None:
+    """Refuse, naming the file and field, what valid files would still break in this database.
+
+    ``load_network`` sees only the files. A country is found again by its code and its site
+    by its home page, so a file whose code changed (``CZ`` to ``CZE``) makes a new country
+    whose site asks for an address the old country's site still holds: the database would
+    refuse it halfway through the sync. Likewise a hub left in the database by a country no
+    file defines any more would make a second hub. ``sync_sites --check`` runs this too.
+    """
+    from cms.home.models import CountryHomePage
+
+    defined = {definition.code: definition for definition in network.sites}
+    hub = next((definition for definition in network.sites if definition.is_hub), None)
+    if hub is not None:
+        other = Country.objects.filter(is_hub=True).exclude(code__in=defined).first()
+        if other is not None:
+            raise SiteFileError(
+                hub.path,
+                "is_hub",
+                f"country {other.code} is the hub in the database and no site file defines "
+                "it any more; the network has one hub",
+            )
+    # Who holds each address as the sync goes: sites move one after another, in file order.
+    country_of_home = dict(CountryHomePage.objects.values_list("pk", "country__code"))
+    held: dict[tuple[str, int], tuple[str | None, str]] = {
+        (site.hostname.lower(), site.port): (country_of_home.get(site.root_page_id), site.site_name)
+        for site in Site.objects.exclude(pk__in=wagtail_welcome_sites())
+    }
+    for definition in network.sites:
+        address = (definition.hostname, definition.port)
+        holder, site_name = held.get(address, (definition.code, ""))
+        if holder != definition.code:
+            where = f"{definition.hostname!r} (port {definition.port})"
+            if holder is None:
+                problem = f"is the address of the site {site_name!r}, which is no country's"
+            elif holder in defined:
+                problem = (
+                    f"is still country {holder}'s address when this file is synced "
+                    f"({defined[holder].path.name} moves it later); move one site at a time"
+                )
+            else:
+                problem = (
+                    f"is country {holder}'s address, and no site file defines {holder} any more "
+                    f"(code {definition.code!r} here makes a new country)"
+                )
+            raise SiteFileError(definition.path, "hostname", f"{where} {problem}")
+        held = {key: value for key, value in held.items() if value[0] != definition.code}
+        held[address] = (definition.code, "")
+
+
+@contextmanager
+def refusals_named(path: Path, prefix: str = "") -> Iterator[None]:
+    """A model's or the database's refusal while syncing ``path``, as a ``SiteFileError``.
+
+    The checks before the sync should leave nothing to refuse; whatever they cannot see
+    (a page an editor made, a concurrent write) still ends as a message naming the file
+    and field rather than a traceback. Raising out of ``sync_network`` rolls it back.
+    A model's field (``slug_en``) is named as the file's (``imprint.slug.en``).
+    """
+    try:
+        yield
+    except ValidationError as error:
+        problems = [
+            (file_field(prefix, name), " ".join(messages))
+            for name, messages in (
+                error.message_dict.items()
+                if hasattr(error, "error_dict")
+                else [("", error.messages)]
+            )
+        ]
+        (field_name, message), *others = problems
+        if others:
+            message += f" (also {'; '.join(f'{name}: {text}' for name, text in others)})"
+        raise SiteFileError(path, field_name, message) from error
+    except IntegrityError as error:
+        raise SiteFileError(
+            path, prefix or "(database)", f"the database refused it: {error}"
+        ) from error
+
+
+def file_field(prefix: str, model_field: str) -> str:
+    """``("imprint", "slug_en")`` -> ``"imprint.slug.en"``: a site file's name for it."""
+    name, _, language = model_field.rpartition("_")
+    if name and language in LANGUAGE_CODES:
+        model_field = f"{name}.{language}"
+    if model_field == NON_FIELD_ERRORS:
+        model_field = ""
+    return ".".join(part for part in (prefix, model_field) if part) or "(database)"
+
+
+def wagtail_welcome_sites():
+    """The default site a fresh install creates, on its "Welcome to Wagtail" page."""
+    return Site.objects.filter(is_default_site=True, root_page__content_type__model="page")
+
+
 def remove_wagtail_welcome_site(report: SyncReport) -> None:
     """Drop the "Welcome to Wagtail" page and default site a fresh install creates."""
-    for site in Site.objects.filter(is_default_site=True, root_page__content_type__model="page"):
+    for site in wagtail_welcome_sites():
         page = site.root_page
         site.delete()
         if page.specific_class is Page and not page.get_children().exists():
@@ -96,21 +204,24 @@ def sync_site(
             "sort_order": definition.sort_order,
         },
     )
-    home = sync_home_page(country, definition, report)
+    with refusals_named(definition.path, "home"):
+        home = sync_home_page(country, definition, report)
     for key, section in sections.items():
-        sync_section(home, section, key, definition.languages, report)
-    site = upsert(
-        Site,
-        report,
-        "sites",
-        {"root_page": home},
-        {
-            "hostname": definition.hostname,
-            "port": definition.port,
-            "site_name": definition.name.get(COMMON_LANGUAGE, definition.code),
-            "is_default_site": False,
-        },
-    )
+        with refusals_named(section.path, key):
+            sync_section(home, section, key, definition.languages, report)
+    with refusals_named(definition.path, "hostname"):  # unique with the port
+        site = upsert(
+            Site,
+            report,
+            "sites",
+            {"root_page": home},
+            {
+                "hostname": definition.hostname,
+                "port": definition.port,
+                "site_name": definition.name.get(COMMON_LANGUAGE, definition.code),
+                "is_default_site": False,
+            },
+        )
     if country.site_id != site.pk:
         country.site = site
         country.save(update_fields=["site"])

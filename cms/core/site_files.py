@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 
 SHARED_FILES = {"sectors.toml", "sections.toml", "legal.toml"}
 #: What the legal pages' texts may name: the site's partner organisation and contact.
@@ -80,6 +80,7 @@ class SectorDefinition:
 
 @dataclass(frozen=True)
 class SectionDefinition:
+    path: Path  # sections.toml: named when the database refuses the section page
     key: str
     title: Translations
     slug: Translations
@@ -93,6 +94,7 @@ class LegalPageDefinition:
     the other ``LEGAL_PLACEHOLDERS`` filled in per site when it is synced.
     """
 
+    path: Path  # legal.toml: named when the database refuses the page
     key: str
     title: Translations
     slug: Translations
@@ -277,6 +279,7 @@ def parse_sections(path: Path) -> dict[str, SectionDefinition]:
             if not SLUG.match(slug):
                 raise SiteFileError(path, f"{key}.slug.{code}", f"{slug!r} is not a slug")
         sections[key] = SectionDefinition(
+            path=path,
             key=key,
             title=_translations(entry, "title", path, required=True, prefix=f"{key}."),
             slug=slugs,
@@ -341,6 +344,7 @@ def parse_legal_pages(path: Path) -> list[LegalPageDefinition]:
             _check_placeholders(text, path, f"{prefix}lead.{code}")
         pages.append(
             LegalPageDefinition(
+                path=path,
                 key=key,
                 title=_translations(entry, "title", path, required=True, prefix=prefix),
                 slug=slugs,
@@ -377,9 +381,53 @@ def load_network(directory: Path) -> Network:
                 site.path, "hostname", f"{site.hostname!r} is also used by {seen_hosts[host].name}"
             )
         seen_hosts[host] = site.path
-    return Network(
+    _check_one_hub(sites)
+    network = Network(
         sites=sites,
         sectors=parse_sectors(directory / "sectors.toml"),
         sections=parse_sections(directory / "sections.toml"),
         legal_pages=parse_legal_pages(directory / "legal.toml"),
     )
+    _check_sibling_slugs(network)
+    return network
+
+
+def _check_one_hub(sites: list[SiteDefinition]) -> None:
+    """The hub shows every country's content, so a second one (a country file given
+    ``is_hub = true``) would publish the whole network under that country's address."""
+    hubs = [site for site in sites if site.is_hub]
+    if len(hubs) > 1:
+        raise SiteFileError(
+            hubs[1].path,
+            "is_hub",
+            f"{hubs[0].path.name} declares the hub too; the network has one",
+        )
+
+
+def _check_sibling_slugs(network: Network) -> None:
+    """The sections and legal pages are siblings below each home page, so no two may share
+    a slug in any language, or Wagtail refuses the second in the middle of the sync.
+
+    A page stores its slug in the site's languages and the common language; every other
+    language falls back (``fallback_chain``), as Wagtail's check of the slugs does, so a
+    clash through a fallback is named by the field it falls back to.
+    """
+    pages = [(section.path, section.key, section.slug) for section in network.sections.values()]
+    pages += [(page.path, page.key, page.slug) for page in network.legal_pages]
+    for site in network.sites:
+        stored = (*site.languages, COMMON_LANGUAGE)
+        for language in LANGUAGE_CODES:
+            taken: dict[str, str] = {}
+            for path, key, slugs in pages:
+                source = next(
+                    code for code in fallback_chain(language) if code in stored and code in slugs
+                )
+                slug, field_name = slugs[source], f"{key}.slug.{source}"
+                if slug in taken:
+                    raise SiteFileError(
+                        path,
+                        field_name,
+                        f"{slug!r} is also the slug of {taken[slug]}: both are pages below "
+                        f"the home page of {site.path.name} (in {language})",
+                    )
+                taken[slug] = f"{path.name}: {key}"

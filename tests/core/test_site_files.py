@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from wagtail.models import Site
+from wagtail.models import Page, Revision, Site
 
 from cms.core.models import Country
 from cms.core.site_files import SiteFileError, load_network
@@ -96,3 +96,104 @@ def test_a_new_country_file_with_a_late_error_creates_nothing(db, sites_dir):
 def test_check_mode_validates_without_writing(db, sites_dir, capsys):
     call_command("sync_sites", dir=sites_dir, check=True)
     assert "8 site files are valid" in capsys.readouterr().out
+
+
+def counts():
+    """What a sync writes, counted: a refused sync leaves every count as it was."""
+    return (
+        Country.objects.count(),
+        Site.objects.count(),
+        Page.objects.count(),
+        Revision.objects.count(),
+    )
+
+
+def test_a_changed_code_whose_address_another_country_holds_is_refused(db, sites_dir):
+    """``CZ`` renamed ``CZE`` is a new country asking for the address CZ's site holds: the
+    files alone are valid, the database would refuse the site halfway (IntegrityError)."""
+    edit(sites_dir / "cz.toml", 'code = "CZ"', 'code = "CZE"')
+    expected = (
+        r"^Invalid site file cz\.toml: hostname: 'cz\.localhost' \(port 80\) is country CZ's "
+        r"address, and no site file defines CZ any more \(code 'CZE' here makes a new country\)"
+    )
+    before = counts()
+    with pytest.raises(CommandError, match=expected):
+        call_command("sync_sites", dir=sites_dir, check=True)
+    with pytest.raises(CommandError, match=expected):
+        call_command("sync_sites", dir=sites_dir)
+    assert counts() == before
+    assert not Country.objects.filter(code="CZE").exists()
+
+
+def test_a_legal_page_slug_that_a_section_has_is_refused(db, sites_dir):
+    """Siblings below every home page: the imprint at ``news`` clashes with the news section
+    (Wagtail's ValidationError in the middle of the sync)."""
+    edit(sites_dir / "legal.toml", 'en = "imprint"', 'en = "news"')
+    with pytest.raises(SiteFileError) as error:
+        load_network(sites_dir)
+    assert str(error.value) == (
+        "legal.toml: imprint.slug.en: 'news' is also the slug of sections.toml: news: "
+        "both are pages below the home page of at.toml (in en)"
+    )
+    with pytest.raises(CommandError, match=r"legal\.toml: imprint\.slug\.en: .*sections\.toml"):
+        call_command("sync_sites", dir=sites_dir, check=True)
+
+
+def test_a_slug_that_clashes_through_a_fallback_is_named_by_the_field_it_falls_back_to(
+    sites_dir,
+):
+    """Without a Slovak slug, the Slovak site's imprint is at its English one (the site
+    stores no Czech, the next in Slovak's chain), which the news section has in Slovak."""
+    edit(sites_dir / "legal.toml", 'sk = "impresum"\n', "")
+    edit(sites_dir / "legal.toml", 'en = "imprint"', 'en = "aktuality"')
+    with pytest.raises(SiteFileError) as error:
+        load_network(sites_dir)
+    assert str(error.value) == (
+        "legal.toml: imprint.slug.en: 'aktuality' is also the slug of sections.toml: news: "
+        "both are pages below the home page of sk.toml (in sk)"
+    )
+
+
+def test_a_second_hub_is_refused_naming_both_files(db, sites_dir):
+    """A hub shows every country's content: cz.localhost would serve the whole network."""
+    edit(sites_dir / "cz.toml", "sort_order = 1", "sort_order = 1\nis_hub = true")
+    with pytest.raises(CommandError) as error:
+        call_command("sync_sites", dir=sites_dir, check=True)
+    assert str(error.value) == (
+        "Invalid site file int.toml: is_hub: cz.toml declares the hub too; the network has one"
+    )
+    with pytest.raises(CommandError, match=r"int\.toml: is_hub: cz\.toml"):
+        call_command("sync_sites", dir=sites_dir)
+    assert not Country.objects.get(code="CZ").is_hub
+
+
+def test_the_sync_names_the_file_for_what_the_database_refuses(db, sites_dir, monkeypatch):
+    """Defence in depth: with the checks before it missed, the site's IntegrityError is
+    still a message naming the file and field, and the sync's transaction is rolled back."""
+    from cms.core import services
+
+    monkeypatch.setattr(services, "check_against_database", lambda network: None)
+    edit(sites_dir / "cz.toml", 'code = "CZ"', 'code = "CZE"')
+    before = counts()
+    with pytest.raises(
+        CommandError,
+        match=r"^Invalid site file cz\.toml: hostname: the database refused it: .*"
+        r"\(nothing was synced\)$",
+    ):
+        call_command("sync_sites", dir=sites_dir)
+    assert counts() == before
+    assert not Country.objects.filter(code="CZE").exists()
+
+
+def test_the_sync_names_the_file_for_what_a_page_refuses(db, sites_dir):
+    """A renamed imprint (found again by its English slug) is a new page whose other
+    slugs the old one still holds: no check of the files sees that, the page's own
+    validation does, and the sync names legal.toml's field for it."""
+    edit(sites_dir / "legal.toml", 'en = "imprint"', 'en = "legal-notice"')
+    before = counts()
+    with pytest.raises(
+        CommandError,
+        match=r"^Invalid site file legal\.toml: imprint\.slug\.de: This slug is already in use",
+    ):
+        call_command("sync_sites", dir=sites_dir)
+    assert counts() == before

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.core.services import sync_network
+from cms.core.services import check_against_database, sync_network
 from cms.core.site_files import SiteFileError, load_network
 
 
@@ -16,17 +16,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dir", type=Path, default=None, help="Directory of site files")
         parser.add_argument(
-            "--check", action="store_true", help="Only validate the files; write nothing"
+            "--check",
+            action="store_true",
+            help="Only validate the files (and that the database can take them); write nothing",
         )
 
     def handle(self, *args, dir=None, check=False, **options):
         directory = dir or settings.SITES_DIR
         try:
             network = load_network(directory)
+            if check:  # the sync runs the same check itself, inside its transaction
+                check_against_database(network)
         except SiteFileError as error:
             raise CommandError(f"Invalid site file {error}") from error
         if check:
             self.stdout.write(self.style.SUCCESS(f"{len(network.sites)} site files are valid."))
             return
-        report = sync_network(network)
+        try:
+            report = sync_network(network)
+        except SiteFileError as error:  # refused inside the transaction, rolled back
+            raise CommandError(f"Invalid site file {error} (nothing was synced)") from error
         self.stdout.write(self.style.SUCCESS(f"Sites synced: {report.summary()}."))
