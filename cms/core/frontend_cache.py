@@ -137,8 +137,8 @@ def on_page_moved(
 ):
     """A page moved: its new URLs (and those below it), and the old and new listings.
 
-    Its old URLs, and those below it, were the addresses that changed in the move's
-    save: ``cms.core.redirects`` purges those (they now redirect), as for a new slug.
+    Its old URLs, and those below it, are ``cms.core.redirects``'s (its own
+    ``post_page_move`` receiver purges those: they now redirect), as for a new slug.
     """
     if not enabled() or url_path_before == url_path_after:
         return

@@ -15,7 +15,8 @@ Wagtail's own automatic redirects know one language (the one active when the cha
 committed) and none of the others' translated paths, so they are off
 (``WAGTAILREDIRECTS_AUTO_CREATE``, ``cms/settings/base.py``). Here every save that
 changes a live page's stored ``url_path_<lang>`` does it, whoever saves (publishing,
-moving, ``transliterate_slugs``):
+``transliterate_slugs``), and every move, whoever moves (the admin's Move and bulk
+Move, ``page.move()``):
 
 - ``pre_save`` reads where the page and the live pages below it are, from their stored
   url paths (``addresses``);
@@ -24,6 +25,15 @@ moving, ``transliterate_slugs``):
   of the descendants comes after ``post_save``); ``redirect_changed`` writes the
   redirects. A chain (A -> B, then B -> C) ends at C; an address a page lives at again
   loses its automatic redirect.
+- A move is one bookkeeping around the whole move (``pre_page_move``, ``post_page_move``),
+  not its saves: Wagtail's move saves the page with only the active language's url path
+  new, and wagtail-modeltranslation saves it again (in its ``post_page_move``) with the
+  others. Neither save sees every old address against every new one: with Czech active,
+  the first one's page still looked Czech by its English path (nothing for Czech to go
+  to), and the second one's "before" already had the Czech path on the new site (so no
+  old Czech address). So ``pre_page_move`` reads where the page and those below it are,
+  the saves of the moved page leave it alone, and ``post_page_move`` reads where they
+  are from the new parent (``set_url_path``, every language) and redirects.
 
 A few queries whatever the number of pages below (bulk reads and writes). A CDN, when
 one is configured, forgets the old addresses after the commit. Errors are logged, never
@@ -44,6 +54,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site, get_page_models
+from wagtail.signals import post_page_move, pre_page_move
 
 from cms.core import frontend_cache
 from cms.core.languages import LANGUAGE_CODES
@@ -252,9 +263,11 @@ def follow_chains(old_links: Mapping[tuple[int, str], str]) -> None:
 
 @dataclass
 class Moving:
-    """A live page (or one with live pages below) whose url paths are being saved."""
+    """A live page (or one with live pages below) whose url paths are being saved, or
+    which is being moved: where it and the live pages below it were."""
 
     stored: dict[str, str | None]  # the page's url paths as stored: url_path_<lang> -> path
+    tree_path: str  # the page's place in the tree (treebeard's ``path``) as stored
     pages: list[Page]  # the live pages at or below it, as stored
     languages: dict[int, tuple[str, ...]]
     routes: dict[int, list[str]]
@@ -271,6 +284,16 @@ def saving() -> dict[int, Moving]:
     return SAVING.pages
 
 
+#: This thread's pages between ``pre_page_move`` and ``post_page_move``: where they were.
+MOVING = threading.local()
+
+
+def moves() -> dict[int, Moving]:
+    if not hasattr(MOVING, "pages"):
+        MOVING.pages = {}
+    return MOVING.pages
+
+
 def saved_url_paths(update_fields) -> tuple[str, ...]:
     """The url path fields a save writes (all, unless ``update_fields`` names some)."""
     if update_fields is None or "url_path" in update_fields:
@@ -278,27 +301,58 @@ def saved_url_paths(update_fields) -> tuple[str, ...]:
     return tuple(name for name in URL_PATHS if name in update_fields)
 
 
-def moving(instance: Page, fields: Sequence[str]) -> Moving | None:
-    """Where ``instance`` and the live pages below it are, if this save moves them.
-
-    One query for a save that moves nothing (most: new content, no new slug), or for a
-    page that is neither live nor has pages below it; a few more (not one per page)
-    for one that moves addresses.
-    """
-    stored = Page.objects.filter(pk=instance.pk).values("live", "numchild", *URL_PATHS).first()
+def stored_place(pk: int) -> dict | None:
+    """The page as stored: live, has pages below, its tree path and url paths (one query);
+    None for a page that is neither live nor has pages below it (no address to keep)."""
+    stored = Page.objects.filter(pk=pk).values("live", "numchild", "path", *URL_PATHS).first()
     if stored is None or not (stored["live"] or stored["numchild"]):
         return None
-    if all(stored[name] == getattr(instance, name) for name in fields):
-        return None
+    return stored
+
+
+def where_they_are(stored: dict) -> Moving:
+    """Where the page ``stored`` (``stored_place``) and the live pages below it are: a few
+    queries, not one per page."""
     pages = list(
-        Page.objects.descendant_of(instance, inclusive=True)
+        Page.objects.filter(path__startswith=stored["path"])
         .live()
         .only("content_type", "path", *URL_PATHS)
     )
     languages = languages_by_site()
     routes = route_paths(pages)
     before = addresses(pages, languages=languages, routes=routes)
-    return Moving({name: stored[name] for name in URL_PATHS}, pages, languages, routes, before)
+    url_paths = {name: stored[name] for name in URL_PATHS}
+    return Moving(url_paths, stored["path"], pages, languages, routes, before)
+
+
+def moving(instance: Page, fields: Sequence[str]) -> Moving | None:
+    """Where ``instance`` and the live pages below it are, if this save moves them.
+
+    One query for a save that moves nothing (most: new content, no new slug), or for a
+    page that is neither live nor has pages below it; a few more (not one per page)
+    for one that moves addresses. Nothing for the saves a move makes of the page it
+    moves (``on_page_moving``: the move's own bookkeeping covers them).
+    """
+    stored = stored_place(instance.pk)
+    if stored is None or in_a_move(instance.pk, stored):
+        return None
+    if all(stored[name] == getattr(instance, name) for name in fields):
+        return None
+    return where_they_are(stored)
+
+
+def in_a_move(pk: int, stored: dict) -> bool:
+    """Whether the page ``pk`` is being moved: ``pre_page_move`` noted it and its stored
+    tree path is no longer the one noted (treebeard has moved it, the saves that follow
+    are the move's). One noted by a move that failed before (its tree path is the noted
+    one again: the move rolled back) is forgotten, so the page's saves redirect again."""
+    noted = moves().get(pk)
+    if noted is None:
+        return False
+    if stored["path"] != noted.tree_path:
+        return True
+    moves().pop(pk, None)
+    return False
 
 
 def swapped(path: str | None, old: str | None, new: str | None) -> str | None:
@@ -376,10 +430,57 @@ def on_page_saved(sender, instance, raw=False, **kwargs) -> None:
         logger.exception("redirects: could not keep the old addresses of page %s", instance.pk)
 
 
+def on_page_moving(
+    sender, instance, parent_page_before=None, parent_page_after=None, **kwargs
+) -> None:
+    """Before a move: where the page and the live pages below it are, in every language
+    (nothing has changed yet; ``url_path_before`` is only the active language's). Nothing
+    to read for a new place among the same siblings (a url path is the parent's and the
+    slug: none changes)."""
+    pending = moves()
+    pending.pop(instance.pk, None)
+    if parent_page_before is not None and parent_page_after is not None:
+        if parent_page_before.pk == parent_page_after.pk:
+            return
+    try:
+        with transaction.atomic():  # a failed read must not break the move
+            stored = stored_place(instance.pk)
+            found = where_they_are(stored) if stored is not None else None
+    except Exception:
+        logger.exception("redirects: could not read the addresses of page %s", instance.pk)
+        return
+    if found is not None:
+        pending[instance.pk] = found
+
+
+def on_page_moved(sender, instance, parent_page_after=None, **kwargs) -> None:
+    """After a move: the old addresses redirect to where the page and those below it are.
+
+    Where they are is read from the new parent (``set_url_path`` sets the url path in
+    every language, on a copy that is not saved), not from the stored page: whether
+    wagtail-modeltranslation's own ``post_page_move`` receiver (which stores the url
+    paths in the languages other than the active one) has run before this one depends on
+    the order the apps were loaded in (``INSTALLED_APPS`` has it first; were it after,
+    its save would only make the same redirects again).
+    """
+    moved = moves().pop(instance.pk, None)
+    if moved is None or parent_page_after is None:
+        return
+    try:
+        with transaction.atomic():  # the move stands whatever happens to its redirects
+            page = Page.objects.get(pk=instance.pk)
+            page.set_url_path(parent_page_after)
+            keep_old_addresses(page, moved)
+    except Exception:
+        logger.exception("redirects: could not keep the old addresses of page %s", instance.pk)
+
+
 def connect() -> None:
     """Called from ``CoreConfig.ready``: every page type (the base ``Page`` too, which a
-    move saves)."""
+    move saves), and every move."""
     for model in get_page_models():
         name = model._meta.label_lower
         pre_save.connect(on_page_saving, sender=model, dispatch_uid=f"redirects-saving-{name}")
         post_save.connect(on_page_saved, sender=model, dispatch_uid=f"redirects-saved-{name}")
+    pre_page_move.connect(on_page_moving, dispatch_uid="redirects-moving")
+    post_page_move.connect(on_page_moved, dispatch_uid="redirects-moved")

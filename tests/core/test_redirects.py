@@ -6,10 +6,15 @@ profiles, in each language the site publishes, to the same thing in the same lan
 import logging
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from treebeard.mp_tree import MP_MoveHandler
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core import redirects
@@ -302,3 +307,133 @@ def test_a_directory_moved_to_another_country_sends_its_old_profiles_where_they_
         new = f"http://localhost{path_of(hub_directory, code)}{profile.slug}/"
         assert (response.status_code, response["Location"]) == (301, new), old[code]
     assert site_client("INT").get(new).status_code == 200
+
+
+def admin_in(language: str, client):
+    """``client`` logged in as a superuser whose admin language is ``language``."""
+    user = get_user_model().objects.create_superuser(f"root-{language}", password="pw")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+    return client
+
+
+def assert_moved(old_host: str, old: dict[str, str], page, lands_in: dict[str, str]) -> None:
+    """Each old address (language -> path on ``old_host``) of ``page`` (reloaded) goes (301)
+    to its new address in the language its readers land on (a path on the same site, a
+    full URL on another), which serves it."""
+    page = type(page).objects.get(pk=page.pk)
+    for language, path in old.items():
+        with translation.override(lands_in[language]):
+            host, new = page.get_full_url().removeprefix("http://").split("/", 1)
+        new = f"/{new}"
+        response = Client(HTTP_HOST=old_host).get(path)
+        link = new if host == old_host else f"http://{host}{new}"
+        assert (response.status_code, response.get("Location")) == (301, link), path
+        assert Client(HTTP_HOST=host).get(new).status_code == 200, link
+
+
+@pytest.mark.parametrize("admin_language", ["cs", "en", "de", "sk"])
+def test_the_admins_move_to_another_country_redirects_whatever_the_admin_language(
+    country, client, admin_language
+):
+    """A move sets the active language's url path first and the others after (two saves):
+    every old address still redirects, whichever language the editor's admin speaks, and
+    the page and those below it are stored at their new place in every language."""
+    cz, de = country("CZ"), country("DE")
+    moved = standard_page(cz.home_page, en="moving-away", cs="stehujeme-se")
+    below = standard_page(moved, en="below-it", cs="pod-tim")
+    item = news_page(cz, title={"en": "Moved news", "cs": "Přesunutá zpráva"})
+    old = {
+        page: {code: path_of(page, code) for code in ("cs", "en")} for page in (moved, below, item)
+    }
+    assert old[item]["cs"].startswith("/cs/aktuality/")
+
+    admin = admin_in(admin_language, client)
+    for page, target in ((moved, de.home_page), (item, news_index(de))):
+        response = admin.post(f"/admin/pages/{page.pk}/move/{target.pk}/confirm/")
+        assert response.status_code == 302
+
+    # The German site publishes German and English: Czech readers land on the English page.
+    for page in (moved, below, item):
+        assert_moved("cz.localhost", old[page], page, {"cs": "en", "en": "en"})
+        stored = Page.objects.filter(pk=page.pk).values(*redirects.URL_PATHS).get()
+        assert all(path.startswith("de/") for path in stored.values()), stored
+
+
+@pytest.mark.parametrize("admin_language", ["cs", "en"])
+def test_the_admins_move_within_a_site_redirects_every_language(country, client, admin_language):
+    home = country("CZ").home_page
+    regions = standard_page(home, en=f"regions-{admin_language}", cs=f"kraje-{admin_language}")
+    about = standard_page(home, en=f"about-{admin_language}", cs=f"o-nas-{admin_language}")
+    moved = standard_page(regions, en="usti", cs="ustecky")
+    below = standard_page(moved, en="cities", cs="mesta")
+    old = {page: {code: path_of(page, code) for code in ("cs", "en")} for page in (moved, below)}
+
+    response = admin_in(admin_language, client).post(
+        f"/admin/pages/{moved.pk}/move/{about.pk}/confirm/"
+    )
+    assert response.status_code == 302
+    for page in (moved, below):
+        assert_moved("cz.localhost", old[page], page, {"cs": "cs", "en": "en"})
+    assert path_of(StandardPage.objects.get(pk=below.pk), "cs") == (
+        f"/cs/o-nas-{admin_language}/ustecky/mesta/"
+    )
+
+
+def test_a_move_in_code_with_czech_active_redirects_every_language(country):
+    cz, de = country("CZ"), country("DE")
+    moved = standard_page(cz.home_page, en="moved-in-code", cs="presunuto-v-kodu")
+    old = {code: path_of(moved, code) for code in ("cs", "en")}
+    with translation.override("cs"):
+        moved.move(de.home_page, pos="last-child")
+    assert_moved("cz.localhost", old, moved, {"cs": "en", "en": "en"})
+
+
+def test_the_admins_bulk_move_redirects_every_language(country, client):
+    cz, de = country("CZ"), country("DE")
+    items = [news_page(cz, title={"en": f"Bulk {n}", "cs": f"Hromadně {n}"}) for n in (1, 2)]
+    old = {item: {code: path_of(item, code) for code in ("cs", "en")} for item in items}
+    ids = "&".join(f"id={item.pk}" for item in items)
+    response = admin_in("cs", client).post(
+        f"/admin/bulk/wagtailcore/page/move/?{ids}", {"chooser": news_index(de).pk}
+    )
+    assert response.status_code == 302
+    for item in items:
+        assert_moved("cz.localhost", old[item], item, {"cs": "en", "en": "en"})
+
+
+def test_a_failed_move_leaves_later_saves_their_redirects(country, monkeypatch):
+    """A move that fails after ``pre_page_move`` (nothing moved) does not keep the page's
+    later saves from redirecting."""
+    cz = country("CZ")
+    item = news_page(cz, title={"en": "Stays", "cs": "Zůstává"})
+    old = path_of(item, "cs")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("tree unavailable")
+
+    monkeypatch.setattr(MP_MoveHandler, "process", broken)
+    with pytest.raises(RuntimeError):
+        item.move(news_index(country("DE")), pos="last-child")
+    monkeypatch.undo()
+    rename(item, cs="zustava-jinde")
+    new = path_of(NewsPage.objects.get(pk=item.pk), "cs")
+    assert new.endswith("/zustava-jinde/")
+    assert Redirect.objects.filter(
+        old_path=Redirect.normalise_path(old), redirect_link=new
+    ).exists()
+
+
+def test_a_failure_after_a_move_is_logged_and_the_move_stands(country, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("redirects table unavailable")
+
+    monkeypatch.setattr(redirects, "redirect_changed", broken)
+    cz, de = country("CZ"), country("DE")
+    item = news_page(cz, title={"en": "Moves anyway", "cs": "Stejně se stěhuje"})
+    with caplog.at_level(logging.ERROR, logger="cms.core.redirects"):
+        item.move(news_index(de), pos="last-child")
+    assert NewsPage.objects.get(pk=item.pk).get_site().pk == de.site_id
+    assert "could not keep the old addresses" in caplog.text
