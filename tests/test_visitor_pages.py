@@ -361,6 +361,14 @@ def test_news_index_is_paginated(site_client):
     assert "page=1" not in html
     assert '<link rel="canonical" href="http://cz.localhost/cs/aktuality/?page=2">' in html
     assert '<link rel="canonical" href="http://cz.localhost/cs/aktuality/">' in first
+    # Its language versions are page 2 of each (page 1 of each named page 2's canonical
+    # its own version: a set search engines drop).
+    hreflang = dict(re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)"', html))
+    assert hreflang == {
+        "cs": "http://cz.localhost/cs/aktuality/?page=2",
+        "en": "http://cz.localhost/en/news/?page=2",
+        "x-default": "http://cz.localhost/cs/aktuality/?page=2",
+    }
     total = NewsPage.objects.live().descendant_of(country.home_page).count()
     assert html.count('<article class="card">') == total - NewsIndexPage.per_page
 

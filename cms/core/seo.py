@@ -320,6 +320,11 @@ class Item:
     description: str
     image: ImageMeta | None
     og_type: str
+    #: ``?page=N`` on a listing's page N (each page is its own address), else "".
+    query: str = ""
+    #: Whether this address is the item's canonical one (the hub's copy of a country's
+    #: cluster profile is not): only then does it list its language versions.
+    canonical_here: bool = True
 
 
 def subject(context, request, country, fallback_description: str) -> Item | None:
@@ -342,12 +347,11 @@ def subject(context, request, country, fallback_description: str) -> Item | None
         og_type = "article" if page._meta.label_lower == "news.newspage" else "website"
     languages = available_languages(obj, among)
     language = served_language(languages, translation.get_language())
-    canonical = page_url(request, page, language, suffix)
-    listed = context.get("page_obj")  # a listing's page of items: each page is its own
-    if cluster is None and listed is not None and listed.number > 1:
-        canonical += f"?page={listed.number}"
-    if cluster is not None and country is not None and cluster.country_id != country.pk:
-        canonical = own_profile_url(request, cluster) or canonical
+    query = page_query(context)
+    here = page_url(request, page, language, suffix)
+    canonical = elsewhere = canonical_elsewhere(request, context, country)
+    if canonical is None:
+        canonical = here + query if here is not None else None
     return Item(
         obj=obj,
         page=page,
@@ -359,7 +363,54 @@ def subject(context, request, country, fallback_description: str) -> Item | None
         description=describe(*text, fallback_description),
         image=image_meta(request, image),
         og_type=og_type,
+        query=query,
+        canonical_here=elsewhere is None,
     )
+
+
+def page_query(context) -> str:
+    """``?page=N`` for page N > 1 of a listing page's items (each page is its own address)."""
+    listed = context.get("page_obj")
+    if context.get("cluster") is None and listed is not None and listed.number > 1:
+        return f"?page={listed.number}"
+    return ""
+
+
+def canonical_elsewhere(request, context, country) -> str | None:
+    """The canonical address of a cluster profile shown on another country's site (the
+    hub's directory shows every country's), if it has one there; ``None`` for any other
+    page, which is its own canonical address."""
+    cluster = context.get("cluster")
+    if cluster is None or country is None or cluster.country_id == country.pk:
+        return None
+    found = own_profile_url(request, cluster)
+    here = page_url(request, context["page"], translation.get_language(), f"{cluster.slug}/")
+    return found if found != here else None
+
+
+def hreflang_links(context) -> list[dict]:
+    """``<link rel="alternate" hreflang>``: this address in each language the item really
+    has (the language switcher's links), absolute, and on a listing's page N that page N.
+
+    None on an address whose canonical one is elsewhere (the hub's copy of a country's
+    cluster profile): search engines read the language versions where the item is
+    canonical, and drop a set whose members name another canonical.
+    """
+    request = context.get("request")
+    alternates = context.get("alternates") or []
+    if request is None or not alternates:
+        return []
+    if isinstance(context.get("page"), Page):
+        site = Site.find_for_request(request)
+        if canonical_elsewhere(request, context, context.get("country") or country_of(site)):
+            return []
+        query = page_query(context)
+    else:  # a plain view (search): its links are its own
+        query = ""
+    return [
+        {"code": link["code"], "url": request.build_absolute_uri(link["url"]) + query}
+        for link in alternates
+    ]
 
 
 def own_profile_url(request, cluster) -> str | None:
@@ -459,8 +510,9 @@ def head_meta(context) -> dict:
             og_locale(code, country) for code in item.languages if code != item.language
         ]
         x_default = x_default_language(item.languages, country)
-        if x_default and len(item.languages) > 1:
-            meta["x_default"] = page_url(request, item.page, x_default, item.suffix)
+        if x_default and len(item.languages) > 1 and item.canonical_here:
+            url = page_url(request, item.page, x_default, item.suffix)
+            meta["x_default"] = url + item.query if url is not None else None
         graph.extend(item_graph(request, site, item, site_id))
     if current in among:
         meta["feeds"] = feed_links(request, current, site_name, event_item(item))

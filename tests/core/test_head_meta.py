@@ -142,8 +142,19 @@ def test_a_profile_on_the_hub_names_its_own_countrys_address_canonical(client, c
     )
     mark_complete_ready(cluster)
     cluster.save()
-    head = head_of(client.get(f"/en/clusters/{cluster.slug}/", HTTP_HOST="localhost"))
+    response = client.get(f"/en/clusters/{cluster.slug}/", HTTP_HOST="localhost")
+    head = head_of(response)
     assert canonical(head) == "http://cz.localhost/en/clusters/hub-copy-cluster/"
+    # Its language versions are listed where it is canonical, not on this copy (whose
+    # hreflang named hub addresses, each of them naming another canonical).
+    assert not head.xpath("//link[@hreflang]")
+    assert "hreflang" not in response.content.decode().split("</head>")[0]
+    own = head_of(client.get(f"/en/clusters/{cluster.slug}/", HTTP_HOST="cz.localhost"))
+    assert {link.get("hreflang") for link in own.xpath("//link[@hreflang]")} == {
+        "cs",
+        "en",
+        "x-default",
+    }
     (trail,) = [node for node in json_ld(head) if node["@type"] == "BreadcrumbList"]
     assert trail["itemListElement"][-1]["item"] == "http://localhost/en/clusters/hub-copy-cluster/"
 

@@ -21,6 +21,12 @@ def head_meta(context) -> dict:
 
 
 @register.simple_tag(takes_context=True)
+def hreflang_links(context) -> list[dict]:
+    """``{% hreflang_links as links %}``: the ``<link rel="alternate" hreflang>`` of the page."""
+    return seo.hreflang_links(context)
+
+
+@register.simple_tag(takes_context=True)
 def calendar_url(context, event_page) -> str:
     """Absolute URL of ``event_page``'s ``.ics`` file, in the language the visitor reads it in."""
     request = context.get("request")
