@@ -402,10 +402,18 @@ def require_a_served_language(result: RowResult) -> None:
 
 
 def current_value(cluster: ClusterProfile, name: str):
-    """A field as the spreadsheet sees it: descriptions (rich text) as plain text."""
+    """A field as the spreadsheet sees it: descriptions (rich text) as plain text, an
+    empty translation as an empty cell.
+
+    The edit form saves an empty translation as None (modeltranslation's nullable
+    columns), the file has "" for it, as the export writes it: both are the same
+    empty cell, not a change to show in the preview or to write.
+    """
     value = getattr(cluster, name, None)  # None for a new cluster's country
     if name == READY:
         return normal_ready(value)
+    if value is None and name.rsplit("_", 1)[0] in TRANSLATED:
+        return ""
     return plain_text(value) if name.startswith("description_") else value
 
 
