@@ -525,9 +525,10 @@ def shown(value) -> str:
 
 def assign_row(cluster: ClusterProfile, row: RowResult) -> None:
     """Set the row's values; a description is only replaced when its text changed,
-    so formatting added in the admin survives a round trip through a spreadsheet."""
+    so formatting added in the admin survives a round trip through a spreadsheet.
+    A new cluster (no pk yet) gets every value, its empty translations as "", not None."""
     for name, value in row.values.items():
-        if current_value(cluster, name) == value:
+        if cluster.pk is not None and current_value(cluster, name) == value:
             continue
         if name.startswith("description_"):
             value = f"<p>{escape(value)}</p>" if value else ""
