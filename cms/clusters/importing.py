@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator, validate_slug
@@ -40,6 +41,7 @@ from cms.clusters.spreadsheet import (
     NUMBERS,
     READY,
     TRANSLATED,
+    UPDATED,
     ImportFileError,
     longer_than,
     normal_ready,
@@ -74,6 +76,10 @@ class RowResult:
     #: For an update: (column, old, new) of each changed column, as the spreadsheet shows it.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     current_name: str = ""  # the existing cluster's name, for an update
+    #: The ``updated_at`` cell: when the cluster was last saved as the export found it.
+    exported_at: datetime | None = None
+    #: For an update: when the cluster was saved after the export (``exported_at``).
+    saved_since_export: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -176,8 +182,32 @@ def preview_import(
             result.changes = changes(current, result)
             result.current_name = str(current)
             result.action = "update" if result.changes else "unchanged"
+            if result.changes and saved_after(current.updated_at, result.exported_at):
+                result.saved_since_export = current.updated_at
         results.append(result)
     return ImportPreview(rows=results, ready_column=ready_column)
+
+
+def saved_after(saved: datetime, exported_at: datetime | None) -> bool:
+    """Was the cluster saved after the export that wrote ``exported_at`` (None: no column)?
+
+    Then an update may not be an edit made in the file: its "old" value may be
+    the edit saved since, which the file's value, as exported, would undo. To the
+    second, as the export writes it.
+    """
+    return exported_at is not None and saved.replace(microsecond=0) > exported_at
+
+
+def exported_time(cell: str) -> datetime:
+    """The ``updated_at`` cell as a time (``ValueError`` when it is none).
+
+    As the export writes it (``2026-01-31T12:00:00Z``), or as a spreadsheet may
+    save it again: with a space, without seconds or the zone (UTC, as exported).
+    """
+    value = datetime.fromisoformat(cell)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0)
 
 
 def fingerprints(preview: ImportPreview) -> dict[str, dict[str, str]]:
@@ -375,6 +405,20 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
                 errors.append((column, problem % {"value": value}))
         result.values[column] = value
     result.values["phone"] = row.get("phone", "")[:50]
+    if cell := row.get(UPDATED, ""):
+        try:
+            result.exported_at = exported_time(cell)
+        except ValueError:
+            errors.append(
+                (
+                    UPDATED,
+                    _(
+                        "“%(value)s” is not a time as the export writes it "
+                        "(2026-01-31T12:00:00Z); leave the column as exported, or delete it"
+                    )
+                    % {"value": cell},
+                )
+            )
     return result
 
 

@@ -294,3 +294,48 @@ def test_a_cluster_created_between_preview_and_confirm_is_not_overwritten(client
 
     assert client.post("/admin/clusters/import/", {"token": token}).status_code == 302
     assert ClusterProfile.objects.get(slug="twice").name_en == "From the file"
+
+
+# --- an old export: which updates would undo an edit saved since ------------------------
+
+
+def test_an_old_export_says_which_updates_would_undo_an_edit_saved_since(client, db):
+    """The export writes when each cluster was saved (``updated_at``); a cluster saved after
+    that is marked in the preview: its "old" value may be the edit the file would undo."""
+    renamed, edited = ClusterProfile.objects.filter(country__code="CZ").exclude(name_cs="")[:2]
+    client.force_login(country_user("CZ"))
+    old_export = exported_with(client, edited.slug, website="https://edited.cz/")
+    renamed.name_en = "Renamed in the admin"
+    renamed.save()
+    renamed.refresh_from_db()
+
+    preview = upload_file(client, old_export)
+    rows = {row.slug: row for row in preview.context["preview"].rows if row.changes}
+    assert set(rows) == {renamed.slug, edited.slug}
+    assert rows[renamed.slug].changes[0][:2] == ("name_en", "Renamed in the admin")
+    assert rows[renamed.slug].saved_since_export == renamed.updated_at
+    assert rows[edited.slug].saved_since_export is None  # the file's own edit
+    html = preview.content.decode()
+    assert html.count('class="import-saved-since"') == 1
+    assert "Uloženo v CMS" in html  # in the editor's language
+
+
+def test_a_file_without_the_updated_at_column_still_imports(client, db):
+    """Files written before the column (and hand-made ones) import as before, unmarked."""
+    cluster = ClusterProfile.objects.filter(country__code="CZ").exclude(name_cs="").first()
+    client.force_login(country_user("CZ"))
+    content = exported_with(client, cluster.slug, website="https://edited.cz/")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    without = [row[:-1] for row in rows]
+    assert rows[0][-1] == "updated_at"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(without)
+    cluster.name_en = "Renamed in the admin"
+    cluster.save()
+
+    preview = upload_file(client, buffer.getvalue().encode("utf-8-sig"))
+    (row,) = [row for row in preview.context["preview"].rows if row.changes]
+    assert row.saved_since_export is None
+    assert client.post("/admin/clusters/import/", {"token": token_of(preview)}).status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.website == "https://edited.cz/"
