@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 
-from cms.clusters.spreadsheet import COLUMNS, READY, normal_ready, plain_text
+from cms.clusters.spreadsheet import COLUMNS, READY, UPDATED, normal_ready, plain_text
 from cms.core.spreadsheets import neutralised, xlsx_row
 
 
@@ -27,11 +28,19 @@ def export_rows(queryset) -> list[list]:
                 row.append(plain_text(getattr(cluster, column)))
             elif column == READY:
                 row.append(" ".join(normal_ready(cluster.ready_languages)))
+            elif column == UPDATED:
+                row.append(export_time(cluster.updated_at))
             else:
                 value = getattr(cluster, column)
                 row.append("" if value is None else value)
         rows.append(row)
     return rows
+
+
+def export_time(value) -> str:
+    """A save time as text in UTC to the second (``2026-01-31T12:00:00Z``): text, so that an
+    XLSX keeps it as written, in a form no spreadsheet reads as a local date."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_csv(rows: list[list]) -> bytes:

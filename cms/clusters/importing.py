@@ -21,8 +21,11 @@ export is ``cms.clusters.exporting``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator, validate_slug
@@ -38,6 +41,7 @@ from cms.clusters.spreadsheet import (
     NUMBERS,
     READY,
     TRANSLATED,
+    UPDATED,
     ImportFileError,
     longer_than,
     normal_ready,
@@ -72,6 +76,10 @@ class RowResult:
     #: For an update: (column, old, new) of each changed column, as the spreadsheet shows it.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     current_name: str = ""  # the existing cluster's name, for an update
+    #: The ``updated_at`` cell: when the cluster was last saved as the export found it.
+    exported_at: datetime | None = None
+    #: For an update: when the cluster was saved after the export (``exported_at``).
+    saved_since_export: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -135,20 +143,21 @@ def cluster_countries(codes: list[str] | None) -> set[str] | None:
 
 
 def preview_import(
-    rows: list[dict[str, str]], *, allowed_countries: set[str] | None = None
+    rows: list[dict[str, str]], *, allowed_countries: set[str] | None = None, lock: bool = False
 ) -> ImportPreview:
     """Validate every row and work out what applying it would do. Writes nothing.
 
     ``allowed_countries``: country codes the importing editor may write (None: all).
+    ``lock``: lock the existing clusters the rows name until the transaction ends
+    (call it inside one), so that nobody saves them between this preview and
+    ``apply_import``: the admin's confirmation then writes what it checked.
     """
     countries = {country.code: country for country in Country.objects.all()}
     sector_slugs = sector_aliases()
-    existing = {
-        cluster.slug: cluster
-        for cluster in ClusterProfile.objects.filter(
-            slug__in=[row.get("slug", "") for row in rows]
-        ).prefetch_related("sectors")
-    }
+    clusters = ClusterProfile.objects.filter(slug__in=[row.get("slug", "") for row in rows])
+    if lock:
+        clusters = clusters.select_for_update()
+    existing = {cluster.slug: cluster for cluster in clusters.prefetch_related("sectors")}
     # Short CSV lines lack trailing cells, so ask every row whether the header had the column.
     ready_column = any(READY in row for row in rows)
     results, seen = [], {}
@@ -173,8 +182,108 @@ def preview_import(
             result.changes = changes(current, result)
             result.current_name = str(current)
             result.action = "update" if result.changes else "unchanged"
+            if result.changes and saved_after(current.updated_at, result.exported_at):
+                result.saved_since_export = current.updated_at
         results.append(result)
     return ImportPreview(rows=results, ready_column=ready_column)
+
+
+def saved_after(saved: datetime, exported_at: datetime | None) -> bool:
+    """Was the cluster saved after the export that wrote ``exported_at`` (None: no column)?
+
+    Then an update may not be an edit made in the file: its "old" value may be
+    the edit saved since, which the file's value, as exported, would undo. To the
+    second, as the export writes it.
+    """
+    return exported_at is not None and saved.replace(microsecond=0) > exported_at
+
+
+def exported_time(cell: str) -> datetime:
+    """The ``updated_at`` cell as a time (``ValueError`` when it is none).
+
+    As the export writes it (``2026-01-31T12:00:00Z``), or as a spreadsheet may
+    save it again: with a space, without seconds or the zone (UTC, as exported).
+    """
+    value = datetime.fromisoformat(cell)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def fingerprints(preview: ImportPreview) -> dict[str, dict[str, str]]:
+    """What the editor is shown, small enough to keep with the upload until the confirmation.
+
+    By row number (the file is kept, so a number names the same row then): the
+    row's action under ``""``, and for an update a digest of each changed column's
+    old and new value, so that ``changed_since`` can name the columns. Unchanged
+    rows are left out (a missing row is one that was unchanged). A new cluster's
+    values come from the file alone, so its action is all there is to compare.
+    """
+    shown = {}
+    for row in preview.rows:
+        if row.action == "unchanged":
+            continue
+        shown[str(row.number)] = {
+            "": row.action,
+            **{column: digest(old, new) for column, old, new in row.changes},
+        }
+    return shown
+
+
+def digest(old: str, new: str) -> str:
+    """A short, stable stand-in for a change (descriptions may be long)."""
+    return hashlib.sha256(json.dumps([old, new]).encode()).hexdigest()[:16]
+
+
+def changed_since(previewed: dict, preview: ImportPreview) -> list[tuple[RowResult, list[str]]]:
+    """The rows whose outcome differs from what ``previewed`` (``fingerprints``) recorded.
+
+    Each with the columns whose change differs (a column changed now, no longer,
+    or to or from another value), or with none when the action itself differs (a
+    cluster created meanwhile, a row now refused, an update now unchanged): the
+    action then says more than the columns.
+    """
+    now = fingerprints(preview)
+    unchanged = {"": "unchanged"}
+    found = []
+    for row in preview.rows:
+        before = previewed.get(str(row.number), unchanged)
+        after = now.get(str(row.number), unchanged)
+        if before == after:
+            continue
+        if before[""] != after[""]:
+            found.append((row, []))
+            continue
+        columns = sorted(
+            column
+            for column in set(before) | set(after)
+            if column and before.get(column) != after.get(column)
+        )
+        found.append((row, columns))
+    return found
+
+
+def changed_since_message(changed: list[tuple[RowResult, list[str]]]) -> str:
+    """The refusal of a confirmation: which clusters changed since the preview, in which columns."""
+    clusters = []
+    for row, columns in changed:
+        if columns:
+            clusters.append(
+                _("%(cluster)s (columns %(columns)s)")
+                % {"cluster": row.slug, "columns": ", ".join(columns)}
+            )
+        else:
+            clusters.append(
+                _("%(cluster)s (now: %(action)s)")
+                % {"cluster": row.slug, "action": row.action_label}
+            )
+    return ngettext(
+        "Nothing was written: since your preview, this cluster changed: %(clusters)s. "
+        "The preview below shows the changes as they are now; check them and import again.",
+        "Nothing was written: since your preview, these clusters changed: %(clusters)s. "
+        "The preview below shows the changes as they are now; check them and import again.",
+        len(clusters),
+    ) % {"clusters": "; ".join(clusters)}
 
 
 def sector_aliases() -> dict[str, str]:
@@ -296,6 +405,20 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
                 errors.append((column, problem % {"value": value}))
         result.values[column] = value
     result.values["phone"] = row.get("phone", "")[:50]
+    if cell := row.get(UPDATED, ""):
+        try:
+            result.exported_at = exported_time(cell)
+        except ValueError:
+            errors.append(
+                (
+                    UPDATED,
+                    _(
+                        "“%(value)s” is not a time as the export writes it "
+                        "(2026-01-31T12:00:00Z); leave the column as exported, or delete it"
+                    )
+                    % {"value": cell},
+                )
+            )
     return result
 
 
@@ -402,10 +525,18 @@ def require_a_served_language(result: RowResult) -> None:
 
 
 def current_value(cluster: ClusterProfile, name: str):
-    """A field as the spreadsheet sees it: descriptions (rich text) as plain text."""
+    """A field as the spreadsheet sees it: descriptions (rich text) as plain text, an
+    empty translation as an empty cell.
+
+    The edit form saves an empty translation as None (modeltranslation's nullable
+    columns), the file has "" for it, as the export writes it: both are the same
+    empty cell, not a change to show in the preview or to write.
+    """
     value = getattr(cluster, name, None)  # None for a new cluster's country
     if name == READY:
         return normal_ready(value)
+    if value is None and name.rsplit("_", 1)[0] in TRANSLATED:
+        return ""
     return plain_text(value) if name.startswith("description_") else value
 
 
@@ -438,9 +569,10 @@ def shown(value) -> str:
 
 def assign_row(cluster: ClusterProfile, row: RowResult) -> None:
     """Set the row's values; a description is only replaced when its text changed,
-    so formatting added in the admin survives a round trip through a spreadsheet."""
+    so formatting added in the admin survives a round trip through a spreadsheet.
+    A new cluster (no pk yet) gets every value, its empty translations as "", not None."""
     for name, value in row.values.items():
-        if current_value(cluster, name) == value:
+        if cluster.pk is not None and current_value(cluster, name) == value:
             continue
         if name.startswith("description_"):
             value = f"<p>{escape(value)}</p>" if value else ""

@@ -318,6 +318,11 @@ class PendingImport(models.Model):
     after ``LIFETIME``, and expired ones are deleted whenever an upload is kept
     or confirmed. The file's bytes are kept, not the parsed rows, so that the
     confirmation validates them again against the data of that moment.
+
+    ``previewed`` keeps what the editor was last shown (``importing.fingerprints``:
+    each row's action and a digest of each changed column's old and new value), so
+    that the confirmation writes exactly that or nothing: someone may have saved one
+    of the clusters in between, and the file would then silently put their edit back.
     """
 
     LIFETIME = timedelta(hours=1)
@@ -332,6 +337,7 @@ class PendingImport(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("content"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    previewed = models.JSONField(_("previewed changes"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("pending cluster import")

@@ -39,12 +39,16 @@ TRANSLATED = ("name", "region", "city", "description")
 PLAIN = ("website", "email", "phone")
 NUMBERS = {"members": (0, 10_000_000), "founded": (1800, 2100)}
 READY = "ready_languages"
+#: When the cluster was last saved, as the export found it: never written by an import, only
+#: compared, so that the preview can say which updates would undo an edit saved since the
+#: export (``cms.clusters.importing.exported_time``). Optional: older files lack it.
+UPDATED = "updated_at"
 COLUMNS = (
     ["slug", "country", "sectors"]
     + [build_localized_fieldname(name, code) for name in TRANSLATED for code in LANGUAGE_CODES]
     + list(NUMBERS)
     + list(PLAIN)
-    + [READY]
+    + [READY, UPDATED]
 )
 MAX_ROWS = 20_000
 # 2,000 profiles in all seven languages (``bench_import``) are 5.7 MB of CSV, 1 MB of XLSX.

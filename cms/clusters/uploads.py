@@ -23,11 +23,17 @@ def forget_expired() -> None:
 
 
 @transaction.atomic
-def keep_upload(*, user, filename: str, content: bytes) -> str:
-    """Store an upload for ``user`` and return the token that confirms it."""
+def keep_upload(*, user, filename: str, content: bytes, previewed: dict) -> str:
+    """Store an upload for ``user`` and return the token that confirms it.
+
+    ``previewed``: what its preview showed (``importing.fingerprints``), which the
+    confirmation must find again before it writes.
+    """
     forget_expired()
     token = secrets.token_urlsafe(24)
-    PendingImport.objects.create(token=token, user=user, filename=filename, content=content)
+    PendingImport.objects.create(
+        token=token, user=user, filename=filename, content=content, previewed=previewed
+    )
     older = PendingImport.objects.filter(user=user).order_by("-created_at", "-pk")[KEPT_PER_USER:]
     PendingImport.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
     return token

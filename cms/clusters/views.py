@@ -12,6 +12,13 @@ their own countries' clusters; network administrators, every country's.
 A confirmation that cannot go ahead (rows with errors, and the editor did not
 tick "skip them") keeps the upload and shows the preview again with the
 message, so the editor can tick the box instead of uploading again.
+
+The confirmation writes exactly the changes the editor saw, or nothing. It
+works the preview out again (the clusters locked, so nobody saves them before
+it writes) and compares it with the one shown (``PendingImport.previewed``).
+When someone saved one of the clusters in between, the file would put their
+edit back without the editor having seen it: nothing is written, and the new
+preview is shown with the clusters and columns that changed, to confirm again.
 """
 
 from __future__ import annotations
@@ -26,7 +33,15 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from cms.clusters.exporting import export_rows, write_csv, write_xlsx
-from cms.clusters.importing import ImportPreview, apply_import, preview_import, unconfirmed_errors
+from cms.clusters.importing import (
+    ImportPreview,
+    apply_import,
+    changed_since,
+    changed_since_message,
+    fingerprints,
+    preview_import,
+    unconfirmed_errors,
+)
 from cms.clusters.models import ClusterProfile
 from cms.clusters.spreadsheet import ImportFileError, read_table
 from cms.clusters.uploads import claim_upload, keep_upload
@@ -73,7 +88,12 @@ def import_view(request):
             form.add_error("file", str(error))
         else:
             upload.seek(0)
-            token = keep_upload(user=request.user, filename=upload.name, content=upload.read())
+            token = keep_upload(
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                previewed=fingerprints(preview),
+            )
             context.update(preview_context(preview, token=token, filename=upload.name))
     return render(request, "clusters/admin/import.html", context)
 
@@ -84,7 +104,8 @@ def preview_context(preview: ImportPreview, *, token: str, filename: str) -> dic
 
 @transaction.atomic
 def confirm(request, allowed):
-    """Import the previewed upload, validated again against today's data."""
+    """Import the previewed upload, validated again against today's data, if it still
+    makes the changes the editor saw (see the module's docstring)."""
     pending = claim_upload(user=request.user, token=request.POST["token"])
     if pending is None:
         messages.error(request, _("The upload has expired; please upload the file again."))
@@ -93,10 +114,17 @@ def confirm(request, allowed):
     try:
         # bytes(): PostgreSQL hands a BinaryField back as a memoryview.
         rows = read_table(bytes(pending.content), pending.filename)
-        preview = preview_import(rows, allowed_countries=allowed)
-        if preview.invalid and not skip_invalid:
-            # Nothing written; the upload stays for the next try (see the module's docstring).
-            messages.error(request, unconfirmed_errors(len(preview.invalid)))
+        preview = preview_import(rows, allowed_countries=allowed, lock=True)
+        changed = changed_since(pending.previewed, preview)
+        if changed or (preview.invalid and not skip_invalid):
+            # Nothing written; the upload stays for the next try, and the preview shown
+            # now is the one the next try must find (see the module's docstring).
+            if changed:
+                messages.error(request, changed_since_message(changed))
+            else:
+                messages.error(request, unconfirmed_errors(len(preview.invalid)))
+            pending.previewed = fingerprints(preview)
+            pending.save(update_fields=["previewed"])
             context = preview_context(preview, token=pending.token, filename=pending.filename)
             return render(request, "clusters/admin/import.html", context)
         counts = apply_import(preview, confirm_skipping_invalid=skip_invalid)

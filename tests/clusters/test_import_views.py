@@ -1,15 +1,19 @@
 """The admin import: upload, per-row preview, confirm; own country only."""
 
+import csv
 import io
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 from openpyxl import load_workbook
 
 from cms.clusters.models import ClusterProfile, PendingImport
 from cms.clusters.spreadsheet import read_table
+from cms.core.models import Country
+from cms.partners.models import ContactPerson
+from tests.core.test_concurrent_edits import edit_url, logged_in, opened
 from tests.factories import country_user
 
 HEADER = "slug,country,sectors,name_en,name_cs,website\n"
@@ -162,3 +166,176 @@ def test_the_xlsx_export_uploads_back_unchanged_with_formula_text(client, db):
     counts = preview.context["counts"]
     assert counts["unchanged"] == ClusterProfile.objects.filter(country__code="CZ").count()
     assert counts["create"] == counts["update"] == counts["error"] == 0
+
+
+# --- the confirmation writes what the preview showed, or nothing -------------------------
+
+
+def exported_with(client, slug: str, **cells) -> bytes:
+    """The admin's CSV export with cells of one row changed, as the editor's spreadsheet
+    saves it again (the cells exactly as exported otherwise)."""
+    content = client.get("/admin/clusters/export/?format=csv").content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("slug")] == slug:
+            for column, value in cells.items():
+                row[header.index(column)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def upload_file(client, content: bytes, name="clusters.csv"):
+    return client.post("/admin/clusters/import/", {"file": SimpleUploadedFile(name, content)})
+
+
+def updates(response) -> dict[str, list]:
+    return {row.slug: row.changes for row in response.context["preview"].rows if row.changes}
+
+
+def changed_message(*clusters: str) -> str:
+    """The refusal, as the Czech editor reads it."""
+    with translation.override("cs"):
+        return ngettext(
+            "Nothing was written: since your preview, this cluster changed: %(clusters)s. "
+            "The preview below shows the changes as they are now; check them and import again.",
+            "Nothing was written: since your preview, these clusters changed: %(clusters)s. "
+            "The preview below shows the changes as they are now; check them and import again.",
+            len(clusters),
+        ) % {"clusters": "; ".join(clusters)}
+
+
+def messages_of(response) -> list[str]:
+    return [str(message).strip() for message in response.context["messages"]]
+
+
+def test_a_rename_saved_between_preview_and_confirm_is_not_put_back(client, db):
+    """The reviewer's case: A exports, changes one website and previews; B renames the
+    cluster in the edit form; A's confirmation would have written the website and the
+    file's old name. It writes nothing and shows the new preview; confirming that one
+    (A has now seen the rename go) applies it."""
+    cluster = ClusterProfile.objects.filter(country__code="CZ").exclude(name_cs="").first()
+    old_name, old_website = cluster.name_en, cluster.website
+    client.force_login(country_user("CZ"))
+    preview = upload_file(client, exported_with(client, cluster.slug, website="https://new.cz/"))
+    assert updates(preview) == {cluster.slug: [("website", old_website, "https://new.cz/")]}
+    token = token_of(preview)
+
+    editor_b = logged_in(country_user("CZ", "moderators"))
+    form = opened(editor_b, edit_url(cluster))
+    form["name_en"] = ["Renamed by editor 2 meanwhile"]
+    assert editor_b.post(edit_url(cluster), form).status_code == 302
+
+    refused = client.post("/admin/clusters/import/", {"token": token})
+    assert refused.status_code == 200
+    cluster.refresh_from_db()
+    assert (cluster.name_en, cluster.website) == ("Renamed by editor 2 meanwhile", old_website)
+    assert updates(refused) == {
+        cluster.slug: [
+            ("name_en", "Renamed by editor 2 meanwhile", old_name),
+            ("website", old_website, "https://new.cz/"),
+        ]
+    }
+    with translation.override("cs"):
+        item = gettext("%(cluster)s (columns %(columns)s)") % {
+            "cluster": cluster.slug,
+            "columns": "name_en",
+        }
+    assert messages_of(refused) == [changed_message(item)]
+    assert messages_of(refused)[0].startswith("Nic nebylo zapsáno")  # in the editor's language
+    assert "<strong>name_en</strong>" in refused.content.decode()
+    assert token_of(refused) == token
+
+    done = client.post("/admin/clusters/import/", {"token": token})
+    assert done.status_code == 302
+    cluster.refresh_from_db()
+    assert (cluster.name_en, cluster.website) == (old_name, "https://new.cz/")
+    assert not PendingImport.objects.filter(token=token).exists()
+
+
+def test_an_edit_the_file_does_not_touch_does_not_stop_the_import(client, db):
+    """The ordinary confirmation of an update writes the previewed change only; a save
+    meanwhile of what the file leaves alone (the contact person, not a column) and of
+    what it would not change anyway changes nothing the editor saw."""
+    cluster = ClusterProfile.objects.filter(country__code="CZ").exclude(name_cs="").first()
+    client.force_login(country_user("CZ"))
+    token = token_of(
+        upload_file(client, exported_with(client, cluster.slug, website="https://new.cz/"))
+    )
+    contact = ContactPerson.objects.create(
+        name="Jana Nováková", slug="jana", country=cluster.country
+    )
+    cluster.contact = contact
+    cluster.save()
+
+    done = client.post("/admin/clusters/import/", {"token": token})
+    assert done.status_code == 302, messages_of(done)
+    cluster.refresh_from_db()
+    assert (cluster.website, cluster.contact) == ("https://new.cz/", contact)
+
+
+def test_a_cluster_created_between_preview_and_confirm_is_not_overwritten(client, db):
+    client.force_login(country_user("CZ"))
+    token = token_of(upload(client, HEADER + "twice,CZ,food,From the file,Ze souboru,\n"))
+    ClusterProfile.objects.create(
+        slug="twice", country=Country.objects.get(code="CZ"), name_en="Saved", name_cs="Uložený"
+    )
+
+    refused = client.post("/admin/clusters/import/", {"token": token})
+    assert refused.status_code == 200
+    with translation.override("cs"):
+        item = gettext("%(cluster)s (now: %(action)s)") % {
+            "cluster": "twice",
+            "action": pgettext("import action", "update"),
+        }
+    assert messages_of(refused) == [changed_message(item)]
+    assert ClusterProfile.objects.get(slug="twice").name_en == "Saved"
+
+    assert client.post("/admin/clusters/import/", {"token": token}).status_code == 302
+    assert ClusterProfile.objects.get(slug="twice").name_en == "From the file"
+
+
+# --- an old export: which updates would undo an edit saved since ------------------------
+
+
+def test_an_old_export_says_which_updates_would_undo_an_edit_saved_since(client, db):
+    """The export writes when each cluster was saved (``updated_at``); a cluster saved after
+    that is marked in the preview: its "old" value may be the edit the file would undo."""
+    renamed, edited = ClusterProfile.objects.filter(country__code="CZ").exclude(name_cs="")[:2]
+    client.force_login(country_user("CZ"))
+    old_export = exported_with(client, edited.slug, website="https://edited.cz/")
+    renamed.name_en = "Renamed in the admin"
+    renamed.save()
+    renamed.refresh_from_db()
+
+    preview = upload_file(client, old_export)
+    rows = {row.slug: row for row in preview.context["preview"].rows if row.changes}
+    assert set(rows) == {renamed.slug, edited.slug}
+    assert rows[renamed.slug].changes[0][:2] == ("name_en", "Renamed in the admin")
+    assert rows[renamed.slug].saved_since_export == renamed.updated_at
+    assert rows[edited.slug].saved_since_export is None  # the file's own edit
+    html = preview.content.decode()
+    assert html.count('class="import-saved-since"') == 1
+    assert "Uloženo v CMS" in html  # in the editor's language
+
+
+def test_a_file_without_the_updated_at_column_still_imports(client, db):
+    """Files written before the column (and hand-made ones) import as before, unmarked."""
+    cluster = ClusterProfile.objects.filter(country__code="CZ").exclude(name_cs="").first()
+    client.force_login(country_user("CZ"))
+    content = exported_with(client, cluster.slug, website="https://edited.cz/")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    without = [row[:-1] for row in rows]
+    assert rows[0][-1] == "updated_at"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(without)
+    cluster.name_en = "Renamed in the admin"
+    cluster.save()
+
+    preview = upload_file(client, buffer.getvalue().encode("utf-8-sig"))
+    (row,) = [row for row in preview.context["preview"].rows if row.changes]
+    assert row.saved_since_export is None
+    assert client.post("/admin/clusters/import/", {"token": token_of(preview)}).status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.website == "https://edited.cz/"

@@ -410,3 +410,30 @@ def test_the_export_command_writes_no_live_formula(db, tmp_path):
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text("utf-8-sig"))))
     (row,) = [row for row in rows if row["slug"] == cluster.slug]
     assert (row["name_en"], row["phone"]) == ("'" + FORMULA, "'+420 475 123 456")
+
+
+@pytest.mark.parametrize(
+    ("cell", "exported_at"),
+    [
+        ("2026-01-31T12:00:00Z", "2026-01-31 12:00:00+00:00"),  # as exported
+        ("2026-01-31 13:00:00+01:00", "2026-01-31 12:00:00+00:00"),
+        ("2026-01-31 12:00", "2026-01-31 12:00:00+00:00"),  # a spreadsheet's re-save: UTC
+    ],
+)
+def test_the_updated_at_column_is_read_not_written(db, cell, exported_at):
+    rows = [{"slug": "x", "country": "CZ", "name_en": "X", "updated_at": cell}]
+    (row,) = preview_import(rows).rows
+    assert row.ok and str(row.exported_at) == exported_at
+    assert "updated_at" not in row.values
+
+
+def test_an_unreadable_updated_at_is_an_error_naming_the_column(db):
+    rows = [{"slug": "x", "country": "CZ", "name_en": "X", "updated_at": "31.01.2026 12:00"}]
+    (row,) = preview_import(rows).rows
+    assert row.errors == [
+        (
+            "updated_at",
+            "“31.01.2026 12:00” is not a time as the export writes it (2026-01-31T12:00:00Z); "
+            "leave the column as exported, or delete it",
+        )
+    ]
