@@ -1,5 +1,7 @@
 """StreamField blocks shared by every page type that has a rich body."""
 
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -61,3 +63,22 @@ class BodyBlock(blocks.StreamBlock):
     )
     image = ImageBlock()
     quote = QuoteBlock()
+
+    def value_from_datadict(self, data, files, prefix):
+        """The blocks as posted; a post without the counts and types Wagtail's editor writes
+        (a form cut short, a hand-made request) is a body with an error, refused by
+        ``clean``: Wagtail reads them as ``data[key]``, a 500 for a missing one."""
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError):
+            incomplete = blocks.StreamValue(self, [])
+            incomplete.sent_incomplete = True
+            return incomplete
+
+    def clean(self, value):
+        if getattr(value, "sent_incomplete", False):
+            message = _("The body arrived incomplete. Reload the page and make your changes again.")
+            raise blocks.StreamBlockValidationError(
+                non_block_errors=ErrorList([ValidationError(message)])
+            )
+        return super().clean(value)
