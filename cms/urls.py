@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.core import admin_reports, admin_tags, sitemaps
 from cms.core import views as core_views
+from cms.core.views import reads_only
 from cms.events import calendars
 from cms.news import feeds as news_feeds
 from cms.search import views as search_views
@@ -22,8 +23,9 @@ urlpatterns = [
     path("", core_views.root_redirect, name="root"),
     # The language switcher's links: remember the choice in a cookie, then go to the page.
     path("language/", core_views.choose_language, name="choose_language"),
-    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
-    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # Read only: another method is the visitors' 405 page (cms.core.views.reads_only).
+    path("sitemap.xml", reads_only(sitemaps.sitemap), name="sitemap"),
+    path("robots.txt", reads_only(sitemaps.robots_txt), name="robots_txt"),
 ]
 
 
@@ -35,10 +37,14 @@ if settings.DEBUG:  # in production the reverse proxy serves /media/ (README, "M
 urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
     # News feeds and event calendars of the site, in the prefix's language (cms.core.feeds).
-    path("feeds/news.rss", news_feeds.NewsRssFeed(), name="news_feed_rss"),
-    path("feeds/news.atom", news_feeds.NewsAtomFeed(), name="news_feed_atom"),
-    path("feeds/events.ics", calendars.events_calendar, name="events_calendar"),
-    path("feeds/events/<int:pk>.ics", calendars.event_calendar, name="event_calendar"),
+    path("feeds/news.rss", reads_only(news_feeds.NewsRssFeed()), name="news_feed_rss"),
+    path("feeds/news.atom", reads_only(news_feeds.NewsAtomFeed()), name="news_feed_atom"),
+    path("feeds/events.ics", reads_only(calendars.events_calendar), name="events_calendar"),
+    path(
+        "feeds/events/<int:pk>.ics",
+        reads_only(calendars.event_calendar),
+        name="event_calendar",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -25,7 +25,6 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from cms.core.pages import site_languages
@@ -159,7 +158,6 @@ def site_for(request) -> Site:
     return site
 
 
-@require_safe
 def sitemap(request):
     """The requesting site's sitemap (Django's view; ``?p=`` pages it, 404 past the end)."""
     site = site_for(request)
@@ -167,7 +165,6 @@ def sitemap(request):
     return sitemap_view(request, sitemaps=sections)
 
 
-@require_safe
 def robots_txt(request):
     """Crawl everything public; skip the admin and search results; name this site's sitemap."""
     site = site_for(request)

@@ -2,6 +2,7 @@
 remembered choice, error pages, and media files in development."""
 
 import posixpath
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -128,6 +129,29 @@ def bad_request(request, exception=None):
     response = bad_request_page(request, message)
     add_never_cache_headers(response)
     return response
+
+
+def reads_only(view):
+    """GET and HEAD only, as Django's ``require_safe``, but another method gets the visitors'
+    page in their language (405, ``Allow``) instead of an empty English 405: for the
+    addresses that are read, never sent a form (sitemap, robots.txt, feeds, calendars;
+    Django's feed views answered a POST with the feed)."""
+
+    @wraps(view)
+    def only_read(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        language = error_language(request)
+        with translation.override(language):
+            message = _("This address can only be read; it takes no form.")
+            texts = {"heading": _("Method not allowed"), "code_label": _("Error 405")}
+        response = bad_request_page(request, message, status=405, **texts)
+        response["Allow"] = "GET, HEAD"
+        response["Content-Language"] = language  # /sitemap.xml has no language of its own
+        add_never_cache_headers(response)
+        return response
+
+    return only_read
 
 
 def csrf_failure(request, reason=""):

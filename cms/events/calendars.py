@@ -24,7 +24,6 @@ import datetime
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -98,7 +97,6 @@ def scope_events(scope: FeedScope):
     return scope.ready(scope.filter(EventPage.objects.order_by("start", "pk")))
 
 
-@require_safe
 def events_calendar(request):
     """The site's events in the URL's language (every site's on the hub)."""
     try:
@@ -111,7 +109,6 @@ def events_calendar(request):
     return ics_response(calendar(name, scope_events(scope), request, scope.language))
 
 
-@require_safe
 def event_calendar(request, pk: int):
     """One live event of this site in the URL's language; 404 if it lacks the language."""
     try:

@@ -214,6 +214,14 @@ STORAGES = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Clusters Cord"
+#: The forms in front of a password- or login-restricted page (or document) in the site's
+#: design and the visitor's language, not Wagtail's bare pages.
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "core/password_required.html"
+WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "core/password_required.html"
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "core/login.html"
+#: After a sign-in without a (safe) page to return to: the site, not Django's
+#: /accounts/profile/, which is no page here (a 404).
+LOGIN_REDIRECT_URL = "/"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 # Two people editing the same image or document keep each other's changes (translators fill
