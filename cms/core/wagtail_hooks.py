@@ -1,4 +1,5 @@
-"""Admin registration of the shared taxonomy, and the admin-wide country scoping."""
+"""Admin registration of the shared taxonomy, the admin-wide country scoping, and the
+visitors' refusal of documents used only by what they cannot see."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.core.dashboard import country_named
+from cms.core.document_privacy import refuse_hidden_documents
 from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.models import Sector
 from cms.core.permissions import countries_for_user, reachable_pages_filter
@@ -61,6 +63,11 @@ register_snippet(SectorViewSet)
 hooks.register("register_bulk_action", VisibleDeleteBulkAction, order=1)
 for media_bulk_action in MEDIA_BULK_ACTIONS:
     hooks.register("register_bulk_action", media_bulk_action, order=1)
+
+
+# Before Wagtail's collection check (order 0): a document used only by drafts or restricted
+# pages is a 404, not a password form that confirms it exists (cms.core.document_privacy).
+hooks.register("before_serve_document", refuse_hidden_documents, order=-1)
 
 
 @hooks.register("construct_admin_api", order=1)

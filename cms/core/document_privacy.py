@@ -1,0 +1,123 @@
+"""Documents used only by what visitors cannot see are not served to them.
+
+Wagtail's view (``/documents/<id>/<file name>``, ``WAGTAILDOCS_SERVE_METHOD =
+"serve_view"``) checks the document's collection privacy and nothing else: a PDF linked
+only from a never-published news draft, or only from a page behind a password, was a 200
+for anyone holding its address (a shared preview, a forwarded draft). Drafts and private
+content never reach visitors, so ``before_serve_document`` (``cms.core.wagtail_hooks``)
+answers such a document with the visitors' 404 (``cms.core.views.page_not_found``, in
+their language) when ``used_only_where_hidden`` says so.
+
+What uses a document is Wagtail's reference index (``ReferenceIndex.get_references_to``),
+the one the admin's "Usage" tab reads: foreign keys, chooser blocks and rich text links of
+pages and registered snippets. A user counts as public when it is
+
+- a page visitors may see: live and under no view restriction (``shown_to_visitors``,
+  Wagtail's ``live().public()``; the same answer its own page serving gives);
+- a snippet the visitor sites and the API serve, in a language visitors read
+  (``cms.projections.registry``: its type's ``public()``, e.g. a cluster profile).
+
+Decisions:
+
+(a) A document used by nothing is served, as Wagtail serves it: documents are uploaded to
+    be linked from outside too (a newsletter, an e-mail, a partner's site), and nothing
+    says it is a draft's. Its collection's privacy still applies (Wagtail's own hook).
+
+(b) The index records a page's row, which for a live page holds its *live* content; Wagtail
+    does not index revisions (``Revision`` is ``wagtail_reference_index_ignore``), and a
+    draft saved on a live page leaves the row as published. So a document linked only from
+    an unpublished draft of a live page is "used by nothing" and served, by (a). A page
+    never published keeps its draft in the row, so its documents are found and refused.
+    That limitation is the index's; closing it would mean reading every revision per
+    download.
+
+Refused only when sure: every user is a page or a served snippet, and none is public. A
+user of any other kind (a type this module cannot judge, a content type whose model is
+gone) serves the document, as does any failure of the check itself (logged): a broken
+check must not turn every public document into an error, and the collection's own
+privacy is checked by Wagtail either way. Editors who may change or choose the document
+in the admin (Wagtail's document permission policy, so their country's collection) always
+get it: they preview the drafts that link it.
+
+Queries: the common case (a document on a public page) is two, the view restrictions
+(``restricted_q``) and one ``EXISTS`` of a public page among the document's users; a
+document with no public page user adds the list of its users and one ``EXISTS`` per
+snippet type among them, and, only when refused to a signed-in user, the permission check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import IntegerField
+from django.db.models.functions import Cast
+from django.http import Http404
+from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
+
+from cms.core.visibility import shown_to_visitors
+
+logger = logging.getLogger(__name__)
+
+
+def refuse_hidden_documents(document, request) -> None:
+    """The ``before_serve_document`` hook: a 404 to a visitor for a document used only by
+    content visitors cannot see (this module's docstring says what counts and why).
+
+    Raises ``Http404`` rather than returning a response, so Django's ``handler404`` renders
+    the visitors' friendly 404 in their language, as for any other missing address.
+    """
+    try:
+        hidden = used_only_where_hidden(document)
+    except Exception:
+        # Refuse only when sure: a failed check serves the document (its collection's
+        # privacy is still Wagtail's to check) instead of a 500 for a public one.
+        logger.exception("Could not check the users of document %s; serving it", document.pk)
+        return None
+    if hidden and not may_use_in_admin(request.user, document):
+        raise Http404("This document is used only by content visitors cannot see.")
+    return None
+
+
+def may_use_in_admin(user, document) -> bool:
+    """Whether ``user`` may change or choose ``document`` in the admin (their country's
+    collection): they preview the drafts that link it, so they download it too."""
+    if not (user.is_active and user.is_authenticated):
+        return False
+    policy = policy_registry.get_by_type(type(document))
+    return policy.user_has_any_permission_for_instance(user, ["change", "choose"], document)
+
+
+def used_only_where_hidden(document) -> bool:
+    """Whether ``document`` has users and every one is a page or a served snippet that
+    visitors cannot see. ``False`` for a document used by nothing (decision (a)) and for
+    one used by anything this module cannot judge (refuse only when sure)."""
+    from cms.projections.registry import served_type
+
+    references = ReferenceIndex.get_references_to(document)
+    page_type = ContentType.objects.get_for_model(Page)
+    page_users = references.filter(base_content_type=page_type).values(
+        as_int=Cast("object_id", IntegerField())
+    )
+    if shown_to_visitors(Page.objects.filter(pk__in=page_users)).exists():
+        return False  # the common case, decided in two queries
+    others: dict[int, set[str]] = defaultdict(set)
+    has_users = False
+    for type_id, object_id in (
+        references.values_list("base_content_type_id", "object_id").distinct().iterator()
+    ):
+        has_users = True
+        if type_id != page_type.pk:
+            others[type_id].add(object_id)
+    if not has_users:
+        return False  # (a): uploaded to be linked from outside
+    for type_id, object_ids in others.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        served = served_type(model) if model is not None else None
+        if served is None or served.is_page:
+            return False  # a user this module cannot judge: not sure, so serve
+        if served.public().filter(pk__in=object_ids).exists():
+            return False
+    return True
