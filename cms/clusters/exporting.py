@@ -18,23 +18,33 @@ def export_rows(queryset) -> list[list]:
     """The header and one row per cluster, in the import format."""
     rows = [list(COLUMNS)]
     for cluster in queryset.select_related("country").prefetch_related("sectors").order_by("slug"):
-        row = []
-        for column in COLUMNS:
-            if column == "country":
-                row.append(cluster.country.code)
-            elif column == "sectors":
-                row.append(";".join(sorted(sector.slug for sector in cluster.sectors.all())))
-            elif column.startswith("description_"):
-                row.append(plain_text(getattr(cluster, column)))
-            elif column == READY:
-                row.append(" ".join(normal_ready(cluster.ready_languages)))
-            elif column == UPDATED:
-                row.append(export_time(cluster.updated_at))
-            else:
-                value = getattr(cluster, column)
-                row.append("" if value is None else value)
-        rows.append(row)
+        cells = export_cells(cluster)
+        rows.append([cells[column] for column in COLUMNS])
     return rows
+
+
+def export_cells(cluster) -> dict:
+    """One cluster's cells by column, as the export writes them (before neutralising).
+
+    The import reads a column a file lacks from here: the stored value, as it
+    would be in the file (``cms.clusters.importing.stored_cells``).
+    """
+    cells = {}
+    for column in COLUMNS:
+        if column == "country":
+            cells[column] = cluster.country.code
+        elif column == "sectors":
+            cells[column] = ";".join(sorted(sector.slug for sector in cluster.sectors.all()))
+        elif column.startswith("description_"):
+            cells[column] = plain_text(getattr(cluster, column))
+        elif column == READY:
+            cells[column] = " ".join(normal_ready(cluster.ready_languages))
+        elif column == UPDATED:
+            cells[column] = export_time(cluster.updated_at)
+        else:
+            value = getattr(cluster, column)
+            cells[column] = "" if value is None else value
+    return cells
 
 
 def export_time(value) -> str:

@@ -36,6 +36,7 @@ from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from cms.clusters.exporting import export_cells
 from cms.clusters.models import ClusterProfile
 from cms.clusters.spreadsheet import (
     NUMBERS,
@@ -147,30 +148,43 @@ def preview_import(
 ) -> ImportPreview:
     """Validate every row and work out what applying it would do. Writes nothing.
 
+    ``rows``: dicts by column, as ``read_table`` reads them (a ``Table``, which says
+    which columns the file has); for a plain list, the columns any row has.
     ``allowed_countries``: country codes the importing editor may write (None: all).
     ``lock``: lock the existing clusters the rows name until the transaction ends
     (call it inside one), so that nobody saves them between this preview and
     ``apply_import``: the admin's confirmation then writes what it checked.
+
+    A file need not have every column: on an existing cluster, a column the file
+    lacks keeps its stored value (the row is validated and compared as if the file
+    had the stored cell there, ``stored_cells``), so a file of a few columns changes
+    those columns only. A new cluster's missing columns are empty.
     """
+    columns = file_columns(rows)
     countries = {country.code: country for country in Country.objects.all()}
+    by_id = {country.pk: country for country in countries.values()}
     sector_slugs = sector_aliases()
     clusters = ClusterProfile.objects.filter(slug__in=[row.get("slug", "") for row in rows])
     if lock:
         clusters = clusters.select_for_update()
     existing = {cluster.slug: cluster for cluster in clusters.prefetch_related("sectors")}
-    # Short CSV lines lack trailing cells, so ask every row whether the header had the column.
-    ready_column = any(READY in row for row in rows)
+    for cluster in existing.values():
+        cluster.country = by_id[cluster.country_id]  # loaded above: no query per row
+    ready_column = READY in columns
     results, seen = [], {}
     for number, row in enumerate(rows, start=2):
-        result = validate_row(number, row, countries, sector_slugs, allowed_countries)
-        validate_ready(result, row.get(READY, "") if ready_column else None)
+        current = existing.get(row.get("slug", ""))
+        cells = row if current is None else {**stored_cells(current), **row}
+        result = validate_row(number, cells, countries, sector_slugs, allowed_countries)
+        result.errors[:0] = missing_cells(row, columns)
+        stored_ready = None if current is None else normal_ready(current.ready_languages)
+        validate_ready(result, row.get(READY, "") if ready_column else None, stored_ready, columns)
         if result.slug in seen:
             result.errors.append(
                 ("slug", _("also used in row %(row)s") % {"row": seen[result.slug]})
             )
         elif result.slug:
             seen[result.slug] = number
-        current = existing.get(result.slug)
         if result.ok and current is not None and allowed_countries is not None:
             if current.country.code not in allowed_countries:
                 result.errors.append(("slug", _("belongs to a cluster of another country")))
@@ -186,6 +200,51 @@ def preview_import(
                 result.saved_since_export = current.updated_at
         results.append(result)
     return ImportPreview(rows=results, ready_column=ready_column)
+
+
+def file_columns(rows) -> list[str]:
+    """The columns of the file ``rows`` were read from (``Table.columns``), else of any row."""
+    columns = getattr(rows, "columns", None)
+    if columns is not None:
+        return list(columns)
+    return list(dict.fromkeys(column for row in rows for column in row))
+
+
+def stored_cells(cluster: ClusterProfile) -> dict[str, str]:
+    """An existing cluster's cells as an export would write them, for the columns a file
+    lacks: compared with the stored values they are no change, so nothing is written.
+
+    ``updated_at`` is the file's own: without it the preview marks nothing.
+    """
+    cells = export_cells(cluster)
+    del cells[UPDATED]
+    return {column: "" if value is None else str(value) for column, value in cells.items()}
+
+
+def missing_cells(row: dict[str, str], columns: list[str]) -> list[tuple[str, str]]:
+    """An error when the row has fewer cells than the header (a CSV line that stops early).
+
+    Refused, not read as empty cells: a short line is mostly a broken file (a line
+    break typed inside a cell without quotes cuts a row in two, the rest of the
+    row landing in a row of its own), and empty cells would blank those columns
+    of an existing cluster, a loss the preview would show only among many
+    changes. Nor are the missing columns left alone: the row is not what its
+    author wrote. Spreadsheet programs write the separators of empty cells at
+    the end of a line, so a whole file never has this. (An XLSX row that stops at
+    its last filled cell has empty cells after it: ``read_table`` fills them in.)
+    """
+    missing = [column for column in columns if column not in row]
+    if not missing or not row:  # a blank line: its empty slug says it
+        return []
+    return [
+        (
+            ", ".join(missing),
+            _(
+                "the row ends before these columns: is the line cut in two (a line break "
+                "inside a cell without quotes)? Nothing of the row is imported"
+            ),
+        )
+    ]
 
 
 def saved_after(saved: datetime, exported_at: datetime | None) -> bool:
@@ -322,6 +381,7 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
                 % {"value": result.slug},
             )
         )
+    errors.extend(length_errors(row, "slug"))
     code = row.get("country", "").upper()
     importable = sorted(
         country_code
@@ -350,13 +410,8 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
     for name in TRANSLATED:
         for language in LANGUAGE_CODES:
             column = build_localized_fieldname(name, language)
-            value = row.get(column, "")
-            limit = (
-                0 if name == "description" else ClusterProfile._meta.get_field(column).max_length
-            )
-            if limit and len(value) > limit:
-                errors.append((column, longer_than(limit)))
-            result.values[column] = value  # descriptions: plain text, see changes()/apply
+            errors.extend(length_errors(row, column))
+            result.values[column] = row.get(column, "")  # descriptions: plain text, see apply
     sectors = set()
     for name in row.get("sectors", "").replace(",", ";").split(";"):
         if not name.strip():
@@ -403,8 +458,10 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
                 validator(value)
             except ValidationError:
                 errors.append((column, problem % {"value": value}))
+        errors.extend(length_errors(row, column))
         result.values[column] = value
-    result.values["phone"] = row.get("phone", "")[:50]
+    errors.extend(length_errors(row, "phone"))
+    result.values["phone"] = row.get("phone", "")
     if cell := row.get(UPDATED, ""):
         try:
             result.exported_at = exported_time(cell)
@@ -420,6 +477,21 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
                 )
             )
     return result
+
+
+def length_errors(row, column: str) -> list[tuple[str, str]]:
+    """An error when the cell is longer than its model field holds (``max_length``).
+
+    Never cut to fit: the editor would not know what was lost. Unchecked, a
+    longer value was stored on SQLite (whose columns have no length) and then
+    refused by the edit form on every save, and on PostgreSQL it stopped the
+    whole import with a database error. A field without a limit (a description)
+    has only the cell's own (``MAX_CELL_CHARS``).
+    """
+    limit = ClusterProfile._meta.get_field(column).max_length
+    if limit and len(row.get(column, "")) > limit:
+        return [(column, longer_than(limit))]
+    return []
 
 
 def name_errors(row, country) -> list[tuple[str, str]]:
@@ -458,8 +530,8 @@ def name_errors(row, country) -> list[tuple[str, str]]:
 def complete_in(result: RowResult, language: str) -> bool:
     """Is the row's cluster complete in ``language`` once imported (``status == COMPLETE``)?
 
-    The row sets every translated column (a missing column blanks it), so its
-    values alone decide.
+    The row's values are the cluster as imported (a column the file lacks has the
+    stored value, ``stored_cells``), so they alone decide.
     """
     return all(
         is_filled(result.values.get(build_localized_fieldname(name, language)))
@@ -467,17 +539,42 @@ def complete_in(result: RowResult, language: str) -> bool:
     )
 
 
-def validate_ready(result: RowResult, cell: str | None) -> None:
+def validate_ready(
+    result: RowResult,
+    cell: str | None,
+    stored: list[str] | None = None,
+    columns: list[str] | None = None,
+) -> None:
     """Set the row's ready languages: the cell's, or (``cell`` None: no column) the complete ones.
 
     English, the common language, is always ready; naming it is allowed and
     changes nothing. A language named ready must be complete, as in the edit
     form: visitors would otherwise see a half-translated profile.
+
+    Without the column, an existing cluster's languages (``stored``: its ready
+    ones) stay as they are unless the file has one of their required columns
+    (``columns``, e.g. ``name_de``): a language the file makes complete is then
+    ready, one it empties is not; so a file of a few columns leaves the other
+    translations' publication alone, and a whole file marks every complete
+    language ready, as for a new cluster. A language no longer complete is never
+    ready.
     """
     if cell is None:
+        required = required_fields(ClusterProfile)
         result.values[READY] = [
-            code for code in LANGUAGE_CODES if code != COMMON_LANGUAGE and complete_in(result, code)
+            code
+            for code in LANGUAGE_CODES
+            if code != COMMON_LANGUAGE
+            and complete_in(result, code)
+            and (
+                stored is None
+                or code in stored
+                or any(
+                    build_localized_fieldname(name, code) in (columns or ()) for name in required
+                )
+            )
         ]
+        require_a_served_language(result)
         return
     codes = parse_ready(cell)
     for code in codes:
@@ -570,7 +667,9 @@ def shown(value) -> str:
 def assign_row(cluster: ClusterProfile, row: RowResult) -> None:
     """Set the row's values; a description is only replaced when its text changed,
     so formatting added in the admin survives a round trip through a spreadsheet.
-    A new cluster (no pk yet) gets every value, its empty translations as "", not None."""
+    A new cluster (no pk yet) gets every value, its empty translations as "", not None.
+    An existing cluster's values of the columns the file lacks are its own
+    (``stored_cells``), so they are left as they are."""
     for name, value in row.values.items():
         if cluster.pk is not None and current_value(cluster, name) == value:
             continue
@@ -618,11 +717,19 @@ def apply_import(
     by_slug = {row.slug: row for row in rows}
     Through = ClusterProfile.sectors.through
     touched = created + updated
-    Through.objects.filter(clusterprofile_id__in=[c.pk for c in updated]).delete()
+    # Only where they change (a file without the column leaves them: stored_cells).
+    resorted = created + [
+        cluster
+        for cluster in updated
+        if any(column == "sectors" for column, _old, _new in by_slug[cluster.slug].changes)
+    ]
+    Through.objects.filter(
+        clusterprofile_id__in=[c.pk for c in resorted if c not in created]
+    ).delete()
     Through.objects.bulk_create(
         [
             Through(clusterprofile_id=cluster.pk, sector_id=sectors[slug])
-            for cluster in touched
+            for cluster in resorted
             for slug in by_slug[cluster.slug].sectors
         ],
         batch_size=1000,

@@ -65,6 +65,19 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read (format, size, header, one bad cell)."""
 
 
+class Table(list):
+    """The rows ``read_table`` read (dicts by column name), with the header's ``columns``.
+
+    A file need not have every column: the import leaves what a column it lacks
+    would hold alone on an existing cluster (``cms.clusters.importing``), so it
+    needs to know which columns the file has, not only which cells a row has.
+    """
+
+    def __init__(self, rows=(), columns: Sequence[str] = ()):
+        super().__init__(rows)
+        self.columns = list(columns)
+
+
 class CellError(ImportFileError):
     """One cell stops the reading.
 
@@ -77,10 +90,8 @@ class CellError(ImportFileError):
         self.row, self.column, self.problem = row, column, problem
 
 
-def read_table(
-    source: bytes | BinaryIO, filename: str, *, size: int | None = None
-) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header.
+def read_table(source: bytes | BinaryIO, filename: str, *, size: int | None = None) -> Table:
+    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header (``Table``).
 
     ``source`` is the file's bytes or a binary file object (an upload, an open
     file), read as a stream: a file larger than ``MAX_BYTES`` is refused by its
@@ -108,7 +119,8 @@ def read_table(
             % {"file": filename, "suffix": suffix or _("(none)")}
         )
     with closing(rows):  # a stop half-way closes the XLSX at once, not when collected
-        return table_of(rows, filename)
+        # An XLSX row may stop at its last filled cell: the cells after it are empty.
+        return table_of(rows, filename, fill=suffix == ".xlsx")
 
 
 def too_large(filename: str) -> ImportFileError:
@@ -118,8 +130,13 @@ def too_large(filename: str) -> ImportFileError:
     )
 
 
-def table_of(rows: Iterator[Sequence], filename: str) -> list[dict[str, str]]:
-    """Check the header, then every row and cell while the rows stream in."""
+def table_of(rows: Iterator[Sequence], filename: str, *, fill: bool = False) -> Table:
+    """Check the header, then every row and cell while the rows stream in.
+
+    ``fill``: a row shorter than the header has empty cells at its end (XLSX, where
+    a row may stop at its last filled cell). Otherwise (CSV) the row lacks those
+    columns, and the import refuses it (``cms.clusters.importing.missing_cells``).
+    """
     header: list[str] = []
     try:
         first = next(rows, None)
@@ -127,7 +144,13 @@ def table_of(rows: Iterator[Sequence], filename: str) -> list[dict[str, str]]:
             raise ImportFileError(_("%(file)s: no header row") % {"file": filename})
         check_cells(1, first)
         header = checked_header(first, filename)
-        return [record(number, row, header, filename) for number, row in enumerate(rows, start=2)]
+        return Table(
+            (
+                record(number, filled(row, len(header)) if fill else row, header, filename)
+                for number, row in enumerate(rows, start=2)
+            ),
+            columns=[name for name in header if name],
+        )
     except CellError as error:
         raise ImportFileError(
             _("%(file)s: row %(row)s, column %(column)s: %(problem)s")
@@ -140,8 +163,17 @@ def table_of(rows: Iterator[Sequence], filename: str) -> list[dict[str, str]]:
         ) from error
 
 
+def filled(row: Sequence, length: int) -> Sequence:
+    """``row`` with empty cells up to ``length``."""
+    return row if len(row) >= length else [*row, *[None] * (length - len(row))]
+
+
 def checked_header(first: Sequence, filename: str) -> list[str]:
-    """The column names (lower-cased; "" for an empty header cell), all known, none missing."""
+    """The column names (lower-cased; "" for an empty header cell), all known, none twice,
+    none missing.
+
+    A column twice would have one copy's cells silently win over the other's.
+    """
     header = [str(cell or "").strip().lower() for cell in first]
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
@@ -151,6 +183,16 @@ def checked_header(first: Sequence, filename: str) -> list[str]:
             len(unknown),
         ) % {"file": filename, "columns": ", ".join(unknown)}
         raise ImportFileError(message + separator_hint(unknown))
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        raise ImportFileError(
+            ngettext(
+                "%(file)s: column %(columns)s appears more than once; keep one",
+                "%(file)s: columns %(columns)s appear more than once; keep one of each",
+                len(repeated),
+            )
+            % {"file": filename, "columns": ", ".join(repeated)}
+        )
     names = [build_localized_fieldname("name", code) for code in LANGUAGE_CODES]
     # A name in any language will do as a column: each row needs its site's (name_errors).
     for required, present in (
@@ -186,7 +228,10 @@ def separator_hint(unknown: list[str]) -> str:
 
 
 def record(number: int, row: Sequence, header: list[str], filename: str) -> dict[str, str]:
-    """Spreadsheet row ``number`` as a dict by column name; past ``MAX_ROWS`` reading stops."""
+    """Spreadsheet row ``number`` as a dict by column name; past ``MAX_ROWS`` reading stops.
+
+    A row shorter than the header has no key for the columns it lacks.
+    """
     if number - 1 > MAX_ROWS:
         raise ImportFileError(
             _("%(file)s: more than %(rows)s rows") % {"file": filename, "rows": MAX_ROWS}

@@ -339,3 +339,24 @@ def test_a_file_without_the_updated_at_column_still_imports(client, db):
     assert client.post("/admin/clusters/import/", {"token": token_of(preview)}).status_code == 302
     cluster.refresh_from_db()
     assert cluster.website == "https://edited.cz/"
+
+
+# --- a file of some columns -----------------------------------------------------------------
+
+
+def test_a_file_of_some_columns_previews_and_writes_only_those(client, db):
+    """The reviewer's case in the admin: a file of ``slug,country,name_en`` previewed every
+    other column as emptied and the confirmation wrote that; now it changes ``name_en``."""
+    from tests.clusters.test_importing import full_slovak_cluster, snapshot
+
+    cluster = full_slovak_cluster()
+    before = snapshot(cluster)
+    client.force_login(country_user("SK"))
+    preview = upload(client, f"slug,country,name_en\n{cluster.slug},SK,Kosice IT Cluster\n")
+    assert updates(preview) == {cluster.slug: [("name_en", "Kosice IT", "Kosice IT Cluster")]}
+    assert client.post("/admin/clusters/import/", {"token": token_of(preview)}).status_code == 302
+    assert snapshot(cluster) == {
+        **before,
+        "name_en": "Kosice IT Cluster",
+        "name": "Kosice IT Cluster",
+    }

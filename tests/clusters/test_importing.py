@@ -437,3 +437,123 @@ def test_an_unreadable_updated_at_is_an_error_naming_the_column(db):
             "leave the column as exported, or delete it",
         )
     ]
+
+
+# --- a file with some columns: the others are left alone --------------------------------
+
+
+def full_slovak_cluster() -> ClusterProfile:
+    """A Slovak cluster with every column filled, ready in Slovak."""
+    from cms.core.models import Sector
+
+    cluster = ClusterProfile.objects.filter(country__code="SK").first()
+    cluster.name_en, cluster.name_sk = "Kosice IT", "Košický IT klaster"
+    cluster.region_en, cluster.region_sk = "Kosice Region", "Košický kraj"
+    cluster.city_en, cluster.city_sk = "Kosice", "Košice"
+    cluster.description_en = "<p>We <b>grow</b> together.</p>"
+    cluster.description_sk = "<p>Rastieme spolu.</p>"
+    cluster.members, cluster.founded = 42, 2007
+    cluster.website, cluster.email = "https://kosice.example", "info@kosice.example"
+    cluster.phone, cluster.ready_languages = "+421 55 123 456", ["sk"]
+    cluster.save()
+    cluster.sectors.set(Sector.objects.filter(slug__in=["ict", "manufacturing"]))
+    return cluster
+
+
+def snapshot(cluster: ClusterProfile) -> dict:
+    cluster = ClusterProfile.objects.get(pk=cluster.pk)
+    fields = [f.attname for f in ClusterProfile._meta.concrete_fields if f.attname != "updated_at"]
+    values = {name: getattr(cluster, name) for name in fields}
+    values["sectors"] = sorted(cluster.sectors.values_list("slug", flat=True))
+    return values
+
+
+def test_a_file_of_some_columns_changes_those_and_leaves_the_others(db, tmp_path):
+    """The reviewer's case: ``slug,country,name_en`` blanked every other column of the
+    cluster (names, places, descriptions, numbers, contacts, sectors) and unpublished its
+    Slovak version. The command now lists the one change, and writes only that."""
+    cluster = full_slovak_cluster()
+    before = snapshot(cluster)
+    path = tmp_path / "partial.csv"
+    path.write_text(f"slug,country,name_en\n{cluster.slug},SK,Kosice IT Cluster\n")
+    out = io.StringIO()
+    call_command("import_clusters", str(path), stdout=out)
+    assert "0 to create, 1 to update, 0 unchanged, 0 with errors." in out.getvalue()
+    assert f"partial.csv: row 2, {cluster.slug}: update" in out.getvalue()
+    assert "  name_en: 'Kosice IT' → 'Kosice IT Cluster'" in out.getvalue()
+    assert out.getvalue().count(" → ") == 1  # nothing else would change
+    call_command("import_clusters", str(path), "--commit", stdout=io.StringIO())
+    renamed = {"name_en": "Kosice IT Cluster", "name": "Kosice IT Cluster"}  # name: name_en
+    assert snapshot(cluster) == {**before, **renamed}
+    assert ts.has_language(ClusterProfile.objects.get(pk=cluster.pk), "sk")
+    again = io.StringIO()
+    call_command("import_clusters", str(path), stdout=again)
+    assert "0 to update, 1 unchanged" in again.getvalue()
+
+
+def test_a_file_without_the_ready_column_publishes_only_the_languages_it_has(db):
+    """No ``ready_languages`` column: a language whose name the file fills is ready, one
+    whose name column it lacks keeps its stored state (held back here), one it empties
+    is not ready."""
+    cluster = full_slovak_cluster()
+    cluster.name_de, cluster.name_cs, cluster.ready_languages = "Kaschau IT", "Košice IT", ["sk"]
+    cluster.save()
+    rows = [{"slug": cluster.slug, "country": "SK", "name_sk": "", "name_pl": "Koszyce IT"}]
+    (row,) = preview_import(rows).rows
+    assert row.ok, row.errors
+    assert row.values["ready_languages"] == ["pl"]  # de and cs stay held back, sk emptied
+    apply_import(preview_import(rows))
+    cluster.refresh_from_db()
+    assert (cluster.ready_languages, cluster.name_de) == (["pl"], "Kaschau IT")
+
+
+def test_a_row_shorter_than_the_header_is_an_error_naming_the_missing_columns(db):
+    cluster = full_slovak_cluster()
+    before = snapshot(cluster)
+    header = "slug,country,sectors,name_en,name_sk,members,website"
+    content = f"{header}\n{cluster.slug},SK,ict,Kosice IT,Košický IT klaster\n".encode()
+    result = preview(content)
+    (bad,) = result.invalid
+    assert bad.number == 2 and bad.errors[0][0] == "members, website"
+    assert "the row ends before these columns" in bad.errors[0][1]
+    with pytest.raises(ImportFileError, match="nothing was written"):
+        apply_import(result)
+    assert snapshot(cluster) == before
+
+
+def test_an_xlsx_row_that_stops_at_its_last_filled_cell_has_empty_cells_after_it(db):
+    from cms.clusters.spreadsheet import table_of
+
+    rows = iter([["slug", "country", "name_en", "website"], ["x", "CZ", "X"]])
+    table = table_of(rows, "list.xlsx", fill=True)
+    assert table == [{"slug": "x", "country": "CZ", "name_en": "X", "website": ""}]
+    assert table.columns == ["slug", "country", "name_en", "website"]
+
+
+# --- column lengths, repeated columns -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "limit"),
+    [
+        ("slug", "s" * 101, 100),
+        ("website", "https://example.org/" + "p" * 300, 200),
+        ("email", "a" * 250 + "@example.org", 254),
+        ("phone", "+420 " + "1" * 60, 50),
+        ("city_cs", "C" * 151, 150),
+    ],
+)
+def test_a_cell_longer_than_its_field_is_an_error_not_cut(db, column, value, limit):
+    row = {"slug": "long", "country": "CZ", "name_en": "Long", column: value}
+    (result,) = preview_import([row]).rows
+    assert (column, f"longer than {limit} characters") in result.errors
+    with pytest.raises(ImportFileError, match="nothing was written"):
+        apply_import(preview_import([row]))
+
+
+def test_a_repeated_column_is_refused_naming_file_and_column(db):
+    content = (HEADER + ",name_en\n" + GOOD[0] + ",Another name\n").encode()
+    with pytest.raises(ImportFileError, match="^twice.csv: column name_en appears more than once"):
+        read_table(content, "twice.csv")
+    with pytest.raises(ImportFileError, match="columns name_cs, name_en appear more than once"):
+        read_table(b"slug,country,name_en,NAME_CS,name_cs,name_en\n", "twice.csv")

@@ -7,10 +7,18 @@ from cms.clusters.importing import apply_import, cluster_countries, preview_impo
 from cms.clusters.spreadsheet import ImportFileError, read_table
 
 
+def shown(value: str, limit: int = 80) -> str:
+    """A cell in the list of changes: quoted, a long one shortened (the file has it whole)."""
+    if not value:
+        return _("(empty)")
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
 class Command(BaseCommand):
     help = (
         "Import cluster profiles from a CSV or XLSX file (one row per cluster, translated "
-        "columns like description_cs). Shows a per-row report; writes only with --commit. "
+        "columns like description_cs; a column the file lacks is left as stored). Shows a "
+        "per-row report, each update's changed columns (old → new); writes only with --commit. "
         "A file that cannot be read (too large, too many rows, a cell too long or with a NUL "
         "byte) stops the command with a non-zero exit and a message naming the row and column."
     )
@@ -46,6 +54,20 @@ class Command(BaseCommand):
                     _("%(file)s: row %(row)s, column %(column)s: %(problem)s")
                     % {"file": path.name, "row": row.number, "column": column, "problem": message}
                 )
+        # What --commit would write, as the admin's preview lists it.
+        for row in preview.rows:
+            if row.action == "update":
+                self.stdout.write(
+                    _("%(file)s: row %(row)s, %(cluster)s: %(action)s")
+                    % {
+                        "file": path.name,
+                        "row": row.number,
+                        "cluster": row.slug,
+                        "action": row.action_label,
+                    }
+                )
+                for column, old, new in row.changes:
+                    self.stdout.write(f"  {column}: {shown(old)} → {shown(new)}")
         # The admin's wording and catalogue (the command speaks settings.LANGUAGE_CODE).
         self.stdout.write(
             _(
