@@ -189,3 +189,11 @@ def test_the_times_a_full_sync_after_a_restore_hands_out_are_taken(api, country)
             assert response.status_code == 200, (resource, cursor, response.content)
     # What was restamped reads the same but for its time (check_projections agrees).
     call_command("check_projections", stdout=StringIO())
+
+
+def test_after_restore_takes_the_zone_pg_restore_names_on_a_central_european_server(db):
+    """``pg_restore -l`` prints the archive's time in the server's zone (``CET`` in Prague)."""
+    call_command("after_restore", "--backup-taken-at", "2026-01-02 04:04:05 CET", stdout=StringIO())
+    assert since(generation.lost_interval()[0] + MARGIN) == "2026-01-02T03:04:05.000000Z"
+    with pytest.raises(CommandError, match="zones: UTC"):
+        call_command("after_restore", "--backup-taken-at", "2026-01-02 04:04:05 PST")

@@ -22,7 +22,8 @@ What it cannot reach is printed at the end: a CDN's copies of visitor pages.
 """
 
 from argparse import ArgumentTypeError
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.management import call_command
@@ -33,22 +34,44 @@ from django.utils import timezone
 from cms.projections import generation
 from cms.projections.writing import restamp_after
 
+#: The zone abbreviations ``pg_restore -l`` prints after "Archive created at" on servers of
+#: the network's countries (the server's ``TimeZone``), with their offsets from UTC.
+ZONE_ABBREVIATIONS = {
+    "UTC": 0,
+    "GMT": 0,
+    "WET": 0,
+    "WEST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+}
+
 
 def backup_time(value: str) -> datetime:
     """``--backup-taken-at``: ISO 8601, UTC if it names no zone, or as ``pg_restore -l``
-    prints it (``2026-12-05 03:00:00 UTC``); not in the future."""
-    text = value.strip().removesuffix(" UTC").removesuffix(" GMT")
+    prints it (``2026-12-05 03:00:00 UTC``, or ``CET`` on a server in Prague); not in
+    the future."""
+    text, _, zone = value.strip().rpartition(" ")
+    if zone.upper() not in ZONE_ABBREVIATIONS:
+        text, zone = value.strip(), ""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ArgumentTypeError(
             f"not a time: {value!r} (e.g. 2026-12-05T03:00:00Z, or as pg_restore -l prints "
-            "it: 2026-12-05 03:00:00 UTC)"
+            f"it: 2026-12-05 03:00:00 UTC; zones: {', '.join(ZONE_ABBREVIATIONS)})"
         ) from None
+    if zone and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone_of(zone))
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     if moment > timezone.now():
         raise ArgumentTypeError(f"{value!r} is in the future")
     return moment
+
+
+def timezone_of(abbreviation: str) -> dt_timezone:
+    return dt_timezone(timedelta(hours=ZONE_ABBREVIATIONS[abbreviation.upper()]))
 
 
 class Command(BaseCommand):
