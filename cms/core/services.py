@@ -154,8 +154,10 @@ def refusals_named(path: Path, prefix: str = "") -> Iterator[None]:
             message += f" (also {'; '.join(f'{name}: {text}' for name, text in others)})"
         raise SiteFileError(path, field_name, message) from error
     except IntegrityError as error:
+        # One line: PostgreSQL's message goes on with a DETAIL line.
+        reason = " ".join(str(error).split())
         raise SiteFileError(
-            path, prefix or "(database)", f"the database refused it: {error}"
+            path, prefix or "(database)", f"the database refused it: {reason}"
         ) from error
 
 
