@@ -37,7 +37,8 @@ gone) serves the document, as does any failure of the check itself (logged): a b
 check must not turn every public document into an error, and the collection's own
 privacy is checked by Wagtail either way. Editors who may change or choose the document
 in the admin (Wagtail's document permission policy, so their country's collection) always
-get it: they preview the drafts that link it.
+get it: they preview the drafts that link it. So does a visitor a restricted page that uses
+it admits (its password given, a member signed in): they read the page.
 
 Queries: the common case (a document on a public page) is two, the view restrictions
 (``restricted_q``) and one ``EXISTS`` of a public page among the document's users; a
@@ -76,9 +77,34 @@ def refuse_hidden_documents(document, request) -> None:
         # privacy is still Wagtail's to check) instead of a 500 for a public one.
         logger.exception("Could not check the users of document %s; serving it", document.pk)
         return None
-    if hidden and not may_use_in_admin(request.user, document):
+    if hidden and not (
+        may_use_in_admin(request.user, document) or passed_a_restriction(request, document)
+    ):
         raise Http404("This document is used only by content visitors cannot see.")
     return None
+
+
+#: How many restricted live pages using a document are asked whether this visitor passed
+#: their restrictions (a document linked from more is served on the first that says yes).
+RESTRICTED_PAGES_ASKED = 20
+
+
+def passed_a_restriction(request, document) -> bool:
+    """Whether this visitor may see a live page that uses ``document`` behind a view
+    restriction: the password given (Wagtail keeps it in the session), a member signed in,
+    in a group it admits. They read the page, so they download what it links; every
+    restriction on the page and its ancestors must admit them, as for the page itself
+    (Wagtail's ``PageViewRestriction.accept_request``)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    users = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    pages = Page.objects.live().filter(
+        pk__in=users.values(as_int=Cast("object_id", IntegerField()))
+    )
+    for page in pages[:RESTRICTED_PAGES_ASKED]:
+        restrictions = page.get_view_restrictions()
+        if restrictions and all(r.accept_request(request) for r in restrictions):
+            return True
+    return False
 
 
 def may_use_in_admin(user, document) -> bool:

@@ -84,6 +84,23 @@ def test_a_document_below_a_restricted_section_is_a_404(cz, document, commit):
     assert get(cz, document).status_code == 404
 
 
+def test_a_visitor_the_restriction_admits_gets_the_pages_documents(cz, document, commit):
+    """The password given (kept in the session) or a member signed in: they read the page,
+    so they download what it links; every restriction above the page must admit them."""
+    page = commit(lambda: published_linking(document))
+    restrict(page)
+    assert get(cz, document).status_code == 404
+    form = cz.get(page.url)
+    action = form.context["action_url"]
+    assert cz.post(action, {"password": "secret", "return_url": page.url}).status_code == 302
+    assert get(cz, document).status_code == 200
+    # A second restriction above it, which this visitor has not passed: refused again.
+    restrict(page.get_parent(), "login")
+    assert get(cz, document).status_code == 404
+    cz.force_login(country_user("SK", "editors"))  # a member, not an editor of CZ documents
+    assert get(cz, document).status_code == 200
+
+
 def test_a_document_used_by_a_live_public_page_is_served(cz, document, commit):
     commit(lambda: published_linking(document))
     response = get(cz, document)
