@@ -23,7 +23,7 @@ from wagtail.search.backends import get_search_backend
 from cms.core.languages import LANGUAGE_CODES
 from cms.search import database_search, engine_search, suggest
 from cms.search.analysis import analyse
-from cms.search.backends import engine_only, engine_outage
+from cms.search.backends import engine_errors, engine_only, engine_outage, is_outage
 from cms.search.expansion import build_query
 from cms.search.indexing import is_database_backend
 from cms.search.models import SearchDocument
@@ -93,7 +93,8 @@ def search(request: SearchRequest, *, backend=None) -> SearchResponse:
             if fallback is None:
                 logger.exception("Search backend failed")
                 raise SearchUnavailable(str(error)) from error
-            engine_outage.note()
+            if is_outage(error, engine_errors()):
+                engine_outage.note()
             logger.warning("Search engine unavailable, answering from the database: %s", error)
     try:
         return run(request, query, get_search_backend(fallback), degraded=True)

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.test import override_settings
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
+from opensearchpy.exceptions import RequestError, TransportError
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -26,7 +27,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms.clusters.models import ClusterProfile
 from cms.news.models import NewsIndexPage
-from cms.search.backends import engine_only, engine_outage
+from cms.search.backends import engine_only, engine_outage, is_outage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, autocomplete, search
 from tests.factories import country_user, news_page
@@ -170,3 +171,20 @@ def test_after_a_failure_the_engine_is_left_alone_for_a_while(
         with override_settings(SEARCH_ENGINE_RETRY_SECONDS=0):  # the pause is over
             client.get(paths["page search"][0])
     assert caplog.text.count("Search engine unavailable") > 1  # asked again
+
+
+@pytest.mark.parametrize(
+    ("error", "outage"),
+    [
+        (EngineConnectionError("N/A", "Connection refused", None), True),
+        (TransportError(503, "unavailable", {}), True),
+        (TransportError(429, "too many requests", {}), True),
+        (RequestError(400, "too_many_clauses", {}), False),  # this query only
+        (KeyError("hits"), False),  # a bug here, not the engine
+    ],
+)
+def test_only_an_engine_that_cannot_answer_pauses_it(error, outage):
+    """A query the engine refuses (a 4xx), or a bug in reading its answer, is answered from
+    the database for that request only: pausing the engine for the whole process on it let
+    one crafted query every 10 s keep every search on the database."""
+    assert is_outage(error, (TransportError,)) is outage

@@ -58,6 +58,19 @@ def engine_errors(name: str = "default") -> tuple[type[Exception], ...]:
     return getattr(get_search_backend(name).results_class, "engine_errors", ())
 
 
+def is_outage(error: BaseException, errors: tuple[type[Exception], ...]) -> bool:
+    """Whether ``error`` says the engine cannot answer now: one of its client's ``errors``
+    with no HTTP status (refused, reset, timed out) or a 5xx or 429. A 4xx refuses this one
+    query, and anything else is a bug here: neither pauses the engine for everyone
+    (``engine_outage``), though the query is answered from the database."""
+    if not isinstance(error, errors):
+        return False
+    status = getattr(error, "status_code", None)  # opensearch-py: "N/A" when no answer
+    if isinstance(status, int):
+        return status >= 500 or status == 429
+    return True
+
+
 def engine_address(name: str = "default") -> str:
     """Where backend ``name``'s engine is, as configured (``URLS``, without credentials)."""
     return ", ".join(settings.WAGTAILSEARCH_BACKENDS[name].get("URLS", [])) or name
@@ -101,7 +114,8 @@ class DatabaseFallbackResults:
             except self.engine_errors as error:
                 if not fallback:
                     raise
-                engine_outage.note()
+                if is_outage(error, self.engine_errors):
+                    engine_outage.note()
                 logger.warning("Search engine unavailable, answering from the database: %s", error)
                 self.database_results = self.same_query_on(fallback)
         return from_database(self.database_results)
