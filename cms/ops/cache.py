@@ -6,6 +6,12 @@ and after one, every operation of the process is a miss at once, without asking 
 for ``CACHE_RETRY_SECONDS`` (``cms.ops.pause``): a hung Redis costs a request one
 ``CACHE_TIMEOUT``, not one per cache operation. Kept per server (``LOCATION``).
 
+Invalidations (``delete``, ``delete_many``, ``clear``) are always tried, pause or not: the
+pause is one process's, and a deletion it skipped while Redis answered the others (a
+blip here) left them reading a stale entry until it expired (Wagtail's site root paths
+keep an hour). They are few, made by saves; the reads and fills that a page makes by the
+dozen are what the pause spares. A failed one is a miss too, and pauses.
+
 The operations of Django's cache API are guarded (what Django, Wagtail, django-ratelimit
 and this project call); django-redis's extras (``lock``, ``ttl``, ``keys``, …) are not
 used here and raise as django-redis raises them.
@@ -39,8 +45,8 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self.pause = PAUSES.setdefault(str(server), Pause("CACHE_RETRY_SECONDS"))
 
-    def guarded(self, operation, fallback=None):
-        if self.pause.ongoing():
+    def guarded(self, operation, fallback=None, *, invalidation: bool = False):
+        if self.pause.ongoing() and not invalidation:
             return fallback
         try:
             return operation()
@@ -77,13 +83,13 @@ class ResilientRedisCache(RedisCache):
         return self.guarded(partial(super().decr, *args, **kwargs))
 
     def delete(self, *args, **kwargs):
-        return self.guarded(partial(super().delete, *args, **kwargs), False)
+        return self.guarded(partial(super().delete, *args, **kwargs), False, invalidation=True)
 
     def delete_many(self, *args, **kwargs):
-        return self.guarded(partial(super().delete_many, *args, **kwargs))
+        return self.guarded(partial(super().delete_many, *args, **kwargs), invalidation=True)
 
     def clear(self):
-        return self.guarded(super().clear)
+        return self.guarded(super().clear, invalidation=True)
 
     def close(self, **kwargs):
         return self.guarded(partial(super().close, **kwargs))

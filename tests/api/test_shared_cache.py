@@ -103,3 +103,16 @@ def test_requests_in_other_processes_count_against_the_same_limit(api, clock):
     assert in_another_process(code) == "[True, True]"
     assert api("sectors/").status_code == 200  # the third in this window
     assert api("sectors/").status_code == 429
+
+
+def test_an_invalidation_reaches_redis_during_this_process_pause():
+    """The pause is one process's (a blip here): a deletion it skipped left every other
+    process reading the stale entry until it expired."""
+    cache.set("shared-cache-probe", "stale")
+    cache.pause.note()
+    try:
+        assert cache.get("shared-cache-probe") is None  # reads are paused: a miss
+        cache.delete("shared-cache-probe")
+    finally:
+        cache.pause.end()
+    assert cache.get("shared-cache-probe") is None
