@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.http import http_date
 from modeltranslation.utils import get_language
@@ -273,6 +275,14 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
         if not getattr(request, "is_preview", False):
             hide_unready(self)
         return super().serve(request, *args, **kwargs)
+
+    def serve_password_required_response(self, request, form, action_url):
+        """The password form in front of the page, with nothing of the page: Wagtail renders
+        it with the page's whole context, and the site's templates would show its title,
+        lead, breadcrumbs and its addresses in other languages (their slugs, its titles)."""
+        context = {"form": form, "action_url": action_url}
+        template = self.password_required_template or settings.WAGTAIL_PASSWORD_REQUIRED_TEMPLATE
+        return TemplateResponse(request, template, context)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -32,6 +32,7 @@ def test_a_password_protected_page_asks_in_the_sites_design_and_language(site_cl
     text = response.content.decode()
     assert "Jen pro členy" not in text and "Members only" not in text
     assert page.lead_cs not in text
+    assert path_of(page, "en") not in text  # its English address (slug) in the switcher
     assert html.xpath('//input[@type="password"]')
     action = html.xpath("//form[@method='post']/@action")[0]
     wrong = client.post(action, {"password": "guess", "return_url": path_of(page, "cs")})
