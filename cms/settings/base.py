@@ -216,8 +216,9 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Clusters Cord"
 #: The forms in front of a password- or login-restricted page (or document) in the site's
 #: design and the visitor's language, not Wagtail's bare pages.
-WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "core/password_required.html"
-WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "core/password_required.html"
+# (S105: template names, not passwords.)
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "core/password_required.html"  # noqa: S105
+WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "core/password_required.html"  # noqa: S105
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "core/login.html"
 #: After a sign-in without a (safe) page to return to: the site, not Django's
 #: /accounts/profile/, which is no page here (a 404).
