@@ -711,6 +711,7 @@ SAME_AS_ENGLISH: dict[str, tuple[str, str]] = {
     "Name": ("de", "the same word"),
     "Links": ("de", "the same word (the block of links)"),
     "Website": ("de", "the same word"),
+    "Password": ("it", "the word Italian uses (Wagtail's own Italian admin too)"),
     "Moderation – %(country)s": ("de", "the same word"),
     "email": ("it", "the word Italian uses"),
     "Email": ("it", "the word Italian uses"),
