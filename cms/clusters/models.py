@@ -319,7 +319,7 @@ class PendingImport(models.Model):
     or confirmed. The file's bytes are kept, not the parsed rows, so that the
     confirmation validates them again against the data of that moment.
 
-    ``previewed`` keeps what the editor was last shown (``importing.fingerprints``:
+    ``previewed`` keeps what the editor was last shown (``cms.clusters.confirmation.fingerprints``:
     each row's action and a digest of each changed column's old and new value), so
     that the confirmation writes exactly that or nothing: someone may have saved one
     of the clusters in between, and the file would then silently put their edit back.

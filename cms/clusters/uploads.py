@@ -26,7 +26,7 @@ def forget_expired() -> None:
 def keep_upload(*, user, filename: str, content: bytes, previewed: dict) -> str:
     """Store an upload for ``user`` and return the token that confirms it.
 
-    ``previewed``: what its preview showed (``importing.fingerprints``), which the
+    ``previewed``: what its preview showed (``cms.clusters.confirmation.fingerprints``), which the
     confirmation must find again before it writes.
     """
     forget_expired()

@@ -32,13 +32,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
+from cms.clusters.confirmation import changed_since, changed_since_message, fingerprints
 from cms.clusters.exporting import export_rows, write_csv, write_xlsx
 from cms.clusters.importing import (
     ImportPreview,
     apply_import,
-    changed_since,
-    changed_since_message,
-    fingerprints,
     preview_import,
     unconfirmed_errors,
 )

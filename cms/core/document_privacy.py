@@ -95,12 +95,7 @@ def passed_a_restriction(request, document) -> bool:
     in a group it admits. They read the page, so they download what it links; every
     restriction on the page and its ancestors must admit them, as for the page itself
     (Wagtail's ``PageViewRestriction.accept_request``)."""
-    page_type = ContentType.objects.get_for_model(Page)
-    users = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
-    pages = Page.objects.live().filter(
-        pk__in=users.values(as_int=Cast("object_id", IntegerField()))
-    )
-    for page in pages[:RESTRICTED_PAGES_ASKED]:
+    for page in page_users(document).live()[:RESTRICTED_PAGES_ASKED]:
         restrictions = page.get_view_restrictions()
         if restrictions and all(r.accept_request(request) for r in restrictions):
             return True
@@ -116,6 +111,13 @@ def may_use_in_admin(user, document) -> bool:
     return policy.user_has_any_permission_for_instance(user, ["change", "choose"], document)
 
 
+def page_users(document):
+    """The pages that use ``document``, by Wagtail's reference index (one subquery)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    users = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    return Page.objects.filter(pk__in=users.values(as_int=Cast("object_id", IntegerField())))
+
+
 def used_only_where_hidden(document) -> bool:
     """Whether ``document`` has users and every one is a page or a served snippet that
     visitors cannot see. ``False`` for a document used by nothing (decision (a)) and for
@@ -124,10 +126,7 @@ def used_only_where_hidden(document) -> bool:
 
     references = ReferenceIndex.get_references_to(document)
     page_type = ContentType.objects.get_for_model(Page)
-    page_users = references.filter(base_content_type=page_type).values(
-        as_int=Cast("object_id", IntegerField())
-    )
-    if shown_to_visitors(Page.objects.filter(pk__in=page_users)).exists():
+    if shown_to_visitors(page_users(document)).exists():
         return False  # the common case, decided in two queries
     others: dict[int, set[str]] = defaultdict(set)
     has_users = False

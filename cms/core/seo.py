@@ -30,6 +30,7 @@ from wagtail.models import Page, Site
 
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.pages import site_languages, trail
+from cms.core.request_memo import once_per_request
 from cms.core.translation_status import available_languages, hide_unready
 
 #: Search engines show about this many characters of a description.
@@ -383,9 +384,14 @@ def canonical_elsewhere(request, context, country) -> str | None:
     cluster = context.get("cluster")
     if cluster is None or country is None or cluster.country_id == country.pk:
         return None
-    found = own_profile_url(request, cluster)
-    here = page_url(request, context["page"], translation.get_language(), f"{cluster.slug}/")
-    return found if found != here else None
+    page, language = context["page"], translation.get_language()
+
+    def elsewhere() -> str | None:
+        found = own_profile_url(request, cluster)
+        return found if found != page_url(request, page, language, f"{cluster.slug}/") else None
+
+    # Asked by the head's metadata and by its hreflang links: read once.
+    return once_per_request(("canonical elsewhere", cluster.pk, page.pk, language), elsewhere)
 
 
 def hreflang_links(context) -> list[dict]:
@@ -401,8 +407,10 @@ def hreflang_links(context) -> list[dict]:
     if request is None or not alternates:
         return []
     if isinstance(context.get("page"), Page):
-        site = Site.find_for_request(request)
-        if canonical_elsewhere(request, context, context.get("country") or country_of(site)):
+        country = context.get("country")
+        if context.get("cluster") is not None and country is None:
+            country = country_of(Site.find_for_request(request))
+        if canonical_elsewhere(request, context, country):
             return []
         query = page_query(context)
     else:  # a plain view (search): its links are its own
