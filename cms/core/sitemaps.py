@@ -4,7 +4,7 @@ Built on Django's sitemap framework: each site's sitemap lists every ready
 language version of every live, public page of its tree, and of every cluster
 profile its directory page serves, each with ``xhtml:link`` hreflang
 alternates to all of that item's language versions (so every set is
-reciprocal) and an ``x-default`` (``cms.core.seo.x_default_language``: the
+reciprocal) and an ``x-default`` (``cms.core.alternates.x_default_language``: the
 site's default language, else English, else the item's first language).
 
 A language counts only when the item really has it on this site
@@ -27,8 +27,8 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
 from wagtail.models import Site
 
+from cms.core.alternates import country_of, x_default_language
 from cms.core.pages import site_languages
-from cms.core.seo import country_of, x_default_language
 
 
 class SiteSitemap(Sitemap):
@@ -125,7 +125,7 @@ class ClusterSitemap(ProjectedSitemap):
     from ``ClusterDirectoryPage.directories_serving``). That is its own country's, and on
     the hub those of the countries with no live directory of their own. (The hub's
     directory serves every country's profiles, but the others name their own site's
-    address canonical: ``cms.core.seo.own_profile_url``.)"""
+    address canonical: ``cms.core.alternates.own_profile_url``.)"""
 
     def rows(self):
         from cms.clusters.models import ClusterProfile

@@ -145,13 +145,13 @@ class NewsPage(BasePage):
     def related_cluster_links(self, request) -> list[dict]:
         """Related clusters, each linked to its profile when this site's directory shows it.
 
-        Like a listing's card (``cms.core.seo.card_link``): the link goes to the profile in
+        Like a listing's card (``cms.core.alternates.card_link``): the link goes to the profile in
         the language whose text the name shows, not to this page's language's address,
         which only redirected there; ``language`` names that language when it is not the
         page's (for ``lang``).
         """
         from cms.clusters.models import ClusterDirectoryPage
-        from cms.core.seo import card_link, other_language
+        from cms.core.alternates import card_link, other_language
 
         # In memory: a preview's relations are not in the database (modelcluster).
         clusters = hide_unready_in(c for c in self.related_clusters.all() if has_a_language(c))

@@ -9,7 +9,7 @@ is marked with ``{% other_language snippet as code %}``.
 
 from django import template
 
-from cms.core import seo
+from cms.core import alternates, seo
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def head_meta(context) -> dict:
 @register.simple_tag(takes_context=True)
 def hreflang_links(context) -> list[dict]:
     """``{% hreflang_links as links %}``: the ``<link rel="alternate" hreflang>`` of the page."""
-    return seo.hreflang_links(context)
+    return alternates.hreflang_links(context)
 
 
 @register.simple_tag(takes_context=True)
@@ -38,7 +38,7 @@ def calendar_url(context, event_page) -> str:
 @register.simple_tag(takes_context=True)
 def card_link(context, item, directory=None):
     """``{% card_link item as link %}``: a listing card's URL and the language of its text."""
-    return seo.card_link(context["request"], item, directory)
+    return alternates.card_link(context["request"], item, directory)
 
 
 @register.simple_tag(takes_context=True)
@@ -48,4 +48,4 @@ def other_language(context, obj) -> str:
     request = context.get("request")
     if request is None or obj is None:
         return ""
-    return seo.other_language(request, obj)
+    return alternates.other_language(request, obj)
