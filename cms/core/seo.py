@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
+from wagtail.rich_text import get_text_for_indexing
 
 from cms.core.alternates import (
     canonical_elsewhere,
@@ -69,8 +69,9 @@ def home_of(site):
 
 
 def plain(text) -> str:
-    """Text without markup and runs of white space (rich text, leads with line breaks)."""
-    return " ".join(strip_tags(str(text or "")).split())
+    """Text without markup and runs of white space (rich text, leads with line breaks); a
+    space where paragraphs meet (Wagtail's ``get_text_for_indexing``)."""
+    return " ".join(get_text_for_indexing(str(text or "")).split())
 
 
 def describe(*candidates) -> str:

@@ -20,10 +20,10 @@ every admin search. Change this or the analysis, and the index needs
 from __future__ import annotations
 
 from django.db import models
-from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 from wagtail.search.query import And, Or, PlainText
 
@@ -80,7 +80,7 @@ class AllLanguagesSearch(models.Model):
             for code in LANGUAGE_CODES:
                 value = getattr(self, build_localized_fieldname(name, code), None)
                 if value:
-                    forms |= word_forms(strip_tags(str(value)), code)
+                    forms |= word_forms(get_text_for_indexing(str(value)), code)
         return " ".join(sorted(forms))
 
 

@@ -170,3 +170,20 @@ def test_a_language_the_item_has_and_its_site_lacks_is_linked_where_readers_land
     path = document.url.removeprefix("http://cz.localhost")
     assert path.startswith("/en/")
     assert site_client("CZ").get(path).status_code == 200
+
+
+def test_words_where_paragraphs_and_list_items_meet_are_found_and_shown_apart(db, country):
+    """``strip_tags`` alone glued "Pranzo</li><li>14:30" into "pranzo14", which no query
+    finds, and ran one paragraph's last sentence into the next in result snippets."""
+    cluster = ClusterProfile.objects.create(
+        slug="agenda",
+        country=country("IT"),
+        name_en="Agenda cluster",
+        description_en="<ul><li>13:00 Kumquat</li><li>14:30 Visit</li></ul>"
+        "<p>Regional quinces.</p><p>The cluster&nbsp;&amp; its members</p>",
+    )
+    assert found("kumquat") == 1
+    assert found("quinces") == 1
+    document = SearchDocument.objects.get(kind="cluster", object_id=cluster.pk, language="en")
+    assert "Kumquat 14:30" in document.display_text
+    assert "quinces. The cluster\xa0& its members" in document.display_text
