@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
+from cms.core.visibility import ids_shown_to_visitors
 from cms.projections.models import Tombstone
 
 
@@ -104,9 +105,12 @@ def on_page_published(sender, instance, **kwargs):
         return
     label = specific_class._meta.label
     # Every publish comes here and almost none has a tombstone: one query, and the page's
-    # country is looked up only when there is one to revive.
+    # country (and whether visitors see it) is looked up only when there is one to revive.
+    # A page published under a view restriction stays gone: a consumer told it left must
+    # not lose that news (``writing`` revives it when the restriction is lifted).
     if Tombstone.objects.filter(object_type=label, object_id=instance.pk).exists():
-        revive(label, instance.pk, page_country_code(instance))
+        if ids_shown_to_visitors([instance]):
+            revive(label, instance.pk, page_country_code(instance))
 
 
 def on_pre_delete(sender, instance, **kwargs):

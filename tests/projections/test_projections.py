@@ -331,6 +331,27 @@ def test_a_restricted_subtree_leaves_at_once_however_large(api, country, setting
     assert api(f"pages/{child.pk}/").status_code == 404
 
 
+def test_publishing_a_restricted_page_keeps_its_tombstone(api, country):
+    """A consumer synced the page, then it was made private (a tombstone says so); its
+    next publication, still private, must not take the tombstone away: the sync would
+    never tell the consumer to drop it."""
+    from wagtail.models import PageViewRestriction
+
+    from cms.projections.models import Tombstone
+
+    page = published_news(country("CZ"), title={"en": "Members only soon"})
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    buried = Tombstone.objects.filter(object_type=LABEL, object_id=page.pk)
+    assert list(buried.values_list("reason", flat=True)) == ["unpublished"]
+    page.title_en = "Members only now"
+    page.save_revision().publish()
+    assert not rows(page)
+    assert list(buried.values_list("reason", flat=True)) == ["unpublished"]
+    PageViewRestriction.objects.filter(page=page).delete()
+    page.save_revision().publish()  # public again: the tombstone goes
+    assert rows(page) and not buried.exists()
+
+
 def test_a_failing_rendering_never_fails_the_save(country, monkeypatch):
     contact = ContactPerson.objects.filter(country__code="CZ").first()
 
