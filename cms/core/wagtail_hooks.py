@@ -1,5 +1,6 @@
-"""Admin registration of the shared taxonomy, the admin-wide country scoping, and the
-visitors' refusal of documents used only by what they cannot see."""
+"""Admin registration of the shared taxonomy, the admin-wide country scoping, the
+visitors' refusal of documents used only by what they cannot see, and page links in rich
+text in the language their reader lands on."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.models import Sector
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.publication import not_published_messages
+from cms.core.rich_text_links import LanguagePageLinkHandler
 from cms.core.translation_admin import (
     ExplorerPageViewSet,
     add_column_to_explorer,
@@ -68,6 +70,12 @@ for media_bulk_action in MEDIA_BULK_ACTIONS:
 # Before Wagtail's collection check (order 0): a document used only by drafts or restricted
 # pages is a 404, not a password form that confirms it exists (cms.core.document_privacy).
 hooks.register("before_serve_document", refuse_hidden_documents, order=-1)
+
+
+@hooks.register("register_rich_text_features", order=1)
+def page_links_in_their_readers_language(features):
+    """After Wagtail's own (order 0), whose page link handler this one replaces."""
+    features.register_link_type(LanguagePageLinkHandler)
 
 
 @hooks.register("construct_admin_api", order=1)

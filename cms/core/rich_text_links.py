@@ -1,0 +1,43 @@
+"""Links to pages inside rich text, in the language their reader lands on.
+
+Wagtail's ``PageLinkHandler`` writes a page link in the active language: an
+Austrian page linked from a Czech text became ``/cs/news/...`` on the Austrian
+site, which publishes German and English only (a 404), and a Czech page linked
+from a Slovak reading became ``/sk/...`` on the Czech site (a 404 too). Rich text
+is rendered in the reader's language on visitor pages and in the served language
+for the API's projections; both now link in the language ``link_language`` picks,
+the one ``html_url``, search results and listing cards use: the first of the
+reader's fallback chain that the target page has *and* its site publishes.
+
+A link to a page that is not live (unpublished since, or never published) keeps its
+words without an address, as Wagtail does for a deleted page: its address would be a
+404, and a never-published page's slug is a draft's.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.html import escape
+from wagtail.rich_text.pages import PageLinkHandler
+
+from cms.core.pages import BasePage, link_language
+
+
+class LanguagePageLinkHandler(PageLinkHandler):
+    """Wagtail's page links (one query for a text's pages), each in its reader's language."""
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list: list[dict]) -> list[str]:
+        return [anchor(page) for page in cls.get_many(attrs_list)]
+
+
+def anchor(page) -> str:
+    """The opening ``<a>`` of a link to ``page``: without ``href`` when it has no address."""
+    if page is None or not page.live:
+        return "<a>"
+    language = translation.get_language()
+    if isinstance(page, BasePage):
+        language = link_language(page, language, page.get_country())
+    with translation.override(language):
+        url = page.url
+    return f'<a href="{escape(url)}">' if url else "<a>"
