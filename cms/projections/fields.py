@@ -36,7 +36,7 @@ from wagtail.api.rich_text import APIRichText
 
 from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
-from cms.core.translation_status import has_a_language, is_ready, value_in
+from cms.core.translation_status import ADDRESS_FIELDS, has_a_language, is_ready, value_in
 from cms.projections.scope import Localizer, Scope
 
 #: Query parameters that detail and pagination links carry over.
@@ -118,6 +118,16 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def served_in(obj: Model, language: str, name: str) -> bool:
+    """Whether field ``name``'s text in ``language`` may be served: its language is ready.
+
+    A slug counts as the text it is made from. Routing keeps every language's slug
+    (``is_ready`` says yes to addresses), but a consumer must not read the slug of a
+    translation nobody has made ready: it is transliterated from its unready title.
+    """
+    return is_ready(obj, language, None if name in ADDRESS_FIELDS else name)
+
+
 def translated(
     obj: Model,
     name: str,
@@ -139,19 +149,20 @@ def translated(
         for code in LANGUAGE_CODES:
             raw = value_in(obj, name, code)
             values[code] = (
-                None if is_blank(raw) or not is_ready(obj, code, name) else rendered(raw, code)
+                None if is_blank(raw) or not served_in(obj, code, name) else rendered(raw, code)
             )
         return values
     for code in localizer.chain:
         raw = value_in(obj, name, code)
-        if not is_blank(raw) and is_ready(obj, code, name):  # unready counts as missing
+        if not is_blank(raw) and served_in(obj, code, name):  # unready counts as missing
             if code != localizer.language:
                 fallback[name] = code
-            # Links inside fallback text still point to pages in the served language.
+            # Links inside fallback text are for a reader of the served language: each in
+            # the language such a reader lands on (``cms.core.rich_text_links``).
             return rendered(raw, localizer.language)
     # Blank in every language of the chain: the (blank) value in the served language.
     blank = value_in(obj, name, localizer.language)
-    if not is_ready(obj, localizer.language, name):
+    if not served_in(obj, localizer.language, name):
         blank = "" if isinstance(blank, str) else None
     return rendered(blank, localizer.language)
 

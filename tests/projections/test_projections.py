@@ -54,6 +54,21 @@ def test_a_published_item_has_every_language_variant(country):
     assert found["en"].data["meta"]["detail_url"] == f"/api/v3/pages/{page.pk}/"
 
 
+def test_an_unready_translations_slug_is_served_as_its_title_is(api, country):
+    """Czech written, not made ready: its slug (transliterated from the unready title)
+    is no more the consumer's than the title; the served language's chain decides both."""
+    page = published_news(
+        country("CZ"), title={"en": "Info day", "cs": "Nehotový den"}, ready_languages=[]
+    )
+    page.slug_cs = "nehotovy-den"
+    page.save_revision().publish()
+    czech = api(f"pages/{page.pk}/?lang=cs").json()
+    assert (czech["title"], czech["slug"]) == ("Info day", page.slug_en)
+    assert czech["_fallback"] == {"title": "en", "slug": "en", "lead": "en"}
+    every = api(f"pages/{page.pk}/?lang=all").json()
+    assert every["slug"]["cs"] is None and every["slug"]["en"] == page.slug_en
+
+
 def test_the_api_detail_is_the_stored_row_with_absolute_urls(api, country):
     page = published_news(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
     row = rows(page)["cs"]
