@@ -45,6 +45,7 @@ HEADER_SETTINGS = (
     "CONTENT_SECURITY_POLICY_REPORT_ONLY",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_SECURE",
 )
 
 
@@ -130,6 +131,17 @@ def test_a_production_response_carries_csp_and_security_headers(production, clie
     assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
     # Probes speak plain HTTP to the server's address: no redirect, no host check.
     assert liveness.status_code == 200
+
+
+@pytest.mark.django_db
+def test_production_cookies_are_sent_over_https_only(production, client):
+    """The language switcher's cookie too: ``check --deploy`` does not ask for that one."""
+    with override_settings(**{name: production[name] for name in HEADER_SETTINGS}):
+        switched = client.get(
+            "/language/?language=en&next=/en/", HTTP_HOST="cz.localhost", secure=True
+        )
+    assert switched.status_code == 302
+    assert switched.cookies["django_language"]["secure"] is True
 
 
 def test_development_only_reports_the_policy(client, db):

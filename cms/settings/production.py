@@ -30,6 +30,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The language switcher's choice (``/language/``) is sent over HTTPS only, as the others.
+LANGUAGE_COOKIE_SECURE = True
 # Wagtail's live preview shows the page in a same-origin iframe, so X-Frame-Options is
 # SAMEORIGIN (cms/settings/security.py), not DENY: the check that asks for DENY is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
