@@ -100,7 +100,12 @@ class ConcurrentEditsFormMixin:
 
     - unchanged in the database since: the editor's value is saved, as always;
     - changed in the database, left as it was by this editor: the saved value
-      is kept (the save is the editor's changes applied to the current object);
+      is kept (the save is the editor's changes applied to the current object).
+      Should the save be refused for another reason (a rule the merged values
+      break: an English name emptied meanwhile, and this editor unticks the
+      site's language), the form shows those saved values, says whose they
+      are, and its digests move to them: what the editor then types there is
+      their change, even the value they first opened;
     - changed by both, to different values: the save is refused, with a message
       at the top and, on each such field, the value saved meanwhile. The
       editor's input stays in the form, and those fields' digests move to the
@@ -130,7 +135,10 @@ class ConcurrentEditsFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflicts = []  # the fields both this editor and someone else changed
+        self.merged = []  # the fields only someone else changed: their value is kept
         self.saved_digests = None  # the digests once this form's values are saved (clean)
+        if not hasattr(self, "shown_values"):  # see cms.core.forms.ShownValueBoundField
+            self.shown_values = {}
         if self.instance.pk is None:  # a new object: nobody else can have saved it
             return
         # A callable initial is read when the field renders, after every other
@@ -240,14 +248,42 @@ class ConcurrentEditsFormMixin:
                 continue  # nobody else changed it
             if mine == then:  # someone else changed it, this editor did not
                 try:
-                    cleaned_data[name] = self.saved_value(name)
+                    cleaned_data[name] = self.shown_values[name] = self.saved_value(name)
+                    self.merged.append(name)
                 except ValidationError:
                     self.conflicts.append(name)
             elif mine != now[name]:
                 self.conflicts.append(name)
         if self.conflicts:
             self.refuse(opened, now)
+        elif self.merged:
+            self.reopen(opened, now, self.merged)
         return cleaned_data
+
+    def full_clean(self):
+        """Django's; then, if the save is refused, say whose values the form now shows."""
+        super().full_clean()
+        if self.merged and self.errors and not self.conflicts:
+            fields = ", ".join(
+                f"{self.fields[name].label or name} (“{self.shown_value(name)}”)"
+                for name in self.merged
+            )
+            self.add_error(
+                None,
+                _(
+                    "Someone else saved this item while you were editing it. Their values "
+                    "of these fields, which you had not changed, are kept and now shown: "
+                    "%(fields)s."
+                )
+                % {"fields": fields},
+            )
+
+    def reopen(self, opened, now, names) -> None:
+        """The form, shown again, counts as opened on the saved values of ``names``."""
+        self.data = self.data.copy()  # request.POST is immutable
+        self.data[self.add_prefix(OPENED_FIELD)] = json.dumps(
+            {**opened, **{name: now[name] for name in names}}, separators=(",", ":")
+        )
 
     def get_field_updates_for_resave(self):
         """Wagtail's updates to a form that stays open after a background save (autosave):
@@ -288,11 +324,9 @@ class ConcurrentEditsFormMixin:
                 )
                 % {"value": self.shown_value(name)},
             )
-        # Saving again keeps the editor's values of these fields: they have seen the others'.
-        self.data = self.data.copy()  # request.POST is immutable
-        self.data[self.add_prefix(OPENED_FIELD)] = json.dumps(
-            {**opened, **{name: now[name] for name in self.conflicts}}, separators=(",", ":")
-        )
+        # Saving again keeps the editor's values of these fields: they have seen the others'
+        # (and the form shows the others' values where only they changed one).
+        self.reopen(opened, now, self.conflicts + self.merged)
 
     def shown_value(self, name) -> str:
         """The saved value of ``name`` as plain text, for the editor to compare."""

@@ -218,6 +218,38 @@ def test_a_field_changed_by_both_is_refused_with_the_others_value_and_the_input_
     )
 
 
+def test_a_save_refused_after_a_merge_shows_the_values_kept_and_whose_they_are(
+    cluster, editors
+):
+    """A empties the English name (Czech is ready: valid). B unticks Czech: with A's empty
+    name kept, visitors would find the profile in no language, and B is refused. B's form
+    used to show B's stale English name, say nothing of A, and refuse again whatever B did
+    (retyping the old name counted as "unchanged", so A's empty one was kept each time)."""
+    a, b = editors
+    url = edit_url(cluster)
+    ClusterProfile.objects.filter(pk=cluster.pk).update(
+        name_en="Moravian cluster", ready_languages=["cs"]
+    )
+    form_a, form_b = opened(a, url), opened(b, url)
+    form_a["name_en"] = [""]
+    assert a.post(url, form_a).status_code == 302
+    form_b["ready_languages"] = []
+
+    refused = b.post(url, form_b)
+
+    assert refused.status_code == 200
+    assert "ready_languages" in errors_of(refused)
+    page = lxml_html.fromstring(refused.content)
+    assert page.xpath("//input[@name='name_en']/@value") in ([], [""])  # A's value, shown
+    assert any("(“”)" in error for error in errors_of(refused)["__all__"])
+    form = posted_back(refused)
+    form["name_en"] = ["Moravian cluster"]  # B puts the name back: B's change now
+    response = b.post(url, form)
+    assert response.status_code == 302, errors_of(response)
+    cluster.refresh_from_db()
+    assert (cluster.name_en, cluster.ready_languages) == ("Moravian cluster", [])
+
+
 def refused_snippet_save(cluster, editors):
     """A changes the Czech city and region; B, who opened the profile at the same moment,
     the Czech and English city, and is refused. B's refused form, as the browser has it."""
