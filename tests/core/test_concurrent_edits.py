@@ -218,9 +218,7 @@ def test_a_field_changed_by_both_is_refused_with_the_others_value_and_the_input_
     )
 
 
-def test_a_save_refused_after_a_merge_shows_the_values_kept_and_whose_they_are(
-    cluster, editors
-):
+def test_a_save_refused_after_a_merge_shows_the_values_kept_and_whose_they_are(cluster, editors):
     """A empties the English name (Czech is ready: valid). B unticks Czech: with A's empty
     name kept, visitors would find the profile in no language, and B is refused. B's form
     used to show B's stale English name, say nothing of A, and refuse again whatever B did
