@@ -7,9 +7,10 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.signing import b64_decode, b64_encode
+from django.core.signing import b64_encode
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -17,6 +18,7 @@ from wagtail.images.forms import get_image_form
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
 
+from cms.api.routers.sync import CURSOR_SALT
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Sector
 from cms.news.models import NewsPage
@@ -112,12 +114,27 @@ def test_a_cursor_the_api_did_not_give_is_a_400_naming_it(api, cursor):
 def test_a_cursor_holding_a_time_utc_cannot_hold_is_a_400_naming_it(api, position, moment):
     """A cursor edited by hand (a time at the calendar's edge, in a far zone): a 400, not a 500."""
     cursor = api("sync/?lang=en&type=core.Sector").json()["cursor"]
-    payload = json.loads(b64_decode(cursor.encode()))
+    payload = signing.loads(cursor, salt=CURSOR_SALT)
     payload[position] = [moment, "core.Sector", 1] if position == "changed" else [moment, 1]
-    edited = b64_encode(json.dumps(payload).encode()).decode()
+    edited = signing.dumps(payload, salt=CURSOR_SALT)  # signed as the API would have
     response = api(f"sync/?lang=en&type=core.Sector&cursor={edited}")
     assert response.status_code == 400, response.content
     assert response.json()["errors"][0]["parameter"] == "cursor"
+
+
+def test_an_edited_or_unsigned_cursor_is_a_400_naming_it(api):
+    """A cursor moved into the future answered nothing, for ever, without an error; one of
+    version 1 (unsigned, as cursors were before) is refused the same way."""
+    cursor = api("sync/?lang=en&type=core.Sector").json()["cursor"]
+    payload = signing.loads(cursor, salt=CURSOR_SALT)
+    payload["changed"] = ["2099-01-01T00:00:00+00:00", "core.Sector", 1]
+    signature = cursor.rsplit(":", 1)[1]  # the genuine cursor's, on the edited payload
+    forged = signing.dumps(payload, salt=CURSOR_SALT).rsplit(":", 1)[0] + ":" + signature
+    unsigned = b64_encode(json.dumps({**payload, "v": 1}).encode()).decode()
+    for edited in (forged, unsigned):
+        response = api(f"sync/?lang=en&type=core.Sector&cursor={edited}")
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"][0]["parameter"] == "cursor"
 
 
 def test_a_deleted_sector_reaches_every_sites_sync(api):

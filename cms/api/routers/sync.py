@@ -9,16 +9,18 @@ that changes again while a consumer pages comes once more, later, in its new
 state; removals are tombstones in the order they were written. A cursor handed out
 before the database was restored from a backup is refused (a 400 naming it): it points
 into changes the restore undid, so the consumer must start again with a full sync.
+
+Cursors are signed (``django.core.signing``, the deployment's ``SECRET_KEY``): an edited
+one, or one from another deployment (staging's against production), is a 400, never a
+position the API did not hand out (a time in the future: nothing, ever, without an error).
 """
 
 from __future__ import annotations
 
-import binascii
-import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.signing import b64_decode, b64_encode
+from django.core import signing
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -33,7 +35,9 @@ from cms.projections import generation
 from cms.projections import reading as projections
 
 router = Router(tags=["sync"])
-CURSOR_VERSION = 1
+#: 2: signed (version 1's cursors, unsigned, are refused: start again without one).
+CURSOR_VERSION = 2
+CURSOR_SALT = "cms.api.sync.cursor"
 
 
 @read(router, "/sync/", response=SyncPage, url_name="sync", by_alias=True, exclude_unset=True)
@@ -92,8 +96,7 @@ def write_cursor(bound: dict, after, removed_after, restored: str | None) -> str
         "removed": [removed_after[0].isoformat(), removed_after[1]],
         "restored": restored,
     }
-    text = json.dumps(payload, separators=(",", ":"))
-    return b64_encode(text.encode()).decode()
+    return signing.dumps(payload, salt=CURSOR_SALT)
 
 
 def read_cursor(cursor: str | None, bound: dict, settled: datetime, restored: str | None):
@@ -104,7 +107,7 @@ def read_cursor(cursor: str | None, bound: dict, settled: datetime, restored: st
     if not cursor:
         return None, (settled, 0)
     try:
-        payload = json.loads(b64_decode(cursor.encode()))
+        payload = signing.loads(cursor, salt=CURSOR_SALT)
         if payload["v"] != CURSOR_VERSION:
             raise ValueError("version")
         changed, (moment, pk) = payload["changed"], payload["removed"]
@@ -114,7 +117,7 @@ def read_cursor(cursor: str | None, bound: dict, settled: datetime, restored: st
         removed = (in_utc(datetime.fromisoformat(moment)), int(pk))
         scope = {key: payload[key] for key in bound}
         seen_restored = payload.get("restored")  # none in a cursor of before any restore
-    except (ValueError, KeyError, TypeError, IndexError, binascii.Error, UnicodeDecodeError):
+    except (signing.BadSignature, ValueError, KeyError, TypeError, IndexError):
         raise ParameterError(
             "cursor", "not a cursor this API gave out; start again without one"
         ) from None
