@@ -16,6 +16,9 @@ The pipeline (per token) is:
 
 1. **Tokenise** on Unicode letters/digits (NFC-normalised; hyphens and
    apostrophes split words, so ``dell'informatica`` -> ``dell`` + ``informatica``).
+   An e-mail address gives its domain's words only: its local part is a mailbox's
+   name, not a word of the text (``it@clustercord.eu`` made every legal page a match
+   for the abbreviation "IT"), and the domain still finds the organisation.
 2. **Stopwords** (small per-language lists of function words, compared on the
    folded form) and one-letter words are dropped.
 3. **Lemmatise** by exact dictionary lookup in simplemma's form->lemma tables
@@ -110,6 +113,10 @@ _SLAVIC = frozenset({"cs", "sk", "pl", "sl"})
 # A word is a run of Unicode letters/digits (no underscore) plus any combining
 # marks that NFC could not compose.
 _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+
+# An e-mail address's local part and its "@" (the domain after it stays): dropped before
+# tokenising (:func:`analyse`).
+_EMAIL_LOCAL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@(?=[^\W_](?:[\w-]*[^\W_])?\.[^\W_])")
 
 # ---------------------------------------------------------------------------
 # Light stemmer for folded Czech, Slovak, Polish and Slovenian
@@ -303,6 +310,8 @@ def analyse(
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     text = unicodedata.normalize("NFC", _truncate(text, max_chars))
+    if "@" in text:
+        text = _EMAIL_LOCAL_RE.sub(" ", text)
     split = compounds and lang in COMPOUND_LANGUAGES
     out = []
     for token in _TOKEN_RE.findall(text):

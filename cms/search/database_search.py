@@ -206,7 +206,8 @@ def autocomplete(
 
 def wagtail_search_page(request: SearchRequest, query: Query, backend) -> Found:
     """The search through Wagtail's database backend, for a database without the index."""
-    text = " ".join(query.tokens)
+    # Any of the tokens; this backend knows no phrases, whose words alone find too much.
+    text = " ".join(term.token for term in query.terms if len(term.phrase) == 1)
     documents = filtered_documents(request, database=True)
     results = backend.search(text, documents, operator="or")
     start = request.start

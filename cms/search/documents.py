@@ -3,7 +3,10 @@
 For each of the network's languages a document holds what a visitor in that
 language sees: each field in the first language of the fallback chain that
 has it, analysed with *that* language's analyser (so fallback English text is
-stemmed as English).
+stemmed as English). The body ends with the names of the item's sectors, as the
+visitor's site names them (``sector_names``): a visitor who types "Turizem" finds
+the clusters, news and events the site shows with that sector's chip. Renaming a
+sector writes the documents of the items in it again (``cms.search.signals``).
 """
 
 from __future__ import annotations
@@ -120,6 +123,19 @@ def resolved(obj, field_name: str, language: str) -> tuple[str, str]:
     return "", language
 
 
+def sector_names(sectors, language: str) -> list[tuple[str, str]]:
+    """(name, language it is written in) of each of ``sectors`` for a reader of
+    ``language``: in the first language of the fallback chain that names it."""
+    names = []
+    for sector in sectors:
+        for code in fallback_chain(language):
+            name = getattr(sector, build_localized_fieldname("name", code), None)
+            if name:
+                names.append((name, code))
+                break
+    return names
+
+
 def served_language(obj, language: str) -> str | None:
     for code in fallback_chain(language):
         if has_language(obj, code):
@@ -217,6 +233,7 @@ def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
             continue
         title, title_language = resolved(obj, TITLE_FIELDS[kind], served)
         body_parts = [resolved(obj, name, language) for name in BODY_FIELDS[kind]]
+        body_parts += sector_names(sectors, language)
         display_text, _ = resolved(obj, DISPLAY_FIELD[kind], served)
         documents.append(
             DocumentData(

@@ -19,11 +19,12 @@ Ranking: the query's terms (``cms.search.query.Term``) are matched in the title
 (boost 3) and the body, as ``SearchDocument.search_fields`` say. The visitor's own
 words are one ``multi_match``, the same query Wagtail built for them before; terms
 added on their behalf (synonyms, compound parts, near spellings) are ``multi_match``
-es of their own, boosted by their weight. Any document that matches a first-tier
-term (``Term.first_tier``: the visitor's own words and editors' synonyms) also gets
-:data:`EXACT_TIER` on top, so everything found only through compound parts and near
-spellings ranks below everything found through those, and among each group the
-engine's BM25 score decides.
+es of their own, boosted by their weight, a phrase (``Term.phrase``: a synonym of
+several words) a ``multi_match`` of type ``phrase``, its tokens one after another.
+Any document that matches a first-tier term (``Term.first_tier``: the visitor's own
+words and editors' synonyms) also gets :data:`EXACT_TIER` on top, so everything found
+only through compound parts and near spellings ranks below everything found through
+those, and among each group the engine's BM25 score decides.
 
 An engine error (refused connection, timeout, error status) propagates: the search
 service then answers the whole request from the database and says so (``degraded``).
@@ -103,10 +104,16 @@ def matching(query: Query, names: Columns) -> dict:
     """The scoring query: the visitor's words first, added terms below them (see above)."""
 
     def match(tokens: list[str], boost: float = 1.0) -> dict:
-        clause = {"query": " ".join(tokens), "fields": names.text}
-        if boost != 1.0:
-            clause["boost"] = boost
-        return {"multi_match": clause}
+        """Any of ``tokens``: one ``multi_match`` for the single ones, one of type
+        ``phrase`` per phrase (joined tokens), in a ``bool`` when there are several."""
+        single = [token for token in tokens if " " not in token]
+        clauses = [multi_match(" ".join(single), names, boost)] if single else []
+        clauses += [
+            multi_match(token, names, boost, phrase=True) for token in tokens if " " in token
+        ]
+        if len(clauses) == 1:
+            return clauses[0]
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
     exact = query.exact_tokens
     first_tier = query.first_tier_tokens
@@ -122,6 +129,16 @@ def matching(query: Query, names: Columns) -> dict:
     if first_tier:
         should.append({"constant_score": {"filter": match(first_tier), "boost": EXACT_TIER}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def multi_match(text: str, names: Columns, boost: float = 1.0, *, phrase: bool = False) -> dict:
+    """``text`` in the title or the body; with ``phrase``, its tokens one after another."""
+    clause: dict = {"query": text, "fields": names.text}
+    if phrase:
+        clause["type"] = "phrase"
+    if boost != 1.0:
+        clause["boost"] = boost
+    return {"multi_match": clause}
 
 
 def filters(request: SearchRequest, names: Columns) -> list[dict]:

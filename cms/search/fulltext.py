@@ -141,12 +141,16 @@ def supported(connection) -> bool:
 
 
 def fts_string(token: str) -> str:
-    """A token as an FTS5 string (quoted: the query syntax's words never clash with it)."""
+    """A token as an FTS5 string (quoted: the query syntax's words never clash with it).
+
+    A phrase's tokens (``Term.token`` of a ``Term.phrase``: joined by spaces) make one
+    string of several tokens, which FTS5 matches as a phrase: the tokens one after
+    another in one column."""
     return '"' + token.replace('"', '""') + '"'
 
 
 def fts_any(tokens: list[str]) -> str:
-    """FTS5 query: any of ``tokens`` (in any column)."""
+    """FTS5 query: any of ``tokens`` (in any column); a phrase's as a phrase."""
     return " OR ".join(fts_string(token) for token in tokens)
 
 
@@ -159,6 +163,16 @@ def tsquery_string(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def tsquery_term(token: str) -> str:
+    """``to_tsquery`` text for one term: a token, or a phrase's tokens (joined by spaces)
+    followed one by the next (``('a' <-> 'b')``, which the ``simple`` configuration
+    leaves as it is: the vectors hold the same analysed tokens at their positions)."""
+    parts = token.split(" ")
+    if len(parts) == 1:
+        return tsquery_string(token)
+    return "(" + " <-> ".join(tsquery_string(part) for part in parts) + ")"
+
+
 def tsquery_any(tokens: list[str]) -> str:
-    """``to_tsquery`` text: any of ``tokens``."""
-    return " | ".join(tsquery_string(token) for token in tokens)
+    """``to_tsquery`` text: any of ``tokens``; a phrase's as a phrase."""
+    return " | ".join(tsquery_term(token) for token in tokens)

@@ -10,7 +10,9 @@ A ``Query`` is the request's words analysed for its language and the
 languages of its fallback chain (``cms.search.analysis``), as weighted
 ``Term``s: what the visitor typed and editors' synonyms of it rank first
 (``Term.first_tier``); terms added as guesses (a compound's parts, a spelling
-one or two edits away) weigh less, and what only they find ranks below.
+one or two edits away) weigh less, and what only they find ranks below. A term
+is one token or a phrase (``Term.phrase``: a synonym of several words, whose
+tokens match only where they stand one after another in a document).
 ``cms.search.expansion.build_query`` builds it (synonyms, compounds and typos
 build on ``Term``; this module imports none of them).
 """
@@ -70,8 +72,11 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class Term:
-    """One analysed token the search matches, and how much a match on it counts."""
+    """One analysed token, or a phrase of them, that the search matches, and how much a
+    match on it counts."""
 
+    #: The analysed token; for a phrase its tokens in order, joined by a space (analysed
+    #: tokens never hold one): "tecnolog informazion comunicazion".
     token: str
     #: 1.0 for the visitor's own words; less for tokens added on their behalf.
     weight: float = 1.0
@@ -81,6 +86,20 @@ class Term:
     @property
     def exact(self) -> bool:
         return self.origin == "exact"
+
+    @property
+    def phrase(self) -> tuple[str, ...]:
+        """The tokens a document must have one after another: one for a plain term.
+
+        Each backend matches a phrase as such (SQLite FTS5 ``"a b"``, PostgreSQL
+        ``'a' <-> 'b'``, an engine's ``match_phrase``), so a synonym of several words
+        ("mala in srednja podjetja") never finds a page for one of them alone."""
+        return tuple(self.token.split(" "))
+
+    @staticmethod
+    def joined(tokens) -> str:
+        """The ``token`` of a phrase of ``tokens``."""
+        return " ".join(tokens)
 
     @property
     def first_tier(self) -> bool:
@@ -112,6 +131,12 @@ class Query:
     @property
     def first_tier_tokens(self) -> list[str]:
         return [term.token for term in self.terms if term.first_tier]
+
+    @property
+    def words(self) -> list[str]:
+        """Every single token of the terms, a phrase's each on its own (what highlighting
+        marks), in order, each once."""
+        return list(dict.fromkeys(token for term in self.terms for token in term.phrase))
 
 
 @dataclass
@@ -192,22 +217,31 @@ def validate(request: SearchRequest) -> list[str]:
 
 
 def query_tokens(text: str, language: str) -> list[str]:
-    """Tokens of the query in its language and the languages it falls back to, in order.
+    """Tokens of the query in its language and the languages it falls back to, in order
+    (those of :func:`query_analyses`, each once)."""
+    return list(
+        dict.fromkeys(token for tokens in query_analyses(text, language) for token in tokens)
+    )
 
-    Then, when the visitor typed a word in lower case, the tokens of the words
+
+def query_analyses(text: str, language: str) -> list[tuple[str, ...]]:
+    """The query's analyses in its language and the languages it falls back to, in order,
+    each once (empty ones left out).
+
+    Then, when the visitor typed a word in lower case, the analyses of the words
     capitalised: the dictionaries lemmatise by case, and visitors type in lower case
     what the texts capitalise (Czech ``ústí`` is a form of the verb ``ústit``, while the
     texts' ``Ústí``, the town, is a name; German writes nouns capitalised). Without them
     "ústí" found nothing on the Czech site.
     """
-    tokens: list[str] = []
+    analyses: list[tuple[str, ...]] = []
     capitalised = LOWER_CASE_INITIAL.sub(lambda match: match.group().upper(), text)
     for variant in dict.fromkeys((text, capitalised)):
         for code in fallback_chain(language):
-            for token in analyse(variant, code):
-                if token not in tokens:
-                    tokens.append(token)
-    return tokens
+            tokens = tuple(analyse(variant, code))
+            if tokens and tokens not in analyses:
+                analyses.append(tokens)
+    return analyses
 
 
 def filtered_documents(request: SearchRequest, *, database: bool = False):

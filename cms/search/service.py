@@ -116,7 +116,7 @@ def run(request: SearchRequest, query: Query, backend, *, degraded: bool) -> Sea
         found = database_search.search_page(request, query, backend)
     else:
         found = engine_search.search_page(request, query, backend)
-    marker = Highlighter(query.tokens)
+    marker = Highlighter(query.words)  # a phrase's words each
     hits = [
         SearchHit(
             kind=doc.kind,

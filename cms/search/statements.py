@@ -163,7 +163,8 @@ def sqlite_scores(groups: list[Group], request: SearchRequest, connection) -> tu
 
 def postgres_matches(tokens: list[str], request: SearchRequest, connection) -> tuple[str, list]:
     """The filtered matches on PostgreSQL: (id, tid, country, kind, sector_ids), unranked,
-    through the GIN index (no ``tsvector`` is read: a plain ``|`` query needs no recheck).
+    through the GIN index (no ``tsvector`` is read: a plain ``|`` query needs no recheck;
+    a synonym's phrase, ``<->``, does, for its candidates only).
 
     Read from the search's own table (``fulltext.FULLTEXT``: only what a search reads,
     half the pages of the documents' wide rows), where a common word's hits, thousands of

@@ -12,12 +12,17 @@ The query is analysed in its language (``cms.search.analysis``: lemmas,
 stems, no stopwords, no diacritics, lower case), and so is every member of the
 language's groups. A member *occurs* in the query when its tokens occur there
 one after another ("informačních technologií" contains "informační
-technologie": both are ``informacn technologi``). Then the tokens of the
-group's other members are added to the query as ``Term``s of origin
-``"synonym"`` and weight :data:`WEIGHT`, analysed over the language's fallback
-chain like the visitor's own words (``query.query_tokens``). Because the
-expansion is a list of tokens in the ``Query``, it applies on every backend
-(SQLite, PostgreSQL, OpenSearch). Synonyms are editors' deliberate equivalents,
+technologie": both are ``informacn technologi``). Then the group's other
+members are added to the query as ``Term``s of origin ``"synonym"`` and weight
+:data:`WEIGHT`, analysed over the language's fallback chain like the visitor's
+own words (``query.query_analyses``): a member of one token as that token, a
+member of several as a *phrase* per analysis (``Term.phrase``), which a document
+matches only where those tokens stand one after another. Added token by token,
+"tecnologie dell'informazione e della comunicazione" (for "informatica") found
+every page that says "comunicazione" anywhere, and "mala in srednja podjetja"
+(for "MSP") every page that says "podjetja". Because the expansion is a list of
+terms in the ``Query``, it applies on every backend (SQLite, PostgreSQL,
+OpenSearch). Synonyms are editors' deliberate equivalents,
 so they rank in the first tier with the visitor's own words (``Term.first_tier``)
 and count as much: at 0.8, PostgreSQL's ``ts_rank_cd`` (no term rarity) put pages
 that say "ICT" in passing above the IT cluster (project judged set, synonym
@@ -48,7 +53,7 @@ from cms.search.analysis import analyse, fold
 from cms.search.fingerprints import fingerprint as rows_fingerprint
 from cms.search.models import WORDS, SynonymGroup, split_phrases
 from cms.search.process_cache import CheckedCache
-from cms.search.query import Term, query_tokens
+from cms.search.query import Term, query_analyses
 
 #: How much a match on a synonym counts against a match on the visitor's own word (1.0).
 WEIGHT = 1.0
@@ -67,7 +72,8 @@ class Member:
     tokens: tuple[str, ...]
     #: Its words as written, compared when analysis leaves no token ("IT", "R&D").
     words: tuple[str, ...]
-    #: Its tokens over the language's fallback chain: what the query gets.
+    #: What the query gets: the member's analyses over the language's fallback chain, each
+    #: a ``Term.token`` (a phrase's tokens joined).
     expansion: tuple[str, ...]
 
 
@@ -85,7 +91,7 @@ def read_groups(language: str) -> tuple[Group, ...]:
                 text=phrase,
                 tokens=tuple(analyse(phrase, language)),
                 words=tuple(WORDS.findall(phrase)),
-                expansion=tuple(query_tokens(phrase, language)),
+                expansion=tuple(map(Term.joined, query_analyses(phrase, language))),
             )
             for phrase in split_phrases(terms)
         )
@@ -133,7 +139,9 @@ def occurs(member: Member, tokens: list[str], words: list[str]) -> bool:
 
 
 def synonym_terms(text: str, language: str, exact: list[Term]) -> list[Term]:
-    """Terms for the synonyms of the words and phrases of ``text`` (weight :data:`WEIGHT`)."""
+    """Terms for the synonyms of the words and phrases of ``text`` (weight :data:`WEIGHT`):
+    the members of each group one of which occurs in ``text``, except those that occur
+    (the visitor's own words)."""
     groups = groups_for(language)
     if not groups:
         return []
@@ -142,10 +150,11 @@ def synonym_terms(text: str, language: str, exact: list[Term]) -> list[Term]:
     seen = {term.token for term in exact}
     added: list[Term] = []
     for group in groups:
-        if not any(occurs(member, tokens, words) for member in group.members):
+        occurring = [occurs(member, tokens, words) for member in group.members]
+        if not any(occurring):
             continue
-        for member in group.members:
-            for token in member.expansion:
+        for member, typed in zip(group.members, occurring, strict=True):
+            for token in () if typed else member.expansion:
                 if token in seen:
                     continue
                 seen.add(token)

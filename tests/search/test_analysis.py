@@ -112,6 +112,13 @@ def test_tokens_are_plain_ascii(language, text):
     assert all(re.fullmatch(r"[a-z0-9]+", t) for t in tokens), tokens
 
 
+def test_an_email_address_gives_its_domain_only():
+    # Its local part is a mailbox's name: "it@" made legal pages match the abbreviation IT.
+    text = "Scrivete a it@clustercord.eu o a jan.novak+web@firma-ab.cz."
+    assert analyse(text, "it") == ["scriv", "clustercord", "eu", "firm", "ab", "cz"]
+    assert analyse("IT @ casa, @it", "it") == ["it", "cas", "it"]  # not an address: words
+
+
 def test_fold():
     assert fold("Žilinská") == "zilinska"
     assert fold("Łódź") == "lodz"

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cms.core.models import Country, Sector
-from cms.search import database_search, fulltext_schema
+from cms.search import database_search, fulltext, fulltext_schema
 from cms.search import statements as search_statements
-from cms.search.analysis import analyse_to_string
+from cms.search.analysis import analyse, analyse_to_string
 from cms.search.expansion import build_query
 from cms.search.models import SearchDocument
 from cms.search.query import Query, SearchRequest, Term
@@ -119,6 +119,24 @@ def test_added_terms_rank_below_the_visitors_own_words(db):
     # Without the added term only the exact match is found.
     exact_only = Query(text=WORD, language="en", terms=query.terms[:1])
     assert ids(page_of(SearchRequest(query=WORD, language="en"), exact_only)) == [881_022]
+
+
+def test_a_phrase_term_finds_its_tokens_one_after_another_only(db):
+    # A synonym of several words ("small and medium enterprises" for "SME") is a phrase.
+    make(881_041, "Annual report", "Small and medium enterprises of the region.")
+    make(881_042, "Other report", "Small towns, medium prices and enterprises everywhere.")
+    phrase = Term.joined(analyse("small and medium enterprises", "en"))
+    query = Query(text="SME", language="en", terms=(Term("sme"), Term(phrase, origin="synonym")))
+    found = page_of(SearchRequest(query="SME", language="en"), query)
+    assert ids(found) == [881_041]
+    assert found.total == 1
+
+
+def test_a_phrase_is_a_phrase_in_each_databases_query_syntax():
+    assert (
+        fulltext.fts_any(["small medium enterpris", "sme"]) == '"small medium enterpris" OR "sme"'
+    )
+    assert fulltext.tsquery_any(["small medium", "sme"]) == "('small' <-> 'medium') | 'sme'"
 
 
 def test_added_terms_alone_still_find_something(db):

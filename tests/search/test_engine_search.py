@@ -310,6 +310,25 @@ def test_the_visitors_words_rank_above_terms_added_for_them(db):
     assert found.facets["country"] == {"CZ": 3}
 
 
+def test_a_phrase_matches_its_tokens_one_after_another_only(db):
+    backend = engine_only()
+    together, apart = add_documents(
+        2,
+        first_id=984_000,
+        countries=["CZ"],
+        sectors=[],
+        texts=[
+            ("Annual report", "Small and medium enterprises of the region."),
+            ("Other report", "Small towns, medium prices and enterprises everywhere."),
+        ],
+    )
+    phrase = Term.joined(query_tokens("small and medium enterprises", "en"))
+    query = Query(text="SME", language="en", terms=(Term("sme"), Term(phrase, origin="synonym")))
+    found = engine_search.search_page(SearchRequest(query="SME", language="en"), query, backend)
+    assert [doc.pk for doc in found.documents] == [together.pk]
+    assert found.total == 1
+
+
 def test_a_publish_is_found_after_the_workers_next_pass(db, country):
     page = news_page(country("CZ"), title={"en": "Ornithopter makers meet"})
     page.save_revision().publish()

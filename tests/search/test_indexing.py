@@ -1,8 +1,10 @@
 """Only published content reaches the index, and it follows every change."""
 
 from django.utils import translation
+from django.utils.html import strip_tags
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+from cms.core.models import Sector
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
@@ -17,6 +19,11 @@ def doc_count(obj, kind):
 def found(query, language="en"):
     settle()
     return search(SearchRequest(query=query, language=language)).total
+
+
+def titles(query, language):
+    settle()
+    return [strip_tags(str(hit.title)) for hit in search(SearchRequest(query, language)).hits]
 
 
 def test_every_published_item_has_one_document_per_language(db):
@@ -187,3 +194,38 @@ def test_words_where_paragraphs_and_list_items_meet_are_found_and_shown_apart(db
     document = SearchDocument.objects.get(kind="cluster", object_id=cluster.pk, language="en")
     assert "Kumquat 14:30" in document.display_text
     assert "quinces. The cluster\xa0& its members" in document.display_text
+
+
+def test_an_items_sectors_are_found_by_their_names_in_the_visitors_language(db, country):
+    assert "Turistični grozd Julijske Alpe" in titles("turizem", "sl")
+    assert "Cluster agroalimentare del Veneto" in titles("Agroalimentare", "it")
+    # A news item in a sector: found by the sector's name in each language, its English
+    # text's fallback included.
+    page = news_page(country("CZ"), title={"en": "Zorblax fair", "cs": "Veletrh Zorblax"})
+    page.sectors.set([Sector.objects.get(slug="energy-environment")])
+    page.save_revision().publish()
+    assert "Veletrh Zorblax" in titles("životní prostředí", "cs")
+    assert "Zorblax fair" in titles("Umwelt", "de")
+
+
+def test_renaming_a_sector_changes_what_finds_its_items(db):
+    tourism = Sector.objects.get(slug="tourism")
+    assert "Turistični grozd Julijske Alpe" not in titles("quibbleflux", "sl")
+    tourism.name_sl = "Quibbleflux"
+    tourism.save()
+    assert "Turistični grozd Julijske Alpe" in titles("quibbleflux", "sl")
+    assert "Turistični grozd Julijske Alpe" not in titles("turizem", "sl")
+    assert "Styrian Spa Region Tourism Cluster" in titles("tourism", "en")  # English kept
+
+
+def test_a_sector_saved_with_the_same_names_writes_nothing(db):
+    tourism = Sector.objects.get(slug="tourism")
+    before = dict(SearchDocument.objects.values_list("pk", "updated_at"))
+    tourism.description_en = "Another description"
+    tourism.save()
+    assert dict(SearchDocument.objects.values_list("pk", "updated_at")) == before
+
+
+def test_a_deleted_sector_is_no_longer_found(db):
+    Sector.objects.get(slug="tourism").delete()
+    assert "Turistični grozd Julijske Alpe" not in titles("turizem", "sl")
