@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -29,7 +30,9 @@ from wagtail.search.backends import get_search_backends_with_name
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.core.visibility import hidden_from_visitors, shown_to_visitors
+from cms.projections import dependents
 from cms.search.documents import (
+    KIND_OF_TYPE,
     Batch,
     documents_for,
     kind_of,
@@ -37,7 +40,7 @@ from cms.search.documents import (
     link_of,
     searched_models,
 )
-from cms.search.models import PendingIndexUpdate, PendingSection, SearchDocument
+from cms.search.models import PendingIndexUpdate, PendingSection, PendingSector, SearchDocument
 
 logger = logging.getLogger(__name__)
 
@@ -457,13 +460,40 @@ def sync_querysets(querysets: list[tuple[str, QuerySet]]) -> int:
 
 def sync_pending_sections() -> int:
     """Index again what visitors may see in each marked section (``sync_under``'s large
-    ones), oldest first; a mark goes once done, unless the section was marked again
-    meanwhile. Returns the documents changed."""
+    ones), then the items of each marked sector (``sync_sector``'s large ones), oldest
+    first; a mark goes once done, unless it was marked again meanwhile. Returns the
+    documents changed."""
     changed = 0
     for mark in PendingSection.objects.select_related("page").order_by("marked_at", "pk"):
         changed += sync_querysets(visibility_under(mark.page)[1])
         PendingSection.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+    for mark in PendingSector.objects.select_related("sector").order_by("marked_at", "pk"):
+        changed += sync_items(dependents.dependents_of(mark.sector))
+        PendingSector.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
     return changed
+
+
+def sync_sector(sector) -> None:
+    """The documents of the items in ``sector`` (renamed), written again: here up to
+    ``INLINE_LIMIT`` items, by the worker after the commit beyond that."""
+    found = dependents.dependents_of(sector)
+    if sum(len(ids) for ids in found.values()) <= INLINE_LIMIT:
+        sync_items(found)
+        return
+    PendingSector.objects.update_or_create(sector=sector)
+    # robust: the rename stands even if enqueueing fails; the mark waits for
+    # ``manage.py search_pending``.
+    transaction.on_commit(lambda: sync_pending_sections_task.enqueue(), robust=True)
+
+
+def sync_items(found: dict[str, set[int]]) -> int:
+    """Write again the documents of the searched items of ``found`` (label -> ids)."""
+    querysets = [
+        (kind, apps.get_model(label).objects.filter(pk__in=found[label]))
+        for label, kind in KIND_OF_TYPE.items()
+        if found.get(label)
+    ]
+    return sync_querysets([(kind, items.prefetch_related("sectors")) for kind, items in querysets])
 
 
 @task()

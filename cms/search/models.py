@@ -141,6 +141,23 @@ class PendingSection(models.Model):
         return f"section {self.page_id} (marked {self.marked_at:%Y-%m-%d %H:%M})"
 
 
+class PendingSector(models.Model):
+    """A sector renamed while in more items than ``indexing.INLINE_LIMIT``: the task worker
+    writes their documents (which end with the sector's names) again, after the commit.
+
+    The administrator's save marks it (``cms.search.signals``) instead of rewriting a
+    thousand items' documents inside the request (5.4 s, ``bench_projections``); durable
+    as ``PendingSection`` is, and processed with it (``indexing.sync_pending_sections``,
+    ``manage.py search_pending``).
+    """
+
+    sector = models.OneToOneField("core.Sector", on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"sector {self.sector_id} (marked {self.marked_at:%Y-%m-%d %H:%M})"
+
+
 class PendingIndexUpdate(models.Model):
     """A search document whose state an external engine has not seen yet.
 

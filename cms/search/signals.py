@@ -11,24 +11,24 @@ A search document's ``sector_ids`` follows ``doc.sectors.set()``/``add()``/``rem
 
 A document's body ends with its item's sector names (``cms.search.documents``), so a
 sector renamed in any language, or deleted, has the documents of the items in it written
-again, in the administrator's transaction: the items are those the projections render
-again for it (``cms.projections.dependents.dependents_of``, the served models' relations
-to the sector). A save that leaves every name as it was (a description, the order) writes
-nothing. A sector is in a few hundred items at most on the network's sites; the rewrite
-skips every document that comes out the same.
+again: the items are those the projections render again for it
+(``cms.projections.dependents.dependents_of``, the served models' relations to the
+sector). Up to ``indexing.INLINE_LIMIT`` items in the administrator's transaction, more
+by the task worker after it (``indexing.sync_sector``, a durable ``PendingSector`` mark:
+a thousand items took the save 5.4 s inline). A save that leaves every name as it was (a
+description, the order) writes nothing; the rewrite skips every document that comes out
+the same. Deleting a sector (rare) rewrites its items' documents at once.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Sector
 from cms.projections import dependents, generation
-from cms.search.documents import KIND_OF_TYPE
-from cms.search.indexing import sync_querysets
+from cms.search.indexing import sync_items, sync_sector
 from cms.search.models import Promotion, SearchDocument, SynonymGroup
 
 
@@ -65,10 +65,11 @@ def note_sector(sender, instance, raw=False, **kwargs):
 
 
 def on_sector_saved(sender, instance, raw=False, created=False, **kwargs):
-    """A sector renamed: its items' documents are written again (a new one is in none)."""
+    """A sector renamed: its items' documents are written again (a new one is in none),
+    by the worker when they are many (``indexing.sync_sector``)."""
     if raw or created or getattr(instance, "search_names_before", None) == sector_names(instance):
         return
-    sync_items(dependents.dependents_of(instance))
+    sync_sector(instance)
 
 
 def note_sector_items(sender, instance, **kwargs):
@@ -78,16 +79,6 @@ def note_sector_items(sender, instance, **kwargs):
 
 def on_sector_deleted(sender, instance, **kwargs):
     sync_items(getattr(instance, "search_items", {}))
-
-
-def sync_items(found: dict[str, set[int]]) -> int:
-    """Write again the documents of the searched items of ``found`` (label -> ids)."""
-    querysets = [
-        (kind, apps.get_model(label).objects.filter(pk__in=found[label]))
-        for label, kind in KIND_OF_TYPE.items()
-        if found.get(label)
-    ]
-    return sync_querysets([(kind, items.prefetch_related("sectors")) for kind, items in querysets])
 
 
 def connect_signals() -> None:

@@ -209,6 +209,6 @@ def test_a_large_section_the_worker_never_indexed_is_found_by_cron(
     assert not indexed(published)
     output = io.StringIO()
     call_command("search_pending", stdout=output)
-    assert output.getvalue().startswith("Search: 1 section(s) indexed again")
+    assert output.getvalue().startswith("Search: 1 section(s) and 0 sector(s) indexed again")
     assert indexed(published)
     assert not PendingSection.objects.exists()
