@@ -25,7 +25,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.core.feeds import BadParameter, sector_parameter
-from cms.core.listing import paginate
+from cms.core.listing import paginate, switcher_keeps_filters
 from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
 from cms.core.translation_status import (
@@ -258,7 +258,8 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         """One page of the directory's cards, of one sector with ``?sector=<slug>``.
 
         An unknown sector is the visitors' 400 naming the parameter, as on the feeds. The
-        sector links offer only the sectors of the clusters listed here (and the chosen one).
+        sector links offer only the sectors of the clusters listed here (and the chosen
+        one), and the language switcher keeps the chosen sector (``switcher_keeps_filters``).
         """
         try:
             sector = sector_parameter(request)
@@ -269,6 +270,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
         if sector is not None:
             clusters = clusters.filter(sectors=sector)
         listing = paginate(request, clusters, self.per_page)
+        alternates = alternate_links(request, self, self.real_languages())
         return self.render(
             request,
             context_overrides={
@@ -276,6 +278,7 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
                 "clusters": hide_unready_in(listing["page_obj"].object_list),
                 "sectors": sectors_listed(listed, also=sector),
                 "active_sector": sector,
+                "alternates": switcher_keeps_filters(request, alternates),
             },
         )
 

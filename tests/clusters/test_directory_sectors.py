@@ -3,8 +3,10 @@
 A filter with no matches said the directory was empty ("No cluster organisations yet"), and
 the home page and the directory linked every sector, also those no cluster of the site is
 in. An unknown sector was a 404 where the feeds and the search answer a 400 naming the
-parameter.
+parameter; and the language switcher dropped the filter.
 """
+
+from html import unescape
 
 import pytest
 
@@ -66,3 +68,17 @@ def test_an_unknown_sector_is_a_400_naming_the_parameter(site_client, directory,
     assert response.status_code == 400
     assert '<html lang="cs">' in html
     assert "Neznámá hodnota v parametru „sector“" in html
+
+
+def test_the_language_switcher_keeps_the_sector_but_not_the_page(site_client, directory):
+    client = site_client("CZ")
+    html = client.get(path_of(directory, "cs"), {"sector": "ict", "page": "1"}).content.decode()
+    switcher = html[html.index('class="languages"') :]
+    switcher = unescape(switcher[: switcher.index("</ul>")])
+    english = f"/language/?next={path_of(directory, 'en')}%3Fsector%3Dict"
+    assert f'href="{english}" hreflang="en"' in switcher
+    response = client.get(english)
+    assert response.status_code == 302
+    assert response["Location"] == f"{path_of(directory, 'en')}?sector=ict"
+    # The head's language versions are the directory's own addresses, as its canonical.
+    assert f'hreflang="en" href="http://cz.localhost{path_of(directory, "en")}">' in html
