@@ -135,7 +135,9 @@ def reads_only(view):
     """GET and HEAD only, as Django's ``require_safe``, but another method gets the visitors'
     page in their language (405, ``Allow``) instead of an empty English 405: for the
     addresses that are read, never sent a form (sitemap, robots.txt, feeds, calendars;
-    Django's feed views answered a POST with the feed)."""
+    Django's feed views answered a POST with the feed), and the other visitor views that
+    are not pages: the search (its form is sent with GET; it answered TRACE and OPTIONS
+    with results), ``/``, the language switcher and development's media files."""
 
     @wraps(view)
     def only_read(request, *args, **kwargs):
