@@ -20,10 +20,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.api.urls")),
-    path("", core_views.root_redirect, name="root"),
-    # The language switcher's links: remember the choice in a cookie, then go to the page.
-    path("language/", core_views.choose_language, name="choose_language"),
     # Read only: another method is the visitors' 405 page (cms.core.views.reads_only).
+    path("", reads_only(core_views.root_redirect), name="root"),
+    # The language switcher's links: remember the choice in a cookie, then go to the page.
+    path("language/", reads_only(core_views.choose_language), name="choose_language"),
     path("sitemap.xml", reads_only(sitemaps.sitemap), name="sitemap"),
     path("robots.txt", reads_only(sitemaps.robots_txt), name="robots_txt"),
 ]
@@ -31,11 +31,12 @@ urlpatterns = [
 
 if settings.DEBUG:  # in production the reverse proxy serves /media/ (README, "Media")
     media = rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$"
-    urlpatterns.append(re_path(media, core_views.serve_media))
+    urlpatterns.append(re_path(media, reads_only(core_views.serve_media)))
 
 # Visitor pages live under a language prefix: /cs/aktuality/..., /en/news/...
 urlpatterns += i18n_patterns(
-    path("search/", search_views.search_page, name="search"),
+    # A form sent with GET: another method is the 405 page, as the feeds'.
+    path("search/", reads_only(search_views.search_page), name="search"),
     # News feeds and event calendars of the site, in the prefix's language (cms.core.feeds).
     path("feeds/news.rss", reads_only(news_feeds.NewsRssFeed()), name="news_feed_rss"),
     path("feeds/news.atom", reads_only(news_feeds.NewsAtomFeed()), name="news_feed_atom"),

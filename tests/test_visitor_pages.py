@@ -94,7 +94,6 @@ def test_root_follows_the_browser_language_when_the_site_has_it(client, db):
         ("cz.localhost", "/de/"),
         ("cz.localhost", "/cs/does-not-exist/"),
         ("cz.localhost", "/cs/klastry/no-such-cluster/"),
-        ("cz.localhost", "/cs/klastry/?sector=mining"),
     ],
 )
 def test_bad_addresses_get_a_friendly_404(client, db, host, path):

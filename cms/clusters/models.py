@@ -13,7 +13,6 @@ from operator import or_
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +24,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.core.listing import paginate
+from cms.core.feeds import BadParameter, sector_parameter
+from cms.core.listing import paginate, switcher_keeps_filters
 from cms.core.models import Country, Sector, TranslationReadiness
 from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
 from cms.core.translation_status import (
@@ -255,20 +255,30 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
 
     @path("")
     def directory(self, request):
-        clusters = alphabetical(self.clusters(), translation.get_language())
-        sector = request.GET.get("sector")
-        if sector:
-            if Sector.for_slug(sector) is None:
-                raise Http404("Unknown sector")
-            clusters = clusters.filter(sectors__slug=sector)
+        """One page of the directory's cards, of one sector with ``?sector=<slug>``.
+
+        An unknown sector is the visitors' 400 naming the parameter, as on the feeds. The
+        sector links offer only the sectors of the clusters listed here (and the chosen
+        one), and the language switcher keeps the chosen sector (``switcher_keeps_filters``).
+        """
+        try:
+            sector = sector_parameter(request)
+        except BadParameter as error:
+            return error.response(request)
+        listed = self.clusters()
+        clusters = alphabetical(listed, translation.get_language())
+        if sector is not None:
+            clusters = clusters.filter(sectors=sector)
         listing = paginate(request, clusters, self.per_page)
+        alternates = alternate_links(request, self, self.real_languages())
         return self.render(
             request,
             context_overrides={
                 **listing,
                 "clusters": hide_unready_in(listing["page_obj"].object_list),
-                "sectors": Sector.objects.all(),
+                "sectors": sectors_listed(listed, also=sector),
                 "active_sector": sector,
+                "alternates": switcher_keeps_filters(request, alternates),
             },
         )
 
@@ -294,6 +304,16 @@ class ClusterDirectoryPage(RoutablePageMixin, BasePage):
             },
             template="clusters/cluster_profile.html",
         )
+
+
+def sectors_listed(clusters: models.QuerySet, also: Sector | None = None) -> models.QuerySet:
+    """The sectors of ``clusters`` (and ``also``, a chosen one), in their order: the sector
+    links of a directory and a home page offer no sector that would list nothing. One query,
+    ``clusters`` read inside it."""
+    in_clusters = models.Q(pk__in=clusters.order_by().values("sectors"))
+    if also is not None:
+        in_clusters |= models.Q(pk=also.pk)
+    return Sector.objects.filter(in_clusters)
 
 
 def alphabetical(clusters: models.QuerySet, language: str) -> models.QuerySet:

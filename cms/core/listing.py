@@ -1,4 +1,5 @@
-"""Pagination of visitor listings (news, past events, search results).
+"""Pagination of visitor listings (news, past events, search results), and their filters
+in the language switcher.
 
 One page of a listing per URL: ``?page=2``. A page number that is not a
 number, or past the last page, is a 404, not the first page: the address
@@ -36,3 +37,20 @@ def page_queries(request, query: str) -> dict:
         "page_query": f"{query}&" if query else "",
         "first_page_url": f"?{query}" if query else request.path,
     }
+
+
+def switcher_keeps_filters(request, links: list[dict]) -> list[dict]:
+    """The language switcher's ``links`` (``alternate_links``) on a listing whose query
+    string chooses what it shows (the directory's ``?sector=``): each goes to the same
+    choice in its language, in ``next`` (the header's switcher reads it before ``url``).
+
+    From the first page, as the search page's switcher: the page number is a place in
+    one language's listing, not a choice. ``url`` stays the listing's own address, which
+    its canonical and hreflang links name.
+    """
+    others = request.GET.copy()
+    others.pop(PARAM, None)
+    query = others.urlencode()
+    if not query:
+        return links
+    return [{**link, "next": f"{link['url']}?{query}"} for link in links]

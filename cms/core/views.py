@@ -2,6 +2,7 @@
 remembered choice, error pages, and media files in development."""
 
 import posixpath
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -47,9 +48,10 @@ def choose_language(request):
     redirects (302) to ``next``. A plain link, so it works without
     JavaScript; only this never-cached redirect sets the cookie, so pages
     themselves stay cacheable by a CDN. ``next`` must be a path on this site
-    that starts with a language the site publishes in.
+    that starts with a language the site publishes in, once its ``..`` are resolved
+    (``resolved_path``: ``/en/../admin/`` is the admin, where a browser would go).
     """
-    target = request.GET.get("next", "")
+    target = resolved_path(request.GET.get("next", ""))
     safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -74,6 +76,25 @@ def choose_language(request):
     )
     add_never_cache_headers(response)
     return response
+
+
+#: A dot percent-encoded, which browsers resolve in a path as the dot itself.
+DOT = re.compile("%2e", re.IGNORECASE)
+
+
+def resolved_path(target: str) -> str:
+    """A path as a browser resolves it: the dot segments of the part before the query
+    (``.`` and ``..``, also percent-encoded: ``%2e%2e``) resolved as ``posixpath.normpath``
+    does, the trailing slash and the query kept. Anything that is not a path is returned
+    as it is (the caller refuses it)."""
+    path, mark, query = target.partition("?")
+    if not path.startswith("/"):
+        return target
+    dotted = DOT.sub(".", path)
+    resolved = posixpath.normpath(dotted)
+    if dotted.endswith(("/", "/.", "/..")) and not resolved.endswith("/"):
+        resolved += "/"
+    return resolved + mark + query
 
 
 def error_language(request) -> str:
@@ -135,7 +156,9 @@ def reads_only(view):
     """GET and HEAD only, as Django's ``require_safe``, but another method gets the visitors'
     page in their language (405, ``Allow``) instead of an empty English 405: for the
     addresses that are read, never sent a form (sitemap, robots.txt, feeds, calendars;
-    Django's feed views answered a POST with the feed)."""
+    Django's feed views answered a POST with the feed), and the other visitor views that
+    are not pages: the search (its form is sent with GET; it answered TRACE and OPTIONS
+    with results), ``/``, the language switcher and development's media files."""
 
     @wraps(view)
     def only_read(request, *args, **kwargs):

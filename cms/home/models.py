@@ -7,7 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
-from cms.core.models import Country, Sector
+from cms.core.models import Country
 from cms.core.pages import BasePage
 from cms.core.translation_status import hide_unready_in
 from cms.core.visibility import shown_to_visitors
@@ -39,7 +39,7 @@ class CountryHomePage(BasePage):
         return self.country
 
     def get_context(self, request, *args, **kwargs):
-        from cms.clusters.models import ClusterDirectoryPage
+        from cms.clusters.models import ClusterDirectoryPage, sectors_listed
         from cms.events.models import EventIndexPage, EventPage, upcoming
         from cms.news.models import NewsIndexPage, NewsPage
 
@@ -51,14 +51,16 @@ class CountryHomePage(BasePage):
         )
         events = upcoming(shown_to_visitors(EventPage.objects.descendant_of(self)))[:4]
         directory = shown_to_visitors(ClusterDirectoryPage.objects.child_of(self)).first()
+        listed = directory.clusters() if directory else None
         context.update(
             latest_news=hide_unready_in(news),
             upcoming_events=hide_unready_in(events),
             news_index=shown_to_visitors(NewsIndexPage.objects.child_of(self)).first(),
             event_index=shown_to_visitors(EventIndexPage.objects.child_of(self)).first(),
             cluster_directory=directory,
-            clusters=hide_unready_in(directory.clusters()[:3]) if directory else [],
-            sectors=Sector.objects.all() if directory else [],
+            clusters=hide_unready_in(listed[:3]) if directory else [],
+            # Links to the directory's sectors that list a cluster (never to an empty one).
+            sectors=sectors_listed(listed) if directory else [],
         )
         return context
 

@@ -81,8 +81,8 @@ def test_the_directory_is_in_the_readers_alphabetical_order(
 
 
 @pytest.mark.parametrize("value", ["%00", "food%00"])
-def test_a_nul_in_the_sector_is_a_404_without_a_query(site_client, nul_queries, value):
+def test_a_nul_in_the_sector_is_a_400_without_a_query_given_it(site_client, nul_queries, value):
     response = site_client("CZ").get(f"/cs/klastry/?sector={value}")
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert '<html lang="cs">' in response.content.decode()
     assert nul_queries == []

@@ -207,3 +207,29 @@ def test_pages_themselves_set_no_language_cookie(site_client):
     response = site_client("CZ").get("/en/")
     assert response.status_code == 200
     assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    "target", ["/en/../admin/", "/en/%2e%2E/admin/", "/cs/aktuality/../../admin/", "/en/.."]
+)
+def test_the_switcher_resolves_dot_segments_before_checking_the_address(client, db, target):
+    """``/en/../admin/`` started with a language and was sent on: the browser goes to
+    /admin/, which is no page of the site in a language."""
+    response = client.get("/language/", {"next": target}, HTTP_HOST="cz.localhost")
+    assert response.status_code == 400
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/cs/aktuality/../", "/cs/"),
+        ("/cs/./aktuality/", "/cs/aktuality/"),
+        ("/cs/x/../../en/aktuality/?page=2&a=/../b", "/en/aktuality/?page=2&a=/../b"),
+        ("/en/%2e/", "/en/"),
+    ],
+)
+def test_the_switcher_goes_to_the_resolved_address(client, db, target, location):
+    response = client.get("/language/", {"next": target}, HTTP_HOST="cz.localhost")
+    assert (response.status_code, response["Location"]) == (302, location)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == location[1:3]

@@ -85,3 +85,20 @@ def test_another_method_than_reading_is_a_405_page_in_the_visitors_language(
     assert response["Content-Language"] == language
     assert page_of(response).xpath("//h1")
     assert site_client("CZ").get(path).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options", "trace"])
+@pytest.mark.parametrize(
+    "path", ["/cs/search/?q=klastr", "/cs/search/", "/", "/language/?next=/en/"]
+)
+def test_the_search_the_root_and_the_switcher_take_only_reading(site_client, method, path):
+    """The search page answered any method with its results (TRACE, OPTIONS: 200), and the
+    root and the switcher redirected (the switcher set its cookie) whatever the method."""
+    client = site_client("CZ")
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Language"] == "cs"
+    assert page_of(response).xpath("//h1")
+    assert not response.cookies
+    assert client.head(path).status_code == client.get(path).status_code < 400
