@@ -12,9 +12,10 @@ from operator import or_
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -39,13 +40,31 @@ from cms.partners.models import ContactPerson
 from cms.projections.models import Projection
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
+#: The earliest year a cluster organisation can have been founded (the import's too).
+FOUNDED_EARLIEST = 1800
+
+
+def this_year() -> int:
+    """The latest year founded: none is founded in the future (``founded=3000`` was kept)."""
+    return timezone.localdate().year
+
 
 class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, ClusterableModel):
     """A cluster organisation: who they are, where, in which sectors."""
 
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, help_text=_("Stable key, also used in URLs.")
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("Stable key, also used in URLs."),
+        # Editors see only their country's profiles: the clash may be with one they cannot see.
+        error_messages={
+            "unique": _(
+                "Another cluster organisation of the network, perhaps of another country, "
+                "already has this slug. Choose another one, for example with the city added."
+            )
+        },
     )
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("country")
@@ -57,7 +76,12 @@ class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, Cl
     )
     description = RichTextField(_("description"), blank=True, features=["bold", "italic", "link"])
     members = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
-    founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FOUNDED_EARLIEST), MaxValueValidator(this_year)],
+    )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

@@ -156,3 +156,28 @@ def test_partner_organisations_follow_the_same_rule(cz):
     partner = PartnerOrganisation.objects.get(slug="sdruzeni")
     with translation.override("en"):
         assert str(partner) == "Sdružení"
+
+
+def test_a_year_founded_in_the_future_or_long_ago_is_refused(cz):
+    client = logged_in(country_user("CZ"))
+    for year in ("3000", "1066"):
+        response = client.post(ADD_CLUSTER, czech_cluster(country=cz.pk, founded=year))
+        assert response.status_code == 200
+        assert list(errors_of(response)) == ["founded"], year
+    response = client.post(ADD_CLUSTER, czech_cluster(country=cz.pk, founded="1998"))
+    assert response.status_code == 302, errors_of(response)
+
+
+def test_a_slug_another_countrys_cluster_holds_is_refused_saying_so(cz):
+    """The Austrian editor cannot see the German profile whose slug clashes: the message
+    says that it may be another country's, in the editor's language."""
+    taken = ClusterProfile.objects.exclude(country=cz).first().slug
+    response = logged_in(country_user("CZ")).post(
+        ADD_CLUSTER, czech_cluster(country=cz.pk, slug=taken)
+    )
+    assert response.status_code == 200
+    assert list(errors_of(response)) == ["slug"]
+    assert (
+        "Tento slug už má jiná klastrová organizace sítě, možná z jiné země. Zvolte jiný, "
+        "například s doplněným městem." in response.content.decode()
+    )
