@@ -38,13 +38,15 @@ def read_context(request: HttpRequest, params: ReadParams) -> RenderContext:
 
 
 def page_links(request: HttpRequest, params: ListParams, count: int) -> dict[str, Any]:
-    """``limit``, ``offset`` and links to the next and previous page of a listing."""
+    """``limit``, ``offset`` and links to the next and previous page of a listing; from an
+    offset past the end, "previous" is the last page that has items, not another empty one."""
     limit, offset = params.limit, params.offset
+    previous = max(min(offset - limit, count - limit), 0)
     return {
         "limit": limit,
         "offset": offset,
         "next": page_link(request, offset + limit) if offset + limit < count else None,
-        "previous": page_link(request, max(offset - limit, 0)) if offset > 0 else None,
+        "previous": page_link(request, previous) if offset > 0 else None,
     }
 
 
