@@ -264,3 +264,19 @@ def test_network_administrators_keep_every_language(client, db):
     html = client.get(LIST_URL).content.decode()
     assert "informační technologie" in html and "Informationstechnik" in html
     assert client.get(f"{LIST_URL}edit/{group_of('en').pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "expected"),
+    [
+        ("MSP", "sl", "Študijsko potovanje v Italijo"),  # its body: "mala in srednje velika"
+        ("alimentare", "it", "Cluster agroalimentare del Veneto"),
+        ("živila", "sl", "Primorski živilski grozd"),
+    ],
+)
+def test_the_seed_finds_what_the_visitor_review_missed(db, query, language, expected):
+    """Migration 0010: the demo's own words for these, which the first seed lacked."""
+    settle()
+    hits = search(SearchRequest(query=query, language=language)).hits
+    shown = [strip_tags(f"{hit.title} {hit.snippet}") for hit in hits]
+    assert any(expected in text for text in shown), shown
