@@ -41,7 +41,7 @@ NUMBERS = {"members": (0, 10_000_000), "founded": (1800, 2100)}
 READY = "ready_languages"
 #: When the cluster was last saved, as the export found it: never written by an import, only
 #: compared, so that the preview can say which updates would undo an edit saved since the
-#: export (``cms.clusters.importing.exported_time``). Optional: older files lack it.
+#: export (``cms.clusters.validation.exported_time``). Optional: older files lack it.
 UPDATED = "updated_at"
 COLUMNS = (
     ["slug", "country", "sectors"]
@@ -135,7 +135,7 @@ def table_of(rows: Iterator[Sequence], filename: str, *, fill: bool = False) -> 
 
     ``fill``: a row shorter than the header has empty cells at its end (XLSX, where
     a row may stop at its last filled cell). Otherwise (CSV) the row lacks those
-    columns, and the import refuses it (``cms.clusters.importing.missing_cells``).
+    columns, and the import refuses it (``cms.clusters.validation.missing_cells``).
     """
     header: list[str] = []
     try:
