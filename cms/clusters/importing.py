@@ -14,9 +14,11 @@ A CSV is read as spreadsheet programs write it: the separator (comma,
 semicolon as Excel writes in much of Europe, or tab) is told by the header,
 whose names are known; the encoding is UTF-8, with or without a BOM, else
 Windows-1250, which older Czech, Polish and Slovak Excel versions write, or
-Windows-1252, which older German and Italian ones write (``legacy_encoding``).
+Windows-1252, which older German and Italian ones write
+(``cms.clusters.csv_reading.legacy_encoding``).
 
-Reading the file (formats, encodings, limits) is ``cms.clusters.spreadsheet``;
+Reading the file (formats, encodings, limits) is ``cms.clusters.reading`` (its
+columns and limits: ``cms.clusters.spreadsheet``, CSV: ``cms.clusters.csv_reading``);
 export is ``cms.clusters.exporting``.
 """
 
