@@ -16,7 +16,8 @@ import json
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cms.clusters.importing import ImportPreview, RowResult
+from cms.clusters.importing import ImportPreview
+from cms.clusters.validation import RowResult
 
 
 def fingerprints(preview: ImportPreview) -> dict[str, dict[str, str]]:

@@ -41,7 +41,8 @@ from cms.clusters.importing import (
     unconfirmed_errors,
 )
 from cms.clusters.models import ClusterProfile
-from cms.clusters.spreadsheet import ImportFileError, read_table
+from cms.clusters.reading import read_table
+from cms.clusters.spreadsheet import ImportFileError
 from cms.clusters.uploads import claim_upload, keep_upload
 from cms.core.permissions import countries_for_user, is_network_admin
 

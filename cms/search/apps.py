@@ -11,11 +11,11 @@ class SearchConfig(AppConfig):
 
         from cms.search import (
             checks,  # noqa: F401 (registers the system check)
+            content_signals,
             fulltext,
-            indexing,
             signals,
         )
 
-        indexing.connect_signals()
+        content_signals.connect_signals()
         signals.connect_signals()
         connection_created.connect(fulltext.configure_sqlite, dispatch_uid="sitesearch-sqlite")

@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from cms.clusters.csv_reading import detect_encoding
 from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile, PendingImport
-from cms.clusters.spreadsheet import ImportFileError, detect_encoding, read_table
+from cms.clusters.reading import read_table
+from cms.clusters.spreadsheet import ImportFileError
 from tests.factories import country_user
 
 #: Profiles as partners write them: long descriptions, full of commas, so that the first 4 KB

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from openpyxl import load_workbook
 
 from cms.clusters.models import ClusterProfile, PendingImport
-from cms.clusters.spreadsheet import read_table
+from cms.clusters.reading import read_table
 from cms.core.models import Country
 from cms.partners.models import ContactPerson
 from tests.core.test_concurrent_edits import edit_url, logged_in, opened

@@ -11,7 +11,8 @@ from django.test import override_settings
 from cms.clusters.exporting import export_rows, write_csv, write_xlsx
 from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
-from cms.clusters.spreadsheet import ImportFileError, read_table
+from cms.clusters.reading import read_table
+from cms.clusters.spreadsheet import ImportFileError
 from cms.core import translation_status as ts
 
 HEADER = (
@@ -370,10 +371,10 @@ def test_a_file_over_the_byte_limit_is_refused_by_its_size_unread(db, name):
 
 
 def test_an_xlsx_that_unpacks_too_large_is_refused(db, monkeypatch):
-    from cms.clusters import spreadsheet
+    from cms.clusters import reading
 
     content = write_xlsx(export_rows(ClusterProfile.objects.all()))
-    monkeypatch.setattr(spreadsheet, "MAX_XLSX_EXPANDED", len(content))  # a zip packs it smaller
+    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED", len(content))  # a zip packs it smaller
     with pytest.raises(ImportFileError, match="unpacks to more than"):
         read_table(content, "bomb.xlsx")
 
@@ -522,7 +523,7 @@ def test_a_row_shorter_than_the_header_is_an_error_naming_the_missing_columns(db
 
 
 def test_an_xlsx_row_that_stops_at_its_last_filled_cell_has_empty_cells_after_it(db):
-    from cms.clusters.spreadsheet import table_of
+    from cms.clusters.reading import table_of
 
     rows = iter([["slug", "country", "name_en", "website"], ["x", "CZ", "X"]])
     table = table_of(rows, "list.xlsx", fill=True)

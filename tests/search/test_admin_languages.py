@@ -13,7 +13,7 @@ from django.utils import translation
 
 from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
-from cms.clusters.spreadsheet import read_table
+from cms.clusters.reading import read_table
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.search.admin_search import admin_query
 from tests.factories import country_user, news_page

@@ -153,7 +153,7 @@ def test_publishing_a_page_with_nothing_below_checks_nothing_below(
     db, country, django_assert_max_num_queries
 ):
     """The check costs nothing on the common publication (a news item has no children)."""
-    from cms.search.indexing import addresses_changed_below
+    from cms.search.content_signals import addresses_changed_below
 
     page = news_page(country("CZ"), title={"en": "Axolotl relocation", "cs": "Axolotl"})
     page.save_revision().publish()

@@ -7,7 +7,8 @@ from django.db import transaction
 from cms.clusters.exporting import write_xlsx
 from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
-from cms.clusters.spreadsheet import COLUMNS, MAX_ROWS, ImportFileError, read_table
+from cms.clusters.reading import read_table
+from cms.clusters.spreadsheet import COLUMNS, MAX_ROWS, ImportFileError
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country, Sector
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cms.clusters.importing import apply_import, cluster_countries, preview_import
-from cms.clusters.spreadsheet import ImportFileError, read_table
+from cms.clusters.reading import read_table
+from cms.clusters.spreadsheet import ImportFileError
 
 
 def shown(value: str, limit: int = 80) -> str:

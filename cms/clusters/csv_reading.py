@@ -1,0 +1,223 @@
+"""Reading a CSV file of the cluster spreadsheet as spreadsheet programs write it.
+
+A CSV is read as spreadsheet programs write it: the separator (comma,
+semicolon as Excel writes in much of Europe, or tab) is told by the header,
+whose names are known; the encoding is UTF-8, with or without a BOM, else
+Windows-1250, which older Czech, Polish and Slovak Excel versions write, or
+Windows-1252, which older German and Italian ones write (``legacy_encoding``).
+
+Kept apart from ``cms.clusters.reading`` (which checks the header and cells of either
+format) because telling the encoding and the separator from the bytes is a craft of
+its own, and CSV's alone; it streams the rows under the same byte budget.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from cms.clusters.spreadsheet import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_CELL_CHARS,
+    SEPARATORS,
+    CellError,
+    ImportFileError,
+    longer_than,
+    too_large,
+)
+
+SNIFF_BYTES = 4096
+LEGACY_ENCODING = "cp1250"  # Windows-1250: older Excel in Czech, Polish, Slovak, Slovene
+WESTERN_ENCODING = "cp1252"  # Windows-1252: older Excel in German and Italian
+
+
+class CountedBytes(io.RawIOBase):
+    """A binary file read through a byte budget: ``head`` (bytes already read) first,
+    then the rest of ``stream``; reading past ``MAX_BYTES`` is an ``ImportFileError``,
+    whatever size the file claimed."""
+
+    def __init__(self, head: bytes, stream, filename: str):
+        self.head, self.stream, self.filename, self.count = head, stream, filename, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        wanted = len(buffer)
+        if self.head:
+            chunk, self.head = self.head[:wanted], self.head[wanted:]
+        else:
+            chunk = self.stream.read(wanted) or b""
+        self.count += len(chunk)
+        if self.count > MAX_BYTES:
+            raise too_large(self.filename)
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+class RecordLines:
+    """The lines of a text file for ``csv.reader``, keeping those of the record being
+    read, so that an error can be placed in its column (``field_over_limit``)."""
+
+    def __init__(self, text):
+        self.text, self.current = text, []
+
+    def __iter__(self):
+        for line in self.text:
+            self.current.append(line)
+            yield line
+
+
+def csv_rows(stream, filename: str) -> Iterator[list[str]]:
+    """Rows of a CSV file, decoded and parsed a few kilobytes at a time.
+
+    The encoding and the separator are told from the first 4 KB
+    (``detect_encoding``, ``detect_separator``); the quote is always ``"``, as
+    every spreadsheet program writes it (a guessed ``'`` would misread
+    neutralised cells).
+    """
+    head = stream.read(SNIFF_BYTES) or b""
+    encoding = detect_encoding(head)
+    delimiter = detect_separator(head.decode(encoding, errors="ignore"))
+    text = io.TextIOWrapper(
+        io.BufferedReader(CountedBytes(head, stream, filename)), encoding=encoding, newline=""
+    )
+    lines = RecordLines(text)
+    number = 0
+    try:
+        for row in csv.reader(lines, delimiter=delimiter):
+            number += 1
+            lines.current.clear()
+            yield row
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "%(file)s: row %(row)s: the text is in none of the known encodings "
+                "(UTF-8, Windows-1250, Windows-1252); save the file as “CSV UTF-8” or as XLSX"
+            )
+            % {"file": filename, "row": number + 1}
+        ) from error
+    except csv.Error as error:
+        raw = "".join(lines.current)
+        column = field_over_limit(raw, delimiter, csv.field_size_limit())
+        if column is None:
+            raise ImportFileError(
+                _("%(file)s: row %(row)s: not valid CSV (%(error)s)")
+                % {"file": filename, "row": number + 1, "error": error}
+            ) from error
+        raise CellError(number + 1, column, longer_than(MAX_CELL_CHARS)) from error
+
+
+def detect_encoding(head: bytes) -> str:
+    """``utf-8-sig`` (UTF-8, a BOM or not) when the start of the file is UTF-8, else
+    Windows-1250 or Windows-1252 (``legacy_encoding``).
+
+    Text with accents in a legacy encoding is almost never valid UTF-8, so the
+    first 4 KB decide; a file whose first 4 KB are plain ASCII is read as UTF-8
+    (an accent further down in a legacy encoding then stops the import with a
+    message naming the row). A multi-byte character cut at the end of ``head``
+    is fine. A NUL byte means UTF-16 or no text at all, never a legacy encoding.
+    """
+    if b"\x00" in head:
+        return "utf-8-sig"  # the decoding or the NUL check then says what is wrong
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return legacy_encoding(head)
+    return "utf-8-sig"
+
+
+#: Bytes that are a letter of Czech, Polish, Slovak or Slovene in Windows-1250 and no
+#: letter of German or Italian in Windows-1252 (ł, ś, ż, ą, ę, ř, ľ, ď... there; ³, œ, ¿,
+#: ¹, ê, ø, ¾, ï... here), or that Windows-1252 leaves undefined (ť, Ť, Ź).
+SLAVIC_BYTES = frozenset(
+    b"\x8c\x8d\x8f\x9c\x9d\x9f\xa3\xa5\xaf\xb3\xb9\xbc\xbe\xbf\xc5\xc6\xca\xcf\xd1\xd8"
+    b"\xe5\xe6\xea\xef\xf1\xf8"
+)
+#: Bytes Windows-1250 leaves undefined (ƒ, ˆ, ˜ in Windows-1252).
+WESTERN_BYTES = frozenset(b"\x83\x88\x98")
+#: Bytes that are a letter in both: à/ŕ, è/č, ì/ě, ò/ň, ù/ů and their capitals.
+AMBIGUOUS_BYTES = frozenset(b"\xc0\xc8\xcc\xd2\xd9\xe0\xe8\xec\xf2\xf9")
+#: À/Ŕ, à/ŕ: Slovak ŕ is rare, Italian à (città, attività) is everywhere.
+ITALIAN_A = frozenset(b"\xc0\xe0")
+#: È/Č, è/č: a word of its own or at a word's end is Italian ("è", "caffè").
+ITALIAN_AT_END = frozenset(b"\xc8\xe8")
+
+
+def legacy_encoding(head: bytes) -> str:
+    """Windows-1250 (Czech, Polish, Slovak, Slovene Excel) or Windows-1252 (German, Italian).
+
+    German text is the same in both (ä, ö, ü, ß, é sit at the same bytes, and
+    so do š and ž), so only the bytes where they differ vote: a letter only
+    the Slavic languages have (ł, ř, ľ, ď, ś...) for Windows-1250; for the
+    five letters both have (à/ŕ, è/č, ì/ě, ò/ň, ù/ů), the place in the word:
+    Czech č, ě, ň, ů stand inside words (město, Plzeňský), Italian à and è at
+    their end (città, è). A tie (no such letter) is Windows-1250, as before.
+    """
+    slavic = western = 0
+    for index, byte in enumerate(head):
+        if byte < 0x80:
+            continue
+        if byte in SLAVIC_BYTES:
+            slavic += 2
+        elif byte in WESTERN_BYTES:
+            western += 2
+        elif byte in AMBIGUOUS_BYTES:
+            following = head[index + 1 : index + 2]
+            inside_word = bool(following) and (following.isalpha() or following[0] >= 0x80)
+            if byte in ITALIAN_A:
+                western += 1
+            elif inside_word:
+                slavic += 1
+            elif byte in ITALIAN_AT_END:
+                western += 1
+    return WESTERN_ENCODING if western > slavic else LEGACY_ENCODING
+
+
+def detect_separator(text: str) -> str:
+    """The separator that splits the header row into the most known column names.
+
+    The header's names are known (``COLUMNS``), so they tell the separator
+    better than a guess from the data, whose descriptions are full of commas.
+    Without any known name, Python's sniffer guesses from the whole text.
+    """
+    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    known = {
+        separator: sum(
+            part.strip().strip('"').lower() in COLUMNS for part in first_line.split(separator)
+        )
+        for separator in SEPARATORS
+    }
+    best = max(SEPARATORS, key=lambda separator: known[separator])  # first wins a tie
+    if known[best]:
+        return best
+    try:
+        return csv.Sniffer().sniff(text, delimiters="".join(SEPARATORS)).delimiter
+    except csv.Error:
+        return ","
+
+
+def field_over_limit(raw: str, delimiter: str, limit: int) -> int | None:
+    """The 0-based column of the first field of a raw CSV record longer than ``limit``.
+
+    Python's ``csv`` stops at such a field without saying which one; this
+    walks the record's text (``"`` quotes, doubled inside a quoted field) to
+    name it in the error.
+    """
+    column, length, quoted = 0, 0, False
+    for char in raw:
+        if char == '"':
+            quoted = not quoted  # a doubled quote toggles twice: right for counting
+            continue
+        if char == delimiter and not quoted:
+            column, length = column + 1, 0
+            continue
+        length += 1
+        if length > limit:
+            return column
+    return None

@@ -1,0 +1,297 @@
+"""Reading an uploaded cluster spreadsheet (CSV or XLSX) into rows, with limits.
+
+An upload is read as a stream with limits (``MAX_BYTES``, ``MAX_ROWS``,
+``MAX_CELL_CHARS``; NUL bytes refused), so a huge or hostile file is turned
+away early with a message naming the row and column, never read whole.
+
+``read_table`` is the one entry: it checks the header and every cell, whatever the
+format; the CSV's own decoding (encodings, separators) is ``cms.clusters.csv_reading``,
+the XLSX's is here. The columns and limits it checks against are the spreadsheet's
+format (``cms.clusters.spreadsheet``); ``cms.clusters.validation`` then checks what
+each row holds.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from pathlib import PurePath
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
+
+from cms.clusters.csv_reading import csv_rows
+from cms.clusters.spreadsheet import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    SEPARATORS,
+    CellError,
+    ImportFileError,
+    longer_than,
+    too_large,
+)
+from cms.core.languages import LANGUAGE_CODES
+from cms.core.spreadsheets import NOT_IN_XLSX, restore
+
+MAX_XLSX_EXPANDED = 10 * MAX_BYTES  # an XLSX is a zip: its parts unpacked
+
+
+class Table(list):
+    """The rows ``read_table`` read (dicts by column name), with the header's ``columns``.
+
+    A file need not have every column: the import leaves what a column it lacks
+    would hold alone on an existing cluster (``cms.clusters.importing``), so it
+    needs to know which columns the file has, not only which cells a row has.
+    """
+
+    def __init__(self, rows=(), columns: Sequence[str] = ()):
+        super().__init__(rows)
+        self.columns = list(columns)
+
+
+def read_table(source: bytes | BinaryIO, filename: str, *, size: int | None = None) -> Table:
+    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header (``Table``).
+
+    ``source`` is the file's bytes or a binary file object (an upload, an open
+    file), read as a stream: a file larger than ``MAX_BYTES`` is refused by its
+    size before any parsing (``size``, else the file's own size when it can
+    tell), and reading stops at the first row past ``MAX_ROWS``, the first cell
+    longer than ``MAX_CELL_CHARS`` or holding a NUL byte, or the first byte past
+    ``MAX_BYTES`` when the size was unknown, so a huge file costs little. Every
+    problem is an ``ImportFileError`` naming the file, and for a cell the row
+    and the column.
+    """
+    if isinstance(source, bytes):
+        source, size = io.BytesIO(source), len(source)
+    if size is None:
+        size = known_size(source)
+    if size is not None and size > MAX_BYTES:
+        raise too_large(filename)
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".csv":
+        rows = csv_rows(source, filename)
+    elif suffix == ".xlsx":
+        rows = xlsx_rows(source, filename)
+    else:
+        raise ImportFileError(
+            _("%(file)s: unsupported file type %(suffix)s; use .csv or .xlsx")
+            % {"file": filename, "suffix": suffix or _("(none)")}
+        )
+    with closing(rows):  # a stop half-way closes the XLSX at once, not when collected
+        # An XLSX row may stop at its last filled cell: the cells after it are empty.
+        return table_of(rows, filename, fill=suffix == ".xlsx")
+
+
+def table_of(rows: Iterator[Sequence], filename: str, *, fill: bool = False) -> Table:
+    """Check the header, then every row and cell while the rows stream in.
+
+    ``fill``: a row shorter than the header has empty cells at its end (XLSX, where
+    a row may stop at its last filled cell). Otherwise (CSV) the row lacks those
+    columns, and the import refuses it (``cms.clusters.validation.missing_cells``).
+    """
+    header: list[str] = []
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise ImportFileError(_("%(file)s: no header row") % {"file": filename})
+        check_cells(1, first)
+        header = checked_header(first, filename)
+        return Table(
+            (
+                record(number, filled(row, len(header)) if fill else row, header, filename)
+                for number, row in enumerate(rows, start=2)
+            ),
+            columns=[name for name in header if name],
+        )
+    except CellError as error:
+        raise ImportFileError(
+            _("%(file)s: row %(row)s, column %(column)s: %(problem)s")
+            % {
+                "file": filename,
+                "row": error.row,
+                "column": column_name(header, error.column),
+                "problem": error.problem,
+            }
+        ) from error
+
+
+def filled(row: Sequence, length: int) -> Sequence:
+    """``row`` with empty cells up to ``length``."""
+    return row if len(row) >= length else [*row, *[None] * (length - len(row))]
+
+
+def checked_header(first: Sequence, filename: str) -> list[str]:
+    """The column names (lower-cased; "" for an empty header cell), all known, none twice,
+    none missing.
+
+    A column twice would have one copy's cells silently win over the other's.
+    """
+    header = [str(cell or "").strip().lower() for cell in first]
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if unknown:
+        message = ngettext(
+            "%(file)s: unknown column %(columns)s",
+            "%(file)s: unknown columns %(columns)s",
+            len(unknown),
+        ) % {"file": filename, "columns": ", ".join(unknown)}
+        raise ImportFileError(message + separator_hint(unknown))
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        raise ImportFileError(
+            ngettext(
+                "%(file)s: column %(columns)s appears more than once; keep one",
+                "%(file)s: columns %(columns)s appear more than once; keep one of each",
+                len(repeated),
+            )
+            % {"file": filename, "columns": ", ".join(repeated)}
+        )
+    names = [build_localized_fieldname("name", code) for code in LANGUAGE_CODES]
+    # A name in any language will do as a column: each row needs its site's (name_errors).
+    for required, present in (
+        ("slug", "slug" in header),
+        ("country", "country" in header),
+        (" / ".join(names), any(name in header for name in names)),
+    ):
+        if not present:
+            raise ImportFileError(
+                _("%(file)s: missing column %(column)s") % {"file": filename, "column": required}
+            )
+    return header
+
+
+def separator_hint(unknown: list[str]) -> str:
+    """A hint when an unknown column is really several known ones run together.
+
+    A CSV split at the wrong separator, or pasted into one spreadsheet column,
+    arrives as one column named ``slug;country;…``: the editor needs to know
+    it is the separator, not the names.
+    """
+    for name in unknown:
+        for separator in SEPARATORS:
+            parts = [part.strip() for part in name.split(separator)]
+            if len(parts) > 1 and sum(part in COLUMNS for part in parts) >= 2:
+                shown = _("tab") if separator == "\t" else separator
+                return " " + _(
+                    "(the columns look separated by “%(separator)s” inside one column: "
+                    "upload the CSV file itself, or split the column into columns, "
+                    "in Excel with Data → Text to Columns)"
+                ) % {"separator": shown}
+    return ""
+
+
+def record(number: int, row: Sequence, header: list[str], filename: str) -> dict[str, str]:
+    """Spreadsheet row ``number`` as a dict by column name; past ``MAX_ROWS`` reading stops.
+
+    A row shorter than the header has no key for the columns it lacks.
+    """
+    if number - 1 > MAX_ROWS:
+        raise ImportFileError(
+            _("%(file)s: more than %(rows)s rows") % {"file": filename, "rows": MAX_ROWS}
+        )
+    check_cells(number, row)
+    return {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
+
+
+def known_size(stream) -> int | None:
+    """The file's size in bytes without reading it, or None when it cannot tell."""
+    size = getattr(stream, "size", None)  # Django's File and UploadedFile
+    if isinstance(size, int):
+        return size
+    if getattr(stream, "seekable", lambda: False)():
+        position = stream.tell()
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(position)
+        return size
+    return None
+
+
+def check_cells(number: int, row: Sequence) -> None:
+    """Refuse control characters and oversized texts.
+
+    A NUL byte cannot be stored (PostgreSQL refuses it) and mostly means the
+    file is not text at all; the other control characters (tab, line feed
+    and carriage return aside) could not be exported to XLSX again; a text
+    longer than Excel holds is no cluster data and would only cost memory.
+    """
+    for index, value in enumerate(row):
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            raise CellError(number, index, _("contains a NUL byte (is the file really text?)"))
+        if control := NOT_IN_XLSX.search(value):
+            raise CellError(
+                number,
+                index,
+                _("contains the control character %(code)s") % {"code": f"U+{ord(control[0]):04X}"},
+            )
+        if len(value) > MAX_CELL_CHARS:
+            raise CellError(number, index, longer_than(MAX_CELL_CHARS))
+
+
+def column_name(header: list[str], index: int) -> str:
+    """The header's name for a column, else its spreadsheet letter (A, B, …, AA)."""
+    from openpyxl.utils import get_column_letter
+
+    if index < len(header) and header[index]:
+        return header[index]
+    return get_column_letter(index + 1)
+
+
+def cell_text(value) -> str:
+    """A cell as the import compares it: text, without the quote an export adds in front
+    of a formula character (``cms.core.spreadsheets.restore``), trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return restore(str(value)).strip()
+
+
+def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
+    """Rows of the first sheet of an XLSX file, parsed lazily (openpyxl read-only mode)."""
+    from openpyxl import load_workbook
+
+    check_expanded_size(stream, filename)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise unreadable_xlsx(filename, error) from error
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except Exception as error:  # noqa: BLE001 - a broken sheet deep inside the zip
+        raise unreadable_xlsx(filename, error) from error
+    finally:
+        workbook.close()
+
+
+def check_expanded_size(stream, filename: str) -> None:
+    """Refuse an XLSX whose parts unpack to more than ``MAX_XLSX_EXPANDED`` bytes.
+
+    An XLSX is a zip archive: a small upload could unpack to gigabytes, and
+    openpyxl reads the shared strings whole. Python's zip reader never
+    unpacks more than a part's declared size, so the directory can be trusted.
+    """
+    try:
+        with zipfile.ZipFile(stream) as archive:  # a passed-in file is left open
+            expanded = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise unreadable_xlsx(filename, error) from error
+    finally:
+        stream.seek(0)
+    if expanded > MAX_XLSX_EXPANDED:
+        raise ImportFileError(
+            _("%(file)s: unpacks to more than %(megabytes)s MB")
+            % {"file": filename, "megabytes": MAX_XLSX_EXPANDED // (1024 * 1024)}
+        )
+
+
+def unreadable_xlsx(filename: str, error: Exception) -> ImportFileError:
+    return ImportFileError(
+        _("%(file)s: not a readable XLSX file (%(error)s)") % {"file": filename, "error": error}
+    )
