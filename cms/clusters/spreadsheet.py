@@ -19,11 +19,14 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from cms.clusters.models import FOUNDED_EARLIEST
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 
 TRANSLATED = ("name", "region", "city", "description")
 PLAIN = ("website", "email", "phone")
-NUMBERS = {"members": (0, 10_000_000), "founded": (1800, 2100)}
+#: Whole-number columns and their (lowest, highest) values; ``None``: this year, as the
+#: model's validator (``founded=2100`` was imported, then refused by the next admin save).
+NUMBERS = {"members": (0, 10_000_000), "founded": (FOUNDED_EARLIEST, None)}
 READY = "ready_languages"
 #: When the cluster was last saved, as the export found it: never written by an import, only
 #: compared, so that the preview can say which updates would undo an edit saved since the

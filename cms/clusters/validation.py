@@ -23,7 +23,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
-from cms.clusters.models import ClusterProfile
+from cms.clusters.models import ClusterProfile, this_year
 from cms.clusters.spreadsheet import (
     NUMBERS,
     READY,
@@ -209,6 +209,7 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
             sectors.add(slug)
     result.sectors = sorted(sectors)
     for column, (low, high) in NUMBERS.items():
+        high = this_year() if high is None else high
         value = row.get(column, "")
         if not value:
             result.values[column] = None

@@ -69,6 +69,7 @@ def test_a_changed_cell_updates_in_place(db):
         ("x4,XX,food,Name,,,,,,", "country"),
         ("x5,CZ,food,Name,,,,many,,", "members"),
         ("x6,CZ,food,Name,,,,,1066,", "founded"),
+        ("x6,CZ,food,Name,,,,,2100,", "founded"),  # in the future: the admin refuses it too
         ("bad slug!,CZ,food,Name,,,,,,", "slug"),
     ],
 )
