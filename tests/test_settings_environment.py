@@ -118,6 +118,7 @@ BAD_VALUES = [
     ("api", {"WEBHOOK_TIMEOUT": "-1"}),
     ("api", {"WEBHOOK_MAX_ATTEMPTS": "0"}),
     ("api", {"WEBHOOK_RETRY_BASE_SECONDS": "1.5"}),
+    ("api", {"WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "local"}),
     ("api", {"PROJECTION_INLINE_LIMIT": "lots"}),
     ("search", {"SEARCH_URL": "solr://127.0.0.1:8983"}),
     ("search", {"SEARCH_URL": "opensearch2://127.0.0.1:port"}),
@@ -200,6 +201,17 @@ def test_values_read_before_are_read_the_same(monkeypatch, module, environ, sett
     if setting is None:  # the engine's index prefix
         setting, settings = "INDEX_PREFIX", settings["WAGTAILSEARCH_BACKENDS"]["default"]
     assert settings[setting] == value
+
+
+def test_webhooks_reach_private_addresses_in_development_only(monkeypatch):
+    """Production keeps webhooks off the server's own network; a developer's front end
+    receives them on localhost (``cms.webhooks.addresses``)."""
+    monkeypatch.delenv("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "k" * 50)
+    assert run_settings("production")["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"] is False
+    assert run_settings("dev")["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"] is True
+    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "off")
+    assert run_settings("dev")["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"] is False
 
 
 def test_a_search_url_error_does_not_echo_its_password(monkeypatch):

@@ -8,7 +8,14 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.settings.environment import env_count, env_duration, env_list, env_seconds, env_str
+from cms.settings.environment import (
+    env_bool,
+    env_count,
+    env_duration,
+    env_list,
+    env_seconds,
+    env_str,
+)
 
 #: Wagtail's v3 API reads these two: the page size cap (also ours) and how
 #: rich text is rendered. Consumers are websites and apps, so they get display
@@ -94,6 +101,10 @@ CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Content-Language", "Retry-After
 WEBHOOK_TIMEOUT = env_duration("WEBHOOK_TIMEOUT", 3, minimum=0.001)
 WEBHOOK_MAX_ATTEMPTS = env_count("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_seconds("WEBHOOK_RETRY_BASE_SECONDS", 60)
+#: Off: a webhook URL must not name, nor a delivery connect to, a loopback, private,
+#: link-local, multicast or reserved address (``cms.webhooks.addresses``: no requests into
+#: the server's own network). On in development and tests, whose receivers are local.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 #: Items re-rendered in the editor's transaction when something they embed changes;
 #: more than this many are marked stale and rendered by the task worker (cms.projections).

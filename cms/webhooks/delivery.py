@@ -25,6 +25,8 @@ Each POST carries the JSON body, ``X-Clusters-Cord-Timestamp`` (Unix seconds)
 and ``X-Clusters-Cord-Signature: sha256=<hex>``, the HMAC-SHA256 of
 ``"<timestamp>.<body>"`` keyed with the webhook's secret; a receiver checks the
 signature and rejects old timestamps, so a captured request cannot be replayed.
+The POST itself (``cms.webhooks.transport``) goes to public addresses only and follows
+no redirect; a refusal is a failed attempt like any other, with the reason in ``error``.
 """
 
 from __future__ import annotations
@@ -34,8 +36,6 @@ import hmac
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -44,6 +44,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from cms.webhooks.models import WebhookDelivery
+from cms.webhooks.transport import Redirected, post
 
 logger = logging.getLogger(__name__)
 
@@ -137,27 +138,23 @@ def send(delivery: WebhookDelivery) -> bool:
     hook = delivery.webhook
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 (admins register http(s) URLs only)
-        hook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "ClustersCord-Webhooks/1",
-            EVENT_HEADER: delivery.event,
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(hook.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "ClustersCord-Webhooks/1",
+        EVENT_HEADER: delivery.event,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(hook.secret, timestamp, body),
+    }
     lease = delivery.next_attempt_at
     delivery.attempts += 1
     code, error = None, ""
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        code, error = exc.code, f"HTTP {exc.code} {exc.reason}"
-    except Exception as exc:  # connection refused, timeout, DNS, TLS: all "try again later"
+        code, reason = post(hook.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT)
+        if not 200 <= code < 300:
+            error = f"HTTP {code} {reason}"
+    except Redirected as exc:  # a 3xx: a failed attempt, the redirect not followed
+        code, error = exc.status, str(exc)
+    except Exception as exc:  # refused address, connection refused, timeout, DNS, TLS: retried
         error = f"{type(exc).__name__}: {exc}"
     delivery.response_code = code
     ok = code is not None and 200 <= code < 300

@@ -6,12 +6,15 @@ this app without moving a row (``migrations/0001_initial.py``).
 """
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cms.webhooks.addresses import is_public, literal_address, private_allowed
 
 #: What a webhook can subscribe to. Snippets have no drafts: saving one
 #: publishes it, so it is announced as ``published`` too.
@@ -79,11 +82,34 @@ class Webhook(models.Model):
         return f"{self.name} ({self.url})"
 
     def clean(self):
+        errors = {}
         known = set(all_webhook_events())
         if not isinstance(self.events, list) or not set(self.events) <= known:
-            raise ValidationError(
-                {"events": _("Choose among: %(events)s") % {"events": ", ".join(sorted(known))}}
-            )
+            errors["events"] = _("Choose among: %(events)s") % {"events": ", ".join(sorted(known))}
+        host = self.local_host()
+        if host:
+            errors["url"] = _(
+                "%(host)s is a local, private or reserved address; webhooks are sent to "
+                "public addresses only."
+            ) % {"host": host}
+        if errors:
+            raise ValidationError(errors)
+
+    def local_host(self) -> str:
+        """The URL's host if it is an address that is not public (``cms.webhooks.addresses``).
+
+        Only what the URL itself says (an IP literal, ``localhost``): a name is resolved,
+        and its addresses checked, when a delivery is sent. Empty where private addresses
+        are allowed (development, tests) or the URL is not one (the field's own error).
+        """
+        if private_allowed():
+            return ""
+        try:
+            host = urlsplit(self.url).hostname
+        except ValueError:
+            return ""
+        address = literal_address(host)
+        return host if address is not None and not is_public(address) else ""
 
 
 class WebhookDelivery(models.Model):

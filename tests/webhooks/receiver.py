@@ -17,25 +17,32 @@ TASK_PATH = "cms.webhooks.delivery.deliver_webhooks_task"
 
 
 class Receiver:
-    """A tiny webhook endpoint: records every POST, answers ``status``.
+    """A tiny webhook endpoint: records every POST (and GET), answers ``status``.
 
     ``script`` lists the answers to the next requests (``[500]``: the next one
-    fails, then ``status`` again).
+    fails, then ``status`` again); ``headers`` are sent with every answer (a
+    ``Location`` with a 302).
     """
 
     def __init__(self):
         self.requests: list[tuple[dict, bytes]] = []
         self.status = 200
         self.script: list[int] = []
+        self.headers: dict[str, str] = {}
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append((dict(self.headers), body))
                 status = receiver.script.pop(0) if receiver.script else receiver.status
                 self.send_response(status)
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
+
+            # A followed redirect may arrive as a GET (urllib turns a POST into one).
+            do_GET = do_POST  # noqa: N815
 
             def log_message(self, *args):
                 pass
