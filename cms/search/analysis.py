@@ -116,7 +116,12 @@ _TOKEN_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 # An e-mail address's local part and its "@" (the domain after it stays): dropped before
 # tokenising (:func:`analyse`).
-_EMAIL_LOCAL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@(?=[^\W_](?:[\w-]*[^\W_])?\.[^\W_])")
+# Anchored by the lookbehind and at most 64 characters (RFC 5321's longest local part): an
+# unanchored ``+`` restarted at every character of a long run and took 16 s on 100,000.
+_EMAIL_LOCAL_RE = re.compile(
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@"
+    r"(?=[^\W_](?:[\w-]*[^\W_])?\.[^\W_])"
+)
 
 # ---------------------------------------------------------------------------
 # Light stemmer for folded Czech, Slovak, Polish and Slovenian
