@@ -224,9 +224,11 @@ def query_tokens(text: str, language: str) -> list[str]:
     )
 
 
-def query_analyses(text: str, language: str) -> list[tuple[str, ...]]:
+def query_analyses(text: str, language: str, *, compounds: bool = False) -> list[tuple[str, ...]]:
     """The query's analyses in its language and the languages it falls back to, in order,
-    each once (empty ones left out).
+    each once (empty ones left out). ``compounds``: as documents are analysed, a German
+    compound followed by its parts (``cms.search.analysis.analyse``), for a phrase that must
+    match the indexed tokens one after another.
 
     Then, when the visitor typed a word in lower case, the analyses of the words
     capitalised: the dictionaries lemmatise by case, and visitors type in lower case
@@ -238,7 +240,7 @@ def query_analyses(text: str, language: str) -> list[tuple[str, ...]]:
     capitalised = LOWER_CASE_INITIAL.sub(lambda match: match.group().upper(), text)
     for variant in dict.fromkeys((text, capitalised)):
         for code in fallback_chain(language):
-            tokens = tuple(analyse(variant, code))
+            tokens = tuple(analyse(variant, code, compounds=compounds))
             if tokens and tokens not in analyses:
                 analyses.append(tokens)
     return analyses

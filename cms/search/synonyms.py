@@ -91,13 +91,24 @@ def read_groups(language: str) -> tuple[Group, ...]:
                 text=phrase,
                 tokens=tuple(analyse(phrase, language)),
                 words=tuple(WORDS.findall(phrase)),
-                expansion=tuple(map(Term.joined, query_analyses(phrase, language))),
+                expansion=expansion(phrase, language),
             )
             for phrase in split_phrases(terms)
         )
         if len(members) > 1:
             groups.append(Group(members))
     return tuple(groups)
+
+
+def expansion(phrase: str, language: str) -> tuple[str, ...]:
+    """A member's ``Term.token``s: its analyses over the fallback chain. A phrase of several
+    words is analysed as documents are, German compounds followed by their parts: documents
+    hold "kreislaufwirtschaft kreislauf wirtschaft plattform", and the query's phrase
+    "kreislaufwirtschaft plattform" would never stand there one word after the other."""
+    analyses = query_analyses(phrase, language)
+    if any(len(tokens) > 1 for tokens in analyses):
+        analyses = query_analyses(phrase, language, compounds=True)
+    return tuple(map(Term.joined, analyses))
 
 
 def fingerprint(language: str) -> tuple:

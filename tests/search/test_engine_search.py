@@ -19,7 +19,7 @@ from cms.search.analysis import analyse_to_string
 from cms.search.backends import engine_only
 from cms.search.expansion import build_query
 from cms.search.models import SearchDocument
-from cms.search.query import Query, Term, query_tokens
+from cms.search.query import Query, Term, query_analyses, query_tokens
 from cms.search.service import SearchRequest, autocomplete, search
 from tests.factories import news_page
 from tests.search.conftest import ENGINE, refresh_engine, settle
@@ -322,7 +322,7 @@ def test_a_phrase_matches_its_tokens_one_after_another_only(db):
             ("Other report", "Small towns, medium prices and enterprises everywhere."),
         ],
     )
-    phrase = Term.joined(query_tokens("small and medium enterprises", "en"))
+    phrase = Term.joined(query_analyses("small and medium enterprises", "en")[0])
     query = Query(text="SME", language="en", terms=(Term("sme"), Term(phrase, origin="synonym")))
     found = engine_search.search_page(SearchRequest(query="SME", language="en"), query, backend)
     assert [doc.pk for doc in found.documents] == [together.pk]

@@ -91,6 +91,21 @@ def test_a_phrase_synonym_finds_its_words_together_and_never_one_alone(db, count
     assert "<mark>comunicazione</mark>" in snippet
 
 
+def test_a_german_phrase_with_a_compound_first_finds_its_text(db, country):
+    """Documents follow a German compound with its parts ("kreislaufwirtschaft kreislauf
+    wirtschaft plattform"): the member's phrase is analysed so, or it never matched."""
+    SynonymGroup.objects.create(language="de", terms="KWP, Kreislaufwirtschaft Plattform")
+    page = news_page(
+        country("AT"),
+        title={"en": "Zorblax circular", "de": "Zorblax Kreislauf"},
+        lead={"en": "Lead.", "de": "Die Kreislaufwirtschaft Plattform trifft sich in Graz."},
+    )
+    page.save_revision().publish()
+    settle()
+    found = [strip_tags(str(hit.title)) for hit in search(SearchRequest("KWP", "de")).hits]
+    assert "Zorblax Kreislauf" in found
+
+
 def test_the_reviewers_queries_find_no_page_for_one_word_of_a_phrase(db):
     # "comunicazione" alone (a tourism news item), "podjetja" alone (the imprint).
     assert "Forum di scambio per i cluster del turismo" not in titles("informatica", "it")
