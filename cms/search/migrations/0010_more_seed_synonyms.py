@@ -11,6 +11,7 @@ A group an editor has changed since the seed is left as it is.
 """
 
 from django.db import migrations
+from django.utils import timezone
 
 SLOVENIAN_SME = "MSP, mala in srednja podjetja, SME"
 ADDED_TO_SLOVENIAN_SME = ", mala in srednje velika podjetja"
@@ -22,8 +23,9 @@ NEW_GROUPS = {
 
 def seed(apps, schema_editor):
     SynonymGroup = apps.get_model("sitesearch", "SynonymGroup")
+    # updated_at too: running processes notice a change by the rows' fingerprint.
     SynonymGroup.objects.filter(language="sl", terms=SLOVENIAN_SME).update(
-        terms=SLOVENIAN_SME + ADDED_TO_SLOVENIAN_SME
+        terms=SLOVENIAN_SME + ADDED_TO_SLOVENIAN_SME, updated_at=timezone.now()
     )
     for language, groups in NEW_GROUPS.items():
         for terms in groups:
@@ -34,7 +36,7 @@ def unseed(apps, schema_editor):
     SynonymGroup = apps.get_model("sitesearch", "SynonymGroup")
     SynonymGroup.objects.filter(
         language="sl", terms=SLOVENIAN_SME + ADDED_TO_SLOVENIAN_SME
-    ).update(terms=SLOVENIAN_SME)
+    ).update(terms=SLOVENIAN_SME, updated_at=timezone.now())
     for language, groups in NEW_GROUPS.items():
         SynonymGroup.objects.filter(language=language, terms__in=groups).delete()
 
