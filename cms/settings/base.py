@@ -23,6 +23,9 @@ from cms.settings.tasks import *  # noqa: F403
 from cms.settings.visitors import *  # noqa: F403
 
 SECRET_KEY = env_str("SECRET_KEY", strip=False)
+# Earlier keys, comma-separated, still accepted while a new SECRET_KEY is rolled out:
+# sessions, password reset links and the sync's signed cursors stay good.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
