@@ -30,12 +30,16 @@ def private_allowed() -> bool:
 def is_public(address: Address) -> bool:
     """False for loopback, private, link-local, multicast, reserved and unspecified addresses.
 
-    An IPv4 address written as IPv6 (``::ffff:127.0.0.1``) is judged as the IPv4 one
-    (Python 3.11's ``ipaddress`` does not). Shared address space (100.64.0.0/10, carrier
-    NAT) and the other ranges that are neither private nor global count as not public.
+    An IPv4 address written as IPv6 (``::ffff:127.0.0.1``, or 6to4's ``2002:7f00:1::1``) is
+    judged as the IPv4 one (Python 3.11's ``ipaddress`` does not). Shared address space
+    (100.64.0.0/10, carrier NAT) and the other ranges that are neither private nor global
+    count as not public.
     """
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # ``::ffff:127.0.0.1`` and 6to4's ``2002:7f00:1::1`` carry an IPv4 address.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            return is_public(embedded)
     return address.is_global and not (
         address.is_loopback
         or address.is_private
@@ -60,4 +64,6 @@ def literal_address(host: str | None) -> Address | None:
     try:
         return ipaddress.ip_address(host)
     except ValueError:
+        # Not an IP literal; nor are ``2130706433``, ``127.1`` or ``0x7f.1``, which
+        # Django's URLValidator refuses as URLs (and a delivery's lookup would judge).
         return None

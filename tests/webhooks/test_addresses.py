@@ -31,6 +31,7 @@ NOT_PUBLIC = [
     "http://0.0.0.0:8000/hook",  # unspecified
     "http://[::ffff:127.0.0.1]/hook",  # IPv4 loopback written as IPv6
     "http://100.64.0.1/hook",  # shared address space (carrier NAT)
+    "http://[2002:7f00:1::1]/hook",  # 6to4 carrying 127.0.0.1
 ]
 
 
@@ -45,6 +46,15 @@ def test_a_url_naming_an_address_that_is_not_public_is_refused_at_save(country, 
         webhook(country("CZ"), url).full_clean()
     assert list(refused.value.message_dict) == ["url"]
     assert "public addresses only" in refused.value.message_dict["url"][0]
+
+
+@public_only
+@pytest.mark.parametrize("url", ["http://2130706433/hook", "http://127.1/", "http://0x7f.1/"])
+def test_loopback_in_a_numeric_shorthand_is_refused_at_save_too(country, url):
+    """The C library reads these as 127.0.0.1; Django's URL validation refuses them."""
+    with pytest.raises(ValidationError) as refused:
+        webhook(country("CZ"), url).full_clean()
+    assert list(refused.value.message_dict) == ["url"]
 
 
 @public_only
