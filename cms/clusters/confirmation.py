@@ -87,6 +87,11 @@ def changed_since_message(changed: list[tuple[RowResult, list[str]]]) -> str:
                 _("%(cluster)s (now: %(action)s)")
                 % {"cluster": row.slug, "action": row.action_label}
             )
+    return refusal(clusters)
+
+
+def refusal(clusters: list[str]) -> str:
+    """ "Nothing was written…", naming ``clusters`` (each with what changed)."""
     return ngettext(
         "Nothing was written: since your preview, this cluster changed: %(clusters)s. "
         "The preview below shows the changes as they are now; check them and import again.",

@@ -35,7 +35,7 @@ from cms.clusters.spreadsheet import (
 )
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.models import Sector
-from cms.core.publication import language_label
+from cms.core.publication import language_label, required_by_the_network
 from cms.core.translation_status import LanguageRule, is_filled, required_fields
 
 #: What each action means to the editor (the keys stay English: tests, counts, CSS).
@@ -294,16 +294,7 @@ def name_errors(row, country) -> list[tuple[str, str]]:
     for code in rule.required_at_publication:
         column = build_localized_fieldname("name", code)
         if not row.get(column):
-            errors.append(
-                (
-                    column,
-                    _(
-                        "Required: the network asks for every item in this language too "
-                        "(%(language)s)."
-                    )
-                    % {"language": language_label(code)},
-                )
-            )
+            errors.append((column, required_by_the_network(language_label(code))))
     return errors
 
 

@@ -28,7 +28,7 @@ from cms.core.permissions import (
     references_in,
     unchoosable_references,
 )
-from cms.core.publication import language_label
+from cms.core.publication import language_label, required_by_the_network
 from cms.core.translation_status import (
     COMPLETE,
     LanguageRule,
@@ -381,9 +381,7 @@ class CountryScopedModelForm(
     def publication_error(self, language: str) -> str:
         if isinstance(self.instance, DraftStateMixin):
             return super().publication_error(language)
-        return _(
-            "Required: the network asks for every item in this language too (%(language)s)."
-        ) % {"language": language}
+        return required_by_the_network(language)
 
 
 class CountryScopedPageForm(

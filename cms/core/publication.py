@@ -43,6 +43,15 @@ def language_label(code: str) -> str:
     return str(LANGUAGE_NAMES[code])
 
 
+def required_by_the_network(label: str) -> str:
+    """The refusal of an item without the text of a language the network asks every item in
+    (``TRANSLATIONS_REQUIRED_AT_PUBLICATION``; ``label``: the language's name): the same
+    words in the admin's forms and in the cluster import."""
+    return _("Required: the network asks for every item in this language too (%(language)s).") % {
+        "language": label
+    }
+
+
 @dataclass(frozen=True)
 class NotPublished:
     """One site language a page will not be published in, and what visitors get instead."""

@@ -6,9 +6,10 @@ import io
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
+from cms.clusters.confirmation import refusal
 from cms.clusters.models import ClusterProfile, PendingImport
 from cms.clusters.reading import read_table
 from cms.core.models import Country
@@ -197,13 +198,7 @@ def updates(response) -> dict[str, list]:
 def changed_message(*clusters: str) -> str:
     """The refusal, as the Czech editor reads it."""
     with translation.override("cs"):
-        return ngettext(
-            "Nothing was written: since your preview, this cluster changed: %(clusters)s. "
-            "The preview below shows the changes as they are now; check them and import again.",
-            "Nothing was written: since your preview, these clusters changed: %(clusters)s. "
-            "The preview below shows the changes as they are now; check them and import again.",
-            len(clusters),
-        ) % {"clusters": "; ".join(clusters)}
+        return refusal(list(clusters))
 
 
 def messages_of(response) -> list[str]:
