@@ -1,6 +1,27 @@
 import pytest
+from django.test import Client
 
+from cms.core.models import Country
+from tests.factories import country_user
 from tests.purging import recording_purges
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def cz(db):
+    return Country.objects.get(code="CZ")
+
+
+@pytest.fixture
+def editors(cz):
+    """Two people of the Czech team: an editor and a moderator (their admin is in Czech);
+    the two at once of ``test_concurrent_edits`` and ``test_concurrent_page_edits``."""
+    return logged_in(country_user("CZ")), logged_in(country_user("CZ", "moderators"))
 
 
 @pytest.fixture
