@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from django.test import Client
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
@@ -181,3 +182,10 @@ def restrict(page, restriction_type: str = "password"):
         restriction_type=restriction_type,
         password="secret" if restriction_type == "password" else "",
     )
+
+
+def logged_in(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -14,8 +14,8 @@ from cms.clusters.models import ClusterProfile, PendingImport
 from cms.clusters.reading import read_table
 from cms.core.models import Country
 from cms.partners.models import ContactPerson
-from tests.core.test_concurrent_edits import edit_url, logged_in, opened
-from tests.factories import country_user
+from tests.core.test_concurrent_edits import edit_url, opened
+from tests.factories import country_user, logged_in
 
 HEADER = "slug,country,sectors,name_en,name_cs,website\n"
 

@@ -1,15 +1,8 @@
 import pytest
-from django.test import Client
 
 from cms.core.models import Country
-from tests.factories import country_user
+from tests.factories import country_user, logged_in
 from tests.purging import recording_purges
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

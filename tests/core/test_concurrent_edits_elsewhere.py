@@ -23,12 +23,11 @@ from tests.core.test_concurrent_edits import (
     KEEPS_MINE,
     discard_link,
     errors_of,
-    logged_in,
     opened,
     posted_back,
     take_theirs_boxes,
 )
-from tests.factories import country_user, network_admin
+from tests.factories import country_user, logged_in, network_admin
 
 
 def network_admins():
