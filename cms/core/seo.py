@@ -69,9 +69,9 @@ def home_of(site):
 
 
 def plain(text) -> str:
-    """Text without markup and runs of white space (rich text, leads with line breaks); a
-    space where paragraphs meet (Wagtail's ``get_text_for_indexing``)."""
-    return " ".join(get_text_for_indexing(str(text or "")).split())
+    """Plain text on one line (a lead's line breaks made spaces); never read as HTML, so
+    "Preis <5 Euro" keeps its words."""
+    return " ".join(str(text or "").split())
 
 
 def describe(*candidates) -> str:
@@ -255,7 +255,8 @@ def subject(context, request, country, fallback_description: str) -> Item | None
     if cluster is not None:
         obj, suffix = cluster, f"{cluster.slug}/"
         title = cluster.name
-        text = (cluster.description,)
+        # Rich text: a space where paragraphs meet (Wagtail's ``get_text_for_indexing``).
+        text = (get_text_for_indexing(cluster.description or ""),)
         image, og_type = cluster.logo, "website"
     else:
         obj, suffix = page, ""

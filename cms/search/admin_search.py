@@ -23,12 +23,12 @@ from django.db import models
 from django.utils.translation import get_language
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
-from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 from wagtail.search.query import And, Or, PlainText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.search.analysis import analyse, fold, words
+from cms.search.text import is_rich_text, to_text
 
 #: Fields of a page that are never words an editor searches for.
 NOT_SEARCHED = frozenset({"slug", "url_path"})
@@ -80,7 +80,7 @@ class AllLanguagesSearch(models.Model):
             for code in LANGUAGE_CODES:
                 value = getattr(self, build_localized_fieldname(name, code), None)
                 if value:
-                    forms |= word_forms(get_text_for_indexing(str(value)), code)
+                    forms |= word_forms(to_text(value, rich=is_rich_text(type(self), name)), code)
         return " ".join(sorted(forms))
 
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
-from wagtail.rich_text import get_text_for_indexing
 
 from cms.core.languages import LANGUAGE_CODES, fallback_chain
 from cms.core.pages import link_language
 from cms.core.translation_status import has_language, is_ready
 from cms.core.visibility import ids_shown_to_visitors
 from cms.search.analysis import analyse_to_string
+from cms.search.text import is_rich_text, to_text
 
 #: Text fields of each content type, title first. Values may be plain text,
 #: rich text HTML or StreamField values.
@@ -86,39 +86,17 @@ def kind_of(obj) -> str | None:
     return None
 
 
-def to_text(value) -> str:
-    """Plain text of a field value: string, rich text HTML or StreamField.
-
-    Wagtail's ``get_text_for_indexing``: where paragraphs, list items and line breaks
-    meet, a space (``strip_tags`` alone glued "Pranzo</li><li>14:30" into one word
-    no query found, and snippets ran sentences together), and entities decoded.
-    """
-    if value is None:
-        return ""
-    if hasattr(value, "raw_data"):  # StreamValue
-        return " ".join(block_text(block.value) for block in value)
-    return get_text_for_indexing(str(value))
-
-
-def block_text(value) -> str:
-    if hasattr(value, "source"):  # RichText
-        return get_text_for_indexing(value.source)
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return " ".join(block_text(v) for k, v in value.items() if k != "image")
-    if isinstance(value, str):
-        return value
-    return ""
-
-
 def resolved(obj, field_name: str, language: str) -> tuple[str, str]:
     """(text, language it is written in) of a field for a visitor in ``language``.
 
     A language not marked ready is skipped like an empty one: never indexed.
     """
+    rich = is_rich_text(type(obj), field_name)
     for code in fallback_chain(language):
         if not is_ready(obj, code):
             continue
-        text = to_text(getattr(obj, build_localized_fieldname(field_name, code), None))
+        value = getattr(obj, build_localized_fieldname(field_name, code), None)
+        text = to_text(value, rich=rich)
         if text:
             return text, code
     return "", language

@@ -197,6 +197,22 @@ def test_words_where_paragraphs_and_list_items_meet_are_found_and_shown_apart(db
     assert "quinces. The cluster\xa0& its members" in document.display_text
 
 
+def test_plain_text_that_looks_like_markup_keeps_its_words(db, country):
+    """A title or lead is plain text: read as HTML, "<Sonderaktion>" vanished from the
+    document (unfindable) and from the result's title and snippet."""
+    page = news_page(
+        country("AT"),
+        title={"en": "Offer <Sonderaktion> & more"},
+        lead={"en": "Price <5 euro & <Zwetschke> inside"},
+    )
+    page.save_revision().publish()
+    assert found("sonderaktion") == 1
+    assert found("zwetschke") == 1
+    document = SearchDocument.objects.get(kind="news", object_id=page.pk, language="en")
+    assert document.display_title == "Offer <Sonderaktion> & more"
+    assert document.display_text == "Price <5 euro & <Zwetschke> inside"
+
+
 def test_an_items_sectors_are_found_by_their_names_in_the_visitors_language(db, country):
     assert "Turistični grozd Julijske Alpe" in titles("turizem", "sl")
     assert "Cluster agroalimentare del Veneto" in titles("Agroalimentare", "it")
