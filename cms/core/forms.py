@@ -238,6 +238,8 @@ class OwnLanguageFirstFormMixin:
             self.require_slugs_of_served_languages(cleaned_data)
         if "ready_languages" in cleaned_data:
             cleaned_data["ready_languages"] = self.ready_after_save(cleaned_data)
+            if self.is_publishing():
+                self.require_a_served_language(cleaned_data)
         return cleaned_data
 
     def value_after_save(self, cleaned_data, name: str):
@@ -280,6 +282,32 @@ class OwnLanguageFirstFormMixin:
                 if field_name in self.fields and not is_filled(cleaned_data.get(field_name)):
                     if not self.has_error(field_name):
                         self.add_error(field_name, self.publication_error(language_label(code)))
+
+    def require_a_served_language(self, cleaned_data) -> None:
+        """Refuse to publish an object visitors would find in no language.
+
+        English is always ready but may be empty (the site's language comes first); with
+        every other language unticked or incomplete, the directory showed a card without
+        a name and a profile page with an empty heading, and a page went live with an
+        empty title. Not asked of a contact person, whose name (untranslated) names it in
+        every language.
+        """
+        model = self._meta.model
+        if cleaned_data["ready_languages"] or self.has_error("ready_languages"):
+            return
+        if set(required_fields(model)) != set(getattr(model, "translation_required_fields", ())):
+            return  # what names it is not translated (a contact's name): shown in any language
+        value_of = lambda name: self.value_after_save(cleaned_data, name)  # noqa: E731
+        if not missing_fields(model, COMMON_LANGUAGE, value_of):
+            return
+        self.add_error(
+            "ready_languages",
+            _(
+                "Visitors would find this item in no language: tick %(language)s or fill "
+                "in the English version."
+            )
+            % {"language": language_label(self.language_rule.default)},
+        )
 
     def publication_error(self, language: str) -> str:
         return _(
@@ -346,37 +374,6 @@ class CountryScopedModelForm(
         if isinstance(self.instance, DraftStateMixin):
             return super().is_publishing()
         return True
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.is_publishing() and "ready_languages" in cleaned_data:
-            self.require_a_served_language(cleaned_data)
-        return cleaned_data
-
-    def require_a_served_language(self, cleaned_data) -> None:
-        """Refuse to publish an object visitors would find in no language.
-
-        English is always ready but may be empty (the site's language comes first); with
-        every other language unticked or incomplete, the directory showed a card without
-        a name and a profile page with an empty heading. Not asked of a contact person,
-        whose name (untranslated) names it in every language.
-        """
-        model = self._meta.model
-        if cleaned_data["ready_languages"] or self.has_error("ready_languages"):
-            return
-        if set(required_fields(model)) != set(getattr(model, "translation_required_fields", ())):
-            return  # what names it is not translated (a contact's name): shown in any language
-        value_of = lambda name: self.value_after_save(cleaned_data, name)  # noqa: E731
-        if not missing_fields(model, COMMON_LANGUAGE, value_of):
-            return
-        self.add_error(
-            "ready_languages",
-            _(
-                "Visitors would find this item in no language: tick %(language)s or fill "
-                "in the English version."
-            )
-            % {"language": language_label(self.language_rule.default)},
-        )
 
     def publication_error(self, language: str) -> str:
         if isinstance(self.instance, DraftStateMixin):

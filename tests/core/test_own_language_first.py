@@ -209,3 +209,36 @@ def test_the_ready_choice_lists_only_the_sites_languages_beside_the_title(cz):
     assert f'id="panel-child-{tab}-ready_languages-section"' in html
     assert html.index('name="title_sl"') < html.index('name="ready_languages"')
     assert html.index('name="ready_languages"') < html.index('name="lead_en"')
+
+
+def test_publishing_a_page_visitors_would_read_in_no_language_is_refused(cz):
+    """A German-only item left unticked went live with an empty title, its cards empty
+    links, as a snippet ready in no language is refused."""
+    client = logged_in(country_user("CZ", "moderators"))
+    data = news_in("cs", title="Nikde", slug="nikde", lead="Perex", ready=[])
+    response = client.post(add_url(cz), {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["ready_languages"]
+    assert error.startswith("Návštěvníci by tuto položku nenašli v žádném jazyce")
+    assert not NewsPage.objects.filter(title_cs="Nikde").exists()
+    # A draft may still be saved so; ticking Czech publishes it.
+    assert client.post(add_url(cz), data).status_code == 302
+    page = NewsPage.objects.get(title_cs="Nikde")
+    published = client.post(
+        edit_url(page), {**data, "ready_languages": ["cs"], "action-publish": "1"}
+    )
+    assert published.status_code == 302, published.context["form"].errors
+    assert NewsPage.objects.get(pk=page.pk).live
+
+
+def test_an_item_only_in_czech_is_listed_in_czech_on_the_english_pages(cz, site_client):
+    """Its card on the site's English pages showed an empty link: the title was read in
+    English, which it lacks, not in the language the card links to."""
+    client = logged_in(country_user("CZ", "moderators"))
+    data = news_in("cs", title="Pouze česky", slug="pouze-cesky", lead="Český perex", ready=["cs"])
+    assert client.post(add_url(cz), {**data, "action-publish": "1"}).status_code == 302
+    page = NewsPage.objects.get(title_cs="Pouze česky")
+    html = site_client("CZ").get(path_of(page.get_parent().specific, "en")).content.decode()
+    (card,) = [part for part in html.split('<article class="card">') if "pouze-cesky" in part]
+    assert f'lang="cs"><a href="{path_of(page, "cs")}">Pouze česky</a>' in card
+    assert '<p class="card__text" lang="cs">Český perex</p>' in card
