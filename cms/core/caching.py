@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 #: Models whose rows visitor pages show besides pages (profiles, the footer's
@@ -82,6 +83,23 @@ def last_modified(page) -> datetime:
     the deploy."""
     moments = [page.last_published_at, newest_change(), start_of_today(), STARTED_AT]
     return max(moment for moment in moments if moment is not None).astimezone(UTC)
+
+
+def renew_last_modified(response) -> None:
+    """Raise a listing's ``Last-Modified`` (a sitemap's or a feed's: Django dates them by
+    the newest item listed) to the newest content change and the deploy.
+
+    Unpublishing or deleting an item changes the listing without renewing the date of any
+    item that remains: a crawler or feed reader asking ``If-Modified-Since`` was answered
+    304 and kept the removed address. The ETag stays exact.
+    """
+    given = parse_http_date_safe(response.get("Last-Modified") or "")
+    moments = [newest_change(), STARTED_AT]
+    if given is not None:
+        moments.append(datetime.fromtimestamp(given, UTC))
+    response["Last-Modified"] = http_date(
+        max(moment for moment in moments if moment is not None).timestamp()
+    )
 
 
 def is_personal(request, response) -> bool:

@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 
 from cms.core.alternates import country_of, x_default_language
+from cms.core.caching import renew_last_modified
 from cms.core.pages import site_languages
 
 
@@ -162,7 +163,9 @@ def sitemap(request):
     """The requesting site's sitemap (Django's view; ``?p=`` pages it, 404 past the end)."""
     site = site_for(request)
     sections = {"pages": PageSitemap(site), "clusters": ClusterSitemap(site)}
-    return sitemap_view(request, sitemaps=sections)
+    response = sitemap_view(request, sitemaps=sections)
+    renew_last_modified(response)
+    return response
 
 
 def robots_txt(request):

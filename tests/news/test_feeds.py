@@ -1,5 +1,8 @@
 """RSS and Atom news feeds: per site and language, network-wide on the hub, ready items only."""
 
+import html
+import time
+
 import feedparser
 import pytest
 
@@ -129,3 +132,33 @@ def test_a_nul_in_the_sector_is_a_400_without_a_query(client, nul_queries, kind,
     assert response.status_code == 400
     assert "sector" in response.content.decode()
     assert nul_queries == []
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_lead_is_text_however_much_it_looks_like_markup(client, country, kind):
+    """Readers read a description (RSS) and an html summary (Atom) as HTML: the plain lead,
+    written once-escaped, lost "<Sonderaktion>" and carried a live ``<img onerror>``."""
+    lead = "Preis <5 Euro & <Sonderaktion> <img src=x onerror=alert(1)> Ende"
+    news_page(country("AT"), title={"de": "Aktion", "en": "Offer"}, lead={"de": lead, "en": "x"})
+    feed = read_feed(client, "at.localhost", "de", kind)
+    (entry,) = [entry for entry in feed.entries if entry.title == "Aktion"]
+    assert html.unescape(entry.summary) == lead
+    if kind == "atom":  # RFC 4287: a feed without authors needs one on every entry
+        assert feed.feed.author == "Clusters Cord Österreich"
+
+
+def test_removing_an_item_renews_last_modified_of_feeds_and_sitemap(client, country):
+    """Their Last-Modified was the newest listed item's: after an unpublish, a reader or
+    crawler asking If-Modified-Since was answered 304 and kept the removed item."""
+    page = news_page(country("CZ"), title={"cs": "Brzy pryč", "en": "Soon gone"})
+    paths = ["/sitemap.xml", "/cs/feeds/news.rss", "/cs/feeds/news.atom"]
+    dates = {path: client.get(path, HTTP_HOST="cz.localhost")["Last-Modified"] for path in paths}
+    time.sleep(1.01 - time.time() % 1)  # HTTP dates count whole seconds
+    page.unpublish()
+    for path, date in dates.items():
+        response = client.get(path, HTTP_HOST="cz.localhost", HTTP_IF_MODIFIED_SINCE=date)
+        assert response.status_code == 200, path
+        assert (
+            "Brzy pryč" not in response.content.decode()
+            and f"/{page.slug}/" not in response.content.decode()
+        )
