@@ -35,7 +35,9 @@ def root_redirect(request):
     if Site.find_for_request(request) is None:
         raise Http404("Unknown host")
     languages, default = languages_of(request)
-    response = HttpResponseRedirect(f"/{preferred_language(request, languages, default)}/")
+    target = f"/{preferred_language(request, languages, default)}/"
+    query = request.META.get("QUERY_STRING", "")  # a campaign's ?utm_source=… goes along
+    response = HttpResponseRedirect(f"{target}?{query}" if query else target)
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
     patch_cache_control(response, private=True, max_age=0)
     return response
@@ -164,17 +166,22 @@ def reads_only(view):
     def only_read(request, *args, **kwargs):
         if request.method in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        language = error_language(request)
-        with translation.override(language):
-            message = _("This address can only be read; it takes no form.")
-            texts = {"heading": _("Method not allowed"), "code_label": _("Error 405")}
-        response = bad_request_page(request, message, status=405, **texts)
-        response["Allow"] = "GET, HEAD"
-        response["Content-Language"] = language  # /sitemap.xml has no language of its own
-        add_never_cache_headers(response)
-        return response
+        return method_not_allowed(request)
 
     return only_read
+
+
+def method_not_allowed(request):
+    """The 405 of an address that is only read, as a page in the visitor's language."""
+    language = error_language(request)
+    with translation.override(language):
+        message = _("This address can only be read; it takes no form.")
+        texts = {"heading": _("Method not allowed"), "code_label": _("Error 405")}
+    response = bad_request_page(request, message, status=405, **texts)
+    response["Allow"] = "GET, HEAD"
+    response["Content-Language"] = language  # /sitemap.xml has no language of its own
+    add_never_cache_headers(response)
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -102,3 +102,17 @@ def test_the_search_the_root_and_the_switcher_take_only_reading(site_client, met
     assert page_of(response).xpath("//h1")
     assert not response.cookies
     assert client.head(path).status_code == client.get(path).status_code < 400
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch", "options", "trace"])
+@pytest.mark.parametrize("path", ["/cs/", "/cs/aktuality/", "/cs/klastry/it-klastr-usti/"])
+def test_pages_take_only_reading(site_client, method, path):
+    """Wagtail's pages took every method: a POST, PUT or DELETE got the page (200), OPTIONS
+    an empty 200 naming them all, TRACE an empty English 405."""
+    client = site_client("CZ")
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Language"] == "cs"
+    assert page_of(response).xpath("//h1")
+    assert client.head(path).status_code == client.get(path).status_code == 200
