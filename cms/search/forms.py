@@ -8,7 +8,9 @@ from cms.search.models import SearchDocument
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=2000, strip=True)
+    # No max_length of its own: ``clean_q`` names the one limit (the 2,000 Django checked
+    # first told a 5,000-character query "at most 2000", then 1,995 "at most 300").
+    q = forms.CharField(required=False, strip=True)
     country = forms.CharField(required=False, max_length=10)
     sector = forms.CharField(required=False, max_length=50)
     type = forms.ChoiceField(required=False, choices=[("", "")] + list(SearchDocument.Kind.choices))

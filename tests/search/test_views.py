@@ -156,6 +156,16 @@ def test_errors_name_the_field_in_the_visitor_language(site_client, params, mess
     assert "date_from" not in html.split('role="alert"')[1].split("</div>")[0]
 
 
+@pytest.mark.parametrize("length", [301, 1995, 5000])
+def test_a_query_too_long_is_told_the_one_limit(site_client, length):
+    """The form's own 2,000 came first: 5,000 characters were told "at most 2000", then
+    1,995 "at most 300"."""
+    response = site_client("CZ").get("/cs/search/", {"q": "k" * length})
+    assert response.status_code == 400
+    limit = settings.SEARCH_MAX_QUERY_CHARS
+    assert f"(nejvýše {limit} znaků)" in response.content.decode()
+
+
 def test_results_are_paginated(site_client, settings):
     settings.SEARCH_PAGE_SIZE = 2
     client = site_client("CZ")
