@@ -160,6 +160,12 @@ def test_root_without_a_choice_follows_the_browser_then_the_site(client, db):
     assert client.get("/", HTTP_HOST="cz.localhost")["Location"] == "/cs/"
 
 
+def test_root_keeps_the_query_string(client, db):
+    """A campaign's link to the site (``/?utm_source=…``) lost its parameters on the way."""
+    response = client.get("/?utm_source=x&utm_medium=mail", HTTP_HOST="cz.localhost")
+    assert response["Location"] == "/cs/?utm_source=x&utm_medium=mail"
+
+
 def test_a_remembered_language_the_site_lacks_is_ignored_at_root(client, db):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
     assert client.get("/", HTTP_HOST="cz.localhost")["Location"] == "/cs/"
