@@ -94,6 +94,21 @@ def test_asgi_defaults_to_production_and_manage_py_to_dev():
     assert "+ DEBUG = True" in dev.stdout, dev.stderr
 
 
+def test_check_deploy_names_the_development_defaults_production_kept():
+    """Without DATABASE_URL production ran on the SQLite file inside the code, and without
+    WAGTAILADMIN_BASE_URL the admin's e-mails linked to localhost: nothing said so."""
+    from cms.core.checks import defaults_left
+
+    default = str(ROOT / "var" / "db.sqlite3")
+    kept = defaults_left(default, "http://localhost:8000", default_database=default)
+    assert [message.id for message in kept] == ["cms.W005", "cms.W006"]
+    assert "DATABASE_URL" in kept[0].msg and "WAGTAILADMIN_BASE_URL" in kept[1].msg
+    given = defaults_left(
+        "/srv/cms/db.sqlite3", "https://admin.example.org", default_database=default
+    )
+    assert given == []
+
+
 def test_production_without_sentry_dsn_never_imports_sentry(production):
     assert production["SENTRY_ENABLED"] is False
     result = run_python(

@@ -4,6 +4,8 @@ visitors read in no language (``manage.py check --database default``)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
@@ -32,6 +34,46 @@ def check_tasks_run_in_a_worker(app_configs=None, **kwargs) -> list[checks.Check
             id="cms.W001",
         )
     ]
+
+
+@checks.register("deployment", deploy=True)
+def check_production_says_where_things_are(app_configs=None, **kwargs):
+    """Production names its database and its admin's address (``check --deploy``)."""
+    return defaults_left(
+        str(settings.DATABASES["default"]["NAME"]),
+        settings.WAGTAILADMIN_BASE_URL,
+        default_database=str(settings.BASE_DIR / "var" / "db.sqlite3"),
+    )
+
+
+def defaults_left(
+    database_name: str, admin_url: str, *, default_database: str
+) -> list[checks.CheckMessage]:
+    """The development defaults a deployment kept, which nothing else would reveal: the
+    database, the SQLite file inside the code's own folder (a new checkout or package
+    leaves the content behind), and the admin at ``http://localhost:8000``, the address
+    in every notification e-mail's links."""
+    messages = []
+    if database_name == default_database:
+        messages.append(
+            checks.Warning(
+                f"DATABASE_URL is not set: the database is {default_database}, inside the code.",
+                hint="Set DATABASE_URL (postgres://…, or sqlite:////srv/cms/db.sqlite3 "
+                "outside the code for a small site).",
+                id="cms.W005",
+            )
+        )
+    if urlsplit(admin_url).hostname in ("localhost", "127.0.0.1", None):
+        messages.append(
+            checks.Warning(
+                f"WAGTAILADMIN_BASE_URL is {admin_url!r}: links in the admin's e-mails "
+                "would lead there.",
+                hint="Set WAGTAILADMIN_BASE_URL to the admin's public address "
+                "(https://admin.example.org).",
+                id="cms.W006",
+            )
+        )
+    return messages
 
 
 @checks.register("languages")
