@@ -118,8 +118,18 @@ def page_not_found(request, exception=None):
     """
     if request.path_info.startswith(reverse("wagtailadmin_home")):
         return render(request, "wagtailadmin/404.html", status=404)
-    with translation.override(error_language(request)):
-        return render(request, "404.html", {"alternates": home_alternates(request)}, status=404)
+    return error_page(request, "404.html", {"alternates": home_alternates(request)}, status=404)
+
+
+def error_page(request, template: str, context: dict, *, status: int):
+    """An error page in the visitor's language (``error_language``), saying which it is and
+    what chose it: a 404 raised before the locale middleware ran (``/xx/``) had neither."""
+    language = error_language(request)
+    with translation.override(language):
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
 
 
 def bad_request_page(request, message: str, *, status: int = 400, **texts):
@@ -130,8 +140,7 @@ def bad_request_page(request, message: str, *, status: int = 400, **texts):
     names itself in ``texts`` (``heading``, ``code_label``).
     """
     context = {"message": message, "alternates": home_alternates(request), **texts}
-    with translation.override(error_language(request)):
-        return render(request, "bad_request.html", context, status=status)
+    return error_page(request, "bad_request.html", context, status=status)
 
 
 def bad_request(request, exception=None):

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # A GET reads the view restrictions and a page's site once, not per menu and listing.
     "cms.core.request_memo.ReadOncePerRequest",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that a response made before the views (a 404 for an unknown language) has it.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp, with inline scripts allowed in the Wagtail admin only (cms/ops/csp.py).
     "cms.ops.csp.CSPMiddleware",
@@ -110,7 +112,6 @@ MIDDLEWARE = [
     "cms.core.middleware.AdminLanguageMiddleware",
     "cms.core.middleware.AdminPageScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -114,6 +114,11 @@ def test_bad_addresses_get_a_404_in_a_language_the_site_serves(
     response = client.get(path, HTTP_HOST=host, **headers)
     assert response.status_code == 404
     assert f'<html lang="{language}">' in response.content.decode()
+    # Said in its headers too, with what chose it: a 404 raised before the locale and
+    # clickjacking middleware (/xx/, /de/ on the Czech site) came without them.
+    assert response["Content-Language"] == language
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_the_404_page_of_an_unserved_language_follows_the_remembered_choice(client, db):
