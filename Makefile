@@ -1,6 +1,7 @@
 # Clusters Cord CMS. Two commands for a newcomer: `make run` and `make test`.
 # Everything installs into .venv from PyPI; nothing but Python 3.11, pip and make is assumed
-# (`make test` adds curl and jq from Debian when missing, for the API guide's examples).
+# (`make test` adds curl, jq and GNU gettext from Debian when missing: see test-tools).
+# `make help` lists the targets.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,6 +13,7 @@ PORT ?= 8000
 
 .PHONY: install messages migrate demo run worker test lint format check ci eval-search bench-search bench-api bench-api-ab opensearch-start opensearch-stop clean package-check
 
+## The virtualenv .venv with the project and its dev tools (again when pyproject.toml changes).
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -21,23 +23,30 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## Compile locale/*/LC_MESSAGES/django.po into .mo files (Babel: no GNU gettext needed),
-## then locale/_wagtail/*/ (Wagtail admin strings Wagtail leaves untranslated; see its README).
+## Compile locale/*/LC_MESSAGES/django.po into .mo files, then locale/_wagtail/*/ (Wagtail
+## admin strings Wagtail leaves untranslated; see its README). Babel compiles: no GNU gettext
+## needed here (`make test` needs it, for makemessages: see test-tools).
 messages: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 	$(BIN)/pybabel compile --domain django --directory locale/_wagtail --statistics
 	$(BIN)/pybabel compile --domain djangojs --directory locale/_wagtail --statistics
 
+## Create or update the database (SQLite in var/ unless DATABASE_URL says otherwise).
 migrate: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
+
+# The admin URL demo_admin prints (and the webhooks' fallback root) on the port `make run`
+# serves, unless WAGTAILADMIN_BASE_URL is set.
+demo run: export WAGTAILADMIN_BASE_URL ?= http://localhost:$(PORT)
 
 ## Sites, groups and the demo content for all seven countries; idempotent.
 demo: migrate messages
 	$(MANAGE) load_demo_content
 	$(MANAGE) demo_admin
 
-## Bring up the demo on http://localhost:$(PORT)/ (SQLite, database search).
+## Bring up the demo on http://localhost:$(PORT)/ (SQLite, database search); HOST and PORT
+## choose the address (make run PORT=8101), and the printed admin URL follows PORT.
 run: demo
 	@echo "Country sites: http://cz.localhost:$(PORT)/ (also it, de, pl, at, sk, si); hub: http://localhost:$(PORT)/"
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -55,11 +64,13 @@ TEST_WORKERS ?= auto
 test: messages test-tools
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
-## curl and jq, which the API guide's examples use (tests/api/test_guide.py runs them):
-## installed from Debian when missing.
+## curl and jq, which the API guide's examples use (tests/api/test_guide.py runs them), and
+## GNU gettext (msguniq, xgettext, msgfmt), which tests/test_translations.py's makemessages
+## needs: installed from Debian when missing.
 .PHONY: test-tools
 test-tools:
-	@command -v curl >/dev/null && command -v jq >/dev/null || bash -c 'source .ci/engines.sh && apt_install curl jq'
+	@command -v curl >/dev/null && command -v jq >/dev/null && command -v msguniq >/dev/null \
+	  || bash -c 'source .ci/engines.sh && apt_install curl jq gettext'
 
 ## The editorial flow and the visitor sites (axe-core from npm) in real headless Chromium (Debian's
 ## chromium, Playwright); its own pytest session. Screenshots: test-artifacts/browser/ and
@@ -102,9 +113,11 @@ bench-api-ab: install
 serve-prod: messages
 	bash .ci/prod/serve
 
+## End the stack serve-prod started.
 stop-prod:
 	bash .ci/prod/stop
 
+## Load and faults against serve-prod's stack; CHAOS_ARGS="--short" for the CI form.
 chaos: install
 	bash .ci/prod/chaos $(CHAOS_ARGS)
 
@@ -119,6 +132,7 @@ clients-check: install
 opensearch-start:
 	.ci/opensearch/opensearch.sh start
 
+## Stop the node opensearch-start started.
 opensearch-stop:
 	.ci/opensearch/opensearch.sh stop
 
@@ -148,21 +162,33 @@ package-check: messages
 	  grep -q '"request_id"' access.log || { echo 'access log is not JSON with request ids'; status=1; }; \
 	  kill $$(cat gunicorn.pid); exit $$status
 
+## ruff: the format and the lint rules, changing nothing.
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
+## ruff: format the code and fix what its rules can fix.
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Django's system checks, and no model change without its migration.
 check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
+## What CI runs (.ci/run): every check and test suite, on every engine; long.
 ci:
 	bash .ci/run
 
+## Remove .venv, var/ (the database, media), caches and compiled catalogues.
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 	find locale -name '*.mo' -delete
+
+## This list: each documented target and the first sentence of its comment.
+.PHONY: help
+help:
+	@awk '/^## /{d = d (d ? " " : "") substr($$0, 4); next} /^(\.PHONY|[A-Z_]+ *\?=)/{next} \
+	  /^[a-z][a-z-]*:/{if (d) {sub(/\. .*/, ".", d); printf "  %-18s %s\n", substr($$1, 1, index($$1, ":") - 1), d}} \
+	  {d = ""}' $(firstword $(MAKEFILE_LIST))
