@@ -506,6 +506,8 @@ def editing(visit: Visit, moderator: Visit, country: Country) -> None:
         **news_in(language, title="Audit", slug=f"audit-{language}", lead="Perex"),
         "action-submit": "1",
     }
+    visit.post(add_news, submitted, "page in no language refused")
+    submitted |= {"title_en": "Audit", "slug_en": f"audit-en-{language}", "lead_en": "Lead"}
     visit.post(add_news, submitted, "page submitted, own language held back")
     page = NewsPage.objects.get(**{f"slug_{language}": f"audit-{language}"})
 

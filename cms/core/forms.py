@@ -164,6 +164,8 @@ def embedding_error(refused) -> ValidationError:
 
 #: The submit button of Wagtail's "Publish" action (the edit and create views read it too).
 PUBLISH_ACTION = "action-publish"
+#: The "Submit for moderation" button's (Wagtail's workflows).
+SUBMIT_ACTION = "action-submit"
 
 
 class OwnLanguageFirstFormMixin:
@@ -238,7 +240,7 @@ class OwnLanguageFirstFormMixin:
             self.require_slugs_of_served_languages(cleaned_data)
         if "ready_languages" in cleaned_data:
             cleaned_data["ready_languages"] = self.ready_after_save(cleaned_data)
-            if self.is_publishing():
+            if self.is_publishing() or self.is_submitting():
                 self.require_a_served_language(cleaned_data)
         return cleaned_data
 
@@ -271,6 +273,10 @@ class OwnLanguageFirstFormMixin:
 
     def is_publishing(self) -> bool:
         return hasattr(self.data, "get") and bool(self.data.get(PUBLISH_ACTION))
+
+    def is_submitting(self) -> bool:
+        """Sent for moderation: an approval publishes the item as it is submitted."""
+        return hasattr(self.data, "get") and bool(self.data.get(SUBMIT_ACTION))
 
     def require_at_publication(self, cleaned_data) -> None:
         """The languages the network requires of a published item, when publishing only."""

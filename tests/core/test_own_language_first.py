@@ -115,7 +115,9 @@ def test_autosave_of_a_czech_only_draft_is_accepted(cz):
 
 def test_a_slovak_submission_is_not_blocked_by_an_empty_english_lead(sk):
     client = logged_in(country_user("SK"))
-    data = news_in("sk", title="Nová správa", slug="nova-sprava", lead="Slovenský perex")
+    data = news_in(
+        "sk", title="Nová správa", slug="nova-sprava", lead="Slovenský perex", ready=["sk"]
+    )  # Slovak ticked, as the form offers it
     response = client.post(add_url(sk), {**data, "action-submit": "1"})
     assert response.status_code == 302, response.context["form"].errors
     page = NewsPage.objects.get(title_sk="Nová správa")
@@ -220,6 +222,11 @@ def test_publishing_a_page_visitors_would_read_in_no_language_is_refused(cz):
     assert response.status_code == 200
     (error,) = response.context["form"].errors["ready_languages"]
     assert error.startswith("Návštěvníci by tuto položku nenašli v žádném jazyce")
+    assert not NewsPage.objects.filter(title_cs="Nikde").exists()
+    # Nor submitted for moderation: the moderator's approval would publish it as it is.
+    editor = logged_in(country_user("CZ"))
+    submitted = editor.post(add_url(cz), {**data, "action-submit": "1"})
+    assert "ready_languages" in submitted.context["form"].errors
     assert not NewsPage.objects.filter(title_cs="Nikde").exists()
     # A draft may still be saved so; ticking Czech publishes it.
     assert client.post(add_url(cz), data).status_code == 302
