@@ -84,6 +84,12 @@ class SearchEngineCheck(SideService, HealthCheck):
     """The search engine of ``SEARCH_URL`` answers and its cluster is not red.
 
     With the database backend alone there is nothing to ask beyond the database check.
+
+    A hung engine answers nothing until ``SEARCH_TIMEOUT`` (5 s): asked by every probe
+    (one every 2 s), it kept an app server's thread waiting most of the time. So the
+    check follows visitor search's pause (``engine_outage``, ``cms.ops.pause``): while
+    the engine is left alone it is reported degraded without being asked, and a failure
+    seen here starts that pause, for the probes and the visitors alike.
     """
 
     alias: str = "default"
@@ -91,13 +97,22 @@ class SearchEngineCheck(SideService, HealthCheck):
     def run(self) -> None:
         from wagtail.search.backends import get_search_backend  # noqa: PLC0415 - needs apps
 
+        from cms.search.backends import engine_errors, engine_outage, is_outage  # noqa: PLC0415
+
         # Engine backends (Elasticsearch, OpenSearch) hold their client as ``es``.
         client = getattr(get_search_backend(self.alias), "es", None)
         if client is None:
             return
+        if engine_outage.ongoing():
+            raise ServiceUnavailable(
+                "search engine unreachable a moment ago; "
+                "not asked again until SEARCH_ENGINE_RETRY_SECONDS have passed"
+            )
         try:
             health = client.cluster.health()
         except Exception as error:  # noqa: BLE001 - any client or transport failure
+            if is_outage(error, engine_errors(self.alias)):
+                engine_outage.note()
             raise ServiceUnavailable(
                 f"search engine unreachable ({type(error).__name__})"
             ) from error
