@@ -42,6 +42,10 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
         "filters": {
             "request_id": {"()": "cms.ops.logs.RequestIdFilter"},
             "once_a_minute": {"()": "cms.ops.logs.OncePerInterval", "seconds": 60},
+            "once_a_minute_each": {
+                "()": "cms.ops.logs.OncePerIntervalEachMessage",
+                "seconds": 60,
+            },
         },
         "formatters": {"default": formatter},
         "handlers": {
@@ -64,6 +68,9 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
             "elastic_transport": {"level": "WARNING"},
             # A dead Redis: one line a minute, not one per pause (cms.ops.cache).
             "cms.ops.cache": {"filters": ["once_a_minute"]},
+            # /ready/'s failing checks, each with a traceback at every probe: one line a
+            # minute for each check (cms.ops.health).
+            "health_check": {"filters": ["once_a_minute_each"]},
         },
     }
 

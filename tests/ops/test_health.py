@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
 from django.test import override_settings
@@ -11,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page, Revision
 
 from cms.ops.health import ScheduledPublishingCheck, TaskBacklogCheck, is_essential
+from cms.ops.logs import OncePerIntervalEachMessage
 from cms.search.backends import engine_outage
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
@@ -106,6 +108,24 @@ def test_a_hung_search_engine_is_asked_once_per_pause(client, db, hung_engine):
         assert statuses(body)["SearchEngineCheck"] == "degraded"
         assert engine_outage.ongoing()
     assert len(hung_engine.connections) == 1
+
+
+@override_settings(CACHES=DEAD_REDIS, WAGTAILSEARCH_BACKENDS=DEAD_ENGINE)
+def test_a_failing_check_is_logged_once_a_minute_not_per_probe(client, db, caplog):
+    """Each probe logged each failing check with its traceback (KBs every two seconds).
+    Now each check has its line a minute, the cache's failure not hiding the engine's."""
+    logger = logging.getLogger("health_check")
+    throttles = [f for f in logger.filters if isinstance(f, OncePerIntervalEachMessage)]
+    assert throttles, "settings.LOGGING puts OncePerIntervalEachMessage on health_check"
+    for throttle in throttles:  # as if no earlier test had failed a check this minute
+        throttle.throttles.clear()
+    for _ in range(3):
+        ready(client)
+    failed = [r.getMessage() for r in caplog.records if r.name == "health_check"]
+    assert sorted(failed) == [
+        "Health check CacheCheck(alias='default') failed",
+        "Health check SearchEngineCheck(alias='default') failed",
+    ]
 
 
 def test_a_broken_media_storage_makes_the_server_unready(client, db, tmp_path):
