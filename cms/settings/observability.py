@@ -6,10 +6,13 @@
 - ``REQUEST_ID_TRUSTED_HEADER``: the header a trusted proxy puts its request id in
   (e.g. ``X-Request-ID``); unset, every request gets a new id (``cms.ops.request_id``).
 - ``SENTRY_DSN``: errors go to Sentry (or a compatible service such as GlitchTip); unset,
-  ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``.
+  ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``
+  (a share of requests, 0 to 1).
 """
 
 import logging
+
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.environment import env_number, env_str, one_of
 
@@ -91,12 +94,29 @@ def init_sentry(dsn: str) -> bool:
     """
     if not dsn:
         return False
+    # A share of requests: sentry_sdk takes 5 without a word, and traces none or all.
+    traces_sample_rate = env_number("SENTRY_TRACES_SAMPLE_RATE", 0, maximum=1)
     import sentry_sdk  # noqa: PLC0415 - only with a DSN
 
     sentry_sdk.init(
-        dsn=dsn,
+        dsn=checked_dsn(dsn),
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
-        traces_sample_rate=env_number("SENTRY_TRACES_SAMPLE_RATE", 0),
+        traces_sample_rate=traces_sample_rate,
         send_default_pii=False,
     )
     return True
+
+
+def checked_dsn(dsn: str) -> str:
+    """``dsn`` if ``sentry_sdk`` can read it; else the error naming ``SENTRY_DSN`` (the
+    SDK's own, ``BadDsn: Unsupported scheme ''``, names no variable). The value is not
+    echoed: its key is a secret."""
+    from sentry_sdk.utils import BadDsn, Dsn  # noqa: PLC0415 - only with a DSN
+
+    try:
+        Dsn(dsn)
+    except BadDsn as error:
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN: not a DSN ({error}); expected https://KEY@HOST/PROJECT_ID"
+        ) from None
+    return dsn
