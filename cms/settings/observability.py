@@ -35,6 +35,18 @@ def log_formatter(log_format: str) -> dict:
     return LOG_FORMATS[one_of("LOG_FORMAT", log_format, LOG_FORMATS, what="format")]
 
 
+def access_log_formatter(log_format: str) -> dict:
+    """The formatter of gunicorn's access log for ``LOG_FORMAT=log_format``: its lines name
+    their time, level and logger as the app's do (``time``, ``level``, ``logger`` in JSON),
+    so one pipeline reads both; the request's fields come from ``GunicornAccessFormatter``.
+    """
+    formatter = log_formatter(log_format)
+    access = {**formatter, "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    if "()" in formatter:
+        access["()"] = "cms.ops.logs.GunicornAccessFormatter"
+    return access
+
+
 def logging_config(log_format: str, level: str = "INFO") -> dict:
     """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
     formatter = log_formatter(log_format)
