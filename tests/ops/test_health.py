@@ -128,6 +128,22 @@ def test_a_failing_check_is_logged_once_a_minute_not_per_probe(client, db, caplo
     ]
 
 
+@pytest.mark.parametrize("engine", ["opensearch2", "elasticsearch9"])
+def test_a_probe_gives_up_on_a_hung_engine_before_search_timeout(
+    client, db, hung_engine, monkeypatch, engine
+):
+    """Searches may wait ``SEARCH_TIMEOUT`` for the engine, a probe ``PROBE_TIMEOUT_SECONDS``
+    (each process has its pause, and the balancer's probes spread over the workers). With
+    SEARCH_TIMEOUT at 8 s the check's own client gave up first: not django-health-check's
+    budget of 5 s, which used to end the probe ("Timed out after 5 seconds")."""
+    monkeypatch.setenv("SEARCH_TIMEOUT", "8")
+    backends = search_backends_from_url(f"{engine}://127.0.0.1:{hung_engine.port}")
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        _, body = ready(client)
+    error = body["checks"]["SearchEngineCheck(alias='default')"]["error"]
+    assert error.endswith("search engine unreachable (ConnectionTimeout)")
+
+
 def test_a_broken_media_storage_makes_the_server_unready(client, db, tmp_path):
     """Storage is essential: media that cannot be written answers 503."""
     not_a_directory = tmp_path / "media"
