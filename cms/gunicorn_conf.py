@@ -8,7 +8,7 @@ few cores behind a reverse proxy or load balancer.
 import multiprocessing
 
 from cms.settings.environment import env_bool, env_count, env_seconds, env_str
-from cms.settings.observability import log_formatter
+from cms.settings.observability import access_log_formatter, log_formatter
 
 #: Where to listen (the proxy connects here).
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the network
@@ -45,11 +45,7 @@ _log_format = env_str("LOG_FORMAT", "json")
 _error_formatter = log_formatter(_log_format)  # an unknown format stops the start, named
 logconfig_dict = {
     "formatters": {
-        "access": (
-            {"()": "cms.ops.logs.GunicornAccessFormatter", "format": "%(asctime)s %(message)s"}
-            if _log_format == "json"
-            else {"format": "%(asctime)s %(message)s"}
-        ),
+        "access": access_log_formatter(_log_format),
         "error": dict(_error_formatter),
     },
     "filters": {"request_id": {"()": "cms.ops.logs.RequestIdFilter"}},

@@ -75,13 +75,39 @@ def test_skip_invalid_without_commit_is_refused(db, clusters_csv):
         run("import_clusters", str(clusters_csv), skip_invalid=True)
 
 
+def run_with_errors(*args, **options) -> tuple[str, str]:
+    """``run``, also giving what the command wrote to stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_dry_run_of_a_file_with_row_errors_exits_non_zero(db, clusters_csv):
+    """A dry run exited 0 with the row errors among the report on stdout, so a script
+    took the file for a good one; now the errors go to stderr and the command fails,
+    naming how many rows and the option that imports the others."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as refusal:
+        call_command("import_clusters", str(clusters_csv), stdout=out, stderr=err)
+    assert str(refusal.value) == (
+        "1 row has errors; nothing was written. "
+        "Fix it, or use --commit --skip-invalid to import only the valid rows."
+    )
+    assert "row 3, column country: unknown country “ZZ”" in err.getvalue()
+    assert "row 3" not in out.getvalue()
+    assert "1 to create, 0 to update, 0 unchanged, 1 with errors." in out.getvalue()
+
+
 def test_a_bad_row_on_commit_writes_nothing_and_skipping_it_twice_changes_nothing(db, clusters_csv):
     before = ClusterProfile.objects.count()
-    with pytest.raises(CommandError, match="1 row has errors; nothing was written"):
+    # The admin's "confirm to import only the valid rows" is, here, its option.
+    with pytest.raises(CommandError, match="1 row has errors; nothing was written.*--skip-invalid"):
         run("import_clusters", str(clusters_csv), commit=True)
     assert ClusterProfile.objects.count() == before
-    first = run("import_clusters", str(clusters_csv), commit=True, skip_invalid=True)
-    assert "row 3, column country: unknown country “ZZ”" in first
+    first, errors = run_with_errors(
+        "import_clusters", str(clusters_csv), commit=True, skip_invalid=True
+    )
+    assert "row 3, column country: unknown country “ZZ”" in errors
     assert "1 created, 0 updated, 0 unchanged, 1 skipped" in first
     again = run("import_clusters", str(clusters_csv), commit=True, skip_invalid=True)
     assert "0 created, 0 updated, 1 unchanged, 1 skipped" in again

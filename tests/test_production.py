@@ -198,6 +198,58 @@ def test_json_log_lines_carry_time_level_and_the_request_id():
     assert line["request_id"] == response["X-Request-ID"]
 
 
+#: gunicorn's access atoms for one request, as its access logger passes them (``args``).
+ACCESS_ATOMS = {
+    "h": "10.0.0.1",
+    "m": "GET",
+    "U": "/cs/",
+    "q": "",
+    "r": "GET /cs/ HTTP/1.1",
+    "s": "200",
+    "b": "512",
+    "B": "512",
+    "M": "12",
+    "f": "-",
+    "a": "curl/8.5",
+    "{x-request-id}o": "abc123",
+}
+
+
+def access_line(monkeypatch, log_format: str) -> str:
+    """One request's access line, through the formatter ``cms/gunicorn_conf.py`` gives
+    gunicorn for ``LOG_FORMAT=log_format`` (built alone: configuring gunicorn's loggers
+    here would take over this process's root logger)."""
+    monkeypatch.setenv("LOG_FORMAT", log_format)
+    conf = runpy.run_path(str(ROOT / "cms" / "gunicorn_conf.py"))
+    formatting = dict(conf["logconfig_dict"]["formatters"]["access"])
+    formatter = logging.config.DictConfigurator({}).configure_formatter(formatting)
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        conf["access_log_format"],
+        (ACCESS_ATOMS,),
+        None,
+    )
+    return formatter.format(record)
+
+
+def test_access_lines_name_time_level_and_logger_as_the_app_lines_do(monkeypatch):
+    """The JSON access line named its time ``asctime`` and had no ``level`` or ``logger``,
+    so a pipeline reading the app's lines by ``time`` and ``level`` could not read these."""
+    _, app = logged_request({})
+    line = json.loads(access_line(monkeypatch, "json"))
+    assert {"time", "level", "logger", "message"} <= line.keys() & app.keys()
+    assert "asctime" not in line
+    assert (line["level"], line["logger"]) == ("INFO", "gunicorn.access")
+    assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)
+    assert line["message"] == "GET /cs/ 200"
+    assert (line["status"], line["request_id"], line["path"]) == ("200", "abc123", "/cs/")
+    text = access_line(monkeypatch, "text")
+    assert ' INFO gunicorn.access 10.0.0.1 "GET /cs/ HTTP/1.1" 200 512 ' in text
+
+
 def test_an_incoming_request_id_is_kept_only_from_the_trusted_header():
     response, _ = logged_request({"X-Request-ID": "proxy-abc.123"})
     assert response["X-Request-ID"] != "proxy-abc.123"  # nobody is trusted by default

@@ -76,6 +76,11 @@ def test_counts_and_choices(monkeypatch):
             "0",
             "V: expected a number of seconds >= 0.001, got '0'",
         ),
+        (
+            lambda: env_number("V", 0, maximum=1),
+            "5",
+            "V: expected a number from 0 to 1, got '5'",
+        ),
         (lambda: env_bool("V"), "ture", "V: expected one of 0, 1, false, no, off, on, true,"),
         (lambda: env_choices("V", ("en", "cs")), "en,xx", "V: unknown value 'xx'; use some of"),
     ],
@@ -137,6 +142,17 @@ BAD_VALUES = [
     ("production", {"SECRET_KEY": "s" * 50, "SECURE_HSTS_SECONDS": "1y"}),
     ("production", {"SECRET_KEY": "s" * 50, "SECURE_SSL_REDIRECT": "si"}),
     ("production", {"SECRET_KEY": "s" * 50, "TASKS_BACKEND": "rq"}),
+    # The SDK's own error named no variable (BadDsn: Unsupported scheme '').
+    ("production", {"SECRET_KEY": "s" * 50, "SENTRY_DSN": "s3cr3t@sentry.example/1"}),
+    # A share of requests; sentry_sdk took 5 without a word.
+    (
+        "production",
+        {
+            "SECRET_KEY": "s" * 50,
+            "SENTRY_DSN": "https://s3cr3t@sentry.example/1",
+            "SENTRY_TRACES_SAMPLE_RATE": "5",
+        },
+    ),
     ("observability", {"TASK_BACKLOG_MAX_MINUTES": "ten"}),
     ("observability", {"SCHEDULE_MAX_MINUTES": "0"}),
     ("../gunicorn_conf", {"WEB_CONCURRENCY": "0"}),

@@ -35,6 +35,10 @@ from health_check import Cache, Database, HealthCheck, Storage
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 from health_check.views import HealthCheckView
 
+#: The longest ``/ready/`` waits for the search engine's cluster health: a healthy engine
+#: answers in milliseconds, and each second a probe waits holds an app server's thread.
+PROBE_TIMEOUT_SECONDS = 1.0
+
 
 class ProbeMiddleware:
     """Answers ``/health/`` and ``/ready/`` before the rest of the middleware.
@@ -84,6 +88,14 @@ class SearchEngineCheck(SideService, HealthCheck):
     """The search engine of ``SEARCH_URL`` answers and its cluster is not red.
 
     With the database backend alone there is nothing to ask beyond the database check.
+
+    A hung engine answers nothing until ``SEARCH_TIMEOUT`` (5 s): asked by every probe
+    (one every 2 s), it kept an app server's thread waiting most of the time. So the
+    check follows visitor search's pause (``engine_outage``, ``cms.ops.pause``): while
+    the engine is left alone it is reported degraded without being asked, and a failure
+    seen here starts that pause, for the probes and the visitors alike. The pause is each
+    process's, and a balancer's probes spread over the workers may each find it over, so
+    the probe also waits ``PROBE_TIMEOUT_SECONDS`` at most.
     """
 
     alias: str = "default"
@@ -91,18 +103,40 @@ class SearchEngineCheck(SideService, HealthCheck):
     def run(self) -> None:
         from wagtail.search.backends import get_search_backend  # noqa: PLC0415 - needs apps
 
+        from cms.search.backends import engine_errors, engine_outage, is_outage  # noqa: PLC0415
+
         # Engine backends (Elasticsearch, OpenSearch) hold their client as ``es``.
         client = getattr(get_search_backend(self.alias), "es", None)
         if client is None:
             return
+        if engine_outage.ongoing():
+            raise ServiceUnavailable(
+                "search engine unreachable a moment ago; "
+                "not asked again until SEARCH_ENGINE_RETRY_SECONDS have passed"
+            )
         try:
-            health = client.cluster.health()
+            health = cluster_health(client, probe_timeout(self.alias))
         except Exception as error:  # noqa: BLE001 - any client or transport failure
+            if is_outage(error, engine_errors(self.alias)):
+                engine_outage.note()
             raise ServiceUnavailable(
                 f"search engine unreachable ({type(error).__name__})"
             ) from error
         if health.get("status") == "red":
             raise ServiceWarning("search engine cluster is red")
+
+
+def probe_timeout(alias: str) -> float:
+    """Seconds the probe waits for the engine: ``SEARCH_TIMEOUT`` if shorter."""
+    search_timeout = settings.WAGTAILSEARCH_BACKENDS[alias].get("TIMEOUT", PROBE_TIMEOUT_SECONDS)
+    return min(PROBE_TIMEOUT_SECONDS, search_timeout)
+
+
+def cluster_health(client, timeout: float):
+    """The engine's ``_cluster/health``, given up after ``timeout`` seconds."""
+    if hasattr(client, "options"):  # elasticsearch-py 8+: options per request
+        return client.options(request_timeout=timeout).cluster.health()
+    return client.cluster.health(request_timeout=timeout)  # opensearch-py
 
 
 @dataclasses.dataclass

@@ -51,6 +51,28 @@ class OncePerInterval(logging.Filter):
         return True
 
 
+class OncePerIntervalEachMessage(logging.Filter):
+    """``OncePerInterval`` for each message of a logger apart (``record.getMessage()``).
+
+    For ``/ready/``: django-health-check logs every failing check at every probe (one
+    every few seconds) with its traceback, several KB each. Each check's failure names
+    the check, so each gets its line a minute: a database that went down while the
+    cache was away is still said at once. Meant for a logger with a few messages, as
+    there are a few checks: one throttle is kept per message.
+    """
+
+    def __init__(self, seconds: float = 60):
+        super().__init__()
+        self.seconds = seconds
+        self.throttles: dict[str, OncePerInterval] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message not in self.throttles:
+            self.throttles[message] = OncePerInterval(self.seconds)
+        return self.throttles[message].filter(record)
+
+
 #: JSON field -> gunicorn access-log atom (gunicorn's ``atoms()``; ``{name}o`` = response header).
 ACCESS_FIELDS = {
     "remote_addr": "h",

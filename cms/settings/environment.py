@@ -104,12 +104,13 @@ def env_number(
     default: float,
     *,
     minimum: float = 0.0,
+    maximum: float = float("inf"),
     unit: str = "a number",
     parse: Callable[[str], float] = float,
     environ: Environ = None,
 ) -> float:
-    """A number of at least ``minimum``, decimal (``0.5``) unless ``parse`` is ``int``;
-    ``nan`` and ``inf`` refused."""
+    """A number of at least ``minimum`` and at most ``maximum``, decimal (``0.5``) unless
+    ``parse`` is ``int``; ``nan`` and ``inf`` refused."""
     value = env_str(name, environ=environ)
     if not value:
         return default
@@ -117,6 +118,9 @@ def env_number(
         number = parse(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}: expected {unit}, got {value!r}") from None
-    if not number < float("inf") or number < minimum:  # also nan, which compares false
-        raise ImproperlyConfigured(f"{name}: expected {unit} >= {minimum:g}, got {value!r}")
+    if not (minimum <= number <= maximum and number < float("inf")):  # nan compares false
+        bounds = f">= {minimum:g}"
+        if maximum < float("inf"):
+            bounds = f"from {minimum:g} to {maximum:g}"
+        raise ImproperlyConfigured(f"{name}: expected {unit} {bounds}, got {value!r}")
     return number

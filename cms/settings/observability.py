@@ -6,10 +6,13 @@
 - ``REQUEST_ID_TRUSTED_HEADER``: the header a trusted proxy puts its request id in
   (e.g. ``X-Request-ID``); unset, every request gets a new id (``cms.ops.request_id``).
 - ``SENTRY_DSN``: errors go to Sentry (or a compatible service such as GlitchTip); unset,
-  ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``.
+  ``sentry_sdk`` is not even imported. ``SENTRY_ENVIRONMENT``, ``SENTRY_TRACES_SAMPLE_RATE``
+  (a share of requests, 0 to 1).
 """
 
 import logging
+
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.environment import env_number, env_str, one_of
 
@@ -32,6 +35,18 @@ def log_formatter(log_format: str) -> dict:
     return LOG_FORMATS[one_of("LOG_FORMAT", log_format, LOG_FORMATS, what="format")]
 
 
+def access_log_formatter(log_format: str) -> dict:
+    """The formatter of gunicorn's access log for ``LOG_FORMAT=log_format``: its lines name
+    their time, level and logger as the app's do (``time``, ``level``, ``logger`` in JSON),
+    so one pipeline reads both; the request's fields come from ``GunicornAccessFormatter``.
+    """
+    formatter = log_formatter(log_format)
+    access = {**formatter, "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    if "()" in formatter:
+        access["()"] = "cms.ops.logs.GunicornAccessFormatter"
+    return access
+
+
 def logging_config(log_format: str, level: str = "INFO") -> dict:
     """Django's ``LOGGING`` for ``LOG_FORMAT=log_format`` (``text`` or ``json``)."""
     formatter = log_formatter(log_format)
@@ -42,6 +57,10 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
         "filters": {
             "request_id": {"()": "cms.ops.logs.RequestIdFilter"},
             "once_a_minute": {"()": "cms.ops.logs.OncePerInterval", "seconds": 60},
+            "once_a_minute_each": {
+                "()": "cms.ops.logs.OncePerIntervalEachMessage",
+                "seconds": 60,
+            },
         },
         "formatters": {"default": formatter},
         "handlers": {
@@ -64,6 +83,9 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
             "elastic_transport": {"level": "WARNING"},
             # A dead Redis: one line a minute, not one per pause (cms.ops.cache).
             "cms.ops.cache": {"filters": ["once_a_minute"]},
+            # /ready/'s failing checks, each with a traceback at every probe: one line a
+            # minute for each check (cms.ops.health).
+            "health_check": {"filters": ["once_a_minute_each"]},
         },
     }
 
@@ -84,12 +106,29 @@ def init_sentry(dsn: str) -> bool:
     """
     if not dsn:
         return False
+    # A share of requests: sentry_sdk takes 5 without a word, and traces none or all.
+    traces_sample_rate = env_number("SENTRY_TRACES_SAMPLE_RATE", 0, maximum=1)
     import sentry_sdk  # noqa: PLC0415 - only with a DSN
 
     sentry_sdk.init(
-        dsn=dsn,
+        dsn=checked_dsn(dsn),
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
-        traces_sample_rate=env_number("SENTRY_TRACES_SAMPLE_RATE", 0),
+        traces_sample_rate=traces_sample_rate,
         send_default_pii=False,
     )
     return True
+
+
+def checked_dsn(dsn: str) -> str:
+    """``dsn`` if ``sentry_sdk`` can read it; else the error naming ``SENTRY_DSN`` (the
+    SDK's own, ``BadDsn: Unsupported scheme ''``, names no variable). The value is not
+    echoed: its key is a secret."""
+    from sentry_sdk.utils import BadDsn, Dsn  # noqa: PLC0415 - only with a DSN
+
+    try:
+        Dsn(dsn)
+    except BadDsn as error:
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN: not a DSN ({error}); expected https://KEY@HOST/PROJECT_ID"
+        ) from None
+    return dsn

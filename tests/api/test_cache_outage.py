@@ -10,8 +10,6 @@ generation lives in the database, the cache only keeps a short-lived copy.
 from __future__ import annotations
 
 import logging
-import socket
-import threading
 import time
 
 import pytest
@@ -24,7 +22,7 @@ from cms.projections import generation
 from cms.projections.models import ContentGeneration
 from cms.settings.base import cache_from_url
 from tests.api.conftest import published_news
-from tests.ports import unused_port
+from tests.ports import SilentServer, unused_port
 
 
 @pytest.fixture
@@ -117,32 +115,6 @@ def test_a_dead_cache_is_logged_once_a_minute_not_per_operation(api, dead_redis,
         assert api("news/?lang=en").status_code == 200
         PAUSES.clear()  # each request finds Redis dead anew
     assert len([r for r in caplog.records if r.name == "cms.ops.cache"]) == 1
-
-
-class SilentServer:
-    """A TCP server that takes every connection and reads every request, never answering:
-    a hung Redis (a stopped process whose port is still open, a full network buffer)."""
-
-    def __init__(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(50)
-        self.port = self.listener.getsockname()[1]
-        self.connections = []
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                connection, _address = self.listener.accept()
-            except OSError:  # closed
-                return
-            self.connections.append(connection)
-
-    def close(self):
-        self.listener.close()
-        for connection in self.connections:
-            connection.close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
 from django.test import override_settings
@@ -11,10 +12,13 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page, Revision
 
 from cms.ops.health import ScheduledPublishingCheck, TaskBacklogCheck, is_essential
+from cms.ops.logs import OncePerIntervalEachMessage
+from cms.search.backends import engine_outage
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
 from cms.webhooks.delivery import deliver_webhooks_task
 from tests.factories import news_page
+from tests.ports import SilentServer
 
 #: A Redis URL where nothing listens: connections are refused at once, for real.
 DEAD_REDIS = {
@@ -78,6 +82,66 @@ def test_a_dead_search_engine_is_degraded_not_down(client, db):
     assert body["status"] == "degraded"
     error = body["checks"]["SearchEngineCheck(alias='default')"]["error"]
     assert "unreachable" in error
+
+
+@pytest.fixture
+def hung_engine(monkeypatch):
+    """``SEARCH_URL`` names an engine that takes connections and never answers, with the
+    production pause after a failure, from no failure noted (an earlier test's would count)."""
+    server = SilentServer()
+    monkeypatch.setenv("SEARCH_TIMEOUT", "0.2")
+    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{server.port}")
+    engine_outage.end()
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends, SEARCH_ENGINE_RETRY_SECONDS=60):
+        yield server
+    engine_outage.end()
+    server.close()
+
+
+def test_a_hung_search_engine_is_asked_once_per_pause(client, db, hung_engine):
+    """Every probe waited ``SEARCH_TIMEOUT`` for a hung engine, and probes come every two
+    seconds. Now the first one's timeout pauses the engine (for visitor search too), and
+    the probes after it report it degraded without asking it again."""
+    for _ in range(3):
+        response, body = ready(client)
+        assert response.status_code == 200
+        assert statuses(body)["SearchEngineCheck"] == "degraded"
+        assert engine_outage.ongoing()
+    assert len(hung_engine.connections) == 1
+
+
+@override_settings(CACHES=DEAD_REDIS, WAGTAILSEARCH_BACKENDS=DEAD_ENGINE)
+def test_a_failing_check_is_logged_once_a_minute_not_per_probe(client, db, caplog):
+    """Each probe logged each failing check with its traceback (KBs every two seconds).
+    Now each check has its line a minute, the cache's failure not hiding the engine's."""
+    logger = logging.getLogger("health_check")
+    throttles = [f for f in logger.filters if isinstance(f, OncePerIntervalEachMessage)]
+    assert throttles, "settings.LOGGING puts OncePerIntervalEachMessage on health_check"
+    for throttle in throttles:  # as if no earlier test had failed a check this minute
+        throttle.throttles.clear()
+    for _ in range(3):
+        ready(client)
+    failed = [r.getMessage() for r in caplog.records if r.name == "health_check"]
+    assert sorted(failed) == [
+        "Health check CacheCheck(alias='default') failed",
+        "Health check SearchEngineCheck(alias='default') failed",
+    ]
+
+
+@pytest.mark.parametrize("engine", ["opensearch2", "elasticsearch9"])
+def test_a_probe_gives_up_on_a_hung_engine_before_search_timeout(
+    client, db, hung_engine, monkeypatch, engine
+):
+    """Searches may wait ``SEARCH_TIMEOUT`` for the engine, a probe ``PROBE_TIMEOUT_SECONDS``
+    (each process has its pause, and the balancer's probes spread over the workers). With
+    SEARCH_TIMEOUT at 8 s the check's own client gave up first: not django-health-check's
+    budget of 5 s, which used to end the probe ("Timed out after 5 seconds")."""
+    monkeypatch.setenv("SEARCH_TIMEOUT", "8")
+    backends = search_backends_from_url(f"{engine}://127.0.0.1:{hung_engine.port}")
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        _, body = ready(client)
+    error = body["checks"]["SearchEngineCheck(alias='default')"]["error"]
+    assert error.endswith("search engine unreachable (ConnectionTimeout)")
 
 
 def test_a_broken_media_storage_makes_the_server_unready(client, db, tmp_path):

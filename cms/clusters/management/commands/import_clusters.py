@@ -15,13 +15,25 @@ def shown(value: str, limit: int = 80) -> str:
     return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
+def refused_for_row_errors(count: int) -> str:
+    """Why a file with row errors was not imported, naming the command's option: the
+    admin's wording (``unconfirmed_errors``) asks to confirm, which a command cannot."""
+    rows = "1 row has errors" if count == 1 else f"{count} rows have errors"
+    return (
+        f"{rows}; nothing was written. Fix {'it' if count == 1 else 'them'}, "
+        "or use --commit --skip-invalid to import only the valid rows."
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Import cluster profiles from a CSV or XLSX file (one row per cluster, translated "
         "columns like description_cs; a column the file lacks is left as stored). Shows a "
         "per-row report, each update's changed columns (old → new); writes only with --commit. "
         "A file that cannot be read (too large, too many rows, a cell too long or with a NUL "
-        "byte) stops the command with a non-zero exit and a message naming the row and column."
+        "byte) stops the command with a non-zero exit and a message naming the row and column. "
+        "Row errors go to stderr, and exit non-zero (also without --commit) unless "
+        "--commit --skip-invalid writes the valid rows."
     )
 
     def add_arguments(self, parser):
@@ -51,7 +63,7 @@ class Command(BaseCommand):
         preview = preview_import(rows, allowed_countries=allowed)
         for row in preview.invalid:
             for column, message in row.errors:
-                self.stdout.write(
+                self.stderr.write(
                     _("%(file)s: row %(row)s, column %(column)s: %(problem)s")
                     % {"file": path.name, "row": row.number, "column": column, "problem": message}
                 )
@@ -77,6 +89,9 @@ class Command(BaseCommand):
             )
             % preview.counts()
         )
+        if preview.invalid and not skip_invalid:
+            # Non-zero, so a script's dry run does not take a file with errors for a good one.
+            raise CommandError(refused_for_row_errors(len(preview.invalid)))
         if not commit:
             self.stdout.write(_("Nothing written (use --commit)."))
             return
