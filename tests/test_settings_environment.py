@@ -264,4 +264,24 @@ def test_manage_py_stops_with_the_variable_named():
         timeout=120,
     )
     assert stopped.returncode != 0
-    assert "API_RATE_LIMIT: expected a whole number, got '10/min'" in stopped.stderr
+    # The message alone: the traceback through Django's settings loader said nothing more.
+    assert stopped.stderr.strip() == (
+        "Configuration error: API_RATE_LIMIT: expected a whole number, got '10/min'"
+    )
+
+
+def test_gunicorn_stops_with_the_variable_named():
+    """The application module (``cms.wsgi``) as gunicorn loads it, in production."""
+    environ = {**os.environ, "DEBUG": "ture", "SECRET_KEY": "x" * 60}
+    environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
+    stopped = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import cms.wsgi"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stopped.returncode == 1
+    assert stopped.stderr.startswith("Configuration error: DEBUG: ")
+    assert "Traceback" not in stopped.stderr

@@ -12,6 +12,7 @@ string, an empty list, false; a number, which cannot be empty, is then its defau
 """
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -124,3 +125,18 @@ def env_number(
             bounds = f"from {minimum:g} to {maximum:g}"
         raise ImproperlyConfigured(f"{name}: expected {unit} {bounds}, got {value!r}")
     return number
+
+
+def settings_or_exit() -> None:
+    """Read the settings now; if a value cannot be read, stop with its message alone.
+
+    For ``manage.py`` and the WSGI/ASGI modules: the message names the variable, and the
+    sixty lines of traceback through Django's settings loader above it told an operator
+    nothing more (under gunicorn, not even as JSON).
+    """
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reading one imports the settings module
+    except ImproperlyConfigured as error:
+        sys.exit(f"Configuration error: {error}")
