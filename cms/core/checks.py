@@ -144,13 +144,14 @@ def language_gaps(codes) -> list[checks.CheckMessage]:
 
 @checks.register(checks.Tags.database)
 def check_content_visitors_read(app_configs=None, databases=None, **kwargs):
-    """Cluster profiles and partners that visitors read in no language (``manage.py check
-    --database default``; ``migrate`` runs it too, so a deploy shows it).
+    """Cluster profiles, partners and live pages that visitors read in no language
+    (``manage.py check --database default``; ``migrate`` runs it too, so a deploy shows it).
 
-    The edit form and the import refuse them (every translation held back, the English
+    The edit forms and the import refuse them (every translation held back, the English
     text empty), but rows saved before they did exist. Visitors, the API and search do
-    not see them (``cms.core.visibility.in_a_language``), so nobody else notices they are
-    gone: this names them to the operator, one warning per model.
+    not see such snippets (``cms.core.visibility.in_a_language``), so nobody else notices
+    they are gone; such a page is live with an empty title. This names them to the
+    operator, one warning per model.
     """
     if not databases or DEFAULT_DB_ALIAS not in databases:
         return []
@@ -161,9 +162,11 @@ def check_content_visitors_read(app_configs=None, databases=None, **kwargs):
 
     messages = []
     for model in apps.get_models():
-        if issubclass(model, Page) or not names_it_in_translated_fields(model):
+        if not names_it_in_translated_fields(model):
             continue
-        hidden = model.objects.exclude(in_a_language_q(model)).order_by("pk")
+        is_page = issubclass(model, Page)
+        rows = model.objects.live() if is_page else model.objects.all()
+        hidden = rows.exclude(in_a_language_q(model)).order_by("pk")
         try:
             count = hidden.count()
             shown = [str(getattr(obj, "slug", obj.pk)) for obj in hidden[:20]] if count else []
@@ -173,12 +176,17 @@ def check_content_visitors_read(app_configs=None, databases=None, **kwargs):
             return []
         if not count:
             continue
+        seen = (
+            # Published before the edit form refused it: shown, with an empty title.
+            "they are live with an empty title"
+            if is_page
+            else "visitors, the API and search do not see them"
+        )
         messages.append(
             checks.Warning(
                 f"{count} {model._meta.verbose_name_plural} are in no language visitors read "
-                "(every translation held back, the English text empty): visitors, the API "
-                f"and search do not see them: {', '.join(shown)}"
-                + (" …" if count > len(shown) else ""),
+                f"(every translation held back, the English text empty): {seen}: "
+                f"{', '.join(shown)}" + (" …" if count > len(shown) else ""),
                 hint="In the admin, tick a complete translation ready or fill in the English "
                 "version; or delete them.",
                 obj=model,

@@ -132,3 +132,16 @@ def test_the_database_check_names_them_to_the_operator(nameless):
     nameless.ready_languages = ["cs"]
     nameless.save()
     assert check_content_visitors_read(databases=["default"]) == []
+
+
+def test_the_database_check_names_live_pages_in_no_language(db, country):
+    """Published before the page form refused it, such a page is live with an empty title."""
+    from cms.core.checks import check_content_visitors_read
+    from cms.news.models import NewsPage
+
+    page = news_page(country("DE"), title={"de": "Nur Deutsch"}, ready_languages=[])
+    (warning,) = check_content_visitors_read(databases=["default"])
+    assert warning.obj is NewsPage and page.slug in warning.msg
+    assert "live with an empty title" in warning.msg
+    page.unpublish()  # a draft in no language harms nobody
+    assert check_content_visitors_read(databases=["default"]) == []
