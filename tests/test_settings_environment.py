@@ -270,18 +270,44 @@ def test_manage_py_stops_with_the_variable_named():
     )
 
 
-def test_gunicorn_stops_with_the_variable_named():
-    """The application module (``cms.wsgi``) as gunicorn loads it, in production."""
-    environ = {**os.environ, "DEBUG": "ture", "SECRET_KEY": "x" * 60}
-    environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
+def test_manage_py_reads_the_settings_it_is_given():
+    """``--settings`` counts: read before it, the development settings were checked instead
+    and ``migrate --settings=cms.settings.production`` would have migrated their SQLite."""
+    environ = {**os.environ}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.pop("SECRET_KEY", None)
     stopped = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import cms.wsgi"],
+        [sys.executable, "manage.py", "check", "--settings=cms.settings.production"],
         cwd=ROOT,
         env=environ,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert stopped.returncode == 1
-    assert stopped.stderr.startswith("Configuration error: DEBUG: ")
+    assert stopped.returncode != 0
+    assert stopped.stderr.strip() == (
+        "Configuration error: SECRET_KEY must be set in the environment for production."
+    )
+
+
+@pytest.mark.parametrize("preload", ["true", "false"])
+def test_gunicorn_stops_with_the_variable_named(preload, tmp_path):
+    """gunicorn with ``cms.wsgi``: the message alone, and the master stops. A worker that
+    loads the app (preload off) and exits with another code than gunicorn's APP_LOAD_ERROR
+    was booted again, 53 times in 8 s."""
+    environ = {**os.environ, "DEBUG": "ture", "SECRET_KEY": "x" * 60}
+    environ |= {"DJANGO_SETTINGS_MODULE": "cms.settings.production"}
+    environ |= {"GUNICORN_PRELOAD": preload, "WEB_CONCURRENCY": "1", "LOG_FORMAT": "text"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    bind = f"unix:{tmp_path / 'gunicorn.sock'}"
+    stopped = subprocess.run(  # noqa: S603
+        [str(gunicorn), "-c", "python:cms.gunicorn_conf", "--bind", bind, "cms.wsgi"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stopped.returncode != 0
+    assert stopped.stderr.count("Configuration error: DEBUG: ") == 1, stopped.stderr
     assert "Traceback" not in stopped.stderr

@@ -130,13 +130,19 @@ def env_number(
 def settings_or_exit() -> None:
     """Read the settings now; if a value cannot be read, stop with its message alone.
 
-    For ``manage.py`` and the WSGI/ASGI modules: the message names the variable, and the
-    sixty lines of traceback through Django's settings loader above it told an operator
-    nothing more (under gunicorn, not even as JSON).
+    For the WSGI and ASGI modules: the message names the variable, and the sixty lines of
+    traceback through Django's settings loader above it told an operator nothing more.
+    The exit code is gunicorn's ``APP_LOAD_ERROR`` (4): its master then stops, where any
+    other code from a worker (``GUNICORN_PRELOAD=false``) is booted again, forever.
     """
     from django.conf import settings
 
     try:
         settings.INSTALLED_APPS  # noqa: B018 - reading one imports the settings module
     except ImproperlyConfigured as error:
-        sys.exit(f"Configuration error: {error}")
+        sys.stderr.write(f"Configuration error: {error}\n")
+        sys.exit(APP_LOAD_ERROR)
+
+
+#: gunicorn's exit code for an application that cannot be loaded (``gunicorn.arbiter``).
+APP_LOAD_ERROR = 4
