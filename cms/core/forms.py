@@ -164,8 +164,15 @@ def embedding_error(refused) -> ValidationError:
 
 #: The submit button of Wagtail's "Publish" action (the edit and create views read it too).
 PUBLISH_ACTION = "action-publish"
-#: The "Submit for moderation" button's (Wagtail's workflows).
+#: The buttons of Wagtail's workflows that send the form's content towards visitors:
+#: "Submit for moderation", "Resubmit", and a moderator's task action taken in the edit
+#: view (named by ``workflow-action-name``; only approving publishes, "request changes"
+#: must stay possible on any page).
 SUBMIT_ACTION = "action-submit"
+RESTART_WORKFLOW_ACTION = "action-restart-workflow"
+WORKFLOW_ACTION = "action-workflow-action"
+WORKFLOW_ACTION_NAME = "workflow-action-name"
+APPROVING_ACTIONS = ("approve",)
 
 
 class OwnLanguageFirstFormMixin:
@@ -240,7 +247,7 @@ class OwnLanguageFirstFormMixin:
             self.require_slugs_of_served_languages(cleaned_data)
         if "ready_languages" in cleaned_data:
             cleaned_data["ready_languages"] = self.ready_after_save(cleaned_data)
-            if self.is_publishing() or self.is_submitting():
+            if self.is_publishing() or self.is_submitting() or self.is_approving():
                 self.require_a_served_language(cleaned_data)
         return cleaned_data
 
@@ -275,8 +282,14 @@ class OwnLanguageFirstFormMixin:
         return hasattr(self.data, "get") and bool(self.data.get(PUBLISH_ACTION))
 
     def is_submitting(self) -> bool:
-        """Sent for moderation: an approval publishes the item as it is submitted."""
-        return hasattr(self.data, "get") and bool(self.data.get(SUBMIT_ACTION))
+        """Sent for moderation (again): an approval publishes the item as it is submitted."""
+        sent = self.data.get if hasattr(self.data, "get") else lambda name: None
+        return bool(sent(SUBMIT_ACTION) or sent(RESTART_WORKFLOW_ACTION))
+
+    def is_approving(self) -> bool:
+        """Approved by a moderator in the edit view, which saves the form, then publishes."""
+        sent = self.data.get if hasattr(self.data, "get") else lambda name: None
+        return bool(sent(WORKFLOW_ACTION)) and sent(WORKFLOW_ACTION_NAME) in APPROVING_ACTIONS
 
     def require_at_publication(self, cleaned_data) -> None:
         """The languages the network requires of a published item, when publishing only."""

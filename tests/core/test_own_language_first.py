@@ -249,3 +249,20 @@ def test_an_item_only_in_czech_is_listed_in_czech_on_the_english_pages(cz, site_
     (card,) = [part for part in html.split('<article class="card">') if "pouze-cesky" in part]
     assert f'lang="cs"><a href="{path_of(page, "cs")}">Pouze česky</a>' in card
     assert '<p class="card__text" lang="cs">Český perex</p>' in card
+
+
+def test_approving_in_the_edit_view_refuses_a_page_in_no_language(cz):
+    """The moderator's "Approve" in the edit view saves the form, then publishes it: with
+    Czech unticked there, the page went live in no language. "Request changes" still goes."""
+    editor = logged_in(country_user("CZ"))
+    data = news_in("cs", title="Ke schválení", slug="ke-schvaleni", lead="Perex", ready=["cs"])
+    assert editor.post(add_url(cz), {**data, "action-submit": "1"}).status_code == 302
+    page = NewsPage.objects.get(title_cs="Ke schválení")
+    moderator = logged_in(country_user("CZ", "moderators"))
+    unticked = {**data, "ready_languages": [], "action-workflow-action": "1"}
+    approved = moderator.post(edit_url(page), {**unticked, "workflow-action-name": "approve"})
+    assert "ready_languages" in approved.context["form"].errors
+    assert not NewsPage.objects.get(pk=page.pk).live
+    rejected = moderator.post(edit_url(page), {**unticked, "workflow-action-name": "reject"})
+    assert rejected.status_code == 302
+    assert not NewsPage.objects.get(pk=page.pk).live
