@@ -283,3 +283,11 @@ def test_copying_to_a_taken_slug_says_so_in_the_editors_language(cz):
     errors = str(response.context["form"].errors["new_slug_cs"])
     assert "Tento název pro URL je již použit" in errors, errors
     assert "already in use" not in errors
+
+
+def test_a_taken_slug_is_refused_in_the_editors_language(cz):
+    """wagtail-modeltranslation's message (it ships no catalogue for our languages)."""
+    client = logged_in(country_user("CZ"))
+    client.post(add_url(cz), news_in("cs", title="Veletrh v Brně", slug="veletrh"))
+    response = client.post(add_url(cz), news_in("cs", title="Veletrh znovu", slug="veletrh"))
+    assert "Tento slug se už používá" in response.context["form"].errors["slug_cs"]
