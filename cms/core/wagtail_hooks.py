@@ -37,7 +37,10 @@ from cms.core.viewsets import (
     EditorLanguageBreadcrumbs,
     VisibleDeleteBulkAction,
 )
-from cms.core.workflow_views import WarningWorkflowActionView
+from cms.core.workflow_views import (
+    CommentLabelCollectWorkflowActionDataView,
+    WarningWorkflowActionView,
+)
 
 
 class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
@@ -174,6 +177,7 @@ class ModeratedExplorerPageViewSet(ExplorerPageViewSet):
 
     edit_view_class = ConcurrentEditsPageEditView
     workflow_action_view_class = WarningWorkflowActionView
+    collect_workflow_action_data_view_class = CommentLabelCollectWorkflowActionDataView
 
 
 add_column_to_explorer()
