@@ -524,3 +524,31 @@ def test_sync_sites_links_a_collection_made_before_the_link(db, settings):
     assert not report.created["collections"]
     assert report.updated["country collections linked"] == 1
     assert sync_network(load_network(settings.SITES_DIR)).summary() == "nothing to change"
+
+
+def test_another_countrys_media_answer_as_a_missing_id_does(czech_editor, media):
+    """Wagtail refused another country's image or document with a redirect to the dashboard
+    (or a 403) but a missing id with a 404: which ids existed showed. Both are 404s now, as
+    for pages and snippets; the own country's still open."""
+    image, doc = media["image"]["SK"].pk, media["document"]["SK"].pk
+    missing = max(image, doc, media["image"]["CZ"].pk, media["document"]["CZ"].pk) + 1000
+    urls = [
+        "/admin/images/{}/",
+        "/admin/images/{}/delete/",
+        "/admin/images/usage/{}/",
+        "/admin/images/chooser/{}/select_format/",
+        "/admin/images/chooser/chosen/{}/",
+    ]
+    doc_urls = [
+        "/admin/documents/edit/{}/",
+        "/admin/documents/delete/{}/",
+        "/admin/documents/usage/{}/",
+        "/admin/documents/chooser/chosen/{}/",
+    ]
+    for pattern, pk in [*((url, image) for url in urls), *((url, doc) for url in doc_urls)]:
+        for url in (pattern.format(pk), pattern.format(missing)):
+            assert czech_editor.get(url).status_code == 404, url
+    post = czech_editor.post(f"/admin/documents/multiple/{doc}/", {f"doc-{doc}-title": "Taken"})
+    assert post.status_code == 404
+    own = media["image"]["CZ"].pk
+    assert czech_editor.get(f"/admin/images/chooser/{own}/select_format/").status_code == 200
