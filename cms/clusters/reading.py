@@ -292,6 +292,15 @@ def check_expanded_size(stream, filename: str) -> None:
 
 
 def unreadable_xlsx(filename: str, error: Exception) -> ImportFileError:
+    """The refusal of a file that is no XLSX the import can read, saying what to do.
+
+    Without the reader's own words (``error``, kept as the refusal's cause): "File is not
+    a zip file" is English, and names a detail of the format rather than the remedy.
+    """
     return ImportFileError(
-        _("%(file)s: not a readable XLSX file (%(error)s)") % {"file": filename, "error": error}
+        _(
+            "%(file)s: not a readable XLSX file. Save it from your spreadsheet program as an "
+            "Excel workbook (.xlsx) or as CSV and upload it again."
+        )
+        % {"file": filename}
     )

@@ -11,23 +11,21 @@ from wagtail.snippets.views.snippets import IndexView
 from cms.clusters import views
 from cms.clusters.models import ClusterProfile
 from cms.core.permissions import CountryPermissionPolicy
-from cms.core.spreadsheets import neutralise
+from cms.core.spreadsheets import AdminExportMixin
 from cms.core.viewsets import CountrySnippetViewSet
 
 # Before the viewset: Wagtail 8 looks policies up in its registry, not on the viewset.
 register_permission_policy(ClusterProfile, CountryPermissionPolicy(ClusterProfile))
 
 
-class ClusterProfileIndexView(IndexView):
-    """The listing; its CSV/XLSX download (``list_export``) writes no cell a spreadsheet runs.
+class ClusterProfileIndexView(AdminExportMixin, IndexView):
+    """The listing; its CSV/XLSX download (``list_export``) writes no cell a spreadsheet runs,
+    and the CSV is in the editor's language (``AdminExportMixin``).
 
     Wagtail keeps XLSX text from becoming formulas but writes CSV cells as
     they are; a cluster named ``=HYPERLINK(...)`` gets the same leading quote
     as in the import format's export (``cms.core.spreadsheets``).
     """
-
-    def preprocess_field_value(self, field, value, export_format):
-        return neutralise(super().preprocess_field_value(field, value, export_format))
 
 
 class ClusterProfileViewSet(CountrySnippetViewSet):

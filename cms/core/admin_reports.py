@@ -5,7 +5,8 @@ page titles, which any editor types. Wagtail keeps XLSX text from becoming
 formulas but writes CSV cells as they are, so a title like ``=HYPERLINK(...)``
 would run on the computer of whoever opens the CSV. These are Wagtail's own
 report views with every exported cell through ``cms.core.spreadsheets.neutralise``
-(OWASP's leading quote), as the project's own exports do.
+(OWASP's leading quote), as the project's own exports do, and the CSV in the editor's
+language (``cms.core.spreadsheets.AdminExportMixin``).
 
 Three of them also show a country's users only its own: the site history lists
 the entries of snippets they may see (``visible_log_entries``; Wagtail asks only
@@ -25,6 +26,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.urls import path
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
@@ -39,24 +42,18 @@ from wagtail.admin.views.reports.workflows import (
     WorkflowView,
 )
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import ModelLogEntry, Page
+from wagtail.models import ModelLogEntry, Page, TaskState
 from wagtail.permissions import page_permission_policy, policy_registry
 from wagtail.snippets.models import get_snippet_models
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cms.core.permissions import VISIBLE_ACTIONS, is_network_admin, users_among
-from cms.core.spreadsheets import neutralise
-
-
-class NeutralisedExportMixin:
-    """Every cell of a ``SpreadsheetExportMixin`` download through ``neutralise``."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        return neutralise(super().preprocess_field_value(field, value, export_format))
+from cms.core.spreadsheets import AdminExportMixin
 
 
 def neutralised(view_class):
-    return type(view_class.__name__, (NeutralisedExportMixin, view_class), {})
+    """The report's view, downloading as the project's downloads do (``AdminExportMixin``)."""
+    return type(view_class.__name__, (AdminExportMixin, view_class), {})
 
 
 def visible_log_entries(entries, user):
@@ -127,6 +124,26 @@ class VisibleWorkflowReportFilterSet(WorkflowReportFilterSet):
 
 class VisibleWorkflowView(WorkflowView):
     filterset_class = VisibleWorkflowReportFilterSet
+    # Wagtail names a download's columns from the queryset's model; this report's rows are
+    # a list, so columns without a heading here were named "workflow", "requested_by".
+    export_headings = {
+        **WorkflowView.export_headings,
+        "workflow": _("Workflow"),
+        "requested_by": _("Requested by"),
+    }
+
+
+class WorkflowTasksReportView(WorkflowTasksView):
+    """Wagtail's, with every column of its download named as the report names it."""
+
+    export_headings = {
+        **WorkflowTasksView.export_headings,
+        "task": _("Task"),
+        "started_at": _("Started at"),
+        "finished_at": _("Completed at"),
+        # Not a column of the report: the model field's name ("finished by").
+        "finished_by": capfirst(TaskState._meta.get_field("finished_by").verbose_name),
+    }
 
 
 def lockers_of_listed_pages(request):
@@ -155,7 +172,7 @@ class VisibleLockedPagesView(LockedPagesView):
 REPORTS = {
     "locked/": neutralised(VisibleLockedPagesView),
     "workflow/": neutralised(VisibleWorkflowView),
-    "workflow_tasks/": neutralised(WorkflowTasksView),
+    "workflow_tasks/": neutralised(WorkflowTasksReportView),
     "site-history/": neutralised(VisibleLogEntriesView),
     "aging-pages/": neutralised(AgingPagesView),
 }

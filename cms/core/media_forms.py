@@ -7,6 +7,7 @@ imported, and ``cms.core.forms`` is imported while the models load (by the page 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
@@ -33,3 +34,24 @@ class ConcurrentEditsDocumentForm(ConcurrentEditsFormMixin, BaseDocumentForm):
     form does (titles and tags edited by two people at once)."""
 
     bound_field_class = EditFormBoundField
+
+    def add_error(self, field, error):
+        """Django's, without the document's file check in a form that has no file field.
+
+        Wagtail's ``Document.clean`` checks the file's extension (``WAGTAILDOCS_EXTENSIONS``)
+        and names the field ``file``. The multiple uploader's forms have none: one that
+        turns an upload into a document (when the upload form refused another field, such
+        as a collection the editor may not use) validates a document whose file is only
+        attached on save, so the check always failed, and Django raises on an error for a
+        field the form lacks (a 500 instead of the form's own errors). That file passed the
+        upload form's same check already, and these forms never change a document's file.
+        """
+        if "file" not in self.fields:
+            if field == "file":
+                return
+            if field is None and hasattr(error, "error_dict"):
+                errors = {name: e for name, e in error.error_dict.items() if name != "file"}
+                if not errors:
+                    return
+                error = ValidationError(errors)
+        super().add_error(field, error)

@@ -14,12 +14,14 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms.core.caching import apply_cache_policy
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages
 from cms.core.pages import site_languages
-from cms.core.permissions import reachable_pages
+from cms.core.permissions import reachable_pages, visible_media
 from cms.core.request_memo import known_for_request
 
 #: Paths that are not visitor pages and carry no language prefix.
@@ -288,3 +290,65 @@ class AdminPageScopeMiddleware:
             raise Http404("Not a page id") from error
         if reachable_pages(user).filter(pk__in=wanted).count() != len(wanted):
             raise Http404("No such page")
+
+
+class AdminMediaScopeMiddleware:
+    """404 for any admin URL that names an image or document the user may not see.
+
+    Wagtail refuses another country's image or document (its collection permissions) with
+    ``PermissionDenied``, which its admin answers with a redirect to the dashboard (a 403
+    for the chooser), while an id that exists nowhere is a 404: the difference told a Czech
+    editor which ids another country's images and documents have. Answered alike here,
+    before the view runs, as ``AdminPageScopeMiddleware`` does for pages. Seen: in the
+    user's or the shared collections (``visible_media``), or uploaded by the user (Wagtail's
+    ownership rule), so nothing the user could open before is refused.
+    """
+
+    #: URL keyword arguments that name an image or a document in Wagtail's admin URLs.
+    MEDIA_ID_KWARGS = {"image_id": "image", "document_id": "document", "doc_id": "document"}
+    #: Namespaces whose ``pk`` names one: the choosers' "chosen" step.
+    MEDIA_PK_NAMESPACES = {"wagtailimages_chooser": "image", "wagtaildocs_chooser": "document"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith("/admin/"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_superuser:
+            return None
+        for kind, pk in self.named_media(request.resolver_match, view_kwargs):
+            self.check_visible(user, media_model(kind), pk)
+        return None
+
+    def named_media(self, match, view_kwargs) -> list[tuple[str, object]]:
+        """The (kind, id) of each image or document the URL names."""
+        named = [
+            (kind, view_kwargs[name])
+            for name, kind in self.MEDIA_ID_KWARGS.items()
+            if name in view_kwargs
+        ]
+        if "pk" in view_kwargs:
+            for namespace in match.namespaces:
+                if namespace in self.MEDIA_PK_NAMESPACES:
+                    named.append((self.MEDIA_PK_NAMESPACES[namespace], view_kwargs["pk"]))
+        return named
+
+    @staticmethod
+    def check_visible(user, model, pk) -> None:
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError) as error:
+            raise Http404("Not an id") from error
+        seen = visible_media(model, user).filter(pk=pk).exists()
+        if not seen and not model.objects.filter(pk=pk, uploaded_by_user=user).exists():
+            raise Http404("No such image or document")
+
+
+def media_model(kind: str):
+    """The image or the document model (Wagtail's settings may swap either)."""
+    return get_image_model() if kind == "image" else get_document_model()

@@ -19,7 +19,9 @@ the round trip (``'=x`` is exported as ``''=x`` and imported as ``'=x``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from django.utils import translation
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -78,3 +80,34 @@ def xlsx_row(sheet, values: Iterable) -> list:
             cell.data_type = "s"
         cells.append(cell)
     return cells
+
+
+def in_language(language: str, chunks: Iterable) -> Iterator:
+    """``chunks`` made one at a time with ``language`` active (a streamed response's
+    content is made after the view, and whatever language it ran in, have returned)."""
+    chunks, end = iter(chunks), object()
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, end)
+        if chunk is end:
+            return
+        yield chunk
+
+
+class AdminExportMixin:
+    """Wagtail's spreadsheet downloads (``SpreadsheetExportMixin``: the admin reports, a
+    snippet listing's ``list_export``) as the project writes them.
+
+    - Every cell through ``neutralise``: Wagtail keeps XLSX text from becoming a formula
+      but writes CSV cells as they are.
+    - The CSV in the editor's language: Wagtail streams it, row by row as the response is
+      sent, after the admin's language (``cms.core.middleware.AdminLanguageMiddleware``)
+      has been switched back, so a Czech editor's CSV had English headings and values
+      while the XLSX, written within the view, was Czech.
+    """
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(super().preprocess_field_value(field, value, export_format))
+
+    def stream_csv(self, queryset):
+        return in_language(translation.get_language(), super().stream_csv(queryset))

@@ -15,6 +15,7 @@ from cms.core.dashboard import country_named
 from cms.core.document_privacy import refuse_hidden_documents
 from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.models import Sector
+from cms.core.page_copy import copy_page
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.publication import not_published_messages
 from cms.core.rich_text_links import LanguagePageLinkHandler
@@ -36,7 +37,10 @@ from cms.core.viewsets import (
     EditorLanguageBreadcrumbs,
     VisibleDeleteBulkAction,
 )
-from cms.core.workflow_views import WarningWorkflowActionView
+from cms.core.workflow_views import (
+    CommentLabelCollectWorkflowActionDataView,
+    WarningWorkflowActionView,
+)
 
 
 class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
@@ -70,6 +74,11 @@ for media_bulk_action in MEDIA_BULK_ACTIONS:
 # Before Wagtail's collection check (order 0): a document used only by drafts or restricted
 # pages is a 404, not a password form that confirms it exists (cms.core.document_privacy).
 hooks.register("before_serve_document", refuse_hidden_documents, order=-1)
+
+
+# Before wagtail-modeltranslation's (order 0), which would answer the copy view with a form
+# requiring English (cms.core.page_copy).
+hooks.register("before_copy_page", copy_page, order=-1)
 
 
 @hooks.register("register_rich_text_features", order=1)
@@ -168,6 +177,7 @@ class ModeratedExplorerPageViewSet(ExplorerPageViewSet):
 
     edit_view_class = ConcurrentEditsPageEditView
     workflow_action_view_class = WarningWorkflowActionView
+    collect_workflow_action_data_view_class = CommentLabelCollectWorkflowActionDataView
 
 
 add_column_to_explorer()

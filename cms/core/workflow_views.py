@@ -6,8 +6,9 @@ on import, and that module is imported while models load.
 
 from __future__ import annotations
 
+from django.utils.translation import pgettext
 from wagtail.admin import messages
-from wagtail.admin.views.pages.workflow import WorkflowActionView
+from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
 
 from cms.core.publication import not_published_messages
 
@@ -15,10 +16,28 @@ from cms.core.publication import not_published_messages
 APPROVE = "approve"
 
 
-class WarningWorkflowActionView(WorkflowActionView):
+class CommentLabelMixin:
+    """A workflow action's modal with its comment box labelled in the moderator's language.
+
+    Wagtail's form (``TaskStateCommentForm``) labels it once, when first imported, in
+    whatever language was active then (English at start-up), for everyone.
+    """
+
+    def render_modal_form(self, request, form):
+        if "comment" in form.fields:
+            form.fields["comment"].label = pgettext("a moderator's note", "Comment")
+        return super().render_modal_form(request, form)
+
+
+class CommentLabelCollectWorkflowActionDataView(CommentLabelMixin, CollectWorkflowActionDataView):
+    """The edit view's "Approve with comment" modal (``CommentLabelMixin``)."""
+
+
+class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
     """Wagtail's workflow action view (the dashboard's "Approve" and "Approve with
     comment"), naming the site languages the approved revision will not be published in:
-    in the modal before approving, and as messages after.
+    in the modal before approving, and as messages after; its comment box labelled in the
+    moderator's language (``CommentLabelMixin``).
     """
 
     template_name = "core/admin/workflow_action_modal.html"

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     # The editor's admin language around the whole admin request, refusals and 404s too.
     "cms.core.middleware.AdminLanguageMiddleware",
     "cms.core.middleware.AdminPageScopeMiddleware",
+    "cms.core.middleware.AdminMediaScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -355,3 +355,13 @@ def test_a_file_of_some_columns_previews_and_writes_only_those(client, db):
         "name_en": "Kosice IT Cluster",
         "name": "Kosice IT Cluster",
     }
+
+
+def test_an_unreadable_xlsx_is_refused_in_the_editors_words(client, db):
+    """The reader's own explanation ("File is not a zip file") was shown in brackets, in
+    English, in the middle of the Czech refusal."""
+    client.force_login(country_user("CZ"))
+    file = SimpleUploadedFile("seznam.xlsx", b"not a zip", content_type="application/zip")
+    html = client.post("/admin/clusters/import/", {"file": file}).content.decode()
+    assert "seznam.xlsx: nečitelný soubor XLSX. Uložte jej v tabulkovém programu" in html
+    assert "zip file" not in html

@@ -152,7 +152,7 @@ def test_rich_description_survives_an_unchanged_round_trip(db):
         (b"slug,name_en\n", "x.csv", "missing column country"),
         (b"slug,country,city_cs\n", "x.csv", "missing column name_en / name_cs / name_de"),
         (b"\xff\xfe\x00bad", "x.csv", "none of the known encodings"),
-        (b"not a zip", "x.xlsx", "not a readable XLSX"),
+        (b"not a zip", "x.xlsx", "not a readable XLSX file. Save it"),
         (b"", "x.csv", "no header"),
     ],
 )

@@ -15,13 +15,15 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.utils.html import escape
+from django.utils.translation import gettext
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from cms.core.models import Country
-from tests.factories import country_user, draft_page, network_admin, page_form_data
+from tests.factories import country_user, draft_page, logged_in, network_admin, page_form_data
 
 #: Words that appear only in the Slovak objects' titles and file names (and so URLs).
 SLOVAK_SECRETS = ("Tatranska", "tatranska-tajna", "Bratislavske", "bratislavske-tajne")
@@ -412,6 +414,59 @@ def test_a_snippet_cannot_be_saved_with_another_countrys_image(czech_editor, med
     assert cluster.logo == media["image"]["CZ"]
 
 
+# The multiple uploader, asked for another country's collection.
+
+
+def upload_file(kind: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if kind == "images":
+        return SimpleUploadedFile("upload.png", png("upload.png").file.getvalue())
+    return SimpleUploadedFile("upload.txt", b"minutes of the meeting")
+
+
+@pytest.mark.parametrize("kind", ["images", "documents"])
+def test_an_upload_into_another_countrys_collection_is_refused_in_the_form(db, kind):
+    """An Italian editor with two collections to choose from (their country's and one in
+    it) drops a file with the Czech collection picked: the uploader keeps the file and asks
+    for the rest; the form then refuses the collection, as the single upload does (the
+    document's went to a 500: Wagtail's file check on a document not yet given its file),
+    and takes the editor's own."""
+    import json
+
+    from django.utils import translation
+
+    collection_of("IT").add_child(name="IT – events")
+    client = logged_in(country_user("IT"))
+    model = get_image_model() if kind == "images" else get_document_model()
+    name = kind[:-1]
+    upload = client.post(
+        f"/admin/{kind}/multiple/add/",
+        {"files[]": upload_file(kind), "collection": collection_of("CZ").pk},
+    )
+    upload_id = json.loads(upload.content)["uploaded_file_id"]
+    url = f"/admin/{kind}/multiple/create_from_uploaded_{name}/{upload_id}/"
+    prefix = f"uploaded-{name}-{upload_id}"
+
+    refused = client.post(
+        url, {f"{prefix}-title": "Mine", f"{prefix}-collection": collection_of("CZ").pk}
+    )
+    assert refused.status_code == 200
+    assert json.loads(refused.content)["success"] is False
+    with translation.override("it"):
+        invalid = gettext("Select a valid choice. That choice is not one of the available choices.")
+    assert escape(invalid) in json.loads(refused.content)["form"]
+    assert not model.objects.exists()
+
+    taken = client.post(
+        url, {f"{prefix}-title": "Mine", f"{prefix}-collection": collection_of("IT").pk}
+    )
+    assert json.loads(taken.content)["success"] is True
+    saved = model.objects.get()
+    assert (saved.title, saved.collection) == ("Mine", collection_of("IT"))
+    assert saved.file.name
+
+
 # The network's shared collection: every country chooses from it, none changes it.
 
 
@@ -469,3 +524,31 @@ def test_sync_sites_links_a_collection_made_before_the_link(db, settings):
     assert not report.created["collections"]
     assert report.updated["country collections linked"] == 1
     assert sync_network(load_network(settings.SITES_DIR)).summary() == "nothing to change"
+
+
+def test_another_countrys_media_answer_as_a_missing_id_does(czech_editor, media):
+    """Wagtail refused another country's image or document with a redirect to the dashboard
+    (or a 403) but a missing id with a 404: which ids existed showed. Both are 404s now, as
+    for pages and snippets; the own country's still open."""
+    image, doc = media["image"]["SK"].pk, media["document"]["SK"].pk
+    missing = max(image, doc, media["image"]["CZ"].pk, media["document"]["CZ"].pk) + 1000
+    urls = [
+        "/admin/images/{}/",
+        "/admin/images/{}/delete/",
+        "/admin/images/usage/{}/",
+        "/admin/images/chooser/{}/select_format/",
+        "/admin/images/chooser/chosen/{}/",
+    ]
+    doc_urls = [
+        "/admin/documents/edit/{}/",
+        "/admin/documents/delete/{}/",
+        "/admin/documents/usage/{}/",
+        "/admin/documents/chooser/chosen/{}/",
+    ]
+    for pattern, pk in [*((url, image) for url in urls), *((url, doc) for url in doc_urls)]:
+        for url in (pattern.format(pk), pattern.format(missing)):
+            assert czech_editor.get(url).status_code == 404, url
+    post = czech_editor.post(f"/admin/documents/multiple/{doc}/", {f"doc-{doc}-title": "Taken"})
+    assert post.status_code == 404
+    own = media["image"]["CZ"].pk
+    assert czech_editor.get(f"/admin/images/chooser/{own}/select_format/").status_code == 200

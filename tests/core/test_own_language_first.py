@@ -266,3 +266,52 @@ def test_approving_in_the_edit_view_refuses_a_page_in_no_language(cz):
     rejected = moderator.post(edit_url(page), {**unticked, "workflow-action-name": "reject"})
     assert rejected.status_code == 302
     assert not NewsPage.objects.get(pk=page.pk).live
+
+
+def copy_form(page, **fields) -> dict:
+    """What the copy view posts: every language's new title and slug, empty unless given."""
+    empty = {f"new_{name}_{code}": "" for name in ("title", "slug") for code in LANGUAGE_CODES}
+    return {**empty, "new_parent_page": page.get_parent().pk, **fields}
+
+
+def test_a_czech_only_page_is_copied_without_an_english_title(cz):
+    """The copy form requires the site's language, as the add form does: English was
+    required (wagtail-modeltranslation's form), so a Czech-only item could not be copied."""
+    client = logged_in(country_user("CZ"))
+    client.post(add_url(cz), news_in("cs", title="Veletrh v Brně", slug="veletrh"))
+    page = NewsPage.objects.get(slug_cs="veletrh")
+    url = f"/admin/pages/{page.pk}/copy/"
+    form = client.get(url).context["form"]
+    assert form.fields["new_title_cs"].required and not form.fields["new_title_en"].required
+    assert not form.fields["new_slug_en"].required
+
+    refused = client.post(url, copy_form(page, new_slug_cs="veletrh-2"))
+    errors = refused.context["form"].errors
+    assert errors["new_title_cs"] == ["Povinné: čeština je hlavní jazyk tohoto webu."]
+    assert "new_title_en" not in errors
+
+    copy = client.post(url, copy_form(page, new_title_cs="Veletrh 2", new_slug_cs="veletrh-2"))
+    assert copy.status_code == 302, copy.context["form"].errors
+    copied = NewsPage.objects.get(slug_cs="veletrh-2")
+    assert copied.title_cs == "Veletrh 2" and not copied.title_en
+
+
+def test_copying_to_a_taken_slug_says_so_in_the_editors_language(cz):
+    client = logged_in(country_user("CZ"))
+    client.post(add_url(cz), news_in("cs", title="Veletrh v Brně", slug="veletrh"))
+    page = NewsPage.objects.get(slug_cs="veletrh")
+    response = client.post(
+        f"/admin/pages/{page.pk}/copy/",
+        copy_form(page, new_title_cs="Kopie", new_slug_cs="veletrh"),
+    )
+    errors = str(response.context["form"].errors["new_slug_cs"])
+    assert "Tento název pro URL je již použit" in errors, errors
+    assert "already in use" not in errors
+
+
+def test_a_taken_slug_is_refused_in_the_editors_language(cz):
+    """wagtail-modeltranslation's message (it ships no catalogue for our languages)."""
+    client = logged_in(country_user("CZ"))
+    client.post(add_url(cz), news_in("cs", title="Veletrh v Brně", slug="veletrh"))
+    response = client.post(add_url(cz), news_in("cs", title="Veletrh znovu", slug="veletrh"))
+    assert "Tento slug se už používá" in response.context["form"].errors["slug_cs"]

@@ -233,12 +233,16 @@ def test_pages_cannot_be_copied_or_bulk_moved_into_another_country(client, users
         move = client.post(f"/admin/bulk/wagtailcore/page/move/?id={own.pk}", {"chooser": there.pk})
         assert_denied(move, there.title)
         assert type(own).objects.get(pk=own.pk).get_parent().pk == indexes[actor].pk
-    # Within the own country both work.
+    # Within the own country both work (the copy named in Czech, the site's language).
     client.force_login(users["moderators"]["CZ"])
     own = pages["CZ"]
     response = client.post(
         f"/admin/pages/{own.pk}/copy/",
-        {"new_title_en": "Copied", "new_slug_en": "copied", "new_parent_page": indexes["CZ"].pk},
+        {
+            **{"new_title_en": "Copied", "new_slug_en": "copied"},
+            **{"new_title_cs": "Kopie", "new_slug_cs": "kopie"},
+            "new_parent_page": indexes["CZ"].pk,
+        },
     )
     assert response.status_code == 302
     assert indexes["CZ"].get_children().filter(slug="copied").exists()

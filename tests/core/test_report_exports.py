@@ -13,11 +13,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
+from cms.clusters.models import ClusterProfile
 from cms.core.spreadsheets import FORMULA_PREFIXES
 from tests.factories import country_user, lock_in_moderation, news_page
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 REPORTS = ["site-history", "aging-pages", "locked", "workflow", "workflow_tasks"]
+CLUSTER_LISTING = "/admin/snippets/clusters/clusterprofile/"
 
 
 @pytest.fixture
@@ -32,9 +34,13 @@ def formula_page(country):
 
 
 def export(client, user, report: str, export_format: str) -> bytes:
+    return export_url(client, user, f"/admin/reports/{report}/", export_format)
+
+
+def export_url(client, user, url: str, export_format: str) -> bytes:
     client.force_login(user)
-    response = client.get(f"/admin/reports/{report}/?export={export_format}")
-    assert response.status_code == 200, report
+    response = client.get(f"{url}?export={export_format}")
+    assert response.status_code == 200, url
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
@@ -60,3 +66,46 @@ def test_reports_keep_wagtails_access_rules_and_pages(client, country, report):
     client.force_login(country_user("CZ", "moderators"))
     for url in (f"/admin/reports/{report}/", f"/admin/reports/{report}/results/"):
         assert client.get(url).status_code == 200, url
+
+
+#: Every admin download that streams a CSV: the reports and the cluster profiles' listing.
+DOWNLOADS = [*(f"/admin/reports/{report}/" for report in REPORTS), CLUSTER_LISTING]
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode())))
+
+
+def xlsx_rows(content: bytes) -> list[list[str]]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [["" if cell.value is None else str(cell.value) for cell in row] for row in sheet]
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+def test_csv_downloads_are_in_the_editors_language_as_xlsx_ones(client, formula_page, country, url):
+    """The CSV is written as it is sent, after the admin's language has been switched back:
+    a Czech editor's came with English headings and values, while the XLSX was Czech."""
+    ClusterProfile.objects.create(name_cs="Klastr Morava", slug="morava", country=country("CZ"))
+    czech = country_user("CZ", "moderators")
+    headings = csv_rows(export_url(client, czech, url, "csv"))[0]
+    assert headings == xlsx_rows(export_url(client, czech, url, "xlsx"))[0]
+    assert headings != csv_rows(export_url(client, formula_page, url, "csv"))[0]  # English
+
+
+@pytest.mark.parametrize(
+    ("report", "named"),
+    [
+        ("workflow", ["Zpracování", "Požadováno (kým)"]),
+        ("workflow_tasks", ["Úkol", "Spuštěno v", "Dokončeno v", "Dokončeno (kým)"]),
+    ],
+)
+def test_workflow_reports_name_their_columns_as_the_report_does(
+    client, formula_page, report, named
+):
+    """Wagtail names these columns from a list, not a queryset, and so fell back to the
+    attributes' names ("requested_by", "finished_at") in both formats."""
+    czech = country_user("CZ", "moderators")
+    for export_format, rows in (("xlsx", xlsx_rows), ("csv", csv_rows)):
+        headings = rows(export(client, czech, report, export_format))[0]
+        assert set(named) <= set(headings), (export_format, headings)
+        assert not [heading for heading in headings if "_" in heading], headings

@@ -3,6 +3,7 @@ will not be published, as the edit view does: in the "Approve with comment" moda
 message after approving."""
 
 import json
+import re
 
 from django.test import Client
 
@@ -80,3 +81,16 @@ def test_another_countrys_moderator_still_gets_a_404(db):
     page, task_state = submitted(ready=[])
     response = logged_in(country_user("CZ", "moderators")).get(approve_url(page, task_state))
     assert response.status_code == 404
+
+
+def test_the_comment_box_is_labelled_in_the_moderators_language(db):
+    """Wagtail's comment form labels its box when first imported, in the language then
+    active (English at start-up), whoever reads it."""
+    page, task_state = submitted(ready=["sk"])
+    moderator = logged_in(country_user("SK", "moderators"))
+    # The dashboard's "Approve with comment", and the edit view's.
+    collect_url = f"/admin/pages/workflow/collect_action_data/{page.pk}/approve/{task_state.pk}/"
+    for url in (approve_url(page, task_state), collect_url):
+        html = json.loads(moderator.get(url).content)["html"]
+        label = re.search(r'<label[^>]*for="id_comment"[^>]*>\s*([^<]*?)\s*<', html).group(1)
+        assert label == "Komentár", url

@@ -18,6 +18,8 @@ import wagtail
 from babel.messages.pofile import read_po
 from django.conf import settings
 
+from cms.core.models import Country
+from cms.news.models import NewsPage
 from tests.users.test_admin_js_catalogue import js_catalogue
 from tests.users.test_admin_language import admin_pages, shown
 
@@ -106,3 +108,30 @@ def test_the_slovenian_editors_js_catalogue_has_them_too(client, db):
     assert catalogue["Changes have been autosaved."] == "Spremembe so bile samodejno shranjene."
     assert catalogue["Good"] == "Dobro"  # readability score
     assert len(catalogue["%(num)s error"]) == 4 and "n%100" in plural.replace(" ", "")
+
+
+def test_the_italian_editor_reads_italian_where_wagtail_left_english_or_errors(client, db):
+    """Wagtail's it catalogue "translates" these with the English words, or wrongly
+    ("Scegli un' altro referente", "nessun immagine")."""
+    _, edit = admin_pages(client, "IT")
+    for italian in ("Titolo SEO [it]", "Meta descrizione [it]", "Cambia referente"):
+        assert shown(italian, edit), italian
+    for wrong in ("Title tag [it]", "Meta description [it]", "un' altro", "un&#x27; altro"):
+        assert not shown(wrong, edit), wrong
+    images = client.get("/admin/images/?q=nothing-matches-this").content.decode()
+    assert "Spiacente, nessuna immagine corrispondente" in images
+    item = (
+        NewsPage.objects.filter(live=True)
+        .descendant_of(Country.objects.get(code="IT").home_page)
+        .first()
+    )
+    history = client.get(f"/admin/pages/{item.pk}/history/").content.decode()
+    assert "Versione pubblicata" in history and "Live version" not in history
+
+
+def test_the_czech_editor_chooses_another_snippet_in_grammatical_czech(client, db):
+    """Wagtail's cs put the model's name in the nominative after a verb that needs the
+    accusative ("Zvol další kontaktní osoba"); the name now follows a colon."""
+    _, edit = admin_pages(client, "CZ")
+    assert shown("Zvolte jinou položku: kontaktní osoba", edit)
+    assert not shown("Zvol další", edit)

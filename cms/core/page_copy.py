@@ -1,0 +1,128 @@
+"""Copying a page: its new titles and slugs asked for as the site's own language first.
+
+wagtail-modeltranslation answers Wagtail's copy view from its ``before_copy_page`` hook,
+with a form that requires the new title and slug in English (modeltranslation's rule),
+so a Czech editor could not copy a Czech-only news item without inventing an English
+title. ``copy_page`` (our ``before_copy_page`` hook, run before that one) answers with
+the same form, required as the add and edit forms are (``LanguageRule``), and copies
+with Wagtail's ``CopyPageAction``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.actions.copy_page import CopyPageAction
+from wagtail.admin import messages
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail_modeltranslation.patch_wagtailadmin_forms import PatchedCopyForm
+
+from cms.core.languages import LANGUAGE_CODES
+from cms.core.publication import language_label
+from cms.core.translation_status import LanguageRule, localized
+
+#: The page's fields the copy form asks for anew, in every language.
+NEW_FIELDS = ("title", "slug")
+
+
+def page_country(page):
+    """The country whose site ``page`` is on; None for the tree's root or a bare page."""
+    get_country = getattr(page.specific_deferred, "get_country", None)
+    if get_country is None:
+        return None
+    try:
+        return get_country()
+    except ObjectDoesNotExist:
+        return None
+
+
+class OwnLanguageFirstCopyForm(PatchedCopyForm):
+    """wagtail-modeltranslation's copy form (a new title and slug per language), requiring
+    them in the site's main language only, as the add and edit forms do; its slug check
+    saying which parent page holds the slug in the editor's language (its own message
+    was never translatable: it formats the text before translating it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = LanguageRule.for_country(page_country(self.page)).default
+        for name in NEW_FIELDS:
+            for code in LANGUAGE_CODES:
+                field = self.fields.get(f"new_{localized(name, code)}")
+                if field is None:
+                    continue
+                field.required = code == default
+                field.error_messages["required"] = capfirst(
+                    _("Required: %(language)s is this site's main language.")
+                    % {"language": language_label(code)}
+                )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                {
+                    name: self.slug_in_use_error() if name.startswith("new_slug") else messages
+                    for name, messages in error.error_dict.items()
+                }
+            ) from error
+
+    def slug_in_use_error(self) -> str:
+        """Wagtail's own message (translated) for a slug a sibling of the copy has."""
+        parent = self.cleaned_data.get("new_parent_page") or self.page.get_parent()
+        return _(
+            "This slug is already in use within the context of its parent page "
+            '"%(parent_page_title)s"'
+        ) % {"parent_page_title": parent.get_admin_display_title()}
+
+
+def copy_page(request, page):
+    """Wagtail's copy view, with ``OwnLanguageFirstCopyForm``."""
+    can_publish = page.get_parent().permissions_for_user(request.user).can_publish_subpage()
+    form = OwnLanguageFirstCopyForm(
+        request.POST or None, user=request.user, page=page, can_publish=can_publish
+    )
+    next_url = get_valid_next_url_from_request(request)
+    if form.is_valid():
+        return copied(request, page, form, next_url)
+    return render(
+        request, "modeltranslation_copy.html", {"page": page, "form": form, "next": next_url}
+    )
+
+
+def copied(request, page, form, next_url):
+    """Copy ``page`` as the valid ``form`` says, and tell the editor, as Wagtail does."""
+    data = form.cleaned_data
+    parent = data["new_parent_page"] or page.get_parent()
+    recursive = data.get("copy_subpages")
+    can_publish = parent.permissions_for_user(request.user).can_publish_subpage()
+    new_names = [localized(name, code) for name in NEW_FIELDS for code in LANGUAGE_CODES]
+    new_page = CopyPageAction(  # refuses a destination the user may not copy to (403)
+        page=page,
+        recursive=recursive,
+        to=parent,
+        update_attrs={name: data[f"new_{name}"] for name in new_names},
+        keep_live=can_publish and data.get("publish_copies"),
+        user=request.user,
+    ).execute()
+    title = page.specific_deferred.get_admin_display_title()
+    if recursive:
+        message = _("Page '%(page_title)s' and %(subpages_count)s subpages copied.") % {
+            "page_title": title,
+            "subpages_count": new_page.get_descendants().count(),
+        }
+    else:
+        message = _("Page '%(page_title)s' copied.") % {"page_title": title}
+    edit = messages.button(reverse("wagtailadmin_pages:edit", args=(new_page.id,)), _("Edit"))
+    messages.success(request, message, buttons=[edit])
+    for fn in hooks.get_hooks("after_copy_page"):
+        result = fn(request, page, new_page)
+        if hasattr(result, "status_code"):
+            return result
+    return redirect(next_url) if next_url else redirect("wagtailadmin_explore", parent.id)
