@@ -96,6 +96,16 @@ def test_a_dry_run_of_a_file_with_row_errors_exits_non_zero(db, clusters_csv):
     assert "row 3, column country: unknown country “ZZ”" in err.getvalue()
     assert "row 3" not in out.getvalue()
     assert "1 to create, 0 to update, 0 unchanged, 1 with errors." in out.getvalue()
+    # In the language the command speaks (settings.LANGUAGE_CODE), as the rest of its report.
+    from django.utils import translation
+
+    from cms.clusters.management.commands.import_clusters import refused_for_row_errors
+
+    with translation.override("cs"):
+        assert refused_for_row_errors(2) == (
+            "2 řádky obsahují chyby; nic nebylo zapsáno. "
+            "Opravte je, nebo importujte jen platné řádky s --commit --skip-invalid."
+        )
 
 
 def test_a_bad_row_on_commit_writes_nothing_and_skipping_it_twice_changes_nothing(db, clusters_csv):

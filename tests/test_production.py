@@ -102,7 +102,15 @@ def test_check_deploy_names_the_development_defaults_production_kept():
     default = str(ROOT / "var" / "db.sqlite3")
     kept = defaults_left(default, "http://localhost:8000", default_database=default)
     assert [message.id for message in kept] == ["cms.W005", "cms.W006"]
-    assert "DATABASE_URL" in kept[0].msg and "WAGTAILADMIN_BASE_URL" in kept[1].msg
+    assert "inside the code" in kept[0].msg and "WAGTAILADMIN_BASE_URL" in kept[1].msg
+    for local in (
+        "http://127.0.0.1:8000",
+        "http://[::1]/",
+        "http://0.0.0.0",
+        "http://cz.localhost",
+    ):
+        (message,) = defaults_left("/srv/db.sqlite3", local, default_database=default)
+        assert message.id == "cms.W006"
     given = defaults_left(
         "/srv/cms/db.sqlite3", "https://admin.example.org", default_database=default
     )

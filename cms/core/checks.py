@@ -4,6 +4,7 @@ visitors read in no language (``manage.py check --database default``)."""
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -57,13 +58,14 @@ def defaults_left(
     if database_name == default_database:
         messages.append(
             checks.Warning(
-                f"DATABASE_URL is not set: the database is {default_database}, inside the code.",
+                f"The database is {default_database}, inside the code (DATABASE_URL unset, "
+                "or set to it).",
                 hint="Set DATABASE_URL (postgres://…, or sqlite:////srv/cms/db.sqlite3 "
                 "outside the code for a small site).",
                 id="cms.W005",
             )
         )
-    if urlsplit(admin_url).hostname in ("localhost", "127.0.0.1", None):
+    if is_local(urlsplit(admin_url).hostname):
         messages.append(
             checks.Warning(
                 f"WAGTAILADMIN_BASE_URL is {admin_url!r}: links in the admin's e-mails "
@@ -74,6 +76,18 @@ def defaults_left(
             )
         )
     return messages
+
+
+def is_local(hostname: str | None) -> bool:
+    """A host only this machine reaches (or none): ``localhost``, ``*.localhost``, a
+    loopback or unspecified address."""
+    if not hostname or hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 @checks.register("languages")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cms.clusters.importing import apply_import, cluster_countries, preview_import
 from cms.clusters.reading import read_table
@@ -18,11 +19,13 @@ def shown(value: str, limit: int = 80) -> str:
 def refused_for_row_errors(count: int) -> str:
     """Why a file with row errors was not imported, naming the command's option: the
     admin's wording (``unconfirmed_errors``) asks to confirm, which a command cannot."""
-    rows = "1 row has errors" if count == 1 else f"{count} rows have errors"
-    return (
-        f"{rows}; nothing was written. Fix {'it' if count == 1 else 'them'}, "
-        "or use --commit --skip-invalid to import only the valid rows."
-    )
+    return ngettext(
+        "%(count)s row has errors; nothing was written. "
+        "Fix it, or use --commit --skip-invalid to import only the valid rows.",
+        "%(count)s rows have errors; nothing was written. "
+        "Fix them, or use --commit --skip-invalid to import only the valid rows.",
+        count,
+    ) % {"count": count}
 
 
 class Command(BaseCommand):
