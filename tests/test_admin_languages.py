@@ -713,6 +713,7 @@ SAME_AS_ENGLISH: dict[str, tuple[str, str]] = {
     "Name": ("de", "the same word"),
     "Links": ("de", "the same word (the block of links)"),
     "Website": ("de", "the same word"),
+    "Workflow": ("de", "the word German uses, as Wagtail's own German does"),
     "Password": ("it", "the word Italian uses (Wagtail's own Italian admin too)"),
     "Moderation – %(country)s": ("de", "the same word"),
     "email": ("it", "the word Italian uses"),
