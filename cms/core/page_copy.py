@@ -11,8 +11,10 @@ with Wagtail's ``CopyPageAction``.
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -90,7 +92,15 @@ def copy_page(request, page):
     )
     next_url = get_valid_next_url_from_request(request)
     if form.is_valid():
-        return copied(request, page, form, next_url)
+        try:
+            return copied(request, page, form, next_url)
+        except ValidationError as error:
+            # What the model refuses and the form could not see (a slug another language
+            # falls back to is a sibling's): said on the form, not a 500.
+            for field, texts in error.message_dict.items():
+                name = f"new_{field}" if f"new_{field}" in form.fields else None
+                for text in texts:
+                    form.add_error(name, text)
     return render(
         request, "modeltranslation_copy.html", {"page": page, "form": form, "next": next_url}
     )
@@ -103,14 +113,18 @@ def copied(request, page, form, next_url):
     recursive = data.get("copy_subpages")
     can_publish = parent.permissions_for_user(request.user).can_publish_subpage()
     new_names = [localized(name, code) for name in NEW_FIELDS for code in LANGUAGE_CODES]
-    new_page = CopyPageAction(  # refuses a destination the user may not copy to (403)
-        page=page,
-        recursive=recursive,
-        to=parent,
-        update_attrs={name: data[f"new_{name}"] for name in new_names},
-        keep_live=can_publish and data.get("publish_copies"),
-        user=request.user,
-    ).execute()
+    # Saved in the destination site's language: Wagtail checks the title in the active one,
+    # the editor's admin language, where a Czech-only copy has none (a 500).
+    language = LanguageRule.for_country(page_country(parent)).default
+    with transaction.atomic(), translation.override(language):
+        new_page = CopyPageAction(  # refuses a destination the user may not copy to (403)
+            page=page,
+            recursive=recursive,
+            to=parent,
+            update_attrs={name: data[f"new_{name}"] for name in new_names},
+            keep_live=can_publish and data.get("publish_copies"),
+            user=request.user,
+        ).execute()
     title = page.specific_deferred.get_admin_display_title()
     if recursive:
         message = _("Page '%(page_title)s' and %(subpages_count)s subpages copied.") % {

@@ -189,7 +189,17 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
             for code in fallback_chain(get_language()):
                 if draft.get(f"title_{code}"):
                     return draft[f"title_{code}"]
-        return self.title or self.draft_title
+        return self.title or self.draft_title or self.title_in_any_language()
+
+    def title_in_any_language(self) -> str:
+        """The first title the page has, in the order of the network's languages: a
+        Czech-only page has none along an English admin's chain, and Wagtail's audit log
+        refuses an entry without a label (creating such a page was a 500)."""
+        for code in LANGUAGE_CODES:
+            title = getattr(self, f"title_{code}", None)
+            if title:
+                return title
+        return ""
 
     def get_site(self):
         """Wagtail's answer, kept on this instance while the page stays where it is (its
@@ -248,12 +258,16 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
             if code != default
             and not is_filled(getattr(self, name := localized(original, code), None))
         ]
+        exclude = [*(exclude or ()), *optional]
         try:
-            # In the site's language: the untranslated names (``title``) read the active
-            # language, and a scheduled or bulk publication runs in the server's (English),
-            # where a Czech-only item has no title.
-            with translation.override(default):
-                super().full_clean(*args, exclude=[*(exclude or ()), *optional], **kwargs)
+            try:
+                super().full_clean(*args, exclude=exclude, **kwargs)
+            except ValidationError:
+                # Again in the site's language: the untranslated names (``title``) read the
+                # active one, and a scheduled or bulk publication runs in the server's
+                # (English), where a Czech-only item has no title.
+                with translation.override(default):
+                    super().full_clean(*args, exclude=exclude, **kwargs)
         except ValidationError as error:
             errors = {
                 field: messages
@@ -262,6 +276,16 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
             }
             if errors:
                 raise ValidationError(errors) from error
+
+    def minimal_clean(self):
+        """Wagtail's checks of every save (a title; a slug made from it when there is none),
+        in the active language, else in the site's: in the editor's admin language, English,
+        a Czech-only page had no title (a 500)."""
+        try:
+            super().minimal_clean()
+        except ValidationError:
+            with translation.override(LanguageRule.for_country(self.get_country()).default):
+                super().minimal_clean()
 
     def is_empty_slug_clash(self, field: str) -> bool:
         """Whether wagtail-modeltranslation's "This slug is already in use" on ``field``

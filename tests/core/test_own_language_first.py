@@ -365,3 +365,31 @@ def test_czech_only_items_publish_beside_each_other(cz):
     clash = news_in("cs", title="Znovu", slug="jen-cesky-1", lead="P", ready=["cs"])
     refused = client.post(add_url(cz), {**clash, "action-publish": "1"})
     assert "slug_cs" in refused.context["form"].errors
+
+
+def test_an_editor_with_an_english_admin_copies_a_czech_only_page(cz):
+    """Wagtail checks the copy's title in the active language, the editor's admin language,
+    where a Czech-only copy has none: a 500. A slug the copy's Slovak falls back to, which a
+    sibling has, is said on the form (it was a 500 when publishing the copy)."""
+    from wagtail.users.models import UserProfile
+
+    user = country_user("CZ", "moderators")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    client = logged_in(user)
+    data = news_in("cs", title="Výstava", slug="vystava", lead="P", ready=["cs"])
+    assert client.post(add_url(cz), {**data, "action-publish": "1"}).status_code == 302
+    page = NewsPage.objects.get(slug_cs="vystava")
+    url = f"/admin/pages/{page.pk}/copy/"
+    copy = client.post(url, copy_form(page, new_title_cs="Výstava 2", new_slug_cs="vystava-2"))
+    assert copy.status_code == 302, copy.context["form"].errors
+    assert NewsPage.objects.get(slug_cs="vystava-2").title_cs == "Výstava 2"
+    sibling = NewsPage.objects.get(slug_cs="vystava-2")
+    sibling.slug_sk = "vystava-3"
+    sibling.save_revision().publish()
+    taken = copy_form(page, new_title_cs="Výstava 3", new_slug_cs="vystava-3", publish_copies="on")
+    refused = client.post(url, taken)
+    assert refused.status_code == 200
+    assert "new_slug_sk" in refused.context["form"].errors
+    assert not NewsPage.objects.filter(slug_cs="vystava-3").exists()
