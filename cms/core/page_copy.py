@@ -64,7 +64,7 @@ class OwnLanguageFirstCopyForm(PatchedCopyForm):
 
     def clean(self):
         try:
-            return super().clean()
+            cleaned_data = super().clean()
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 raise
@@ -74,6 +74,26 @@ class OwnLanguageFirstCopyForm(PatchedCopyForm):
                     for name, messages in error.error_dict.items()
                 }
             ) from error
+        self.require_destination_language(cleaned_data)
+        return cleaned_data
+
+    def require_destination_language(self, cleaned_data) -> None:
+        """A copy to another country's site (a network administrator may make one) needs
+        that site's main language too, not only the source's."""
+        parent = cleaned_data.get("new_parent_page")
+        if parent is None:
+            return
+        default = LanguageRule.for_country(page_country(parent)).default
+        for name in NEW_FIELDS:
+            field = f"new_{localized(name, default)}"
+            if field in self.fields and not cleaned_data.get(field) and not self.has_error(field):
+                self.add_error(
+                    field,
+                    capfirst(
+                        _("Required: %(language)s is this site's main language.")
+                        % {"language": language_label(default)}
+                    ),
+                )
 
     def slug_in_use_error(self) -> str:
         """Wagtail's own message (translated) for a slug a sibling of the copy has."""

@@ -393,3 +393,24 @@ def test_an_editor_with_an_english_admin_copies_a_czech_only_page(cz):
     assert refused.status_code == 200
     assert "new_slug_sk" in refused.context["form"].errors
     assert not NewsPage.objects.filter(slug_cs="vystava-3").exists()
+
+
+def test_a_copy_to_another_countrys_site_needs_that_sites_language(cz, sk):
+    """A network administrator copying a Czech item to the Slovak site was asked for Czech
+    only: the copy went to the Slovak site without a Slovak title."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("network", "n@example.org", "x" * 20)
+    client = logged_in(admin)
+    data = news_in("cs", title="Pro Slovensko", slug="pro-slovensko", lead="P", ready=["cs"])
+    assert logged_in(country_user("CZ")).post(add_url(cz), data).status_code == 302
+    page = NewsPage.objects.get(slug_cs="pro-slovensko")
+    slovak_news = page_parent(sk, "news")
+    fields = {"new_title_cs": "Kopie", "new_slug_cs": "kopie", "new_parent_page": slovak_news.pk}
+    refused = client.post(f"/admin/pages/{page.pk}/copy/", copy_form(page, **fields))
+    assert refused.status_code == 200
+    assert set(refused.context["form"].errors) == {"new_title_sk", "new_slug_sk"}
+    fields |= {"new_title_sk": "Kópia", "new_slug_sk": "kopia"}
+    copied = client.post(f"/admin/pages/{page.pk}/copy/", copy_form(page, **fields))
+    assert copied.status_code == 302, copied.context["form"].errors
+    assert NewsPage.objects.get(slug_sk="kopia").get_parent().pk == slovak_news.pk
