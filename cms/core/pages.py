@@ -158,20 +158,12 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
     #: Titles (and every translated text) in every language, for the admin's search.
     search_fields = [*Page.search_fields, *ALL_LANGUAGES_FIELDS]
     #: Visitor pages are read, never sent a form (a password goes to Wagtail's own view).
-    #: Wagtail's default took POST, PUT, DELETE and PATCH and answered with the page.
+    #: Wagtail's default took POST, PUT, DELETE and PATCH and answered with the page; the
+    #: 405 page in the visitor's language is ``cms.core.wagtail_hooks.pages_are_read``'s.
     allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD]
 
     class Meta:
         abstract = True
-
-    def check_request_method(self, request, *args, **kwargs):
-        """Another method than GET or HEAD gets the 405 page in the visitor's language
-        (Wagtail's is an empty English one), with ``Allow: GET, HEAD``, OPTIONS too."""
-        if request.method in self.allowed_http_method_names():
-            return None
-        from cms.core.views import method_not_allowed  # it imports this module (middleware)
-
-        return method_not_allowed(request)
 
     def get_admin_display_title(self):
         """The title in the editor's admin language, along its fallback chain.

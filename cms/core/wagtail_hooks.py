@@ -25,6 +25,7 @@ from cms.core.translation_admin import (
     translation_page_listings,
 )
 from cms.core.translation_report import translation_report_view
+from cms.core.views import method_not_allowed
 from cms.core.viewsets import (
     MEDIA_BULK_ACTIONS,
     ConcurrentEditsDocumentEditView,
@@ -71,6 +72,16 @@ hooks.register("register_bulk_action", VisibleDeleteBulkAction, order=1)
 hooks.register("register_bulk_action", ReadablePublishBulkAction, order=1)
 for media_bulk_action in MEDIA_BULK_ACTIONS:
     hooks.register("register_bulk_action", media_bulk_action, order=1)
+
+
+@hooks.register("before_serve_page", order=-1)
+def pages_are_read(page, request, serve_args, serve_kwargs):
+    """Another method than GET or HEAD gets the 405 page in the visitor's language, with
+    ``Allow: GET, HEAD`` (OPTIONS too): before Wagtail's own check (order 0), whose 405 is
+    an empty English one (``BasePage.allowed_http_methods`` says which methods)."""
+    if request.method not in page.allowed_http_method_names():
+        return method_not_allowed(request)
+    return None
 
 
 # Before Wagtail's collection check (order 0): a document used only by drafts or restricted
