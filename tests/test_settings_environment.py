@@ -252,17 +252,17 @@ def test_the_settings_read_the_environment_only_through_cms_settings_environment
     assert readers == []
 
 
+def run_command(args: list[str], environ: dict) -> subprocess.CompletedProcess:
+    """``args`` run from the checkout with ``environ``, its output captured as text."""
+    return subprocess.run(  # noqa: S603
+        args, cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
+
+
 def test_manage_py_stops_with_the_variable_named():
     environ = {**os.environ, "API_RATE_LIMIT": "10/min", "DJANGO_SETTINGS_MODULE": ""}
     environ.pop("DJANGO_SETTINGS_MODULE")
-    stopped = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    stopped = run_command([sys.executable, "manage.py", "check"], environ)
     assert stopped.returncode != 0
     # The message alone: the traceback through Django's settings loader said nothing more.
     assert stopped.stderr.strip() == (
@@ -276,13 +276,8 @@ def test_manage_py_reads_the_settings_it_is_given():
     environ = {**os.environ}
     environ.pop("DJANGO_SETTINGS_MODULE", None)
     environ.pop("SECRET_KEY", None)
-    stopped = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check", "--settings=cms.settings.production"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    stopped = run_command(
+        [sys.executable, "manage.py", "check", "--settings=cms.settings.production"], environ
     )
     assert stopped.returncode != 0
     assert stopped.stderr.strip() == (
@@ -300,13 +295,8 @@ def test_gunicorn_stops_with_the_variable_named(preload, tmp_path):
     environ |= {"GUNICORN_PRELOAD": preload, "WEB_CONCURRENCY": "1", "LOG_FORMAT": "text"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     bind = f"unix:{tmp_path / 'gunicorn.sock'}"
-    stopped = subprocess.run(  # noqa: S603
-        [str(gunicorn), "-c", "python:cms.gunicorn_conf", "--bind", bind, "cms.wsgi"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    stopped = run_command(
+        [str(gunicorn), "-c", "python:cms.gunicorn_conf", "--bind", bind, "cms.wsgi"], environ
     )
     assert stopped.returncode != 0
     assert stopped.stderr.count("Configuration error: DEBUG: ") == 1, stopped.stderr

@@ -278,18 +278,22 @@ class OwnLanguageFirstFormMixin:
 
         return [code for code, _name in LANGUAGES if code in ticked and complete(code)]
 
+    def sent(self, name: str):
+        """A value the form was submitted with (None for an unbound form)."""
+        return self.data.get(name) if hasattr(self.data, "get") else None
+
     def is_publishing(self) -> bool:
-        return hasattr(self.data, "get") and bool(self.data.get(PUBLISH_ACTION))
+        return bool(self.sent(PUBLISH_ACTION))
 
     def is_submitting(self) -> bool:
         """Sent for moderation (again): an approval publishes the item as it is submitted."""
-        sent = self.data.get if hasattr(self.data, "get") else lambda name: None
-        return bool(sent(SUBMIT_ACTION) or sent(RESTART_WORKFLOW_ACTION))
+        return bool(self.sent(SUBMIT_ACTION) or self.sent(RESTART_WORKFLOW_ACTION))
 
     def is_approving(self) -> bool:
         """Approved by a moderator in the edit view, which saves the form, then publishes."""
-        sent = self.data.get if hasattr(self.data, "get") else lambda name: None
-        return bool(sent(WORKFLOW_ACTION)) and sent(WORKFLOW_ACTION_NAME) in APPROVING_ACTIONS
+        return bool(self.sent(WORKFLOW_ACTION)) and (
+            self.sent(WORKFLOW_ACTION_NAME) in APPROVING_ACTIONS
+        )
 
     def require_at_publication(self, cleaned_data) -> None:
         """The languages the network requires of a published item, when publishing only."""

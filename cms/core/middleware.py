@@ -209,6 +209,17 @@ class AdminLanguageMiddleware:
         return profile.get_preferred_language()
 
 
+def scoped_admin_user(request):
+    """The user of an admin request whom the country scopes apply to: signed in, not a
+    superuser (None for any other request)."""
+    if not request.path_info.startswith("/admin/"):
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return None
+    return user
+
+
 class AdminPageScopeMiddleware:
     """404 for any admin URL that names a page outside the user's country trees.
 
@@ -247,10 +258,8 @@ class AdminPageScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.path_info.startswith("/admin/"):
-            return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_superuser:
+        user = scoped_admin_user(request)
+        if user is None:
             return None
         match = request.resolver_match
         if match.view_name in self.NETWORK_WIDE_VIEWS:
@@ -316,10 +325,8 @@ class AdminMediaScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.path_info.startswith("/admin/"):
-            return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_superuser:
+        user = scoped_admin_user(request)
+        if user is None:
             return None
         for kind, pk in self.named_media(request.resolver_match, view_kwargs):
             self.check_visible(user, media_model(kind), pk)

@@ -18,6 +18,14 @@ def page_of(response):
     return lxml_html.fromstring(response.content)
 
 
+def assert_read_only_page(response, language: str) -> None:
+    """The 405 of an address that is only read: a page in the visitor's language."""
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Language"] == language
+    assert page_of(response).xpath("//h1")
+
+
 def test_a_password_protected_page_asks_in_the_sites_design_and_language(site_client, country):
     page = news_page(country("CZ"), title={"en": "Members only", "cs": "Jen pro členy"})
     restrict(page)
@@ -80,10 +88,7 @@ def test_another_method_than_reading_is_a_405_page_in_the_visitors_language(
     site_client, path, language
 ):
     response = site_client("CZ").post(path)
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
-    assert response["Content-Language"] == language
-    assert page_of(response).xpath("//h1")
+    assert_read_only_page(response, language)
     assert site_client("CZ").get(path).status_code == 200
 
 
@@ -96,10 +101,7 @@ def test_the_search_the_root_and_the_switcher_take_only_reading(site_client, met
     root and the switcher redirected (the switcher set its cookie) whatever the method."""
     client = site_client("CZ")
     response = getattr(client, method)(path)
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
-    assert response["Content-Language"] == "cs"
-    assert page_of(response).xpath("//h1")
+    assert_read_only_page(response, "cs")
     assert not response.cookies
     assert client.head(path).status_code == client.get(path).status_code < 400
 
@@ -111,8 +113,5 @@ def test_pages_take_only_reading(site_client, method, path):
     an empty 200 naming them all, TRACE an empty English 405."""
     client = site_client("CZ")
     response = getattr(client, method)(path)
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
-    assert response["Content-Language"] == "cs"
-    assert page_of(response).xpath("//h1")
+    assert_read_only_page(response, "cs")
     assert client.head(path).status_code == client.get(path).status_code == 200
