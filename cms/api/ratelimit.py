@@ -9,11 +9,8 @@ resets in the same second (settings and behaviour: README, "Rate limit").
 
 The client is the API token the request presents once ``cms.api.auth`` has
 found it valid (its id, never the raw header: any string would otherwise be
-a fresh counter), else the client's address, taken from ``X-Forwarded-For``
-only as far as ``TRUSTED_PROXIES`` vouch for it, as nginx's
-``real_ip_recursive`` does. Written here (a dozen lines on the standard
-library) because django-ipware trusts the header's chain without checking
-who connected.
+a fresh counter), else the client's address (``cms.ops.addresses``: taken from
+``X-Forwarded-For`` only as far as ``TRUSTED_PROXIES`` vouch for it).
 
 The limit fails open (``RATELIMIT_FAIL_OPEN``): if the cache is down there is
 nothing to count with, and refusing every request would turn an optimisation
@@ -22,41 +19,13 @@ into an outage.
 
 from __future__ import annotations
 
-import ipaddress
-from functools import cache as memoize
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 
 from cms.api.auth import CHECKED
 from cms.api.errors import error_response
-
-
-@memoize
-def trusted_networks(proxies: tuple[str, ...]) -> tuple:
-    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
-
-
-def is_trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return False
-    return any(ip in network for network in trusted_networks(tuple(settings.TRUSTED_PROXIES)))
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address of whoever sent the request, seen through the trusted proxies only."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if not is_trusted(address):
-        return address
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for hop in reversed([hop.strip() for hop in forwarded.split(",") if hop.strip()]):
-        address = hop
-        if not is_trusted(hop):
-            break
-    return address
+from cms.ops.addresses import client_address
 
 
 def client_identity(request: HttpRequest) -> str:

@@ -18,6 +18,7 @@ from cms.settings.observability import *  # noqa: F403
 from cms.settings.paths import BASE_DIR
 from cms.settings.search import *  # noqa: F403
 from cms.settings.security import *  # noqa: F403
+from cms.settings.signin import *  # noqa: F403
 from cms.settings.storage import *  # noqa: F403
 from cms.settings.tasks import *  # noqa: F403
 from cms.settings.visitors import *  # noqa: F403
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Sign-in throttling (cms/settings/signin.py).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +117,8 @@ MIDDLEWARE = [
     "cms.core.middleware.AdminMediaScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a refused sign-in into the lockout page (cms/settings/signin.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"

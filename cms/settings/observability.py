@@ -81,6 +81,9 @@ def logging_config(log_format: str, level: str = "INFO") -> dict:
             # The engine clients log every request at INFO.
             "opensearch": {"level": "ERROR"},
             "elastic_transport": {"level": "WARNING"},
+            # Sign-in throttling: each failure and lock is a WARNING; its INFO lines
+            # (start-up banner, clean-ups at every attempt) say nothing an operator needs.
+            "axes": {"level": "WARNING"},
             # A dead Redis: one line a minute, not one per pause (cms.ops.cache).
             "cms.ops.cache": {"filters": ["once_a_minute"]},
             # /ready/'s failing checks, each with a traceback at every probe: one line a

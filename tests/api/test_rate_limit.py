@@ -131,16 +131,6 @@ def test_behind_trusted_proxies_each_client_has_its_own_counter(client, db):
     assert forwarded(client, "127.0.0.1", "10.9.9.9, 10.0.0.5") == 200
 
 
-def test_client_address_is_the_peer_without_proxies(rf, settings):
-    from cms.api.ratelimit import client_address
-
-    settings.TRUSTED_PROXIES = []
-    request = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    assert client_address(request) == "192.0.2.7"
-    settings.TRUSTED_PROXIES = ["192.0.2.0/24"]
-    assert client_address(request) == "1.2.3.4"
-
-
 @override_settings(
     API_RATE_LIMIT=1, API_RATE_LIMIT_WINDOW=60, CORS_ALLOWED_ORIGINS=["https://partner.example"]
 )

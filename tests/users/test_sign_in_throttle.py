@@ -1,0 +1,135 @@
+"""Sign-in throttling (django-axes, ``cms/settings/signin.py``): guessing a password is
+refused after a few tries, with a page saying so in the user's language."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import country_user
+
+LIMIT = 5
+
+
+def sign_in(client: Client, username: str, password: str, **extra):
+    return client.post("/admin/login/", {"username": username, "password": password}, **extra)
+
+
+def fail(client: Client, username: str, times: int = LIMIT, **extra) -> None:
+    """``times`` wrong passwords; the last of ``LIMIT`` is already refused as a lock."""
+    for attempt in range(1, times + 1):
+        response = sign_in(client, username, "wrong", **extra)
+        # The form again, saying the password is wrong; then the lock.
+        assert response.status_code == (429 if attempt == LIMIT else 200)
+
+
+def is_signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.fixture
+def editor(db):
+    return country_user("CZ", username="jana")
+
+
+def test_after_the_limit_even_the_right_password_is_refused_with_a_page_saying_so(editor):
+    client = Client(HTTP_ACCEPT_LANGUAGE="cs")
+    fail(client, "jana")
+    response = sign_in(client, "jana", "pw")
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert not is_signed_in(client)
+    assert "Přihlašování pozastaveno" in html  # the admin's language, not English
+    assert "15 min" in html
+    assert response["Retry-After"] == str(15 * 60)
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_limit_counts_failures_not_sign_ins(editor):
+    client = Client()
+    fail(client, "jana", LIMIT - 1)
+    assert sign_in(client, "jana", "pw").status_code == 302
+    assert is_signed_in(client)
+    # A success clears the count: the editor has the full allowance again.
+    other = Client()
+    fail(other, "jana", LIMIT - 1)
+    assert sign_in(other, "jana", "pw").status_code == 302
+
+
+def test_the_lock_is_on_the_name_at_that_address_only(editor):
+    """A stranger guessing from elsewhere cannot lock the editor out of the office."""
+    fail(Client(REMOTE_ADDR="203.0.113.9"), "jana")
+    office = Client(REMOTE_ADDR="198.51.100.4")
+    assert sign_in(office, "jana", "pw").status_code == 302
+    # And another name at the stranger's address is not locked either.
+    country_user("CZ", username="petr")
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "petr", "pw").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_buy_fresh_attempts(editor, settings):
+    """Only a trusted proxy's X-Forwarded-For names the client (cms.ops.addresses)."""
+    settings.TRUSTED_PROXIES = []
+    for number in range(1, LIMIT + 1):
+        response = sign_in(
+            Client(REMOTE_ADDR="203.0.113.9"),
+            "jana",
+            "wrong",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+        )
+        assert response.status_code == (429 if number == LIMIT else 200)
+    refused = sign_in(Client(REMOTE_ADDR="203.0.113.9"), "jana", "pw")
+    assert refused.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_client_behind_it_is_locked_not_the_proxy(editor, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    fail(proxy, "jana", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert sign_in(proxy, "jana", "pw", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert sign_in(proxy, "jana", "pw", HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 302
+
+
+def test_the_lock_ends_after_the_cool_off(editor):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    fail(client, "jana")
+    assert sign_in(client, "jana", "pw").status_code == 429
+    # A try while locked is refused and starts the wait again, as the page says.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=10))
+    assert sign_in(client, "jana", "pw").status_code == 429
+    assert AccessAttempt.objects.get().attempt_time > timezone.now() - timedelta(minutes=1)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert sign_in(client, "jana", "pw").status_code == 302
+
+
+def test_a_network_administrator_unlocks_a_name_with_a_command(editor):
+    client = Client()
+    fail(client, "jana")
+    call_command("axes_reset_username", "jana", verbosity=0)
+    assert sign_in(client, "jana", "pw").status_code == 302
+
+
+def test_the_visitor_sites_member_sign_in_is_throttled_in_the_visitors_language(editor):
+    from cms.core.models import Country
+    from cms.events.models import EventIndexPage
+    from tests.factories import restrict
+
+    restrict(
+        EventIndexPage.objects.child_of(Country.objects.get(code="CZ").home_page).get(), "login"
+    )
+    client = Client(HTTP_HOST="cz.localhost")
+    login_url = client.get("/cs/akce/")["Location"].split("?")[0]
+    for attempt in range(1, LIMIT + 1):
+        response = client.post(login_url, {"username": "jana", "password": "x"})
+        assert response.status_code == (429 if attempt == LIMIT else 200)
+    response = client.post(login_url, {"username": "jana", "password": "pw"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert '<html lang="cs">' in html and "Chyba 429" in html
+    assert "Přihlašování pozastaveno" in html
+    assert not is_signed_in(client)
