@@ -184,6 +184,38 @@ class PendingIndexUpdate(models.Model):
         return f"{self.backend}: document {self.document_id} ({self.attempts} attempts)"
 
 
+class PendingEngineObject(models.Model):
+    """An object whose change Wagtail's own index on the engine missed: the admin's searches
+    (page search, choosers, snippets, images, documents) read that index.
+
+    Wagtail's signal handlers catch an engine's indexing errors so that the save stands,
+    and the update is then lost: after an outage the admin could not find what was edited
+    during it until someone rebuilt the index. The engine backends (``cms.search.backends``)
+    note the object here instead, and ``search_index_worker`` sends its current state once
+    the engine answers (``cms.search.engine_retries``). The row names the object, not the
+    change, so retries and duplicates are harmless.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=255)
+    #: When the engine last missed a change of it: a retry that read an older state
+    #: leaves the row for the next round.
+    missed_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_pending_per_engine_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} ({self.attempts} attempts)"
+
+
 def promotion_key(text: str, language: str) -> str:
     """What a promotion's query and a visitor's query are compared by: the analysed words
     in ``language`` (inflection, case and diacritics aside), each once, in any order; the

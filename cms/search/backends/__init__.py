@@ -15,9 +15,12 @@ public methods (``results()``, ``count()``, ``facet()``), and once an engine cal
 has failed, the same results object keeps answering from the database, and so does
 every search of the process for a few seconds (``engine_outage``, ``cms.ops.pause``).
 
-Index writes are unchanged: Wagtail's signal handlers already catch an engine's
-indexing errors (``catch_indexing_errors``) and ``cms.search.indexing`` queues the
-project's documents in ``PendingIndexUpdate`` until the engine takes them.
+Index writes: Wagtail's signal handlers catch an engine's indexing errors
+(``catch_indexing_errors``), so a save stands, but the update is lost. Here an outage
+also notes the object in ``PendingEngineObject`` (``DatabaseFallbackBackend.add`` and
+``delete``), and ``search_index_worker`` sends it once the engine answers
+(``cms.search.engine_retries``). The project's own documents have their own queue:
+``cms.search.indexing`` keeps them in ``PendingIndexUpdate`` until the engine takes them.
 
 The visitor search service (``cms.search.service``) does not use this fallback:
 it switches a whole request to the database path at the first failure and says
@@ -31,6 +34,9 @@ import logging
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
 from cms.ops.pause import Pause
@@ -147,3 +153,39 @@ class DatabaseFallbackBackend:
     def __init__(self, params):
         self.database_fallback = params.pop("DATABASE_FALLBACK", None)
         super().__init__(params)
+
+    def add(self, obj):
+        try:
+            return super().add(obj)
+        except self.results_class.engine_errors as error:
+            self.note_missed(obj, error)
+            raise
+
+    def delete(self, obj):
+        try:
+            return super().delete(obj)
+        except self.results_class.engine_errors as error:
+            self.note_missed(obj, error)
+            raise
+
+    def note_missed(self, obj, error: Exception) -> None:
+        """Keep ``obj`` for ``search_index_worker`` when an outage made the engine miss its
+        change. Never raises: the caller re-raises the engine's error, which Wagtail logs
+        and swallows so the editor's save stands. In a savepoint, as the post-delete signal
+        runs inside the editor's transaction."""
+        from cms.search.models import PendingEngineObject
+
+        if not is_outage(error, self.results_class.engine_errors):
+            return  # a refused document is a bug to fix, not a change to send again
+        if not getattr(type(obj), "search_auto_update", True):
+            return  # the project's own documents: PendingIndexUpdate keeps them
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                PendingEngineObject.objects.update_or_create(
+                    content_type=ContentType.objects.get_for_model(obj),
+                    object_id=str(obj.pk),
+                    defaults={"missed_at": now, "next_attempt_at": now},
+                )
+        except Exception:  # noqa: BLE001 - the save must stand whatever happens here
+            logger.exception("Could not note %r for the search engine's index", obj)

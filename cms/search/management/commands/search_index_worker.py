@@ -2,13 +2,15 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.search.engine_retries import send_missed
 from cms.search.indexing import process_pending_updates
-from cms.search.models import PendingIndexUpdate
+from cms.search.models import PendingEngineObject, PendingIndexUpdate
 
 
 class Command(BaseCommand):
     help = (
-        "Send pending search-index updates to the engine, retrying with backoff until it "
+        "Send pending search-index updates to the engine (the visitors' documents, and "
+        "the admin's index entries it missed while down), retrying with backoff until it "
         "accepts them. Run it beside the app servers; --once processes what is due and exits."
     )
 
@@ -30,14 +32,18 @@ class Command(BaseCommand):
         rounds = 0
         while True:
             counts = process_pending_updates()
+            for name, count in send_missed().items():
+                counts[name] += count
             rounds += 1
             if counts["sent"] or counts["failed"] or once:
-                pending = PendingIndexUpdate.objects.count()
+                pending = PendingIndexUpdate.objects.count() + PendingEngineObject.objects.count()
                 self.stdout.write(
                     f"sent {counts['sent']}, failed {counts['failed']}, still pending {pending}"
                 )
             if once or (max_rounds is not None and rounds >= max_rounds):
                 return
-            if drain and not PendingIndexUpdate.objects.exists():
+            if drain and not (
+                PendingIndexUpdate.objects.exists() or PendingEngineObject.objects.exists()
+            ):
                 return
             time.sleep(interval)

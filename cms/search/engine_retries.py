@@ -1,0 +1,83 @@
+"""Wagtail's own index on the engine: the changes it missed during an outage, sent again.
+
+The admin's searches read Wagtail's index of pages, snippets, images and documents. When
+the engine is down, the engine backends note each object whose change it missed
+(``PendingEngineObject``, ``cms.search.backends``); ``search_index_worker`` calls
+``send_missed`` every round, which sends each object's current state, or its removal if
+it is gone, to every engine backend, backing off while the engine still does not answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+from modelsearch.index import get_indexed_instance
+from wagtail.search.backends import get_search_backends_with_name
+
+from cms.search.backends import DatabaseFallbackBackend
+from cms.search.models import PendingEngineObject
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+BATCH_SIZE = 200
+
+
+def engines() -> list:
+    """The engine backends Wagtail's signal handlers write to (not the database ones)."""
+    return [
+        backend
+        for _, backend in get_search_backends_with_name(with_auto_update=True)
+        if isinstance(backend, DatabaseFallbackBackend)
+    ]
+
+
+def send_missed(*, limit: int = BATCH_SIZE) -> dict[str, int]:
+    """Send the due missed objects to the engines; counts of ``sent`` and ``failed``."""
+    counts = {"sent": 0, "failed": 0}
+    due = PendingEngineObject.objects.filter(next_attempt_at__lte=timezone.now())
+    entries = list(due.select_related("content_type").order_by("pk")[:limit])
+    backends = engines()
+    for entry in entries:
+        try:
+            for backend in backends:  # none: the engine left the settings, nothing to send
+                send(backend, entry)
+        except Exception as error:  # noqa: BLE001 - any engine failure means "retry later"
+            logger.warning("Search engine unavailable for %s: %s", entry, error)
+            postpone(entry, error)
+            counts["failed"] += 1
+            break  # the engine is down: the rest waits for the next round
+        # Dropped unless the engine missed another change of it meanwhile.
+        PendingEngineObject.objects.filter(pk=entry.pk, missed_at=entry.missed_at).delete()
+        counts["sent"] += 1
+    return counts
+
+
+def send(backend, entry: PendingEngineObject) -> None:
+    """The object's current state to ``backend``, or its removal if it is gone."""
+    model = entry.content_type.model_class()
+    if model is None:  # its app was removed
+        return
+    obj = model.objects.filter(pk=entry.object_id).first()
+    indexed = get_indexed_instance(obj) if obj is not None else None
+    if indexed is not None:
+        backend.add(indexed)
+        return
+    try:
+        backend.delete(obj if obj is not None else model(pk=entry.object_id))
+    except Exception as error:
+        if "not_found" in str(error) or "NotFoundError" in type(error).__name__:
+            return  # already gone: that is the state we want
+        raise
+
+
+def postpone(entry: PendingEngineObject, error: Exception) -> None:
+    delay = min(timedelta(seconds=2 ** min(entry.attempts + 1, 10)), MAX_BACKOFF)
+    PendingEngineObject.objects.filter(pk=entry.pk).update(
+        attempts=F("attempts") + 1,
+        next_attempt_at=timezone.now() + delay,
+        last_error=str(error)[:1000],
+    )

@@ -1,0 +1,84 @@
+"""Wagtail's own index on the engine (the admin's searches) keeps what it missed during an
+outage: each object is noted, and ``search_index_worker`` sends it again
+(``cms.search.engine_retries``). Against a refused connection, as when the node is
+stopped; ``tests/search/test_engine_outage.py`` follows one through a real node's stop
+and start."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.utils import timezone
+
+from cms.clusters.models import ClusterProfile
+from cms.news.models import NewsPage
+from cms.search.engine_retries import send_missed
+from cms.search.models import PendingEngineObject, PendingIndexUpdate
+from tests.factories import news_page
+
+
+def pending(obj) -> PendingEngineObject:
+    return PendingEngineObject.objects.get(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+
+
+@pytest.fixture
+def cluster(dead_engine, country):
+    return ClusterProfile.objects.create(
+        name_en="Quokka cluster", slug="quokka-cluster", country=country("CZ")
+    )
+
+
+def test_a_save_the_engine_missed_is_kept_and_the_save_stands(cluster):
+    assert ClusterProfile.objects.filter(pk=cluster.pk).exists()
+    entry = pending(cluster)
+    assert entry.attempts == 0 and entry.next_attempt_at <= timezone.now()
+
+
+def test_a_published_page_the_engine_missed_is_kept_as_its_own_type(dead_engine, country):
+    page = news_page(country("CZ"), title={"en": "Quokka news"})
+    page.save_revision().publish()
+    assert pending(page).content_type.model_class() is NewsPage
+
+
+def test_a_removal_the_engine_missed_is_kept(cluster):
+    pk = cluster.pk
+    cluster.delete()
+    content_type = ContentType.objects.get_for_model(ClusterProfile)
+    assert PendingEngineObject.objects.filter(content_type=content_type, object_id=str(pk))
+
+
+def test_while_the_engine_stays_down_the_worker_backs_off_and_keeps_it(cluster):
+    assert send_missed() == {"sent": 0, "failed": 1}
+    entry = pending(cluster)
+    assert entry.attempts == 1
+    assert entry.next_attempt_at > timezone.now()
+    assert "Connection" in entry.last_error
+    # Not due yet: the next round leaves it alone.
+    assert send_missed() == {"sent": 0, "failed": 0}
+
+
+def test_another_miss_while_waiting_makes_it_due_again(cluster):
+    send_missed()
+    cluster.name_en = "Quokka cluster, renamed"
+    cluster.save()
+    entry = pending(cluster)
+    assert entry.next_attempt_at <= timezone.now()
+
+
+def test_the_worker_reports_what_is_still_pending(cluster, capsys):
+    call_command("search_index_worker", once=True)
+    output = capsys.readouterr().out
+    waiting = PendingIndexUpdate.objects.count() + 1
+    assert f"still pending {waiting}" in output
+
+
+def test_without_an_engine_in_the_settings_there_is_nothing_to_send(cluster, settings):
+    """Database search only: the entry is dropped, as there is no engine to catch up."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "cms.search.backends.database", "AUTO_UPDATE": True}
+    }
+    assert send_missed() == {"sent": 1, "failed": 0}
+    assert not PendingEngineObject.objects.exists()
