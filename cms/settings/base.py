@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a refused sign-in into the lockout page (cms/settings/signin.py).
     "axes.middleware.AxesMiddleware",
+    # After the CSRF check: counts wrong passwords of protected pages and documents.
+    "cms.users.lockout.PasswordGuessThrottle",
 ]
 
 ROOT_URLCONF = "cms.urls"

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from lxml import html as lxml_html
 
 from tests.factories import country_user
 
@@ -133,3 +134,75 @@ def test_the_visitor_sites_member_sign_in_is_throttled_in_the_visitors_language(
     assert '<html lang="cs">' in html and "Chyba 429" in html
     assert "Přihlašování pozastaveno" in html
     assert not is_signed_in(client)
+
+
+# The passwords of protected pages and document collections
+# (cms.users.lockout.PasswordGuessThrottle).
+
+
+@pytest.fixture
+def guesses_forgotten():
+    """The guesses are counted in the cache, which outlives a test's rolled-back database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def protected_page(db, guesses_forgotten):
+    from cms.core.models import Country
+    from tests.factories import news_page, path_of, restrict
+
+    page = news_page(Country.objects.get(code="CZ"), title={"en": "Members", "cs": "Členové"})
+    restrict(page)  # the password is "secret"
+    client = Client(HTTP_HOST="cz.localhost")
+    address = path_of(page, "cs")
+    form = lxml_html.fromstring(client.get(address).content)
+    return address, form.xpath("//form[@method='post']/@action")[0]
+
+
+def guess(address_and_action, password: str, ip: str = "203.0.113.9"):
+    address, action = address_and_action
+    client = Client(HTTP_HOST="cz.localhost", REMOTE_ADDR=ip)
+    return client.post(action, {"password": password, "return_url": address})
+
+
+def test_password_guesses_on_a_protected_page_are_refused_past_the_limit(protected_page):
+    for _ in range(LIMIT):
+        assert guess(protected_page, "guess").status_code == 200  # the form, saying it is wrong
+    response = guess(protected_page, "secret")
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert '<html lang="cs">' in html and "Chyba 429" in html
+    assert "Příliš mnoho chybných hesel" in html
+    assert 0 < int(response["Retry-After"]) <= 15 * 60
+    # Another address is not refused, and a right password there opens the page.
+    assert guess(protected_page, "secret", ip="198.51.100.4").status_code == 302
+
+
+def test_a_right_password_is_not_counted_as_a_guess(protected_page):
+    for _ in range(LIMIT + 2):
+        assert guess(protected_page, "secret").status_code == 302
+
+
+def test_password_guesses_on_a_document_collection_are_refused_too(db, guesses_forgotten):
+    from wagtail.models import CollectionViewRestriction
+
+    from tests.core.test_media_isolation import make_document
+
+    document = make_document("CZ", "Board minutes", "board-minutes.txt")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=document.collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="minutes",
+    )
+    action = f"/documents/authenticate_with_password/{restriction.pk}/"
+    client = Client(HTTP_HOST="cz.localhost")
+    for _ in range(LIMIT):
+        response = client.post(action, {"password": "guess", "return_url": document.url})
+        assert response.status_code == 200
+    refused = client.post(action, {"password": "minutes", "return_url": document.url})
+    assert refused.status_code == 429
+    assert "Retry-After" in refused
