@@ -10,6 +10,7 @@ with Wagtail's ``CopyPageAction``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -24,8 +25,8 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail_modeltranslation.patch_wagtailadmin_forms import PatchedCopyForm
 
 from cms.core.languages import LANGUAGE_CODES
-from cms.core.publication import language_label
-from cms.core.translation_status import LanguageRule, localized
+from cms.core.publication import language_label, not_published_messages
+from cms.core.translation_status import LanguageRule, localized, missing_fields
 
 #: The page's fields the copy form asks for anew, in every language.
 NEW_FIELDS = ("title", "slug")
@@ -118,12 +119,46 @@ def copy_page(request, page):
             # What the model refuses and the form could not see (a slug another language
             # falls back to is a sibling's): said on the form, not a 500.
             for field, texts in error.message_dict.items():
-                name = f"new_{field}" if f"new_{field}" in form.fields else None
+                name = next((n for n in (f"new_{field}", field) if n in form.fields), None)
                 for text in texts:
                     form.add_error(name, text)
     return render(
         request, "modeltranslation_copy.html", {"page": page, "form": form, "next": next_url}
     )
+
+
+def refuse_an_incomplete_live_copy(new_page, language: str) -> None:
+    """A copy published at once keeps the publication rules of the edit form: its text in
+    the destination site's main language ``language`` and in the languages the network
+    asks of every item (``TRANSLATIONS_REQUIRED_AT_PUBLICATION``). The copy form asks
+    only for a title and a slug: a Czech item copied live to the Slovak site went out with
+    a Slovak title and nothing else, and Slovak visitors found no version of it."""
+    if not hasattr(new_page, "real_languages"):
+        return
+    required = dict.fromkeys([language, *settings.TRANSLATIONS_REQUIRED_AT_PUBLICATION])
+    value_of = lambda name: getattr(new_page, name, None)  # noqa: E731
+    lacking = [code for code in required if missing_fields(type(new_page), code, value_of)]
+    if lacking:
+        names = ", ".join(language_label(code) for code in lacking)
+        raise ValidationError(
+            {
+                "publish_copies": _(
+                    "The copy cannot be published at once: it lacks its text in %(languages)s. "
+                    "Copy it as a draft and translate it first."
+                )
+                % {"languages": names}
+            }
+        )
+
+
+def warn_of_languages_not_published(request, new_page) -> None:
+    """A copy published at once is told, as a publish is, which of its site's languages do
+    not go out and what their visitors get instead (``cms.core.publication``): a Czech item
+    copied live to the Slovak site went out there in Czech without a word."""
+    new_page = new_page.specific
+    if new_page.live and hasattr(new_page, "real_languages"):
+        for text in not_published_messages(new_page):
+            messages.warning(request, text)
 
 
 def copied(request, page, form, next_url):
@@ -145,6 +180,8 @@ def copied(request, page, form, next_url):
             keep_live=can_publish and data.get("publish_copies"),
             user=request.user,
         ).execute()
+        if new_page.live:
+            refuse_an_incomplete_live_copy(new_page.specific, language)
     title = page.specific_deferred.get_admin_display_title()
     if recursive:
         message = _("Page '%(page_title)s' and %(subpages_count)s subpages copied.") % {
@@ -155,6 +192,7 @@ def copied(request, page, form, next_url):
         message = _("Page '%(page_title)s' copied.") % {"page_title": title}
     edit = messages.button(reverse("wagtailadmin_pages:edit", args=(new_page.id,)), _("Edit"))
     messages.success(request, message, buttons=[edit])
+    warn_of_languages_not_published(request, new_page)
     for fn in hooks.get_hooks("after_copy_page"):
         result = fn(request, page, new_page)
         if hasattr(result, "status_code"):

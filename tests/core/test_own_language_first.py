@@ -9,6 +9,7 @@ back, and a held-back language is named to the editor and to the moderator.
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
 from cms.core.languages import LANGUAGE_CODES
@@ -414,3 +415,55 @@ def test_a_copy_to_another_countrys_site_needs_that_sites_language(cz, sk):
     copied = client.post(f"/admin/pages/{page.pk}/copy/", copy_form(page, **fields))
     assert copied.status_code == 302, copied.context["form"].errors
     assert NewsPage.objects.get(slug_sk="kopia").get_parent().pk == slovak_news.pk
+
+
+def test_a_copy_published_at_once_keeps_the_publication_rules(cz, sk):
+    """The copy form asks only for a title and a slug: a Czech item copied live to the
+    Slovak site went out with a Slovak title and nothing else, and its Slovak visitors
+    found no version of it. Live, a copy needs its site's language as a publish does; as
+    a draft it does not; a complete one held back is published with the publish's warning."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.messages import get_messages
+
+    admin = get_user_model().objects.create_superuser("network", "n@example.org", "x" * 20)
+    data = news_in("cs", title="Pro Slovensko", slug="pro-slovensko", lead="P", ready=["cs"])
+    author = logged_in(country_user("CZ", "moderators"))
+    assert author.post(add_url(cz), {**data, "action-publish": "1"}).status_code == 302
+    page = NewsPage.objects.get(slug_cs="pro-slovensko")
+    fields = {
+        "new_title_cs": "Kopie",
+        "new_slug_cs": "kopie",
+        "new_title_sk": "Kópia",
+        "new_slug_sk": "kopia",
+        "new_parent_page": page_parent(sk, "news").pk,
+        "publish_copies": "on",
+    }
+    url = f"/admin/pages/{page.pk}/copy/"
+    refused = logged_in(admin).post(url, copy_form(page, **fields))
+    assert refused.status_code == 200
+    assert "publish_copies" in refused.context["form"].errors
+    assert not NewsPage.objects.filter(slug_sk="kopia").exists()  # nothing half-copied
+    draft = logged_in(admin).post(url, copy_form(page, **{**fields, "publish_copies": ""}))
+    assert draft.status_code == 302
+    assert not NewsPage.objects.get(slug_sk="kopia").live
+    # Complete in Slovak but held back: copied live, with the publish's warning.
+    page.lead_sk = "Perex"
+    page.save_revision().publish()
+    fields |= {"new_slug_cs": "kopie-2", "new_slug_sk": "kopia-2"}
+    copied = logged_in(admin).post(url, copy_form(page, **fields))
+    assert copied.status_code == 302, copied.context["form"].errors
+    assert NewsPage.objects.get(slug_sk="kopia-2").live
+    warnings = [str(m) for m in get_messages(copied.wsgi_request) if m.level_tag == "warning"]
+    assert any("sk.localhost" in text for text in warnings), warnings
+
+
+def test_the_refused_live_copy_is_said_in_the_editors_language(cz):
+    """The copy's refusal is one of the catalogue's strings (a Czech moderator reads Czech)."""
+    from django.utils import translation
+
+    from cms.core.page_copy import refuse_an_incomplete_live_copy
+
+    page = NewsPage(title_en="Only English")
+    with translation.override("cs"), pytest.raises(ValidationError) as refused:
+        refuse_an_incomplete_live_copy(page, "cs")
+    assert "Kopii nelze hned zveřejnit" in refused.value.message_dict["publish_copies"][0]
