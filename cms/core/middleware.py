@@ -14,6 +14,8 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path
+from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -359,3 +361,25 @@ class AdminMediaScopeMiddleware:
 def media_model(kind: str):
     """The image or the document model (Wagtail's settings may swap either)."""
     return get_image_model() if kind == "image" else get_document_model()
+
+
+class RedirectKeepingQueryMiddleware(RedirectMiddleware):
+    """Wagtail's redirects, keeping the query string when a redirect was made for the path.
+
+    A redirect is stored for an address without its query (an old slug's, or an editor's
+    ``/akce``), and Wagtail answers ``/cs/aktuality/?page=2&tag=ict`` with its target
+    alone: the visitor following an old link to page 2 of a filtered listing landed on
+    page 1, unfiltered, and campaign parameters were lost. A redirect an editor made for
+    an address with its query (``/?p=12``) still goes where it says.
+    """
+
+    def process_response(self, request, response):
+        answer = super().process_response(request, response)
+        query = request.META.get("QUERY_STRING", "")
+        if answer is response or not query or "?" in answer["Location"]:
+            return answer
+        full_path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        if get_redirect(request, full_path) is not None:
+            return answer  # made for this very query: its target is the editor's choice
+        answer["Location"] = f"{answer['Location']}?{query}"
+        return answer

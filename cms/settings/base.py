@@ -116,7 +116,8 @@ MIDDLEWARE = [
     "cms.core.middleware.AdminPageScopeMiddleware",
     "cms.core.middleware.AdminMediaScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, keeping the visitor's query string (cms.core.middleware).
+    "cms.core.middleware.RedirectKeepingQueryMiddleware",
     # Last: turns a refused sign-in into the lockout page (cms/settings/signin.py).
     "axes.middleware.AxesMiddleware",
     # After the CSRF check: counts wrong passwords of protected pages and documents.

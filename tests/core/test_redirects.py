@@ -437,3 +437,25 @@ def test_a_failure_after_a_move_is_logged_and_the_move_stands(country, monkeypat
         item.move(news_index(de), pos="last-child")
     assert NewsPage.objects.get(pk=item.pk).get_site().pk == de.site_id
     assert "could not keep the old addresses" in caplog.text
+
+
+def test_a_redirect_keeps_the_visitors_query_string(country, site_client):
+    """Page 2 of a tag's listing at a section's old address: Wagtail's redirect went to the
+    new address alone, page 1 and unfiltered (campaign parameters lost too)."""
+    cz = country("CZ")
+    rename(news_index(cz), cs="zpravy")
+    client = site_client("CZ")
+    response = client.get("/cs/aktuality/?page=2&tag=ict&utm_source=mail")
+    assert response.status_code == 301
+    assert response["Location"] == "/cs/zpravy/?page=2&tag=ict&utm_source=mail"
+    assert client.get("/cs/aktuality/")["Location"] == "/cs/zpravy/"  # none: none added
+
+
+def test_an_editors_redirect_made_for_a_query_goes_where_it_says(country, site_client):
+    cz = country("CZ")
+    Redirect.add_redirect("/cs/stare/?p=12", redirect_to="/cs/akce/", site=cz.site)
+    Redirect.add_redirect("/cs/stare/", redirect_to="/cs/aktuality/?from=old", site=cz.site)
+    client = site_client("CZ")
+    assert client.get("/cs/stare/?p=12")["Location"] == "/cs/akce/"
+    # A target with its own query keeps it, and is not given the visitor's on top.
+    assert client.get("/cs/stare/?p=13")["Location"] == "/cs/aktuality/?from=old"
