@@ -128,27 +128,35 @@ def copy_page(request, page):
 
 
 def refuse_an_incomplete_live_copy(new_page, language: str) -> None:
-    """A copy published at once keeps the publication rules of the edit form: its text in
-    the destination site's main language ``language`` and in the languages the network
-    asks of every item (``TRANSLATIONS_REQUIRED_AT_PUBLICATION``). The copy form asks
-    only for a title and a slug: a Czech item copied live to the Slovak site went out with
-    a Slovak title and nothing else, and Slovak visitors found no version of it."""
-    if not hasattr(new_page, "real_languages"):
-        return
-    required = dict.fromkeys([language, *settings.TRANSLATIONS_REQUIRED_AT_PUBLICATION])
-    value_of = lambda name: getattr(new_page, name, None)  # noqa: E731
-    lacking = [code for code in required if missing_fields(type(new_page), code, value_of)]
-    if lacking:
-        names = ", ".join(language_label(code) for code in lacking)
-        raise ValidationError(
-            {
-                "publish_copies": _(
-                    "The copy cannot be published at once: it lacks its text in %(languages)s. "
-                    "Copy it as a draft and translate it first."
-                )
-                % {"languages": names}
-            }
-        )
+    """A copy published at once keeps the publication rules of the edit form: each live page
+    of it (subpages too) has its text in the destination site's main language ``language``
+    and in the languages the network asks of every item
+    (``TRANSLATIONS_REQUIRED_AT_PUBLICATION``). The copy form asks only for the top page's
+    title and slug: a Czech item copied live to the Slovak site went out with a Slovak title
+    and nothing else, and Slovak visitors found no version of it."""
+    required = list(dict.fromkeys([language, *settings.TRANSLATIONS_REQUIRED_AT_PUBLICATION]))
+    for page in new_page.get_descendants(inclusive=True).live().specific():
+        if not hasattr(page, "real_languages"):
+            continue
+        value_of = lambda name, page=page: getattr(page, name, None)  # noqa: E731
+        lacking = [code for code in required if missing_fields(type(page), code, value_of)]
+        if not lacking:
+            continue
+        values = {
+            "languages": ", ".join(language_label(code) for code in lacking),
+            "title": page.title_in_any_language(),
+        }
+        if page.pk == new_page.pk:
+            text = _(
+                "The copy cannot be published at once: it lacks its text in %(languages)s. "
+                "Copy it as a draft and translate it first."
+            )
+        else:
+            text = _(
+                "The copy cannot be published at once: its subpage “%(title)s” lacks its text "
+                "in %(languages)s. Copy it as a draft and translate it first."
+            )
+        raise ValidationError({"publish_copies": text % values})
 
 
 def warn_of_languages_not_published(request, new_page) -> None:
@@ -171,17 +179,18 @@ def copied(request, page, form, next_url):
     # Saved in the destination site's language: Wagtail checks the title in the active one,
     # the editor's admin language, where a Czech-only copy has none (a 500).
     language = LanguageRule.for_country(page_country(parent)).default
-    with transaction.atomic(), translation.override(language):
-        new_page = CopyPageAction(  # refuses a destination the user may not copy to (403)
-            page=page,
-            recursive=recursive,
-            to=parent,
-            update_attrs={name: data[f"new_{name}"] for name in new_names},
-            keep_live=can_publish and data.get("publish_copies"),
-            user=request.user,
-        ).execute()
-        if new_page.live:
-            refuse_an_incomplete_live_copy(new_page.specific, language)
+    with transaction.atomic():
+        with translation.override(language):
+            new_page = CopyPageAction(  # refuses a destination the user may not copy to (403)
+                page=page,
+                recursive=recursive,
+                to=parent,
+                update_attrs={name: data[f"new_{name}"] for name in new_names},
+                keep_live=can_publish and data.get("publish_copies"),
+                user=request.user,
+            ).execute()
+        # In the editor's language; undoes the copy.
+        refuse_an_incomplete_live_copy(new_page, language)
     title = page.specific_deferred.get_admin_display_title()
     if recursive:
         message = _("Page '%(page_title)s' and %(subpages_count)s subpages copied.") % {

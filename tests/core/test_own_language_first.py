@@ -9,7 +9,6 @@ back, and a held-back language is named to the editor and to the moderator.
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
 from cms.core.languages import LANGUAGE_CODES
@@ -424,6 +423,7 @@ def test_a_copy_published_at_once_keeps_the_publication_rules(cz, sk):
     a draft it does not; a complete one held back is published with the publish's warning."""
     from django.contrib.auth import get_user_model
     from django.contrib.messages import get_messages
+    from wagtail.users.models import UserProfile
 
     admin = get_user_model().objects.create_superuser("network", "n@example.org", "x" * 20)
     data = news_in("cs", title="Pro Slovensko", slug="pro-slovensko", lead="P", ready=["cs"])
@@ -439,9 +439,13 @@ def test_a_copy_published_at_once_keeps_the_publication_rules(cz, sk):
         "publish_copies": "on",
     }
     url = f"/admin/pages/{page.pk}/copy/"
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "cs"
+    profile.save()
     refused = logged_in(admin).post(url, copy_form(page, **fields))
     assert refused.status_code == 200
-    assert "publish_copies" in refused.context["form"].errors
+    # In the administrator's language, not the destination site's (Slovak).
+    assert "Kopii nelze hned zveřejnit" in refused.context["form"].errors["publish_copies"][0]
     assert not NewsPage.objects.filter(slug_sk="kopia").exists()  # nothing half-copied
     draft = logged_in(admin).post(url, copy_form(page, **{**fields, "publish_copies": ""}))
     assert draft.status_code == 302
@@ -457,13 +461,36 @@ def test_a_copy_published_at_once_keeps_the_publication_rules(cz, sk):
     assert any("sk.localhost" in text for text in warnings), warnings
 
 
-def test_the_refused_live_copy_is_said_in_the_editors_language(cz):
-    """The copy's refusal is one of the catalogue's strings (a Czech moderator reads Czech)."""
-    from django.utils import translation
+def test_a_live_copy_with_its_subpages_checks_each_of_them(cz, sk):
+    """The copy form asks for the top page's new title only: a live recursive copy of a
+    Czech section to the Slovak site took its Czech-only items live there too."""
+    from django.contrib.auth import get_user_model
 
-    from cms.core.page_copy import refuse_an_incomplete_live_copy
+    from cms.core.translation_status import mark_complete_ready
+    from cms.home.models import StandardPage
+    from tests.factories import translated
 
-    page = NewsPage(title_en="Only English")
-    with translation.override("cs"), pytest.raises(ValidationError) as refused:
-        refuse_an_incomplete_live_copy(page, "cs")
-    assert "Kopii nelze hned zveřejnit" in refused.value.message_dict["publish_copies"][0]
+    admin = get_user_model().objects.create_superuser("network", "n@example.org", "x" * 20)
+    section = StandardPage(
+        **translated("title", {"cs": "Sekce", "sk": "Sekcia", "en": "Section"}),
+        **translated("slug", {"cs": "sekce", "sk": "sekcia", "en": "section"}),
+    )
+    mark_complete_ready(section)
+    cz.home_page.add_child(instance=section)
+    item = StandardPage(title_cs="Jen česky", slug_cs="jen-cesky", ready_languages=["cs"])
+    section.add_child(instance=item)
+    fields = {
+        "new_title_cs": "Sekce 2",
+        "new_slug_cs": "sekce-2",
+        "new_title_sk": "Sekcia 2",
+        "new_slug_sk": "sekcia-2",
+        "new_parent_page": sk.home_page.pk,
+        "publish_copies": "on",
+        "copy_subpages": "on",
+    }
+    refused = logged_in(admin).post(
+        f"/admin/pages/{section.pk}/copy/", copy_form(section, **fields)
+    )
+    assert refused.status_code == 200
+    assert "Jen česky" in refused.context["form"].errors["publish_copies"][0]
+    assert not StandardPage.objects.filter(slug_sk="sekcia-2").exists()
