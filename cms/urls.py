@@ -25,6 +25,10 @@ urlpatterns = [
     # The language switcher's links: remember the choice in a cookie, then go to the page.
     path("language/", reads_only(core_views.choose_language), name="choose_language"),
     path("sitemap.xml", reads_only(sitemaps.sitemap), name="sitemap"),
+    # A large site's sections, named by its sitemap index (cms.core.sitemaps).
+    path(
+        "sitemap-<slug:section>.xml", reads_only(sitemaps.section_sitemap), name="sitemap_section"
+    ),
     path("robots.txt", reads_only(sitemaps.robots_txt), name="robots_txt"),
 ]
 

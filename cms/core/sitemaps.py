@@ -12,6 +12,12 @@ A language counts only when the item really has it on this site
 incomplete translations, and languages the site does not publish in never
 appear. The items, their URLs and languages are read from their stored
 projections: one query per section, whatever the size of the site.
+
+A file holds at most 50,000 URLs (the protocol's limit, Django's ``Sitemap.limit``).
+While every section fits in one, ``/sitemap.xml`` lists the URLs themselves; past that it
+is a sitemap index naming each section's pages (``/sitemap-pages.xml?p=2``), so a crawler
+finds them all (Django's ``?p=2`` of the combined sitemap was a 404 as soon as one section
+had no second page, and nothing named it).
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import index as index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
@@ -87,6 +95,11 @@ class ProjectedSitemap(SiteSitemap):
         raise NotImplementedError
 
     def items(self):
+        return self.entries
+
+    @cached_property
+    def entries(self) -> list[Entry]:
+        """Read once: the index counts them, then the sitemap lists them."""
         found: dict[int, dict] = {}
         for object_id, language, data, last_modified in self.rows().values_list(
             "object_id", "language", "listing", "last_modified"
@@ -159,11 +172,27 @@ def site_for(request) -> Site:
     return site
 
 
+def sections_of(site: Site) -> dict[str, ProjectedSitemap]:
+    return {"pages": PageSitemap(site), "clusters": ClusterSitemap(site)}
+
+
 def sitemap(request):
-    """The requesting site's sitemap (Django's view; ``?p=`` pages it, 404 past the end)."""
-    site = site_for(request)
-    sections = {"pages": PageSitemap(site), "clusters": ClusterSitemap(site)}
-    response = sitemap_view(request, sitemaps=sections)
+    """The requesting site's sitemap, or its index once a section needs more than one file
+    (Django's views; ``?p=`` pages the combined sitemap, 404 past the end)."""
+    sections = sections_of(site_for(request))
+    too_large = any(section.paginator.num_pages > 1 for section in sections.values())
+    if too_large and "p" not in request.GET:
+        response = index_view(request, sitemaps=sections, sitemap_url_name="sitemap_section")
+    else:
+        response = sitemap_view(request, sitemaps=sections)
+    renew_last_modified(response)
+    return response
+
+
+def section_sitemap(request, section: str):
+    """One section of the requesting site's sitemap (``?p=`` its pages), as the index names
+    them; an unknown section is a 404."""
+    response = sitemap_view(request, sitemaps=sections_of(site_for(request)), section=section)
     renew_last_modified(response)
     return response
 

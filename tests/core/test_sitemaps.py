@@ -177,3 +177,36 @@ def test_sitemap_and_robots_do_not_vary_by_the_browsers_language(client, db, pat
 def test_the_root_still_varies_by_the_browsers_language(client, db):
     response = client.get("/", HTTP_HOST="cz.localhost", HTTP_ACCEPT_LANGUAGE="en")
     assert "accept-language" in response["Vary"].lower()
+
+
+def test_a_site_past_one_files_limit_gets_a_sitemap_index_naming_every_page(
+    client, country, monkeypatch
+):
+    """A file holds 50,000 URLs at most; past that the URLs were cut off at the first
+    file's end (Django's ``?p=2`` of both sections together was a 404 once the clusters had
+    no second page, and nothing named it). Here with a limit of 5 per file."""
+    from cms.core.sitemaps import SiteSitemap
+
+    czechia = country("CZ")
+    for number in range(6):
+        news_page(czechia, title={"en": f"More {number}", "cs": f"Další {number}"})
+    everything = entries(fetch_sitemap(client, "cz.localhost"))  # one file: the URLs
+    monkeypatch.setattr(SiteSitemap, "limit", 5)
+    index = fetch_sitemap(client, "cz.localhost")
+    assert etree.QName(index).localname == "sitemapindex"
+    named = [loc.text for loc in index.findall("s:sitemap/s:loc", NS)]
+    assert named[:2] == [
+        "http://cz.localhost/sitemap-pages.xml",
+        "http://cz.localhost/sitemap-pages.xml?p=2",
+    ]
+    assert "http://cz.localhost/sitemap-clusters.xml" in named
+    found = {}
+    for loc in named:
+        response = client.get(loc.removeprefix("http://cz.localhost"), HTTP_HOST="cz.localhost")
+        assert response.status_code == 200, loc
+        document = etree.fromstring(response.content)
+        assert SCHEMA.validate(document), SCHEMA.error_log
+        assert len(document.findall("s:url", NS)) <= 5
+        found |= entries(document)
+    assert found == everything  # every URL, each once, with the same alternates
+    assert client.get("/sitemap-nothing.xml", HTTP_HOST="cz.localhost").status_code == 404
