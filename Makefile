@@ -148,7 +148,7 @@ package-check: messages
 	set -e; cd $(PKG_TMP); export DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=package-check-$$$$-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	  ALLOWED_HOSTS=.localhost,localhost,127.0.0.1 DATABASE_URL=sqlite:///$(PKG_TMP)/db.sqlite3 \
 	  MEDIA_ROOT=$(PKG_TMP)/media STATIC_ROOT=$(PKG_TMP)/static TASKS_BACKEND=database \
-	  WAGTAILADMIN_BASE_URL=https://admin.example.org; \
+	  WAGTAILADMIN_BASE_URL=https://admin.example.org TRUSTED_PROXIES=127.0.0.1; \
 	  venv/bin/django-admin check --deploy --fail-level WARNING; \
 	  venv/bin/django-admin migrate --noinput >/dev/null; venv/bin/django-admin load_demo_content >/dev/null; \
 	  venv/bin/django-admin collectstatic --noinput >/dev/null; \

@@ -117,6 +117,23 @@ def test_check_deploy_names_the_development_defaults_production_kept():
     assert given == []
 
 
+def test_check_deploy_asks_for_the_proxies_production_sits_behind(settings):
+    """Behind the TLS proxy every client has the proxy's address unless TRUSTED_PROXIES
+    says whose X-Forwarded-For to believe: five wrong sign-ins from anywhere would then lock
+    an editor out for everyone."""
+    from cms.core.checks import check_clients_are_told_apart
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = []
+    (message,) = check_clients_are_told_apart()
+    assert message.id == "cms.W007" and "TRUSTED_PROXIES" in message.msg
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert check_clients_are_told_apart() == []
+    settings.SECURE_PROXY_SSL_HEADER = None  # no proxy: the peer is the client
+    settings.TRUSTED_PROXIES = []
+    assert check_clients_are_told_apart() == []
+
+
 def test_production_without_sentry_dsn_never_imports_sentry(production):
     assert production["SENTRY_ENABLED"] is False
     result = run_python(

@@ -69,6 +69,8 @@ export SEARCH_INDEX_PREFIX=prod_
 export TASKS_BACKEND=database
 export MEDIA_ROOT=$PROD_DIR/media STATIC_ROOT=$PROD_DIR/static
 export FORWARDED_ALLOW_IPS=127.0.0.1
+# HAProxy sends X-Forwarded-For: the sign-in throttle and rate limit read the client there.
+export TRUSTED_PROXIES=127.0.0.1
 # The task worker gives back its analysis tables after this many idle seconds (60; CI's short
 # form serves with 15, so that its after-the-run memory reading waits less).
 export TASK_WORKER_RELEASE_AFTER_IDLE=${TASK_WORKER_RELEASE_AFTER_IDLE:-60}
@@ -333,6 +335,7 @@ frontend web
     bind 127.0.0.1:$LB_PORT
     http-request disable-l7-retry unless METH_GET or METH_HEAD
     http-request set-header X-Forwarded-Proto http
+    option forwardfor
     default_backend apps
 
 backend apps

@@ -47,6 +47,27 @@ def check_production_says_where_things_are(app_configs=None, **kwargs):
     )
 
 
+@checks.register("deployment", deploy=True)
+def check_clients_are_told_apart(app_configs=None, **kwargs):
+    """Production sits behind a TLS proxy (``SECURE_PROXY_SSL_HEADER``): every request comes
+    from the proxy's address, and only ``TRUSTED_PROXIES`` lets the client's own be read
+    from ``X-Forwarded-For`` (``cms.ops.addresses``). Without it the sign-in throttle locks
+    an editor out for everyone after five wrong tries from anywhere, and the API's rate
+    limit counts every consumer together (``check --deploy``)."""
+    if not settings.SECURE_PROXY_SSL_HEADER or settings.TRUSTED_PROXIES:
+        return []
+    return [
+        checks.Warning(
+            "TRUSTED_PROXIES is empty behind the TLS proxy production expects: every client "
+            "would have the proxy's address, so five wrong sign-ins from anywhere would lock "
+            "an editor out for everyone.",
+            hint="Set TRUSTED_PROXIES to the proxies' addresses or networks (10.0.0.0/8), and "
+            "have them send X-Forwarded-For.",
+            id="cms.W007",
+        )
+    ]
+
+
 def defaults_left(
     database_name: str, admin_url: str, *, default_database: str
 ) -> list[checks.CheckMessage]:

@@ -33,13 +33,33 @@ def is_trusted(address: str) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address of whoever sent the request, seen through the trusted proxies only."""
+    """The address of whoever sent the request, seen through the trusted proxies only.
+
+    A hop that is no address (``unknown``, junk) ends the walk at the last trusted proxy,
+    whose address then stands for the client: a header that could name a new "client"
+    per request would give each its own counter."""
     address = request.META.get("REMOTE_ADDR", "")
     if not is_trusted(address):
         return address
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([hop.strip() for hop in forwarded.split(",") if hop.strip()]):
-        address = hop
-        if not is_trusted(hop):
+        ip = ip_of(hop)
+        if ip is None:
+            break
+        address = ip
+        if not is_trusted(ip):
             break
     return address
+
+
+def ip_of(hop: str) -> str | None:
+    """The IP address a forwarded hop names, without the port some proxies add
+    (``203.0.113.9:4000``, ``[2001:db8::1]:4000``); None if it names none."""
+    if hop.startswith("["):
+        hop = hop[1:].partition("]")[0]
+    elif hop.count(":") == 1:  # IPv4 with a port (an IPv6 address has several colons)
+        hop = hop.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(hop))
+    except ValueError:
+        return None

@@ -32,3 +32,6 @@ AXES_LOCKOUT_CALLABLE = "cms.users.lockout.locked_out"
 #: their lock expires; successful ones are not recorded: no table of who signed in from
 #: where grows without a retention rule.
 AXES_DISABLE_ACCESS_LOG = True
+#: The logged failures name the user name and the address (axes masks both by default), so
+#: that an operator can tell who is targeted and from where; the password never appears.
+AXES_SENSITIVE_PARAMETERS = []

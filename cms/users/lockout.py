@@ -52,14 +52,9 @@ def locked_out(request, original_response=None, credentials=None):
         )
     else:
         with translation.override(error_language(request)):
-            response = visitor_refusal(request, refusal(seconds))
+            texts = {"heading": _("Sign-in paused"), "code_label": _("Error 429")}
+            response = bad_request_page(request, refusal(seconds), status=429, **texts)
     return refused(response, seconds)
-
-
-def visitor_refusal(request, message: str):
-    """The site's error page, 429, in the visitor's language (``message`` made in it)."""
-    texts = {"heading": _("Sign-in paused"), "code_label": _("Error 429")}
-    return bad_request_page(request, message, status=429, **texts)
 
 
 def refused(response, seconds: int):
@@ -77,10 +72,12 @@ def refusal(seconds: int) -> str:
 
 
 class PasswordGuessThrottle:
-    """Counts wrong passwords sent to Wagtail's password forms, refuses them past the limit.
+    """Counts the passwords sent to Wagtail's password forms, refuses them past the limit.
 
-    Last in ``MIDDLEWARE``, so the CSRF check has run when ``process_view`` refuses. A
-    wrong password is the form again (200); a right one redirects.
+    Each one is counted as it arrives, before it is checked, so that guesses sent in
+    parallel cannot all pass a count that only grows once each is answered; a right one
+    (Wagtail redirects) is then counted as such, and only the wrong ones weigh. Last in
+    ``MIDDLEWARE``, so the CSRF check has run when ``process_view`` refuses.
     """
 
     def __init__(self, get_response):
@@ -89,8 +86,8 @@ class PasswordGuessThrottle:
     def __call__(self, request):
         response = self.get_response(request)
         key = getattr(request, GUESS, None)
-        if key is not None and response.status_code == 200:
-            guesses(request, key, increment=True)
+        if key is not None and response.status_code in (301, 302, 303):
+            count(request, "password-right", key)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -99,25 +96,31 @@ class PasswordGuessThrottle:
             return None
         restriction = next(iter(view_kwargs.values()), "")  # the restriction's id comes first
         key = f"{match.url_name}:{restriction}:{client_address(request)}"
-        usage = guesses(request, key, increment=False)
-        if usage is not None and usage["count"] >= settings.AXES_FAILURE_LIMIT:
-            seconds = max(usage["time_left"] + 1, 1)
+        sent = count(request, "password-sent", key)
+        if sent is None:  # the cache is down: nothing to count with
+            return None
+        right = count(request, "password-right", key, increment=False)
+        if sent["count"] - (right["count"] if right else 0) > settings.AXES_FAILURE_LIMIT:
+            seconds = max(sent["time_left"] + 1, 1)
             with translation.override(error_language(request)):
                 message = _(
                     "Too many wrong passwords from your address. Try again in %(minutes)s min."
                 ) % {"minutes": math.ceil(seconds / 60)}
-                return refused(visitor_refusal(request, message), seconds)
+                texts = {"heading": _("Too many attempts"), "code_label": _("Error 429")}
+                response = bad_request_page(request, message, status=429, **texts)
+            return refused(response, seconds)
         setattr(request, GUESS, key)
         return None
 
 
-def guesses(request, key: str, *, increment: bool) -> dict | None:
-    """django-ratelimit's count of wrong passwords for ``key`` in the current window (None:
-    the cache is down)."""
+def count(request, group: str, key: str, *, increment: bool = True) -> dict | None:
+    """django-ratelimit's counter ``group`` of ``key`` in the current window of
+    ``LOGIN_LOCKOUT_MINUTES`` (the same window for every group of one key); None when the
+    cache is down."""
     window = int(settings.AXES_COOLOFF_TIME.total_seconds())
     return get_usage(
         request,
-        group="password-guesses",
+        group=group,
         key=lambda _group, _request: key,
         rate=(settings.AXES_FAILURE_LIMIT, window),
         increment=increment,

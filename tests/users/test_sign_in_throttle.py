@@ -176,7 +176,7 @@ def test_password_guesses_on_a_protected_page_are_refused_past_the_limit(protect
     html = response.content.decode()
     assert response.status_code == 429
     assert '<html lang="cs">' in html and "Chyba 429" in html
-    assert "Příliš mnoho chybných hesel" in html
+    assert "Příliš mnoho chybných hesel" in html and "Příliš mnoho pokusů" in html
     assert 0 < int(response["Retry-After"]) <= 15 * 60
     # Another address is not refused, and a right password there opens the page.
     assert guess(protected_page, "secret", ip="198.51.100.4").status_code == 302
@@ -206,3 +206,22 @@ def test_password_guesses_on_a_document_collection_are_refused_too(db, guesses_f
     refused = client.post(action, {"password": "minutes", "return_url": document.url})
     assert refused.status_code == 429
     assert "Retry-After" in refused
+
+
+def test_guesses_sent_at_once_are_counted_before_any_is_answered(protected_page):
+    """Counted as they arrive: a burst of parallel guesses got each one checked when the
+    count only grew as each was answered (40 at once, all 40 checked)."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from cms.users.lockout import PasswordGuessThrottle
+
+    _, action = protected_page
+    throttle = PasswordGuessThrottle(lambda request: None)
+    answers = []
+    for _ in range(LIMIT + 1):  # none of them answered yet
+        request = RequestFactory().post(action, {"password": "guess"}, HTTP_HOST="cz.localhost")
+        request.resolver_match = match = resolve(action)
+        answers.append(throttle.process_view(request, match.func, (), match.kwargs))
+    assert answers[:LIMIT] == [None] * LIMIT
+    assert answers[LIMIT].status_code == 429
