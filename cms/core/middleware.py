@@ -381,5 +381,6 @@ class RedirectKeepingQueryMiddleware(RedirectMiddleware):
         full_path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
         if get_redirect(request, full_path) is not None:
             return answer  # made for this very query: its target is the editor's choice
-        answer["Location"] = f"{answer['Location']}?{query}"
+        location, hash_mark, fragment = answer["Location"].partition("#")
+        answer["Location"] = f"{location}?{query}{hash_mark}{fragment}"  # before a #fragment
         return answer

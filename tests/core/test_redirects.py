@@ -459,3 +459,12 @@ def test_an_editors_redirect_made_for_a_query_goes_where_it_says(country, site_c
     assert client.get("/cs/stare/?p=12")["Location"] == "/cs/akce/"
     # A target with its own query keeps it, and is not given the visitor's on top.
     assert client.get("/cs/stare/?p=13")["Location"] == "/cs/aktuality/?from=old"
+
+
+def test_the_visitors_query_goes_before_the_targets_fragment(country, site_client):
+    cz = country("CZ")
+    Redirect.add_redirect(
+        "/cs/kontakt/", redirect_to="https://example.org/stranka#kontakt", site=cz.site
+    )
+    response = site_client("CZ").get("/cs/kontakt/?utm_source=x")
+    assert response["Location"] == "https://example.org/stranka?utm_source=x#kontakt"
