@@ -5,6 +5,8 @@ the engine is down, the engine backends note each object whose change it missed
 (``PendingEngineObject``, ``cms.search.backends``); ``search_index_worker`` calls
 ``send_missed`` every round, which sends each object's current state, or its removal if
 it is gone, to every engine backend, backing off while the engine still does not answer.
+An engine that answers but refuses the object (a 4xx) is logged and not asked again, as
+Wagtail's own indexing does.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from django.utils import timezone
 from modelsearch.index import get_indexed_instance
 from wagtail.search.backends import get_search_backends_with_name
 
-from cms.search.backends import DatabaseFallbackBackend
+from cms.search.backends import DatabaseFallbackBackend, is_outage
+from cms.search.indexing import ensure_engine_index
 from cms.search.models import PendingEngineObject
 
 logger = logging.getLogger(__name__)
@@ -36,8 +39,9 @@ def engines() -> list:
 
 
 def send_missed(*, limit: int = BATCH_SIZE) -> dict[str, int]:
-    """Send the due missed objects to the engines; counts of ``sent`` and ``failed``."""
-    counts = {"sent": 0, "failed": 0}
+    """Send the due missed objects to the engines; counts of ``sent``, ``failed`` (to be
+    retried) and ``refused`` (dropped)."""
+    counts = {"sent": 0, "failed": 0, "refused": 0}
     due = PendingEngineObject.objects.filter(next_attempt_at__lte=timezone.now())
     entries = list(due.select_related("content_type").order_by("pk")[:limit])
     backends = engines()
@@ -45,11 +49,17 @@ def send_missed(*, limit: int = BATCH_SIZE) -> dict[str, int]:
         try:
             for backend in backends:  # none: the engine left the settings, nothing to send
                 send(backend, entry)
-        except Exception as error:  # noqa: BLE001 - any engine failure means "retry later"
-            logger.warning("Search engine unavailable for %s: %s", entry, error)
-            postpone(entry, error)
-            counts["failed"] += 1
-            break  # the engine is down: the rest waits for the next round
+        except Exception as error:  # noqa: BLE001 - an outage waits; anything else is logged
+            if any(is_outage(error, b.results_class.engine_errors) for b in backends):
+                logger.warning("Search engine unavailable for %s: %s", entry, error)
+                postpone(entry, error)
+                counts["failed"] += 1
+                break  # the engine is down: the rest waits for the next round
+            # The engine refused it (or a bug here): sending it again would not help.
+            logger.exception("Search engine refused %s; not sent again", entry)
+            PendingEngineObject.objects.filter(pk=entry.pk, missed_at=entry.missed_at).delete()
+            counts["refused"] += 1
+            continue
         # Dropped unless the engine missed another change of it meanwhile.
         PendingEngineObject.objects.filter(pk=entry.pk, missed_at=entry.missed_at).delete()
         counts["sent"] += 1
@@ -64,6 +74,7 @@ def send(backend, entry: PendingEngineObject) -> None:
     obj = model.objects.filter(pk=entry.object_id).first()
     indexed = get_indexed_instance(obj) if obj is not None else None
     if indexed is not None:
+        ensure_engine_index(backend, type(indexed))
         backend.add(indexed)
         return
     try:

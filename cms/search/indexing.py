@@ -259,12 +259,13 @@ def process_pending_updates(*, limit: int | None = None) -> dict[str, int]:
     return counts
 
 
-def ensure_engine_index(backend) -> None:
-    """Create the engine index with its mapping if it is missing (e.g. a fresh engine)."""
-    index = backend.get_index_for_model(SearchDocument)
+def ensure_engine_index(backend, model=SearchDocument) -> None:
+    """Create the engine index of ``model`` with its mapping if it is missing (e.g. a fresh
+    engine): the first write would otherwise create it without one."""
+    index = backend.get_index_for_model(model)
     if not index.exists():
         index.put()
-        index.add_model(SearchDocument)
+        index.add_model(model)
 
 
 def send_chunk(backend, chunk: list[PendingIndexUpdate]) -> None:

@@ -51,13 +51,13 @@ def test_a_removal_the_engine_missed_is_kept(cluster):
 
 
 def test_while_the_engine_stays_down_the_worker_backs_off_and_keeps_it(cluster):
-    assert send_missed() == {"sent": 0, "failed": 1}
+    assert send_missed() == {"sent": 0, "failed": 1, "refused": 0}
     entry = pending(cluster)
     assert entry.attempts == 1
     assert entry.next_attempt_at > timezone.now()
     assert "Connection" in entry.last_error
     # Not due yet: the next round leaves it alone.
-    assert send_missed() == {"sent": 0, "failed": 0}
+    assert send_missed() == {"sent": 0, "failed": 0, "refused": 0}
 
 
 def test_another_miss_while_waiting_makes_it_due_again(cluster):
@@ -80,5 +80,21 @@ def test_without_an_engine_in_the_settings_there_is_nothing_to_send(cluster, set
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "cms.search.backends.database", "AUTO_UPDATE": True}
     }
-    assert send_missed() == {"sent": 1, "failed": 0}
+    assert send_missed() == {"sent": 1, "failed": 0, "refused": 0}
     assert not PendingEngineObject.objects.exists()
+
+
+def test_an_object_the_engine_refuses_is_logged_and_not_sent_again(cluster, monkeypatch, caplog):
+    """A 4xx is the engine's answer, not an outage: retrying it every ten minutes forever
+    (and holding up the rest of the round, and ``--drain``) would not help."""
+    from opensearchpy.exceptions import RequestError
+
+    from cms.search import engine_retries
+
+    def refuse(backend, entry):
+        raise RequestError(400, "mapper_parsing_exception", {})
+
+    monkeypatch.setattr(engine_retries, "send", refuse)
+    assert send_missed() == {"sent": 0, "failed": 0, "refused": 1}
+    assert not PendingEngineObject.objects.exists()
+    assert "refused" in caplog.text

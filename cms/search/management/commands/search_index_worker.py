@@ -33,7 +33,7 @@ class Command(BaseCommand):
         while True:
             counts = process_pending_updates()
             for name, count in send_missed().items():
-                counts[name] += count
+                counts[name] = counts.get(name, 0) + count
             rounds += 1
             if counts["sent"] or counts["failed"] or once:
                 pending = PendingIndexUpdate.objects.count() + PendingEngineObject.objects.count()
