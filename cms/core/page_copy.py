@@ -140,6 +140,20 @@ def refuse_an_incomplete_live_copy(new_page, language: str) -> None:
             continue
         value_of = lambda name, page=page: getattr(page, name, None)  # noqa: E731
         lacking = [code for code in required if missing_fields(type(page), code, value_of)]
+        if not lacking and not page.real_languages():
+            # Complete, but ready in no language of its new site (a tick on the Czech site
+            # cannot be one for Slovak), and no English: live in no language, as the edit
+            # form refuses (``require_a_served_language``).
+            raise ValidationError(
+                {
+                    "publish_copies": _(
+                        "The copy cannot be published at once: “%(title)s” would be in no "
+                        "language its site publishes (none ticked ready there, no English "
+                        "version). Copy it as a draft and tick its languages ready first."
+                    )
+                    % {"title": page.title_in_any_language()}
+                }
+            )
         if not lacking:
             continue
         values = {

@@ -450,10 +450,17 @@ def test_a_copy_published_at_once_keeps_the_publication_rules(cz, sk):
     draft = logged_in(admin).post(url, copy_form(page, **{**fields, "publish_copies": ""}))
     assert draft.status_code == 302
     assert not NewsPage.objects.get(slug_sk="kopia").live
-    # Complete in Slovak but held back: copied live, with the publish's warning.
+    # Complete in Slovak, but ready there in nothing (the Czech site's tick cannot be one
+    # for Slovak) and no English: live in no language of its site, refused.
     page.lead_sk = "Perex"
     page.save_revision().publish()
     fields |= {"new_slug_cs": "kopie-2", "new_slug_sk": "kopia-2"}
+    nowhere = logged_in(admin).post(url, copy_form(page, **fields))
+    assert "žádném jazyce" in nowhere.context["form"].errors["publish_copies"][0]
+    # With English: copied live, with the publish's warning (Slovak held back).
+    page.title_en, page.lead_en, page.slug_en = "For Slovakia", "Lead", "for-slovakia"
+    page.save_revision().publish()
+    fields |= {"new_title_en": "Copy", "new_slug_en": "copy-2"}
     copied = logged_in(admin).post(url, copy_form(page, **fields))
     assert copied.status_code == 302, copied.context["form"].errors
     assert NewsPage.objects.get(slug_sk="kopia-2").live
