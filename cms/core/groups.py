@@ -165,17 +165,23 @@ def grant_collection_permissions(group, collection, permissions, report: SyncRep
 
 
 def sync_network_administrators(report: SyncReport) -> None:
-    """Network administrators: every country's snippets, the sectors, all images.
+    """Network administrators: every country's snippets, the sectors, all images, and the
+    sign-in locks.
 
     They get no page permissions here; whoever runs the hub is added to the
     "INT" groups, and a country's pages stay with that country's groups.
     """
     sync_group(
         NETWORK_ADMINISTRATORS,
-        snippet_permissions(network=True),
+        (*snippet_permissions(network=True), *SIGN_IN_LOCK_PERMISSIONS),
         Collection.get_first_root_node(),
         report,
     )
+
+
+#: The admin's sign-in locks (``cms.users.sign_in_locks``): seen and lifted by network
+#: administrators, whom a locked-out editor is told to ask.
+SIGN_IN_LOCK_PERMISSIONS = (("axes", "accessattempt", ("view", "delete")),)
 
 
 def sync_groups(

@@ -1181,6 +1181,11 @@ NETWORK_WIDE = {
     ),
     "admin/test404/": "Wagtail's 404 template, rendered",
     "admin/^.*/$": "the admin's catch-all 404",
+    "sign_in_locks": (
+        "the sign-in locks of every country: network administrators only, a country's "
+        "editors are refused (tests/users/test_sign_in_throttle.py)"
+    ),
+    "sign_in_unlock": "lifts a sign-in lock: network administrators only, as the list",
 }
 
 #: Requests made for the network-wide patterns (by name or route).
@@ -1202,6 +1207,8 @@ NETWORK_WIDE_REQUESTS = {
     "wagtailembeds:chooser_upload": [Probe()],
     "admin/test404/": [Probe()],
     "admin/^.*/$": [Probe()],
+    "sign_in_locks": [Probe()],
+    "sign_in_unlock": [Probe({"pk": 1}, post={}, get=False)],
 }
 
 

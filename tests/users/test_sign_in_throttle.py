@@ -3,6 +3,7 @@ refused after a few tries, with a page saying so in the user's language."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -225,3 +226,46 @@ def test_guesses_sent_at_once_are_counted_before_any_is_answered(protected_page)
         answers.append(throttle.process_view(request, match.func, (), match.kwargs))
     assert answers[:LIMIT] == [None] * LIMIT
     assert answers[LIMIT].status_code == 429
+
+
+# The admin's sign-in locks (cms.users.sign_in_locks): where a network administrator unlocks.
+
+
+def test_a_network_administrator_sees_the_locks_and_unlocks_a_name(editor):
+    from tests.factories import logged_in, network_admin
+
+    fail(Client(), "jana")
+    admin = logged_in(network_admin())
+    page = admin.get("/admin/sign-in-locks/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<td>jana</td>" in html and "<td>127.0.0.1</td>" in html
+    assert "/admin/sign-in-locks/" in admin.get("/admin/").content.decode()  # the menu
+    unlock = re.search(r'action="(/admin/sign-in-locks/\d+/unlock/)"', html).group(1)
+    assert admin.post(unlock).status_code == 302
+    after = admin.get("/admin/sign-in-locks/").content.decode()
+    assert "jana may sign in again from 127.0.0.1" in after  # the message
+    assert "<td>jana</td>" not in after and "No user name is locked out now." in after
+    assert sign_in(Client(), "jana", "pw").status_code == 302
+
+
+def test_an_editor_neither_sees_nor_lifts_the_locks(editor):
+    from axes.models import AccessAttempt
+
+    from tests.factories import logged_in
+
+    fail(Client(), "jana")
+    czech = logged_in(country_user("CZ", "moderators"))
+    refused = czech.get("/admin/sign-in-locks/")  # Wagtail's "no permission": back home
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    pk = AccessAttempt.objects.get().pk
+    assert czech.post(f"/admin/sign-in-locks/{pk}/unlock/").status_code == 302
+    assert AccessAttempt.objects.filter(pk=pk).exists()
+    assert "/admin/sign-in-locks/" not in czech.get("/admin/").content.decode()
+
+
+def test_rotating_the_user_agent_buys_no_fresh_attempts(editor):
+    """axes keeps one row per user agent; the lock counts them together."""
+    for number in range(1, LIMIT + 1):
+        response = sign_in(Client(HTTP_USER_AGENT=f"bot/{number}"), "jana", "wrong")
+        assert response.status_code == (429 if number == LIMIT else 200)
