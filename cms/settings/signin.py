@@ -8,7 +8,8 @@ from one address, that name is refused from that address for ``LOGIN_LOCKOUT_MIN
 on the pair, so a stranger guessing an editor's password from elsewhere cannot lock
 the editor out of the office. A successful sign-in clears the count. The address is
 the one ``cms.ops.addresses`` finds (``TRUSTED_PROXIES``); a network administrator
-unlocks a name early with ``manage.py axes_reset_username <name>`` (docs/operations.md).
+unlocks a name early in the admin (``cms.users.sign_in_locks``) or with ``manage.py
+axes_reset_username <name>`` (README, "Sign-in throttling").
 """
 
 from datetime import timedelta
