@@ -164,7 +164,9 @@ def language_gaps(codes) -> list[checks.CheckMessage]:
                 )
             )
         catalogue = settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
-        if code != COMMON_LANGUAGE and not catalogue.exists():
+        # An installed package carries the compiled catalogue only (pyproject's data-files).
+        compiled = catalogue.with_suffix(".mo")
+        if code != COMMON_LANGUAGE and not (catalogue.exists() or compiled.exists()):
             found.append(
                 checks.Warning(
                     f"Language {code!r} has no catalogue: visitor pages and the admin show "

@@ -36,3 +36,15 @@ def test_a_chain_naming_an_unknown_language_is_an_error():
     assert [error.id for error in errors] == ["cms.E003", "cms.E003"]
     assert "FALLBACK_CHAINS['hu'] names 'hu'" in errors[0].msg
     assert "FALLBACK_CHAINS['sl'] names 'hr'" in errors[1].msg
+
+
+def test_an_installed_package_with_compiled_catalogues_only_has_them(settings, tmp_path):
+    """The wheel carries ``django.mo`` without its ``.po`` (pyproject's data-files): every
+    language was "without a catalogue", and ``check --deploy`` failed on an installed package
+    (``make package-check``)."""
+    settings.BASE_DIR = tmp_path
+    messages = tmp_path / "locale" / "cs" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    assert ids(language_gaps(("cs",))) == ["cms.W004"]
+    (messages / "django.mo").write_bytes(b"")
+    assert ids(language_gaps(("cs",))) == []
