@@ -12,7 +12,6 @@ Wagtail's own indexing does.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -20,13 +19,10 @@ from modelsearch.index import get_indexed_instance
 from wagtail.search.backends import get_search_backends_with_name
 
 from cms.search.backends import DatabaseFallbackBackend, is_outage
-from cms.search.indexing import ensure_engine_index
+from cms.search.indexing import BATCH_SIZE, ensure_engine_index, remove_from_engine, retry_delay
 from cms.search.models import PendingEngineObject
 
 logger = logging.getLogger(__name__)
-
-MAX_BACKOFF = timedelta(minutes=10)
-BATCH_SIZE = 200
 
 
 def engines() -> list:
@@ -77,18 +73,12 @@ def send(backend, entry: PendingEngineObject) -> None:
         ensure_engine_index(backend, type(indexed))
         backend.add(indexed)
         return
-    try:
-        backend.delete(obj if obj is not None else model(pk=entry.object_id))
-    except Exception as error:
-        if "not_found" in str(error) or "NotFoundError" in type(error).__name__:
-            return  # already gone: that is the state we want
-        raise
+    remove_from_engine(backend, obj if obj is not None else model(pk=entry.object_id))
 
 
 def postpone(entry: PendingEngineObject, error: Exception) -> None:
-    delay = min(timedelta(seconds=2 ** min(entry.attempts + 1, 10)), MAX_BACKOFF)
     PendingEngineObject.objects.filter(pk=entry.pk).update(
         attempts=F("attempts") + 1,
-        next_attempt_at=timezone.now() + delay,
+        next_attempt_at=timezone.now() + retry_delay(entry.attempts + 1),
         last_error=str(error)[:1000],
     )

@@ -281,20 +281,30 @@ def send_chunk(backend, chunk: list[PendingIndexUpdate]) -> None:
 
 
 def delete_from_engine(backend, pk: int) -> None:
+    remove_from_engine(backend, SearchDocument(pk=pk))
+
+
+def remove_from_engine(backend, obj) -> None:
+    """``obj`` out of ``backend``'s index; one the engine does not hold is already out."""
     try:
-        backend.delete(SearchDocument(pk=pk))
+        backend.delete(obj)
     except Exception as error:  # noqa: BLE001
         if "not_found" in str(error) or "NotFoundError" in type(error).__name__:
             return  # already gone: that is the state we want
         raise
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long an update the engine refused waits before its next attempt: doubling from
+    2 s, at most ``MAX_BACKOFF``."""
+    return min(timedelta(seconds=2 ** min(attempts, 10)), MAX_BACKOFF)
+
+
 def postpone(chunk: list[PendingIndexUpdate], error: Exception) -> None:
     now = timezone.now()
     for entry in chunk:
         entry.attempts += 1
-        delay = min(timedelta(seconds=2 ** min(entry.attempts, 10)), MAX_BACKOFF)
-        entry.next_attempt_at = now + delay
+        entry.next_attempt_at = now + retry_delay(entry.attempts)
         entry.last_error = str(error)[:1000]
         entry.save(update_fields=["attempts", "next_attempt_at", "last_error"])
 

@@ -14,7 +14,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -31,12 +31,13 @@ def may_unlock(user) -> bool:
 
 
 def current_locks():
-    """The (user name, address) pairs locked now: their failures, within the cool-off."""
+    """The (user name, address) pairs locked now: their failures within the cool-off, their
+    last attempt, and one of their rows (``row``, which ``unlock`` is given): one query."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return (
         AccessAttempt.objects.filter(attempt_time__gte=since)
         .values("username", "ip_address")
-        .annotate(failures=Sum("failures_since_start"))
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"), row=Max("pk"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("username", "ip_address")
     )
@@ -45,13 +46,7 @@ def current_locks():
 def locks(request):
     if not may_unlock(request.user):
         raise PermissionDenied
-    rows = []
-    for lock in current_locks():
-        attempt = AccessAttempt.objects.filter(
-            username=lock["username"], ip_address=lock["ip_address"]
-        ).latest("attempt_time")
-        rows.append({**lock, "last": attempt.attempt_time, "pk": attempt.pk})
-    return TemplateResponse(request, "users/sign_in_locks.html", {"locks": rows})
+    return TemplateResponse(request, "users/sign_in_locks.html", {"locks": current_locks()})
 
 
 @require_POST

@@ -155,15 +155,15 @@ class DatabaseFallbackBackend:
         super().__init__(params)
 
     def add(self, obj):
-        try:
-            return super().add(obj)
-        except self.results_class.engine_errors as error:
-            self.note_missed(obj, error)
-            raise
+        return self.noting_misses(super().add, obj)
 
     def delete(self, obj):
+        return self.noting_misses(super().delete, obj)
+
+    def noting_misses(self, write, obj):
+        """``write(obj)`` to the engine, noting ``obj`` if an outage made it miss."""
         try:
-            return super().delete(obj)
+            return write(obj)
         except self.results_class.engine_errors as error:
             self.note_missed(obj, error)
             raise
