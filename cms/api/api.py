@@ -23,11 +23,12 @@ inherits the error format, caching headers and unknown-parameter check.
 from django.conf import settings
 from ninja import NinjaAPI
 
+from cms.api import resources
 from cms.api.errors import error_response, register_error_handlers
 from cms.api.http import delivery, delivery_view
 from cms.api.openapi import complete, operation_id
 from cms.api.params import SingleValueParser
-from cms.api.routers import clusters, network, pages, partners, sync
+from cms.api.routers import network, pages, sync
 from cms.search import api as search
 
 
@@ -71,9 +72,10 @@ api = DeliveryAPI(
 register_error_handlers(api)
 api.add_decorator(delivery, mode="view")
 
-api.add_router("/", network.router)
-api.add_router("/", pages.router)
-api.add_router("/", clusters.router)
-api.add_router("/", partners.router)
+# The hand-written reads first, the declared listings (``cms.api.listings``) joining their tag's.
+routers = {"network": network.router, "pages": pages.router}
+resources.add_listings(routers)
+for router in routers.values():
+    api.add_router("/", router)
 api.add_router("/", sync.router)
 api.add_router("/search/", search.router)

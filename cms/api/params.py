@@ -15,7 +15,7 @@ kind. Parameters that take a list (``sector``, ``country``, ...) may be repeated
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, ClassVar, Literal
 
 from django.conf import settings
@@ -23,17 +23,16 @@ from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Path, Schema
 from ninja.parser import Parser
-from pydantic import BeforeValidator, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, field_validator
 from pydantic.functional_validators import AfterValidator
 from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from cms.api.errors import ParameterError, ProblemType
+from cms.api.listings import CountryCode, CountryFilter, comma_list, split_commas
 from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
-from cms.events.models import EventPage
-from cms.news.models import NewsPage
-from cms.projections.registry import served_page_labels, served_types
+from cms.projections.registry import ServedType, served_page_labels, served_types
 from cms.projections.representations import representations
 
 #: Large enough for any real offset, small enough for every database's integers.
@@ -47,9 +46,6 @@ SiteCode = Path[str, {"pattern": r"^[A-Za-z]{2,3}$"}]
 #: Named, so that generated clients have one type for each, not one per operation.
 LanguageParam = TypeAliasType("LanguageParameter", Literal[(*LANGUAGE_CODES, "all")])  # type: ignore[valid-type]
 RichTextFormat = TypeAliasType("RichTextFormat", Literal["html", "markdown"])
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
-TagSlug = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x20,]{1,100}$")]  # výroba-potravin
 
 
 class SingleValueParser(Parser):
@@ -68,24 +64,12 @@ class SingleValueParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
-def split_commas(value):
-    """``?sector=food,ict`` and ``?sector=food&sector=ict`` mean the same."""
-    if value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    return [part.strip() for item in values for part in str(item).split(",") if part.strip()]
-
-
 def in_utc(value: datetime | None) -> datetime | None:
     """A time in UTC (UTC if it names no zone); a ValueError (a 400) if UTC has no such time."""
     try:
         return value and value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+14:00 is in year 0 in UTC
         raise ValueError("out of range once in UTC") from None
-
-
-def comma_list(item_type):
-    return Annotated[list[item_type], BeforeValidator(split_commas)]
 
 
 class Pagination(WagtailLimitOffsetPagination.Input):
@@ -182,38 +166,10 @@ class ListParams(ReadParams, Pagination):
         return split_commas(self.order) or list(self.default_order)  # ``order=,`` too
 
 
-class DateRange(Schema):
-    date_from: date | None = Field(None, description="On or after this date (YYYY-MM-DD)")
-    date_to: date | None = Field(None, description="On or before this date (YYYY-MM-DD)")
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ParameterError("date_to", "must not be before date_from")
-        return self
-
-
-class CountryFilter(Schema):
-    country: comma_list(CountryCode) = Field(
-        [], description="Only content of these countries (codes; on the hub)"
-    )
-
-
-class SectorFilter(Schema):
-    sector: comma_list(Slug) = Field([], description="Only items in any of these sectors (slugs)")
-
-
-class TagFilter(Schema):
-    tag: comma_list(TagSlug) = Field(
-        [], description="Only items with any of these tags (keyword slugs, as in `tags`)"
-    )
-
-
 # --- per resource -------------------------------------------------------------
 
 
 PageType = Literal[served_page_labels()]  # type: ignore[valid-type]
-EventKind = Literal[tuple(EventPage.Kind.values)]  # type: ignore[valid-type]
 
 
 class ResourceParams(ListParams):
@@ -235,50 +191,22 @@ class PageParams(ResourceParams, CountryFilter):
     child_of: int | None = Field(None, ge=1, le=MAX_ID, description="Only children of this page")
 
 
-class NewsParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRange):
-    field_names = staticmethod(lambda: representations().page(NewsPage).field_names)
-    orderings = ("date", "title", "first_published_at", "last_published_at", "id")
-    default_order = ("-date", "-id")
-
-    cluster: comma_list(Slug) = Field(
-        [], description="Only news about any of these cluster organisations (slugs)"
-    )
-
-
-class EventParams(ResourceParams, CountryFilter, SectorFilter, TagFilter, DateRange):
-    field_names = staticmethod(lambda: representations().page(EventPage).field_names)
-    orderings = ("start", "end", "title", "first_published_at", "last_published_at", "id")
-    default_order = ("-start", "-id")
-
-    kind: comma_list(EventKind) = Field([], description="Only events of these kinds")
-
-
-class ClusterParams(ResourceParams, CountryFilter, SectorFilter):
-    field_names = staticmethod(lambda: representations().cluster.field_names)
-    orderings = ("name", "founded", "members", "updated_at", "id")
-    default_order = ("name", "id")
-
-
-class PartnerParams(ResourceParams, CountryFilter):
-    field_names = staticmethod(lambda: representations().partner.field_names)
-    orderings = ("name", "country", "updated_at", "id")
-    default_order = ("country", "name", "id")
-
-
-class ContactParams(ResourceParams, CountryFilter):
-    field_names = staticmethod(lambda: representations().contact.field_names)
-    orderings = ("name", "country", "updated_at", "id")
-    default_order = ("name", "id")
-
-    organisation: comma_list(Slug) = Field(
-        [], description="Only people of these partner organisations (slugs)"
-    )
-
-
-class SectorParams(ResourceParams):
-    field_names = staticmethod(lambda: representations().sector.field_names)
-    orderings = ("sort_order", "name", "slug", "updated_at", "id")
-    default_order = ("sort_order", "slug")
+def listing_params(served: ServedType) -> type[ResourceParams]:
+    """The listing parameters of a type declaring ``api_listing`` (``cms.api.listings``):
+    its filters' parameters, its orders and its fields (``news`` -> ``NewsParams``)."""
+    listing = served.model.api_listing
+    own = [f.field for f in listing.filters if f.field]
+    namespace = {
+        "__module__": __name__,
+        "__annotations__": {name: annotation for name, annotation, _ in own},
+        **{name: Field([], description=description) for name, _, description in own},
+        "field_names": staticmethod(lambda: served.representation.field_names),
+        "orderings": listing.orderings,
+        "default_order": listing.default_order,
+    }
+    name = f"{listing.item.title().replace('_', '')}Params"
+    bases = (ResourceParams, *(f.schema for f in listing.filters if f.schema))
+    return type(name, bases, namespace)
 
 
 class SiteParams(ResourceParams):

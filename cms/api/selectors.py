@@ -4,10 +4,11 @@ A listing of pages or snippets is a ``RowQuery`` over the projection table
 (``cms.projections.rows``): rows exist for exactly the public items
 (``cms.projections.registry``), so no view restriction or live flag is checked
 here. Filters a row does not hold (tags, related clusters, kinds, dates,
-organisations, a parent page) narrow it to the ids their model finds, and
-orders by a field it does not hold are read from the model per row. Filters
-that name database values (sector and cluster slugs, country codes) are
-checked here and answered with a ``ParameterError`` naming the parameter.
+organisations, a parent page) narrow it to the ids their model finds (a type's
+own listing: the filters its ``api_listing`` declares, ``cms.api.listings``),
+and orders by a field it does not hold are read from the model per row.
+Filters that name database values (sector and cluster slugs, country codes)
+are checked and answered with a ``ParameterError`` naming the parameter.
 """
 
 from __future__ import annotations
@@ -30,14 +31,15 @@ from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 from cms.api.errors import ParameterError
+from cms.api.listings import check_slugs
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 from cms.projections import reading as projections
 from cms.projections.fields import RenderContext
 from cms.projections.models import Tombstone
 from cms.projections.reading import has_country
-from cms.projections.registry import served_page_labels
-from cms.projections.rows import RowQuery
+from cms.projections.registry import ServedType, served_page_labels
+from cms.projections.rows import ORDER_COLUMNS, RowQuery
 from cms.projections.scope import Localizer, Scope
 
 
@@ -67,50 +69,29 @@ def published(model: type[Model] = Page) -> dict:
     return {name: field_of(model, name) for name in ("first_published_at", "last_published_at")}
 
 
+def listed(served: ServedType, context: RenderContext, params) -> RowQuery:
+    """The rows of a type's own listing, as its ``api_listing`` declares it: narrowed by its
+    filters, ordered also by the model's fields its orders name."""
+    listing = served.model.api_listing
+    within = [f.keep(served.model, params) for f in listing.filters if f.keep]
+    keys = {
+        name: order_key(served.model, name, context.scope)
+        for name in listing.orderings
+        if name not in ORDER_COLUMNS
+    }
+    return rows([served.label], context, params, within=within, keys=keys)
+
+
+def order_key(model: type[Model], name: str, scope: Scope):
+    """Ordering by ``name``, when the rows do not hold it: the country in the network's
+    order, else the field of that name, read from the model that has it (a page's
+    publication dates from ``Page``)."""
+    if name == "country":
+        return country_order(scope)
+    return field_of(model._meta.get_field(name).model, name)
+
+
 # --- pages --------------------------------------------------------------------------
-
-
-def news(context: RenderContext, params) -> RowQuery:
-    from cms.clusters.models import ClusterProfile
-    from cms.news.models import NewsPage
-
-    found = Q()
-    if params.cluster:
-        found &= Q(related_clusters__in=check_slugs(ClusterProfile, params.cluster, "cluster"))
-    if params.date_from:
-        found &= Q(date__gte=params.date_from)
-    if params.date_to:
-        found &= Q(date__lte=params.date_to)
-    return tagged_pages(NewsPage, found, context, params)
-
-
-def events(context: RenderContext, params) -> RowQuery:
-    from cms.events.models import EventPage
-
-    found = Q()
-    if params.kind:
-        found &= Q(kind__in=params.kind)
-    # An event is in a date range when it overlaps it: it has not ended
-    # before the range starts and does not start after the range ends.
-    if params.date_from:
-        found &= Q(end__date__gte=params.date_from) | Q(
-            end__isnull=True, start__date__gte=params.date_from
-        )
-    if params.date_to:
-        found &= Q(start__date__lte=params.date_to)
-    return tagged_pages(EventPage, found, context, params, end=field_of(EventPage, "end"))
-
-
-def tagged_pages(model: type[Page], found: Q, context, params, **keys) -> RowQuery:
-    """Rows of ``model`` pages narrowed to those ``found`` and tagged as asked; ordered also
-    by publication dates and ``keys``."""
-    within = [ids_of(model, found), tagged(model, params.tag)]
-    return rows([model._meta.label], context, params, within=within, keys={**published(), **keys})
-
-
-def ids_of(model: type[Model], found: Q) -> QuerySet | None:
-    """The ids of the ``model`` objects ``found`` (None: no condition, every one)."""
-    return model.objects.filter(found).values("pk") if found else None
 
 
 def pages(context: RenderContext, params) -> RowQuery:
@@ -149,46 +130,6 @@ def latest_draft(scope: Scope, page_id: int, user) -> Page:
     if not page.permissions_for_user(user).can_edit():
         raise Http404(f"No page {page_id} on this site")
     return page.get_latest_revision_as_object()
-
-
-# --- snippets -----------------------------------------------------------------
-
-
-def clusters(context: RenderContext, params) -> RowQuery:
-    from cms.clusters.models import ClusterProfile
-
-    keys = {name: field_of(ClusterProfile, name) for name in ("founded", "members", "updated_at")}
-    return rows([ClusterProfile._meta.label], context, params, keys=keys)
-
-
-def partners(context: RenderContext, params) -> RowQuery:
-    from cms.partners.models import PartnerOrganisation
-
-    keys = {
-        "country": country_order(context.scope),
-        "updated_at": field_of(PartnerOrganisation, "updated_at"),
-    }
-    return rows([PartnerOrganisation._meta.label], context, params, keys=keys)
-
-
-def contacts(context: RenderContext, params) -> RowQuery:
-    from cms.partners.models import ContactPerson, PartnerOrganisation
-
-    found = Q()
-    if params.organisation:
-        organisations = check_slugs(PartnerOrganisation, params.organisation, "organisation")
-        found = Q(organisation__in=organisations)
-    keys = {
-        "country": country_order(context.scope),
-        "updated_at": field_of(ContactPerson, "updated_at"),
-    }
-    within = [ids_of(ContactPerson, found)]
-    return rows([ContactPerson._meta.label], context, params, within=within, keys=keys)
-
-
-def sectors(context: RenderContext, params) -> RowQuery:
-    keys = {name: field_of(Sector, name) for name in ("sort_order", "slug", "updated_at")}
-    return rows([Sector._meta.label], context, params, keys=keys)
 
 
 def country_order(scope: Scope):
@@ -238,32 +179,9 @@ def removals(scope: Scope | None, types: list[str], countries: list[str] | None 
     return queryset.order_by("removed_at", "pk")
 
 
-# --- helpers --------------------------------------------------------------------
-
-
-def tagged(model: type[Page], slugs: list[str]) -> QuerySet | None:
-    """Ids of ``model`` pages with any of the tags ``slugs`` (each must exist)."""
-    if not slugs:
-        return None
-    from taggit.models import Tag
-
-    through = model._meta.get_field("tags").through
-    tags = check_slugs(Tag, slugs, "tag")
-    return through.objects.filter(tag_id__in=tags).values("content_object_id")
-
-
 def check_countries(scope: Scope, codes: list[str]) -> list[str] | None:
     unknown = [code for code in codes if code not in scope.countries]
     if unknown:
         known = ", ".join(sorted(scope.countries))
         raise ParameterError("country", f"unknown country {unknown[0]!r}; known: {known}")
     return codes or None
-
-
-def check_slugs(model: type[Model], slugs: list[str], parameter: str) -> list[int]:
-    """The ids of ``model`` rows with these slugs; every slug must exist."""
-    found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        raise ParameterError(parameter, f"unknown {parameter} {missing[0]!r}")
-    return list(found.values())

@@ -25,6 +25,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.api.listings import COUNTRY, SECTOR, Listing
 from cms.core.feeds import BadParameter, sector_parameter
 from cms.core.listing import paginate, switcher_keeps_filters
 from cms.core.models import Country, Sector, TranslationReadiness
@@ -134,6 +135,16 @@ class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, Cl
         index.FilterField("country"),
         *ALL_LANGUAGES_FIELDS,
     ]
+    api_listing = Listing(
+        path="clusters",
+        item="cluster",
+        tag="clusters",
+        listed="Cluster organisations of the site's country (of every country on the hub).",
+        detailed="One cluster organisation, with every field.",
+        orderings=("name", "founded", "members", "updated_at", "id"),
+        default_order=("name", "id"),
+        filters=(COUNTRY, SECTOR),
+    )
     translation_required_fields = ("name",)
 
     class Meta:

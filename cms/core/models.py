@@ -15,6 +15,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Collection, Site
 from wagtail.search import index
 
+from cms.api.listings import Listing
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGES, language_name
 from cms.core.translation_status import incomplete_ready_languages
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
@@ -169,7 +170,14 @@ class Sector(AllLanguagesSearch, index.Indexed, models.Model):
         index.AutocompleteField("name"),
         *ALL_LANGUAGES_FIELDS,
     ]
-
+    api_listing = Listing(
+        path="sectors",
+        item="sector",
+        tag="network",
+        listed="The network's industry areas, shared by every country.",
+        orderings=("sort_order", "name", "slug", "updated_at", "id"),
+        default_order=("sort_order", "slug"),
+    )
     translation_required_fields = ("name",)
 
     class Meta:

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from cms.api.listings import COUNTRY, SECTOR, TAG, Listing, choices, dates
 from cms.core.blocks import BodyBlock
 from cms.core.listing import paginate
 from cms.core.pages import BasePage
@@ -153,6 +155,27 @@ class EventPage(BasePage):
         index.SearchField("body"),
         index.FilterField("start"),
     ]
+    api_listing = Listing(
+        path="events",
+        item="event",
+        tag="pages",
+        listed="Info days, exchange forums, study trips and conferences, latest first.",
+        detailed="One event, with every field (404 for any other page).",
+        orderings=("start", "end", "title", "first_published_at", "last_published_at", "id"),
+        default_order=("-start", "-id"),
+        filters=(
+            COUNTRY,
+            SECTOR,
+            TAG,
+            # An event is in a date range when it overlaps it: it has not ended
+            # before the range starts and does not start after the range ends.
+            dates(
+                lambda day: Q(end__date__gte=day) | Q(end__isnull=True, start__date__gte=day),
+                lambda day: Q(start__date__lte=day),
+            ),
+            choices("kind", Kind.values, "Only events of these kinds"),
+        ),
+    )
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     translation_required_fields = ("title", "lead")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -11,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from cms.api.listings import COUNTRY, SECTOR, TAG, Listing, dates, slugs
 from cms.core.blocks import BodyBlock
 from cms.core.collation import sort_key
 from cms.core.listing import paginate
@@ -129,6 +131,27 @@ class NewsPage(BasePage):
         index.SearchField("body"),
         index.FilterField("date"),
     ]
+    api_listing = Listing(
+        path="news",
+        item="news",
+        tag="pages",
+        listed="News items and press releases, newest first.",
+        detailed="One news item or press release, with every field (404 for any other page).",
+        orderings=("date", "title", "first_published_at", "last_published_at", "id"),
+        default_order=("-date", "-id"),
+        filters=(
+            COUNTRY,
+            SECTOR,
+            TAG,
+            dates(lambda day: Q(date__gte=day), lambda day: Q(date__lte=day)),
+            slugs(
+                "cluster",
+                "clusters.ClusterProfile",
+                "related_clusters",
+                "Only news about any of these cluster organisations (slugs)",
+            ),
+        ),
+    )
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
     translation_required_fields = ("title", "lead")

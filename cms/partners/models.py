@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from cms.api.listings import COUNTRY, Listing, slugs
 from cms.core.models import Country, TranslationReadiness
 from cms.core.translation_status import text_in_any_language
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
@@ -48,6 +49,15 @@ class PartnerOrganisation(AllLanguagesSearch, TranslationReadiness, index.Indexe
         index.FilterField("country"),
         *ALL_LANGUAGES_FIELDS,
     ]
+    api_listing = Listing(
+        path="partners",
+        item="partner",
+        tag="partners",
+        listed="The project partners: one national partner per country, and the lead partner.",
+        orderings=("name", "country", "updated_at", "id"),
+        default_order=("country", "name", "id"),
+        filters=(COUNTRY,),
+    )
     translation_required_fields = ("name",)
 
     class Meta:
@@ -97,6 +107,23 @@ class ContactPerson(AllLanguagesSearch, TranslationReadiness, index.Indexed, mod
         index.FilterField("country"),  # the admin chooser searches within the editor's country
         *ALL_LANGUAGES_FIELDS,
     ]
+    api_listing = Listing(
+        path="contacts",
+        item="contact",
+        tag="partners",
+        listed="Contact people of the partner organisations.",
+        orderings=("name", "country", "updated_at", "id"),
+        default_order=("name", "id"),
+        filters=(
+            COUNTRY,
+            slugs(
+                "organisation",
+                "partners.PartnerOrganisation",
+                "organisation",
+                "Only people of these partner organisations (slugs)",
+            ),
+        ),
+    )
     translation_required_fields = ("name",)
 
     class Meta:

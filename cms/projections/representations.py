@@ -254,9 +254,9 @@ def page_representations() -> dict[type[Model], PageRepresentation]:
 
 
 class SnippetRepresentation(Representation):
-    def __init__(self, model, fields: Iterable[FieldSpec], *, route: str):
+    def __init__(self, model, fields: Iterable[FieldSpec]):
         super().__init__(model, fields)
-        self.route = route
+        self.route = model.api_listing.path  # its listing's (``cms.api.listings``)
 
 
 def _country_code(obj, ctx: RenderContext) -> str:
@@ -333,7 +333,6 @@ def cluster_representation():
                 ),
             ),
         ],
-        route="clusters",
     )
 
 
@@ -352,7 +351,6 @@ def partner_representation():
             text("description", listing=False),
             plain("is_lead_partner"),
         ],
-        route="partners",
     )
 
 
@@ -375,7 +373,6 @@ def contact_representation():
             plain("email"),
             plain("phone"),
         ],
-        route="contacts",
     )
 
 
@@ -385,7 +382,6 @@ def sector_representation():
     return SnippetRepresentation(
         Sector,
         [plain("slug"), text("name"), text("description", listing=False), plain("sort_order")],
-        route="sectors",
     )
 
 

@@ -19,7 +19,8 @@ from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ParameterError
 from cms.api.http import not_to_be_kept, read
-from cms.api.params import CountryCode, ReadParams, Slug, comma_list
+from cms.api.listings import CountryCode, Slug, comma_list
+from cms.api.params import ReadParams
 from cms.api.responses import page_links, read_context
 from cms.api.selectors import check_countries
 from cms.projections.fields import RenderContext

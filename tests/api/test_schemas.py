@@ -136,29 +136,35 @@ def test_docs_can_be_switched_off(api):
 
 
 def test_a_resource_of_two_words_gets_the_names_a_developer_would_write(monkeypatch):
-    """``register`` names the views and schemas after the resource: a hyphenated path
+    """``register`` names the views and schemas after the declared listing: a hyphenated path
     (``funding-programmes``) and a two-word item must give ``listFundingProgrammes`` and
     ``FundingProgrammeListing``, not ``listFunding-programmes`` and ``Funding_ProgrammeListing``."""
     from typing import get_args
 
     from ninja import Router
 
-    from cms.api import resources, selectors
+    from cms.api import resources
+    from cms.api.listings import Listing
     from cms.api.openapi import operation_id
-    from cms.api.params import SectorParams
+    from cms.core.models import Sector
+    from cms.projections.registry import served_type
 
+    declared = Listing(
+        path="funding-programmes",
+        item="funding_programme",
+        tag="network",
+        listed="Funding programmes.",
+        orderings=("id",),
+        default_order=("id",),
+    )
+    monkeypatch.setattr(Sector, "api_listing", declared)
     monkeypatch.setattr(resources, "SCHEMAS", {})
     router = Router()
-    resources.register(
-        router,
-        "funding-programmes",
-        item="funding_programme",
-        parameters=SectorParams,
-        select=selectors.sectors,
-        representation=representations().sector,
-        listed="Funding programmes.",
-        id_name="funding_programme_id",
-    )
+    resources.register(router, served_type(Sector))
+    assert [str(url.pattern) for url in router.urls_paths("")] == [
+        "funding-programmes/",
+        "funding-programmes/<funding_programme_id>/",
+    ]
     ids = {
         operation_id(operation)
         for view in router.path_operations.values()

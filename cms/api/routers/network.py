@@ -1,4 +1,5 @@
-"""What the whole network shares: its sites (countries) and its sectors."""
+"""What the whole network shares: its sites (countries), and the index (the sectors' listing is
+``api_listing`` on ``Sector``)."""
 
 from functools import lru_cache
 
@@ -8,8 +9,8 @@ from ninja import Query, Router
 
 from cms.api import selectors
 from cms.api.http import API_URLCONF, read
-from cms.api.params import IndexParams, SectorParams, SiteCode, SiteDetailParams, SiteParams
-from cms.api.resources import OUTPUT, register
+from cms.api.params import IndexParams, SiteCode, SiteDetailParams, SiteParams
+from cms.api.resources import OUTPUT
 from cms.api.responses import detail, listing, read_context
 from cms.api.schemas import ApiIndex, sites
 from cms.core.models import Country
@@ -35,18 +36,6 @@ def get_site(
     context = read_context(request, params)
     site = Country.objects.filter(code=code.upper())
     return detail(context, params, representations().site, code.upper(), found=site)
-
-
-register(
-    router,
-    "sectors",
-    item="sector",
-    parameters=SectorParams,
-    select=selectors.sectors,
-    representation=representations().sector,
-    listed="The network's industry areas, shared by every country.",
-    id_name="sector_id",
-)
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Pages: news, events and every other page type, in the served language."""
+"""Pages of every type, in the served language (news and events also have their own
+listings: ``api_listing`` on their models, ``cms.api.resources``)."""
 
 from django.http import HttpRequest
 from django.utils import translation
@@ -7,12 +8,10 @@ from ninja import Query, Router
 from cms.api import selectors
 from cms.api.auth import DraftTokenAuth
 from cms.api.http import Prewritten, read
-from cms.api.params import EventParams, NewsParams, ObjectId, PageDetailParams, PageParams
-from cms.api.resources import OUTPUT, register
+from cms.api.params import ObjectId, PageDetailParams, PageParams
+from cms.api.resources import OUTPUT
 from cms.api.responses import detail, listing, read_context
 from cms.api.schemas import pages
-from cms.events.models import EventPage
-from cms.news.models import NewsPage
 from cms.projections import reading as projections
 from cms.projections.registry import by_label
 from cms.projections.representations import representations
@@ -65,25 +64,3 @@ def preview_page(
     fields = representation.field_names
     with translation.override(context.url_language):
         return representation.represent(page, context, params.selected_fields(fields, fields))
-
-
-register(
-    router,
-    "news",
-    item="news",
-    parameters=NewsParams,
-    select=selectors.news,
-    representation=representations().page(NewsPage),
-    listed="News items and press releases, newest first.",
-    detailed="One news item or press release, with every field (404 for any other page).",
-)
-register(
-    router,
-    "events",
-    item="event",
-    parameters=EventParams,
-    select=selectors.events,
-    representation=representations().page(EventPage),
-    listed="Info days, exchange forums, study trips and conferences, latest first.",
-    detailed="One event, with every field (404 for any other page).",
-)
