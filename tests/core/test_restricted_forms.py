@@ -9,6 +9,7 @@ the sitemap, robots.txt or a calendar was an empty English 405, and to a feed, t
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from lxml import html as lxml_html
 
 from tests.factories import news_page, path_of, restrict
@@ -90,6 +91,15 @@ def test_another_method_than_reading_is_a_405_page_in_the_visitors_language(
     response = site_client("CZ").post(path)
     assert_read_only_page(response, language)
     assert site_client("CZ").get(path).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/cs/feeds/news.rss", "/cs/search/", "/"])
+def test_a_form_sent_without_a_token_to_an_address_only_read_is_its_405(db, method, path):
+    """As a bot sends it, without a CSRF token: the CSRF check refused it first, with the
+    403 of a refused form, so no one outside the tests' client saw the 405."""
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="cz.localhost")
+    assert_read_only_page(getattr(client, method)(path), "cs")
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "options", "trace"])
