@@ -29,6 +29,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from cms.api.errors import ParameterError
+from cms.core.visibility import in_a_language
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$", to_upper=True)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
@@ -181,8 +182,11 @@ def tagged(model: type[Model], slugs: list[str]) -> QuerySet | None:
 
 
 def check_slugs(model: type[Model], slugs: list[str], parameter: str) -> list[int]:
-    """The ids of ``model`` rows with these slugs; every slug must exist."""
-    found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    """The ids of the ``model`` objects with these slugs; every slug must name one that
+    readers see in some language (``in_a_language``): one no language is ready in is
+    unknown, not a way to learn that a draft exists."""
+    readable = in_a_language(model.objects.all())
+    found = dict(readable.filter(slug__in=slugs).values_list("slug", "pk"))
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         raise ParameterError(parameter, f"unknown {parameter} {missing[0]!r}")

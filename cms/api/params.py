@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Path, Schema
 from ninja.parser import Parser
-from pydantic import BeforeValidator, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic.functional_validators import AfterValidator
 from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
@@ -81,8 +81,26 @@ class Pagination(WagtailLimitOffsetPagination.Input):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip")
 
 
+def documented(schema: dict, params: type[ReadParams]) -> None:
+    """The OpenAPI document names what ``fields`` (and a listing's ``order``) take here."""
+    properties = schema.get("properties", {})
+    if "fields" in properties and (names := params.field_names()):
+        properties["fields"]["description"] += f". Fields here: {quoted(sorted(names))}"
+    if "order" in properties:
+        properties["order"]["description"] += (
+            f". Orders here: {quoted(params.orderings)}; "
+            f"default: `{','.join(params.default_order)}`"
+        )
+
+
+def quoted(names) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
+
 class ReadParams(Schema):
     """What every read takes: the site, the language, the fields, the rich text format."""
+
+    model_config = ConfigDict(json_schema_extra=documented)
 
     #: The names ``?fields=`` may use (set per resource).
     field_names: ClassVar[Callable[[], frozenset[str]]] = staticmethod(frozenset)
@@ -115,6 +133,8 @@ class ReadParams(Schema):
             if part in {"*", "_"}:
                 continue
             name = part.removeprefix("-")
+            if part in {"-id", "-meta"}:
+                raise ValueError(f"{name!r} is in every item; it cannot be removed")
             if name not in known:
                 available = ", ".join(sorted(cls.field_names())) or "none here"
                 raise ValueError(f"unknown field {name!r}; available: {available}")

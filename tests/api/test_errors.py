@@ -10,6 +10,8 @@ from cms.news.models import NewsPage
 BAD_PARAMETERS = [
     ("news/?fields=nonsense", "fields"),
     ("news/?fields=title,-nonsense", "fields"),
+    ("clusters/?fields=-meta", "fields"),  # accepted, and every item kept its meta
+    ("sectors/1/?fields=-id", "fields"),
     ("news/?date_from=2011-13-45", "date_from"),
     ("news/?date_to=yesterday", "date_to"),
     ("news/?date_from=2012-01-01&date_to=2011-01-01", "date_to"),

@@ -201,3 +201,21 @@ def test_every_header_sent_is_declared_for_its_operation_and_status(api, api_tok
     for operation_id, path, _ in operations(document):
         expected = {"200", "304", "400", "401", "429"} | ({"404"} if "{" in path else set())
         assert seen[operation_id] == expected, operation_id
+
+
+def test_the_document_names_the_orders_and_fields_each_operation_takes(api):
+    """``order`` and ``fields`` said only "comma-separated fields": a client generated from
+    the document (and schemathesis) could not know ``news/?order=members`` is a 400."""
+    document = api("openapi.json").json()
+    parameters = {
+        (path, parameter["name"]): parameter.get("description", "")
+        for path, operations in document["paths"].items()
+        for parameter in operations["get"].get("parameters", [])
+    }
+    news_order = parameters[("/api/v3/news/", "order")]
+    assert "`date`, `title`, `first_published_at`, `last_published_at`, `id`" in news_order
+    assert "default: `-date,-id`" in news_order
+    assert "`members`" in parameters[("/api/v3/clusters/", "order")]
+    assert "`members`" not in news_order
+    assert "`funding_note`" in parameters[("/api/v3/news/{page_id}/", "fields")]
+    assert "`hostname`" in parameters[("/api/v3/sites/", "fields")]
