@@ -8,11 +8,12 @@ report views with every exported cell through ``cms.core.spreadsheets.neutralise
 (OWASP's leading quote), as the project's own exports do, and the CSV in the editor's
 language (``cms.core.spreadsheets.AdminExportMixin``).
 
-Three of them also show a country's users only its own: the site history lists
+Four of them also show a country's users only its own: the site history lists
 the entries of snippets they may see (``visible_log_entries``; Wagtail asks only
 for a permission on the model), and its "User", the workflow report's "Requested
 by" and the locked pages' "Locked by" filters offer the people of the rows the
-report lists them, not every country's editors.
+report lists them, not every country's editors; the workflow reports' "Workflow"
+and "Task" filters offer the workflows and tasks of those rows, not every country's.
 
 Wagtail has no setting to swap a report's view, so ``cms/urls.py`` routes the
 reports' addresses here before the admin's own URLs; their names (and so every
@@ -30,6 +31,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.filters import FilteredModelChoiceFilter
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
 from wagtail.admin.views.reports.audit_logging import (
     LogEntriesView,
@@ -38,11 +40,12 @@ from wagtail.admin.views.reports.audit_logging import (
 from wagtail.admin.views.reports.locked_pages import LockedPagesReportFilterSet, LockedPagesView
 from wagtail.admin.views.reports.workflows import (
     WorkflowReportFilterSet,
+    WorkflowTasksReportFilterSet,
     WorkflowTasksView,
     WorkflowView,
 )
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import ModelLogEntry, Page, TaskState
+from wagtail.models import ModelLogEntry, Page, Task, TaskState, Workflow
 from wagtail.permissions import page_permission_policy, policy_registry
 from wagtail.snippets.models import get_snippet_models
 from wagtail.utils.urlpatterns import decorate_urlpatterns
@@ -108,17 +111,53 @@ class VisibleLogEntriesView(LogEntriesView):
         return visible_log_entries(super().filter_queryset(queryset), self.request.user)
 
 
+def listed_rows(view_class, request):
+    """The rows a report lists the user: its own ``get_queryset``'s."""
+    report = view_class()
+    report.setup(request)
+    return report.get_queryset().order_by()
+
+
 def requesters_of_listed_workflows(request):
     """Who started the workflows the report lists the user (Wagtail offers everyone who
-    started one, in any country). The rows are the report's own ``get_queryset``'s."""
-    report = WorkflowView()
-    report.setup(request)
-    return users_among(report.get_queryset().order_by().values("requested_by"))
+    started one, in any country)."""
+    return users_among(listed_rows(WorkflowView, request).values("requested_by"))
+
+
+def workflows_of_listed_states(request):
+    """The workflows of the rows the workflow report lists the user (Wagtail offers every
+    country's: "Moderation – Österreich" to a Czech editor)."""
+    return Workflow.objects.filter(pk__in=listed_rows(WorkflowView, request).values("workflow"))
+
+
+def workflows_of_listed_tasks(request):
+    rows = listed_rows(WorkflowTasksView, request)
+    return Workflow.objects.filter(pk__in=rows.values("workflow_state__workflow"))
+
+
+def tasks_of_listed_tasks(request):
+    return Task.objects.filter(pk__in=listed_rows(WorkflowTasksView, request).values("task"))
 
 
 class VisibleWorkflowReportFilterSet(WorkflowReportFilterSet):
     requested_by = django_filters.ModelChoiceFilter(
         field_name="requested_by", queryset=requesters_of_listed_workflows
+    )
+    workflow = django_filters.ModelChoiceFilter(
+        field_name="workflow", queryset=workflows_of_listed_states, label=_("Workflow")
+    )
+
+
+class VisibleWorkflowTasksReportFilterSet(WorkflowTasksReportFilterSet):
+    """Its workflow and task filters offer those of the rows it lists the user."""
+
+    workflow = django_filters.ModelChoiceFilter(
+        field_name="workflow_state__workflow",
+        queryset=workflows_of_listed_tasks,
+        label=WorkflowTasksReportFilterSet.base_filters["workflow"].label,
+    )
+    task = FilteredModelChoiceFilter(
+        queryset=tasks_of_listed_tasks, filter_field="id_workflow", filter_accessor="workflows"
     )
 
 
@@ -135,6 +174,8 @@ class VisibleWorkflowView(WorkflowView):
 
 class WorkflowTasksReportView(WorkflowTasksView):
     """Wagtail's, with every column of its download named as the report names it."""
+
+    filterset_class = VisibleWorkflowTasksReportFilterSet
 
     export_headings = {
         **WorkflowTasksView.export_headings,

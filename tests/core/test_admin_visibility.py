@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from wagtail.log_actions import log
 
 from cms.clusters.models import ClusterProfile
+from cms.core.models import Country
+from cms.core.workflows import moderation_names
 from cms.partners.models import ContactPerson, PartnerOrganisation
 from cms.search.models import Promotion, SynonymGroup
 from cms.webhooks.models import Webhook
@@ -235,3 +237,26 @@ def test_report_and_explorer_filters_offer_only_the_own_countrys_people(client, 
         assert response.status_code == 200, url
         users = offered(response, name)
         assert "czech-editor" in users and "italian-editor" not in users, (url, name, users)
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/admin/reports/workflow/", "workflow"),
+        ("/admin/reports/workflow_tasks/", "workflow"),
+        ("/admin/reports/workflow_tasks/", "task"),
+    ],
+)
+def test_workflow_reports_offer_only_the_own_countrys_workflows(client, people, url, name):
+    """Wagtail's filters offered every workflow and task: "Moderation – Österreich" and the
+    others' names to a Czech editor."""
+    client.force_login(country_user("CZ", "moderators"))
+    response = client.get(url)
+    assert response.status_code == 200
+    listed = {str(item) for item in response.context["filters"].form.fields[name].queryset}
+    workflow, task = moderation_names(Country.objects.get(code="CZ"))
+    assert listed == {workflow if name == "workflow" else task}
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x"))
+    response = client.get(url)
+    every = response.context["filters"].form.fields[name].queryset
+    assert len({str(item) for item in every}) == 2  # the Czech and the Italian
