@@ -102,7 +102,7 @@ class OwnLanguageFirstCopyForm(PatchedCopyForm):
         return _(
             "This slug is already in use within the context of its parent page "
             '"%(parent_page_title)s"'
-        ) % {"parent_page_title": parent.get_admin_display_title()}
+        ) % {"parent_page_title": parent.specific_deferred.get_admin_display_title()}
 
 
 def copy_page(request, page):

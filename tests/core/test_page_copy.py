@@ -58,9 +58,12 @@ def test_copying_to_a_taken_slug_says_so_in_the_editors_language(cz):
         f"/admin/pages/{page.pk}/copy/",
         copy_form(page, new_title_cs="Kopie", new_slug_cs="veletrh"),
     )
-    errors = str(response.context["form"].errors["new_slug_cs"])
+    errors = " ".join(response.context["form"].errors["new_slug_cs"])
     assert "Tento název pro URL je již použit" in errors, errors
     assert "already in use" not in errors
+    news_index = page.get_parent().specific
+    assert news_index.title_cs != news_index.title_en
+    assert f'"{news_index.title_cs}"' in errors  # the parent named in Czech too, not "News"
 
 
 def test_an_editor_with_an_english_admin_copies_a_czech_only_page(cz):
