@@ -45,6 +45,8 @@ def pks_of(value) -> list:
         return []
     if isinstance(value, Model):
         return [value.pk]
+    if isinstance(value, dict):  # data, not a collection of keys: all of it counts
+        return [json.dumps(value, sort_keys=True, default=str)]
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         # A list, a queryset, or modelcluster's in-memory FakeQuerySet.
         return [pk for item in value for pk in pks_of(item)]
@@ -164,8 +166,9 @@ class ConcurrentEditsFormMixin:
         widget = self.fields[name].widget
         if isinstance(value, StreamValue):
             # A page's StreamField: its blocks' stored form without their ids, which a
-            # save gives to new blocks at random.
-            value = without_ids(value.get_prep_value())
+            # save gives to new blocks at random; as JSON text, since ``digest`` reads a
+            # list as primary keys (a list of blocks counted only how many there were).
+            value = json.dumps(without_ids(value.get_prep_value()), sort_keys=True)
         elif isinstance(self.fields[name], TagField):
             # Tags: shown as objects, cleaned as names.
             value = sorted(getattr(tag, "name", tag) for tag in value or ())

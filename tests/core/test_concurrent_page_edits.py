@@ -119,6 +119,48 @@ def test_a_pages_body_tags_and_times_saved_meanwhile_are_kept(cz, editors):
     assert [block.value for block in saved.body_cs] == ["Program dne"]
 
 
+def test_a_blocks_text_saved_meanwhile_is_kept(cz, editors):
+    """A's new wording of a paragraph, with the body's blocks as many as before: the body's
+    fingerprint counted its blocks only, so B's stale form, posting back the old wording
+    with a new English lead, put the old paragraph back without a word."""
+    event = draft_page(cz, "event")
+    event.title_cs = "Konference"
+    event.body_cs = [("heading", "Program")]
+    event.save_revision()
+    block_id = latest(event).body_cs[0].id
+
+    def body(text: str) -> dict:
+        return {
+            "body_cs-count": ["1"],
+            "body_cs-0-type": ["heading"],
+            "body_cs-0-value": [text],
+            "body_cs-0-deleted": [""],
+            "body_cs-0-order": ["0"],
+            "body_cs-0-id": [block_id],
+        }
+
+    a, b = editors
+    url = f"/admin/pages/{event.pk}/edit/"
+    form_a, form_b = opened_page(a, event), opened_page(b, event)
+    form_a.update(body("Program dne"))
+    form_b.update({**body("Program"), "lead_en": ["A new English lead"]})
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert response.status_code == 302, errors_of(response)
+    saved = latest(event)
+    assert [block.value for block in saved.body_cs] == ["Program dne"]
+    assert saved.lead_en == "A new English lead"
+
+    # Both changing the wording is the conflict a changed title is, not the last one winning.
+    form_a, form_b = opened_page(a, event), opened_page(b, event)
+    form_a.update(body("Verze A"))
+    form_b.update(body("Verze B"))
+    assert a.post(url, form_a).status_code == 302
+    refused = b.post(url, form_b)
+    assert refused.status_code == 200 and "body_cs" in errors_of(refused)
+    assert [block.value for block in latest(event).body_cs] == ["Verze A"]
+
+
 def test_tags_saved_meanwhile_are_kept(news, editors):
     saved = saved_after_both(news, editors, {"tags": ["potraviny, turistika"]})
     assert sorted(tag.name for tag in saved.tags.all()) == ["potraviny", "turistika"]
