@@ -53,6 +53,7 @@ from cms.clusters.validation import (
     validate_row,
 )
 from cms.core.models import Country, Sector
+from cms.projections import signals as projection_signals
 from cms.search.indexing import backends, sync_objects
 
 logger = logging.getLogger(__name__)
@@ -248,8 +249,8 @@ def apply_import(
     """Write the valid rows. With any invalid row, writes nothing unless confirmed.
 
     Writes in bulk (thousands of rows in seconds), then indexes the touched
-    clusters for search in one batch: ``bulk_create`` sends no ``post_save``,
-    so nothing is indexed one row at a time.
+    clusters for search in one batch and renders them (and the news showing them) for the
+    API: ``bulk_create`` sends no ``post_save``, so nothing of that happens row by row.
     """
     if preview.invalid and not confirm_skipping_invalid:
         raise ImportFileError(unconfirmed_errors(len(preview.invalid)))
@@ -298,6 +299,7 @@ def apply_import(
         batch_size=1000,
     )
     reindex(touched)
+    projection_signals.saved_in_bulk(touched)  # bulk writes send no post_save
     return {
         "created": len(created),
         "updated": len(updated),

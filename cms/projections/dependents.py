@@ -35,20 +35,30 @@ def related_fields(model: type[Model]) -> list[tuple[type[Model], str]]:
 
 def dependents_of(obj: Model) -> dict[str, set[int]]:
     """Model label -> ids of the served items that show something of ``obj``."""
+    return dependents_of_all([obj])
+
+
+def dependents_of_all(objects: list[Model]) -> dict[str, set[int]]:
+    """The same for many objects of one model at once (a bulk write): a fixed number of
+    queries, however many there are."""
+    if not objects:
+        return {}
+    model, pks = type(objects[0]), [obj.pk for obj in objects]
     found: dict[str, set[int]] = defaultdict(set)
-    for served, name in related_fields(type(obj)):
-        ids = served.objects.filter(**{name: obj.pk}).values_list("pk", flat=True)
+    for served, name in related_fields(model):
+        ids = served.objects.filter(**{f"{name}__in": pks}).values_list("pk", flat=True)
         found[served._meta.label].update(ids)
-    for label, ids in referring(obj).items():
+    for label, ids in referring(objects).items():
         found[label].update(ids)
-    found.get(obj._meta.label, set()).discard(obj.pk)
+    found.get(model._meta.label, set()).difference_update(pks)
     return {label: ids for label, ids in found.items() if ids}
 
 
-def referring(obj: Model) -> dict[str, set[int]]:
-    """Served items whose content refers to ``obj`` (rich text links, embedded images)."""
+def referring(objects: list[Model]) -> dict[str, set[int]]:
+    """Served items whose content refers to any of ``objects`` (rich text links, embedded
+    images)."""
     found: dict[str, set[int]] = defaultdict(set)
-    references = ReferenceIndex.get_references_to(obj)
+    references = ReferenceIndex.get_references_to_in_bulk(objects)
     page_type = ContentType.objects.get_for_model(Page)
     page_ids, models = set(), {model._meta.label: model for model in served_types()}
     for content_type_id, object_id in references.values_list("base_content_type", "object_id"):

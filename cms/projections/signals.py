@@ -114,7 +114,7 @@ def page_saved(sender, instance, **kwargs):
     instance.projected_on_save = True
     moved = below_if_moved(instance)
     if moved:
-        mark_for_worker(merged(moved, dependents.referring(instance)))
+        mark_for_worker(merged(moved, dependents.referring([instance])))
 
 
 def page_published_receiver(sender, instance, **kwargs):
@@ -124,7 +124,7 @@ def page_published_receiver(sender, instance, **kwargs):
         return
     if not getattr(page, "projected_on_save", False):
         writing.project_ids(label_of(page), [page.pk])
-    refresh(merged(dependents.referring(page), below_if_moved(page)))
+    refresh(merged(dependents.referring([page]), below_if_moved(page)))
 
 
 def below_if_moved(page) -> dict[str, set[int]]:
@@ -209,7 +209,7 @@ def page_gone(sender, instance, **kwargs):
     """Unpublished or deleted: its rows go, and items linking to it are rendered again,
     and a cluster directory's clusters (now served by the hub's directory, or nowhere)."""
     writing.forget(label_of(instance), [instance.pk])
-    refresh(merged(dependents.referring(instance), cluster_dependents(instance)))
+    refresh(merged(dependents.referring([instance]), cluster_dependents(instance)))
 
 
 def page_moved_receiver(sender, instance, **kwargs):
@@ -218,7 +218,7 @@ def page_moved_receiver(sender, instance, **kwargs):
     page = instance.specific
     found = merged({label_of(page): {page.pk}}, dependents.descendants_of(page))
     served = served_until_now(page)  # read before the page's own rows are rendered again
-    refresh(merged(found, served, cluster_dependents(page), dependents.referring(page)))
+    refresh(merged(found, served, cluster_dependents(page), dependents.referring([page])))
 
 
 def restriction_changed(sender, instance, **kwargs):
@@ -257,6 +257,31 @@ def profiles_under(page) -> dict[str, set[int]]:
 def snippet_saved(sender, instance, **kwargs):
     writing.project([instance])
     refresh(dependents.dependents_of(instance))
+
+
+def saved_in_bulk(objects: list) -> None:
+    """Objects of one served model that ``bulk_create`` or ``bulk_update`` wrote, which send
+    no signals (the cluster spreadsheet import): they and what shows them are rendered now
+    if few, else by the worker. Never fails the write: on an error the worker gets them."""
+    if not objects:
+        return
+    found = {}
+    try:
+        with transaction.atomic():
+            found = merged(
+                {label_of(objects[0]): {obj.pk for obj in objects}},
+                dependents.dependents_of_all(objects),
+            )
+            refresh(found)
+    except Exception:  # noqa: BLE001 - a projection must never fail a save
+        logger.exception(
+            "Projection of %s bulk-written items failed; left to the worker", len(objects)
+        )
+        try:
+            with transaction.atomic():
+                mark_for_worker(found or {label_of(objects[0]): {obj.pk for obj in objects}})
+        except Exception:  # noqa: BLE001
+            logger.exception("Could not mark the bulk-written items stale")
 
 
 def note_dependents(sender, instance, **kwargs):
