@@ -8,10 +8,12 @@ our answers about them.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -109,7 +111,7 @@ def search_page(request):
         status = 503
     else:
         context.update(results_context(request, response, country))
-        context["promoted"] = shown_promotions(promoted(search_request))
+        context["promoted"] = shown_promotions(request, promoted(search_request))
     page = render(request, "search/search.html", context, status=status)
     if status == 200 and response.degraded:
         # The database's stopgap during an engine outage: no cache may keep it past the outage.
@@ -142,6 +144,7 @@ class ShownHit:
     hit: SearchHit
     kind_label: str
     country_name: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -151,9 +154,20 @@ class ShownPromotion:
     item: PromotedItem
     kind_label: str
     country_name: str
+    url: str
 
 
-def shown_promotions(items: list[PromotedItem]) -> list[ShownPromotion]:
+def on_this_site(request, url: str) -> str:
+    """A stored result's address, relative when it is on the site the visitor is on, as
+    Wagtail's ``get_url(request)`` makes links: stored, it has the Site's host and port,
+    which need not be the ones the visitor used (``make run``'s 8000: the links led to 80)."""
+    parts = urlsplit(url)
+    if parts.hostname and parts.hostname == split_domain_port(request.get_host())[0]:
+        return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return url
+
+
+def shown_promotions(request, items: list[PromotedItem]) -> list[ShownPromotion]:
     if not items:
         return []
     names = country_names()
@@ -162,6 +176,7 @@ def shown_promotions(items: list[PromotedItem]) -> list[ShownPromotion]:
             item=item,
             kind_label=str(KIND_LABELS.get(item.kind, item.kind)),
             country_name=names.get(item.country, item.country),
+            url=on_this_site(request, item.url),
         )
         for item in items
     ]
@@ -184,6 +199,7 @@ def results_context(request, response, country) -> dict:
             hit=hit,
             kind_label=str(KIND_LABELS.get(hit.kind, hit.kind)),
             country_name=names.get(hit.country, hit.country),
+            url=on_this_site(request, hit.url),
         )
         for hit in response.hits
     ]

@@ -194,3 +194,13 @@ def test_nothing_found_is_a_page_not_a_404(site_client):
     response = site_client("CZ").get("/cs/search/", {"q": "xyzzyqwerty"})
     assert response.status_code == 200
     assert "0 výsledků" in response.content.decode()
+
+
+def test_results_on_the_visitors_own_site_link_relative_addresses(client, db):
+    """Stored with the Site's host and port (80), the results led a visitor of
+    cz.localhost:8000 (``make run``) to port 80; on the hub, another site's stay absolute."""
+    html = client.get("/cs/search/", {"q": "ústí"}, HTTP_HOST="cz.localhost:8000").content.decode()
+    links = re.findall(r'<h2><a href="([^"]+)">', html)
+    assert links and all(link.startswith("/cs/") for link in links), links
+    hub = client.get("/en/search/", {"q": "cluster"}, HTTP_HOST="localhost:8000").content.decode()
+    assert re.search(r'<h2><a href="http://(cz|sk|it|pl|si)\.localhost/', hub)
