@@ -30,7 +30,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,7 +40,9 @@ from cms.clusters.spreadsheet import (
     TRANSLATED,
     UPDATED,
     ImportFileError,
+    loses_formatting,
     normal_ready,
+    paragraphs,
     plain_text,
 )
 from cms.clusters.validation import (
@@ -148,6 +149,11 @@ def preview_import(
             result.action = "create"
         else:
             result.changes = changes(current, result)
+            result.reformatted = [
+                column
+                for column, _old, _new in result.changes
+                if column.startswith("description_") and loses_formatting(getattr(current, column))
+            ]
             result.current_name = str(current)
             result.action = "update" if result.changes else "unchanged"
             if result.changes and saved_after(current.updated_at, result.exported_at):
@@ -238,7 +244,7 @@ def assign_row(cluster: ClusterProfile, row: RowResult) -> None:
         if cluster.pk is not None and current_value(cluster, name) == value:
             continue
         if name.startswith("description_"):
-            value = f"<p>{escape(value)}</p>" if value else ""
+            value = paragraphs(value)
         setattr(cluster, name, value)
 
 

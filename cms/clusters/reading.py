@@ -245,12 +245,13 @@ def column_name(header: list[str], index: int) -> str:
 
 def cell_text(value) -> str:
     """A cell as the import compares it: text, without the quote an export adds in front
-    of a formula character (``cms.core.spreadsheets.restore``), trimmed."""
+    of a formula character (``cms.core.spreadsheets.restore``), trimmed, its line breaks
+    ``\n`` (a CSV written on Windows has ``\r\n`` inside a cell)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return restore(str(value)).strip()
+    return restore(str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def xlsx_rows(stream, filename: str) -> Iterator[tuple]:

@@ -13,9 +13,10 @@ format is what they share.
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -88,6 +89,34 @@ def normal_ready(codes) -> list[str]:
     return [code for code in LANGUAGE_CODES if code in wanted and code != COMMON_LANGUAGE]
 
 
+#: Where rich text ends a block (a paragraph, a heading, a list item) or breaks a line.
+BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>", re.IGNORECASE)
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
 def plain_text(html: str) -> str:
-    """A rich text cell as the sheet holds it: text, no markup."""
-    return unescape(strip_tags(html or "")).strip()
+    """A rich text cell as the sheet holds it: text, no markup, its paragraphs apart by an
+    empty line and its line breaks kept (``paragraphs`` makes them again on import)."""
+    text = LINE_BREAK.sub("\n", BLOCK_END.sub("\n\n", html or ""))
+    lines = [line.strip() for line in unescape(strip_tags(text)).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def paragraphs(text: str) -> str:
+    """A description cell as rich text: a paragraph for each block of lines an empty line
+    ends, a line break for each other line break."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "")]
+    return "".join(
+        "<p>{}</p>".format("<br/>".join(escape(line.strip()) for line in block.split("\n")))
+        for block in blocks
+        if block
+    )
+
+
+#: Rich text a description cell cannot hold: an import of a changed cell drops it.
+FORMATTING = re.compile(r"<(a|b|strong|i|em|ul|ol|h[1-6]|blockquote)\b", re.IGNORECASE)
+
+
+def loses_formatting(html: str) -> bool:
+    """Whether ``html`` has more than paragraphs and line breaks (links, bold, lists...)."""
+    return bool(FORMATTING.search(html or ""))

@@ -57,6 +57,8 @@ class RowResult:
     sectors: list[str] = field(default_factory=list)
     #: For an update: (column, old, new) of each changed column, as the spreadsheet shows it.
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The changed descriptions whose links, bold or lists the import drops (plain text).
+    reformatted: list[str] = field(default_factory=list)
     current_name: str = ""  # the existing cluster's name, for an update
     #: The ``updated_at`` cell: when the cluster was last saved as the export found it.
     exported_at: datetime | None = None
