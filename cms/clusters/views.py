@@ -97,6 +97,10 @@ def import_view(request):
     return render(request, "clusters/admin/import.html", context)
 
 
+#: The session's last tokens imported, so that a repeated confirmation is told apart.
+IMPORTED = "cluster_imports_done"
+
+
 def preview_context(preview: ImportPreview, *, token: str, filename: str) -> dict:
     return {"preview": preview, "token": token, "counts": preview.counts(), "filename": filename}
 
@@ -106,6 +110,10 @@ def confirm(request, allowed):
     """Import the previewed upload, validated again against today's data, if it still
     makes the changes the editor saw (see the module's docstring)."""
     pending = claim_upload(user=request.user, token=request.POST["token"])
+    if pending is None and request.POST["token"] in request.session.get(IMPORTED, ()):
+        # A second click, or Back and again: said so, not "expired" (which asks for the file).
+        messages.info(request, _("This file has been imported already; nothing was done again."))
+        return redirect("wagtailsnippets_clusters_clusterprofile:list")
     if pending is None:
         messages.error(request, _("The upload has expired; please upload the file again."))
         return redirect("cluster_import")
@@ -131,6 +139,7 @@ def confirm(request, allowed):
         messages.error(request, str(error))
         return redirect("cluster_import")
     pending.delete()
+    request.session[IMPORTED] = [*request.session.get(IMPORTED, [])[-9:], pending.token]
     messages.success(
         request,
         _(

@@ -245,6 +245,23 @@ def test_a_failed_confirm_keeps_the_preview_and_the_upload(client, db):
     assert not PendingImport.objects.filter(token=token).exists()
 
 
+def test_a_second_confirmation_says_the_file_was_imported_not_that_it_expired(client, db):
+    """A double click, or Back and Import again: the second answer asked to upload the file
+    again ("expired"), as if the first had failed."""
+    client.force_login(country_user("CZ"))
+    token = token_of(upload(client, HEADER + "twice-cz,CZ,food,Twice,Dvakrát,,\n"))
+    first = client.post("/admin/clusters/import/", {"token": token}, follow=True)
+    assert [str(m).strip() for m in first.context["messages"]][0].startswith("Importováno: 1")
+    again = client.post("/admin/clusters/import/", {"token": token}, follow=True)
+    messages = [str(m).strip() for m in again.context["messages"]]
+    assert messages == ["Tento soubor už byl naimportován; nic se znovu neprovedlo."]
+    assert ClusterProfile.objects.filter(slug="twice-cz").count() == 1
+    unknown = client.post("/admin/clusters/import/", {"token": "not-a-token"}, follow=True)
+    assert [str(m).strip() for m in unknown.context["messages"]] == [
+        "Platnost nahraného souboru vypršela; nahrajte jej prosím znovu."
+    ]
+
+
 def test_an_update_shows_old_and_new_of_the_changed_columns_only(client, db):
     client.force_login(country_user("CZ"))
     text = HEADER + "diff-cz,CZ,food,Diff cluster,Klastr rozdílů,10,https://example.org\n"
