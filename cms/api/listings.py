@@ -18,6 +18,7 @@ countries. Light on imports: models import it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -48,12 +49,27 @@ def comma_list(item_type):
     return Annotated[list[item_type], BeforeValidator(split_commas)]
 
 
+NUMBER = re.compile(r"\s*[-+]?\d+(\.\d*)?\s*")
+
+
+def written_out(value):
+    """A date or time as ISO 8601 writes it, never a number: pydantic reads ``20261201`` or
+    ``0.5`` as seconds since 1970 (1970-08-23, 1970-01-01), which no consumer meant."""
+    if isinstance(value, str) and NUMBER.fullmatch(value):
+        raise ValueError("a number, not a date: write it as YYYY-MM-DD (or an ISO 8601 time)")
+    return value
+
+
+#: A date as a query parameter (``2026-12-01``).
+Day = Annotated[date, BeforeValidator(written_out)]
+
+
 # --- the parameters filters share --------------------------------------------------
 
 
 class DateRange(Schema):
-    date_from: date | None = Field(None, description="On or after this date (YYYY-MM-DD)")
-    date_to: date | None = Field(None, description="On or before this date (YYYY-MM-DD)")
+    date_from: Day | None = Field(None, description="On or after this date (YYYY-MM-DD)")
+    date_to: Day | None = Field(None, description="On or before this date (YYYY-MM-DD)")
 
     @model_validator(mode="after")
     def _ordered(self):

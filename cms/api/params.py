@@ -29,7 +29,7 @@ from typing_extensions import TypeAliasType
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 
 from cms.api.errors import ParameterError, ProblemType
-from cms.api.listings import CountryCode, CountryFilter, comma_list, split_commas
+from cms.api.listings import CountryCode, CountryFilter, comma_list, split_commas, written_out
 from cms.api.negotiation import lang_parameter
 from cms.core.languages import LANGUAGE_CODES
 from cms.projections.registry import ServedType, served_page_labels, served_types
@@ -165,7 +165,9 @@ class ListParams(ReadParams, Pagination):
     order: str | None = Field(
         None, max_length=200, description="Comma-separated fields, `-` for descending"
     )
-    updated_since: Annotated[datetime | None, AfterValidator(in_utc)] = Field(
+    updated_since: Annotated[
+        datetime | None, BeforeValidator(written_out), AfterValidator(in_utc)
+    ] = Field(
         None,
         description="Only items changed at or after this ISO 8601 time (UTC if no zone given); "
         "the response then also lists what was removed since (`deleted`). A time inside the "

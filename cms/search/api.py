@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 
 from cms.api.errors import ParameterError
 from cms.api.http import not_to_be_kept, read
-from cms.api.listings import CountryCode, Slug, comma_list
+from cms.api.listings import CountryCode, Day, Slug, comma_list
 from cms.api.params import ReadParams
 from cms.api.responses import page_links, read_context
 from cms.api.selectors import check_countries
@@ -49,8 +49,8 @@ class SearchParams(ReadParams):
         description=f"Types to search, comma-separated: {', '.join(KIND_OF_TYPE)} (the "
         f"older names {', '.join(TYPE_OF_KIND)} still work)",
     )
-    date_from: date | None = Field(None, description="Items dated on or after (YYYY-MM-DD)")
-    date_to: date | None = Field(None, description="Items dated on or before (YYYY-MM-DD)")
+    date_from: Day | None = Field(None, description="Items dated on or after (YYYY-MM-DD)")
+    date_to: Day | None = Field(None, description="Items dated on or before (YYYY-MM-DD)")
     limit: int = Field(10, ge=1, le=settings.SEARCH_MAX_PAGE_SIZE, description="Results per page")
     offset: int = Field(0, ge=0, le=10_000, description="Results to skip")
 

@@ -14,6 +14,9 @@ BAD_PARAMETERS = [
     ("sectors/1/?fields=-id", "fields"),
     ("news/?date_from=2011-13-45", "date_from"),
     ("news/?date_to=yesterday", "date_to"),
+    ("news/?date_from=20261201", "date_from"),  # read as seconds since 1970: 1970-08-23
+    ("events/?updated_since=0.5", "updated_since"),
+    ("search/?q=klastr&date_from=1303689600", "date_from"),
     ("news/?date_from=2012-01-01&date_to=2011-01-01", "date_to"),
     ("news/?limit=-1", "limit"),
     ("news/?limit=0", "limit"),
