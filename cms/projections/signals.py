@@ -110,9 +110,10 @@ def page_saved(sender, instance, **kwargs):
         return
     if served_type(instance) is None:
         return
+    instance.urls_before = stored_urls(label_of(instance), instance.pk)
     writing.project([instance])
     instance.projected_on_save = True
-    moved = below_if_moved(instance)
+    moved = below_if_moved(instance, instance.urls_before)
     if moved:
         mark_for_worker(merged(moved, dependents.referring([instance])))
 
@@ -122,31 +123,34 @@ def page_published_receiver(sender, instance, **kwargs):
     page = instance.specific
     if served_type(page) is None:
         return
+    before = getattr(page, "urls_before", None)
     if not getattr(page, "projected_on_save", False):
+        before = stored_urls(label_of(page), page.pk)
         writing.project_ids(label_of(page), [page.pk])
-    refresh(merged(dependents.referring([page]), below_if_moved(page)))
+    refresh(merged(dependents.referring([page]), below_if_moved(page, before or {})))
 
 
-def below_if_moved(page) -> dict[str, set[int]]:
-    """The items whose URLs begin with ``page``'s, if theirs no longer do; else nothing.
+def below_if_moved(page, before: dict[str, str]) -> dict[str, set[int]]:
+    """The items whose URLs begin with ``page``'s, if its URL changed in some language (a
+    new slug, a language it now has or lacks: ``before``, its rows' URLs before it was
+    rendered again); else nothing. A cluster directory's clusters also when one of them
+    has no URL yet: the directory was not serving them (first published, or again).
 
-    One item below stands for all (they move together): a child page, and for
-    a cluster directory one of its country's clusters.
+    Not one item below standing for all: each item's row links the page where its reader
+    lands, which may be another language than the page's (an English-only child's Czech
+    row links its English page), so one child could keep its address while the others
+    moved (a Czech slug renamed under an English-only first child).
     """
     from cms.clusters.models import ClusterProfile
 
-    prefixes = stored_urls(label_of(page), page.pk)
-    if not prefixes:
+    after = stored_urls(label_of(page), page.pk)
+    if not after:
         return {}
-    found: dict[str, set[int]] = {}
-    child = Page.objects.child_of(page).live().order_by("path").first()
-    if child is not None and not begins_with(stored_urls(label_of(child), child.pk), prefixes):
-        found = merged(found, dependents.descendants_of(page))
+    moved = after != before
+    found = dependents.descendants_of(page) if moved else {}
     clusters = cluster_dependents(page)
     for pk in sorted(clusters.get(ClusterProfile._meta.label, ()))[:1]:
-        urls = stored_urls(ClusterProfile._meta.label, pk, "html_url")
-        # No URL yet: the directory was not serving them (first published, or again).
-        if not urls or not begins_with(urls, prefixes):
+        if moved or not stored_urls(ClusterProfile._meta.label, pk, "html_url"):
             found = merged(found, clusters)
     return found
 
@@ -157,15 +161,6 @@ def stored_urls(label: str, pk: int, key: str = "meta__html_url") -> dict[str, s
 
     rows = Projection.objects.filter(object_type=label, object_id=pk).exclude(language=ALL)
     return {language: url for language, url in rows.values_list("language", f"data__{key}") if url}
-
-
-def begins_with(urls: dict[str, str], prefixes: dict[str, str]) -> bool:
-    """Whether every URL is below one of the page's. A row links the page where its reader
-    lands (``cms.core.pages.link_language``), which may be another language for an item
-    below than for the page (an English-only item's Slovak row on the Czech site links
-    its English page, the section's its Czech one); a URL carries its language, so it can
-    only be below the page's URL in that language."""
-    return all(any(url.startswith(prefix) for prefix in prefixes.values()) for url in urls.values())
 
 
 def cluster_dependents(page) -> dict[str, set[int]]:

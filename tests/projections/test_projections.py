@@ -306,6 +306,27 @@ def test_a_new_url_reaches_the_pages_below(country):
     assert "/press-releases/" in rows(page)["en"].data["meta"]["html_url"]
 
 
+def test_a_new_czech_slug_reaches_every_page_below_whatever_the_first_links(country, settings):
+    """One page below stood for all: an English-only first child's rows link its English
+    page, still below the section's English URL, so a new Czech slug of the section was "no
+    move", and the Czech items below kept /cs/aktuality/… (301s) and sent no webhook."""
+    settings.PROJECTION_INLINE_LIMIT = 1000
+    cz = country("CZ")
+    czech = published_news(cz, title={"en": "Info day", "cs": "Informační den"})
+    english = news_page(cz, title={"en": "English only"})
+    english.save_revision().publish()
+    index = english.get_parent().specific
+    english.move(index, pos="first-child")
+    assert Page.objects.child_of(index).live().order_by("path").first().pk == english.pk
+
+    index = type(index).objects.get(pk=index.pk)
+    index.slug_cs = "zpravy"
+    index.save_revision().publish()
+
+    assert "/cs/zpravy/" in rows(czech)["cs"].data["meta"]["html_url"]
+    call_command("check_projections")
+
+
 def test_replacing_an_image_renders_the_items_that_show_it(country):
     image = make_image(en="A cluster meeting")
     page = published_news(country("CZ"), title={"en": "Info day"}, image=image)
@@ -433,17 +454,14 @@ def test_a_directory_unpublished_and_published_again_renders_its_clusters(countr
 
 
 def test_publishing_a_section_with_an_unchanged_url_renders_nothing_below(country, settings):
-    """A page below stands for all: its stored URLs still begin with the section's, so
-    nothing below is rendered again. An English-only item's Slovak row links its English
-    page (where a Slovak reader lands on the Czech site), below the section's English URL,
-    not the Czech one the section's own Slovak row links: that is no move."""
+    """The section's URLs are the same in every language, so nothing below is rendered
+    again (an English-only item's Slovak row links its English page, below the section's
+    English URL, not the Czech one the section's own Slovak row links)."""
     settings.PROJECTION_INLINE_LIMIT = 0  # anything rendered below would be marked stale
     page = news_page(country("CZ"), title={"en": "English only"})
     page.save_revision().publish()
     assert "/en/news/" in rows(page)["sk"].data["meta"]["html_url"]
     assert "/cs/aktuality/" in rows(page.get_parent())["sk"].data["meta"]["html_url"]
-    # It is the one page below that is checked: the demo's items are taken out of the way.
-    Page.objects.child_of(page.get_parent()).exclude(pk=page.pk).update(live=False)
     StaleProjection.objects.all().delete()
     page.get_parent().specific.save_revision().publish()
     assert not StaleProjection.objects.exists()
