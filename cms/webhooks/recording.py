@@ -92,10 +92,12 @@ def record_events(events: list[Event]) -> list[int]:
 
 
 def hears(hook: Webhook, item: Event) -> bool:
-    """Whether ``hook`` wants ``item``: its kind, and its site (a hub's: every site)."""
+    """Whether ``hook`` wants ``item``: its kind, and its site (a hub's: every site). An
+    item of no country (a sector) is on every site, as ``sync/`` and the listings show it
+    to each: every site's webhooks hear it."""
     if item.event not in (hook.events or []):
         return False
-    return hook.country.is_hub or bool(item.country and hook.country.code == item.country)
+    return hook.country.is_hub or not item.country or hook.country.code == item.country
 
 
 def take_sequences(counts: Counter[tuple[str, int]]) -> dict[tuple[str, int], int]:
