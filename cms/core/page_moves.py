@@ -1,0 +1,58 @@
+"""Moving live pages to another country's site keeps the publication rules.
+
+A copy published at once must have its text in the destination site's main language
+(``cms.core.page_copy.refuse_an_incomplete_live_copy``); a move went through without a
+word: a Czech item moved to the German site was live there with no German at all, and
+every later edit or revert of it was refused ("Required: German is this site's main
+language") until someone translated it. Here, a move of live pages to another country's
+site is refused, naming the page and the languages it lacks, before Wagtail's move
+confirmation is shown or carried out; a move within a site, or of drafts, is Wagtail's.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
+
+from cms.core.page_copy import page_country
+from cms.core.publication import language_label
+from cms.core.translation_status import LanguageRule, missing_fields
+
+
+def first_incomplete(page, required: list[str]):
+    """The first live page of ``page``'s subtree lacking text in any of ``required``, and
+    those languages; None when every one has them."""
+    for live in page.get_descendants(inclusive=True).live().specific():
+        value_of = lambda name, live=live: getattr(live, name, None)  # noqa: E731
+        lacking = [code for code in required if missing_fields(type(live), code, value_of)]
+        if lacking:
+            return live, lacking
+    return None
+
+
+def refuse_an_incomplete_move(request, page, destination):
+    """``before_move_page``: the move confirmation, or a refusal back to the page's section."""
+    country = page_country(destination)
+    if country is None or country == page_country(page):
+        return None
+    language = LanguageRule.for_country(country).default
+    required = list(dict.fromkeys([language, *settings.TRANSLATIONS_REQUIRED_AT_PUBLICATION]))
+    found = first_incomplete(page, required)
+    if found is None:
+        return None
+    live, lacking = found
+    messages.error(
+        request,
+        _(
+            "“%(title)s” cannot be moved to that site: it is live and lacks its text in "
+            "%(languages)s, which that site requires. Translate it first, or unpublish it "
+            "and move the draft."
+        )
+        % {
+            "title": live.title_in_any_language(),
+            "languages": ", ".join(language_label(code) for code in lacking),
+        },
+    )
+    return redirect("wagtailadmin_explore", page.get_parent().id)
