@@ -33,6 +33,7 @@ from cms.core.viewsets import (
     ConcurrentEditsImageEditView,
     ConcurrentEditsPageEditView,
     ConcurrentEditView,
+    CountingDeleteView,
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
@@ -59,6 +60,7 @@ class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
     list_display = ["name", "slug"]
     ordering = ["sort_order"]
     edit_view_class = ConcurrentEditView
+    delete_view_class = CountingDeleteView
 
     def get_edit_handler(self):
         # Read the panels lazily: wagtail-modeltranslation replaces them at start-up.
