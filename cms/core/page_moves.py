@@ -1,18 +1,18 @@
-"""Moving live pages to another country's site keeps the publication rules.
+"""Moving live pages to another country's site says what that site will lack.
 
 A copy published at once must have its text in the destination site's main language
 (``cms.core.page_copy.refuse_an_incomplete_live_copy``); a move went through without a
-word: a Czech item moved to the German site was live there with no German at all, and
-every later edit or revert of it was refused ("Required: German is this site's main
-language") until someone translated it. Here, a move of live pages to another country's
-site is refused, naming the page and the languages it lacks, before Wagtail's move
-confirmation is shown or carried out; a move within a site, or of drafts, is Wagtail's.
+word: a Czech item moved to the German site was live there with no German, served in
+English (``tests/core/test_redirects.py``: a move keeps every old address working), and
+its next edit or revert was refused ("Required: German is this site's main language")
+until someone translated it. The move stays allowed; its confirmation page now warns,
+naming the page and the languages it lacks. A move within a site, or of drafts, is
+Wagtail's.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
@@ -32,8 +32,11 @@ def first_incomplete(page, required: list[str]):
     return None
 
 
-def refuse_an_incomplete_move(request, page, destination):
-    """``before_move_page``: the move confirmation, or a refusal back to the page's section."""
+def warn_of_an_incomplete_move(request, page, destination):
+    """``before_move_page``: on the move confirmation, a warning of the languages the new
+    site requires that a live page of the subtree lacks; the move itself is Wagtail's."""
+    if request.method != "GET":
+        return None
     country = page_country(destination)
     if country is None or country == page_country(page):
         return None
@@ -43,16 +46,16 @@ def refuse_an_incomplete_move(request, page, destination):
     if found is None:
         return None
     live, lacking = found
-    messages.error(
+    messages.warning(
         request,
         _(
-            "“%(title)s” cannot be moved to that site: it is live and lacks its text in "
-            "%(languages)s, which that site requires. Translate it first, or unpublish it "
-            "and move the draft."
+            "“%(title)s” is live and lacks its text in %(languages)s, which that site "
+            "requires: moved, it is served there in another language, and its next edit "
+            "asks for that text."
         )
         % {
             "title": live.title_in_any_language(),
             "languages": ", ".join(language_label(code) for code in lacking),
         },
     )
-    return redirect("wagtailadmin_explore", page.get_parent().id)
+    return None
