@@ -26,6 +26,7 @@ from cms.core.translation_admin import (
     translation_page_listings,
 )
 from cms.core.translation_report import translation_report_view
+from cms.core.usage import CountingDeleteView
 from cms.core.views import method_not_allowed
 from cms.core.viewsets import (
     MEDIA_BULK_ACTIONS,
@@ -33,7 +34,6 @@ from cms.core.viewsets import (
     ConcurrentEditsImageEditView,
     ConcurrentEditsPageEditView,
     ConcurrentEditView,
-    CountingDeleteView,
     CountryDocumentsAdminAPIViewSet,
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,

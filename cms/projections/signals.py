@@ -39,22 +39,32 @@ def project_pending_task():
     return writing.project_pending()
 
 
+def guarded(render, for_worker, what: str) -> None:
+    """Run ``render`` in a savepoint; on failure log it and mark ``for_worker()`` (label ->
+    ids) for the worker: a projection must never fail a save."""
+    try:
+        with transaction.atomic():
+            render()
+    except Exception:  # noqa: BLE001 - a projection must never fail a save
+        logger.exception("Projection of %s failed; left to the worker", what)
+        try:
+            with transaction.atomic():
+                mark_for_worker(for_worker())
+        except Exception:  # noqa: BLE001
+            logger.exception("Could not mark %s stale", what)
+
+
 def safely(action):
-    """Run ``action`` in a savepoint; on failure log it and mark the items for the worker."""
+    """A receiver running ``action`` ``guarded``: on failure the item goes to the worker."""
 
     def receiver(sender, instance, **kwargs):
         if kwargs.get("raw"):  # fixtures
             return
-        try:
-            with transaction.atomic():
-                action(sender, instance, **kwargs)
-        except Exception:  # noqa: BLE001 - a projection must never fail a save
-            logger.exception("Projection of %s %s failed; left to the worker", sender, instance.pk)
-            try:
-                with transaction.atomic():
-                    mark_for_worker({label_of(instance): {instance.pk}})
-            except Exception:  # noqa: BLE001
-                logger.exception("Could not mark %s %s stale", sender, instance.pk)
+        guarded(
+            lambda: action(sender, instance, **kwargs),
+            lambda: {label_of(instance): {instance.pk}},
+            f"{sender} {instance.pk}",
+        )
 
     return receiver
 
@@ -260,23 +270,13 @@ def saved_in_bulk(objects: list) -> None:
     if few, else by the worker. Never fails the write: on an error the worker gets them."""
     if not objects:
         return
-    found = {}
-    try:
-        with transaction.atomic():
-            found = merged(
-                {label_of(objects[0]): {obj.pk for obj in objects}},
-                dependents.dependents_of_all(objects),
-            )
-            refresh(found)
-    except Exception:  # noqa: BLE001 - a projection must never fail a save
-        logger.exception(
-            "Projection of %s bulk-written items failed; left to the worker", len(objects)
-        )
-        try:
-            with transaction.atomic():
-                mark_for_worker(found or {label_of(objects[0]): {obj.pk for obj in objects}})
-        except Exception:  # noqa: BLE001
-            logger.exception("Could not mark the bulk-written items stale")
+    found = {label_of(objects[0]): {obj.pk for obj in objects}}
+
+    def render():
+        found.update(merged(found, dependents.dependents_of_all(objects)))
+        refresh(found)
+
+    guarded(render, lambda: found, f"{len(objects)} bulk-written items")
 
 
 def note_dependents(sender, instance, **kwargs):

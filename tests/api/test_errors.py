@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
 
+from cms.clusters.models import ClusterProfile
+from cms.core.languages import LANGUAGE_CODES
 from cms.news.models import NewsPage
 
 BAD_PARAMETERS = [
@@ -299,3 +302,19 @@ def test_a_body_that_breaks_the_contract_is_a_server_error_not_the_callers(clien
     response = client.get(f"/api/v3/clusters/?updated_since={since}", HTTP_HOST="cz.localhost")
     assert response.status_code == 500
     assert response.json()["errors"] == []
+
+
+def test_a_filter_cannot_name_what_no_reader_sees(api):
+    """A cluster profile named in no language is in no listing and no detail; naming its
+    slug in ``?cluster=`` listed nothing (a 200), where a slug that never existed is a 400:
+    the difference told that the unpublished profile existed."""
+    cluster = ClusterProfile.objects.get(slug="it-klastr-usti")
+    assert api("news/?cluster=it-klastr-usti&limit=5").status_code == 200  # before
+    nameless = {build_localized_fieldname("name", code): "" for code in LANGUAGE_CODES}
+    ClusterProfile.objects.filter(pk=cluster.pk).update(**nameless)
+    hidden = api("news/?cluster=it-klastr-usti")
+    never = api("news/?cluster=no-such-cluster")
+    assert hidden.status_code == never.status_code == 400
+    assert hidden.json()["errors"] == [
+        {"parameter": "cluster", "error": "unknown cluster 'it-klastr-usti'"}
+    ]

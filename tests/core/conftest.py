@@ -11,6 +11,11 @@ def cz(db):
 
 
 @pytest.fixture
+def sk(db):
+    return Country.objects.get(code="SK")
+
+
+@pytest.fixture
 def editors(cz):
     """Two people of the Czech team: an editor and a moderator (their admin is in Czech);
     the two at once of ``test_concurrent_edits`` and ``test_concurrent_page_edits``."""

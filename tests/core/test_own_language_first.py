@@ -8,11 +8,9 @@ back, and a held-back language is named to the editor and to the moderator.
 
 import re
 
-import pytest
 from django.test import Client, override_settings
 
 from cms.core.languages import LANGUAGE_CODES
-from cms.core.models import Country
 from cms.news.models import NewsPage
 from tests.factories import country_user, draft_page, page_parent, path_of
 
@@ -59,16 +57,6 @@ def ready_choices(html: str) -> dict[str, bool]:
 
 def warnings_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages if m.level_tag == "warning"]
-
-
-@pytest.fixture
-def cz(db):
-    return Country.objects.get(code="CZ")
-
-
-@pytest.fixture
-def sk(db):
-    return Country.objects.get(code="SK")
 
 
 def test_a_czech_editor_saves_a_czech_only_draft(cz):

@@ -2,24 +2,12 @@
 language first, and a copy published at once keeping the publication rules, through the
 real admin copy view."""
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from cms.core.languages import LANGUAGE_CODES
-from cms.core.models import Country
 from cms.news.models import NewsPage
 from tests.core.test_own_language_first import add_url, news_in
 from tests.factories import country_user, logged_in, page_parent
-
-
-@pytest.fixture
-def cz(db):
-    return Country.objects.get(code="CZ")
-
-
-@pytest.fixture
-def sk(db):
-    return Country.objects.get(code="SK")
 
 
 def copy_form(page, **fields) -> dict:
