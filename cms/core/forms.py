@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.forms import BoundField
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import DraftStateMixin
@@ -28,7 +27,13 @@ from cms.core.permissions import (
     references_in,
     unchoosable_references,
 )
-from cms.core.publication import language_label, required_by_the_network
+from cms.core.publication import (
+    country_of,
+    language_label,
+    read_in_no_language,
+    required_as_main_language,
+    required_by_the_network,
+)
 from cms.core.translation_status import (
     COMPLETE,
     LanguageRule,
@@ -213,10 +218,7 @@ class OwnLanguageFirstFormMixin:
                     continue
                 field.required = code == default
                 if field.required:
-                    field.error_messages["required"] = capfirst(
-                        _("Required: %(language)s is this site's main language.")
-                        % {"language": language}
-                    )
+                    field.error_messages["required"] = required_as_main_language(language)
 
     def offer_site_languages_ready(self) -> None:
         field = self.fields.get("ready_languages")
@@ -296,8 +298,9 @@ class OwnLanguageFirstFormMixin:
         )
 
     def require_at_publication(self, cleaned_data) -> None:
-        """The languages the network requires of a published item, when publishing only."""
-        if not self.is_publishing():
+        """The languages the network requires of a published item, when publishing (or
+        approving, which publishes) only."""
+        if not (self.is_publishing() or self.is_approving()):
             return
         for code in self.language_rule.required_at_publication:
             for name in required_originals(self._meta.model):
@@ -324,12 +327,7 @@ class OwnLanguageFirstFormMixin:
         if not missing_fields(model, COMMON_LANGUAGE, value_of):
             return
         self.add_error(
-            "ready_languages",
-            _(
-                "Visitors would find this item in no language: tick %(language)s or fill "
-                "in the English version."
-            )
-            % {"language": language_label(self.language_rule.default)},
+            "ready_languages", read_in_no_language(language_label(self.language_rule.default))
         )
 
     def publication_error(self, language: str) -> str:
@@ -424,11 +422,4 @@ class CountryScopedPageForm(
     def form_country(self):
         """The page's country; for a new page, its parent's (the site it is added to)."""
         page = self.instance if self.instance.pk else getattr(self, "parent_page", None)
-        page = getattr(page, "specific", page)
-        get_country = getattr(page, "get_country", None)
-        if get_country is None:
-            return None
-        try:
-            return get_country()
-        except ObjectDoesNotExist:  # a new home page before its country is chosen
-            return None
+        return country_of(getattr(page, "specific", page))

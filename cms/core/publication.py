@@ -17,13 +17,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import Panel
 
 from cms.core.languages import COMMON_LANGUAGE
-from cms.core.translation_status import COMPLETE, MISSING, status
+from cms.core.translation_status import (
+    COMPLETE,
+    MISSING,
+    LanguageRule,
+    has_a_language,
+    is_filled,
+    required_originals,
+    status,
+    value_in,
+)
 
 #: Language names in the editor's language, as they stand alone (nominative): Django's
 #: own names read as adverbs in Czech and Slovak ("Česky"), which no sentence can hold.
@@ -50,6 +60,54 @@ def required_by_the_network(label: str) -> str:
     return _("Required: the network asks for every item in this language too (%(language)s).") % {
         "language": label
     }
+
+
+def required_as_main_language(label: str) -> str:
+    """The refusal of an item without the text of its site's main language (``label``)."""
+    return capfirst(_("Required: %(language)s is this site's main language.") % {"language": label})
+
+
+def read_in_no_language(label: str) -> str:
+    """The refusal of an item visitors would read in no language (``label``: the site's main
+    language, the one to tick)."""
+    return _(
+        "Visitors would find this item in no language: tick %(language)s or fill "
+        "in the English version."
+    ) % {"language": label}
+
+
+def country_of(page):
+    """The country whose site ``page`` is on (None: the tree's root, a type without one, or
+    a new home page before its country is chosen)."""
+    get_country = getattr(page, "get_country", None)
+    if get_country is None:
+        return None
+    try:
+        return get_country()
+    except ObjectDoesNotExist:
+        return None
+
+
+def publication_refusals(page) -> list[str]:
+    """Why the edit form would refuse to publish ``page`` as it stands (a latest revision,
+    a submission under review), in its words; empty when it would publish it.
+
+    The explorer's bulk "Publish" and approving from the dashboard publish a revision
+    without the form: they ask this, so no way round the form publishes what it refuses
+    (an item without its site's main language, or without a language the network
+    requires, ``TRANSLATIONS_REQUIRED_AT_PUBLICATION``; one visitors would read in none).
+    """
+    rule = LanguageRule.for_country(country_of(page))
+    names = required_originals(type(page))
+    refusals = []
+    for code in (rule.default, *rule.required_at_publication):
+        if any(not is_filled(value_in(page, name, code)) for name in names):
+            label = language_label(code)
+            refused = required_as_main_language if code == rule.default else required_by_the_network
+            refusals.append(refused(label))
+    if not refusals and not has_a_language(page):
+        refusals.append(read_in_no_language(language_label(rule.default)))
+    return refusals
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from cms.core.viewsets import (
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
     EditorLanguageBreadcrumbs,
-    ReadablePublishBulkAction,
+    PublishableBulkAction,
     VisibleDeleteBulkAction,
 )
 from cms.core.workflow_views import (
@@ -72,7 +72,7 @@ register_snippet(SectorViewSet)
 
 # After Wagtail's own bulk actions (order 0), so these replace them for their models.
 hooks.register("register_bulk_action", VisibleDeleteBulkAction, order=1)
-hooks.register("register_bulk_action", ReadablePublishBulkAction, order=1)
+hooks.register("register_bulk_action", PublishableBulkAction, order=1)
 for media_bulk_action in MEDIA_BULK_ACTIONS:
     hooks.register("register_bulk_action", media_bulk_action, order=1)
 

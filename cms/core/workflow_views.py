@@ -6,11 +6,14 @@ on import, and that module is imported while models load.
 
 from __future__ import annotations
 
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from wagtail.admin import messages
 from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
 
-from cms.core.publication import not_published_messages
+from cms.core.publication import not_published_messages, publication_refusals
 
 #: The workflow action that publishes (the country's only task is an approval).
 APPROVE = "approve"
@@ -38,6 +41,12 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
     comment"), naming the site languages the approved revision will not be published in:
     in the modal before approving, and as messages after; its comment box labelled in the
     moderator's language (``CommentLabelMixin``).
+
+    Approving publishes the revision as it was submitted, without the edit form: one the
+    form would refuse to publish (``publication_refusals``: a submission may do without
+    the languages the network requires at publication) is not approved. The modal says
+    why instead of offering the button, and a POST sends the moderator to the edit view
+    with the reasons, to complete the page and approve it there.
     """
 
     template_name = "core/admin/workflow_action_modal.html"
@@ -48,10 +57,20 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
         page = self.task_state.revision.as_object()  # the revision under review
         return not_published_messages(page) if hasattr(page, "real_languages") else []
 
+    def refusals(self) -> list[str]:
+        if self.action_name != APPROVE:
+            return []
+        return publication_refusals(self.task_state.revision.as_object())
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(not_published=self.not_published(), **kwargs)
+        return super().get_context_data(
+            not_published=self.not_published(), refused=self.refusals(), **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
+        refusals = self.refusals()
+        if refusals:
+            return self.refuse(request, refusals)
         warnings = self.not_published()
         response = super().post(request, *args, **kwargs)
         approved = self.task_state.__class__.objects.filter(
@@ -61,3 +80,15 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
             for text in warnings:
                 messages.warning(request, text)
         return response
+
+    def refuse(self, request, refusals: list[str]):
+        """Not approved: back to the edit view, with the reasons (a modal follows the
+        redirect it is given)."""
+        lead = _(
+            "Not approved: approving publishes the page, and it cannot be published as it stands."
+        )
+        messages.error(request, " ".join([lead, *refusals]))
+        edit_url = reverse("wagtailadmin_pages:edit", args=(self.object.pk,))
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return self.render_modal_json(request, {"step": "success", "redirect": edit_url})
+        return redirect(edit_url)

@@ -293,6 +293,24 @@ def test_bulk_publish_leaves_pages_in_no_language_unpublished(cz):
     assert not NewsPage.objects.get(slug_cs="pod-indexem").live
 
 
+def test_bulk_publish_refuses_a_draft_without_the_sites_main_language(sk):
+    """A Slovak draft saved without its Slovak lead: the edit form refuses to publish it,
+    and the explorer's bulk "Publish" published it (served in English on sk.localhost).
+    The confirmation lists it apart, with the form's reason."""
+    editor = logged_in(country_user("SK"))
+    data = news_in("sk", title="Bez perexu", slug="bez-perexu", ready=["sk"])  # lead empty
+    assert editor.post(add_url(sk), data).status_code == 302  # a draft may do without
+    page = NewsPage.objects.get(slug_sk="bez-perexu")
+    moderator = logged_in(country_user("SK", "moderators"))
+    parent = page_parent(sk, "news")
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={page.pk}&childOf={parent.pk}"
+    confirm = moderator.get(url).content.decode()
+    assert "data-refused" in confirm
+    assert "Povinné: slovenčina je hlavný jazyk tohto webu." in confirm
+    assert moderator.post(url, {"include_descendants": ""}).status_code == 302
+    assert not NewsPage.objects.get(pk=page.pk).live
+
+
 def test_czech_only_items_publish_beside_each_other(cz):
     """wagtail-modeltranslation's slug check compares each language's slug with the
     siblings', and two Czech-only items both have none in English: publishing the second

@@ -5,11 +5,11 @@ message after approving."""
 import json
 import re
 
-from django.test import Client
+from django.test import Client, override_settings
 
 from cms.core.models import Country
 from cms.news.models import NewsPage
-from tests.core.test_own_language_first import edit_url, news_in, warnings_of
+from tests.core.test_own_language_first import add_url, edit_url, news_in, warnings_of
 from tests.factories import country_user, draft_page
 
 #: "Slovak is not ready (held back): visitors of sk.localhost will see the English version
@@ -18,6 +18,9 @@ HELD_BACK = (
     "Slovenčina nie je pripravená (zadržaná): návštevníci sk.localhost uvidia "
     "namiesto nej verziu v jazyku angličtina."
 )
+
+#: The dashboard's refusal of a submission without the English the network requires.
+NETWORK_REQUIRES_ENGLISH = "Povinné: sieť vyžaduje každú položku aj v tomto jazyku (angličtina)."
 
 
 def logged_in(user) -> Client:
@@ -41,6 +44,18 @@ def submitted(ready: list[str]):
     response = logged_in(country_user("SK")).post(edit_url(page), data)
     assert response.status_code == 302, response.context["form"].errors
     page.refresh_from_db()
+    return page, page.current_workflow_state.current_task_state
+
+
+def submitted_in_slovak_only():
+    """A Slovak news item submitted without English, as a submission may be."""
+    data = news_in("sk", title="Len po slovensky", slug="len-po-slovensky", lead="Perex")
+    sk = Country.objects.get(code="SK")
+    response = logged_in(country_user("SK")).post(
+        add_url(sk), {**data, "ready_languages": ["sk"], "action-submit": "1"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    page = NewsPage.objects.get(slug_sk="len-po-slovensky")
     return page, page.current_workflow_state.current_task_state
 
 
@@ -94,3 +109,44 @@ def test_the_comment_box_is_labelled_in_the_moderators_language(db):
         html = json.loads(moderator.get(url).content)["html"]
         label = re.search(r'<label[^>]*for="id_comment"[^>]*>\s*([^<]*?)\s*<', html).group(1)
         assert label == "Komentár", url
+
+
+@override_settings(TRANSLATIONS_REQUIRED_AT_PUBLICATION=("en",))
+def test_approving_from_the_dashboard_refuses_what_the_edit_form_would_not_publish(db):
+    """A submission may do without the English the network requires at publication; the
+    moderator's "Publish" refused it, yet the dashboard's "Approve" published it as it was."""
+    page, task_state = submitted_in_slovak_only()
+    moderator = logged_in(country_user("SK", "moderators"))
+
+    html = json.loads(moderator.get(approve_url(page, task_state)).content)["html"]
+    assert "data-refused" in html and NETWORK_REQUIRES_ENGLISH in html
+    assert 'name="comment"' not in html  # no button to approve with
+
+    response = moderator.post(approve_url(page, task_state), {"next": "/admin/"})
+    assert response.status_code == 302 and response.url == edit_url(page)
+    assert not NewsPage.objects.get(pk=page.pk).live
+    errors = [str(m) for m in response.wsgi_request._messages if m.level_tag == "error"]
+    assert len(errors) == 1 and NETWORK_REQUIRES_ENGLISH in errors[0]
+    page.refresh_from_db()
+    assert page.current_workflow_state.current_task_state.status == "in_progress"
+
+    modal = moderator.post(approve_url(page, task_state), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert json.loads(modal.content) == {"step": "success", "redirect": edit_url(page)}
+    assert not NewsPage.objects.get(pk=page.pk).live
+
+
+@override_settings(TRANSLATIONS_REQUIRED_AT_PUBLICATION=("en",))
+def test_approving_in_the_edit_view_asks_for_what_the_network_requires(db):
+    page, task_state = submitted_in_slovak_only()
+    data = {
+        **news_in(
+            "sk", title="Len po slovensky", slug="len-po-slovensky", lead="Perex", ready=["sk"]
+        ),
+        "action-workflow-action": "1",
+        "workflow-action-name": "approve",
+    }
+    moderator = logged_in(country_user("SK", "moderators"))
+    response = moderator.post(edit_url(page), data)
+    assert response.status_code == 200
+    assert {"title_en", "lead_en"} <= set(response.context["form"].errors)
+    assert not NewsPage.objects.get(pk=page.pk).live
