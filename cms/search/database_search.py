@@ -57,6 +57,7 @@ from django.db import connections
 from django.db.models import Count, FilteredRelation
 
 from cms.search import fulltext
+from cms.search.lexicon import fold
 from cms.search.models import SearchDocument
 from cms.search.query import Found, Query, SearchRequest, by_count, filtered_documents
 from cms.search.statements import (
@@ -158,13 +159,15 @@ def autocomplete(
     """Titles whose words start with each of ``words`` (any case, with or without
     diacritics), best match first, in one statement through the titles' full-text index."""
     connection = connection_for_documents()
-    words = [word for word in words if any(char.isalnum() for char in word)]
+    # Folded as the index spells the titles (``ß`` as ``ss``, ``ł`` as ``l``, no diacritics).
+    words = [fold(word) for word in words if any(char.isalnum() for char in word)]
     if not words:
         return []
     n = names(connection)
     if connection.vendor == "sqlite":
         titles = fulltext.TITLES
-        match = " AND ".join(f"display_title : {fulltext.fts_string(word)} *" for word in words)
+        column = fulltext.TITLE_SPELLINGS
+        match = " AND ".join(f"{column} : {fulltext.fts_string(word)} *" for word in words)
         match += f" AND language : {fulltext.fts_string(language)}"
         if countries:
             match += (
@@ -180,19 +183,18 @@ def autocomplete(
         )
         params: list = [match, limit]
     else:
-        source, target = fulltext.folding_table()
-        tsquery = " & ".join(f"{fulltext.tsquery_string(word.lower())}:*" for word in words)
+        tsquery = " & ".join(f"{fulltext.tsquery_string(word)}:*" for word in words)
         vector = fulltext.TITLE_VECTOR
         country_sql = ""
         if countries:
             country_sql = f" AND country IN ({placeholders(countries)})"
         sql = (
             f"SELECT display_title, url, kind, object_id FROM {n['docs']}, "
-            "to_tsquery('simple', translate(%s, %s, %s)) q "
+            "to_tsquery('simple', %s) q "
             f"WHERE {vector} @@ q AND language = %s{country_sql} "
             f"ORDER BY ts_rank({vector}, q) DESC, id DESC LIMIT %s"
         )
-        params = [tsquery, source, target, language, *countries, limit]
+        params = [tsquery, language, *countries, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [

@@ -15,10 +15,12 @@ SQLite
       column, so a search matches ``(its tokens) AND language : "cs"`` inside the index
       and never walks the other languages' matches (a word such as "cluster" is in every
       language's documents);
-    - ``sitesearch_titles(display_title, language, country)``: autocomplete,
-      with diacritics removed by the tokenizer and prefix indexes of 2 and 3
-      characters; language and country are tokens of their own columns, so a
-      prefix query is filtered inside the index.
+    - ``sitesearch_titles(title_spellings, language, country)``: autocomplete, over
+      the display title with ``ß`` spelled ``ss``, ``ł`` as ``l`` and umlauts also written
+      out (``title_spellings``, a virtual generated column of the document table), other
+      diacritics removed by the tokenizer, and prefix indexes of 2 and 3 characters;
+      language and country are tokens of their own columns, so a prefix query is
+      filtered inside the index.
 
     Triggers on the document table keep both in step with every insert,
     update and delete, whoever writes (publishing, ``bulk_create``, a rebuild,
@@ -40,8 +42,9 @@ PostgreSQL
       vectors from the same rows (``docs/benchmarks.md``, fifth round). Indexed like the
       documents were: ``(language, kind, country)``, ``(language, date)``.
     - ``title_vector``, a *generated* ``tsvector`` column of the document table with a
-      GIN index (the display title, its diacritics translated away, for autocomplete),
-      computed by PostgreSQL in the statement that writes the row.
+      GIN index (the display title spelled as SQLite's ``title_spellings``, its diacritics
+      translated away, for autocomplete), computed by PostgreSQL in the statement that
+      writes the row.
 
 Neither is a Django model (SQLite has no ``tsvector``, and the FTS5 tables are
 virtual): ``cms.search.fulltext_schema`` makes and keeps them (migrations, ``ensure``
@@ -53,11 +56,17 @@ from __future__ import annotations
 
 import unicodedata
 
+from cms.search.lexicon import SPELLED_OUT as SPELLED_OUT_LETTERS
+from cms.search.lexicon import UMLAUTS_WRITTEN_OUT
+
 DOCUMENTS = "sitesearch_searchdocument"
 #: SQLite: the FTS5 table (title, body, language); PostgreSQL: the search's own table
 #: (id, language, country, kind, sector_ids, date, search_vector).
 FULLTEXT = "sitesearch_fulltext"
-TITLES = "sitesearch_titles"  # SQLite: display_title, language, country
+TITLES = "sitesearch_titles"  # SQLite: title_spellings, language, country
+#: SQLite: a virtual generated column of the document table, the display title as
+#: autocomplete indexes it (``title_spellings_sql``); ``TITLES`` reads it.
+TITLE_SPELLINGS = "title_spellings"
 SEARCH_VECTOR = "search_vector"  # PostgreSQL, in FULLTEXT: title (A), body (D)
 TITLE_VECTOR = "title_vector"  # PostgreSQL: display title without diacritics
 
@@ -88,6 +97,35 @@ def folding_table() -> tuple[str, str]:
     source.append("ı")
     target.append("i")
     return "".join(source), "".join(target)
+
+
+#: Letters a visitor types otherwise than as one letter without its diacritics (``ß`` as
+#: ``ss``) or that have no decomposition to take them off (``ł``): the titles' index for
+#: autocomplete holds them spelled so, as ``cms.search.lexicon.fold`` folds what is typed.
+SPELLED_OUT = tuple(SPELLED_OUT_LETTERS.items())
+#: German umlauts written out, as German visitors type them without the letters
+#: (``oberoesterreich``): a title holding one is indexed both ways.
+UMLAUTS = tuple(UMLAUTS_WRITTEN_OUT.items())
+
+
+def replaced_sql(expression: str, pairs) -> str:
+    for letter, spelled in pairs:
+        expression = f"replace({expression}, {sql_string(letter)}, {sql_string(spelled)})"
+    return expression
+
+
+def title_spellings_sql(column: str) -> str:
+    """SQL of the text autocomplete indexes of a title ``column``: its letters spelled out
+    (``SPELLED_OUT``), followed, when it holds umlauts, by the same with them written out
+    (``Großhändler`` -> ``Grosshändler Grosshaendler``). The same on both databases; the
+    diacritics left are the index's business (SQLite's tokenizer, PostgreSQL's
+    ``translate``)."""
+    spelled = replaced_sql(f"coalesce({column}, '')", SPELLED_OUT)
+    written_out = replaced_sql(spelled, UMLAUTS)
+    return (
+        f"CASE WHEN {written_out} <> {spelled} THEN {spelled} || ' ' || {written_out} "
+        f"ELSE {spelled} END"
+    )
 
 
 def sql_string(text: str) -> str:

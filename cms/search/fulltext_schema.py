@@ -2,9 +2,10 @@
 it is and how searches read it).
 
 SQLite: two FTS5 tables with external content, triggers on the document table that keep
-them in step, and the facets' indexes. PostgreSQL: the search's own table
-(``sitesearch_fulltext``) with its GIN index and the trigger function that writes it, and
-the titles' generated column. Created by migrations (``0002``, ``0007``), put back by
+them in step, the titles' generated column and the facets' indexes. PostgreSQL: the
+search's own table (``sitesearch_fulltext``) with its GIN index and the trigger function
+that writes it, and the titles' generated column. Created by migrations (``0002``,
+``0007``, ``0012``), put back by
 :func:`ensure` after every ``migrate``, merged by :func:`optimize` (SQLite, daily) and
 compared with the documents by :func:`check_integrity`.
 """
@@ -21,10 +22,12 @@ from cms.search.fulltext import (
     FULLTEXT,
     LANGUAGE_FACETS_INDEX,
     SEARCH_VECTOR,
+    TITLE_SPELLINGS,
     TITLE_VECTOR,
     TITLES,
     folded_sql,
     supported,
+    title_spellings_sql,
 )
 
 #: The migration that creates the index.
@@ -39,7 +42,7 @@ LANGUAGE_FACETS_COLUMNS = ("language", "country", "kind", "sector_ids", "date", 
 
 def sqlite_triggers() -> list[str]:
     fts_columns = ", ".join(FULLTEXT_COLUMNS)
-    title_columns = "display_title, language, country"
+    title_columns = f"{TITLE_SPELLINGS}, language, country"
 
     def values(prefix: str, columns: str) -> str:
         return ", ".join(f"{prefix}.{column.strip()}" for column in columns.split(","))
@@ -66,7 +69,7 @@ def sqlite_triggers() -> list[str]:
                 VALUES (new.id, {values("new", fts_columns)});
         END""",
         f"""CREATE TRIGGER IF NOT EXISTS {TITLES}_update AFTER UPDATE OF {title_columns}
-            ON {DOCUMENTS} WHEN old.display_title IS NOT new.display_title
+            ON {DOCUMENTS} WHEN old.{TITLE_SPELLINGS} IS NOT new.{TITLE_SPELLINGS}
                 OR old.language IS NOT new.language OR old.country IS NOT new.country BEGIN
             INSERT INTO {TITLES}({TITLES}, rowid, {title_columns})
                 VALUES ('delete', old.id, {values("old", title_columns)});
@@ -85,13 +88,19 @@ SQLITE_TRIGGER_NAMES = (
 
 
 def sqlite_install(cursor) -> None:
+    if TITLE_SPELLINGS not in sqlite_columns(cursor, DOCUMENTS):
+        # Virtual: computed when read (by the triggers and FTS5), nothing stored.
+        cursor.execute(
+            f"ALTER TABLE {DOCUMENTS} ADD COLUMN {TITLE_SPELLINGS} TEXT GENERATED ALWAYS AS "
+            f"({title_spellings_sql('display_title')}) VIRTUAL"
+        )
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FULLTEXT} USING fts5("
         f"{', '.join(FULLTEXT_COLUMNS)}, content='{DOCUMENTS}', content_rowid='id')"
     )
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TITLES} USING fts5("
-        f"display_title, language, country, content='{DOCUMENTS}', content_rowid='id', "
+        f"{TITLE_SPELLINGS}, language, country, content='{DOCUMENTS}', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
     )
     for statement in sqlite_triggers():
@@ -129,6 +138,16 @@ def sqlite_uninstall(cursor) -> None:
         cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     cursor.execute(f"DROP TABLE IF EXISTS {TITLES}")
     cursor.execute(f"DROP TABLE IF EXISTS {FULLTEXT}")
+    if TITLE_SPELLINGS in sqlite_columns(cursor, DOCUMENTS):
+        cursor.execute(f"ALTER TABLE {DOCUMENTS} DROP COLUMN {TITLE_SPELLINGS}")
+
+
+def sqlite_columns(cursor, table: str) -> set[str]:
+    """The columns of ``table``: generated ones included (``table_xinfo``), an FTS5 table's
+    hidden ones not (``table_info``)."""
+    pragma = "table_info" if table in (FULLTEXT, TITLES) else "table_xinfo"
+    cursor.execute(f"SELECT name FROM pragma_{pragma}('{table}')")
+    return {row[0] for row in cursor.fetchall()}
 
 
 #: PostgreSQL: the columns of :data:`FULLTEXT` copied from the document's row (besides
@@ -149,7 +168,7 @@ def postgres_vector(row: str) -> str:
 def postgres_install(cursor) -> None:
     """The search's table, its GIN index and the triggers that write it; the titles'
     generated column for autocomplete. Rows already there are copied in."""
-    folded_title = folded_sql("coalesce(display_title, '')")
+    folded_title = folded_sql(title_spellings_sql("display_title"))
     display = f"to_tsvector('simple'::regconfig, {folded_title})"
     cursor.execute(
         f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS {TITLE_VECTOR} tsvector "
@@ -296,9 +315,13 @@ def is_installed(connection) -> bool:
             has_sector_ids = "sector_ids" in {row[0] for row in cursor.fetchall()}
             if has_sector_ids and LANGUAGE_FACETS_INDEX not in names:
                 return False
-            # Before migration 0004 the table had no language column.
-            cursor.execute(f"SELECT name FROM pragma_table_info('{FULLTEXT}')")
-            return {row[0] for row in cursor.fetchall()} == set(FULLTEXT_COLUMNS)
+            if TITLE_SPELLINGS not in sqlite_columns(cursor, DOCUMENTS):
+                return False  # dropped by a migration that made SQLite copy the table
+            # Before migration 0004 the table had no language column; before 0012 the
+            # titles' index read the display title itself.
+            return sqlite_columns(cursor, FULLTEXT) == set(FULLTEXT_COLUMNS) and (
+                TITLE_SPELLINGS in sqlite_columns(cursor, TITLES)
+            )
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT table_name, column_name FROM information_schema.columns "

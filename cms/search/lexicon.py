@@ -36,14 +36,22 @@ def normalise_language(language: str) -> str:
     return code
 
 
-# Letters that NFKD does not decompose into "base letter + mark".
-_FOLD_TABLE = str.maketrans(
-    dict(
-        pair.split(":")
-        for pair in "ł:l Ł:L đ:d Đ:D ø:o Ø:O ß:ss ẞ:SS æ:ae Æ:AE œ:oe Œ:OE ı:i þ:th Þ:TH ð:d Ð:D "
-        "ħ:h ŧ:t".split()
-    )
+#: Letters that NFKD does not decompose into "base letter + mark", as they are folded.
+SPELLED_OUT: dict[str, str] = dict(
+    pair.split(":")
+    for pair in "ł:l Ł:L đ:d Đ:D ø:o Ø:O ß:ss ẞ:SS æ:ae Æ:AE œ:oe Œ:OE ı:i þ:th Þ:TH ð:d Ð:D "
+    "ħ:h ŧ:t".split()
 )
+_FOLD_TABLE = str.maketrans(SPELLED_OUT)
+#: German umlauts as written without them: a German visitor types ``oberoesterreich``.
+UMLAUTS_WRITTEN_OUT: dict[str, str] = {
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"
+}  # fmt: skip
+
+
+def umlauts_written_out(word: str) -> str:
+    """``word`` with its German umlauts written out (``Österreich`` -> ``Oesterreich``)."""
+    return word.translate(str.maketrans(UMLAUTS_WRITTEN_OUT))
 
 
 @lru_cache(maxsize=65_536)

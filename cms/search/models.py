@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from cms.core.languages import LANGUAGE_CODES, LANGUAGES
 from cms.search.analysis import analyse, fold
+from cms.search.lexicon import umlauts_written_out
 
 WORDS = re.compile(r"\w+", re.UNICODE)
 
@@ -108,16 +109,20 @@ class SearchDocument(index.Indexed, models.Model):
         self.sector_ids = key
 
     def autocomplete_title(self) -> str:
-        """The title to complete: as written, plus its words without diacritics.
+        """The title to complete: as written, plus its words without diacritics, and with
+        German umlauts written out where it has them.
 
-        A visitor types "sluz" for "služba" as often as not. SQLite's FTS5 and
-        the engines' analysers fold diacritics themselves; PostgreSQL's
-        "simple" text search does not, so the folded words are indexed too.
+        A visitor types "sluz" for "služba" as often as not, and a German one
+        "oberoesterreich" for "Oberösterreich". The engines' analysers fold diacritics
+        themselves but know no umlauts written out; the database's index spells titles
+        alike (``cms.search.fulltext.title_spellings_sql``).
         """
-        folded = " ".join(fold(word) for word in self.display_title.split())
-        if folded == self.display_title.lower():
+        words = self.display_title.split()
+        folded = [fold(word) for word in words]
+        folded += [fold(umlauts_written_out(w)) for w in words if umlauts_written_out(w) != w]
+        if " ".join(folded) == self.display_title.lower():
             return self.display_title
-        return f"{self.display_title} {folded}"
+        return f"{self.display_title} {' '.join(folded)}"
 
 
 SearchDocument.search_auto_update = False  # cms.search.indexing keeps every backend in step
