@@ -10,6 +10,7 @@ readiness rule as the pages, the sitemaps and the API.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -23,6 +24,16 @@ from cms.core.pages import site_languages
 from cms.core.translation_status import has_language, hide_unready
 from cms.core.views import bad_request_page
 from cms.core.visibility import shown_to_visitors
+
+#: Control characters XML 1.0 cannot hold and calendar text may not (RFC 5545), tab, LF and CR
+#: aside. Editors' text can hold them: a line break pasted from a word processor is often a
+#: vertical tab, and one in a lead made every feed listing the item a 500.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def feed_text(text: str | None) -> str:
+    """``text`` as a feed or a calendar carries it: each control character a space."""
+    return CONTROL_CHARACTERS.sub(" ", text or "")
 
 
 class BadParameter(ValueError):

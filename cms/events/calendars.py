@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from cms.core.feeds import BadParameter, FeedScope, feed_scope
+from cms.core.feeds import BadParameter, FeedScope, feed_scope, feed_text
 from cms.core.visibility import shown_to_visitors
 from cms.events.models import EventPage
 
@@ -57,9 +57,10 @@ def vevent(request, event: EventPage, language: str) -> CalendarEvent:
     component.add("dtstart", local(event.start))
     if event.end:
         component.add("dtend", local(event.end))
-    component.add("summary", event.title, parameters={"LANGUAGE": language})
-    component.add("location", event.place, parameters={"LANGUAGE": language})
-    component.add("description", f"{event.lead}\n\n{url}", parameters={"LANGUAGE": language})
+    text = {"LANGUAGE": language}
+    component.add("summary", feed_text(event.title), parameters=text)
+    component.add("location", feed_text(event.place), parameters=text)
+    component.add("description", f"{feed_text(event.lead)}\n\n{url}", parameters=text)
     component.add("url", url)
     component.add("categories", [event.get_kind_display()])
     component.add("class", "PUBLIC")
@@ -73,7 +74,7 @@ def calendar(name: str, events, request, language: str) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     # One line: icalendar leaves line breaks in these two properties unescaped.
-    name = " ".join(name.split())
+    name = " ".join(feed_text(name).split())
     cal.add("name", name)
     cal.add("x-wr-calname", name)
     for event in events:

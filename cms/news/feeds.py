@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cms.core.caching import renew_last_modified
-from cms.core.feeds import BadParameter, FeedScope, feed_scope
+from cms.core.feeds import BadParameter, FeedScope, feed_scope, feed_text
 from cms.core.visibility import shown_to_visitors
 from cms.news.models import NewsIndexPage, NewsPage
 
@@ -58,13 +58,13 @@ def entry_for(request, page: NewsPage, language: str) -> NewsEntry:
     site = page.get_site()
     return NewsEntry(
         guid=f"tag:{site.hostname},{TAG_YEAR}:news/{page.pk}/{language}",
-        title=page.title,
-        description=page.lead,
+        title=feed_text(page.title),
+        description=feed_text(page.lead),
         link=request.build_absolute_uri(page.get_url(request=request)),
         # A press release is dated by day: midnight where the network works.
         published=timezone.make_aware(datetime.datetime.combine(page.date, datetime.time())),
         updated=page.last_published_at,
-        categories=tuple(sector.name for sector in page.sectors.all()),
+        categories=tuple(feed_text(sector.name) for sector in page.sectors.all()),
     )
 
 
@@ -79,6 +79,7 @@ def channel_for(request) -> NewsChannel:
     title = f"{scope.site_name} – {_('News')}"
     if scope.sector is not None:
         title = f"{title} ({scope.sector.name})"
+    title = feed_text(title)
     return NewsChannel(
         scope=scope,
         title=title,

@@ -107,6 +107,15 @@ def test_times_keep_their_zone_and_text_is_escaped(client, country):
     assert "Lead en" in str(event["DESCRIPTION"])
 
 
+def test_control_characters_leave_the_calendar_text(client, country):
+    """RFC 5545 text may hold no control character but a tab: strict clients refuse one."""
+    page = event_page(country("SI"), title={"en": "Study trip\x0bto Milan", "sl": "Izlet"})
+    response = client.get(f"/en/feeds/events/{page.pk}.ics", HTTP_HOST="si.localhost")
+    assert "\x0b" not in response.content.decode()
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Study trip to Milan"
+
+
 def test_drafts_and_unready_translations_are_not_in_calendars(client, country):
     cz = country("CZ")
     unready = event_page(cz, title={"cs": "Nehotová akce", "en": "Ready event"}, ready=[])

@@ -147,6 +147,23 @@ def test_a_lead_is_text_however_much_it_looks_like_markup(client, country, kind)
         assert feed.feed.author == "Clusters Cord Österreich"
 
 
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_control_character_in_an_item_leaves_the_feeds_well_formed(client, country, kind):
+    """A line break pasted from a word processor is often a vertical tab, which the admin
+    keeps and XML 1.0 cannot hold: the site's feed, and the hub's network-wide one, were a
+    500 while the item was listed."""
+    news_page(
+        country("SI"),
+        title={"sl": "Novica", "en": "Zorblax\x0btrip\x1f"},
+        lead={"sl": "Uvod", "en": "Lead\x0bwith\x0ca tab"},
+    )
+    for host in ("si.localhost", "localhost"):
+        feed = read_feed(client, host, "en", kind)
+        (entry,) = [entry for entry in feed.entries if entry.title.startswith("Zorblax")]
+        assert entry.title == "Zorblax trip"
+        assert html.unescape(entry.summary) == "Lead with a tab"
+
+
 def test_removing_an_item_renews_last_modified_of_feeds_and_sitemap(client, country):
     """Their Last-Modified was the newest listed item's: after an unpublish, a reader or
     crawler asking If-Modified-Since was answered 304 and kept the removed item."""
