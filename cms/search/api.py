@@ -176,8 +176,10 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         raise ParameterError(name, error.message) from error
     except SearchUnavailable as error:
         raise ParameterError("q", "search is unavailable right now", status=503) from error
-    if response.degraded:
-        not_to_be_kept(request)  # the engine's answer is wanted again as soon as it is back
+    if response.degraded or response.provisional:
+        # The engine's answer is wanted again as soon as it is back; the new vocabulary's
+        # as soon as it is built.
+        not_to_be_kept(request)
     facets = dict(response.facets or {})
     if "type" in facets:
         facets["type"] = {TYPE_OF_KIND[kind]: n for kind, n in facets["type"].items()}

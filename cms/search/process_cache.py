@@ -16,6 +16,8 @@ last change; one small aggregate statement).
   that has a value keeps serving it while one thread per key builds the new one
   (``SEARCH_VOCABULARY_BACKGROUND``); only a process's first use of a key waits, unless
   the value was built before (``warm``: the vocabularies, in gunicorn's master at start).
+  A thread served such an out-of-date value knows it (``served_stale``): an answer made
+  with it is right for now, but no cache may keep it past the rebuild.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class CheckedCache(Generic[V]):
         self.entries: dict[Hashable, Entry[V]] = {}
         self.lock = threading.Lock()
         self.refreshing: set[Hashable] = set()
+        self.served = threading.local()
 
     def get(self, key: Hashable) -> V:
         """The value for ``key``: the kept one while its rows are unchanged (checked at most
@@ -81,12 +84,22 @@ class CheckedCache(Generic[V]):
             return entry.value
         if entry is not None and self.background and settings.SEARCH_VOCABULARY_BACKGROUND:
             self.refresh_in_background(key)
+            self.served.stale = True
             return entry.value
         with self.lock:
             built = self.entries.get(key)
             if entry is None and built is not None:
                 return built.value  # built by another thread (``warm``) while this one waited
             return self.rebuild(key)
+
+    def forget_stale(self) -> None:
+        """Start noting afresh whether this thread is served an out-of-date value."""
+        self.served.stale = False
+
+    def served_stale(self) -> bool:
+        """Whether this thread was served a value known to be out of date (its rows changed,
+        the new one still building) since ``forget_stale``."""
+        return getattr(self.served, "stale", False)
 
     def warm(self, keys) -> list[Hashable]:
         """Build the value of every key of ``keys`` that has none yet; the keys built.

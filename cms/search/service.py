@@ -37,6 +37,7 @@ from cms.search.query import (  # noqa: F401 - the service's public names, re-ex
     query_tokens,
     validate,
 )
+from cms.search.vocabulary import vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ class SearchResponse:
     degraded: bool = False
     #: A corrected query that finds more, offered when this one found little (cms.search.suggest).
     did_you_mean: str | None = None
+    #: Made with a typo vocabulary still being rebuilt after a change: right for now, but no
+    #: cache may keep it (its corrections and near spellings may be out of date).
+    provisional: bool = False
 
     @property
     def pages(self) -> int:
@@ -80,6 +84,7 @@ class SearchResponse:
 def search(request: SearchRequest, *, backend=None) -> SearchResponse:
     """Search; ``backend`` overrides the configured one (the relevance evaluation uses it)."""
     validate(request)
+    vocabularies.forget_stale()  # noted from here: the query's near spellings read it too
     query = build_query(request.query, request.language)
     if backend is not None:
         return run(request, query, backend, degraded=False)
@@ -140,6 +145,7 @@ def run(request: SearchRequest, query: Query, backend, *, degraded: bool) -> Sea
         facets=found.facets,
         degraded=degraded,
         did_you_mean=suggest.did_you_mean(request, found.total, backend),
+        provisional=vocabularies.served_stale(),
     )
 
 

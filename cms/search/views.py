@@ -113,8 +113,9 @@ def search_page(request):
         context.update(results_context(request, response, country))
         context["promoted"] = shown_promotions(request, promoted(search_request))
     page = render(request, "search/search.html", context, status=status)
-    if status == 200 and response.degraded:
-        # The database's stopgap during an engine outage: no cache may keep it past the outage.
+    if status == 200 and (response.degraded or response.provisional):
+        # The database's stopgap during an engine outage, or an answer made with a vocabulary
+        # still being rebuilt: no cache may keep it past the outage or the rebuild.
         add_never_cache_headers(page)
     return page
 

@@ -140,6 +140,35 @@ def test_a_stale_vocabulary_keeps_serving_while_a_thread_rebuilds_it(
         thread.join(timeout=30)
 
 
+def test_an_answer_made_with_a_vocabulary_still_rebuilding_is_not_kept(
+    client, db, country, settings
+):
+    """A search just after a change is answered with the old vocabulary while a thread
+    builds the new one: the API's response cache kept that answer (its "did you mean")
+    for its whole life, minutes after the new vocabulary was there."""
+    settings.SEARCH_VOCABULARY_BACKGROUND = True
+    settings.SEARCH_VOCABULARY_CHECK_SECONDS = 0
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    cache = suggest.vocabularies
+    for thread in [t for t in threading.enumerate() if t.name == "vocabulary-cs"]:
+        thread.join(timeout=30)
+    cache.clear()
+
+    def ask():
+        query = {"q": "potravyny", "lang": "cs"}
+        return client.get("/api/v3/search/", query, HTTP_HOST="cz.localhost")
+
+    assert ask()["X-Cache"] == "MISS"  # built now, at the first use: current
+    assert ask()["X-Cache"] == "HIT"
+    news_page(country("CZ"), title={"cs": "Kvokka v potravinách"}).save_revision().publish()
+    settle()
+    provisional = ask()  # the vocabulary's rows changed: the old one serves meanwhile
+    assert provisional.status_code == 200 and provisional["Cache-Control"] == "no-store"
+    assert ask().get("X-Cache") != "HIT"  # not kept: asked again, computed again
+    for thread in [t for t in threading.enumerate() if t.name == "vocabulary-cs"]:
+        thread.join(timeout=30)
+
+
 def test_warmed_vocabularies_are_served_without_a_build(db, django_assert_num_queries):
     """What gunicorn's master does before forking (``cms.gunicorn_conf.when_ready``)."""
     suggest.vocabularies.clear()
