@@ -75,7 +75,9 @@ def prefixed(ctx: RenderContext, body: str) -> str | None:
     served = body.replace('"url":"/', f'"url":"{origin}/')
     if not carried:
         return served.replace('"detail_url":"/', f'"detail_url":"{origin}/')
-    return PLAIN_DETAIL_URL.sub(lambda link: f'"detail_url":"{origin}{link[1]}{carried}"', served)
+    return PLAIN_DETAIL_URL.sub(
+        lambda link: f'"detail_url":"{origin}{ctx.carried(link[1])}"', served
+    )
 
 
 def rewritten(ctx: RenderContext, body: str) -> str | None:

@@ -33,6 +33,7 @@ from django.utils import translation
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
 from wagtail.api.rich_text import APIRichText
+from wagtail.models import Page
 
 from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
@@ -94,13 +95,24 @@ class RenderContext:
         carried = {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
         return f"?{urlencode(carried)}" if carried else ""
 
+    @cached_property
+    def _carried_beside_a_site(self) -> str:
+        """The carried parameters but ``site``, for a link that names its own."""
+        carried = {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
+        carried.pop("site", None)
+        return urlencode(carried)
+
     def api_url(self, path: str) -> str:
         """Absolute URL of an API resource, keeping the scope and language asked for."""
         return self.absolute(self.carried(f"{self.api_root}{path}"))
 
     def carried(self, url: str) -> str:
-        """``url`` with the request's scope and language parameters (``SCOPE_PARAMETERS``)."""
-        return f"{url}{self._carried_query}"
+        """``url`` with the request's scope and language parameters (``SCOPE_PARAMETERS``);
+        one naming its own site (an object of another country, ``owner_site``) keeps it."""
+        if "?" not in url:
+            return f"{url}{self._carried_query}"
+        beside = self._carried_beside_a_site
+        return f"{url}&{beside}" if beside else url
 
     @cached_property
     def rich_text_output(self) -> str:
@@ -342,7 +354,27 @@ def _sectors(obj, ctx: RenderContext) -> list[dict]:
     return [sector_ref(sector, ctx) for sector in sectors]
 
 
-def cluster_ref(cluster, ctx: RenderContext) -> dict:
+def owner_site(obj, holder, ctx: RenderContext) -> str:
+    """``?site=<code>`` for ``obj``, embedded in ``holder``, when it belongs to another
+    country than ``holder``; else "".
+
+    A country's site serves its own country's objects only, and an item is read on its
+    country's site: a link to another country's cluster or contact there was a 404. With
+    the object's site named, the link resolves on every host (on the hub's items, which
+    the hub serves with every country's objects, it needs none).
+    """
+    owner_id = getattr(obj, "country_id", None)
+    if isinstance(holder, Page):
+        home = ctx.scope.country_of(holder)
+    else:
+        home = next((c for c in ctx.scope.countries.values() if c.pk == holder.country_id), None)
+    if owner_id is None or home is None or home.is_hub or home.pk == owner_id:
+        return ""
+    owner = next((c for c in ctx.scope.countries.values() if c.pk == owner_id), None)
+    return f"?{urlencode({'site': owner.code})}" if owner is not None else ""
+
+
+def cluster_ref(cluster, ctx: RenderContext, holder) -> dict:
     ctx.seen(cluster.updated_at)
     fallback: dict[str, str] = {}
     data = {
@@ -350,12 +382,12 @@ def cluster_ref(cluster, ctx: RenderContext) -> dict:
         "slug": cluster.slug,
         "name": translated(cluster, "name", ctx, fallback),
         "country": cluster.country.code,
-        "detail_url": ctx.api_url(f"clusters/{cluster.pk}/"),
+        "detail_url": ctx.api_url(f"clusters/{cluster.pk}/{owner_site(cluster, holder, ctx)}"),
     }
     return with_fallback(ctx, data, fallback)
 
 
-def contact_ref(contact, ctx: RenderContext) -> dict | None:
+def contact_ref(contact, ctx: RenderContext, holder) -> dict | None:
     if contact is None:
         return None
     ctx.seen(contact.updated_at)
@@ -366,22 +398,23 @@ def contact_ref(contact, ctx: RenderContext) -> dict | None:
         "role": translated(contact, "role", ctx, fallback),
         "email": contact.email,
         "phone": contact.phone,
-        "detail_url": ctx.api_url(f"contacts/{contact.pk}/"),
+        "detail_url": ctx.api_url(f"contacts/{contact.pk}/{owner_site(contact, holder, ctx)}"),
     }
     return with_fallback(ctx, data, fallback)
 
 
-def organisation_ref(organisation, ctx: RenderContext) -> dict | None:
+def organisation_ref(organisation, ctx: RenderContext, holder) -> dict | None:
     """None too for an organisation visitors read in no language (it has no projection)."""
     if organisation is None or not has_a_language(organisation):
         return None
     ctx.seen(organisation.updated_at)
     fallback: dict[str, str] = {}
+    site = owner_site(organisation, holder, ctx)
     data = {
         "id": organisation.pk,
         "slug": organisation.slug,
         "name": translated(organisation, "name", ctx, fallback),
-        "detail_url": ctx.api_url(f"partners/{organisation.pk}/"),
+        "detail_url": ctx.api_url(f"partners/{organisation.pk}/{site}"),
     }
     return with_fallback(ctx, data, fallback)
 
@@ -460,7 +493,7 @@ def sectors_field(*, listing: bool = True) -> FieldSpec:
 def contact_field(*, listing: bool = False) -> FieldSpec:
     return related(
         "contact",
-        lambda obj, ctx: contact_ref(obj.contact, ctx),
+        lambda obj, ctx: contact_ref(obj.contact, ctx, obj),
         schema=CONTACT_REF,
         listing=listing,
         select_related=("contact",),

@@ -179,7 +179,7 @@ def _related_clusters(obj, ctx: RenderContext) -> list[dict]:
     the common language's), whatever loaded them; none that visitors read in no language
     (``has_a_language``: it has no projection)."""
     clusters = [cluster for cluster in obj.related_clusters.all() if has_a_language(cluster)]
-    refs = [cluster_ref(cluster, ctx) for cluster in clusters]
+    refs = [cluster_ref(cluster, ctx, obj) for cluster in clusters]
     language = ctx.localizer.language
     return sorted(refs, key=lambda ref: (sort_key(_shown(ref["name"]), language) or "", ref["id"]))
 
@@ -365,7 +365,7 @@ def contact_representation():
             text("role"),
             related(
                 "organisation",
-                lambda obj, ctx: organisation_ref(obj.organisation, ctx),
+                lambda obj, ctx: organisation_ref(obj.organisation, ctx, obj),
                 schema=ORGANISATION_REF,
                 select_related=("organisation",),
             ),

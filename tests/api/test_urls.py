@@ -73,3 +73,44 @@ def test_absolute_urls_are_djangos(rf, url):
     context = RenderContext(request=request, scope=None, localizer=None)
     expected = request.build_absolute_uri(url) if url else url
     assert context.absolute(url) == expected
+
+
+def test_embedded_objects_of_another_country_link_to_their_own_site(api, country):
+    """A Czech news item naming a Slovak cluster and contact: read on the Czech site, their
+    ``detail_url`` pointed there, which serves Czech objects only (a 404). They name their
+    site now; one of the item's own country needs none. Every link resolves, on the
+    item's site and on the hub, with the request's language carried."""
+    from urllib.parse import urlsplit
+
+    from cms.clusters.models import ClusterProfile
+    from cms.partners.models import ContactPerson
+    from tests.factories import news_page
+
+    cz, sk = country("CZ"), country("SK")
+    slovak = ClusterProfile.objects.filter(country=sk).first()
+    czech = ClusterProfile.objects.filter(country=cz).first()
+    contact = ContactPerson.objects.filter(country=sk).first()
+    item = news_page(cz, title={"en": "Across the border", "cs": "Přes hranici"})
+    item.related_clusters.set([slovak, czech])
+    item.contact = contact
+    item.save_revision().publish()
+
+    for host in ("cz.localhost", "localhost"):
+        body = api(f"news/{item.pk}/?lang=en", host=host).json()
+        clusters = {ref["id"]: ref["detail_url"] for ref in body["related_clusters"]}
+        assert urlsplit(clusters[slovak.pk]).query == "site=SK&lang=en"
+        assert urlsplit(body["contact"]["detail_url"]).query == "site=SK&lang=en"
+        assert urlsplit(clusters[czech.pk]).query == "lang=en"
+        for url in [*clusters.values(), body["contact"]["detail_url"]]:
+            parts = urlsplit(url)
+            response = api(f"{parts.path.removeprefix('/api/v3/')}?{parts.query}", host=host)
+            assert response.status_code == 200, url
+    listed = api("news/?lang=en&fields=related_clusters&limit=100").json()["items"]
+    (ref,) = [
+        r
+        for i in listed
+        if i["id"] == item.pk
+        for r in i["related_clusters"]
+        if r["id"] == slovak.pk
+    ]
+    assert urlsplit(ref["detail_url"]).query == "site=SK&lang=en"
