@@ -134,6 +134,32 @@ def test_check_deploy_asks_for_the_proxies_production_sits_behind(settings):
     assert check_clients_are_told_apart() == []
 
 
+def test_production_sends_mail_through_the_smtp_server_the_environment_names(
+    monkeypatch, production
+):
+    """Password resets and moderation notifications: production read no mail setting, so
+    it could only try an SMTP server on its own machine, and a reset said it had sent.
+    (``cms.settings.mail`` read afresh: production's import of it is this process's.)"""
+    assert production["EMAIL_TIMEOUT"] == 10  # a hung server never holds a request for ever
+    for name, value in {
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "cms",
+        "EMAIL_HOST_PASSWORD": " secret ",
+        "EMAIL_USE_TLS": "on",
+        "DEFAULT_FROM_EMAIL": "cms@example.org",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(ROOT / "cms/settings/mail.py"))
+    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"]) == ("smtp.example.org", 587)
+    assert (settings["EMAIL_HOST_USER"], settings["EMAIL_HOST_PASSWORD"]) == ("cms", " secret ")
+    assert settings["EMAIL_USE_TLS"] and not settings["EMAIL_USE_SSL"]
+    assert settings["DEFAULT_FROM_EMAIL"] == settings["SERVER_EMAIL"] == "cms@example.org"
+    monkeypatch.setenv("EMAIL_PORT", "smtp")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        runpy.run_path(str(ROOT / "cms/settings/mail.py"))
+
+
 def test_production_without_sentry_dsn_never_imports_sentry(production):
     assert production["SENTRY_ENABLED"] is False
     result = run_python(

@@ -2,7 +2,7 @@
 
 Everything that differs between machines comes from environment variables;
 nothing secret lives here. Each integration keeps its settings in a module of
-its own (``i18n.py``, ``api.py``, ``search.py``, ``tasks.py``, ``observability.py``,
+its own (``i18n.py``, ``mail.py``, ``api.py``, ``search.py``, ``tasks.py``, ``observability.py``,
 ``security.py``, ``storage.py``), imported below.
 """
 
@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from cms.settings.api import *  # noqa: F403
 from cms.settings.environment import env_bool, env_duration, env_list, env_seconds, env_str
 from cms.settings.i18n import *  # noqa: F403
+from cms.settings.mail import *  # noqa: F403
 from cms.settings.observability import *  # noqa: F403
 from cms.settings.paths import BASE_DIR
 from cms.settings.search import *  # noqa: F403
