@@ -7,11 +7,13 @@ field of the revision it was opened on (``ConcurrentEditsFormMixin``, through
 (``tests.core.test_concurrent_edits``).
 """
 
+import json
 from unittest.mock import ANY
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from wagtail.rich_text import RichText
 
 from cms.core.languages import LANGUAGE_CODES
 from tests.core.test_concurrent_edits import (
@@ -159,6 +161,51 @@ def test_a_blocks_text_saved_meanwhile_is_kept(cz, editors):
     refused = b.post(url, form_b)
     assert refused.status_code == 200 and "body_cs" in errors_of(refused)
     assert [block.value for block in latest(event).body_cs] == ["Verze A"]
+
+
+def test_a_body_stored_without_block_keys_is_no_conflict(cz, editors):
+    """A paragraph stored without the editor's block keys (seeded content): each browser
+    posts it back with keys of its own, new at random, so the body nobody touched looked
+    changed by both, and B's save of a new English lead was refused as a conflict."""
+    event = draft_page(cz, "event")
+    event.title_cs = "Konference"
+    event.body_cs = [("paragraph", RichText("<p>Program dne</p>"))]
+    event.save_revision()
+    block_id = latest(event).body_cs[0].id
+
+    def body(key: str) -> dict:
+        contentstate = {
+            "blocks": [
+                {
+                    "key": key,
+                    "text": "Program dne",
+                    "type": "unstyled",
+                    "depth": 0,
+                    "inlineStyleRanges": [],
+                    "entityRanges": [],
+                }
+            ],
+            "entityMap": {},
+        }
+        return {
+            "body_cs-count": ["1"],
+            "body_cs-0-type": ["paragraph"],
+            "body_cs-0-value": [json.dumps(contentstate)],
+            "body_cs-0-deleted": [""],
+            "body_cs-0-order": ["0"],
+            "body_cs-0-id": [block_id],
+        }
+
+    a, b = editors
+    url = f"/admin/pages/{event.pk}/edit/"
+    form_a, form_b = opened_page(a, event), opened_page(b, event)
+    form_a.update({**body("aaaaa"), "title_cs": ["Konference v Ústí"]})
+    form_b.update({**body("bbbbb"), "lead_en": ["A new English lead"]})
+    assert a.post(url, form_a).status_code == 302
+    response = b.post(url, form_b)
+    assert response.status_code == 302, errors_of(response)
+    saved = latest(event)
+    assert (saved.title_cs, saved.lead_en) == ("Konference v Ústí", "A new English lead")
 
 
 def test_tags_saved_meanwhile_are_kept(news, editors):
