@@ -47,7 +47,6 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.pages import edit as page_edit
-from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views import documents as document_views
 from wagtail.documents.views.bulk_actions import add_tags as document_add_tags
@@ -66,7 +65,6 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 
 from cms.core.forms import CountryScopedModelForm
 from cms.core.permissions import VISIBLE_ACTIONS, visible_media
-from cms.core.publication import publication_refusals
 from cms.core.translation_admin import TranslationsColumn, translation_filterset
 from cms.core.usage import CountsManyToManyUses
 
@@ -392,56 +390,6 @@ class VisibleDeleteBulkAction(DeleteBulkAction):
 
     def get_queryset(self, model, object_ids):
         return all_visible(self.request, model, object_ids)
-
-
-def refusals_of_latest(page) -> list[str]:
-    """Why the edit form would refuse to publish ``page``'s latest revision (empty: it would
-    publish it; ``cms.core.publication.publication_refusals``)."""
-    revision = page.get_latest_revision()
-    return publication_refusals(revision.as_object() if revision else page.specific)
-
-
-class PublishableBulkAction(PublishBulkAction):
-    """Wagtail's bulk "Publish" in the page explorer, except pages the edit form would refuse
-    to publish: it published each page's latest revision, draft descendants included, past
-    every rule of the form, so a draft saved with every language unticked went live with an
-    empty title, and a Slovak draft without its Slovak lead went live in English. Such a
-    page is listed apart, with the form's reasons, and a draft descendant of that kind is
-    left a draft. Registered after Wagtail's (``order=1``) so it replaces it."""
-
-    template_name = "core/admin/confirm_bulk_publish.html"
-
-    def check_perm(self, page):
-        return super().check_perm(page) and not refusals_of_latest(page)
-
-    def get_context_data(self, **kwargs):
-        """Pages the user may publish but the form would not, apart, with its reasons."""
-        context = super().get_context_data(**kwargs)
-        refused, no_access = [], []
-        for entry in context["items_with_no_access"]:
-            page = entry["item"]
-            if page.permissions_for_user(self.request.user).can_publish():
-                refused.append({**entry, "reasons": refusals_of_latest(page)})
-            else:
-                no_access.append(entry)
-        context["items_with_no_access"], context["items_refused"] = no_access, refused
-        return context
-
-    @classmethod
-    def execute_action(cls, objects, include_descendants=False, user=None, **kwargs):
-        parents, children = super().execute_action(objects, user=user, **kwargs)
-        if include_descendants:
-            for page in objects:
-                for descendant in page.get_descendants().not_live().specific().iterator():
-                    if user is not None and not descendant.permissions_for_user(user).can_publish():
-                        continue
-                    if not refusals_of_latest(descendant):
-                        revision = descendant.get_latest_revision() or descendant.save_revision(
-                            user=user
-                        )
-                        revision.publish(user=user)
-                        children += 1
-        return parents, children
 
 
 # Images and documents: the routes Wagtail does not scope by collection.

@@ -17,6 +17,7 @@ from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.models import Sector
 from cms.core.page_copy import copy_page
 from cms.core.page_moves import warn_of_an_incomplete_move
+from cms.core.page_reverts import CurrentRevertView
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.publication import not_published_messages
 from cms.core.rich_text_links import LanguagePageLinkHandler
@@ -38,11 +39,11 @@ from cms.core.viewsets import (
     CountryImagesAdminAPIViewSet,
     CountrySnippetIndexView,
     EditorLanguageBreadcrumbs,
-    PublishableBulkAction,
     VisibleDeleteBulkAction,
 )
 from cms.core.workflow_views import (
     CommentLabelCollectWorkflowActionDataView,
+    PublishableBulkAction,
     WarningWorkflowActionView,
 )
 
@@ -188,11 +189,13 @@ def explorer_page_viewset():
 
 class ModeratedExplorerPageViewSet(ExplorerPageViewSet):
     """The explorer's page views, whose workflow action (the dashboard's "Approve") warns
-    of site languages that will not be published, as the edit view does, and whose edit
-    view offers a way out of a save refused for a conflict. Registered for ``Page``, so
+    of site languages that will not be published, as the edit view does, whose edit
+    view offers a way out of a save refused for a conflict, and whose revert refuses to
+    replace a version saved after it was opened. Registered for ``Page``, so
     every page type is edited through these."""
 
     edit_view_class = ConcurrentEditsPageEditView
+    revisions_revert_view_class = CurrentRevertView
     workflow_action_view_class = WarningWorkflowActionView
     collect_workflow_action_data_view_class = CommentLabelCollectWorkflowActionDataView
 

@@ -234,6 +234,34 @@ def test_reverting_to_an_earlier_revision_still_reverts(news, editors):
     assert latest(news).title_cs == "Nový název"
 
 
+def test_a_revert_opened_before_someone_else_saved_is_refused(news, editors):
+    """The revert form is the old version, and saving it replaced whatever was latest: B's
+    draft saved after A opened it was gone without a word (only the history kept it)."""
+    a, b = editors
+    url = f"/admin/pages/{news.pk}/edit/"
+    for title in ("Nový název", "Ještě novější název"):
+        form = opened_page(a, news)
+        form["title_cs"] = [title]
+        assert a.post(url, form).status_code == 302
+    first = news.revisions.order_by("pk").first()
+    revert_url = f"/admin/pages/{news.pk}/revisions/{first.pk}/revert/"
+    form = posted_back(a.get(revert_url))
+    form.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    form_b = opened_page(b, news)
+    form_b["title_cs"] = ["Název od B"]
+    assert b.post(url, form_b).status_code == 302
+
+    response = a.post(revert_url, form)
+    assert (response.status_code, response.url) == (302, f"/admin/pages/{news.pk}/history/")
+    assert latest(news).title_cs == "Název od B"
+    (error,) = [str(m) for m in response.wsgi_request._messages if m.level_tag == "error"]
+    assert error.startswith("Nevráceno:")
+    form = posted_back(a.get(revert_url))  # opened again, it reverts
+    form.update({f"body_{code}-count": ["0"] for code in LANGUAGE_CODES})
+    assert a.post(revert_url, form).status_code == 302
+    assert latest(news).title_cs == first.as_object().title_cs
+
+
 def refused_page_save(news, editors):
     """A changes the Czech title and lead; B, who opened the page at the same moment,
     changes the Czech title and the English lead, and is refused."""
