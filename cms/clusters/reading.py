@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import PurePath
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -255,20 +256,117 @@ def cell_text(value) -> str:
 
 
 def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
-    """Rows of the first sheet of an XLSX file, parsed lazily (openpyxl read-only mode)."""
+    """Rows of the first sheet of an XLSX file, parsed lazily (openpyxl read-only mode).
+
+    A cell's value is what the file stores as its result. A formula stored without one (a
+    file written by a script, never opened in a spreadsheet program) and the cells a
+    merged range hides (its value is in its first cell only) would read as empty and
+    empty the stored values: each is refused, naming the cell (``formula_without_result``,
+    ``check_merged_cells``).
+    """
     from openpyxl import load_workbook
 
     check_expanded_size(stream, filename)
+    merged = merged_below_the_header(stream, filename)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
+        stream.seek(0)
+        formulas = load_workbook(stream, read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise unreadable_xlsx(filename, error) from error
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        written = formulas.worksheets[0].iter_rows(values_only=True)
+        for number, (row, as_written) in enumerate(zip(rows, written, strict=False), start=1):
+            if number in merged:
+                raise merged_cell(number, *merged[number])
+            formula_without_result(number, row, as_written)
+            yield row
+    except CellError:
+        raise
     except Exception as error:  # noqa: BLE001 - a broken sheet deep inside the zip
         raise unreadable_xlsx(filename, error) from error
     finally:
         workbook.close()
+        formulas.close()
+
+
+def formula_without_result(number: int, row: Sequence, as_written: Sequence) -> None:
+    """Refuse a cell of row ``number`` that holds a formula but no result to import."""
+    for index, (value, text) in enumerate(zip(row, as_written, strict=False)):
+        if value is None and isinstance(text, str) and text.startswith("="):
+            raise CellError(
+                number,
+                index,
+                _(
+                    "holds the formula %(formula)s without its result: open the file in a "
+                    "spreadsheet program and save it (which stores the results), or type "
+                    "the value"
+                )
+                % {"formula": text[:50]},
+            )
+
+
+#: The relationship type of a workbook's worksheets, and the XML namespaces read.
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def merged_below_the_header(stream, filename: str) -> dict[int, tuple[int, str]]:
+    """The merged ranges below the header of the first sheet, by the first row each covers
+    there: ``{row: (column, "C3:C5")}``. A merged range keeps its value in its first cell,
+    and the rows it hides would import as empty.
+
+    openpyxl's read-only mode does not read merged ranges; the sheet's XML lists them
+    (``<mergeCell ref="C3:C5"/>``), found through the workbook's first sheet and its
+    relationship, as the format defines them (ECMA-376). XML read with defusedxml.
+    """
+    from defusedxml.ElementTree import fromstring, iterparse
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            workbook = fromstring(archive.read("xl/workbook.xml"))
+            sheet = workbook.find(f"{{{SPREADSHEET_NS}}}sheets/{{{SPREADSHEET_NS}}}sheet")
+            rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            target = next(
+                rel.get("Target", "")
+                for rel in rels.iter(f"{{{PACKAGE_NS}}}Relationship")
+                if sheet is not None and rel.get("Id") == sheet.get(f"{{{RELATIONSHIP_NS}}}id")
+            )
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            refs = []
+            sheet_xml = archive.read(path)  # its size checked (check_expanded_size)
+            if b"mergeCell" in sheet_xml:  # else no range to look for: most files
+                for _event, element in iterparse(io.BytesIO(sheet_xml)):
+                    if element.tag == f"{{{SPREADSHEET_NS}}}mergeCell":
+                        refs.append(element.get("ref", ""))
+                    element.clear()
+        merged = {}
+        for ref in refs:
+            first_column, first_row, _last_column, last_row = range_boundaries(ref)
+            row = max(first_row, 2)
+            if last_row >= 2 and ":" in ref and row not in merged:
+                merged[row] = (first_column - 1, ref)
+        return merged
+    except (zipfile.BadZipFile, KeyError, StopIteration, OSError, ValueError, ParseError) as error:
+        raise unreadable_xlsx(filename, error) from error
+    finally:
+        stream.seek(0)
+
+
+def merged_cell(number: int, column: int, ref: str) -> CellError:
+    return CellError(
+        number,
+        column,
+        _(
+            "is part of the merged cells %(cells)s: a merged range keeps its value in its "
+            "first cell only, and the others would import as empty; unmerge them and fill "
+            "each row"
+        )
+        % {"cells": ref},
+    )
 
 
 def check_expanded_size(stream, filename: str) -> None:
