@@ -36,6 +36,12 @@ def is_visitor_path(path: str) -> bool:
     return not path.startswith(UNPREFIXED_PREFIXES)
 
 
+#: Documents served by Wagtail's view: cached as visitor pages are (``cms.core.caching``):
+#: kept by shared caches only when sent to an anonymous visitor; one sent past a privacy
+#: check (an editor, a member, a password given: a session) is no-store.
+DOCUMENTS_PREFIX = "/documents/"
+
+
 def normalise_host(request) -> None:
     """Read the request's host as the site's hostname is configured: lower case, without
     the trailing dot of a fully qualified name (the port stays).
@@ -103,6 +109,10 @@ class SiteLanguageMiddleware:
         if is_visitor_path(request.path_info):
             apply_cache_policy(request, response)
             response = self.conditional_get.process_response(request, response)
+        elif request.path_info.startswith(DOCUMENTS_PREFIX):
+            apply_cache_policy(request, response)
+            if response.get("Content-Encoding") == "None":  # Wagtail's sendfile writes None
+                del response["Content-Encoding"]
         return response
 
     def check_language(self, request) -> None:

@@ -188,3 +188,19 @@ def test_the_check_comes_before_wagtails_collection_check():
     from wagtail import hooks
 
     assert hooks.get_hooks("before_serve_document")[0] is document_privacy.refuse_hidden_documents
+
+
+def test_a_document_is_kept_by_shared_caches_only_when_anyone_may_have_it(cz, document, commit):
+    """Documents had no ``Cache-Control``: a CDN that keeps PDFs by default (and ignores
+    ``Vary: Cookie``) could hand a member's or an editor's download to the next visitor."""
+    commit(lambda: published_linking(document))
+    public = get(cz, document)
+    assert "public" in public["Cache-Control"] and "max-age=" in public["Cache-Control"]
+    assert "Content-Encoding" not in public  # Wagtail's sendfile wrote "None"
+
+    hidden = make_document("CZ", "Draft minutes", "draft-minutes.txt")
+    commit(lambda: draft_linking(hidden))
+    cz.force_login(country_user("CZ", "editors"))
+    editors = get(cz, hidden)
+    assert editors.status_code == 200
+    assert "no-store" in editors["Cache-Control"] and "private" in editors["Cache-Control"]
