@@ -136,13 +136,16 @@ def store(
             if row.digest == rendered.digest:
                 # Nothing a reader sees changed: the row keeps the JSON consumers already
                 # hold (its save stamps, its rich text's block keys), so that a full sync
-                # and a sync with a cursor, which does not list the item, agree.
+                # and a sync with a cursor, which does not list the item, agree; and so its
+                # Last-Modified (a save of something it embeds that changed nothing moved
+                # it, and If-Modified-Since fetched the same body again).
+                kept = row.last_modified or dated(rendered, row.updated_at)
                 if row.country == country and complete(row):
                     current = not rederive or derived_current(served, row)
-                    if row.last_modified == dated(rendered, row.updated_at) and current:
+                    if row.last_modified == kept and current:
                         continue
                 row.country = country
-                row.last_modified, row.rendered_at = dated(rendered, row.updated_at), now
+                row.last_modified, row.rendered_at = kept, now
                 updated.append(written(served, row))
                 continue
             row.updated_at = now
