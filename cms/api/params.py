@@ -268,6 +268,9 @@ class SyncParams(ReadParams):
     type: comma_list(ItemType) = Field(
         [], description="Only these item types (model labels; default: every type)"
     )
+    rich_text_format: Literal["html"] | None = Field(
+        None, description="How rich text is rendered: a sync carries html only"
+    )
     cursor: str | None = Field(
         None,
         max_length=1000,

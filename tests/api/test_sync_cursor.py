@@ -289,3 +289,18 @@ def test_a_change_still_settling_is_handed_out_once_settled_though_responses_are
     time.sleep(1.1)
     items, _deleted, _cursor = pull(api, cursor, lang="en")
     assert keys(items) == [("news.NewsPage", page.pk)]
+
+
+def test_the_openapi_document_offers_a_sync_html_rich_text_only(api):
+    """A sync carries html only, and refused markdown with a 400 its document did not warn
+    of: the parameter offered html and markdown, as every other read's does."""
+    document = api("openapi.json").json()
+    (parameter,) = [
+        p
+        for p in document["paths"]["/api/v3/sync/"]["get"]["parameters"]
+        if p["name"] == "rich_text_format"
+    ]
+    assert [option.get("const") for option in parameter["schema"]["anyOf"]] == ["html", None]
+    refused = api("sync/?rich_text_format=markdown")
+    assert refused.status_code == 400 and refused.json()["parameter"] == "rich_text_format"
+    assert api("sync/?rich_text_format=html&limit=1").status_code == 200

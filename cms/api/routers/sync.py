@@ -44,8 +44,6 @@ CURSOR_SALT = "cms.api.sync.cursor"
 def sync(request: HttpRequest, params: Query[SyncParams]):
     """Follow a site in one language: a full sync, then its changes and removals, with a cursor."""
     context = read_context(request, params)
-    if context.rich_text_output != "html":
-        raise ParameterError("rich_text_format", "a sync carries rich text as html only")
     types = sorted(params.type or ITEM_TYPES)
     bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
