@@ -47,11 +47,12 @@ _FOLD_TABLE = str.maketrans(SPELLED_OUT)
 UMLAUTS_WRITTEN_OUT: dict[str, str] = {
     "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"
 }  # fmt: skip
+_UMLAUTS_TABLE = str.maketrans(UMLAUTS_WRITTEN_OUT)
 
 
 def umlauts_written_out(word: str) -> str:
     """``word`` with its German umlauts written out (``Österreich`` -> ``Oesterreich``)."""
-    return word.translate(str.maketrans(UMLAUTS_WRITTEN_OUT))
+    return word.translate(_UMLAUTS_TABLE)
 
 
 @lru_cache(maxsize=65_536)
