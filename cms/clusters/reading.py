@@ -14,6 +14,8 @@ each row holds.
 from __future__ import annotations
 
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -22,6 +24,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
@@ -261,26 +264,25 @@ def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
     A cell's value is what the file stores as its result. A formula stored without one (a
     file written by a script, never opened in a spreadsheet program) and the cells a
     merged range hides (its value is in its first cell only) would read as empty and
-    empty the stored values: each is refused, naming the cell (``formula_without_result``,
-    ``check_merged_cells``).
+    empty the stored values: each is refused in a column the header names, naming the
+    cell (``unreadable_cells``).
     """
     from openpyxl import load_workbook
 
     check_expanded_size(stream, filename)
-    merged = merged_below_the_header(stream, filename)
+    unreadable = unreadable_cells(stream, filename)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-        stream.seek(0)
-        formulas = load_workbook(stream, read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise unreadable_xlsx(filename, error) from error
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        written = formulas.worksheets[0].iter_rows(values_only=True)
-        for number, (row, as_written) in enumerate(zip(rows, written, strict=False), start=1):
-            if number in merged:
-                raise merged_cell(number, *merged[number])
-            formula_without_result(number, row, as_written)
+        named: set[int] = set()  # the columns the header names: the others are not read
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            if number == 1:
+                named = {index for index, cell in enumerate(row) if str(cell or "").strip()}
+            for column, problem in unreadable.get(number, ()):
+                if column in named:
+                    raise CellError(number, column, problem)
             yield row
     except CellError:
         raise
@@ -288,85 +290,107 @@ def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
         raise unreadable_xlsx(filename, error) from error
     finally:
         workbook.close()
-        formulas.close()
 
 
-def formula_without_result(number: int, row: Sequence, as_written: Sequence) -> None:
-    """Refuse a cell of row ``number`` that holds a formula but no result to import."""
-    for index, (value, text) in enumerate(zip(row, as_written, strict=False)):
-        if value is None and isinstance(text, str) and text.startswith("="):
-            raise CellError(
-                number,
-                index,
-                _(
-                    "holds the formula %(formula)s without its result: open the file in a "
-                    "spreadsheet program and save it (which stores the results), or type "
-                    "the value"
-                )
-                % {"formula": text[:50]},
-            )
+#: The XML namespaces of a workbook's parts read here (ECMA-376), and the relationship
+#: type of a worksheet (a workbook's first sheet may be a chart sheet, which has no rows).
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+WORKSHEET_TYPE = "/worksheet"
+#: A formula (``<f>``, with any prefix) or a merged range somewhere in the sheet's XML.
+FORMULA_OR_MERGE = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]")
 
 
-#: The relationship type of a workbook's worksheets, and the XML namespaces read.
-SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-RELATIONSHIP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PACKAGE_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+def first_worksheet(archive: zipfile.ZipFile) -> str:
+    """The path in the archive of the workbook's first worksheet, as openpyxl reads it:
+    the first ``<sheet>`` whose relationship is a worksheet, its target relative to
+    ``xl/`` (``worksheets/sheet1.xml``, ``./…``, ``../xl/…``) or to the package (``/xl/…``)."""
+    from defusedxml.ElementTree import fromstring
+
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(
+            f"{PACKAGE_NS}Relationship"
+        )
+        if rel.get("Type", "").endswith(WORKSHEET_TYPE)
+    }
+    for sheet in fromstring(archive.read("xl/workbook.xml")).iter(f"{SPREADSHEET_NS}sheet"):
+        target = targets.get(sheet.get(f"{RELATIONSHIP_NS}id"))
+        if target:
+            if target.startswith("/"):
+                return posixpath.normpath(target).lstrip("/")
+            return posixpath.normpath(posixpath.join("xl", target))
+    raise KeyError("no worksheet")
 
 
-def merged_below_the_header(stream, filename: str) -> dict[int, tuple[int, str]]:
-    """The merged ranges below the header of the first sheet, by the first row each covers
-    there: ``{row: (column, "C3:C5")}``. A merged range keeps its value in its first cell,
-    and the rows it hides would import as empty.
+def unreadable_cells(stream, filename: str) -> dict[int, list[tuple[int, str]]]:
+    """The cells of the first worksheet that would read as empty though they are not, by
+    row: ``{row: [(column, problem)]}``, 0-based columns.
 
-    openpyxl's read-only mode does not read merged ranges; the sheet's XML lists them
-    (``<mergeCell ref="C3:C5"/>``), found through the workbook's first sheet and its
-    relationship, as the format defines them (ECMA-376). XML read with defusedxml.
+    - A formula with no stored result (``without_result``: written by a script). One
+      whose result is empty text (``=IF(…;"";…)``) is read.
+    - Each cell a merged range hides below the header: the range keeps its value in its
+      first cell only. openpyxl's read-only mode does not read merged ranges.
+
+    Read from the sheet's XML with defusedxml, only when it holds a formula or a merged
+    range at all.
     """
-    from defusedxml.ElementTree import fromstring, iterparse
-    from openpyxl.utils.cell import range_boundaries
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import column_index_from_string as column_index
+    from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
+    found: dict[int, list[tuple[int, str]]] = {}
     try:
         with zipfile.ZipFile(stream) as archive:
-            workbook = fromstring(archive.read("xl/workbook.xml"))
-            sheet = workbook.find(f"{{{SPREADSHEET_NS}}}sheets/{{{SPREADSHEET_NS}}}sheet")
-            rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            target = next(
-                rel.get("Target", "")
-                for rel in rels.iter(f"{{{PACKAGE_NS}}}Relationship")
-                if sheet is not None and rel.get("Id") == sheet.get(f"{{{RELATIONSHIP_NS}}}id")
-            )
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            refs = []
-            sheet_xml = archive.read(path)  # its size checked (check_expanded_size)
-            if b"mergeCell" in sheet_xml:  # else no range to look for: most files
-                for _event, element in iterparse(io.BytesIO(sheet_xml)):
-                    if element.tag == f"{{{SPREADSHEET_NS}}}mergeCell":
-                        refs.append(element.get("ref", ""))
+            sheet_xml = archive.read(first_worksheet(archive))  # its size checked already
+        if FORMULA_OR_MERGE.search(sheet_xml):
+            for _event, element in iterparse(io.BytesIO(sheet_xml)):
+                if element.tag == f"{SPREADSHEET_NS}c":
+                    if without_result(element) and element.get("r"):  # placed by reference
+                        letters, row = coordinate_from_string(element.get("r"))
+                        found.setdefault(row, []).append((column_index(letters) - 1, NO_RESULT))
+                    element.clear()  # (its children read: cleared with it, not before)
+                elif element.tag == f"{SPREADSHEET_NS}mergeCell":
+                    ref = element.get("ref", "")
+                    first_column, first_row, last_column, last_row = range_boundaries(ref)
+                    for row in range(max(first_row, 2), last_row + 1):
+                        for column in range(first_column, last_column + 1):
+                            if (row, column) != (first_row, first_column):
+                                problem = merged_problem(ref)
+                                found.setdefault(row, []).append((column - 1, problem))
+                elif element.tag == f"{SPREADSHEET_NS}row":
                     element.clear()
-        merged = {}
-        for ref in refs:
-            first_column, first_row, _last_column, last_row = range_boundaries(ref)
-            row = max(first_row, 2)
-            if last_row >= 2 and ":" in ref and row not in merged:
-                merged[row] = (first_column - 1, ref)
-        return merged
-    except (zipfile.BadZipFile, KeyError, StopIteration, OSError, ValueError, ParseError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as error:
         raise unreadable_xlsx(filename, error) from error
     finally:
         stream.seek(0)
+    return found
 
 
-def merged_cell(number: int, column: int, ref: str) -> CellError:
-    return CellError(
-        number,
-        column,
-        _(
-            "is part of the merged cells %(cells)s: a merged range keeps its value in its "
-            "first cell only, and the others would import as empty; unmerge them and fill "
-            "each row"
-        )
-        % {"cells": ref},
-    )
+def without_result(cell) -> bool:
+    """Whether a ``<c>`` holds a formula but no result: no ``<v>``, or an empty one that is
+    not text (openpyxl writes ``<f>10+5</f><v></v>``; Excel stores a formula whose result
+    is empty text as ``t="str"`` with ``<v></v>``)."""
+    formula = cell.find(f"{SPREADSHEET_NS}f")
+    if formula is None:
+        return False
+    value = cell.find(f"{SPREADSHEET_NS}v")
+    return value is None or (not (value.text or "") and cell.get("t") != "str")
+
+
+NO_RESULT = _lazy(
+    "holds a formula without its result: open the file in a spreadsheet program and save "
+    "it (which stores the results), or type the value"
+)
+
+
+def merged_problem(ref: str) -> str:
+    return _(
+        "is part of the merged cells %(cells)s: a merged range keeps its value in its "
+        "first cell only, and the others would import as empty; unmerge them and fill "
+        "each row"
+    ) % {"cells": ref}
 
 
 def check_expanded_size(stream, filename: str) -> None:

@@ -3,6 +3,7 @@ cells a merged range hides. Each read as empty and, confirmed, emptied the store
 (the preview said "→ (empty)" without a reason); each is now refused, naming the cell."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -45,14 +46,61 @@ def test_a_plain_file_reads(db):
 
 def test_a_formula_without_its_result_is_refused_naming_the_cell(db):
     rows = [ROWS[0], [*ROWS[1][:4], "=10+5"], ROWS[2]]
-    with pytest.raises(ImportFileError, match="row 3, column members: holds the formula =10\\+5"):
+    with pytest.raises(ImportFileError, match="row 3, column members: holds a formula without"):
         read_table(xlsx(*rows), "clusters.xlsx")
+
+
+def with_sheet_xml(content: bytes, change) -> bytes:
+    """``content`` with its worksheets' and workbook's XML passed through ``change``."""
+    packed, changed = io.BytesIO(content), io.BytesIO()
+    with zipfile.ZipFile(packed) as source, zipfile.ZipFile(changed, "w") as target:
+        for part in source.infolist():
+            target.writestr(part, change(part.filename, source.read(part)))
+    return changed.getvalue()
+
+
+def test_a_formula_whose_result_is_empty_text_reads(db):
+    """What Excel and LibreOffice store for ``=IF(…;"";…)``: the result is there, empty."""
+    content = with_sheet_xml(
+        xlsx(*ROWS),
+        lambda name, data: data.replace(
+            b'<c r="D3" t="inlineStr"><is><t>Brno</t></is></c>',
+            b'<c r="D3" t="str"><f>IF(1=1,"","x")</f><v></v></c>',
+        ),
+    )
+    assert b"<v></v>" in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert [row.get("city_en") for row in read_table(content, "clusters.xlsx")] == [
+        "Usti",
+        "",
+        "Plzen",
+    ]
+
+
+def test_a_sheet_named_by_a_relative_target_reads_and_is_checked(db):
+    """``./worksheets/sheet1.xml`` in the workbook's relationships: openpyxl reads it."""
+
+    def relative(name, data):
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b'Target="/xl/worksheets/', b'Target="./worksheets/')
+        return data
+
+    content = with_sheet_xml(xlsx(*ROWS, merge="D2:D4"), relative)
+    assert b"./worksheets/" in zipfile.ZipFile(io.BytesIO(content)).read(
+        "xl/_rels/workbook.xml.rels"
+    )
+    with pytest.raises(ImportFileError, match="is part of the merged cells D2:D4"):
+        read_table(content, "clusters.xlsx")
+
+
+def test_a_merged_range_in_a_column_without_a_header_is_not_read(db):
+    """Notes beside the table: the import reads no column the header does not name."""
+    assert len(read_table(xlsx(*ROWS, merge="G2:G4"), "clusters.xlsx")) == 3
 
 
 @pytest.mark.parametrize("sheets_before", [0, 2])
 def test_merged_cells_below_the_header_are_refused_naming_them(db, sheets_before):
     content = xlsx(*ROWS, merge="D2:D4", sheets_before=sheets_before)
     with pytest.raises(
-        ImportFileError, match="row 2, column city_en: is part of the merged cells D2:D4"
+        ImportFileError, match="row 3, column city_en: is part of the merged cells D2:D4"
     ):
         read_table(content, "clusters.xlsx")
