@@ -30,6 +30,7 @@ from cms.core.permissions import (
 from cms.core.publication import (
     country_of,
     language_label,
+    needs_a_slug,
     read_in_no_language,
     required_as_main_language,
     required_by_the_network,
@@ -345,14 +346,7 @@ class OwnLanguageFirstFormMixin:
                 continue
             if is_filled(cleaned_data.get(title)) and not is_filled(cleaned_data.get(slug)):
                 if not self.has_error(slug):
-                    self.add_error(
-                        slug,
-                        _(
-                            "The page has a title in this language (%(language)s), so it "
-                            "needs a slug in it too."
-                        )
-                        % {"language": language_label(code)},
-                    )
+                    self.add_error(slug, needs_a_slug(language_label(code)))
 
 
 class CountryScopedModelForm(

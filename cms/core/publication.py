@@ -30,6 +30,7 @@ from cms.core.translation_status import (
     LanguageRule,
     has_a_language,
     is_filled,
+    localized,
     required_originals,
     status,
     value_in,
@@ -95,7 +96,8 @@ def publication_refusals(page) -> list[str]:
     The explorer's bulk "Publish" and approving from the dashboard publish a revision
     without the form: they ask this, so no way round the form publishes what it refuses
     (an item without its site's main language, or without a language the network
-    requires, ``TRANSLATIONS_REQUIRED_AT_PUBLICATION``; one visitors would read in none).
+    requires, ``TRANSLATIONS_REQUIRED_AT_PUBLICATION``; a page with a title but no slug in
+    one of its site's languages; one visitors would read in none).
     """
     rule = LanguageRule.for_country(country_of(page))
     names = required_originals(type(page))
@@ -105,9 +107,20 @@ def publication_refusals(page) -> list[str]:
             label = language_label(code)
             refused = required_as_main_language if code == rule.default else required_by_the_network
             refusals.append(refused(label))
+    for code in rule.languages:  # an address in each of the site's languages it has a title in
+        title, slug = value_in(page, "title", code), value_in(page, "slug", code)
+        if is_filled(title) and not is_filled(slug) and hasattr(page, localized("slug", code)):
+            refusals.append(needs_a_slug(language_label(code)))
     if not refusals and not has_a_language(page):
         refusals.append(read_in_no_language(language_label(rule.default)))
     return refusals
+
+
+def needs_a_slug(label: str) -> str:
+    """The refusal of a page with a title but no slug in a language of its site."""
+    return _(
+        "The page has a title in this language (%(language)s), so it needs a slug in it too."
+    ) % {"language": label}
 
 
 @dataclass(frozen=True)

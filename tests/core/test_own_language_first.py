@@ -311,6 +311,24 @@ def test_bulk_publish_refuses_a_draft_without_the_sites_main_language(sk):
     assert not NewsPage.objects.get(pk=page.pk).live
 
 
+def test_bulk_publish_refuses_a_title_without_its_slug(country):
+    """A draft (deferred validation) with an English title and no English slug: the form
+    asks for the slug before publishing, and so does the explorer's bulk "Publish"."""
+    from cms.core.publication import publication_refusals
+
+    at = country("AT")
+    editor = logged_in(country_user("AT"))
+    data = {
+        **news_in("de", title="Ohne Adresse", slug="ohne-adresse", lead="Text"),
+        "title_en": "No address",
+    }
+    assert editor.post(add_url(at), data).status_code == 302  # a draft may do without
+    page = NewsPage.objects.get(slug_de="ohne-adresse").get_latest_revision_as_object()
+    assert page.title_en == "No address" and not page.slug_en
+    (refusal,) = publication_refusals(page)
+    assert "slug" in refusal and "English" in refusal
+
+
 def test_czech_only_items_publish_beside_each_other(cz):
     """wagtail-modeltranslation's slug check compares each language's slug with the
     siblings', and two Czech-only items both have none in English: publishing the second
