@@ -40,6 +40,10 @@ FULLTEXT_COLUMNS = ("title", "body", "language")
 LANGUAGE_FACETS_COLUMNS = ("language", "country", "kind", "sector_ids", "date", "id")
 
 
+#: SQLite: what the titles' index is made from: an update of any of them rewrites its row.
+TITLE_SOURCES = "display_title, language, country"
+
+
 def sqlite_triggers() -> list[str]:
     fts_columns = ", ".join(FULLTEXT_COLUMNS)
     title_columns = f"{TITLE_SPELLINGS}, language, country"
@@ -68,7 +72,8 @@ def sqlite_triggers() -> list[str]:
             INSERT INTO {FULLTEXT}(rowid, {fts_columns})
                 VALUES (new.id, {values("new", fts_columns)});
         END""",
-        f"""CREATE TRIGGER IF NOT EXISTS {TITLES}_update AFTER UPDATE OF {title_columns}
+        # UPDATE OF names the written columns: a generated one is never in an UPDATE's SET.
+        f"""CREATE TRIGGER IF NOT EXISTS {TITLES}_update AFTER UPDATE OF {TITLE_SOURCES}
             ON {DOCUMENTS} WHEN old.{TITLE_SPELLINGS} IS NOT new.{TITLE_SPELLINGS}
                 OR old.language IS NOT new.language OR old.country IS NOT new.country BEGIN
             INSERT INTO {TITLES}({TITLES}, rowid, {title_columns})
@@ -317,6 +322,9 @@ def is_installed(connection) -> bool:
                 return False
             if TITLE_SPELLINGS not in sqlite_columns(cursor, DOCUMENTS):
                 return False  # dropped by a migration that made SQLite copy the table
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [f"{TITLES}_update"])
+            if f"UPDATE OF {TITLE_SOURCES}" not in cursor.fetchone()[0]:
+                return False  # the trigger of the first 0012, on the generated column
             # Before migration 0004 the table had no language column; before 0012 the
             # titles' index read the display title itself.
             return sqlite_columns(cursor, FULLTEXT) == set(FULLTEXT_COLUMNS) and (

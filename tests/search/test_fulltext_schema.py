@@ -36,6 +36,20 @@ def test_the_index_is_put_back_when_a_table_rebuild_dropped_it(db):
     assert not fulltext_schema.ensure()  # complete: nothing to do
 
 
+def test_a_new_display_title_alone_reaches_autocomplete(db):
+    """The titles' trigger listed the generated column it reads, which no UPDATE ever sets:
+    a write of the display title alone left the index behind, and the next write deleted
+    the wrong entry from it (an integrity check then found it malformed)."""
+    from cms.search.database_search import autocomplete
+
+    document = make(885_011, "Zorblaxian workshop")
+    SearchDocument.objects.filter(pk=document.pk).update(display_title="Quuxian workshop")
+    assert [hit["title"] for hit in autocomplete(["quux"], "en")] == ["Quuxian workshop"]
+    assert autocomplete(["zorbl"], "en") == []
+    SearchDocument.objects.filter(pk=document.pk).update(country="SK")
+    fulltext_schema.check_integrity()
+
+
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's own table of the search")
