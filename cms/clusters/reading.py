@@ -270,19 +270,23 @@ def xlsx_rows(stream, filename: str) -> Iterator[tuple]:
     from openpyxl import load_workbook
 
     check_expanded_size(stream, filename)
-    unreadable = unreadable_cells(stream, filename)
+    formulas, merges = unreadable_cells(stream, filename)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise unreadable_xlsx(filename, error) from error
     try:
         named: set[int] = set()  # the columns the header names: the others are not read
+        hidden = None
         for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
             if number == 1:
                 named = {index for index, cell in enumerate(row) if str(cell or "").strip()}
-            for column, problem in unreadable.get(number, ()):
+                hidden = first_hidden_cell(merges, named)
+            elif hidden is not None:  # once the header is read, so the column is named
+                raise CellError(*hidden)
+            for column in formulas.get(number, ()):
                 if column in named:
-                    raise CellError(number, column, problem)
+                    raise CellError(number, column, str(NO_RESULT))
             yield row
     except CellError:
         raise
@@ -324,14 +328,22 @@ def first_worksheet(archive: zipfile.ZipFile) -> str:
     raise KeyError("no worksheet")
 
 
-def unreadable_cells(stream, filename: str) -> dict[int, list[tuple[int, str]]]:
-    """The cells of the first worksheet that would read as empty though they are not, by
-    row: ``{row: [(column, problem)]}``, 0-based columns.
+#: Merged ranges a sheet may have: a cluster sheet has none (each is refused), and a file
+#: with more is refused before looking at each.
+MAX_MERGES = 1000
+
+#: A merged range: first row, first column, last row, last column (1-based), its reference.
+Merge = tuple[int, int, int, int, str]
+
+
+def unreadable_cells(stream, filename: str) -> tuple[dict[int, list[int]], list[Merge]]:
+    """What of the first worksheet would read as empty though it is not: the formulas with
+    no stored result, by row (``{row: [column]}``, 0-based columns), and the merged ranges.
 
     - A formula with no stored result (``without_result``: written by a script). One
       whose result is empty text (``=IF(…;"";…)``) is read.
-    - Each cell a merged range hides below the header: the range keeps its value in its
-      first cell only. openpyxl's read-only mode does not read merged ranges.
+    - A merged range keeps its value in its first cell only (``first_hidden_cell``).
+      openpyxl's read-only mode does not read merged ranges.
 
     Read from the sheet's XML with defusedxml, only when it holds a formula or a merged
     range at all.
@@ -340,7 +352,8 @@ def unreadable_cells(stream, filename: str) -> dict[int, list[tuple[int, str]]]:
     from openpyxl.utils.cell import column_index_from_string as column_index
     from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
-    found: dict[int, list[tuple[int, str]]] = {}
+    formulas: dict[int, list[int]] = {}
+    merges: list[Merge] = []
     try:
         with zipfile.ZipFile(stream) as archive:
             sheet_xml = archive.read(first_worksheet(archive))  # its size checked already
@@ -349,23 +362,44 @@ def unreadable_cells(stream, filename: str) -> dict[int, list[tuple[int, str]]]:
                 if element.tag == f"{SPREADSHEET_NS}c":
                     if without_result(element) and element.get("r"):  # placed by reference
                         letters, row = coordinate_from_string(element.get("r"))
-                        found.setdefault(row, []).append((column_index(letters) - 1, NO_RESULT))
+                        formulas.setdefault(row, []).append(column_index(letters) - 1)
                     element.clear()  # (its children read: cleared with it, not before)
                 elif element.tag == f"{SPREADSHEET_NS}mergeCell":
                     ref = element.get("ref", "")
-                    first_column, first_row, last_column, last_row = range_boundaries(ref)
-                    for row in range(max(first_row, 2), last_row + 1):
-                        for column in range(first_column, last_column + 1):
-                            if (row, column) != (first_row, first_column):
-                                problem = merged_problem(ref)
-                                found.setdefault(row, []).append((column - 1, problem))
+                    if ":" in ref:
+                        merges.append((*range_boundaries(ref), ref))
+                    if len(merges) > MAX_MERGES:
+                        raise ImportFileError(too_many_merges(filename))
                 elif element.tag == f"{SPREADSHEET_NS}row":
                     element.clear()
+    except ImportFileError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as error:
         raise unreadable_xlsx(filename, error) from error
     finally:
         stream.seek(0)
-    return found
+    return formulas, [(r1, c1, r2, c2, ref) for c1, r1, c2, r2, ref in merges]
+
+
+def first_hidden_cell(merges: list[Merge], named: set[int]) -> tuple[int, int, str] | None:
+    """The first cell below the header, in a column the header names (``named``, 0-based),
+    that a merged range hides, as ``(row, column, problem)``; None when there is none."""
+    hidden = []
+    for first_row, first_column, last_row, last_column, ref in merges:
+        columns = sorted(c for c in range(first_column - 1, last_column) if c in named)
+        for row in range(max(first_row, 2), min(last_row, first_row + 1, MAX_ROWS + 1) + 1):
+            shown = [c for c in columns if (row, c) != (first_row, first_column - 1)]
+            if shown:
+                hidden.append((row, shown[0], merged_problem(ref)))
+                break
+    return min(hidden, default=None)
+
+
+def too_many_merges(filename: str) -> str:
+    return _("%(file)s: more than %(merges)s merged cell ranges; unmerge them") % {
+        "file": filename,
+        "merges": MAX_MERGES,
+    }
 
 
 def without_result(cell) -> bool:

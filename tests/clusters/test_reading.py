@@ -104,3 +104,32 @@ def test_merged_cells_below_the_header_are_refused_naming_them(db, sheets_before
         ImportFileError, match="row 3, column city_en: is part of the merged cells D2:D4"
     ):
         read_table(content, "clusters.xlsx")
+
+
+def test_a_sheet_of_many_merged_ranges_is_refused_without_walking_them(db):
+    """A hostile file could merge a thousand ranges of a million cells each."""
+    huge = b"".join(b'<mergeCell ref="A%d:XFD1048576"/>' % row for row in range(2, 1004))
+
+    def merged(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(
+                b"</sheetData>", b"</sheetData><mergeCells>" + huge + b"</mergeCells>"
+            )
+        return data
+
+    content = with_sheet_xml(xlsx(*ROWS), merged)
+    with pytest.raises(ImportFileError, match="more than 1000 merged cell ranges"):
+        read_table(content, "clusters.xlsx")
+    one = with_sheet_xml(
+        xlsx(*ROWS),
+        lambda name, data: (
+            data.replace(
+                b"</sheetData>",
+                b'</sheetData><mergeCells><mergeCell ref="B2:XFD1048576"/></mergeCells>',
+            )
+            if name == "xl/worksheets/sheet1.xml"
+            else data
+        ),
+    )
+    with pytest.raises(ImportFileError, match="row 2, column name_en: is part of the merged"):
+        read_table(one, "clusters.xlsx")
