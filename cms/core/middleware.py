@@ -111,7 +111,7 @@ class SiteLanguageMiddleware:
             response = self.conditional_get.process_response(request, response)
         elif request.path_info.startswith(DOCUMENTS_PREFIX):
             apply_cache_policy(request, response)
-            if response.get("Content-Encoding") == "None":  # Wagtail's sendfile writes None
+            if response.get("Content-Encoding") == str(None):  # what Wagtail's sendfile writes
                 del response["Content-Encoding"]
         return response
 
