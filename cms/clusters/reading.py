@@ -24,8 +24,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.clusters.csv_reading import csv_rows
@@ -413,7 +412,7 @@ def without_result(cell) -> bool:
     return value is None or (not (value.text or "") and cell.get("t") != "str")
 
 
-NO_RESULT = _lazy(
+NO_RESULT = gettext_lazy(
     "holds a formula without its result: open the file in a spreadsheet program and save "
     "it (which stores the results), or type the value"
 )

@@ -11,7 +11,7 @@ with Wagtail's ``CopyPageAction``.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail_modeltranslation.patch_wagtailadmin_forms import PatchedCopyForm
 
 from cms.core.languages import LANGUAGE_CODES
-from cms.core.publication import language_label, not_published_messages
+from cms.core.publication import country_of, language_label, not_published_messages
 from cms.core.translation_status import LanguageRule, localized, missing_fields
 
 #: The page's fields the copy form asks for anew, in every language.
@@ -33,14 +33,9 @@ NEW_FIELDS = ("title", "slug")
 
 
 def page_country(page):
-    """The country whose site ``page`` is on; None for the tree's root or a bare page."""
-    get_country = getattr(page.specific_deferred, "get_country", None)
-    if get_country is None:
-        return None
-    try:
-        return get_country()
-    except ObjectDoesNotExist:
-        return None
+    """The country whose site ``page`` (not yet specific) is on; None for the tree's root
+    or a bare page (``cms.core.publication.country_of``)."""
+    return country_of(page.specific_deferred)
 
 
 class OwnLanguageFirstCopyForm(PatchedCopyForm):

@@ -91,16 +91,18 @@ class RenderContext:
         return reverse("delivery_api:api-root")
 
     @cached_property
+    def _carried_parameters(self) -> dict[str, str]:
+        return {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
+
+    @cached_property
     def _carried_query(self) -> str:
-        carried = {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
+        carried = self._carried_parameters
         return f"?{urlencode(carried)}" if carried else ""
 
     @cached_property
     def _carried_beside_a_site(self) -> str:
         """The carried parameters but ``site``, for a link that names its own."""
-        carried = {k: self.request.GET[k] for k in SCOPE_PARAMETERS if self.request.GET.get(k)}
-        carried.pop("site", None)
-        return urlencode(carried)
+        return urlencode({k: v for k, v in self._carried_parameters.items() if k != "site"})
 
     def api_url(self, path: str) -> str:
         """Absolute URL of an API resource, keeping the scope and language asked for."""

@@ -121,6 +121,18 @@ def test_a_pages_body_tags_and_times_saved_meanwhile_are_kept(cz, editors):
     assert [block.value for block in saved.body_cs] == ["Program dne"]
 
 
+def one_block_body(block_type: str, value: str, block_id: str) -> dict:
+    """What the admin posts for a Czech body of one block (its value as the widget sends it)."""
+    return {
+        "body_cs-count": ["1"],
+        "body_cs-0-type": [block_type],
+        "body_cs-0-value": [value],
+        "body_cs-0-deleted": [""],
+        "body_cs-0-order": ["0"],
+        "body_cs-0-id": [block_id],
+    }
+
+
 def test_a_blocks_text_saved_meanwhile_is_kept(cz, editors):
     """A's new wording of a paragraph, with the body's blocks as many as before: the body's
     fingerprint counted its blocks only, so B's stale form, posting back the old wording
@@ -132,14 +144,7 @@ def test_a_blocks_text_saved_meanwhile_is_kept(cz, editors):
     block_id = latest(event).body_cs[0].id
 
     def body(text: str) -> dict:
-        return {
-            "body_cs-count": ["1"],
-            "body_cs-0-type": ["heading"],
-            "body_cs-0-value": [text],
-            "body_cs-0-deleted": [""],
-            "body_cs-0-order": ["0"],
-            "body_cs-0-id": [block_id],
-        }
+        return one_block_body("heading", text, block_id)
 
     a, b = editors
     url = f"/admin/pages/{event.pk}/edit/"
@@ -187,14 +192,7 @@ def test_a_body_stored_without_block_keys_is_no_conflict(cz, editors):
             ],
             "entityMap": {},
         }
-        return {
-            "body_cs-count": ["1"],
-            "body_cs-0-type": ["paragraph"],
-            "body_cs-0-value": [json.dumps(contentstate)],
-            "body_cs-0-deleted": [""],
-            "body_cs-0-order": ["0"],
-            "body_cs-0-id": [block_id],
-        }
+        return one_block_body("paragraph", json.dumps(contentstate), block_id)
 
     a, b = editors
     url = f"/admin/pages/{event.pk}/edit/"
