@@ -293,8 +293,10 @@ def apply_import(
         for cluster in updated
         if any(column == "sectors" for column, _old, _new in by_slug[cluster.slug].changes)
     ]
+    # By pk: a model's ``==`` costs, and ``in`` a list of thousands is quadratic.
+    created_ids = {cluster.pk for cluster in created}
     Through.objects.filter(
-        clusterprofile_id__in=[c.pk for c in resorted if c not in created]
+        clusterprofile_id__in=[c.pk for c in resorted if c.pk not in created_ids]
     ).delete()
     Through.objects.bulk_create(
         [

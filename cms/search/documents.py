@@ -148,6 +148,7 @@ class Batch:
             ClusterDirectoryPage.directories_serving(country_ids) if country_ids else {}
         )
         self.site_countries: dict = {}
+        self.page_urls: dict = {}
 
     def is_shown(self, obj, kind: str) -> bool:
         """Whether visitors may see ``obj`` (one of the batch's items)."""
@@ -162,6 +163,15 @@ class Batch:
             return obj
         return self.directories.get(obj.country_id)
 
+    def page_url(self, page, language: str) -> str:
+        """``page``'s full URL in ``language``: once per batch for a directory serving many
+        profiles (Wagtail works it out from the site's root paths each time)."""
+        key = (page.pk, language)
+        if key not in self.page_urls:
+            with translation.override(language):
+                self.page_urls[key] = page.full_url or ""
+        return self.page_urls[key]
+
     def site_country(self, page):
         """The country whose site ``page`` is on (None off every country's site): one
         query per page, once per batch for a directory serving many profiles."""
@@ -173,20 +183,15 @@ class Batch:
         return self.site_countries[page.pk]
 
 
-def url_of(page, obj, kind: str, language: str) -> str:
-    if page is None:
-        return ""
-    with translation.override(language):
-        url = page.full_url or ""
-    return f"{url}{obj.slug}/" if kind == "cluster" and url else url
-
-
 def link_of(obj, kind: str, language: str, batch: Batch) -> str:
     """The visitor URL a result for a reader of ``language`` links: the item's page in the
     language that reader lands on (``cms.core.pages.link_language``), never one its site
     lacks (a 404) or the item lacks (a redirect)."""
     page = batch.base_page(obj, kind)
-    return url_of(page, obj, kind, link_language(obj, language, batch.site_country(page)))
+    if page is None:
+        return ""
+    url = batch.page_url(page, link_language(obj, language, batch.site_country(page)))
+    return f"{url}{obj.slug}/" if kind == "cluster" and url else url
 
 
 def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:

@@ -8,7 +8,9 @@ someone saved each by hand (``check_projections`` found the rows differing).
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterProfile
@@ -77,3 +79,17 @@ def test_a_large_import_goes_to_the_worker(api, django_capture_on_commit_callbac
 @pytest.fixture(autouse=True)
 def no_response_cache(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 0
+
+
+def directory_lookups(clusters: int) -> int:
+    """Queries of the cluster directories while rendering ``clusters`` new clusters."""
+    lines = [f"cz-cluster-{n},CZ,Cluster {n},https://c{n}.example.cz/" for n in range(clusters)]
+    with CaptureQueriesContext(connection) as queries:
+        imported(*lines)
+    return sum("clusters_clusterdirectorypage" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_directories_are_looked_up_once_however_many_clusters_are_imported(db):
+    """Each cluster's ``html_url`` is under its country's directory: looked up per cluster
+    and language, an import of 5,000 rows asked the same question 40,000 times (215 s)."""
+    assert directory_lookups(1) == directory_lookups(6) > 0
