@@ -236,6 +236,8 @@ def restriction_changed(sender, instance, **kwargs):
     tree says) but are rendered again: their ``html_url`` (which the sitemaps read) is
     there only while their directory lets visitors in.
     """
+    if deleted_with_its_page(kwargs.get("origin")):
+        return
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is None:
         return
@@ -246,6 +248,15 @@ def restriction_changed(sender, instance, **kwargs):
         refresh(profiles_under(page))
     else:
         refresh(merged(subtree, profiles_under(page)))
+
+
+def deleted_with_its_page(origin) -> bool:
+    """Whether a restriction's deletion is part of deleting a page (Django's ``origin``: the
+    page or pages whose deletion cascaded to it). Then its subtree is leaving, tombstoned
+    as deleted (``tombstones.on_pre_delete``), not coming back into view: rendering it as
+    public here announced deleted pages as published and revived their tombstones."""
+    model = getattr(origin, "model", type(origin))  # a QuerySet, or an instance
+    return isinstance(model, type) and issubclass(model, Page)
 
 
 def profiles_under(page) -> dict[str, set[int]]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from cms.clusters.models import ClusterProfile
+from cms.projections.models import Tombstone
 from cms.webhooks.delivery import claim, send
 from cms.webhooks.models import WebhookDelivery
 from tests.api.conftest import published_news
@@ -157,6 +158,24 @@ def test_a_page_made_private_is_sent_as_unpublished_once(
     assert [event["event"] for event in sent] == ["unpublished", "published", "unpublished"]
     assert sent[0]["object"]["id"] == page.pk and sent[0]["object"]["site"] == "CZ"
     assert "en" in sent[0]["object"]["languages"]
+
+
+def test_a_private_section_deleted_stays_gone(
+    country, endpoint, django_capture_on_commit_callbacks
+):
+    """Deleting a section deletes its view restriction too: that is no lifting of it, so
+    the pages below are not announced as published again, and their tombstones say they
+    were deleted (whichever order Django deletes the tables in)."""
+    page = published_news(country("CZ"), title={"en": "Private, then deleted"})
+    section = page.get_parent()
+    hook(country("CZ"), endpoint.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=section, restriction_type="login")
+    with django_capture_on_commit_callbacks(execute=True):
+        section.delete()
+    about_page = [event for event in events(endpoint) if event["object"]["id"] == page.pk]
+    assert [event["event"] for event in about_page] == ["unpublished", "deleted"]
+    assert Tombstone.objects.get(object_id=page.pk).reason == Tombstone.Reason.DELETED
 
 
 def test_only_the_sites_webhooks_and_the_hubs_hear(
