@@ -38,6 +38,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from cms.ops.pause import Pause
 
@@ -153,6 +154,24 @@ class DatabaseFallbackBackend:
     def __init__(self, params):
         self.database_fallback = params.pop("DATABASE_FALLBACK", None)
         super().__init__(params)
+
+    def search(self, query, model_or_queryset, *args, **kwargs):
+        return self.or_database("search", query, model_or_queryset, *args, **kwargs)
+
+    def autocomplete(self, query, model_or_queryset, *args, **kwargs):
+        return self.or_database("autocomplete", query, model_or_queryset, *args, **kwargs)
+
+    def or_database(self, method: str, *args, **kwargs):
+        """The engine's search, or the database's when the queryset is filtered or sorted by
+        a field the engine has not indexed (``FilterField``): the admin sorts search results
+        by ``title`` (modeltranslation's ``title_sk``), a foreign key or ``file_size``. The
+        database backend runs the queryset as given (``cms.search.backends.database``)."""
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except (FilterFieldError, OrderByFieldError):
+            if not self.database_fallback:
+                raise
+            return getattr(get_search_backend(self.database_fallback), method)(*args, **kwargs)
 
     def add(self, obj):
         return self.noting_misses(super().add, obj)

@@ -7,6 +7,13 @@ they become :func:`cms.search.admin_search.admin_query`: each word matches as
 typed, without diacritics, or analysed like the visitor search, against what
 ``AllLanguagesSearch.admin_search_text`` indexes in every language.
 
+Filters and orderings: Wagtail's backends refuse a queryset filtered or sorted by a
+field the model does not declare an ``index.FilterField``, which an engine needs. The
+database backends run the queryset itself in SQL, so here any filter or ordering
+stands (``QuerysetAsGiven``): the admin sorts search results by ``title``, which
+modeltranslation makes ``title_sk``, by a foreign key (``country``) or ``file_size``, and
+its translation filter asks for every language's title; each was a 500.
+
 The visitor search's ``SearchDocument`` holds tokens analysed already and is
 searched with analysed queries: its model says so (``search_query_analysed``),
 and its queries pass through untouched.
@@ -18,6 +25,7 @@ from functools import cache
 
 from django.db.models import QuerySet
 from wagtail.search.backends import database
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 from wagtail.search.query import MATCH_NONE, PlainText
 
 from cms.search.admin_search import admin_query
@@ -57,9 +65,33 @@ class AdminQueries:
         return super().autocomplete(query, model_or_queryset, *args, **kwargs)
 
 
+class QuerysetAsGiven:
+    """Mixed into a database backend's query compilers: the searched fields are checked,
+    the queryset's filters and ordering are left to the SQL that runs them."""
+
+    def check(self):
+        try:
+            super().check()  # the searched fields first: an unknown one still raises
+        except (FilterFieldError, OrderByFieldError):
+            pass
+
+
 @cache
 def with_admin_queries(backend_class: type) -> type:
-    return type(backend_class.__name__, (AdminQueries, backend_class), {"__module__": __name__})
+    def compiler(compiler_class: type) -> type:
+        return type(compiler_class.__name__, (QuerysetAsGiven, compiler_class), {})
+
+    return type(
+        backend_class.__name__,
+        (AdminQueries, backend_class),
+        {
+            "__module__": __name__,
+            "query_compiler_class": compiler(backend_class.query_compiler_class),
+            "autocomplete_query_compiler_class": compiler(
+                backend_class.autocomplete_query_compiler_class
+            ),
+        },
+    )
 
 
 def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this name)
