@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import BadRequest, ObjectDoesNotExist
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.middleware.http import ConditionalGetMiddleware
@@ -25,6 +26,11 @@ from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languag
 from cms.core.pages import site_languages
 from cms.core.permissions import reachable_pages, visible_media
 from cms.core.request_memo import known_for_request
+
+logger = logging.getLogger(__name__)
+
+#: The largest id a database key holds (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
 
 #: Paths that are not visitor pages and carry no language prefix.
 UNPREFIXED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/")
@@ -309,6 +315,8 @@ class AdminPageScopeMiddleware:
             wanted = {int(value) for value in ids}
         except (TypeError, ValueError) as error:
             raise Http404("Not a page id") from error
+        if any(not 0 < pk <= LARGEST_ID for pk in wanted):
+            raise Http404("No such page")  # SQLite would refuse to bind it: a 500
         if reachable_pages(user).filter(pk__in=wanted).count() != len(wanted):
             raise Http404("No such page")
 
@@ -394,3 +402,26 @@ class RedirectKeepingQueryMiddleware(RedirectMiddleware):
         location, hash_mark, fragment = answer["Location"].partition("#")
         answer["Location"] = f"{location}?{query}{hash_mark}{fragment}"  # before a #fragment
         return answer
+
+
+class OversizedNumberMiddleware:
+    """A 400 for a number in the request beyond what SQLite binds (64 bits).
+
+    Wagtail's and django-filter's admin filters pass a value from the query string to
+    the database as it is (``?user=99999999999999999999`` in a history), and SQLite
+    refuses to bind it: an ``OverflowError``, a 500. It is the request's fault, so it
+    is a bad request, logged as a warning with where it happened. PostgreSQL compares
+    such a number and finds nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
+            logger.warning("Oversized number in %s", request.get_full_path(), exc_info=exception)
+            raise BadRequest("A number in the request is too large") from exception
+        return None

@@ -198,8 +198,8 @@ def unchoosable_references(field, value, user, *, kept=()) -> list[tuple[type, s
         try:
             found = choosable_instances(model, user).filter(pk__in=pks).values_list("pk", flat=True)
             allowed = {str(pk) for pk in found}
-        except (ValueError, ValidationError):  # a malformed id names nothing one may choose
-            allowed = set()
+        except (ValueError, OverflowError, ValidationError):
+            allowed = set()  # a malformed or oversized id names nothing one may choose
         refused += [(model, pk) for pk in sorted(pks - allowed)]
     return refused
 

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "cms.core.middleware.AdminLanguageMiddleware",
     "cms.core.middleware.AdminPageScopeMiddleware",
     "cms.core.middleware.AdminMediaScopeMiddleware",
+    # A 400, not a 500, for a number SQLite cannot bind (a filter's ?user=99999999999999999999).
+    "cms.core.middleware.OversizedNumberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Wagtail's redirects, keeping the visitor's query string (cms.core.middleware).
     "cms.core.middleware.RedirectKeepingQueryMiddleware",
