@@ -55,7 +55,8 @@ INSTALLED_APPS = [
     "cms.ops",
     # The benchmarks' management commands (bench_api_*); no models, nothing served.
     "cms.bench",
-    "wagtail.contrib.forms",
+    # Not wagtail.contrib.forms: no page type is a form, and its "Forms" listing offered
+    # every country's editors by name in its "Edited by" filter.
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",

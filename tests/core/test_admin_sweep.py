@@ -948,11 +948,6 @@ ROUTES = {
         ),
     ],
     "cluster_export": lambda w: [Probe(), Probe(query={"format": "csv"})],
-    "wagtailforms:index": lambda w: listing(),
-    "wagtailforms:index_results": lambda w: listing(),
-    "wagtailforms:list_submissions": lambda w: page_probes(w, post=False),
-    "wagtailforms:list_submissions_results": lambda w: page_probes(w, post=False),
-    "wagtailforms:delete_submissions": lambda w: page_probes(w),
     "wagtailredirects:index": lambda w: listing({"export": "csv"}, {"site": w.foreign.site_id}),
     "wagtailredirects:index_results": lambda w: listing({"site": w.foreign.site_id}),
     "wagtailredirects:add": lambda w: [Probe(post=plausible_body(w))],
@@ -1233,7 +1228,6 @@ STRUCTURE_SHOWN = {
     "wagtailadmin_pages:workflow_preview": (
         "the user's own page with another country's task: refused with the same message"
     ),
-    "wagtailforms:index": "the Site filter lists every site by name; the sites are public",
 }
 
 

@@ -260,3 +260,11 @@ def test_workflow_reports_offer_only_the_own_countrys_workflows(client, people, 
     response = client.get(url)
     every = response.context["filters"].form.fields[name].queryset
     assert len({str(item) for item in every}) == 2  # the Czech and the Italian
+
+
+def test_no_admin_listing_of_forms_offers_other_countries_editors(client, country):
+    """No page type is a form: Wagtail's "Forms" listing is not installed (its "Edited by"
+    filter named every country's editors)."""
+    country_user("PL", "moderators", username="piotr-polish")
+    client.force_login(country_user("SK"))
+    assert client.get("/admin/forms/").status_code == 404
