@@ -98,6 +98,9 @@ def test_a_sync_follows_only_its_types_site_and_language(api):
         response = api(f"sync/?{other}&cursor={cursor}")
         assert response.status_code == 400, other
         assert response.json()["errors"][0]["parameter"] == "cursor"
+    # The same set of types, however written.
+    same = api(f"sync/?type=core.Sector,core.Sector&lang=de&cursor={cursor}")
+    assert same.status_code == 200, same.content
 
 
 @pytest.mark.parametrize("cursor", ["x", "bm90IGpzb24", "eyJ2IjoyfQ", "e30", "%00"])

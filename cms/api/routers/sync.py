@@ -44,7 +44,7 @@ CURSOR_SALT = "cms.api.sync.cursor"
 def sync(request: HttpRequest, params: Query[SyncParams]):
     """Follow a site in one language: a full sync, then its changes and removals, with a cursor."""
     context = read_context(request, params)
-    types = sorted(params.type or ITEM_TYPES)
+    types = sorted(set(params.type or ITEM_TYPES))  # a set: named twice is named once
     bound = {"site": context.scope.code, "lang": context.localizer.language, "types": types}
     settled = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
     restored = generation.restored_at()
