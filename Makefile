@@ -48,6 +48,7 @@ demo: migrate messages
 ## Bring up the demo on http://localhost:$(PORT)/ (SQLite, database search); HOST and PORT
 ## choose the address (make run PORT=8101), and the printed admin URL follows PORT.
 run: demo
+	$(MANAGE) sync_sites --port $(PORT)  # links from one site to another carry PORT
 	@echo "Country sites: http://cz.localhost:$(PORT)/ (also it, de, pl, at, sk, si); hub: http://localhost:$(PORT)/"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

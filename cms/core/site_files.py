@@ -7,6 +7,7 @@ the field.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 import tomllib
@@ -355,8 +356,11 @@ def parse_legal_pages(path: Path) -> list[LegalPageDefinition]:
     return pages
 
 
-def load_network(directory: Path) -> Network:
-    """Parse and cross-check every file in ``directory``; raise SiteFileError on the first fault."""
+def load_network(directory: Path, *, port: int | None = None) -> Network:
+    """Parse and cross-check every file in ``directory``; raise SiteFileError on the first fault.
+
+    ``port``: every site's instead of its file's (``sync_sites --port``: the demo served on
+    ``make run PORT=8101``, whose links from one site to another must carry that port)."""
     if not directory.is_dir():
         problem = "is not a directory" if directory.exists() else "does not exist"
         raise SiteFileError(directory, "(directory)", problem)
@@ -367,6 +371,8 @@ def load_network(directory: Path) -> Network:
     ]
     if not sites:
         raise SiteFileError(directory, "(directory)", "holds no site files")
+    if port is not None:
+        sites = [dataclasses.replace(site, port=port) for site in sites]
     seen_codes: dict[str, Path] = {}
     seen_hosts: dict[tuple[str, int], Path] = {}
     for site in sites:

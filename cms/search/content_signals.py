@@ -123,6 +123,13 @@ def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, *
         sync_under(instance)
 
 
+def on_site_changed(sender, instance, raw=False, **kwargs):
+    """A site's hostname or port changed (``sync_sites``, the sites' admin): the documents of
+    everything on it link the new address, or search sends visitors to the old one."""
+    if not raw and instance.root_page_id:
+        sync_under(instance.root_page)
+
+
 def on_migrated(sender, using="default", **kwargs):
     from cms.search import fulltext_schema
 
@@ -132,7 +139,7 @@ def on_migrated(sender, using="default", **kwargs):
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_migrate
-    from wagtail.models import Page, PageViewRestriction
+    from wagtail.models import Page, PageViewRestriction, Site
 
     # Pages are searched as published; snippets (no drafts) as saved.
     page_published.connect(on_page_published, dispatch_uid="search-published")
@@ -153,6 +160,7 @@ def connect_signals() -> None:
             sender=PageViewRestriction,
             dispatch_uid=f"search-restriction-{name}",
         )
+    post_save.connect(on_site_changed, sender=Site, dispatch_uid="search-site-changed")
     # The full-text index's triggers go when SQLite rebuilds the document table to alter it.
     post_migrate.connect(
         on_migrated, sender=apps.get_app_config("sitesearch"), dispatch_uid="search-fulltext"

@@ -2,8 +2,9 @@
 
 from io import StringIO
 
+import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
@@ -189,3 +190,13 @@ def test_the_pages_a_sync_adds_are_published_as_an_editor_publishes(db):
     out = StringIO()
     call_command("rebuild_search_documents", stdout=out)
     assert "(0 changed, 0 stale removed)" in out.getvalue()
+
+
+def test_a_port_given_serves_every_site_on_it_then_the_files_again(db, capsys):
+    """``make run PORT=8101``: links from the hub to a country's pages carry the port."""
+    call_command("sync_sites", "--port", "8101")
+    assert set(Site.objects.values_list("port", flat=True)) == {8101}
+    call_command("sync_sites")
+    assert set(Site.objects.values_list("port", flat=True)) == {80}
+    with pytest.raises(CommandError):
+        call_command("sync_sites", "--port", "70000")

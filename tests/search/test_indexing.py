@@ -263,3 +263,18 @@ def test_a_sector_saved_with_the_same_names_writes_nothing(db):
 def test_a_deleted_sector_is_no_longer_found(db):
     Sector.objects.get(slug="tourism").delete()
     assert "Turistični grozd Julijske Alpe" not in titles("turizem", "sl")
+
+
+def test_a_sites_new_port_reaches_its_documents(db, country, django_capture_on_commit_callbacks):
+    """``sync_sites --port`` (the demo on ``make run PORT=8101``) or a new hostname: search
+    links the new address, as the pages and the API do."""
+    page = news_page(country("CZ"), title={"en": "Port day"})
+    page.save_revision().publish()
+    profile = ClusterProfile.objects.filter(country=country("CZ")).first()
+    site = country("CZ").site
+    site.port = 8101
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+    for kind, obj in (("news", page), ("cluster", profile)):
+        document = SearchDocument.objects.get(kind=kind, object_id=obj.pk, language="en")
+        assert document.url.startswith("http://cz.localhost:8101/en/"), document.url

@@ -20,11 +20,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Only validate the files (and that the database can take them); write nothing",
         )
+        parser.add_argument(
+            "--port",
+            type=int,
+            choices=range(1, 65536),
+            metavar="PORT",
+            help="Serve every site on this port instead of its file's (the demo: make run PORT=…)",
+        )
 
-    def handle(self, *args, dir=None, check=False, **options):
+    def handle(self, *args, dir=None, check=False, port=None, **options):
         directory = dir or settings.SITES_DIR
         try:
-            network = load_network(directory)
+            network = load_network(directory, port=port)
             if check:  # the sync runs the same check itself, inside its transaction
                 check_against_database(network)
         except SiteFileError as error:
