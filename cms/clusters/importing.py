@@ -24,7 +24,6 @@ export is ``cms.clusters.exporting``.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,9 +54,7 @@ from cms.clusters.validation import (
 )
 from cms.core.models import Country, Sector
 from cms.projections import signals as projection_signals
-from cms.search.indexing import backends, sync_objects
-
-logger = logging.getLogger(__name__)
+from cms.search.indexing import index_bulk_written
 
 
 @dataclass
@@ -254,9 +251,10 @@ def apply_import(
 ) -> dict[str, int]:
     """Write the valid rows. With any invalid row, writes nothing unless confirmed.
 
-    Writes in bulk (thousands of rows in seconds), then indexes the touched
-    clusters for search in one batch and renders them (and the news showing them) for the
-    API: ``bulk_create`` sends no ``post_save``, so nothing of that happens row by row.
+    Writes in bulk (thousands of rows in seconds), then has the touched clusters indexed
+    for search and rendered (with the news showing them) for the API, here if they are
+    few, else by the task worker after the commit: ``bulk_create`` sends no ``post_save``,
+    so nothing of that happens row by row.
     """
     if preview.invalid and not confirm_skipping_invalid:
         raise ImportFileError(unconfirmed_errors(len(preview.invalid)))
@@ -306,7 +304,7 @@ def apply_import(
         ],
         batch_size=1000,
     )
-    reindex(touched)
+    index_bulk_written(ClusterProfile, [cluster.pk for cluster in touched])
     projection_signals.saved_in_bulk(touched)  # bulk writes send no post_save
     return {
         "created": len(created),
@@ -324,22 +322,3 @@ def unconfirmed_errors(count: int) -> str:
         "Fix them, or confirm to import only the valid rows.",
         count,
     ) % {"count": count}
-
-
-def reindex(clusters: list[ClusterProfile]) -> None:
-    """Index imported clusters in every search backend (admin search and visitor search)."""
-    if not clusters:
-        return
-    fresh = list(
-        ClusterProfile.objects.filter(pk__in=[c.pk for c in clusters])
-        .select_related("country")
-        .prefetch_related("sectors")
-    )
-    for _name, backend, is_database in backends():
-        try:
-            backend.add_bulk(ClusterProfile, fresh)
-        except Exception:  # noqa: BLE001 - an engine outage must not lose the import
-            if is_database:
-                raise
-            logger.exception("Admin search index of imported clusters failed; rebuild later")
-    sync_objects(fresh)

@@ -40,7 +40,13 @@ from cms.search.documents import (
     kind_of_model,
     searched_models,
 )
-from cms.search.models import PendingIndexUpdate, PendingSection, PendingSector, SearchDocument
+from cms.search.models import (
+    PendingIndexUpdate,
+    PendingItem,
+    PendingSection,
+    PendingSector,
+    SearchDocument,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -372,12 +378,75 @@ def sync_querysets(querysets: list[tuple[str, QuerySet]]) -> int:
     return changed
 
 
+def index_bulk_written(model, ids) -> None:
+    """Items of ``model`` that ``bulk_create`` or ``bulk_update`` wrote, which send no signal
+    (the cluster spreadsheet import): indexed here up to ``INLINE_LIMIT``, else marked in
+    the writer's transaction and indexed by the worker after the commit (``PendingItem``)."""
+    ids = sorted(set(ids))
+    if len(ids) <= INLINE_LIMIT:
+        index_items(loaded(model, ids))
+        return
+    label, now = model._meta.label, timezone.now()
+    PendingItem.objects.bulk_create(
+        [PendingItem(object_type=label, object_id=pk, marked_at=now) for pk in ids],
+        update_conflicts=True,
+        unique_fields=["object_type", "object_id"],
+        update_fields=["marked_at"],
+    )
+    # robust: the import stands even if enqueueing fails; the marks wait for
+    # ``manage.py search_pending``.
+    transaction.on_commit(lambda: sync_pending_sections_task.enqueue(), robust=True)
+
+
+def loaded(model, ids) -> list:
+    """The items of ``model`` among ``ids``, with what their documents read."""
+    return list(model.objects.filter(pk__in=ids).prefetch_related("sectors"))
+
+
+def index_items(items: list) -> None:
+    """``items`` (of one model) in every backend's index (the admin's search) and their
+    documents (the visitor search). An engine's failure is logged, for a rebuild: the
+    database backend, which answers when the engine cannot, has them."""
+    if not items:
+        return
+    model = type(items[0])
+    for _name, backend, is_database in backends():
+        try:
+            backend.add_bulk(model, items)
+        except Exception:  # noqa: BLE001 - an engine outage must not lose the items
+            if is_database:
+                raise
+            logger.exception("Admin search index of %s failed; rebuild later", model.__name__)
+    sync_objects(items)
+
+
+def index_pending_items() -> int:
+    """Index the items marked by ``index_bulk_written``, ``BATCH_SIZE`` at a time; a mark
+    goes once done, unless it was marked again meanwhile. Returns the documents changed."""
+    started, changed = timezone.now(), 0
+    by_label: dict[str, list[int]] = {}
+    for label, pk in PendingItem.objects.order_by("pk").values_list("object_type", "object_id"):
+        by_label.setdefault(label, []).append(pk)
+    for label, ids in by_label.items():
+        model = apps.get_model(label)
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            with transaction.atomic():
+                items = loaded(model, chunk)
+                index_items(items)
+                changed += len(items)
+                PendingItem.objects.filter(
+                    object_type=label, object_id__in=chunk, marked_at__lte=started
+                ).delete()
+    return changed
+
+
 def sync_pending_sections() -> int:
     """Index again what visitors may see in each marked section (``sync_under``'s large
     ones), then the items of each marked sector (``sync_sector``'s large ones), oldest
-    first; a mark goes once done, unless it was marked again meanwhile. Returns the
-    documents changed."""
-    changed = 0
+    first, then the items written in bulk (``index_bulk_written``); a mark goes once done,
+    unless it was marked again meanwhile. Returns the documents changed."""
+    changed = index_pending_items()
     for mark in PendingSection.objects.select_related("page").order_by("marked_at", "pk"):
         changed += sync_querysets(visibility_under(mark.page)[1])
         PendingSection.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
