@@ -13,6 +13,7 @@ from wagtail.images.forms import BaseImageForm
 
 from cms.core.concurrent_edits import ConcurrentEditsFormMixin
 from cms.core.forms import EditFormBoundField
+from cms.core.image_metadata import without_private_metadata
 
 
 class ConcurrentEditsImageForm(ConcurrentEditsFormMixin, BaseImageForm):
@@ -22,11 +23,19 @@ class ConcurrentEditsImageForm(ConcurrentEditsFormMixin, BaseImageForm):
     first one's text as the form had shown it.
 
     A subclass of Wagtail's base, as the setting replaces it: its file handling (the old
-    file and renditions deleted on a new upload) stays. Adding an image, nobody else can
+    file and renditions deleted on a new upload) stays. A new photo loses its private
+    metadata (``clean_file``). Adding an image, nobody else can
     have saved it: the form carries no digests then and saves as Wagtail's.
     """
 
     bound_field_class = EditFormBoundField
+
+    def clean_file(self):
+        """A new photo without its EXIF, XMP and IPTC (``cms.core.image_metadata``)."""
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            return without_private_metadata(upload)
+        return upload
 
 
 class ConcurrentEditsDocumentForm(ConcurrentEditsFormMixin, BaseDocumentForm):
