@@ -13,8 +13,11 @@ Wagtail's.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
+from wagtail.models import Page
 
 from cms.core.page_copy import page_country
 from cms.core.publication import language_label
@@ -58,4 +61,36 @@ def warn_of_an_incomplete_move(request, page, destination):
             "languages": ", ".join(language_label(code) for code in lacking),
         },
     )
+    return None
+
+
+#: What Wagtail's move validates, on the page as a plain ``Page`` (not the project's
+#: ``BasePage``, whose validation follows the site's languages): the English title and slug
+#: (wagtail-modeltranslation makes them required there) and the untranslated names.
+ENGLISH_FIELDS = {"title", "title_en", "slug", "slug_en"}
+
+
+def refuse_a_move_wagtail_cannot_save(request, page, destination):
+    """``before_move_page``: a page Wagtail's move cannot save is refused with a message.
+
+    The move saves the page as a plain ``Page``, validated in English: a page written only
+    in its country's language (own language first) failed there, a 500 on the move and on
+    a move within its site alike. Until it has its English title and slug it stays where it
+    is, and the editor is told why.
+    """
+    base = Page.objects.get(pk=page.pk)
+    try:
+        base.full_clean() if base.live else base.minimal_clean()
+    except ValidationError as error:
+        if not ENGLISH_FIELDS & set(error.message_dict):
+            return None  # Wagtail's own refusals (a slug in use) are its to say
+        messages.error(
+            request,
+            _(
+                "“%(title)s” cannot be moved yet: moving a page checks its English title and "
+                "slug, and it has none. Give it its English title and slug, then move it."
+            )
+            % {"title": page.specific_deferred.title_in_any_language()},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None

@@ -3,8 +3,10 @@ warns of the text that site requires and they lack; the move itself still goes t
 (``tests/core/test_redirects.py``: every old address redirects)."""
 
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 from cms.events.models import EventIndexPage
+from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage
 from tests.factories import logged_in, news_page
 
@@ -50,3 +52,36 @@ def test_no_warning_within_a_site_or_for_a_draft(country):
     german_news = NewsIndexPage.objects.child_of(country("DE").home_page).get()
     draft = client.get(confirm_url(page, german_news))
     assert draft.status_code == 200 and not warnings_of(draft)
+
+
+def test_a_page_without_english_is_refused_with_the_reason(country):
+    """Wagtail's move validates the page in English: a Polish-only item was a 500, moved to
+    another site or within its own. It stays, and the editor is told what to add."""
+    page = news_page(country("PL"), title={"pl": "Przeniesiona wiadomość"})
+    slovene_news = NewsIndexPage.objects.child_of(country("SI").home_page).get()
+    client = logged_in(superuser())
+    for method in (client.get, client.post):
+        response = method(confirm_url(page, slovene_news), follow=True)
+        assert response.status_code == 200
+        assert any("cannot be moved yet" in m for m in warnings_of(response))
+    page.refresh_from_db()
+    assert page.get_parent().pk != slovene_news.pk
+
+
+def polish_page(title: str, parent):
+    page = parent.add_child(instance=StandardPage(title_pl=title, slug_pl=slugify(title)))
+    page.save_revision().publish()
+    return page
+
+
+def test_within_its_site_too_and_with_english_it_moves(country):
+    home = country("PL").home_page
+    page, section = polish_page("Nasi partnerzy", home), polish_page("O projekcie", home)
+    client = logged_in(superuser())
+    refused = client.post(confirm_url(page, section), follow=True)
+    assert any("cannot be moved yet" in m for m in warnings_of(refused))
+    page.title_en, page.slug_en = "Our partners", "our-partners"
+    page.save_revision().publish()
+    assert client.post(confirm_url(page, section)).status_code == 302
+    page.refresh_from_db()
+    assert page.get_parent().pk == section.pk
