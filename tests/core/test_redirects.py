@@ -468,3 +468,21 @@ def test_the_visitors_query_goes_before_the_targets_fragment(country, site_clien
     )
     response = site_client("CZ").get("/cs/kontakt/?utm_source=x")
     assert response["Location"] == "https://example.org/stranka?utm_source=x#kontakt"
+
+
+def test_a_cleared_translation_sends_its_readers_to_the_page_in_another_language(
+    country, site_client
+):
+    """The English text of a Czech item taken out: its English address leads where an
+    English reader of the Czech site lands, the Czech page (not to an address nothing
+    serves)."""
+    item = news_page(country("CZ"), title={"en": "Cluster day", "cs": "Den klastrů"})
+    rename(item, en="cluster-day", cs="den-klastru")
+    old_en = path_of(NewsPage.objects.get(pk=item.pk), "en")
+    page = NewsPage.objects.get(pk=item.pk)
+    for name in ("title", "slug", "lead"):
+        setattr(page, f"{name}_en", "")
+    page.ready_languages = ["cs"]
+    page.save_revision().publish()
+    client = site_client("CZ")
+    assert_redirects(client, old_en, path_of(NewsPage.objects.get(pk=item.pk), "cs"))
