@@ -57,7 +57,7 @@ from wagtail.models import Page, Site, get_page_models
 from wagtail.signals import post_page_move, pre_page_move
 
 from cms.core import frontend_cache
-from cms.core.languages import LANGUAGE_CODES
+from cms.core.languages import LANGUAGE_CODES, fallback_chain
 from cms.core.pages import link_language, site_languages
 from cms.core.translation_status import localized
 
@@ -65,6 +65,8 @@ logger = logging.getLogger(__name__)
 
 #: The stored url path of a page in each language: where its address comes from.
 URL_PATHS = tuple(localized("url_path", code) for code in LANGUAGE_CODES)
+#: Its own slug in each language: without one, it has no address in that language.
+SLUGS = tuple(localized("slug", code) for code in LANGUAGE_CODES)
 
 #: What has an address: (page id, language, route below the page: "" or "<slug>/").
 Key = tuple[int, str, str]
@@ -111,14 +113,27 @@ def addresses(
     routes: Mapping[int, list[str]],
 ) -> dict[Key, Address]:
     """Where visitors find ``pages`` (and their ``routes``), in each language their site
-    publishes, as their url paths say (``get_url_parts``, no query per page)."""
+    publishes and routing finds them in, as their url paths say (``get_url_parts``, no
+    query per page).
+
+    Routing finds a page by its slug in the language or along its fallback chain (a Slovak
+    address by the Czech or English slug). Without any of those, modeltranslation's url
+    path falls back to the untranslated slug (the Slovene ``/en/news/zalski-grozdi/``),
+    which nothing serves: a reader of that language lands on the page in another
+    (``in_languages_of_new_sites``).
+    """
     pages = list(pages)
     found = {}
+    slugs_read = {
+        code: [localized("slug", c) for c in fallback_chain(code)] for code in LANGUAGE_CODES
+    }
     # get_url_parts keeps the sites' root paths on the request: one cache read per language.
     request = HttpRequest()
     for code in LANGUAGE_CODES:
         with translation.override(code):
             for page in pages:
+                if not any(getattr(page, slug, None) for slug in slugs_read[code]):
+                    continue
                 parts = page.get_url_parts(request=request)
                 if parts is None or not parts[2] or code not in languages.get(parts[0], ()):
                     continue
@@ -132,7 +147,8 @@ def in_languages_of_new_sites(
     before: Mapping[Key, Address], after: Mapping[Key, Address]
 ) -> dict[Key, Address]:
     """``after``'s address for each old address in a language the page's new site does not
-    publish (it moved to another country's site): the page there in the language a reader
+    publish (it moved to another country's site) or it has no slug in any more (a cleared
+    translation): the page there in the language a reader
     of the old one lands on (``link_language``: its fallback chain among the languages the
     page has there, else the site's default). Nothing to read for a save that kept every
     language (a new slug, a move within a site); else two queries and one per page type.
@@ -316,7 +332,7 @@ def where_they_are(stored: dict) -> Moving:
     pages = list(
         Page.objects.filter(path__startswith=stored["path"])
         .live()
-        .only("content_type", "path", *URL_PATHS)
+        .only("content_type", "path", *URL_PATHS, *SLUGS)
     )
     languages = languages_by_site()
     routes = route_paths(pages)

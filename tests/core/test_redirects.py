@@ -18,10 +18,18 @@ from wagtail.users.models import UserProfile
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core import redirects
+from cms.core.languages import LANGUAGE_CODES
 from cms.core.translation_status import mark_complete_ready
 from cms.home.models import StandardPage
 from cms.news.models import NewsIndexPage, NewsPage
-from tests.factories import country_user, news_page, path_of, translated
+from tests.factories import (
+    country_user,
+    logged_in,
+    news_page,
+    page_form_data,
+    path_of,
+    translated,
+)
 from tests.purging import PurgeRecorder, purging_to_server
 
 
@@ -486,3 +494,28 @@ def test_a_cleared_translation_sends_its_readers_to_the_page_in_another_language
     page.save_revision().publish()
     client = site_client("CZ")
     assert_redirects(client, old_en, path_of(NewsPage.objects.get(pk=item.pk), "cs"))
+
+
+def test_a_cleared_translation_of_a_page_written_in_its_sites_language(country, site_client):
+    """Written in Slovene in the admin, the page's untranslated slug is the Slovene one: with
+    its English taken out, modeltranslation's English url path fell back to it, and the old
+    English address led, permanently, to ``/en/news/zalski-grozdi/``, which nothing serves."""
+    index = news_index(country("SI"))
+    client = logged_in(country_user("SI", "moderators"))
+    data = page_form_data("news", title="", slug="")
+    data.update(
+        {
+            **dict.fromkeys((f"lead_{code}" for code in LANGUAGE_CODES), ""),
+            **{"title_sl": "Žalski grozdi", "slug_sl": "zalski-grozdi", "lead_sl": "Uvod"},
+            **{"title_en": "Žalec clusters", "slug_en": "zalec-clusters", "lead_en": "Lead"},
+            "ready_languages": ["sl"],
+            "action-publish": "1",
+        }
+    )
+    with translation.override("sl"):
+        assert client.post(f"/admin/pages/add/news/newspage/{index.pk}/", data).status_code == 302
+    page = NewsPage.objects.get(slug_sl="zalski-grozdi")
+    old_en = path_of(page, "en")
+    data.update({"title_en": "", "slug_en": "", "lead_en": ""})
+    assert client.post(f"/admin/pages/{page.pk}/edit/", data).status_code == 302
+    assert_redirects(site_client("SI"), old_en, path_of(NewsPage.objects.get(pk=page.pk), "sl"))
