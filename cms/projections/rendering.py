@@ -47,9 +47,10 @@ class Renderer:
     """Renders items of any served type; shares what every item reads: the countries, and
     the directory serving each country's cluster profiles once an item has looked them up.
 
-    One renderer serves one run (a batch of a task, a check), whose items all see the same
-    directories: looked up per item and language, an import of 5,000 profiles asked the
-    database 40,000 times for the same answer.
+    Kept for one batch (``writing.project_ids`` forgets them at each, in its transaction:
+    an editor may publish or unpublish a directory between two), whose items all see the
+    same directories: looked up per item and language, an import of 5,000 profiles asked
+    the database 40,000 times for the same answer.
     """
 
     scope: Scope = field(default_factory=lambda: network_scope())

@@ -86,6 +86,7 @@ def project_ids(
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
+            renderer.cluster_directories = None  # as this batch's transaction finds them
             objects = renderer.load(served, chunk)
             found = {obj.pk for obj in objects}
             changed += hide(label, [pk for pk in chunk if pk not in found])

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page
@@ -399,8 +399,12 @@ def index_bulk_written(model, ids) -> None:
 
 
 def loaded(model, ids) -> list:
-    """The items of ``model`` among ``ids``, with what their documents read."""
-    return list(model.objects.filter(pk__in=ids).prefetch_related("sectors"))
+    """The items of ``model`` among ``ids``, with what their documents read (their country
+    and sectors: no query per item)."""
+    items = model.objects.filter(pk__in=ids).prefetch_related("sectors")
+    if any(field.name == "country" for field in model._meta.get_fields()):
+        items = items.select_related("country")
+    return list(items)
 
 
 def index_items(items: list) -> None:
@@ -423,21 +427,27 @@ def index_items(items: list) -> None:
 def index_pending_items() -> int:
     """Index the items marked by ``index_bulk_written``, ``BATCH_SIZE`` at a time; a mark
     goes once done, unless it was marked again meanwhile. Returns the documents changed."""
-    started, changed = timezone.now(), 0
-    by_label: dict[str, list[int]] = {}
-    for label, pk in PendingItem.objects.order_by("pk").values_list("object_type", "object_id"):
-        by_label.setdefault(label, []).append(pk)
-    for label, ids in by_label.items():
+    changed = 0
+    by_label: dict[str, list[tuple[int, int, object]]] = {}
+    marks = PendingItem.objects.order_by("pk").values_list(
+        "pk", "object_type", "object_id", "marked_at"
+    )
+    for pk, label, object_id, marked_at in marks:
+        by_label.setdefault(label, []).append((pk, object_id, marked_at))
+    for label, found in by_label.items():
         model = apps.get_model(label)
-        for start in range(0, len(ids), BATCH_SIZE):
-            chunk = ids[start : start + BATCH_SIZE]
+        for start in range(0, len(found), BATCH_SIZE):
+            chunk = found[start : start + BATCH_SIZE]
             with transaction.atomic():
-                items = loaded(model, chunk)
+                items = loaded(model, [object_id for _pk, object_id, _at in chunk])
                 index_items(items)
                 changed += len(items)
-                PendingItem.objects.filter(
-                    object_type=label, object_id__in=chunk, marked_at__lte=started
-                ).delete()
+                # Only the marks as read: one marked again since (a later import's, which
+                # may commit after this read its clusters) waits for the next run.
+                done = Q()
+                for pk, _object_id, marked_at in chunk:
+                    done |= Q(pk=pk, marked_at=marked_at)
+                PendingItem.objects.filter(done).delete()
     return changed
 
 

@@ -13,9 +13,11 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cms.clusters.importing import apply_import, preview_import
-from cms.clusters.models import ClusterProfile
+from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.clusters.reading import read_table
-from cms.projections.models import StaleProjection
+from cms.projections import writing
+from cms.projections.models import Projection, StaleProjection
+from cms.projections.rendering import Renderer
 from cms.projections.writing import project_pending
 from tests.api.conftest import published_news
 
@@ -93,3 +95,18 @@ def test_the_directories_are_looked_up_once_however_many_clusters_are_imported(d
     """Each cluster's ``html_url`` is under its country's directory: looked up per cluster
     and language, an import of 5,000 rows asked the same question 40,000 times (215 s)."""
     assert directory_lookups(1) == directory_lookups(6) > 0
+
+
+def test_a_worker_run_reads_the_directories_again_in_each_batch(db, country):
+    """The renderer keeps each country's directory for a batch, not for its run: the Czech
+    directory unpublished between two batches of a worker's run (an editor's commit), the
+    second batch rendered its clusters under it still, a 404, and nothing corrected it."""
+    label = ClusterProfile._meta.label
+    first, second = ClusterProfile.objects.filter(country=country("CZ"))[:2]
+    renderer = Renderer()
+    writing.project_ids(label, [first.pk], renderer=renderer)  # a first batch
+    ClusterDirectoryPage.objects.child_of(country("CZ").home_page).get().unpublish()
+    writing.project_ids(label, [second.pk], renderer=renderer)  # the next batch
+    stored = Projection.objects.get(object_type=label, object_id=second.pk, language="en")
+    assert not stored.data["html_url"].startswith("http://cz.localhost/"), stored.data["html_url"]
+    call_command("check_projections")
