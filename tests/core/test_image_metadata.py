@@ -17,14 +17,17 @@ from tests.factories import country_user
 ARTIST, GPS = 0x013B, 0x8825
 
 
-def phone_photo() -> bytes:
-    """A JPEG as a phone writes it: where, who, and which way up."""
+def phone_photo(kind: str = "JPEG", mode: str = "RGB") -> bytes:
+    """A picture as a phone writes it: where, who, and which way up."""
     exif = Image.Exif()
     exif[ARTIST] = "Secret Photographer"
     exif[ORIENTATION] = 6
     exif.get_ifd(GPS).update({1: "N", 2: (50.0, 40.0, 12.0), 3: "E", 4: (14.0, 2.0, 3.0)})
     written = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 120, 200)).save(written, "JPEG", exif=exif, quality=90)
+    picture = Image.new(mode, (64, 48), (30, 120, 200))
+    # A multi-picture JPEG has a second picture (a phone's depth map, a 3D view).
+    more = {"save_all": True, "append_images": [picture.copy()]} if kind == "MPO" else {}
+    picture.save(written, kind, exif=exif, **more)
     return written.getvalue()
 
 
@@ -33,17 +36,25 @@ def metadata(path_or_file) -> Image.Exif:
         return image.getexif()
 
 
-@pytest.mark.parametrize(
-    ("url", "field"), [("/admin/images/add/", "file"), ("/admin/images/multiple/add/", "files[]")]
-)
-def test_an_uploaded_photo_keeps_only_its_orientation(client, db, url, field):
+UPLOADS = [("/admin/images/add/", "file"), ("/admin/images/multiple/add/", "files[]")]
+FORMATS = [
+    ("JPEG", "RGB", "jpg"),
+    ("PNG", "RGBA", "png"),
+    ("WEBP", "RGB", "webp"),
+    ("MPO", "RGB", "jpg"),
+]
+
+
+@pytest.mark.parametrize(("url", "field"), UPLOADS)
+@pytest.mark.parametrize(("kind", "mode", "suffix"), FORMATS)
+def test_an_uploaded_photo_keeps_only_its_orientation(client, db, url, field, kind, mode, suffix):
     client.force_login(country_user("CZ"))
     response = client.post(
         url,
         {
             "title": "Trip",
             "collection": str(Country.objects.get(code="CZ").collection.pk),
-            field: SimpleUploadedFile("trip.jpg", phone_photo(), "image/jpeg"),
+            field: SimpleUploadedFile(f"trip.{suffix}", phone_photo(kind, mode)),
         },
     )
     assert response.status_code in (200, 302)
@@ -51,7 +62,7 @@ def test_an_uploaded_photo_keeps_only_its_orientation(client, db, url, field):
     stored = metadata(image.file.path)
     assert ARTIST not in stored and not stored.get_ifd(GPS)
     assert stored[ORIENTATION] == 6
-    rendition = image.get_rendition("fill-32x32|format-jpeg")
-    shown = metadata(rendition.file.path)
-    assert ARTIST not in shown and not shown.get_ifd(GPS)
+    for spec in ("fill-32x32|format-jpeg", "fill-32x32|format-png", "fill-32x32|format-webp"):
+        shown = metadata(image.get_rendition(spec).file.path)
+        assert ARTIST not in shown and not shown.get_ifd(GPS), spec
     assert (image.width, image.height) == (64, 48)
