@@ -70,6 +70,30 @@ def warn_of_an_incomplete_move(request, page, destination):
 ENGLISH_FIELDS = {"title", "title_en", "slug", "slug_en"}
 
 
+def cannot_be_moved(page) -> bool:
+    """Whether Wagtail's move would refuse to save ``page`` for its English title or slug:
+    the check it makes, on the page as a plain ``Page``, in the request's language."""
+    base = Page.objects.get(pk=page.pk)
+    try:
+        base.full_clean() if base.live else base.minimal_clean()
+    except ValidationError as error:
+        # A draft's check (``minimal_clean``) is of the title and slug, and names neither.
+        fields = set(error.message_dict) if hasattr(error, "error_dict") else ENGLISH_FIELDS
+        return bool(ENGLISH_FIELDS & fields)
+    return False
+
+
+def refuse(request, page) -> None:
+    messages.error(
+        request,
+        _(
+            "“%(title)s” cannot be moved yet: moving a page checks its English title and "
+            "slug, and it has none. Give it its English title and slug, then move it."
+        )
+        % {"title": page.specific_deferred.title_in_any_language()},
+    )
+
+
 def refuse_a_move_wagtail_cannot_save(request, page, destination):
     """``before_move_page``: a page Wagtail's move cannot save is refused with a message.
 
@@ -78,19 +102,18 @@ def refuse_a_move_wagtail_cannot_save(request, page, destination):
     a move within its site alike. Until it has its English title and slug it stays where it
     is, and the editor is told why.
     """
-    base = Page.objects.get(pk=page.pk)
-    try:
-        base.full_clean() if base.live else base.minimal_clean()
-    except ValidationError as error:
-        if not ENGLISH_FIELDS & set(error.message_dict):
-            return None  # Wagtail's own refusals (a slug in use) are its to say
-        messages.error(
-            request,
-            _(
-                "“%(title)s” cannot be moved yet: moving a page checks its English title and "
-                "slug, and it has none. Give it its English title and slug, then move it."
-            )
-            % {"title": page.specific_deferred.title_in_any_language()},
-        )
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
-    return None
+    if not cannot_be_moved(page):
+        return None
+    refuse(request, page)
+    return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+def refuse_a_bulk_move_wagtail_cannot_save(request, action_type, objects, action):
+    """``before_bulk_action``: the bulk "Move" refuses, naming them, the pages its move
+    could not save (``cannot_be_moved``); none of the selection moves."""
+    if action_type != "move":
+        return None
+    refused = [page for page in objects if isinstance(page, Page) and cannot_be_moved(page)]
+    for page in refused:
+        refuse(request, page)
+    return redirect(action.next_url) if refused else None

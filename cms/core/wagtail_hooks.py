@@ -16,7 +16,11 @@ from cms.core.document_privacy import refuse_hidden_documents
 from cms.core.forms import ConcurrentEditsModelForm
 from cms.core.models import Sector
 from cms.core.page_copy import copy_page
-from cms.core.page_moves import refuse_a_move_wagtail_cannot_save, warn_of_an_incomplete_move
+from cms.core.page_moves import (
+    refuse_a_bulk_move_wagtail_cannot_save,
+    refuse_a_move_wagtail_cannot_save,
+    warn_of_an_incomplete_move,
+)
 from cms.core.page_reverts import CurrentRevertView
 from cms.core.permissions import countries_for_user, reachable_pages_filter
 from cms.core.publication import not_published_messages
@@ -98,6 +102,7 @@ hooks.register("before_serve_document", refuse_hidden_documents, order=-1)
 hooks.register("before_copy_page", copy_page, order=-1)
 hooks.register("before_move_page", refuse_a_move_wagtail_cannot_save, order=-1)
 hooks.register("before_move_page", warn_of_an_incomplete_move)
+hooks.register("before_bulk_action", refuse_a_bulk_move_wagtail_cannot_save)
 
 
 @hooks.register("register_rich_text_features", order=1)

@@ -85,3 +85,23 @@ def test_within_its_site_too_and_with_english_it_moves(country):
     assert client.post(confirm_url(page, section)).status_code == 302
     page.refresh_from_db()
     assert page.get_parent().pk == section.pk
+
+
+def test_a_draft_without_english_and_a_bulk_move_are_refused_too(country):
+    home = country("PL").home_page
+    section = polish_page("O projekcie", home)
+    draft = home.add_child(instance=StandardPage(title_pl="Szkic", slug_pl="szkic", live=False))
+    page = polish_page("Nasi partnerzy", home)
+    client = logged_in(superuser())
+    refused = client.post(confirm_url(draft, section), follow=True)
+    assert any("cannot be moved yet" in m for m in warnings_of(refused))
+    bulk = client.post(
+        f"/admin/bulk/wagtailcore/page/move/?id={page.pk}&next=/admin/pages/{home.pk}/",
+        {"chooser": str(section.pk)},
+        follow=True,
+    )
+    assert bulk.status_code == 200
+    assert any("cannot be moved yet" in m for m in warnings_of(bulk))
+    for moved in (draft, page):
+        moved.refresh_from_db()
+        assert moved.get_parent().pk == home.pk
