@@ -166,6 +166,38 @@ class TaskBacklogCheck(SideService, HealthCheck):
 
 
 @dataclasses.dataclass
+class PendingWorkCheck(SideService, HealthCheck):
+    """No item has waited for the worker's rendering or indexing over ``max_wait``.
+
+    Large changes mark their items in the editor's transaction (``StaleProjection``,
+    ``PendingSection``, ``PendingSector``, ``PendingItem``) and enqueue a task after the
+    commit. A worker killed in the middle of that task leaves it "running" and the marks
+    in place, and no task waits (``TaskBacklogCheck`` sees nothing): only the cron jobs
+    ``manage.py project_pending`` and ``search_pending`` pick them up. Old marks mean
+    they are missing: the API or search is late for those items, nothing is lost.
+    """
+
+    max_wait: datetime.timedelta = dataclasses.field(
+        default_factory=lambda: datetime.timedelta(minutes=settings.TASK_BACKLOG_MAX_MINUTES)
+    )
+
+    def run(self) -> None:
+        from cms.projections.models import StaleProjection  # noqa: PLC0415 - needs apps
+        from cms.search.models import PendingItem, PendingSection, PendingSector  # noqa: PLC0415
+
+        cutoff = timezone.now() - self.max_wait
+        marks = (StaleProjection, PendingSection, PendingSector, PendingItem)
+        with closed_after(StaleProjection):
+            waiting = sum(model.objects.filter(marked_at__lt=cutoff).count() for model in marks)
+        if waiting:
+            minutes = self.max_wait.total_seconds() / 60
+            raise ServiceUnavailable(
+                f"{waiting} item(s) waiting for the worker over {minutes:g} min: is it running, "
+                "and are `manage.py project_pending` and `search_pending` run by cron?"
+            )
+
+
+@dataclasses.dataclass
 class ScheduledPublishingCheck(SideService, HealthCheck):
     """Nothing scheduled has waited for ``manage.py publish_scheduled`` over ``max_wait``.
 
@@ -223,6 +255,7 @@ class ReadinessView(HealthCheckView):
         CacheCheck,
         SearchEngineCheck,
         TaskBacklogCheck,
+        PendingWorkCheck,
         ScheduledPublishingCheck,
     )
 

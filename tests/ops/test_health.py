@@ -11,8 +11,14 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page, Revision
 
-from cms.ops.health import ScheduledPublishingCheck, TaskBacklogCheck, is_essential
+from cms.ops.health import (
+    PendingWorkCheck,
+    ScheduledPublishingCheck,
+    TaskBacklogCheck,
+    is_essential,
+)
 from cms.ops.logs import OncePerIntervalEachMessage
+from cms.projections.models import StaleProjection
 from cms.search.backends import engine_outage
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
@@ -61,6 +67,7 @@ def test_ready_when_everything_answers(client, db):
         "CacheCheck": "ok",
         "SearchEngineCheck": "ok",
         "TaskBacklogCheck": "ok",
+        "PendingWorkCheck": "ok",
         "ScheduledPublishingCheck": "ok",
     }
     assert "no-cache" in response["Cache-Control"]
@@ -204,3 +211,16 @@ def test_scheduled_publishing_is_late_only_past_the_wait(db, country):
     with pytest.raises(Exception, match="2 scheduled publication"):
         check.run()
     assert not is_essential(check)  # /ready/ says "degraded", and stays 200
+
+
+def test_marks_left_by_a_killed_worker_are_reported(db):
+    """A worker killed in its task leaves the task "running" and the marks in place: no task
+    waits, but the items do, until the cron jobs come. Degraded, not down."""
+    check = PendingWorkCheck(max_wait=datetime.timedelta(minutes=10))
+    mark = StaleProjection.objects.create(object_type="news.NewsPage", object_id=1)
+    check.run()  # marked just now: not late
+    StaleProjection.objects.filter(pk=mark.pk).update(
+        marked_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    with pytest.raises(Exception, match="1 item"):
+        check.run()

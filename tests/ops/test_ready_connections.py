@@ -14,11 +14,11 @@ import pytest
 from django.db import connections
 from django.test import override_settings
 
-from cms.ops.health import ScheduledPublishingCheck, TaskBacklogCheck
+from cms.ops.health import PendingWorkCheck, ScheduledPublishingCheck, TaskBacklogCheck
 from cms.settings.tasks import tasks_from_name
 
 
-@pytest.mark.parametrize("check", [TaskBacklogCheck, ScheduledPublishingCheck])
+@pytest.mark.parametrize("check", [TaskBacklogCheck, PendingWorkCheck, ScheduledPublishingCheck])
 @pytest.mark.django_db(transaction=True)
 def test_a_check_closes_its_connection_in_the_probe_thread(check):
     if connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db():
