@@ -8,7 +8,7 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import BadRequest, ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.middleware.http import ConditionalGetMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
@@ -28,6 +28,9 @@ from cms.core.permissions import reachable_pages, visible_media
 from cms.core.request_memo import known_for_request
 
 logger = logging.getLogger(__name__)
+
+#: The explorer's reordering of a page among its siblings (drag and drop).
+REORDER = "wagtailadmin_pages:set_page_position"
 
 #: The largest id a database key holds (a signed 64-bit integer).
 LARGEST_ID = 2**63 - 1
@@ -425,3 +428,25 @@ class OversizedNumberMiddleware:
             logger.warning("Oversized number in %s", request.get_full_path(), exc_info=exception)
             raise BadRequest("A number in the request is too large") from exception
         return None
+
+
+class ReorderRefusalMiddleware:
+    """A 400 naming the reason for the explorer's reordering of a page Wagtail's move cannot
+    save (no English title and slug: ``cms.core.page_moves.cannot_be_moved``): the
+    reordering is a move, with no hook before it, and it was a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.resolver_match.view_name != REORDER:
+            return None
+        from cms.core.page_moves import cannot_be_moved, refusal  # noqa: PLC0415 - admin code
+
+        page = Page.objects.filter(pk=view_kwargs.get("page_to_move_id")).first()
+        if page is None or not cannot_be_moved(page):
+            return None
+        return HttpResponseBadRequest(refusal(page), content_type="text/plain; charset=utf-8")

@@ -83,15 +83,15 @@ def cannot_be_moved(page) -> bool:
     return False
 
 
+def refusal(page) -> str:
+    return _(
+        "“%(title)s” cannot be moved yet: moving a page checks its English title and "
+        "slug, and it has none. Give it its English title and slug, then move it."
+    ) % {"title": page.specific_deferred.title_in_any_language()}
+
+
 def refuse(request, page) -> None:
-    messages.error(
-        request,
-        _(
-            "“%(title)s” cannot be moved yet: moving a page checks its English title and "
-            "slug, and it has none. Give it its English title and slug, then move it."
-        )
-        % {"title": page.specific_deferred.title_in_any_language()},
-    )
+    messages.error(request, refusal(page))
 
 
 def refuse_a_move_wagtail_cannot_save(request, page, destination):

@@ -105,3 +105,13 @@ def test_a_draft_without_english_and_a_bulk_move_are_refused_too(country):
     for moved in (draft, page):
         moved.refresh_from_db()
         assert moved.get_parent().pk == home.pk
+
+
+def test_reordering_a_page_without_english_is_refused_with_the_reason(country):
+    home = country("PL").home_page
+    first, page = polish_page("O projekcie", home), polish_page("Nasi partnerzy", home)
+    client = logged_in(superuser())
+    response = client.post(f"/admin/pages/{page.pk}/set_position/?position=0")
+    assert response.status_code == 400
+    assert "cannot be moved yet" in response.content.decode()
+    assert [p.pk for p in home.get_children()][-2:] == [first.pk, page.pk]
