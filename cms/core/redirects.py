@@ -67,6 +67,11 @@ logger = logging.getLogger(__name__)
 URL_PATHS = tuple(localized("url_path", code) for code in LANGUAGE_CODES)
 #: Its own slug in each language: without one, it has no address in that language.
 SLUGS = tuple(localized("slug", code) for code in LANGUAGE_CODES)
+#: The slugs routing finds a page by in each language: its own, then along its fallback chain.
+ROUTED_SLUGS = {
+    code: tuple(localized("slug", other) for other in fallback_chain(code))
+    for code in LANGUAGE_CODES
+}
 
 #: What has an address: (page id, language, route below the page: "" or "<slug>/").
 Key = tuple[int, str, str]
@@ -124,15 +129,12 @@ def addresses(
     """
     pages = list(pages)
     found = {}
-    slugs_read = {
-        code: [localized("slug", c) for c in fallback_chain(code)] for code in LANGUAGE_CODES
-    }
     # get_url_parts keeps the sites' root paths on the request: one cache read per language.
     request = HttpRequest()
     for code in LANGUAGE_CODES:
         with translation.override(code):
             for page in pages:
-                if not any(getattr(page, slug, None) for slug in slugs_read[code]):
+                if not any(getattr(page, slug, None) for slug in ROUTED_SLUGS[code]):
                     continue
                 parts = page.get_url_parts(request=request)
                 if parts is None or not parts[2] or code not in languages.get(parts[0], ()):

@@ -93,3 +93,13 @@ def in_a_language(objects: QuerySet) -> QuerySet:
     an object with no language is in none of them, its profile address is a 404.
     """
     return objects.filter(in_a_language_q(objects.model))
+
+
+def deleted_with_its_page(origin) -> bool:
+    """Whether a view restriction's deletion is part of deleting a page (Django's ``origin``
+    of a deletion: the page or pages whose deletion cascaded to it). Then its subtree is
+    leaving, not coming back into view: the projections' and search's receivers leave it
+    to the page's deletion (rendering it as public announced deleted pages as published
+    and revived their tombstones)."""
+    model = getattr(origin, "model", type(origin))  # a QuerySet, or an instance
+    return isinstance(model, type) and issubclass(model, Page)

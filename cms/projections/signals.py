@@ -23,6 +23,7 @@ from django_tasks import task
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.core.visibility import deleted_with_its_page
 from cms.projections import dependents, writing
 from cms.projections.registry import ALL, served_type, served_types
 
@@ -248,15 +249,6 @@ def restriction_changed(sender, instance, **kwargs):
         refresh(profiles_under(page))
     else:
         refresh(merged(subtree, profiles_under(page)))
-
-
-def deleted_with_its_page(origin) -> bool:
-    """Whether a restriction's deletion is part of deleting a page (Django's ``origin``: the
-    page or pages whose deletion cascaded to it). Then its subtree is leaving, tombstoned
-    as deleted (``tombstones.on_pre_delete``), not coming back into view: rendering it as
-    public here announced deleted pages as published and revived their tombstones."""
-    model = getattr(origin, "model", type(origin))  # a QuerySet, or an instance
-    return isinstance(model, type) and issubclass(model, Page)
 
 
 def profiles_under(page) -> dict[str, set[int]]:

@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.core.visibility import deleted_with_its_page
 from cms.search.documents import Batch, kind_of, link_of, searched_models
 from cms.search.indexing import (
     remove_object,
@@ -108,7 +109,7 @@ def on_restriction_changed(sender, instance, raw=False, **kwargs):
     way the engines' part is queued (``publish_to_backends``), so an engine outage
     never fails the save.
     """
-    if raw:  # fixtures
+    if raw or deleted_with_its_page(kwargs.get("origin")):  # fixtures; a page deletion
         return
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
