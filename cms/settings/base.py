@@ -248,6 +248,10 @@ WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 # in an image's alternative text in parallel): Wagtail's forms with cms.core.concurrent_edits.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.core.media_forms.ConcurrentEditsImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.core.media_forms.ConcurrentEditsDocumentForm"
+# Rich text posted as HTML, not as the editor's JSON, is read (cms.core.rich_text_editor).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "cms.core.rich_text_editor.CheckedDraftailRichTextArea"}
+}
 # Editors' avatars are not fetched from gravatar.com (their e-mail hashes would leave the
 # site, and the admin's Content-Security-Policy allows images from this site only); nor
 # does the dashboard ask wagtail.org for new releases from each editor's browser.
