@@ -8,6 +8,7 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import BadRequest, ObjectDoesNotExist
+from django.db import DatabaseError
 from django.http import Http404, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.middleware.http import ConditionalGetMiddleware
@@ -408,13 +409,14 @@ class RedirectKeepingQueryMiddleware(RedirectMiddleware):
 
 
 class OversizedNumberMiddleware:
-    """A 400 for a number in the request beyond what SQLite binds (64 bits).
+    """A 400 for a number in the request beyond what the database takes (64 bits).
 
     Wagtail's and django-filter's admin filters pass a value from the query string to
     the database as it is (``?user=99999999999999999999`` in a history), and SQLite
-    refuses to bind it: an ``OverflowError``, a 500. It is the request's fault, so it
-    is a bad request, logged as a warning with where it happened. PostgreSQL compares
-    such a number and finds nothing.
+    refuses to bind it: an ``OverflowError``, a 500. Wagtail's admin API writes its
+    ``?offset=`` into the SQL, which SQLite refuses as a datatype mismatch and
+    PostgreSQL as out of range. It is the request's fault, so it is a bad request,
+    logged as a warning with where it happened.
     """
 
     def __init__(self, get_response):
@@ -424,10 +426,30 @@ class OversizedNumberMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
+        if self.refused_a_number(exception) or (
+            isinstance(exception, DatabaseError) and oversized_number_in(request.GET)
+        ):
             logger.warning("Oversized number in %s", request.get_full_path(), exc_info=exception)
             raise BadRequest("A number in the request is too large") from exception
         return None
+
+    @staticmethod
+    def refused_a_number(exception) -> bool:
+        return isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception)
+
+
+#: The largest integer the databases store (a signed 64-bit BIGINT).
+LARGEST_INTEGER = 2**63 - 1
+INTEGER = re.compile(r"-?\d+")
+
+
+def oversized_number_in(query) -> bool:
+    """Whether a value in ``query`` is an integer no database column holds."""
+    return any(
+        INTEGER.fullmatch(value) and abs(int(value)) > LARGEST_INTEGER
+        for _name, values in query.lists()
+        for value in values
+    )
 
 
 class ReorderRefusalMiddleware:

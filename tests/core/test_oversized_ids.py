@@ -1,7 +1,8 @@
 """A number too large for the database in an admin address or form: never a 500.
 
 SQLite refuses to bind an integer beyond 64 bits (``OverflowError``); PostgreSQL compares
-it and finds nothing. An id in the path names no page (404), one in a filter of Wagtail's
+it and finds nothing. Written into the SQL (the admin API's offset) both refuse it. An id
+in the path names no page (404), one in a filter of Wagtail's
 or django-filter's makes a bad request (400), one in a body's link is a form error.
 """
 
@@ -21,6 +22,8 @@ HUGE = "99999999999999999999"
         f"/admin/choose-page/{HUGE}/",
         f"/admin/reports/site-history/?user={HUGE}",
         f"/admin/snippets/clusters/clusterprofile/?sectors={HUGE}",
+        f"/admin/api/main/pages/?offset={HUGE}",
+        f"/admin/api/main/pages/?child_of=3&offset={HUGE}",
     ],
 )
 def test_an_oversized_id_in_an_admin_address_is_no_server_error(client, country, url):
