@@ -409,8 +409,9 @@ def loaded(model, ids) -> list:
 
 def index_items(items: list) -> None:
     """``items`` (of one model) in every backend's index (the admin's search) and their
-    documents (the visitor search). An engine's failure is logged, for a rebuild: the
-    database backend, which answers when the engine cannot, has them."""
+    documents (the visitor search). An engine's outage is logged and the items noted for
+    ``search_index_worker`` (``cms.search.backends``); the database backend, which answers
+    when the engine cannot, has them meanwhile."""
     if not items:
         return
     model = type(items[0])
@@ -420,7 +421,7 @@ def index_items(items: list) -> None:
         except Exception:  # noqa: BLE001 - an engine outage must not lose the items
             if is_database:
                 raise
-            logger.exception("Admin search index of %s failed; rebuild later", model.__name__)
+            logger.exception("Admin search index of %s failed", model.__name__)
     sync_objects(items)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cms.clusters.models import ClusterProfile
 from cms.news.models import NewsPage
 from cms.search.engine_retries import send_missed
+from cms.search.indexing import index_items
 from cms.search.models import PendingEngineObject, PendingIndexUpdate
 from tests.factories import news_page
 
@@ -48,6 +49,16 @@ def test_a_removal_the_engine_missed_is_kept(cluster):
     cluster.delete()
     content_type = ContentType.objects.get_for_model(ClusterProfile)
     assert PendingEngineObject.objects.filter(content_type=content_type, object_id=str(pk))
+
+
+def test_items_indexed_together_that_the_engine_missed_are_each_kept(dead_engine, country):
+    """A large import indexes its clusters in bulk (``index_items``), past the signals."""
+    clusters = ClusterProfile.objects.bulk_create(
+        ClusterProfile(name_en=f"Bulk {n}", slug=f"bulk-{n}", country=country("CZ"))
+        for n in range(3)
+    )
+    index_items(clusters)
+    assert all(pending(cluster).next_attempt_at <= timezone.now() for cluster in clusters)
 
 
 def test_while_the_engine_stays_down_the_worker_backs_off_and_keeps_it(cluster):

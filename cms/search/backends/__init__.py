@@ -179,32 +179,49 @@ class DatabaseFallbackBackend:
     def delete(self, obj):
         return self.noting_misses(super().delete, obj)
 
+    def add_bulk(self, model, obj_list):
+        """Imports and the worker index many objects at once: a miss notes each of them."""
+        try:
+            return super().add_bulk(model, obj_list)
+        except self.results_class.engine_errors as error:
+            self.note_missed(list(obj_list), error)
+            raise
+
     def noting_misses(self, write, obj):
         """``write(obj)`` to the engine, noting ``obj`` if an outage made it miss."""
         try:
             return write(obj)
         except self.results_class.engine_errors as error:
-            self.note_missed(obj, error)
+            self.note_missed([obj], error)
             raise
 
-    def note_missed(self, obj, error: Exception) -> None:
-        """Keep ``obj`` for ``search_index_worker`` when an outage made the engine miss its
-        change. Never raises: the caller re-raises the engine's error, which Wagtail logs
-        and swallows so the editor's save stands. In a savepoint, as the post-delete signal
-        runs inside the editor's transaction."""
+    def note_missed(self, objs: list, error: Exception) -> None:
+        """Keep ``objs`` for ``search_index_worker`` when an outage made the engine miss
+        their change. Never raises: the caller re-raises the engine's error, which Wagtail
+        logs and swallows so the editor's save stands. In a savepoint, as the post-delete
+        signal runs inside the editor's transaction."""
         from cms.search.models import PendingEngineObject
 
         if not is_outage(error, self.results_class.engine_errors):
             return  # a refused document is a bug to fix, not a change to send again
-        if not getattr(type(obj), "search_auto_update", True):
-            return  # the project's own documents: PendingIndexUpdate keeps them
+        # The project's own documents are not here: PendingIndexUpdate keeps them.
+        objs = [obj for obj in objs if getattr(type(obj), "search_auto_update", True)]
         now = timezone.now()
         try:
             with transaction.atomic():
-                PendingEngineObject.objects.update_or_create(
-                    content_type=ContentType.objects.get_for_model(obj),
-                    object_id=str(obj.pk),
-                    defaults={"missed_at": now, "next_attempt_at": now},
+                PendingEngineObject.objects.bulk_create(
+                    [
+                        PendingEngineObject(
+                            content_type=ContentType.objects.get_for_model(obj),
+                            object_id=str(obj.pk),
+                            missed_at=now,
+                            next_attempt_at=now,
+                        )
+                        for obj in objs
+                    ],
+                    update_conflicts=True,
+                    unique_fields=["content_type", "object_id"],
+                    update_fields=["missed_at", "next_attempt_at"],
                 )
         except Exception:  # noqa: BLE001 - the save must stand whatever happens here
-            logger.exception("Could not note %r for the search engine's index", obj)
+            logger.exception("Could not note %d objects for the search engine's index", len(objs))
