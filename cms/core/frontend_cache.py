@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from urllib.error import HTTPError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
@@ -56,6 +57,26 @@ class HTTPPurgeBackend(BaseBackend):
         self.timeout = float(params.get("TIMEOUT", 5))
 
     def purge(self, url) -> None:
+        self.purged(url)
+
+    def purge_batch(self, urls) -> None:
+        """Every URL, until the proxy gives no answer: the rest are then skipped (and
+        counted in the log), as each would wait out the timeout too. A sector's change
+        purges hundreds of URLs: at 5 s each, a hung proxy held the task worker for
+        twenty minutes, and every webhook and index update queued behind it."""
+        urls = list(urls)
+        for done, url in enumerate(urls, start=1):
+            if not self.purged(url):
+                if skipped := len(urls) - done:
+                    logger.warning(
+                        "frontend cache: %d more URLs not purged, %s did not answer",
+                        skipped,
+                        self.netloc,
+                    )
+                return
+
+    def purged(self, url) -> bool:
+        """Send ``PURGE`` for ``url``; whether the proxy answered (a refusal is an answer)."""
         parts = urlsplit(url)
         target = urlunsplit((self.scheme, self.netloc, parts.path, parts.query, ""))
         request = Request(target, method="PURGE", headers={"Host": parts.netloc})  # noqa: S310
@@ -63,8 +84,12 @@ class HTTPPurgeBackend(BaseBackend):
             # The scheme and host are the configured FRONTEND_CACHE_URL's.
             with urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 response.read()
-        except OSError as error:  # URLError, HTTPError, refused, timed out
+        except HTTPError as error:  # the proxy refused this purge: try the next one
             logger.warning("frontend cache: could not purge %s: %s", url, error)
+        except OSError as error:  # URLError, refused, timed out
+            logger.warning("frontend cache: could not purge %s: %s", url, error)
+            return False
+        return True
 
 
 def enabled() -> bool:
