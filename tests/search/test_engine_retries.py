@@ -6,9 +6,13 @@ and start."""
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from cms.clusters.models import ClusterProfile
@@ -16,6 +20,7 @@ from cms.news.models import NewsPage
 from cms.search.engine_retries import send_missed
 from cms.search.indexing import index_items
 from cms.search.models import PendingEngineObject, PendingIndexUpdate
+from cms.settings.search import search_backends_from_url
 from tests.factories import news_page
 
 
@@ -109,3 +114,52 @@ def test_an_object_the_engine_refuses_is_logged_and_not_sent_again(cluster, monk
     assert send_missed() == {"sent": 0, "failed": 0, "refused": 1}
     assert not PendingEngineObject.objects.exists()
     assert "refused" in caplog.text
+
+
+class MaintenancePage(BaseHTTPRequestHandler):
+    """What a proxy in front of the engine answers while the node is away: 200, HTML."""
+
+    def answer(self):
+        body = b"<html><body>Down for maintenance</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = answer  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def engine_behind_a_maintenance_page(db):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), MaintenancePage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address
+    try:
+        with override_settings(
+            WAGTAILSEARCH_BACKENDS=search_backends_from_url(f"opensearch2://{host}:{port}")
+        ):
+            yield
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_answer_that_is_not_the_engines_is_an_outage(
+    engine_behind_a_maintenance_page, country, admin_client
+):
+    """The searches answer from the database, and a save's miss is kept."""
+    cluster = ClusterProfile.objects.create(
+        name_en="Quokka cluster", slug="quokka-cluster", country=country("CZ")
+    )
+    assert pending(cluster)
+    for url in (
+        "/admin/pages/search/?q=cluster",
+        "/admin/snippets/clusters/clusterprofile/?q=q",
+        "/api/v3/search/autocomplete/?q=clu&lang=en",
+    ):
+        assert admin_client.get(url).status_code == 200, url

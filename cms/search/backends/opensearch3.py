@@ -1,14 +1,15 @@
 """OpenSearch3, falling back to the database backend for searches (see cms.search.backends)."""
 
-from opensearchpy.exceptions import TransportError
+from opensearchpy.exceptions import SerializationError, TransportError
 from wagtail.search.backends.opensearch3 import OpenSearch3SearchBackend, OpenSearch3SearchResults
 
 from cms.search.backends import DatabaseFallbackBackend, DatabaseFallbackResults
 
 
 class SearchResults(DatabaseFallbackResults, OpenSearch3SearchResults):
-    #: The client's errors, connection failures and timeouts included.
-    engine_errors = (TransportError,)
+    #: The client's errors, connection failures and timeouts included; and an answer that is
+    #: not the engine's JSON (a proxy's or load balancer's maintenance page).
+    engine_errors = (TransportError, SerializationError)
 
 
 class SearchBackend(DatabaseFallbackBackend, OpenSearch3SearchBackend):
