@@ -28,6 +28,7 @@ from typing import ClassVar
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connections
+from django.db.models import Exists
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -167,14 +168,18 @@ class TaskBacklogCheck(SideService, HealthCheck):
 
 @dataclasses.dataclass
 class PendingWorkCheck(SideService, HealthCheck):
-    """No item has waited for the worker's rendering or indexing over ``max_wait``.
+    """Nothing left for a background process has waited over ``max_wait``.
 
     Large changes mark their items in the editor's transaction (``StaleProjection``,
     ``PendingSection``, ``PendingSector``, ``PendingItem``) and enqueue a task after the
     commit. A worker killed in the middle of that task leaves it "running" and the marks
     in place, and no task waits (``TaskBacklogCheck`` sees nothing): only the cron jobs
-    ``manage.py project_pending`` and ``search_pending`` pick them up. Old marks mean
-    they are missing: the API or search is late for those items, nothing is lost.
+    ``manage.py project_pending`` and ``search_pending`` pick them up. Updates the
+    search engine missed are due for ``search_index_worker``, a process of its own, and
+    webhook deliveries for the worker or ``deliver_webhooks``: each counts once it is
+    due and no one has tried it (one backing off from a failure is not yet due, one
+    waiting behind an earlier delivery about its item is not due). Late work means a
+    process or cron job is missing: the API, search or a receiver is late, nothing is lost.
     """
 
     max_wait: datetime.timedelta = dataclasses.field(
@@ -183,18 +188,52 @@ class PendingWorkCheck(SideService, HealthCheck):
 
     def run(self) -> None:
         from cms.projections.models import StaleProjection  # noqa: PLC0415 - needs apps
-        from cms.search.models import PendingItem, PendingSection, PendingSector  # noqa: PLC0415
 
         cutoff = timezone.now() - self.max_wait
-        marks = (StaleProjection, PendingSection, PendingSector, PendingItem)
         with closed_after(StaleProjection):
-            waiting = sum(model.objects.filter(marked_at__lt=cutoff).count() for model in marks)
-        if waiting:
+            late = [(count, what) for count, what in late_work(cutoff) if count]
+        if late:
             minutes = self.max_wait.total_seconds() / 60
             raise ServiceUnavailable(
-                f"{waiting} item(s) waiting for the worker over {minutes:g} min: is it running, "
-                "and are `manage.py project_pending` and `search_pending` run by cron?"
+                f"waiting over {minutes:g} min: " + "; ".join(f"{n} {what}" for n, what in late)
             )
+
+
+def late_work(cutoff: datetime.datetime):
+    """``(count, what is waiting and for whom)`` for each kind of background work."""
+    from cms.projections.models import StaleProjection  # noqa: PLC0415 - needs apps
+    from cms.search.models import (  # noqa: PLC0415
+        PendingEngineObject,
+        PendingIndexUpdate,
+        PendingItem,
+        PendingSection,
+        PendingSector,
+    )
+    from cms.webhooks.delivery import earlier_pending  # noqa: PLC0415
+    from cms.webhooks.models import WebhookDelivery  # noqa: PLC0415
+
+    marks = (StaleProjection, PendingSection, PendingSector, PendingItem)
+    yield (
+        sum(model.objects.filter(marked_at__lt=cutoff).count() for model in marks),
+        "item(s) for the worker's rendering or indexing: is it running, and are "
+        "`manage.py project_pending` and `search_pending` run by cron?",
+    )
+    yield (
+        sum(
+            model.objects.filter(next_attempt_at__lt=cutoff).count()
+            for model in (PendingIndexUpdate, PendingEngineObject)
+        ),
+        "search engine update(s): is `manage.py search_index_worker` running?",
+    )
+    yield (
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=cutoff
+        )
+        .exclude(Exists(earlier_pending()))
+        .count(),
+        "webhook delivery(ies): is the worker running, and `manage.py deliver_webhooks` "
+        "run by cron?",
+    )
 
 
 @dataclasses.dataclass

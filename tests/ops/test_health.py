@@ -6,11 +6,13 @@ import datetime
 import logging
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page, Revision
 
+from cms.clusters.models import ClusterProfile
 from cms.ops.health import (
     PendingWorkCheck,
     ScheduledPublishingCheck,
@@ -20,9 +22,11 @@ from cms.ops.health import (
 from cms.ops.logs import OncePerIntervalEachMessage
 from cms.projections.models import StaleProjection
 from cms.search.backends import engine_outage
+from cms.search.models import PendingEngineObject
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
 from cms.webhooks.delivery import deliver_webhooks_task
+from cms.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import news_page
 from tests.ports import SilentServer
 
@@ -224,3 +228,45 @@ def test_marks_left_by_a_killed_worker_are_reported(db):
     )
     with pytest.raises(Exception, match="1 item"):
         check.run()
+
+
+def test_engine_updates_no_process_sends_are_reported(db):
+    """``search_index_worker`` is a process of its own: without it, updates the engine
+    missed stay due for ever. One backing off from a failed attempt is not late."""
+    check = PendingWorkCheck(max_wait=datetime.timedelta(minutes=10))
+    cluster = ClusterProfile.objects.first()
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    PendingEngineObject.objects.create(
+        content_type=ContentType.objects.get_for_model(cluster),
+        object_id=str(cluster.pk),
+        missed_at=long_ago,
+        next_attempt_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    check.run()  # tried, and backing off
+    PendingEngineObject.objects.update(next_attempt_at=long_ago)
+    with pytest.raises(Exception, match="1 search engine update.*search_index_worker"):
+        check.run()
+
+
+def test_webhook_deliveries_no_one_sends_are_reported(db, country):
+    """Only the first delivery about an item counts: the next waits for it, not for a
+    process."""
+    check = PendingWorkCheck(max_wait=datetime.timedelta(minutes=10))
+    webhook = Webhook.objects.create(
+        country=country("AT"), url="https://receiver.example.org/hook", secret="s" * 32
+    )
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    for sequence in (1, 2):
+        WebhookDelivery.objects.create(
+            webhook=webhook,
+            event="published",
+            payload={},
+            object_type="news.NewsPage",
+            object_id=1,
+            sequence=sequence,
+            next_attempt_at=long_ago,
+        )
+    with pytest.raises(Exception, match="1 webhook delivery.*deliver_webhooks"):
+        check.run()
+    WebhookDelivery.objects.update(status=WebhookDelivery.Status.DELIVERED)
+    check.run()
