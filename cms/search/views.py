@@ -77,6 +77,7 @@ def search_page(request):
         "kind_filters": KIND_FILTER_LABELS,
         "response": None,
         "error": None,
+        "notice": None,
         "search_max_chars": settings.SEARCH_MAX_QUERY_CHARS,
     }
     if not form.is_valid():
@@ -100,12 +101,20 @@ def search_page(request):
         page=data["page"] or 1,
         page_size=settings.SEARCH_PAGE_SIZE,
     )
-    status = 200
+    status, response = 200, None
     try:
         response = search(search_request)
     except SearchError as error:
-        context["error"] = friendly_error(error)
-        status = 400
+        if error.field_name == "q" and any(character.isalnum() for character in data["q"]):
+            # Words, all too common or too short to be searched ("IT" in English): the
+            # visitor did type words, so nothing to correct, but something to change.
+            context["notice"] = _(
+                "“%(query)s” has only words too common or too short to search for. "
+                "Please add a more specific word."
+            ) % {"query": data["q"]}
+        else:
+            context["error"] = friendly_error(error)
+            status = 400
     except SearchUnavailable:
         context["error"] = _("Search is not available right now. Please try again in a minute.")
         status = 503
@@ -113,7 +122,7 @@ def search_page(request):
         context.update(results_context(request, response, country))
         context["promoted"] = shown_promotions(request, promoted(search_request))
     page = render(request, "search/search.html", context, status=status)
-    if status == 200 and (response.degraded or response.provisional):
+    if response is not None and (response.degraded or response.provisional):
         # The database's stopgap during an engine outage, or an answer made with a vocabulary
         # still being rebuilt: no cache may keep it past the outage or the rebuild.
         add_never_cache_headers(page)

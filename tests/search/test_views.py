@@ -82,6 +82,26 @@ def test_nul_characters_are_dropped_never_shown_back(site_client, field):
     assert "Klastr potravinářů Ústeckého kraje" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "query", "says"),
+    [
+        ("en", "IT", "“IT” has only words too common or too short to search for."),
+        ("en", "the and", "“the and” has only words too common or too short"),
+        ("cs", "a i", "„a i“ obsahuje jen příliš běžná nebo krátká slova"),
+    ],
+)
+def test_only_common_words_are_told_so_not_blamed_for_an_empty_query(
+    site_client, language, query, says
+):
+    """ "IT", in a network of ICT clusters, is an English stop word: the visitor typed a
+    word and was told to type some (a 400)."""
+    response = site_client("CZ").get(f"/{language}/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert says in html
+    assert 'role="alert"' not in html
+
+
 def test_a_query_of_spaces_is_the_empty_form(site_client):
     html = site_client("CZ").get("/cs/search/", {"q": " \t "}).content.decode()
     assert "<title>Hledat ·" in html
