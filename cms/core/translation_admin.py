@@ -381,18 +381,24 @@ class TranslationExplorerFilterSet(TranslationFilterSet, GenericPageFilterSet):
     edited_by = own_edited_by_filter()
 
 
+def translated_page_types() -> tuple[tuple[type, str], ...]:
+    """The page types editors translate one by one, each with its menu icon: a listing
+    each in "Page translations", and links from the translation status report."""
+    from cms.events.models import EventPage
+    from cms.home.models import StandardPage
+    from cms.news.models import NewsPage
+
+    return ((NewsPage, "doc-full"), (EventPage, "date"), (StandardPage, "doc-empty"))
+
+
 def translation_page_listings() -> ViewSetGroup:
     """A "Page translations" menu of flat page listings, with the column and the filter.
 
     Wagtail's flat page listings (``PageListingViewSet``) show only the pages
     the user may explore, so each country's editors see their own pages.
     """
-    from cms.events.models import EventPage
-    from cms.home.models import StandardPage
-    from cms.news.models import NewsPage
-
     viewsets = []
-    for model, icon in ((NewsPage, "doc-full"), (EventPage, "date"), (StandardPage, "doc-empty")):
+    for model, icon in translated_page_types():
         meta = type("Meta", (), {"model": model, "fields": []})
         filterset = type(
             f"{model.__name__}TranslationFilterSet", (TranslationPageFilterSet,), {"Meta": meta}

@@ -158,17 +158,16 @@ def listings() -> list[tuple[str, str]]:
     Each language's row of the report links to them with that language and
     "not published" chosen: the items the row counts as left to do.
     """
-    from cms.clusters.models import ClusterProfile
-    from cms.events.models import EventPage
-    from cms.home.models import StandardPage
-    from cms.news.models import NewsPage
-    from cms.partners.models import ContactPerson, PartnerOrganisation
+    from cms.core.models import TranslationReadiness
+    from cms.core.translation_admin import translated_page_types
+    from cms.projections.registry import served_types
 
     found = [
         (model._meta.verbose_name_plural, reverse(f"translations-{model._meta.model_name}:index"))
-        for model in (NewsPage, EventPage, StandardPage)
+        for model, _icon in translated_page_types()
     ]
-    for model in (ClusterProfile, PartnerOrganisation, ContactPerson):
-        name = f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:list"
-        found.append((model._meta.verbose_name_plural, reverse(name)))
+    for model, served in served_types().items():
+        if not served.is_page and issubclass(model, TranslationReadiness):
+            name = f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:list"
+            found.append((model._meta.verbose_name_plural, reverse(name)))
     return found

@@ -410,7 +410,7 @@ class Promotion(models.Model):
             raise ValidationError(_("Choose either a page or a cluster organisation."))
         if self.page_id and kind_of(self.page.specific) is None:
             raise ValidationError(
-                {"page": _("Only news items, events and standard pages can be promoted.")}
+                {"page": _("Only pages that visitors find in search can be promoted.")}
             )
         if self.language in LANGUAGE_CODES and not promotion_key(self.query, self.language):
             raise ValidationError({"query": _("The query has no words to search for.")})

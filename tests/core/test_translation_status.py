@@ -202,6 +202,19 @@ def test_editors_see_only_their_own_country(client, country):
     assert client.get("/admin/translation-status/?country=IT").status_code == 404
 
 
+def test_the_report_links_to_a_working_listing_of_every_type_editors_translate(client, country):
+    """The links were a list of their own: a type added to the translation listings
+    (``translated_page_types``) or served as a translated snippet was counted, not linked."""
+    client.force_login(country_user("CZ"))
+    links = client.get("/admin/translation-status/").context["listings"]
+    addresses = [address for _name, address in links]
+    assert "/admin/translations-newspage/" in addresses
+    assert "/admin/snippets/partners/contactperson/" in addresses
+    assert len(links) == 6  # news, events, standard pages; clusters, partners, contacts
+    for address in addresses:
+        assert client.get(address, {"translation": "missing:cs"}).status_code == 200, address
+
+
 def test_network_admins_see_every_country(client, country):
     client.force_login(network_admin())
     assert client.get("/admin/translation-status/?country=IT").status_code == 200
