@@ -221,6 +221,24 @@ def test_a_single_edit_saves(kind, db):
     assert saved(obj, field) == value
 
 
+@pytest.mark.parametrize("kind", ["image", "document"])
+@pytest.mark.parametrize(
+    ("next_value", "lands_on"),
+    [("anything-without-slash", None), ("/admin/?from=edit", "/admin/?from=edit")],
+)
+def test_a_next_that_is_no_address_goes_to_the_listing(kind, db, next_value, lands_on):
+    """Wagtail's media edit views took ``next=foo`` for a URL's name: a 500 after the save."""
+    make, url_of, people, (field, value), _b = CASES[kind]
+    obj = make(db)
+    a, _other = people()
+    form = opened(a, url_of(obj))
+    form[field] = [value]
+    response = a.post(f"{url_of(obj)}?next={next_value}", form)
+    assert response.status_code == 302, errors_of(response)
+    assert response["Location"] == (lands_on or f"/admin/{kind}s/")
+    assert saved(obj, field) == value
+
+
 def uploaded(name: str) -> SimpleUploadedFile:
     """An image file as the browser uploads it."""
     return SimpleUploadedFile(name, get_test_image_file(filename=name).file.getvalue())
