@@ -293,7 +293,8 @@ def snippet_deleted(sender, instance, **kwargs):
 
 
 def embedded_changed(sender, instance, **kwargs):
-    """An image (or anything else items embed) changed: render what shows it."""
+    """An image (or anything else items embed or list: a document, a tag) changed: render
+    what shows it."""
     refresh(dependents.dependents_of(instance))
 
 
@@ -348,6 +349,7 @@ def has_field(model, name: str) -> bool:
 
 
 def connect() -> None:
+    from taggit.models import Tag
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
@@ -383,7 +385,8 @@ def connect() -> None:
                 weak=False,
                 dispatch_uid=f"projection-del-{label}",
             )
-    for model in (get_image_model(), get_document_model()):
+    # Tags: renamed or deleted in a shell or a command (the admin has no tag editor).
+    for model in (get_image_model(), get_document_model(), Tag):
         for signal, receiver, name in (
             (post_save, embedded_changed, "saved"),
             (pre_delete, note_dependents, "pre-delete"),
