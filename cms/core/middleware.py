@@ -184,15 +184,37 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         Django chose among every language the project has (the browser's, else
         English): a Slovak browser on the Czech site, or a crawler sending no
         ``Accept-Language``, was sent to ``/sk/…`` or ``/en/aktuality/``, both 404s.
-        The answer depends on the cookie and the browser: theirs alone.
+        A slug that is not the visitor's language's (``/aktuality/`` for an English
+        browser) goes to the language it is written in (``/cs/aktuality/``). The answer
+        depends on the cookie and the browser: theirs alone.
         """
         languages, default = languages_of(request)
-        with translation.override(preferred_language(request, languages, default)):
+        preferred = preferred_language(request, languages, default)
+        with translation.override(language_of_address(request, preferred, languages, default)):
             response = super().process_response(request, response)
         if response.status_code in (301, 302):
             patch_vary_headers(response, ("Cookie",))
             patch_cache_control(response, private=True, max_age=0)
         return response
+
+
+def language_of_address(request, preferred: str, languages, default: str) -> str:
+    """The language whose slugs make ``request``'s path a page of its site: ``preferred``
+    if they do (or if no language's do: its 404 is in the visitor's language), else the
+    first other one, the site's default first."""
+    site = Site.find_for_request(request)
+    components = [part for part in request.path_info.split("/") if part]
+    if site is None or not components:
+        return preferred
+    root = site.root_page.specific
+    for language in dict.fromkeys((preferred, default, *languages)):
+        with translation.override(language):
+            try:
+                root.route(request, components)
+            except Http404:
+                continue
+        return language
+    return preferred
 
 
 class AdminLanguageMiddleware:

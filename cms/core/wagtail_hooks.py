@@ -2,7 +2,7 @@
 visitors' refusal of documents used only by what they cannot see, and page links in rich
 text in the language their reader lands on."""
 
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
@@ -30,6 +30,7 @@ from cms.core.translation_admin import (
     add_column_to_explorer,
     translation_page_listings,
 )
+from cms.core.translation_copy import copy_translation_content
 from cms.core.translation_report import translation_report_view
 from cms.core.usage import CountingDeleteView
 from cms.core.views import method_not_allowed
@@ -161,6 +162,19 @@ def media_edit_views_keeping_others_saves():
             ConcurrentEditsDocumentEditView.as_view(),
             name="document_edit_keeping_others_saves",
         ),
+    ]
+
+
+@hooks.register("register_admin_urls", order=-1)
+def streamfield_copy_between_languages():
+    """Before wagtail-modeltranslation's (order 0), at its address: the copy button's view
+    with its request checked (``cms.core.translation_copy``)."""
+    return [
+        re_path(  # its pattern, as written there
+            r"pages/(?P<page_id>\d+)/edit/copy_translation_content/$",
+            copy_translation_content,
+            name="copy_translation_content",
+        )
     ]
 
 

@@ -681,11 +681,20 @@ def reports(*, export=True):
     return probes
 
 
+def copy_probes(w: World) -> list[Probe]:
+    """The StreamField copy button's view (``cms.core.translation_copy``)."""
+    return [
+        Probe({"page_id": page.pk}, query={"from": "sk", "to": "cs"}, post={})
+        for page in (w.page, w.live)
+    ]
+
+
 #: Every named admin URL pattern and how to fill it: a function of the world that
 #: returns the probes. (Snippet and snippet chooser viewsets and the translation
 #: listings are filled per kind of view: ``SNIPPET_VIEWS``, ``SNIPPET_CHOOSER_VIEWS``,
 #: ``TRANSLATION_LISTING_VIEWS``; network-wide patterns: ``NETWORK_WIDE``.)
 ROUTES = {
+    "copy_translation_content": copy_probes,
     "wagtailadmin_home": lambda w: [Probe()],
     "wagtailadmin_api:pages:listing": lambda w: [
         Probe(),
@@ -1142,10 +1151,8 @@ UNNAMED_ROUTES = {
     "admin/reports/site-history/results/": reports(export=False),
     "admin/reports/aging-pages/": reports(),
     "admin/reports/aging-pages/results/": reports(export=False),
-    r"admin/pages/(?P<page_id>\d+)/edit/copy_translation_content/$": lambda w: [
-        Probe({"page_id": page.pk}, query={"from": "sk", "to": "cs"}, post={})
-        for page in (w.page, w.live)
-    ],
+    # wagtail-modeltranslation's, answered by the project's checked view before it.
+    r"admin/pages/(?P<page_id>\d+)/edit/copy_translation_content/$": lambda w: copy_probes(w),
 }
 
 #: Network-wide and harmless: these patterns hold nothing of any one country, so there is

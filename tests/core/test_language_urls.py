@@ -177,29 +177,34 @@ def test_a_remembered_language_the_site_lacks_is_ignored_at_root(client, db):
 
 
 @pytest.mark.parametrize(
-    ("browser", "cookie", "expected"),
+    ("browser", "cookie", "address", "expected", "search"),
     [
-        (None, None, "/cs/aktuality/"),  # a crawler: the site's language, not English
-        ("sk", None, "/cs/aktuality/"),  # a language the Czech site does not publish
-        ("sk,en;q=0.5", None, "/en/aktuality/"),
-        ("de", "en", "/en/aktuality/"),
+        (None, None, "/aktuality/", "/cs/aktuality/", "/cs/search/"),  # a crawler: not English
+        ("sk", None, "/aktuality/", "/cs/aktuality/", "/cs/search/"),  # not the site's
+        # A Czech slug is a Czech address, whatever the browser prefers.
+        ("sk,en;q=0.5", None, "/aktuality/", "/cs/aktuality/", "/en/search/"),
+        ("de", "en", "/aktuality/", "/cs/aktuality/", "/en/search/"),
+        ("en", None, "/news/", "/en/news/", "/en/search/"),
+        ("cs", None, "/news/", "/en/news/", "/cs/search/"),
+        ("en", None, "/no-such-page/", "/en/no-such-page/", "/en/search/"),  # its 404 in English
     ],
 )
 def test_an_address_without_a_language_goes_to_one_the_site_publishes(
-    client, db, browser, cookie, expected
+    client, db, browser, cookie, address, expected, search
 ):
     """Django chose among every language (the browser's, else English): a Slovak browser
-    on the Czech site went to /sk/aktuality/, a crawler to /en/aktuality/, both 404s."""
+    on the Czech site went to /sk/aktuality/, a crawler or an English browser to
+    /en/aktuality/, all 404s."""
     if cookie:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
     headers = {"HTTP_ACCEPT_LANGUAGE": browser} if browser else {}
-    response = client.get("/aktuality/", HTTP_HOST="cz.localhost", **headers)
+    response = client.get(address, HTTP_HOST="cz.localhost", **headers)
     assert (response.status_code, response["Location"]) == (302, expected)
     assert "Cookie" in response["Vary"] and "Accept-Language" in response["Vary"]
     assert "private" in response["Cache-Control"]
-    assert client.get("/search/", HTTP_HOST="cz.localhost", **headers)["Location"] == (
-        expected.replace("aktuality", "search")
-    )
+    if not address.startswith("/no-such"):
+        assert client.get(expected, HTTP_HOST="cz.localhost", **headers).status_code == 200
+    assert client.get("/search/", HTTP_HOST="cz.localhost", **headers)["Location"] == search
 
 
 @pytest.mark.parametrize(
