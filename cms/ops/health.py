@@ -199,6 +199,20 @@ class PendingWorkCheck(SideService, HealthCheck):
             )
 
 
+def late_engine_updates(queue, cutoff: datetime.datetime) -> int:
+    """The rows of ``queue`` (``PendingIndexUpdate``, ``PendingEngineObject``) due before
+    ``cutoff``. None without an engine (rows left from one are not sent), nor while the
+    worker waits out an outage: it puts off the first row it tries, and the rest wait
+    behind that one with their old times."""
+    from cms.search.engine_retries import engines  # noqa: PLC0415 - needs apps
+
+    if not engines():
+        return 0
+    if queue.objects.filter(attempts__gt=0, next_attempt_at__gt=timezone.now()).exists():
+        return 0
+    return queue.objects.filter(next_attempt_at__lt=cutoff).count()
+
+
 def late_work(cutoff: datetime.datetime):
     """``(count, what is waiting and for whom)`` for each kind of background work."""
     from cms.projections.models import StaleProjection  # noqa: PLC0415 - needs apps
@@ -220,7 +234,7 @@ def late_work(cutoff: datetime.datetime):
     )
     yield (
         sum(
-            model.objects.filter(next_attempt_at__lt=cutoff).count()
+            late_engine_updates(model, cutoff)
             for model in (PendingIndexUpdate, PendingEngineObject)
         ),
         "search engine update(s): is `manage.py search_index_worker` running?",

@@ -230,22 +230,40 @@ def test_marks_left_by_a_killed_worker_are_reported(db):
         check.run()
 
 
-def test_engine_updates_no_process_sends_are_reported(db):
-    """``search_index_worker`` is a process of its own: without it, updates the engine
-    missed stay due for ever. One backing off from a failed attempt is not late."""
-    check = PendingWorkCheck(max_wait=datetime.timedelta(minutes=10))
-    cluster = ClusterProfile.objects.first()
+def engine_misses(*, backing_off: int) -> None:
+    """Two clusters the engine missed 11 minutes ago; the first ``backing_off`` of them
+    tried since and put off (as the worker does with the first it tries in an outage)."""
     long_ago = timezone.now() - datetime.timedelta(minutes=11)
-    PendingEngineObject.objects.create(
-        content_type=ContentType.objects.get_for_model(cluster),
-        object_id=str(cluster.pk),
-        missed_at=long_ago,
-        next_attempt_at=timezone.now() + datetime.timedelta(minutes=5),
-    )
-    check.run()  # tried, and backing off
-    PendingEngineObject.objects.update(next_attempt_at=long_ago)
-    with pytest.raises(Exception, match="1 search engine update.*search_index_worker"):
-        check.run()
+    for number, cluster in enumerate(ClusterProfile.objects.all()[:2]):
+        tried = number < backing_off
+        PendingEngineObject.objects.create(
+            content_type=ContentType.objects.get_for_model(cluster),
+            object_id=str(cluster.pk),
+            missed_at=long_ago,
+            attempts=1 if tried else 0,
+            next_attempt_at=timezone.now() + datetime.timedelta(minutes=5) if tried else long_ago,
+        )
+
+
+def test_engine_updates_no_process_sends_are_reported(dead_engine):
+    """``search_index_worker`` is a process of its own: without it, updates the engine
+    missed stay due for ever."""
+    engine_misses(backing_off=0)
+    with pytest.raises(Exception, match="2 search engine update.*search_index_worker"):
+        PendingWorkCheck(max_wait=datetime.timedelta(minutes=10)).run()
+
+
+def test_engine_updates_waiting_out_an_outage_are_not_late(dead_engine):
+    """The worker puts off the first it tries while the engine is down; the rest keep
+    their old times behind it: the worker is there."""
+    engine_misses(backing_off=1)
+    PendingWorkCheck(max_wait=datetime.timedelta(minutes=10)).run()
+
+
+def test_engine_updates_left_from_a_removed_engine_are_not_late(db):
+    """Database search only (the test settings): nothing would send them."""
+    engine_misses(backing_off=0)
+    PendingWorkCheck(max_wait=datetime.timedelta(minutes=10)).run()
 
 
 def test_webhook_deliveries_no_one_sends_are_reported(db, country):
