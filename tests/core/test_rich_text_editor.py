@@ -5,6 +5,8 @@ Driven through the real admin views as a Czech editor: a snippet's rich text fie
 rich text block in a page's StreamField.
 """
 
+import json
+
 import pytest
 
 from cms.clusters.models import ClusterProfile
@@ -47,7 +49,25 @@ def test_a_snippet_rich_text_field_posted_as_html_is_saved_cleaned(czech_editor,
     kept_and_cleaned(cluster.description_cs)
 
 
-@pytest.mark.parametrize("posted", ["", "  ", '{"foo": 1}', "null"])
+EMPTY_EDITOR = json.dumps(
+    {
+        "blocks": [
+            {
+                "key": "r97rs",
+                "text": "",
+                "type": "unstyled",
+                "depth": 0,
+                "inlineStyleRanges": [],
+                "entityRanges": [],
+                "data": {},
+            }
+        ],
+        "entityMap": {},
+    }
+)
+
+
+@pytest.mark.parametrize("posted", ["", "  ", '{"foo": 1}', "null", "<p> </p>", EMPTY_EDITOR])
 def test_an_empty_or_shapeless_rich_text_saves_empty(czech_editor, country, posted):
     cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
     response = czech_editor.post(
@@ -63,6 +83,65 @@ def test_an_empty_or_shapeless_rich_text_saves_empty(czech_editor, country, post
     assert response.status_code == 302
     cluster.refresh_from_db()
     assert cluster.description_cs == ""
+
+
+@pytest.mark.parametrize(
+    ("posted", "kept"),
+    [
+        ('<p>See <a linktype="page" id="abc">our page</a></p>', "See our page"),
+        (  # contentstate the converter refuses: a link without its data
+            json.dumps(
+                {
+                    "blocks": [
+                        {
+                            "key": "a",
+                            "text": "Linked words",
+                            "type": "unstyled",
+                            "depth": 0,
+                            "inlineStyleRanges": [],
+                            "entityRanges": [{"offset": 0, "length": 6, "key": 0}],
+                            "data": {},
+                        }
+                    ],
+                    "entityMap": {"0": {"type": "LINK", "mutability": "MUTABLE", "data": {}}},
+                }
+            ),
+            "Linked words",
+        ),
+    ],
+)
+def test_rich_text_the_converter_cannot_take_keeps_its_text(czech_editor, country, posted, kept):
+    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
+    response = czech_editor.post(
+        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
+        {
+            "name_cs": cluster.name_cs,
+            "slug": cluster.slug,
+            "country": cluster.country_id,
+            "ready_languages": ["cs"],
+            "description_cs": posted,
+        },
+    )
+    assert response.status_code == 302
+    cluster.refresh_from_db()
+    assert kept in cluster.description_cs
+    assert "{" not in cluster.description_cs and "linktype" not in cluster.description_cs
+
+
+def test_a_link_to_an_oversized_id_is_a_form_error_not_a_500(czech_editor, country):
+    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
+    response = czech_editor.post(
+        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
+        {
+            "name_cs": cluster.name_cs,
+            "slug": cluster.slug,
+            "country": cluster.country_id,
+            "ready_languages": ["cs"],
+            "description_cs": '<p>See <a linktype="page" id="99999999999999999999">it</a></p>',
+        },
+    )
+    assert response.status_code == 200
+    assert "description_cs" in response.context["form"].errors
 
 
 def test_a_streamfield_rich_text_block_posted_as_html_is_saved_cleaned(czech_editor, country):
