@@ -41,12 +41,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from django.utils.functional import cached_property, lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import ObjectList
-from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.pages import edit as page_edit
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views import documents as document_views
@@ -151,31 +150,13 @@ class ConcurrentEditView(ConcurrentEditsViewMixin, snippet_views.EditView):
     every user of its viewset may edit (sectors)."""
 
 
-class AddressOnlyNextMixin:
-    """``?next=`` followed only when it is an address (``/admin/images/?p=2``).
-
-    Wagtail's image and document edit views follow any safe ``next`` with Django's
-    ``redirect``, which takes a value without a slash for a URL's name: ``next=foo``
-    saved the edit, then answered a 500 (``NoReverseMatch``). Such a value now goes to
-    the listing, as the snippet views do."""
-
-    @cached_property
-    def next_url(self):
-        url = get_valid_next_url_from_request(self.request)
-        return url if url.startswith("/") else ""
-
-
-class ConcurrentEditsImageEditView(
-    AddressOnlyNextMixin, ConcurrentEditsViewMixin, image_views.EditView
-):
+class ConcurrentEditsImageEditView(ConcurrentEditsViewMixin, image_views.EditView):
     """Wagtail's image edit view, the row locked while ``ConcurrentEditsImageForm``
     compares and saves. Served at Wagtail's own address (``register_admin_urls`` in
     ``cms.core.wagtail_hooks``, before Wagtail's)."""
 
 
-class ConcurrentEditsDocumentEditView(
-    AddressOnlyNextMixin, ConcurrentEditsViewMixin, document_views.EditView
-):
+class ConcurrentEditsDocumentEditView(ConcurrentEditsViewMixin, document_views.EditView):
     """Wagtail's document edit view, the row locked while ``ConcurrentEditsDocumentForm``
     compares and saves, at Wagtail's own address as the image one."""
 

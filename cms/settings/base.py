@@ -118,9 +118,11 @@ MIDDLEWARE = [
     "cms.core.middleware.AdminPageScopeMiddleware",
     "cms.core.middleware.AdminMediaScopeMiddleware",
     # A 400, not a 500, for a number SQLite cannot bind (a filter's ?user=99999999999999999999).
-    "cms.core.middleware.OversizedNumberMiddleware",
+    "cms.core.oversized_numbers.OversizedNumberMiddleware",
     # A 400 with the reason for reordering a page Wagtail's move cannot save (no English).
     "cms.core.middleware.ReorderRefusalMiddleware",
+    # An admin ?next= that is no address (next=foo) dropped: Wagtail's redirect was a 500.
+    "cms.core.middleware.AdminNextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Wagtail's redirects, keeping the visitor's query string (cms.core.middleware).
     "cms.core.middleware.RedirectKeepingQueryMiddleware",

@@ -226,8 +226,9 @@ def test_a_single_edit_saves(kind, db):
     ("next_value", "lands_on"),
     [("anything-without-slash", None), ("/admin/?from=edit", "/admin/?from=edit")],
 )
-def test_a_next_that_is_no_address_goes_to_the_listing(kind, db, next_value, lands_on):
-    """Wagtail's media edit views took ``next=foo`` for a URL's name: a 500 after the save."""
+def test_a_next_that_is_no_address_is_dropped(kind, db, next_value, lands_on):
+    """Wagtail's media edit views took ``next=foo`` for a URL's name: a 500 after the save
+    (``cms.core.middleware.AdminNextMiddleware``)."""
     make, url_of, people, (field, value), _b = CASES[kind]
     obj = make(db)
     a, _other = people()
@@ -284,3 +285,19 @@ def test_the_edit_page_carries_what_it_showed_once(kind, db):
     page = lxml_html.fromstring(a.get(url_of(obj)).content)
     digests = page.xpath("//form[@id='w-editor-form']//input[@name='opened_digests']/@value")
     assert len(digests) == 1 and digests[0].startswith("{")
+
+
+@pytest.mark.parametrize("action", ["delete", "unpublish"])
+def test_a_page_action_with_a_next_that_is_no_address_is_done(action, db):
+    """Wagtail's page actions follow ``next`` the same way: the page was gone, and the
+    editor was shown a 500."""
+    from cms.core.models import Country
+    from tests.factories import news_page
+
+    page = news_page(Country.objects.get(code="CZ"), title={"en": "Going", "cs": "Odchází"})
+    page.save_revision().publish()
+    moderator, _other = czech_moderators()
+    response = moderator.post(f"/admin/pages/{page.pk}/{action}/?next=foo", {})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/")
+    page = type(page).objects.filter(pk=page.pk).first()
+    assert page is None if action == "delete" else not page.live

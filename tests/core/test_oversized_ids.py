@@ -24,6 +24,9 @@ HUGE = "99999999999999999999"
         f"/admin/snippets/clusters/clusterprofile/?sectors={HUGE}",
         f"/admin/api/main/pages/?offset={HUGE}",
         f"/admin/api/main/pages/?child_of=3&offset={HUGE}",
+        f"/admin/api/main/pages/?offset=%2B{HUGE}",
+        f"/admin/api/main/pages/?offset=%20{HUGE}",
+        "/admin/api/main/pages/?offset=99_999_999_999_999_999_999",
     ],
 )
 def test_an_oversized_id_in_an_admin_address_is_no_server_error(client, country, url):
