@@ -55,25 +55,28 @@ class HTTPPurgeBackend(BaseBackend):
         location = urlsplit(params["LOCATION"])
         self.scheme, self.netloc = location.scheme, location.netloc
         self.timeout = float(params.get("TIMEOUT", 5))
+        #: Whether the proxy gave no answer during this purge (Wagtail makes the backend
+        #: for each purge, and hands it the URLs one batch per host name).
+        self.unanswered = False
 
     def purge(self, url) -> None:
         self.purged(url)
 
     def purge_batch(self, urls) -> None:
-        """Every URL, until the proxy gives no answer: the rest are then skipped (and
-        counted in the log), as each would wait out the timeout too. A sector's change
-        purges hundreds of URLs: at 5 s each, a hung proxy held the task worker for
-        twenty minutes, and every webhook and index update queued behind it."""
+        """Every URL, until the proxy gives no answer: the rest of this purge, in this
+        batch and those of the other host names, is then skipped (and counted in the
+        log), as each would wait out the timeout too. A sector's change purges hundreds
+        of URLs: at 5 s each, a hung proxy held the task worker for twenty minutes, and
+        every webhook and index update queued behind it."""
         urls = list(urls)
-        for done, url in enumerate(urls, start=1):
-            if not self.purged(url):
-                if skipped := len(urls) - done:
-                    logger.warning(
-                        "frontend cache: %d more URLs not purged, %s did not answer",
-                        skipped,
-                        self.netloc,
-                    )
-                return
+        done = 0
+        while done < len(urls) and not self.unanswered:
+            self.unanswered = not self.purged(urls[done])
+            done += 1
+        if self.unanswered and (skipped := len(urls) - done):
+            logger.warning(
+                "frontend cache: %d more URLs not purged, %s did not answer", skipped, self.netloc
+            )
 
     def purged(self, url) -> bool:
         """Send ``PURGE`` for ``url``; whether the proxy answered (a refusal is an answer)."""

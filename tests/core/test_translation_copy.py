@@ -4,6 +4,7 @@ the editor's request copies; anything else is a 400 or 405 naming the problem, n
 import json
 
 import pytest
+from django.test import Client
 
 from cms.news.models import NewsPage
 from tests.factories import country_user, logged_in
@@ -73,3 +74,10 @@ def test_without_the_buttons_header_or_by_get_it_is_refused(czech_news):
 def test_another_countrys_page_is_not_found(czech_news):
     response = logged_in(country_user("SK")).post(url_of(czech_news), button_request(), **XHR)
     assert response.status_code == 404
+
+
+def test_a_request_without_the_csrf_token_is_refused(czech_news):
+    """wagtail-modeltranslation's view was exempt; the button sends the token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(country_user("CZ"))
+    assert client.post(url_of(czech_news), button_request(), **XHR).status_code == 403

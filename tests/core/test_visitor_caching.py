@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils.http import http_date, parse_http_date
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import PageLogEntry
 
 from cms.settings.visitors import frontend_cache_backends
@@ -241,6 +242,21 @@ def test_a_purge_target_that_never_answers_times_out(
     # One timeout, not one per URL: the page and its listings in each language.
     assert caplog.text.count("timed out") == 1
     assert re.search(r"\d+ more URLs not purged", caplog.text)
+
+
+def test_a_purge_across_sites_waits_for_a_silent_proxy_once(caplog):
+    """Wagtail hands the backend one batch per host name: each waited out a timeout."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(50)
+    urls = [f"http://{code}.localhost/cs/{n}/" for code in ("cz", "sk", "pl") for n in range(3)]
+    try:
+        with purging_to(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.2):
+            purge_urls_from_cache(urls)
+    finally:
+        silent.close()
+    assert caplog.text.count("timed out") == 1
+    assert sum(map(int, re.findall(r"(\d+) more URLs not purged", caplog.text))) == 8
 
 
 def test_last_modified_is_an_http_date(site_client):
