@@ -330,6 +330,22 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
             hide_unready(self)
         return super().serve(request, *args, **kwargs)
 
+    def make_preview_request(self, original_request=None, preview_mode=None, **kwargs):
+        """The preview in the editor's admin language if the page has a title in it (one
+        of its site's), else in the site's own: an editor with an English admin previewed
+        a Polish-only page as an empty English one (``<html lang="en">``, no heading), and
+        with a German one, not a language of the Polish site, as a 404."""
+        language = translation.get_language()
+        if language not in site_languages(self.get_country()) or not getattr(
+            self, f"title_{language}", None
+        ):
+            language = self.default_language()
+        with translation.override(language):
+            response = super().make_preview_request(original_request, preview_mode, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # a TemplateResponse renders late: in this language
+        return response
+
     def serve_password_required_response(self, request, form, action_url):
         """The password form in front of the page, with nothing of the page: Wagtail renders
         it with the page's whole context, and the site's templates would show its title,

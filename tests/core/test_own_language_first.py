@@ -8,9 +8,12 @@ back, and a held-back language is named to the editor and to the moderator.
 
 import re
 
+import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from cms.core.languages import LANGUAGE_CODES
+from cms.core.models import Country
 from cms.news.models import NewsPage
 from tests.factories import country_user, draft_page, page_parent, path_of
 
@@ -348,3 +351,25 @@ def test_czech_only_items_publish_beside_each_other(cz):
     clash = news_in("cs", title="Znovu", slug="jen-cesky-1", lead="P", ready=["cs"])
     refused = client.post(add_url(cz), {**clash, "action-publish": "1"})
     assert "slug_cs" in refused.context["form"].errors
+
+
+@pytest.mark.parametrize(("admin_language", "shown"), [("en", "pl"), ("de", "pl"), ("pl", "pl")])
+def test_a_page_without_the_editors_admin_language_previews_in_its_sites(db, admin_language, shown):
+    """An editor with an English admin previewed a Polish-only page as an empty English
+    page: ``<html lang="en">``, no heading."""
+    page = draft_page(Country.objects.get(code="PL"), "news", title="Dzień informacyjny")
+    page.title_en = ""
+    page.title_pl = "Dzień informacyjny w Krakowie"
+    page.save_revision()
+    with translation.override(admin_language):
+        html = page.make_preview_request().content.decode()
+    assert f'<html lang="{shown}"' in html
+    assert "Dzień informacyjny w Krakowie</h1>" in html
+
+
+def test_a_page_with_the_editors_admin_language_previews_in_it(db):
+    page = draft_page(Country.objects.get(code="PL"), "news", title="Info day")
+    page.title_pl = "Dzień informacyjny"
+    with translation.override("en"):
+        html = page.make_preview_request().content.decode()
+    assert '<html lang="en"' in html and "Info day</h1>" in html
