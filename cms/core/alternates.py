@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from cms.core.languages import COMMON_LANGUAGE, fallback_chain
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.pages import site_languages
 from cms.core.request_memo import once_per_request
 from cms.core.translation_status import available_languages
@@ -75,6 +75,21 @@ def other_language(request, obj) -> str:
     """
     language = language_read(obj, country_of(Site.find_for_request(request)))
     return "" if language == translation.get_language() else language
+
+
+def text_language(obj, field: str) -> str:
+    """The language ``obj``'s translated ``field`` is shown in when it is not the page's,
+    else "": its own is empty (or held back), so the next language along the fallback
+    chain shows, and an element marked with ``lang`` says so. A Polish page whose body
+    was left in English read it out with Polish rules, as if it were Polish."""
+    current = translation.get_language()
+    if current not in LANGUAGE_CODES:
+        return ""
+    for code in fallback_chain(current):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value and (not isinstance(value, str) or value.strip()):
+            return "" if code == current else code
+    return ""
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,21 @@ def test_page_fields_fall_back_too(country):
     with translation.override("sk"):
         assert page.title == "Novinka"
         assert page.lead == "Lead"
+
+
+def test_a_page_field_shown_in_its_fallback_language_says_so(country, site_client):
+    """A Polish page whose body and funding note were left in English showed them as if
+    they were Polish (``<html lang="pl">``, nothing marked): screen readers and
+    translation tools read English with Polish rules."""
+    page = news_page(
+        country("PL"),
+        title={"en": "Info day", "pl": "Dzień informacyjny"},
+        lead={"en": "Lead", "pl": "Wstęp"},
+        **translated("body", {"en": [("heading", "Programme of the day")]}),
+        **translated("funding_note", {"en": "Co-financed by the EU"}),
+    )
+    with translation.override("pl"):
+        html = site_client("PL").get(page.url).content.decode()
+    assert '<div class="prose" lang="en">' in html and "Programme of the day" in html
+    assert '<p class="funding-note" lang="en">Co-financed by the EU</p>' in html
+    assert '<p class="lead">Wstęp</p>' in html  # its own: nothing to mark

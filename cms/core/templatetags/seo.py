@@ -4,7 +4,8 @@ where a listing's card links.
 ``templates/includes/head_meta.html`` calls ``{% head_meta as meta %}``; event
 templates can offer "Add to calendar" with ``{% calendar_url page %}``; cards call
 ``{% card_link item as link %}``; text of a snippet in another language than the page's
-is marked with ``{% other_language snippet as code %}``.
+is marked with ``{% other_language snippet as code %}``, a page's own field shown in the
+language it fell back to with ``{% text_language page "body" as code %}``.
 """
 
 from django import template
@@ -49,3 +50,10 @@ def other_language(context, obj) -> str:
     if request is None or obj is None:
         return ""
     return alternates.other_language(request, obj)
+
+
+@register.simple_tag
+def text_language(obj, field: str) -> str:
+    """``{% text_language page "body" as code %}``: the language ``obj``'s translated
+    ``field`` is shown in when it fell back from the page's (for ``lang``), else ""."""
+    return alternates.text_language(obj, field) if obj is not None else ""
