@@ -125,6 +125,11 @@ def preview_import(
     ready_column = READY in columns
     results, seen = [], {}
     for number, row in enumerate(rows, start=2):
+        if not any(value.strip() for value in row.values()):
+            # Nothing in it, as the spreadsheet program shows it: Excel writes an emptied row
+            # as a line of separators, and files end in blank lines. Each was a row of
+            # errors (no slug, no country, no name) that stopped the whole import.
+            continue
         current = existing.get(row.get("slug", ""))
         cells = row if current is None else {**stored_cells(current), **row}
         result = validate_row(number, cells, countries, sector_slugs, allowed_countries)

@@ -54,6 +54,17 @@ def test_a_semicolon_csv_as_czech_excel_saves_it_imports(db):
     assert "Plasty, formy a nástroje" in cluster.description_cs  # commas stay in their cell
 
 
+def test_blank_lines_and_emptied_rows_are_skipped(db):
+    """Excel writes an emptied row as a line of separators, and files end in blank lines:
+    each was a row of errors (no slug, no country, no name) that stopped the import."""
+    content = csv_bytes(";", "utf-8")
+    lines = content.split(b"\r\n")
+    with_blanks = b"\r\n".join([*lines[:2], b";;;;;;", *lines[2:], b"", b" ; ;", b""])
+    preview = preview_import(read_table(with_blanks, "clusters.csv"))
+    assert preview.counts() == {"create": 4, "update": 0, "unchanged": 0, "error": 0}
+    assert [row.number for row in preview.rows] == [2, 4, 5, 6]  # numbered as in the file
+
+
 def test_a_tab_separated_file_imports(db):
     assert imported(csv_bytes("\t", "utf-8")).name_cs == "Zlínský klastr"
 
