@@ -176,6 +176,26 @@ def test_manage_py_prints_one_line_for_a_bad_site_file(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "arguments", "message"),
+    [
+        ("sync_sites", ["--port", "0"], "argument --port: 0 is not a port: use 1 to 65535"),
+        ("sync_sites", ["--port", "http"], "argument --port: not a port number: 'http'"),
+        (
+            "after_restore",
+            ["--backup-taken-at", "0001-01-01T00:00:00+14:00"],
+            "'0001-01-01T00:00:00+14:00' is out of range once in UTC",
+        ),
+    ],
+)
+def test_an_argument_out_of_range_is_one_line_naming_it(tmp_path, command, arguments, message):
+    """``--port 0`` listed all 65,535 ports (448 KB); the early backup time was a traceback."""
+    result = manage(command, *arguments, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().endswith(message)
+    assert len(result.stderr) < 1000 and "Traceback" not in result.stderr
+
+
 # --- openapi, benchmarks -----------------------------------------------------------------
 
 
@@ -219,7 +239,10 @@ def test_bench_api_cpu_options_out_of_range_are_named(db, monkeypatch, options, 
         ("project_pending", {"limit": -1}, "--limit must be at least 1"),
         ("deliver_webhooks", {"limit": 0}, "--limit must be at least 1"),
         ("deliver_webhooks", {"limit": -1}, "--limit must be at least 1"),
-        ("search_index_worker", {"interval": -1, "max_rounds": 2}, "--interval must be 0"),
+        ("search_index_worker", {"interval": -1, "max_rounds": 2}, "--interval must be a"),
+        # Both ran a round, then ended in a traceback from time.sleep.
+        ("search_index_worker", {"interval": float("nan"), "max_rounds": 2}, "--interval must"),
+        ("search_index_worker", {"interval": float("inf"), "max_rounds": 2}, "--interval must"),
         ("search_index_worker", {"max_rounds": 0}, "--max-rounds must be at least 1"),
     ],
 )

@@ -1,3 +1,4 @@
+from argparse import ArgumentTypeError
 from pathlib import Path
 
 from django.conf import settings
@@ -22,8 +23,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--port",
-            type=int,
-            choices=range(1, 65536),
+            type=port_number,
             metavar="PORT",
             help="Serve every site on this port instead of its file's (the demo: make run PORT=…)",
         )
@@ -44,3 +44,14 @@ class Command(BaseCommand):
         except SiteFileError as error:  # refused inside the transaction, rolled back
             raise CommandError(f"Invalid site file {error} (nothing was synced)") from error
         self.stdout.write(self.style.SUCCESS(f"Sites synced: {report.summary()}."))
+
+
+def port_number(value: str) -> int:
+    """``--port``: 1 to 65535 (``choices=range(...)`` listed all 65,535 in its error)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise ArgumentTypeError(f"{port} is not a port: use 1 to 65535")
+    return port

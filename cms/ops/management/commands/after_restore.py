@@ -65,6 +65,10 @@ def backup_time(value: str) -> datetime:
     if zone and moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone_of(zone))
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is in year 0 in UTC
+        raise ArgumentTypeError(f"{value!r} is out of range once in UTC") from None
     if moment > timezone.now():
         raise ArgumentTypeError(f"{value!r} is in the future")
     return moment

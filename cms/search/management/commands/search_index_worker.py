@@ -1,3 +1,4 @@
+import math
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,8 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once=False, interval=2.0, max_rounds=None, drain=False, **options):
-        if interval < 0:
-            raise CommandError("--interval must be 0 seconds or more")
+        if not math.isfinite(interval) or interval < 0:  # nan, inf: time.sleep refuses them
+            raise CommandError("--interval must be a number of seconds, 0 or more")
         if max_rounds is not None and max_rounds < 1:
             raise CommandError("--max-rounds must be at least 1")
         rounds = 0
