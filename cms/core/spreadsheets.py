@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from django.utils import translation
 
@@ -100,6 +101,7 @@ class AdminExportMixin:
 
     - Every cell through ``neutralise``: Wagtail keeps XLSX text from becoming a formula
       but writes CSV cells as they are.
+    - The CSV marked as UTF-8 for Excel (``write_csv_response``).
     - The CSV in the editor's language: Wagtail streams it, row by row as the response is
       sent, after the admin's language (``cms.core.middleware.AdminLanguageMiddleware``)
       has been switched back, so a Czech editor's CSV had English headings and values
@@ -111,3 +113,12 @@ class AdminExportMixin:
 
     def stream_csv(self, queryset):
         return in_language(translation.get_language(), super().stream_csv(queryset))
+
+    def write_csv_response(self, queryset):
+        """UTF-8 said twice, as the project's own exports do (``cms.clusters.exporting``):
+        in the header, and with a byte order mark for Excel, which opened Wagtail's CSV as
+        the legacy encoding (``NĂˇzev`` for ``Název``)."""
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        response.streaming_content = chain(["\ufeff"], response.streaming_content)
+        return response

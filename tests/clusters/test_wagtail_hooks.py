@@ -24,7 +24,7 @@ def listing_export(client, export_format: str) -> bytes:
 
 
 def test_the_listing_csv_quotes_formula_text(client, db):
-    rows = list(csv.reader(io.StringIO(listing_export(client, "csv").decode())))
+    rows = list(csv.reader(io.StringIO(listing_export(client, "csv").decode("utf-8-sig"))))
     cells = {cell for row in rows[1:] for cell in row}
     assert "'" + FORMULA in cells and "'+420 Brno" in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

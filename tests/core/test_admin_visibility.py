@@ -29,7 +29,7 @@ MISSING_ID = 987654
 def body(response) -> str:
     return (
         b"".join(response.streaming_content) if response.streaming else response.content
-    ).decode()
+    ).decode("utf-8-sig")
 
 
 # Site history ----------------------------------------------------------------

@@ -46,7 +46,9 @@ def export_url(client, user, url: str, export_format: str) -> bytes:
 
 @pytest.mark.parametrize("report", REPORTS)
 def test_report_csv_quotes_formula_text(client, formula_page, report):
-    rows = list(csv.reader(io.StringIO(export(client, formula_page, report, "csv").decode())))
+    content = export(client, formula_page, report, "csv")
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8, for Excel
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + FORMULA in cells, (report, rows[:3])
     assert not [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)], report
@@ -73,7 +75,7 @@ DOWNLOADS = [*(f"/admin/reports/{report}/" for report in REPORTS), CLUSTER_LISTI
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode())))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def xlsx_rows(content: bytes) -> list[list[str]]:
