@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 
 from cms.clusters.exporting import export_cells
 from cms.clusters.models import ClusterProfile
+from cms.clusters.redirects import moved_in_bulk
 from cms.clusters.spreadsheet import (
     READY,
     TRANSLATED,
@@ -266,7 +267,7 @@ def apply_import(
     sectors = {sector.slug: sector.pk for sector in Sector.objects.all()}
     rows = [row for row in preview.valid if row.action != "unchanged"]
     existing = {c.slug: c for c in ClusterProfile.objects.filter(slug__in=[r.slug for r in rows])}
-    created, updated, fields = [], [], set()
+    created, updated, moved, fields = [], [], [], set()
     for row in rows:
         cluster = existing.get(row.slug)
         if cluster is None:
@@ -276,8 +277,11 @@ def apply_import(
         else:
             before = {name: getattr(cluster, name) for name in row.values}
             assign_row(cluster, row)
-            fields |= {name for name in row.values if getattr(cluster, name) != before[name]}
+            changed = {name for name in row.values if getattr(cluster, name) != before[name]}
+            fields |= changed
             updated.append(cluster)
+            if "country" in changed:
+                moved.append(cluster)
     now = timezone.now()
     for cluster in created + updated:
         cluster.updated_at = now
@@ -286,7 +290,10 @@ def apply_import(
         update_fields = sorted(
             {"country_id" if name == "country" else name for name in fields} | {"updated_at"}
         )
-        ClusterProfile.objects.bulk_update(updated, update_fields, batch_size=500)
+        moved_in_bulk(  # a new country: its old addresses redirect, as a save's do
+            moved,
+            lambda: ClusterProfile.objects.bulk_update(updated, update_fields, batch_size=500),
+        )
     by_slug = {row.slug: row for row in rows}
     Through = ClusterProfile.sectors.through
     touched = created + updated

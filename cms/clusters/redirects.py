@@ -107,6 +107,17 @@ def on_profile_saved(sender, instance, raw=False, **kwargs) -> None:
         logger.exception("redirects: could not keep the old addresses of profile %s", instance.pk)
 
 
+def moved_in_bulk(profiles: list[ClusterProfile], write) -> None:
+    """``write()`` (a bulk update, which sends no signals) with the profiles among
+    ``profiles`` it gives another address redirected, as a save would: the import moved
+    a cluster to another country and its old address was a 404."""
+    for profile in profiles:
+        on_profile_saving(ClusterProfile, profile)
+    write()
+    for profile in profiles:
+        on_profile_saved(ClusterProfile, profile)
+
+
 def connect() -> None:
     """Called from ``ClustersConfig.ready``."""
     pre_save.connect(on_profile_saving, sender=ClusterProfile, dispatch_uid="profile-redirects")

@@ -70,6 +70,22 @@ def test_a_new_country_sends_the_old_addresses_to_its_new_site(country):
         assert host == "sk.localhost" and new.endswith("/quokka-cluster/")
 
 
+def test_a_new_country_by_import_sends_the_old_addresses_to_its_new_site(country):
+    """The import writes in bulk, which sends no signals: the old address was a 404."""
+    from cms.clusters.importing import apply_import, preview_import
+    from cms.clusters.reading import read_table
+
+    cz = country("CZ")
+    profile = quokka(cz)
+    old = profile_addresses(cz, profile.slug)
+    table = read_table(b"slug,country,name_en\r\nquokka-cluster,SK,Quokka cluster\r\n", "x.csv")
+    assert apply_import(preview_import(table))["updated"] == 1
+
+    for path in old.values():
+        host, new = followed("cz.localhost", path)
+        assert host == "sk.localhost" and new.endswith("/quokka-cluster/")
+
+
 def test_a_save_that_keeps_the_address_writes_no_redirect(country):
     profile = quokka(country("CZ"))
     profile.name_en = "Quokka cluster, renamed"
