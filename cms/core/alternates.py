@@ -23,7 +23,7 @@ from wagtail.models import Page, Site
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
 from cms.core.pages import site_languages
 from cms.core.request_memo import once_per_request
-from cms.core.translation_status import available_languages
+from cms.core.translation_status import available_languages, is_filled, value_in
 
 
 def country_of(site):
@@ -86,8 +86,7 @@ def text_language(obj, field: str) -> str:
     if current not in LANGUAGE_CODES:
         return ""
     for code in fallback_chain(current):
-        value = getattr(obj, f"{field}_{code}", None)
-        if value and (not isinstance(value, str) or value.strip()):
+        if is_filled(value_in(obj, field, code)):
             return "" if code == current else code
     return ""
 

@@ -23,6 +23,7 @@ from wagtail.models import Page, Site
 
 from cms.core.caching import apply_cache_policy
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages
+from cms.core.oversized_numbers import LARGEST_INTEGER
 from cms.core.pages import site_languages
 from cms.core.permissions import reachable_pages, visible_media
 from cms.core.request_memo import known_for_request
@@ -31,9 +32,6 @@ logger = logging.getLogger(__name__)
 
 #: The explorer's reordering of a page among its siblings (drag and drop).
 REORDER = "wagtailadmin_pages:set_page_position"
-
-#: The largest id a database key holds (a signed 64-bit integer).
-LARGEST_ID = 2**63 - 1
 
 #: Paths that are not visitor pages and carry no language prefix.
 UNPREFIXED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/api/")
@@ -340,7 +338,7 @@ class AdminPageScopeMiddleware:
             wanted = {int(value) for value in ids}
         except (TypeError, ValueError) as error:
             raise Http404("Not a page id") from error
-        if any(not 0 < pk <= LARGEST_ID for pk in wanted):
+        if any(not 0 < pk <= LARGEST_INTEGER for pk in wanted):
             raise Http404("No such page")  # SQLite would refuse to bind it: a 500
         if reachable_pages(user).filter(pk__in=wanted).count() != len(wanted):
             raise Http404("No such page")

@@ -40,7 +40,7 @@ class OversizedNumberMiddleware:
         return isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception)
 
 
-#: The largest integer the databases store (a signed 64-bit BIGINT).
+#: The largest integer the databases store (a signed 64-bit BIGINT): the largest id too.
 LARGEST_INTEGER = 2**63 - 1
 #: Longer than any integer a view would read from the query (and cheap to refuse).
 LONGEST_NUMBER = 64

@@ -201,13 +201,8 @@ class PendingWorkCheck(SideService, HealthCheck):
 
 def late_engine_updates(queue, cutoff: datetime.datetime) -> int:
     """The rows of ``queue`` (``PendingIndexUpdate``, ``PendingEngineObject``) due before
-    ``cutoff``. None without an engine (rows left from one are not sent), nor while the
-    worker waits out an outage: it puts off the first row it tries, and the rest wait
-    behind that one with their old times."""
-    from cms.search.engine_retries import engines  # noqa: PLC0415 - needs apps
-
-    if not engines():
-        return 0
+    ``cutoff``. None while the worker waits out an outage: it puts off the first row it
+    tries, and the rest wait behind that one with their old times."""
     if queue.objects.filter(attempts__gt=0, next_attempt_at__gt=timezone.now()).exists():
         return 0
     return queue.objects.filter(next_attempt_at__lt=cutoff).count()
@@ -216,6 +211,7 @@ def late_engine_updates(queue, cutoff: datetime.datetime) -> int:
 def late_work(cutoff: datetime.datetime):
     """``(count, what is waiting and for whom)`` for each kind of background work."""
     from cms.projections.models import StaleProjection  # noqa: PLC0415 - needs apps
+    from cms.search.engine_retries import engines  # noqa: PLC0415
     from cms.search.models import (  # noqa: PLC0415
         PendingEngineObject,
         PendingIndexUpdate,
@@ -232,11 +228,10 @@ def late_work(cutoff: datetime.datetime):
         "item(s) for the worker's rendering or indexing: is it running, and are "
         "`manage.py project_pending` and `search_pending` run by cron?",
     )
+    # Without an engine nothing sends them (rows left from one): none is late.
+    queues = (PendingIndexUpdate, PendingEngineObject) if engines() else ()
     yield (
-        sum(
-            late_engine_updates(model, cutoff)
-            for model in (PendingIndexUpdate, PendingEngineObject)
-        ),
+        sum(late_engine_updates(queue, cutoff) for queue in queues),
         "search engine update(s): is `manage.py search_index_worker` running?",
     )
     yield (

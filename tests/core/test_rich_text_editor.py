@@ -27,61 +27,56 @@ def kept_and_cleaned(html: str) -> None:
     assert "<h2" not in html  # not a feature of these fields
 
 
+def posted_description(client, country, description: str):
+    """A Czech cluster profile's edit form posted with ``description`` as its Czech
+    description: the profile (reloaded) and the response."""
+    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
+    response = client.post(
+        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
+        {
+            "name_cs": cluster.name_cs,
+            "slug": cluster.slug,
+            "country": cluster.country_id,
+            "ready_languages": ["cs"],
+            "description_cs": description,
+        },
+    )
+    cluster.refresh_from_db()
+    return cluster, response
+
+
+def contentstate(text: str, entity_ranges=(), entity_map=None) -> str:
+    """What Draftail posts: one paragraph of ``text``."""
+    block = {
+        "key": "r97rs",
+        "text": text,
+        "type": "unstyled",
+        "depth": 0,
+        "inlineStyleRanges": [],
+        "entityRanges": list(entity_ranges),
+        "data": {},
+    }
+    return json.dumps({"blocks": [block], "entityMap": entity_map or {}})
+
+
 @pytest.fixture
 def czech_editor(db):
     return logged_in(country_user("CZ"))
 
 
 def test_a_snippet_rich_text_field_posted_as_html_is_saved_cleaned(czech_editor, country):
-    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
-    response = czech_editor.post(
-        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
-        {
-            "name_cs": cluster.name_cs,
-            "slug": cluster.slug,
-            "country": cluster.country_id,
-            "ready_languages": ["cs"],
-            "description_cs": HOSTILE,
-        },
-    )
+    cluster, response = posted_description(czech_editor, country, HOSTILE)
     assert response.status_code == 302
-    cluster.refresh_from_db()
     kept_and_cleaned(cluster.description_cs)
 
 
-EMPTY_EDITOR = json.dumps(
-    {
-        "blocks": [
-            {
-                "key": "r97rs",
-                "text": "",
-                "type": "unstyled",
-                "depth": 0,
-                "inlineStyleRanges": [],
-                "entityRanges": [],
-                "data": {},
-            }
-        ],
-        "entityMap": {},
-    }
-)
+EMPTY_EDITOR = contentstate("")
 
 
 @pytest.mark.parametrize("posted", ["", "  ", '{"foo": 1}', "null", "<p> </p>", EMPTY_EDITOR])
 def test_an_empty_or_shapeless_rich_text_saves_empty(czech_editor, country, posted):
-    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
-    response = czech_editor.post(
-        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
-        {
-            "name_cs": cluster.name_cs,
-            "slug": cluster.slug,
-            "country": cluster.country_id,
-            "ready_languages": ["cs"],
-            "description_cs": posted,
-        },
-    )
+    cluster, response = posted_description(czech_editor, country, posted)
     assert response.status_code == 302
-    cluster.refresh_from_db()
     assert cluster.description_cs == ""
 
 
@@ -90,55 +85,25 @@ def test_an_empty_or_shapeless_rich_text_saves_empty(czech_editor, country, post
     [
         ('<p>See <a linktype="page" id="abc">our page</a></p>', "See our page"),
         (  # contentstate the converter refuses: a link without its data
-            json.dumps(
-                {
-                    "blocks": [
-                        {
-                            "key": "a",
-                            "text": "Linked words",
-                            "type": "unstyled",
-                            "depth": 0,
-                            "inlineStyleRanges": [],
-                            "entityRanges": [{"offset": 0, "length": 6, "key": 0}],
-                            "data": {},
-                        }
-                    ],
-                    "entityMap": {"0": {"type": "LINK", "mutability": "MUTABLE", "data": {}}},
-                }
+            contentstate(
+                "Linked words",
+                entity_ranges=[{"offset": 0, "length": 6, "key": 0}],
+                entity_map={"0": {"type": "LINK", "mutability": "MUTABLE", "data": {}}},
             ),
             "Linked words",
         ),
     ],
 )
 def test_rich_text_the_converter_cannot_take_keeps_its_text(czech_editor, country, posted, kept):
-    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
-    response = czech_editor.post(
-        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
-        {
-            "name_cs": cluster.name_cs,
-            "slug": cluster.slug,
-            "country": cluster.country_id,
-            "ready_languages": ["cs"],
-            "description_cs": posted,
-        },
-    )
+    cluster, response = posted_description(czech_editor, country, posted)
     assert response.status_code == 302
-    cluster.refresh_from_db()
     assert kept in cluster.description_cs
     assert "{" not in cluster.description_cs and "linktype" not in cluster.description_cs
 
 
 def test_a_link_to_an_oversized_id_is_a_form_error_not_a_500(czech_editor, country):
-    cluster = ClusterProfile.objects.filter(country=country("CZ")).exclude(name_cs="").first()
-    response = czech_editor.post(
-        f"/admin/snippets/clusters/clusterprofile/edit/{cluster.pk}/",
-        {
-            "name_cs": cluster.name_cs,
-            "slug": cluster.slug,
-            "country": cluster.country_id,
-            "ready_languages": ["cs"],
-            "description_cs": '<p>See <a linktype="page" id="99999999999999999999">it</a></p>',
-        },
+    _cluster, response = posted_description(
+        czech_editor, country, '<p>See <a linktype="page" id="99999999999999999999">it</a></p>'
     )
     assert response.status_code == 200
     assert "description_cs" in response.context["form"].errors

@@ -327,31 +327,6 @@ def test_a_new_czech_slug_reaches_every_page_below_whatever_the_first_links(coun
     call_command("check_projections")
 
 
-def test_replacing_an_image_renders_the_items_that_show_it(country):
-    image = make_image(en="A cluster meeting")
-    page = published_news(country("CZ"), title={"en": "Info day"}, image=image)
-    image.alt_text_en = "The cluster meeting in Ústí"
-    image.save()
-    assert rows(page)["en"].data["image"]["alt"] == "The cluster meeting in Ústí"
-
-
-def test_renaming_or_deleting_a_tag_renders_the_items_that_list_it(country):
-    """A tag renamed or deleted in a shell or a command (the admin has no tag editor):
-    its items kept the old name, and consumers of ``sync/`` never heard of it."""
-    from taggit.models import Tag
-
-    page = news_page(country("CZ"), title={"en": "Study trip to Milan"})
-    page.tags.add("quokka visit")
-    page.save_revision().publish()
-    tag = Tag.objects.get(name="quokka visit")
-    tag.name = "quokka tour"
-    tag.save()
-    assert [t["name"] for t in rows(page)["en"].data["tags"]] == ["quokka tour"]
-    tag.delete()
-    assert rows(page)["en"].data["tags"] == []
-    call_command("check_projections")
-
-
 def test_many_dependents_go_to_the_worker(country, settings):
     settings.PROJECTION_INLINE_LIMIT = 0
     page = published_news(country("CZ"), title={"en": "Info day"}, sectors=sectors("food"))
