@@ -11,6 +11,10 @@ never), it drops the tables and hands the freed memory back to the system; the n
 task that analyses loads the languages it needs again (about 5 s for all seven on an
 idle machine, Polish alone 2.6 s).
 
+``manage.py search_index_worker`` is not a task worker but analyses too (resending the
+admin's entries an engine outage held back); it calls ``release_tables`` itself once it
+has found nothing to send for the same period.
+
 Only tasks of the database backend are watched, and only ``db_worker`` runs those: with
 the ``immediate`` backend (development, tests) a task runs inside a request of an app
 server, whose tables stay. The receivers are connected by ``cms.ops.apps``.

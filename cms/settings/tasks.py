@@ -25,7 +25,7 @@ table exists everywhere and switching backends needs no migration.
 ``TASK_WORKER_RELEASE_AFTER_IDLE`` (seconds, env of the same name; default 60): a
 ``db_worker`` that has run no task for that long gives back the search analysis
 tables its indexing tasks loaded (~90 MB, ``cms.ops.task_memory``); 0 releases them
-after every task, a negative value never.
+after every task, a negative value never. ``search_index_worker`` follows it too.
 """
 
 from cms.settings.environment import env_duration, env_str, one_of

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.ops.task_memory import release_after, release_tables
 from cms.search.engine_retries import send_missed
 from cms.search.indexing import process_pending_updates
 from cms.search.models import PendingEngineObject, PendingIndexUpdate
@@ -31,11 +32,16 @@ class Command(BaseCommand):
         if max_rounds is not None and max_rounds < 1:
             raise CommandError("--max-rounds must be at least 1")
         rounds = 0
+        last_work = time.monotonic()
         while True:
             counts = process_pending_updates()
             for name, count in send_missed().items():
                 counts[name] = counts.get(name, 0) + count
             rounds += 1
+            if any(counts.values()):
+                last_work = time.monotonic()
+            else:
+                release_if_idle(time.monotonic() - last_work)
             if counts["sent"] or counts["failed"] or once:
                 pending = PendingIndexUpdate.objects.count() + PendingEngineObject.objects.count()
                 self.stdout.write(
@@ -48,3 +54,15 @@ class Command(BaseCommand):
             ):
                 return
             time.sleep(interval)
+
+
+def release_if_idle(idle_seconds: float) -> None:
+    """Give back the analysis tables a resend loaded, as an idle ``db_worker`` does.
+
+    Sending the admin's missed index entries analyses their text in every language
+    (``cms.ops.task_memory``): ~90 MB of tables a worker that waits for the next outage
+    has no use for. The same setting, ``TASK_WORKER_RELEASE_AFTER_IDLE``, says when.
+    """
+    seconds = release_after()
+    if seconds is not None and idle_seconds >= seconds:
+        release_tables()
