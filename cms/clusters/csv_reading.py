@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
@@ -85,7 +86,10 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
     encoding = detect_encoding(head)
     delimiter = detect_separator(head.decode(encoding, errors="ignore"))
     text = io.TextIOWrapper(
-        io.BufferedReader(CountedBytes(head, stream, filename)), encoding=encoding, newline=""
+        io.BufferedReader(CountedBytes(head, stream, filename)),
+        encoding=encoding,
+        errors="surrogateescape",  # kept to be found in their cell (``check_decoded``)
+        newline="",
     )
     lines = RecordLines(text)
     number = 0
@@ -93,15 +97,7 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
         for row in csv.reader(lines, delimiter=delimiter):
             number += 1
             lines.current.clear()
-            yield row
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "%(file)s: row %(row)s: the text is in none of the known encodings "
-                "(UTF-8, Windows-1250, Windows-1252); save the file as “CSV UTF-8” or as XLSX"
-            )
-            % {"file": filename, "row": number + 1}
-        ) from error
+            yield check_decoded(number, row)
     except csv.Error as error:
         raw = "".join(lines.current)
         column = field_over_limit(raw, delimiter, csv.field_size_limit())
@@ -111,6 +107,27 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
                 % {"file": filename, "row": number + 1, "error": error}
             ) from error
         raise CellError(number + 1, column, longer_than(MAX_CELL_CHARS)) from error
+
+
+#: What ``surrogateescape`` makes of a byte the encoding has no character for.
+UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def check_decoded(number: int, row: list[str]) -> list[str]:
+    """The row, unless a cell holds bytes its encoding could not read: then a ``CellError``
+    naming it. A decoding error names no row: the text is decoded 8 KB at a time, and the
+    message named the row being read when that block was, often the first."""
+    for index, cell in enumerate(row):
+        if UNDECODED.search(cell):
+            raise CellError(
+                number,
+                index,
+                _(
+                    "the text is in none of the known encodings (UTF-8, Windows-1250, "
+                    "Windows-1252); save the file as “CSV UTF-8” or as XLSX"
+                ),
+            )
+    return row
 
 
 def detect_encoding(head: bytes) -> str:
@@ -123,8 +140,11 @@ def detect_encoding(head: bytes) -> str:
     message naming the row). A multi-byte character cut at the end of ``head``
     is fine. A NUL byte means UTF-16 or no text at all, never a legacy encoding.
     """
-    if b"\x00" in head:
-        return "utf-8-sig"  # the decoding or the NUL check then says what is wrong
+    if b"\x00" in head or head.startswith(codecs.BOM_UTF8):
+        # The decoding or the NUL check then says what is wrong. A file that starts with
+        # UTF-8's byte order mark says it is UTF-8: read as Windows-1250 its first column
+        # was "unknown column ď»żslug".
+        return "utf-8-sig"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:

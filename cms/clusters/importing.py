@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -123,6 +124,7 @@ def preview_import(
     existing = {cluster.slug: cluster for cluster in clusters.prefetch_related("sectors")}
     for cluster in existing.values():
         cluster.country = by_id[cluster.country_id]  # loaded above: no query per row
+    other_case = slugs_in_other_case(rows, existing)
     ready_column = READY in columns
     results, seen = [], {}
     for number, row in enumerate(rows, start=2):
@@ -143,6 +145,17 @@ def preview_import(
             )
         elif result.slug:
             seen[result.slug] = number
+        if current is None and (stored := other_case.get(result.slug.lower())):
+            result.errors.append(
+                (
+                    "slug",
+                    _(
+                        "differs from the slug “%(slug)s” of an existing cluster only in "
+                        "upper and lower case; write it as that to update the cluster"
+                    )
+                    % {"slug": stored},
+                )
+            )
         if result.ok and current is not None and allowed_countries is not None:
             if current.country.code not in allowed_countries:
                 result.errors.append(("slug", _("belongs to a cluster of another country")))
@@ -163,6 +176,21 @@ def preview_import(
                 result.saved_since_export = current.updated_at
         results.append(result)
     return ImportPreview(rows=results, ready_column=ready_column)
+
+
+def slugs_in_other_case(rows, existing: dict) -> dict[str, str]:
+    """Stored slugs, by their lower case, that a row's slug matches in another case only.
+
+    Slugs are compared exactly (``ACME-cluster`` is not ``acme-cluster``), so such a row
+    made a second cluster with the first one's content: a copy, where its author
+    meant an update.
+    """
+    unmatched = {slug.lower() for row in rows if (slug := row.get("slug", "")) not in existing}
+    unmatched.discard("")
+    if not unmatched:
+        return {}
+    found = ClusterProfile.objects.annotate(folded=Lower("slug")).filter(folded__in=unmatched)
+    return dict(found.values_list("folded", "slug"))
 
 
 def file_columns(rows) -> list[str]:

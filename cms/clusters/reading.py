@@ -96,7 +96,8 @@ def table_of(rows: Iterator[Sequence], filename: str, *, fill: bool = False) -> 
 
     ``fill``: a row shorter than the header has empty cells at its end (XLSX, where
     a row may stop at its last filled cell). Otherwise (CSV) the row lacks those
-    columns, and the import refuses it (``cms.clusters.validation.missing_cells``).
+    columns, and the import refuses it (``cms.clusters.validation.missing_cells``),
+    as it does a value past the header's last column (``longer_than_header``).
     """
     header: list[str] = []
     try:
@@ -107,7 +108,12 @@ def table_of(rows: Iterator[Sequence], filename: str, *, fill: bool = False) -> 
         header = checked_header(first, filename)
         return Table(
             (
-                record(number, filled(row, len(header)) if fill else row, header, filename)
+                record(
+                    number,
+                    filled(row, len(header)) if fill else longer_than_header(number, row, header),
+                    header,
+                    filename,
+                )
                 for number, row in enumerate(rows, start=2)
             ),
             columns=[name for name in header if name],
@@ -199,6 +205,27 @@ def record(number: int, row: Sequence, header: list[str], filename: str) -> dict
         )
     check_cells(number, row)
     return {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
+
+
+def longer_than_header(number: int, row: Sequence, header: list[str]) -> Sequence:
+    """A CSV row, refused when it has a value past the header's last column.
+
+    It was dropped without a word, and it mostly means a text holding the separator
+    without quotes (``Acme, Inc.``), which also moved every later cell of the row
+    into the next column. Empty cells there are fine (spreadsheet programs write
+    them), and so are an XLSX's notes beside the table, whose cells stay in place.
+    """
+    for index in range(len(header), len(row)):
+        if cell_text(row[index]):
+            raise CellError(
+                number,
+                index,
+                _(
+                    "a value in a column the header row does not name; if a text holds "
+                    "the separator, put it in quotes, else name the column or empty it"
+                ),
+            )
+    return row
 
 
 def known_size(stream) -> int | None:

@@ -14,6 +14,7 @@ it changes is another.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -86,6 +87,11 @@ class RowResult:
     def published_languages(self) -> list[str]:
         """The languages visitors will read this cluster in after the import."""
         return [COMMON_LANGUAGE, *self.values.get(READY, [])]
+
+
+#: A whole number as the export writes one: int() also takes "1_000", "+5" and other
+#: scripts' digits ("١٢").
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def missing_cells(row: dict[str, str], columns: list[str]) -> list[tuple[str, str]]:
@@ -216,11 +222,10 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
         if not value:
             result.values[column] = None
             continue
-        try:
-            number_value = int(value)
-        except ValueError:
+        if not WHOLE_NUMBER.fullmatch(value):
             errors.append((column, _("“%(value)s” is not a whole number") % {"value": value}))
             continue
+        number_value = int(value)
         if not low <= number_value <= high:
             errors.append(
                 (column, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
