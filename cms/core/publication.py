@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import Panel
 
-from cms.core.languages import COMMON_LANGUAGE
+from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.translation_status import (
     COMPLETE,
     MISSING,
@@ -33,6 +33,7 @@ from cms.core.translation_status import (
     localized,
     required_originals,
     status,
+    translated_fields,
     value_in,
 )
 
@@ -190,15 +191,84 @@ def not_published_languages(page) -> list[NotPublished]:
     return found
 
 
+@dataclass(frozen=True)
+class FallingBack:
+    """Fields a page is published without in one of its site's languages: their visitors
+    read the ``fallback`` language's text there (marked with its ``lang``)."""
+
+    language: str
+    fields: tuple[str, ...]  # the fields' names, in the editor's language
+    fallback: str
+    host: str
+
+    def message(self) -> str:
+        text = _(
+            "%(language)s has no text of its own for %(fields)s: visitors of %(host)s "
+            "will read the %(fallback)s text there."
+        )
+        values = {
+            "language": language_label(self.language),
+            "fields": ", ".join(self.fields),
+            "host": self.host,
+            "fallback": language_label(self.fallback),
+        }
+        return capfirst(text % values)
+
+
+def falling_back_fields(page) -> list[FallingBack]:
+    """Per site language ``page`` is published in, the fields that fall back to another.
+
+    A language counts once its required fields are filled (a news item's title and
+    lead); a body left empty is served in the next language of the fallback chain.
+    That is the fallback doing its job, but also how a Czech item goes out with an
+    English body nobody meant to publish, so the editor is told which fields.
+    """
+    site = page.get_site()
+    if site is None:
+        return []
+    model = type(page)
+    real = page.real_languages()
+    found = []
+    for code in page.site_language_codes():
+        if code == COMMON_LANGUAGE or code not in real:
+            continue
+        by_source: dict[str, list[str]] = {}
+        for name in translated_fields(model):
+            if is_filled(value_in(page, name, code)):
+                continue
+            source = next(
+                (
+                    other
+                    for other in fallback_chain(code)[1:]
+                    if is_filled(value_in(page, name, other))
+                ),
+                None,
+            )
+            if source is not None:
+                by_source.setdefault(source, []).append(
+                    str(model._meta.get_field(name).verbose_name)
+                )
+        found.extend(
+            FallingBack(code, tuple(fields), source, site.hostname)
+            for source, fields in by_source.items()
+        )
+    return found
+
+
 def not_published_messages(page) -> list[str]:
-    return [item.message() for item in not_published_languages(page)]
+    """What visitors of the page's site will not get in their language: the languages it
+    is not published in, then the fields a published language borrows from another."""
+    return [
+        *(item.message() for item in not_published_languages(page)),
+        *(item.message() for item in falling_back_fields(page)),
+    ]
 
 
 class NotPublishedPanel(Panel):
     """A warning beside the content naming the site languages that will not go out."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("heading", pgettext_lazy("panel", "Languages not published"))
+        kwargs.setdefault("heading", pgettext_lazy("panel", "Languages for visitors"))
         super().__init__(*args, **kwargs)
 
     class BoundPanel(Panel.BoundPanel):
@@ -207,12 +277,19 @@ class NotPublishedPanel(Panel):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             page = self.instance
-            self.messages = not_published_messages(page) if hasattr(page, "real_languages") else []
+            served = hasattr(page, "real_languages")
+            self.messages = (
+                [item.message() for item in not_published_languages(page)] if served else []
+            )
+            self.falling_back = (
+                [item.message() for item in falling_back_fields(page)] if served else []
+            )
 
         def is_shown(self):
-            return bool(self.messages)
+            return bool(self.messages or self.falling_back)
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["messages"] = self.messages
+            context["falling_back"] = self.falling_back
             return context

@@ -11,11 +11,13 @@ import re
 import pytest
 from django.test import Client, override_settings
 from django.utils import translation
+from wagtail.rich_text import RichText
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country
+from cms.core.publication import falling_back_fields
 from cms.news.models import NewsPage
-from tests.factories import country_user, draft_page, page_parent, path_of
+from tests.factories import country_user, draft_page, news_page, page_parent, path_of
 
 EMPTY_FORMSETS = {
     "comments-TOTAL_FORMS": "0",
@@ -373,3 +375,47 @@ def test_a_page_with_the_editors_admin_language_previews_in_it(db):
     with translation.override("en"):
         html = page.make_preview_request().content.decode()
     assert '<html lang="en"' in html and "Info day</h1>" in html
+
+
+# --- a published language that borrows fields from another -------------------------------
+
+
+def english_body():
+    return [("paragraph", RichText("<p>Only written in English.</p>"))]
+
+
+def test_a_czech_item_with_only_an_english_body_names_it_to_the_editor(cz):
+    page = news_page(cz, title={"en": "Cluster day", "cs": "Den klastrů"}, body_en=english_body())
+    assert "cs" in page.real_languages()  # title and lead: complete, ready, published
+    with translation.override("en"):
+        (item,) = falling_back_fields(page)
+        assert item.message() == (
+            "Czech has no text of its own for body: visitors of cz.localhost "
+            "will read the English text there."
+        )
+    # The Czech editor sees it beside the content, in Czech.
+    html = logged_in(country_user("CZ")).get(edit_url(page)).content.decode()
+    assert "data-falling-back" in html
+    assert "Čeština nemá pro text vlastní text" in html  # "body" is "text" in Czech
+
+
+def test_slovak_borrows_from_czech_first_and_says_so(sk):
+    page = news_page(
+        sk,
+        title={"en": "Cluster day", "sk": "Deň klastrov"},
+        body_en=english_body(),
+        body_cs=[("paragraph", RichText("<p>Napsáno česky.</p>"))],
+    )
+    assert [(f.language, f.fallback) for f in falling_back_fields(page)] == [("sk", "cs")]
+
+
+def test_a_language_with_all_its_own_text_borrows_nothing(cz):
+    page = news_page(
+        cz,
+        title={"en": "Cluster day", "cs": "Den klastrů"},
+        body_en=english_body(),
+        body_cs=[("paragraph", RichText("<p>Česky.</p>"))],
+    )
+    assert falling_back_fields(page) == []
+    html = logged_in(country_user("CZ")).get(edit_url(page)).content.decode()
+    assert "data-falling-back" not in html
