@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.views.pages.revisions import RevisionsRevertView
 
+from cms.core.page_saves import LockedPageSave
 
-class CurrentRevertView(RevisionsRevertView):
+
+class RevertRefusedWhenOutdated(RevisionsRevertView):
     """Wagtail's "Revert to this version", refused when someone saved a newer version after
     the editor opened the old one.
 
@@ -46,3 +48,8 @@ class CurrentRevertView(RevisionsRevertView):
             )
             return redirect("wagtailadmin_pages:history", self.page.pk)
         return super().post(request, *args, **kwargs)
+
+
+class CurrentRevertView(LockedPageSave, RevertRefusedWhenOutdated):
+    """The revert view, its check made against the latest revision read with the page's row
+    locked (``LockedPageSave`` first): a save arriving with the revert is seen by it."""

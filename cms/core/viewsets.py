@@ -64,6 +64,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from cms.core.forms import CountryScopedModelForm
+from cms.core.page_saves import LockedPageSave
 from cms.core.permissions import VISIBLE_ACTIONS, visible_media
 from cms.core.translation_admin import TranslationsColumn, translation_filterset
 from cms.core.usage import CountsManyToManyUses
@@ -167,14 +168,15 @@ def discard_button(edit_url: str):
     return messages.button(edit_url, _("Discard my changes and reload"))
 
 
-class ConcurrentEditsPageEditView(page_edit.EditView):
+class ConcurrentEditsPageEditView(LockedPageSave, page_edit.EditView):
     """Wagtail's page edit view, whose save refused for a conflict offers, beside saving
     again, the way back to the saved version, as the country snippets' edit view does.
 
     Wagtail's own concurrent editing support (its editing sessions) tells the editor in
     the browser that someone else saved a newer version, with a button to reload it,
     and asks before a save overwrites it; the form (``CountryScopedPageForm``) then keeps
-    what the other person changed, and refuses only the fields both changed.
+    what the other person changed, and refuses only the fields both changed, comparing
+    with the latest revision read with the page's row locked (``LockedPageSave``).
 
     The refused form comes back without autosave: saving it again keeps the editor's
     values, and Wagtail's autosave posted it again within a second of the refusal, so
