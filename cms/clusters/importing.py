@@ -146,16 +146,21 @@ def preview_import(
         elif result.slug:
             seen[result.slug] = number
         if current is None and (stored := other_case.get(result.slug.lower())):
-            result.errors.append(
-                (
-                    "slug",
-                    _(
-                        "differs from the slug “%(slug)s” of an existing cluster only in "
-                        "upper and lower case; write it as that to update the cluster"
+            stored_slug, stored_country = stored
+            if allowed_countries is not None and stored_country not in allowed_countries:
+                # Named neither its slug nor a way to update it: not this editor's.
+                result.errors.append(("slug", _("belongs to a cluster of another country")))
+            else:
+                result.errors.append(
+                    (
+                        "slug",
+                        _(
+                            "differs from the slug “%(slug)s” of an existing cluster only in "
+                            "upper and lower case; write it as that to update the cluster"
+                        )
+                        % {"slug": stored_slug},
                     )
-                    % {"slug": stored},
                 )
-            )
         if result.ok and current is not None and allowed_countries is not None:
             if current.country.code not in allowed_countries:
                 result.errors.append(("slug", _("belongs to a cluster of another country")))
@@ -178,8 +183,9 @@ def preview_import(
     return ImportPreview(rows=results, ready_column=ready_column)
 
 
-def slugs_in_other_case(rows, existing: dict) -> dict[str, str]:
-    """Stored slugs, by their lower case, that a row's slug matches in another case only.
+def slugs_in_other_case(rows, existing: dict) -> dict[str, tuple[str, str]]:
+    """Stored slugs and their clusters' country codes, by the slugs' lower case, that a
+    row's slug matches in another case only.
 
     Slugs are compared exactly (``ACME-cluster`` is not ``acme-cluster``), so such a row
     made a second cluster with the first one's content: a copy, where its author
@@ -190,7 +196,10 @@ def slugs_in_other_case(rows, existing: dict) -> dict[str, str]:
     if not unmatched:
         return {}
     found = ClusterProfile.objects.annotate(folded=Lower("slug")).filter(folded__in=unmatched)
-    return dict(found.values_list("folded", "slug"))
+    return {
+        folded: (slug, country)
+        for folded, slug, country in found.values_list("folded", "slug", "country__code")
+    }
 
 
 def file_columns(rows) -> list[str]:

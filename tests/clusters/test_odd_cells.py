@@ -60,3 +60,11 @@ def test_a_file_starting_with_utf8s_byte_order_mark_is_read_as_utf8(db):
     expected = r"clusters.csv: row 2, column name_en: the text is in none of the known"
     with pytest.raises(ImportFileError, match=expected):
         read_table(content, "clusters.csv")
+
+
+def test_another_countrys_slug_in_another_case_is_not_named(db):
+    """A Czech editor's row must not learn another country's slug, nor be told to update it."""
+    apply_import(preview("bratislava-ict,SK,ict,Bratislava ICT,Bratislava,30"))
+    content = f"{HEADER}\nBratislava-ICT,CZ,ict,Foo,Brno,1\n".encode()
+    (row,) = preview_import(read_table(content, "clusters.csv"), allowed_countries={"CZ"}).rows
+    assert row.errors == [("slug", "belongs to a cluster of another country")]
