@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from wagtail.admin import messages
@@ -45,11 +46,13 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
     in the modal before approving, and as messages after; its comment box labelled in the
     moderator's language (``CommentLabelMixin``).
 
-    Approving publishes the revision as it was submitted, without the edit form: one the
-    form would refuse to publish (``publication_refusals``: a submission may do without
-    the languages the network requires at publication) is not approved. The modal says
-    why instead of offering the button, and a POST sends the moderator to the edit view
-    with the reasons, to complete the page and approve it there.
+    Approving publishes the page's latest revision (Wagtail's
+    ``publish_workflow_state``), without the edit form: one the form would refuse to
+    publish (``publication_refusals``: a submission may do without the languages the
+    network requires at publication) is not approved, nor one that is not the revision
+    under review (``newer_than_submitted``). The modal says why instead of offering the
+    button, and a POST sends the moderator to the edit view with the reasons, to look
+    at the page as it is and approve it there.
     """
 
     template_name = "core/admin/workflow_action_modal.html"
@@ -63,6 +66,9 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
     def refusals(self) -> list[str]:
         if self.action_name != APPROVE:
             return []
+        newer = newer_than_submitted(self.object, self.task_state.revision)
+        if newer:
+            return [newer]
         return publication_refusals(self.task_state.revision.as_object())
 
     def get_context_data(self, **kwargs):
@@ -95,6 +101,28 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             return self.render_modal_json(request, {"step": "success", "redirect": edit_url})
         return redirect(edit_url)
+
+
+def newer_than_submitted(page, submitted) -> str:
+    """Why approving would publish something nobody reviewed: a version saved after the one
+    submitted (a moderator's draft, an autosave while reading it); empty when there is none.
+
+    Approval publishes the latest revision, so the dashboard's "Approve", reviewed on the
+    submitted one, published the newer draft unseen, past the form's checks (which ran on
+    the submitted one). In the edit view the moderator sees, and approves, the latest.
+    """
+    latest = page.get_latest_revision()
+    if latest is None or latest.pk == submitted.pk:
+        return ""
+    who = latest.user.get_full_name() or latest.user.get_username() if latest.user else ""
+    return _(
+        "%(who)s saved a newer version at %(when)s, after this one was submitted, and "
+        "approving would publish that version unreviewed. Look at it in the edit view and "
+        "approve it there."
+    ) % {
+        "who": who or _("someone"),
+        "when": formats.date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT"),
+    }
 
 
 def refusals_of_latest(page) -> list[str]:

@@ -150,3 +150,22 @@ def test_approving_in_the_edit_view_asks_for_what_the_network_requires(db):
     assert response.status_code == 200
     assert {"title_en", "lead_en"} <= set(response.context["form"].errors)
     assert not NewsPage.objects.get(pk=page.pk).live
+
+
+def test_approving_from_the_dashboard_refuses_when_a_newer_version_was_saved_meanwhile(db):
+    """Approval publishes the latest revision: a moderator's draft saved while the
+    submission waited (or an autosave while reading it) went live unreviewed, past the
+    form's checks, which had looked at the submitted revision."""
+    page, task_state = submitted(["sk"])
+    moderator = logged_in(country_user("SK", "moderators"))
+    draft = NewsPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.lead_en = "A moderator's unreviewed draft"
+    draft.save_revision(user=country_user("SK", "moderators"))
+
+    html = json.loads(moderator.get(approve_url(page, task_state)).content)["html"]
+    assert "data-refused" in html and "uložil(a) novšiu verziu" in html
+    response = moderator.post(approve_url(page, task_state), {"next": "/admin/"})
+    assert response.status_code == 302 and response.url == edit_url(page)
+    assert not NewsPage.objects.get(pk=page.pk).live
+    page.refresh_from_db()
+    assert page.current_workflow_state.current_task_state.status == "in_progress"
