@@ -17,6 +17,13 @@ its translation filter asks for every language's title; each was a 500.
 The visitor search's ``SearchDocument`` holds tokens analysed already and is
 searched with analysed queries: its model says so (``search_query_analysed``),
 and its queries pass through untouched.
+
+Rebuilding (``update_index``): the backends' first step, dropping the entries of objects
+that are gone, annotates each model's rows with ``object_id``, which ``SearchDocument``
+has as a field of its own: every rebuild of the database backend stopped there with a
+traceback ("The annotation 'object_id' conflicts with a field on the model"). For such a
+model the rebuild drops all its entries instead (``EntriesOfKeyedModels``); the objects
+are written again in the next step, as every model's are.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.db.models import QuerySet
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import database
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 from wagtail.search.query import MATCH_NONE, PlainText
@@ -76,6 +84,22 @@ class QuerysetAsGiven:
             pass
 
 
+#: The annotation the database backends' rebuild gives each model's rows.
+REBUILD_ANNOTATION = "object_id"
+
+
+class EntriesOfKeyedModels:
+    """Mixed into a database backend's index: a model with a field named like the
+    rebuild's annotation has all its entries dropped at the start of a rebuild, not only
+    those of removed objects (which the backend cannot work out for it)."""
+
+    def delete_stale_model_entries(self, model):
+        if not any(field.name == REBUILD_ANNOTATION for field in model._meta.get_fields()):
+            return super().delete_stale_model_entries(model)
+        self.entries.filter(content_type_id__in=get_descendants_content_types_pks(model)).delete()
+        return None
+
+
 @cache
 def with_admin_queries(backend_class: type) -> type:
     def compiler(compiler_class: type) -> type:
@@ -89,6 +113,11 @@ def with_admin_queries(backend_class: type) -> type:
             "query_compiler_class": compiler(backend_class.query_compiler_class),
             "autocomplete_query_compiler_class": compiler(
                 backend_class.autocomplete_query_compiler_class
+            ),
+            "index_class": type(
+                backend_class.index_class.__name__,
+                (EntriesOfKeyedModels, backend_class.index_class),
+                {},
             ),
         },
     )

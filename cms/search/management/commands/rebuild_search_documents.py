@@ -5,7 +5,12 @@ from wagtail.models import Page
 
 from cms.search.backends import engine_errors, engine_failure
 from cms.search.documents import kind_of, searched_models
-from cms.search.indexing import process_pending_updates, publish_to_backends, sync_objects
+from cms.search.indexing import (
+    backends,
+    process_pending_updates,
+    publish_to_backends,
+    sync_objects,
+)
 from cms.search.models import SearchDocument
 
 #: Items per bulk write (sync_objects): one transaction, a few statements per batch.
@@ -38,6 +43,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, engine=False, **options):
+        if engine and not any(name == "default" and not db for name, _b, db in backends()):
+            raise CommandError(
+                "--engine: SEARCH_URL names no search engine here; without --engine the "
+                "command rebuilds everything the database search uses"
+            )
         seen: set[tuple[str, int]] = set()
         changed = 0
         sources = [
@@ -69,8 +79,7 @@ class Command(BaseCommand):
         )
         if engine:
             # The engine's indexes only ("default"): the database backend kept beside it is
-            # written as content changes, and modelsearch's PostgreSQL rebuild cannot handle
-            # SearchDocument (its own annotation "object_id" clashes with the model's field).
+            # written as content changes.
             try:
                 call_command("update_index", backend_name="default", stdout=self.stdout)
             except engine_errors() as error:
