@@ -13,8 +13,14 @@ from cms.settings.observability import access_log_formatter, log_formatter
 #: Where to listen (the proxy connects here).
 bind = env_str("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the network
 #: Sync workers (one request at a time each). Django's requests are mostly CPU here
-#: (rendering, JSON), so about two per core; gunicorn's own WEB_CONCURRENCY also works.
-workers = env_count("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+#: (rendering, JSON), so about two per core. GUNICORN_WORKERS is checked here like every
+#: other variable; gunicorn's own WEB_CONCURRENCY also works, but gunicorn reads it before
+#: this module runs, so a value that is no number stops it with its own traceback.
+workers = env_count(
+    "GUNICORN_WORKERS",
+    env_count("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1),
+    minimum=1,
+)
 #: A request taking longer is killed (its worker restarted): above WEBHOOK_TIMEOUT and
 #: SEARCH_TIMEOUT, below the proxy's own timeout.
 timeout = env_seconds("GUNICORN_TIMEOUT", 30)  # 0: none (gunicorn's meaning)

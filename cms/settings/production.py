@@ -4,6 +4,11 @@ The default of ``cms/wsgi.py`` and ``cms/asgi.py`` (``manage.py`` keeps ``dev``)
 README's "Running in production" lists the variables and the processes to run.
 """
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.base import *  # noqa: F403
@@ -11,8 +16,20 @@ from cms.settings.environment import env_bool, env_seconds, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", strip=False)
-if not SECRET_KEY:
+if not SECRET_KEY.strip():
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+if (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # What `check --deploy` calls security.W009, refused at start: a server signing
+    # sessions and preview tokens with `abc` must not start at all.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY: too weak for production (at least {SECRET_KEY_MIN_LENGTH} characters, "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, not Django's development "
+        "key); make one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 
 # Webhooks and search-engine updates run in `manage.py db_worker`, never in an editor's
 # request (cms/settings/tasks.py); TASKS_BACKEND=immediate only for a single-process trial.
