@@ -25,10 +25,12 @@ from cms.core.translation_status import has_language, hide_unready
 from cms.core.views import bad_request_page
 from cms.core.visibility import shown_to_visitors
 
-#: Control characters XML 1.0 cannot hold and calendar text may not (RFC 5545), tab, LF and CR
-#: aside. Editors' text can hold them: a line break pasted from a word processor is often a
-#: vertical tab, and one in a lead made every feed listing the item a 500.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters XML 1.0 cannot hold and calendar text may not (RFC 5545): control characters
+#: (tab, LF and CR aside), the noncharacters U+FFFE and U+FFFF, and lone surrogates. Editors'
+#: text can hold them: a line break pasted from a word processor is often a vertical tab,
+#: and one in a lead made every feed listing the item a 500; a U+FFFE made it invalid XML,
+#: which feed readers refuse whole.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def feed_text(text: str | None) -> str:

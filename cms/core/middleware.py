@@ -160,11 +160,12 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     #: Unprefixed visitor files that read no language: Django would mark them as varying
     #: by ``Accept-Language`` (and name the browser's language in ``Content-Language``),
     #: so a CDN kept one copy per browser language of the same sitemap.
-    LANGUAGE_NEUTRAL_PATHS = ("/sitemap.xml", "/robots.txt")
+    #: The sitemap index, its sections (``/sitemap-pages.xml``) and robots.txt.
+    LANGUAGE_NEUTRAL_PATHS = re.compile(r"/(sitemap(-[\w-]+)?\.xml|robots\.txt)")
 
     def process_response(self, request, response):
         path = request.path_info
-        if path in self.LANGUAGE_NEUTRAL_PATHS and response.status_code == 200:
+        if self.LANGUAGE_NEUTRAL_PATHS.fullmatch(path) and response.status_code == 200:
             return response
         if response.status_code == 404 and path.startswith(self.NO_REDIRECT_PREFIXES):
             patch_vary_headers(response, ("Accept-Language",))

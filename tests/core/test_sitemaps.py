@@ -160,7 +160,9 @@ def test_a_sitemap_costs_the_same_queries_however_many_pages(client, country):
     assert sum("/cs/" in loc for loc in entries(fetch_sitemap(client, "cz.localhost"))) > 5
 
 
-@pytest.mark.parametrize("path", ["/sitemap.xml", "/robots.txt"])
+@pytest.mark.parametrize(
+    "path", ["/sitemap.xml", "/sitemap-pages.xml", "/sitemap-clusters.xml", "/robots.txt"]
+)
 def test_sitemap_and_robots_do_not_vary_by_the_browsers_language(client, db, path):
     """They read no language: one copy each in a CDN, not one per ``Accept-Language``."""
     answers = [
