@@ -115,12 +115,27 @@ class SiteLanguageMiddleware:
         response = self.get_response(request)
         if is_visitor_path(request.path_info):
             apply_cache_policy(request, response)
-            response = self.conditional_get.process_response(request, response)
+            response = self.validated(request, response)
         elif request.path_info.startswith(DOCUMENTS_PREFIX):
             apply_cache_policy(request, response)
             if response.get("Content-Encoding") == str(None):  # what Wagtail's sendfile writes
                 del response["Content-Encoding"]
         return response
+
+    def validated(self, request, response):
+        """The response with its ETag, or the 304 standing for it (``ConditionalGetMiddleware``).
+
+        Django's middleware does nothing for HEAD, so a HEAD had no ETag and never a 304,
+        where RFC 9110 wants the GET's headers. A HEAD's response still holds the GET's
+        body here (the server drops it), so it is validated as the GET it stands for.
+        """
+        if request.method != "HEAD":
+            return self.conditional_get.process_response(request, response)
+        request.method = "GET"
+        try:
+            return self.conditional_get.process_response(request, response)
+        finally:
+            request.method = "HEAD"
 
     def check_language(self, request) -> None:
         path = request.path_info

@@ -56,6 +56,19 @@ def test_revalidation_answers_304(site_client):
     assert client.get("/cs/aktuality/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/cs/aktuality/", "/cs/feeds/news.rss", "/sitemap.xml"])
+def test_a_head_request_gets_the_gets_validators_and_its_304(site_client, path):
+    """RFC 9110: a HEAD carries the GET's headers. Django's middleware skips HEAD: no
+    ETag, and a 200 to every conditional request (crawlers and feed readers use HEAD)."""
+    client = site_client("CZ")
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == 200 and head["ETag"] == get["ETag"]
+    assert client.head(path, HTTP_IF_NONE_MATCH=get["ETag"]).status_code == 304
+    assert client.head(path, HTTP_IF_MODIFIED_SINCE=get["Last-Modified"]).status_code == 304
+    assert client.head(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
 def test_a_later_change_anywhere_renews_last_modified(site_client, country):
     client = site_client("CZ")
     first = client.get("/cs/")
