@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
+from icalendar import Timezone
 
 from cms.core.feeds import BadParameter, FeedScope, feed_scope, feed_text
 from cms.core.visibility import shown_to_visitors
@@ -84,6 +85,16 @@ def calendar(name: str, events, request, language: str) -> Calendar:
         first = min(local(event.start).date() for event in events)
         last = max(local(event.end or event.start).date() for event in events)
         cal.add_missing_timezones(first_date=first - ONE_YEAR, last_date=last + ONE_YEAR)
+    else:
+        # RFC 5545 (3.6) wants a component at least: strict validators and some clients
+        # refused a calendar without events (a sector's, a new site's). Its zone will do.
+        today = timezone.localdate()
+        zone = Timezone.from_tzid(
+            timezone.get_default_timezone_name(),
+            first_date=today - ONE_YEAR,
+            last_date=today + ONE_YEAR,
+        )
+        cal.add_component(zone)
     return cal
 
 
