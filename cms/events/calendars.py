@@ -24,9 +24,8 @@ import datetime
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
-from icalendar import Timezone
 
 from cms.core.feeds import BadParameter, FeedScope, feed_scope, feed_text
 from cms.core.visibility import shown_to_visitors
