@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cms.core.caching import renew_last_modified
@@ -124,7 +125,19 @@ class NewsRssFeed(Feed):
         return channel.link
 
     def feed_url(self, channel):
-        return reverse(self.url_name)
+        """This feed's address: a sector's feed names its sector (a reader that moves the
+        subscription to the self link kept the sector's readers on the whole feed)."""
+        url = reverse(self.url_name)
+        if channel.scope.sector is not None:
+            url += "?" + urlencode({"sector": channel.scope.sector.slug})
+        return url
+
+    def feed_guid(self, channel):
+        """Atom's feed id: the section's address, as ever, and for a sector's feed the
+        section's address filtered by it (RFC 4287: an id per feed; both had the section's)."""
+        if channel.scope.sector is None:
+            return None  # Django's default: the link
+        return f"{channel.link}?{urlencode({'sector': channel.scope.sector.slug})}"
 
     def items(self, channel):
         return channel.entries

@@ -106,6 +106,25 @@ def test_sector_filter(client, country):
     assert all("Food" in {tag.term for tag in entry.tags} for entry in feed.entries)
 
 
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_sectors_feed_names_itself_not_the_whole_feed(client, db, kind):
+    """Its self link and (Atom) id were the whole feed's: a reader that moves a subscription
+    to the self link, or tells feeds apart by id, put the sector's readers on every item."""
+    whole = read_feed(client, "cz.localhost", "en", kind)
+    food = read_feed(client, "cz.localhost", "en", kind, "?sector=food")
+    self_links = {
+        name: next(link.href for link in feed.feed.links if link.rel == "self")
+        for name, feed in (("whole", whole), ("food", food))
+    }
+    assert self_links == {
+        "whole": f"http://cz.localhost/en/feeds/news.{kind}",
+        "food": f"http://cz.localhost/en/feeds/news.{kind}?sector=food",
+    }
+    if kind == "atom":
+        assert food.feed.id != whole.feed.id
+        assert food.feed.id == whole.feed.id + "?sector=food"
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
