@@ -295,3 +295,14 @@ def test_bench_search_with_a_dead_engine_names_it_and_leaves_no_rows(scratch_sea
     ):
         run("bench_search", items=10, queries=2)
     assert not SearchDocument.objects.exists()  # a second run is not refused
+
+
+def test_a_missing_seed_directory_is_named_before_the_sites_are_touched(db, tmp_path):
+    """It synced the sites first (resetting any port ``sync_sites --port`` had set), then
+    failed on the directory."""
+    from wagtail.models import Site
+
+    Site.objects.update(port=8714)
+    with pytest.raises(CommandError, match=r"^--dir: .*nowhere is no directory of seed files$"):
+        run("load_demo_content", dir=tmp_path / "nowhere")
+    assert set(Site.objects.values_list("port", flat=True)) == {8714}

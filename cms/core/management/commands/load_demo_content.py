@@ -14,8 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--dir", type=Path, default=None, help="Directory of seed files")
 
     def handle(self, *args, dir=None, **options):
-        call_command("sync_sites", stdout=self.stdout)
         directory = dir or settings.SITES_DIR / "seed"
+        if not directory.is_dir():
+            # Before the sites are synced: a mistyped --dir reset every site's port first.
+            raise CommandError(f"--dir: {directory} is no directory of seed files")
+        call_command("sync_sites", stdout=self.stdout)
         try:
             report = load_seed(directory)
         except SeedError as error:
