@@ -159,6 +159,11 @@ BAD_VALUES = [
     ("observability", {"SCHEDULE_MAX_MINUTES": "0"}),
     ("../gunicorn_conf", {"WEB_CONCURRENCY": "0"}),
     ("../gunicorn_conf", {"GUNICORN_WORKERS": "two"}),
+    # Each was taken: every purge failed (logged only), Redis was asked at a default host.
+    ("visitors", {"FRONTEND_CACHE_URL": "notaurl"}),
+    ("visitors", {"FRONTEND_CACHE_URL": "ftp://varnish"}),
+    ("base", {"CACHE_URL": "redis://"}),
+    ("base", {"CSP_REPORT_URI": "notaurl"}),
     ("production", {"SECRET_KEY": "abc"}),
     ("production", {"SECRET_KEY": "s" * 50}),
     ("production", {"SECRET_KEY": "django-insecure-" + "k0123456789" * 5}),

@@ -12,7 +12,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.api import *  # noqa: F403
-from cms.settings.environment import env_bool, env_duration, env_list, env_seconds, env_str
+from cms.settings.environment import (
+    checked_url,
+    env_bool,
+    env_duration,
+    env_list,
+    env_seconds,
+    env_str,
+)
 from cms.settings.i18n import *  # noqa: F403
 from cms.settings.mail import *  # noqa: F403
 from cms.settings.observability import *  # noqa: F403
@@ -193,6 +200,8 @@ def cache_from_url(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url.startswith(("redis://", "rediss://")):
+        checked_url("CACHE_URL", url, ("redis", "rediss"), "redis://host:6379/0")
     if url.startswith(("redis://", "rediss://", "unix://")):
         timeout = env_duration("CACHE_TIMEOUT", 0.5, minimum=0.001)
         return {

@@ -33,6 +33,27 @@ def env_str(name: str, default: str = "", *, strip: bool = True, environ: Enviro
     return value.strip() if strip else value
 
 
+def checked_url(name: str, url: str, schemes: tuple[str, ...], example: str) -> str:
+    """``url`` if it is an address of one of ``schemes`` with a host, else the variable named.
+
+    Never echoes the value: a URL may hold a password. A purge target of ``notaurl`` was
+    taken, and every purge then failed, logged only.
+    """
+    from urllib.parse import urlsplit  # noqa: PLC0415 - small, only when a URL is set
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unclosed [ in the host
+        host = None
+        parts = None
+    if parts is None or parts.scheme not in schemes or not host:
+        raise ImproperlyConfigured(
+            f"{name}: expected an address with a host ({example}; scheme {', '.join(schemes)})"
+        )
+    return url
+
+
 def env_list(name: str, default: str = "", *, environ: Environ = None) -> list[str]:
     """A comma-separated list (``ALLOWED_HOSTS=a.org,b.org``); blanks and empty items dropped."""
     return [

@@ -24,7 +24,7 @@ origins) add sources, e.g. a video host for embeds; ``CSP_REPORT_URI`` collects 
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from cms.settings.environment import env_list, env_str
+from cms.settings.environment import checked_url, env_list, env_str
 
 
 def content_security_policy(media_origins: list[str]) -> dict:
@@ -42,8 +42,10 @@ def content_security_policy(media_origins: list[str]) -> dict:
         "base-uri": [SELF],
         "object-src": [NONE],
     }
-    if env_str("CSP_REPORT_URI"):
-        directives["report-uri"] = [env_str("CSP_REPORT_URI")]
+    if report_uri := env_str("CSP_REPORT_URI"):
+        if not report_uri.startswith("/"):  # a path on this site, or another site's address
+            checked_url("CSP_REPORT_URI", report_uri, ("https", "http"), "https://csp.example/r")
+        directives["report-uri"] = [report_uri]
     return {"DIRECTIVES": directives}
 
 

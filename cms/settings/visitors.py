@@ -26,16 +26,22 @@ at most ``FRONTEND_CACHE_MAX_URLS`` (default 1000) URLs a change.
 import os
 from pathlib import Path
 
-from cms.settings.environment import env_count, env_duration, env_seconds
+from cms.settings.environment import checked_url, env_count, env_duration, env_seconds
 
 
 def frontend_cache_backends(environ) -> dict:
     """``WAGTAILFRONTENDCACHE`` from the environment: ``{}`` (no purging) by default."""
     backends = {}
     if environ.get("FRONTEND_CACHE_URL"):
+        location = checked_url(
+            "FRONTEND_CACHE_URL",
+            environ["FRONTEND_CACHE_URL"].strip(),
+            ("http", "https"),
+            "http://varnish:6081",
+        )
         backends["http"] = {
             "BACKEND": "cms.core.frontend_cache.HTTPPurgeBackend",
-            "LOCATION": environ["FRONTEND_CACHE_URL"],
+            "LOCATION": location,
             "TIMEOUT": env_duration("FRONTEND_CACHE_TIMEOUT", 5, minimum=0.001, environ=environ),
         }
     if environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
