@@ -303,6 +303,6 @@ def test_a_missing_seed_directory_is_named_before_the_sites_are_touched(db, tmp_
     from wagtail.models import Site
 
     Site.objects.update(port=8714)
-    with pytest.raises(CommandError, match=r"^--dir: .*nowhere is no directory of seed files$"):
+    with pytest.raises(CommandError, match=r"^Invalid seed file .*nowhere: \(directory\): does"):
         run("load_demo_content", dir=tmp_path / "nowhere")
     assert set(Site.objects.values_list("port", flat=True)) == {8714}

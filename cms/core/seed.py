@@ -50,11 +50,16 @@ class SeedReport:
         return ", ".join(parts) or "nothing to change"
 
 
-def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
-    """Parse and validate every seed file; raise SeedError on the first fault."""
+def check_seed_directory(directory: Path) -> None:
+    """A SeedError unless ``directory`` is one (checked before anything is written)."""
     if not directory.is_dir():
         problem = "is not a directory" if directory.exists() else "does not exist"
         raise SeedError(directory, "(directory)", problem)
+
+
+def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
+    """Parse and validate every seed file; raise SeedError on the first fault."""
+    check_seed_directory(directory)
     files = sorted(directory.glob("*.json"))
     if not files:
         raise SeedError(directory, "(directory)", "holds no seed files")

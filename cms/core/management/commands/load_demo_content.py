@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.core.seed import SeedError, load_seed
+from cms.core.seed import SeedError, check_seed_directory, load_seed
 
 
 class Command(BaseCommand):
@@ -15,11 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, dir=None, **options):
         directory = dir or settings.SITES_DIR / "seed"
-        if not directory.is_dir():
-            # Before the sites are synced: a mistyped --dir reset every site's port first.
-            raise CommandError(f"--dir: {directory} is no directory of seed files")
-        call_command("sync_sites", stdout=self.stdout)
         try:
+            # Before the sites are synced: a mistyped --dir reset every site's port first.
+            check_seed_directory(directory)
+            call_command("sync_sites", stdout=self.stdout)
             report = load_seed(directory)
         except SeedError as error:
             raise CommandError(f"Invalid seed file {error}") from error
