@@ -32,8 +32,14 @@ class LockedPageSave:
 
     def post(self, request, *args, **kwargs):
         with transaction.atomic():
-            list(Page.objects.select_for_update().filter(pk=self.real_page_record.pk).values("pk"))
-            self.real_page_record.refresh_from_db()
+            # Loaded anew, not refreshed: a refresh keeps Wagtail's cached ``specific``, which
+            # ``get_latest_revision_as_object`` returns for a page without a draft, so a
+            # publish landing meanwhile went unseen and was written over.
+            self.real_page_record = (
+                Page.objects.select_for_update()
+                .prefetch_workflow_states()
+                .get(pk=self.real_page_record.pk)
+            )
             self.latest_revision = self.real_page_record.get_latest_revision()
             for name in FROM_THE_LATEST_REVISION:
                 self.__dict__.pop(name, None)
