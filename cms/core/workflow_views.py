@@ -18,6 +18,7 @@ from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
 
 from cms.core.publication import not_published_messages, publication_refusals
+from cms.core.translation_status import registered_fields
 
 #: The workflow action that publishes (the country's only task is an approval).
 APPROVE = "approve"
@@ -66,9 +67,10 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
     def refusals(self) -> list[str]:
         if self.action_name != APPROVE:
             return []
-        newer = newer_than_submitted(self.object, self.task_state.revision)
-        if newer:
-            return [newer]
+        if self.task_state.workflow_state.is_at_final_task:  # approving it publishes
+            newer = newer_than_submitted(self.object, self.task_state.revision)
+            if newer:
+                return [newer]
         return publication_refusals(self.task_state.revision.as_object())
 
     def get_context_data(self, **kwargs):
@@ -112,7 +114,7 @@ def newer_than_submitted(page, submitted) -> str:
     the submitted one). In the edit view the moderator sees, and approves, the latest.
     """
     latest = page.get_latest_revision()
-    if latest is None or latest.pk == submitted.pk:
+    if latest is None or latest.pk == submitted.pk or same_content(latest, submitted):
         return ""
     who = latest.user.get_full_name() or latest.user.get_username() if latest.user else ""
     return _(
@@ -123,6 +125,42 @@ def newer_than_submitted(page, submitted) -> str:
         "who": who or _("someone"),
         "when": formats.date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT"),
     }
+
+
+#: What Wagtail writes into every revision about the page's state, not its content; and the
+#: comments, which are not published.
+BOOKKEEPING = frozenset(
+    {
+        "draft_title",
+        "has_unpublished_changes",
+        "first_published_at",
+        "last_published_at",
+        "latest_revision",
+        "latest_revision_created_at",
+        "live",
+        "live_revision",
+        "expired",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "comments",
+    }
+)
+
+
+def same_content(one, other) -> bool:
+    """Whether two revisions hold the same page (a save that changed nothing, a comment).
+
+    Besides Wagtail's bookkeeping, the untranslated originals of translated fields
+    (``title``, ``slug``, ``url_path``...) are left out: modeltranslation fills them with
+    the language active when the revision was saved; ``title_cs`` and the like hold the
+    content."""
+    ignored = BOOKKEEPING | set(registered_fields(one.content_object.specific_class))
+
+    def content(revision) -> dict:
+        return {key: value for key, value in revision.content.items() if key not in ignored}
+
+    return content(one) == content(other)
 
 
 def refusals_of_latest(page) -> list[str]:

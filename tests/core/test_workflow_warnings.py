@@ -169,3 +169,15 @@ def test_approving_from_the_dashboard_refuses_when_a_newer_version_was_saved_mea
     assert not NewsPage.objects.get(pk=page.pk).live
     page.refresh_from_db()
     assert page.current_workflow_state.current_task_state.status == "in_progress"
+
+
+def test_a_save_that_changed_nothing_does_not_stop_the_approval(db):
+    """The moderator opened the edit view and saved without a change (or only commented):
+    a newer revision, the same page; approving publishes what was reviewed."""
+    page, task_state = submitted(["sk"])
+    moderator = logged_in(country_user("SK", "moderators"))
+    NewsPage.objects.get(pk=page.pk).get_latest_revision_as_object().save_revision()
+
+    response = moderator.post(approve_url(page, task_state), {"next": "/admin/"})
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert NewsPage.objects.get(pk=page.pk).live
