@@ -162,7 +162,9 @@ BAD_VALUES = [
     # Each was taken: every purge failed (logged only), Redis was asked at a default host.
     ("visitors", {"FRONTEND_CACHE_URL": "notaurl"}),
     ("visitors", {"FRONTEND_CACHE_URL": "ftp://varnish"}),
-    ("base", {"CACHE_URL": "redis://"}),
+    ("visitors", {"FRONTEND_CACHE_URL": "http://varnish:abc"}),
+    ("visitors", {"FRONTEND_CACHE_URL": "http://varnish:99999"}),
+    ("base", {"CACHE_URL": "redis://cache:abc/0"}),
     ("base", {"CSP_REPORT_URI": "notaurl"}),
     ("production", {"SECRET_KEY": "abc"}),
     ("production", {"SECRET_KEY": "s" * 50}),
@@ -312,3 +314,19 @@ def test_gunicorn_stops_with_the_variable_named(preload, tmp_path):
     assert stopped.returncode != 0
     assert stopped.stderr.count("Configuration error: DEBUG: ") == 1, stopped.stderr
     assert "Traceback" not in stopped.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("CACHE_URL", "redis:///0"),  # the local Redis, as redis-py reads it
+        ("CACHE_URL", "redis://:pass%40word@[::1]:6379/0"),
+        ("CACHE_URL", "rediss://cache.internal:6380/1?ssl_cert_reqs=required"),
+        ("FRONTEND_CACHE_URL", "http://varnish:6081"),
+        ("CSP_REPORT_URI", "/csp-report/"),
+        ("CSP_REPORT_URI", "https://csp.example/r"),
+    ],
+)
+def test_working_addresses_are_taken(monkeypatch, name, url):
+    monkeypatch.setenv(name, url)
+    run_settings("base")

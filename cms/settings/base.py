@@ -201,7 +201,10 @@ def cache_from_url(url: str) -> dict:
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if url.startswith(("redis://", "rediss://")):
-        checked_url("CACHE_URL", url, ("redis", "rediss"), "redis://host:6379/0")
+        # No host is the local Redis (redis:///0), as redis-py reads it.
+        checked_url(
+            "CACHE_URL", url, ("redis", "rediss"), "redis://host:6379/0", host_required=False
+        )
     if url.startswith(("redis://", "rediss://", "unix://")):
         timeout = env_duration("CACHE_TIMEOUT", 0.5, minimum=0.001)
         return {

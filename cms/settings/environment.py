@@ -33,8 +33,11 @@ def env_str(name: str, default: str = "", *, strip: bool = True, environ: Enviro
     return value.strip() if strip else value
 
 
-def checked_url(name: str, url: str, schemes: tuple[str, ...], example: str) -> str:
-    """``url`` if it is an address of one of ``schemes`` with a host, else the variable named.
+def checked_url(
+    name: str, url: str, schemes: tuple[str, ...], example: str, *, host_required: bool = True
+) -> str:
+    """``url`` if it is an address of one of ``schemes`` (with a host unless not
+    ``host_required``) and a port that is a number, else the variable named.
 
     Never echoes the value: a URL may hold a password. A purge target of ``notaurl`` was
     taken, and every purge then failed, logged only.
@@ -44,10 +47,11 @@ def checked_url(name: str, url: str, schemes: tuple[str, ...], example: str) -> 
     try:
         parts = urlsplit(url)
         host = parts.hostname
-    except ValueError:  # an unclosed [ in the host
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number from 0 to 65535
+    except ValueError:  # an unclosed [ in the host, a port "abc" or 99999
         host = None
         parts = None
-    if parts is None or parts.scheme not in schemes or not host:
+    if parts is None or parts.scheme not in schemes or (host_required and not host):
         raise ImproperlyConfigured(
             f"{name}: expected an address with a host ({example}; scheme {', '.join(schemes)})"
         )
