@@ -6,6 +6,7 @@ import json
 import re
 
 from django.test import Client, override_settings
+from wagtail.models import GroupApprovalTask, WorkflowTask
 
 from cms.core.models import Country
 from cms.news.models import NewsPage
@@ -181,3 +182,24 @@ def test_a_save_that_changed_nothing_does_not_stop_the_approval(db):
     response = moderator.post(approve_url(page, task_state), {"next": "/admin/"})
     assert response.status_code == 302 and response.url == "/admin/"
     assert NewsPage.objects.get(pk=page.pk).live
+
+
+def test_a_step_that_publishes_nothing_is_approved_over_a_newer_version(db):
+    """Only the workflow's last task publishes: an earlier one, approved from the dashboard,
+    hands the next reviewer the latest version, so a newer draft does not stop it."""
+    sk = Country.objects.get(code="SK")
+    workflow = sk.home_page.get_workflow()
+    final = GroupApprovalTask.objects.create(name="Second look")
+    final.groups.add(sk.moderators_group)
+    WorkflowTask.objects.create(workflow=workflow, task=final, sort_order=99)
+    page, task_state = submitted(["sk"])
+    draft = NewsPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.lead_en = "A moderator's draft"
+    draft.save_revision(user=country_user("SK", "moderators"))
+
+    moderator = logged_in(country_user("SK", "moderators"))
+    response = moderator.post(approve_url(page, task_state), {"next": "/admin/"})
+    assert response.status_code == 302 and response.url == "/admin/"
+    page.refresh_from_db()
+    assert not page.live
+    assert page.current_workflow_state.current_task_state.task.specific == final
