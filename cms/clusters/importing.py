@@ -54,6 +54,7 @@ from cms.clusters.validation import (
     validate_ready,
     validate_row,
 )
+from cms.core.frontend_cache_snippets import purge_profiles_written_in_bulk
 from cms.core.models import Country, Sector
 from cms.projections import signals as projection_signals
 from cms.search.indexing import index_bulk_written
@@ -305,8 +306,11 @@ def apply_import(
     rows = [row for row in preview.valid if row.action != "unchanged"]
     existing = {c.slug: c for c in ClusterProfile.objects.filter(slug__in=[r.slug for r in rows])}
     created, updated, moved, fields = [], [], [], set()
+    addresses = set()  # where the CDN may keep the profiles: before, and (below) after
     for row in rows:
         cluster = existing.get(row.slug)
+        if cluster is not None:
+            addresses.add((cluster.slug, cluster.country_id))
         if cluster is None:
             cluster = ClusterProfile(slug=row.slug)
             assign_row(cluster, row)
@@ -355,6 +359,8 @@ def apply_import(
     )
     index_bulk_written(ClusterProfile, [cluster.pk for cluster in touched])
     projection_signals.saved_in_bulk(touched)  # bulk writes send no post_save
+    addresses |= {(cluster.slug, cluster.country_id) for cluster in touched}
+    purge_profiles_written_in_bulk(addresses, about=f"the import of {len(touched)} clusters")
     return {
         "created": len(created),
         "updated": len(updated),

@@ -220,6 +220,30 @@ def purge_snippet(obj, *, found: dict[str, set[int]] | None, own: set[Address], 
     purge_urls(urls, about)
 
 
+def purge_profiles_written_in_bulk(addresses: set[Address], about: str) -> None:
+    """After the commit: the profiles an import wrote, at their addresses before and after
+    (``addresses``), and the listings and home pages of their countries and the hub.
+
+    An import writes in bulk, without ``post_save``: no profile it changed, created or
+    moved to another country was purged, and the CDN served the old text (or the old
+    country's page) for ``VISITOR_CACHE_S_MAXAGE``. The news that relate a profile are
+    left to expire: finding them is a query per profile. Capped as every purge is.
+    """
+    from cms.projections.rendering import network_scope
+
+    if not enabled() or not addresses:
+        return
+
+    def urls() -> list[str]:
+        scope = network_scope()
+        directories = directories_by_country(scope)
+        listed = listing_directories(None, addresses, scope, directories)
+        groups = (profile_urls(addresses, scope, directories), listing_urls(listed, scope))
+        return capped(list(dict.fromkeys(url for g in groups for url in sorted(g))), about)
+
+    transaction.on_commit(lambda: purge_urls(urls, about), robust=True)
+
+
 def on_profile_saving(sender, instance, raw=False, **kwargs) -> None:
     """A profile about to be saved: its address before (one query), so that the one the
     CDN keeps under an old slug or in the old country's directory is purged too."""

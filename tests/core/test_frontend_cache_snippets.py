@@ -11,7 +11,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
+from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
+from cms.clusters.reading import read_table
 from cms.core import frontend_cache_snippets
 from cms.core.models import Sector
 from cms.core.pages import site_languages
@@ -284,3 +286,18 @@ def test_the_cap_is_configured_by_environment(settings, monkeypatch):
     monkeypatch.setenv("FRONTEND_CACHE_MAX_URLS", "many")
     with pytest.raises(ImproperlyConfigured, match="FRONTEND_CACHE_MAX_URLS: expected a whole"):
         env_count("FRONTEND_CACHE_MAX_URLS", 1000)
+
+
+def test_an_import_purges_the_profiles_it_wrote_where_they_were_and_are(country, purged):
+    """An import writes in bulk, without post_save: nothing it changed or moved was purged."""
+    cz, sk, hub = country("CZ"), country("SK"), country("INT")
+    profile = a_czech_profile()
+    content = f"slug,country,name_en,name_sk\n{profile.slug},SK,Moved,Presunutý\n".encode()
+    preview = preview_import(read_table(content, "clusters.csv"))
+    assert [row.action for row in preview.rows] == ["update"], preview.rows[0].errors
+    with purged():
+        apply_import(preview)
+    slug = f"{profile.slug}/"
+    assert addresses(cz, slug) | addresses(sk, slug) | addresses(hub, slug) <= purged.urls
+    assert addresses(cz) | addresses(sk) | addresses(hub) <= purged.urls  # their listings
+    assert not any(host == "it.localhost" for host, _ in purged.urls)
