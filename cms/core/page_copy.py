@@ -173,7 +173,7 @@ def warn_of_languages_not_published(request, new_page) -> None:
     not go out and what their visitors get instead (``cms.core.publication``): a Czech item
     copied live to the Slovak site went out there in Czech without a word."""
     new_page = new_page.specific
-    if new_page.live and hasattr(new_page, "real_languages"):
+    if new_page.live:
         for text in not_published_messages(new_page):
             messages.warning(request, text)
 

@@ -255,13 +255,22 @@ def falling_back_fields(page) -> list[FallingBack]:
     return found
 
 
-def not_published_messages(page) -> list[str]:
+def language_notices(page) -> tuple[list[str], list[str]]:
     """What visitors of the page's site will not get in their language: the languages it
-    is not published in, then the fields a published language borrows from another."""
-    return [
-        *(item.message() for item in not_published_languages(page)),
-        *(item.message() for item in falling_back_fields(page)),
-    ]
+    is not published in, and the fields a published language borrows from another (two
+    lists: ``language_notices.html`` shows them under headings of their own)."""
+    if not hasattr(page, "real_languages"):  # not a page visitors read in languages
+        return [], []
+    return (
+        [item.message() for item in not_published_languages(page)],
+        [item.message() for item in falling_back_fields(page)],
+    )
+
+
+def not_published_messages(page) -> list[str]:
+    """``language_notices`` in one list, for messages after an action."""
+    not_published, falling_back = language_notices(page)
+    return [*not_published, *falling_back]
 
 
 class NotPublishedPanel(Panel):
@@ -272,18 +281,11 @@ class NotPublishedPanel(Panel):
         super().__init__(*args, **kwargs)
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "core/admin/not_published_panel.html"
+        template_name = "core/admin/language_notices.html"
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
-            page = self.instance
-            served = hasattr(page, "real_languages")
-            self.messages = (
-                [item.message() for item in not_published_languages(page)] if served else []
-            )
-            self.falling_back = (
-                [item.message() for item in falling_back_fields(page)] if served else []
-            )
+            self.messages, self.falling_back = language_notices(self.instance)
 
         def is_shown(self):
             return bool(self.messages or self.falling_back)
@@ -292,4 +294,5 @@ class NotPublishedPanel(Panel):
             context = super().get_context_data(parent_context)
             context["messages"] = self.messages
             context["falling_back"] = self.falling_back
+            context["tick_hint"] = True
             return context

@@ -235,7 +235,5 @@ def warn_of_languages_not_published(request, page):
     silently on a national site). Saving a draft says nothing: it publishes nothing."""
     if request.method != "POST" or not any(request.POST.get(name) for name in TOWARDS_VISITORS):
         return
-    if not hasattr(page, "real_languages"):
-        return
     for text in not_published_messages(page):
         messages.warning(request, text)

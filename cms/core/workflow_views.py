@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from wagtail.admin import messages
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
 
-from cms.core.publication import not_published_messages, publication_refusals
+from cms.core.publication import language_notices, publication_refusals
 from cms.core.translation_status import registered_fields
 
 #: The workflow action that publishes (the country's only task is an approval).
@@ -58,11 +59,15 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
 
     template_name = "core/admin/workflow_action_modal.html"
 
-    def not_published(self) -> list[str]:
+    @cached_property
+    def reviewed(self):
+        """The revision under review, as a page (built once per request)."""
+        return self.task_state.revision.as_object()
+
+    def notices(self) -> tuple[list[str], list[str]]:
         if self.action_name != APPROVE:
-            return []
-        page = self.task_state.revision.as_object()  # the revision under review
-        return not_published_messages(page) if hasattr(page, "real_languages") else []
+            return [], []
+        return language_notices(self.reviewed)
 
     def refusals(self) -> list[str]:
         if self.action_name != APPROVE:
@@ -71,18 +76,22 @@ class WarningWorkflowActionView(CommentLabelMixin, WorkflowActionView):
             newer = newer_than_submitted(self.object, self.task_state.revision)
             if newer:
                 return [newer]
-        return publication_refusals(self.task_state.revision.as_object())
+        return publication_refusals(self.reviewed)
 
     def get_context_data(self, **kwargs):
+        not_published, falling_back = self.notices()
         return super().get_context_data(
-            not_published=self.not_published(), refused=self.refusals(), **kwargs
+            not_published=not_published,
+            falling_back=falling_back,
+            refused=self.refusals(),
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
         refusals = self.refusals()
         if refusals:
             return self.refuse(request, refusals)
-        warnings = self.not_published()
+        warnings = [text for notices in self.notices() for text in notices]
         response = super().post(request, *args, **kwargs)
         approved = self.task_state.__class__.objects.filter(
             pk=self.task_state.pk, status=self.task_state.STATUS_APPROVED

@@ -402,6 +402,20 @@ def test_on_a_page_each_conflicting_field_is_chosen_on_its_own(news, editors):
     assert (saved.title_cs, saved.lead_cs, saved.lead_en) == ("Verze A", "Perex B", "Lead by B")
 
 
+def posted_while_another_lands(b, form_b, a, form_a, url, **options):
+    """B's POST of ``form_b``, with A's POST of ``form_a`` landing just after B's request
+    has read the page (``before_edit_page`` runs after that read): two saves arriving
+    together, in one thread. A's must succeed; B's response is returned."""
+    b_user = b.get("/admin/").wsgi_request.user
+
+    def a_saves_meanwhile(request, _page):
+        if request.user == b_user and request.method == "POST":
+            assert a.post(url, form_a).status_code == 302
+
+    with hooks.register_temporarily("before_edit_page", a_saves_meanwhile):
+        return b.post(url, form_b, **options)
+
+
 def test_a_save_landing_while_another_is_under_way_is_kept(news, editors):
     """Two saves arriving together: Wagtail's view reads the latest revision on arrival,
     and B's compared its form with the revision before A's, so A's change was gone and
@@ -414,13 +428,7 @@ def test_a_save_landing_while_another_is_under_way_is_kept(news, editors):
     form_a["title_cs"] = ["Informační den v Ústí"]
     form_b["lead_en"] = ["A new English lead"]
 
-    def a_saves_meanwhile(request, page):
-        if request.user == b_user and request.method == "POST":
-            assert a.post(url, form_a).status_code == 302
-
-    b_user = b.get("/admin/").wsgi_request.user
-    with hooks.register_temporarily("before_edit_page", a_saves_meanwhile):
-        response = b.post(url, form_b)
+    response = posted_while_another_lands(b, form_b, a, form_a, url)
     assert response.status_code == 302, errors_of(response)
 
     saved = latest(news)
@@ -441,13 +449,7 @@ def test_a_publish_landing_while_another_save_is_under_way_is_kept(cz, action):
     if action:
         form_b[action] = ["1"]
 
-    def a_publishes_meanwhile(request, _page):
-        if request.user == b_user and request.method == "POST":
-            assert a.post(url, form_a).status_code == 302
-
-    b_user = b.get("/admin/").wsgi_request.user
-    with hooks.register_temporarily("before_edit_page", a_publishes_meanwhile):
-        response = b.post(url, form_b)
+    response = posted_while_another_lands(b, form_b, a, form_a, url)
     assert response.status_code == 302, errors_of(response)
 
     saved = latest(page)
@@ -463,13 +465,9 @@ def test_an_autosave_landing_while_another_save_is_under_way_keeps_both(news, ed
     form_a["title_cs"] = ["Informační den v Ústí"]
     form_b["lead_en"] = ["A new English lead"]
 
-    def a_saves_meanwhile(request, page):
-        if request.user == b_user and request.method == "POST":
-            assert a.post(url, form_a).status_code == 302
-
-    b_user = b.get("/admin/").wsgi_request.user
-    with hooks.register_temporarily("before_edit_page", a_saves_meanwhile):
-        response = b.post(url, form_b, headers={"Accept": "application/json"})
+    response = posted_while_another_lands(
+        b, form_b, a, form_a, url, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 200 and response.json()["success"] is True
 
     saved = latest(news)
