@@ -100,6 +100,9 @@ BAD_VALUES = [
     ("base", {"DEBUG": "maybe"}),
     ("base", {"DATABASE_URL": "mysqlx://cms:s3cr3t@db/cms"}),
     ("base", {"DATABASE_URL": "postgres://cms:s3cr3t@db:port/cms"}),
+    # Engines dj-database-url knows but the project does not run on.
+    ("base", {"DATABASE_URL": "mysql://cms:s3cr3t@db/cms"}),
+    ("base", {"DATABASE_URL": "postgis://cms:s3cr3t@db/cms"}),
     ("base", {"DATABASE_CONN_MAX_AGE": "forever"}),
     ("base", {"CACHE_URL": "memcached://127.0.0.1"}),
     ("base", {"CACHE_URL": "valkey://:s3cr3t@cache:6379/0"}),

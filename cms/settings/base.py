@@ -164,9 +164,20 @@ def database_from_url(url: str) -> dict:
     """``DATABASE_URL`` as dj-database-url reads it; its errors name the variable (never the
     URL, which may hold a password)."""
     try:
-        return dj_database_url.parse(url, conn_max_age=env_seconds("DATABASE_CONN_MAX_AGE", 0))
+        database = dj_database_url.parse(url, conn_max_age=env_seconds("DATABASE_CONN_MAX_AGE", 0))
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL: {error}") from None
+    if database["ENGINE"] not in SUPPORTED_DATABASES:
+        scheme = url.partition(":")[0]
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: {scheme!r} databases are not supported; "
+            "use sqlite:///<path> or postgres://<user>@<host>/<name>"
+        )
+    return database
+
+
+#: What the project runs and tests on (README, "Settings": `DATABASE_URL`).
+SUPPORTED_DATABASES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
 
 
 DATABASES = {
