@@ -396,7 +396,7 @@ def test_a_czech_item_with_only_an_english_body_names_it_to_the_editor(cz):
     # The Czech editor sees it beside the content, in Czech.
     html = logged_in(country_user("CZ")).get(edit_url(page)).content.decode()
     assert "data-falling-back" in html
-    assert "Čeština nemá pro text vlastní text" in html  # "body" is "text" in Czech
+    assert "Čeština – pole bez vlastního textu: text." in html  # "body" is "text" in Czech
 
 
 def test_slovak_borrows_from_czech_first_and_says_so(sk):
