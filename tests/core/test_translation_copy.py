@@ -7,7 +7,13 @@ import pytest
 from django.test import Client
 
 from cms.news.models import NewsPage
-from tests.factories import country_user, logged_in
+from tests.core.test_media_isolation import (
+    make_document,
+    make_image,
+    stream_document_link,
+    stream_image,
+)
+from tests.factories import country_user, draft_page, logged_in
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
@@ -81,3 +87,55 @@ def test_a_request_without_the_csrf_token_is_refused(czech_news):
     client = Client(enforce_csrf_checks=True)
     client.force_login(country_user("CZ"))
     assert client.post(url_of(czech_news), button_request(), **XHR).status_code == 403
+
+
+# --- what the copied value embeds --------------------------------------------------------
+
+
+def posted_fields(form_data: dict) -> str:
+    """``serializedOriginField`` as the button posts form data: a list of name/value pairs."""
+    return json.dumps([{"name": name, "value": value} for name, value in form_data.items()])
+
+
+@pytest.mark.parametrize(
+    ("embedding", "kind"),
+    [(stream_image, "image"), (stream_document_link, "document")],
+)
+def test_another_countrys_media_is_not_copied_nor_shown(czech_news, embedding, kind):
+    """The view rendered any id it was sent: another country's image with its title and
+    preview, a document with its file name (and a page with a draft's address)."""
+    slovak = (make_image if kind == "image" else make_document)("SK", "Tatranska", "tatranska.png")
+    client = logged_in(country_user("CZ"))
+    response = client.post(
+        url_of(czech_news),
+        button_request(serializedOriginField=posted_fields(embedding(slovak.pk))),
+        **XHR,
+    )
+    assert response.status_code == 400
+    error = json.loads(response.content)["error"]
+    assert error.startswith("serializedOriginField") and f" {slovak.pk}" in error
+    assert "atransk" not in response.content.decode()
+
+
+def test_own_countrys_media_is_copied(czech_news):
+    czech = make_image("CZ", "Krkonose", "krkonose.png")
+    response = logged_in(country_user("CZ")).post(
+        url_of(czech_news),
+        button_request(serializedOriginField=posted_fields(stream_image(czech.pk))),
+        **XHR,
+    )
+    assert response.status_code == 200
+    assert "Krkonose" in json.loads(response.content)
+
+
+def test_another_countrys_draft_page_is_not_linked(czech_news, country):
+    slovak_draft = draft_page(country("SK"), "news", title="Tajny koncept")
+    link = {"type": "LINK", "mutability": "MUTABLE", "data": {"id": slovak_draft.pk}}
+    paragraph = json.loads(stream_document_link(0)["body_en-0-value"])
+    paragraph["entityMap"]["0"] = link
+    form_data = {**stream_document_link(0), "body_en-0-value": json.dumps(paragraph)}
+    response = logged_in(country_user("CZ")).post(
+        url_of(czech_news), button_request(serializedOriginField=posted_fields(form_data)), **XHR
+    )
+    assert response.status_code == 400
+    assert slovak_draft.slug not in response.content.decode()
