@@ -94,7 +94,7 @@ def csv_rows(stream, filename: str) -> Iterator[list[str]]:
     lines = RecordLines(text)
     number = 0
     try:
-        for row in csv.reader(lines, delimiter=delimiter):
+        for row in csv.reader(lines, delimiter=delimiter, strict=True):
             number += 1
             lines.current.clear()
             yield check_decoded(number, row)

@@ -204,7 +204,22 @@ def record(number: int, row: Sequence, header: list[str], filename: str) -> dict
             _("%(file)s: more than %(rows)s rows") % {"file": filename, "rows": MAX_ROWS}
         )
     check_cells(number, row)
+    unnamed_within_table(number, row, header)
     return {name: cell_text(value) for name, value in zip(header, row, strict=False) if name}
+
+
+def unnamed_within_table(number: int, row: Sequence, header: list[str]) -> None:
+    """Refuse a value under an empty header cell between named columns: a header cell
+    cleared by mistake (``name_cs``) dropped the whole column's text without a word.
+    Past the last named column, notes beside an XLSX table stay allowed."""
+    named = [index for index, name in enumerate(header) if name]
+    for index in range(named[-1] if named else 0):
+        if not header[index] and index < len(row) and cell_text(row[index]):
+            raise CellError(
+                number,
+                index,
+                _("a value in a column whose header cell is empty; name the column or empty it"),
+            )
 
 
 def longer_than_header(number: int, row: Sequence, header: list[str]) -> Sequence:

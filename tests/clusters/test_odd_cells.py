@@ -68,3 +68,27 @@ def test_another_countrys_slug_in_another_case_is_not_named(db):
     content = f"{HEADER}\nBratislava-ICT,CZ,ict,Foo,Brno,1\n".encode()
     (row,) = preview_import(read_table(content, "clusters.csv"), allowed_countries={"CZ"}).rows
     assert row.errors == [("slug", "belongs to a cluster of another country")]
+
+
+def test_a_stray_quote_is_refused_not_read_as_a_text_spanning_rows(db):
+    """Read leniently, ``"Says ""hi`` opened a text that took the next rows into it: two
+    clusters were never created and their CSV lines were published as a description."""
+    with pytest.raises(ImportFileError, match=r"clusters.csv: row 3: not valid CSV"):
+        preview(
+            BRNO,
+            'acme,CZ,food,Acme,Brno,"Says ""hi',
+            "plzen-auto,CZ,food,Pilsen Auto,Plzen,40",
+            'ostrava-it,CZ,ict,"Ostrava" IT,Ostrava,5',
+        )
+
+
+def test_a_value_under_an_empty_header_cell_is_refused_naming_it(db):
+    """A header cell cleared by mistake (``name_cs``) dropped its column without a word."""
+    content = f"slug,country,name_en,,city_en\n{BRNO.split(',')[0]},CZ,Brno,Brněnský,Brno\n"
+    with pytest.raises(ImportFileError, match=r"clusters.csv: row 2, column D: a value in a col"):
+        preview_import(read_table(content.encode(), "clusters.csv"))
+    # Empty, it is a column nobody filled: read as before.
+    content = content.replace("Brněnský", "")
+    assert [row.action for row in preview_import(read_table(content.encode(), "x.csv")).rows] == [
+        "create"
+    ]
