@@ -234,3 +234,19 @@ class CustomRendition(AbstractRendition):
         verbose_name = _("rendition")
         verbose_name_plural = _("renditions")
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class SyncedValues(models.Model):
+    """What ``sync_sites`` last wrote to one object from the site files (``cms.core.upserts``).
+
+    The next sync writes only the values a file changed since, so an edit made in the
+    admin (a sector's Czech name, a contact's phone, a home page's intro) stands until
+    a file changes that same value; and an object the sync made and someone deleted is
+    not made again.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    values = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.key

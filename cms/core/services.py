@@ -33,7 +33,7 @@ from cms.core.groups import (
     sync_workflow,
 )
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
-from cms.core.models import Country, Sector
+from cms.core.models import Country, Sector, SyncedValues
 from cms.core.site_files import (
     LegalPageDefinition,
     Network,
@@ -42,7 +42,15 @@ from cms.core.site_files import (
     SiteFileError,
 )
 from cms.core.translation_status import mark_complete_ready
-from cms.core.upserts import SyncReport, assign, localized, upsert
+from cms.core.upserts import (
+    SyncReport,
+    assign,
+    changed_in_files,
+    localized,
+    record_key,
+    remember,
+    upsert,
+)
 
 
 @transaction.atomic
@@ -64,6 +72,7 @@ def sync_network(network: Network) -> SyncReport:
                 "sectors",
                 {"slug": sector.slug},
                 {**localized("name", sector.name, LANGUAGE_CODES), "sort_order": sector_position},
+                editable=True,
             )
         remove_wagtail_welcome_site(report)
         disarm_wagtail_default_groups(report)
@@ -235,9 +244,14 @@ def sync_site(
 
 
 def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> None:
-    if assign(page, values) | mark_complete_ready(page):  # the site files are reviewed text
+    """Publish the ``values`` the files changed since the last sync (``changed_in_files``):
+    an editor's edit of a home page's intro or an imprint stands until the file changes it."""
+    key = record_key(Page, {"pk": page.pk})
+    changed = changed_in_files(SyncedValues.objects.filter(key=key).first(), values)
+    if changed and (assign(page, changed) | mark_complete_ready(page)):  # reviewed text
         page.save_revision().publish()
         report.updated[kind] += 1
+    remember(key, values)
 
 
 def sync_home_page(country: Country, definition: SiteDefinition, report: SyncReport):
@@ -258,6 +272,7 @@ def sync_home_page(country: Country, definition: SiteDefinition, report: SyncRep
     assign(home, localized("slug", dict.fromkeys(LANGUAGE_CODES, slug), LANGUAGE_CODES))
     Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()  # as place_child_page does, for the same reasons
+    remember(record_key(Page, {"pk": home.pk}), values)
     report.created["home pages"] += 1
     return home
 
@@ -303,6 +318,7 @@ def place_child_page(home, existing, new, *, values: dict, slugs: dict, report, 
     # Published as an editor publishes, so that everything that follows a publication
     # (search documents, projections, webhooks, first_published_at) follows this one.
     new.save_revision().publish()
+    remember(record_key(Page, {"pk": new.pk}), values)
     report.created[kind] += 1
     return new
 
@@ -391,6 +407,7 @@ def sync_partner(country: Country, definition: SiteDefinition, report: SyncRepor
                 "is_lead_partner": partner.lead,
                 "country": country,
             },
+            editable=True,
         )
     contact = definition.contact
     if contact is not None:
@@ -407,4 +424,5 @@ def sync_partner(country: Country, definition: SiteDefinition, report: SyncRepor
                 "organisation": organisation,
                 "country": country,
             },
+            editable=True,
         )

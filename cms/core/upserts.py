@@ -1,6 +1,13 @@
 """Idempotent writes for the network's setup: look an object up by a stable key, compare,
 save only what differs, and count what was created and updated (``SyncReport``).
-``cms.core.services`` and ``cms.core.groups`` (``sync_sites``) and ``cms.core.seed`` use them."""
+``cms.core.services`` and ``cms.core.groups`` (``sync_sites``) and ``cms.core.seed`` use them.
+
+What editors may change in the admin too (sectors, partners, contacts, the pages a sync
+makes) is written three-way (``editable``): the values a file gives are compared with
+those it gave last time (``SyncedValues``), not with the object, and only those the file
+changed are written. A deploy runs ``sync_sites``; comparing with the object reverted
+every edit made in the admin since the last one, and made again what had been deleted.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from dataclasses import dataclass, field
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES
+from cms.core.models import SyncedValues
 from cms.core.translation_status import mark_complete_ready
 
 
@@ -19,6 +27,8 @@ class SyncReport:
 
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    #: Objects a sync made that were deleted since: left deleted (``upsert``).
+    left_deleted: Counter = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
@@ -27,6 +37,10 @@ class SyncReport:
     def summary(self) -> str:
         parts = [f"created {n} {kind}" for kind, n in sorted((+self.created).items())]
         parts += [f"updated {n} {kind}" for kind, n in sorted((+self.updated).items())]
+        parts += [
+            f"did not make again {n} {kind} deleted in the admin"
+            for kind, n in sorted((+self.left_deleted).items())
+        ]
         return ", ".join(parts) or "nothing to change"
 
 
@@ -52,15 +66,70 @@ def localized(field_name: str, texts: dict[str, str], languages=LANGUAGE_CODES) 
     return {build_localized_fieldname(field_name, code): texts.get(code, "") for code in languages}
 
 
-def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict):
+def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, editable=False):
+    """The object ``lookup`` finds, made or brought up to ``values``; ``editable``: written
+    three-way (the module's docstring), and None if it was deleted since a sync made it."""
     obj = model.objects.filter(**lookup).first()
+    record = None
+    if editable:
+        record = SyncedValues.objects.filter(key=record_key(model, lookup)).first()
+        if obj is None and record is not None:
+            report.left_deleted[kind] += 1
+            return None
     if obj is None:
         obj = model(**lookup)
         assign(obj, values)
         mark_complete_ready(obj)
         obj.save()
         report.created[kind] += 1
-    elif assign(obj, values) | mark_complete_ready(obj):
+    elif not editable:
+        if assign(obj, values) | mark_complete_ready(obj):
+            obj.save()
+            report.updated[kind] += 1
+    elif changed := changed_in_files(record, values):
+        assign(obj, changed)
+        mark_complete_ready(obj)
         obj.save()
         report.updated[kind] += 1
+    if editable:
+        remember(record_key(model, lookup), values)
     return obj
+
+
+def record_key(model, lookup: dict) -> str:
+    """``core.sector:slug=food``: the object a file's values are remembered for."""
+    found = ",".join(f"{name}={plain(value)}" for name, value in sorted(lookup.items()))
+    return f"{model._meta.label_lower}:{found}"[:255]
+
+
+def changed_in_files(record: SyncedValues | None, values: dict) -> dict:
+    """The ``values`` the files changed since they were last written (``record``). Without
+    a record (an object synced before records were kept) none: the object's values stand."""
+    if record is None:
+        return {}
+    return {
+        name: value
+        for name, value in values.items()
+        if name not in record.values or record.values[name] != plain(value)
+    }
+
+
+def remember(key: str, values: dict) -> None:
+    """Keep ``values`` as what the files last gave the object ``key``."""
+    written = {name: plain(value) for name, value in values.items()}
+    record, created = SyncedValues.objects.get_or_create(key=key, defaults={"values": written})
+    if not created and record.values != written:
+        record.values = written
+        record.save(update_fields=["values"])
+
+
+def plain(value):
+    """A value as JSON keeps it: an object by its pk, a StreamField's ``[(type, value)]``
+    by its blocks' text."""
+    if hasattr(value, "_meta"):  # a model instance
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,78 @@
+"""A deploy runs ``sync_sites``: it writes what the site files changed, and leaves what
+editors changed in the admin since (``cms.core.upserts``, written three-way)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cms.core.models import Sector
+from cms.core.services import sync_network
+from cms.core.site_files import load_network
+from cms.home.models import CountryHomePage, StandardPage
+from cms.partners.models import ContactPerson
+
+
+@pytest.fixture
+def sites_dir(tmp_path) -> Path:
+    target = tmp_path / "sites"
+    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
+    return target
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def sync(directory=None):
+    return sync_network(load_network(directory or settings.SITES_DIR))
+
+
+def test_a_sector_renamed_in_the_admin_keeps_its_name(db, sites_dir):
+    Sector.objects.filter(slug="tourism").update(name_cs="Cestovní ruch")
+    report = sync()
+    assert not report.changed, report.summary()
+    assert Sector.objects.get(slug="tourism").name_cs == "Cestovní ruch"
+    # What a file changes is still written: another sector, and then this one's name too.
+    edit_file(sites_dir / "sectors.toml", 'cs = "Potravinářství"', 'cs = "Potraviny"')
+    assert sync(sites_dir).updated["sectors"] == 1
+    assert Sector.objects.get(slug="food").name_cs == "Potraviny"
+    assert Sector.objects.get(slug="tourism").name_cs == "Cestovní ruch"
+    edit_file(sites_dir / "sectors.toml", 'cs = "Turismus"', 'cs = "Turistika"')
+    sync(sites_dir)
+    assert Sector.objects.get(slug="tourism").name_cs == "Turistika"
+
+
+def test_a_contact_edited_or_deleted_in_the_admin_stays_so(db):
+    contact = ContactPerson.objects.get(slug="petra-maskova")
+    contact.phone = "+420 475 000 000"
+    contact.save()
+    ContactPerson.objects.filter(country__code="SK").delete()
+    report = sync()
+    assert ContactPerson.objects.get(slug="petra-maskova").phone == "+420 475 000 000"
+    assert not ContactPerson.objects.filter(country__code="SK").exists()
+    assert report.left_deleted["contact people"] == 1
+    assert "did not make again 1 contact people deleted in the admin" in report.summary()
+
+
+def test_a_deleted_sector_is_not_made_again_under_a_new_id(db):
+    Sector.objects.filter(slug="manufacturing").delete()
+    report = sync()
+    assert not Sector.objects.filter(slug="manufacturing").exists()
+    assert report.left_deleted["sectors"] == 1 and not report.created["sectors"]
+
+
+def test_a_home_pages_intro_and_an_imprint_edited_by_an_editor_stay(db):
+    home = CountryHomePage.objects.get(country__code="CZ")
+    home.intro_cs = "Úvod, který napsala redakce."
+    home.save_revision().publish()
+    imprint = StandardPage.objects.child_of(home).get(slug_en="imprint")
+    imprint.lead_cs = "Tiráž podle redakce."
+    imprint.save_revision().publish()
+    report = sync()
+    assert not report.updated["home pages"] and not report.updated["legal pages"]
+    assert CountryHomePage.objects.get(pk=home.pk).intro_cs == "Úvod, který napsala redakce."
+    assert StandardPage.objects.get(pk=imprint.pk).lead_cs == "Tiráž podle redakce."
