@@ -151,6 +151,22 @@ def _slug(data: dict, key: str, path: Path, prefix: str) -> str:
     return value
 
 
+def _only_keys(data: dict, known: set[str], path: Path, prefix: str = "") -> None:
+    """Refuse a key the files do not define: a misspelt ``websit`` was read as no website
+    at all, and the sync then emptied the one stored."""
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SiteFileError(
+            path, f"{prefix}{unknown[0]}", f"unknown key (known here: {', '.join(sorted(known))})"
+        )
+
+
+SITE_KEYS = {
+    "code", "hostname", "port", "languages", "default_language", "home", "sort_order",
+    "is_hub", "name", "partner", "contact",
+}  # fmt: skip
+
+
 def _load_toml(path: Path) -> dict:
     try:
         with path.open("rb") as handle:
@@ -165,6 +181,7 @@ def _load_toml(path: Path) -> dict:
 
 def parse_site_file(path: Path) -> SiteDefinition:
     data = _load_toml(path)
+    _only_keys(data, SITE_KEYS, path)
     code = _require(data, "code", str, path)
     if not CODE.match(code):
         raise SiteFileError(path, "code", f"{code!r} must be 2–3 capital letters")
@@ -192,6 +209,7 @@ def parse_site_file(path: Path) -> SiteDefinition:
     home = data.get("home", {})
     if not isinstance(home, dict):
         raise SiteFileError(path, "home", "must be a table")
+    _only_keys(home, {"title", "intro"}, path, "home.")
     sort_order = data.get("sort_order", 0)
     if not isinstance(sort_order, int) or isinstance(sort_order, bool):
         raise SiteFileError(path, "sort_order", "must be an integer")
@@ -220,6 +238,7 @@ def _parse_partner(data, path: Path) -> PartnerDefinition | None:
         return None
     if not isinstance(data, dict):
         raise SiteFileError(path, "partner", "must be a table")
+    _only_keys(data, {"slug", "name", "short_name", "website", "city", "lead"}, path, "partner.")
     lead = data.get("lead", False)
     if not isinstance(lead, bool):
         raise SiteFileError(path, "partner.lead", "must be true or false")
@@ -241,6 +260,7 @@ def _parse_contact(data, path: Path) -> ContactDefinition | None:
         return None
     if not isinstance(data, dict):
         raise SiteFileError(path, "contact", "must be a table")
+    _only_keys(data, {"slug", "name", "email", "phone", "role"}, path, "contact.")
     email = str(data.get("email", ""))
     if email and "@" not in email:
         raise SiteFileError(path, "contact.email", f"{email!r} is not an email address")
@@ -255,18 +275,26 @@ def _parse_contact(data, path: Path) -> ContactDefinition | None:
 
 def parse_sectors(path: Path) -> list[SectorDefinition]:
     data = _load_toml(path)
+    _only_keys(data, {"sector"}, path)
     entries = _require(data, "sector", list, path)
+    from cms.core.models import Sector
+
     sectors = []
     for position, entry in enumerate(entries):
         prefix = f"sector[{position}]."
         if not isinstance(entry, dict):
             raise SiteFileError(path, prefix[:-1], "must be a table")
-        sectors.append(
-            SectorDefinition(
-                slug=_slug(entry, "slug", path, prefix),
-                name=_translations(entry, "name", path, required=True, prefix=prefix),
-            )
+        _only_keys(entry, {"slug", "name"}, path, prefix)
+        sector = SectorDefinition(
+            slug=_slug(entry, "slug", path, prefix),
+            name=_translations(entry, "name", path, required=True, prefix=prefix),
         )
+        earlier = [other.slug for other in sectors]
+        if sector.slug in earlier:  # its identity: the second was written over the first
+            where = f"sector[{earlier.index(sector.slug)}]"
+            raise SiteFileError(path, f"{prefix}slug", f"{sector.slug!r} is also {where}'s")
+        fitting(path, Sector, prefix, sector, ("slug", "name"))
+        sectors.append(sector)
     return sectors
 
 
@@ -395,7 +423,54 @@ def load_network(directory: Path, *, port: int | None = None) -> Network:
         legal_pages=parse_legal_pages(directory / "legal.toml"),
     )
     _check_sibling_slugs(network)
+    _check_snippet_slugs(network)
+    _check_lengths(network)
     return network
+
+
+def _check_snippet_slugs(network: Network) -> None:
+    """A partner's or contact's slug is its identity in the database: used by two files,
+    one country's was written over by the other's on every sync, back and forth."""
+    for kind in ("partner", "contact"):
+        seen: dict[str, Path] = {}
+        for site in network.sites:
+            found = getattr(site, kind)
+            if found is None:
+                continue
+            if found.slug in seen:
+                raise SiteFileError(
+                    site.path,
+                    f"{kind}.slug",
+                    f"{found.slug!r} is also used by {seen[found.slug].name}",
+                )
+            seen[found.slug] = site.path
+
+
+def _check_lengths(network: Network) -> None:
+    """Partners' and contacts' texts no longer than the database keeps (``fitting``)."""
+    from cms.partners.models import ContactPerson, PartnerOrganisation
+
+    for site in network.sites:
+        if (partner := site.partner) is not None:
+            names = ("slug", "name", "short_name", "website", "city")
+            fitting(site.path, PartnerOrganisation, "partner.", partner, names)
+        if (contact := site.contact) is not None:
+            names = ("slug", "name", "email", "phone", "role")
+            fitting(site.path, ContactPerson, "contact.", contact, names)
+
+
+def fitting(path: Path, model, prefix: str, definition, names: tuple[str, ...]) -> None:
+    """Refuse a text of ``definition`` longer than ``model``'s field of its name keeps:
+    SQLite stored it, and the object could no longer be saved in the admin; PostgreSQL
+    refused the sync halfway."""
+    for name in names:
+        value = getattr(definition, name)
+        texts = value.items() if isinstance(value, dict) else [(None, value)]
+        limit = model._meta.get_field(name).max_length
+        for language, text in texts:
+            if limit and len(text) > limit:
+                where = f"{prefix}{name}" + (f".{language}" if language else "")
+                raise SiteFileError(path, where, f"longer than {limit} characters ({len(text)})")
 
 
 def _check_one_hub(sites: list[SiteDefinition]) -> None:

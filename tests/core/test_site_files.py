@@ -60,6 +60,21 @@ def test_the_shipped_files_are_valid():
         ("cz.toml", 'slug = "rra-usteckeho-kraje"', 'slug = "RRA ÚK"', "partner.slug"),
         ("cz.toml", 'code = "CZ"', 'code = "CZ', "(syntax)"),
         ("sectors.toml", 'slug = "food"', 'slug = "Food & drink"', "sector[0].slug"),
+        # A misspelt key was read as no value, and the sync emptied the stored one.
+        ("cz.toml", "website = ", "websit = ", "partner.websit"),
+        ("cz.toml", "email = ", "emial = ", "contact.emial"),
+        ("cz.toml", "[home.intro]", "[home.intor]", "home.intor"),
+        ("cz.toml", "sort_order = ", "sortorder = ", "sortorder"),
+        # A slug used twice: one country's contact written over by the other's, each sync.
+        ("sk.toml", 'slug = "kontakt-sk"', 'slug = "kontakt-at"', "contact.slug"),
+        ("sectors.toml", 'slug = "tourism"', 'slug = "food"', "sector[2].slug"),
+        # Longer than the database keeps (SQLite stored it; the admin could not save it).
+        (
+            "sk.toml",
+            'short_name = "Partner SK"',
+            f'short_name = "{"x" * 51}"',
+            "partner.short_name",
+        ),
     ],
 )
 def test_errors_name_the_file_and_field(sites_dir, file, old, new, field):
