@@ -250,6 +250,7 @@ class OwnLanguageFirstFormMixin:
             self.require_slugs_of_served_languages(cleaned_data)
         if "ready_languages" in cleaned_data:
             cleaned_data["ready_languages"] = self.ready_after_save(cleaned_data)
+            self.instance.readiness_checked_by_form = True  # see TranslationReadiness.clean
             if self.is_publishing() or self.is_submitting() or self.is_approving():
                 self.require_a_served_language(cleaned_data)
         return cleaned_data

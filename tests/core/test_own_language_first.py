@@ -94,6 +94,18 @@ def test_a_czech_draft_needs_its_czech_title_and_says_so(cz):
     assert errors["title_cs"] == ["Povinné: čeština je hlavní jazyk tohoto webu."]
 
 
+def test_a_title_too_long_is_the_only_error_named(cz):
+    """The form counted the refused title as typed and kept Czech ready; the model, whose
+    instance lacks the title, added "Not every required field is translated in: Czech",
+    in English (checked again in the language of a page without a site)."""
+    client = logged_in(country_user("CZ"))
+    data = news_in("cs", title="x" * 300, slug="prilis-dlouhy", lead="Perex", ready=["cs"])
+    response = client.post(add_url(cz), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["title_cs"], errors
+
+
 def test_autosave_of_a_czech_only_draft_is_accepted(cz):
     page = draft_page(cz, "news")
     client = logged_in(country_user("CZ"))
