@@ -250,8 +250,12 @@ class SyncedValues(models.Model):
     not made again.
     """
 
-    key = models.CharField(max_length=255, unique=True)
-    values = models.JSONField(default=dict)
+    key = models.CharField(_("object"), max_length=255, unique=True)
+    values = models.JSONField(_("values last written"), default=dict)
+
+    class Meta:
+        verbose_name = _("site file record")
+        verbose_name_plural = _("site file records")
 
     def __str__(self):
         return self.key

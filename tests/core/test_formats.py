@@ -28,7 +28,7 @@ def rendered(source: str, language: str, **context) -> str:
         ("cs", "20. května 2011"),
         ("de", "20. Mai 2011"),
         ("pl", "20 maja 2011"),
-        ("sl", "20. maj 2011"),
+        ("sl", "20. maja 2011"),
         ("it", "20 maggio 2011"),
         ("sk", "20. mája 2011"),
     ],
@@ -45,8 +45,8 @@ def test_dates_are_written_as_each_language_writes_them(language, expected):
         ("it", "2 novembre 2011", "mercoledì 2 novembre 2011, 09:00"),
         # Slovak writes the month in the genitive; Django gave "2. november 2011".
         ("sk", "2. novembra 2011", "2. novembra 2011 9:00"),
-        # Slovenian: no leading zero ("02. november 2011"), nor "2011. 09:00".
-        ("sl", "2. november 2011", "2. november 2011, 09:00"),
+        # Slovenian: the genitive, no leading zero ("02. november 2011"), nor "2011. 09:00".
+        ("sl", "2. novembra 2011", "2. novembra 2011, 09:00"),
         ("cs", "2. listopadu 2011", "2. listopadu 2011 9:00"),
         ("pl", "2 listopada 2011", "2 listopada 2011 09:00"),
         ("de", "2. November 2011", "2. November 2011 09:00"),
