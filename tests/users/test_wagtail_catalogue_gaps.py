@@ -141,3 +141,17 @@ def test_polish_words_for_what_wagtails_pl_catalogue_leaves_in_english():
         assert translation.gettext("Superscript") == "Indeks górny"
         assert translation.gettext("Profile") == "Profil"
         assert translation.gettext("Submit to %(workflow_name)s").endswith(": %(workflow_name)s")
+
+
+def test_czech_and_slovak_corrections_of_wagtails_own_words():
+    """Wagtail's cs left "Superscript (Horní index)" half in English, and made the verb of
+    "… could not be saved" agree with no noun ("Profil klastru nemohlo být uloženo")."""
+    saved = "The %(model_name)s could not be saved due to errors."
+    with translation.override("cs"):
+        assert translation.gettext("Superscript") == "Horní index"
+        assert translation.gettext("Subscript") == "Dolní index"
+        assert translation.gettext(saved) % {"model_name": "profil klastru"} == (
+            "Položka typu „profil klastru“ nemohla být uložena kvůli chybám."
+        )
+    with translation.override("sk"):
+        assert translation.gettext(saved).startswith("Položka typu „%(model_name)s“")
