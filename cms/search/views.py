@@ -26,6 +26,7 @@ from cms.core.languages import language_name
 from cms.core.listing import page_queries
 from cms.core.models import Country, Sector
 from cms.core.pages import navigation, site_languages
+from cms.search.analysis import MAX_TOKEN_CHARS, words
 from cms.search.forms import SearchForm
 from cms.search.promotions import PromotedItem, promoted
 from cms.search.service import (
@@ -106,12 +107,10 @@ def search_page(request):
         response = search(search_request)
     except SearchError as error:
         if error.field_name == "q" and any(character.isalnum() for character in data["q"]):
-            # Words, all too common or too short to be searched ("IT" in English): the
-            # visitor did type words, so nothing to correct, but something to change.
-            context["notice"] = _(
-                "“%(query)s” has only words too common or too short to search for. "
-                "Please add a more specific word."
-            ) % {"query": data["q"]}
+            # Words, all too common or too short to be searched ("IT" in English), or too
+            # long (a pasted address, a run of letters): the visitor did type words, so
+            # nothing to correct, but something to change.
+            context["notice"] = unsearchable_words_notice(data["q"])
         else:
             context["error"] = friendly_error(error)
             status = 400
@@ -289,3 +288,17 @@ def did_you_mean_url(request, response) -> str | None:
     params["q"] = response.did_you_mean
     params.pop("page", None)
     return f"?{params.urlencode()}"
+
+
+def unsearchable_words_notice(query: str) -> str:
+    """Why a query of words found nothing to search for: a word too long is named as such
+    (a run of 65 letters was "too common or too short")."""
+    if any(len(word) > MAX_TOKEN_CHARS for word in words(query)):
+        return _(
+            "“%(query)s” has no word to search for: words longer than %(limit)s letters "
+            "and very common or short words are left out. Please search for another word."
+        ) % {"query": query, "limit": MAX_TOKEN_CHARS}
+    return _(
+        "“%(query)s” has only words too common or too short to search for. "
+        "Please add a more specific word."
+    ) % {"query": query}

@@ -88,6 +88,9 @@ def test_nul_characters_are_dropped_never_shown_back(site_client, field):
         ("en", "IT", "“IT” has only words too common or too short to search for."),
         ("en", "the and", "“the and” has only words too common or too short"),
         ("cs", "a i", "„a i“ obsahuje jen příliš běžná nebo krátká slova"),
+        # A word too long is not "too short" (a run of letters, a pasted address).
+        ("en", "a" * 65, "has no word to search for: words longer than 64 letters"),
+        ("cs", "a " + "b" * 65, "neobsahuje žádné slovo, které lze hledat: slova delší než 64"),
     ],
 )
 def test_only_common_words_are_told_so_not_blamed_for_an_empty_query(
