@@ -64,6 +64,7 @@ class SectorViewSet(EditorLanguageBreadcrumbs, SnippetViewSet):
     model = Sector
     icon = "tag"
     list_display = ["name", "slug"]
+    list_export = ["name", "slug"]  # Wagtail writes one empty line per row without it
     ordering = ["sort_order"]
     edit_view_class = ConcurrentEditView
     delete_view_class = CountingDeleteView

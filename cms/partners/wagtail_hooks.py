@@ -19,6 +19,8 @@ class PartnerOrganisationViewSet(CountrySnippetViewSet):
     icon = "group"
     list_display = ["name", "country", "is_lead_partner"]
     list_filter = ["country", "is_lead_partner"]
+    # The listing's CSV/XLSX download (Wagtail writes one empty line per row without it).
+    list_export = ["name", "short_name", "slug", "country", "city", "website", "is_lead_partner"]
     # The listing's search box filters in the database, over every language's name and
     # city: an editor types the name as they know it, in any language. (Wagtail's search
     # backend restricted to ``fields`` is no option here: SQLite's full-text index has
@@ -40,6 +42,7 @@ class ContactPersonViewSet(CountrySnippetViewSet):
     icon = "user"
     list_display = ["name", "role", "organisation", "country"]
     list_filter = ["country"]
+    list_export = ["name", "role", "organisation", "country", "email", "phone", "slug"]
 
 
 register_snippet(PartnerOrganisationViewSet)

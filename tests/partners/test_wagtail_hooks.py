@@ -48,3 +48,22 @@ def test_contact_people_are_searchable(client, db):
     response = client.get("/admin/snippets/partners/contactperson/", {"q": "Nová"})
     assert response.status_code == 200
     assert "Jana Nováková" in response.content.decode()
+
+
+def export(client, path: str) -> str:
+    response = client.get(path, {"export": "csv"})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_csv_downloads_hold_the_editors_own_countrys_rows(client, partners):
+    """Without ``list_export`` Wagtail wrote one empty line per row."""
+    ContactPerson.objects.create(name="Jana Nováková", slug="jana", country=partners["own"].country)
+    client.force_login(country_user("CZ"))
+    organisations = export(client, "/admin/snippets/partners/partnerorganisation/")
+    assert "ustecky" in organisations and "alpine" not in organisations
+    contacts = export(client, "/admin/snippets/partners/contactperson/")
+    assert "Jana Nováková" in contacts
+    assert "kontakt-at" not in contacts  # Austria's, from sites/at.toml
+    client.force_login(network_admin())
+    assert "ict" in export(client, "/admin/snippets/core/sector/").splitlines()[4]
