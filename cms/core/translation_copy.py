@@ -84,4 +84,10 @@ def request_problem(request: HttpRequest, page) -> str | None:
         isinstance(item, dict) and isinstance(item.get("name"), str) for item in serialized
     ):
         return "serializedOriginField: must be a list of {name, value} objects"
+    origin = request.POST["origin_field_name"]
+    for item in serialized:
+        # Each the origin field's: the library renames them to the target's and renders
+        # that, so an item already named as the target's was rendered without our check.
+        if item["name"] != origin and not item["name"].startswith(f"{origin}-"):
+            return f"serializedOriginField: {item['name']!r} is not a part of {origin}"
     return None

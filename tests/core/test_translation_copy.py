@@ -117,6 +117,22 @@ def test_another_countrys_media_is_not_copied_nor_shown(czech_news, embedding, k
     assert "atransk" not in response.content.decode()
 
 
+def test_items_named_as_the_target_fields_are_refused(czech_news):
+    """The library renames the origin's items to the target's and renders those: items sent
+    under the target's name were rendered without the check above."""
+    slovak = make_image("SK", "Tatranska", "tatranska.png")
+    as_target = {
+        name.replace("body_en", "body_cs"): value for name, value in stream_image(slovak.pk).items()
+    }
+    response = logged_in(country_user("CZ")).post(
+        url_of(czech_news),
+        button_request(serializedOriginField=posted_fields(as_target)),
+        **XHR,
+    )
+    assert response.status_code == 400
+    assert "atransk" not in response.content.decode()
+
+
 def test_own_countrys_media_is_copied(czech_news):
     czech = make_image("CZ", "Krkonose", "krkonose.png")
     response = logged_in(country_user("CZ")).post(
