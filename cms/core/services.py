@@ -49,6 +49,7 @@ from cms.core.upserts import (
     localized,
     record_key,
     remember,
+    same_value,
     upsert,
 )
 
@@ -245,10 +246,26 @@ def sync_site(
 
 def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> None:
     """Publish the ``values`` the files changed since the last sync (``changed_in_files``):
-    an editor's edit of a home page's intro or an imprint stands until the file changes it."""
+    an editor's edit of a home page's intro or an imprint stands until the file changes it.
+
+    A page with an editor's draft or moderation under way, or unpublished, is held back
+    (not remembered, so the next sync tries again): publishing the live page with the
+    file's change would push the draft into the history, cancel the moderation, or put
+    the page back online."""
     key = record_key(Page, {"pk": page.pk})
-    changed = changed_in_files(SyncedValues.objects.filter(key=key).first(), values)
-    if changed and (assign(page, changed) | mark_complete_ready(page)):  # reviewed text
+    changed = {
+        name: value
+        for name, value in changed_in_files(
+            SyncedValues.objects.filter(key=key).first(), values
+        ).items()
+        if not same_value(getattr(page, name, None), value)
+    }
+    if changed and (not page.live or page.has_unpublished_changes or page.workflow_in_progress):
+        report.held_back[kind] += 1
+        return
+    if changed:
+        assign(page, changed)
+        mark_complete_ready(page)  # the site files are reviewed text
         page.save_revision().publish()
         report.updated[kind] += 1
     remember(key, values)
@@ -394,6 +411,7 @@ def sync_partner(country: Country, definition: SiteDefinition, report: SyncRepor
     organisation = None
     partner = definition.partner
     if partner is not None:
+        refuse_another_countrys(PartnerOrganisation, partner.slug, country, definition, "partner")
         organisation = upsert(
             PartnerOrganisation,
             report,
@@ -411,6 +429,7 @@ def sync_partner(country: Country, definition: SiteDefinition, report: SyncRepor
         )
     contact = definition.contact
     if contact is not None:
+        refuse_another_countrys(ContactPerson, contact.slug, country, definition, "contact")
         upsert(
             ContactPerson,
             report,
@@ -426,3 +445,21 @@ def sync_partner(country: Country, definition: SiteDefinition, report: SyncRepor
             },
             editable=True,
         )
+
+
+def refuse_another_countrys(model, slug: str, country, definition: SiteDefinition, key: str):
+    """Refuse a file's partner or contact whose slug another country's object has, unless a
+    sync made that object for this file: the sync would move an editor's contact (made in
+    the admin under that slug) to this country and write the file's texts over it."""
+    found = model.objects.filter(slug=slug).exclude(country=country).first()
+    if found is None:
+        return
+    if SyncedValues.objects.filter(key=record_key(model, {"slug": slug})).exists():
+        return  # the files' own, moved by an administrator: the three-way sync decides
+    raise SiteFileError(
+        definition.path,
+        f"{key}.slug",
+        f"{slug!r} is the slug of a {model._meta.verbose_name} of "
+        f"{getattr(found.country, 'code', 'no country')} made in the admin; give the file's "
+        "another slug",
+    )

@@ -29,6 +29,8 @@ class SyncReport:
     updated: Counter = field(default_factory=Counter)
     #: Objects a sync made that were deleted since: left deleted (``upsert``).
     left_deleted: Counter = field(default_factory=Counter)
+    #: Pages with an editor's draft or moderation, or unpublished: not written this time.
+    held_back: Counter = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
@@ -40,6 +42,11 @@ class SyncReport:
         parts += [
             f"did not make again {n} {kind} deleted in the admin"
             for kind, n in sorted((+self.left_deleted).items())
+        ]
+        parts += [
+            f"held back {n} {kind} with a draft, a moderation or unpublished (the next sync "
+            "tries again)"
+            for kind, n in sorted((+self.held_back).items())
         ]
         return ", ".join(parts) or "nothing to change"
 
@@ -86,9 +93,8 @@ def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, 
         if assign(obj, values) | mark_complete_ready(obj):
             obj.save()
             report.updated[kind] += 1
-    elif changed := changed_in_files(record, values):
-        assign(obj, changed)
-        mark_complete_ready(obj)
+    elif assign(obj, changed_in_files(record, values)):
+        mark_complete_ready(obj)  # only with the files' changes: an editor's untick stands
         obj.save()
         report.updated[kind] += 1
     if editable:
@@ -104,9 +110,11 @@ def record_key(model, lookup: dict) -> str:
 
 def changed_in_files(record: SyncedValues | None, values: dict) -> dict:
     """The ``values`` the files changed since they were last written (``record``). Without
-    a record (an object synced before records were kept) none: the object's values stand."""
+    a record (an object synced before records were kept), every one: written as before,
+    once, since nothing says which of the object's values are the files' (taking them all
+    as written lost the file changes an upgrade's deploy brought, for good)."""
     if record is None:
-        return {}
+        return dict(values)
     return {
         name: value
         for name, value in values.items()

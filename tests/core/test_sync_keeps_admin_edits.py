@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cms.core.models import Sector
+from cms.core.models import Country, Sector, SyncedValues
 from cms.core.services import sync_network
-from cms.core.site_files import load_network
+from cms.core.site_files import SiteFileError, load_network
 from cms.home.models import CountryHomePage, StandardPage
 from cms.partners.models import ContactPerson
 
@@ -76,3 +76,45 @@ def test_a_home_pages_intro_and_an_imprint_edited_by_an_editor_stay(db):
     assert not report.updated["home pages"] and not report.updated["legal pages"]
     assert CountryHomePage.objects.get(pk=home.pk).intro_cs == "Úvod, který napsala redakce."
     assert StandardPage.objects.get(pk=imprint.pk).lead_cs == "Tiráž podle redakce."
+
+
+def test_a_database_synced_before_records_were_kept_takes_the_files_changes(db, sites_dir):
+    """Without records every value was taken as written: the file changes an upgrade's
+    deploy brought were dropped, for good."""
+    SyncedValues.objects.all().delete()
+    edit_file(sites_dir / "cz.toml", "info@rrauk.cz", "klastry@rrauk.cz")
+    report = sync(sites_dir)
+    assert ContactPerson.objects.get(slug="petra-maskova").email == "klastry@rrauk.cz"
+    assert report.updated["contact people"] == 1 and report.updated["legal pages"] == 6
+    assert not sync(sites_dir).changed
+
+
+def test_a_page_with_a_draft_or_unpublished_is_held_back_not_overwritten(db, sites_dir):
+    home = CountryHomePage.objects.get(country__code="CZ")
+    home.intro_cs = "Rozepsaný úvod"
+    home.save_revision()  # a draft, not published
+    privacy = StandardPage.objects.child_of(home).get(slug_en="privacy")
+    privacy.unpublish()
+    edit_file(sites_dir / "cz.toml", 'en = "Clusters Cord Czech Republic"', 'en = "CZ network"')
+    edit_file(sites_dir / "cz.toml", "info@rrauk.cz", "klastry@rrauk.cz")
+    report = sync(sites_dir)
+    assert report.held_back["home pages"] == 1 and report.held_back["legal pages"] == 1
+    assert "held back 1 home pages" in report.summary()
+    home = CountryHomePage.objects.get(pk=home.pk)
+    assert home.has_unpublished_changes
+    assert home.get_latest_revision_as_object().intro_cs == "Rozepsaný úvod"
+    assert not StandardPage.objects.get(pk=privacy.pk).live
+    # Once the draft is published, the next sync writes the file's change.
+    home.get_latest_revision().publish()
+    sync(sites_dir)
+    assert CountryHomePage.objects.get(pk=home.pk).title_en == "CZ network"
+
+
+def test_a_contact_of_another_country_made_in_the_admin_is_not_taken_over(db, sites_dir):
+    ContactPerson.objects.create(
+        name="CZ reception", slug="office", country=Country.objects.get(code="CZ")
+    )
+    edit_file(sites_dir / "de.toml", 'slug = "kontakt-de"', 'slug = "office"')
+    with pytest.raises(SiteFileError, match=r"de.toml: contact.slug: 'office' is the slug"):
+        sync(sites_dir)
+    assert ContactPerson.objects.get(slug="office").name == "CZ reception"
