@@ -82,7 +82,50 @@ def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
             for position, item in enumerate(items):
                 validate_item(path, f"{kind}[{position}]", item, fields, sector_slugs, kind)
         parsed.append((path, data))
+    check_references(parsed)
     return parsed
+
+
+def check_references(parsed: list[tuple[Path, dict]]) -> None:
+    """What items name across the files: a cluster slug once in the whole seed (a second
+    one moved the first's cluster to its file's country), a page's English slug once per
+    file and kind, related clusters that the seed or the database has, and contacts of
+    the file's own country, any on the hub's (an unknown one was dropped without a word)."""
+    from cms.clusters.models import ClusterProfile
+    from cms.partners.models import ContactPerson
+
+    contacts = dict(ContactPerson.objects.values_list("slug", "country__code"))
+    hubs = set(Country.objects.filter(is_hub=True).values_list("code", flat=True))
+    clusters: dict[str, str] = {}
+    for path, data in parsed:
+        for position, item in enumerate(data.get("clusters", [])):
+            where = f"{path.name}: clusters[{position}]"
+            if item["slug"] in clusters:
+                raise SeedError(
+                    path, f"clusters[{position}].slug", f"is also {clusters[item['slug']]}'s"
+                )
+            clusters[item["slug"]] = where
+    known_clusters = set(clusters) | set(ClusterProfile.objects.values_list("slug", flat=True))
+    for path, data in parsed:
+        for kind in ("news", "events"):
+            english: dict[str, int] = {}
+            for position, item in enumerate(data.get(kind, [])):
+                where = f"{kind}[{position}]"
+                slug = item["slug"].get(COMMON_LANGUAGE)
+                if slug is not None and slug in english:
+                    raise SeedError(path, f"{where}.slug.en", f"is also {kind}[{english[slug]}]'s")
+                english[slug] = position
+                for related in item.get("related_clusters", []):
+                    if related not in known_clusters:
+                        raise SeedError(
+                            path, f"{where}.related_clusters", f"unknown cluster {related!r}"
+                        )
+                contact = item.get("contact")
+                if contact and contact not in contacts:
+                    raise SeedError(path, f"{where}.contact", f"unknown contact {contact!r}")
+                if contact and data["country"] not in hubs and contacts[contact] != data["country"]:
+                    # The hub shows the whole network: any country's contact.
+                    raise SeedError(path, f"{where}.contact", f"another country's {contact!r}")
 
 
 def is_texts(value) -> bool:

@@ -125,6 +125,32 @@ def page(section: str, **fields) -> str:
         (page("pages", slug="about"), r"pages\[0\]\.slug: must map language codes to slugs"),
         (page("pages", body="text"), r"pages\[0\]\.body: must map language codes to lists"),
         (page("news", date="2011-07-26"), r"news\[0\]\.lead: This field cannot be blank"),
+        # Names of other items, each dropped or moved without a word.
+        (
+            page("news", date="2011-07-26", related_clusters=["no-such"]),
+            r"news\[0\]\.related_clusters: unknown",
+        ),
+        (
+            page("news", date="2011-07-26", contact="nobody"),
+            r"news\[0\]\.contact: unknown contact 'nobody'",
+        ),
+        (
+            page("news", date="2011-07-26", contact="kontakt-sk"),
+            r"news\[0\]\.contact: another country's",
+        ),
+        (
+            json.dumps({"country": "CZ", "clusters": [{"slug": "a", "name": {"en": "A"}}] * 2}),
+            r"bad\.json: clusters\[1\]\.slug: is also bad\.json: clusters\[0\]'s",
+        ),
+        (
+            json.dumps(
+                {
+                    "country": "CZ",
+                    "news": [json.loads(page("news", date="2011-07-26"))["news"][0]] * 2,
+                }
+            ),
+            r"bad\.json: news\[1\]\.slug\.en: is also news\[0\]'s",
+        ),
     ],
 )
 def test_malformed_seed_files_are_named_and_nothing_is_written(db, tmp_path, content, message):
