@@ -20,7 +20,7 @@ from cms.api.listings import COUNTRY, SECTOR, TAG, Listing, choices, dates
 from cms.core.blocks import BodyBlock
 from cms.core.listing import paginate
 from cms.core.pages import BasePage
-from cms.core.translation_status import hide_unready_in
+from cms.core.translation_status import hide_unready, hide_unready_in
 from cms.core.visibility import shown_to_visitors
 
 
@@ -188,3 +188,11 @@ class EventPage(BasePage):
         super().clean()
         if self.end and self.start and self.end < self.start:
             raise ValidationError({"end": _("An event cannot end before it starts.")})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Its role in a language only once ready there, as the page's own texts and the
+        # footer's contact: the page is served with its own unready languages hidden, not
+        # those of the snippets it shows.
+        context["contact"] = hide_unready(self.contact) if self.contact else None
+        return context

@@ -17,7 +17,7 @@ from cms.core.blocks import BodyBlock
 from cms.core.collation import sort_key
 from cms.core.listing import paginate
 from cms.core.pages import BasePage
-from cms.core.translation_status import has_a_language, hide_unready_in
+from cms.core.translation_status import has_a_language, hide_unready, hide_unready_in
 from cms.core.visibility import shown_to_visitors
 
 
@@ -163,6 +163,8 @@ class NewsPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_clusters"] = self.related_cluster_links(request)
+        # As ``EventPage.get_context``: the contact's role only in languages ready there.
+        context["contact"] = hide_unready(self.contact) if self.contact else None
         return context
 
     def related_cluster_links(self, request) -> list[dict]:

@@ -119,6 +119,33 @@ def test_the_visitor_page_sends_an_unready_language_to_the_fallback_and_links_on
     assert set(HREFLANG.findall(html)) == {"en"}
 
 
+@pytest.mark.parametrize("kind", ["news", "event"])
+def test_a_contacts_unready_role_is_not_shown_on_the_pages_naming_it(site_client, country, kind):
+    """The page hid its own unready languages, not those of the contact it shows: the
+    held-back Czech role was shown, marked as English."""
+    from cms.events.models import EventPage
+    from cms.partners.models import ContactPerson
+
+    contact = ContactPerson.objects.create(
+        name="Jana",
+        slug="jana-unready",
+        country=country("CZ"),
+        ready_languages=[],
+        **translated("role", {"en": "Spokesperson", "cs": "Mluvčí NEHOTOVO"}),
+    )
+    if kind == "news":
+        from tests.api.conftest import published_news
+
+        page = published_news(country("CZ"), title={"en": "Day", "cs": "Den"}, contact=contact)
+    else:
+        page = EventPage.objects.live().descendant_of(country("CZ").site.root_page).first()
+        page.contact = contact
+        page.save_revision().publish()
+    html = site_client("CZ").get(path_of(page, "cs")).content.decode()
+    assert "NEHOTOVO" not in html
+    assert '<span class="meta" lang="en">Spokesperson</span>' in html
+
+
 def test_the_listing_does_not_leak_unready_titles(site_client, unready_czech):
     html = site_client("CZ").get(path_of(unready_czech.get_parent(), "cs")).content.decode()
     assert "NEHOTOVO" not in html
