@@ -46,6 +46,7 @@ from cms.core.upserts import (
     SyncReport,
     assign,
     changed_in_files,
+    languages_written,
     localized,
     record_key,
     remember,
@@ -265,7 +266,7 @@ def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> 
         return
     if changed:
         assign(page, changed)
-        mark_complete_ready(page)  # the site files are reviewed text
+        mark_complete_ready(page, languages_written(changed))  # the files' reviewed text
         page.save_revision().publish()
         report.updated[kind] += 1
     remember(key, values)

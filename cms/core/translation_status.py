@@ -261,15 +261,19 @@ def complete_languages(obj) -> list[str]:
     ]
 
 
-def mark_complete_ready(obj) -> bool:
+def mark_complete_ready(obj, languages=None) -> bool:
     """Mark every complete language ready; True when that changed anything.
 
     For content written from reviewed files (``sync_sites``, the demo seed),
-    where there is no editor to tick the boxes.
+    where there is no editor to tick the boxes. ``languages``: tick only these (the
+    ones a file just wrote); the others keep an editor's choice while complete.
     """
     if not tracks_readiness(obj):
         return False
     ready = complete_languages(obj)
+    if languages is not None:
+        chosen = set(obj.ready_languages or ()) | set(languages)
+        ready = [code for code in ready if code in chosen]
     if list(obj.ready_languages or []) == ready:
         return False
     obj.ready_languages = ready

@@ -18,7 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import SyncedValues
-from cms.core.translation_status import mark_complete_ready
+from cms.core.translation_status import mark_complete_ready, tracks_readiness
 
 
 @dataclass
@@ -76,7 +76,10 @@ def localized(field_name: str, texts: dict[str, str], languages=LANGUAGE_CODES) 
 def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, editable=False):
     """The object ``lookup`` finds, made or brought up to ``values``; ``editable``: written
     three-way (the module's docstring), and None if it was deleted since a sync made it."""
-    obj = model.objects.filter(**lookup).first()
+    found = model.objects.filter(**lookup)
+    # Locked (PostgreSQL): an editor's save landing between this read and the write below
+    # was written over with what was read.
+    obj = (found.select_for_update() if editable else found).first()
     record = None
     if editable:
         record = SyncedValues.objects.filter(key=record_key(model, lookup)).first()
@@ -93,13 +96,19 @@ def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, 
         if assign(obj, values) | mark_complete_ready(obj):
             obj.save()
             report.updated[kind] += 1
-    elif assign(obj, changed_in_files(record, values)):
-        mark_complete_ready(obj)  # only with the files' changes: an editor's untick stands
-        obj.save()
+    elif assign(obj, changed := changed_in_files(record, values)):
+        # Only the languages the files wrote are ticked: an editor's untick stands.
+        mark_complete_ready(obj, languages_written(changed))
+        obj.save(update_fields=[*changed, "ready_languages"] if tracks_readiness(obj) else changed)
         report.updated[kind] += 1
     if editable:
         remember(record_key(model, lookup), values)
     return obj
+
+
+def languages_written(values: dict) -> set[str]:
+    """The languages of the translated fields among ``values`` (``name_cs`` -> ``cs``)."""
+    return {code for name in values for code in LANGUAGE_CODES if name.endswith(f"_{code}")}
 
 
 def record_key(model, lookup: dict) -> str:

@@ -118,3 +118,17 @@ def test_a_contact_of_another_country_made_in_the_admin_is_not_taken_over(db, si
     with pytest.raises(SiteFileError, match=r"de.toml: contact.slug: 'office' is the slug"):
         sync(sites_dir)
     assert ContactPerson.objects.get(slug="office").name == "CZ reception"
+
+
+def test_a_translation_held_back_in_the_admin_stays_held_back(db, sites_dir):
+    """A file's change to another field ticked every complete language: the Czech role an
+    editor wrote and held back was published by the next deploy."""
+    contact = ContactPerson.objects.get(slug="kontakt-sk")
+    contact.role_cs = "Koncept role"
+    contact.ready_languages = ["sk"]  # Czech complete, held back
+    contact.save()
+    edit_file(sites_dir / "sk.toml", 'email = "sk@', 'email = "kontakt@')
+    report = sync(sites_dir)
+    assert report.updated["contact people"] == 1
+    contact = ContactPerson.objects.get(slug="kontakt-sk")
+    assert contact.email.startswith("kontakt@") and contact.ready_languages == ["sk"]
