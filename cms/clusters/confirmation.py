@@ -25,7 +25,9 @@ def fingerprints(preview: ImportPreview) -> dict[str, dict[str, str]]:
 
     By row number (the file is kept, so a number names the same row then): the
     row's action under ``""``, and for an update a digest of each changed column's
-    old and new value, so that ``changed_since`` can name the columns. Unchanged
+    old and new value (a description's old value with its formatting: bold or a link
+    added meanwhile leaves its text the same, and the import would drop it unseen),
+    so that ``changed_since`` can name the columns. Unchanged
     rows are left out (a missing row is one that was unchanged). A new cluster's
     values come from the file alone, so its action is all there is to compare.
     """
@@ -35,14 +37,17 @@ def fingerprints(preview: ImportPreview) -> dict[str, dict[str, str]]:
             continue
         shown[str(row.number)] = {
             "": row.action,
-            **{column: digest(old, new) for column, old, new in row.changes},
+            **{
+                column: digest(old, new, row.stored_text.get(column, ""))
+                for column, old, new in row.changes
+            },
         }
     return shown
 
 
-def digest(old: str, new: str) -> str:
+def digest(*values: str) -> str:
     """A short, stable stand-in for a change (descriptions may be long)."""
-    return hashlib.sha256(json.dumps([old, new]).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:16]
 
 
 def changed_since(previewed: dict, preview: ImportPreview) -> list[tuple[RowResult, list[str]]]:

@@ -171,11 +171,9 @@ def preview_import(
             result.action = "create"
         else:
             result.changes = changes(current, result)
-            result.reformatted = [
-                column
-                for column, _old, _new in result.changes
-                if column.startswith("description_") and loses_formatting(getattr(current, column))
-            ]
+            descriptions = [c for c, _old, _new in result.changes if c.startswith("description_")]
+            result.reformatted = [c for c in descriptions if loses_formatting(getattr(current, c))]
+            result.stored_text = {c: str(getattr(current, c) or "") for c in descriptions}
             result.current_name = str(current)
             result.action = "update" if result.changes else "unchanged"
             if result.changes and saved_after(current.updated_at, result.exported_at):

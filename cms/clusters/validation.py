@@ -60,6 +60,8 @@ class RowResult:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     #: The changed descriptions whose links, bold or lists the import drops (plain text).
     reformatted: list[str] = field(default_factory=list)
+    #: For each changed description: the stored rich text it replaces, formatting included.
+    stored_text: dict[str, str] = field(default_factory=dict)
     current_name: str = ""  # the existing cluster's name, for an update
     #: The ``updated_at`` cell: when the cluster was last saved as the export found it.
     exported_at: datetime | None = None

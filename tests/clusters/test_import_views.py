@@ -249,6 +249,25 @@ def test_a_rename_saved_between_preview_and_confirm_is_not_put_back(client, db):
     assert not PendingImport.objects.filter(token=token).exists()
 
 
+def test_formatting_added_between_preview_and_confirm_is_not_dropped_unseen(client, db):
+    """B made a word of the description bold: its text, all the preview compares, stayed
+    the same, and A's import replaced it with plain text, with no warning at either step."""
+    cluster = ClusterProfile.objects.filter(country__code="CZ").first()
+    cluster.description_en = "<p>Software companies.</p>"
+    cluster.save()
+    client.force_login(country_user("CZ"))
+    content = exported_with(client, cluster.slug, description_en="Software firms.")
+    token = token_of(upload_file(client, content))
+    cluster.description_en = "<p><b>Software</b> companies.</p>"
+    cluster.save()
+
+    refused = client.post("/admin/clusters/import/", {"token": token})
+    assert refused.status_code == 200
+    cluster.refresh_from_db()
+    assert "<b>Software</b>" in cluster.description_en
+    assert "description_en" in messages_of(refused)[0]
+
+
 def test_an_edit_the_file_does_not_touch_does_not_stop_the_import(client, db):
     """The ordinary confirmation of an update writes the previewed change only; a save
     meanwhile of what the file leaves alone (the contact person, not a column) and of
