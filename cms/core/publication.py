@@ -30,6 +30,7 @@ from cms.core.translation_status import (
     LanguageRule,
     has_a_language,
     is_filled,
+    is_ready,
     localized,
     required_originals,
     status,
@@ -240,7 +241,8 @@ def falling_back_fields(page) -> list[FallingBack]:
                 (
                     other
                     for other in fallback_chain(code)[1:]
-                    if is_filled(value_in(page, name, other))
+                    # A held-back language's text is passed over, as visitors' pages do.
+                    if is_filled(value_in(page, name, other)) and is_ready(page, other, name)
                 ),
                 None,
             )

@@ -414,11 +414,26 @@ def test_a_czech_item_with_only_an_english_body_names_it_to_the_editor(cz):
 def test_slovak_borrows_from_czech_first_and_says_so(sk):
     page = news_page(
         sk,
-        title={"en": "Cluster day", "sk": "Deň klastrov"},
+        title={"en": "Cluster day", "sk": "Deň klastrov", "cs": "Den klastrů"},
+        lead={"en": "Lead", "sk": "Úvod", "cs": "Úvod"},
         body_en=english_body(),
         body_cs=[("paragraph", RichText("<p>Napsáno česky.</p>"))],
     )
     assert [(f.language, f.fallback) for f in falling_back_fields(page)] == [("sk", "cs")]
+
+
+def test_a_held_back_language_is_not_named_as_the_source(sk):
+    """Visitors of a Slovak page read a Czech text only when Czech is ready; held back (or
+    incomplete), the body they read is the English one, and the notice said Czech."""
+    page = news_page(
+        sk,
+        title={"en": "Cluster day", "sk": "Deň klastrov", "cs": "Den klastrů"},
+        lead={"en": "Lead", "sk": "Úvod", "cs": "Úvod"},
+        body_en=english_body(),
+        body_cs=[("paragraph", RichText("<p>Napsáno česky.</p>"))],
+        ready_languages=["sk"],
+    )
+    assert [(f.language, f.fallback) for f in falling_back_fields(page)] == [("sk", "en")]
 
 
 def test_a_language_with_all_its_own_text_borrows_nothing(cz):
