@@ -203,6 +203,12 @@ class PublishableBulkAction(PublishBulkAction):
             else:
                 no_access.append(entry)
         context["items_with_no_access"], context["items_refused"] = no_access, refused
+        for entry in context["items"]:
+            # What the edit view and the approve modal say before publishing: the site's
+            # languages that will not go out, and fields borrowed from another language.
+            revision = entry["item"].get_latest_revision()
+            latest = revision.as_object() if revision else entry["item"].specific
+            entry["not_published"], entry["falling_back"] = language_notices(latest)
         return context
 
     @classmethod

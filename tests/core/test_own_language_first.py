@@ -15,7 +15,7 @@ from wagtail.rich_text import RichText
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country
-from cms.core.publication import falling_back_fields
+from cms.core.publication import falling_back_fields, language_notices
 from cms.news.models import NewsPage
 from tests.factories import country_user, draft_page, news_page, page_parent, path_of
 
@@ -326,6 +326,24 @@ def test_bulk_publish_refuses_a_draft_without_the_sites_main_language(sk):
     assert "Povinné: slovenčina je hlavný jazyk tohto webu." in confirm
     assert moderator.post(url, {"include_descendants": ""}).status_code == 302
     assert not NewsPage.objects.get(pk=page.pk).live
+
+
+def test_bulk_publish_says_which_site_languages_will_not_go_out(sk):
+    """The edit view, submitting and the approve modal say it; the explorer's bulk "Publish"
+    published a Slovak item held back in Slovak (served in English) without a word."""
+    editor = logged_in(country_user("SK"))
+    data = news_in("sk", title="Zadržaná", slug="zadrzana", lead="Úvod")  # Slovak unticked
+    data.update({"title_en": "Held", "slug_en": "held", "lead_en": "Lead"})
+    assert editor.post(add_url(sk), data).status_code == 302
+    page = NewsPage.objects.get(slug_sk="zadrzana")
+    moderator = logged_in(country_user("SK", "moderators"))
+    parent = page_parent(sk, "news")
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={page.pk}&childOf={parent.pk}"
+    confirm = moderator.get(url).content.decode()
+    assert "data-not-published" in confirm and "data-refused" not in confirm
+    with translation.override("sk"):  # the moderator's admin language
+        (notice,) = language_notices(page.get_latest_revision().as_object())[0]
+    assert notice in confirm
 
 
 def test_bulk_publish_refuses_a_title_without_its_slug(country):
