@@ -80,9 +80,9 @@ def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, 
     # Locked (PostgreSQL): an editor's save landing between this read and the write below
     # was written over with what was read.
     obj = (found.select_for_update() if editable else found).first()
-    record = None
+    record, key = None, record_key(model, lookup)
     if editable:
-        record = SyncedValues.objects.filter(key=record_key(model, lookup)).first()
+        record = SyncedValues.objects.filter(key=key).first()
         if obj is None and record is not None:
             report.left_deleted[kind] += 1
             return None
@@ -102,7 +102,7 @@ def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, 
         obj.save(update_fields=[*changed, "ready_languages"] if tracks_readiness(obj) else changed)
         report.updated[kind] += 1
     if editable:
-        remember(record_key(model, lookup), values)
+        remember(key, values)
     return obj
 
 

@@ -27,3 +27,15 @@ def purge_server():
     """A local HTTP server taking the PURGEs (``tests.purging.PurgeRecorder.received``)."""
     with recording_purges() as server:
         yield server
+
+
+@pytest.fixture
+def sites_dir(tmp_path):
+    """A writable copy of the real site files (without the demo seed)."""
+    import shutil
+
+    from django.conf import settings
+
+    target = tmp_path / "sites"
+    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
+    return target

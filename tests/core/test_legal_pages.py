@@ -1,9 +1,6 @@
 """Imprint, privacy and accessibility statement: declared once in sites/legal.toml,
 a standard page on every site, naming that site's partner and contact."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 
@@ -15,13 +12,6 @@ from cms.home.models import StandardPage
 from tests.factories import path_of
 
 LEGAL = ("imprint", "privacy", "accessibility")
-
-
-@pytest.fixture
-def sites_dir(tmp_path) -> Path:
-    target = tmp_path / "sites"
-    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
-    return target
 
 
 def legal_pages(country) -> dict[str, StandardPage]:

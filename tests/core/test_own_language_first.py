@@ -429,28 +429,27 @@ def test_a_czech_item_with_only_an_english_body_names_it_to_the_editor(cz):
     assert "Čeština – pole bez vlastního textu: text." in html  # "body" is "text" in Czech
 
 
-def test_slovak_borrows_from_czech_first_and_says_so(sk):
-    page = news_page(
+def slovak_news_with_a_czech_and_an_english_body(sk, **fields):
+    """Complete in Slovak, Czech and English; its body written in Czech and English only."""
+    return news_page(
         sk,
         title={"en": "Cluster day", "sk": "Deň klastrov", "cs": "Den klastrů"},
         lead={"en": "Lead", "sk": "Úvod", "cs": "Úvod"},
         body_en=english_body(),
         body_cs=[("paragraph", RichText("<p>Napsáno česky.</p>"))],
+        **fields,
     )
+
+
+def test_slovak_borrows_from_czech_first_and_says_so(sk):
+    page = slovak_news_with_a_czech_and_an_english_body(sk)
     assert [(f.language, f.fallback) for f in falling_back_fields(page)] == [("sk", "cs")]
 
 
 def test_a_held_back_language_is_not_named_as_the_source(sk):
     """Visitors of a Slovak page read a Czech text only when Czech is ready; held back (or
     incomplete), the body they read is the English one, and the notice said Czech."""
-    page = news_page(
-        sk,
-        title={"en": "Cluster day", "sk": "Deň klastrov", "cs": "Den klastrů"},
-        lead={"en": "Lead", "sk": "Úvod", "cs": "Úvod"},
-        body_en=english_body(),
-        body_cs=[("paragraph", RichText("<p>Napsáno česky.</p>"))],
-        ready_languages=["sk"],
-    )
+    page = slovak_news_with_a_czech_and_an_english_body(sk, ready_languages=["sk"])
     assert [(f.language, f.fallback) for f in falling_back_fields(page)] == [("sk", "en")]
 
 

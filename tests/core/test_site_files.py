@@ -1,6 +1,5 @@
 """Malformed site files are rejected with the file and field named, before any write."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,6 @@ from wagtail.models import Page, Revision, Site
 
 from cms.core.models import Country
 from cms.core.site_files import SiteFileError, load_network
-
-
-@pytest.fixture
-def sites_dir(tmp_path) -> Path:
-    """A writable copy of the real site files."""
-    target = tmp_path / "sites"
-    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
-    return target
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -1,7 +1,6 @@
 """A deploy runs ``sync_sites``: it writes what the site files changed, and leaves what
 editors changed in the admin since (``cms.core.upserts``, written three-way)."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from cms.core.services import sync_network
 from cms.core.site_files import SiteFileError, load_network
 from cms.home.models import CountryHomePage, StandardPage
 from cms.partners.models import ContactPerson
-
-
-@pytest.fixture
-def sites_dir(tmp_path) -> Path:
-    target = tmp_path / "sites"
-    shutil.copytree(settings.SITES_DIR, target, ignore=shutil.ignore_patterns("seed"))
-    return target
 
 
 def edit_file(path: Path, old: str, new: str) -> None:
