@@ -1,23 +1,11 @@
-"""The Delivery API: Wagtail 8's v3 API (django-ninja, OpenAPI 3), made language-aware.
+"""The Delivery API at ``/api/v3/``: Wagtail 8's v3 API (django-ninja, OpenAPI 3), made
+language-aware.
 
-Mounted at ``/api/v3/`` with ``openapi.json`` and interactive ``docs/``.
-
-What comes from Wagtail's v3 API: the NinjaAPI setup (docs gated by
-``WAGTAILAPI_DOCS_ENABLED``), its problem-details error handlers (extended in
-``errors.py`` to name the parameter), its limit/offset pagination (extended
-with next/previous links and a schema-checked maximum), its rich text
-rendering (``WAGTAILAPI_RICH_TEXT_FORMAT``, ``?rich_text_format=``), its
-discriminated union of page schemas (keyed here on the items' top-level ``type``), and its
-StreamField API representations. What is ours: scope and language
-negotiation with per-field fallback reporting, the resources and filters,
-HTTP caching, and incremental sync with tombstones.
-
-Wagtail's own ``wagtail.api.v3.api`` instance is not mounted: its ``/pages/``
-reads and writes pages without languages, and the Delivery API must be the
-one public, read-only, language-aware view of the content.
-
-Search (``cms/search/api.py``'s router) is mounted at ``/api/v3/search/`` and
-inherits the error format, caching headers and unknown-parameter check.
+From Wagtail's v3 API come the NinjaAPI set-up (docs gated by ``WAGTAILAPI_DOCS_ENABLED``),
+its problem-details errors (``errors.py`` names the parameter), its limit/offset pagination,
+rich text formats and StreamField representations. Ours: scope and language negotiation,
+the resources, HTTP caching and sync. Wagtail's own ``/pages/`` API is not mounted: it
+reads and writes pages without languages, and this must be the one public, read-only view.
 """
 
 from django.conf import settings

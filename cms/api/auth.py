@@ -1,12 +1,9 @@
 """Wagtail's API tokens (``wagtail.models.APIToken``), checked so that a bad one says why.
 
-They unlock one thing, ``/pages/{id}/preview/``, for the pages the token's user
-may edit (README, "Drafts"). Unlike Wagtail's ``BearerTokenAuth``, which
-silently falls back to anonymous, a missing, malformed, unknown or revoked
-token is a 401 whose ``error`` says which of these it is, so a front-end
-developer can fix it. That holds on every operation, before any content is
-read; a good token is rate-limited as that token, not by the raw header
-(``ratelimit.py``).
+They unlock the previews of drafts (README, "Drafts"). Wagtail's ``BearerTokenAuth``
+silently falls back to anonymous; here a malformed, unknown or revoked token is a 401
+naming which, on every operation and before any content is read, so a front-end developer
+can fix it.
 """
 
 from __future__ import annotations

@@ -1,21 +1,10 @@
-"""Server-side cache of Delivery API responses, per URL, language and site.
+"""Server-side cache of Delivery API responses (README, "Response cache").
 
-Reads vastly outnumber edits, and one listing costs a dozen queries; so a
-successful GET is kept in Django's cache (``CACHES["default"]``: local memory
-by default, Redis with ``CACHE_URL=redis://…``; with several processes only a
-shared cache such as Redis sees every invalidation). The key is the full URL
-(host, so the site, and query, so ``?site=``/``?lang=``) plus the languages of
-``Accept-Language`` that the API can serve, in order: everything language
-negotiation reads, so one key always negotiates the same language and site.
-
-Invalidation is wholesale and O(1): every key embeds the generation of what
-readers see (``cms.projections.generation``), which every change bumps, so the next
-request misses and old entries simply expire. The cache is an optimisation, never a
-dependency: when it is down every read is served uncached.
-
-Requests with an ``Authorization`` header are cached like any other once
-``cms.api.auth`` has checked the token (it cannot change a public answer);
-operations that need a token (previews) are never cached.
+The key is everything that picks the answer: the full URL (host and query: site and
+language) and the servable languages of ``Accept-Language``, in order. It embeds the
+generation of what readers see (``cms.projections.generation``), so any change invalidates
+every entry at once. A checked API token cannot change a public answer, so its requests
+share entries; operations that need a token (previews) are never cached.
 """
 
 from __future__ import annotations

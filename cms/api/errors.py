@@ -1,14 +1,7 @@
-"""Errors as problem details that name the culprit: one ``type`` URI per kind of error.
-
-Wagtail's v3 API answers errors with RFC 9457 ``application/problem+json``.
-The Delivery API keeps that shape and makes it something a client can switch
-on: a ``type`` per kind of error (``PROBLEM_TYPES``), the same URI reference
-on every host, which resolved against the API's host is the page documenting
-it (``error_types_page``); and ``errors[]``, one entry per parameter at fault.
-``APIProblem`` describes every member.
-
-Malformed input is a 400, never a 422 or a 500: a consumer's URL is wrong,
-not its body.
+"""Errors as RFC 9457 problem details, as Wagtail's v3 API answers them, made something a
+client can switch on: a ``type`` URI per kind (``PROBLEM_TYPES``; resolved against the
+API's host, the page documenting it) and ``errors[]``, one entry per parameter at fault.
+Malformed input is a 400, never a 422 or a 500: a consumer's URL is wrong, not its body.
 """
 
 from __future__ import annotations

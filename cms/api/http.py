@@ -1,15 +1,11 @@
 """HTTP around every Delivery API response: validators, caching, language headers.
 
-One wrapper, applied by the API to all its operations (and to the OpenAPI
-document and docs), so no endpoint can forget: a strong ETag over the body
-and the Last-Modified the endpoint found on every successful GET, 304 when
-the consumer's copy is still good, Cache-Control, Content-Language and
-``Vary: Accept-Language``. It also turns unknown query parameters into a 400,
-since a typo in a filter name would otherwise silently return everything,
-serves repeated reads from the server-side cache (``cache.py``, marked
-``X-Cache: HIT`` or ``MISS``), and before any of that checks a presented
-API token (``auth.py``: a bad one is a 401) and applies the optional rate
-limit (``ratelimit.py``).
+One wrapper, applied by the API to all its operations, so no endpoint can forget: a strong
+ETag and the Last-Modified the endpoint found on every successful GET, a 304 when the
+consumer's copy is still good, Cache-Control, Content-Language and ``Vary:
+Accept-Language``. Before the operation it checks a presented API token (``auth.py``),
+applies the rate limit (``ratelimit.py``), refuses unknown query parameters (a misspelt
+filter would otherwise return everything) and serves repeats from ``cache.py``.
 """
 
 from __future__ import annotations

@@ -1,19 +1,7 @@
-"""A served type's listing, declared on its model: ``api_listing = Listing(...)``.
-
-As a Wagtail model declares its ``api_fields`` beside its panels and
-``search_fields``, a type the Delivery API lists declares here what its
-listing takes: its path, the orders a consumer may ask for and the default,
-and its filters. ``cms.api.resources`` writes ``GET /<path>/`` and
-``GET /<path>/{id}/`` for every declared type (``cms.projections.registry``
-lists them), with the query parameters made from the filters
-(``cms.api.params.listing_params``) and the rows chosen by
-``cms.api.selectors.listed``.
-
-A filter is the query parameters it adds and, unless the stored rows answer
-it themselves (``country``, ``sector``), which of the model's objects it
-keeps. An order is a column of the rows (``cms.projections.rows.ORDER_COLUMNS``)
-or else the model's field of that name; ``country`` is the network's order of
-countries. Light on imports: models import it.
+"""A served type's listing, declared on its model (``api_listing = Listing(...)``) beside its
+panels and ``search_fields``, as Wagtail's ``api_fields`` are: its path, orders and filters
+(README, "Adding a content type", step 8). ``cms.api.resources`` writes its two operations.
+Light on imports: models import it.
 """
 
 from __future__ import annotations

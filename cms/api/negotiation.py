@@ -1,19 +1,6 @@
-"""Which site a request reads and in which language it is answered.
-
-Scope: ``?site=<country code>`` or else the request's host picks the country
-site; the hub (``INT``) reads the whole network. (The scope and the localizer
-themselves are ``cms.projections.scope``'s.)
-
-Language, one rule for ``?lang=`` and ``Accept-Language`` (``localizer_for``):
-a language tag names a network language by its primary subtag, in any case
-(``cs-CZ``, ``CS`` and ``cs`` are ``cs``; ``cms.core.languages.language_of``). ``?lang=`` wins;
-else the first tag of ``Accept-Language`` (by quality, then order) that names
-a network language; else the site's default. A language so chosen is served
-on every site, whether or not the site publishes in it, exactly as ``?lang=``
-would: untranslated fields then fall back along ``fallback_chain`` from
-``cms.core.languages`` (``sk → cs → en``), and the representation says where
-they did (``_fallback``). The header's later tags do not reorder that chain.
-``?lang=`` given twice is a 400 (``cms.api.params``).
+"""Which site a request reads (``?site=``, else the host; the hub reads the whole network) and
+in which language it is answered: one rule for ``?lang=`` and ``Accept-Language``, told in
+README's "Languages". The scope and the localizer are ``cms.projections.scope``'s.
 """
 
 from __future__ import annotations

@@ -1,26 +1,16 @@
 """What the OpenAPI document says beyond ninja's: problems, ids, servers, headers, webhooks.
 
-A consumer generates a client from ``/api/v3/openapi.json`` (openapi-typescript,
-openapi-python-client; ``.ci/clients`` does both and type-checks a consumer of
-each), so the document must name things as a developer would and declare
-everything the wire carries:
+Consumers generate clients from it (``.ci/clients`` type-checks one of each kind), so it
+names things as a developer would and declares everything the wire carries:
 
-- ``operationId``: the view function's name in camelCase (``list_news`` ->
-  ``listNews``), or ``OPERATION_IDS``; the generated clients' method names.
-- ``servers``: ``/``, relative: resolved against wherever the document was
-  fetched from (OpenAPI 3.1, "Server Object"). Every country's site and the hub
-  serve the same API, the host picking the site, so the document is the same
-  on every host (and cached as one); the paths start with ``/api/v3/``.
-- Response headers: every header the API sends, declared once in
-  ``components.headers`` and referenced by each operation's responses for the
-  statuses that carry it (``RESPONSE_HEADERS``). ``tests/api/test_openapi_document.py``
-  requests every operation and status and checks each header sent is declared.
-  Not declared: ``Content-Type`` (OpenAPI: ignored as a response header; the
-  media types say it), and what the HTTP server frames the message with
-  (``Content-Length``, ``Date``, ``Server``, ``Connection``, ``Transfer-Encoding``).
-- Problem answers: the 304, 400, 401, 404, 414 and 429 every operation may give
-  (``PROBLEMS``), with ``APIProblem`` (``cms.api.errors``) as their body.
-- ``webhooks``: ``cms.webhooks.schema``'s.
+- ``operationId``: the view's name in camelCase (``list_news`` -> ``listNews``), or
+  ``OPERATION_IDS``: the generated clients' method names.
+- ``servers``: ``/``, resolved against wherever the document was fetched from: every
+  country's site serves the same API, the host picking the site, so one document serves all.
+- Response headers: each declared once in ``components.headers`` and referenced by the
+  statuses that carry it (``RESPONSE_HEADERS``; ``tests/api/test_openapi_document.py``
+  checks that each header sent is declared). Not declared: ``Content-Type`` (the media
+  types say it) and the server's framing (``Content-Length``, ``Date``, ...).
 """
 
 from __future__ import annotations
@@ -155,24 +145,15 @@ HEADERS: dict[str, dict] = {
     ),
 }
 
-#: Sent with every response of the site by its middleware (request ids, security, CORS).
-EVERY_RESPONSE = (
-    "Vary",
-    "X-Request-ID",
-    "Access-Control-Allow-Origin",
-    "Access-Control-Expose-Headers",
-    "Content-Security-Policy",
-    "Content-Security-Policy-Report-Only",
-    "X-Content-Type-Options",
-    "X-Frame-Options",
-    "Referrer-Policy",
-    "Cross-Origin-Opener-Policy",
-    "Strict-Transport-Security",
-)
 #: What ``cms.api.http`` adds: on a 200, and repeated on the 304 standing for it.
 REPRESENTATION = ("ETag", "Last-Modified", "Cache-Control", "Content-Language")
 #: Errors: never kept by a cache; the language when it was negotiated before the error.
 ERROR = ("Cache-Control", "Content-Language")
+#: Sent on some statuses only (``RESPONSE_HEADERS``, ``declare_headers``).
+OCCASIONAL = ("X-Cache", "Retry-After", "WWW-Authenticate")
+#: The rest are sent with every response of the site by its middleware (request ids,
+#: security, CORS), in the order ``HEADERS`` lists them.
+EVERY_RESPONSE = tuple(name for name in HEADERS if name not in {*REPRESENTATION, *OCCASIONAL})
 
 #: The headers each status of an operation may carry (``X-Cache`` added where cacheable).
 RESPONSE_HEADERS: dict[str, tuple[str, ...]] = {

@@ -1,15 +1,10 @@
 """Query parameters: each validated once, here, so errors can name it.
 
-Every endpoint takes one parameter schema. A malformed value fails pydantic
-validation with the parameter in the error's location; a well-formed value
-that names something unknown in the database (a sector slug, a site) is
-checked where it is applied (``selectors.py``) and raises ``ParameterError``.
-Either way the consumer gets a 400 naming the parameter.
-
-A parameter that takes one value is given once: ninja would read
-``?lang=cs&lang=en`` as its last value and silently serve English, so the API's
-parser (``SingleValueParser``) refuses it with a 400 of the ``repeated-parameter``
-kind. Parameters that take a list (``sector``, ``country``, ...) may be repeated.
+Every endpoint takes one parameter schema. A malformed value fails pydantic validation with
+the parameter in the error's location; a value naming something unknown in the database (a
+sector slug, a site) is checked where it is applied (``selectors.py``): either way a 400
+naming the parameter. Ninja would read ``?lang=cs&lang=en`` as English; ``SingleValueParser``
+refuses a single-valued parameter given twice (parameters taking a list may be repeated).
 """
 
 from __future__ import annotations

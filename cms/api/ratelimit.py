@@ -1,20 +1,10 @@
-"""An optional fixed-window rate limit per API token or client address (off by default).
+"""An optional fixed-window rate limit per API token or client address (README, "Rate limit").
 
-A public API shared by many partner sites needs a brake against a runaway
-script more than precise fairness, so: one counter per client and window,
-counted by django-ratelimit in Django's cache (shared by all workers with
-Redis) and reset when the window ends. Each client's windows are staggered
-(their ends are offset by a hash of the client) so that not every counter
-resets in the same second (settings and behaviour: README, "Rate limit").
-
-The client is the API token the request presents once ``cms.api.auth`` has
-found it valid (its id, never the raw header: any string would otherwise be
-a fresh counter), else the client's address (``cms.ops.addresses``: taken from
-``X-Forwarded-For`` only as far as ``TRUSTED_PROXIES`` vouch for it).
-
-The limit fails open (``RATELIMIT_FAIL_OPEN``): if the cache is down there is
-nothing to count with, and refusing every request would turn an optimisation
-into an outage.
+A brake against a runaway script rather than precise fairness: django-ratelimit counts per
+client and window in Django's cache. The client is a valid API token's id (never the raw
+header: any string would be a fresh counter), else its address as ``cms.ops.addresses``
+trusts it. With the cache down the limit lets requests through: refusing all of them would
+turn an optimisation into an outage.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """The listings and details that read alike: one pair for every type declaring ``api_listing``.
 
-News, events, clusters, partners, contacts and sectors are each a listing of
-stored rows and one stored item by id: the same two views but for their
-parameters, filters, orders, representation and descriptions, which the model
-declares (``api_listing``, ``cms.api.listings``), as a DRF ViewSet's ``list``
-and ``retrieve`` are. ``register`` writes both; the operations are named
-``list_<path>`` and ``get_<item>``, as a function written out would be (the
-OpenAPI operation ids and summaries come from those names). Pages of every
-type, previews, sites and the index read differently and are written out in
-``routers/``.
+The same two views but for what the model declares (``cms.api.listings``), as a DRF
+ViewSet's ``list`` and ``retrieve`` are; named ``list_<path>`` and ``get_<item>`` as a
+function written out would be, for the OpenAPI operation ids. Pages of every type, previews,
+sites and the index read differently: ``routers/``.
 """
 
 # No ``from __future__ import annotations`` here: ninja reads the views' annotations,

@@ -1,14 +1,10 @@
-"""Reads for the Delivery API: which stored items a listing shows, in which order.
+"""Which stored items a listing shows, in which order.
 
-A listing of pages or snippets is a ``RowQuery`` over the projection table
-(``cms.projections.rows``): rows exist for exactly the public items
-(``cms.projections.registry``), so no view restriction or live flag is checked
-here. Filters a row does not hold (tags, related clusters, kinds, dates,
-organisations, a parent page) narrow it to the ids their model finds (a type's
-own listing: the filters its ``api_listing`` declares, ``cms.api.listings``),
-and orders by a field it does not hold are read from the model per row.
-Filters that name database values (sector and cluster slugs, country codes)
-are checked and answered with a ``ParameterError`` naming the parameter.
+A listing of pages or snippets is a ``RowQuery`` over the projection table: rows exist for
+exactly the public items, so no view restriction or live flag is checked here. Filters a
+row does not hold narrow it to the ids their model finds; orders by a field it does not
+hold read it from the model per row. Values naming database objects (slugs, country codes)
+are checked: a ``ParameterError`` names the parameter.
 """
 
 from __future__ import annotations

@@ -1,18 +1,11 @@
-"""Sync with a cursor: everything once, then only what changed and what left, in order.
+"""Sync with a cursor: everything once, then only what changed and what left, in order
+(README, "Keeping a copy in step").
 
-The first call (no ``cursor``) pages through every item the site shows in the
-language; each response's ``cursor`` resumes exactly after its last change
-and removal, and once ``more`` is false the same cursor, kept, asks later for
-what changed since. Changes are the stored projections' rows in the order
-their ``updated_at`` moved (``cms.projections.reading.changes``), so an item
-that changes again while a consumer pages comes once more, later, in its new
-state; removals are tombstones in the order they were written. A cursor handed out
-before the database was restored from a backup is refused (a 400 naming it): it points
-into changes the restore undid, so the consumer must start again with a full sync.
-
-Cursors are signed (``django.core.signing``, the deployment's ``SECRET_KEY``): an edited
-one, or one from another deployment (staging's against production), is a 400, never a
-position the API did not hand out (a time in the future: nothing, ever, without an error).
+Changes are the stored projections' rows in the order their ``updated_at`` moved
+(``cms.projections.reading.changes``); removals are tombstones in the order they were
+written. Cursors are signed with ``SECRET_KEY``, so an edited one, or another deployment's,
+is a 400, never a position the API did not hand out; so is one handed out before a restore
+from a backup, which points into changes the restore undid.
 """
 
 from __future__ import annotations
