@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
-from cms.core.pages import site_languages
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain, site_languages
 from cms.core.request_memo import once_per_request
 from cms.core.translation_status import available_languages, is_filled, value_in
 

@@ -19,8 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from cms.core.languages import site_languages
 from cms.core.models import Country, Sector
-from cms.core.pages import site_languages
 from cms.core.translation_status import has_language, hide_unready
 from cms.core.views import bad_request_page
 from cms.core.visibility import shown_to_visitors

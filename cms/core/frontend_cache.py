@@ -37,7 +37,8 @@ from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.core.pages import BasePage, site_languages
+from cms.core.languages import site_languages
+from cms.core.pages import BasePage
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,8 @@ from django.utils import translation
 from wagtail.models import Page
 
 from cms.core.frontend_cache import enabled, purge_urls
-from cms.core.pages import BasePage, site_languages
+from cms.core.languages import site_languages
+from cms.core.pages import BasePage
 
 logger = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ here and every reader follows.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the settings read this module: it imports no more of Django than they need
@@ -47,6 +48,29 @@ def fallback_chain(language: str) -> tuple[str, ...]:
     ordered = [language]
     ordered.extend(code for code in chain if code not in ordered)
     return tuple(ordered)
+
+
+def site_languages(country) -> tuple[str, ...]:
+    """Languages a country's site publishes in (all of them on the hub or with no country;
+    ``country``: a ``cms.core.models.Country``)."""
+    if country is None or not country.languages:
+        return LANGUAGE_CODES
+    return tuple(code for code in country.languages if code in LANGUAGE_CODES)
+
+
+def best_language(requested: str, available: Sequence[str], default: str) -> str | None:
+    """The language to send a visitor who asked for ``requested`` to.
+
+    The first of ``requested``'s fallback chain the item has (Slovak readers
+    get Czech before English), else the site's default language, else the
+    first language the item has; None when it has none.
+    """
+    for code in fallback_chain(requested):
+        if code in available:
+            return code
+    if default in available:
+        return default
+    return available[0] if available else None
 
 
 def language_name(code: str) -> str:

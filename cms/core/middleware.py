@@ -22,9 +22,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms.core.caching import apply_cache_policy
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, accepted_languages, site_languages
 from cms.core.oversized_numbers import LARGEST_INTEGER
-from cms.core.pages import site_languages
 from cms.core.permissions import reachable_pages, visible_media
 from cms.core.request_memo import known_for_request
 

@@ -26,7 +26,14 @@ from wagtail.models import Page, Site
 
 from cms.core.caching import last_modified
 from cms.core.forms import CountryScopedPageForm
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain, language_name
+from cms.core.languages import (
+    COMMON_LANGUAGE,
+    LANGUAGE_CODES,
+    best_language,
+    fallback_chain,
+    language_name,
+    site_languages,
+)
 from cms.core.models import TranslationReadiness
 from cms.core.publication import NotPublishedPanel
 from cms.core.request_memo import once_per_request
@@ -41,13 +48,6 @@ from cms.core.translation_status import (
 )
 from cms.core.visibility import breadcrumb_pages, shown_to_visitors
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
-
-
-def site_languages(country) -> tuple[str, ...]:
-    """Languages a country's site publishes in (all of them on the hub or with no country)."""
-    if country is None or not country.languages:
-        return LANGUAGE_CODES
-    return tuple(code for code in country.languages if code in LANGUAGE_CODES)
 
 
 def alternate_links(request, page: Page, languages, suffix: str = "") -> list[dict]:
@@ -65,21 +65,6 @@ def alternate_links(request, page: Page, languages, suffix: str = "") -> list[di
             continue
         links.append({"code": code, "name": language_name(code), "url": url + suffix})
     return links
-
-
-def best_language(requested: str, available: Sequence[str], default: str) -> str | None:
-    """The language to send a visitor who asked for ``requested`` to.
-
-    The first of ``requested``'s fallback chain the item has (Slovak readers
-    get Czech before English), else the site's default language, else the
-    first language the item has; None when it has none.
-    """
-    for code in fallback_chain(requested):
-        if code in available:
-            return code
-    if default in available:
-        return default
-    return available[0] if available else None
 
 
 def link_language(item, requested: str, country) -> str:

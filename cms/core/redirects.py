@@ -57,8 +57,8 @@ from wagtail.models import Page, Site, get_page_models
 from wagtail.signals import post_page_move, pre_page_move
 
 from cms.core import frontend_cache
-from cms.core.languages import LANGUAGE_CODES, fallback_chain
-from cms.core.pages import link_language, site_languages
+from cms.core.languages import LANGUAGE_CODES, fallback_chain, site_languages
+from cms.core.pages import link_language
 from cms.core.translation_status import localized
 
 logger = logging.getLogger(__name__)

@@ -37,7 +37,8 @@ from cms.core.alternates import (
     served_language,
     x_default_language,
 )
-from cms.core.pages import site_languages, trail
+from cms.core.languages import site_languages
+from cms.core.pages import trail
 from cms.core.translation_status import available_languages, hide_unready
 
 #: Search engines show about this many characters of a description.

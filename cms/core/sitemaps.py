@@ -37,7 +37,7 @@ from wagtail.models import Site
 
 from cms.core.alternates import country_of, x_default_language
 from cms.core.caching import renew_last_modified
-from cms.core.pages import site_languages
+from cms.core.languages import site_languages
 
 
 class SiteSitemap(Sitemap):

@@ -37,7 +37,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.models import Page, PageLogEntry, Site, get_page_models
 
-from cms.core.languages import LANGUAGE_CODES, LANGUAGES, language_name
+from cms.core.languages import LANGUAGE_CODES, LANGUAGES, language_name, site_languages
 from cms.core.permissions import (
     countries_for_user,
     is_network_admin,
@@ -113,7 +113,6 @@ class TranslationsColumn(Column):
 def item_languages(obj, request=None) -> tuple[str, ...]:
     """The languages of the site an item belongs to (countries cached on the request)."""
     from cms.core.models import Country
-    from cms.core.pages import site_languages
 
     cache = getattr(request, "_translation_countries", None)
     if cache is None:
@@ -216,8 +215,6 @@ def editor_languages(user) -> tuple[str, ...]:
     """
     if user is None or is_network_admin(user):
         return LANGUAGE_CODES
-    from cms.core.pages import site_languages
-
     countries = countries_for_user(user)
     return tuple(dict.fromkeys(code for c in countries for code in site_languages(c)))
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from wagtail.models import Page
 
-from cms.core.languages import language_name
+from cms.core.languages import language_name, site_languages
 from cms.core.permissions import countries_for_user
 from cms.core.spreadsheets import neutralised
 from cms.core.translation_admin import badge_html, language_state
@@ -71,8 +71,6 @@ class CountryReport:
 
 
 def report_languages(country) -> tuple[str, ...]:
-    from cms.core.pages import site_languages
-
     return site_languages(country)
 
 

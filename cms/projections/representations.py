@@ -22,8 +22,8 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.utils import translation
 
 from cms.core.collation import sort_key
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
-from cms.core.pages import link_language, site_languages
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, site_languages
+from cms.core.pages import link_language
 from cms.core.translation_status import available_languages, has_a_language
 from cms.projections.fields import (
     CLUSTER_REF,

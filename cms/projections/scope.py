@@ -16,9 +16,8 @@ from functools import cached_property
 
 from django.db.models import F, Q
 
-from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, fallback_chain, site_languages
 from cms.core.models import Country
-from cms.core.pages import site_languages
 
 #: ``?lang=all``: every language of every translatable field.
 ALL_LANGUAGES = "all"

@@ -22,10 +22,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from cms.core.languages import language_name
+from cms.core.languages import language_name, site_languages
 from cms.core.listing import page_queries
 from cms.core.models import Country, Sector
-from cms.core.pages import navigation, site_languages
+from cms.core.pages import navigation
 from cms.search.analysis import MAX_TOKEN_CHARS, words
 from cms.search.forms import SearchForm
 from cms.search.promotions import PromotedItem, promoted

@@ -6,9 +6,8 @@ import pytest
 from django.utils import translation
 from wagtail.models import Page
 
-from cms.core.languages import LANGUAGE_CODES, fallback_chain
+from cms.core.languages import LANGUAGE_CODES, fallback_chain, site_languages
 from cms.core.models import Country
-from cms.core.pages import site_languages
 from cms.core.translation_status import available_languages
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from cms.clusters.importing import apply_import, preview_import
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.clusters.reading import read_table
 from cms.core import frontend_cache_snippets
+from cms.core.languages import site_languages
 from cms.core.models import Sector
-from cms.core.pages import site_languages
 from cms.partners.models import PartnerOrganisation
 from cms.settings.environment import env_count
 from tests.factories import news_page, path_of

@@ -30,7 +30,7 @@ def czech_cluster(country):
 
 
 def test_the_chain_decides_then_the_site_default_then_any():
-    from cms.core.pages import best_language
+    from cms.core.languages import best_language
 
     assert best_language("sk", ["en", "cs"], "en") == "cs"
     assert best_language("de", ["cs", "en"], "cs") == "en"

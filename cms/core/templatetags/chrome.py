@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
 
-from cms.core.languages import COMMON_LANGUAGE
-from cms.core.pages import navigation, site_languages, trail
+from cms.core.languages import COMMON_LANGUAGE, site_languages
+from cms.core.pages import navigation, trail
 from cms.core.translation_status import hide_unready
 from cms.core.visibility import in_a_language, shown_to_visitors
 
