@@ -27,9 +27,11 @@ from wagtail.search import index
 
 from cms.api.listings import COUNTRY, SECTOR, Listing
 from cms.core.feeds import BadParameter, sector_parameter
+from cms.core.languages import site_languages
 from cms.core.listing import paginate, switcher_keeps_filters
 from cms.core.models import Country, Sector, TranslationReadiness
-from cms.core.pages import BasePage, alternate_links, language_redirect, site_languages
+from cms.core.pages import BasePage, alternate_links, language_redirect
+from cms.core.publication import NotPublishedPanel
 from cms.core.translation_status import (
     available_languages,
     hide_unready,
@@ -124,6 +126,7 @@ class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, Cl
             ],
             heading=_("Contact"),
         ),
+        NotPublishedPanel(),
         FieldPanel("ready_languages"),
     ]
     search_fields = [

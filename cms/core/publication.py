@@ -22,18 +22,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import Panel
+from wagtail.models import Page
 
-from cms.core.languages import COMMON_LANGUAGE, fallback_chain
+from cms.core.languages import COMMON_LANGUAGE, best_language, fallback_chain, site_languages
 from cms.core.translation_status import (
     COMPLETE,
     MISSING,
     LanguageRule,
+    available_languages,
     has_a_language,
     is_filled,
     is_ready,
     localized,
     required_originals,
     status,
+    tracks_readiness,
     translated_fields,
     value_in,
 )
@@ -163,29 +166,39 @@ class NotPublished:
         return capfirst(text % values)
 
 
-def not_published_languages(page) -> list[NotPublished]:
-    """The site's own languages (not the common one) ``page`` will not be served in.
+def visitors_of(item):
+    """The country and the site whose visitors read ``item``: a page's site, or the site of
+    a snippet's ``country``; (None, None) before it has one."""
+    if isinstance(item, Page):
+        site = item.get_site()
+        return (country_of(item) if site is not None else None), site
+    country = getattr(item, "country", None)
+    return country, getattr(country, "site", None)
+
+
+def not_published_languages(item) -> list[NotPublished]:
+    """The site's own languages (not the common one) ``item`` will not be served in.
 
     On a national site every such language is named; on the hub, which lists
     every network language, only those the editor started or held back.
     """
-    country = page.get_country()
-    site = page.get_site()
+    country, site = visitors_of(item)
     if country is None or site is None:
         return []
-    real = page.real_languages()
+    codes = site_languages(country)
+    real = available_languages(item, codes)
     found = []
-    for code in page.site_language_codes():
+    for code in codes:
         if code == COMMON_LANGUAGE or code in real:
             continue
-        state = status(page, code)
+        state = status(item, code)
         if country.is_hub and state == MISSING:
             continue
         found.append(
             NotPublished(
                 language=code,
                 held_back=state == COMPLETE,  # complete yet not served: not ticked
-                fallback=page.visitor_language(code),
+                fallback=best_language(code, real, country.default_language),
                 host=site.hostname,
             )
         )
@@ -216,33 +229,34 @@ class FallingBack:
         return capfirst(text % values)
 
 
-def falling_back_fields(page) -> list[FallingBack]:
-    """Per site language ``page`` is published in, the fields that fall back to another.
+def falling_back_fields(item) -> list[FallingBack]:
+    """Per site language ``item`` is published in, the fields that fall back to another.
 
     A language counts once its required fields are filled (a news item's title and
     lead); a body left empty is served in the next language of the fallback chain.
     That is the fallback doing its job, but also how a Czech item goes out with an
     English body nobody meant to publish, so the editor is told which fields.
     """
-    site = page.get_site()
+    country, site = visitors_of(item)
     if site is None:
         return []
-    model = type(page)
-    real = page.real_languages()
+    model = type(item)
+    codes = site_languages(country)
+    real = available_languages(item, codes)
     found = []
-    for code in page.site_language_codes():
+    for code in codes:
         if code == COMMON_LANGUAGE or code not in real:
             continue
         by_source: dict[str, list[str]] = {}
         for name in translated_fields(model):
-            if is_filled(value_in(page, name, code)):
+            if is_filled(value_in(item, name, code)):
                 continue
             source = next(
                 (
                     other
                     for other in fallback_chain(code)[1:]
                     # A held-back language's text is passed over, as visitors' pages do.
-                    if is_filled(value_in(page, name, other)) and is_ready(page, other, name)
+                    if is_filled(value_in(item, name, other)) and is_ready(item, other, name)
                 ),
                 None,
             )
@@ -257,21 +271,22 @@ def falling_back_fields(page) -> list[FallingBack]:
     return found
 
 
-def language_notices(page) -> tuple[list[str], list[str]]:
-    """What visitors of the page's site will not get in their language: the languages it
+def language_notices(item) -> tuple[list[str], list[str]]:
+    """What visitors of the item's site will not get in their language: the languages it
     is not published in, and the fields a published language borrows from another (two
-    lists: ``language_notices.html`` shows them under headings of their own)."""
-    if not hasattr(page, "real_languages"):  # not a page visitors read in languages
+    lists: ``language_notices.html`` shows them under headings of their own). For pages
+    and the snippets of a country; nothing for what visitors do not read in languages."""
+    if not tracks_readiness(item):
         return [], []
     return (
-        [item.message() for item in not_published_languages(page)],
-        [item.message() for item in falling_back_fields(page)],
+        [notice.message() for notice in not_published_languages(item)],
+        [notice.message() for notice in falling_back_fields(item)],
     )
 
 
-def not_published_messages(page) -> list[str]:
+def not_published_messages(item) -> list[str]:
     """``language_notices`` in one list, for messages after an action."""
-    not_published, falling_back = language_notices(page)
+    not_published, falling_back = language_notices(item)
     return [*not_published, *falling_back]
 
 

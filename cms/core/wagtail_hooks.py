@@ -238,3 +238,12 @@ def warn_of_languages_not_published(request, page):
         return
     for text in not_published_messages(page):
         messages.warning(request, text)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def warn_of_snippet_languages_not_published(request, instance):
+    """The same after saving a country's snippet (a cluster profile, a partner, a contact):
+    without drafts, every save is a publication (nothing for other snippets)."""
+    for text in not_published_messages(instance):
+        messages.warning(request, text)

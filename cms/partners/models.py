@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from cms.api.listings import COUNTRY, Listing, slugs
 from cms.core.models import Country, TranslationReadiness
+from cms.core.publication import NotPublishedPanel
 from cms.core.translation_status import text_in_any_language
 from cms.search.admin_search import ALL_LANGUAGES_FIELDS, AllLanguagesSearch
 
@@ -40,6 +41,7 @@ class PartnerOrganisation(AllLanguagesSearch, TranslationReadiness, index.Indexe
         FieldPanel("website"),
         FieldPanel("description"),
         FieldPanel("is_lead_partner"),
+        NotPublishedPanel(),
         FieldPanel("ready_languages"),
     ]
     search_fields = [
@@ -99,6 +101,7 @@ class ContactPerson(AllLanguagesSearch, TranslationReadiness, index.Indexed, mod
         FieldPanel("country"),
         FieldPanel("email"),
         FieldPanel("phone"),
+        NotPublishedPanel(),
         FieldPanel("ready_languages"),
     ]
     search_fields = [
