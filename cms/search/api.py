@@ -28,7 +28,15 @@ from cms.projections.registry import by_label
 from cms.search.backends import engine_outage
 from cms.search.documents import KIND_OF_TYPE, TYPE_OF_KIND
 from cms.search.promotions import promoted
-from cms.search.service import SearchError, SearchRequest, SearchUnavailable, autocomplete, search
+from cms.search.service import (
+    SearchError,
+    SearchRequest,
+    SearchResponse,
+    SearchUnavailable,
+    autocomplete,
+    search,
+    validate,
+)
 
 router = Router(tags=["search"])
 
@@ -155,13 +163,11 @@ def served_language(request: HttpRequest, params: ReadParams):
 def search_content(request: HttpRequest, params: Query[SearchParams]):
     """Language-aware full-text search with filters, facets and highlights."""
     context = served_language(request, params)
-    countries = tuple(check_countries(context.scope, params.country) or ())
-    if not countries and not context.scope.is_network:
-        countries = (context.scope.code,)
+    countries = searched_countries(context.scope, params.country)
     search_request = SearchRequest(
         query=params.q,
         language=context.localizer.language,
-        countries=countries,
+        countries=(context.scope.code,) if countries is None else countries,  # None: nothing
         sectors=tuple(params.sector),
         kinds=search_kinds(params.type),
         date_from=params.date_from,
@@ -170,7 +176,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         offset=params.offset,
     )
     try:
-        response = search(search_request)
+        response = search(search_request) if countries is not None else nothing(search_request)
     except SearchError as error:
         name = {"page_size": "limit"}.get(error.field_name, error.field_name)
         raise ParameterError(name, error.message) from error
@@ -201,7 +207,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
                 "date": item.date,
                 "language": item.language,
             }
-            for item in promoted(search_request)
+            for item in (promoted(search_request) if countries is not None else [])
         ],
         "items": [
             {
@@ -223,6 +229,22 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
             for hit in response.hits
         ],
     }
+
+
+def searched_countries(scope, wanted: list[str]) -> tuple[str, ...] | None:
+    """The countries to search: those of ``?country=`` on the hub (every one without it); a
+    national site's own only, as its listings: ``?country=`` naming only others (None)
+    finds nothing there."""
+    wanted = check_countries(scope, wanted) or []
+    if scope.is_network:
+        return tuple(wanted)
+    return tuple(scope.owner_codes(wanted)) or None
+
+
+def nothing(search_request: SearchRequest) -> SearchResponse:
+    """No hits, for a request checked as every search is (a bad ``q`` is still a 400)."""
+    validate(search_request)
+    return SearchResponse(request=search_request, hits=[], total=0)
 
 
 def search_kinds(types: list[str]) -> tuple[str, ...]:

@@ -29,6 +29,18 @@ def test_country_site_scope_and_hub_scope(api):
     assert set(narrowed["facets"]["country"]) <= {"PL", "SK"}
 
 
+def test_a_country_site_searches_its_own_country_whatever_country_says(api):
+    """As its listings: ``?country=SK`` on the Czech site served Slovak hits."""
+    only_others = api("search/?q=cluster&lang=en&country=SK").json()
+    assert only_others["count"] == 0 and only_others["items"] == []
+    assert not any(only_others["facets"].values()) and only_others["promoted"] == []
+    listing = api("pages/?type=news.NewsPage&lang=en&country=SK").json()
+    assert listing["count"] == 0
+    mixed = api("search/?q=cluster&lang=en&country=SK,CZ").json()
+    assert mixed["count"] > 0 and {item["country"] for item in mixed["items"]} == {"CZ"}
+    assert api("search/?q=%20&lang=en&country=SK").status_code == 400  # q is still checked
+
+
 def test_fallback_is_reported(api):
     body = api("search/?q=potraviny&lang=sk&site=CZ").json()
     assert body["items"]
