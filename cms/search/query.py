@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -234,16 +235,24 @@ def query_analyses(text: str, language: str, *, compounds: bool = False) -> list
     capitalised: the dictionaries lemmatise by case, and visitors type in lower case
     what the texts capitalise (Czech ``ústí`` is a form of the verb ``ústit``, while the
     texts' ``Ústí``, the town, is a name; German writes nouns capitalised). Without them
-    "ústí" found nothing on the Czech site.
+    "ústí" found nothing on the Czech site. A word in capitals is tried as a name too
+    ("ÚSTÍ" as "Ústí").
     """
+    text = unicodedata.normalize("NFC", text)  # "ústí" pasted from macOS: u + a combining accent
     analyses: list[tuple[str, ...]] = []
     capitalised = LOWER_CASE_INITIAL.sub(lambda match: match.group().upper(), text)
-    for variant in dict.fromkeys((text, capitalised)):
+    titled = WORD.sub(lambda match: as_name(match.group()), capitalised)
+    for variant in dict.fromkeys((text, capitalised, titled)):
         for code in fallback_chain(language):
             tokens = tuple(analyse(variant, code, compounds=compounds))
             if tokens and tokens not in analyses:
                 analyses.append(tokens)
     return analyses
+
+
+def as_name(word: str) -> str:
+    """A word in capitals as a name is written ("ÚSTÍ": "Ústí"); any other as it is."""
+    return word.capitalize() if len(word) > 1 and word.isupper() else word
 
 
 def filtered_documents(request: SearchRequest, *, database: bool = False):

@@ -23,6 +23,14 @@ def test_a_name_typed_in_lower_case_finds_the_capitalised_name(site_client):
     assert "IT klastr <mark>Ústí</mark>" in html
 
 
+@pytest.mark.parametrize("query", ["ÚSTÍ", "u\u0301st\u00ed"], ids=["capitals", "decomposed"])
+def test_a_name_in_capitals_or_decomposed_finds_it_too(site_client, query):
+    """In capitals the dictionary read "ÚSTÍ" as the verb again; typed with a combining
+    accent (as macOS pastes it), "ústí" was capitalised "ÚStí": both found nothing."""
+    html = site_client("CZ").get("/cs/search/", {"q": query}).content.decode()
+    assert "IT klastr <mark>Ústí</mark>" in html
+
+
 def test_country_site_searches_its_own_country_by_default(site_client):
     html = site_client("CZ").get("/cs/search/", {"q": "klastr"}).content.decode()
     assert "sk.localhost" not in html
