@@ -18,6 +18,7 @@ an image) are declared here as ``Shape``s, beside the functions that build them.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,12 +34,15 @@ from django.utils import translation
 from django.utils.encoding import iri_to_uri
 from django.utils.http import urlencode
 from wagtail.api.rich_text import APIRichText
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.translation_status import ADDRESS_FIELDS, has_a_language, is_ready, value_in
 from cms.projections.scope import Localizer, Scope
+
+logger = logging.getLogger(__name__)
 
 #: Query parameters that detail and pagination links carry over.
 SCOPE_PARAMETERS = ("site", "lang", "rich_text_format")
@@ -274,13 +278,19 @@ def image(img, ctx: RenderContext) -> dict | None:
     """An image as its renditions (``API_IMAGE_RENDITIONS``), never as a bare id.
 
     Wagtail picks the renditions from those prefetched with the image
-    (``image_field``) and makes any that is missing.
+    (``image_field``) and makes any that is missing. An image whose file is gone (lost
+    storage, a restore without media) has none, as Wagtail's ``{% image %}`` shows it
+    broken: failing here held back every later publication of the item from the API.
     """
     if img is None:
         return None
     fallback: dict[str, str] = {}
     specs = settings.API_IMAGE_RENDITIONS
-    renditions = img.get_renditions(*specs.values())
+    try:
+        renditions = img.get_renditions(*specs.values())
+    except SourceImageIOError:
+        logger.warning("Image %s has no file: served without renditions", img.pk)
+        specs, renditions = {}, {}
     data = {
         "id": img.pk,
         "title": img.title,
