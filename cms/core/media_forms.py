@@ -7,13 +7,30 @@ imported, and ``cms.core.forms`` is imported while the models load (by the page 
 
 from __future__ import annotations
 
+import struct
+
 from django.core.exceptions import ValidationError
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 from cms.core.concurrent_edits import ConcurrentEditsFormMixin
 from cms.core.forms import EditFormBoundField
 from cms.core.image_metadata import without_private_metadata
+
+
+class CheckedImageField(WagtailImageField):
+    """Wagtail's image field, refusing a damaged file (a half-finished download, a camera
+    copy cut short) with its "not a valid image" error: Pillow raises while reading the
+    size, which Wagtail's check lets through as a 500 (wagtail#1354)."""
+
+    def check_image_pixel_size(self, f):
+        try:
+            super().check_image_pixel_size(f)
+        except (OSError, SyntaxError, struct.error) as error:
+            raise ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
 
 
 class ConcurrentEditsImageForm(ConcurrentEditsFormMixin, BaseImageForm):
@@ -29,6 +46,14 @@ class ConcurrentEditsImageForm(ConcurrentEditsFormMixin, BaseImageForm):
     """
 
     bound_field_class = EditFormBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        made = self.fields.get("file")
+        if made is not None:  # the multiple uploader's edit forms have none
+            self.fields["file"] = CheckedImageField(
+                label=made.label, required=made.required, widget=made.widget
+            )
 
     def clean_file(self):
         """A new photo without its EXIF, XMP and IPTC (``cms.core.image_metadata``)."""

@@ -66,3 +66,60 @@ def test_an_uploaded_photo_keeps_only_its_orientation(client, db, url, field, ki
         shown = metadata(image.get_rendition(spec).file.path)
         assert ARTIST not in shown and not shown.get_ifd(GPS), spec
     assert (image.width, image.height) == (64, 48)
+
+
+def test_an_animation_keeps_every_frame_and_its_timing(client, db):
+    """Written again without its EXIF, an animated WebP kept its first frame only."""
+    kind = "WEBP"
+    exif = Image.Exif()
+    exif[ARTIST] = "Secret Photographer"
+    frames = [Image.new("RGB", (32, 24), colour) for colour in ("red", "green", "blue")]
+    written = io.BytesIO()
+    frames[0].save(
+        written,
+        kind,
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        exif=exif,
+    )
+    client.force_login(country_user("CZ"))
+    response = client.post(
+        "/admin/images/add/",
+        {
+            "title": "Banner",
+            "collection": str(Country.objects.get(code="CZ").collection.pk),
+            "file": SimpleUploadedFile(f"banner.{kind.lower()}", written.getvalue()),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    with Image.open(CustomImage.objects.get().file.path) as stored:
+        assert stored.n_frames == 3 and ARTIST not in stored.getexif()
+        durations = []
+        for index in range(3):
+            stored.seek(index)
+            stored.load()  # WebP reads a frame's duration with the frame
+            durations.append(stored.info["duration"])
+    assert durations == [100, 200, 300]
+
+
+@pytest.mark.parametrize(("url", "field"), UPLOADS)
+@pytest.mark.parametrize("kind", ["JPEG", "PNG"])
+def test_a_damaged_image_is_a_form_error_not_a_500(client, db, url, field, kind):
+    """A half-finished download: Pillow raised while Wagtail read its size (wagtail#1354)."""
+    written = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 10, 10)).save(written, kind)
+    damaged = written.getvalue()[: len(written.getvalue()) * 2 // 3]
+    client.force_login(country_user("CZ"))
+    response = client.post(
+        url,
+        {
+            "title": "Cut short",
+            "collection": str(Country.objects.get(code="CZ").collection.pk),
+            field: SimpleUploadedFile(f"cut.{kind.lower()}", damaged),
+        },
+    )
+    assert response.status_code == 200
+    assert not CustomImage.objects.exists()
+    assert "Nahrajte platn" in response.content.decode()  # "Upload a valid image", in Czech
