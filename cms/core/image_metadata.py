@@ -11,7 +11,8 @@ renditions need to stand upright) and its colour profile, nothing else:
   tables and subsampling: no visible loss); a multi-picture JPEG (``MPO``, as phones
   write) keeps its first picture, at quality 95;
 - a PNG is written again losslessly, its palette and transparency kept;
-- a WebP is written again losslessly when it has an alpha channel, else at quality 95.
+- a WebP is written again losslessly when it has an alpha channel, else at quality 95;
+- an animated WebP keeps every frame and its timing (Wagtail refuses animated PNGs).
 
 Other formats (GIF, AVIF, ...) are stored as uploaded.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageSequence
 
 #: The EXIF tag that says which way up the picture is.
 ORIENTATION = 0x0112
@@ -74,4 +75,16 @@ def kept_options(image: Image.Image) -> dict:
             options["lossless"] = True
         else:
             options["quality"] = 95
+    if image.format == "WEBP" and getattr(image, "is_animated", False):
+        # Every frame, each shown as long as it was (written as the first frame alone, an
+        # animation stood still).
+        durations = [duration_of(frame) for frame in ImageSequence.Iterator(image)]
+        image.seek(0)
+        options.update(save_all=True, duration=durations, loop=image.info.get("loop", 0))
     return options
+
+
+def duration_of(frame: Image.Image) -> int:
+    """How long a frame of an animation is shown (ms); WebP reads it with the frame."""
+    frame.load()
+    return frame.info.get("duration", 0)
