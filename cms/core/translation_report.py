@@ -97,13 +97,21 @@ def country_items(country):
             )
 
 
+def item_title(obj) -> str:
+    """A page's title in the admin's language, else its first (a Polish-only item in the
+    English admin had an empty row); a snippet's own name (``__str__`` does the same)."""
+    if isinstance(obj, Page):
+        return obj.title or obj.title_in_any_language()
+    return str(obj)
+
+
 def build_report(country) -> CountryReport:
     report = CountryReport(country=country, languages=report_languages(country))
     for obj, edit_url in country_items(country):
         report.items.append(
             ItemRow(
                 kind=str(obj._meta.verbose_name),
-                title=str(obj),
+                title=item_title(obj),
                 edit_url=edit_url,
                 states={code: language_state(obj, code) for code in report.languages},
             )

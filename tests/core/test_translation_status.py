@@ -272,3 +272,14 @@ def test_page_listings_have_the_column_and_the_filter(client, country):
     assert column in explorer and "Hotovo ts" in explorer  # its Czech title, for a Czech admin
     edit = client.get(f"/admin/pages/{done.pk}/edit/").content.decode()
     assert 'name="ready_languages"' in edit
+
+
+def test_the_report_names_an_item_without_the_admin_language(country):
+    """A Polish-only item in the English admin: its row (and its CSV line) had no title."""
+    pl = country("PL")
+    page = news_page(pl, title={"en": "Only Polish", "pl": "Tylko po polsku"})
+    page.title_en = ""
+    page.save()
+    with translation.override("en"):
+        titles = [row.title for row in build_report(pl).items]
+    assert "Tylko po polsku" in titles
