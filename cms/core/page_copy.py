@@ -118,7 +118,10 @@ def copy_page(request, page):
                 for text in texts:
                     form.add_error(name, text)
     return render(
-        request, "modeltranslation_copy.html", {"page": page, "form": form, "next": next_url}
+        request,
+        "modeltranslation_copy.html",
+        # Specific: its title in the editor's language (a plain page's is the seed's English).
+        {"page": page.specific_deferred, "form": form, "next": next_url},
     )
 
 

@@ -2,6 +2,8 @@
 language first, and a copy published at once keeping the publication rules, through the
 real admin copy view."""
 
+import re
+
 from django.contrib.auth import get_user_model
 
 from cms.core.languages import LANGUAGE_CODES
@@ -185,3 +187,14 @@ def test_a_live_copy_with_its_subpages_checks_each_of_them(cz, sk):
     assert refused.status_code == 200
     assert "Jen česky" in refused.context["form"].errors["publish_copies"][0]
     assert not StandardPage.objects.filter(slug_sk="sekcia-2").exists()
+
+
+def test_the_copy_view_names_the_page_in_the_editors_language(cz):
+    """Its heading read Wagtail's ``draft_title``, the English one the seed saved last."""
+    from tests.factories import news_page
+
+    page = news_page(cz, title={"en": "Study trip", "cs": "Studijní cesta"})
+    assert page.draft_title == "Study trip"
+    html = logged_in(country_user("CZ")).get(f"/admin/pages/{page.pk}/copy/").content.decode()
+    (heading,) = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+    assert "Studijní cesta" in heading and "Study trip" not in heading
