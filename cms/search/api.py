@@ -10,12 +10,14 @@ search page. An unreachable engine answers from the database with
 from __future__ import annotations
 
 import time
+import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator
 
 from cms.api.errors import ParameterError
 from cms.api.http import not_to_be_kept, read
@@ -46,8 +48,20 @@ router = Router(tags=["search"])
 SearchType = Literal[tuple(KIND_OF_TYPE)]
 
 
+def without_control_characters(value):
+    """``q`` without NUL and other control characters: they mean nothing in a search (the
+    visitor form drops them too) and came back in ``query`` and ``did_you_mean``."""
+    if not isinstance(value, str):
+        return value
+    return "".join(c for c in value if c.isspace() or unicodedata.category(c) != "Cc")
+
+
+#: A query as typed, control characters dropped.
+TypedQuery = Annotated[str, BeforeValidator(without_control_characters)]
+
+
 class SearchParams(ReadParams):
-    q: str = Field(
+    q: TypedQuery = Field(
         ..., min_length=1, max_length=settings.SEARCH_MAX_QUERY_CHARS, description="Query"
     )
     country: comma_list(CountryCode) = Field([], description="Country codes (comma-separated)")

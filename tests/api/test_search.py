@@ -136,6 +136,13 @@ def test_autocomplete_ignores_control_characters_and_punctuation(api):
     assert api('search/autocomplete/?q="klastr&lang=cs').status_code == 200
 
 
+def test_search_drops_control_characters_from_the_query(api):
+    """They came back in ``query`` and ``did_you_mean`` ("klastr\\u0000")."""
+    body = api("search/?q=klastrr%00%01&lang=cs").json()
+    assert body["query"] == "klastrr" and body["did_you_mean"] == "klastr"
+    assert api("search/?q=%00&lang=cs").json()["parameter"] == "q"
+
+
 def test_every_hit_links_to_its_item_in_the_api_on_the_hub_too(api):
     body = api("search/?q=cluster&lang=en&limit=20", host="localhost").json()
     assert body["items"]
