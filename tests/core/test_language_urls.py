@@ -95,6 +95,19 @@ def test_a_page_without_a_czech_version_redirects_to_english(site_client, countr
     assert response["Location"] == path_of(page, "en")
 
 
+def test_a_page_without_english_redirects_from_its_english_address(site_client, country):
+    """A Polish-only item's English address (its Polish slug below the English path: what
+    the admin's "View live" links to in an English admin) was a 404, not a 302 to Polish."""
+    page = news_page(country("PL"), title={"pl": "Dzień informacyjny"})
+    assert not page.slug_en and path_of(page, "en") != path_of(page, "pl")
+    client = site_client("PL")
+    response = client.get(path_of(page, "en") + "?from=admin")
+    assert response.status_code == 302
+    assert response["Location"] == path_of(page, "pl") + "?from=admin"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(path_of(page.get_parent(), "en") + "no-such-item/").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("host", "path", "headers", "language"),
     [
