@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page
+from django.utils import timezone
+from wagtail.models import Page, Revision
 
 from cms.core.models import Sector
 from cms.news.models import NewsPage
@@ -276,6 +277,28 @@ def test_saving_without_a_change_keeps_updated_at(country):
     before = {code: row.updated_at for code, row in rows(contact).items()}
     contact.save()
     assert {code: row.updated_at for code, row in rows(contact).items()} == before
+
+
+def test_publishing_a_stored_revision_changes_only_the_languages_edited(country, monkeypatch):
+    """Scheduled publishing and approving publish a revision read back from the database,
+    whose ``first_published_at`` has lost its microseconds: every language counted as
+    changed (syncs, webhooks, ETags) though only Czech was edited."""
+    page = news_page(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
+    stamp = timezone.now().replace(microsecond=123456)
+    with monkeypatch.context() as patched:
+        patched.setattr(timezone, "now", lambda: stamp)
+        page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.first_published_at == stamp  # as publishing stamps it: microseconds too
+    before = {code: row.updated_at for code, row in rows(page).items()}
+    page.title_cs = "Informační den v Brně"
+    revision = page.save_revision()
+    Revision.objects.get(pk=revision.pk).publish()
+    page.refresh_from_db()
+    assert page.first_published_at == stamp.replace(microsecond=123000)  # Wagtail wrote it so
+    after = {code: row.updated_at for code, row in rows(page).items()}
+    changed = {code for code in after if after[code] != before[code]}
+    assert changed == {"cs", "sk", "all"}  # Slovak falls back to Czech
 
 
 def test_a_draft_never_reaches_the_projection(country):
