@@ -13,7 +13,9 @@ the one the admin's "Usage" tab reads: foreign keys, chooser blocks and rich tex
 pages and registered snippets. A user counts as public when it is
 
 - a page visitors may see: live and under no view restriction (``shown_to_visitors``,
-  Wagtail's ``live().public()``; the same answer its own page serving gives);
+  Wagtail's ``live().public()``; the same answer its own page serving gives), using it
+  where they read it: a link only in a held-back translation (its language unticked, its
+  text blanked for visitors) counts for nothing (``read_on_a_visible_page``);
 - a snippet the visitor sites and the API serve, in a language visitors read
   (``cms.projections.registry``: its type's ``public()``, e.g. a cluster profile).
 
@@ -41,7 +43,8 @@ get it: they preview the drafts that link it. So does a visitor a restricted pag
 it admits (its password given, a member signed in): they read the page.
 
 Queries: the common case (a document on a public page) is two, the view restrictions
-(``restricted_q``) and one ``EXISTS`` of a public page among the document's users; a
+(``restricted_q``) and one ``EXISTS`` of a public page among the document's users (a link
+only in translations other than English then loads those pages, to read their languages); a
 document with no public page user adds the list of its users and one ``EXISTS`` per
 snippet type among them, and, only when refused to a signed-in user, the permission check.
 """
@@ -58,6 +61,8 @@ from django.http import Http404
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
+from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
+from cms.core.translation_status import is_ready
 from cms.core.visibility import shown_to_visitors
 
 logger = logging.getLogger(__name__)
@@ -115,7 +120,7 @@ def page_users(document):
     """The pages that use ``document``, by Wagtail's reference index (one subquery)."""
     page_type = ContentType.objects.get_for_model(Page)
     users = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
-    return Page.objects.filter(pk__in=users.values(as_int=Cast("object_id", IntegerField())))
+    return Page.objects.filter(pk__in=page_ids(users))
 
 
 def used_only_where_hidden(document) -> bool:
@@ -126,8 +131,8 @@ def used_only_where_hidden(document) -> bool:
 
     references = ReferenceIndex.get_references_to(document)
     page_type = ContentType.objects.get_for_model(Page)
-    if shown_to_visitors(page_users(document)).exists():
-        return False  # the common case, decided in two queries
+    if read_on_a_visible_page(references.filter(base_content_type=page_type)):
+        return False  # the common case
     others: dict[int, set[str]] = defaultdict(set)
     has_users = False
     for type_id, object_id in (
@@ -146,3 +151,32 @@ def used_only_where_hidden(document) -> bool:
         if served.public().filter(pk__in=object_ids).exists():
             return False
     return True
+
+
+def read_on_a_visible_page(page_references) -> bool:
+    """Whether a page visitors may see uses the document where they read it: in a field of
+    no language or of the common one (one query), else of a language the page has not held
+    back (those pages loaded). A link only in a held-back translation (Czech unticked: its
+    text is blanked for visitors, who get the fallback) is read by nobody."""
+    in_every_language = page_references.exclude(model_path__regex=HELD_BACK_FIELD)
+    if shown_to_visitors(Page.objects.filter(pk__in=page_ids(in_every_language))).exists():
+        return True
+    fields_of: dict[int, set[str]] = defaultdict(set)
+    in_a_language = page_references.filter(model_path__regex=HELD_BACK_FIELD)
+    for object_id, model_path in in_a_language.values_list("object_id", "model_path"):
+        fields_of[int(object_id)].add(model_path.split(".")[0])
+    for page in shown_to_visitors(Page.objects.filter(pk__in=fields_of)).specific():
+        if any(is_ready(page, name.rpartition("_")[2]) for name in fields_of[page.pk]):
+            return True
+    return False
+
+
+#: A reference from a translated field in a language an editor may hold back (``body_cs``).
+HELD_BACK_FIELD = r"^[a-z0-9_]+_({})(\.|$)".format(
+    "|".join(code for code in LANGUAGE_CODES if code != COMMON_LANGUAGE)
+)
+
+
+def page_ids(references):
+    """The ids of the pages ``references`` come from, as a subquery."""
+    return references.values(as_int=Cast("object_id", IntegerField()))

@@ -77,6 +77,27 @@ def test_a_document_used_only_by_a_password_restricted_live_page_is_a_404(cz, do
     assert get(cz, document).status_code == 404
 
 
+@pytest.mark.parametrize(("ready", "status"), [([], 404), (["cs"], 200)])
+def test_a_document_linked_only_in_a_held_back_translation_is_a_404(
+    cz, document, commit, ready, status
+):
+    """Czech unticked: Czech visitors read the English page, the Czech text is blanked for
+    them (and the API leaves it out), yet its document was a 200; once ticked, served."""
+
+    def published():
+        page = news_page(
+            Country.objects.get(code="CZ"),
+            title={"en": "Minutes", "cs": "Zápis"},
+            body_cs=body_linking(document),
+            ready_languages=ready,
+        )
+        page.save_revision().publish()
+        return page
+
+    commit(published)
+    assert get(cz, document).status_code == status
+
+
 def test_a_document_below_a_restricted_section_is_a_404(cz, document, commit):
     """The restriction of an ancestor counts too (Wagtail's ``public()``)."""
     page = commit(lambda: published_linking(document))
