@@ -358,7 +358,9 @@ def apply_import(
     index_bulk_written(ClusterProfile, [cluster.pk for cluster in touched])
     projection_signals.saved_in_bulk(touched)  # bulk writes send no post_save
     addresses |= {(cluster.slug, cluster.country_id) for cluster in touched}
-    purge_profiles_written_in_bulk(addresses, about=f"the import of {len(touched)} clusters")
+    purge_profiles_written_in_bulk(
+        addresses, about=f"the import of {len(touched)} clusters", written=touched
+    )
     return {
         "created": len(created),
         "updated": len(updated),

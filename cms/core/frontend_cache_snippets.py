@@ -221,15 +221,17 @@ def purge_snippet(obj, *, found: dict[str, set[int]] | None, own: set[Address], 
     purge_urls(urls, about)
 
 
-def purge_profiles_written_in_bulk(addresses: set[Address], about: str) -> None:
+def purge_profiles_written_in_bulk(addresses: set[Address], about: str, written=()) -> None:
     """After the commit: the profiles an import wrote, at their addresses before and after
-    (``addresses``), and the listings and home pages of their countries and the hub.
+    (``addresses``), the listings and home pages of their countries and the hub, and the
+    pages that show them (``written``'s dependents: the news and events relating them, in a
+    fixed number of queries however many).
 
     An import writes in bulk, without ``post_save``: no profile it changed, created or
     moved to another country was purged, and the CDN served the old text (or the old
-    country's page) for ``VISITOR_CACHE_S_MAXAGE``. The news that relate a profile are
-    left to expire: finding them is a query per profile. Capped as every purge is.
+    country's page) for ``VISITOR_CACHE_S_MAXAGE``. Capped as every purge is.
     """
+    from cms.projections.dependents import dependents_of_all
     from cms.projections.rendering import network_scope
 
     if not enabled() or not addresses:
@@ -239,7 +241,12 @@ def purge_profiles_written_in_bulk(addresses: set[Address], about: str) -> None:
         scope = network_scope()
         directories = directories_by_country(scope)
         listed = listing_directories(None, addresses, scope, directories)
-        groups = (profile_urls(addresses, scope, directories), listing_urls(listed, scope))
+        showing = listed_urls(page_ids(dependents_of_all(list(written))), scope)
+        groups = (
+            profile_urls(addresses, scope, directories),
+            listing_urls(listed, scope),
+            showing,
+        )
         return capped(list(dict.fromkeys(url for g in groups for url in sorted(g))), about)
 
     transaction.on_commit(lambda: purge_urls(urls, about), robust=True)

@@ -301,3 +301,18 @@ def test_an_import_purges_the_profiles_it_wrote_where_they_were_and_are(country,
     assert addresses(cz, slug) | addresses(sk, slug) | addresses(hub, slug) <= purged.urls
     assert addresses(cz) | addresses(sk) | addresses(hub) <= purged.urls  # their listings
     assert not any(host == "it.localhost" for host, _ in purged.urls)
+
+
+def test_an_import_purges_the_news_relating_the_profiles_it_wrote(country, purged):
+    """They show the profile's name: left to expire, they showed the old one."""
+    cz = country("CZ")
+    profile = a_czech_profile()
+    item = news_page(cz, title={"cs": "Novinka", "en": "News"})
+    item.related_clusters.add(profile)
+    item.save()
+    content = f"slug,country,name_en,name_cs\n{profile.slug},CZ,Renamed,Přejmenovaný\n".encode()
+    preview = preview_import(read_table(content, "clusters.csv"))
+    assert [row.action for row in preview.rows] == ["update"], preview.rows[0].errors
+    with purged():
+        apply_import(preview)
+    assert addresses(cz, page=item) <= purged.urls
