@@ -8,12 +8,9 @@ served in another language than the one asked for is listed in the object's
 translated field is instead a map of every language to its value (``null``
 where it is not written).
 
-``FieldSpec`` and its makers (``text``, ``plain``, ``related`` ...) declare one
-field: how to read it, what it loads and what it is (its ``schema``: a
-field of the model says its own; ``cms/projections/schemas.py`` makes the OpenAPI
-schemas of every type from these declarations); ``cms.projections.representations``
-lists each type's fields. The nested objects items show (a sector, a contact,
-an image) are declared here as ``Shape``s, beside the functions that build them.
+The nested objects items show (a sector, a contact, an image) are declared here as
+``Shape``s, beside the functions that build them. How a representation declares a field
+with these (``text``, ``plain``, ``related`` ...) is ``cms.projections.declarations``.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Prefetch
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -37,7 +34,6 @@ from wagtail.api.rich_text import APIRichText
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
-from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
 from cms.core.translation_status import ADDRESS_FIELDS, has_a_language, is_ready, value_in
 from cms.projections.scope import Localizer, Scope
@@ -339,33 +335,6 @@ def sector_ref(sector, ctx: RenderContext) -> dict:
     return ctx.sector_refs[sector.pk]
 
 
-def _tags(obj, ctx: RenderContext) -> list[dict]:
-    """In the alphabetical order of the row's language (``lang=all``: the common one's)."""
-    language = ctx.localizer.language
-    pairs = sorted(
-        ((tag.name, tag.slug) for tag in obj.tags.all()),
-        key=lambda pair: (sort_key(pair[0], language) or "", pair[1]),
-    )
-    return [{"name": name, "slug": slug} for name, slug in pairs]
-
-
-def tags_field(*, listing: bool = False) -> FieldSpec:
-    """Keywords, the same in every language; not in listings unless asked for."""
-    return FieldSpec(
-        "tags",
-        lambda obj, ctx, fallback: _tags(obj, ctx),
-        listing=listing,
-        prefetch=("tags",),
-        schema=list[TAG_REF],
-    )
-
-
-def _sectors(obj, ctx: RenderContext) -> list[dict]:
-    """In the network's order of sectors."""
-    sectors = sorted(obj.sectors.all(), key=lambda sector: (sector.sort_order, sector.pk))
-    return [sector_ref(sector, ctx) for sector in sectors]
-
-
 def owner_site(obj, holder, ctx: RenderContext) -> str:
     """``?site=<code>`` for ``obj``, embedded in ``holder``, when it belongs to another
     country than ``holder``; else "".
@@ -429,96 +398,3 @@ def organisation_ref(organisation, ctx: RenderContext, holder) -> dict | None:
         "detail_url": ctx.api_url(f"partners/{organisation.pk}/{site}"),
     }
     return with_fallback(ctx, data, fallback)
-
-
-# --- field declarations -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of a representation: how to read it, what it needs loaded, what it is."""
-
-    name: str
-    read: Callable[[Any, RenderContext, dict], Any]
-    #: Written per language: a map of every language with ``lang=all``.
-    translated: bool = False
-    #: Shown in listings without ``?fields=`` (details show every field).
-    listing: bool = True
-    select_related: tuple[str, ...] = ()
-    prefetch: tuple[str | Callable[[], Prefetch], ...] = ()
-    #: The value's type in one language (a ``Shape`` for a nested object); ``None``: the
-    #: model field's own (``cms/projections/schemas.py``).
-    schema: Any = None
-    doc: str = ""
-
-
-def text(name: str, *, render=None, listing: bool = True, doc: str = "") -> FieldSpec:
-    """A translated field."""
-    return FieldSpec(
-        name,
-        lambda obj, ctx, fallback: translated(obj, name, ctx, fallback, render),
-        translated=True,
-        listing=listing,
-        doc=doc,
-    )
-
-
-def plain(name: str, *, listing: bool = True, doc: str = "") -> FieldSpec:
-    """A field that is the same in every language."""
-    return FieldSpec(name, lambda obj, ctx, fallback: getattr(obj, name), listing=listing, doc=doc)
-
-
-def related(
-    name: str,
-    read,
-    *,
-    schema,
-    translated: bool = False,
-    listing: bool = True,
-    select_related=(),
-    prefetch=(),
-    doc: str = "",
-):
-    """A field computed from related objects (loaded as declared), of type ``schema``."""
-    return FieldSpec(
-        name,
-        lambda obj, ctx, fallback: read(obj, ctx),
-        translated=translated,
-        listing=listing,
-        select_related=tuple(select_related),
-        prefetch=tuple(prefetch),
-        schema=schema,
-        doc=doc,
-    )
-
-
-def sectors_field(*, listing: bool = True) -> FieldSpec:
-    return FieldSpec(
-        "sectors",
-        lambda obj, ctx, fallback: _sectors(obj, ctx),
-        listing=listing,
-        prefetch=("sectors",),
-        schema=list[SECTOR_REF],
-    )
-
-
-def contact_field(*, listing: bool = False) -> FieldSpec:
-    return related(
-        "contact",
-        lambda obj, ctx: contact_ref(obj.contact, ctx, obj),
-        schema=CONTACT_REF,
-        listing=listing,
-        select_related=("contact",),
-    )
-
-
-def image_field(name: str, *, listing: bool = True) -> FieldSpec:
-    """An image and its renditions (Wagtail reads prefetched renditions before the database)."""
-    return FieldSpec(
-        name,
-        lambda obj, ctx, fallback: image(getattr(obj, name), ctx),
-        listing=listing,
-        select_related=(name,),
-        prefetch=(f"{name}__renditions",),
-        schema=IMAGE,
-    )

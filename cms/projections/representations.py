@@ -25,22 +25,24 @@ from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES, site_languages
 from cms.core.pages import link_language
 from cms.core.translation_status import available_languages, has_a_language
-from cms.projections.fields import (
-    CLUSTER_REF,
-    ORGANISATION_REF,
+from cms.projections.declarations import (
     FieldSpec,
-    RenderContext,
-    cluster_ref,
     contact_field,
     image_field,
-    organisation_ref,
     plain,
     related,
-    render_rich_text,
-    render_stream,
     sectors_field,
     tags_field,
     text,
+)
+from cms.projections.fields import (
+    CLUSTER_REF,
+    ORGANISATION_REF,
+    RenderContext,
+    cluster_ref,
+    organisation_ref,
+    render_rich_text,
+    render_stream,
     with_fallback,
 )
 
