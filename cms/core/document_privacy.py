@@ -52,17 +52,19 @@ snippet type among them, and, only when refused to a signed-in user, the permiss
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import IntegerField
 from django.db.models.functions import Cast
 from django.http import Http404
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page, ReferenceIndex, get_page_models
 from wagtail.permissions import policy_registry
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
-from cms.core.translation_status import is_ready
+from cms.core.translation_status import is_ready, translated_fields
 from cms.core.visibility import shown_to_visitors
 
 logger = logging.getLogger(__name__)
@@ -158,7 +160,9 @@ def read_on_a_visible_page(page_references) -> bool:
     no language or of the common one (one query), else of a language the page has not held
     back (those pages loaded). A link only in a held-back translation (Czech unticked: its
     text is blanked for visitors, who get the fallback) is read by nobody."""
-    in_every_language = page_references.exclude(model_path__regex=HELD_BACK_FIELD)
+    in_every_language = page_references.exclude(model_path__regex=HELD_BACK_FIELD).exclude(
+        model_path__regex=translated_originals()
+    )
     if shown_to_visitors(Page.objects.filter(pk__in=page_ids(in_every_language))).exists():
         return True
     fields_of: dict[int, set[str]] = defaultdict(set)
@@ -175,6 +179,15 @@ def read_on_a_visible_page(page_references) -> bool:
 HELD_BACK_FIELD = r"^[a-z0-9_]+_({})(\.|$)".format(
     "|".join(code for code in LANGUAGE_CODES if code != COMMON_LANGUAGE)
 )
+
+
+@lru_cache(maxsize=1)
+def translated_originals() -> str:
+    """A reference from a translated field's original (``body``), which the reference index
+    records too, read in the language active when it was indexed (the editor's): it says
+    nothing of what visitors read; each language's own column (``body_cs``) does."""
+    names = sorted({name for model in get_page_models() for name in translated_fields(model)})
+    return r"^({})(\.|$)".format("|".join(map(re.escape, names)))
 
 
 def page_ids(references):
