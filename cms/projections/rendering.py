@@ -124,16 +124,22 @@ VOLATILE = re.compile(r' data-block-key="[^"]*"')
 SAVE_STAMPS = ("updated_at", "last_published_at")
 
 
-#: A time's microseconds beyond its milliseconds: what the API serves stops at milliseconds,
-#: and Wagtail's revisions keep no more (publishing a stored revision, as scheduled
+#: A time and its fraction of a second, compared to the millisecond: what the API serves
+#: stops there, and Wagtail's revisions keep no more (publishing a stored revision, as scheduled
 #: publishing and approving do, wrote the page's ``first_published_at`` back without its
 #: microseconds: a change in every language nobody could see).
-SUB_MILLISECONDS = re.compile(r"(T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}")
+SUB_MILLISECONDS = re.compile(r"(T\d{2}:\d{2}:\d{2})(?:\.(\d{3})\d*)?")
+
+
+def to_milliseconds(match: re.Match) -> str:
+    """A time to the millisecond, written one way (``.000456`` and no fraction: none)."""
+    seconds, milliseconds = match.groups()
+    return seconds + (f".{milliseconds}" if milliseconds and milliseconds != "000" else "")
 
 
 def digest_of(data: dict) -> str:
     """A fingerprint of what a reader sees: the same text gives the same digest."""
     meta = {k: v for k, v in data.get("meta", {}).items() if k not in SAVE_STAMPS}
     text = json.dumps({**data, "meta": meta}, sort_keys=True, ensure_ascii=False)
-    text = SUB_MILLISECONDS.sub(r"\1", VOLATILE.sub("", text))
+    text = SUB_MILLISECONDS.sub(to_milliseconds, VOLATILE.sub("", text))
     return hashlib.sha256(text.encode()).hexdigest()
