@@ -49,11 +49,11 @@ SearchType = Literal[tuple(KIND_OF_TYPE)]
 
 
 def without_control_characters(value):
-    """``q`` without NUL and other control characters: they mean nothing in a search (the
-    visitor form drops them too) and came back in ``query`` and ``did_you_mean``."""
+    """``q`` with NUL and every other control character as a space (tabs and line breaks
+    too): they mean nothing in a search and came back in ``query`` and ``did_you_mean``."""
     if not isinstance(value, str):
         return value
-    return "".join(c for c in value if c.isspace() or unicodedata.category(c) != "Cc")
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value).strip()
 
 
 #: A query as typed, control characters dropped.
