@@ -275,14 +275,6 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
         with translation.override(code):
             return not self.slug
 
-    def site_language_codes(self) -> tuple[str, ...]:
-        """The languages this page's site publishes in."""
-        return site_languages(self.get_country())
-
-    def visitor_language(self, requested: str) -> str | None:
-        """The language a visitor asking for ``requested`` is served (see ``language_redirect``)."""
-        return best_language(requested, self.real_languages(), self.default_language())
-
     def default_language(self) -> str:
         country = self.get_country()
         return country.default_language if country else LANGUAGE_CODES[0]

@@ -70,10 +70,6 @@ class CountryReport:
         return [item for item in self.items if item.to_do]
 
 
-def report_languages(country) -> tuple[str, ...]:
-    return site_languages(country)
-
-
 def country_items(country):
     """The pages under the country's site and its snippets (cluster profiles, partners,
     contacts: every served snippet type that belongs to a country)."""
@@ -106,7 +102,7 @@ def item_title(obj) -> str:
 
 
 def build_report(country) -> CountryReport:
-    report = CountryReport(country=country, languages=report_languages(country))
+    report = CountryReport(country=country, languages=site_languages(country))
     for obj, edit_url in country_items(country):
         report.items.append(
             ItemRow(
