@@ -6,8 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.models import Page
 
 from cms.core.models import Sector
 from cms.news.models import NewsPage
@@ -270,39 +269,6 @@ def test_editing_an_embedded_contact_renders_the_item_again(country):
     after = rows(page)["en"]
     assert after.data["contact"]["role"] == "Head of the cluster programme"
     assert after.updated_at > before.updated_at
-
-
-def test_saving_without_a_change_keeps_updated_at(country):
-    contact = ContactPerson.objects.filter(country__code="CZ").first()
-    before = {code: row.updated_at for code, row in rows(contact).items()}
-    contact.save()
-    assert {code: row.updated_at for code, row in rows(contact).items()} == before
-
-
-@pytest.mark.parametrize("microsecond", [123456, 456])
-def test_publishing_a_stored_revision_changes_only_the_languages_edited(
-    country, monkeypatch, microsecond
-):
-    """Scheduled publishing and approving publish a revision read back from the database,
-    whose ``first_published_at`` has lost its microseconds: every language counted as
-    changed (syncs, webhooks, ETags) though only Czech was edited."""
-    page = news_page(country("CZ"), title={"en": "Info day", "cs": "Informační den"})
-    stamp = timezone.now().replace(microsecond=microsecond)
-    with monkeypatch.context() as patched:
-        patched.setattr(timezone, "now", lambda: stamp)
-        page.save_revision().publish()
-    page.refresh_from_db()
-    assert page.first_published_at == stamp  # as publishing stamps it: microseconds too
-    before = {code: row.updated_at for code, row in rows(page).items()}
-    page.title_cs = "Informační den v Brně"
-    revision = page.save_revision()
-    Revision.objects.get(pk=revision.pk).publish()
-    page.refresh_from_db()
-    written = stamp.replace(microsecond=microsecond // 1000 * 1000)
-    assert page.first_published_at == written  # as Wagtail wrote it back (``.000`` for 456)
-    after = {code: row.updated_at for code, row in rows(page).items()}
-    changed = {code for code in after if after[code] != before[code]}
-    assert changed == {"cs", "sk", "all"}  # Slovak falls back to Czech
 
 
 def test_a_draft_never_reaches_the_projection(country):
