@@ -178,10 +178,11 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
     """Language-aware full-text search with filters, facets and highlights."""
     context = served_language(request, params)
     countries = searched_countries(context.scope, params.country)
+    finds_nothing = countries is None  # a national site asked for other countries only
     search_request = SearchRequest(
         query=params.q,
         language=context.localizer.language,
-        countries=(context.scope.code,) if countries is None else countries,  # None: nothing
+        countries=(context.scope.code,) if finds_nothing else countries,
         sectors=tuple(params.sector),
         kinds=search_kinds(params.type),
         date_from=params.date_from,
@@ -190,7 +191,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
         offset=params.offset,
     )
     try:
-        response = search(search_request) if countries is not None else nothing(search_request)
+        response = nothing(search_request) if finds_nothing else search(search_request)
     except SearchError as error:
         name = {"page_size": "limit"}.get(error.field_name, error.field_name)
         raise ParameterError(name, error.message) from error
@@ -221,7 +222,7 @@ def search_content(request: HttpRequest, params: Query[SearchParams]):
                 "date": item.date,
                 "language": item.language,
             }
-            for item in (promoted(search_request) if countries is not None else [])
+            for item in ([] if finds_nothing else promoted(search_request))
         ],
         "items": [
             {
