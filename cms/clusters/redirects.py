@@ -25,8 +25,9 @@ from django.db.models.signals import post_save, pre_save
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.core.models import Country
+from cms.core.page_addresses import Address, addresses, languages_by_site
 from cms.core.pages import link_language
-from cms.core.redirects import Address, addresses, languages_by_site, redirect_changed
+from cms.core.redirects import redirect_changed
 
 logger = logging.getLogger(__name__)
 

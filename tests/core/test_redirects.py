@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
-from cms.core import redirects
+from cms.core import page_addresses, redirects
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.translation_status import mark_complete_ready
 from cms.home.models import StandardPage
@@ -239,7 +239,7 @@ def test_the_cost_does_not_grow_with_the_pages_below(country, queries_of_redirec
     home = country("CZ").home_page
     small, large = section_of(home, "small", 2), section_of(home, "large", 20)
     # The sites' root paths, cached per language, are read before: they are not per page.
-    redirects.addresses([home], languages=redirects.languages_by_site(), routes={})
+    page_addresses.addresses([home], languages=page_addresses.languages_by_site(), routes={})
     queries_of_redirects.clear()
     rename(small, cs="male", en="little")
     cost_of_small = sum(queries_of_redirects)
@@ -366,7 +366,7 @@ def test_the_admins_move_to_another_country_redirects_whatever_the_admin_languag
     # The German site publishes German and English: Czech readers land on the English page.
     for page in (moved, below, item):
         assert_moved("cz.localhost", old[page], page, {"cs": "en", "en": "en"})
-        stored = Page.objects.filter(pk=page.pk).values(*redirects.URL_PATHS).get()
+        stored = Page.objects.filter(pk=page.pk).values(*page_addresses.URL_PATHS).get()
         assert all(path.startswith("de/") for path in stored.values()), stored
 
 
