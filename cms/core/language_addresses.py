@@ -1,25 +1,32 @@
-"""A page's address in a language it lacks redirects to its best language, as promised.
+"""Every address Wagtail gives a page is served: redirected when the page lacks the language.
 
 wagtail-modeltranslation builds a page's address in a language it has no slug in from
 another language's slug: a Polish-only item's English address is its parent's English
-path and its Polish slug (``/en/news/dzien-b/``). Its routing, though, looks for each
-slug in the active language only, so that address, the one "View live" gives an editor
-whose admin is in English, was a 404. Every other address of a language an item lacks
-redirects (302) to its best real language (``cms.core.pages.serve_in_real_languages``);
-this keeps the promise for these, on a 404 only: what routing finds is served as before.
+path and its Polish slug (``/en/news/dzien-b/``), and so is the English address of an
+English page below a Polish-only section (``/en/o-nas/team/``). Its routing, though,
+looks for each slug in the active language only, so these addresses, the ones "View
+live", the language switcher and the sitemap give, were 404s. This finds the page on a
+404 only (what routing finds is served as before): one lacking the language redirects
+(302) to its best real language, as every other address of a language an item lacks
+does (``cms.core.pages.serve_in_real_languages``); one having it is served.
+
+Routing itself is where this belongs, but wagtail-modeltranslation sets ``route`` on
+every translated page class, over any ``BasePage.route``.
 """
 
 from __future__ import annotations
 
+from django.http import Http404, HttpResponse
 from django.utils import translation
+from wagtail import hooks
 from wagtail.models import Page, Site
+from wagtail.views import serve_chain
 
 from cms.core.translation_status import localized
-from cms.core.visibility import shown_to_visitors
 
 
 class LanguageAddressMiddleware:
-    """A 404 at the address a visible page has in a language it lacks: a redirect instead."""
+    """A 404 at an address a live page has: the page, as routing would have served it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,13 +36,36 @@ class LanguageAddressMiddleware:
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         page = page_at_address(request)
-        redirect = page.language_redirect(request) if page is not None else None
-        return redirect or response
+        if page is None:
+            return response
+        try:
+            return served(page, request)
+        except Http404:  # a routable page without a view at its own address
+            return response
+
+
+def served(page, request) -> HttpResponse:
+    """``page`` answered as Wagtail's ``serve`` view answers the page routing finds: its
+    ``before_serve_page`` hooks first (a view restriction's password form or sign-in),
+    then through its ``on_serve_page`` hooks (a language it lacks redirects)."""
+    page, args, kwargs = page.route(request, [])
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    chain = serve_chain
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
+    response = chain(page, request, args, kwargs)
+    if hasattr(response, "render"):
+        response.render()  # a view's TemplateResponse is rendered by Django; this is not a view
+    return response
 
 
 def page_at_address(request):
-    """The page visitors may see whose address in the active language is the request's path
-    (its ``url_path`` in that language below the site's root), if it knows its languages."""
+    """The live page whose address in the active language is the request's path (its
+    ``url_path`` in that language below the site's root), if it is one of the site's own
+    (which know their languages); restricted ones too, as routing finds them."""
     language = translation.get_language()
     prefix = f"/{language}/"
     if not request.path_info.startswith(prefix):
@@ -46,5 +76,5 @@ def page_at_address(request):
     url_path = localized("url_path", language)
     root_path = getattr(site.root_page, url_path, None) or site.root_page.url_path
     address = root_path + request.path_info[len(prefix) :]
-    found = shown_to_visitors(Page.objects.filter(**{url_path: address})).specific().first()
+    found = Page.objects.live().filter(**{url_path: address}).specific().first()
     return found if hasattr(found, "language_redirect") else None

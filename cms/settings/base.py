@@ -131,8 +131,9 @@ MIDDLEWARE = [
     # An admin ?next= that is no address (next=foo) dropped: Wagtail's redirect was a 500.
     "cms.core.middleware.AdminNextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A page's address in a language it lacks, which Wagtail does not route, redirects to
-    # its best language (cms/core/language_addresses.py); after the editors' redirects.
+    # A page's address made of another language's slugs, which Wagtail does not route, is
+    # served, or redirects to its best language (cms/core/language_addresses.py); after
+    # the editors' redirects.
     "cms.core.language_addresses.LanguageAddressMiddleware",
     # Wagtail's redirects, keeping the visitor's query string (cms.core.middleware).
     "cms.core.middleware.RedirectKeepingQueryMiddleware",
