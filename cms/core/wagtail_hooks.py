@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.core.dashboard import country_named
 from cms.core.document_privacy import refuse_hidden_documents
 from cms.core.forms import ConcurrentEditsModelForm
+from cms.core.image_operations import SizedFillOperation
 from cms.core.models import Sector
 from cms.core.page_copy import copy_page
 from cms.core.page_moves import (
@@ -105,6 +106,12 @@ hooks.register("before_copy_page", copy_page, order=-1)
 hooks.register("before_move_page", refuse_a_move_wagtail_cannot_save, order=-1)
 hooks.register("before_move_page", warn_of_an_incomplete_move)
 hooks.register("before_bulk_action", refuse_a_bulk_move_wagtail_cannot_save)
+
+
+@hooks.register("register_image_operations", order=1)
+def refuse_empty_fills():
+    """After Wagtail's own operations (order 0), so ``fill`` is ours."""
+    return [("fill", SizedFillOperation)]
 
 
 @hooks.register("register_rich_text_features", order=1)
