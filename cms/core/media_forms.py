@@ -70,17 +70,23 @@ class ConcurrentEditsDocumentForm(ConcurrentEditsFormMixin, BaseDocumentForm):
     bound_field_class = EditFormBoundField
 
     def add_error(self, field, error):
-        """Django's, without the document's file check in a form that has no file field.
+        """Django's, without the model's file check where the form's own says enough.
 
         Wagtail's ``Document.clean`` checks the file's extension (``WAGTAILDOCS_EXTENSIONS``)
-        and names the field ``file``. The multiple uploader's forms have none: one that
-        turns an upload into a document (when the upload form refused another field, such
-        as a collection the editor may not use) validates a document whose file is only
-        attached on save, so the check always failed, and Django raises on an error for a
-        field the form lacks (a 500 instead of the form's own errors). That file passed the
-        upload form's same check already, and these forms never change a document's file.
+        and names the field ``file``; its error is dropped:
+
+        - in a form that has no file field: the multiple uploader's forms, one of which
+          turns an upload into a document (when the upload form refused another field,
+          such as a collection the editor may not use) and so validates a document whose
+          file is only attached on save. The check always failed, and Django raises on an
+          error for a field the form lacks (a 500 instead of the form's own errors). That
+          file passed the upload form's same check already, and these forms never change a
+          document's file;
+        - when the file field refused the upload already ("The submitted file is empty"):
+          the model then has no file, and "File extension “” is not allowed" was a second,
+          wrong reason.
         """
-        if "file" not in self.fields:
+        if "file" not in self.fields or self.has_error("file"):
             if field == "file":
                 return
             if field is None and hasattr(error, "error_dict"):
