@@ -307,7 +307,9 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
             hide_unready(self)
         return super().serve(request, *args, **kwargs)
 
-    def make_preview_request(self, original_request=None, preview_mode=None, **kwargs):
+    def make_preview_request(
+        self, original_request=None, preview_mode=None, extra_request_attrs=None
+    ):
         """The preview in the editor's admin language if the page has a title in it (one
         of its site's), else in the site's own: an editor with an English admin previewed
         a Polish-only page as an empty English one (``<html lang="en">``, no heading), and
@@ -318,7 +320,9 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
         ):
             language = self.default_language()
         with translation.override(language):
-            response = super().make_preview_request(original_request, preview_mode, **kwargs)
+            response = super().make_preview_request(
+                original_request, preview_mode, extra_request_attrs
+            )
             if hasattr(response, "render"):
                 response.render()  # a TemplateResponse renders late: in this language
         return response

@@ -407,6 +407,28 @@ def test_a_page_with_the_editors_admin_language_previews_in_it(db):
     assert '<html lang="en"' in html and "Info day</h1>" in html
 
 
+def test_the_admins_preview_of_unsaved_changes_shows_them(cz):
+    """What the editor's Preview button does: post the form, then open the preview. Wagtail
+    calls ``make_preview_request`` with three arguments; ours took two (every preview a
+    500), which the calls above, with none, never showed."""
+    client = logged_in(country_user("CZ", "editors"))
+    data = news_in("cs", title="Jen česky", slug="jen-cesky", lead="Perex", ready=["cs"])
+    preview = add_url(cz) + "preview/"
+    assert client.post(preview, data).json() == {"is_valid": True, "is_available": True}
+    response = client.get(preview)
+    assert response.status_code == 200
+    assert '<html lang="cs"' in response.content.decode()
+    assert "Jen česky</h1>" in response.content.decode()
+
+    assert client.post(add_url(cz), data).status_code == 302
+    page = NewsPage.objects.get(slug_cs="jen-cesky")
+    changed = {**data, "title_cs": "Jen česky, opraveno"}
+    assert client.post(edit_url(page) + "preview/", changed).json()["is_valid"]
+    response = client.get(edit_url(page) + "preview/?mode=")
+    assert response.status_code == 200
+    assert "Jen česky, opraveno</h1>" in response.content.decode()
+
+
 # --- a published language that borrows fields from another -------------------------------
 
 
