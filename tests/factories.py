@@ -126,6 +126,31 @@ def page_form_data(kind, *, title, slug):
     return data
 
 
+def standard_section(country, *, children: int):
+    """A published standard page below ``country``'s home with ``children`` published
+    standard pages below it, in English and the site's language."""
+    from cms.home.models import StandardPage
+
+    language = country.default_language
+    number = next(_counter)
+
+    def page(slug: str, title: str) -> StandardPage:
+        texts = {COMMON_LANGUAGE: title, language: f"{title} ({language})"}
+        made = StandardPage(
+            slug=slug,
+            **translated("title", texts),
+            **translated("slug", dict.fromkeys(texts, slug)),
+        )
+        mark_complete_ready(made)
+        return made
+
+    with translation.override(COMMON_LANGUAGE):
+        section = country.home_page.add_child(instance=page(f"section-{number}", "Section"))
+        for child in range(children):
+            section.add_child(instance=page(f"section-{number}-{child}", f"Item {child}"))
+    return section
+
+
 def path_of(page, language: str) -> str:
     """The site-relative URL of ``page`` in ``language`` (e.g. ``/cs/aktuality/x/``)."""
     with translation.override(language):
@@ -158,6 +183,15 @@ def network_admin(*, username: str | None = None):
     )
     user.groups.add(Group.objects.get(name=NETWORK_ADMINISTRATORS))
     return user
+
+
+def superuser(*, username: str | None = None):
+    """A superuser: who may delete a page with others below it (Wagtail's ``bulk_delete``)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(
+        username or f"superuser-{next(_counter)}", password="pw"
+    )
 
 
 def lock_in_moderation(page, user) -> None:

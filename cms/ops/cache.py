@@ -6,11 +6,14 @@ and after one, every operation of the process is a miss at once, without asking 
 for ``CACHE_RETRY_SECONDS`` (``cms.ops.pause``): a hung Redis costs a request one
 ``CACHE_TIMEOUT``, not one per cache operation. Kept per server (``LOCATION``).
 
-Invalidations (``delete``, ``delete_many``, ``clear``) are always tried, pause or not: the
-pause is one process's, and a deletion it skipped while Redis answered the others (a
+Invalidations (``delete``, ``delete_many``, ``clear``) are tried though reads are paused:
+the pause is one process's, and a deletion it skipped while Redis answered the others (a
 blip here) left them reading a stale entry until it expired (Wagtail's site root paths
-keep an hour). They are few, made by saves; the reads and fills that a page makes by the
-dozen are what the pause spares. A failed one is a miss too, and pauses.
+keep an hour). A failed invalidation, though, pauses the invalidations too: Redis did not
+answer even that, and a deleted section (a few invalidations per page) waited a
+``CACHE_TIMEOUT`` for each, 122 s for 38 pages, past gunicorn's timeout, which rolled the
+deletion back. So a hung Redis costs a request at most two timeouts, one for the reads
+and one for the invalidations.
 
 The operations of Django's cache API are guarded (what Django, Wagtail, django-ratelimit
 and this project call); django-redis's extras (``lock``, ``ttl``, ``keys``, …) are not
@@ -33,7 +36,8 @@ logger = logging.getLogger(__name__)
 #: What django-redis's ``IGNORE_EXCEPTIONS`` would ignore: the server did not answer.
 REDIS_ERRORS = (RedisError, socket.timeout, ConnectionError)
 
-#: One pause per Redis server (``LOCATION``), shared by the process's cache instances.
+#: Two pauses per Redis server (``LOCATION``): its reads and fills, its invalidations;
+#: shared by the process's cache instances.
 PAUSES: dict[str, Pause] = {}
 
 
@@ -44,14 +48,20 @@ class ResilientRedisCache(RedisCache):
         options = {**params.get("OPTIONS", {}), "IGNORE_EXCEPTIONS": False}
         super().__init__(server, {**params, "OPTIONS": options})
         self.pause = PAUSES.setdefault(str(server), Pause("CACHE_RETRY_SECONDS"))
+        self.invalidations_pause = PAUSES.setdefault(
+            f"{server} invalidations", Pause("CACHE_RETRY_SECONDS")
+        )
 
     def guarded(self, operation, fallback=None, *, invalidation: bool = False):
-        if self.pause.ongoing() and not invalidation:
+        pause = self.invalidations_pause if invalidation else self.pause
+        if pause.ongoing():
             return fallback
         try:
             return operation()
         except REDIS_ERRORS as error:
             self.pause.note()
+            if invalidation:
+                self.invalidations_pause.note()
             logger.warning("Cache server unavailable, going on without it: %s", error)
             return fallback
 

@@ -15,6 +15,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from wagtail.models import Page
 
 from cms.ops.cache import PAUSES
 from cms.ops.logs import OncePerInterval
@@ -22,6 +23,7 @@ from cms.projections import generation
 from cms.projections.models import ContentGeneration
 from cms.settings.base import cache_from_url
 from tests.api.conftest import published_news
+from tests.factories import standard_section, superuser
 from tests.ports import SilentServer, unused_port
 
 
@@ -146,3 +148,17 @@ def test_a_hung_cache_costs_one_timeout_then_is_left_alone(
     with override_settings(CACHE_RETRY_SECONDS=0):  # the pause is over: asked again
         api("sectors/?lang=en")
     assert len(hung_redis.connections) > reading
+
+
+def test_a_hung_cache_costs_a_deleted_section_two_timeouts_at_most(client, country, hung_redis):
+    """Each deleted page bumps the generation about three times, and each bump forgot its
+    cached copy twice: invalidations, always tried, waited a ``CACHE_TIMEOUT`` each (122 s
+    for a section of 38 pages, past gunicorn's timeout: the deletion rolled back). Now a
+    failed invalidation pauses the invalidations too."""
+    section = standard_section(country("CZ"), children=6)
+    client.force_login(superuser())  # deleting a page with others below it: bulk_delete
+    asked = len(hung_redis.connections)
+    response = client.post(f"/admin/pages/{section.pk}/delete/")
+    assert response.status_code == 302
+    assert not Page.objects.filter(pk=section.pk).exists()
+    assert len(hung_redis.connections) - asked <= 2
