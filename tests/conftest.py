@@ -20,9 +20,10 @@ from wagtail.models import Site
 
 from cms.api import negotiation
 from cms.core.models import Country
+from cms.search.backends import engine_outage
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
-from tests.ports import unused_port
+from tests.ports import SilentServer, unused_port
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +45,20 @@ def dead_engine(db):
     backends = search_backends_from_url(f"opensearch2://127.0.0.1:{unused_port()}")
     with override_settings(WAGTAILSEARCH_BACKENDS=backends):
         yield backends["default"]["URLS"][0]
+
+
+@pytest.fixture
+def hung_engine(monkeypatch):
+    """``SEARCH_URL`` names an engine that takes connections and never answers, with the
+    production pause after a failure, from no failure noted (an earlier test's would count)."""
+    server = SilentServer()
+    monkeypatch.setenv("SEARCH_TIMEOUT", "0.2")
+    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{server.port}")
+    engine_outage.end()
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends, SEARCH_ENGINE_RETRY_SECONDS=60):
+        yield server
+    engine_outage.end()
+    server.close()
 
 
 @pytest.fixture

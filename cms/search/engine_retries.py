@@ -18,7 +18,7 @@ from django.utils import timezone
 from modelsearch.index import get_indexed_instance
 from wagtail.search.backends import get_search_backends_with_name
 
-from cms.search.backends import DatabaseFallbackBackend, is_outage
+from cms.search.backends import DatabaseFallbackBackend, engine_outage, is_outage
 from cms.search.indexing import BATCH_SIZE, ensure_engine_index, remove_from_engine, retry_delay
 from cms.search.models import PendingEngineObject
 
@@ -38,6 +38,8 @@ def send_missed(*, limit: int = BATCH_SIZE) -> dict[str, int]:
     """Send the due missed objects to the engines; counts of ``sent``, ``failed`` (to be
     retried) and ``refused`` (dropped)."""
     counts = {"sent": 0, "failed": 0, "refused": 0}
+    if engine_outage.ongoing():  # it failed a moment ago: the backends would only note again
+        return counts
     due = PendingEngineObject.objects.filter(next_attempt_at__lte=timezone.now())
     entries = list(due.select_related("content_type").order_by("pk")[:limit])
     backends = engines()

@@ -28,7 +28,6 @@ from cms.settings.tasks import tasks_from_name
 from cms.webhooks.delivery import deliver_webhooks_task
 from cms.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import news_page
-from tests.ports import SilentServer
 
 #: A Redis URL where nothing listens: connections are refused at once, for real.
 DEAD_REDIS = {
@@ -93,20 +92,6 @@ def test_a_dead_search_engine_is_degraded_not_down(client, db):
     assert body["status"] == "degraded"
     error = body["checks"]["SearchEngineCheck(alias='default')"]["error"]
     assert "unreachable" in error
-
-
-@pytest.fixture
-def hung_engine(monkeypatch):
-    """``SEARCH_URL`` names an engine that takes connections and never answers, with the
-    production pause after a failure, from no failure noted (an earlier test's would count)."""
-    server = SilentServer()
-    monkeypatch.setenv("SEARCH_TIMEOUT", "0.2")
-    backends = search_backends_from_url(f"opensearch2://127.0.0.1:{server.port}")
-    engine_outage.end()
-    with override_settings(WAGTAILSEARCH_BACKENDS=backends, SEARCH_ENGINE_RETRY_SECONDS=60):
-        yield server
-    engine_outage.end()
-    server.close()
 
 
 def test_a_hung_search_engine_is_asked_once_per_pause(client, db, hung_engine):

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.models import Page
 
 from cms.clusters.models import ClusterProfile
 from cms.news.models import NewsPage
@@ -21,7 +22,7 @@ from cms.search.engine_retries import send_missed
 from cms.search.indexing import index_items
 from cms.search.models import PendingEngineObject, PendingIndexUpdate
 from cms.settings.search import search_backends_from_url
-from tests.factories import news_page
+from tests.factories import news_page, standard_section, superuser
 
 
 def pending(obj) -> PendingEngineObject:
@@ -163,3 +164,21 @@ def test_an_answer_that_is_not_the_engines_is_an_outage(
         "/api/v3/search/autocomplete/?q=clu&lang=en",
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_a_hung_engine_costs_a_deleted_section_one_timeout(client, country, hung_engine):
+    """Wagtail removes each deleted page from the index in the editor's request, and each
+    removal waited ``SEARCH_TIMEOUT`` for a hung engine: a section of a few dozen pages
+    passed gunicorn's timeout, which rolled the deletion back. Now the first failure
+    pauses the engine's writes too; each page is noted for the worker."""
+    section = standard_section(country("CZ"), children=6)
+    pages = [section, *section.get_descendants().specific()]
+    asked = len(hung_engine.connections)
+    client.force_login(superuser())
+    assert client.post(f"/admin/pages/{section.pk}/delete/").status_code == 302
+    assert not Page.objects.filter(pk=section.pk).exists()
+    assert len(hung_engine.connections) - asked <= 1
+    for page in pages:
+        assert pending(page)
+    # The worker leaves the engine alone while the pause lasts.
+    assert send_missed() == {"sent": 0, "failed": 0, "refused": 0}

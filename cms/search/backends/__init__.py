@@ -19,7 +19,8 @@ Index writes: Wagtail's signal handlers catch an engine's indexing errors
 (``catch_indexing_errors``), so a save stands, but the update is lost. Here an outage
 also notes the object in ``PendingEngineObject`` (``DatabaseFallbackBackend.add`` and
 ``delete``), and ``search_index_worker`` sends it once the engine answers
-(``cms.search.engine_retries``). The project's own documents have their own queue:
+(``cms.search.engine_retries``). A failed write pauses the engine as a failed search does,
+and writes during the pause are noted without asking it. The project's own documents have their own queue:
 ``cms.search.indexing`` keeps them in ``PendingIndexUpdate`` until the engine takes them.
 
 The visitor search service (``cms.search.service``) does not use this fallback:
@@ -173,37 +174,42 @@ class DatabaseFallbackBackend:
                 raise
             return getattr(get_search_backend(self.database_fallback), method)(*args, **kwargs)
 
-    def add(self, obj):
-        return self.noting_misses(super().add, obj)
-
-    def delete(self, obj):
-        return self.noting_misses(super().delete, obj)
-
     def add_bulk(self, model, obj_list):
         """Imports and the worker index many objects at once: a miss notes each of them."""
+        return self.noting_misses(partial(super().add_bulk, model), list(obj_list))
+
+    def add(self, obj):
+        return self.noting_misses(super().add, [obj], one=True)
+
+    def delete(self, obj):
+        return self.noting_misses(super().delete, [obj], one=True)
+
+    def noting_misses(self, write, objs: list, *, one: bool = False):
+        """``write`` ``objs`` (or their one object) to the engine, noting them if an outage
+        made it miss them; while the engine is left alone after a failure
+        (``engine_outage``), noted without asking it: a hung engine cost every object of a
+        deleted section a ``SEARCH_TIMEOUT`` (Wagtail removes each in the editor's request),
+        and gunicorn killed the deletion. Commands asking the engine alone
+        (``engine_only``) always ask it."""
+        if self.database_fallback and engine_outage.ongoing():
+            self.note_missed(objs)
+            return None
         try:
-            return super().add_bulk(model, obj_list)
+            return write(objs[0] if one else objs)
         except self.results_class.engine_errors as error:
-            self.note_missed(list(obj_list), error)
+            if is_outage(error, self.results_class.engine_errors):
+                engine_outage.note()
+                self.note_missed(objs)
             raise
 
-    def noting_misses(self, write, obj):
-        """``write(obj)`` to the engine, noting ``obj`` if an outage made it miss."""
-        try:
-            return write(obj)
-        except self.results_class.engine_errors as error:
-            self.note_missed([obj], error)
-            raise
-
-    def note_missed(self, objs: list, error: Exception) -> None:
-        """Keep ``objs`` for ``search_index_worker`` when an outage made the engine miss
-        their change. Never raises: the caller re-raises the engine's error, which Wagtail
-        logs and swallows so the editor's save stands. In a savepoint, as the post-delete
-        signal runs inside the editor's transaction."""
+    def note_missed(self, objs: list) -> None:
+        """Keep ``objs`` for ``search_index_worker``: an outage made the engine miss their
+        change. Never raises: the caller re-raises the engine's error, which Wagtail logs
+        and swallows so the editor's save stands (a refused document is a bug to fix, not
+        a change to send again: not noted). In a savepoint, as the post-delete signal runs
+        inside the editor's transaction."""
         from cms.search.models import PendingEngineObject
 
-        if not is_outage(error, self.results_class.engine_errors):
-            return  # a refused document is a bug to fix, not a change to send again
         # The project's own documents are not here: PendingIndexUpdate keeps them.
         objs = [obj for obj in objs if getattr(type(obj), "search_auto_update", True)]
         now = timezone.now()
