@@ -10,7 +10,6 @@ search page. An unreachable engine answers from the database with
 from __future__ import annotations
 
 import time
-import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
@@ -39,6 +38,7 @@ from cms.search.service import (
     search,
     validate,
 )
+from cms.search.text import without_control_characters
 
 router = Router(tags=["search"])
 
@@ -46,14 +46,6 @@ router = Router(tags=["search"])
 #: What the API calls each searchable type: the model label, as ``type`` and
 #: ``meta.type`` everywhere else in the API (the search kinds still filter as aliases).
 SearchType = Literal[tuple(KIND_OF_TYPE)]
-
-
-def without_control_characters(value):
-    """``q`` with NUL and every other control character as a space (tabs and line breaks
-    too): they mean nothing in a search and came back in ``query`` and ``did_you_mean``."""
-    if not isinstance(value, str):
-        return value
-    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value).strip()
 
 
 #: A query as typed, control characters dropped.

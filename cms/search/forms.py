@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cms.search.models import SearchDocument
+from cms.search.text import without_control_characters
 
 
 class SearchForm(forms.Form):
@@ -19,17 +20,22 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def __init__(self, data=None, **kwargs):
-        """What the visitor sent, without NUL characters or surrounding whitespace, before
-        anything reads it.
+        """What the visitor sent, control characters as spaces and without surrounding
+        whitespace, before anything reads it.
 
         The page shows each value back (its title, the box, the filters kept), so it must
-        show what is searched: NUL means nothing in a search, no database stores it and HTML
-        cannot hold it (refused instead, the 400 page carried it into its HTML); a query of
-        spaces is no query (it was titled "Search:  " and kept from search engines).
+        show what is searched: NUL and the other control characters mean nothing in a
+        search, no database stores NUL and HTML cannot hold them (the page's title and box
+        carried them raw); a query of spaces is no query (it was titled "Search:  " and
+        kept from search engines).
         """
         if data is not None:
-            data = {name: data.get(name, "").replace("\x00", "").strip() for name in data}
+            data = {name: without_control_characters(data.get(name, "")) for name in data}
         super().__init__(data, **kwargs)
+
+    def clean_country(self):
+        """A country's code in any case (``cz`` as ``CZ``), as the API takes it."""
+        return self.cleaned_data["country"].upper()
 
     def clean_q(self):
         value = self.cleaned_data["q"]

@@ -6,6 +6,8 @@ Apart from ``documents.py`` (visitors' search) because the admin's search text
 
 from __future__ import annotations
 
+import unicodedata
+
 from wagtail.fields import RichTextField
 from wagtail.rich_text import get_text_for_indexing
 
@@ -39,3 +41,13 @@ def block_text(value) -> str:
     if isinstance(value, str):
         return value
     return ""
+
+
+def without_control_characters(value):
+    """Typed text with NUL and every other control character as a space (tabs and line
+    breaks too), stripped: they mean nothing in a search, HTML cannot hold most of them,
+    and they came back in the API's ``query`` and ``did_you_mean`` and in the search
+    page's title and box. Anything but a string is left as it is (for the validators)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value).strip()

@@ -77,17 +77,33 @@ def test_bad_input_gets_a_friendly_message(site_client, params):
 
 
 @pytest.mark.parametrize("field", ["q", "sector", "type", "country", "date_from", "page"])
-def test_nul_characters_are_dropped_never_shown_back(site_client, field):
-    """The page shows each value back (title, box, kept filters); HTML cannot hold NUL."""
+def test_control_characters_are_dropped_never_shown_back(site_client, field):
+    """The page shows each value back (title, box, kept filters); HTML cannot hold NUL, and
+    the other control characters are parse errors in it (they were in the title and box)."""
+    controls = "\x00\x01\x02\x1f\x7f"
     params = (
-        {"q": "regionální\x00 potravina", field: "\x00"}
+        {"q": "regionální potravina", field: controls}
         if field != "q"
-        else {field: "potr\x00aviny"}
+        else {field: f"potraviny{controls}\x0bregionální"}
     )
     response = site_client("CZ").get("/cs/search/", params)
     assert response.status_code == 200
-    assert b"\x00" not in response.content
+    assert not any(chr(code).encode() in response.content for code in (0, 1, 2, 0x1F, 0x7F))
     assert "Klastr potravinářů Ústeckého kraje" in response.content.decode()
+    if field == "q":
+        assert re.search(r"<title>Hledání: potraviny +regionální ·", response.content.decode())
+
+
+def test_a_country_is_named_in_any_case_on_the_hub(site_client):
+    """``country=cz`` was a 400 ("not a valid filter"), as the API took it."""
+    hub = site_client("INT")
+    lower = hub.get("/en/search/", {"q": "cluster", "country": "cz"})
+    upper = hub.get("/en/search/", {"q": "cluster", "country": "CZ"})
+    assert lower.status_code == upper.status_code == 200
+    count = re.compile(r'class="result-count"[^>]*>([^<]+)<')
+    assert count.findall(lower.content.decode()) == count.findall(upper.content.decode())
+    assert count.findall(upper.content.decode()) != ["0 results"]
+    assert hub.get("/en/search/", {"q": "cluster", "country": "xx"}).status_code == 400
 
 
 @pytest.mark.parametrize(

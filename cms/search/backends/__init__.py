@@ -20,8 +20,9 @@ Index writes: Wagtail's signal handlers catch an engine's indexing errors
 also notes the object in ``PendingEngineObject`` (``DatabaseFallbackBackend.add`` and
 ``delete``), and ``search_index_worker`` sends it once the engine answers
 (``cms.search.engine_retries``). A failed write pauses the engine as a failed search does,
-and writes during the pause are noted without asking it. The project's own documents have their own queue:
-``cms.search.indexing`` keeps them in ``PendingIndexUpdate`` until the engine takes them.
+and writes during the pause are noted without asking it. The project's own documents have
+their own queue: ``cms.search.indexing`` keeps them in ``PendingIndexUpdate`` until the
+engine takes them.
 
 The visitor search service (``cms.search.service``) does not use this fallback:
 it switches a whole request to the database path at the first failure and says
