@@ -140,12 +140,19 @@ def preview_import(
         result.errors[:0] = missing_cells(row, columns)
         stored_ready = None if current is None else normal_ready(current.ready_languages)
         validate_ready(result, row.get(READY, "") if ready_column else None, stored_ready, columns)
-        if result.slug in seen:
+        earlier = seen.get(result.slug.lower())  # a slug is one cluster in any case
+        if earlier is not None and earlier[1] == result.slug:
+            result.errors.append(("slug", _("also used in row %(row)s") % {"row": earlier[0]}))
+        elif earlier is not None:
             result.errors.append(
-                ("slug", _("also used in row %(row)s") % {"row": seen[result.slug]})
+                (
+                    "slug",
+                    _("differs from “%(slug)s” in row %(row)s only in upper and lower case")
+                    % {"slug": earlier[1], "row": earlier[0]},
+                )
             )
         elif result.slug:
-            seen[result.slug] = number
+            seen[result.slug.lower()] = (number, result.slug)
         if current is None and (stored := other_case.get(result.slug.lower())):
             stored_slug, stored_country = stored
             if allowed_countries is not None and stored_country not in allowed_countries:

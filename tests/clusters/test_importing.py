@@ -126,6 +126,15 @@ def test_duplicate_keys_in_one_file_are_reported(db):
     assert result.invalid[0].errors == [("slug", "also used in row 2")]
 
 
+def test_slugs_differing_in_case_in_one_file_are_one_cluster_reported(db):
+    """``foo`` and ``FOO`` created two clusters, each "unchanged" on the next import."""
+    result = preview(csv_file(GOOD[0], GOOD[0].replace("brno-bio", "Brno-Bio", 1)))
+    assert result.invalid[0].number == 3
+    assert result.invalid[0].errors == [
+        ("slug", "differs from “brno-bio” in row 2 only in upper and lower case")
+    ]
+
+
 def test_export_then_import_round_trips_without_changes(db):
     rows = export_rows(ClusterProfile.objects.all())
     assert len(rows) - 1 == ClusterProfile.objects.count()
