@@ -4,7 +4,8 @@ A CSV is read as spreadsheet programs write it: the separator (comma,
 semicolon as Excel writes in much of Europe, or tab) is told by the header,
 whose names are known; the encoding is UTF-8, with or without a BOM, else
 Windows-1250, which older Czech, Polish and Slovak Excel versions write, or
-Windows-1252, which older German and Italian ones write (``legacy_encoding``).
+Windows-1252, which older German and Italian ones write (``legacy_encoding``), or
+ISO-8859-2, which Linux tools and LibreOffice may write (``is_latin2``).
 
 Kept apart from ``cms.clusters.reading`` (which checks the header and cells of either
 format) because telling the encoding and the separator from the bytes is a craft of
@@ -35,6 +36,7 @@ from cms.clusters.spreadsheet import (
 SNIFF_BYTES = 4096
 LEGACY_ENCODING = "cp1250"  # Windows-1250: older Excel in Czech, Polish, Slovak, Slovene
 WESTERN_ENCODING = "cp1252"  # Windows-1252: older Excel in German and Italian
+LATIN2_ENCODING = "iso-8859-2"  # Linux tools and LibreOffice in Czech, Polish, Slovak
 
 
 class CountedBytes(io.RawIOBase):
@@ -148,7 +150,7 @@ def detect_encoding(head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return legacy_encoding(head)
+        return LATIN2_ENCODING if is_latin2(head) else legacy_encoding(head)
     return "utf-8-sig"
 
 
@@ -167,6 +169,45 @@ AMBIGUOUS_BYTES = frozenset(b"\xc0\xc8\xcc\xd2\xd9\xe0\xe8\xec\xf2\xf9")
 ITALIAN_A = frozenset(b"\xc0\xe0")
 #: È/Č, è/č: a word of its own or at a word's end is Italian ("è", "caffè").
 ITALIAN_AT_END = frozenset(b"\xc8\xe8")
+
+
+#: Bytes that are capital or small letters in ISO-8859-2 and signs in Windows-1250: Ą Ś Š
+#: Ź Ž ą ś (ˇ ¦ © ¬ ® ± ¶ there). Followed by a small letter, they are letters.
+LATIN2_LETTERS = frozenset(b"\xa1\xa6\xa9\xac\xae\xb1\xb6")
+#: ť in ISO-8859-2, » in Windows-1250: a letter between two letters.
+LATIN2_T = 0xBB
+#: š and ž in ISO-8859-2 (ą and ľ in Windows-1250) and ř, ě, ů (the same in both): Czech
+#: written in ISO-8859-2, whose š and ž Windows-1250 keeps at 0x9A and 0x9E.
+LATIN2_S_Z = frozenset(b"\xb9\xbe")
+CZECH_ONLY = frozenset(b"\xf8\xec\xf9")
+#: Bytes ISO-8859-2 leaves to control characters, which no text holds.
+C1_CONTROLS = range(0x80, 0xA0)
+
+
+def is_small_letter(byte: int | None) -> bool:
+    return byte is not None and (
+        0x61 <= byte <= 0x7A or byte >= 0xDF or byte in b"\xb1\xb3\xb5\xb6\xb9\xbb\xbc\xbe\xbf"
+    )
+
+
+def is_latin2(head: bytes) -> bool:
+    """Whether ``head``, not UTF-8, is ISO-8859-2 (Linux tools, LibreOffice's "Central
+    European (ISO-8859-2)") rather than Windows-1250: read as Windows-1250 its ś, ą, Š, Ž
+    were ¶, ±, ©, ® and its Czech š and ž were ą and ľ, garbled without a word.
+
+    Windows-1250 writes š, ž, ť, ś, ź at 0x80-0x9F, where ISO-8859-2 has no letter, so a
+    byte there decides for Windows-1250; without one, ISO-8859-2's own letters do.
+    """
+    if any(byte in C1_CONTROLS for byte in head):
+        return False
+    for index, byte in enumerate(head):
+        before = head[index - 1] if index else None
+        after = head[index + 1] if index + 1 < len(head) else None
+        if byte in LATIN2_LETTERS and is_small_letter(after):
+            return True
+        if byte == LATIN2_T and is_small_letter(before) and is_small_letter(after):
+            return True
+    return any(byte in LATIN2_S_Z for byte in head) and any(b in CZECH_ONLY for b in head)
 
 
 def legacy_encoding(head: bytes) -> str:
