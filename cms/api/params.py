@@ -106,9 +106,9 @@ class ReadParams(Schema):
     lang: Annotated[LanguageParam | None, BeforeValidator(lang_parameter)] = Field(
         None,
         description="Language to serve, or `all` for every language; any case, region "
-        "subtags ignored (`cs-CZ` is `cs`). Fields it lacks fall back along its chain "
-        "(`_fallback` names them). Default: the first `Accept-Language` tag naming one of "
-        "these languages (the same rule), else the site's default language",
+        "subtags ignored (`cs-CZ` is `cs`). Fields it lacks fall back along its chain, then "
+        "to the item's site's language (`_fallback` names them). Default: the first "
+        "`Accept-Language` tag naming one of these languages, else the site's default",
     )
     fields: str | None = Field(
         None,

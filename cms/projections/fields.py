@@ -15,9 +15,10 @@ with these (``text``, ``plain``, ``related`` ...) is ``cms.projections.declarati
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -166,7 +167,7 @@ def translated(
                 None if is_blank(raw) or not served_in(obj, code, name) else rendered(raw, code)
             )
         return values
-    for code in localizer.chain:
+    for code in itertools.chain(localizer.chain, languages_beyond(obj, localizer.chain)):
         raw = value_in(obj, name, code)
         if not is_blank(raw) and served_in(obj, code, name):  # unready counts as missing
             if code != localizer.language:
@@ -174,11 +175,26 @@ def translated(
             # Links inside fallback text are for a reader of the served language: each in
             # the language such a reader lands on (``cms.core.rich_text_links``).
             return rendered(raw, localizer.language)
-    # Blank in every language of the chain: the (blank) value in the served language.
+    # Blank in every language: the (blank) value in the served language.
     blank = value_in(obj, name, localizer.language)
     if not served_in(obj, localizer.language, name):
         blank = "" if isinstance(blank, str) else None
     return rendered(blank, localizer.language)
+
+
+def languages_beyond(obj: Model, chain: tuple[str, ...]) -> Iterator[str]:
+    """Where a field blank along the served language's ``chain`` is read from next, as a
+    visitor is sent (``cms.core.languages.best_language``): the item's site's default
+    language, then the others in the network's order. A Polish-only item read in English
+    had a ``null`` title and an empty ``_fallback``; the site's English listing shows it
+    in Polish. A generator: the site is looked up only when the chain had nothing."""
+    if hasattr(obj, "default_language"):
+        default = obj.default_language()
+    else:
+        default = getattr(getattr(obj, "country", None), "default_language", None)
+    for code in dict.fromkeys((default, *LANGUAGE_CODES)):
+        if code and code not in chain:
+            yield code
 
 
 def with_fallback(ctx: RenderContext, data: dict, fallback: dict[str, str]) -> dict:

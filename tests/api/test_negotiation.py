@@ -174,3 +174,22 @@ def test_a_new_hostname_and_a_view_restriction_count_from_the_next_request(clien
     assert ids("cz.example")[0] == "CZ"
     PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
     assert page.pk not in ids("cz.example")[1]
+
+
+def test_an_item_without_the_chains_languages_is_read_in_its_sites(api, country):
+    """A Polish-only item read in English had a ``null`` title, an empty lead and an empty
+    ``_fallback``; the Polish site's English listing shows it in Polish, and so does the
+    API now, naming each field's language as every fallback is named."""
+    page = published_news(
+        country("PL"), title={"pl": "Dzień informacyjny"}, lead={"pl": "Zapraszamy"}
+    )
+    for path in ("news/?lang=en&limit=100", "news/?lang=de&limit=100"):
+        body = api(path, host="pl.localhost").json()
+        item = next(i for i in body["items"] if i["id"] == page.pk)
+        assert (item["title"], item["lead"]) == ("Dzień informacyjny", "Zapraszamy")
+        assert item["_fallback"] == {"title": "pl", "lead": "pl", "slug": "pl"}
+    detail = api(f"pages/{page.pk}/?lang=en", host="pl.localhost").json()
+    assert detail["title"] == "Dzień informacyjny" and detail["_fallback"]["title"] == "pl"
+    # Where the chain has it, the chain still decides.
+    czech = api("news/?lang=sk&limit=100").json()["items"]
+    assert any(i["_fallback"].get("title") == "cs" for i in czech)
