@@ -8,8 +8,7 @@ load before anything is written, naming the file, the item and the field.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -18,12 +17,23 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
-from cms.core.models import Country, Sector
+from cms.core.models import Country, Sector, SyncedValues
 from cms.core.translation_status import mark_complete_ready
-from cms.core.upserts import assign, localized
+from cms.core.upserts import (
+    SyncReport,
+    assign,
+    changed_in_files,
+    languages_written,
+    localized,
+    record_key,
+    remember,
+    same_value,
+    upsert,
+)
 
 TRANSLATED = {
     "clusters": ("name", "region", "city", "description"),
@@ -40,14 +50,8 @@ class SeedError(ValueError):
 
 
 @dataclass
-class SeedReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        parts = [f"created {n} {k}" for k, n in sorted((+self.created).items())]
-        parts += [f"updated {n} {k}" for k, n in sorted((+self.updated).items())]
-        return ", ".join(parts) or "nothing to change"
+class SeedReport(SyncReport):
+    """What a load created, updated, held back and left deleted (``SyncReport``'s)."""
 
 
 def check_seed_directory(directory: Path) -> None:
@@ -240,6 +244,10 @@ def first_refusal(error: ValidationError) -> tuple[str, str]:
 
 
 def load_cluster(country, item: dict, report: SeedReport) -> None:
+    """A cluster profile made, or brought up to what the seed changed since it last wrote
+    it (``cms.core.upserts.upsert``, three-way): an editor's or an import's edit, a
+    language unticked, stands until the seed changes that value. ``make run`` loads the
+    seed every time."""
     from cms.clusters.models import ClusterProfile
 
     values = {
@@ -253,47 +261,78 @@ def load_cluster(country, item: dict, report: SeedReport) -> None:
         "website": item.get("website", ""),
         "email": item.get("email", ""),
     }
-    cluster = ClusterProfile.objects.filter(slug=item["slug"]).first()
-    created = cluster is None
-    if created:
-        cluster = ClusterProfile(slug=item["slug"])
-    changed = assign(cluster, values) | mark_complete_ready(cluster)  # the seed is reviewed text
-    if created or changed:
-        cluster.full_clean()  # as the admin's form would: a snippet's save() checks nothing
-        cluster.save()
-        (report.created if created else report.updated)["clusters"] += 1
-    wanted = set(item.get("sectors", []))
-    if set(cluster.sectors.values_list("slug", flat=True)) != wanted:
-        cluster.sectors.set(Sector.objects.filter(slug__in=wanted))
-        cluster.save()
+    lookup = {"slug": item["slug"]}
+    probe = ClusterProfile.objects.filter(**lookup).first() or ClusterProfile(**lookup)
+    assign(probe, values)
+    probe.full_clean()  # as the admin's form would: a snippet's save() checks nothing
+    cluster = upsert(ClusterProfile, report, "clusters", lookup, values, editable=True)
+    if cluster is None:  # deleted in the admin since the seed made it
+        return
+    key = f"{record_key(ClusterProfile, lookup)}:sectors"  # a relation: remembered apart
+    wanted = sorted(item.get("sectors", []))
+    record = SyncedValues.objects.filter(key=key).first()
+    if record is None or record.values.get("sectors") != wanted:
+        if sorted(cluster.sectors.values_list("slug", flat=True)) != wanted:
+            cluster.sectors.set(Sector.objects.filter(slug__in=wanted))
+            cluster.save()
+        remember(key, {"sectors": wanted})
 
 
 def upsert_page(parent, model, item: dict, values: dict, relations: dict, report, kind):
-    """Create or update a child page of ``parent`` found by its English slug."""
+    """A child page of ``parent`` found by its English slug: made and published, or brought
+    up to what the seed changed since it last wrote it, as ``sync_sites`` writes its pages
+    (``cms.core.services.publish_changes``): an editor's published edit stands until the
+    seed changes that value, and a page with a draft, a moderation under way or
+    unpublished is held back, not published over (``make run`` loads the seed every
+    time: it put a page a moderator had taken down back online)."""
     slugs = item["slug"]
     slug_en = slugs.get(COMMON_LANGUAGE) or next(iter(slugs.values()))
     page = model.objects.child_of(parent).filter(slug_en=slug_en).first()
-    created = page is None
-    if created:
-        page = model(slug=slug_en)
     slug_values = {
         build_localized_fieldname("slug", code): slugs.get(code, "") for code in LANGUAGE_CODES
     }
     slug_values[build_localized_fieldname("slug", COMMON_LANGUAGE)] = slug_en
-    changed = assign(page, {**values, **slug_values}) | mark_complete_ready(page)
-    for name, objects in relations.items():
-        current = set(getattr(page, name).all()) if not created else set()
-        if current != set(objects):
+    wanted = {**values, **slug_values, **relations}
+    if page is None:
+        page = model(slug=slug_en)
+        assign(page, {**values, **slug_values})
+        mark_complete_ready(page)
+        for name, objects in relations.items():
             getattr(page, name).set(objects)
-            changed = True
-    if created:
         parent.add_child(instance=page)
         page.save_revision().publish()
         report.created[kind] += 1
-    elif changed:
+        remember(record_key(Page, {"pk": page.pk}), wanted)
+        return page
+    key = record_key(Page, {"pk": page.pk})
+    record = SyncedValues.objects.filter(key=key).first()
+    changed = {
+        name: value
+        for name, value in changed_in_files(record, wanted).items()
+        if differs(page, name, value)
+    }
+    if changed and (not page.live or page.has_unpublished_changes or page.workflow_in_progress):
+        report.held_back[kind] += 1
+        return page
+    if changed:
+        for name, value in changed.items():
+            if name in relations:
+                getattr(page, name).set(value)
+            else:
+                setattr(page, name, value)
+        mark_complete_ready(page, languages_written(changed))  # the seed's reviewed text
         page.save_revision().publish()
         report.updated[kind] += 1
+    remember(key, wanted)
     return page
+
+
+def differs(page, name: str, value) -> bool:
+    """Whether the page's ``name`` is not ``value`` (a relation: not those objects)."""
+    current = getattr(page, name, None)
+    if hasattr(current, "all"):
+        return set(current.all()) != set(value)
+    return not same_value(current, value)
 
 
 def _tags(names: list[str]):

@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -74,6 +75,48 @@ def test_loading_twice_changes_nothing(db, settings):
         ClusterProfile.objects.count(),
         Revision.objects.count(),
     ) == before
+
+
+def seeded_news(slug_en: str) -> NewsPage:
+    return NewsPage.objects.get(slug_en=slug_en)
+
+
+def test_loading_again_keeps_what_editors_did(db, settings, tmp_path):
+    """``make run`` loads the seed every time; it put back online a page a moderator had
+    taken down, published over an editor's draft, undid their published edits and ticked
+    again the languages they had unticked. Now, as ``sync_sites``, it writes only what the
+    seed changed since, and holds back a page with a draft, moderation or unpublished."""
+    taken_down = seeded_news("study-trip-to-austria-how-tourism-clusters-work")
+    taken_down.unpublish()
+    edited = seeded_news("cluster-organisations-from-central-europe-and-clusters-cord")
+    edited.title_en = "Corrected by an editor"
+    edited.save_revision().publish()
+    drafted = NewsPage.objects.live().exclude(pk__in=[taken_down.pk, edited.pk]).first()
+    drafted.title_en = "An editor's draft"
+    drafted.save_revision()
+    cluster = ClusterProfile.objects.get(slug="klastr-potravinaru-usteckeho-kraje")
+    cluster.name_cs = "Opraveno redakcí"
+    cluster.ready_languages = []
+    cluster.save()
+
+    assert load_seed(settings.SITES_DIR / "seed").summary() == "nothing to change"
+    assert not NewsPage.objects.get(pk=taken_down.pk).live
+    assert NewsPage.objects.get(pk=edited.pk).title_en == "Corrected by an editor"
+    drafted = NewsPage.objects.get(pk=drafted.pk)
+    assert drafted.has_unpublished_changes
+    assert drafted.get_latest_revision_as_object().title_en == "An editor's draft"
+    cluster.refresh_from_db()
+    assert (cluster.name_cs, cluster.ready_languages) == ("Opraveno redakcí", [])
+
+    # The seed changes the page that was taken down: held back, not put back online.
+    changed = tmp_path / "seed"
+    shutil.copytree(settings.SITES_DIR / "seed", changed)
+    data = json.loads((changed / "cz.json").read_text())
+    data["news"][1]["title"]["en"] = "Study trip to Austria, updated"
+    (changed / "cz.json").write_text(json.dumps(data))
+    report = load_seed(changed)
+    assert report.held_back == {"news items": 1}
+    assert not NewsPage.objects.get(pk=taken_down.pk).live
 
 
 def cluster(**fields) -> str:
