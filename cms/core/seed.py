@@ -77,7 +77,8 @@ def read_seed_files(directory: Path) -> list[tuple[Path, dict]]:
             raise SeedError(path, "(file)", str(error)) from error
         if not isinstance(data, dict):
             raise SeedError(path, "(file)", "must hold a JSON object")
-        if data.get("country") not in country_codes:
+        country = data.get("country")
+        if not isinstance(country, str) or country not in country_codes:
             raise SeedError(path, "country", f"{data.get('country')!r} is not a synced country")
         for kind, fields in TRANSLATED.items():
             items = data.get(kind, [])
@@ -169,8 +170,11 @@ def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
     if COMMON_LANGUAGE not in item.get(title_field, {}):
         raise SeedError(path, f"{where}.{title_field}", "needs an English (en) version")
     for name in ("sectors", "related_clusters"):
-        if not isinstance(item.get(name, []), list):
+        slugs = item.get(name, [])
+        if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
             raise SeedError(path, f"{where}.{name}", "must be a list of slugs")
+    if not isinstance(item.get("contact") or "", str):
+        raise SeedError(path, f"{where}.contact", "must be a contact's slug")
     for slug in item.get("sectors", []):
         if slug not in sector_slugs:
             raise SeedError(path, f"{where}.sectors", f"unknown sector {slug!r}")
@@ -178,10 +182,10 @@ def validate_item(path, where, item, fields, sector_slugs, kind) -> None:
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
         raise SeedError(path, f"{where}.tags", "must be a list of keywords")
     if kind == "events":
-        if item.get("kind") not in EVENT_KINDS:
+        if not isinstance(item.get("kind"), str) or item["kind"] not in EVENT_KINDS:
             raise SeedError(path, f"{where}.kind", f"must be one of {sorted(EVENT_KINDS)}")
         for name in ("start", "end"):
-            if name in item or name == "start":  # every event starts; an end is optional
+            if item.get(name) is not None or name == "start":  # an end is optional
                 try:
                     datetime.fromisoformat(item.get(name))
                 except (TypeError, ValueError) as error:

@@ -134,6 +134,15 @@ def page(section: str, **fields) -> str:
     [
         ("{not json", r"bad\.json: \(file\)"),
         (json.dumps({"country": "XX"}), r"bad\.json: country"),
+        # A list where a text belongs was a traceback (unhashable type: 'list').
+        (json.dumps({"country": ["CZ"]}), r"bad\.json: country"),
+        (cluster(sectors=[["food"]]), r"clusters\[0\]\.sectors: must be a list of slugs"),
+        (page("events", kind=["conference"]), r"events\[0\]\.kind: must be one of"),
+        (
+            page("news", date="2011-07-26", related_clusters=[["x"]]),
+            r"news\[0\]\.related_clusters: must be a list of slugs",
+        ),
+        (page("news", date="2011-07-26", contact=["x"]), r"news\[0\]\.contact: must be a"),
         (
             json.dumps({"country": "CZ", "clusters": [{"slug": "a", "name": {"cs": "A"}}]}),
             r"bad\.json: clusters\[0\]\.name: needs an English",
@@ -213,3 +222,19 @@ def test_a_seed_directory_that_is_none_is_named(db, tmp_path, name, problem):
         CommandError, match=rf"^Invalid seed file {name}: \(directory\): {problem}$"
     ):
         call_command("load_demo_content", dir=tmp_path / name, stdout=io.StringIO())
+
+
+def test_an_event_without_an_end_may_say_null(db, tmp_path):
+    """``"end": null`` was "is not an ISO date-time", though an end is optional."""
+    item = {
+        "slug": {"en": "zz-open-end"},
+        "title": {"en": "Open end"},
+        "lead": {"en": "Lead"},
+        "place": {"en": "Brno"},
+        "kind": "conference",
+        "start": "2026-12-10T10:00:00+01:00",
+        "end": None,
+    }
+    (tmp_path / "cz.json").write_text(json.dumps({"country": "CZ", "events": [item]}))
+    call_command("load_demo_content", dir=tmp_path, stdout=io.StringIO())
+    assert EventPage.objects.get(slug_en="zz-open-end").end is None
