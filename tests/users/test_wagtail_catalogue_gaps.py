@@ -155,3 +155,17 @@ def test_czech_and_slovak_corrections_of_wagtails_own_words():
         )
     with translation.override("sk"):
         assert translation.gettext(saved).startswith("Položka typu „%(model_name)s“")
+
+
+@pytest.mark.parametrize(
+    ("english", "polish"),
+    [
+        ("%(model_name)s '%(object)s' created.", "%(model_name)s „%(object)s” – utworzono."),
+        ("%(model_name)s '%(object)s' updated.", "%(model_name)s „%(object)s” – zaktualizowano."),
+        ("%(model_name)s '%(object)s' deleted.", "%(model_name)s „%(object)s” – usunięto."),
+    ],
+)
+def test_polish_save_messages_fit_every_model(english, polish):
+    """Wagtail's pl gives them one gender each: "Profil klastra '…' zaktualizowane"."""
+    with translation.override("pl"):
+        assert translation.gettext(english) == polish
