@@ -32,6 +32,7 @@ from wagtail.search.backends import get_search_backends_with_name
 
 from cms.core.visibility import hidden_from_visitors, shown_to_visitors
 from cms.projections import dependents
+from cms.search.backends import engine_outage
 from cms.search.documents import (
     KIND_OF_TYPE,
     Batch,
@@ -235,8 +236,10 @@ def process_pending_updates(*, limit: int | None = None) -> dict[str, int]:
 
     Returns counts: ``sent`` and ``failed``.
     """
-    by_name = {name: backend for name, backend, is_database in backends() if not is_database}
     counts = {"sent": 0, "failed": 0}
+    if engine_outage.ongoing():  # it failed a moment ago: left alone, the entries wait
+        return counts
+    by_name = {name: backend for name, backend, is_database in backends() if not is_database}
     due = PendingIndexUpdate.objects.filter(next_attempt_at__lte=timezone.now()).order_by("pk")
     if limit:
         due = due[:limit]

@@ -15,12 +15,14 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from cms.clusters.models import ClusterProfile
 from cms.news.models import NewsPage
+from cms.search.backends import EngineLeftAlone, engine_outage
 from cms.search.engine_retries import send_missed
-from cms.search.indexing import index_items
-from cms.search.models import PendingEngineObject, PendingIndexUpdate
+from cms.search.indexing import index_items, process_pending_updates
+from cms.search.models import PendingEngineObject, PendingIndexUpdate, SearchDocument
 from cms.settings.search import search_backends_from_url
 from tests.factories import news_page, standard_section, superuser
 
@@ -182,3 +184,29 @@ def test_a_hung_engine_costs_a_deleted_section_one_timeout(client, country, hung
         assert pending(page)
     # The worker leaves the engine alone while the pause lasts.
     assert send_missed() == {"sent": 0, "failed": 0, "refused": 0}
+
+
+@pytest.fixture
+def engine_left_alone(dead_engine):
+    """The engine failed a moment ago: left alone for a minute."""
+    engine_outage.note()
+    with override_settings(SEARCH_ENGINE_RETRY_SECONDS=60):
+        yield
+    engine_outage.end()
+
+
+def test_a_write_while_the_engine_is_left_alone_is_never_taken_for_done(engine_left_alone, country):
+    """Returned as if sent, a write during the pause made the worker drop the project's
+    documents it had queued (``PendingIndexUpdate``: "sent", never on the engine). It
+    raises instead; Wagtail's signal handlers log it, and an editor's save stands."""
+    page = news_page(country("CZ"), title={"en": "Quokka pause"})
+    page.save_revision().publish()
+    assert pending(page)  # noted by Wagtail's own index update, which raised
+    backend = get_search_backend("default")
+    document = SearchDocument.objects.filter(object_id=page.pk).first()
+    with pytest.raises(EngineLeftAlone):
+        backend.add_bulk(SearchDocument, [document])
+    queued = list(PendingIndexUpdate.objects.values_list("pk", "attempts"))
+    assert queued
+    assert process_pending_updates() == {"sent": 0, "failed": 0}
+    assert list(PendingIndexUpdate.objects.values_list("pk", "attempts")) == queued

@@ -19,10 +19,10 @@ Index writes: Wagtail's signal handlers catch an engine's indexing errors
 (``catch_indexing_errors``), so a save stands, but the update is lost. Here an outage
 also notes the object in ``PendingEngineObject`` (``DatabaseFallbackBackend.add`` and
 ``delete``), and ``search_index_worker`` sends it once the engine answers
-(``cms.search.engine_retries``). A failed write pauses the engine as a failed search does,
-and writes during the pause are noted without asking it. The project's own documents have
-their own queue: ``cms.search.indexing`` keeps them in ``PendingIndexUpdate`` until the
-engine takes them.
+(``cms.search.engine_retries``). A failed write pauses the engine as a failed search does;
+writes during the pause are noted without asking it and raise ``EngineLeftAlone``. The
+project's own documents have their own queue: ``cms.search.indexing`` keeps them in
+``PendingIndexUpdate`` until the engine takes them.
 
 The visitor search service (``cms.search.service``) does not use this fallback:
 it switches a whole request to the database path at the first failure and says
@@ -67,11 +67,18 @@ def engine_errors(name: str = "default") -> tuple[type[Exception], ...]:
     return getattr(get_search_backend(name).results_class, "engine_errors", ())
 
 
+class EngineLeftAlone(RuntimeError):
+    """A write not sent: the engine failed a moment ago and is left alone (``engine_outage``).
+    An outage for every caller (``is_outage``): retried later, never dropped."""
+
+
 def is_outage(error: BaseException, errors: tuple[type[Exception], ...]) -> bool:
     """Whether ``error`` says the engine cannot answer now: one of its client's ``errors``
     with no HTTP status (refused, reset, timed out) or a 5xx or 429. A 4xx refuses this one
     query, and anything else is a bug here: neither pauses the engine for everyone
     (``engine_outage``), though the query is answered from the database."""
+    if isinstance(error, EngineLeftAlone):
+        return True
     if not isinstance(error, errors):
         return False
     status = getattr(error, "status_code", None)  # opensearch-py: "N/A" when no answer
@@ -194,7 +201,10 @@ class DatabaseFallbackBackend:
         (``engine_only``) always ask it."""
         if self.database_fallback and engine_outage.ongoing():
             self.note_missed(objs)
-            return None
+            # Raised, not returned: callers must not take the write for done (the worker's
+            # queue of the project's documents dropped what it "sent"); Wagtail's signal
+            # handlers log it and the save stands.
+            raise EngineLeftAlone("the search engine failed a moment ago; not asked now")
         try:
             return write(objs[0] if one else objs)
         except self.results_class.engine_errors as error:
