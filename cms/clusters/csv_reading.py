@@ -171,15 +171,16 @@ ITALIAN_A = frozenset(b"\xc0\xe0")
 ITALIAN_AT_END = frozenset(b"\xc8\xe8")
 
 
-#: Bytes that are capital or small letters in ISO-8859-2 and signs in Windows-1250: Ą Ś Š
-#: Ź Ž ą ś (ˇ ¦ © ¬ ® ± ¶ there). Followed by a small letter, they are letters.
-LATIN2_LETTERS = frozenset(b"\xa1\xa6\xa9\xac\xae\xb1\xb6")
+#: Bytes that are letters in ISO-8859-2 and signs in Windows-1250 no text puts before a small
+#: letter: Ą Ś Ź ą ś (ˇ ¦ ¬ ± ¶ there). (Š and Ž are © and ®: "©firma" is not evidence.)
+LATIN2_LETTERS = frozenset(b"\xa1\xa6\xac\xb1\xb6")
 #: ť in ISO-8859-2, » in Windows-1250: a letter between two letters.
 LATIN2_T = 0xBB
-#: š and ž in ISO-8859-2 (ą and ľ in Windows-1250) and ř, ě, ů (the same in both): Czech
-#: written in ISO-8859-2, whose š and ž Windows-1250 keeps at 0x9A and 0x9E.
-LATIN2_S_Z = frozenset(b"\xb9\xbe")
-CZECH_ONLY = frozenset(b"\xf8\xec\xf9")
+#: š in ISO-8859-2 (ą in Windows-1250, ¹ in Windows-1252) beside ř (the same in both; ø in
+#: Windows-1252): Czech written in ISO-8859-2, whose š Windows-1250 keeps at 0x9A. Not ž
+#: (ľ in Windows-1250: Slovak "Poľana" beside Czech "Třinec") nor ě, ů (Italian ì, ù).
+LATIN2_S = 0xB9
+CZECH_R = 0xF8
 #: Bytes ISO-8859-2 leaves to control characters, which no text holds.
 C1_CONTROLS = range(0x80, 0xA0)
 
@@ -196,7 +197,10 @@ def is_latin2(head: bytes) -> bool:
     were ¶, ±, ©, ® and its Czech š and ž were ą and ľ, garbled without a word.
 
     Windows-1250 writes š, ž, ť, ś, ź at 0x80-0x9F, where ISO-8859-2 has no letter, so a
-    byte there decides for Windows-1250; without one, ISO-8859-2's own letters do.
+    byte there decides for Windows-1250; without one, only what no Windows text holds
+    counts for ISO-8859-2 (a sign before a small letter, Czech š beside ř), and a file
+    without it reads as Windows-1250 or 1252, as before: a real Windows file misread
+    would be worse than the rarer ISO-8859-2 file left as it was.
     """
     if any(byte in C1_CONTROLS for byte in head):
         return False
@@ -207,7 +211,7 @@ def is_latin2(head: bytes) -> bool:
             return True
         if byte == LATIN2_T and is_small_letter(before) and is_small_letter(after):
             return True
-    return any(byte in LATIN2_S_Z for byte in head) and any(b in CZECH_ONLY for b in head)
+    return LATIN2_S in head and CZECH_R in head
 
 
 def legacy_encoding(head: bytes) -> str:

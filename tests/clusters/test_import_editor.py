@@ -143,7 +143,7 @@ LATIN2_ROWS = [
         ["slug", "country", "name_pl", "city_pl"],
         ["slask", "PL", "Śląski Klaster Żywności", "Świętochłowice"],
     ],
-    [["slug", "country", "name_cs"], ["sumava", "CZ", "Šumavský klastr řemesel"]],
+    [["slug", "country", "name_cs"], ["sumava", "CZ", "Šumavský klastr řemesel a šperků"]],
     [["slug", "country", "name_cs"], ["zatec", "CZ", "Žatecký chmel, šťastný obchod"]],
     [["slug", "country", "name_cs"], ["ceske", "CZ", "ěščřžýáíé"]],
     [["slug", "country", "name_sk"], ["kosice", "SK", "Košický klaster šťastných ľudí"]],
@@ -160,12 +160,22 @@ def test_an_iso_8859_2_file_reads_as_written(rows):
     assert read_table(content, "list.csv")[0] == dict(zip(rows[0], rows[1], strict=True))
 
 
-def test_windows_1250_with_signs_iso_8859_2_has_as_letters_stays_windows_1250():
-    """©, ®, ±, », ¶ as the signs they are: never followed by a small letter."""
-    rows = [["slug", "country", "name_cs"], ["znacka", "CZ", "Značka® s.r.o. © 2011, ±5 %, »Nové«"]]
-    content = legacy_csv(rows, "cp1250")
-    assert detect_encoding(content) == "cp1250"
-    assert read_table(content, "list.csv")[0] == dict(zip(rows[0], rows[1], strict=True))
+WINDOWS_ROWS = [
+    # ©, ®, ±, », ¶ as the signs they are.
+    ("cp1250", ["znacka", "CZ", "Značka® s.r.o. © 2011, ±5 %, »Nové«"]),
+    ("cp1250", ["firma", "CZ", "©firma a ®značka"]),
+    # Slovak ľ (ISO-8859-2's ž) beside Czech ř.
+    ("cp1250", ["polana", "SK", "Klaster Poľana, Třinec"]),
+    # Italian ù and ì (ISO-8859-2's ů and ě).
+    ("cp1252", ["citta", "IT", "Città più così, l'attività"]),
+]
+
+
+@pytest.mark.parametrize(("encoding", "row"), WINDOWS_ROWS, ids=[r[1][0] for r in WINDOWS_ROWS])
+def test_windows_text_with_what_iso_8859_2_has_as_letters_stays_windows(encoding, row):
+    rows = [["slug", "country", "name"], row]
+    content = legacy_csv(rows, encoding)
+    assert detect_encoding(content) == encoding
 
 
 def is_utf8(content: bytes) -> bool:
