@@ -188,9 +188,10 @@ def languages_beyond(obj: Model, chain: tuple[str, ...]) -> Iterator[str]:
     language, then the others in the network's order. A Polish-only item read in English
     had a ``null`` title and an empty ``_fallback``; the site's English listing shows it
     in Polish. A generator: the site is looked up only when the chain had nothing."""
-    if hasattr(obj, "default_language"):
-        default = obj.default_language()
-    else:
+    default = getattr(obj, "default_language", None)  # a page's method, a country's field
+    if callable(default):
+        default = default()
+    if default is None:
         default = getattr(getattr(obj, "country", None), "default_language", None)
     for code in dict.fromkeys((default, *LANGUAGE_CODES)):
         if code and code not in chain:

@@ -193,3 +193,13 @@ def test_an_item_without_the_chains_languages_is_read_in_its_sites(api, country)
     # Where the chain has it, the chain still decides.
     czech = api("news/?lang=sk&limit=100").json()["items"]
     assert any(i["_fallback"].get("title") == "cs" for i in czech)
+
+
+def test_a_site_named_only_in_its_own_language_is_read_in_it(api, country):
+    """A country's ``default_language`` is a field, not a page's method: a name blank along
+    the chain was a 500 (``'str' object is not callable``)."""
+    austria = country("AT")
+    austria.name_en = ""
+    austria.save()
+    item = api("sites/AT/?lang=en").json()
+    assert item["name"] == austria.name_de and item["_fallback"]["name"] == "de"
