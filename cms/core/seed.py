@@ -17,7 +17,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
-from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.core.languages import COMMON_LANGUAGE, LANGUAGE_CODES
@@ -291,7 +290,17 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
     time: it put a page a moderator had taken down back online)."""
     slugs = item["slug"]
     slug_en = slugs.get(COMMON_LANGUAGE) or next(iter(slugs.values()))
-    page = model.objects.child_of(parent).filter(slug_en=slug_en).first()
+    # Remembered by where the seed puts it, the page by its id: moved or renamed in the
+    # admin, it is still the seed's item (not made again beside it); deleted, it stays so.
+    key = record_key(model, {"parent": parent.pk, "slug_en": slug_en})
+    record = SyncedValues.objects.filter(key=key).first()
+    if record is not None and "page" in record.values:
+        page = model.objects.filter(pk=record.values["page"]).first()
+        if page is None:
+            report.left_deleted[kind] += 1
+            return None
+    else:
+        page = model.objects.child_of(parent).filter(slug_en=slug_en).first()
     slug_values = {
         build_localized_fieldname("slug", code): slugs.get(code, "") for code in LANGUAGE_CODES
     }
@@ -306,10 +315,8 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
         parent.add_child(instance=page)
         page.save_revision().publish()
         report.created[kind] += 1
-        remember(record_key(Page, {"pk": page.pk}), wanted)
+        remember(key, {**wanted, "page": page})
         return page
-    key = record_key(Page, {"pk": page.pk})
-    record = SyncedValues.objects.filter(key=key).first()
     changed = {
         name: value
         for name, value in changed_in_files(record, wanted).items()
@@ -327,7 +334,7 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
         mark_complete_ready(page, languages_written(changed))  # the seed's reviewed text
         page.save_revision().publish()
         report.updated[kind] += 1
-    remember(key, wanted)
+    remember(key, {**wanted, "page": page})
     return page
 
 

@@ -119,6 +119,23 @@ def test_loading_again_keeps_what_editors_did(db, settings, tmp_path):
     assert not NewsPage.objects.get(pk=taken_down.pk).live
 
 
+def test_loading_again_neither_remakes_a_deleted_page_nor_doubles_a_renamed_one(db, settings):
+    """Found by its place and English slug, a seed page deleted in the admin was made and
+    published again, and one renamed (or moved) got a published twin at the seed's place."""
+    deleted = seeded_news("study-trip-to-austria-how-tourism-clusters-work")
+    moved = seeded_news("cluster-organisations-from-central-europe-and-clusters-cord")
+    deleted.delete()
+    moved.slug_en = "renamed-by-an-editor"  # no longer where the seed looked for it
+    moved.save_revision().publish()
+    before = NewsPage.objects.count()
+
+    report = load_seed(settings.SITES_DIR / "seed")
+    assert report.left_deleted == {"news items": 1}
+    assert not report.created
+    assert NewsPage.objects.count() == before
+    assert NewsPage.objects.get(pk=moved.pk).slug_en == "renamed-by-an-editor"
+
+
 def cluster(**fields) -> str:
     item = {"slug": "zz-seed", "name": {"en": "Seed cluster"}} | fields
     return json.dumps({"country": "CZ", "clusters": [item]})
