@@ -13,7 +13,8 @@ keep an hour). A failed invalidation, though, pauses the invalidations too: Redi
 answer even that, and a deleted section (a few invalidations per page) waited a
 ``CACHE_TIMEOUT`` for each, 122 s for 38 pages, past gunicorn's timeout, which rolled the
 deletion back. So a hung Redis costs a request at most two timeouts, one for the reads
-and one for the invalidations.
+and one for the invalidations; the deletions skipped meanwhile are owed (``Owed``) and
+made by the process's first operation Redis answers after the pause.
 
 The operations of Django's cache API are guarded (what Django, Wagtail, django-ratelimit
 and this project call); django-redis's extras (``lock``, ``ttl``, ``keys``, …) are not
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from functools import partial
 
 from django_redis.cache import RedisCache
@@ -41,6 +43,41 @@ REDIS_ERRORS = (RedisError, socket.timeout, ConnectionError)
 PAUSES: dict[str, Pause] = {}
 
 
+class Owed:
+    """The deletions invalidations skipped while Redis failed, to be made when it answers
+    again: skipped for good, another process kept reading the stale entry until it expired
+    (Wagtail's site root paths keep an hour). At most ``LIMIT`` keys (then logged)."""
+
+    LIMIT = 10_000
+
+    def __init__(self):
+        self.keys: dict[tuple[str, int | None], None] = {}
+        self.lock = threading.Lock()
+
+    def add(self, keys) -> None:
+        with self.lock:
+            for key in keys:
+                if len(self.keys) >= self.LIMIT:
+                    logger.warning("Cache: more than %d deletions owed; dropping", self.LIMIT)
+                    return
+                self.keys[key] = None
+
+    def take(self) -> dict[int | None, list[str]]:
+        """The owed keys by version, no longer owed (``add`` them back if deleting fails)."""
+        if not self.keys:  # read without the lock: the usual case, nothing owed
+            return {}
+        with self.lock:
+            owed, self.keys = self.keys, {}
+        by_version: dict[int | None, list[str]] = {}
+        for name, version in owed:
+            by_version.setdefault(version, []).append(name)
+        return by_version
+
+
+#: One per Redis server, as its pauses.
+OWED: dict[str, Owed] = {}
+
+
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` whose failed operations are misses, with a pause after a failure."""
 
@@ -52,18 +89,40 @@ class ResilientRedisCache(RedisCache):
             f"{server} invalidations", Pause("CACHE_RETRY_SECONDS")
         )
 
-    def guarded(self, operation, fallback=None, *, invalidation: bool = False):
+        self.owed = OWED.setdefault(str(server), Owed())
+
+    def guarded(self, operation, fallback=None, *, invalidation: bool = False, keys=()):
+        """``operation()``, or ``fallback`` when Redis fails or is left alone; ``keys``: what
+        an invalidation deletes, owed until Redis answers again (``Owed``)."""
         pause = self.invalidations_pause if invalidation else self.pause
         if pause.ongoing():
+            self.owed.add(keys)
             return fallback
         try:
-            return operation()
+            result = operation()
         except REDIS_ERRORS as error:
             self.pause.note()
             if invalidation:
                 self.invalidations_pause.note()
+                self.owed.add(keys)
             logger.warning("Cache server unavailable, going on without it: %s", error)
             return fallback
+        self.pay_owed()
+        return result
+
+    def pay_owed(self) -> None:
+        """Delete what invalidations skipped, now that Redis answered (once, then again
+        after the next failure)."""
+        keys = self.owed.take()
+        if not keys:
+            return
+        try:
+            for version, names in keys.items():
+                super().delete_many(names, version=version)
+        except REDIS_ERRORS:
+            self.pause.note()
+            self.invalidations_pause.note()
+            self.owed.add([(name, version) for version, names in keys.items() for name in names])
 
     def get(self, key, default=None, version=None, client=None):
         return self.guarded(partial(super().get, key, default, version, client), default)
@@ -92,11 +151,21 @@ class ResilientRedisCache(RedisCache):
     def decr(self, *args, **kwargs):
         return self.guarded(partial(super().decr, *args, **kwargs))
 
-    def delete(self, *args, **kwargs):
-        return self.guarded(partial(super().delete, *args, **kwargs), False, invalidation=True)
+    def delete(self, key, version=None, **kwargs):
+        return self.guarded(
+            partial(super().delete, key, version=version, **kwargs),
+            False,
+            invalidation=True,
+            keys=[(key, version)],
+        )
 
-    def delete_many(self, *args, **kwargs):
-        return self.guarded(partial(super().delete_many, *args, **kwargs), invalidation=True)
+    def delete_many(self, keys, version=None, **kwargs):
+        keys = list(keys)
+        return self.guarded(
+            partial(super().delete_many, keys, version=version, **kwargs),
+            invalidation=True,
+            keys=[(key, version) for key in keys],
+        )
 
     def clear(self):
         return self.guarded(super().clear, invalidation=True)

@@ -116,3 +116,18 @@ def test_an_invalidation_reaches_redis_during_this_process_pause():
     finally:
         cache.pause.end()
     assert cache.get("shared-cache-probe") is None
+
+
+def test_a_deletion_skipped_while_invalidations_were_paused_is_made_after():
+    """A failed invalidation pauses the invalidations (a hung Redis cost each a timeout);
+    what they skipped meanwhile is owed, and made by the first operation Redis answers."""
+    read_elsewhere = "from django.core.cache import cache\nprint(cache.get('owed-probe'))"
+    cache.set("owed-probe", "stale")
+    cache.invalidations_pause.note()
+    try:
+        cache.delete("owed-probe")  # skipped, owed
+        assert in_another_process(read_elsewhere) == "stale"
+    finally:
+        cache.invalidations_pause.end()
+    cache.get("any-key")  # Redis answers: the owed deletion is made
+    assert in_another_process(read_elsewhere) == "None"
