@@ -76,5 +76,9 @@ def page_at_address(request):
     url_path = localized("url_path", language)
     root_path = getattr(site.root_page, url_path, None) or site.root_page.url_path
     address = root_path + request.path_info[len(prefix) :]
-    found = Page.objects.live().filter(**{url_path: address}).specific().first()
-    return found if hasattr(found, "language_redirect") else None
+    found = list(Page.objects.live().filter(**{url_path: address}).specific()[:10])
+    # A Polish-only sibling with the same slug has this address too: the page that has the
+    # language is the one its switcher, the sitemap and "View live" mean.
+    slug = localized("slug", language)
+    found.sort(key=lambda page: not getattr(page, slug, ""))
+    return next((page for page in found if hasattr(page, "language_redirect")), None)

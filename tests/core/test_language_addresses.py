@@ -79,3 +79,13 @@ def test_an_unpublished_page_there_is_not_found(site_client, polish_section):
     team = team_below(polish_section)
     team.unpublish()
     assert site_client("PL").get(path_of(team, "en")).status_code == 404
+
+
+def test_the_page_with_the_language_wins_over_a_sibling_sharing_its_address(
+    site_client, polish_section
+):
+    standard_page(polish_section, title={"pl": "Zespół"}, slug={"pl": "team"})
+    team = team_below(polish_section)
+    response = site_client("PL").get(path_of(team, "en"))
+    assert response.status_code == 200
+    assert "Team" in response.content.decode()
