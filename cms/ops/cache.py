@@ -88,7 +88,6 @@ class ResilientRedisCache(RedisCache):
         self.invalidations_pause = PAUSES.setdefault(
             f"{server} invalidations", Pause("CACHE_RETRY_SECONDS")
         )
-
         self.owed = OWED.setdefault(str(server), Owed())
 
     def guarded(self, operation, fallback=None, *, invalidation: bool = False, keys=()):
