@@ -25,12 +25,12 @@ from cms.core.translation_status import mark_complete_ready
 from cms.core.upserts import (
     SyncReport,
     assign,
-    changed_in_files,
+    changes_for,
+    held_back,
     languages_written,
     localized,
     record_key,
     remember,
-    same_value,
     upsert,
 )
 
@@ -317,12 +317,8 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
         report.created[kind] += 1
         remember(key, {**wanted, "page": page})
         return page
-    changed = {
-        name: value
-        for name, value in changed_in_files(record, wanted).items()
-        if differs(page, name, value)
-    }
-    if changed and (not page.live or page.has_unpublished_changes or page.workflow_in_progress):
+    changed = changes_for(page, record, wanted)
+    if changed and held_back(page):
         report.held_back[kind] += 1
         return page
     if changed:
@@ -336,14 +332,6 @@ def upsert_page(parent, model, item: dict, values: dict, relations: dict, report
         report.updated[kind] += 1
     remember(key, {**wanted, "page": page})
     return page
-
-
-def differs(page, name: str, value) -> bool:
-    """Whether the page's ``name`` is not ``value`` (a relation: not those objects)."""
-    current = getattr(page, name, None)
-    if hasattr(current, "all"):
-        return set(current.all()) != set(value)
-    return not same_value(current, value)
 
 
 def _tags(names: list[str]):

@@ -45,12 +45,12 @@ from cms.core.translation_status import mark_complete_ready
 from cms.core.upserts import (
     SyncReport,
     assign,
-    changed_in_files,
+    changes_for,
+    held_back,
     languages_written,
     localized,
     record_key,
     remember,
-    same_value,
     upsert,
 )
 
@@ -249,19 +249,10 @@ def publish_changes(page: Page, values: dict, report: SyncReport, kind: str) -> 
     """Publish the ``values`` the files changed since the last sync (``changed_in_files``):
     an editor's edit of a home page's intro or an imprint stands until the file changes it.
 
-    A page with an editor's draft or moderation under way, or unpublished, is held back
-    (not remembered, so the next sync tries again): publishing the live page with the
-    file's change would push the draft into the history, cancel the moderation, or put
-    the page back online."""
+    A page ``held_back`` is not written (nor remembered, so the next sync tries again)."""
     key = record_key(Page, {"pk": page.pk})
-    changed = {
-        name: value
-        for name, value in changed_in_files(
-            SyncedValues.objects.filter(key=key).first(), values
-        ).items()
-        if not same_value(getattr(page, name, None), value)
-    }
-    if changed and (not page.live or page.has_unpublished_changes or page.workflow_in_progress):
+    changed = changes_for(page, SyncedValues.objects.filter(key=key).first(), values)
+    if changed and held_back(page):
         report.held_back[kind] += 1
         return
     if changed:

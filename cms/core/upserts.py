@@ -106,6 +106,30 @@ def upsert(model, report: SyncReport, kind: str, lookup: dict, values: dict, *, 
     return obj
 
 
+def changes_for(obj, record: SyncedValues | None, values: dict) -> dict:
+    """The ``values`` the files changed since ``record`` that ``obj`` does not hold yet."""
+    return {
+        name: value
+        for name, value in changed_in_files(record, values).items()
+        if differs(obj, name, value)
+    }
+
+
+def differs(obj, name: str, value) -> bool:
+    """Whether ``obj``'s ``name`` is not ``value`` (a relation: not those objects)."""
+    current = getattr(obj, name, None)
+    if hasattr(current, "all"):
+        return set(current.all()) != set(value)
+    return not same_value(current, value)
+
+
+def held_back(page) -> bool:
+    """Whether a file's change must wait for ``page``: with an editor's draft or moderation
+    under way, or unpublished. Publishing it would push the draft into the history, cancel
+    the moderation, or put the page back online (``sync_sites``, ``load_demo_content``)."""
+    return not page.live or page.has_unpublished_changes or page.workflow_in_progress
+
+
 def languages_written(values: dict) -> set[str]:
     """The languages of the translated fields among ``values`` (``name_cs`` -> ``cs``)."""
     return {code for name in values for code in LANGUAGE_CODES if name.endswith(f"_{code}")}
