@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -318,4 +319,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
         if settings.DEBUG:
             raise exc
         logger.exception("Delivery API error on %s", request.get_full_path())
+        # As Django does for an exception it handles: error reporters hear of it, and
+        # ``cms.ops.outage`` makes the answer a 503 if the database was unreachable.
+        got_request_exception.send(sender=None, request=request)
         return error_response(status=500, error="Internal error; it has been logged")

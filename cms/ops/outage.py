@@ -27,10 +27,12 @@ Where the error is seen:
   it. The receiver below marks the request; this middleware, near the top of the stack,
   replaces the marked 500 with the 503. (Django's ``django.request`` logger has then
   logged it as an error with its traceback, which an outage deserves.)
-- caught on the way and answered with a 500 of its own (the Delivery API's handler of
-  unexpected errors answers its problem details): no exception reaches Django, so for a
-  500 that is not marked this middleware asks the database for ``SELECT 1``; if it does
-  not answer, the 500 was the outage and becomes the 503. Only 500s pay for the question.
+- caught on the way and answered with a 500 of its own: the Delivery API's handler of
+  unexpected errors answers its problem details, and sends ``got_request_exception`` as
+  Django would, so the receiver marks it too (asking the database afterwards missed the
+  restart that had ended by then). For any other 500 that is not marked this middleware
+  asks the database for ``SELECT 1``; if it does not answer, the 500 was the outage and
+  becomes the 503. Only 500s pay for the question.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from cms.ops.outage import database_unreachable
 
@@ -56,3 +56,26 @@ def test_a_database_locked_past_the_timeout_is_an_outage(tmp_path):
     assert "database is locked" in str(error)
     assert database_unreachable(error)
     writer.execute("ROLLBACK")
+
+
+def test_the_api_answers_503_when_the_database_drops_one_query_and_is_back(client, db):
+    """PostgreSQL restarting under load (``make chaos``): an API detail's query failed on
+    the lost connection, the API's handler of unexpected errors answered its 500, and by
+    the time the outage middleware asked ``SELECT 1`` the database was back: the 500
+    stayed, and HAProxy does not send a request that got a 500 again."""
+    lost = as_django_raises(lambda: sqlite3.connect("/nonexistent/db.sqlite3").execute("SELECT 1"))
+    failed = []
+
+    def drop_once(execute, sql, params, many, context):
+        if "projection" in sql and not failed:
+            failed.append(sql)
+            raise lost
+        return execute(sql, params, many, context)
+
+    client.raise_request_exception = False
+    with connection.execute_wrapper(drop_once):
+        response = client.get("/api/v3/news/?limit=3", HTTP_HOST="cz.localhost")
+    assert failed, "the listing read no projection"
+    assert response.status_code == 503, response.content[:300]
+    assert response["Retry-After"] == "5"
+    assert response.json()["title"] == "Service Unavailable"
