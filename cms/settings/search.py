@@ -78,8 +78,11 @@ def search_backends_from_url(url: str) -> dict:
             f"SEARCH_URL: unknown transport {scheme!r}; use {engine}+http or {engine}+https"
         )
     host = f"{scheme or 'http'}://{parts.hostname}:{port}"
-    # A slow or dead engine must fail fast: search then degrades to the database.
-    options = {"max_retries": 0, "retry_on_timeout": False}
+    # A slow or dead engine must fail fast: search then degrades to the database. So a
+    # timeout is not repeated; a request that failed fast (refused, reset, or a balancer's
+    # 502-504 for a node that died under it) is sent once more, at once, before the failure
+    # pauses the engine for every search of the process (tests/search/test_engine_node_lost.py).
+    options = {"max_retries": 1, "retry_on_timeout": False, "retry_on_status": (502, 503, 504)}
     if parts.username:
         options["http_auth"] = (parts.username, parts.password or "")
     return {
