@@ -67,6 +67,19 @@ def vevent(request, event: EventPage, language: str) -> CalendarEvent:
     return component
 
 
+#: The days a VTIMEZONE may describe: an event's typo (9999, year 1, or 31.12.9999 for an
+#: "open-ended" end) made every calendar listing it overflow ``date`` (a 500), and would
+#: have made its zone thousands of transitions long.
+ZONE_DAYS = (datetime.date(1900, 1, 1), datetime.date(2200, 12, 31))
+
+
+def year_either_side(first: datetime.date, last: datetime.date) -> tuple:
+    """A year before ``first`` and after ``last``, each kept within ``ZONE_DAYS``."""
+    earliest, latest = ZONE_DAYS
+    first, last = min(max(first, earliest), latest), max(min(last, latest), earliest)
+    return first - ONE_YEAR, last + ONE_YEAR
+
+
 def calendar(name: str, events, request, language: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODUCT_ID)
@@ -83,7 +96,7 @@ def calendar(name: str, events, request, language: str) -> Calendar:
         # VTIMEZONE rules only for the years the events span, not 1970-2038.
         first = min(local(event.start).date() for event in events)
         last = max(local(event.end or event.start).date() for event in events)
-        cal.add_missing_timezones(first_date=first - ONE_YEAR, last_date=last + ONE_YEAR)
+        cal.add_missing_timezones(*year_either_side(first, last))
     else:
         # RFC 5545 (3.6) wants a component at least: strict validators and some clients
         # refused a calendar without events (a sector's, a new site's). Its zone will do.

@@ -107,6 +107,34 @@ def test_times_keep_their_zone_and_text_is_escaped(client, country):
     assert "Lead en" in str(event["DESCRIPTION"])
 
 
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (datetime.datetime(9999, 6, 1, 10, 0, tzinfo=PRAGUE), None),
+        # 31.12.9999: an editor's "open-ended"
+        (
+            datetime.datetime(2026, 6, 1, 10, 0, tzinfo=PRAGUE),
+            datetime.datetime(9999, 12, 31, 18, 0, tzinfo=PRAGUE),
+        ),
+        (datetime.datetime(1, 6, 1, 10, 0, tzinfo=PRAGUE), None),
+    ],
+)
+def test_an_event_at_the_ends_of_the_calendar_leaves_the_calendars_valid(
+    client, country, start, end
+):
+    """A year either side of the events' days is more than ``date`` holds for an event in
+    9999 or in year 1: the site's calendar, the hub's and the event's were a 500."""
+    page = event_page(country("CZ"), title={"en": "Far away"}, start=start, end=end)
+    for host, path in [
+        ("cz.localhost", "/en/feeds/events.ics"),
+        ("localhost", "/en/feeds/events.ics"),
+        ("cz.localhost", f"/en/feeds/events/{page.pk}.ics"),
+    ]:
+        cal = read_calendar(client, host, path)
+        assert str(page.pk) in " ".join(vevents(cal)), (host, path)
+        assert cal.walk("VTIMEZONE")
+
+
 def test_control_characters_leave_the_calendar_text(client, country):
     """RFC 5545 text may hold no control character but a tab: strict clients refuse one."""
     page = event_page(country("SI"), title={"en": "Study trip\x0bto Milan", "sl": "Izlet"})
