@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.utils import translation
+from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.core.languages import LANGUAGE_CODES, fallback_chain
@@ -194,6 +194,12 @@ def link_of(obj, kind: str, language: str, batch: Batch) -> str:
     return f"{url}{obj.slug}/" if kind == "cluster" and url else url
 
 
+def local_day(moment):
+    """The day of an event's start where it takes place (the zone editors enter it in):
+    read back from the database it is in UTC, where 00:30 in Prague is the day before."""
+    return timezone.localtime(moment).date() if moment else None
+
+
 def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
     """Every language version of a published item (empty when visitors may not see it).
 
@@ -209,7 +215,7 @@ def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
     site = batch.site_country(batch.base_page(obj, kind))
     country = obj.country.code if kind == "cluster" else site.code if site else ""
     sectors = list(obj.sectors.all()) if hasattr(obj, "sectors") else []
-    date = getattr(obj, "date", None) or (obj.start.date() if getattr(obj, "start", None) else None)
+    date = getattr(obj, "date", None) or local_day(getattr(obj, "start", None))
     documents = []
     for language in LANGUAGE_CODES:
         served = served_language(obj, language)

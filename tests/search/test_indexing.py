@@ -1,5 +1,9 @@
 """Only published content reaches the index, and it follows every change."""
 
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.html import strip_tags
@@ -9,7 +13,7 @@ from cms.core.models import Sector
 from cms.news.models import NewsIndexPage, NewsPage
 from cms.search.models import SearchDocument
 from cms.search.service import SearchRequest, search
-from tests.factories import news_page
+from tests.factories import draft_page, news_page
 from tests.search.conftest import settle
 
 
@@ -278,3 +282,24 @@ def test_a_sites_new_port_reaches_its_documents(db, country, django_capture_on_c
     for kind, obj in (("news", page), ("cluster", profile)):
         document = SearchDocument.objects.get(kind=kind, object_id=obj.pk, language="en")
         assert document.url.startswith("http://cz.localhost:8101/en/"), document.url
+
+
+def test_an_event_just_after_midnight_is_dated_its_own_day_by_every_path(db, country):
+    """Events are stored in UTC: one at 00:30 in Prague is 22:30 the day before in UTC. The
+    editor's published object carried the local time, a page read back from the database
+    the UTC one, so a rebuild (or a lifted restriction, a move, a renamed sector) dated it
+    the day before in search, and ``date_from`` on its day missed it."""
+    page = draft_page(country("CZ"), "event", title="Midnight opening")
+    page.start = datetime(2027, 8, 1, 0, 30, tzinfo=ZoneInfo("Europe/Prague"))
+    page.save_revision().publish()
+    assert event_dates(page) == {date(2027, 8, 1)}
+    call_command("rebuild_search_documents", stdout=io.StringIO())
+    assert event_dates(page) == {date(2027, 8, 1)}
+
+
+def event_dates(page) -> set:
+    return set(
+        SearchDocument.objects.filter(kind="event", object_id=page.pk).values_list(
+            "date", flat=True
+        )
+    )
