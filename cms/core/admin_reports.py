@@ -45,13 +45,14 @@ from wagtail.admin.views.reports.workflows import (
     WorkflowView,
 )
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import ModelLogEntry, Page, Task, TaskState, Workflow
+from wagtail.models import APIToken, ModelLogEntry, Page, Task, TaskState, Workflow
 from wagtail.permissions import page_permission_policy, policy_registry
 from wagtail.snippets.models import get_snippet_models
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cms.core.permissions import VISIBLE_ACTIONS, is_network_admin, users_among
 from cms.core.spreadsheets import AdminExportMixin
+from cms.users.api_tokens import manageable_tokens
 
 
 def neutralised(view_class):
@@ -66,22 +67,26 @@ def visible_log_entries(entries, user):
     model, so a Czech editor read the Italian profiles' titles, actions and
     editors. Here a snippet's entry stays only if its object is one its permission
     policy lets the user see (``VISIBLE_ACTIONS``: their countries' profiles,
-    partners and contacts, their languages' search lists). The entries of a
+    partners and contacts, their languages' search lists), an API token's if it is
+    one the user may manage (their own). The entries of a
     deleted snippet go with it: nothing left tells whose it was, as Wagtail does
     for deleted pages. Page entries are Wagtail's (pages the user may explore);
     network administrators see every entry.
     """
     if entries.model is not ModelLogEntry or is_network_admin(user):
         return entries
-    models = get_snippet_models()
-    types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
-    shown = ~Q(content_type__in=types.values())
-    for model, content_type in types.items():
-        visible = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+    visible = {
+        model: policy_registry.get_by_type(model).instances_user_has_any_permission_for(
             user, VISIBLE_ACTIONS
         )
+        for model in get_snippet_models()
+    }
+    visible[APIToken] = manageable_tokens(user)  # one's own (``cms.users.api_tokens``)
+    types = ContentType.objects.get_for_models(*visible, for_concrete_models=False)
+    shown = ~Q(content_type__in=types.values())
+    for model, content_type in types.items():
         # ``object_id`` is text, whatever the model's key: compare it as text.
-        ids = visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+        ids = visible[model].annotate(text_pk=Cast("pk", CharField())).values("text_pk")
         shown |= Q(content_type=content_type, object_id__in=ids)
     return entries.filter(shown)
 

@@ -173,11 +173,16 @@ def sync_network_administrators(report: SyncReport) -> None:
     """
     sync_group(
         NETWORK_ADMINISTRATORS,
-        (*snippet_permissions(network=True), *SIGN_IN_LOCK_PERMISSIONS),
+        (*snippet_permissions(network=True), *SIGN_IN_LOCK_PERMISSIONS, *API_TOKEN_PERMISSIONS),
         Collection.get_first_root_node(),
         report,
     )
 
+
+#: Wagtail's API tokens (Settings -> API tokens), which unlock the Delivery API's draft
+#: previews. Without ``auth.change_user`` (no group has it) Wagtail lets a holder make,
+#: rename and revoke only their own: a token acts for its user, never for a colleague.
+API_TOKEN_PERMISSIONS = (("wagtailcore", "apitoken", ("add", "change", "delete", "view")),)
 
 #: The admin's sign-in locks (``cms.users.sign_in_locks``): seen and lifted by network
 #: administrators, whom a locked-out editor is told to ask.
@@ -189,7 +194,8 @@ def sync_groups(
 ) -> None:
     page_type = ContentType.objects.get_for_model(Page)
     for role, page_codenames in PAGE_PERMISSIONS.items():
-        group = sync_group(f"{country.code} {role}", snippet_permissions(), collection, report)
+        permissions = (*snippet_permissions(), *API_TOKEN_PERMISSIONS)
+        group = sync_group(f"{country.code} {role}", permissions, collection, report)
         grant_collection_permissions(group, shared, SHARED_COLLECTION_PERMISSIONS, report)
         for codename in page_codenames:
             permission = Permission.objects.get(content_type=page_type, codename=codename)

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from cms.users import sign_in_locks
+from cms.users.api_tokens import ScopedAPITokenViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -24,3 +25,9 @@ def register_sign_in_locks_menu_item():
     return SignInLocksMenuItem(
         _("Sign-in locks"), reverse("sign_in_locks"), icon_name="lock", order=620
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_api_tokens():
+    """Settings -> API tokens, at Wagtail's own names and address (``cms.users.api_tokens``)."""
+    return ScopedAPITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")

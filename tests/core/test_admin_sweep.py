@@ -66,6 +66,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import (
+    APIToken,
     GroupApprovalTask,
     ModelLogEntry,
     Page,
@@ -153,6 +154,7 @@ class World:
     uploaded_document: object = None
     pending_import: object = None
     redirect: object = None
+    token: object = None
     session: object = None
     snippet_session: object = None
     own_page: object = None
@@ -281,6 +283,8 @@ def build_world() -> World:
         filename=f"{CONTENT.lower()}.csv",
         content=f"slug,country,name_en\n{CONTENT.lower()}-import,SK,{CONTENT} import\n".encode(),
     )
+    w.token, _ = APIToken.create_token(user=w.sk_editor, name=marked("token"))
+    log(w.token, "wagtail.apitoken.create", user=w.sk_editor)
     w.redirect = Redirect.objects.create(
         old_path=f"/{CONTENT.lower()}-old", site=sk.site, redirect_page=w.live
     )
@@ -401,6 +405,9 @@ def foreign_state(w: World) -> dict:
         ),
         "site": sk.site.__class__.objects.filter(pk=sk.site_id).values_list().get(),
         "redirects": sorted(Redirect.objects.filter(site=sk.site).values_list()),
+        "api tokens": sorted(
+            APIToken.objects.filter(user__in=users).values_list("pk", "name", "revoked_at")
+        ),
         "editing sessions": sorted(
             EditingSession.objects.filter(
                 content_type=page_type, object_id__in=map(str, page_ids)
@@ -957,6 +964,18 @@ ROUTES = {
         ),
     ],
     "cluster_export": lambda w: [Probe(), Probe(query={"format": "csv"})],
+    "wagtailusers_api_tokens:index": lambda w: listing(),
+    "wagtailusers_api_tokens:index_results": lambda w: listing(),
+    "wagtailusers_api_tokens:add": lambda w: [
+        Probe(post={"name": "Changed by the sweep", "user": w.sk_editor.pk})
+    ],
+    "wagtailusers_api_tokens:edit": lambda w: [
+        Probe({"pk": w.token.pk}, post={"name": "Changed by the sweep"})
+    ],
+    "wagtailusers_api_tokens:delete": lambda w: [Probe({"pk": w.token.pk}, post={})],
+    "wagtailusers_api_tokens:history": lambda w: [Probe({"pk": w.token.pk})],
+    "wagtailusers_api_tokens:history_results": lambda w: [Probe({"pk": w.token.pk})],
+    "wagtailusers_api_tokens:usage": lambda w: [Probe({"pk": w.token.pk})],
     "wagtailredirects:index": lambda w: listing({"export": "csv"}, {"site": w.foreign.site_id}),
     "wagtailredirects:index_results": lambda w: listing({"site": w.foreign.site_id}),
     "wagtailredirects:add": lambda w: [Probe(post=plausible_body(w))],
