@@ -18,7 +18,7 @@ Task workers and the cron command run at the same time, so a sender first
 goes out twice. The claim is a lease on ``next_attempt_at``, not a row lock
 (``select_for_update(skip_locked=True)``), because a lock lives as long as its
 transaction, and that transaction would stay open across the HTTP request (up to
-``WEBHOOK_TIMEOUT`` per socket operation, per delivery); SQLite has no row locks
+``WEBHOOK_TIMEOUT`` per delivery, the time its answer has); SQLite has no row locks
 at all. One conditional ``UPDATE`` is atomic on every database and says who won.
 
 Each POST carries the JSON body, ``X-Clusters-Cord-Timestamp`` (Unix seconds)
@@ -76,7 +76,8 @@ def claim_lease() -> timedelta:
 def claim(pk: int) -> datetime | None:
     """Take delivery ``pk`` for this sender; return the lease's end, or None if it is taken.
 
-    Only a pending delivery that is due can be claimed, and claiming moves its
+    Only a pending delivery that is due, to an active webhook, can be claimed (one
+    switched off keeps its deliveries until it is on again), and claiming moves its
     ``next_attempt_at`` to the lease's end, so it is not due for anyone else until
     the outcome is recorded or the lease runs out. On PostgreSQL a concurrent
     ``UPDATE`` of the same row waits for this one and then re-checks its ``WHERE``
@@ -86,7 +87,10 @@ def claim(pk: int) -> datetime | None:
     lease = now + claim_lease()
     claimed = (
         WebhookDelivery.objects.filter(
-            pk=pk, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+            pk=pk,
+            status=WebhookDelivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            webhook__active=True,
         )
         .exclude(Exists(earlier_pending()))
         .update(next_attempt_at=lease)
@@ -201,7 +205,9 @@ def deliver(ids: list[int] | None = None, *, limit: int | None = 100) -> dict[st
     (:func:`schedule_retry`).
     """
     due = WebhookDelivery.objects.filter(
-        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now()
+        status=WebhookDelivery.Status.PENDING,
+        next_attempt_at__lte=timezone.now(),
+        webhook__active=True,
     ).exclude(Exists(earlier_pending()))
     if ids is not None:
         due = due.filter(pk__in=ids)

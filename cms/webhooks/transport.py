@@ -18,6 +18,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from urllib.parse import urlsplit
 
 from cms.webhooks.addresses import Address, is_public, private_allowed
@@ -38,11 +39,13 @@ class Redirected(Refused):
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> tuple[int, str]:
-    """POST ``body`` to ``url``; the response's status and reason (2xx or not, but not 3xx).
+    """POST ``body`` to ``url``; the response's status and reason (2xx or not, but not 3xx),
+    whose head must have come within ``timeout`` seconds (``TimeoutError`` otherwise).
 
     Raises :class:`Refused` for an address that is not public (unless
     ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``), :class:`Redirected` for a 3xx; ``OSError`` and
-    ``http.client.HTTPException`` for DNS, connection, TLS and protocol failures.
+    ``http.client.HTTPException`` for DNS, connection, TLS and protocol failures, and
+    ``TimeoutError`` for an answer still incomplete at the deadline.
     """
     parts = urlsplit(url)
     https = parts.scheme == "https"
@@ -60,14 +63,23 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> t
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
+    cutoff = threading.Timer(timeout, connection.cut)
+    cutoff.start()
     try:
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
-        if 300 <= response.status < 400:
-            raise Redirected(response.status, (response.getheader("Location") or "?")[:300])
-        return response.status, response.reason
+    except (OSError, http.client.HTTPException) as error:
+        if connection.was_cut:
+            raise TimeoutError(f"no complete answer within {timeout:g} s") from error
+        raise
     finally:
+        cutoff.cancel()
         connection.close()
+    if connection.was_cut:  # the cut ended the head early: ``http.client`` took it as whole
+        raise TimeoutError(f"no complete answer within {timeout:g} s")
+    if 300 <= response.status < 400:
+        raise Redirected(response.status, (response.getheader("Location") or "?")[:300])
+    return response.status, response.reason
 
 
 def resolve(host: str, port: int) -> list[Address]:
@@ -96,7 +108,35 @@ def open_socket(addresses: list[Address], port: int, timeout: float) -> socket.s
     raise error or OSError("no address to connect to")
 
 
-class PinnedHTTPConnection(http.client.HTTPConnection):
+class CutOff:
+    """A connection that can be cut from another thread (``post``'s deadline).
+
+    The socket's timeout bounds each read, not the answer: an endpoint sending one header
+    line every two seconds held a send for 80 s with ``WEBHOOK_TIMEOUT`` at 3 (the worker
+    tied up, the claim's lease run out and the delivery sent twice). Shutting the socket
+    down wakes the read blocked on it; the plain socket under TLS is the one shut.
+    """
+
+    raw: socket.socket | None = None
+    was_cut = False
+
+    def cut(self) -> None:
+        self.was_cut = True
+        if self.raw is not None:
+            try:
+                self.raw.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+    def opened(self, sock: socket.socket) -> socket.socket:
+        """``sock``, to be cut at the deadline (at once if it passed while connecting)."""
+        self.raw = sock
+        if self.was_cut:
+            self.cut()
+        return sock
+
+
+class PinnedHTTPConnection(CutOff, http.client.HTTPConnection):
     """``http.client``'s connection to ``host``, opened to the addresses checked for it."""
 
     def __init__(self, host: str, port: int, *, addresses: list[Address], timeout: float):
@@ -104,10 +144,10 @@ class PinnedHTTPConnection(http.client.HTTPConnection):
         self.addresses = addresses
 
     def connect(self):
-        self.sock = open_socket(self.addresses, self.port, self.timeout)
+        self.sock = self.opened(open_socket(self.addresses, self.port, self.timeout))
 
 
-class PinnedHTTPSConnection(http.client.HTTPSConnection):
+class PinnedHTTPSConnection(CutOff, http.client.HTTPSConnection):
     """As :class:`PinnedHTTPConnection`, with TLS for ``host``: its name is sent (SNI) and
     its certificate verified against it, as for any HTTPS request."""
 
@@ -117,5 +157,5 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.addresses = addresses
 
     def connect(self):
-        sock = open_socket(self.addresses, self.port, self.timeout)
+        sock = self.opened(open_socket(self.addresses, self.port, self.timeout))
         self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)

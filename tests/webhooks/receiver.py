@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cms.webhooks.delivery import SIGNATURE_HEADER, TIMESTAMP_HEADER
@@ -55,6 +57,36 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Dribbler:
+    """An endpoint that answers ``200 OK`` and then one header line every ``every`` seconds,
+    ``lines`` of them: each read is quick, the answer takes ``lines * every`` seconds.
+    ``sent``: the lines it got out before the sender hung up (or all of them)."""
+
+    def __init__(self, *, lines: int = 100, every: float = 0.1):
+        self.lines, self.every, self.sent = lines, every, None
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        connection, _ = self.listener.accept()
+        with connection:
+            connection.recv(65536)
+            sent = 0
+            try:
+                connection.sendall(b"HTTP/1.1 200 OK\r\n")
+                for sent in range(1, self.lines + 1):  # noqa: B007 - kept as the count
+                    time.sleep(self.every)
+                    connection.sendall(b"X-Still-Thinking: yes\r\n")
+                connection.sendall(b"Content-Length: 0\r\n\r\n")
+            except OSError:  # the sender hung up
+                sent -= 1
+            self.sent = sent
+
+    def close(self) -> None:
+        self.listener.close()
 
 
 def closed_port_url() -> str:

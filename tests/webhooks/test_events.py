@@ -8,6 +8,7 @@ the way a real request's commit would (the test transaction never commits).
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -22,7 +23,15 @@ from cms.webhooks.delivery import claim, send
 from cms.webhooks.models import WebhookDelivery
 from tests.api.conftest import published_news
 from tests.factories import country_user, network_admin
-from tests.webhooks.receiver import Receiver, closed_port_url, edit, events, hook, verify
+from tests.webhooks.receiver import (
+    Dribbler,
+    Receiver,
+    closed_port_url,
+    edit,
+    events,
+    hook,
+    verify,
+)
 
 
 def test_publishing_sends_a_signed_event(country, endpoint, django_capture_on_commit_callbacks):
@@ -254,6 +263,49 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_given_up(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
     assert len(endpoint.requests) == 3
+
+
+def test_a_webhook_switched_off_keeps_its_deliveries_until_it_is_on_again(country, endpoint):
+    """Its queued deliveries went on being sent (retries for half an hour) after an
+    administrator unticked "active"."""
+    webhook = hook(country("CZ"), endpoint.url)
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
+    webhook.active = False
+    webhook.save()
+    assert claim(delivery.pk) is None
+    call_command("deliver_webhooks")
+    assert endpoint.requests == []
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 0)
+
+    webhook.active = True
+    webhook.save()
+    call_command("deliver_webhooks")
+    assert len(endpoint.requests) == 1
+
+
+@override_settings(WEBHOOK_TIMEOUT=0.5)
+def test_an_endpoint_answering_slowly_is_cut_off_at_the_timeout(country):
+    """Every read of its answer came quickly, so a timeout per read never struck: a send
+    took as long as the endpoint liked (80 s in the review), past the claim's lease, and
+    the delivery went out again beside it. Now the answer's head must come within
+    ``WEBHOOK_TIMEOUT``; a slow one is a failed attempt, retried later."""
+    endpoint = Dribbler(lines=100, every=0.1)  # ten seconds for its head
+    try:
+        webhook = hook(country("CZ"), endpoint.url)
+        delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
+        claim(delivery.pk)
+        assert not send(WebhookDelivery.objects.select_related("webhook").get(pk=delivery.pk))
+    finally:
+        endpoint.close()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.error == "TimeoutError: no complete answer within 0.5 s"
+    assert delivery.next_attempt_at > timezone.now()  # retried at its backoff time
+    deadline = time.monotonic() + 10
+    while endpoint.sent is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert endpoint.sent is not None and endpoint.sent < 100  # hung up on mid-answer
 
 
 def test_connection_refused_is_logged_and_retried_until_the_endpoint_is_back(
