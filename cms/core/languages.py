@@ -90,14 +90,26 @@ def language_of(tag: str) -> str | None:
     return code if code in LANGUAGE_CODES else None
 
 
+#: As much of ``Accept-Language`` as is read (Django reads 500 characters).
+ACCEPT_LANGUAGE_MAX_CHARS = 500
+
+
 def accepted_languages(request: HttpRequest) -> list[str]:
     """The network languages the request's ``Accept-Language`` names, by quality then
     order, each once: what the API negotiates, its response cache keys on and the
-    visitor's root redirect picks from. A tag with ``q=0`` refuses its language."""
+    visitor's root redirect picks from. A tag with ``q=0`` refuses its language.
+
+    Each member of the header is read on its own: Django's parser drops the whole header
+    for one malformed member (``sl;q=abc, de`` served the site's default, not German)."""
     from django.utils.translation.trans_real import parse_accept_lang_header
 
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:ACCEPT_LANGUAGE_MAX_CHARS]
+    members = [
+        found for member in header.split(",") for found in parse_accept_lang_header(member.strip())
+    ]
+    members.sort(key=lambda member: member[1], reverse=True)  # stable: ties keep their order
     codes: list[str] = []
-    for tag, quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+    for tag, quality in members:
         code = language_of(tag)
         if code is not None and code not in codes and quality > 0:
             codes.append(code)

@@ -58,6 +58,9 @@ def test_a_tag_naming_no_network_language_is_a_400_naming_lang(api, tag):
         ("cs;q=0.2, sl;q=0.8", "sl"),
         # Tags naming no network language are skipped.
         ("ja, x-klingon;q=0.9, *;q=0.8, it;q=0.5", "it"),
+        # A malformed member is skipped alone; Django's parser dropped the whole header.
+        ("sl;q=abc, de", "de"),
+        ("de;q=0.5, pl;q=2", "de"),
     ],
 )
 def test_accept_language_and_lang_serve_the_same(api, header, tag):
