@@ -21,13 +21,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 from cms.api.errors import ParameterError
 from cms.api.listings import check_slugs
+from cms.core.collation import sort_key
 from cms.core.languages import COMMON_LANGUAGE, fallback_chain
 from cms.core.models import Country, Sector
 from cms.projections import reading as projections
@@ -144,16 +144,29 @@ def sites(params, localizer: Localizer) -> QuerySet:
     order = []
     for token in params.ordering():
         name = token.removeprefix("-")
-        if name == "name":  # as shown: along the served language's fallback chain
-            chain = fallback_chain(COMMON_LANGUAGE if localizer.is_all else localizer.language)
-            columns = [
-                NullIf(F(build_localized_fieldname(name, code)), Value("")) for code in chain
-            ]
-            key = Coalesce(*columns) if len(columns) > 1 else columns[0]
-        else:
-            key = F(name)
+        key = alphabetical_place(localizer) if name == "name" else F(name)
         order.append(key.desc() if token.startswith("-") else key.asc())
     return queryset.order_by(*order, F("pk").asc())
+
+
+def alphabetical_place(localizer: Localizer):
+    """Each country's place in the alphabetical order of its name as shown (along the
+    served language's fallback chain) in that language's order (``cms.core.collation``):
+    a handful of names, ranked here."""
+    language = COMMON_LANGUAGE if localizer.is_all else localizer.language
+    chain = fallback_chain(language)
+
+    def shown(country: Country) -> str:
+        names = (getattr(country, build_localized_fieldname("name", code)) for code in chain)
+        return next((name for name in names if name), "")
+
+    countries = sorted(
+        Country.objects.all(), key=lambda country: (sort_key(shown(country), language), country.pk)
+    )
+    return Case(
+        *(When(pk=country.pk, then=Value(place)) for place, country in enumerate(countries)),
+        output_field=IntegerField(),
+    )
 
 
 # --- sync -----------------------------------------------------------------------

@@ -87,3 +87,21 @@ def test_an_items_related_clusters_and_tags_are_in_its_languages_order(
     item = api(f"news/{page.pk}/?lang=cs&fields=tags").json()
     assert [cluster["name"] for cluster in item["related_clusters"]] == CZECH_ORDER
     assert [tag["name"] for tag in item["tags"]] == ["hrady", "chmel", "zemědělství", "žně"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        # Č after C, before D; Síť before Slovensko (í is an i): not after Z.
+        ("cs", ["CZ", "IT", "DE", "PL", "AT", "INT", "SK", "SI"]),
+        # Österreich as O, not after Z; Netzwerk between Italien and Österreich.
+        ("de", ["DE", "IT", "INT", "AT", "PL", "SK", "SI", "CZ"]),
+    ],
+)
+def test_sites_by_name_are_in_the_readers_alphabetical_order(api, lang, expected):
+    """The sites have no stored rows to carry a collation key: their names were ordered by
+    the database, by code points (``Česká republika`` and ``Österreich`` last)."""
+    sites = api(f"sites/?order=name&lang={lang}&limit=20").json()["items"]
+    assert [site["code"] for site in sites] == expected
+    reverse = api(f"sites/?order=-name&lang={lang}&limit=20").json()["items"]
+    assert [site["code"] for site in reverse] == expected[::-1]
