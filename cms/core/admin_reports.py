@@ -28,6 +28,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.urls import path
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
@@ -214,13 +215,23 @@ class VisibleLockedPagesView(LockedPagesView):
     filterset_class = VisibleLockedPagesReportFilterSet
 
 
+class AgingPagesReportView(AgingPagesView):
+    """Pages no editor published (``sync_sites`` and the demo loader publish without a
+    user) are shown as published by the system: Wagtail showed ``None``."""
+
+    def add_last_publisher_name_to_page(self, username_mapping, page):
+        super().add_last_publisher_name_to_page(username_mapping, page)
+        if not page.last_published_by_user:
+            page.last_published_by_user = gettext("System")
+
+
 #: Wagtail's report paths under /admin/reports/ (wagtail/admin/urls/reports.py) and views.
 REPORTS = {
     "locked/": neutralised(VisibleLockedPagesView),
     "workflow/": neutralised(VisibleWorkflowView),
     "workflow_tasks/": neutralised(WorkflowTasksReportView),
     "site-history/": neutralised(VisibleLogEntriesView),
-    "aging-pages/": neutralised(AgingPagesView),
+    "aging-pages/": neutralised(AgingPagesReportView),
 }
 
 urlpatterns = decorate_urlpatterns(

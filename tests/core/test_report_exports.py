@@ -8,9 +8,11 @@ like ``=HYPERLINK(...)`` would run on the computer of whoever opens the file.
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from cms.clusters.models import ClusterProfile
@@ -111,3 +113,20 @@ def test_workflow_reports_name_their_columns_as_the_report_does(
         headings = rows(export(client, czech, report, export_format))[0]
         assert set(named) <= set(headings), (export_format, headings)
         assert not [heading for heading in headings if "_" in heading], headings
+
+
+def test_pages_no_editor_published_are_shown_as_published_by_the_system(client, db):
+    """``sync_sites`` and the demo loader publish without a user: the aging pages report
+    showed a Czech moderator ``None`` as who published them."""
+    moderator = country_user("CZ", "moderators")
+    client.force_login(moderator)
+    response = client.get("/admin/reports/aging-pages/", HTTP_ACCEPT_LANGUAGE="cs")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Systém" in page
+    cells = [strip_tags(cell).split() for cell in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]
+    assert cells
+    assert ["None"] not in cells
+    download = export(client, moderator, "aging-pages", "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(download)))
+    assert "None" not in {cell for row in rows[1:] for cell in row}
