@@ -44,6 +44,7 @@ SAME_AS_ENGLISH: dict[str, tuple[str, str]] = {
     "Menu": ("cs it pl sk", "the same word"),
     "region": ("cs pl", "the same word"),
     "Text": ("cs de sk", "the same word"),
+    "System": ("de pl", "the same word (Wagtail's own translation in both)"),
     "Cluster": ("de it", "the same word"),
     "Name": ("de", "the same word"),
     "Links": ("de", "the same word (the block of links)"),
