@@ -17,6 +17,8 @@ import pytest
 import wagtail
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cms.core.models import Country
 from cms.news.models import NewsPage
@@ -135,3 +137,18 @@ def test_the_czech_editor_chooses_another_snippet_in_grammatical_czech(client, d
     _, edit = admin_pages(client, "CZ")
     assert shown("Zvolte jinou položku: kontaktní osoba", edit)
     assert not shown("Zvol další", edit)
+
+
+def test_messages_wagtail_left_half_in_english_are_italian():
+    """Submitting a new page, moving one, or giving a go-live time after the expiry told an
+    Italian editor "Page '…' creata", "Go live data/ora deve precedere…"."""
+    with translation.override("it"):
+        texts = [
+            gettext("Page '%(page_title)s' created and submitted for moderation."),
+            gettext("Page '%(page_title)s' moved."),
+            gettext("Go live date/time must be before expiry date/time"),
+            gettext("go live date/time"),
+            gettext("Use server time zone"),
+        ]
+    for text in texts:
+        assert not re.search(r"\b(Page|Go live|live|time zone)\b", text), text
