@@ -43,7 +43,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import task
 
-from cms.webhooks.models import WebhookDelivery
+from cms.webhooks.models import Webhook, WebhookDelivery
 from cms.webhooks.transport import Redirected, post
 
 logger = logging.getLogger(__name__)
@@ -87,11 +87,12 @@ def claim(pk: int) -> datetime | None:
     lease = now + claim_lease()
     claimed = (
         WebhookDelivery.objects.filter(
-            pk=pk,
-            status=WebhookDelivery.Status.PENDING,
-            next_attempt_at__lte=now,
-            webhook__active=True,
+            pk=pk, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
         )
+        # ``Exists``, not ``webhook__active``: a join makes Django write the UPDATE's
+        # conditions in a subquery, which PostgreSQL does not check again after a
+        # concurrent claim (two senders both won it).
+        .filter(Exists(Webhook.objects.filter(pk=OuterRef("webhook_id"), active=True)))
         .exclude(Exists(earlier_pending()))
         .update(next_attempt_at=lease)
     )

@@ -114,23 +114,26 @@ class CutOff:
     The socket's timeout bounds each read, not the answer: an endpoint sending one header
     line every two seconds held a send for 80 s with ``WEBHOOK_TIMEOUT`` at 3 (the worker
     tied up, the claim's lease run out and the delivery sent twice). Shutting the socket
-    down wakes the read blocked on it; the plain socket under TLS is the one shut.
+    down wakes the read blocked on it. Under TLS it is the TLS socket, shut as a plain
+    socket (``socket.socket.shutdown``): wrapping detaches the plain one (shutting that
+    failed, and the send ran on), and the TLS socket's own shutdown would pull its TLS
+    state from under the reading thread.
     """
 
-    raw: socket.socket | None = None
+    socket_to_cut: socket.socket | None = None
     was_cut = False
 
     def cut(self) -> None:
         self.was_cut = True
-        if self.raw is not None:
+        if self.socket_to_cut is not None:
             try:
-                self.raw.shutdown(socket.SHUT_RDWR)
+                socket.socket.shutdown(self.socket_to_cut, socket.SHUT_RDWR)
             except OSError:  # already closed
                 pass
 
     def opened(self, sock: socket.socket) -> socket.socket:
         """``sock``, to be cut at the deadline (at once if it passed while connecting)."""
-        self.raw = sock
+        self.socket_to_cut = sock
         if self.was_cut:
             self.cut()
         return sock
@@ -157,5 +160,8 @@ class PinnedHTTPSConnection(CutOff, http.client.HTTPSConnection):
         self.addresses = addresses
 
     def connect(self):
-        sock = self.opened(open_socket(self.addresses, self.port, self.timeout))
-        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+        sock = open_socket(self.addresses, self.port, self.timeout)
+        self.sock = self.opened(
+            self.tls.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+        )
+        self.sock.do_handshake()  # after ``opened``: a hung handshake is cut too

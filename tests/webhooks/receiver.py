@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,16 +64,20 @@ class Receiver:
 class Dribbler:
     """An endpoint that answers ``200 OK`` and then one header line every ``every`` seconds,
     ``lines`` of them: each read is quick, the answer takes ``lines * every`` seconds.
-    ``sent``: the lines it got out before the sender hung up (or all of them)."""
+    ``sent``: the lines it got out before the sender hung up (or all of them). ``tls``: the
+    server's TLS context (``https://localhost``), else plain HTTP."""
 
-    def __init__(self, *, lines: int = 100, every: float = 0.1):
-        self.lines, self.every, self.sent = lines, every, None
+    def __init__(self, *, lines: int = 100, every: float = 0.1, tls: ssl.SSLContext | None = None):
+        self.lines, self.every, self.sent, self.tls = lines, every, None, tls
         self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://localhost:{self.listener.getsockname()[1]}/hook"
         threading.Thread(target=self.serve, daemon=True).start()
 
     def serve(self) -> None:
         connection, _ = self.listener.accept()
+        if self.tls is not None:
+            connection = self.tls.wrap_socket(connection, server_side=True)
         with connection:
             connection.recv(65536)
             sent = 0
@@ -115,3 +121,19 @@ def verify(headers: dict, body: bytes, secret: str) -> bool:
     timestamp = headers[TIMESTAMP_HEADER]
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return hmac.compare_digest(headers[SIGNATURE_HEADER], f"sha256={expected.hexdigest()}")
+
+
+def self_signed_tls(directory) -> tuple[ssl.SSLContext, str]:
+    """A server TLS context for ``localhost`` with a certificate made here by ``openssl``,
+    and the certificate's file: what a client must trust (``SSL_CERT_FILE``)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, str(cert)

@@ -31,7 +31,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 
 from cms.core.models import Country
-from cms.webhooks.delivery import deliver_webhooks_task
+from cms.webhooks.delivery import claim, deliver_webhooks_task
 from cms.webhooks.models import ItemSequence, Webhook, WebhookDelivery
 from cms.webhooks.recording import record_event
 
@@ -288,4 +288,47 @@ def test_two_writers_announcing_one_item_at_once_number_its_events_apart(db):
     finally:
         elsewhere(hook.delete)
         elsewhere(ItemSequence.objects.filter(object_id=item["object_id"]).delete)
+        receiver.close()
+
+
+def test_two_senders_claiming_one_delivery_at_once_one_wins(db):
+    """The first sender claims and keeps its transaction open until the second is claiming
+    too (waiting for the first's row lock); then it commits. PostgreSQL checks the waiting
+    UPDATE's conditions again against the claimed row only where they are in the UPDATE
+    itself: written as a join's subquery (``webhook__active=True``), both senders won."""
+    receiver = CountingReceiver(delay=0)
+    hook = elsewhere(
+        lambda: Webhook.objects.create(
+            country=Country.objects.get(code="CZ"), name="claims", url=receiver.url
+        )
+    )
+    delivery = elsewhere(
+        lambda: WebhookDelivery.objects.create(webhook=hook, event="published", payload={})
+    )
+    won: dict[str, bool] = {}
+    claimed, second_done, waited = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            won["first"] = claim(delivery.pk) is not None
+            claimed.set()
+            deadline = time.monotonic() + 10
+            while not second_done.is_set() and time.monotonic() < deadline:
+                if someone_waits_for_a_lock(timeout=0.1):
+                    waited.set()
+                    break
+
+    def second():
+        try:
+            assert claimed.wait(timeout=60)
+            won["second"] = claim(delivery.pk) is not None
+        finally:
+            second_done.set()
+
+    try:
+        at_once(first, second)
+        assert waited.is_set()  # the two claims did overlap
+        assert won == {"first": True, "second": False}
+    finally:
+        elsewhere(hook.delete)
         receiver.close()

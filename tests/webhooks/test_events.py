@@ -30,6 +30,7 @@ from tests.webhooks.receiver import (
     edit,
     events,
     hook,
+    self_signed_tls,
     verify,
 )
 
@@ -285,12 +286,20 @@ def test_a_webhook_switched_off_keeps_its_deliveries_until_it_is_on_again(countr
 
 
 @override_settings(WEBHOOK_TIMEOUT=0.5)
-def test_an_endpoint_answering_slowly_is_cut_off_at_the_timeout(country):
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_an_endpoint_answering_slowly_is_cut_off_at_the_timeout(
+    country, scheme, tmp_path, monkeypatch
+):
     """Every read of its answer came quickly, so a timeout per read never struck: a send
     took as long as the endpoint liked (80 s in the review), past the claim's lease, and
     the delivery went out again beside it. Now the answer's head must come within
-    ``WEBHOOK_TIMEOUT``; a slow one is a failed attempt, retried later."""
-    endpoint = Dribbler(lines=100, every=0.1)  # ten seconds for its head
+    ``WEBHOOK_TIMEOUT``; a slow one is a failed attempt, retried later. Over HTTPS too
+    (the first cut shut the plain socket that TLS had detached, and missed)."""
+    tls = None
+    if scheme == "https":
+        tls, certificate = self_signed_tls(tmp_path)
+        monkeypatch.setenv("SSL_CERT_FILE", certificate)  # the client trusts it, nothing else
+    endpoint = Dribbler(lines=100, every=0.1, tls=tls)  # ten seconds for its head
     try:
         webhook = hook(country("CZ"), endpoint.url)
         delivery = WebhookDelivery.objects.create(webhook=webhook, event="published", payload={})
