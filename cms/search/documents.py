@@ -195,9 +195,10 @@ def link_of(obj, kind: str, language: str, batch: Batch) -> str:
 
 
 def local_day(moment):
-    """The day of an event's start where it takes place (the zone editors enter it in):
-    read back from the database it is in UTC, where 00:30 in Prague is the day before."""
-    return timezone.localtime(moment).date() if moment else None
+    """The day of an event's start where it takes place (the zone editors enter it in,
+    ``TIME_ZONE``): read back from the database it is in UTC, where 00:30 in Prague is the
+    day before; and not the active zone, which an admin request sets to the editor's own."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date() if moment else None
 
 
 def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
