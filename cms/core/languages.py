@@ -103,7 +103,9 @@ def accepted_languages(request: HttpRequest) -> list[str]:
     for one malformed member (``sl;q=abc, de`` served the site's default, not German)."""
     from django.utils.translation.trans_real import parse_accept_lang_header
 
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:ACCEPT_LANGUAGE_MAX_CHARS]
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    if len(header) > ACCEPT_LANGUAGE_MAX_CHARS:  # whole members only, as Django cuts it
+        header = header[: max(header.rfind(",", 0, ACCEPT_LANGUAGE_MAX_CHARS), 0)]
     members = [
         found for member in header.split(",") for found in parse_accept_lang_header(member.strip())
     ]

@@ -61,6 +61,8 @@ def test_a_tag_naming_no_network_language_is_a_400_naming_lang(api, tag):
         # A malformed member is skipped alone; Django's parser dropped the whole header.
         ("sl;q=abc, de", "de"),
         ("de;q=0.5, pl;q=2", "de"),
+        # Read up to 500 characters, in whole members: "sk;q=0.1" cut after "sk" was q=1.
+        ("de;q=0.9, " * 49 + "xxxxxx, sk;q=0.1", "de"),
     ],
 )
 def test_accept_language_and_lang_serve_the_same(api, header, tag):
