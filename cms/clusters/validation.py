@@ -195,7 +195,11 @@ def validate_row(number, row, countries, sector_slugs, allowed_countries) -> Row
         )
     else:
         result.values["country"] = countries[code]
-    errors.extend(name_errors(row, result.values.get("country")))
+    named = countries.get(code)
+    if named is not None and not named.is_hub:
+        # The named country's rule even where the editor may not import it: an Italian
+        # editor's Slovenian row was also told its name was missing in English.
+        errors.extend(name_errors(row, named))
     for name in TRANSLATED:
         for language in LANGUAGE_CODES:
             column = build_localized_fieldname(name, language)

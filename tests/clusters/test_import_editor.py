@@ -232,6 +232,18 @@ def test_another_country_lists_the_editors_own(db):
     assert ("country", "unknown country “ZZ”; use one of: CZ") in second.errors
 
 
+def test_a_row_of_another_country_is_told_only_what_is_wrong_with_it(db):
+    """An Italian editor's Slovenian row named in Slovenian: refused for its country alone,
+    not also for a name "missing in English" (the rule of no country)."""
+    rows = [
+        {"slug": "x", "country": "SI", "name_sl": "Grozd X"},
+        {"slug": "y", "country": "ZZ", "name_sl": "Grozd Y"},
+    ]
+    first, second = preview_import(rows, allowed_countries={"IT"}).rows
+    assert first.errors == [("country", "you may not import clusters of SI; use one of: IT")]
+    assert second.errors == [("country", "unknown country “ZZ”; use one of: IT")]
+
+
 def test_messages_are_in_czech_for_a_czech_editor(db):
     rows = [{"slug": "x", "country": "CZ", "name_en": "", "sectors": "mining", "members": "moc"}]
     with translation.override("cs"):
