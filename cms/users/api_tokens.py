@@ -5,8 +5,9 @@ Wagtail adds these screens only with its ``wagtail.api.v3`` app, which the proje
 not serve (its API is ``cms.api``), so they are registered here, with two views scoped as
 Wagtail scopes the listing, edit and revoke views: a token's history and usage were shown
 to anyone with a permission on tokens, a Slovak token's name and its holder to a Czech
-editor (found by ``tests/core/test_admin_sweep.py``). Who holds a token is who may manage
-it: one's own, and everyone's but superusers' with ``auth.change_user`` (no group has it).
+editor (found by ``tests/core/test_admin_sweep.py``). Who may manage a token, as Wagtail
+decides it: its holder, and a user with ``auth.change_user`` (no group has it) any but a
+superuser's.
 """
 
 from __future__ import annotations
