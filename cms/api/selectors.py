@@ -136,7 +136,7 @@ def country_order(scope: Scope):
     )
 
 
-def sites(params, localizer: Localizer) -> QuerySet:
+def sites(params, localizer: Localizer, scope: Scope) -> QuerySet:
     """Sites have no projections: their listing orders the countries themselves."""
     queryset = Country.objects.all()
     if params.updated_since is not None:
@@ -144,15 +144,15 @@ def sites(params, localizer: Localizer) -> QuerySet:
     order = []
     for token in params.ordering():
         name = token.removeprefix("-")
-        key = alphabetical_place(localizer) if name == "name" else F(name)
+        key = alphabetical_place(localizer, scope) if name == "name" else F(name)
         order.append(key.desc() if token.startswith("-") else key.asc())
     return queryset.order_by(*order, F("pk").asc())
 
 
-def alphabetical_place(localizer: Localizer):
+def alphabetical_place(localizer: Localizer, scope: Scope):
     """Each country's place in the alphabetical order of its name as shown (along the
     served language's fallback chain) in that language's order (``cms.core.collation``):
-    a handful of names, ranked here."""
+    a handful of names, ranked here from the countries the scope has loaded."""
     language = COMMON_LANGUAGE if localizer.is_all else localizer.language
     chain = fallback_chain(language)
 
@@ -161,7 +161,8 @@ def alphabetical_place(localizer: Localizer):
         return next((name for name in names if name), "")
 
     countries = sorted(
-        Country.objects.all(), key=lambda country: (sort_key(shown(country), language), country.pk)
+        scope.countries.values(),
+        key=lambda country: (sort_key(shown(country), language), country.pk),
     )
     return Case(
         *(When(pk=country.pk, then=Value(place)) for place, country in enumerate(countries)),

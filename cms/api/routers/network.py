@@ -23,7 +23,7 @@ router = Router(tags=["network"])
 def list_sites(request: HttpRequest, params: Query[SiteParams]):
     """Every partner country's site and the hub, with the languages each publishes in."""
     context = read_context(request, params)
-    sites = selectors.sites(params, context.localizer)
+    sites = selectors.sites(params, context.localizer, context.scope)
     return listing(context, params, sites, representation=representations().site)
 
 
