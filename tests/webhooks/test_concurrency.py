@@ -225,6 +225,33 @@ def at_once(*works) -> None:
         raise errors[0]
 
 
+def one_waiting_for_the_other(first, second) -> bool:
+    """``first`` in a transaction kept open until ``second`` (begun once ``first`` has run)
+    waits for one of its locks, or, if nothing makes it wait, is done; then committed.
+    Each in a thread and connection of its own. Whether ``second`` waited: they overlapped."""
+    done_first, done_second, waited = threading.Event(), threading.Event(), threading.Event()
+
+    def holding():
+        with transaction.atomic():
+            first()
+            done_first.set()
+            deadline = time.monotonic() + 10
+            while not done_second.is_set() and time.monotonic() < deadline:
+                if someone_waits_for_a_lock(timeout=0.1):
+                    waited.set()
+                    break
+
+    def following():
+        try:
+            assert done_first.wait(timeout=60)
+            second()
+        finally:
+            done_second.set()
+
+    at_once(holding, following)
+    return waited.is_set()
+
+
 def someone_waits_for_a_lock(timeout: float = 10) -> bool:
     """Whether another connection to the test database waits for a lock (within ``timeout``)."""
     deadline = time.monotonic() + timeout
@@ -255,36 +282,18 @@ def test_two_writers_announcing_one_item_at_once_number_its_events_apart(db):
             country=Country.objects.get(code="CZ"), name="sequence", url=receiver.url
         )
     )
-    recorded, second_done = threading.Event(), threading.Event()
-    waited = threading.Event()
-
-    def first():
-        with transaction.atomic():
-            record_event(event="published", **item)
-            recorded.set()
-            # The second writer now records too: it waits for this transaction (a lock),
-            # or, if nothing makes it wait, finishes before this one commits.
-            deadline = time.monotonic() + 10
-            while not second_done.is_set() and time.monotonic() < deadline:
-                if someone_waits_for_a_lock(timeout=0.1):
-                    waited.set()
-                    break
 
     def second():
-        try:
-            assert recorded.wait(timeout=60)
-            with transaction.atomic():
-                record_event(event="unpublished", **item)
-        finally:
-            second_done.set()
+        with transaction.atomic():
+            record_event(event="unpublished", **item)
 
     try:
-        at_once(first, second)
+        waited = one_waiting_for_the_other(lambda: record_event(event="published", **item), second)
         rows = elsewhere(
             lambda: list(hook.deliveries.order_by("pk").values_list("event", "sequence"))
         )
         assert rows == [("published", 1), ("unpublished", 2)]
-        assert waited.is_set()  # the two transactions did overlap
+        assert waited  # the two transactions did overlap
     finally:
         elsewhere(hook.delete)
         elsewhere(ItemSequence.objects.filter(object_id=item["object_id"]).delete)
@@ -306,28 +315,13 @@ def test_two_senders_claiming_one_delivery_at_once_one_wins(db):
         lambda: WebhookDelivery.objects.create(webhook=hook, event="published", payload={})
     )
     won: dict[str, bool] = {}
-    claimed, second_done, waited = threading.Event(), threading.Event(), threading.Event()
 
-    def first():
-        with transaction.atomic():
-            won["first"] = claim(delivery.pk) is not None
-            claimed.set()
-            deadline = time.monotonic() + 10
-            while not second_done.is_set() and time.monotonic() < deadline:
-                if someone_waits_for_a_lock(timeout=0.1):
-                    waited.set()
-                    break
-
-    def second():
-        try:
-            assert claimed.wait(timeout=60)
-            won["second"] = claim(delivery.pk) is not None
-        finally:
-            second_done.set()
+    def claimed_by(sender: str):
+        return lambda: won.__setitem__(sender, claim(delivery.pk) is not None)
 
     try:
-        at_once(first, second)
-        assert waited.is_set()  # the two claims did overlap
+        waited = one_waiting_for_the_other(claimed_by("first"), claimed_by("second"))
+        assert waited  # the two claims did overlap
         assert won == {"first": True, "second": False}
     finally:
         elsewhere(hook.delete)
