@@ -35,10 +35,7 @@ from cms.api.errors import (
     parameter_error_response,
 )
 
-#: A urlconf without language prefixes, set on API requests once they are
-#: answered: otherwise Django's LocaleMiddleware would "fix" every API 404 by
-#: redirecting it to /<language>/api/..., where Wagtail's catch-all page route
-#: would serve an HTML 404 instead.
+#: The API's URLs alone, for finding its own paths.
 API_URLCONF = "cms.api.urls"
 
 #: Headers a 304 must repeat from the 200 it stands for.
@@ -66,7 +63,6 @@ def finish(
 
     ``conditional_get=False`` returns the full 200 (to be cached for everyone).
     """
-    request.urlconf = API_URLCONF
     patch_vary_headers(response, ("Accept-Language",))
     # Read once, then let go: Django's auth and messages middleware leave the request in
     # reference cycles, and what hangs off it waits for the garbage collector.
@@ -108,7 +104,6 @@ def conditional(request: HttpRequest, response: HttpResponse, *, etag, last_modi
 
 def revalidate(request: HttpRequest, response: HttpResponse, *, hit: bool) -> HttpResponse:
     """A finished 200 (cached or about to be), answered with a 304 when that is enough."""
-    request.urlconf = API_URLCONF
     response["X-Cache"] = "HIT" if hit else "MISS"
     last_modified = response.get("Last-Modified")
     return conditional(
@@ -147,7 +142,6 @@ def delivery(run):
         if known is not None:
             unknown = [name for name in request.GET if name not in known]
             if unknown:
-                request.urlconf = API_URLCONF
                 return error_response(
                     status=400,
                     error=f"{unknown[0]}: unknown query parameter; "
@@ -162,11 +156,9 @@ def delivery(run):
             presented_token(request)
         except ParameterError as problem:
             # Counted against the address, then refused before any content is read.
-            request.urlconf = API_URLCONF
             return ratelimit.check(request) or parameter_error_response(problem)
         refused = ratelimit.check(request)
         if refused is not None:
-            request.urlconf = API_URLCONF
             return refused
         key = response_cache.key_for(request) if cacheable else None
         if key is None:

@@ -1,9 +1,5 @@
-"""The API's URLs, without language prefixes (see ``http.API_URLCONF``).
-
-``cms/urls.py`` includes these; they also serve, alone, as the urlconf of
-answered API requests so that Django's LocaleMiddleware never redirects an
-API 404 to a language-prefixed visitor page.
-"""
+"""The API's URLs, without language prefixes: ``cms/urls.py`` includes them (and
+``cms.core.middleware.LocaleMiddleware`` leaves an API 404 a 404)."""
 
 from functools import wraps
 
@@ -30,7 +26,6 @@ def http_methods(view):
         try:
             request.GET  # noqa: B018 - parsed here, where a refusal can still be JSON
         except TooManyFieldsSent:
-            request.urlconf = API_URLCONF
             limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
             return error_response(status=400, error=f"more than {limit} query parameters")
         if request.method != "HEAD":
@@ -42,7 +37,6 @@ def http_methods(view):
             finally:
                 request.method = "HEAD"
         if response.status_code == 405:
-            request.urlconf = API_URLCONF
             allowed = response.get("Allow", "GET")
             response = error_response(status=405, error=f"{request.method} is not allowed here")
             response["Allow"] = f"{allowed}, HEAD" if "HEAD" not in allowed else allowed
