@@ -7,19 +7,20 @@ names things as a developer would and declares everything the wire carries:
   ``OPERATION_IDS``: the generated clients' method names.
 - ``servers``: ``/``, resolved against wherever the document was fetched from: every
   country's site serves the same API, the host picking the site, so one document serves all.
-- Response headers: each declared once in ``components.headers`` and referenced by the
-  statuses that carry it (``RESPONSE_HEADERS``; ``tests/api/test_openapi_document.py``
-  checks that each header sent is declared). Not declared: ``Content-Type`` (the media
-  types say it) and the server's framing (``Content-Length``, ``Date``, ...).
+- Response headers: each declared once in ``components.headers`` (the site's own in
+  ``cms.ops.headers``) and referenced by the statuses that carry it (``RESPONSE_HEADERS``;
+  ``tests/api/test_openapi_document.py`` checks that each header sent is declared). Not
+  declared: ``Content-Type`` (the media types say it) and the server's framing
+  (``Content-Length``, ``Date``, ...).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from ninja.operation import Operation
 
 from cms.api.errors import problem_schemas
+from cms.ops import headers as site_headers
+from cms.ops.headers import header
 from cms.webhooks.schema import webhooks_openapi
 
 #: What every operation may answer besides its 200, as the wrapper in ``http.py``
@@ -54,95 +55,53 @@ SERVERS = [
 ]
 
 
-def _header(
-    description: str, *, required: bool = False, example: str | None = None, **schema: Any
-) -> dict:
-    """A header object; ``required``: sent on every response that declares it."""
-    header: dict[str, Any] = {"description": description, "schema": {"type": "string", **schema}}
-    if required:
-        header["required"] = True
-    if example is not None:
-        header["example"] = example
-    return header
-
-
 #: ``components.headers``: every response header the API sends, and what it means.
 HEADERS: dict[str, dict] = {
-    "ETag": _header(
+    "ETag": header(
         "Strong validator of this representation (a hash of the body); send it back in "
         "`If-None-Match` for a 304 while it is current.",
         example='"3f2a9c0d1e4b5a6978877665544332211f0e0d0c"',
         required=True,
     ),
-    "Last-Modified": _header(
+    "Last-Modified": header(
         "When anything the response shows last changed (for listings: the newest change of "
         "its items, or removal); send it back in `If-Modified-Since`.",
         example="Thu, 03 Dec 2026 10:15:00 GMT",
     ),
-    "Cache-Control": _header(
+    "Cache-Control": header(
         "`public, max-age=60` on reads (`API_CACHE_MAX_AGE`), with or without an API token; "
         "`private, no-store` on previews; `no-store` on errors, on answers that must not "
         "outlive a search engine outage and on syncs holding a change back.",
         example="public, max-age=60",
         required=True,
     ),
-    "Vary": _header(
+    "Vary": header(
         "The request headers the representation depends on: `Accept-Language` always, "
         "`Authorization` with an API token, `Origin` where CORS applies.",
         example="Accept-Language, origin",
     ),
-    "Content-Language": _header(
+    "Content-Language": header(
         "The served language (`cs`); for `lang=all` the languages the items have text in "
         "(`en, cs`). Fields that fell back to another language are named in `_fallback`.",
         example="cs",
     ),
-    "X-Cache": _header(
+    "X-Cache": header(
         "`HIT` when served from the API's response cache, `MISS` when computed for this "
         "request (sent only while the response cache is on).",
         enum=["HIT", "MISS"],
     ),
-    "Retry-After": _header(
+    "Retry-After": header(
         "Seconds until the rate limit's window ends and requests are taken again.",
         example="42",
         required=True,
         pattern="^[0-9]+$",
     ),
-    "WWW-Authenticate": _header(
+    "WWW-Authenticate": header(
         "How to authenticate: a bearer API token (admin -> Settings -> API tokens).",
         example='Bearer realm="drafts"',
         required=True,
     ),
-    "X-Request-ID": _header(
-        "This request's id in the server's logs: quote it when reporting a problem.",
-        example="6f1c0b3e9d2a4c7b8e5f0a1b2c3d4e5f",
-        required=True,
-    ),
-    "Access-Control-Allow-Origin": _header(
-        "CORS: the calling page's origin, when it is one of `CORS_ALLOWED_ORIGINS`.",
-        example="https://partner.example.org",
-    ),
-    "Access-Control-Expose-Headers": _header(
-        "CORS: the response headers a browser script may read besides the safe ones.",
-        example="ETag, Last-Modified, Content-Language, Retry-After, X-Request-ID",
-    ),
-    "Content-Security-Policy": _header(
-        "Sent on every response of the site (django-csp); irrelevant to JSON consumers."
-    ),
-    "Content-Security-Policy-Report-Only": _header(
-        "Instead of `Content-Security-Policy` when the policy is only reported."
-    ),
-    "X-Content-Type-Options": _header("Sent on every response of the site.", enum=["nosniff"]),
-    "X-Frame-Options": _header("Sent on every response of the site.", example="SAMEORIGIN"),
-    "Referrer-Policy": _header(
-        "Sent on every response of the site.", example="strict-origin-when-cross-origin"
-    ),
-    "Cross-Origin-Opener-Policy": _header(
-        "Sent on every response of the site.", example="same-origin"
-    ),
-    "Strict-Transport-Security": _header(
-        "Sent on every HTTPS response in production.",
-        example="max-age=31536000; includeSubDomains; preload",
-    ),
+    **site_headers.EVERY_RESPONSE,
 }
 
 #: What ``cms.api.http`` adds: on a 200, and repeated on the 304 standing for it.
@@ -151,9 +110,8 @@ REPRESENTATION = ("ETag", "Last-Modified", "Cache-Control", "Content-Language")
 ERROR = ("Cache-Control", "Content-Language")
 #: Sent on some statuses only (``RESPONSE_HEADERS``, ``declare_headers``).
 OCCASIONAL = ("X-Cache", "Retry-After", "WWW-Authenticate")
-#: The rest are sent with every response of the site by its middleware (request ids,
-#: security, CORS), in the order ``HEADERS`` lists them.
-EVERY_RESPONSE = tuple(name for name in HEADERS if name not in {*REPRESENTATION, *OCCASIONAL})
+#: Sent with every response: ``Vary`` and the site's middleware's (``cms.ops.headers``).
+EVERY_RESPONSE = ("Vary", *site_headers.EVERY_RESPONSE)
 
 #: The headers each status of an operation may carry (``X-Cache`` added where cacheable).
 RESPONSE_HEADERS: dict[str, tuple[str, ...]] = {
