@@ -2,7 +2,7 @@
 
 For each of the network's languages a document holds what a visitor in that
 language sees: each field in the first language of the fallback chain that
-has it, analysed with *that* language's analyser (so fallback English text is
+has it, among those the item's site publishes in (``site_chain``), analysed with *that* language's analyser (so fallback English text is
 stemmed as English). The body ends with the names of the item's sectors, each in the
 first language of the reader's fallback chain that names it (``sector_names``): a
 visitor who types "Turizem" finds the clusters, news and events shown with that sector's
@@ -18,7 +18,7 @@ from django.apps import apps
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
-from cms.core.languages import LANGUAGE_CODES, fallback_chain
+from cms.core.languages import LANGUAGE_CODES, fallback_chain, site_languages
 from cms.core.pages import link_language
 from cms.core.translation_status import has_language, is_ready
 from cms.core.visibility import ids_shown_to_visitors
@@ -86,20 +86,27 @@ def kind_of(obj) -> str | None:
     return None
 
 
-def resolved(obj, field_name: str, language: str) -> tuple[str, str]:
-    """(text, language it is written in) of a field for a visitor in ``language``.
+def site_chain(language: str, site) -> tuple[str, ...]:
+    """``language``'s fallback chain among the languages the item's ``site`` publishes in:
+    what its pages show. A Slovak reader of the Slovak site (sk, en) falls back to English,
+    never to Czech, which that site does not publish, as its listings and the page do."""
+    published = site_languages(site)
+    return tuple(code for code in fallback_chain(language) if code in published)
 
-    A language not marked ready is skipped like an empty one: never indexed.
+
+def resolved(obj, field_name: str, chain: tuple[str, ...]) -> tuple[str, str]:
+    """(text, language it is written in) of a field: in the first language of ``chain``
+    that has it. A language not marked ready is skipped like an empty one: never indexed.
     """
     rich = is_rich_text(type(obj), field_name)
-    for code in fallback_chain(language):
+    for code in chain:
         if not is_ready(obj, code):
             continue
         value = getattr(obj, build_localized_fieldname(field_name, code), None)
         text = to_text(value, rich=rich)
         if text:
             return text, code
-    return "", language
+    return "", chain[0]
 
 
 def sector_names(sectors, language: str) -> list[tuple[str, str]]:
@@ -115,11 +122,9 @@ def sector_names(sectors, language: str) -> list[tuple[str, str]]:
     return names
 
 
-def served_language(obj, language: str) -> str | None:
-    for code in fallback_chain(language):
-        if has_language(obj, code):
-            return code
-    return None
+def served_language(obj, chain: tuple[str, ...]) -> str | None:
+    """The first language of ``chain`` the item is published in, if any."""
+    return next((code for code in chain if has_language(obj, code)), None)
 
 
 class Batch:
@@ -219,13 +224,15 @@ def documents_for(obj, batch: Batch | None = None) -> list[DocumentData]:
     date = getattr(obj, "date", None) or local_day(getattr(obj, "start", None))
     documents = []
     for language in LANGUAGE_CODES:
-        served = served_language(obj, language)
+        chain = site_chain(language, site)
+        served = served_language(obj, chain)
         if served is None:
             continue
-        title, title_language = resolved(obj, TITLE_FIELDS[kind], served)
-        body_parts = [resolved(obj, name, language) for name in BODY_FIELDS[kind]]
+        shown = site_chain(served, site)
+        title, title_language = resolved(obj, TITLE_FIELDS[kind], shown)
+        body_parts = [resolved(obj, name, chain) for name in BODY_FIELDS[kind]]
         body_parts += sector_names(sectors, language)
-        display_text, _ = resolved(obj, DISPLAY_FIELD[kind], served)
+        display_text, _ = resolved(obj, DISPLAY_FIELD[kind], shown)
         documents.append(
             DocumentData(
                 language=language,

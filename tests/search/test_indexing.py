@@ -178,10 +178,36 @@ def test_a_language_the_item_has_and_its_site_lacks_is_linked_where_readers_land
     profile.ready_languages = [*(profile.ready_languages or []), "de"]
     profile.save()
     document = SearchDocument.objects.get(kind="cluster", object_id=profile.pk, language="de")
-    assert document.served_language == "de"
+    assert document.served_language == "en"  # and so is the result's text: the page's
+    assert document.display_title == profile.name_en
     path = document.url.removeprefix("http://cz.localhost")
     assert path.startswith("/en/")
     assert site_client("CZ").get(path).status_code == 200
+
+
+def test_a_result_shows_the_text_of_the_page_it_links_never_another_sites_language(
+    db, country, site_client
+):
+    """A Slovak item with Czech and English text, not yet Slovak: the Slovak site, which
+    publishes Slovak and English, shows its English on the listing and the page. Its
+    Slovak result did too little of that: the Czech title and text, found by Czech words,
+    linking the English page."""
+    page = news_page(
+        country("SK"),
+        title={"en": "Glassmakers meet in Kosice", "cs": "Sklářský klastr v Košicích"},
+        lead={"en": "Glassmakers of the east", "cs": "Skláři z východu"},
+    )
+    page.save_revision().publish()
+    document = SearchDocument.objects.get(kind="news", object_id=page.pk, language="sk")
+    assert (document.served_language, document.display_title) == (
+        "en",
+        "Glassmakers meet in Kosice",
+    )
+    assert document.url.startswith("http://sk.localhost/en/")
+    assert titles("glassmakers", "sk") == ["Glassmakers meet in Kosice"]
+    assert titles("sklářský", "sk") == []
+    assert found("sklářský", "cs") == 0  # its site publishes no Czech: nobody's result
+    assert site_client("SK").get(document.url.removeprefix("http://sk.localhost")).status_code == 200
 
 
 def test_words_where_paragraphs_and_list_items_meet_are_found_and_shown_apart(db, country):
