@@ -1,5 +1,6 @@
 """Every page type renders in every language its site publishes in."""
 
+import json
 import re
 from datetime import date, datetime, timedelta
 
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from lxml import html as lxml_html
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
@@ -177,7 +179,7 @@ def breadcrumbs(html: str) -> list[tuple[str, str]]:
     assert match, "no breadcrumbs"
     crumbs = []
     for item in re.findall(r"<li>(.*?)</li>", match.group(1), re.S):
-        link = re.search(r'<a href="([^"]+)">(.*?)</a>', item)
+        link = re.search(r'<a href="([^"]+)"[^>]*>(.*?)</a>', item)
         if link:
             crumbs.append((link.group(1), link.group(2)))
         else:
@@ -228,6 +230,36 @@ def test_a_page_below_a_draft_does_not_name_the_draft(site_client):
     assert breadcrumbs(html) == [("/cs/", "Úvod"), ("", "Pod konceptem")]
     assert "BreadcrumbList" in html
     assert "Unpublished section" not in html  # nor in the JSON-LD trail
+
+
+def test_an_english_page_below_a_polish_only_section_names_it_in_polish(site_client):
+    """The section has no English title or address: its crumb (and its JSON-LD entry) was
+    an empty link to ``/en/o-nas/``, which redirects to the Polish page."""
+    country = Country.objects.get(code="PL")
+    section = StandardPage(
+        slug="o-nas", **translated("title", {"pl": "O nas"}), **translated("slug", {"pl": "o-nas"})
+    )
+    child = StandardPage(
+        slug="team",
+        **translated("title", {"pl": "Zespół", "en": "Team"}),
+        **translated("slug", {"pl": "zespol", "en": "team"}),
+    )
+    with translation.override("pl"):
+        for parent, page in ((country.home_page, section), (section, child)):
+            mark_complete_ready(page)
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+    html = site_client("PL").get(path_of(child, "en")).content.decode()
+    assert breadcrumbs(html) == [("/en/", "Home"), ("/pl/o-nas/", "O nas"), ("", "Team")]
+    assert '<a href="/pl/o-nas/" lang="pl">O nas</a>' in html
+    (script,) = lxml_html.fromstring(html).head.xpath('script[@type="application/ld+json"]')
+    (trail,) = [n for n in json.loads(script.text)["@graph"] if n["@type"] == "BreadcrumbList"]
+    assert trail["itemListElement"][1] == {
+        "@type": "ListItem",
+        "position": 2,
+        "name": "O nas",
+        "item": "http://pl.localhost/pl/o-nas/",
+    }
 
 
 def test_footer_names_the_partner_contact_and_legal_pages(site_client):

@@ -118,6 +118,14 @@ def card_link(request, item, directory=None) -> CardLink:
     )
 
 
+def crumb(request, page: Page) -> tuple[str, CardLink]:
+    """(title, link) of a page on a visitor's trail, as its card would show it: an English
+    page below a Polish-only section names that section in Polish and links it in Polish
+    (its English title is empty and its English address redirects there)."""
+    link = card_link(request, page)
+    return value_in(page, "title", link.language) or page.title, link
+
+
 def page_url(request, page: Page, language: str, suffix: str = "") -> str | None:
     """Absolute URL of ``page`` (plus a routable ``suffix``) in ``language``."""
     with translation.override(language):

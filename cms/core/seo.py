@@ -31,6 +31,7 @@ from wagtail.rich_text import get_text_for_indexing
 from cms.core.alternates import (
     canonical_elsewhere,
     country_of,
+    crumb,
     language_read,
     page_query,
     page_url,
@@ -207,9 +208,9 @@ def breadcrumbs(request, site, page: Page, language: str, extra=()) -> dict | No
     crumbs = []
     with translation.override(language):
         for ancestor in trail(page, site):
-            url = page_url(request, ancestor, language)
-            if url:
-                crumbs.append((ancestor.title, url))
+            title, link = crumb(request, ancestor)
+            if link.url:
+                crumbs.append((title, request.build_absolute_uri(link.url)))
     crumbs.extend(extra)
     if len(crumbs) < 2:
         return None

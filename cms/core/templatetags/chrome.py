@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
 
+from cms.core.alternates import crumb
 from cms.core.languages import COMMON_LANGUAGE, site_languages
 from cms.core.pages import navigation, trail
 from cms.core.translation_status import hide_unready
@@ -156,7 +157,8 @@ def breadcrumbs(context, page=None, last_title: str = "") -> dict:
     crumbs: list[dict] = []
     if site is not None and page is not None and page.depth > site.root_page.depth:
         for ancestor in trail(page, site):
-            crumbs.append({"title": ancestor.title, "url": ancestor.get_url(request=request)})
+            title, link = crumb(request, ancestor)
+            crumbs.append({"title": title, "url": link.url, "lang": link.other_language})
     elif last_title:
         crumbs.append({"title": "", "url": f"/{home_language(country_of(site))}/"})
     if crumbs:
