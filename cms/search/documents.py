@@ -2,12 +2,12 @@
 
 For each of the network's languages a document holds what a visitor in that
 language sees: each field in the first language of the fallback chain that
-has it, among those the item's site publishes in (``site_chain``), analysed with *that* language's analyser (so fallback English text is
-stemmed as English). The body ends with the names of the item's sectors, each in the
-first language of the reader's fallback chain that names it (``sector_names``): a
-visitor who types "Turizem" finds the clusters, news and events shown with that sector's
-chip. Renaming a sector writes the documents of the items in it again
-(``cms.search.signals``).
+has it, among those the item's site publishes in (``site_chain``), analysed with
+*that* language's analyser (so fallback English text is stemmed as English). The body
+ends with the names of the item's sectors, each in the first language of the reader's
+fallback chain that names it (``sector_names``): a visitor who types "Turizem" finds the
+clusters, news and events shown with that sector's chip. Renaming a sector writes the
+documents of the items in it again (``cms.search.signals``).
 """
 
 from __future__ import annotations

@@ -207,7 +207,8 @@ def test_a_result_shows_the_text_of_the_page_it_links_never_another_sites_langua
     assert titles("glassmakers", "sk") == ["Glassmakers meet in Kosice"]
     assert titles("sklářský", "sk") == []
     assert found("sklářský", "cs") == 0  # its site publishes no Czech: nobody's result
-    assert site_client("SK").get(document.url.removeprefix("http://sk.localhost")).status_code == 200
+    path = document.url.removeprefix("http://sk.localhost")
+    assert site_client("SK").get(path).status_code == 200
 
 
 def test_words_where_paragraphs_and_list_items_meet_are_found_and_shown_apart(db, country):
