@@ -108,8 +108,6 @@ HEADERS: dict[str, dict] = {
 REPRESENTATION = ("ETag", "Last-Modified", "Cache-Control", "Content-Language")
 #: Errors: never kept by a cache; the language when it was negotiated before the error.
 ERROR = ("Cache-Control", "Content-Language")
-#: Sent on some statuses only (``RESPONSE_HEADERS``, ``declare_headers``).
-OCCASIONAL = ("X-Cache", "Retry-After", "WWW-Authenticate")
 #: Sent with every response: ``Vary`` and the site's middleware's (``cms.ops.headers``).
 EVERY_RESPONSE = ("Vary", *site_headers.EVERY_RESPONSE)
 
