@@ -6,7 +6,6 @@ Malformed input is a 400, never a 422 or a 500: a consumer's URL is wrong, not i
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from enum import Enum
@@ -18,7 +17,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -40,72 +38,24 @@ ERROR_TYPES_PATH = "/api/v3/docs/errors/"
 
 
 class ProblemType(Enum):
-    """One kind of error: its status, title and what it means; its name, lower-case and
-    hyphenated, is its anchor on the page of problem types (``uri``)."""
+    """One kind of error: its status and title. Its name, lower-case and hyphenated, is its
+    anchor on the page of problem types (``uri``), where ``api/problems/<anchor>.html``
+    says what it means."""
 
-    INVALID_PARAMETER = (
-        400,
-        "Invalid parameter",
-        "A query or path parameter is malformed (`limit=ten`, `lang=xx`, `date_from=2011-13-45`) "
-        "or names something this site does not have (an unknown `site`, `sector`, `tag`, "
-        "`country`, `cluster`, `organisation`, page type or field). `errors[]` names each "
-        "parameter and says what is wrong with it.",
-    )
-    UNKNOWN_PARAMETER = (
-        400,
-        "Unknown parameter",
-        "The endpoint does not take this query parameter (a misspelt filter would otherwise "
-        "silently return everything). `errors[]` names each unknown parameter; `detail` lists "
-        "the ones the endpoint takes.",
-    )
-    REPEATED_PARAMETER = (
-        400,
-        "Repeated parameter",
-        "A parameter that takes one value was given more than once (`lang=cs&lang=en`). "
-        "Parameters that take a list (`sector`, `country`, `tag`, ...) may be repeated or "
-        "comma-separated.",
-    )
-    UNAUTHORIZED = (
-        401,
-        "Invalid API token",
-        "The `Authorization` header is malformed, or names an unknown or revoked API token "
-        "(public reads need no token, but one that is sent must be valid), or a draft preview "
-        "was asked for without a token. `errors[]` names `Authorization`.",
-    )
-    NOT_FOUND = (
-        404,
-        "Not found",
-        "No such object on this site (unpublished, private, on another country's site, or "
-        "never there), or no API resource at this path.",
-    )
-    METHOD_NOT_ALLOWED = (
-        405,
-        "Method not allowed",
-        "The API is read-only: GET and HEAD only (`Allow` lists them).",
-    )
-    RATE_LIMITED = (
-        429,
-        "Rate limit exceeded",
-        "Too many requests from this API token or address in the current window; "
-        "`Retry-After` says how many seconds to wait.",
-    )
-    INTERNAL_ERROR = (
-        500,
-        "Internal error",
-        "A bug on our side, logged with its traceback; the request may be retried later.",
-    )
-    UNAVAILABLE = (
-        503,
-        # The HTTP phrase: monitoring and the outage page already match on it.
-        "Service Unavailable",
-        "The database or the search engine is unreachable for a moment; `Retry-After` (when "
-        "present) says when to try again. Nothing is wrong with the request.",
-    )
+    INVALID_PARAMETER = (400, "Invalid parameter")
+    UNKNOWN_PARAMETER = (400, "Unknown parameter")
+    REPEATED_PARAMETER = (400, "Repeated parameter")
+    UNAUTHORIZED = (401, "Invalid API token")
+    NOT_FOUND = (404, "Not found")
+    METHOD_NOT_ALLOWED = (405, "Method not allowed")
+    RATE_LIMITED = (429, "Rate limit exceeded")
+    INTERNAL_ERROR = (500, "Internal error")
+    # The HTTP phrase: monitoring and the outage page already match on it.
+    UNAVAILABLE = (503, "Service Unavailable")
 
-    def __init__(self, status: int, title: str, meaning: str):
+    def __init__(self, status: int, title: str):
         self.status = status
         self.title = title
-        self.meaning = meaning
 
     @property
     def kind(self) -> str:
@@ -114,6 +64,11 @@ class ProblemType(Enum):
     @property
     def uri(self) -> str:
         return f"{ERROR_TYPES_PATH}#{self.kind}"
+
+    @property
+    def meaning(self) -> str:
+        """The template saying what it means, on the page of problem types."""
+        return f"api/problems/{self.kind}.html"
 
 
 #: Every kind the API answers with, in the order the docs list them.
@@ -262,19 +217,9 @@ def parameter_errors(errors: list[dict[str, Any]], query) -> list[dict[str, Any]
     return result
 
 
-# --- the page the type URIs point at ---------------------------------------------
-
-CODE = re.compile(r"`([^`]+)`")
-
-
 def error_types_page(request: HttpRequest) -> HttpResponse:
     """``/api/v3/docs/errors/``: every problem type, an anchor each (``#invalid-parameter``)."""
-    kinds = [
-        # Escaped first; then its `code` spans become <code>.
-        (kind, mark_safe(CODE.sub(r"<code>\1</code>", html.escape(kind.meaning, quote=False))))  # noqa: S308
-        for kind in PROBLEM_TYPES
-    ]
-    body = render_to_string("api/error_types.html", {"kinds": kinds})
+    body = render_to_string("api/error_types.html", {"kinds": PROBLEM_TYPES})
     return HttpResponse(body, content_type="text/html; charset=utf-8")
 
 
