@@ -18,8 +18,8 @@ from django.utils import translation
 from django_tasks_db.management.commands import db_worker
 from wagtail.models import Site
 
-from cms.api import negotiation
 from cms.core.models import Country
+from cms.projections import generation
 from cms.search.backends import engine_outage
 from cms.settings.search import search_backends_from_url
 from cms.settings.tasks import tasks_from_name
@@ -114,10 +114,10 @@ def no_site_root_paths_left_cached():
 
 @pytest.fixture(autouse=True)
 def no_sites_left_cached():
-    """The API keeps the sites per response-cache generation (``negotiation.current_sites``);
+    """The API keeps the sites per generation (``cms.projections.generation.current_sites``);
     a rolled-back test's generation number comes back in the next test with other sites."""
     yield
-    negotiation.SITES.clear()
+    generation.SITES.clear()
 
 
 @pytest.fixture(autouse=True)

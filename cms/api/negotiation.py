@@ -5,55 +5,14 @@ README's "Languages". The scope and the localizer are ``cms.projections.scope``'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
 from cms.api.errors import ParameterError
 from cms.core.languages import accepted_languages, language_of
 from cms.core.models import Country
-from cms.projections.generation import current as current_generation
-from cms.projections.scope import ALL_LANGUAGES, Localizer, Scope, load_countries
-
-
-@dataclass(frozen=True)
-class Sites:
-    """What every scope reads, kept per process while the generation of what readers see
-    stays (``cms.projections.generation``): saving a country, publishing, unpublishing,
-    restricting or moving a page, anything that changes what the API shows, bumps it. So
-    a request asks for one number (usually from the cache) instead of loading the
-    countries and their sites every time. (View restrictions need no checking: a restricted page has
-    no projection rows, ``cms.projections.registry``.)"""
-
-    generation: int
-    countries: dict[str, Country]
-    #: Answers that hold as long as the generation: a listing's Last-Modified inputs
-    #: (``cms.api.responses.listing``), by what the listing's scope is.
-    memo: dict = field(default_factory=dict)
-
-    def remembered(self, key, compute):
-        """``compute()``, once per key for this generation (at most ``MEMO_SIZE`` keys)."""
-        if key not in self.memo:
-            if len(self.memo) >= MEMO_SIZE:
-                self.memo.clear()
-            self.memo[key] = compute()
-        return self.memo[key]
-
-
-MEMO_SIZE = 1000
-
-
-#: This process's ``Sites``, at most one (the newest generation seen).
-SITES: list[Sites] = []
-
-
-def current_sites() -> Sites:
-    generation = current_generation()
-    if SITES and SITES[0].generation == generation:
-        return SITES[0]
-    SITES[:] = [Sites(generation, load_countries())]
-    return SITES[0]
+from cms.projections.generation import current_sites
+from cms.projections.scope import ALL_LANGUAGES, Localizer, Scope
 
 
 def resolve_scope(request: HttpRequest, site: str | None) -> Scope:

@@ -16,7 +16,7 @@ from django.utils import translation
 from cms.api import selectors
 from cms.api.errors import ParameterError
 from cms.api.http import Prewritten
-from cms.api.negotiation import current_sites, localizer_for, resolve_scope
+from cms.api.negotiation import localizer_for, resolve_scope
 from cms.api.params import ListParams, ReadParams
 from cms.projections import generation
 from cms.projections import reading as projections
@@ -98,7 +98,7 @@ def listing(
         # What the scope shows of the resource changes only with the generation.
         key = (tuple(types), context.localizer.language, context.scope.code, tuple(countries))
         context.seen(
-            *current_sites().remembered(
+            *generation.current_sites().remembered(
                 key,
                 lambda: last_changes(
                     projections.shown(context, types), "last_modified", removals()

@@ -2,7 +2,7 @@
 
 Answers built from the content are kept under the generation they were made in: the
 Delivery API's response cache (``cms.api.cache``) and each process's copy of the
-countries and their sites (``cms.api.negotiation``). One bump makes them all stale at
+countries and their sites (``current_sites``, below). One bump makes them all stale at
 once, O(1): the next read misses and old entries simply expire. Whatever changes what a
 reader sees bumps it: a projection row written or withdrawn (``cms.projections.writing``),
 a publication, a country, site or view restriction saved (``connect``, below), the synonyms
@@ -21,6 +21,7 @@ entries, without restarting anything.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,7 +29,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Max
 
+from cms.core.models import Country
 from cms.projections.models import ContentGeneration, Projection, Tombstone
+from cms.projections.scope import load_countries
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +149,47 @@ def mark_restored(now, *, backup_taken_at=None) -> tuple[int, int]:
     return before, stored()
 
 
+@dataclass(frozen=True)
+class Sites:
+    """What every scope reads, kept per process while the generation of what readers see
+    stays (above): saving a country, publishing, unpublishing,
+    restricting or moving a page, anything that changes what the API shows, bumps it. So
+    a request asks for one number (usually from the cache) instead of loading the
+    countries and their sites every time (``current_sites``; the API's scopes,
+    ``cms.api.negotiation``). View restrictions need no checking: a restricted page has
+    no projection rows (``cms.projections.registry``)."""
+
+    generation: int
+    countries: dict[str, Country]
+    #: Answers that hold as long as the generation: a listing's Last-Modified inputs
+    #: (``cms.api.responses.listing``), by what the listing's scope is.
+    memo: dict = field(default_factory=dict)
+
+    def remembered(self, key, compute):
+        """``compute()``, once per key for this generation (at most ``MEMO_SIZE`` keys)."""
+        if key not in self.memo:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
+
+
+MEMO_SIZE = 1000
+
+
+#: This process's ``Sites``, at most one (the newest generation seen).
+SITES: list[Sites] = []
+
+
+def current_sites() -> Sites:
+    """This process's ``Sites`` for the current generation (loaded when it moved on)."""
+    generation = current()
+    if SITES and SITES[0].generation == generation:
+        return SITES[0]
+    SITES[:] = [Sites(generation, load_countries())]
+    return SITES[0]
+
+
 def on_change(sender, **kwargs):
     """Anything readers see, or that picks a request's scope, changed: stale from now."""
     bump()
@@ -154,7 +198,7 @@ def on_change(sender, **kwargs):
 def connect() -> None:
     """Bump on every publication, unpublication and deletion of what the API serves, and
     on every save of a country, a site (which site answers on a host) or a view
-    restriction (which pages are private): ``cms.api.negotiation.current_sites`` keeps
+    restriction (which pages are private): ``current_sites`` keeps
     those per generation."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page, PageViewRestriction, Site

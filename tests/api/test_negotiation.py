@@ -162,7 +162,7 @@ def test_content_language_of_one_language_is_that_language_even_with_fallbacks(a
 
 def test_a_new_hostname_and_a_view_restriction_count_from_the_next_request(client, country):
     """The sites are kept per process for the response cache's generation
-    (``negotiation.current_sites``): saving a site or a view restriction moves it."""
+    (``cms.projections.generation.current_sites``): saving a site or a view restriction moves it."""
     from wagtail.models import PageViewRestriction, Site
 
     page = published_news(country("CZ"), title={"en": "Soon private"})

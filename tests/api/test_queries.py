@@ -11,7 +11,7 @@ from tests.api.conftest import make_image, published_news, sectors
 #: The budget for a news listing with translations, sectors and images, once this process
 #: knows the current generation (``cms.api.cache``): the page's ids with the count, and
 #: their stored projections. The scope (countries, view restrictions) and the listing's
-#: Last-Modified are kept per generation (``cms.api.negotiation.Sites``).
+#: Last-Modified are kept per generation (``cms.projections.generation.Sites``).
 MAX_QUERIES = 2
 
 
