@@ -46,7 +46,15 @@ from wagtail.admin.views.reports.workflows import (
     WorkflowView,
 )
 from wagtail.log_actions import registry as log_action_registry
-from wagtail.models import APIToken, ModelLogEntry, Page, Task, TaskState, Workflow
+from wagtail.models import (
+    APIToken,
+    ModelLogEntry,
+    Page,
+    PageLogEntry,
+    Task,
+    TaskState,
+    Workflow,
+)
 from wagtail.permissions import page_permission_policy, policy_registry
 from wagtail.snippets.models import get_snippet_models
 from wagtail.utils.urlpatterns import decorate_urlpatterns
@@ -115,6 +123,20 @@ class VisibleLogEntriesView(LogEntriesView):
     def filter_queryset(self, queryset):
         # Called once per log model with its entries (``LogEntriesView.get_filtered_queryset``).
         return visible_log_entries(super().filter_queryset(queryset), self.request.user)
+
+    def decorate_paginated_queryset(self, queryset):
+        """An entry of a page that still exists names the page as the explorer does, in the
+        reader's language. Wagtail keeps the title the entry was written with, in the
+        language of whoever acted: a Czech editor read a moderator's draft of "Místní info
+        den" as "Local info day", the moderator's admin being in English."""
+        entries = super().decorate_paginated_queryset(queryset)
+        page_ids = {entry.page_id for entry in entries if isinstance(entry, PageLogEntry)}
+        pages = Page.objects.filter(pk__in=page_ids).specific() if page_ids else []
+        titles = {page.pk: page.get_admin_display_title() for page in pages}
+        for entry in entries:
+            if isinstance(entry, PageLogEntry) and titles.get(entry.page_id):
+                entry.label = titles[entry.page_id]
+        return entries
 
 
 def listed_rows(view_class, request):

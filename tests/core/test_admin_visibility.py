@@ -13,7 +13,9 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from wagtail.log_actions import log
+from wagtail.users.models import UserProfile
 
 from cms.clusters.models import ClusterProfile
 from cms.core.models import Country
@@ -90,6 +92,19 @@ def test_site_history_shows_only_the_own_countrys_snippets(client, history, role
         # A deleted object's entries name no country: they are not shown (as Wagtail
         # does with deleted pages), even to the country that had it.
         assert "Gone of CZ" not in text, url
+
+
+def test_site_history_names_a_page_in_the_readers_language(client, country):
+    """Wagtail keeps the title an entry was logged with, in the actor's admin language."""
+    page = news_page(country("CZ"), title={"en": "Local info day", "cs": "Místní info den"})
+    with translation.override("en"):  # a moderator whose admin is in English
+        log(instance=page, action="wagtail.edit", user=country_user("CZ", "moderators"))
+    editor = country_user("CZ")
+    assert UserProfile.get_for_user(editor).preferred_language == "cs"
+    client.force_login(editor)
+    text = body(client.get("/admin/reports/site-history/results/"))
+    assert "Místní info den" in text
+    assert "Local info day" not in text
 
 
 def test_site_history_user_filter_offers_only_authors_of_shown_entries(client, history):
