@@ -404,8 +404,11 @@ def index_bulk_written(model, ids) -> None:
 def loaded(model, ids) -> list:
     """The items of ``model`` among ``ids``, with what their documents read (their country
     and sectors: no query per item)."""
-    items = model.objects.filter(pk__in=ids).prefetch_related("sectors")
-    if any(field.name == "country" for field in model._meta.get_fields()):
+    fields = {field.name for field in model._meta.get_fields()}
+    items = model.objects.filter(pk__in=ids)
+    if "sectors" in fields:  # pages of some types have none
+        items = items.prefetch_related("sectors")
+    if "country" in fields:
         items = items.select_related("country")
     return list(items)
 
