@@ -158,6 +158,11 @@ class ClusterProfile(AllLanguagesSearch, TranslationReadiness, index.Indexed, Cl
     def __str__(self):
         return text_in_any_language(self, "name")
 
+    @property
+    def place(self) -> str:
+        """ "Brno, South Moravia": the city and the region, those it has (both optional)."""
+        return ", ".join(part for part in (self.city, self.region) if part)
+
 
 class ClusterDirectoryPage(RoutablePageMixin, BasePage):
     """A country's directory of cluster organisations; also serves each profile."""

@@ -5,6 +5,8 @@ cluster organisations; the directory shows ``per_page`` of them per address
 (``?page=2``), with the same pagination links, and a bad page number is a 404.
 """
 
+import re
+
 import pytest
 from wagtail.models import Site
 
@@ -78,6 +80,37 @@ def test_the_directory_is_in_the_readers_alphabetical_order(
     headings = {name: html.find(f">{name}</a>") for name in CZECH_ORDER}
     assert -1 not in headings.values(), headings
     assert sorted(CZECH_ORDER, key=headings.get) == CZECH_ORDER
+
+
+def test_a_card_names_the_place_a_cluster_has_and_nothing_where_it_has_none(site_client, country):
+    """City and region are optional: a cluster with neither had an empty ``<span>`` (and on
+    the hub a line starting " · "), one with a region only ", Region"."""
+    for slug, city, region in (
+        ("nowhere", "", ""),
+        ("regional", "", "Moravia"),
+        ("town", "Brno", ""),
+    ):
+        ClusterProfile.objects.create(
+            slug=f"place-{slug}",
+            country=country("CZ"),
+            city_en=city,
+            region_en=region,
+            **translated("name", {"en": f"Place {slug}"}),
+        )
+    for code in ("CZ", "INT"):
+        html = site_client(code).get("/en/clusters/?page=1").content.decode()
+        country_name = " · Czech Republic" if code == "INT" else ""
+        assert meta_of(html, "regional") == "Moravia" + country_name, code
+        assert meta_of(html, "town") == "Brno" + country_name, code
+        assert meta_of(html, "nowhere") == (country_name.removeprefix(" · ") or None), code
+
+
+def meta_of(html: str, slug: str) -> str | None:
+    """The place line of the card of ``Place <slug>``, if it has one."""
+    start = html.index(f">Place {slug}</a>")
+    card = html[start : html.index("</article>", start)]
+    found = re.search(r'<p class="meta">(.*?)</p>', card, re.S)
+    return found.group(1) if found else None
 
 
 @pytest.mark.parametrize("value", ["%00", "food%00"])
