@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpResponsePermanentRedirect
 from django.urls import URLPattern, is_valid_path, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from cms.api.api import api
 from cms.api.errors import ERROR_TYPES_PATH, error_response, error_types_page
@@ -14,42 +15,47 @@ from cms.api.http import API_URLCONF, delivery_view
 
 
 def http_methods(view):
-    """HEAD answered like GET, other methods a JSON 405, a query string Django will not read
-    (more parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``) a JSON 400.
+    """Every API view: HEAD answered like GET, any other method a JSON 405, a query string
+    Django will not read (more parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``) a JSON 400.
 
-    Ninja routes GET only; caches and link checkers also send HEAD (its body
-    the server leaves out: gunicorn, runserver, Django's test client).
+    Ninja routes GET only; caches and link checkers also send HEAD (its body the server
+    leaves out: gunicorn, runserver, Django's test client). Read-only, the API has nothing
+    a forged cross-site request could change: Django's CSRF check answered a POST to the
+    OpenAPI document, the docs or an unknown path with its HTML 403.
     """
 
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = error_response(status=405, error=f"{request.method} is not allowed here")
+            response["Allow"] = "GET, HEAD"
+            return response
         try:
             request.GET  # noqa: B018 - parsed here, where a refusal can still be JSON
         except TooManyFieldsSent:
             limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
             return error_response(status=400, error=f"more than {limit} query parameters")
-        if request.method != "HEAD":
-            response = view(request, *args, **kwargs)
-        else:
-            request.method = "GET"
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                request.method = "HEAD"
-        if response.status_code == 405:
-            allowed = response.get("Allow", "GET")
-            response = error_response(status=405, error=f"{request.method} is not allowed here")
-            response["Allow"] = f"{allowed}, HEAD" if "HEAD" not in allowed else allowed
-        return response
+        if request.method == "GET":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
 
     return wrapper
 
 
 def wrapped(patterns):
-    """Ninja's URL patterns with every view answering HEAD and a JSON 405 (``http_methods``)."""
+    """Ninja's URL patterns, each answering as ``http_methods`` says."""
     return [
         URLPattern(p.pattern, http_methods(p.callback), p.default_args, p.name) for p in patterns
     ]
+
+
+#: The name of the pattern answering every other /api/ path.
+NOT_FOUND = "api-not-found"
 
 
 @delivery_view
@@ -57,7 +63,7 @@ def not_found(request, rest=""):
     """A JSON 404 for any other /api/ path (or the way to the one with a slash)."""
     if not request.path.endswith("/"):
         match = is_valid_path(f"{request.path}/", API_URLCONF)
-        if match and match.func is not not_found:
+        if match and match.url_name != NOT_FOUND:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(
                 f"{request.path}/" + (f"?{query}" if query else "")
@@ -77,7 +83,7 @@ urlpatterns = [
         name="api-error-types",
     ),
     path("api/v3/", (wrapped(_api_urls[0]), _api_urls[1], _api_urls[2])),
-    re_path(r"^api/(?P<rest>.*)$", not_found),
+    re_path(r"^api/(?P<rest>.*)$", http_methods(not_found), name=NOT_FOUND),
 ]
 
 if settings.API_BENCH:  # the baseline of `make bench-api`, never in a deployment

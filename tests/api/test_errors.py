@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from modeltranslation.utils import build_localized_fieldname
 
 from cms.clusters.models import ClusterProfile
@@ -124,6 +125,20 @@ def test_writes_are_not_allowed(client, db):
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["type"] == "/api/v3/docs/errors/#method-not-allowed"
     assert "HEAD" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "path", ["openapi.json", "docs/", "docs/errors/", "no-such-thing/", "news", "sites/CZ/"]
+)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_anywhere_under_the_api_are_a_json_405(db, path, method):
+    """Not Django's HTML 403 for a missing CSRF token (a browser's form, a client's POST):
+    the API is read-only, and says so, at every address."""
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(f"/api/v3/{path}", HTTP_HOST="cz.localhost")
+    assert response.status_code == 405
+    assert response.json()["type"] == "/api/v3/docs/errors/#method-not-allowed"
+    assert response["Allow"] == "GET, HEAD"
 
 
 def test_head_is_answered_like_get(client, db):
