@@ -254,6 +254,25 @@ class BasePage(AllLanguagesSearch, TranslationReadiness, Page):
             if errors:
                 raise ValidationError(errors) from error
 
+    def save(self, *args, **kwargs):
+        """Saved in the page's own language when it has no slug in the active one, its
+        addresses made again there.
+
+        wagtail-modeltranslation makes each language's ``url_path`` from that language's
+        slug, else English's, else ``slug`` read in the active language, when the page is
+        added and, before this runs, when any language's slug changed. A Czech-only page
+        saved in an English admin had none there, so its addresses in every language but
+        Czech ended in ``//`` (and so did its English subpages'): empty links in search,
+        "NoneNone" in the sitemap and the API. In the site's language ``slug`` is its own.
+        (A page with a title in the active language gets its slug from it: Wagtail's.)
+        """
+        if self.slug or self.title:
+            return super().save(*args, **kwargs)
+        with translation.override(self.default_language()):
+            if self.pk is not None:
+                self.set_url_path(self.get_parent())
+            return super().save(*args, **kwargs)
+
     def minimal_clean(self):
         """Wagtail's checks of every save (a title; a slug made from it when there is none),
         in the active language, else in the site's: in the editor's admin language, English,

@@ -12,12 +12,23 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import translation
 from wagtail.rich_text import RichText
+from wagtail.users.models import UserProfile
 
 from cms.core.languages import LANGUAGE_CODES
 from cms.core.models import Country
 from cms.core.publication import falling_back_fields, language_notices
+from cms.core.translation_status import mark_complete_ready
+from cms.home.models import StandardPage
 from cms.news.models import NewsPage
-from tests.factories import country_user, draft_page, news_page, page_parent, path_of
+from cms.search.models import SearchDocument
+from tests.factories import (
+    country_user,
+    draft_page,
+    news_page,
+    page_parent,
+    path_of,
+    translated,
+)
 
 EMPTY_FORMSETS = {
     "comments-TOTAL_FORMS": "0",
@@ -82,6 +93,46 @@ def test_a_czech_moderator_publishes_a_czech_only_item_at_creation(cz):
     assert response.status_code == 302, response.context["form"].errors
     page = NewsPage.objects.get(title_cs="Rovnou zveřejněno")
     assert page.live and page.title_en in ("", None)
+
+
+def test_a_czech_only_section_published_from_an_english_admin_keeps_its_addresses(cz, site_client):
+    """wagtail-modeltranslation makes a language's address from its slug, else English's,
+    else the slug read in the admin's language: in English, a Czech-only section had none,
+    so its addresses in every language but Czech ended in ``//``. The English subpage
+    below it was then served at ``/en//team/`` only: its search result's link was empty,
+    its sitemap entry and the API's ``html_url`` "NoneNone"."""
+    moderator = country_user("CZ", "moderators")
+    profile = UserProfile.get_for_user(moderator)
+    profile.preferred_language = "en"
+    profile.save()
+    data = {
+        **EMPTY_FORMSETS,
+        "title_cs": "O nás",
+        "slug_cs": "o-nas",
+        "ready_languages": ["cs"],
+        "action-publish": "1",
+    }
+    response = logged_in(moderator).post(
+        f"/admin/pages/add/home/standardpage/{cz.home_page.pk}/", data
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    section = StandardPage.objects.get(title_cs="O nás")
+    paths = {code: getattr(section, f"url_path_{code}") for code in LANGUAGE_CODES}
+    assert {code: path for code, path in paths.items() if "//" in path} == {}
+    assert site_client("CZ").get("/en/o-nas/")["Location"] == "/cs/o-nas/"
+
+    team = StandardPage(
+        slug="team",
+        **translated("title", {"cs": "Tým", "en": "Team"}),
+        **translated("slug", {"cs": "tym", "en": "team"}),
+    )
+    mark_complete_ready(team)
+    with translation.override("en"):
+        section.add_child(instance=team)
+        team.save_revision().publish()
+    assert site_client("CZ").get("/en/o-nas/team/").status_code == 200
+    document = SearchDocument.objects.get(kind="page", object_id=team.pk, language="en")
+    assert document.url == "http://cz.localhost/en/o-nas/team/"
 
 
 def test_a_czech_draft_needs_its_czech_title_and_says_so(cz):
