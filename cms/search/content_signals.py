@@ -131,6 +131,14 @@ def on_site_changed(sender, instance, raw=False, **kwargs):
         sync_under(instance.root_page)
 
 
+def on_country_changed(sender, instance, raw=False, **kwargs):
+    """A country's languages changed (``sync_sites``, the countries' admin): the documents of
+    everything on its site hold the languages it publishes (``documents.site_chain``) and
+    link addresses it has, or search sends visitors to a language it no longer publishes."""
+    if not raw and instance.site_id and instance.site.root_page_id:
+        sync_under(instance.site.root_page)
+
+
 def on_migrated(sender, using="default", **kwargs):
     from cms.search import fulltext_schema
 
@@ -141,6 +149,8 @@ def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_migrate
     from wagtail.models import Page, PageViewRestriction, Site
+
+    from cms.core.models import Country
 
     # Pages are searched as published; snippets (no drafts) as saved.
     page_published.connect(on_page_published, dispatch_uid="search-published")
@@ -162,6 +172,7 @@ def connect_signals() -> None:
             dispatch_uid=f"search-restriction-{name}",
         )
     post_save.connect(on_site_changed, sender=Site, dispatch_uid="search-site-changed")
+    post_save.connect(on_country_changed, sender=Country, dispatch_uid="search-country-changed")
     # The full-text index's triggers go when SQLite rebuilds the document table to alter it.
     post_migrate.connect(
         on_migrated, sender=apps.get_app_config("sitesearch"), dispatch_uid="search-fulltext"

@@ -311,6 +311,25 @@ def test_a_sites_new_port_reaches_its_documents(db, country, django_capture_on_c
         assert document.url.startswith("http://cz.localhost:8101/en/"), document.url
 
 
+def test_a_language_a_site_stops_publishing_leaves_its_search(
+    db, country, django_capture_on_commit_callbacks
+):
+    """A country publishing Czech only from now on: its items' English documents linked
+    English addresses that had become 404s (the API's rows followed at once)."""
+    page = news_page(country("CZ"), title={"en": "Language day", "cs": "Den jazyků"})
+    page.save_revision().publish()
+    profile = ClusterProfile.objects.filter(country=country("CZ")).first()
+    assert SearchDocument.objects.filter(object_id=page.pk, kind="news", language="en").exists()
+    czechia = country("CZ")
+    czechia.languages = ["cs"]
+    with django_capture_on_commit_callbacks(execute=True):
+        czechia.save()
+    for kind, obj in (("news", page), ("cluster", profile)):
+        documents = SearchDocument.objects.filter(kind=kind, object_id=obj.pk)
+        assert not documents.filter(language="en").exists(), kind
+        assert {d.url.split("/")[3] for d in documents} == {"cs"}, kind
+
+
 def test_an_event_just_after_midnight_is_dated_its_own_day_by_every_path(db, country):
     """Events are stored in UTC: one at 00:30 in Prague is 22:30 the day before in UTC. The
     editor's published object carried the local time, a page read back from the database
