@@ -340,7 +340,8 @@ def site_changed(sender, instance, **kwargs):
                 found = merged(found, {model._meta.label: ids})
     root = Page.objects.filter(pk=root_page_id).first() if root_page_id else None
     if root is not None:
-        found = merged(found, dependents.on_site(root.path))
+        # And the profiles its directory serves: on the hub, other countries' too.
+        found = merged(found, dependents.on_site(root.path), profiles_under(root))
     refresh(found)
 
 

@@ -6,7 +6,10 @@ search result, the API's ``html_url``, the canonical link and the hub's sitemap
 empty URL) and the API said ``null``, while the hub served the profile.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from cms.clusters.models import ClusterDirectoryPage, ClusterProfile
 from cms.search.models import SearchDocument
@@ -106,3 +109,21 @@ def test_unpublishing_the_hubs_directory_leaves_the_profile_unserved(client, cou
     assert api_url(client, cluster, "en") is None
     other = ClusterProfile.objects.filter(country__code="CZ").first()
     assert search_url(other, "en").startswith("http://cz.localhost/en/clusters/")
+
+
+def test_the_hubs_new_hostname_and_languages_reach_the_profiles_it_serves(client, country, cluster):
+    """A site's change re-rendered its own country's items and the pages under it, not the
+    other countries' profiles its directory serves: their ``html_url`` kept the old host
+    (a 404), and neither ETag, Last-Modified nor a sync said anything had changed."""
+    hub = country("INT")
+    site = hub.site
+    site.hostname = "hub.localhost"
+    site.save()
+    hub.languages = [code for code in hub.languages if code != "pl"]
+    hub.save()
+    call_command("search_pending", stdout=io.StringIO())
+    english = "http://hub.localhost/en/clusters/hub-served-cluster/"
+    for language in ("en", "pl"):  # the hub publishes no Polish now: its readers land in English
+        assert api_url(client, cluster, language) == english, language
+        assert search_url(cluster, language) == english, language
+    assert call_command("check_projections", stdout=io.StringIO()) is None
