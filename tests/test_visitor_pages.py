@@ -236,15 +236,14 @@ def test_an_english_page_below_a_polish_only_section_names_it_in_polish(site_cli
     """The section has no English title or address: its crumb (and its JSON-LD entry) was
     an empty link to ``/en/o-nas/``, which redirects to the Polish page."""
     country = Country.objects.get(code="PL")
-    section = StandardPage(
-        slug="o-nas", **translated("title", {"pl": "O nas"}), **translated("slug", {"pl": "o-nas"})
-    )
-    child = StandardPage(
-        slug="team",
-        **translated("title", {"pl": "Zespół", "en": "Team"}),
-        **translated("slug", {"pl": "zespol", "en": "team"}),
-    )
-    with translation.override("pl"):
+    with translation.override("pl"):  # a Polish editor's: no English slug either
+        section = StandardPage(
+            **translated("title", {"pl": "O nas"}), **translated("slug", {"pl": "o-nas"})
+        )
+        child = StandardPage(
+            **translated("title", {"pl": "Zespół", "en": "Team"}),
+            **translated("slug", {"pl": "zespol", "en": "team"}),
+        )
         for parent, page in ((country.home_page, section), (section, child)):
             mark_complete_ready(page)
             parent.add_child(instance=page)
