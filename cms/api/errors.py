@@ -66,7 +66,7 @@ class ProblemType(Enum):
         return f"{ERROR_TYPES_PATH}#{self.kind}"
 
     @property
-    def meaning(self) -> str:
+    def meaning_template(self) -> str:
         """The template saying what it means, on the page of problem types."""
         return f"api/problems/{self.kind}.html"
 
