@@ -152,12 +152,11 @@ def mark_restored(now, *, backup_taken_at=None) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Sites:
     """What every scope reads, kept per process while the generation of what readers see
-    stays (above): saving a country, publishing, unpublishing,
-    restricting or moving a page, anything that changes what the API shows, bumps it. So
-    a request asks for one number (usually from the cache) instead of loading the
-    countries and their sites every time (``current_sites``; the API's scopes,
-    ``cms.api.negotiation``). View restrictions need no checking: a restricted page has
-    no projection rows (``cms.projections.registry``)."""
+    stays: saving a country, publishing, unpublishing, restricting or moving a page,
+    anything that changes what the API shows, bumps it. So a request asks for one number
+    (usually from the cache) instead of loading the countries and their sites every time
+    (``current_sites``; the API's scopes, ``cms.api.negotiation``). View restrictions need
+    no checking: a restricted page has no projection rows (``cms.projections.registry``)."""
 
     generation: int
     countries: dict[str, Country]
